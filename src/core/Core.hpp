@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SDK client core: a sans-I/O state machine. It owns agent status, session state, request
+// tracking, heartbeat liveness, reconnect policy and snapshot reconciliation, and does no I/O of its
+// own. Its host (the TypeScript shim in the browser, a recording fake in native tests) feeds it inputs
+// and carries out the commands it queues:
+//
+//   inputs:   start(), call(api, args), onOpen(), onMessage(text), onClose(code), onTick(now)
+//   outputs:  drain() -> [Command]: connect, send, close, emit, resolve, reject, media, ready, …
+//
+// Every input takes the host's clock (`nowMs`, milliseconds, monotonic) so the core never reads one.
+#ifndef TCCC_CORE_CORE_HPP
+#define TCCC_CORE_CORE_HPP
+
+#include "errors/Errors.hpp"
+#include "protocol/Protocol.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tccc::core {
+
+using Json = protocol::Json;
+
+struct CoreConfig {
+  std::int64_t sdkAppId = 0;
+  std::string userId;
+  std::string token;
+  std::uint32_t randomSeed = 1;          // jitter source; tests fix it, the shim passes a random one
+  std::int64_t requestTimeoutMs = 10000;  // an unanswered request fails with ERR_REQUEST_TIMEOUT
+  std::int64_t loginTimeoutMs = 10000;    // no login answer in time -> reconnect
+  std::int64_t reconnectBaseMs = 500;     // first backoff step
+  std::int64_t reconnectMaxMs = 30000;    // backoff ceiling
+  int maxReconnectAttempts = 0;           // 0 = keep trying forever
+};
+
+/// What the host must do. Commands are queued in the order they must be carried out.
+enum class CommandKind : int {
+  Connect = 0,  // open the WebSocket (the host knows the URL)
+  Send = 1,     // send `text` on the open socket
+  Close = 2,    // close the socket (code in `code`); the core will not expect onClose to matter
+  Emit = 3,     // emit SDK event `name` with payload `data` (the documented fields)
+  Resolve = 4,  // settle API call `handle` successfully with `data`
+  Reject = 5,   // settle API call `handle` with error `error`
+  Media = 6,    // media action `name` ("mute", "unmute", "muteVideo", "unmuteVideo", "hold", "unHold",
+                //  "sendDigits", "end") for data.sessionId; no-op until a media adapter exists
+};
+
+struct Command {
+  CommandKind kind = CommandKind::Send;
+  std::string text;    // Send: the frame
+  std::string name;    // Emit: event name (e.g. "callIn"); Media: action
+  Json data;           // Emit / Resolve / Media payload
+  Error error;         // Reject
+  std::uint32_t handle = 0;  // Resolve / Reject
+  int code = 0;        // Close
+};
+
+/// Connection phase, as the host may want to show it.
+enum class Phase : int {
+  Idle = 0,          // not started
+  Connecting = 1,    // socket opening or login in flight, first time
+  Ready = 2,         // logged in and live
+  Reconnecting = 3,  // lost; waiting for backoff or re-logging in
+  Failed = 4,        // token rejected or kicked: will not reconnect by itself
+  Destroyed = 5,
+};
+
+class Core {
+ public:
+  explicit Core(CoreConfig config);
+  ~Core();
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
+
+  /// Begins the first connection: queues Connect.
+  void start(std::int64_t nowMs);
+
+  /// A public API call, named as in the TCCC docs ("Call.accept", "Agent.setStatus",
+  /// "Call.startOutboundCall", …) with its options object. Returns a handle; the call is settled later
+  /// (or at once, for bad arguments or a call before ready) by a Resolve or Reject command carrying
+  /// that handle. Never throws.
+  std::uint32_t call(std::string_view api, const Json& args, std::int64_t nowMs);
+
+  void onOpen(std::int64_t nowMs);
+  void onMessage(std::string_view text, std::int64_t nowMs);
+  void onClose(int code, std::int64_t nowMs);
+  void onTick(std::int64_t nowMs);
+
+  /// Ends everything: rejects pending calls with ERR_DESTROYED and queues Close.
+  void destroy(std::int64_t nowMs);
+
+  /// The earliest time the core wants onTick, if any.
+  std::optional<std::int64_t> nextDeadline() const;
+
+  /// Takes the queued commands.
+  std::vector<Command> drain();
+
+  Phase phase() const;
+  /// "free", "busy", "arrange", "notReady", "rest" or "offline".
+  std::string agentStatus() const;
+  /// Live and recently ended sessions in wire form (see docs/protocol.md), oldest first.
+  Json sessions() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> mImpl;
+};
+
+/// Commands as the JSON the WebAssembly bindings hand to JavaScript:
+/// [{"kind":"send","text":…}, {"kind":"emit","name":"callIn","data":{…}},
+///  {"kind":"resolve","handle":3,"data":{…}}, {"kind":"reject","handle":3,"code":-11001,"message":…},
+///  {"kind":"connect"}, {"kind":"close","code":1000}, {"kind":"media","name":"mute","data":{…}}]
+std::string commandsToJson(const std::vector<Command>& commands);
+
+}  // namespace tccc::core
+
+#endif
