@@ -8,6 +8,23 @@
 //   outputs:  drain() -> [Command]: connect, send, close, emit, resolve, reject, media, ready, …
 //
 // Every input takes the host's clock (`nowMs`, milliseconds, monotonic) so the core never reads one.
+//
+// SDK events it emits (Emit.name → data):
+//   ready {}                         first successful login (before the events of sessions already live)
+//   callIn, userAccessed, callOuted, calloutAccepted, autoTransfer, transfer, sessionEnded
+//                                    session transitions, with the documented fields only
+//   statusChanged {status, restReason?}
+//   connectionLost {}                once per outage; pending calls fail with ERR_CONNECTION_LOST
+//   tryToReconnect {attempt, delayMs} when the backoff delay has passed, together with Connect
+//   connectionRecovery {}            after a resumed login, after the reconciled events
+//   tokenExpired {message, code}     login refused for any reason but a transient server error (bad or
+//                                    stale token, unknown agent, …), or no sdkAppId/userId/token in
+//                                    CoreConfig: Phase::Failed
+//   kickedOut {reason}               logged in elsewhere (agent.kicked or close 4003): Phase::Failed
+//   reconnectFailed {attempts}       maxReconnectAttempts used up: Phase::Failed
+//
+// Socket contract: after the core queues Close, the host must not report that socket's onClose;
+// onOpen/onMessage for a socket the core no longer expects are ignored.
 #ifndef TCCC_CORE_CORE_HPP
 #define TCCC_CORE_CORE_HPP
 
@@ -59,6 +76,17 @@ struct Command {
   int code = 0;        // Close
 };
 
+/// Counters for diagnostics: what the core dropped or tolerated instead of failing.
+struct CoreStats {
+  std::uint64_t framesReceived = 0;
+  std::uint64_t droppedFrames = 0;       // failed to decode, or of a type the client never receives
+  std::uint64_t unmatchedResponses = 0;  // a response to no pending request (e.g. after its timeout)
+  std::uint64_t duplicateEvents = 0;     // seq at or below the last one seen
+  std::uint64_t seqGaps = 0;             // seq jumped forward (events missed; state still converges)
+  std::uint64_t rejectedEvents = 0;      // malformed data, or a session jump the tables forbid
+  std::uint64_t unknownEvents = 0;       // event names this build does not know (ignored)
+};
+
 /// Connection phase, as the host may want to show it.
 enum class Phase : int {
   Idle = 0,          // not started
@@ -104,6 +132,7 @@ class Core {
   std::string agentStatus() const;
   /// Live and recently ended sessions in wire form (see docs/protocol.md), oldest first.
   Json sessions() const;
+  CoreStats stats() const;
 
  private:
   class Impl;

@@ -168,7 +168,9 @@ Decoded decode(std::string_view text) {
       into = 0;
       return true;
     }
-    if (!it->is_number_integer()) {
+    // An unsigned value above 2^63-1 would wrap to a negative t and not echo back unchanged.
+    if (!it->is_number_integer() ||
+        (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
       out.error = protocolError("t must be an integer");
       return false;
     }

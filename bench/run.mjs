@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Runs every benchmark and prints their figures. Benchmarks never fail on a number; they fail only
+// when they cannot run.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const benches = [
+  ['node', ['bench/payload.mjs']],
+  ['node', ['bench/core-wasm.mjs']],
+];
+if (existsSync(join(root, 'bench/load.mjs'))) benches.push(['node', ['bench/load.mjs']]);
+let failed = 0;
+for (const [cmd, args] of benches) {
+  console.log(`\n# ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);

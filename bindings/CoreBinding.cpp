@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+// The embind surface of the SDK core: one class, TcccCore, mirroring tccc::core::Core one to one.
+// No business logic lives here. Everything crosses the boundary as numbers or std::string (JSON
+// text), so there are no embind value types to free and the shim's only lifetime duty is delete().
+// Clocks cross as double: embind in Emscripten 3.1.6 has no int64 <-> BigInt mapping, and a double
+// holds any millisecond timestamp exactly.
+#include "core/Core.hpp"
+#include "protocol/Protocol.hpp"
+
+#include <emscripten/bind.h>
+
+#include <cstdint>
+#include <string>
+
+namespace tccc::bindings {
+namespace {
+
+using core::Core;
+using core::CoreConfig;
+using protocol::Json;
+
+// Reads the JSON the shim hands to the constructor. Fields that are absent or of the wrong type
+// keep their CoreConfig defaults: the shim has already checked the required ones, and the core
+// rejects an empty userId or token itself when it tries to log in.
+CoreConfig configFromJson(const std::string& text) {
+  CoreConfig config;
+  const Json j = protocol::parseJson(text);
+  if (!j.is_object()) return config;
+  if (auto v = protocol::readInt(j, "sdkAppId", nullptr, /*allowString=*/true)) config.sdkAppId = *v;
+  if (auto v = protocol::readString(j, "userId", 256)) config.userId = *v;
+  if (auto v = protocol::readString(j, "token", 4096)) config.token = *v;
+  if (auto v = protocol::readInt(j, "randomSeed")) config.randomSeed = static_cast<std::uint32_t>(*v);
+  if (auto v = protocol::readInt(j, "requestTimeoutMs")) config.requestTimeoutMs = *v;
+  if (auto v = protocol::readInt(j, "loginTimeoutMs")) config.loginTimeoutMs = *v;
+  if (auto v = protocol::readInt(j, "reconnectBaseMs")) config.reconnectBaseMs = *v;
+  if (auto v = protocol::readInt(j, "reconnectMaxMs")) config.reconnectMaxMs = *v;
+  if (auto v = protocol::readInt(j, "maxReconnectAttempts")) config.maxReconnectAttempts = static_cast<int>(*v);
+  return config;
+}
+
+std::int64_t ms(double now) { return static_cast<std::int64_t>(now); }
+
+class TcccCore {
+ public:
+  explicit TcccCore(const std::string& configJson) : mCore(configFromJson(configJson)) {}
+
+  void start(double now) { mCore.start(ms(now)); }
+
+  // argsJson that does not parse reaches the core as a discarded value, which it rejects with
+  // ERR_INVALID_ARGUMENT like any other malformed options object.
+  std::uint32_t call(const std::string& api, const std::string& argsJson, double now) {
+    return mCore.call(api, protocol::parseJson(argsJson), ms(now));
+  }
+
+  void onOpen(double now) { mCore.onOpen(ms(now)); }
+  void onMessage(const std::string& text, double now) { mCore.onMessage(text, ms(now)); }
+  void onClose(int code, double now) { mCore.onClose(code, ms(now)); }
+  void onTick(double now) { mCore.onTick(ms(now)); }
+  void destroy(double now) { mCore.destroy(ms(now)); }
+
+  double nextDeadline() const {
+    auto deadline = mCore.nextDeadline();
+    return deadline ? static_cast<double>(*deadline) : -1.0;
+  }
+
+  std::string drain() { return core::commandsToJson(mCore.drain()); }
+  int phase() const { return static_cast<int>(mCore.phase()); }
+  std::string agentStatus() const { return mCore.agentStatus(); }
+  std::string sessions() const { return protocol::dump(mCore.sessions()); }
+
+  // Diagnostics counters as JSON (what the core dropped or tolerated instead of failing).
+  std::string stats() const {
+    const core::CoreStats s = mCore.stats();
+    Json j = Json::object();
+    j["framesReceived"] = s.framesReceived;
+    j["droppedFrames"] = s.droppedFrames;
+    j["unmatchedResponses"] = s.unmatchedResponses;
+    j["duplicateEvents"] = s.duplicateEvents;
+    j["seqGaps"] = s.seqGaps;
+    j["rejectedEvents"] = s.rejectedEvents;
+    j["unknownEvents"] = s.unknownEvents;
+    return protocol::dump(j);
+  }
+
+ private:
+  Core mCore;
+};
+
+}  // namespace
+}  // namespace tccc::bindings
+
+EMSCRIPTEN_BINDINGS(tccc_core) {
+  using tccc::bindings::TcccCore;
+  emscripten::class_<TcccCore>("TcccCore")
+      .constructor<const std::string&>()
+      .function("start", &TcccCore::start)
+      .function("call", &TcccCore::call)
+      .function("onOpen", &TcccCore::onOpen)
+      .function("onMessage", &TcccCore::onMessage)
+      .function("onClose", &TcccCore::onClose)
+      .function("onTick", &TcccCore::onTick)
+      .function("destroy", &TcccCore::destroy)
+      .function("nextDeadline", &TcccCore::nextDeadline)
+      .function("drain", &TcccCore::drain)
+      .function("phase", &TcccCore::phase)
+      .function("agentStatus", &TcccCore::agentStatus)
+      .function("sessions", &TcccCore::sessions)
+      .function("stats", &TcccCore::stats);
+}

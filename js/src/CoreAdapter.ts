@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+// The only module that touches the Emscripten Module: it loads the WebAssembly core, owns the
+// embind TcccCore object (and deletes it), feeds it inputs and turns the commands it drains into
+// calls on a CommandSink (the facade). Everything above this file sees plain typed methods.
+import createTcccCore, { type EmbindTcccCore, type TcccCoreModule } from 'tccc-core-glue';
+import { monotonicNow } from './clock';
+
+/** Where the wasm comes from: bytes (Node, bundlers) or a URL fetched by the browser. */
+export type WasmSource =
+  | { kind: 'bytes'; bytes: ArrayBuffer | Uint8Array }
+  | { kind: 'url'; url: string };
+
+/** The commands of src/core/Core.hpp, as commandsToJson writes them. */
+export type Command =
+  | { kind: 'connect' }
+  | { kind: 'send'; text: string }
+  | { kind: 'close'; code: number }
+  | { kind: 'emit'; name: string; data: Record<string, unknown> }
+  | { kind: 'resolve'; handle: number; data: Record<string, unknown> }
+  | { kind: 'reject'; handle: number; code: number; message: string }
+  | { kind: 'media'; name: string; data: Record<string, unknown> };
+
+export interface CommandSink {
+  /** Carries out one command. Called in queue order; never re-entered. */
+  execute(command: Command): void;
+  /** The core trapped (a C++ abort): it is unusable from now on. */
+  fatal(error: unknown): void;
+}
+
+/** Core configuration, as bindings/CoreBinding.cpp reads it. */
+export interface CoreConfigJson {
+  sdkAppId: number | string;
+  userId: string;
+  token: string;
+  randomSeed: number;
+  requestTimeoutMs?: number;
+  loginTimeoutMs?: number;
+  reconnectBaseMs?: number;
+  reconnectMaxMs?: number;
+  maxReconnectAttempts?: number;
+}
+
+/** Mirrors tccc::core::Phase. */
+export const enum Phase { Idle = 0, Connecting = 1, Ready = 2, Reconnecting = 3, Failed = 4, Destroyed = 5 }
+
+const now = monotonicNow;
+
+/** Fetches and compiles the wasm in the browser, streaming when the server sends application/wasm. */
+function instantiateFromUrl(url: string, onError: (err: unknown) => void) {
+  return (imports: WebAssembly.Imports, receive: (i: WebAssembly.Instance) => void) => {
+    const fromBytes = (r: Response) =>
+      r.arrayBuffer().then((b) => WebAssembly.instantiate(b, imports)).then((x) => receive(x.instance));
+    fetch(url, { credentials: 'same-origin' })
+      .then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+        if (typeof WebAssembly.instantiateStreaming === 'function') {
+          // A wrong Content-Type makes streaming fail: fall back to bytes from a clone.
+          const copy = response.clone();
+          return WebAssembly.instantiateStreaming(response, imports)
+            .then((x) => receive(x.instance), () => fromBytes(copy));
+        }
+        return fromBytes(response);
+      })
+      // The glue's instantiateWasm contract has no error path: fail the pending load directly.
+      .catch(onError);
+    return {};
+  };
+}
+
+export class CoreAdapter {
+  private _module: TcccCoreModule;
+  private _core: EmbindTcccCore | null;
+  private _sink: CommandSink;
+  private _pumping = false;
+  private _broken = false;
+
+  private constructor(module: TcccCoreModule, core: EmbindTcccCore, sink: CommandSink) {
+    this._module = module;
+    this._core = core;
+    this._sink = sink;
+  }
+
+  /** Loads the module and creates one core. Rejects when the wasm cannot be fetched or compiled. */
+  static async load(source: WasmSource, config: CoreConfigJson, sink: CommandSink): Promise<CoreAdapter> {
+    let module: TcccCoreModule;
+    const quiet = { print: () => {}, printErr: (t: string) => console.warn('[tccc core]', t) };
+    if (source.kind === 'bytes') {
+      module = await createTcccCore({ ...quiet, wasmBinary: source.bytes });
+    } else {
+      module = await new Promise<TcccCoreModule>((resolve, reject) => {
+        createTcccCore({ ...quiet, instantiateWasm: instantiateFromUrl(source.url, reject) }).then(resolve, reject);
+      });
+    }
+    return new CoreAdapter(module, new module.TcccCore(JSON.stringify(config)), sink);
+  }
+
+  start(): void { this._input((c) => c.start(now())); }
+  /**
+   * A public API call. `register` receives the handle before the core's commands are carried out,
+   * because the core may settle the call at once (bad arguments, not ready) in the same batch.
+   * Returns false if the core is gone (destroyed or trapped).
+   */
+  call(api: string, argsJson: string, register: (handle: number) => void): boolean {
+    if (!this._core || this._broken) return false;
+    this._input((c) => register(c.call(api, argsJson, now())));
+    return true;
+  }
+  onOpen(): void { this._input((c) => c.onOpen(now())); }
+  onMessage(text: string): void { this._input((c) => c.onMessage(text, now())); }
+  onClose(code: number): void { this._input((c) => c.onClose(code, now())); }
+  onTick(): void { this._input((c) => c.onTick(now())); }
+
+  /** Milliseconds until the core wants onTick, or -1 for never. */
+  msUntilDeadline(): number {
+    if (!this._core || this._broken) return -1;
+    const deadline = this._core.nextDeadline();
+    return deadline < 0 ? -1 : Math.max(0, deadline - now());
+  }
+
+  phase(): Phase { return this._core && !this._broken ? (this._core.phase() as Phase) : Phase.Destroyed; }
+  agentStatus(): string { return this._core && !this._broken ? this._core.agentStatus() : 'offline'; }
+  sessions(): unknown[] { return this._core && !this._broken ? JSON.parse(this._core.sessions()) : []; }
+  /** The core's counters of dropped or tolerated input (CoreStats). */
+  stats(): Record<string, number> { return this._core && !this._broken ? JSON.parse(this._core.stats()) : {}; }
+  /** Bytes of wasm linear memory (grows only): lets tests see a leak. */
+  heapBytes(): number { return this._module.HEAP8.length; }
+  isDeleted(): boolean { return this._core === null; }
+
+  /** Tells the core to shut down, carries out its last commands, then frees the embind object. */
+  destroy(): void {
+    if (!this._core) return;
+    if (!this._broken) this._input((c) => c.destroy(now()));
+    if (!this._broken) this._core.delete();
+    this._core = null;
+  }
+
+  // Every input is followed by draining the queue. Inputs may arrive while commands are being
+  // carried out (a send that fails synchronously, say): the outer loop then drains their commands
+  // after the current batch, so commands always run in the order the core queued them.
+  private _input(fn: (core: EmbindTcccCore) => void): void {
+    const core = this._core;
+    if (!core || this._broken) return;
+    try {
+      fn(core);
+    } catch (err) {
+      this._fail(err);
+      return;
+    }
+    if (this._pumping) return;
+    this._pumping = true;
+    try {
+      for (;;) {
+        if (this._broken || !this._core) break;
+        let batch: Command[];
+        try {
+          batch = JSON.parse(this._core.drain()) as Command[];
+        } catch (err) {
+          this._fail(err);
+          break;
+        }
+        if (batch.length === 0) break;
+        for (const command of batch) this._sink.execute(command);
+      }
+    } finally {
+      this._pumping = false;
+    }
+  }
+
+  private _fail(err: unknown): void {
+    // A trap leaves the wasm instance in an undefined state: never call into it again.
+    this._broken = true;
+    this._sink.fatal(err);
+  }
+}

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// Types of the Emscripten glue (build/wasm/tccc-core.js), which esbuild resolves through the alias
+// 'tccc-core-glue'. Only CoreAdapter.ts imports it.
+declare module 'tccc-core-glue' {
+  /** The embind class bound in bindings/CoreBinding.cpp. */
+  export interface EmbindTcccCore {
+    start(now: number): void;
+    call(api: string, argsJson: string, now: number): number;
+    onOpen(now: number): void;
+    onMessage(text: string, now: number): void;
+    onClose(code: number, now: number): void;
+    onTick(now: number): void;
+    destroy(now: number): void;
+    nextDeadline(): number;
+    drain(): string;
+    phase(): number;
+    agentStatus(): string;
+    sessions(): string;
+    stats(): string;
+    delete(): void;
+    isDeleted(): boolean;
+  }
+  export interface TcccCoreModule {
+    TcccCore: new (configJson: string) => EmbindTcccCore;
+    HEAP8: Int8Array;
+  }
+  export interface ModuleOverrides {
+    wasmBinary?: ArrayBuffer | Uint8Array;
+    instantiateWasm?: (
+      imports: WebAssembly.Imports,
+      receive: (instance: WebAssembly.Instance, module?: WebAssembly.Module) => void,
+    ) => Record<string, never> | false;
+    print?: (text: string) => void;
+    printErr?: (text: string) => void;
+    onAbort?: (what: unknown) => void;
+  }
+  const createTcccCore: (overrides?: ModuleOverrides) => Promise<TcccCoreModule>;
+  export default createTcccCore;
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// Entry 2: the npm package (dist/index.mjs, dist/index.cjs). `init()` returns the same object the
+// script tag installs as window.tccc, without touching window unless asked to.
+import type { WasmSource } from './CoreAdapter';
+import { readWasmFile } from './nodeWasm';
+import { Sdk } from './Sdk';
+import { VERSION } from './version';
+import { buildSettings, type LoginParams, paramsFromQuery, wasmAt } from './Settings';
+import type { InitOptions, Tccc } from './types';
+
+export * from './types';
+export { TcccError } from './TcccError';
+export { ErrorCode, type ErrorCodeName, errorsByCode, type ErrorInfo, type ErrorKind } from './errors.generated';
+export { events } from './events';
+export { VERSION as version };
+
+declare global {
+  interface Window {
+    /** The SDK, installed by the script tag (or by `init({global: true})`). */
+    tccc: Tccc;
+  }
+}
+
+// This module's own URL: import.meta.url in the ESM build; build-js.mjs defines it for the CJS one.
+declare const __TCCC_MODULE_URL__: string;
+
+function defaultWasm(options: InitOptions, sdkUrl: URL | undefined): () => Promise<WasmSource> | WasmSource {
+  if (options.wasmBinary) {
+    const bytes = options.wasmBinary;
+    return () => ({ kind: 'bytes', bytes });
+  }
+  return () => {
+    const url = options.wasmUrl !== undefined
+      ? new URL(String(options.wasmUrl), sdkUrl ?? __TCCC_MODULE_URL__)
+      : new URL('tccc-core.wasm', __TCCC_MODULE_URL__);
+    return url.protocol === 'file:' ? readWasmFile(url.toString()) : wasmAt(url);
+  };
+}
+
+/**
+ * Creates an SDK instance and starts logging in. Listen for `ready` (or `tokenExpired`) next.
+ *
+ * Give either `sdkUrl` (the `SdkURL` from `CreateSDKLoginToken`) or `sdkAppId`, `userId`, `token` and
+ * `serverUrl`. Never throws: a missing or malformed parameter is logged, and every API call of the
+ * returned object then rejects with `ERR_INVALID_ARGUMENT` naming it.
+ *
+ * @example
+ * const tccc = init({ sdkUrl, WebSocket: require('ws') });
+ * tccc.on('ready', () => tccc.Call.startOutboundCall({ phoneNumber: '19999999999' }));
+ */
+export function init(options: InitOptions): Tccc {
+  const opts: InitOptions = options && typeof options === 'object' ? options : {};
+  let params: LoginParams = { sdkAppId: opts.sdkAppId, userId: opts.userId, token: opts.token, server: opts.serverUrl };
+  let sdkUrl: URL | undefined;
+  let urlError: string | undefined;
+  if (opts.sdkUrl !== undefined) {
+    try {
+      sdkUrl = new URL(opts.sdkUrl);
+      const q = paramsFromQuery(sdkUrl);
+      params = {
+        sdkAppId: q.sdkAppId ?? params.sdkAppId,
+        userId: q.userId ?? params.userId,
+        token: q.token ?? params.token,
+        server: params.server ?? sdkUrl.searchParams.get('server') ?? sdkUrl.origin,
+      };
+    } catch {
+      urlError = `sdkUrl ${JSON.stringify(opts.sdkUrl)} is not a URL`;
+    }
+  }
+  let sdk: Sdk;
+  const settings = buildSettings(params, {
+    wasm: defaultWasm(opts, sdkUrl),
+    WebSocket: opts.WebSocket,
+    tuning: opts.tuning,
+    media: opts.media,
+    onDestroy: () => {
+      const w = (globalThis as { window?: { tccc?: Tccc } }).window;
+      if (w && w.tccc === sdk.api) delete w.tccc;
+    },
+  }, urlError ? [urlError] : []);
+  sdk = new Sdk(settings);
+  if (opts.global) {
+    const w = (globalThis as { window?: { tccc?: Tccc } }).window;
+    if (!w) console.warn('[tccc] init({global: true}) outside a browser: there is no window to install on.');
+    else if (w.tccc) console.warn('[tccc] window.tccc already exists and was left alone.');
+    else w.tccc = sdk.api;
+  }
+  return sdk.api;
+}

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// Entry 1: the script tag (dist/tccc.js). Loading the script IS the initialisation, as with the
+// TCCC SdkURL: it reads the login parameters from its own URL query or from data-* attributes of its
+// <script> element, loads tccc-core.wasm from next to itself, connects and logs in, then emits
+// `ready` (or `tokenExpired`). window.tccc is installed synchronously, so the script's load handler
+// can call tccc.on() at once.
+import { Sdk } from './Sdk';
+import { buildSettings, paramsFromQuery, wasmAt } from './Settings';
+
+declare global {
+  interface Window { tccc: import('./types').Tccc }
+}
+
+function install(): void {
+  const script = document.currentScript as HTMLScriptElement | null;
+  if (!script || !script.src) {
+    console.error('[tccc] tccc.js must be loaded with a <script src=…> tag.');
+    return;
+  }
+  if ((window as { tccc?: unknown }).tccc) {
+    // Integrators guard against double initialisation themselves; never clobber a live instance.
+    console.warn('[tccc] window.tccc already exists: this copy of the SDK does nothing. ' +
+      'Call tccc.destroy() first to load it again.');
+    return;
+  }
+  const src = new URL(script.src, document.baseURI);
+  const query = paramsFromQuery(src);
+  const data = script.dataset;
+  const settings = buildSettings(
+    {
+      sdkAppId: query.sdkAppId ?? data.sdkAppId ?? data.sdkappid,
+      userId: query.userId ?? data.userId ?? data.userid,
+      token: query.token ?? data.token,
+      server: src.searchParams.get('server') ?? data.server ?? src.origin,
+    },
+    { wasm: () => wasmAt('tccc-core.wasm', src.href), onDestroy: () => {
+      // Only remove ourselves: a later SDK may already have taken the name.
+      if (window.tccc === sdk.api) delete (window as { tccc?: unknown }).tccc;
+    } },
+  );
+  const sdk = new Sdk(settings);
+  window.tccc = sdk.api;
+}
+
+install();

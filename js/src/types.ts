@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: Apache-2.0
+// The public shape of the SDK: the `tccc` object, its options, results and event payloads. Names and
+// fields follow the TCCC Web agent SDK documentation so that code written for it type-checks here.
+import type { MediaAdapter } from './MediaAdapter';
+import type { TcccError } from './TcccError';
+
+/** Agent status. `offline` is ours: the agent is logged in to the SDK but not taking work. */
+export type AgentStatus = 'free' | 'busy' | 'arrange' | 'notReady' | 'rest' | 'offline';
+
+/** Which endpoint of the agent a phone session uses. */
+export type ServerType = 'staffSeat' | 'staffPhoneSeat' | 'miniProgramSeat' | 'staffExtensionSeat';
+
+/** The settled value of every successful API call: `res.data.sessionId` etc. */
+export interface SuccessResponse<T = Record<string, unknown>> {
+  status: 'success';
+  data: T;
+}
+
+/**
+ * The TCCC docs' result type. A call that fails does not resolve with `status: 'error'`: its
+ * promise rejects with a {@link TcccError}, which also has `status: 'error'` and `errorMsg`.
+ */
+export type CommonSDKResponse = SuccessResponse<Record<string, unknown>>;
+
+/** Options that name one session. */
+export interface SessionOptions {
+  /** The session ID, e.g. from the `callIn` event or `startOutboundCall`'s result. */
+  sessionId: string;
+}
+
+export interface StartOutboundCallOptions {
+  /** The number to call. */
+  phoneNumber: string;
+  /** Shown on the call bar instead of the number. */
+  phoneDesc?: string;
+  /** Your own data; comes back in the CDR push. */
+  uui?: string;
+  /** Use a caller number bound to this skill group. */
+  skillGroupId?: string;
+  /** Use this caller number. */
+  callerPhoneNumber?: string;
+  /** Pick the caller number from these number groups. */
+  servingNumberGroupIds?: string[];
+  /** Only `'number'`: dial the real number when number mapping is on. */
+  phoneEncodeType?: 'number';
+}
+
+export interface CallResponseData {
+  sessionId: string;
+  calleePhoneNumber: string;
+  callerPhoneNumber: string;
+  serverType: ServerType;
+  calleeLocation?: string;
+  remark?: string;
+}
+
+export interface StartInternalCallOptions {
+  /** The agent to call (their user ID). */
+  calleeUserId: string;
+  /** Ring the agent's mobile phone instead of their workbench. */
+  useMobile?: boolean;
+}
+
+/** Transfer a session: give exactly one of `skillGroupId` and `userId`. */
+export interface TransferOptions extends SessionOptions {
+  skillGroupId?: string;
+  userId?: string;
+}
+
+export interface SendDigitsOptions extends SessionOptions {
+  /** DTMF digits to send: `0-9 * # A-D`, at most 32. */
+  dtmfText: string;
+}
+
+export interface SetStatusOptions {
+  /** `stopNotReady` leaves `notReady` for `free`. `busy` is set by the server only. */
+  status: 'free' | 'rest' | 'arrange' | 'notReady' | 'stopNotReady';
+  /** Why the agent rests (with `status: 'rest'`). */
+  restReason?: string;
+}
+
+/** A promise that resolves with {@link SuccessResponse} or rejects with {@link TcccError}. */
+export type ApiResult<T = Record<string, unknown>> = Promise<SuccessResponse<T>>;
+
+/**
+ * Phone and audio calls. Every method resolves `{status:'success', data}` or rejects with a
+ * {@link TcccError}: `ERR_NOT_READY` before `ready`, `ERR_INVALID_ARGUMENT` for a missing or malformed
+ * option, `ERR_SESSION_NOT_FOUND` for an unknown `sessionId`, `ERR_INVALID_STATE` when the session
+ * cannot do this now, `ERR_REQUEST_TIMEOUT` / `ERR_CONNECTION_LOST` when the server did not answer,
+ * `ERR_DESTROYED` after `destroy()`, or the server's own code.
+ */
+export interface CallApi {
+  /** Places an outbound call. `data.sessionId` identifies it; `callOuted` follows. */
+  startOutboundCall(options: StartOutboundCallOptions): ApiResult<CallResponseData>;
+  /** Answers a ringing session (from `callIn`). */
+  accept(options: SessionOptions): ApiResult;
+  /** Hangs up (or rejects, while ringing) a session. */
+  hungUp(options: SessionOptions): ApiResult;
+  /** Forgets an ended session. */
+  deleteCall(options: SessionOptions): ApiResult;
+  /** Mutes the agent's microphone in a session. */
+  muteMic(options: SessionOptions): ApiResult;
+  /** Unmutes the agent's microphone in a session. */
+  unmuteMic(options: SessionOptions): ApiResult;
+  /** Whether the microphone is muted in a session: `data.isMicMuted`. */
+  isMicMuted(options: SessionOptions): ApiResult<{ sessionId: string; isMicMuted: boolean }>;
+  /** Calls another agent. */
+  startInternalCall(options: StartInternalCallOptions): ApiResult<{ sessionId: string }>;
+  /** Transfers a session to a skill group or an agent. */
+  transfer(options: TransferOptions): ApiResult;
+  /** Puts a call on hold (the customer hears music). */
+  hold(options: SessionOptions): ApiResult;
+  /** Takes a call off hold. */
+  unHold(options: SessionOptions): ApiResult;
+  /** Sends DTMF digits, e.g. an extension. */
+  sendDigits(options: SendDigitsOptions): ApiResult;
+}
+
+/** Online (chat) sessions. Errors as for {@link CallApi}. */
+export interface ChatApi {
+  accept(options: SessionOptions): ApiResult;
+  end(options: SessionOptions): ApiResult;
+  transfer(options: TransferOptions): ApiResult;
+}
+
+/** Video sessions. Errors as for {@link CallApi}. */
+export interface VideoApi {
+  accept(options: SessionOptions): ApiResult;
+  end(options: SessionOptions): ApiResult;
+  muteMic(options: SessionOptions): ApiResult;
+  unmuteMic(options: SessionOptions): ApiResult;
+  muteVideo(options: SessionOptions): ApiResult;
+  unmuteVideo(options: SessionOptions): ApiResult;
+  transfer(options: TransferOptions): ApiResult;
+}
+
+export interface AgentApi {
+  /**
+   * Takes the agent online (status `free`). Documented as `void`: the returned promise may be
+   * ignored, a failure is then only logged (never an unhandled rejection).
+   */
+  online(): ApiResult;
+  /** Takes the agent offline. Like `online()`, the promise may be ignored. */
+  offline(): ApiResult;
+  /** Changes the agent's status; `statusChanged` follows. `ERR_INVALID_STATE` while `busy`. */
+  setStatus(options: SetStatusOptions): ApiResult;
+  /** The agent's status as last confirmed by the server (synchronous). */
+  getStatus(): AgentStatus;
+}
+
+export interface DevicesApi {
+  /** Whether this browser has what the SDK needs: WebSocket, WebAssembly, WebRTC and getUserMedia. */
+  isBrowserSupported(): boolean;
+  /**
+   * Audio inputs. Labels are empty until the page has microphone permission. Rejects
+   * `ERR_NOT_SUPPORTED` without `navigator.mediaDevices` (pages not served over HTTPS or localhost).
+   */
+  getMicrophones(): Promise<MediaDeviceInfo[]>;
+  /** Audio outputs. Rejects `ERR_NOT_SUPPORTED` without mediaDevices. */
+  getSpeakers(): Promise<MediaDeviceInfo[]>;
+}
+
+/** Visibility of the built-in UI (floating button and workbench). */
+export interface UiApi {
+  hide(): void;
+  show(): void;
+  showfloatButton(): void;
+  hidefloatButton(): void;
+  showWorkbench(): void;
+  hideWorkbench(): void;
+}
+
+/** An IVR key the caller pressed. */
+export interface IvrStep {
+  key: string;
+  label: string;
+}
+
+interface CallInBase {
+  sessionId: string;
+  /** Seconds the session rings before it goes to the next agent; 0 = no limit. */
+  timeout: number;
+  remark?: string;
+}
+
+export interface PhoneCallIn extends CallInBase {
+  type: 'phone';
+  calleePhoneNumber: string;
+  callerPhoneNumber?: string;
+  callerLocation?: string;
+  ivrPath?: IvrStep[];
+  protectedCallee?: string;
+  protectedCaller?: string;
+  serverType: ServerType;
+}
+
+export interface ImCallIn extends CallInBase {
+  type: 'im';
+  nickname: string;
+  avatar?: string;
+  peerSource?: string;
+  channelName?: string;
+  clientData?: string;
+}
+
+export interface VoipCallIn extends CallInBase {
+  type: 'voip';
+  callee: string;
+  calleeRemark?: string;
+  userId: string;
+  nickname?: string;
+  avatar?: string;
+  peerSource?: string;
+  ivrPath?: IvrStep[];
+  clientData?: string;
+}
+
+export interface VideoCallIn extends CallInBase {
+  type: 'video';
+  userId: string;
+  nickname?: string;
+  avatar?: string;
+}
+
+export interface InternalCallIn extends CallInBase {
+  type: 'internal';
+  peerUserId: string;
+}
+
+/** Payload of `callIn`, by session type. */
+export type CallInData = PhoneCallIn | ImCallIn | VoipCallIn | VideoCallIn | InternalCallIn;
+
+export interface SessionEndedData {
+  sessionId: string;
+  /** Who ended it. */
+  closeBy: 'client' | 'seat' | 'admin' | 'timer';
+  /** Phone sessions closed by `admin`: why (e.g. `busy`, `notAnswer`). */
+  mainReason?: string;
+  subReason?: string;
+}
+
+/** Every listener receives `{data}`; the table below says what `data` holds. */
+export interface EventPayloads {
+  /** Logged in: the API may be used. Sticky: a listener added later is called once. */
+  ready: { data: Record<string, unknown> };
+  /** The login token was refused (bad, expired or used): get a new one and initialise again. */
+  tokenExpired: { message: string; data: { message: string; code?: number } };
+  /** A session is offered to the agent (inbound), by type. */
+  callIn: { data: CallInData };
+  /** The agent is connected to the customer of a ringing session. */
+  userAccessed: { data: { sessionId: string } };
+  /** A ringing session timed out and went to the next agent. */
+  autoTransfer: { data: { sessionId: string } };
+  /** A session ended. */
+  sessionEnded: { data: SessionEndedData };
+  /** An outbound call was placed. */
+  callOuted: { data: { sessionId: string } };
+  /** The far end answered an outbound call. */
+  calloutAccepted: { data: { sessionId: string } };
+  /** A session was transferred away (then `sessionEnded`). */
+  transfer: { data: { sessionId: string } };
+  /** The agent's status changed. */
+  statusChanged: { data: { status: AgentStatus; restReason?: string } };
+  /** Speech recognition result. `flow` IN = customer, OUT = agent. */
+  asr: { data: { sessionId: string; result: unknown; flow: 'IN' | 'OUT' } };
+  /** (ours) The connection to the server dropped or stopped answering. */
+  connectionLost: { data: Record<string, unknown> };
+  /** (ours) A reconnect attempt starts now: `attempt` counts from 1, after `delayMs` of backoff. */
+  tryToReconnect: { data: { attempt: number; delayMs: number } };
+  /** (ours) Reconnected and re-synchronised with the server. */
+  connectionRecovery: { data: Record<string, unknown> };
+  /** (ours) The agent logged in elsewhere; this instance will not reconnect. */
+  kickedOut: { data: { reason?: string } };
+}
+
+export type EventName = keyof EventPayloads;
+export type Listener<K extends EventName> = (payload: EventPayloads[K]) => void;
+
+/** `tccc.events`: event names, for `tccc.on(tccc.events.callIn, …)`. */
+export type Events = { readonly [K in EventName]: K };
+
+/** The SDK object: `window.tccc` after the script tag loads, or what `init()` returns. */
+export interface Tccc {
+  readonly Call: CallApi;
+  readonly Chat: ChatApi;
+  readonly Video: VideoApi;
+  readonly Agent: AgentApi;
+  readonly Devices: DevicesApi;
+  readonly UI: UiApi;
+  /** Event names. */
+  readonly events: Events;
+  /** The SDK version. */
+  readonly version: string;
+  /**
+   * Listens to an event. Throws a {@link TcccError} synchronously — the SDK's one synchronous error —
+   * `ERR_UNKNOWN_EVENT` for an unknown name, `ERR_INVALID_ARGUMENT` when `callback` is not a function.
+   * A listener that throws does not disturb the SDK or other listeners.
+   */
+  on<K extends EventName>(event: K, callback: Listener<K>): void;
+  /** Removes a listener added with `on` (same errors as `on`). */
+  off<K extends EventName>(event: K, callback: Listener<K>): void;
+  /**
+   * Logs out and frees everything: closes the connection, stops timers, rejects pending calls with
+   * `ERR_DESTROYED`, removes listeners and, if this is `window.tccc`, deletes it so the SDK can be
+   * loaded again. Every API call afterwards rejects with `ERR_DESTROYED`.
+   */
+  destroy(): void;
+}
+
+/** Tuning of the core's timers (ms). Defaults suit production; tests shorten them. */
+export interface TuningOptions {
+  requestTimeoutMs?: number;
+  loginTimeoutMs?: number;
+  reconnectBaseMs?: number;
+  reconnectMaxMs?: number;
+  /** 0 = keep trying forever. */
+  maxReconnectAttempts?: number;
+}
+
+/** A WebSocket constructor (the browser's, or `ws` in Node). */
+export type WebSocketConstructor = new (url: string) => WebSocket;
+
+/** Options of {@link init}: either `sdkUrl`, or `sdkAppId` + `userId` + `token` + `serverUrl`. */
+export interface InitOptions {
+  /**
+   * The `SdkURL` returned by `CreateSDKLoginToken`: its query gives sdkAppId, userId (or userid) and
+   * token, its origin the server (unless `serverUrl` or a `server` query parameter says otherwise).
+   */
+  sdkUrl?: string;
+  sdkAppId?: number | string;
+  userId?: string;
+  token?: string;
+  /** The server, e.g. `https://cc.example.com` (the WebSocket goes to `/ws/agent` below it). */
+  serverUrl?: string;
+  /** Where to fetch `tccc-core.wasm` (default: next to this module). */
+  wasmUrl?: string | URL;
+  /** The wasm bytes themselves (Node, or pages that bundle it). */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  /** WebSocket implementation (default: the global one; in Node pass `require('ws')`). */
+  WebSocket?: WebSocketConstructor;
+  /** Also install the instance as `window.tccc` (never replacing an existing one). */
+  global?: boolean;
+  tuning?: TuningOptions;
+  /**
+   * Receives the core's media actions (`mute`, `unmute`, `muteVideo`, `unmuteVideo`, `hold`,
+   * `unHold`, `sendDigits`, `end`, each with `data.sessionId`). Default: does nothing, until the
+   * SDK's own WebRTC handling lands.
+   */
+  media?: MediaAdapter;
+}
+
+export type { MediaAdapter, TcccError };

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Builds the JavaScript SDK into dist/ from the TypeScript shim (js/src) and the Emscripten output
+// (build/wasm/tccc-core.js + .wasm, made by `scripts/build.sh wasm`):
+//   dist/tccc.js          script tag: minified IIFE that installs window.tccc
+//   dist/index.mjs        npm, ESM (bundlers, Node)
+//   dist/index.cjs        npm, CommonJS (Node, Jest)
+//   dist/tccc-core.wasm   the core, loaded next to whichever of the above runs
+//   dist/*.d.ts           typings of the npm entry (index.d.ts and what it imports)
+// Prints the sizes that matter for the download budget (raw and gzip -9).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const wasmDir = process.env.TCCC_WASM_DIR || join(root, 'build/wasm');
+const glue = join(wasmDir, 'tccc-core.js');
+const wasm = join(wasmDir, 'tccc-core.wasm');
+const dist = join(root, 'dist');
+
+for (const f of [glue, wasm]) {
+  if (!existsSync(f)) {
+    console.error(`build-js: ${f} is missing; build the wasm first (scripts/build.sh wasm).`);
+    process.exit(1);
+  }
+}
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+const common = {
+  bundle: true,
+  alias: { 'tccc-core-glue': glue },
+  define: { __TCCC_VERSION__: JSON.stringify(version) },
+  legalComments: 'none',
+  logLevel: 'warning',
+  // The Emscripten glue tests `typeof module`/`define` to export itself; bundled, those are dead.
+  logOverride: { 'commonjs-variable-in-esm': 'silent' },
+};
+
+await Promise.all([
+  // WebAssembly itself needs Chrome 57 / Edge 16 / Firefox 52 / Safari 11: target what can run it.
+  esbuild.build({
+    ...common,
+    entryPoints: [join(root, 'js/src/script-entry.ts')],
+    outfile: join(dist, 'tccc.js'),
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome64', 'edge80', 'firefox62', 'safari15'],
+    minify: true,
+    // Node-only code (reading the wasm from disk) is not reachable from the script entry.
+    external: ['node:*'],
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: [join(root, 'js/src/index.ts')],
+    outfile: join(dist, 'index.mjs'),
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2020',
+    external: ['node:*'],
+    define: { ...common.define, __TCCC_MODULE_URL__: 'import.meta.url', __TCCC_CJS__: 'false' },
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: [join(root, 'js/src/index.ts')],
+    outfile: join(dist, 'index.cjs'),
+    format: 'cjs',
+    platform: 'node',
+    target: 'node18',
+    define: { ...common.define, __TCCC_MODULE_URL__: '__tcccModuleUrl', __TCCC_CJS__: 'true' },
+    banner: { js: 'const __tcccModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  }),
+]);
+copyFileSync(wasm, join(dist, 'tccc-core.wasm'));
+
+// Typings: tsc writes a .d.ts per module into a scratch directory; dist/ gets index.d.ts and the
+// modules it imports, and nothing internal (the core adapter's types would drag in the glue).
+const typesTmp = join(root, 'build/js-types');
+rmSync(typesTmp, { recursive: true, force: true });
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.types.json'),
+  '--outDir', typesTmp], { stdio: 'inherit' });
+const seen = new Set();
+(function copyTypes(name) {
+  if (seen.has(name)) return;
+  seen.add(name);
+  const text = readFileSync(join(typesTmp, `${name}.d.ts`), 'utf8');
+  writeFileSync(join(dist, `${name}.d.ts`), text);
+  for (const m of text.matchAll(/(?:from|import\()\s*['"]\.\/([\w.-]+)['"]/g)) copyTypes(m[1]);
+})('index');
+
+const sizes = (f) => {
+  const bytes = readFileSync(join(dist, f));
+  return { raw: statSync(join(dist, f)).size, gzip: gzipSync(bytes, { level: 9 }).length };
+};
+const report = Object.fromEntries(['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.cjs'].map((f) => [f, sizes(f)]));
+for (const [f, s] of Object.entries(report)) console.log(`build-js: dist/${f}: ${s.raw} B raw, ${s.gzip} B gzip -9`);
+const download = report['tccc.js'].gzip + report['tccc-core.wasm'].gzip;
+console.log(`build-js: script-tag download (tccc.js + tccc-core.wasm, gzip -9): ${download} B; typings: ${[...seen].join(', ')}`);

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Incremental builds. Usage: scripts/build.sh [native|wasm|js|all]   (default: all)
+#   native -> build/native  (server, GoogleTest suites, native benchmarks)
+#   wasm   -> build/wasm    (tccc-core.js + tccc-core.wasm via Debian's Emscripten)
+#   js     -> dist/         (tccc.js script-tag bundle, ESM/CJS entries, typings, wasm copy)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+build_native() {
+  if [ ! -f build/native/CMakeCache.txt ]; then
+    cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  cmake --build build/native -j"$jobs"
+}
+
+build_wasm() {
+  # Debian's emcc needs Debian's acorn for its JS optimizer.
+  export NODE_PATH=/usr/share/nodejs
+  if [ ! -f build/wasm/CMakeCache.txt ]; then
+    emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  cmake --build build/wasm -j"$jobs"
+}
+
+build_js() {
+  if [ -f scripts/build-js.mjs ]; then
+    node scripts/build-js.mjs
+  fi
+}
+
+case "$what" in
+  native) build_native ;;
+  wasm) build_wasm ;;
+  js) build_js ;;
+  all) build_native; build_wasm; build_js ;;
+  *) echo "usage: $0 [native|wasm|js|all]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// Runs every test suite of the project (after scripts/setup.sh has built everything) and ends with
+// one summary line over all of them, alone on its line: "N passed, N failed".
+// A suite that cannot run at all counts as one failure, so a broken build never looks green.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2); // optional suite names to run
+const results = [];
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: opts.capture ? 'pipe' : 'inherit', encoding: 'utf8', env: { ...process.env, ...opts.env } });
+  if (opts.capture) {
+    process.stdout.write(r.stdout || '');
+    process.stderr.write(r.stderr || '');
+  }
+  return r;
+}
+
+function suite(name, fn) {
+  if (only.length && !only.includes(name)) return;
+  console.log(`\n=== ${name} ===`);
+  const started = Date.now();
+  let passed = 0;
+  let failed = 0;
+  try {
+    ({ passed, failed } = fn());
+  } catch (e) {
+    console.error(`${name}: could not run: ${e.message}`);
+    failed = 1;
+  }
+  if (passed + failed === 0) {
+    console.error(`${name}: ran no test — counted as a failure`);
+    failed = 1;
+  }
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  results.push({ name, passed, failed, secs });
+}
+
+// 1. The error catalogue's generated C++/TS files must match catalogue.json.
+suite('errors', () => {
+  const r = run('node', ['scripts/gen-errors.mjs', '--check']);
+  return r.status === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+});
+
+// 2. GoogleTest through ctest (core, protocol, errors, server).
+suite('native', () => {
+  const r = run('ctest', ['--test-dir', 'build/native', '--output-on-failure', '-j2', '--timeout', '120'], { capture: true });
+  const m = /(\d+)% tests passed, (\d+) tests? failed out of (\d+)/.exec(r.stdout || '');
+  if (!m) throw new Error(`ctest printed no summary (exit ${r.status})`);
+  const failed = Number(m[2]);
+  const total = Number(m[3]);
+  return { passed: total - failed, failed };
+});
+
+// 3. Jest: the shim against the release wasm build, the server through the official cloud client.
+suite('jest', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tccc-jest-'));
+  const out = join(dir, 'jest.json');
+  try {
+    run('npx', ['jest', '--config', 'tests/js/jest.config.js', '--json', `--outputFile=${out}`]);
+    if (!existsSync(out)) throw new Error('jest wrote no results');
+    const j = JSON.parse(readFileSync(out, 'utf8'));
+    // A suite that failed to load has no test results but must still count.
+    const brokenSuites = (j.testResults || []).filter((t) => t.status === 'failed' && (t.assertionResults || []).length === 0).length;
+    return { passed: j.numPassedTests, failed: j.numFailedTests + brokenSuites };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// 4. TypeScript declarations: sample integrator code must compile (and the @ts-expect-error lines fail).
+suite('typecheck', () => {
+  if (!existsSync(join(root, 'tests/typecheck/tsconfig.json'))) throw new Error('tests/typecheck/tsconfig.json missing');
+  const r = run('npx', ['tsc', '--noEmit', '-p', 'tests/typecheck']);
+  return r.status === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+});
+
+// 5. Browser end-to-end (Playwright + Debian Chromium), when present.
+if (existsSync(join(root, 'tests/e2e/run.mjs'))) {
+  suite('e2e', () => {
+    const r = run('node', ['tests/e2e/run.mjs'], { capture: true });
+    const m = /^(\d+) passed, (\d+) failed/m.exec(r.stdout || '');
+    if (!m) throw new Error(`e2e printed no summary (exit ${r.status})`);
+    return { passed: Number(m[1]), failed: Number(m[2]) };
+  });
+}
+
+console.log('\n=== summary ===');
+let passed = 0;
+let failed = 0;
+for (const r of results) {
+  console.log(`${r.name.padEnd(10)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed  (${r.secs}s)`);
+  passed += r.passed;
+  failed += r.failed;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// The TCCC cloud API (CCC 2020-02-10) on `POST /`: TC3-HMAC-SHA256 verification, tenant scoping by
+// SecretId, typed parameter checks and the actions the reference server implements. Responses are
+// always HTTP 200 with {"Response": {…, "RequestId"}} or {"Response": {"Error": {Code, Message}, …}},
+// which is what the official clients expect.
+#ifndef TCCC_SERVER_CLOUD_CLOUDAPI_HPP
+#define TCCC_SERVER_CLOUD_CLOUDAPI_HPP
+
+#include "Interfaces.hpp"
+#include "cloud/CloudApiError.hpp"
+#include "cloud/ParamReader.hpp"
+#include "store/Repositories.hpp"
+#include "http/TokenBucket.hpp"
+#include "store/StoreDirectory.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace tccc::server {
+
+struct CloudApiOptions {
+  std::string publicUrl = "http://127.0.0.1:8080";  // base of SdkURL, without a trailing slash
+  std::int64_t timestampWindowSec = 300;            // |now − X-TC-Timestamp| allowed
+  std::int64_t loginTokenTtlSec = StoreDirectory::kLoginTokenTtlSec;
+  // Per SecretId and action, like the cloud's "20 requests/s" per-API limits; the HTTP layer adds
+  // a per-connection limit on top. 0 disables.
+  double actionRatePerSec = 20;
+  double actionBurst = 40;
+};
+
+class CloudApi {
+ public:
+  static constexpr const char* kVersion = "2020-02-10";
+
+  CloudApi(TenantRepository& tenants, StaffRepository& staff, SkillGroupRepository& groups, NumberRepository& numbers,
+           CdrRepository& cdrs, StoreDirectory& directory, CloudApiOptions options,
+           std::function<std::int64_t()> clockSec);
+
+  /// The contact center, once it exists (null: no live sessions, every agent offline).
+  void setLiveOps(LiveOps* liveOps) { mLiveOps = liveOps; }
+
+  /// Handles one `POST /`. Never throws.
+  HttpResponse handle(const HttpRequest& request);
+
+  /// An error envelope, e.g. for RequestLimitExceeded decided by the HTTP layer.
+  static HttpResponse errorResponse(const std::string& code, const std::string& message);
+
+  /// The names of the implemented actions (sorted).
+  std::vector<std::string> actions() const;
+
+ private:
+  struct Call {
+    std::int64_t sdkAppId = 0;  // the tenant that owns the SecretId
+    const ParamReader& params;
+    std::int64_t now = 0;
+  };
+  using Action = Json (CloudApi::*)(const Call&);
+
+  Json dispatch(const HttpRequest& request, std::string& action, std::int64_t& sdkAppId);
+  void requireOwnApp(const Call& call, bool required = true);
+  void notifyDirectoryChanged(std::int64_t sdkAppId);
+
+  Json createSdkLoginToken(const Call& call);
+  Json createStaff(const Call& call);
+  Json modifyStaff(const Call& call);
+  Json deleteStaff(const Call& call);
+  Json describeStaffInfoList(const Call& call);
+  Json createSkillGroup(const Call& call);
+  Json describeSkillGroupInfoList(const Call& call);
+  Json bindStaffSkillGroupList(const Call& call);
+  Json unbindStaffSkillGroupList(const Call& call);
+  Json describeNumbers(const Call& call);
+  Json describeTelCdr(const Call& call);
+  Json describeTelSession(const Call& call);
+  Json describeStaffStatusMetrics(const Call& call);
+  Json hangUpCall(const Call& call);
+  Json describeImCdrs(const Call& call);
+  Json describeChatMessages(const Call& call);
+
+  Json staffJson(const StaffRecord& staff, const std::map<std::int64_t, SkillGroupRecord>& groups) const;
+  std::map<std::int64_t, SkillGroupRecord> groupsById(std::int64_t sdkAppId);
+  std::map<std::string, std::string> liveStatuses(std::int64_t sdkAppId, const std::vector<std::string>& userIds);
+
+  TenantRepository& mTenants;
+  StaffRepository& mStaff;
+  SkillGroupRepository& mGroups;
+  NumberRepository& mNumbers;
+  CdrRepository& mCdrs;
+  StoreDirectory& mDirectory;
+  CloudApiOptions mOptions;
+  std::function<std::int64_t()> mClock;
+  LiveOps* mLiveOps = nullptr;
+  std::map<std::string, Action> mActions;
+  std::map<std::pair<std::string, std::string>, TokenBucket> mLimits;  // (SecretId, action)
+};
+
+}  // namespace tccc::server
+
+#endif

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config/ServerConfig.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace tccc::server {
+
+using protocol::Json;
+
+std::vector<std::string> ServerConfig::splitList(const std::string& commaList) {
+  std::vector<std::string> out;
+  std::stringstream in(commaList);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    auto b = item.find_first_not_of(" \t");
+    auto e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alreadySet) {
+  if (!json.is_object()) throw ConfigError("the configuration file must hold a JSON object");
+  auto str = [&](const std::string& key, const Json& v, std::string& field) {
+    if (!v.is_string()) throw ConfigError("config key \"" + key + "\" must be a string");
+    field = v.get<std::string>();
+  };
+  auto integer = [&](const std::string& key, const Json& v, int& field) {
+    if (!v.is_number_integer()) throw ConfigError("config key \"" + key + "\" must be an integer");
+    auto x = v.get<std::int64_t>();
+    if (x < INT32_MIN || x > INT32_MAX) throw ConfigError("config key \"" + key + "\" is out of range");
+    field = static_cast<int>(x);
+  };
+  for (const auto& [key, value] : json.items()) {
+    if (key.rfind("$", 0) == 0 || key == "comment") continue;  // room for comments in the file
+    if (alreadySet.count(key)) continue;
+    if (key == "host") str(key, value, host);
+    else if (key == "port") integer(key, value, port);
+    else if (key == "data-dir") str(key, value, dataDir);
+    else if (key == "public-url") str(key, value, publicUrl);
+    else if (key == "sdk-dir") str(key, value, sdkDir);
+    else if (key == "web-dir") str(key, value, webDir);
+    else if (key == "tls-cert") str(key, value, tlsCert);
+    else if (key == "tls-key") str(key, value, tlsKey);
+    else if (key == "cdr-push-url") str(key, value, cdrPushUrl);
+    else if (key == "cdr-push-ca-file") str(key, value, cdrPushCaFile);
+    else if (key == "cdr-push-retry-ms") integer(key, value, cdrPushRetryMs);
+    else if (key == "heartbeat-ms") integer(key, value, heartbeatMs);
+    else if (key == "log-level") str(key, value, logLevel);
+    else if (key == "allowed-origins") {
+      if (value.is_string()) {
+        allowedOrigins = splitList(value.get<std::string>());
+      } else if (value.is_array()) {
+        allowedOrigins.clear();
+        for (const auto& o : value) {
+          if (!o.is_string()) throw ConfigError("config key \"allowed-origins\" must list strings");
+          allowedOrigins.push_back(o.get<std::string>());
+        }
+      } else {
+        throw ConfigError("config key \"allowed-origins\" must be a string or an array of strings");
+      }
+    } else {
+      throw ConfigError("unknown config key \"" + key + "\"");
+    }
+  }
+}
+
+void ServerConfig::validate() const {
+  if (port < 0 || port > 65535) throw ConfigError("--port must be between 0 and 65535");
+  if (heartbeatMs < 1000 || heartbeatMs > 120000) throw ConfigError("--heartbeat-ms must be between 1000 and 120000");
+  if (cdrPushRetryMs < 10 || cdrPushRetryMs > 3600000)
+    throw ConfigError("--cdr-push-retry-ms must be between 10 and 3600000");
+  if (tlsCert.empty() != tlsKey.empty()) throw ConfigError("--tls-cert and --tls-key go together");
+  if (dataDir.empty()) throw ConfigError("--data-dir must not be empty");
+  if (!cdrPushUrl.empty() && cdrPushUrl.rfind("http://", 0) != 0 && cdrPushUrl.rfind("https://", 0) != 0)
+    throw ConfigError("--cdr-push-url must start with http:// or https://");
+  if (!publicUrl.empty() && publicUrl.rfind("http://", 0) != 0 && publicUrl.rfind("https://", 0) != 0)
+    throw ConfigError("--public-url must start with http:// or https://");
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
+  if (!kLevels.count(logLevel)) throw ConfigError("--log-level must be one of trace, debug, info, warn, error, off");
+}
+
+std::optional<int> ServerConfig::parse(int argc, const char* const* argv, ServerConfig& out) {
+  CLI::App app{
+      "tccc-server: the reference contact-center server (TCCC-compatible cloud API, agent signalling, "
+      "SDK hosting).\nEvery option can also be set as an environment variable (shown in brackets) or as a "
+      "key of the --config JSON file (the long option name without dashes in front, e.g. \"data-dir\").\n"
+      "Precedence: command line > environment > config file > default.\n"
+      "TLS: with --tls-cert/--tls-key the same port serves https/wss AND plain http/ws; each connection's "
+      "first bytes tell which.",
+      "tccc-server"};
+  // A repeated option takes its last value, so wrappers can put defaults first and let callers
+  // override them (e.g. the test helper's --port 0).
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  std::string origins;
+  std::map<std::string, CLI::Option*> options;
+  options["host"] = app.add_option("--host", out.host, "Address to listen on (keep 127.0.0.1 unless behind a proxy)")
+                        ->envname("TCCC_HOST")
+                        ->capture_default_str();
+  options["port"] = app.add_option("--port", out.port, "TCP port; 0 picks any free port (printed as API=…)")
+                        ->envname("TCCC_PORT")
+                        ->capture_default_str();
+  options["data-dir"] = app.add_option("--data-dir", out.dataDir, "Directory for the SQLite database and credentials file")
+                            ->envname("TCCC_DATA_DIR")
+                            ->capture_default_str();
+  app.add_option("--config", out.configFile, "JSON file with the same keys as these options")->envname("TCCC_CONFIG");
+  options["public-url"] = app.add_option("--public-url", out.publicUrl,
+                                         "Base URL browsers use to reach this server (SdkURL); default http://host:port")
+                              ->envname("TCCC_PUBLIC_URL");
+  options["sdk-dir"] = app.add_option("--sdk-dir", out.sdkDir, "Directory with the built SDK (dist/), served at /sdk/; default ./dist if present")
+                           ->envname("TCCC_SDK_DIR");
+  options["web-dir"] = app.add_option("--web-dir", out.webDir, "Directory with static pages, served at /")
+                           ->envname("TCCC_WEB_DIR");
+  options["tls-cert"] = app.add_option("--tls-cert", out.tlsCert, "PEM certificate chain for https/wss")->envname("TCCC_TLS_CERT");
+  options["tls-key"] = app.add_option("--tls-key", out.tlsKey, "PEM private key for https/wss")->envname("TCCC_TLS_KEY");
+  options["allowed-origins"] = app.add_option("--allowed-origins", origins,
+                                              "Comma-separated Origins allowed to open WebSockets (default: any)")
+                                   ->envname("TCCC_ALLOWED_ORIGINS");
+  options["cdr-push-url"] = app.add_option("--cdr-push-url", out.cdrPushUrl,
+                                           "URL that receives CDR pushes (POST …?action=cdr&version=1)")
+                                ->envname("TCCC_CDR_PUSH_URL");
+  options["cdr-push-ca-file"] = app.add_option("--cdr-push-ca-file", out.cdrPushCaFile,
+                                              "Extra CA certificate (PEM) trusted for an https push URL")
+                                   ->envname("TCCC_CDR_PUSH_CA_FILE");
+  options["cdr-push-retry-ms"] = app.add_option("--cdr-push-retry-ms", out.cdrPushRetryMs,
+                                                "First retry delay of a failed push; doubles each time, 3 retries")
+                                     ->envname("TCCC_CDR_PUSH_RETRY_MS")
+                                     ->capture_default_str();
+  options["heartbeat-ms"] = app.add_option("--heartbeat-ms", out.heartbeatMs, "Agent WebSocket heartbeat interval")
+                                ->envname("TCCC_HEARTBEAT_MS")
+                                ->capture_default_str();
+  options["log-level"] = app.add_option("--log-level", out.logLevel, "trace, debug, info, warn, error or off (logs go to stderr)")
+                             ->envname("TCCC_LOG_LEVEL")
+                             ->capture_default_str();
+  app.add_flag("--print-credentials", out.printCredentials,
+               "Print SdkAppId, SecretId and SecretKey of the first tenant and exit (creates it if needed)")
+      ->envname("TCCC_PRINT_CREDENTIALS");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 has one exit code per error kind; callers only need "help shown" vs "usage error".
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    std::set<std::string> set;
+    for (const auto& [key, option] : options)
+      if (option->count() > 0) set.insert(key);
+    if (set.count("allowed-origins")) out.allowedOrigins = splitList(origins);
+    if (!out.configFile.empty()) {
+      std::ifstream in(out.configFile);
+      if (!in) throw ConfigError("cannot read the config file " + out.configFile);
+      std::stringstream text;
+      text << in.rdbuf();
+      Json json = Json::parse(text.str(), nullptr, false);
+      if (json.is_discarded()) throw ConfigError("the config file " + out.configFile + " is not valid JSON");
+      out.applyJson(json, set);
+    }
+    out.validate();
+  } catch (const ConfigError& e) {
+    std::cerr << "tccc-server: " << e.what() << "\n";
+    return 2;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tccc::server

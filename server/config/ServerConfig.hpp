@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+// Server settings from, in rising precedence: built-in defaults, a JSON file (--config), TCCC_*
+// environment variables, and the command line.
+#ifndef TCCC_SERVER_CONFIG_SERVERCONFIG_HPP
+#define TCCC_SERVER_CONFIG_SERVERCONFIG_HPP
+
+#include "protocol/Protocol.hpp"
+
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tccc::server {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string dataDir = ".tccc-data";
+  std::string configFile;
+  std::string publicUrl;  // "" = http(s)://host:port
+  std::string sdkDir;     // "" = ./dist when it exists
+  std::string webDir;
+  std::string tlsCert;
+  std::string tlsKey;
+  std::vector<std::string> allowedOrigins;
+  std::string cdrPushUrl;
+  std::string cdrPushCaFile;
+  int cdrPushRetryMs = 5000;
+  int heartbeatMs = 10000;
+  std::string logLevel = "info";
+  bool printCredentials = false;
+
+  /// Parses argv (and the environment, and the --config file). Returns an exit code when the
+  /// program should stop now (--help: 0, bad arguments: 2), nullopt to go on.
+  static std::optional<int> parse(int argc, const char* const* argv, ServerConfig& out);
+
+  /// Applies the keys of a --config JSON object (the long option names: "port", "data-dir", …),
+  /// skipping those in `alreadySet`. Throws ConfigError naming the key on an unknown key or bad type.
+  void applyJson(const protocol::Json& json, const std::set<std::string>& alreadySet);
+
+  /// Checks ranges and combinations; throws ConfigError.
+  void validate() const;
+
+  static std::vector<std::string> splitList(const std::string& commaList);
+};
+
+}  // namespace tccc::server
+
+#endif

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reading one parameter out of a raw URL query string.
+#ifndef TCCC_SERVER_HTTP_QUERYSTRING_HPP
+#define TCCC_SERVER_HTTP_QUERYSTRING_HPP
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tccc::server {
+
+class QueryString {
+ public:
+  /// The first value of `name`, percent- and '+'-decoded; nullopt if absent or malformed.
+  static std::optional<std::string> param(std::string_view query, std::string_view name) {
+    while (!query.empty()) {
+      auto amp = query.find('&');
+      std::string_view pair = query.substr(0, amp);
+      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+      auto eq = pair.find('=');
+      auto key = decode(pair.substr(0, eq));
+      if (!key || *key != name) continue;
+      return eq == std::string_view::npos ? std::optional<std::string>("") : decode(pair.substr(eq + 1));
+    }
+    return std::nullopt;
+  }
+
+  static std::optional<std::string> decode(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '+') {
+        out.push_back(' ');
+      } else if (s[i] == '%') {
+        if (i + 2 >= s.size()) return std::nullopt;
+        int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+      } else {
+        out.push_back(s[i]);
+      }
+    }
+    return out;
+  }
+
+ private:
+  static int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+};
+
+}  // namespace tccc::server
+
+#endif

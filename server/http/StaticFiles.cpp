@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "http/StaticFiles.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace tccc::server {
+
+namespace fs = std::filesystem;
+
+namespace {
+constexpr std::uintmax_t kMaxFileBytes = 64 * 1024 * 1024;
+
+HttpResponse plain(int status, const std::string& text) {
+  HttpResponse r;
+  r.status = status;
+  r.contentType = "text/plain; charset=utf-8";
+  r.body = text + "\n";
+  return r;
+}
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+StaticFiles::StaticFiles(std::string root, std::string defaultCacheControl)
+    : mDefaultCacheControl(std::move(defaultCacheControl)) {
+  if (root.empty()) return;
+  std::error_code ec;
+  auto canonical = fs::canonical(root, ec);
+  if (!ec && fs::is_directory(canonical, ec)) mRoot = canonical.string();
+}
+
+std::string StaticFiles::contentTypeFor(const std::string& path) {
+  static const std::map<std::string, std::string> kTypes = {
+      {".html", "text/html; charset=utf-8"},    {".htm", "text/html; charset=utf-8"},
+      {".js", "application/javascript; charset=utf-8"}, {".mjs", "application/javascript; charset=utf-8"},
+      {".cjs", "application/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".json", "application/json; charset=utf-8"}, {".map", "application/json; charset=utf-8"},
+      {".wasm", "application/wasm"},            {".svg", "image/svg+xml"},
+      {".png", "image/png"},                    {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},                  {".gif", "image/gif"},
+      {".ico", "image/x-icon"},                 {".txt", "text/plain; charset=utf-8"},
+      {".wav", "audio/wav"},                    {".mp3", "audio/mpeg"},
+      {".ogg", "audio/ogg"},                    {".woff2", "font/woff2"},
+      {".ts", "text/plain; charset=utf-8"},     {".d.ts", "text/plain; charset=utf-8"},
+  };
+  auto dot = path.rfind('.');
+  auto slash = path.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "application/octet-stream";
+  auto it = kTypes.find(path.substr(dot));
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+std::string StaticFiles::safeRelativePath(const std::string& urlPath) {
+  std::string decoded;
+  for (std::size_t i = 0; i < urlPath.size(); ++i) {
+    char c = urlPath[i];
+    if (c == '%') {
+      if (i + 2 >= urlPath.size()) return {};
+      int hi = hexValue(urlPath[i + 1]), lo = hexValue(urlPath[i + 2]);
+      if (hi < 0 || lo < 0) return {};
+      c = static_cast<char>(hi * 16 + lo);
+      i += 2;
+    }
+    if (c == '\0' || c == '\\') return {};
+    decoded.push_back(c);
+  }
+  std::string out;
+  std::size_t pos = 0;
+  while (pos <= decoded.size()) {
+    auto slash = decoded.find('/', pos);
+    std::string segment = decoded.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+    if (segment == "..") return {};
+    if (!segment.empty() && segment != ".") {
+      if (segment[0] == '.') return {};  // no dot files (.env, .git)
+      if (!out.empty()) out.push_back('/');
+      out += segment;
+    }
+    if (slash == std::string::npos) break;
+    pos = slash + 1;
+  }
+  if (out.empty() || (!decoded.empty() && decoded.back() == '/')) out += out.empty() ? "index.html" : "/index.html";
+  return out;
+}
+
+HttpResponse StaticFiles::serve(const std::string& relativePath, const HttpRequest& request,
+                                const std::string& cacheControl) const {
+  if (mRoot.empty()) return plain(404, "not found");
+  std::string rel = safeRelativePath(relativePath);
+  if (rel.empty()) return plain(403, "forbidden");
+  std::error_code ec;
+  fs::path full = fs::path(mRoot) / rel;
+  if (fs::is_directory(full, ec)) full /= "index.html";
+  auto canonical = fs::canonical(full, ec);
+  if (ec || !fs::is_regular_file(canonical, ec)) return plain(404, "not found");
+  // A symlink inside the root must not lead outside it.
+  std::string resolved = canonical.string();
+  if (resolved.compare(0, mRoot.size(), mRoot) != 0 || (resolved.size() > mRoot.size() && resolved[mRoot.size()] != '/'))
+    return plain(403, "forbidden");
+  struct stat st {};
+  if (::stat(resolved.c_str(), &st) != 0) return plain(404, "not found");
+  if (static_cast<std::uintmax_t>(st.st_size) > kMaxFileBytes) return plain(403, "file too large to serve");
+
+  std::ostringstream tag;
+  tag << '"' << std::hex << st.st_size << '-' << st.st_mtim.tv_sec << '-' << st.st_mtim.tv_nsec << '"';
+  HttpResponse r;
+  r.contentType = contentTypeFor(resolved);
+  r.headers["ETag"] = tag.str();
+  r.headers["Cache-Control"] = cacheControl.empty() ? mDefaultCacheControl : cacheControl;
+  auto inm = request.headers.find("if-none-match");
+  if (inm != request.headers.end() && inm->second == tag.str()) {
+    r.status = 304;
+    return r;
+  }
+  std::ifstream in(resolved, std::ios::binary);
+  if (!in) return plain(404, "not found");
+  r.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return r;
+}
+
+}  // namespace tccc::server

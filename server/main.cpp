@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: Apache-2.0
+// tccc-server: one process, one port, one io_context thread. Wires the platform (HTTP/WS, SQLite
+// store, cloud API, CDR push) to the contact center (agents, sessions, ACD, IVR) when it is built.
+//
+// stdout carries only machine-readable start-up lines (API=…, SdkAppId=…, …, READY) for scripts and
+// tests; logs go to stderr.
+#include "cloud/CloudApi.hpp"
+#include "config/ServerConfig.hpp"
+#include "http/HttpServer.hpp"
+#include "http/QueryString.hpp"
+#include "http/StaticFiles.hpp"
+#include "push/CdrPusher.hpp"
+#include "push/DurableCdrSink.hpp"
+#include "store/DemoSeeder.hpp"
+#include "store/SqliteStore.hpp"
+#include "store/StoreDirectory.hpp"
+
+#if __has_include("signalling/ContactCenter.hpp")
+#include "signalling/ContactCenter.hpp"
+#define TCCC_HAS_CONTACT_CENTER 1
+#else
+#define TCCC_HAS_CONTACT_CENTER 0
+#endif
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+using namespace tccc::server;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::int64_t nowSec() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void printLine(const std::string& line) {
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
+HttpResponse jsonResponse(int status, const Json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = tccc::protocol::dump(body);
+  return r;
+}
+
+int run(const ServerConfig& config) {
+  // Everything this process creates (database, WAL, credentials) is for its own user only.
+  ::umask(077);
+  std::error_code ec;
+  fs::create_directories(config.dataDir, ec);
+  if (ec) throw std::runtime_error("cannot create --data-dir " + config.dataDir + ": " + ec.message());
+  ::chmod(config.dataDir.c_str(), 0700);  // holds the API secret and call records
+
+  SqliteStore store((fs::path(config.dataDir) / "tccc.db").string());
+  SeedResult seed = DemoSeeder::ensureDemoTenant(store, nowSec());
+  const std::string credentialsPath = (fs::path(config.dataDir) / "credentials").string();
+  DemoSeeder::writeCredentialsFile(credentialsPath, seed);
+  if (seed.created) spdlog::info("first start: created demo tenant {} in {}", seed.tenant.sdkAppId, config.dataDir);
+
+  if (config.printCredentials) {
+    printLine("SdkAppId=" + std::to_string(seed.tenant.sdkAppId));
+    printLine("SecretId=" + seed.credential.secretId);
+    printLine("SecretKey=" + seed.credential.secretKey);
+    return 0;
+  }
+
+  boost::asio::io_context io(1);
+
+  HttpServerOptions httpOptions;
+  httpOptions.host = config.host;
+  httpOptions.port = static_cast<unsigned short>(config.port);
+  httpOptions.tlsCertFile = config.tlsCert;
+  httpOptions.tlsKeyFile = config.tlsKey;
+  httpOptions.allowedOrigins = config.allowedOrigins;
+  HttpServer http(io, httpOptions);
+  const unsigned short port = http.listen();
+
+  const std::string scheme = http.tlsEnabled() ? "https" : "http";
+  const std::string hostForUrl = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+  std::string publicUrl = config.publicUrl.empty() ? scheme + "://" + hostForUrl + ":" + std::to_string(port)
+                                                   : config.publicUrl;
+  while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
+
+  StoreDirectory directory(store, store, store, store, store);
+  CdrPushOptions pushOptions;
+  pushOptions.url = config.cdrPushUrl;
+  pushOptions.retryBase = std::chrono::milliseconds(config.cdrPushRetryMs);
+  pushOptions.caFile = config.cdrPushCaFile;
+  CdrPusher pusher(io, store, pushOptions, nowMs);
+  DurableCdrSink cdrSink(store, &pusher, nowMs);
+
+  CloudApiOptions apiOptions;
+  apiOptions.publicUrl = publicUrl;
+  CloudApi cloud(store, store, store, store, store, directory, apiOptions, nowSec);
+
+#if TCCC_HAS_CONTACT_CENTER
+  ContactCenter::Options ccOptions;
+  ccOptions.heartbeatMs = config.heartbeatMs;
+  ContactCenter contactCenter(io, http, directory, cdrSink, ccOptions);
+  http.addWsHandler(contactCenter);
+  cloud.setLiveOps(&contactCenter);
+#else
+  spdlog::warn("built without the contact center: no agent WebSocket endpoints");
+#endif
+
+  // --- routes ---
+  http.add("POST", "/", [&cloud](const HttpRequest& request) { return cloud.handle(request); });
+  http.setRateLimitedRoute([](const HttpRequest& request) {
+    if (request.method == "POST" && request.path == "/")
+      return CloudApi::errorResponse("RequestLimitExceeded", "Too many requests on this connection; slow down.");
+    HttpResponse r;
+    r.status = 429;
+    r.contentType = "text/plain; charset=utf-8";
+    r.body = "too many requests\n";
+    r.headers["Retry-After"] = "1";
+    return r;
+  });
+  http.add("GET", "/healthz", [&](const HttpRequest&) {
+    return jsonResponse(200, {{"status", "ok"},
+                              {"webSockets", http.openWebSockets()},
+                              {"pendingPushes", pusher.enabled() ? store.pendingPushCount() : 0},
+                              {"contactCenter", TCCC_HAS_CONTACT_CENTER == 1}});
+  });
+
+  std::string sdkDir = config.sdkDir;
+  if (sdkDir.empty() && fs::is_directory("dist", ec)) sdkDir = "dist";
+  StaticFiles sdkFiles(sdkDir);
+  if (!sdkDir.empty() && !sdkFiles.enabled()) spdlog::warn("--sdk-dir {} is not a directory: /sdk/ serves nothing", sdkDir);
+  http.addPrefix("GET", "/sdk/", [&sdkFiles, &directory](const HttpRequest& request) {
+    std::string rel = request.path.substr(5);
+    if (rel == "tccc.js" && request.method == "GET") {  // a HEAD does not use up a one-time URL
+      auto token = QueryString::param(request.query, "token");
+      if (token && directory.checkSdkUrlFetch(*token, nowSec()) == SdkUrlCheck::Reused) {
+        HttpResponse gone;
+        gone.status = 410;
+        gone.contentType = "text/plain; charset=utf-8";
+        gone.body = "This one-time SdkURL has been used already; call CreateSDKLoginToken again.\n";
+        gone.headers["Access-Control-Allow-Origin"] = "*";
+        gone.headers["Cache-Control"] = "no-store";
+        return gone;
+      }
+    }
+    // The SDK file names do not change between builds, so browsers must revalidate (ETag keeps
+    // that cheap). CORS: the official snippet loads the script with crossorigin="anonymous", and
+    // the script then fetches the wasm from this origin.
+    HttpResponse r = sdkFiles.serve(rel, request, "no-cache");
+    r.headers["Access-Control-Allow-Origin"] = "*";
+    return r;
+  });
+
+  StaticFiles webFiles(config.webDir);
+  if (!config.webDir.empty() && !webFiles.enabled()) spdlog::warn("--web-dir {} is not a directory", config.webDir);
+  http.addPrefix("GET", "/", [&webFiles](const HttpRequest& request) {
+    if (!webFiles.enabled() && request.path == "/") {
+      HttpResponse r;
+      r.contentType = "text/plain; charset=utf-8";
+      r.body = "tccc server. Cloud API: POST / (TC3-HMAC-SHA256). SDK: /sdk/tccc.js. Health: /healthz\n";
+      return r;
+    }
+    return webFiles.serve(request.path, request, "no-cache");
+  });
+
+#if TCCC_HAS_CONTACT_CENTER
+  contactCenter.registerRoutes(http);
+#endif
+  pusher.start();
+
+  // --- shutdown on SIGINT/SIGTERM: close WebSockets politely, then stop ---
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  boost::asio::steady_timer grace(io);
+  signals.async_wait([&](const boost::system::error_code& error, int signal) {
+    if (error) return;
+    spdlog::info("signal {}: shutting down", signal);
+    http.stop();
+    pusher.stop();
+#if TCCC_HAS_CONTACT_CENTER
+    contactCenter.stop();
+#endif
+    grace.expires_after(std::chrono::milliseconds(300));  // lets the close frames go out
+    grace.async_wait([&io](const boost::system::error_code&) { io.stop(); });
+  });
+
+  std::string agents;
+  for (const auto& a : seed.agents) agents += (agents.empty() ? "" : ",") + a;
+  printLine("API=" + scheme + "://" + hostForUrl + ":" + std::to_string(port) + "/");
+  printLine("SdkAppId=" + std::to_string(seed.tenant.sdkAppId));
+  printLine("SecretId=" + seed.credential.secretId);
+  printLine("SecretKey=" + seed.credential.secretKey);
+  printLine("Agents=" + agents);
+  printLine("SDK=" + publicUrl + "/sdk/tccc.js");
+  printLine("READY");
+  spdlog::info("listening on {}://{}:{} (credentials in {})", scheme, hostForUrl, port, credentialsPath);
+
+  while (!io.stopped()) {
+    try {
+      io.run();
+    } catch (const std::exception& e) {
+      // A handler escaped its own error handling: log it and keep serving everyone else.
+      spdlog::error("unhandled exception in the event loop: {}", e.what());
+    }
+  }
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("tccc");
+  spdlog::set_default_logger(logger);
+  ServerConfig config;
+  if (auto exitCode = ServerConfig::parse(argc, argv, config)) return *exitCode;
+  spdlog::set_level(spdlog::level::from_str(config.logLevel));
+  try {
+    return run(config);
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    std::cerr << "tccc-server: " << e.what() << std::endl;
+    return 1;
+  }
+}

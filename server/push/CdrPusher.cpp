@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "push/CdrPusher.hpp"
+
+#include "protocol/Protocol.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <spdlog/spdlog.h>
+
+namespace tccc::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+/// One POST, start to finish: resolve, connect, (TLS handshake), write, read, judge.
+class CdrPusher::Request : public std::enable_shared_from_this<CdrPusher::Request> {
+ public:
+  using Done = std::function<void(bool delivered, std::string error)>;
+
+  Request(asio::io_context& io, asio::ssl::context* tls, PushUrl url, PushJob job, std::chrono::seconds timeout, Done done)
+      : mResolver(io), mUrl(std::move(url)), mJob(std::move(job)), mTimeout(timeout), mDone(std::move(done)) {
+    if (mUrl.tls) mTlsStream.emplace(io, *tls);
+    else mPlain.emplace(io);
+  }
+
+  void run() {
+    mResolver.async_resolve(mUrl.host, mUrl.port, [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
+      if (ec) return self->finish(false, "resolve " + self->mUrl.host + ": " + ec.message());
+      self->connect(r);
+    });
+  }
+
+ private:
+  beast::tcp_stream& lowest() { return mPlain ? *mPlain : beast::get_lowest_layer(*mTlsStream); }
+
+  void connect(const tcp::resolver::results_type& results) {
+    lowest().expires_after(mTimeout);
+    lowest().async_connect(results, [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+      if (ec) return self->finish(false, "connect: " + ec.message());
+      if (self->mTlsStream) self->handshake();
+      else self->write();
+    });
+  }
+
+  void handshake() {
+    // SNI and certificate verification against the host name: a push carries call data.
+    if (!SSL_set_tlsext_host_name(mTlsStream->native_handle(), mUrl.host.c_str()))
+      return finish(false, "cannot set TLS server name");
+    // The receiver's certificate must name the host of the URL: a DNS name, or an IP address
+    // (which X509 matches against IP subjectAltNames, not names).
+    beast::error_code ipEc;
+    asio::ip::make_address(mUrl.host, ipEc);
+    X509_VERIFY_PARAM* param = SSL_get0_param(mTlsStream->native_handle());
+    bool ok = ipEc ? SSL_set1_host(mTlsStream->native_handle(), mUrl.host.c_str()) == 1
+                   : X509_VERIFY_PARAM_set1_ip_asc(param, mUrl.host.c_str()) == 1;
+    if (!ok) return finish(false, "cannot set the TLS peer name check");
+    mTlsStream->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->finish(false, "TLS handshake: " + ec.message());
+      self->write();
+    });
+  }
+
+  void write() {
+    mRequest = http::request<http::string_body>{http::verb::post, mUrl.target, 11};
+    mRequest.set(http::field::host, mUrl.host);
+    mRequest.set(http::field::user_agent, "tccc-server");
+    mRequest.set(http::field::content_type, "application/json;charset=utf8");
+    mRequest.set("X-TCCC-PUSH-UUID", mJob.uuid);
+    mRequest.keep_alive(false);
+    mRequest.body() = mJob.body;
+    mRequest.prepare_payload();
+    lowest().expires_after(mTimeout);
+    auto onWritten = [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->finish(false, "write: " + ec.message());
+      self->read();
+    };
+    if (mTlsStream) http::async_write(*mTlsStream, mRequest, onWritten);
+    else http::async_write(*mPlain, mRequest, onWritten);
+  }
+
+  void read() {
+    mParser.body_limit(64 * 1024);
+    auto onRead = [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->finish(false, "read: " + ec.message());
+      self->judge();
+    };
+    if (mTlsStream) http::async_read(*mTlsStream, mBuffer, mParser, onRead);
+    else http::async_read(*mPlain, mBuffer, mParser, onRead);
+  }
+
+  void judge() {
+    const auto& res = mParser.get();
+    unsigned status = res.result_int();
+    if (status < 200 || status >= 300) return finish(false, "HTTP " + std::to_string(status));
+    Json body = protocol::parseJson(res.body(), 64 * 1024);
+    if (!body.is_object() || !body.contains("ErrCode")) return finish(false, "the answer has no JSON ErrCode");
+    const Json& code = body["ErrCode"];
+    bool zero = (code.is_number_integer() && code.get<std::int64_t>() == 0) || (code.is_string() && code == "0");
+    if (!zero) return finish(false, "ErrCode " + code.dump() + (body.contains("ErrMsg") ? " " + body["ErrMsg"].dump() : ""));
+    finish(true, "");
+  }
+
+  void finish(bool delivered, std::string error) {
+    if (mFinished) return;
+    mFinished = true;
+    beast::error_code ignored;
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest().close();
+    mDone(delivered, std::move(error));
+  }
+
+  tcp::resolver mResolver;
+  std::optional<beast::tcp_stream> mPlain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> mTlsStream;
+  PushUrl mUrl;
+  PushJob mJob;
+  std::chrono::seconds mTimeout;
+  Done mDone;
+  http::request<http::string_body> mRequest;
+  beast::flat_buffer mBuffer;
+  http::response_parser<http::string_body> mParser;
+  bool mFinished = false;
+};
+
+CdrPusher::CdrPusher(asio::io_context& io, PushQueueRepository& queue, CdrPushOptions options,
+                     std::function<std::int64_t()> clockMs)
+    : mIo(io), mQueue(queue), mOptions(std::move(options)), mClockMs(std::move(clockMs)), mTimer(io) {
+  if (mOptions.url.empty()) return;
+  mUrl = parseUrl(mOptions.url, "cdr");
+  if (!mUrl) throw std::runtime_error("the CDR push URL must be an http:// or https:// URL: " + mOptions.url);
+  if (mUrl->tls) {
+    mTls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    mTls->set_default_verify_paths();
+    if (!mOptions.caFile.empty()) {
+      beast::error_code ec;
+      mTls->load_verify_file(mOptions.caFile, ec);
+      if (ec) throw std::runtime_error("cannot load the CA file " + mOptions.caFile + ": " + ec.message());
+    }
+    mTls->set_verify_mode(asio::ssl::verify_peer);
+  }
+}
+
+CdrPusher::~CdrPusher() { *mAlive = false; }
+
+std::optional<PushUrl> CdrPusher::parseUrl(const std::string& url, const std::string& kind) {
+  PushUrl out;
+  std::string rest;
+  if (url.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+  } else if (url.rfind("https://", 0) == 0) {
+    out.tls = true;
+    rest = url.substr(8);
+  } else {
+    return std::nullopt;
+  }
+  auto slash = rest.find_first_of("/?#");
+  std::string authority = rest.substr(0, slash);
+  std::string target = slash == std::string::npos ? "/" : rest.substr(slash);
+  if (auto hash = target.find('#'); hash != std::string::npos) target.erase(hash);
+  if (target.empty() || target[0] == '?') target = "/" + target;
+  if (authority.empty() || authority.find('@') != std::string::npos) return std::nullopt;
+  if (authority[0] == '[') {
+    auto close = authority.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    out.host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return std::nullopt;
+      out.port = authority.substr(close + 2);
+    }
+  } else {
+    auto colon = authority.rfind(':');
+    out.host = authority.substr(0, colon);
+    if (colon != std::string::npos) out.port = authority.substr(colon + 1);
+  }
+  if (out.host.empty()) return std::nullopt;
+  if (out.port.empty()) out.port = out.tls ? "443" : "80";
+  if (out.port.size() > 5 || out.port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  if (int p = std::stoi(out.port); p < 1 || p > 65535) return std::nullopt;
+  target += (target.find('?') == std::string::npos ? "?" : "&");
+  target += "action=" + kind + "&version=1";
+  out.target = target;
+  return out;
+}
+
+std::chrono::milliseconds CdrPusher::backoff(int attempts) const {
+  int shift = std::max(0, std::min(attempts - 1, 16));
+  return mOptions.retryBase * (1LL << shift);
+}
+
+void CdrPusher::start() {
+  if (!enabled()) return;
+  mStopped = false;
+  auto pending = mQueue.pendingPushCount();
+  if (pending > 0) spdlog::info("CDR push: {} pending push(es) from before, resuming", pending);
+  schedule();
+}
+
+void CdrPusher::kick() {
+  if (!enabled() || mStopped || mInFlight) return;
+  schedule();
+}
+
+void CdrPusher::stop() {
+  mStopped = true;
+  mTimer.cancel();
+}
+
+void CdrPusher::schedule() {
+  if (mStopped || mInFlight) return;
+  std::optional<PushJob> next;
+  try {
+    next = mQueue.nextPendingPush();
+  } catch (const std::exception& e) {
+    spdlog::error("CDR push: cannot read the queue: {}", e.what());
+    return;
+  }
+  if (!next) return;
+  std::int64_t delay = std::max<std::int64_t>(0, next->nextAttemptAtMs - mClockMs());
+  mTimer.expires_after(std::chrono::milliseconds(delay));
+  mTimer.async_wait([this, alive = std::weak_ptr<bool>(mAlive)](boost::system::error_code ec) {
+    if (ec || alive.expired()) return;
+    runDue();
+  });
+}
+
+void CdrPusher::runDue() {
+  if (mStopped || mInFlight) return;
+  std::optional<PushJob> job;
+  try {
+    job = mQueue.nextPendingPush();
+  } catch (const std::exception& e) {
+    spdlog::error("CDR push: cannot read the queue: {}", e.what());
+    return;
+  }
+  if (!job) return;
+  if (job->nextAttemptAtMs > mClockMs()) return schedule();
+  mInFlight = true;
+  auto request = std::make_shared<Request>(
+      mIo, mTls.get(), *mUrl, *job, mOptions.requestTimeout,
+      [this, job = *job, alive = std::weak_ptr<bool>(mAlive)](bool delivered, std::string error) {
+        if (alive.expired()) return;
+        onResult(job, delivered, error);
+      });
+  request->run();
+}
+
+void CdrPusher::onResult(const PushJob& job, bool delivered, const std::string& error) {
+  mInFlight = false;
+  int attempts = job.attempts + 1;
+  try {
+    if (delivered) {
+      mQueue.completePush(job.id);
+      spdlog::info("CDR push {} delivered (attempt {})", job.uuid, attempts);
+    } else if (attempts > mOptions.maxRetries) {
+      mQueue.failPush(job.id, attempts, error);
+      spdlog::warn("CDR push {} failed after {} attempts, giving up: {}", job.uuid, attempts, error);
+    } else {
+      auto wait = backoff(attempts);
+      mQueue.reschedulePush(job.id, attempts, mClockMs() + wait.count(), error);
+      spdlog::info("CDR push {} attempt {} failed ({}); retrying in {} ms", job.uuid, attempts, error, wait.count());
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("CDR push: cannot update the queue: {}", e.what());
+  }
+  schedule();
+}
+
+}  // namespace tccc::server

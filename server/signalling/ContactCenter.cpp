@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "signalling/ContactCenter.hpp"
+
+#include "http/HttpServer.hpp"
+#include "sim/SimHttpApi.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace tccc::server {
+
+namespace {
+constexpr std::size_t kMaxCdrRetry = 100000;   // beyond this the oldest is logged in full and dropped
+constexpr std::int64_t kCdrRetryEveryMs = 5000;
+constexpr int kCloseLoginTimeout = 4001;
+constexpr int kCloseHeartbeat = 4002;
+}  // namespace
+
+ContactCenter::ContactCenter(boost::asio::io_context& io, WsSender& sender, Directory& directory, CdrSink& cdrSink,
+                             Options options)
+    : mIo(io),
+      mSender(sender),
+      mCdrSink(cdrSink),
+      mOptions(std::move(options)),
+      mEngine(directory,
+              [&] {
+                auto e = mOptions.engine;
+                e.heartbeatMs = mOptions.heartbeatMs;
+                e.graceMs = mOptions.graceMs;
+                e.iceServers = mOptions.iceServers;
+                return e;
+              }()),
+      mTimer(io) {
+  // Housekeeping (pings, silent sockets, login timeouts) visits every connection once per cycle,
+  // a quarter of the shorter period and at most a second, in slices of at least 5 ms.
+  int shortest = std::max(40, std::min(mOptions.heartbeatMs, mOptions.loginTimeoutMs));
+  mSweepCycleMs = std::min<std::int64_t>(1000, shortest / 4);
+  mSweepSlices = static_cast<std::size_t>(std::clamp<std::int64_t>(mSweepCycleMs / 5, 1, 50));
+  mHousekeepingEveryMs = std::max<std::int64_t>(1, mSweepCycleMs / static_cast<std::int64_t>(mSweepSlices));
+  mNextHousekeepingMs = nowMs() + mHousekeepingEveryMs;
+  schedule();
+}
+
+ContactCenter::~ContactCenter() {
+  *mAlive = false;
+  mTimer.cancel();
+}
+
+void ContactCenter::stop() {
+  mStopped = true;
+  mTimer.cancel();
+  mArmedAt = 0;
+}
+
+std::int64_t ContactCenter::nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool ContactCenter::claims(std::string_view path) const { return path == "/ws/agent" || path == "/ws/customer"; }
+
+void ContactCenter::onOpen(ConnectionId id, const WsOpenInfo& info) {
+  Conn c;
+  c.agent = info.path != "/ws/customer";
+  c.openedMs = c.lastSeenMs = c.lastPingMs = c.tokensAtMs = nowMs();
+  c.tokens = mOptions.rateBurst;
+  mConns[id] = c;
+}
+
+bool ContactCenter::takeToken(Conn& c, std::int64_t now) {
+  if (mOptions.ratePerSec <= 0) return true;
+  if (now > c.tokensAtMs) {
+    c.tokens = std::min(mOptions.rateBurst, c.tokens + (now - c.tokensAtMs) * mOptions.ratePerSec / 1000.0);
+    c.tokensAtMs = now;
+  }
+  if (c.tokens < 1.0) return false;
+  c.tokens -= 1.0;
+  return true;
+}
+
+void ContactCenter::sendError(ConnectionId id, std::int64_t requestId, const Error& error) {
+  protocol::Response r;
+  r.id = requestId;
+  r.ok = false;
+  r.error = error;
+  mSender.sendText(id, protocol::encode(r));
+}
+
+void ContactCenter::onText(ConnectionId id, std::string_view text) {
+  auto it = mConns.find(id);
+  if (it == mConns.end()) return;
+  Conn& c = it->second;
+  std::int64_t now = nowMs();
+  c.lastSeenMs = now;
+  protocol::Decoded d = protocol::decode(text);
+  if (!d.ok()) {
+    // Malformed: answer with the reason (and the id when it could be read); never act on it.
+    if (d.error.code == Errc::PayloadTooLarge && !d.requestId) {
+      dropConnection(id, 1009, "message too big");
+      return;
+    }
+    sendError(id, d.requestId.value_or(0), d.error.code == Errc::None ? Error(Errc::Protocol) : d.error);
+    return;
+  }
+  protocol::Frame& frame = *d.frame;
+  if (auto* ping = std::get_if<protocol::Ping>(&frame)) {
+    mSender.sendText(id, protocol::encode(protocol::Pong{ping->t}));
+    return;
+  }
+  if (std::holds_alternative<protocol::Pong>(frame)) return;
+  auto* req = std::get_if<protocol::Request>(&frame);
+  if (!req) {
+    sendError(id, 0, Error(Errc::Protocol, "clients send only req, ping and pong frames"));
+    return;
+  }
+  if (!takeToken(c, now)) {
+    sendError(id, req->id, Error(Errc::RateLimited, "too many requests on this connection: slow down"));
+    return;
+  }
+  if (c.agent) {
+    bool wasLoggedIn = mEngine.isAgentLoggedIn(id);
+    mEngine.onAgentRequest(id, *req, now);
+    if (req->method == "auth.login" && !wasLoggedIn && !mEngine.isAgentLoggedIn(id)) ++c.failedLogins;
+  } else {
+    mEngine.onCustomerRequest(id, *req, now);
+  }
+  flush();
+  auto again = mConns.find(id);
+  if (again != mConns.end() && again->second.failedLogins >= mOptions.maxFailedLogins)
+    dropConnection(id, kCloseLoginTimeout, "too many failed logins");
+  schedule();
+}
+
+void ContactCenter::onBinary(ConnectionId id, std::string_view) {
+  // Media frames come with the media relay; until then binary data is refused, not buffered.
+  auto it = mConns.find(id);
+  if (it == mConns.end()) return;
+  it->second.lastSeenMs = nowMs();
+  sendError(id, 0, Error(Errc::NotSupported, "binary (media) frames are not accepted yet"));
+}
+
+void ContactCenter::onClose(ConnectionId id) {
+  auto it = mConns.find(id);
+  bool agent = it == mConns.end() ? true : it->second.agent;
+  if (it != mConns.end()) mConns.erase(it);
+  std::int64_t now = nowMs();
+  // Either kind may be gone already (we closed it ourselves); the engine ignores unknown ids.
+  if (agent)
+    mEngine.agentDisconnected(id, now);
+  else
+    mEngine.customerDisconnected(id, now);
+  flush();
+  schedule();
+}
+
+void ContactCenter::dropConnection(ConnectionId id, int code, const std::string& reason) {
+  auto it = mConns.find(id);
+  if (it == mConns.end()) return;
+  bool agent = it->second.agent;
+  mConns.erase(it);
+  mSender.close(id, code, reason);
+  std::int64_t now = nowMs();
+  if (agent)
+    mEngine.agentDisconnected(id, now);
+  else
+    mEngine.customerDisconnected(id, now);
+  flush();
+}
+
+void ContactCenter::flush() {
+  for (auto& cmd : mEngine.takeCommands()) {
+    switch (cmd.type) {
+      case routing::Command::Type::Send:
+        // A full send queue makes the platform close the socket; onClose then tells the engine.
+        mSender.sendText(cmd.connection, std::move(cmd.text));
+        break;
+      case routing::Command::Type::Close:
+        mConns.erase(cmd.connection);
+        mSender.close(cmd.connection, cmd.closeCode, cmd.reason);
+        break;
+      case routing::Command::Type::StoreCdr:
+        if (!mCdrSink.storeCdr(cmd.sdkAppId, cmd.cdr)) {
+          spdlog::warn("CDR {} could not be stored; will retry", cmd.cdr.value("SessionId", ""));
+          if (mCdrRetry.size() >= kMaxCdrRetry) {
+            spdlog::error("CDR retry queue full, dropping CDR: {}", protocol::dump(mCdrRetry.front().second));
+            mCdrRetry.pop_front();
+          }
+          mCdrRetry.emplace_back(cmd.sdkAppId, std::move(cmd.cdr));
+          if (!mNextCdrRetryMs) mNextCdrRetryMs = nowMs() + kCdrRetryEveryMs;
+        }
+        break;
+    }
+  }
+}
+
+void ContactCenter::schedule() {
+  if (mStopped) return;
+  std::int64_t next = mNextHousekeepingMs;
+  if (auto d = mEngine.nextDeadline()) next = std::min(next, *d);
+  if (mNextCdrRetryMs) next = std::min(next, mNextCdrRetryMs);
+  if (mArmedAt && mArmedAt <= next) return;  // already waking up early enough
+  mArmedAt = next;
+  std::int64_t delay = std::max<std::int64_t>(0, next - nowMs());
+  mTimer.expires_after(std::chrono::milliseconds(delay));
+  std::weak_ptr<bool> alive = mAlive;
+  mTimer.async_wait([this, alive, next](const boost::system::error_code& ec) {
+    if (ec || alive.expired()) return;
+    if (mArmedAt != next) return;  // superseded by an earlier deadline
+    mArmedAt = 0;
+    onTimer();
+  });
+}
+
+void ContactCenter::onTimer() {
+  std::int64_t now = nowMs();
+  mEngine.tick(now);
+  flush();
+  if (now >= mNextHousekeepingMs) {
+    mNextHousekeepingMs = now + mHousekeepingEveryMs;
+    housekeeping(now);
+  }
+  if (mNextCdrRetryMs && now >= mNextCdrRetryMs) {
+    std::size_t n = mCdrRetry.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      auto item = std::move(mCdrRetry.front());
+      mCdrRetry.pop_front();
+      if (!mCdrSink.storeCdr(item.first, item.second)) mCdrRetry.push_back(std::move(item));
+    }
+    mNextCdrRetryMs = mCdrRetry.empty() ? 0 : now + kCdrRetryEveryMs;
+  }
+  schedule();
+}
+
+void ContactCenter::housekeeping(std::int64_t now) {
+  // Each pass looks at one slice of the connections, so every connection is visited once per cycle
+  // and the pings of thousands of agents who logged in together go out spread over the cycle:
+  // a single burst of 10,000 pings holds the event loop for tens of milliseconds (measured).
+  if (mSweepPos >= mSweepOrder.size()) {
+    mSweepOrder.clear();
+    mSweepOrder.reserve(mConns.size());
+    for (auto& entry : mConns) mSweepOrder.push_back(entry.first);
+    mSweepPos = 0;
+  }
+  std::size_t slice = (mSweepOrder.size() + mSweepSlices - 1) / mSweepSlices;
+  std::size_t end = std::min(mSweepOrder.size(), mSweepPos + std::max<std::size_t>(slice, 1));
+  std::vector<std::pair<ConnectionId, int>> drop;
+  std::string ping;
+  for (; mSweepPos < end; ++mSweepPos) {
+    ConnectionId id = mSweepOrder[mSweepPos];
+    auto it = mConns.find(id);
+    if (it == mConns.end()) continue;
+    Conn& c = it->second;
+    bool loggedIn = !c.agent || mEngine.isAgentLoggedIn(id);
+    if (!loggedIn) {
+      if (now - c.openedMs >= mOptions.loginTimeoutMs) drop.emplace_back(id, kCloseLoginTimeout);
+      continue;
+    }
+    if (now - c.lastSeenMs >= 3LL * mOptions.heartbeatMs) {
+      drop.emplace_back(id, kCloseHeartbeat);
+      continue;
+    }
+    // Due within the next cycle: send now rather than a whole cycle late.
+    if (now - c.lastPingMs + mSweepCycleMs >= mOptions.heartbeatMs) {
+      if (ping.empty()) ping = protocol::encode(protocol::Ping{now});
+      c.lastPingMs = now;
+      mSender.sendText(id, ping);
+    }
+  }
+  for (auto& [id, code] : drop)
+    dropConnection(id, code, code == kCloseLoginTimeout ? "login timeout" : "heartbeat timeout");
+}
+
+// --- LiveOps -----------------------------------------------------------------------------------
+
+Error ContactCenter::hangUp(std::int64_t sdkAppId, std::string_view sessionId) {
+  Error e = mEngine.adminHangUp(sdkAppId, sessionId, nowMs());
+  flush();
+  schedule();
+  return e;
+}
+
+Json ContactCenter::staffStatusMetrics(std::int64_t sdkAppId, const std::vector<std::string>& userIds) {
+  return mEngine.staffStatusMetrics(sdkAppId, userIds, nowMs());
+}
+
+std::optional<Json> ContactCenter::describeSession(std::int64_t sdkAppId, std::string_view sessionId) {
+  return mEngine.describeSession(sdkAppId, sessionId);
+}
+
+void ContactCenter::directoryChanged(std::int64_t sdkAppId) {
+  mEngine.directoryChanged(sdkAppId, nowMs());
+  flush();
+  schedule();
+}
+
+// --- Simulator routes --------------------------------------------------------------------------
+
+void ContactCenter::registerRoutes(HttpRouter& router) {
+  if (!mOptions.enableSimulator) return;
+  router.add("POST", "/sim/inbound", [this](const HttpRequest& r) { return simInbound(r); });
+  router.add("GET", "/sim/sessions", [this](const HttpRequest& r) { return simSession(r); });
+  router.add("GET", "/sim/test-numbers", [](const HttpRequest&) { return sim::SimHttpApi::testNumbers(); });
+  // GET /sim/sessions/<id> needs a prefix route, which only the platform's HttpServer offers.
+  if (auto* server = dynamic_cast<HttpServer*>(&router))
+    server->addPrefix("GET", "/sim/sessions/", [this](const HttpRequest& r) { return simSession(r); });
+}
+
+HttpResponse ContactCenter::simInbound(const HttpRequest& request) {
+  HttpResponse res = sim::SimHttpApi::inbound(mEngine, request, nowMs());
+  flush();
+  schedule();
+  return res;
+}
+
+HttpResponse ContactCenter::simSession(const HttpRequest& request) {
+  return sim::SimHttpApi::session(mEngine, request);
+}
+
+}  // namespace tccc::server

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+// The contact center's I/O host: it owns the agent (/ws/agent) and customer (/ws/customer)
+// WebSocket protocols and the simulator routes, decodes frames, feeds the sans-I/O RoutingEngine
+// with the wall clock, carries out its commands through the platform's WsSender and CdrSink, and
+// runs the one timer everything needs (engine deadlines, heartbeats, login timeouts, CDR retries).
+#ifndef TCCC_SERVER_SIGNALLING_CONTACTCENTER_HPP
+#define TCCC_SERVER_SIGNALLING_CONTACTCENTER_HPP
+
+#include "../Interfaces.hpp"
+#include "../routing/RoutingEngine.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace tccc::server {
+
+class ContactCenter : public WsHandler, public LiveOps {
+ public:
+  struct Options {
+    int heartbeatMs = 10000;
+    int loginTimeoutMs = 10000;
+    std::int64_t graceMs = 60000;
+    Json iceServers = Json::array();  // STUN/TURN for the login response; none needed on one host
+    double ratePerSec = 20;  // requests per second per connection, sustained
+    double rateBurst = 40;
+    int maxFailedLogins = 3;  // then the socket is closed (4001): no token guessing on one socket
+    bool enableSimulator = true;
+    routing::RoutingEngine::Options engine;  // timing knobs of the engine (ivr, ring, outbound)
+  };
+
+  ContactCenter(boost::asio::io_context& io, WsSender& sender, Directory& directory, CdrSink& cdrSink,
+                Options options);
+  ~ContactCenter() override;
+  ContactCenter(const ContactCenter&) = delete;
+  ContactCenter& operator=(const ContactCenter&) = delete;
+
+  /// The simulator's endpoints: POST /sim/inbound, GET /sim/sessions/<id>, GET /sim/test-numbers.
+  void registerRoutes(HttpRouter& router);
+
+  // WsHandler
+  bool claims(std::string_view path) const override;
+  void onOpen(ConnectionId id, const WsOpenInfo& info) override;
+  void onText(ConnectionId id, std::string_view text) override;
+  void onBinary(ConnectionId id, std::string_view bytes) override;
+  void onClose(ConnectionId id) override;
+
+  // LiveOps
+  Error hangUp(std::int64_t sdkAppId, std::string_view sessionId) override;
+  Json staffStatusMetrics(std::int64_t sdkAppId, const std::vector<std::string>& userIds) override;
+  std::optional<Json> describeSession(std::int64_t sdkAppId, std::string_view sessionId) override;
+  void directoryChanged(std::int64_t sdkAppId) override;
+
+  routing::RoutingEngine& engine() { return mEngine; }
+  std::size_t pendingCdrs() const { return mCdrRetry.size(); }
+  /// Stops the timer (for shutdown; the io_context can then run dry).
+  void stop();
+
+  // Used by the simulator routes.
+  HttpResponse simInbound(const HttpRequest& request);
+  HttpResponse simSession(const HttpRequest& request);
+
+ private:
+  struct Conn {
+    bool agent = true;  // else customer
+    std::int64_t openedMs = 0;
+    std::int64_t lastSeenMs = 0;
+    std::int64_t lastPingMs = 0;
+    double tokens = 0;
+    std::int64_t tokensAtMs = 0;
+    int failedLogins = 0;
+  };
+
+  static std::int64_t nowMs();
+  void flush();
+  void schedule();
+  void onTimer();
+  void housekeeping(std::int64_t now);
+  void dropConnection(ConnectionId id, int code, const std::string& reason);
+  void sendError(ConnectionId id, std::int64_t requestId, const Error& error);
+  bool takeToken(Conn& c, std::int64_t now);
+
+  boost::asio::io_context& mIo;
+  WsSender& mSender;
+  CdrSink& mCdrSink;
+  Options mOptions;
+  routing::RoutingEngine mEngine;
+  std::unordered_map<ConnectionId, Conn> mConns;
+  boost::asio::steady_timer mTimer;
+  std::int64_t mArmedAt = 0;  // wall-clock ms the timer is armed for; 0 = not armed
+  std::int64_t mNextHousekeepingMs = 0;
+  std::int64_t mHousekeepingEveryMs = 20;
+  std::int64_t mSweepCycleMs = 1000;
+  std::size_t mSweepSlices = 50;
+  std::vector<ConnectionId> mSweepOrder;  // the connections of the current sweep cycle
+  std::size_t mSweepPos = 0;
+  std::deque<std::pair<std::int64_t, Json>> mCdrRetry;  // CDRs the sink refused, retried on the timer
+  std::int64_t mNextCdrRetryMs = 0;
+  bool mStopped = false;
+  std::shared_ptr<bool> mAlive = std::make_shared<bool>(true);
+};
+
+}  // namespace tccc::server
+
+#endif

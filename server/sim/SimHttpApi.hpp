@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+// HTTP endpoints of the call simulator (server/sim/README.md): place an inbound call without a
+// browser and watch what happens to it. Stateless functions over the RoutingEngine.
+#ifndef TCCC_SERVER_SIM_SIMHTTPAPI_HPP
+#define TCCC_SERVER_SIM_SIMHTTPAPI_HPP
+
+#include "../Interfaces.hpp"
+#include "../routing/RoutingEngine.hpp"
+
+namespace tccc::server::sim {
+
+class SimHttpApi {
+ public:
+  /// POST /sim/inbound {caller, serviceNumber, ivrKeys?, holdSeconds?, audioFile?} -> {sessionId}
+  static HttpResponse inbound(routing::RoutingEngine& engine, const HttpRequest& request, std::int64_t nowMs);
+  /// GET /sim/sessions/<id> or GET /sim/sessions?sessionId=<id>
+  static HttpResponse session(const routing::RoutingEngine& engine, const HttpRequest& request);
+  /// GET /sim/test-numbers: the outbound numbers with fixed behaviour.
+  static HttpResponse testNumbers();
+};
+
+}  // namespace tccc::server::sim
+
+#endif

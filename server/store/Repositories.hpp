@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+// Storage seen by the rest of the server: one small abstract repository per aggregate, so that a
+// PostgreSQL (or other) implementation can replace SqliteStore without touching the cloud API,
+// the directory or the push worker. All timestamps are Unix seconds unless named …Ms.
+#ifndef TCCC_SERVER_STORE_REPOSITORIES_HPP
+#define TCCC_SERVER_STORE_REPOSITORIES_HPP
+
+#include "Interfaces.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tccc::server {
+
+struct TenantRecord {
+  std::int64_t sdkAppId = 0;
+  std::string name;
+  std::int64_t createdAt = 0;
+};
+
+/// An API key pair. The SecretKey has to be kept in clear: TC3 verification recomputes the HMAC.
+struct CredentialRecord {
+  std::string secretId;
+  std::string secretKey;
+  std::int64_t sdkAppId = 0;
+  std::int64_t createdAt = 0;
+};
+
+struct StaffRecord {
+  StaffInfo info;  // info.skillGroupIds is filled from skillGroupPriority on reads
+  std::map<std::int64_t, int> skillGroupPriority;  // skill group id -> the agent's priority in it
+  int role = 1;                                    // 1 = agent (座席)
+  std::int64_t modifiedAt = 0;
+};
+
+struct SkillGroupRecord {
+  SkillGroupInfo info;
+  int skillGroupType = 0;  // cloud API: 0 phone, 1 online (im), 3 audio, 4 video
+  int maxConcurrency = 1;
+  std::int64_t modifiedAt = 0;
+};
+
+struct LoginTokenRecord {
+  std::string tokenHash;  // SHA-256 hex of the token: the token itself is never stored
+  std::int64_t sdkAppId = 0;
+  std::string userId;
+  std::int64_t createdAt = 0;
+  std::int64_t expiresAt = 0;
+  bool onlyOnce = false;
+  std::optional<std::int64_t> consumedAt;    // set when an OnlyOnce token logged in
+  std::optional<std::int64_t> urlFetchedAt;  // set when an OnlyOnce token's SdkURL was fetched
+};
+
+struct CdrRecord {
+  std::int64_t sdkAppId = 0;
+  std::string sessionId;
+  std::int64_t startTimestamp = 0;
+  std::string caller;
+  std::string callee;
+  Json cdr;  // the push form (tccc-facts.md §3.2)
+  std::int64_t storedAt = 0;
+};
+
+struct CdrQuery {
+  std::int64_t sdkAppId = 0;
+  std::int64_t startTimestamp = 0;  // inclusive, on the CDR's StartTimestamp
+  std::int64_t endTimestamp = 0;    // inclusive
+  std::vector<std::string> phones;      // Caller or Callee equal to one of these
+  std::vector<std::string> sessionIds;  // SessionId equal to one of these
+  std::int64_t offset = 0;
+  std::int64_t limit = 100;
+};
+
+struct PushJob {
+  std::int64_t id = 0;
+  std::int64_t sdkAppId = 0;
+  std::string kind = "cdr";  // the push's `action`
+  std::string uuid;          // X-TCCC-PUSH-UUID: the same on every retry
+  std::string body;          // exact JSON bytes to POST
+  int attempts = 0;
+  std::int64_t nextAttemptAtMs = 0;
+  std::string lastError;
+};
+
+class TenantRepository {
+ public:
+  virtual ~TenantRepository() = default;
+  virtual std::vector<TenantRecord> listTenants() = 0;
+  virtual std::optional<TenantRecord> findTenant(std::int64_t sdkAppId) = 0;
+  virtual void createTenant(const TenantRecord& tenant, const CredentialRecord& credential) = 0;
+  virtual std::optional<CredentialRecord> findCredential(std::string_view secretId) = 0;
+  virtual std::vector<CredentialRecord> listCredentials(std::int64_t sdkAppId) = 0;
+};
+
+class StaffRepository {
+ public:
+  virtual ~StaffRepository() = default;
+  virtual std::optional<StaffRecord> findStaff(std::int64_t sdkAppId, std::string_view userId) = 0;
+  virtual std::vector<StaffRecord> listStaff(std::int64_t sdkAppId) = 0;
+  /// false if a staff member with this user id exists already.
+  virtual bool insertStaff(const StaffRecord& staff) = 0;
+  /// Updates name, nick, phone, staff number, role and modifiedAt; false if there is no such staff.
+  virtual bool updateStaff(const StaffRecord& staff) = 0;
+  /// Also removes the skill-group bindings; false if there was no such staff.
+  virtual bool deleteStaff(std::int64_t sdkAppId, std::string_view userId) = 0;
+  /// Replaces all bindings of one staff member.
+  virtual void setStaffSkillGroups(std::int64_t sdkAppId, std::string_view userId,
+                                   const std::map<std::int64_t, int>& skillGroupPriority) = 0;
+};
+
+class SkillGroupRepository {
+ public:
+  virtual ~SkillGroupRepository() = default;
+  virtual std::vector<SkillGroupRecord> listSkillGroups(std::int64_t sdkAppId) = 0;
+  virtual std::optional<SkillGroupRecord> findSkillGroup(std::int64_t sdkAppId, std::int64_t skillGroupId) = 0;
+  /// Assigns the next free id when group.info.skillGroupId is 0; returns the id.
+  virtual std::int64_t createSkillGroup(const SkillGroupRecord& group) = 0;
+};
+
+class NumberRepository {
+ public:
+  virtual ~NumberRepository() = default;
+  virtual void upsertServiceNumber(const ServiceNumberInfo& number) = 0;
+  virtual std::optional<ServiceNumberInfo> findServiceNumber(std::string_view number) = 0;
+  virtual std::vector<ServiceNumberInfo> listServiceNumbers(std::int64_t sdkAppId) = 0;
+  virtual void upsertCallerNumber(const CallerNumberInfo& number) = 0;
+  virtual std::vector<CallerNumberInfo> listCallerNumbers(std::int64_t sdkAppId) = 0;
+};
+
+class LoginTokenRepository {
+ public:
+  virtual ~LoginTokenRepository() = default;
+  virtual void insertLoginToken(const LoginTokenRecord& token) = 0;
+  virtual std::optional<LoginTokenRecord> findLoginToken(std::string_view tokenHash) = 0;
+  /// Marks an unconsumed token consumed; false if it was consumed already (or is unknown).
+  virtual bool consumeLoginToken(std::string_view tokenHash, std::int64_t now) = 0;
+  /// Marks a token's SdkURL fetched; false if it had been fetched already (or is unknown).
+  virtual bool markLoginTokenUrlFetched(std::string_view tokenHash, std::int64_t now) = 0;
+  /// Forgets tokens that expired before `before`.
+  virtual void purgeLoginTokens(std::int64_t before) = 0;
+};
+
+class CdrRepository {
+ public:
+  virtual ~CdrRepository() = default;
+  /// Writes the CDR (replacing one with the same SessionId) and, if given, its push job, in one
+  /// durable transaction. Returns the push job's id (0 without one).
+  virtual std::int64_t storeCdr(const CdrRecord& cdr, const std::optional<PushJob>& push) = 0;
+  virtual std::optional<CdrRecord> findCdr(std::int64_t sdkAppId, std::string_view sessionId) = 0;
+  /// Matching CDRs by StartTimestamp, newest first, plus the total count before paging.
+  virtual std::pair<std::int64_t, std::vector<CdrRecord>> queryCdrs(const CdrQuery& query) = 0;
+};
+
+class PushQueueRepository {
+ public:
+  virtual ~PushQueueRepository() = default;
+  /// The pending job due first (nextAttemptAtMs smallest), due or not.
+  virtual std::optional<PushJob> nextPendingPush() = 0;
+  virtual void reschedulePush(std::int64_t id, int attempts, std::int64_t nextAttemptAtMs,
+                              std::string_view lastError) = 0;
+  virtual void completePush(std::int64_t id) = 0;
+  /// Gives up on a job; it stays in the table (state 'failed') for an operator to inspect.
+  virtual void failPush(std::int64_t id, int attempts, std::string_view lastError) = 0;
+  virtual std::int64_t pendingPushCount() = 0;
+};
+
+}  // namespace tccc::server
+
+#endif

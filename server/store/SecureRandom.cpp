@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/SecureRandom.hpp"
+
+#include <openssl/rand.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace tccc::server {
+
+namespace {
+void fill(unsigned char* out, std::size_t n) {
+  if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("the system random generator failed");
+}
+
+std::uint64_t uniform(std::uint64_t bound) {  // in [0, bound), without modulo bias
+  if (bound == 0) return 0;
+  std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+  while (true) {
+    std::uint64_t v = 0;
+    fill(reinterpret_cast<unsigned char*>(&v), sizeof v);
+    if (v < limit) return v % bound;
+  }
+}
+}  // namespace
+
+std::string SecureRandom::alphanumeric(std::size_t length) {
+  static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::string out;
+  out.reserve(length);
+  for (std::size_t i = 0; i < length; ++i) out.push_back(kChars[uniform(sizeof kChars - 1)]);
+  return out;
+}
+
+std::string SecureRandom::hex(std::size_t bytes) {
+  std::vector<unsigned char> buffer(bytes);
+  fill(buffer.data(), bytes);
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : buffer) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 0xf]);
+  }
+  return out;
+}
+
+std::string SecureRandom::uuid() {
+  unsigned char b[16];
+  fill(b, sizeof b);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(digits[b[i] >> 4]);
+    out.push_back(digits[b[i] & 0xf]);
+  }
+  return out;
+}
+
+std::int64_t SecureRandom::between(std::int64_t low, std::int64_t high) {
+  if (high <= low) return low;
+  return low + static_cast<std::int64_t>(uniform(static_cast<std::uint64_t>(high - low) + 1));
+}
+
+}  // namespace tccc::server

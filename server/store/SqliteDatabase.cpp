@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/SqliteDatabase.hpp"
+
+#include <sqlite3.h>
+
+namespace tccc::server {
+
+SqliteDatabase::SqliteDatabase(const std::string& path) {
+  int rc = sqlite3_open_v2(path.c_str(), &mDb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = mDb ? sqlite3_errmsg(mDb) : "out of memory";
+    if (mDb) sqlite3_close(mDb);
+    mDb = nullptr;
+    throw StoreError("cannot open database " + path + ": " + message);
+  }
+  // Another process (a second server on the same data dir, a CLI reading CDRs) may hold a lock
+  // briefly; wait for it rather than failing the request.
+  sqlite3_busy_timeout(mDb, 5000);
+  sqlite3_extended_result_codes(mDb, 1);
+}
+
+SqliteDatabase::~SqliteDatabase() {
+  if (mDb) sqlite3_close_v2(mDb);
+}
+
+void SqliteDatabase::fail(std::string_view what) const {
+  throw StoreError(std::string(what) + ": " + sqlite3_errmsg(mDb));
+}
+
+void SqliteDatabase::exec(std::string_view sql) {
+  char* error = nullptr;
+  std::string text(sql);
+  if (sqlite3_exec(mDb, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw StoreError("sql failed: " + message);
+  }
+}
+
+std::int64_t SqliteDatabase::changes() const { return sqlite3_changes(mDb); }
+std::int64_t SqliteDatabase::lastInsertRowId() const { return sqlite3_last_insert_rowid(mDb); }
+
+SqliteDatabase::Statement::Statement(SqliteDatabase& db, std::string_view sql) : mDb(db) {
+  if (sqlite3_prepare_v2(db.mDb, sql.data(), static_cast<int>(sql.size()), &mStmt, nullptr) != SQLITE_OK)
+    db.fail("prepare");
+}
+
+SqliteDatabase::Statement::~Statement() { sqlite3_finalize(mStmt); }
+
+SqliteDatabase::Statement& SqliteDatabase::Statement::bind(int index, std::int64_t value) {
+  if (sqlite3_bind_int64(mStmt, index, value) != SQLITE_OK) mDb.fail("bind");
+  return *this;
+}
+
+SqliteDatabase::Statement& SqliteDatabase::Statement::bind(int index, std::string_view value) {
+  if (sqlite3_bind_text(mStmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    mDb.fail("bind");
+  return *this;
+}
+
+SqliteDatabase::Statement& SqliteDatabase::Statement::bindNull(int index) {
+  if (sqlite3_bind_null(mStmt, index) != SQLITE_OK) mDb.fail("bind");
+  return *this;
+}
+
+bool SqliteDatabase::Statement::step() {
+  int rc = sqlite3_step(mStmt);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  mDb.fail("step");
+}
+
+void SqliteDatabase::Statement::run() {
+  while (step()) {
+  }
+}
+
+std::int64_t SqliteDatabase::Statement::int64(int column) const { return sqlite3_column_int64(mStmt, column); }
+
+std::string SqliteDatabase::Statement::text(int column) const {
+  const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(mStmt, column));
+  if (!data) return {};
+  return std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(mStmt, column)));
+}
+
+bool SqliteDatabase::Statement::isNull(int column) const { return sqlite3_column_type(mStmt, column) == SQLITE_NULL; }
+
+SqliteDatabase::Transaction::Transaction(SqliteDatabase& db) : mDb(db) { mDb.exec("BEGIN IMMEDIATE"); }
+
+SqliteDatabase::Transaction::~Transaction() {
+  if (!mDone) {
+    try {
+      mDb.exec("ROLLBACK");
+    } catch (...) {
+      // Nothing more can be done in a destructor; SQLite rolls back on close anyway.
+    }
+  }
+}
+
+void SqliteDatabase::Transaction::commit() {
+  mDb.exec("COMMIT");
+  mDone = true;
+}
+
+}  // namespace tccc::server

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// A thin RAII layer over the SQLite C API: one connection, prepared statements, transactions.
+// Errors throw StoreError; the callers at the API boundary turn that into InternalError.
+#ifndef TCCC_SERVER_STORE_SQLITEDATABASE_HPP
+#define TCCC_SERVER_STORE_SQLITEDATABASE_HPP
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace tccc::server {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class SqliteDatabase {
+ public:
+  class Statement {
+   public:
+    Statement(SqliteDatabase& db, std::string_view sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    // Parameters are 1-based as in SQLite; each returns *this so binds can be chained.
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+    Statement& bind(int index, std::string_view value);
+    Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+    Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+    Statement& bindNull(int index);
+    Statement& bind(int index, const std::optional<std::int64_t>& value) {
+      return value ? bind(index, *value) : bindNull(index);
+    }
+
+    /// Advances; true while a row is available.
+    bool step();
+    /// Runs a statement that returns no rows.
+    void run();
+
+    std::int64_t int64(int column) const;
+    std::string text(int column) const;
+    bool isNull(int column) const;
+
+   private:
+    SqliteDatabase& mDb;
+    sqlite3_stmt* mStmt = nullptr;
+  };
+
+  /// BEGIN IMMEDIATE … COMMIT; rolls back when destroyed without commit() (e.g. on an exception).
+  class Transaction {
+   public:
+    explicit Transaction(SqliteDatabase& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+   private:
+    SqliteDatabase& mDb;
+    bool mDone = false;
+  };
+
+  /// Opens (creating if needed) the database file; ":memory:" for a private in-memory database.
+  explicit SqliteDatabase(const std::string& path);
+  ~SqliteDatabase();
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
+
+  void exec(std::string_view sql);
+  std::int64_t changes() const;
+  std::int64_t lastInsertRowId() const;
+  sqlite3* handle() const { return mDb; }
+
+ private:
+  [[noreturn]] void fail(std::string_view what) const;
+  sqlite3* mDb = nullptr;
+};
+
+}  // namespace tccc::server
+
+#endif

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// The embedded default store: every repository over one SQLite file in WAL mode with
+// synchronous=FULL, so a CDR acknowledged by storeCdr survives a power cut. The server runs on one
+// io_context thread, so one connection suffices.
+#ifndef TCCC_SERVER_STORE_SQLITESTORE_HPP
+#define TCCC_SERVER_STORE_SQLITESTORE_HPP
+
+#include "store/Repositories.hpp"
+#include "store/SqliteDatabase.hpp"
+
+namespace tccc::server {
+
+class SqliteStore : public TenantRepository,
+                    public StaffRepository,
+                    public SkillGroupRepository,
+                    public NumberRepository,
+                    public LoginTokenRepository,
+                    public CdrRepository,
+                    public PushQueueRepository {
+ public:
+  static constexpr int kSchemaVersion = 1;
+
+  /// Opens or creates the database and brings its schema up to date.
+  explicit SqliteStore(const std::string& path);
+
+  SqliteDatabase& database() { return mDb; }
+
+  // TenantRepository
+  std::vector<TenantRecord> listTenants() override;
+  std::optional<TenantRecord> findTenant(std::int64_t sdkAppId) override;
+  void createTenant(const TenantRecord& tenant, const CredentialRecord& credential) override;
+  std::optional<CredentialRecord> findCredential(std::string_view secretId) override;
+  std::vector<CredentialRecord> listCredentials(std::int64_t sdkAppId) override;
+
+  // StaffRepository
+  std::optional<StaffRecord> findStaff(std::int64_t sdkAppId, std::string_view userId) override;
+  std::vector<StaffRecord> listStaff(std::int64_t sdkAppId) override;
+  bool insertStaff(const StaffRecord& staff) override;
+  bool updateStaff(const StaffRecord& staff) override;
+  bool deleteStaff(std::int64_t sdkAppId, std::string_view userId) override;
+  void setStaffSkillGroups(std::int64_t sdkAppId, std::string_view userId,
+                           const std::map<std::int64_t, int>& skillGroupPriority) override;
+
+  // SkillGroupRepository
+  std::vector<SkillGroupRecord> listSkillGroups(std::int64_t sdkAppId) override;
+  std::optional<SkillGroupRecord> findSkillGroup(std::int64_t sdkAppId, std::int64_t skillGroupId) override;
+  std::int64_t createSkillGroup(const SkillGroupRecord& group) override;
+
+  // NumberRepository
+  void upsertServiceNumber(const ServiceNumberInfo& number) override;
+  std::optional<ServiceNumberInfo> findServiceNumber(std::string_view number) override;
+  std::vector<ServiceNumberInfo> listServiceNumbers(std::int64_t sdkAppId) override;
+  void upsertCallerNumber(const CallerNumberInfo& number) override;
+  std::vector<CallerNumberInfo> listCallerNumbers(std::int64_t sdkAppId) override;
+
+  // LoginTokenRepository
+  void insertLoginToken(const LoginTokenRecord& token) override;
+  std::optional<LoginTokenRecord> findLoginToken(std::string_view tokenHash) override;
+  bool consumeLoginToken(std::string_view tokenHash, std::int64_t now) override;
+  bool markLoginTokenUrlFetched(std::string_view tokenHash, std::int64_t now) override;
+  void purgeLoginTokens(std::int64_t before) override;
+
+  // CdrRepository
+  std::int64_t storeCdr(const CdrRecord& cdr, const std::optional<PushJob>& push) override;
+  std::optional<CdrRecord> findCdr(std::int64_t sdkAppId, std::string_view sessionId) override;
+  std::pair<std::int64_t, std::vector<CdrRecord>> queryCdrs(const CdrQuery& query) override;
+
+  // PushQueueRepository
+  std::optional<PushJob> nextPendingPush() override;
+  void reschedulePush(std::int64_t id, int attempts, std::int64_t nextAttemptAtMs,
+                      std::string_view lastError) override;
+  void completePush(std::int64_t id) override;
+  void failPush(std::int64_t id, int attempts, std::string_view lastError) override;
+  std::int64_t pendingPushCount() override;
+
+ private:
+  void migrate();
+  std::map<std::int64_t, int> readBindings(std::int64_t sdkAppId, std::string_view userId);
+  static SkillGroupRecord readSkillGroup(SqliteDatabase::Statement& st);
+
+  SqliteDatabase mDb;
+};
+
+}  // namespace tccc::server
+
+#endif

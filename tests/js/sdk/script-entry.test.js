@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+// The script-tag entry (dist/tccc.js) as a browser runs it: the minified IIFE is executed in a
+// fresh global (a vm context standing in for the page) with document.currentScript pointing at its
+// URL; it fetches tccc-core.wasm over HTTP from next to itself (streaming compile, application/wasm)
+// and logs in over a real WebSocket. Only the DOM objects the entry reads are stood in for.
+'use strict';
+const { FakeServer, APP, USER, TOKEN } = require('./helpers/FakeServer');
+const { DIST, sleep } = require('./helpers/sdk');
+const page = require('./helpers/page');
+
+let server;
+beforeEach(async () => { server = await FakeServer.start({ staticDir: DIST }); });
+afterEach(async () => { await server.close(); });
+
+const waitFor = async (fn, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(10);
+  }
+};
+
+test('loading the script is the initialisation: window.tccc at once, wasm from next to it, ready', async () => {
+  const pg = page.makePage(server.url);
+  page.loadScript(pg, `${server.url}/sdk/tccc.js?sdkAppId=${APP}&userid=${encodeURIComponent(USER)}&token=${TOKEN}`);
+  const { tccc } = pg.window;
+  expect(tccc).toBeDefined();
+  expect(typeof tccc.Call.startOutboundCall).toBe('function');
+  const ready = jest.fn();
+  tccc.on(tccc.events.ready, ready);  // as in the script's load handler
+  await waitFor(() => ready.mock.calls.length === 1);
+  expect(server.fetched).toEqual(['tccc-core.wasm']);
+  expect(server.logins[0]).toEqual({ sdkAppId: APP, userId: USER, token: TOKEN });
+  expect(pg.console.error).not.toHaveBeenCalled();
+  // Compiled while streaming, without a fallback to an ArrayBuffer.
+  expect(pg.WebAssembly.instantiateStreaming).toHaveBeenCalledTimes(1);
+  await expect(pg.WebAssembly.instantiateStreaming.mock.results[0].value).resolves.toBeDefined();
+  expect(pg.console.warn).not.toHaveBeenCalled();
+  // Tab visibility and network hooks are installed, and removed again by destroy().
+  expect(pg.listeners.visibilitychange).toHaveLength(1);
+  expect(pg.listeners.online).toHaveLength(1);
+  tccc.destroy();
+  expect(pg.window.tccc).toBeUndefined();
+  expect(pg.listeners.visibilitychange).toHaveLength(0);
+  expect(pg.listeners.online).toHaveLength(0);
+});
+
+test('data-* attributes (dataset.sdkAppId, dataset.userid, dataset.token) work like the query', async () => {
+  const pg = page.makePage(server.url);
+  page.loadScript(pg, `${server.url}/sdk/tccc.js`, { sdkAppId: String(APP), userid: USER, token: TOKEN });
+  const ready = jest.fn();
+  pg.window.tccc.on('ready', ready);
+  await waitFor(() => ready.mock.calls.length === 1);
+  expect(server.logins[0]).toEqual({ sdkAppId: APP, userId: USER, token: TOKEN });
+  pg.window.tccc.destroy();
+});
+
+test('a second script does not clobber an existing window.tccc', async () => {
+  const pg = page.makePage(server.url);
+  const src = `${server.url}/sdk/tccc.js?sdkAppId=${APP}&userId=${encodeURIComponent(USER)}&token=${TOKEN}`;
+  page.loadScript(pg, src);
+  const first = pg.window.tccc;
+  page.loadScript(pg, src);
+  expect(pg.window.tccc).toBe(first);
+  expect(pg.console.warn).toHaveBeenCalledWith(expect.stringMatching(/already exists/));
+  await sleep(200);
+  expect(server.sockets).toHaveLength(1);
+  first.destroy();
+});
+
+test('a missing parameter is a console error and every call rejects ERR_INVALID_ARGUMENT naming it', async () => {
+  const pg = page.makePage(server.url);
+  page.loadScript(pg, `${server.url}/sdk/tccc.js?sdkAppId=${APP}&userid=${encodeURIComponent(USER)}`);
+  const { tccc } = pg.window;
+  const expired = jest.fn();
+  tccc.on('tokenExpired', expired);
+  expect(pg.console.error).toHaveBeenCalledWith(expect.stringMatching(/token is missing/));
+  const err = await tccc.Call.startOutboundCall({ phoneNumber: '19999999999' }).catch((e) => e);
+  expect(err.status).toBe('error');
+  expect(err.name).toBe('ERR_INVALID_ARGUMENT');
+  expect(err.errorMsg).toMatch(/token is missing/);
+  await sleep(100);
+  expect(expired).not.toHaveBeenCalled();
+  expect(server.sockets).toHaveLength(0);
+  expect(server.fetched).toEqual([]);
+});
+
+test('a refused token emits tokenExpired with {message}', async () => {
+  server.loginError = { code: -10002, message: 'The login token is wrong or has expired.' };
+  const pg = page.makePage(server.url);
+  page.loadScript(pg, `${server.url}/sdk/tccc.js?sdkAppId=${APP}&userid=${encodeURIComponent(USER)}&token=old`);
+  const got = [];
+  pg.window.tccc.on(pg.window.tccc.events.tokenExpired, ({ message }) => got.push(message));
+  await waitFor(() => got.length === 1);
+  expect(got[0]).toBe('The login token is wrong or has expired.');
+  pg.window.tccc.destroy();
+});
+
+test('a throttled background tab notices a dead connection as soon as it becomes visible again', async () => {
+  server.heartbeatMs = 1000;
+  const pg = page.makePage(server.url, { throttleTimers: true });
+  page.loadScript(pg, `${server.url}/sdk/tccc.js?sdkAppId=${APP}&userid=${encodeURIComponent(USER)}&token=${TOKEN}`);
+  const { tccc } = pg.window;
+  const seen = [];
+  tccc.on('ready', () => seen.push('ready'));
+  tccc.on('connectionLost', () => seen.push('connectionLost'));
+  await waitFor(() => seen.includes('ready'));
+  server.silent = true;
+  await sleep(3300);  // past 3 x heartbeatMs, but the liveness timer is throttled
+  expect(seen).toEqual(['ready']);
+  for (const f of pg.listeners.visibilitychange) f();
+  await waitFor(() => seen.includes('connectionLost'), 1000);
+  tccc.destroy();
+});

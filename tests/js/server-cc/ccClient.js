@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// Helpers for the contact-center suites: the real tccc-server and its official cloud API client
+// come from the shared tests/js/helpers/server.js; this adds raw agent/customer WebSockets.
+'use strict';
+
+const WebSocket = require('ws');
+const shared = require('../helpers/server');
+
+/** Starts a fresh server (port 0, temporary data dir) through the shared helper. */
+async function startServer(options = {}) {
+  const server = await shared.startServer(options);
+  server.host = '127.0.0.1';
+  return server;
+}
+
+const { cloudClient } = shared;
+
+/** A raw signalling socket that records every frame and answers server pings. */
+class Socket {
+  constructor(url) {
+    this.frames = [];
+    this.waiters = [];
+    this.nextId = 1;
+    this.ws = new WebSocket(url);
+    this.closed = new Promise((resolve) => this.ws.on('close', (code) => resolve(code)));
+    this.ws.on('message', (data) => {
+      const f = JSON.parse(String(data));
+      if (f.type === 'ping') this.ws.send(JSON.stringify({ v: 1, type: 'pong', t: f.t }));
+      this.frames.push(f);
+      this.waiters = this.waiters.filter((w) => !w(f));
+    });
+  }
+  open() {
+    return new Promise((resolve, reject) => { this.ws.once('open', resolve); this.ws.once('error', reject); });
+  }
+  /** Resolves with the first frame (already received or future) matching `pred`. */
+  waitFor(pred, what = 'frame', ms = 8000) {
+    const seen = this.frames.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.frames)}`)), ms);
+      this.waiters.push((f) => { if (!pred(f)) return false; clearTimeout(timer); resolve(f); return true; });
+    });
+  }
+  request(method, data = {}) {
+    const id = this.nextId++;
+    this.ws.send(JSON.stringify({ v: 1, type: 'req', id, method, data }));
+    return this.waitFor((f) => f.type === 'res' && f.id === id, `response to ${method}`);
+  }
+  waitSession(sessionId, state) {
+    return this.waitFor((f) => f.type === 'evt' && f.event === 'session.state' && f.data.session.sessionId === sessionId &&
+      f.data.session.state === state, `session ${sessionId} ${state}`);
+  }
+  close() { this.ws.close(); return this.closed; }
+}
+
+async function httpJson(server, method, urlPath, body) {
+  const res = await fetch(`http://${server.host}:${server.port}${urlPath}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+module.exports = { startServer, cloudClient, Socket, httpJson };

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+// Option validation for every public API: what passes (and how it is normalised into request
+// data) and what fails, with the field named in the message.
+#include "core/ApiValidator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace tccc::core {
+namespace {
+
+using Json = protocol::Json;
+
+struct Row {
+  const char* api;
+  const char* args;      // JSON text
+  Errc code;             // Errc::None = valid
+  const char* expected;  // valid: the request data (JSON); invalid: a substring of the message
+};
+
+void PrintTo(const Row& r, std::ostream* os) { *os << r.api << " " << r.args; }
+
+class ApiOptions : public ::testing::TestWithParam<Row> {};
+
+TEST_P(ApiOptions, AreValidatedAndNormalised) {
+  const Row& row = GetParam();
+  ValidatedCall call;
+  Error error = ApiValidator::validate(row.api, Json::parse(row.args), call);
+  if (row.code == Errc::None) {
+    ASSERT_FALSE(error) << error.message;
+    EXPECT_EQ(call.data, Json::parse(row.expected));
+    ASSERT_NE(call.spec, nullptr);
+    EXPECT_EQ(call.spec->name, row.api);
+  } else {
+    EXPECT_EQ(error.code, row.code) << error.message;
+    EXPECT_NE(error.message.find(row.expected), std::string::npos) << error.message;
+    if (ApiValidator::find(row.api)) {
+      EXPECT_EQ(error.message.rfind(std::string(row.api) + ": ", 0), 0u) << "names the API: " << error.message;
+    }
+  }
+}
+
+const std::string kLong129(129, 'x');
+const std::string kLong65(65, 'r');
+const std::string kLong257(257, 'd');
+const std::string kLong1025(1025, 'u');
+
+std::vector<Row> rows() {
+  static const std::string longSession = R"({"sessionId":")" + kLong129 + R"("})";
+  static const std::string longReason = R"({"status":"rest","restReason":")" + kLong65 + R"("})";
+  static const std::string longDesc = R"({"phoneNumber":"1","phoneDesc":")" + kLong257 + R"("})";
+  static const std::string longUui = R"({"phoneNumber":"1","uui":")" + kLong1025 + R"("})";
+  static const std::string longUser = R"({"calleeUserId":")" + kLong129 + R"("})";
+  static const std::string longTransferUser = R"({"sessionId":"s-1","userId":")" + kLong129 + R"("})";
+  static const std::string okSession128 = R"({"sessionId":")" + std::string(128, 'x') + R"("})";
+  static const std::string okSession128Data = R"({"sessionId":")" + std::string(128, 'x') + R"("})";
+  static const std::string manyGroups = [] {
+    Json args{{"phoneNumber", "1"}, {"servingNumberGroupIds", Json::array()}};
+    for (int i = 0; i < 101; ++i) args["servingNumberGroupIds"].push_back(std::to_string(i));
+    return args.dump();
+  }();
+  using E = Errc;
+  return {
+      // --- session-only APIs: every one accepts a string or integer id and refuses the rest ---
+      {"Call.accept", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Call.accept", R"({"sessionId":12345})", E::None, R"({"sessionId":"12345"})"},
+      {"Call.accept", R"({"sessionId":"s-1","extra":[1]})", E::None, R"({"sessionId":"s-1"})"},
+      {"Call.accept", okSession128.c_str(), E::None, okSession128Data.c_str()},
+      {"Call.accept", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Call.accept", R"({"sessionId":null})", E::InvalidArgument, "sessionId is required"},
+      {"Call.accept", R"({"sessionId":""})", E::InvalidArgument, "sessionId must not be empty"},
+      {"Call.accept", R"({"sessionId":1.5})", E::InvalidArgument, "sessionId must be a string"},
+      {"Call.accept", R"({"sessionId":true})", E::InvalidArgument, "sessionId must be a string"},
+      {"Call.accept", R"({"sessionId":["s-1"]})", E::InvalidArgument, "sessionId must be a string"},
+      {"Call.accept", R"({"sessionId":{"id":"s-1"}})", E::InvalidArgument, "sessionId must be a string"},
+      {"Call.accept", longSession.c_str(), E::InvalidArgument, "sessionId is longer than 128"},
+      {"Call.accept", R"("s-1")", E::InvalidArgument, "options must be an object"},
+      {"Call.accept", R"(null)", E::InvalidArgument, "options must be an object"},
+      {"Call.accept", R"([{"sessionId":"s-1"}])", E::InvalidArgument, "options must be an object"},
+      {"Call.hungUp", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Call.hungUp", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Call.deleteCall", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Call.deleteCall", R"(5)", E::InvalidArgument, "options must be an object"},
+      {"Call.muteMic", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1","kind":"audio"})"},
+      {"Call.muteMic", R"({"sessionId":false})", E::InvalidArgument, "sessionId"},
+      {"Call.unmuteMic", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1","kind":"audio"})"},
+      {"Call.unmuteMic", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Call.isMicMuted", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Call.isMicMuted", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Call.hold", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Call.hold", R"({"sessionId":""})", E::InvalidArgument, "sessionId"},
+      {"Call.unHold", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Call.unHold", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Chat.accept", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Chat.accept", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Chat.end", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Chat.end", R"({"sessionId":[]})", E::InvalidArgument, "sessionId"},
+      {"Video.accept", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Video.accept", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Video.end", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Video.end", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Video.muteMic", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1","kind":"audio"})"},
+      {"Video.muteMic", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Video.unmuteMic", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1","kind":"audio"})"},
+      {"Video.unmuteMic", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Video.muteVideo", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1","kind":"video"})"},
+      {"Video.muteVideo", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Video.unmuteVideo", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1","kind":"video"})"},
+      {"Video.unmuteVideo", R"({})", E::InvalidArgument, "sessionId is required"},
+      // --- transfer: exactly one target ---
+      {"Call.transfer", R"({"sessionId":"s-1","skillGroupId":"7"})", E::None, R"({"sessionId":"s-1","skillGroupId":"7"})"},
+      {"Call.transfer", R"({"sessionId":"s-1","skillGroupId":7})", E::None, R"({"sessionId":"s-1","skillGroupId":"7"})"},
+      {"Call.transfer", R"({"sessionId":"s-1","userId":"bob@example.com"})", E::None, R"({"sessionId":"s-1","userId":"bob@example.com"})"},
+      {"Call.transfer", R"({"sessionId":"s-1"})", E::InvalidArgument, "exactly one transfer target"},
+      {"Call.transfer", R"({"sessionId":"s-1","skillGroupId":"7","userId":"bob"})", E::InvalidArgument, "exactly one transfer target"},
+      {"Call.transfer", R"({"sessionId":"s-1","skillGroupId":""})", E::InvalidArgument, "skillGroupId must not be empty"},
+      {"Call.transfer", R"({"sessionId":"s-1","userId":{}})", E::InvalidArgument, "userId must be a string"},
+      {"Call.transfer", longTransferUser.c_str(), E::InvalidArgument, "userId is longer than 128"},
+      {"Call.transfer", R"({"skillGroupId":"7"})", E::InvalidArgument, "sessionId is required"},
+      {"Chat.transfer", R"({"sessionId":"s-1","userId":"bob"})", E::None, R"({"sessionId":"s-1","userId":"bob"})"},
+      {"Chat.transfer", R"({"sessionId":"s-1"})", E::InvalidArgument, "exactly one transfer target"},
+      {"Video.transfer", R"({"sessionId":"s-1","skillGroupId":"3"})", E::None, R"({"sessionId":"s-1","skillGroupId":"3"})"},
+      {"Video.transfer", R"({"sessionId":"s-1","skillGroupId":null,"userId":null})", E::InvalidArgument, "exactly one transfer target"},
+      // --- DTMF ---
+      {"Call.sendDigits", R"({"sessionId":"s-1","dtmfText":"0123456789*#ABCD"})", E::None, R"({"sessionId":"s-1","digits":"0123456789*#ABCD"})"},
+      {"Call.sendDigits", R"({"sessionId":"s-1","dtmfText":"1a#"})", E::None, R"({"sessionId":"s-1","digits":"1A#"})"},
+      {"Call.sendDigits", R"({"sessionId":"s-1","dtmfText":"12345678901234567890123456789012"})", E::None,
+       R"({"sessionId":"s-1","digits":"12345678901234567890123456789012"})"},
+      {"Call.sendDigits", R"({"sessionId":"s-1","dtmfText":"123456789012345678901234567890123"})", E::InvalidArgument, "dtmfText must be 1 to 32"},
+      {"Call.sendDigits", R"({"sessionId":"s-1","dtmfText":""})", E::InvalidArgument, "dtmfText must be 1 to 32"},
+      {"Call.sendDigits", R"({"sessionId":"s-1"})", E::InvalidArgument, "dtmfText is required"},
+      {"Call.sendDigits", R"({"sessionId":"s-1","dtmfText":123})", E::InvalidArgument, "dtmfText must be a string"},
+      {"Call.sendDigits", R"({"sessionId":"s-1","dtmfText":"12E"})", E::InvalidArgument, "dtmfText may only contain"},
+      {"Call.sendDigits", R"({"sessionId":"s-1","dtmfText":"1 2"})", E::InvalidArgument, "dtmfText may only contain"},
+      // --- outbound ---
+      {"Call.startOutboundCall", R"({"phoneNumber":"13800138000"})", E::None, R"({"phoneNumber":"13800138000"})"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"  +86-138*#  "})", E::None, R"({"phoneNumber":"+86-138*#"})"},
+      {"Call.startOutboundCall", R"({"phoneNumber":13800138000})", E::None, R"({"phoneNumber":"13800138000"})"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"12345678901234567890123456789012"})", E::None, R"({"phoneNumber":"12345678901234567890123456789012"})"},
+      {"Call.startOutboundCall",
+       R"({"phoneNumber":"1","phoneDesc":"Bob","uui":"u-1","skillGroupId":3,"callerPhoneNumber":"4008001000","servingNumberGroupIds":["a",2],"phoneEncodeType":"number"})",
+       E::None,
+       R"({"phoneNumber":"1","phoneDesc":"Bob","uui":"u-1","skillGroupId":"3","callerPhoneNumber":"4008001000","servingNumberGroupIds":["a","2"],"phoneEncodeType":"number"})"},
+      {"Call.startOutboundCall", R"({})", E::InvalidArgument, "phoneNumber is required"},
+      {"Call.startOutboundCall", R"({"phoneNumber":""})", E::InvalidArgument, "phoneNumber must be 1 to 32"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"   "})", E::InvalidArgument, "phoneNumber must be 1 to 32"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"123456789012345678901234567890123"})", E::InvalidArgument, "phoneNumber must be 1 to 32"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"138 0013"})", E::InvalidArgument, "phoneNumber may only contain"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"tel:123"})", E::InvalidArgument, "phoneNumber may only contain"},
+      {"Call.startOutboundCall", R"({"phoneNumber":-5})", E::InvalidArgument, "phoneNumber must be a string"},
+      {"Call.startOutboundCall", R"({"phoneNumber":1.5})", E::InvalidArgument, "phoneNumber must be a string"},
+      {"Call.startOutboundCall", R"({"phoneNumber":["1"]})", E::InvalidArgument, "phoneNumber must be a string"},
+      {"Call.startOutboundCall", longDesc.c_str(), E::InvalidArgument, "phoneDesc is longer than 256"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"1","phoneDesc":5})", E::InvalidArgument, "phoneDesc must be a string"},
+      {"Call.startOutboundCall", longUui.c_str(), E::InvalidArgument, "uui is longer than 1024"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"1","callerPhoneNumber":"abc"})", E::InvalidArgument, "callerPhoneNumber may only contain"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"1","skillGroupId":false})", E::InvalidArgument, "skillGroupId must be a string"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"1","servingNumberGroupIds":"a"})", E::InvalidArgument, "servingNumberGroupIds must be an array"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"1","servingNumberGroupIds":[""]})", E::InvalidArgument, "servingNumberGroupIds entries"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"1","servingNumberGroupIds":[{}]})", E::InvalidArgument, "servingNumberGroupIds entries"},
+      {"Call.startOutboundCall", manyGroups.c_str(), E::InvalidArgument, "servingNumberGroupIds has more than 100"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"1","phoneEncodeType":"string"})", E::InvalidArgument, "phoneEncodeType must be 'number'"},
+      {"Call.startOutboundCall", R"("13800138000")", E::InvalidArgument, "options must be an object"},
+      // --- internal ---
+      {"Call.startInternalCall", R"({"calleeUserId":"bob@example.com"})", E::None, R"({"calleeUserId":"bob@example.com"})"},
+      {"Call.startInternalCall", R"({"calleeUserId":"bob","useMobile":true})", E::None, R"({"calleeUserId":"bob","useMobile":true})"},
+      {"Call.startInternalCall", R"({})", E::InvalidArgument, "calleeUserId is required"},
+      {"Call.startInternalCall", R"({"calleeUserId":""})", E::InvalidArgument, "calleeUserId must not be empty"},
+      {"Call.startInternalCall", longUser.c_str(), E::InvalidArgument, "calleeUserId is longer than 128"},
+      {"Call.startInternalCall", R"({"calleeUserId":"bob","useMobile":"yes"})", E::InvalidArgument, "useMobile must be a boolean"},
+      // --- agent ---
+      {"Agent.online", R"(null)", E::None, R"({})"},
+      {"Agent.online", R"({})", E::None, R"({})"},
+      {"Agent.online", R"("now")", E::InvalidArgument, "options must be an object when given"},
+      {"Agent.offline", R"(null)", E::None, R"({})"},
+      {"Agent.offline", R"(7)", E::InvalidArgument, "options must be an object when given"},
+      {"Agent.setStatus", R"({"status":"free"})", E::None, R"({"status":"free"})"},
+      {"Agent.setStatus", R"({"status":"rest","restReason":"lunch"})", E::None, R"({"status":"rest","restReason":"lunch"})"},
+      {"Agent.setStatus", R"({"status":"rest"})", E::None, R"({"status":"rest"})"},
+      {"Agent.setStatus", R"({"status":"notReady","restReason":"ignored"})", E::None, R"({"status":"notReady"})"},
+      {"Agent.setStatus", R"({"status":"arrange"})", E::None, R"({"status":"arrange"})"},
+      {"Agent.setStatus", R"({"status":"stopNotReady"})", E::None, R"({"status":"stopNotReady"})"},
+      {"Agent.setStatus", R"({"status":"busy"})", E::InvalidArgument, "status must be one of"},
+      {"Agent.setStatus", R"({"status":"offline"})", E::InvalidArgument, "status must be one of"},
+      {"Agent.setStatus", R"({"status":"Free"})", E::InvalidArgument, "status must be one of"},
+      {"Agent.setStatus", R"({"status":1})", E::InvalidArgument, "status must be one of"},
+      {"Agent.setStatus", R"({})", E::InvalidArgument, "status is required"},
+      {"Agent.setStatus", longReason.c_str(), E::InvalidArgument, "restReason is longer than 64"},
+      {"Agent.setStatus", R"({"status":"rest","restReason":9})", E::InvalidArgument, "restReason must be a string"},
+      {"Agent.setStatus", R"("free")", E::InvalidArgument, "options must be an object"},
+      // --- unknown APIs ---
+      {"Call.dial", R"({})", E::InvalidArgument, "unknown API 'Call.dial'"},
+      {"call.accept", R"({"sessionId":"s-1"})", E::InvalidArgument, "unknown API"},
+      {"", R"({})", E::InvalidArgument, "unknown API"},
+      {"Agent.getStatus", R"({})", E::InvalidArgument, "unknown API"},
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, ApiOptions, ::testing::ValuesIn(rows()), [](const ::testing::TestParamInfo<Row>& info) {
+  std::string name = std::to_string(info.index) + "_" + info.param.api;
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return name + (info.param.code == Errc::None ? "_ok" : "_bad");
+});
+
+TEST(ApiOptions, TheTableCoversEveryApiWithAPassingAndAFailingCase) {
+  std::set<std::string> passing, failing, all;
+  for (const Row& row : rows()) (row.code == Errc::None ? passing : failing).insert(row.api);
+  for (auto* spec = ApiValidator::begin(); spec != ApiValidator::end(); ++spec) {
+    all.insert(std::string(spec->name));
+    EXPECT_TRUE(passing.count(std::string(spec->name))) << spec->name;
+    EXPECT_TRUE(failing.count(std::string(spec->name))) << spec->name;
+  }
+  EXPECT_EQ(all.size(), 25u);
+}
+
+}  // namespace
+}  // namespace tccc::core

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: Apache-2.0
+// Login, resume, kick, grace period, after-call work and the login snapshot.
+#include "RoutingHarness.hpp"
+
+namespace tccc::server::testing {
+namespace {
+
+Json loginWith(RoutingHarness& h, ConnectionId conn, Json data) {
+  if (!data.contains("sdkAppId")) data["sdkAppId"] = kApp;
+  return h.request(conn, "auth.login", data);
+}
+
+TEST(AgentLogin, Errors) {
+  RoutingHarness h;
+  auto err = [&](Json d) { return RoutingHarness::errorCode(loginWith(h, 50, d)); };
+  EXPECT_EQ(err({{"userId", "a1@x.com"}, {"token", "nope"}}), code(Errc::HttpTokenError));
+  EXPECT_EQ(err({{"userId", "ghost@x.com"}, {"token", "good-ghost@x.com"}}), code(Errc::NotFound));
+  EXPECT_EQ(err({{"userId", "o1@y.com"}, {"token", "good-o1@y.com"}}), code(Errc::NotFound)) << "wrong tenant";
+  EXPECT_EQ(err({{"userId", "a1@x.com"}}), code(Errc::InvalidArgument));
+  EXPECT_EQ(err({{"userId", 7}, {"token", "x"}}), code(Errc::InvalidArgument));
+  EXPECT_EQ(err({{"sdkAppId", "abc"}, {"userId", "a1@x.com"}, {"token", "x"}}), code(Errc::InvalidArgument));
+  EXPECT_EQ(err({{"userId", "a1@x.com"}, {"resumeToken", "r-made-up"}}), code(Errc::HttpTokenError));
+  EXPECT_FALSE(h.engine->isAgentLoggedIn(50));
+  // sdkAppId may come as a string of digits (the SDK reads it from a data attribute).
+  EXPECT_EQ(err({{"sdkAppId", std::to_string(kApp)}, {"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}), 0);
+  EXPECT_EQ(err({{"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}), code(Errc::InvalidState)) << "twice on one socket";
+}
+
+TEST(AgentLogin, OneUseTokenWorksOnceAndResumeNeedsNoToken) {
+  RoutingHarness h;
+  Json first = loginWith(h, 1, {{"userId", "a1@x.com"}, {"token", "once-a1@x.com"}});
+  ASSERT_TRUE(first["ok"].get<bool>());
+  std::string resume = first["data"]["resumeToken"];
+  EXPECT_EQ(first["data"]["heartbeatMs"], 10000);
+  EXPECT_EQ(first["data"]["serverTime"], h.now);
+  h.engine->agentDisconnected(1, h.now);
+  EXPECT_EQ(RoutingHarness::errorCode(loginWith(h, 2, {{"userId", "a1@x.com"}, {"token", "once-a1@x.com"}})),
+            code(Errc::HttpTokenError));
+  Json again = loginWith(h, 3, {{"userId", "a1@x.com"}, {"resumeToken", resume}, {"lastSeq", 1}});
+  ASSERT_TRUE(again["ok"].get<bool>()) << again.dump();
+  EXPECT_NE(again["data"]["resumeToken"], resume) << "a fresh resume token on every login";
+  h.engine->agentDisconnected(3, h.now);
+  EXPECT_EQ(RoutingHarness::errorCode(loginWith(h, 4, {{"userId", "a1@x.com"}, {"resumeToken", resume}})),
+            code(Errc::HttpTokenError))
+      << "the old resume token is stale";
+}
+
+TEST(AgentLogin, SecondLoginKicksTheFirstSocket) {
+  RoutingHarness h;
+  ConnectionId first = h.login("a1@x.com");
+  ConnectionId second = h.login("a1@x.com");
+  ASSERT_TRUE(h.closed.count(first));
+  EXPECT_EQ(h.closed[first].first, 4003);
+  auto kicked = h.events(first, "agent.kicked");
+  ASSERT_EQ(kicked.size(), 1u);
+  EXPECT_EQ(kicked[0]["data"]["reason"], "loggedInElsewhere");
+  EXPECT_FALSE(h.engine->isAgentLoggedIn(first));
+  EXPECT_TRUE(h.engine->isAgentLoggedIn(second));
+  // The kicked socket's close report must not disturb the new one.
+  h.engine->agentDisconnected(first, h.now);
+  EXPECT_TRUE(h.engine->isAgentLoggedIn(second));
+  std::string sid = h.simCall();
+  EXPECT_EQ(h.session(second, sid)["state"], "ringing");
+  // The new socket's seq continues the same stream.
+  Json res = h.frames[second].front();
+  EXPECT_EQ(res["data"]["seq"], kicked[0]["seq"]);
+}
+
+TEST(AgentLogin, GracePeriodKeepsStatusAndCallsAndResumeGetsTheSnapshot) {
+  RoutingHarness h;
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string resume = h.frames[a1][0]["data"]["resumeToken"];
+  std::string sid = h.simCall();
+  h.request(a1, "session.accept", {{"sessionId", sid}});
+  h.engine->agentDisconnected(a1, h.now);
+  h.advance(59000);
+  EXPECT_EQ(h.status("a1@x.com"), "busy");
+  EXPECT_EQ(h.sim(sid)["state"], "connected");
+  Json res = loginWith(h, 9, {{"userId", "a1@x.com"}, {"resumeToken", resume}});
+  ASSERT_TRUE(res["ok"].get<bool>());
+  EXPECT_EQ(res["data"]["agent"]["status"], "busy");
+  ASSERT_EQ(res["data"]["sessions"].size(), 1u);
+  EXPECT_EQ(res["data"]["sessions"][0]["state"], "talking");
+  EXPECT_EQ(res["data"]["sessions"][0]["sessionId"], sid);
+  EXPECT_TRUE(h.events(9, "agent.status").empty()) << "nothing changed, so no event";
+  h.advance(120000);
+  EXPECT_EQ(h.sim(sid)["state"], "connected") << "the grace timer of the old socket is void";
+}
+
+TEST(AgentLogin, AfterTheGracePeriodTheAgentGoesOfflineAndItsCallsMoveOn) {
+  RoutingHarness h;
+  ConnectionId a1 = h.login("a1@x.com");
+  h.advance(10);
+  ConnectionId a2 = h.login("a2@x.com");
+  std::string talking = h.simCall();
+  h.request(a1, "session.accept", {{"sessionId", talking}});
+  h.request(a2, "agent.setStatus", {{"status", "rest"}});
+  std::string ringing = h.simCall();
+  ASSERT_EQ(h.sim(ringing)["state"], "queued");
+  h.request(a2, "agent.setStatus", {{"status", "free"}});
+  ASSERT_EQ(h.session(a2, ringing)["state"], "ringing");
+  h.engine->agentDisconnected(a2, h.now);
+  h.engine->agentDisconnected(a1, h.now);
+  h.advance(60000);
+  EXPECT_EQ(h.status("a1@x.com"), "offline");
+  EXPECT_EQ(h.status("a2@x.com"), "offline");
+  EXPECT_EQ(h.cdrFor(talking)["EndStatusString"], "error");
+  EXPECT_EQ(h.cdrFor(ringing)["EndStatusString"], "noSeatOnline") << "nobody is left online for it";
+}
+
+TEST(AfterCallWork, ArrangeForTheGroupsAcwThenFree) {
+  RoutingHarness h;
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string sid = h.simCall();
+  h.request(a1, "session.accept", {{"sessionId", sid}});
+  h.request(a1, "session.hangUp", {{"sessionId", sid}});
+  EXPECT_EQ(h.status("a1@x.com"), "arrange");
+  auto ev = h.events(a1, "agent.status").back();
+  EXPECT_EQ(ev["data"]["reason"], "callEnded");
+  h.advance(9999);
+  EXPECT_EQ(h.status("a1@x.com"), "arrange");
+  h.advance(1);
+  EXPECT_EQ(h.status("a1@x.com"), "free");
+  EXPECT_EQ(h.events(a1, "agent.status").back()["data"]["reason"], "acwTimeout");
+}
+
+TEST(AfterCallWork, AskingForArrangeAgainKeepsWrappingUpAndFreeEndsItEarly) {
+  RoutingHarness h;
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string sid = h.simCall();
+  h.request(a1, "session.accept", {{"sessionId", sid}});
+  h.request(a1, "session.hangUp", {{"sessionId", sid}});
+  h.request(a1, "agent.setStatus", {{"status", "arrange"}});
+  h.advance(30000);
+  EXPECT_EQ(h.status("a1@x.com"), "arrange");
+  h.request(a1, "agent.setStatus", {{"status", "free"}});
+  EXPECT_EQ(h.status("a1@x.com"), "free");
+}
+
+TEST(AfterCallWork, ZeroAcwGoesStraightToFree) {
+  RoutingHarness h;
+  ConnectionId a4 = h.login("a4@x.com");  // Support: afterCallWorkSec 0
+  std::string sid = h.simCall("4008001000", "2");
+  h.request(a4, "session.accept", {{"sessionId", sid}});
+  h.request(a4, "session.hangUp", {{"sessionId", sid}});
+  EXPECT_EQ(h.status("a4@x.com"), "free");
+}
+
+TEST(Snapshot, EndedSessionsStayFiveMinutesUnlessDeleted) {
+  RoutingHarness h;
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string resume = h.frames[a1][0]["data"]["resumeToken"];
+  std::string kept = h.simCall();
+  h.request(a1, "session.accept", {{"sessionId", kept}});
+  h.request(a1, "session.hangUp", {{"sessionId", kept}});
+  h.advance(10000);
+  std::string deleted = h.simCall();
+  h.request(a1, "session.accept", {{"sessionId", deleted}});
+  h.request(a1, "session.hangUp", {{"sessionId", deleted}});
+  h.request(a1, "session.delete", {{"sessionId", deleted}});
+  h.engine->agentDisconnected(a1, h.now);
+  Json res = loginWith(h, 20, {{"userId", "a1@x.com"}, {"resumeToken", resume}});
+  ASSERT_EQ(res["data"]["sessions"].size(), 1u);
+  EXPECT_EQ(res["data"]["sessions"][0]["sessionId"], kept);
+  EXPECT_EQ(res["data"]["sessions"][0]["state"], "ended");
+  resume = res["data"]["resumeToken"];
+  h.advance(300000);
+  h.engine->agentDisconnected(20, h.now);
+  res = loginWith(h, 21, {{"userId", "a1@x.com"}, {"resumeToken", resume}});
+  EXPECT_TRUE(res["data"]["sessions"].empty());
+}
+
+TEST(Snapshot, SeqIncreasesByOnePerEventAcrossReconnects) {
+  RoutingHarness h;
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string resume = h.frames[a1][0]["data"]["resumeToken"];
+  h.request(a1, "agent.setStatus", {{"status", "rest"}});
+  h.engine->agentDisconnected(a1, h.now);
+  h.simCall();  // queues (a1 resting)
+  Json res = loginWith(h, 30, {{"userId", "a1@x.com"}, {"resumeToken", resume}});
+  h.request(30, "agent.setStatus", {{"status", "free"}});
+  std::int64_t seq = res["data"]["seq"];
+  std::vector<Json> all = h.frames[a1];
+  for (auto& f : h.frames[30]) all.push_back(f);
+  std::int64_t expect = 1;
+  for (auto& f : all)
+    if (f["type"] == "evt") EXPECT_EQ(f["seq"], expect++) << f.dump();
+  EXPECT_EQ(seq, 2);
+}
+
+TEST(Directory, ChangesReachLoggedInAgents) {
+  RoutingHarness h;
+  ConnectionId a1 = h.login("a1@x.com");
+  h.dir.staff[{kApp, "a1@x.com"}].skillGroupIds = {2};
+  h.engine->directoryChanged(kApp, h.now);
+  std::string sid = h.simCall("4008001000", "2");
+  EXPECT_EQ(h.session(a1, sid)["state"], "ringing");
+  h.dir.staff.erase({kApp, "a1@x.com"});
+  h.engine->directoryChanged(kApp, h.now);
+  h.advance(0);
+  EXPECT_EQ(h.closed[a1].first, 4003);
+  EXPECT_EQ(h.status("a1@x.com"), "offline");
+}
+
+}  // namespace
+}  // namespace tccc::server::testing

@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: Apache-2.0
+// The HTTP/WebSocket front end over real sockets on 127.0.0.1: routing, limits (413/431, message
+// size 1009, send queue, rate limits), the Origin check, static files and TLS on the same port.
+// The server runs its io_context on a background thread; the test thread is the client.
+#include "StoreTestSupport.hpp"
+#include "http/HttpServer.hpp"
+#include "http/QueryString.hpp"
+#include "http/StaticFiles.hpp"
+#include "http/TokenBucket.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <thread>
+
+using namespace tccc::server;
+using tccc::server::test::TempDir;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+/// Echoes text frames as "echo:<text>"; "flood" makes it send 100 frames at once.
+class EchoHandler : public WsHandler {
+ public:
+  explicit EchoHandler(WsSender& sender) : mSender(sender) {}
+  bool claims(std::string_view path) const override { return path == "/ws/echo"; }
+  void onOpen(ConnectionId id, const WsOpenInfo& info) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    opened.push_back(id);
+    lastInfo = info;
+  }
+  void onText(ConnectionId id, std::string_view text) override {
+    if (text == "flood") {
+      int accepted = 0;
+      for (int i = 0; i < 100; ++i) accepted += mSender.sendText(id, std::string(1000, 'x')) ? 1 : 0;
+      std::lock_guard<std::mutex> lock(mutex);
+      floodAccepted = accepted;
+      return;
+    }
+    if (text == "throw") throw std::runtime_error("handler bug");
+    mSender.sendText(id, "echo:" + std::string(text));
+  }
+  void onBinary(ConnectionId id, std::string_view bytes) override { mSender.sendBinary(id, std::string(bytes)); }
+  void onClose(ConnectionId id) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    closed.push_back(id);
+  }
+
+  std::mutex mutex;
+  std::vector<ConnectionId> opened;
+  std::vector<ConnectionId> closed;
+  WsOpenInfo lastInfo;
+  int floodAccepted = -1;
+
+ private:
+  WsSender& mSender;
+};
+
+class ServerHarness {
+ public:
+  explicit ServerHarness(HttpServerOptions options) : server(io, fixPort(std::move(options))), handler(server) {
+    server.addWsHandler(handler);
+    server.add("GET", "/hello", [](const HttpRequest& r) {
+      HttpResponse res;
+      res.contentType = "text/plain";
+      res.body = "hello " + r.query;
+      return res;
+    });
+    server.add("POST", "/echo", [](const HttpRequest& r) {
+      HttpResponse res;
+      res.body = r.body;
+      return res;
+    });
+    server.add("GET", "/boom", [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("route bug"); });
+    server.setRateLimitedRoute([](const HttpRequest&) {
+      HttpResponse res;
+      res.body = "limited";
+      return res;
+    });
+    port = server.listen();
+    thread = std::thread([this] { io.run(); });
+  }
+  ~ServerHarness() {
+    std::promise<void> done;
+    asio::post(io, [&] {
+      server.stop();
+      done.set_value();
+    });
+    done.get_future().wait();
+    io.stop();
+    thread.join();
+  }
+
+  static HttpServerOptions fixPort(HttpServerOptions o) {
+    o.host = "127.0.0.1";
+    o.port = 0;
+    return o;
+  }
+
+  asio::io_context io;
+  HttpServer server;
+  EchoHandler handler;
+  unsigned short port = 0;
+  std::thread thread;
+};
+
+http::response<http::string_body> request(unsigned short port, http::verb verb, const std::string& target,
+                                          const std::string& body = "", std::map<std::string, std::string> headers = {}) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  http::request<http::string_body> req{verb, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  for (const auto& [k, v] : headers) req.set(k, v);
+  req.body() = body;
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.skip(verb == http::verb::head);  // a HEAD response announces a length but has no body
+  beast::error_code ec;
+  if (headers.count("Upgrade")) {
+    http::read_header(stream, buffer, parser, ec);  // a 101 has no body and keeps the socket open
+    if (!ec && parser.get().result_int() != 101) http::read(stream, buffer, parser, ec);
+  } else {
+    http::read(stream, buffer, parser, ec);
+  }
+  return parser.release();
+}
+
+}  // namespace
+
+TEST(HttpServerTest, RoutesAndErrors) {
+  ServerHarness h(HttpServerOptions{});
+  auto hello = request(h.port, http::verb::get, "/hello?x=1");
+  EXPECT_EQ(hello.result_int(), 200);
+  EXPECT_EQ(hello.body(), "hello x=1");
+  EXPECT_EQ(hello[http::field::server], "tccc");
+  EXPECT_EQ(request(h.port, http::verb::post, "/echo", "abc").body(), "abc");
+  EXPECT_EQ(request(h.port, http::verb::get, "/nothing").result_int(), 404);
+  EXPECT_EQ(request(h.port, http::verb::post, "/hello").result_int(), 405);
+  EXPECT_EQ(request(h.port, http::verb::get, "/boom").result_int(), 500);  // a throwing route does not kill the server
+  auto head = request(h.port, http::verb::head, "/hello?y");
+  EXPECT_EQ(head.result_int(), 200);
+  EXPECT_EQ(request(h.port, http::verb::get, "/hello").result_int(), 200);
+}
+
+TEST(HttpServerTest, BodyAndHeaderLimits) {
+  HttpServerOptions o;
+  o.maxBodyBytes = 1024;
+  o.maxHeaderBytes = 2048;
+  ServerHarness h(o);
+  EXPECT_EQ(request(h.port, http::verb::post, "/echo", std::string(1024, 'a')).result_int(), 200);
+  EXPECT_EQ(request(h.port, http::verb::post, "/echo", std::string(1025, 'a')).result_int(), 413);
+  EXPECT_EQ(request(h.port, http::verb::get, "/hello", "", {{"X-Big", std::string(4096, 'h')}}).result_int(), 431);
+  EXPECT_EQ(request(h.port, http::verb::get, "/hello").result_int(), 200);
+}
+
+TEST(HttpServerTest, PerConnectionRateLimit) {
+  HttpServerOptions o;
+  o.httpRatePerSec = 0.001;  // effectively no refill during the test
+  o.httpBurst = 3;
+  ServerHarness h(o);
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 5; ++i) {
+    http::request<http::string_body> req{http::verb::get, "/hello", 11};
+    req.set(http::field::host, "x");
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    bodies.push_back(res.body());
+  }
+  EXPECT_EQ(bodies, (std::vector<std::string>{"hello ", "hello ", "hello ", "limited", "limited"}));
+  // A new connection has its own bucket.
+  EXPECT_EQ(request(h.port, http::verb::get, "/hello").body(), "hello ");
+}
+
+TEST(HttpServerTest, WebSocketEchoOpenInfoAndClose) {
+  ServerHarness h(HttpServerOptions{});
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws(io);
+  beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+  ws.set_option(websocket::stream_base::decorator(
+      [](websocket::request_type& req) { req.set(http::field::origin, "http://app.example"); }));
+  ws.handshake("127.0.0.1", "/ws/echo?agent=1");
+  ws.write(asio::buffer(std::string("hi")));
+  beast::flat_buffer buffer;
+  ws.read(buffer);
+  EXPECT_EQ(beast::buffers_to_string(buffer.data()), "echo:hi");
+  buffer.consume(buffer.size());
+  ws.write(asio::buffer(std::string("throw")));  // a throwing handler does not close the socket
+  ws.binary(true);
+  ws.write(asio::buffer(std::string("\x01\x02", 2)));
+  ws.read(buffer);
+  EXPECT_TRUE(ws.got_binary());
+  EXPECT_EQ(beast::buffers_to_string(buffer.data()), std::string("\x01\x02", 2));
+  ws.close(websocket::close_code::normal);
+  {
+    std::lock_guard<std::mutex> lock(h.handler.mutex);
+    ASSERT_EQ(h.handler.opened.size(), 1u);
+    EXPECT_EQ(h.handler.lastInfo.path, "/ws/echo");
+    EXPECT_EQ(h.handler.lastInfo.query, "agent=1");
+    EXPECT_EQ(h.handler.lastInfo.origin, "http://app.example");
+    EXPECT_EQ(h.handler.lastInfo.remote.rfind("127.0.0.1:", 0), 0u);
+  }
+  for (int i = 0; i < 100; ++i) {  // onClose runs on the server thread
+    {
+      std::lock_guard<std::mutex> lock(h.handler.mutex);
+      if (h.handler.closed.size() == 1) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::lock_guard<std::mutex> lock(h.handler.mutex);
+  EXPECT_EQ(h.handler.closed, h.handler.opened);
+}
+
+TEST(HttpServerTest, WebSocketUpgradeChecks) {
+  HttpServerOptions o;
+  o.allowedOrigins = {"https://crm.example"};
+  ServerHarness h(o);
+  auto upgrade = [&](const std::string& target, const std::string& origin) {
+    std::map<std::string, std::string> headers = {{"Connection", "Upgrade"},
+                                                  {"Upgrade", "websocket"},
+                                                  {"Sec-WebSocket-Version", "13"},
+                                                  {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}};
+    if (!origin.empty()) headers["Origin"] = origin;
+    return request(h.port, http::verb::get, target, "", headers).result_int();
+  };
+  EXPECT_EQ(upgrade("/ws/echo", "https://crm.example"), 101);
+  EXPECT_EQ(upgrade("/ws/echo", "HTTPS://CRM.EXAMPLE"), 101);
+  EXPECT_EQ(upgrade("/ws/echo", "https://evil.example"), 403);
+  EXPECT_EQ(upgrade("/ws/echo", ""), 101);  // not a browser
+  EXPECT_EQ(upgrade("/ws/other", "https://crm.example"), 404);
+}
+
+TEST(HttpServerTest, OversizedWebSocketMessageClosesWith1009) {
+  HttpServerOptions o;
+  o.maxWsMessageBytes = 1024;
+  ServerHarness h(o);
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws(io);
+  beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+  ws.handshake("127.0.0.1", "/ws/echo");
+  ws.write(asio::buffer(std::string(1024, 'a')));  // exactly at the limit: fine
+  beast::flat_buffer buffer;
+  ws.read(buffer);
+  EXPECT_EQ(buffer.size(), 1024u + 5u);
+  buffer.consume(buffer.size());
+  // Over the limit but still readable: a request is answered with ERR_PAYLOAD_TOO_LARGE and the
+  // socket stays open.
+  std::string bigRequest = R"({"v":1,"type":"req","id":9,"method":"x","data":{"pad":")" + std::string(1100, 'p') + R"("}})";
+  ws.write(asio::buffer(bigRequest));
+  ws.read(buffer);
+  Json answer = Json::parse(beast::buffers_to_string(buffer.data()));
+  EXPECT_EQ(answer["id"], 9);
+  EXPECT_EQ(answer["ok"], false);
+  EXPECT_EQ(answer["error"]["code"], -11010);
+  buffer.consume(buffer.size());
+  // Over the limit and not a request: closed with 1009.
+  ws.write(asio::buffer(std::string(1025, 'a')));
+  beast::error_code ec;
+  ws.read(buffer, ec);
+  EXPECT_EQ(ec, websocket::error::closed);
+  EXPECT_EQ(ws.reason().code, websocket::close_code::too_big);
+}
+
+TEST(HttpServerTest, FarOversizedWebSocketMessageClosesWith1009) {
+  HttpServerOptions o;
+  o.maxWsMessageBytes = 1024;
+  ServerHarness h(o);
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws(io);
+  beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+  ws.handshake("127.0.0.1", "/ws/echo");
+  std::string huge = R"({"v":1,"type":"req","id":9,"method":"x","data":{"pad":")" + std::string(5000, 'p') + R"("}})";
+  beast::error_code ec;
+  ws.write(asio::buffer(huge), ec);
+  beast::flat_buffer buffer;
+  if (!ec) ws.read(buffer, ec);
+  // The server refuses as soon as it sees the frame header and tears the connection down; the
+  // client sees the 1009 close frame, or (when the kernel resets the socket because the rest of
+  // the payload was still arriving) a reset. Either way the socket ends and nothing was delivered.
+  ASSERT_TRUE(ec);
+  if (ec == websocket::error::closed) {
+    EXPECT_EQ(ws.reason().code, websocket::close_code::too_big);
+  }
+  {
+    std::lock_guard<std::mutex> lock(h.handler.mutex);
+    EXPECT_EQ(h.handler.floodAccepted, -1);
+  }
+  // The server keeps serving others.
+  websocket::stream<beast::tcp_stream> next(io);
+  beast::get_lowest_layer(next).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+  next.handshake("127.0.0.1", "/ws/echo");
+  next.write(asio::buffer(std::string("still here")));
+  beast::flat_buffer reply;
+  next.read(reply);
+  EXPECT_EQ(beast::buffers_to_string(reply.data()), "echo:still here");
+}
+
+TEST(HttpServerTest, SendQueueOverflowClosesSlowConsumer) {
+  HttpServerOptions o;
+  o.maxWsQueueMessages = 8;
+  ServerHarness h(o);
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws(io);
+  beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+  ws.handshake("127.0.0.1", "/ws/echo");
+  ws.write(asio::buffer(std::string("flood")));
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  int frames = 0;
+  while (!ec && frames < 200) {
+    ws.read(buffer, ec);
+    buffer.consume(buffer.size());
+    if (!ec) ++frames;
+  }
+  EXPECT_EQ(ec, websocket::error::closed);
+  EXPECT_EQ(ws.reason().code, websocket::close_code::policy_error);
+  EXPECT_LE(frames, 8);
+  std::lock_guard<std::mutex> lock(h.handler.mutex);
+  EXPECT_EQ(h.handler.floodAccepted, 8);
+}
+
+TEST(HttpServerTest, WebSocketRateLimitAnswersThenCloses) {
+  HttpServerOptions o;
+  o.wsTextRatePerSec = 0.001;
+  o.wsTextBurst = 2;
+  o.wsMaxRejected = 3;
+  ServerHarness h(o);
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws(io);
+  beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+  ws.handshake("127.0.0.1", "/ws/echo");
+  beast::flat_buffer buffer;
+  auto next = [&]() {
+    buffer.consume(buffer.size());
+    ws.read(buffer);
+    return beast::buffers_to_string(buffer.data());
+  };
+  ws.write(asio::buffer(std::string("a")));
+  EXPECT_EQ(next(), "echo:a");
+  ws.write(asio::buffer(std::string("b")));
+  EXPECT_EQ(next(), "echo:b");
+  ws.write(asio::buffer(std::string(R"({"v":1,"type":"req","id":7,"method":"agent.setStatus","data":{}})")));
+  Json limited = Json::parse(next());
+  EXPECT_EQ(limited["type"], "res");
+  EXPECT_EQ(limited["id"], 7);
+  EXPECT_EQ(limited["ok"], false);
+  EXPECT_EQ(limited["error"]["code"], -11011);
+  for (int i = 0; i < 3; ++i) ws.write(asio::buffer(std::string("spam")));
+  beast::error_code ec;
+  buffer.consume(buffer.size());
+  ws.read(buffer, ec);
+  EXPECT_EQ(ec, websocket::error::closed);
+  EXPECT_EQ(ws.reason().code, websocket::close_code::policy_error);
+}
+
+TEST(HttpServerTest, TlsAndPlainOnTheSamePort) {
+  TempDir dir;
+  std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + key + " -out " +
+                    cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  HttpServerOptions o;
+  o.tlsCertFile = cert;
+  o.tlsKeyFile = key;
+  ServerHarness h(o);
+  EXPECT_TRUE(h.server.tlsEnabled());
+
+  asio::io_context io;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_none);  // self-signed test certificate
+  beast::ssl_stream<beast::tcp_stream> tls(io, ctx);
+  beast::get_lowest_layer(tls).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+  tls.handshake(asio::ssl::stream_base::client);
+  http::request<http::string_body> req{http::verb::get, "/hello?tls", 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(tls, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(tls, buffer, res);
+  EXPECT_EQ(res.body(), "hello tls");
+
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>> wss(io, ctx);
+  beast::get_lowest_layer(wss).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+  wss.next_layer().handshake(asio::ssl::stream_base::client);
+  wss.handshake("127.0.0.1", "/ws/echo");
+  wss.write(asio::buffer(std::string("secure")));
+  beast::flat_buffer wsBuffer;
+  wss.read(wsBuffer);
+  EXPECT_EQ(beast::buffers_to_string(wsBuffer.data()), "echo:secure");
+  wss.close(websocket::close_code::normal);
+
+  EXPECT_EQ(request(h.port, http::verb::get, "/hello?plain").body(), "hello plain");
+}
+
+TEST(HttpServerTest, TlsNeedsBothFiles) {
+  asio::io_context io;
+  HttpServerOptions o;
+  o.tlsCertFile = "/nonexistent.pem";
+  EXPECT_THROW(HttpServer(io, o), std::runtime_error);
+  o.tlsKeyFile = "/nonexistent.key";
+  EXPECT_THROW(HttpServer(io, o), std::runtime_error);
+}
+
+TEST(HttpServerTest, ListenFailsCleanlyOnBusyPort) {
+  ServerHarness h(HttpServerOptions{});
+  asio::io_context io;
+  HttpServerOptions o;
+  o.port = h.port;
+  HttpServer second(io, o);
+  EXPECT_THROW(second.listen(), std::runtime_error);
+}
+
+TEST(HttpStaticFilesTest, SafePaths) {
+  EXPECT_EQ(StaticFiles::safeRelativePath("/tccc.js"), "tccc.js");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/a/./b.js"), "a/b.js");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/"), "index.html");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/docs/"), "docs/index.html");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/a%20b.txt"), "a b.txt");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/../etc/passwd"), "");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/a/../../x"), "");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/%2e%2e/x"), "");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/..%2fx"), "");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/.env"), "");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/a%00b"), "");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/a\\b"), "");
+  EXPECT_EQ(StaticFiles::safeRelativePath("/bad%zz"), "");
+}
+
+TEST(HttpStaticFilesTest, ServesFilesWithTypesAndETags) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("root/sub"));
+  std::ofstream(dir.file("root/tccc.js")) << "console.log(1)";
+  std::ofstream(dir.file("root/tccc-core.wasm")) << "\0asm";
+  std::ofstream(dir.file("root/sub/index.html")) << "<p>hi</p>";
+  std::ofstream(dir.file("secret.txt")) << "outside";
+  std::filesystem::create_symlink(dir.file("secret.txt"), dir.file("root/link.txt"));
+  StaticFiles files(dir.file("root"));
+  ASSERT_TRUE(files.enabled());
+  HttpRequest req;
+  auto js = files.serve("/tccc.js", req);
+  EXPECT_EQ(js.status, 200);
+  EXPECT_EQ(js.contentType, "application/javascript; charset=utf-8");
+  EXPECT_EQ(js.body, "console.log(1)");
+  EXPECT_EQ(js.headers["Cache-Control"], "no-cache");
+  EXPECT_EQ(files.serve("/tccc-core.wasm", req).contentType, "application/wasm");
+  EXPECT_EQ(files.serve("/sub/", req).body, "<p>hi</p>");
+  EXPECT_EQ(files.serve("/sub", req).body, "<p>hi</p>");
+  EXPECT_EQ(files.serve("/missing.js", req).status, 404);
+  EXPECT_EQ(files.serve("/../secret.txt", req).status, 403);
+  EXPECT_EQ(files.serve("/link.txt", req).status, 403);  // symlink out of the root
+  req.headers["if-none-match"] = js.headers["ETag"];
+  auto again = files.serve("/tccc.js", req);
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_FALSE(StaticFiles("").enabled());
+  EXPECT_FALSE(StaticFiles(dir.file("nope")).enabled());
+  EXPECT_EQ(StaticFiles("").serve("/x", req).status, 404);
+}
+
+TEST(HttpQueryStringTest, Params) {
+  EXPECT_EQ(QueryString::param("a=1&token=abc&b=2", "token"), "abc");
+  EXPECT_EQ(QueryString::param("userId=agent1%40tccc.local", "userId"), "agent1@tccc.local");
+  EXPECT_EQ(QueryString::param("x=a+b", "x"), "a b");
+  EXPECT_EQ(QueryString::param("flag", "flag"), "");
+  EXPECT_FALSE(QueryString::param("a=1", "token"));
+  EXPECT_FALSE(QueryString::param("token=%4", "token"));
+}
+
+TEST(HttpTokenBucketTest, RefillsOverTime) {
+  auto t0 = TokenBucket::Clock::now();
+  TokenBucket bucket(10, 2, t0);
+  EXPECT_TRUE(bucket.take(t0));
+  EXPECT_TRUE(bucket.take(t0));
+  EXPECT_FALSE(bucket.take(t0));
+  EXPECT_TRUE(bucket.take(t0 + std::chrono::milliseconds(100)));
+  EXPECT_FALSE(bucket.take(t0 + std::chrono::milliseconds(100)));
+  EXPECT_TRUE(bucket.take(t0 + std::chrono::seconds(10)));
+  EXPECT_TRUE(bucket.take(t0 + std::chrono::seconds(10)));
+  EXPECT_FALSE(bucket.take(t0 + std::chrono::seconds(10)));  // capped at the burst
+  TokenBucket unlimited(0, 0, t0);
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(unlimited.take(t0));
+}

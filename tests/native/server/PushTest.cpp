@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: Apache-2.0
+// CDR push over real HTTP to a receiver on 127.0.0.1: the query, the UUID header that stays the
+// same across retries, the ErrCode judgement, the retry limit, and resumption after a restart.
+#include "StoreTestSupport.hpp"
+#include "push/CdrPusher.hpp"
+#include "push/DurableCdrSink.hpp"
+#include "store/SqliteStore.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+using namespace tccc::server;
+using tccc::server::test::TempDir;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::int64_t wallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+/// A push receiver answering from a script: each entry is (HTTP status, body); the last one repeats.
+class Receiver {
+ public:
+  struct Hit {
+    std::string target;
+    std::string uuid;
+    std::string contentType;
+    std::string body;
+  };
+
+  explicit Receiver(std::vector<std::pair<int, std::string>> script)
+      : mScript(std::move(script)), mAcceptor(mIo, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    port = mAcceptor.local_endpoint().port();
+    mThread = std::thread([this] { serve(); });
+  }
+  ~Receiver() {
+    mStop = true;
+    beast::error_code ec;
+    // Wake the blocking accept with one last connection.
+    tcp::socket poke(mIo);
+    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    mThread.join();
+  }
+  std::vector<Hit> hits() {
+    std::lock_guard<std::mutex> lock(mMutex);
+    return mHits;
+  }
+
+  unsigned short port = 0;
+
+ private:
+  void serve() {
+    while (!mStop) {
+      beast::error_code ec;
+      tcp::socket socket(mIo);
+      mAcceptor.accept(socket, ec);
+      if (ec || mStop) return;
+      beast::flat_buffer buffer;
+      http::request<http::string_body> req;
+      http::read(socket, buffer, req, ec);
+      if (ec) continue;
+      std::pair<int, std::string> answer;
+      {
+        std::lock_guard<std::mutex> lock(mMutex);
+        mHits.push_back({std::string(req.target()), std::string(req["X-TCCC-PUSH-UUID"]),
+                         std::string(req[http::field::content_type]), req.body()});
+        answer = mScript[std::min(mHits.size() - 1, mScript.size() - 1)];
+      }
+      http::response<http::string_body> res{static_cast<http::status>(answer.first), 11};
+      res.set(http::field::content_type, "application/json");
+      res.body() = answer.second;
+      res.prepare_payload();
+      http::write(socket, res, ec);
+    }
+  }
+
+  std::vector<std::pair<int, std::string>> mScript;
+  asio::io_context mIo;
+  tcp::acceptor mAcceptor;
+  std::thread mThread;
+  std::atomic<bool> mStop{false};
+  std::mutex mMutex;
+  std::vector<Hit> mHits;
+};
+
+/// Runs the io_context until `done` holds or the time is up.
+template <class Pred>
+bool runUntil(asio::io_context& io, Pred done, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < end) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+Json sampleCdr(const std::string& sessionId) {
+  return {{"SessionId", sessionId}, {"Caller", "13800138000"}, {"Callee", "4008001000"},
+          {"Direction", 0}, {"StartTimestamp", 1700000000}, {"EndStatusString", "ok"}};
+}
+
+}  // namespace
+
+TEST(PushTest, ParsesPushUrls) {
+  auto plain = CdrPusher::parseUrl("http://127.0.0.1:9000/hooks/tccc", "cdr");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->tls);
+  EXPECT_EQ(plain->host, "127.0.0.1");
+  EXPECT_EQ(plain->port, "9000");
+  EXPECT_EQ(plain->target, "/hooks/tccc?action=cdr&version=1");
+  auto withQuery = CdrPusher::parseUrl("https://crm.example/push?key=abc", "cdr");
+  ASSERT_TRUE(withQuery);
+  EXPECT_TRUE(withQuery->tls);
+  EXPECT_EQ(withQuery->port, "443");
+  EXPECT_EQ(withQuery->target, "/push?key=abc&action=cdr&version=1");
+  auto bare = CdrPusher::parseUrl("http://example.com", "record");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->port, "80");
+  EXPECT_EQ(bare->target, "/?action=record&version=1");
+  auto v6 = CdrPusher::parseUrl("http://[::1]:81/x", "cdr");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->port, "81");
+  EXPECT_FALSE(CdrPusher::parseUrl("ftp://x/", "cdr"));
+  EXPECT_FALSE(CdrPusher::parseUrl("http://", "cdr"));
+  EXPECT_FALSE(CdrPusher::parseUrl("http://user:pw@host/", "cdr"));
+  EXPECT_FALSE(CdrPusher::parseUrl("http://host:99999/", "cdr"));
+  EXPECT_FALSE(CdrPusher::parseUrl("http://host:abc/", "cdr"));
+}
+
+TEST(PushTest, BackoffDoubles) {
+  asio::io_context io;
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  CdrPushOptions o;
+  o.url = "http://127.0.0.1:1/";
+  o.retryBase = std::chrono::milliseconds(100);
+  CdrPusher pusher(io, store, o, wallMs);
+  EXPECT_EQ(pusher.backoff(1).count(), 100);
+  EXPECT_EQ(pusher.backoff(2).count(), 200);
+  EXPECT_EQ(pusher.backoff(3).count(), 400);
+}
+
+TEST(PushTest, RetriesWithTheSameUuidUntilErrCodeZero) {
+  Receiver receiver({{500, "oops"}, {200, R"({"ErrCode":1,"ErrMsg":"busy"})"}, {200, R"({"ErrCode":0,"ErrMsg":"ok"})"}});
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  asio::io_context io;
+  CdrPushOptions o;
+  o.url = "http://127.0.0.1:" + std::to_string(receiver.port) + "/cdr-hook";
+  o.retryBase = std::chrono::milliseconds(50);
+  CdrPusher pusher(io, store, o, wallMs);
+  DurableCdrSink sink(store, &pusher, wallMs);
+  pusher.start();
+  ASSERT_TRUE(sink.storeCdr(1400000001, sampleCdr("s-push-1")));
+  EXPECT_EQ(store.pendingPushCount(), 1);
+  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  auto hits = receiver.hits();
+  ASSERT_EQ(hits.size(), 3u);
+  for (const auto& h : hits) {
+    EXPECT_EQ(h.target, "/cdr-hook?action=cdr&version=1");
+    EXPECT_EQ(h.uuid, hits[0].uuid);
+    EXPECT_EQ(h.contentType, "application/json;charset=utf8");
+    Json body = Json::parse(h.body);
+    EXPECT_EQ(body["SessionId"], "s-push-1");
+    EXPECT_EQ(body["SdkAppId"], 1400000001);
+  }
+  EXPECT_EQ(hits[0].uuid.size(), 36u);
+  EXPECT_FALSE(store.nextPendingPush());
+}
+
+TEST(PushTest, GivesUpAfterThreeRetriesAndKeepsTheRecord) {
+  Receiver receiver({{503, ""}});
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  asio::io_context io;
+  CdrPushOptions o;
+  o.url = "http://127.0.0.1:" + std::to_string(receiver.port) + "/";
+  o.retryBase = std::chrono::milliseconds(20);
+  CdrPusher pusher(io, store, o, wallMs);
+  DurableCdrSink sink(store, &pusher, wallMs);
+  pusher.start();
+  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-fail")));
+  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  EXPECT_EQ(receiver.hits().size(), 4u);  // the first attempt and three retries
+  SqliteDatabase::Statement st(store.database(), "SELECT state, attempts, last_error FROM push_queue");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.text(0), "failed");
+  EXPECT_EQ(st.int64(1), 4);
+  EXPECT_EQ(st.text(2), "HTTP 503");
+  EXPECT_TRUE(store.findCdr(7, "s-fail"));  // the CDR itself is never lost
+}
+
+TEST(PushTest, UnreachableReceiverIsRetriedNotFatal) {
+  // Bind and close a port so that nothing listens there.
+  unsigned short deadPort;
+  {
+    asio::io_context tmp;
+    tcp::acceptor a(tmp, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    deadPort = a.local_endpoint().port();
+  }
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  asio::io_context io;
+  CdrPushOptions o;
+  o.url = "http://127.0.0.1:" + std::to_string(deadPort) + "/";
+  o.retryBase = std::chrono::milliseconds(10);
+  o.maxRetries = 1;
+  CdrPusher pusher(io, store, o, wallMs);
+  DurableCdrSink sink(store, &pusher, wallMs);
+  pusher.start();
+  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-dead")));
+  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  SqliteDatabase::Statement st(store.database(), "SELECT attempts, last_error FROM push_queue");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.int64(0), 2);
+  EXPECT_NE(st.text(1).find("connect"), std::string::npos);
+}
+
+TEST(PushTest, PendingPushSurvivesRestart) {
+  TempDir dir;
+  std::string firstUuid;
+  {
+    // First "run": the CDR is stored while the receiver is down, and the process stops.
+    SqliteStore store(dir.file("tccc.db"));
+    asio::io_context io;
+    CdrPushOptions o;
+    o.url = "http://127.0.0.1:1/";
+    CdrPusher pusher(io, store, o, wallMs);
+    DurableCdrSink sink(store, &pusher, wallMs);
+    ASSERT_TRUE(sink.storeCdr(9, sampleCdr("s-restart")));
+    firstUuid = store.nextPendingPush()->uuid;
+  }
+  Receiver receiver({{200, R"({"ErrCode":0})"}});
+  SqliteStore store(dir.file("tccc.db"));
+  asio::io_context io;
+  CdrPushOptions o;
+  o.url = "http://127.0.0.1:" + std::to_string(receiver.port) + "/";
+  CdrPusher pusher(io, store, o, wallMs);
+  pusher.start();
+  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  auto hits = receiver.hits();
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].uuid, firstUuid);
+}
+
+TEST(PushTest, RejectsBadUrlAtStart) {
+  asio::io_context io;
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  CdrPushOptions o;
+  o.url = "mailto:ops@example.com";
+  EXPECT_THROW(CdrPusher(io, store, o, wallMs), std::runtime_error);
+  o.url = "";
+  CdrPusher disabled(io, store, o, wallMs);
+  EXPECT_FALSE(disabled.enabled());
+}
+
+namespace {
+
+/// An https receiver (self-signed certificate for 127.0.0.1) that accepts every push.
+class TlsReceiver {
+ public:
+  TlsReceiver(const std::string& cert, const std::string& key)
+      : mCtx(asio::ssl::context::tls_server), mAcceptor(mIo, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    mCtx.use_certificate_chain_file(cert);
+    mCtx.use_private_key_file(key, asio::ssl::context::pem);
+    port = mAcceptor.local_endpoint().port();
+    mThread = std::thread([this] { serve(); });
+  }
+  ~TlsReceiver() {
+    mStop = true;
+    beast::error_code ec;
+    tcp::socket poke(mIo);
+    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    mThread.join();
+  }
+  int delivered() const { return mDelivered; }
+  unsigned short port = 0;
+
+ private:
+  void serve() {
+    while (!mStop) {
+      beast::error_code ec;
+      tcp::socket socket(mIo);
+      mAcceptor.accept(socket, ec);
+      if (ec || mStop) return;
+      beast::ssl_stream<tcp::socket> tls(std::move(socket), mCtx);
+      tls.handshake(asio::ssl::stream_base::server, ec);
+      if (ec) continue;  // the client refused our certificate
+      beast::flat_buffer buffer;
+      http::request<http::string_body> req;
+      http::read(tls, buffer, req, ec);
+      if (ec) continue;
+      ++mDelivered;
+      http::response<http::string_body> res{http::status::ok, 11};
+      res.body() = R"({"ErrCode":0})";
+      res.prepare_payload();
+      http::write(tls, res, ec);
+      tls.shutdown(ec);
+    }
+  }
+
+  asio::io_context mIo;
+  asio::ssl::context mCtx;
+  tcp::acceptor mAcceptor;
+  std::thread mThread;
+  std::atomic<bool> mStop{false};
+  std::atomic<int> mDelivered{0};
+};
+
+std::pair<std::string, std::string> makeCertificate(const TempDir& dir) {
+  std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+                    "-keyout " + key + " -out " + cert + " >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) return {};
+  return {cert, key};
+}
+
+}  // namespace
+
+TEST(PushTest, HttpsVerifiesTheReceiverCertificate) {
+  TempDir dir;
+  auto [cert, key] = makeCertificate(dir);
+  ASSERT_FALSE(cert.empty());
+  TlsReceiver receiver(cert, key);
+  const std::string url = "https://127.0.0.1:" + std::to_string(receiver.port) + "/push";
+
+  {  // Not trusted: refused at the handshake, never delivered.
+    SqliteStore store(dir.file("untrusted.db"));
+    asio::io_context io;
+    CdrPushOptions o;
+    o.url = url;
+    o.maxRetries = 0;
+    CdrPusher pusher(io, store, o, wallMs);
+    DurableCdrSink sink(store, &pusher, wallMs);
+    pusher.start();
+    ASSERT_TRUE(sink.storeCdr(1, sampleCdr("s-tls-1")));
+    ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+    SqliteDatabase::Statement st(store.database(), "SELECT state, last_error FROM push_queue");
+    ASSERT_TRUE(st.step());
+    EXPECT_EQ(st.text(0), "failed");
+    EXPECT_NE(st.text(1).find("TLS"), std::string::npos) << st.text(1);
+    EXPECT_EQ(receiver.delivered(), 0);
+  }
+  {  // Trusted through --cdr-push-ca-file: delivered over TLS.
+    SqliteStore store(dir.file("trusted.db"));
+    asio::io_context io;
+    CdrPushOptions o;
+    o.url = url;
+    o.caFile = cert;
+    CdrPusher pusher(io, store, o, wallMs);
+    DurableCdrSink sink(store, &pusher, wallMs);
+    pusher.start();
+    ASSERT_TRUE(sink.storeCdr(1, sampleCdr("s-tls-2")));
+    ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+    EXPECT_EQ(receiver.delivered(), 1);
+    EXPECT_FALSE(store.nextPendingPush());
+  }
+}

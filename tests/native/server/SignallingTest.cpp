@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: Apache-2.0
+// ContactCenter over a real io_context with a recording WsSender: malformed frames (the shared
+// protocol fixtures plus our own garbage) never crash or stall it, login timeout, heartbeats,
+// rate limit, kicks, CDR retries and the simulator's HTTP endpoints.
+#include "../protocol/FixtureFiles.hpp"
+#include "RoutingHarness.hpp"
+#include "signalling/ContactCenter.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <random>
+
+namespace tccc::server::testing {
+namespace {
+
+class RecordingSender : public WsSender {
+ public:
+  std::map<ConnectionId, std::vector<std::string>> sent;
+  std::map<ConnectionId, int> closedWith;
+  bool sendText(ConnectionId id, std::string text) override {
+    if (closedWith.count(id)) return false;
+    sent[id].push_back(std::move(text));
+    return true;
+  }
+  bool sendBinary(ConnectionId, std::string) override { return true; }
+  void close(ConnectionId id, int code, std::string) override { closedWith.emplace(id, code); }
+
+  std::vector<Json> frames(ConnectionId id) {
+    std::vector<Json> out;
+    for (auto& s : sent[id]) out.push_back(Json::parse(s));
+    return out;
+  }
+  Json last(ConnectionId id) { return sent[id].empty() ? Json() : Json::parse(sent[id].back()); }
+  /// The latest response to request `rid` on a connection (null if none).
+  Json response(ConnectionId id, std::int64_t rid) {
+    Json out;
+    for (auto& f : frames(id))
+      if (f["type"] == "res" && f["id"] == rid) out = f;
+    return out;
+  }
+};
+
+class RecordingSink : public CdrSink {
+ public:
+  std::vector<Json> stored;
+  bool failing = false;
+  int attempts = 0;
+  bool storeCdr(std::int64_t, const Json& cdr) override {
+    ++attempts;
+    if (failing) return false;
+    stored.push_back(cdr);
+    return true;
+  }
+};
+
+class SignallingTest : public ::testing::Test {
+ protected:
+  boost::asio::io_context io;
+  FakeDirectory dir;
+  RecordingSender sender;
+  RecordingSink sink;
+  std::unique_ptr<ContactCenter> cc;
+
+  void make(ContactCenter::Options o = {}) {
+    seedDirectory(dir);
+    cc = std::make_unique<ContactCenter>(io, sender, dir, sink, o);
+  }
+  void open(ConnectionId id, const std::string& path = "/ws/agent") { cc->onOpen(id, WsOpenInfo{path, "", "", "127.0.0.1:1"}); }
+  void text(ConnectionId id, const std::string& t) { cc->onText(id, t); }
+  static std::string req(std::int64_t id, const std::string& method, const Json& data = Json::object()) {
+    return Json{{"v", 1}, {"type", "req"}, {"id", id}, {"method", method}, {"data", data}}.dump();
+  }
+  void login(ConnectionId id, const std::string& user) {
+    std::size_t before = sender.sent[id].size();
+    text(id, req(1, "auth.login", {{"sdkAppId", kApp}, {"userId", user}, {"token", "good-" + user}}));
+    ASSERT_GT(sender.sent[id].size(), before);
+    Json res = Json::parse(sender.sent[id][before]);
+    ASSERT_EQ(res["ok"], true) << res.dump();
+  }
+  void runFor(int ms) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(ms));
+  }
+};
+
+TEST_F(SignallingTest, InvalidFixtureFramesGetAnErrorAndTheSocketKeepsWorking) {
+  make();
+  auto cases = tccc::testing::readJsonFixture("tests/fixtures/protocol/invalid.json")["cases"];
+  ASSERT_FALSE(cases.empty());
+  ConnectionId id = 1;
+  for (auto& c : cases) {
+    open(id);
+    std::string frame = tccc::testing::fixtureFrame(c);
+    text(id, frame);
+    if (sender.closedWith.count(id)) {
+      EXPECT_EQ(sender.closedWith[id], 1009) << c["name"];
+      EXPECT_EQ(c["error"], "ERR_PAYLOAD_TOO_LARGE") << c["name"];
+    } else {
+      Json res = sender.last(id);
+      ASSERT_EQ(res["type"], "res") << c["name"];
+      EXPECT_EQ(res["ok"], false);
+      auto expected = c["error"].get<std::string>();
+      EXPECT_EQ(errcName(static_cast<Errc>(res["error"]["code"].get<int>())), expected) << c["name"];
+      if (!c["requestId"].is_null()) EXPECT_EQ(res["id"], c["requestId"]) << c["name"];
+      // Still usable: a proper login works on the same socket.
+      login(id, "a1@x.com");
+    }
+    ++id;
+  }
+}
+
+TEST_F(SignallingTest, ValidFixtureFramesNeverCrashAndRequestsAreAnswered) {
+  make();
+  auto frames = tccc::testing::readJsonFixture("tests/fixtures/protocol/valid.json")["frames"];
+  ConnectionId id = 1;
+  open(id);
+  login(id, "a1@x.com");
+  for (auto& f : frames) {
+    std::size_t before = sender.sent[id].size();
+    text(id, tccc::testing::fixtureFrame(f));
+    if (f["type"] == "req" || f["type"] == "ping" || f["type"] == "res" || f["type"] == "evt")
+      EXPECT_GT(sender.sent[id].size(), before) << f["name"];
+  }
+  EXPECT_FALSE(sender.closedWith.count(id));
+}
+
+TEST_F(SignallingTest, RandomGarbageNeverCrashes) {
+  ContactCenter::Options o;
+  o.ratePerSec = 0;  // no limit: every frame is looked at
+  make(o);
+  std::mt19937 rng(7);
+  const std::string alphabet = "{}[]\":,0123456789.-+eEtrufalsnv \\\"typereqidmethoddata\x01\xff\xc3";
+  open(1);
+  login(1, "a1@x.com");
+  open(2, "/ws/customer");
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    int n = rng() % 200;
+    for (int k = 0; k < n; ++k) s += alphabet[rng() % alphabet.size()];
+    if (i % 3 == 0) s = "{\"v\":1,\"type\":\"req\",\"id\":" + std::to_string(rng() % 100) + ",\"method\":\"" +
+                        std::string(i % 2 ? "session.accept" : "customer.dtmf") + "\",\"data\":" + s + "}";
+    text(1 + i % 2, s);
+  }
+  // And well-formed requests with hostile data for every method.
+  const char* methods[] = {"agent.setStatus", "call.startOutbound", "call.startInternal", "session.accept",
+                           "session.hangUp", "session.delete", "session.transfer", "session.hold",
+                           "session.mute", "session.sendDigits", "auth.login", "agent.online"};
+  Json hostile[] = {Json::object(), Json{{"sessionId", Json::array()}}, Json{{"status", nullptr}},
+                    Json{{"phoneNumber", 1e300}, {"clientRequestId", Json::object()}},
+                    Json{{"calleeUserId", std::string(5000, 'x')}, {"clientRequestId", "z"}},
+                    Json{{"skillGroupId", -1}, {"userId", ""}, {"sessionId", "s-x"}, {"clientRequestId", "q"}},
+                    Json{{"sdkAppId", "abc"}, {"userId", 5}}};
+  std::int64_t rid = 100;
+  for (auto m : methods)
+    for (auto& d : hostile) {
+      text(1, req(++rid, m, d));
+      Json res = sender.last(1);
+      ASSERT_EQ(res["type"], "res") << m << " " << d.dump();
+      EXPECT_EQ(res["id"], rid);
+    }
+  text(1, req(++rid, "agent.setStatus", {{"status", "rest"}}));
+  EXPECT_EQ(sender.response(1, rid)["ok"], true) << "the agent socket still works after all that";
+}
+
+TEST_F(SignallingTest, UnknownMethodAndNotLoggedIn) {
+  make();
+  open(1);
+  text(1, req(5, "agent.online"));
+  EXPECT_EQ(sender.last(1)["error"]["code"], static_cast<int>(Errc::SipBadRequest));
+  login(1, "a1@x.com");
+  text(1, req(6, "agent.teleport"));
+  EXPECT_EQ(sender.last(1)["error"]["code"], static_cast<int>(Errc::UnknownMethod));
+  EXPECT_EQ(sender.last(1)["id"], 6);
+  text(1, R"({"v":1,"type":"ping","t":123})");
+  EXPECT_EQ(sender.last(1), Json::parse(R"({"v":1,"type":"pong","t":123})"));
+  text(1, R"({"v":1,"type":"evt","seq":1,"event":"x","data":{}})");
+  EXPECT_EQ(sender.last(1)["error"]["code"], static_cast<int>(Errc::Protocol));
+}
+
+TEST_F(SignallingTest, SocketsThatDoNotLogInAreClosedWith4001) {
+  ContactCenter::Options o;
+  o.loginTimeoutMs = 100;
+  make(o);
+  open(1);
+  open(2);
+  login(2, "a1@x.com");
+  open(3, "/ws/customer");  // customers do not log in
+  runFor(400);
+  EXPECT_EQ(sender.closedWith[1], 4001);
+  EXPECT_FALSE(sender.closedWith.count(2));
+  EXPECT_FALSE(sender.closedWith.count(3));
+}
+
+TEST_F(SignallingTest, TooManyFailedLoginsCloseTheSocket) {
+  make();
+  open(1);
+  for (int i = 0; i < 3; ++i)
+    text(1, req(i + 1, "auth.login", {{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"token", "guess"}}));
+  EXPECT_EQ(sender.frames(1).at(0)["error"]["code"], static_cast<int>(Errc::HttpTokenError));
+  EXPECT_EQ(sender.closedWith[1], 4001);
+}
+
+TEST_F(SignallingTest, HeartbeatPingsAndSilentSocketsAreDropped) {
+  ContactCenter::Options o;
+  o.heartbeatMs = 60;
+  make(o);
+  open(1);
+  login(1, "a1@x.com");
+  open(2);
+  login(2, "a2@x.com");
+  // Socket 2 answers every ping; socket 1 stays silent.
+  for (int i = 0; i < 10; ++i) {
+    runFor(30);
+    for (auto& f : sender.frames(2))
+      if (f["type"] == "ping") text(2, Json{{"v", 1}, {"type", "pong"}, {"t", f["t"]}}.dump());
+  }
+  bool pinged = false;
+  for (auto& f : sender.frames(1)) pinged |= f["type"] == "ping";
+  EXPECT_TRUE(pinged);
+  EXPECT_EQ(sender.closedWith[1], 4002);
+  EXPECT_FALSE(sender.closedWith.count(2));
+  // The dropped agent is in its grace period: still online, resumable.
+  EXPECT_EQ(cc->engine().agentStatus(kApp, "a1@x.com"), "free");
+}
+
+TEST_F(SignallingTest, RateLimitAnswersRateLimited) {
+  ContactCenter::Options o;
+  o.ratePerSec = 1;
+  o.rateBurst = 3;
+  make(o);
+  open(1);
+  login(1, "a1@x.com");
+  text(1, req(2, "agent.online"));
+  text(1, req(3, "agent.online"));
+  EXPECT_EQ(sender.response(1, 3)["ok"], true);
+  text(1, req(4, "agent.online"));
+  EXPECT_EQ(sender.last(1)["error"]["code"], static_cast<int>(Errc::RateLimited));
+  EXPECT_EQ(sender.last(1)["id"], 4);
+}
+
+TEST_F(SignallingTest, SecondLoginKicksTheFirstSocket) {
+  make();
+  open(1);
+  login(1, "a1@x.com");
+  open(2);
+  login(2, "a1@x.com");
+  EXPECT_EQ(sender.closedWith[1], 4003);
+  EXPECT_EQ(sender.last(1)["event"], "agent.kicked");
+  cc->onClose(1);  // the platform reports the close; the agent stays on socket 2
+  EXPECT_TRUE(cc->engine().isAgentLoggedIn(2));
+}
+
+TEST_F(SignallingTest, RefusedCdrsAreRetried) {
+  make();
+  sink.failing = true;
+  open(1);
+  login(1, "a1@x.com");
+  text(1, req(2, "call.startOutbound", {{"phoneNumber", "10000000002"}, {"clientRequestId", "c"}}));
+  text(1, req(3, "session.hangUp", {{"sessionId", sender.response(1, 2)["data"]["sessionId"]}}));
+  ASSERT_EQ(sender.response(1, 3)["ok"], true) << sender.sent[1].back();
+  EXPECT_EQ(cc->pendingCdrs(), 1u);
+  sink.failing = false;
+  runFor(5600);
+  EXPECT_EQ(cc->pendingCdrs(), 0u);
+  ASSERT_EQ(sink.stored.size(), 1u);
+  EXPECT_EQ(sink.stored[0]["EndStatusString"], "callerCancel");
+}
+
+TEST_F(SignallingTest, CustomerSocketPlacesACallThatAnAgentAnswers) {
+  make();
+  open(1);
+  login(1, "a1@x.com");
+  open(50, "/ws/customer");
+  text(50, req(1, "customer.dial", {{"serviceNumber", "4008002000"}, {"caller", "13800000000"}}));
+  Json res = sender.frames(50).at(0);
+  ASSERT_EQ(res["ok"], true) << res.dump();
+  std::string sid = res["data"]["sessionId"];
+  text(1, req(2, "session.accept", {{"sessionId", sid}}));
+  EXPECT_EQ(sender.last(50)["data"]["state"], "connected");
+  cc->onClose(50);  // the caller's page goes away: that is a hang-up
+  EXPECT_EQ(sink.stored.back()["SessionId"], sid);
+  EXPECT_EQ(sink.stored.back()["HungUpSide"], "user");
+}
+
+TEST_F(SignallingTest, SimulatorEndpoints) {
+  make();
+  open(1);
+  login(1, "a1@x.com");
+  HttpRequest r;
+  r.method = "POST";
+  r.path = "/sim/inbound";
+  r.body = "not json";
+  EXPECT_EQ(cc->simInbound(r).status, 400);
+  r.body = R"({"caller":"13800000000","serviceNumber":"4008001000","ivrKeys":[1],"holdSeconds":2,"audioFile":"hello.wav"})";
+  HttpResponse res = cc->simInbound(r);
+  ASSERT_EQ(res.status, 200) << res.body;
+  std::string sid = Json::parse(res.body)["sessionId"];
+  r.body = R"({"caller":"13800000000","serviceNumber":"999"})";
+  EXPECT_EQ(cc->simInbound(r).status, 404);
+  r.body = R"({"caller":"13800000000","serviceNumber":"4008001000","ivrKeys":"1x"})";
+  EXPECT_EQ(cc->simInbound(r).status, 400);
+  HttpRequest g;
+  g.method = "GET";
+  g.path = "/sim/sessions/" + sid;
+  HttpResponse s = cc->simSession(g);
+  ASSERT_EQ(s.status, 200);
+  Json j = Json::parse(s.body);
+  EXPECT_EQ(j["state"], "ringing");
+  EXPECT_EQ(j["agentUserId"], "a1@x.com");
+  EXPECT_EQ(j["audioFile"], "hello.wav");
+  g.path = "/sim/sessions";
+  g.query = "sessionId=nope";
+  EXPECT_EQ(cc->simSession(g).status, 404);
+  // Accept; the simulated caller hangs up by itself after holdSeconds.
+  text(1, req(2, "session.accept", {{"sessionId", sid}}));
+  runFor(2300);
+  g.path = "/sim/sessions/" + sid;
+  j = Json::parse(cc->simSession(g).body);
+  EXPECT_EQ(j["state"], "ended");
+  EXPECT_EQ(j["hungUpSide"], "user");
+  EXPECT_EQ(sink.stored.back()["IVRKeyPressed"], Json::array({"1"}));
+}
+
+}  // namespace
+}  // namespace tccc::server::testing

@@ -1,0 +1,39 @@
+// The seed guide's "实现电话呼入" sample: listen for callIn, keep the sessionId, accept on demand,
+// plus the other events it lists.
+import 'tccc';
+
+let sessionId: string | undefined;  // 存在公共区域，可以方便任意时候使用
+
+// 监听电话呼入事件
+window.tccc.on(window.tccc.events.callIn, (response) => {
+  // 会话呼入时触发，将该会话的sessionId存储到公共区域
+  sessionId = response.data.sessionId;
+  if (response.data.type === 'phone') {
+    const caller: string | undefined = response.data.callerPhoneNumber;
+    const keys = (response.data.ivrPath ?? []).map((step) => step.key);
+    console.log(caller, keys, response.data.timeout);
+  }
+});
+
+// 实现接听方法
+export function accept(): void {
+  if (sessionId) {
+    window.tccc.Call.accept({ sessionId })
+      .then(() => {
+        // 接听成功，开始通话
+      })
+      .catch((err) => {
+        // 接听失败，展示详细错误原因
+        const error: string = err.errorMsg;
+        console.error(error);
+      });
+  } else {
+    console.error('未找到需接听的会话');
+  }
+}
+
+window.tccc.on(window.tccc.events.userAccessed, (response) => { console.log(response.data.sessionId); });
+window.tccc.on(window.tccc.events.sessionEnded, (response) => {
+  const by: 'client' | 'seat' | 'admin' | 'timer' = response.data.closeBy;
+  console.log(by, response.data.mainReason);
+});
