@@ -84,7 +84,7 @@ suite('typecheck', () => {
 if (existsSync(join(root, 'tests/e2e/run.mjs'))) {
   suite('e2e', () => {
     const r = run('node', ['tests/e2e/run.mjs'], { capture: true });
-    const m = /^(\d+) passed, (\d+) failed/m.exec(r.stdout || '');
+    const m = /^e2e-result passed=(\d+) failed=(\d+)$/m.exec(r.stdout || '');
     if (!m) throw new Error(`e2e printed no summary (exit ${r.status})`);
     return { passed: Number(m[1]), failed: Number(m[2]) };
   });

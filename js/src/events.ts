@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// Event names: the TCCC docs' eleven, then the four of ours about the connection.
+// Event names: the TCCC docs' eleven, then the five of ours about the connection.
 import type { EventName, Events } from './types';
 
 /** Every event name, in documentation order. */
 export const EVENT_NAMES: readonly EventName[] = [
   'ready', 'tokenExpired', 'callIn', 'userAccessed', 'autoTransfer', 'sessionEnded', 'callOuted',
   'calloutAccepted', 'transfer', 'statusChanged', 'asr',
-  'connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut',
+  'connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed',
 ];
 
 /** `tccc.events`: `tccc.on(tccc.events.callIn, …)` and `tccc.on('callIn', …)` are the same. */

@@ -271,6 +271,8 @@ export interface EventPayloads {
   connectionRecovery: { data: Record<string, unknown> };
   /** (ours) The agent logged in elsewhere; this instance will not reconnect. */
   kickedOut: { data: { reason?: string } };
+  /** (ours) Only with `tuning.maxReconnectAttempts` set: every attempt failed; the SDK gives up. */
+  reconnectFailed: { data: { attempts: number } };
 }
 
 export type EventName = keyof EventPayloads;

@@ -18,6 +18,10 @@ constexpr std::size_t kMaxNumber = 32;
 constexpr std::size_t kMaxClientRequestId = 64;
 constexpr std::int64_t kSweepEveryMs = 30000;
 constexpr std::size_t kQueueScan = 32;  // how far a freed agent looks past calls it already missed
+// Ended calls and ended views are kept for endedRetentionMs, but never more than this many: at
+// 1,000 calls/s five minutes of history would otherwise hold a gigabyte.
+constexpr std::size_t kMaxEndedCalls = 20000;
+constexpr std::size_t kMaxEndedViewsPerAgent = 50;
 
 const char* const kStatuses[] = {"offline", "free", "busy", "arrange", "notReady", "rest"};
 
@@ -266,6 +270,16 @@ std::string RoutingEngine::newSecret() {
   return s;
 }
 
+void RoutingEngine::purgeOldestEndedCall() {
+  auto it = mCallBySerial.find(mEndedCalls.front().second);
+  if (it != mCallBySerial.end()) {
+    std::string sid = it->second->sessionId;
+    mCallBySerial.erase(it);
+    mCalls.erase(sid);
+  }
+  mEndedCalls.pop_front();
+}
+
 void RoutingEngine::armCall(Call& call, std::int64_t at) {
   ++call.timerGen;
   call.timerAt = at;
@@ -322,15 +336,7 @@ void RoutingEngine::tick(std::int64_t nowMs) {
   if (nowMs >= mNextSweepMs) {
     mNextSweepMs = nowMs + kSweepEveryMs;
     // Forget ended calls and expired clientRequestIds; bounded work per sweep.
-    while (!mEndedCalls.empty() && mEndedCalls.front().first <= nowMs) {
-      auto it = mCallBySerial.find(mEndedCalls.front().second);
-      if (it != mCallBySerial.end()) {
-        std::string sid = it->second->sessionId;
-        mCallBySerial.erase(it);
-        mCalls.erase(sid);
-      }
-      mEndedCalls.pop_front();
-    }
+    while (!mEndedCalls.empty() && mEndedCalls.front().first <= nowMs) purgeOldestEndedCall();
     for (auto& a : mAgents) {
       pruneViews(*a, nowMs);
       for (auto it = a->dedupe.begin(); it != a->dedupe.end();)
@@ -671,6 +677,11 @@ void RoutingEngine::onAgentRequest(ConnectionId conn, const protocol::Request& r
     return;
   }
   Agent& agent = *mAgents[it->second];
+  if (req.method == "auth.logout") {
+    respond(conn, req.id, Result{Json::object()}, mark);
+    logout(agent, conn, nowMs);
+    return;
+  }
   // Non-idempotent requests carry a clientRequestId; a repeat gets the first answer, not a second action.
   const bool deduped =
       req.method == "call.startOutbound" || req.method == "call.startInternal" || req.method == "session.transfer";
@@ -738,13 +749,31 @@ RoutingEngine::Result RoutingEngine::handleLogin(ConnectionId conn, const Json& 
   mAgentByConn[conn] = a.idx;
   ++a.graceGen;  // cancels a pending grace expiry
   a.resumeToken = newSecret();
-  // The snapshot reflects the stream up to its seq; what the login itself changes follows as events.
-  Json snap = snapshot(a, nowMs);
+  // The snapshot is taken after the login's own change (offline -> free) and carries that event's
+  // seq, so a client is accurate the moment it is ready (getStatus() in a ready handler says "free");
+  // the event itself still goes out and the client drops it as already seen (seq <= snapshot seq).
   if (a.status == "offline")
     setStatus(a, "free", "login", "", nowMs);
   else
     refreshAvailability(a, nowMs);
-  return snap;
+  return snapshot(a, nowMs);
+}
+
+void RoutingEngine::logout(Agent& a, ConnectionId conn, std::int64_t nowMs) {
+  // An explicit goodbye (the SDK's destroy()): no grace period. The agent goes offline now, and the
+  // grace expiry runs at once to move its ringing offer on and end calls it was still on.
+  mAgentByConn.erase(conn);
+  a.conn = 0;
+  a.resumeToken.clear();
+  setStatus(a, "offline", "logout", "", nowMs);
+  ++a.graceGen;
+  pushTimer(nowMs, kGraceTimer, a.idx, a.graceGen);
+  Command c;
+  c.type = Command::Type::Close;
+  c.connection = conn;
+  c.closeCode = 1000;
+  c.reason = "logged out";
+  mCommands.push_back(std::move(c));
 }
 
 void RoutingEngine::agentDisconnected(ConnectionId conn, std::int64_t nowMs) {
@@ -1364,7 +1393,9 @@ void RoutingEngine::agentAvailable(Agent& agent, std::int64_t nowMs) {
     std::size_t scanned = 0;
     for (auto& key : g.queue) {
       if (++scanned > kQueueScan) break;
-      Call* c = mCallBySerial[key.second];
+      auto found = mCallBySerial.find(key.second);
+      if (found == mCallBySerial.end()) continue;
+      Call* c = found->second;
       if (c->tried.count(agent.idx) && static_cast<int>(c->tried.size()) < g.online) continue;
       if (!best || priority > bestPriority || (priority == bestPriority && c->queueKey < best->queueKey)) {
         best = c;
@@ -1506,6 +1537,7 @@ void RoutingEngine::endCall(Call& call, const EndSpec& spec, std::int64_t nowMs)
   mCommands.push_back(std::move(c));
   mEndedCalls.emplace_back(nowMs + mOptions.endedRetentionMs, call.serial);
   for (auto idx : parties) afterCallEnded(*mAgents[idx], call, nowMs);
+  while (mEndedCalls.size() > kMaxEndedCalls) purgeOldestEndedCall();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1578,6 +1610,16 @@ void RoutingEngine::updateView(Agent& agent, Call& call, const std::string& stat
   }
   if (!v) {
     pruneViews(agent, nowMs);
+    std::size_t ended = 0;
+    for (auto& x : agent.views) ended += x.ended ? 1 : 0;
+    for (auto it = agent.views.begin(); ended >= kMaxEndedViewsPerAgent && it != agent.views.end();) {
+      if (it->ended) {
+        it = agent.views.erase(it);  // oldest first: views are kept in creation order
+        --ended;
+      } else {
+        ++it;
+      }
+    }
     agent.views.push_back(View{call.sessionId, Json(), false, 0, 0});
     v = &agent.views.back();
   }

@@ -122,6 +122,7 @@ class RoutingEngine {
   // request handling
   using Result = std::variant<Json, Error>;
   Result handleLogin(ConnectionId conn, const Json& data, std::int64_t nowMs);
+  void logout(Agent& agent, ConnectionId conn, std::int64_t nowMs);
   Result handleAgentMethod(Agent& agent, const protocol::Request& req, std::int64_t nowMs);
   Result doSetStatus(Agent& agent, const Json& data, std::int64_t nowMs);
   Result doOnline(Agent& agent, std::int64_t nowMs);
@@ -179,6 +180,7 @@ class RoutingEngine {
   void closeParticipant(Call& call, std::int64_t nowMs, const std::string& status);
   Json buildCdr(const Call& call) const;
   void armCall(Call& call, std::int64_t at);
+  void purgeOldestEndedCall();
   void onCallTimer(Call& call, std::int64_t nowMs);
   void outboundOutcome(Call& call, std::int64_t nowMs);
 

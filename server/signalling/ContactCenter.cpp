@@ -13,7 +13,6 @@ namespace tccc::server {
 
 namespace {
 constexpr std::size_t kMaxCdrRetry = 100000;   // beyond this the oldest is logged in full and dropped
-constexpr std::int64_t kCdrRetryEveryMs = 5000;
 constexpr int kCloseLoginTimeout = 4001;
 constexpr int kCloseHeartbeat = 4002;
 }  // namespace
@@ -188,7 +187,7 @@ void ContactCenter::flush() {
             mCdrRetry.pop_front();
           }
           mCdrRetry.emplace_back(cmd.sdkAppId, std::move(cmd.cdr));
-          if (!mNextCdrRetryMs) mNextCdrRetryMs = nowMs() + kCdrRetryEveryMs;
+          if (!mNextCdrRetryMs) mNextCdrRetryMs = nowMs() + mOptions.cdrRetryMs;
         }
         break;
     }
@@ -228,7 +227,7 @@ void ContactCenter::onTimer() {
       mCdrRetry.pop_front();
       if (!mCdrSink.storeCdr(item.first, item.second)) mCdrRetry.push_back(std::move(item));
     }
-    mNextCdrRetryMs = mCdrRetry.empty() ? 0 : now + kCdrRetryEveryMs;
+    mNextCdrRetryMs = mCdrRetry.empty() ? 0 : now + mOptions.cdrRetryMs;
   }
   schedule();
 }

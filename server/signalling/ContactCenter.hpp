@@ -32,6 +32,7 @@ class ContactCenter : public WsHandler, public LiveOps {
     double rateBurst = 40;
     int maxFailedLogins = 3;  // then the socket is closed (4001): no token guessing on one socket
     bool enableSimulator = true;
+    int cdrRetryMs = 5000;  // a CDR the sink refused is offered again this often
     routing::RoutingEngine::Options engine;  // timing knobs of the engine (ivr, ring, outbound)
   };
 

@@ -204,6 +204,10 @@ class Core::Impl {
     if (mPhase == Phase::Destroyed) return;
     for (PendingRequest& pending : mRequests.takeAll())
       if (pending.handle != 0) reject(pending.handle, Error(Errc::Destroyed, pending.method + ": the SDK was destroyed"));
+    // Say goodbye so the server takes the agent offline at once instead of holding its status for
+    // the reconnect grace period, during which calls would still be offered to nobody. The frame is
+    // queued before the close, and a WebSocket flushes queued frames before it closes.
+    if (mLoggedIn) send(protocol::encode(protocol::Request{mRequests.nextId(), "auth.logout", Json::object()}));
     closeSocket(kCloseNormal);
     mLoggedIn = false;
     mConnectDeadline.reset();

@@ -6,7 +6,14 @@
 
 #include "errors/Errors.hpp"
 
+// The JSON type: nlohmann_json natively (the server and its tests), or the compact never-throwing
+// tccc::json::Value when TCCC_LITE_JSON is defined (the WebAssembly build, and the *_lite libraries
+// that run the same tests natively). Both offer the same API subset to src/protocol and src/core.
+#ifdef TCCC_LITE_JSON
+#include "json/LiteJson.hpp"
+#else
 #include <nlohmann/json.hpp>
+#endif
 
 #include <cstdint>
 #include <optional>
@@ -16,7 +23,11 @@
 
 namespace tccc::protocol {
 
+#ifdef TCCC_LITE_JSON
+using Json = tccc::json::Value;
+#else
 using Json = nlohmann::json;
+#endif
 
 inline constexpr int kVersion = 1;
 inline constexpr std::size_t kMaxFrameBytes = 65536;

@@ -553,6 +553,7 @@ TEST(CoreDestroy, RejectsPendingClosesAndRefusesLaterCalls) {
   host.expectRequest("agent.setStatus");
   host.core.destroy(host.now);
   host.expectReject(pending, Errc::Destroyed);
+  host.expectRequest("auth.logout");  // goodbye first, so the server skips the grace period
   host.expectClose(1000);
   host.expectIdle();
   EXPECT_EQ(host.core.phase(), Phase::Destroyed);
@@ -564,6 +565,14 @@ TEST(CoreDestroy, RejectsPendingClosesAndRefusesLaterCalls) {
   host.advance(100000);
   host.core.destroy(host.now);
   host.expectIdle();
+}
+
+TEST(CoreDestroy, BeforeLoginSendsNoLogout) {
+  FakeHost host;
+  host.core.start(host.now);
+  host.core.destroy(host.now);
+  for (const auto& c : host.core.drain()) EXPECT_NE(c.kind, CommandKind::Send) << c.text;
+  EXPECT_EQ(host.core.phase(), Phase::Destroyed);
 }
 
 TEST(CoreCommands, JsonFormatForTheBindings) {

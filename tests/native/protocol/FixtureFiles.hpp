@@ -4,7 +4,7 @@
 #ifndef TCCC_TESTS_FIXTURE_FILES_HPP
 #define TCCC_TESTS_FIXTURE_FILES_HPP
 
-#include <nlohmann/json.hpp>
+#include "protocol/Protocol.hpp"  // protocol::Json: nlohmann, or tccc::json::Value in the lite tests
 
 #include <cctype>
 #include <fstream>
@@ -22,13 +22,16 @@ inline std::string readFile(const std::string& relativePath) {
   return text.str();
 }
 
-inline nlohmann::json readJsonFixture(const std::string& relativePath) {
-  return nlohmann::json::parse(readFile(relativePath));
+inline protocol::Json readJsonFixture(const std::string& relativePath) {
+  // Not-throwing parse, so that both JSON implementations report a broken fixture the same way.
+  auto doc = protocol::Json::parse(readFile(relativePath), nullptr, false);
+  if (doc.is_discarded()) throw std::runtime_error("fixture " + relativePath + " is not valid JSON");
+  return doc;
 }
 
 /// The raw frame of a fixture case: `text`, `hex` (raw bytes) or `generate`
 /// {prefix, repeat, count, suffix} = prefix + repeat×count + suffix.
-inline std::string fixtureFrame(const nlohmann::json& c) {
+inline std::string fixtureFrame(const protocol::Json& c) {
   if (c.contains("text")) return c.at("text").get<std::string>();
   if (c.contains("hex")) {
     const auto hex = c.at("hex").get<std::string>();

@@ -108,6 +108,27 @@ TEST(AgentLogin, AfterTheGracePeriodTheAgentGoesOfflineAndItsCallsMoveOn) {
   EXPECT_EQ(h.cdrFor(ringing)["EndStatusString"], "noSeatOnline") << "nobody is left online for it";
 }
 
+TEST(AgentLogin, LogoutTakesTheAgentOfflineAtOnceAndItsOfferMovesOn) {
+  RoutingHarness h;
+  ConnectionId a1 = h.login("a1@x.com");
+  h.advance(10);
+  ConnectionId a2 = h.login("a2@x.com");
+  std::string sid = h.simCall();
+  ASSERT_EQ(h.session(a1, sid)["state"], "ringing") << "a1 has been idle longest";
+  Json res = h.request(a1, "auth.logout", Json::object());
+  EXPECT_TRUE(res["ok"].get<bool>());
+  ASSERT_TRUE(h.closed.count(a1));
+  EXPECT_EQ(h.closed[a1].first, 1000);
+  h.advance(0);
+  // No grace period: offline now, and the call rings the next agent without waiting for a timeout.
+  EXPECT_EQ(h.status("a1@x.com"), "offline");
+  EXPECT_FALSE(h.engine->isAgentLoggedIn(a1));
+  EXPECT_EQ(h.session(a2, sid)["state"], "ringing");
+  // The socket's close report afterwards changes nothing.
+  h.engine->agentDisconnected(a1, h.now);
+  EXPECT_EQ(h.session(a2, sid)["state"], "ringing");
+}
+
 TEST(AfterCallWork, ArrangeForTheGroupsAcwThenFree) {
   RoutingHarness h;
   ConnectionId a1 = h.login("a1@x.com");
@@ -170,6 +191,23 @@ TEST(Snapshot, EndedSessionsStayFiveMinutesUnlessDeleted) {
   EXPECT_TRUE(res["data"]["sessions"].empty());
 }
 
+TEST(Snapshot, EndedSessionsAreCappedPerAgent) {
+  RoutingHarness h;
+  ConnectionId a4 = h.login("a4@x.com");  // Support: no after-call work, so calls follow at once
+  std::string resume = h.frames[a4][0]["data"]["resumeToken"];
+  std::string last;
+  for (int i = 0; i < 60; ++i) {
+    last = h.simCall("4008001000", "2");
+    ASSERT_TRUE(h.request(a4, "session.accept", {{"sessionId", last}})["ok"].get<bool>());
+    ASSERT_TRUE(h.request(a4, "session.hangUp", {{"sessionId", last}})["ok"].get<bool>());
+  }
+  h.engine->agentDisconnected(a4, h.now);
+  Json res = loginWith(h, 40, {{"userId", "a4@x.com"}, {"resumeToken", resume}});
+  ASSERT_EQ(res["data"]["sessions"].size(), 50u) << "the newest 50 ended sessions";
+  EXPECT_EQ(res["data"]["sessions"].back()["sessionId"], last);
+  EXPECT_EQ(h.cdrs.size(), 60u);
+}
+
 TEST(Snapshot, SeqIncreasesByOnePerEventAcrossReconnects) {
   RoutingHarness h;
   ConnectionId a1 = h.login("a1@x.com");
@@ -184,7 +222,9 @@ TEST(Snapshot, SeqIncreasesByOnePerEventAcrossReconnects) {
   for (auto& f : h.frames[30]) all.push_back(f);
   std::int64_t expect = 1;
   for (auto& f : all)
-    if (f["type"] == "evt") EXPECT_EQ(f["seq"], expect++) << f.dump();
+    if (f["type"] == "evt") {
+      EXPECT_EQ(f["seq"], expect++) << f.dump();
+    }
   EXPECT_EQ(seq, 2);
 }
 

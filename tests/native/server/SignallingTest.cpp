@@ -101,7 +101,9 @@ TEST_F(SignallingTest, InvalidFixtureFramesGetAnErrorAndTheSocketKeepsWorking) {
       EXPECT_EQ(res["ok"], false);
       auto expected = c["error"].get<std::string>();
       EXPECT_EQ(errcName(static_cast<Errc>(res["error"]["code"].get<int>())), expected) << c["name"];
-      if (!c["requestId"].is_null()) EXPECT_EQ(res["id"], c["requestId"]) << c["name"];
+      if (!c["requestId"].is_null()) {
+        EXPECT_EQ(res["id"], c["requestId"]) << c["name"];
+      }
       // Still usable: a proper login works on the same socket.
       login(id, "a1@x.com");
     }
@@ -118,8 +120,9 @@ TEST_F(SignallingTest, ValidFixtureFramesNeverCrashAndRequestsAreAnswered) {
   for (auto& f : frames) {
     std::size_t before = sender.sent[id].size();
     text(id, tccc::testing::fixtureFrame(f));
-    if (f["type"] == "req" || f["type"] == "ping" || f["type"] == "res" || f["type"] == "evt")
+    if (f["type"] == "req" || f["type"] == "ping" || f["type"] == "res" || f["type"] == "evt") {
       EXPECT_GT(sender.sent[id].size(), before) << f["name"];
+    }
   }
   EXPECT_FALSE(sender.closedWith.count(id));
 }
@@ -251,7 +254,9 @@ TEST_F(SignallingTest, SecondLoginKicksTheFirstSocket) {
 }
 
 TEST_F(SignallingTest, RefusedCdrsAreRetried) {
-  make();
+  ContactCenter::Options o;
+  o.cdrRetryMs = 200;
+  make(o);
   sink.failing = true;
   open(1);
   login(1, "a1@x.com");
@@ -259,8 +264,11 @@ TEST_F(SignallingTest, RefusedCdrsAreRetried) {
   text(1, req(3, "session.hangUp", {{"sessionId", sender.response(1, 2)["data"]["sessionId"]}}));
   ASSERT_EQ(sender.response(1, 3)["ok"], true) << sender.sent[1].back();
   EXPECT_EQ(cc->pendingCdrs(), 1u);
+  runFor(300);
+  EXPECT_EQ(cc->pendingCdrs(), 1u) << "still refused: kept, not dropped";
+  EXPECT_GE(sink.attempts, 2);
   sink.failing = false;
-  runFor(5600);
+  runFor(300);
   EXPECT_EQ(cc->pendingCdrs(), 0u);
   ASSERT_EQ(sink.stored.size(), 1u);
   EXPECT_EQ(sink.stored[0]["EndStatusString"], "callerCancel");

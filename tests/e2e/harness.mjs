@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared pieces of the browser end-to-end tests: the real tccc-server, Debian's Chromium driven by
+// playwright-core, and a stand-in integrator ("CRM") origin whose backend holds the SecretKey and
+// hands its page only the SdkURL — the integration the TCCC docs prescribe.
+import { createRequire } from 'node:module';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { startServer, cloudClient } = require('../js/helpers/server.js');
+const { chromium } = require('playwright-core');
+
+export { startServer, cloudClient };
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+export async function launchBrowser(extraArgs = []) {
+  const profile = mkdtempSync(join(tmpdir(), 'tccc-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.TCCC_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * An integrator's web app on its own origin: GET / serves `html`; GET /login?userId=… calls
+ * CreateSDKLoginToken with the official client on the server side and returns only {sdkUrl}.
+ */
+export async function startCrm(server, html) {
+  const ccc = cloudClient(server);
+  const app = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    try {
+      if (url.pathname === '/') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      } else if (url.pathname === '/login') {
+        const r = await ccc.CreateSDKLoginToken({
+          SdkAppId: server.sdkAppId,
+          SeatUserId: url.searchParams.get('userId'),
+          OnlyOnce: url.searchParams.get('onlyOnce') === '1',
+        });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sdkUrl: r.SdkURL, token: r.Token }));
+      } else {
+        res.writeHead(404).end();
+      }
+    } catch (e) {
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(e.message || e) }));
+    }
+  });
+  await new Promise((r) => app.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${app.address().port}/`,
+    close: () => new Promise((r) => app.close(r)),
+  };
+}
+
+export async function postJson(url, body) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+
+export function assertEqual(actual, expected, message) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${message}: expected ${e}, got ${a}`);
+}
