@@ -2,25 +2,25 @@
 // SPDX-License-Identifier: Apache-2.0
 // Contact-center load generator (loopback only; prints figures, asserts nothing, stops by itself).
 //
-//   node bench/load.mjs [--agents 10000] [--rate 1000] [--seconds 10] [--bin build/native/server/tccc-server]
-//                       [--server-args "--heartbeat-ms 10000"]
+//   node bench/load.mjs [--agents 10000] [--rate 1000] [--seconds 10] [--data-dir DIR]
+//                       [--bin build/native/server/tccc-server] [--server-args "--heartbeat-ms 10000"]
 //
-// It starts the server on a free 127.0.0.1 port with a throw-away data dir, creates N agents with the
-// cloud API (CreateStaff, TC3-signed), fetches a login token for each (CreateSDKLoginToken), logs them
-// all in over /ws/agent, printing the server's RSS every 1,000 agents, then places simulated inbound
-// calls (POST /sim/inbound) at the given rate. Every agent answers at once, hangs up, and ends its
-// after-call work, so agents keep coming back. Printed: routed calls/s and the routing latency from
-// call arrival (POST sent) to the agent receiving session.state "ringing", p50/p99.
+// It starts the shipped server binary on a free 127.0.0.1 port with --max-connections and
+// --api-rate-limit raised for the run, creates N agents with the cloud API (CreateStaff, TC3-signed),
+// fetches a login token for each (CreateSDKLoginToken), logs them all in over /ws/agent, printing the
+// server's RSS every 1,000 agents, then places simulated inbound calls (POST /sim/inbound) at the given
+// rate. Every agent answers at once, hangs up, and ends its after-call work, so agents keep coming
+// back. Printed, as `load: …` lines: server RSS per 1,000 agents, routed calls/s, and the routing
+// latency from call arrival (POST sent) to the agent receiving session.state "ringing", p50/p99.
+// At the end it stops the server with SIGTERM (which commits every queued CDR) and reports its exit.
 //
-// File descriptors: client and server each hold one per agent; `ulimit -n` must exceed the agent
-// count (plus a few hundred). Two server limits matter at this scale: HttpServerOptions::maxConnections
-// (4,096 in the shipped binary) and the cloud API's 20 requests/s per SecretId and action (setting up
-// 10,000 agents then takes about 2 × 500 s; the bench waits and retries). For the figures in the
-// report the bench ran a copy of server/main.cpp with `httpOptions.maxConnections = 30000` and
-// `apiOptions.actionRatePerSec = apiOptions.actionBurst = 1e6`, linked against the same
-// libtccc_server_lib.a, passed with --bin. Routing code and protocol are identical.
-// Where the data dir lives matters: the server stores each CDR with SQLite synchronous=FULL (one
-// fsync per call); TMPDIR=/dev/shm takes the disk out of the measurement.
+// Data: a fresh directory under the OS temp dir (removed afterwards) unless --data-dir is given (kept).
+// The server commits CDRs with SQLite synchronous=FULL, grouped into one transaction per batch on a
+// thread of its own, so the disk shows up in the CDR backlog rather than in the routing latency.
+//
+// File descriptors: this process holds one per agent, and so does the server. Both raise their soft
+// limit to what is needed within the hard limit (Node by itself, the server at start-up); when the
+// hard limit is too low the bench stops at once with a message saying what to raise.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -40,6 +40,7 @@ function arg(name, fallback) {
   return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 const AGENTS = Number(arg('agents', 10000));
+const DATA_DIR = arg('data-dir', '');
 const RATE = Number(arg('rate', 1000));
 const SECONDS = Number(arg('seconds', 10));
 const BIN = path.resolve(ROOT, arg('bin', 'build/native/server/tccc-server'));
@@ -69,10 +70,39 @@ function rssMb(pid) {
   }
 }
 
+// --- file descriptors -----------------------------------------------------------------------------
+function openFileLimits() {
+  try {
+    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const [soft, hard] = line.trim().split(/\s+/).slice(3, 5).map((v) => (v === 'unlimited' ? Infinity : Number(v)));
+    return { soft, hard };
+  } catch {
+    return null; // not Linux: let the run show what happens
+  }
+}
+
+// Node raises its own soft limit to the hard limit at start-up, so the hard limit is what counts
+// here (and the server raises its own soft limit the same way). Too low: say what to do, and stop.
+function ensureFileLimit(extra) {
+  const needed = AGENTS + extra;
+  const lim = openFileLimits();
+  if (!lim || lim.soft >= needed) return;
+  console.error(`load: ${AGENTS} agents need about ${needed} open files in this process and as many in the server, ` +
+    `but \`ulimit -n\` allows ${lim.soft} (hard limit ${lim.hard}). Raise it (e.g. as root: ulimit -Hn ${needed}; ` +
+    `ulimit -n ${needed}; or LimitNOFILE= for a service) ` +
+    (lim.soft - extra > 0 ? `or run fewer agents (--agents ${lim.soft - extra}).` : 'or lower --rate and --agents.'));
+  process.exit(2);
+}
+
 async function startServer() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tccc-load-'));
-  const child = spawn(BIN, ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--log-level', 'error', ...SERVER_ARGS],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ownDir = !DATA_DIR;
+  const dataDir = ownDir ? fs.mkdtempSync(path.join(os.tmpdir(), 'tccc-load-')) : path.resolve(DATA_DIR);
+  log(`data dir: ${dataDir} (${ownDir ? 'a fresh directory under the OS temp dir, removed afterwards; --data-dir to choose' : 'given with --data-dir, kept'})`);
+  // Room for every agent plus the call generator's sockets and the cloud API calls.
+  const maxConnections = AGENTS + Math.max(1000, Math.ceil(RATE / 10) + 500);
+  const child = spawn(BIN, ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn',
+    '--max-connections', String(maxConnections), '--api-rate-limit', '1000000', ...SERVER_ARGS],
+  { stdio: ['ignore', 'pipe', 'inherit'] });
   const info = await new Promise((resolve, reject) => {
     const out = {};
     let buf = '';
@@ -91,14 +121,15 @@ async function startServer() {
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   const url = new URL(info.API);
-  return { child, dataDir, host: url.hostname, port: Number(url.port), sdkAppId: Number(info.SdkAppId), secretId: info.SecretId, secretKey: info.SecretKey };
+  return { child, dataDir, ownDir, host: url.hostname, port: Number(url.port), sdkAppId: Number(info.SdkAppId), secretId: info.SecretId, secretKey: info.SecretKey };
 }
 
 // --- cloud API (TC3-HMAC-SHA256, the same signature the official clients make) ---------------
 function hmac(key, msg) { return crypto.createHmac('sha256', key).update(msg).digest(); }
 function sha256hex(msg) { return crypto.createHash('sha256').update(msg).digest('hex'); }
 
-// The server limits each action to 20 requests/s per SecretId (like the cloud): wait and retry.
+// The bench raises the server's per-action limit; should a RequestLimitExceeded come anyway (a
+// smaller --api-rate-limit in --server-args), wait and retry.
 async function cloudCall(server, action, params) {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -128,7 +159,7 @@ function cloudCallOnce(server, action, params) {
     'x-tc-timestamp': String(ts),
     'x-tc-version': '2020-02-10',
   };
-  // A fresh connection per call: the server rate-limits each connection (20/s), not the client.
+  // A fresh connection per call: the server also rate-limits each connection (20/s by default).
   return new Promise((resolve, reject) => {
     const req = http.request({ host: server.host, port: server.port, method: 'POST', path: '/', headers, agent: false }, (res) => {
       let data = '';
@@ -211,10 +242,15 @@ function percentile(sorted, p) {
 }
 
 async function main() {
-  log(`tccc load: ${AGENTS} agents, ${RATE} calls/s for ${SECONDS} s (ulimit -n should exceed ${AGENTS + 500})`);
+  if (!(AGENTS >= 1 && RATE > 0 && SECONDS > 0)) throw new Error('--agents, --rate and --seconds must be positive numbers');
+  ensureFileLimit(Math.ceil(RATE / 10) + 300); // the call generator's sockets, and headroom
+  log(`tccc load: ${AGENTS} agents, ${RATE} calls/s for ${SECONDS} s`);
   const server = await startServer();
   const pid = server.child.pid;
-  log(`server pid ${pid} on ${server.host}:${server.port}, RSS at start ${rssMb(pid)} MB`);
+  const rssStart = Number(rssMb(pid));
+  log(`server pid ${pid} on ${server.host}:${server.port}, RSS at start ${rssStart} MB`);
+  let serverExit = null;
+  server.child.on('exit', (code, signal) => { serverExit = { code, signal }; });
   const sockets = [];
   try {
     const t0 = performance.now();
@@ -243,6 +279,7 @@ async function main() {
     });
     log(`logged in ${AGENTS} agents in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
     await sleep(500);
+    const rssLoggedIn = Number(rssMb(pid));
 
     const post = makeCaller(server, Math.max(4, Math.ceil(RATE / 10)));
     const sentAt = new Map();
@@ -298,12 +335,34 @@ async function main() {
     log(`load generator event-loop delay: p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
     log(`CPU while placing calls: server ${serverCpu.toFixed(0)}%, this load generator ${clientCpu.toFixed(0)}% (of one core each)`);
     log(`server RSS after the run: ${rssMb(pid)} MB with ${sockets.length} agents`);
+    const health = await new Promise((resolve) => {
+      http.get({ host: server.host, port: server.port, path: '/healthz', agent: false }, (res) => {
+        let d = '';
+        res.on('data', (c) => { d += c; });
+        res.on('end', () => { try { resolve(JSON.parse(d)); } catch { resolve({}); } });
+      }).on('error', () => resolve({}));
+    });
+    log(`CDRs not yet committed after the run: ${health.unwrittenCdrs ?? '?'}`);
+    const nowSec = Math.floor(Date.now() / 1000);
+    const cdrs = await cloudCall(server, 'DescribeTelCdr', { SdkAppId: server.sdkAppId, StartTimeStamp: nowSec - 3600,
+      EndTimeStamp: nowSec + 60, PageSize: 1, PageNumber: 0 }).catch((e) => ({ TotalCount: `? (${e.message})` }));
+    log(`CDRs queryable with DescribeTelCdr: ${cdrs.TotalCount} (calls placed: ${placed})`);
+    log('');
+    log(`load: RSS per 1000 agents ${(((rssLoggedIn - rssStart) * 1000) / AGENTS).toFixed(2)} MB (${rssStart} MB at start, ${rssLoggedIn} MB with ${AGENTS} agents logged in)`);
+    log(`load: routed calls/s ${(lat.length / sendSeconds).toFixed(0)} (${lat.length} of ${total} offered at ${RATE}/s)`);
+    log(`load: routing latency p50 ${percentile(lat, 50).toFixed(2)} ms p99 ${percentile(lat, 99).toFixed(2)} ms`);
   } finally {
     for (const ws of sockets) ws.terminate();
+    // SIGTERM: the server stops accepting, commits the CDRs still queued and exits 0.
     server.child.kill('SIGTERM');
-    await sleep(500);
-    if (server.child.exitCode === null) server.child.kill('SIGKILL');
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
+    for (let i = 0; i < 200 && !serverExit; i++) await sleep(50);
+    if (!serverExit) {
+      log('server did not exit within 10 s of SIGTERM: killing it');
+      server.child.kill('SIGKILL');
+    } else {
+      log(`server exit after SIGTERM: ${serverExit.signal ? `signal ${serverExit.signal}` : `code ${serverExit.code}`}`);
+    }
+    if (server.ownDir) fs.rmSync(server.dataDir, { recursive: true, force: true });
   }
 }
 

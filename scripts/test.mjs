@@ -13,9 +13,19 @@ const only = process.argv.slice(2); // optional suite names to run
 const results = [];
 
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: opts.capture ? 'pipe' : 'inherit', encoding: 'utf8', env: { ...process.env, ...opts.env } });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: opts.capture ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+    env: { ...process.env, ...opts.env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
   if (opts.capture) {
-    process.stdout.write(r.stdout || '');
+    const lines = (r.stdout || '').split('\n');
+    // Thousands of "Passed" lines say nothing: show everything else (failures with their output).
+    const shown = opts.quietPassed ? lines.filter((l) => !/^\s*\d+\/\d+ Test\s+#\d+: .* Passed /.test(l) && !/^\s+Start\s+\d+: /.test(l)) : lines;
+    process.stdout.write(shown.join('\n'));
     process.stderr.write(r.stderr || '');
   }
   return r;
@@ -49,7 +59,7 @@ suite('errors', () => {
 
 // 2. GoogleTest through ctest (core, protocol, errors, server).
 suite('native', () => {
-  const r = run('ctest', ['--test-dir', 'build/native', '--output-on-failure', '-j2', '--timeout', '120'], { capture: true });
+  const r = run('ctest', ['--test-dir', 'build/native', '--output-on-failure', '-j2', '--timeout', '120'], { capture: true, quietPassed: true });
   const m = /(\d+)% tests passed, (\d+) tests? failed out of (\d+)/.exec(r.stdout || '');
   if (!m) throw new Error(`ctest printed no summary (exit ${r.status})`);
   const failed = Number(m[2]);

@@ -45,6 +45,10 @@ export const enum Phase { Idle = 0, Connecting = 1, Ready = 2, Reconnecting = 3,
 
 const now = monotonicNow;
 
+/** Frames up to this many UTF-8 bytes go through the fast input path (protocol limit: 64 KiB). */
+const MAX_FAST_INPUT_BYTES = 3 * 65536;
+const utf8 = new TextEncoder();
+
 /** Fetches and compiles the wasm in the browser, streaming when the server sends application/wasm. */
 function instantiateFromUrl(url: string, onError: (err: unknown) => void) {
   return (imports: WebAssembly.Imports, receive: (i: WebAssembly.Instance) => void) => {
@@ -73,6 +77,8 @@ export class CoreAdapter {
   private _sink: CommandSink;
   private _pumping = false;
   private _broken = false;
+  private _inputPtr = 0;       // inputBuffer() of the core, owned by the C++ side
+  private _inputCapacity = 0;
 
   private constructor(module: TcccCoreModule, core: EmbindTcccCore, sink: CommandSink) {
     this._module = module;
@@ -106,7 +112,25 @@ export class CoreAdapter {
     return true;
   }
   onOpen(): void { this._input((c) => c.onOpen(now())); }
-  onMessage(text: string): void { this._input((c) => c.onMessage(text, now())); }
+  onMessage(text: string): void {
+    this._input((c) => {
+      // UTF-8 needs at most 3 bytes per UTF-16 unit. Frames beyond the protocol's limit take the
+      // plain path (the core refuses them anyway) so the input buffer never balloons.
+      const capacity = text.length * 3;
+      if (capacity > MAX_FAST_INPUT_BYTES) {
+        c.onMessage(text, now());
+        return;
+      }
+      if (capacity > this._inputCapacity) {
+        this._inputCapacity = Math.max(capacity, 4096);
+        this._inputPtr = c.inputBuffer(this._inputCapacity);
+      }
+      // Re-read HEAPU8 every time: memory growth replaces the view (addresses stay valid).
+      const view = this._module.HEAPU8.subarray(this._inputPtr, this._inputPtr + capacity);
+      const { written } = utf8.encodeInto(text, view);
+      c.onMessageInput(written ?? 0, now());
+    });
+  }
   onClose(code: number): void { this._input((c) => c.onClose(code, now())); }
   onTick(): void { this._input((c) => c.onTick(now())); }
 

@@ -8,6 +8,10 @@ declare module 'tccc-core-glue' {
     call(api: string, argsJson: string, now: number): number;
     onOpen(now: number): void;
     onMessage(text: string, now: number): void;
+    /** A pointer to at least `capacity` bytes of input buffer (grows only). */
+    inputBuffer(capacity: number): number;
+    /** Feeds the first `length` bytes of the input buffer as one frame. */
+    onMessageInput(length: number, now: number): void;
     onClose(code: number, now: number): void;
     onTick(now: number): void;
     destroy(now: number): void;
@@ -23,6 +27,7 @@ declare module 'tccc-core-glue' {
   export interface TcccCoreModule {
     TcccCore: new (configJson: string) => EmbindTcccCore;
     HEAP8: Int8Array;
+    HEAPU8: Uint8Array;
   }
   export interface ModuleOverrides {
     wasmBinary?: ArrayBuffer | Uint8Array;

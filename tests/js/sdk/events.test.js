@@ -138,6 +138,19 @@ describe('scenarios: events in order, with the documented payloads', () => {
     expect(sdk.tccc.Agent.getStatus()).toBe('arrange');
   });
 
+  test('text outside ASCII survives the trip into the core and back exactly (CJK, emoji, escapes)', async () => {
+    // Frames reach the wasm through TextEncoder.encodeInto into its input buffer: every kind of
+    // character must come back unchanged in the event payload.
+    sdk = await readySdk(server);
+    const nickname = '张三 🎧 Ünïcødé';
+    const remark = 'line1\nline2 "quoted" \\ tab\t <b>not html</b> \u2028';
+    const clientData = '{"订单":"42","emoji":"😀"}'.repeat(20);
+    server.session({ sessionId: 'im-1', type: 'im', direction: 'in', state: 'ringing', timeout: 30, createdAt: 1,
+      nickname, avatar: '', remark, peerSource: '微信', channelName: '官网', clientData });
+    const callIn = await sdk.waitEvent('callIn');
+    expect(callIn.data).toMatchObject({ sessionId: 'im-1', type: 'im', nickname, remark, peerSource: '微信', channelName: '官网', clientData });
+  });
+
   test('outbound call: callOuted → calloutAccepted → sessionEnded (closed by admin with reasons)', async () => {
     server.handlers['call.startOutbound'] = (d) => {
       setImmediate(() => server.session({ sessionId: 'o-1', type: 'phone', direction: 'out', state: 'dialing', timeout: 0,
