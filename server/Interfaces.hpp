@@ -147,10 +147,13 @@ class Directory {
                                  std::int64_t nowSec) = 0;
 };
 
-/// Implemented by the platform: stores one finished session's CDR durably (before returning) and
-/// schedules its push. `cdr` has the push fields of tccc-facts.md §3.2 (SessionId, Caller, Callee,
-/// Direction, timestamps, Duration, EndStatusString, HungUpSide, SeatUser, ServeParticipants,
-/// IVRKeyPressed, IVRKeyPressedEx, Uui, …). Returns false if it could not be stored.
+/// Implemented by the platform: takes one finished session's CDR for durable storage and its push.
+/// The server's sink (push/CdrWriter) queues it and group-commits it on a thread of its own moments
+/// later; the push is sent only after the commit. `cdr` has the push fields of tccc-facts.md §3.2
+/// (SessionId, Caller, Callee, Direction, timestamps, Duration, EndStatusString, HungUpSide, SeatUser,
+/// ServeParticipants, IVRKeyPressed, IVRKeyPressedEx, Uui, …). Returns false if it could not be
+/// taken (not an object, sink shut down, or its backlog full): the caller keeps the CDR and offers
+/// it again later.
 class CdrSink {
  public:
   virtual ~CdrSink() = default;

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// tccc-server: one process, one port, one io_context thread. Wires the platform (HTTP/WS, SQLite
-// store, cloud API, CDR push) to the contact center (agents, sessions, ACD, IVR) when it is built.
+// tccc-server: one process, one port, one io_context thread (plus the CDR writer's thread, which
+// group-commits call records so the event loop never waits for fsync). Wires the platform (HTTP/WS,
+// SQLite store, cloud API, CDR push) to the contact center (agents, sessions, ACD, IVR) when it is
+// built.
 //
 // stdout carries only machine-readable start-up lines (API=…, SdkAppId=…, …, READY) for scripts and
 // tests; logs go to stderr.
 #include "cloud/CloudApi.hpp"
+#include "config/FileDescriptorLimit.hpp"
 #include "config/ServerConfig.hpp"
 #include "http/HttpServer.hpp"
 #include "http/QueryString.hpp"
 #include "http/StaticFiles.hpp"
 #include "push/CdrPusher.hpp"
-#include "push/DurableCdrSink.hpp"
+#include "push/CdrWriter.hpp"
 #include "store/DemoSeeder.hpp"
 #include "store/SqliteStore.hpp"
 #include "store/StoreDirectory.hpp"
@@ -70,7 +73,8 @@ int run(const ServerConfig& config) {
   if (ec) throw std::runtime_error("cannot create --data-dir " + config.dataDir + ": " + ec.message());
   ::chmod(config.dataDir.c_str(), 0700);  // holds the API secret and call records
 
-  SqliteStore store((fs::path(config.dataDir) / "tccc.db").string());
+  const std::string databasePath = (fs::path(config.dataDir) / "tccc.db").string();
+  SqliteStore store(databasePath);
   SeedResult seed = DemoSeeder::ensureDemoTenant(store, nowSec());
   const std::string credentialsPath = (fs::path(config.dataDir) / "credentials").string();
   DemoSeeder::writeCredentialsFile(credentialsPath, seed);
@@ -83,6 +87,17 @@ int run(const ServerConfig& config) {
     return 0;
   }
 
+  // One descriptor per connection: make room for --max-connections, or cap connections to what fits.
+  const auto fds = FileDescriptorLimit::raiseFor(static_cast<std::size_t>(config.maxConnections));
+  if (!fds.error.empty()) spdlog::warn("file-descriptor limit: {}", fds.error);
+  spdlog::info("file-descriptor limit: soft {} (was {}), hard {}; up to {} connections", fds.soft, fds.softBefore,
+               fds.hard == UINT64_MAX ? std::string("unlimited") : std::to_string(fds.hard), fds.connections);
+  if (!fds.honoured)
+    spdlog::warn("--max-connections {} cannot be honoured: the file-descriptor limit is {} (hard {}), so at most {} "
+                 "connections will be accepted; raise the hard limit (ulimit -Hn, LimitNOFILE=) to at least {}",
+                 config.maxConnections, fds.soft, fds.hard, fds.connections,
+                 static_cast<std::uint64_t>(config.maxConnections) + FileDescriptorLimit::kReserve);
+
   boost::asio::io_context io(1);
 
   HttpServerOptions httpOptions;
@@ -91,6 +106,9 @@ int run(const ServerConfig& config) {
   httpOptions.tlsCertFile = config.tlsCert;
   httpOptions.tlsKeyFile = config.tlsKey;
   httpOptions.allowedOrigins = config.allowedOrigins;
+  httpOptions.maxConnections = std::max<std::size_t>(1, fds.connections);
+  httpOptions.httpRatePerSec = config.connectionRateLimit;
+  httpOptions.httpBurst = 2.0 * config.connectionRateLimit;
   HttpServer http(io, httpOptions);
   const unsigned short port = http.listen();
 
@@ -106,10 +124,13 @@ int run(const ServerConfig& config) {
   pushOptions.retryBase = std::chrono::milliseconds(config.cdrPushRetryMs);
   pushOptions.caFile = config.cdrPushCaFile;
   CdrPusher pusher(io, store, pushOptions, nowMs);
-  DurableCdrSink cdrSink(store, &pusher, nowMs);
+  // Declared after io and pusher: destroyed (drained) before them.
+  CdrWriter cdrSink(io, databasePath, &pusher, nowMs);
 
   CloudApiOptions apiOptions;
   apiOptions.publicUrl = publicUrl;
+  apiOptions.actionRatePerSec = config.apiRateLimit;
+  apiOptions.actionBurst = 2.0 * config.apiRateLimit;
   CloudApi cloud(store, store, store, store, store, directory, apiOptions, nowSec);
 
 #if TCCC_HAS_CONTACT_CENTER
@@ -123,7 +144,15 @@ int run(const ServerConfig& config) {
 #endif
 
   // --- routes ---
-  http.add("POST", "/", [&cloud](const HttpRequest& request) { return cloud.handle(request); });
+  http.add("POST", "/", [&cloud, &cdrSink](const HttpRequest& request) {
+    // CDRs are committed by the writer thread a few ms after a call ends. A CDR query waits (at most
+    // 250 ms, usually one fsync; only when CDRs are queued) for those already handed over, so a
+    // call's CDR can be read as soon as the call has ended, as with synchronous storage.
+    auto action = request.headers.find("x-tc-action");
+    if (action != request.headers.end() && action->second == "DescribeTelCdr" && cdrSink.stats().queued > 0)
+      cdrSink.flush(std::chrono::milliseconds(250));
+    return cloud.handle(request);
+  });
   http.setRateLimitedRoute([](const HttpRequest& request) {
     if (request.method == "POST" && request.path == "/")
       return CloudApi::errorResponse("RequestLimitExceeded", "Too many requests on this connection; slow down.");
@@ -138,6 +167,7 @@ int run(const ServerConfig& config) {
     return jsonResponse(200, {{"status", "ok"},
                               {"webSockets", http.openWebSockets()},
                               {"pendingPushes", pusher.enabled() ? store.pendingPushCount() : 0},
+                              {"unwrittenCdrs", cdrSink.stats().queued},
                               {"contactCenter", TCCC_HAS_CONTACT_CENTER == 1}});
   });
 
@@ -218,8 +248,13 @@ int run(const ServerConfig& config) {
       spdlog::error("unhandled exception in the event loop: {}", e.what());
     }
   }
-  spdlog::info("stopped");
-  return 0;
+  // Sessions that ended while the WebSockets closed have handed in their CDRs: commit them all
+  // before exiting. Their pushes are in the database and resume on the next start.
+  cdrSink.shutdown();
+  const auto cdrStats = cdrSink.stats();
+  spdlog::info("stopped: {} CDRs stored in {} transactions this run{}", cdrStats.stored, cdrStats.transactions,
+               cdrStats.lost ? fmt::format(", {} NOT stored (see the errors above)", cdrStats.lost) : std::string());
+  return cdrStats.lost ? 1 : 0;
 }
 
 }  // namespace

@@ -50,6 +50,9 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
     else if (key == "cdr-push-ca-file") str(key, value, cdrPushCaFile);
     else if (key == "cdr-push-retry-ms") integer(key, value, cdrPushRetryMs);
     else if (key == "heartbeat-ms") integer(key, value, heartbeatMs);
+    else if (key == "max-connections") integer(key, value, maxConnections);
+    else if (key == "api-rate-limit") integer(key, value, apiRateLimit);
+    else if (key == "connection-rate-limit") integer(key, value, connectionRateLimit);
     else if (key == "log-level") str(key, value, logLevel);
     else if (key == "allowed-origins") {
       if (value.is_string()) {
@@ -74,6 +77,10 @@ void ServerConfig::validate() const {
   if (heartbeatMs < 1000 || heartbeatMs > 120000) throw ConfigError("--heartbeat-ms must be between 1000 and 120000");
   if (cdrPushRetryMs < 10 || cdrPushRetryMs > 3600000)
     throw ConfigError("--cdr-push-retry-ms must be between 10 and 3600000");
+  if (maxConnections < 1 || maxConnections > 1000000) throw ConfigError("--max-connections must be between 1 and 1000000");
+  if (apiRateLimit < 1 || apiRateLimit > 1000000) throw ConfigError("--api-rate-limit must be between 1 and 1000000");
+  if (connectionRateLimit < 1 || connectionRateLimit > 1000000)
+    throw ConfigError("--connection-rate-limit must be between 1 and 1000000");
   if (tlsCert.empty() != tlsKey.empty()) throw ConfigError("--tls-cert and --tls-key go together");
   if (dataDir.empty()) throw ConfigError("--data-dir must not be empty");
   if (!cdrPushUrl.empty() && cdrPushUrl.rfind("http://", 0) != 0 && cdrPushUrl.rfind("https://", 0) != 0)
@@ -133,6 +140,21 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
   options["heartbeat-ms"] = app.add_option("--heartbeat-ms", out.heartbeatMs, "Agent WebSocket heartbeat interval")
                                 ->envname("TCCC_HEARTBEAT_MS")
                                 ->capture_default_str();
+  options["max-connections"] =
+      app.add_option("--max-connections", out.maxConnections,
+                     "Open HTTP/WebSocket connections at most (one per logged-in agent); the file-descriptor "
+                     "limit is raised to match at start-up")
+          ->envname("TCCC_MAX_CONNECTIONS")
+          ->capture_default_str();
+  options["api-rate-limit"] = app.add_option("--api-rate-limit", out.apiRateLimit,
+                                             "Cloud API requests/s per SecretId and action (burst twice that); "
+                                             "the cloud allows 20")
+                                  ->envname("TCCC_API_RATE_LIMIT")
+                                  ->capture_default_str();
+  options["connection-rate-limit"] = app.add_option("--connection-rate-limit", out.connectionRateLimit,
+                                                    "HTTP requests/s on one connection (burst twice that)")
+                                         ->envname("TCCC_CONNECTION_RATE_LIMIT")
+                                         ->capture_default_str();
   options["log-level"] = app.add_option("--log-level", out.logLevel, "trace, debug, info, warn, error or off (logs go to stderr)")
                              ->envname("TCCC_LOG_LEVEL")
                              ->capture_default_str();

@@ -34,6 +34,9 @@ struct ServerConfig {
   std::string cdrPushCaFile;
   int cdrPushRetryMs = 5000;
   int heartbeatMs = 10000;
+  int maxConnections = 20000;      // open HTTP/WebSocket connections; each also needs a file descriptor
+  int apiRateLimit = 20;           // cloud API requests/s per SecretId and action (burst 2x), as the cloud
+  int connectionRateLimit = 20;    // HTTP requests/s per connection (burst 2x)
   std::string logLevel = "info";
   bool printCredentials = false;
 

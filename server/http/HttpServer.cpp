@@ -64,7 +64,7 @@ class DetectSession : public std::enable_shared_from_this<DetectSession> {
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& io, HttpServerOptions options)
-    : mIo(io), mOptions(std::move(options)), mAcceptor(io) {
+    : mIo(io), mOptions(std::move(options)), mAcceptor(io), mAcceptPause(io) {
   if (!mOptions.tlsCertFile.empty() || !mOptions.tlsKeyFile.empty()) {
     if (mOptions.tlsCertFile.empty() || mOptions.tlsKeyFile.empty())
       throw std::runtime_error("TLS needs both --tls-cert and --tls-key");
@@ -103,6 +103,7 @@ void HttpServer::stop() {
   mStopped = true;
   beast::error_code ec;
   mAcceptor.close(ec);
+  mAcceptPause.cancel();
   // Copy: closeWith may complete synchronously enough to unregister while iterating.
   auto open = mWs;
   for (auto& [id, ws] : open) ws->closeWith(1001, "server shutting down");
@@ -116,6 +117,24 @@ void HttpServer::doAccept() {
 void HttpServer::onAccept(beast::error_code ec, tcp::socket socket) {
   if (ec) {
     if (ec == asio::error::operation_aborted || mStopped) return;
+    if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+        ec == beast::error_code(ENFILE, boost::system::system_category()) ||
+        ec == asio::error::no_memory) {
+      // Out of file descriptors (or kernel memory): accepting again at once would fail again at
+      // once and spin the event loop. The pending connection stays in the backlog; pause a little
+      // so that closing connections can free descriptors, and say so (at most once a second).
+      auto now = std::chrono::steady_clock::now();
+      if (now - mLastFdWarning > std::chrono::seconds(1)) {
+        mLastFdWarning = now;
+        spdlog::warn("accept: {} ({} connections open); raise `ulimit -n` or lower --max-connections",
+                     ec.message(), *mOpenConnections);
+      }
+      mAcceptPause.expires_after(mOptions.acceptBackoff);
+      mAcceptPause.async_wait([this](beast::error_code waitEc) {
+        if (!waitEc && !mStopped) doAccept();
+      });
+      return;
+    }
     fail(ec, "accept");
   } else {
     beast::error_code epEc;

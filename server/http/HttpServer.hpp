@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
 #include <chrono>
@@ -37,7 +38,8 @@ struct HttpServerOptions {
   std::size_t maxWsMessageBytes = 65536;
   std::size_t maxWsQueueMessages = 1024;
   std::size_t maxWsQueueBytes = 8 * 1024 * 1024;
-  std::size_t maxConnections = 4096;
+  std::size_t maxConnections = 20000;  // main.cpp lowers it to what the fd limit allows
+  std::chrono::milliseconds acceptBackoff{100};  // pause accepting this long when out of file descriptors
 
   double httpRatePerSec = 20;  // per connection; the cloud's CreateSDKLoginToken limit is 20/s
   double httpBurst = 40;
@@ -122,6 +124,8 @@ class HttpServer : public WsSender, public HttpRouter {
   std::unordered_map<ConnectionId, std::shared_ptr<WsConnection>> mWs;
   ConnectionId mLastConnectionId = 0;
   std::shared_ptr<std::size_t> mOpenConnections = std::make_shared<std::size_t>(0);
+  boost::asio::steady_timer mAcceptPause;
+  std::chrono::steady_clock::time_point mLastFdWarning{};
   bool mStopped = false;
 };
 

@@ -164,8 +164,26 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     } else {
       boost::beast::error_code ec;
       mStream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+      if (ec) return;
+      // Lingering close: closing a socket with unread input sends a TCP reset, and a client still
+      // sending (the rest of an oversize body after our 413) can then lose the response before it
+      // reads it. So read and discard until the client closes, for a bounded time and amount.
+      mDiscard = std::make_unique<char[]>(kDiscardChunk);
+      boost::beast::get_lowest_layer(mStream).expires_after(std::chrono::seconds(2));
+      drain(0);
     }
   }
+
+  void drain(std::size_t drained) {
+    mStream.async_read_some(boost::asio::buffer(mDiscard.get(), kDiscardChunk),
+                            [self = this->shared_from_this(), drained](boost::beast::error_code ec, std::size_t n) {
+                              // EOF, reset or the timeout: done; the socket closes with this session.
+                              if (ec || drained + n > 4 * self->mServer.options().maxBodyBytes) return;
+                              self->drain(drained + n);
+                            });
+  }
+
+  static constexpr std::size_t kDiscardChunk = 16 * 1024;
 
   Stream mStream;
   boost::beast::flat_buffer mBuffer;
@@ -175,6 +193,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   TokenBucket mBucket;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> mParser;
   std::shared_ptr<void> mPending;
+  std::unique_ptr<char[]> mDiscard;  // only while draining before a close
 };
 
 }  // namespace tccc::server

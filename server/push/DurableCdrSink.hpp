@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// CdrSink over the store: the CDR and its push job are committed in one transaction (synchronous=
-// FULL) before storeCdr returns, then the pusher is woken up.
+// Synchronous CdrSink over a repository: the CDR and its push job are committed in one transaction
+// (synchronous=FULL) before storeCdr returns, then the pusher is woken up. The server itself uses
+// CdrWriter (the same records, group-committed on a thread of its own); this one suits tools and
+// tests that want the row to exist the moment storeCdr returns.
 #ifndef TCCC_SERVER_PUSH_DURABLECDRSINK_HPP
 #define TCCC_SERVER_PUSH_DURABLECDRSINK_HPP
 
@@ -9,6 +11,7 @@
 #include "store/Repositories.hpp"
 
 #include <functional>
+#include <optional>
 
 namespace tccc::server {
 
@@ -18,6 +21,11 @@ class DurableCdrSink : public CdrSink {
   DurableCdrSink(CdrRepository& cdrs, CdrPusher* pusher, std::function<std::int64_t()> clockMs);
 
   bool storeCdr(std::int64_t sdkAppId, const Json& cdr) override;
+
+  /// The stored form of one CDR (SdkAppId set, a SessionId made up if missing, index columns
+  /// filled) and, with `withPush`, its push job. nullopt (logged) when `cdr` is not a JSON object.
+  static std::optional<CdrBatchItem> prepare(std::int64_t sdkAppId, const Json& cdr, std::int64_t nowMs,
+                                             bool withPush);
 
  private:
   CdrRepository& mCdrs;

@@ -409,12 +409,7 @@ void RoutingEngine::directoryChanged(std::int64_t sdkAppId, std::int64_t nowMs) 
       // Deleted staff: out it goes, like a kick.
       if (a.conn) {
         emitAgentEvent(a, "agent.kicked", Json{{"reason", "staffRemoved"}});
-        Command c;
-        c.type = Command::Type::Close;
-        c.connection = a.conn;
-        c.closeCode = 4003;
-        c.reason = "staff removed";
-        mCommands.push_back(std::move(c));
+        queueClose(a.conn, 4003, "staff removed");
         mAgentByConn.erase(a.conn);
         a.conn = 0;
       }
@@ -737,12 +732,7 @@ RoutingEngine::Result RoutingEngine::handleLogin(ConnectionId conn, const Json& 
   Agent& a = ensureAgent(*staff);
   if (a.conn && a.conn != conn) {
     emitAgentEvent(a, "agent.kicked", Json{{"reason", "loggedInElsewhere"}});
-    Command c;
-    c.type = Command::Type::Close;
-    c.connection = a.conn;
-    c.closeCode = 4003;
-    c.reason = "logged in elsewhere";
-    mCommands.push_back(std::move(c));
+    queueClose(a.conn, 4003, "logged in elsewhere");
     mAgentByConn.erase(a.conn);
   }
   a.conn = conn;
@@ -768,11 +758,15 @@ void RoutingEngine::logout(Agent& a, ConnectionId conn, std::int64_t nowMs) {
   setStatus(a, "offline", "logout", "", nowMs);
   ++a.graceGen;
   pushTimer(nowMs, kGraceTimer, a.idx, a.graceGen);
+  queueClose(conn, 1000, "logged out");
+}
+
+void RoutingEngine::queueClose(ConnectionId conn, int code, std::string reason) {
   Command c;
   c.type = Command::Type::Close;
   c.connection = conn;
-  c.closeCode = 1000;
-  c.reason = "logged out";
+  c.closeCode = code;
+  c.reason = std::move(reason);
   mCommands.push_back(std::move(c));
 }
 

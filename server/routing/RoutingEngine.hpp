@@ -123,6 +123,7 @@ class RoutingEngine {
   using Result = std::variant<Json, Error>;
   Result handleLogin(ConnectionId conn, const Json& data, std::int64_t nowMs);
   void logout(Agent& agent, ConnectionId conn, std::int64_t nowMs);
+  void queueClose(ConnectionId conn, int code, std::string reason);
   Result handleAgentMethod(Agent& agent, const protocol::Request& req, std::int64_t nowMs);
   Result doSetStatus(Agent& agent, const Json& data, std::int64_t nowMs);
   Result doOnline(Agent& agent, std::int64_t nowMs);

@@ -86,6 +86,12 @@ struct PushJob {
   std::string lastError;
 };
 
+/// One CDR and, when pushing is configured, its push job: they are committed together.
+struct CdrBatchItem {
+  CdrRecord record;
+  std::optional<PushJob> push;
+};
+
 class TenantRepository {
  public:
   virtual ~TenantRepository() = default;

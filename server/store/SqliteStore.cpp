@@ -508,8 +508,7 @@ void SqliteStore::purgeLoginTokens(std::int64_t before) {
 
 // --- CDRs --------------------------------------------------------------------------------------
 
-std::int64_t SqliteStore::storeCdr(const CdrRecord& cdr, const std::optional<PushJob>& push) {
-  SqliteDatabase::Transaction tx(mDb);
+std::int64_t SqliteStore::insertCdr(const CdrRecord& cdr, const std::optional<PushJob>& push) {
   SqliteDatabase::Statement(mDb,
                             "INSERT OR REPLACE INTO cdrs(sdk_app_id, session_id, start_ts, caller, callee, body, stored_at) "
                             "VALUES(?,?,?,?,?,?,?)")
@@ -518,25 +517,37 @@ std::int64_t SqliteStore::storeCdr(const CdrRecord& cdr, const std::optional<Pus
       .bind(3, cdr.startTimestamp)
       .bind(4, cdr.caller)
       .bind(5, cdr.callee)
-      .bind(6, cdr.cdr.dump())
+      // protocol::dump replaces invalid UTF-8 instead of throwing, so one odd caller-supplied
+      // string (Uui, IVR input) cannot make a whole batch of CDRs unstorable.
+      .bind(6, protocol::dump(cdr.cdr))
       .bind(7, cdr.storedAt)
       .run();
-  std::int64_t pushId = 0;
-  if (push) {
-    SqliteDatabase::Statement(mDb,
-                              "INSERT INTO push_queue(sdk_app_id, kind, uuid, body, attempts, next_attempt_ms) "
-                              "VALUES(?,?,?,?,?,?)")
-        .bind(1, push->sdkAppId)
-        .bind(2, push->kind)
-        .bind(3, push->uuid)
-        .bind(4, push->body)
-        .bind(5, push->attempts)
-        .bind(6, push->nextAttemptAtMs)
-        .run();
-    pushId = mDb.lastInsertRowId();
-  }
+  if (!push) return 0;
+  SqliteDatabase::Statement(mDb,
+                            "INSERT INTO push_queue(sdk_app_id, kind, uuid, body, attempts, next_attempt_ms) "
+                            "VALUES(?,?,?,?,?,?)")
+      .bind(1, push->sdkAppId)
+      .bind(2, push->kind)
+      .bind(3, push->uuid)
+      .bind(4, push->body)
+      .bind(5, push->attempts)
+      .bind(6, push->nextAttemptAtMs)
+      .run();
+  return mDb.lastInsertRowId();
+}
+
+std::int64_t SqliteStore::storeCdr(const CdrRecord& cdr, const std::optional<PushJob>& push) {
+  SqliteDatabase::Transaction tx(mDb);
+  std::int64_t pushId = insertCdr(cdr, push);
   tx.commit();
   return pushId;
+}
+
+void SqliteStore::storeCdrBatch(const std::vector<CdrBatchItem>& batch) {
+  if (batch.empty()) return;
+  SqliteDatabase::Transaction tx(mDb);
+  for (const auto& item : batch) insertCdr(item.record, item.push);
+  tx.commit();
 }
 
 namespace {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The embedded default store: every repository over one SQLite file in WAL mode with
-// synchronous=FULL, so a CDR acknowledged by storeCdr survives a power cut. The server runs on one
-// io_context thread, so one connection suffices.
+// synchronous=FULL, so a committed CDR survives a power cut. Each instance is one connection used
+// by one thread: the io_context thread has one, and the CdrWriter thread opens its own on the same
+// file (WAL lets the io thread read while the writer commits).
 #ifndef TCCC_SERVER_STORE_SQLITESTORE_HPP
 #define TCCC_SERVER_STORE_SQLITESTORE_HPP
 
@@ -64,6 +65,9 @@ class SqliteStore : public TenantRepository,
   std::int64_t storeCdr(const CdrRecord& cdr, const std::optional<PushJob>& push) override;
   std::optional<CdrRecord> findCdr(std::int64_t sdkAppId, std::string_view sessionId) override;
   std::pair<std::int64_t, std::vector<CdrRecord>> queryCdrs(const CdrQuery& query) override;
+  /// Group commit: every CDR (and push job) of `batch` in one transaction, so one fsync covers
+  /// them all. All or nothing: on an exception none of them is stored.
+  void storeCdrBatch(const std::vector<CdrBatchItem>& batch);
 
   // PushQueueRepository
   std::optional<PushJob> nextPendingPush() override;
@@ -75,6 +79,8 @@ class SqliteStore : public TenantRepository,
 
  private:
   void migrate();
+  /// The CDR and push-job inserts without a transaction of their own; returns the push job id (0: none).
+  std::int64_t insertCdr(const CdrRecord& cdr, const std::optional<PushJob>& push);
   std::map<std::int64_t, int> readBindings(std::int64_t sdkAppId, std::string_view userId);
   static SkillGroupRecord readSkillGroup(SqliteDatabase::Statement& st);
 

@@ -5,6 +5,13 @@
 #include <cstring>
 #include <vector>
 
+// Rare paths: optimise them for size in the WebAssembly build (clang), whatever the -O level.
+#ifdef __clang__
+#define TCCC_JSON_SMALL __attribute__((minsize))
+#else
+#define TCCC_JSON_SMALL
+#endif
+
 namespace tccc::json::detail {
 namespace {
 
@@ -142,7 +149,7 @@ struct ExactDecimal {
   BigUint a, b;
   long e = 0;
 
-  int compare(std::uint64_t m, long f) const {
+  TCCC_JSON_SMALL int compare(std::uint64_t m, long f) const {
     BigUint lhs = a;
     BigUint rhs = b;
     rhs.mulU64(m);
@@ -160,7 +167,7 @@ struct ExactDecimal {
 
 }  // namespace
 
-bool decimalToDouble(std::string_view digits, long exponent, double& out) {
+TCCC_JSON_SMALL bool decimalToDouble(std::string_view digits, long exponent, double& out) {
   std::size_t first = 0;
   while (first < digits.size() && digits[first] == '0') ++first;
   std::size_t last = digits.size();
@@ -231,7 +238,7 @@ bool decimalToDouble(std::string_view digits, long exponent, double& out) {
   return true;
 }
 
-void shortestDigits(double value, std::string& digits, int& exponent) {
+TCCC_JSON_SMALL void shortestDigits(double value, std::string& digits, int& exponent) {
   std::uint64_t m;
   long e;
   const std::uint64_t bits = bitsOf(value);

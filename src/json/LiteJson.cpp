@@ -9,6 +9,14 @@
 
 namespace tccc::json {
 
+// Paths that real frames rarely take (escapes, non-ASCII, floats, unsorted keys, pretty output):
+// kept out of line so that -O3 inlining in the hot parse/dump loops does not copy them around.
+#ifdef __clang__
+#define TCCC_JSON_COLD __attribute__((noinline, cold, minsize))
+#else
+#define TCCC_JSON_COLD __attribute__((noinline, cold))
+#endif
+
 // --- lifetime ------------------------------------------------------------------------------------
 
 Value::Value(value_t type) : mType(type) {
@@ -265,7 +273,7 @@ int hexDigit(char c) {
   return -1;
 }
 
-void appendUtf8(std::string& out, std::uint32_t cp) {
+TCCC_JSON_COLD void appendUtf8(std::string& out, std::uint32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
   } else if (cp < 0x800) {
@@ -286,7 +294,7 @@ void appendUtf8(std::string& out, std::uint32_t cp) {
 // Length of the well-formed UTF-8 sequence at p (RFC 3629 ranges: no overlongs, no surrogates,
 // nothing above U+10FFFF), or, when it is ill-formed, -(number of bytes that belong to the bad
 // maximal prefix), at least 1. The caller replaces that prefix by one U+FFFD (dump) or fails (parse).
-int utf8Sequence(const unsigned char* p, const unsigned char* end) {
+TCCC_JSON_COLD int utf8Sequence(const unsigned char* p, const unsigned char* end) {
   unsigned char c = p[0];
   if (c < 0x80) return 1;
   int n;
@@ -393,7 +401,7 @@ class Parser {
   }
 
   // Sorts the members by key; of duplicate keys the last one wins (as with nlohmann).
-  static void normalise(Value::Object& members) {
+  TCCC_JSON_COLD static void normalise(Value::Object& members) {
     // A bottom-up merge sort: stable (so "last wins" below holds), O(n log n) even for a hostile
     // frame with thousands of keys, and a fraction of std::stable_sort's code in WebAssembly.
     const std::size_t n = members.size();
@@ -480,35 +488,40 @@ class Parser {
         mP += n;
         continue;
       }
-      // Escape.
-      if (++mP >= mEnd) return false;
-      char e = *mP++;
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          std::uint32_t cp;
-          if (!hex4(cp)) return false;
-          if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a lone low surrogate
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            std::uint32_t low;
-            if (mEnd - mP < 2 || mP[0] != '\\' || mP[1] != 'u') return false;
-            mP += 2;
-            if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          }
-          appendUtf8(out, cp);
-          break;
-        }
-        default: return false;
-      }
+      if (!escape(out)) return false;
     }
+  }
+
+  // One escape sequence after a backslash (mP at the backslash).
+  TCCC_JSON_COLD bool escape(std::string& out) {
+    if (++mP >= mEnd) return false;
+    char e = *mP++;
+    switch (e) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        std::uint32_t cp;
+        if (!hex4(cp)) return false;
+        if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a lone low surrogate
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          std::uint32_t low;
+          if (mEnd - mP < 2 || mP[0] != '\\' || mP[1] != 'u') return false;
+          mP += 2;
+          if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        }
+        appendUtf8(out, cp);
+        break;
+      }
+      default: return false;
+    }
+    return true;
   }
 
   bool number(Value& out) {
@@ -573,9 +586,16 @@ class Parser {
         return true;
       }
     }
+    return floatNumber(out, start, negative, mantissa, overflow, fractionExp, explicitExp);
+  }
+
+  // The non-integer part of number(): [start, mP) is a valid JSON number; when !overflow its
+  // value is mantissa x 10^(fractionExp + explicitExp).
+  TCCC_JSON_COLD bool floatNumber(Value& out, const char* start, bool negative, std::uint64_t mantissa, bool overflow,
+                                  long fractionExp, long explicitExp) {
+    const long exponent10 = fractionExp + explicitExp;
     // Clinger's fast path: an exactly representable mantissa times an exact power of ten is
     // correctly rounded by one IEEE operation.
-    const long exponent10 = fractionExp + explicitExp;
     if (!overflow && mantissa <= (1ULL << 53) && exponent10 >= -22 && exponent10 <= 22) {
       double d = static_cast<double>(mantissa);
       d = exponent10 < 0 ? d / kPow10[-exponent10] : d * kPow10[exponent10];
@@ -585,7 +605,7 @@ class Parser {
     // Rare: long mantissas, big exponents, integers beyond 64 bits. Like nlohmann, a number that
     // overflows the double range (1e400) is an error; underflow to zero is not.
     std::string digits;
-    long exponent = explicitExp;
+    long exponent = explicitExp;  // lowered by one per fraction digit below
     bool inFraction = false;
     for (const char* q = start; q < mP && *q != 'e' && *q != 'E'; ++q) {
       if (*q == '.') {
@@ -701,7 +721,7 @@ void appendFormatted(std::string& out, const std::string& digits, int exp) {
   }
 }
 
-void appendDouble(std::string& out, double d) {
+TCCC_JSON_COLD void appendDouble(std::string& out, double d) {
   if (!std::isfinite(d)) {
     out += "null";  // JSON has no NaN or infinity; nlohmann writes null
     return;
@@ -730,7 +750,7 @@ void appendDouble(std::string& out, double d) {
   appendFormatted(out, digits, exp);
 }
 
-void newline(std::string& out, int indent, char indentChar, int level) {
+TCCC_JSON_COLD void newline(std::string& out, int indent, char indentChar, int level) {
   out += '\n';
   out.append(static_cast<std::size_t>(indent) * static_cast<std::size_t>(level), indentChar);
 }

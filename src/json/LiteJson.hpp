@@ -116,8 +116,9 @@ class Value {
   static Value parse(const char* text, std::nullptr_t cb = nullptr, bool allow = true) {
     return parse(std::string_view(text), cb, allow);
   }
-  /// The parser is recursive; this bounds its stack use whatever the caller checked before.
-  static constexpr int kMaxParseDepth = 512;
+  /// The parser is recursive; this bounds its stack use whatever the caller checked before (the
+  /// wasm build has a 64 KB stack; protocol::parseJson already refuses more than 32 levels).
+  static constexpr int kMaxParseDepth = 128;
 
   /// Compact (indent < 0) or pretty output. ensure_ascii is not supported (output is UTF-8);
   /// invalid UTF-8 in strings is always replaced by U+FFFD, whatever the handler.

@@ -16,6 +16,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <future>
@@ -499,4 +501,98 @@ TEST(HttpTokenBucketTest, RefillsOverTime) {
   EXPECT_FALSE(bucket.take(t0 + std::chrono::seconds(10)));  // capped at the burst
   TokenBucket unlimited(0, 0, t0);
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(unlimited.take(t0));
+}
+
+TEST(HttpServerTest, OversizeBodyGets413EvenWhileTheClientKeepsSending) {
+  // The server answers 413 as soon as the body passes the limit; the client is still sending. The
+  // server must drain (lingering close) rather than reset the connection, or the client would see
+  // ECONNRESET instead of the 413.
+  HttpServerOptions o;
+  o.maxBodyBytes = 64 * 1024;
+  ServerHarness h(o);
+  for (int round = 0; round < 3; ++round) {
+    asio::io_context io;
+    tcp::socket s(io);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+    const std::size_t total = 200 * 1024;
+    std::string head = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: " +
+                       std::to_string(total) + "\r\n\r\n";
+    asio::write(s, asio::buffer(head));
+    std::string chunk(16 * 1024, 'z');
+    beast::error_code ec;
+    for (std::size_t sent = 0; sent < total && !ec; sent += chunk.size()) asio::write(s, asio::buffer(chunk), ec);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(s, buffer, res, ec);
+    ASSERT_FALSE(ec) << "round " << round << ": " << ec.message();
+    EXPECT_EQ(res.result_int(), 413);
+  }
+}
+
+TEST(HttpServerTest, ConnectionCapRefusesTheOneTooMany) {
+  HttpServerOptions o;
+  o.maxConnections = 2;
+  ServerHarness h(o);
+  asio::io_context io;
+  auto open = [&] {
+    auto s = std::make_unique<tcp::socket>(io);
+    s->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+    return s;
+  };
+  auto a = open();
+  auto b = open();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // both accepted by now
+  auto c = open();  // the TCP handshake completes in the kernel; the server then closes it
+  char byte;
+  beast::error_code ec;
+  c->read_some(asio::buffer(&byte, 1), ec);
+  EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+  a->close();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the slot is given back
+  EXPECT_EQ(request(h.port, http::verb::get, "/hello").result_int(), 200);
+}
+
+TEST(HttpServerTest, OutOfFileDescriptorsPausesAcceptingInsteadOfSpinning) {
+  ServerHarness h(HttpServerOptions{});
+  struct rlimit before {};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &before), 0);
+  asio::io_context io;
+  std::vector<std::unique_ptr<tcp::socket>> clients;
+  // The client socket (and the client's epoll) get their descriptors first; then the limit is set
+  // to the lowest free descriptor number, so nothing more can be opened: the server's accept of the
+  // connection fails with EMFILE and the connection waits in the backlog.
+  auto s = std::make_unique<tcp::socket>(io);
+  s->open(tcp::v4());
+  const int lowestFree = ::dup(0);
+  ASSERT_GE(lowestFree, 0);
+  ::close(lowestFree);
+  struct rlimit tight = before;
+  tight.rlim_cur = static_cast<rlim_t>(lowestFree);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+  beast::error_code ec;
+  s->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port), ec);
+  const bool connected = !ec;
+  clients.push_back(std::move(s));
+  rusage r0{};
+  ::getrusage(RUSAGE_SELF, &r0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  rusage r1{};
+  ::getrusage(RUSAGE_SELF, &r1);
+  ::setrlimit(RLIMIT_NOFILE, &before);
+  ASSERT_TRUE(connected) << ec.message();
+  auto cpuMs = [](const rusage& r) {
+    return (r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1000.0 + (r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1000.0;
+  };
+  // A server that retried accept at once would burn most of a core in these 500 ms.
+  EXPECT_LT(cpuMs(r1) - cpuMs(r0), 150.0);
+  // With descriptors back, the waiting connection is accepted and served.
+  http::request<http::string_body> req{http::verb::get, "/hello?late", 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(*clients[0], req, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(*clients[0], buffer, res, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(res.body(), "hello late");
 }

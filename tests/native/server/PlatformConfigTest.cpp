@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Server configuration: command line, environment and JSON file, with their precedence and checks.
 #include "StoreTestSupport.hpp"
+#include "config/FileDescriptorLimit.hpp"
 #include "config/ServerConfig.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <algorithm>
 
 #include <cstdlib>
 #include <fstream>
@@ -98,4 +102,79 @@ TEST(PlatformConfigTest, RepeatedOptionTakesTheLastValue) {
   EXPECT_FALSE(parse({"--port", "0", "--log-level", "warn", "--port", "9100", "--log-level", "debug"}, c));
   EXPECT_EQ(c.port, 9100);
   EXPECT_EQ(c.logLevel, "debug");
+}
+
+TEST(PlatformConfigTest, CapacityAndRateLimitOptions) {
+  ServerConfig defaults;
+  EXPECT_FALSE(parse({}, defaults));
+  EXPECT_EQ(defaults.maxConnections, 20000);
+  EXPECT_EQ(defaults.apiRateLimit, 20);  // the cloud's per-action limit
+  EXPECT_EQ(defaults.connectionRateLimit, 20);
+
+  ServerConfig cli;
+  EXPECT_FALSE(parse({"--max-connections", "30000", "--api-rate-limit", "100000", "--connection-rate-limit", "500"}, cli));
+  EXPECT_EQ(cli.maxConnections, 30000);
+  EXPECT_EQ(cli.apiRateLimit, 100000);
+  EXPECT_EQ(cli.connectionRateLimit, 500);
+
+  TempDir dir;
+  std::ofstream(dir.file("c.json")) << R"({"max-connections": 1234, "api-rate-limit": 50})";
+  ::setenv("TCCC_API_RATE_LIMIT", "70", 1);
+  ServerConfig mixed;
+  auto rc = parse({"--config", dir.file("c.json")}, mixed);
+  ::unsetenv("TCCC_API_RATE_LIMIT");
+  EXPECT_FALSE(rc);
+  EXPECT_EQ(mixed.maxConnections, 1234);  // from the file
+  EXPECT_EQ(mixed.apiRateLimit, 70);      // the environment beats the file
+
+  for (std::vector<std::string> bad : {std::vector<std::string>{"--max-connections", "0"},
+                                       {"--max-connections", "-5"},
+                                       {"--max-connections", "2000000"},
+                                       {"--api-rate-limit", "0"},
+                                       {"--api-rate-limit", "fast"},
+                                       {"--connection-rate-limit", "0"}}) {
+    ServerConfig c;
+    EXPECT_EQ(parse(bad, c), 2) << bad[0] << " " << bad[1];
+  }
+  std::ofstream(dir.file("bad.json")) << R"({"max-connections": "many"})";
+  ServerConfig fromFile;
+  EXPECT_EQ(parse({"--config", dir.file("bad.json")}, fromFile), 2);
+}
+
+TEST(PlatformConfigTest, FileDescriptorLimitCapsConnectionsBelowTheLimit) {
+  constexpr auto kReserve = FileDescriptorLimit::kReserve;
+  EXPECT_EQ(FileDescriptorLimit::connectionsFor(1024, 20000), 1024 - kReserve);
+  EXPECT_EQ(FileDescriptorLimit::connectionsFor(1048576, 20000), 20000u);
+  EXPECT_EQ(FileDescriptorLimit::connectionsFor(20000 + kReserve, 20000), 20000u);
+  EXPECT_EQ(FileDescriptorLimit::connectionsFor(10, 20000), 0u);
+}
+
+TEST(PlatformConfigTest, FileDescriptorLimitIsRaisedTowardsTheHardLimit) {
+  struct rlimit before {};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &before), 0);
+  // Start from a low soft limit, as on a default shell, and restore it afterwards.
+  struct rlimit low = before;
+  low.rlim_cur = std::min<rlim_t>(before.rlim_max, 512);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+
+  auto r = FileDescriptorLimit::raiseFor(2000);
+  struct rlimit after {};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &after), 0);
+  EXPECT_EQ(r.softBefore, low.rlim_cur);
+  EXPECT_EQ(static_cast<std::uint64_t>(after.rlim_cur), r.soft);
+  if (before.rlim_max == RLIM_INFINITY || before.rlim_max >= 2000 + FileDescriptorLimit::kReserve) {
+    EXPECT_EQ(r.soft, 2000 + FileDescriptorLimit::kReserve);
+    EXPECT_TRUE(r.honoured);
+    EXPECT_EQ(r.connections, 2000u);
+  } else {
+    EXPECT_EQ(r.soft, static_cast<std::uint64_t>(before.rlim_max));
+    EXPECT_FALSE(r.honoured);
+    EXPECT_LT(r.connections, 2000u);
+  }
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  // Asking for less than the current limit never lowers it.
+  auto again = FileDescriptorLimit::raiseFor(10);
+  EXPECT_EQ(again.soft, r.soft);
+  EXPECT_EQ(again.connections, 10u);
+  ::setrlimit(RLIMIT_NOFILE, &before);
 }

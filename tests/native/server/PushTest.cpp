@@ -3,6 +3,7 @@
 // same across retries, the ErrCode judgement, the retry limit, and resumption after a restart.
 #include "StoreTestSupport.hpp"
 #include "push/CdrPusher.hpp"
+#include "push/CdrWriter.hpp"
 #include "push/DurableCdrSink.hpp"
 #include "store/SqliteStore.hpp"
 
@@ -15,6 +16,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -41,8 +44,9 @@ class Receiver {
     std::string body;
   };
 
-  explicit Receiver(std::vector<std::pair<int, std::string>> script)
-      : mScript(std::move(script)), mAcceptor(mIo, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+  /// `onHit` runs on the receiver's thread for each request, before it is answered.
+  explicit Receiver(std::vector<std::pair<int, std::string>> script, std::function<void(const Hit&)> onHit = {})
+      : mScript(std::move(script)), mOnHit(std::move(onHit)), mAcceptor(mIo, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     port = mAcceptor.local_endpoint().port();
     mThread = std::thread([this] { serve(); });
   }
@@ -72,6 +76,9 @@ class Receiver {
       http::request<http::string_body> req;
       http::read(socket, buffer, req, ec);
       if (ec) continue;
+      if (mOnHit)
+        mOnHit({std::string(req.target()), std::string(req["X-TCCC-PUSH-UUID"]),
+                std::string(req[http::field::content_type]), req.body()});
       std::pair<int, std::string> answer;
       {
         std::lock_guard<std::mutex> lock(mMutex);
@@ -88,6 +95,7 @@ class Receiver {
   }
 
   std::vector<std::pair<int, std::string>> mScript;
+  std::function<void(const Hit&)> mOnHit;
   asio::io_context mIo;
   tcp::acceptor mAcceptor;
   std::thread mThread;
@@ -255,6 +263,45 @@ TEST(PushTest, PendingPushSurvivesRestart) {
   auto hits = receiver.hits();
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].uuid, firstUuid);
+}
+
+TEST(PushTest, CdrWriterPushesOnlyCommittedCdrs) {
+  TempDir dir;
+  const std::string dbPath = dir.file("tccc.db");
+  SqliteStore store(dbPath);
+  // The receiver looks the CDR up through a connection of its own while the push is in flight:
+  // with group commit, a push that overtook its transaction would find no row.
+  std::mutex seenMutex;
+  std::vector<std::pair<std::string, bool>> seen;  // (SessionId, row existed when pushed)
+  Receiver receiver({{200, R"({"ErrCode":0})"}}, [&](const Receiver::Hit& hit) {
+    SqliteStore reader(dbPath);
+    std::string sessionId = Json::parse(hit.body).value("SessionId", "");
+    bool exists = reader.findCdr(1400000001, sessionId).has_value();
+    std::lock_guard<std::mutex> lock(seenMutex);
+    seen.emplace_back(sessionId, exists);
+  });
+  asio::io_context io;
+  CdrPushOptions o;
+  o.url = "http://127.0.0.1:" + std::to_string(receiver.port) + "/";
+  CdrPusher pusher(io, store, o, wallMs);
+  CdrWriterOptions wo;
+  wo.maxDelay = std::chrono::milliseconds(30);  // a wide window: the pusher must still wait for it
+  CdrWriter writer(io, dbPath, &pusher, wallMs, wo);
+  pusher.start();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(writer.storeCdr(1400000001, sampleCdr("s-order-" + std::to_string(i))));
+  // Nothing is in the database yet, so the pusher has nothing to send before the commit.
+  EXPECT_EQ(store.pendingPushCount(), 0);
+  ASSERT_TRUE(runUntil(io, [&] {
+    std::lock_guard<std::mutex> lock(seenMutex);
+    return seen.size() == 20 && store.pendingPushCount() == 0;
+  }));
+  std::lock_guard<std::mutex> lock(seenMutex);
+  std::set<std::string> ids;
+  for (const auto& [id, existed] : seen) {
+    EXPECT_TRUE(existed) << id << " was pushed before its row was committed";
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 20u);
 }
 
 TEST(PushTest, RejectsBadUrlAtStart) {

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "push/CdrWriter.hpp"
+
+#include "push/DurableCdrSink.hpp"
+#include "store/SqliteStore.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+namespace tccc::server {
+
+CdrWriter::CdrWriter(boost::asio::io_context& io, const std::string& databasePath, CdrPusher* pusher,
+                     std::function<std::int64_t()> clockMs, CdrWriterOptions options)
+    : mIo(io),
+      mOptions(options),
+      mClockMs(std::move(clockMs)),
+      mPushEnabled(pusher && pusher->enabled()),
+      // Opened here, not on the thread, so a bad path fails the server's start-up loudly. The
+      // connection is then used by the writer thread alone.
+      mStore(std::make_unique<SqliteStore>(databasePath)),
+      mShared(std::make_shared<Shared>()),
+      mSharedWeak(mShared) {
+  if (mOptions.maxBatch == 0) mOptions.maxBatch = 1;
+  if (mOptions.shutdownAttempts < 1) mOptions.shutdownAttempts = 1;
+  mShared->pusher = pusher;
+  mThread = std::thread([this] { run(); });
+}
+
+CdrWriter::~CdrWriter() {
+  shutdown();
+  mShared.reset();
+}
+
+void CdrWriter::setStoredHandler(StoredHandler handler) { mShared->onStored = std::move(handler); }
+
+bool CdrWriter::storeCdr(std::int64_t sdkAppId, const Json& cdr) {
+  std::optional<CdrBatchItem> item;
+  try {
+    item = DurableCdrSink::prepare(sdkAppId, cdr, mClockMs(), mPushEnabled);
+  } catch (const std::exception& e) {
+    spdlog::error("storeCdr: cannot prepare the CDR for app {}: {}", sdkAppId, e.what());
+    return false;
+  }
+  if (!item) return false;
+  {
+    std::lock_guard<std::mutex> lock(mMutex);
+    if (mClosing) {
+      spdlog::warn("storeCdr: the CDR writer is shut down; CDR {} refused", item->record.sessionId);
+      return false;
+    }
+    if (mQueue.size() >= mOptions.maxQueued) {
+      spdlog::warn("storeCdr: {} CDRs wait for the disk; CDR {} refused for now", mQueue.size(),
+                   item->record.sessionId);
+      return false;
+    }
+    mQueue.push_back(std::move(*item));
+    ++mAcceptedSeq;
+    ++mStats.accepted;
+  }
+  mWake.notify_one();
+  return true;
+}
+
+bool CdrWriter::flush(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mMutex);
+  const std::uint64_t target = mAcceptedSeq;
+  if (mFinishedSeq >= target) return true;
+  ++mFlushWaiters;  // someone is waiting: the writer stops lingering for more CDRs
+  mWake.notify_all();
+  bool done = mProgress.wait_for(lock, timeout, [&] { return mFinishedSeq >= target || mExited; }) &&
+              mFinishedSeq >= target;
+  --mFlushWaiters;
+  return done;
+}
+
+void CdrWriter::shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(mMutex);
+    mClosing = true;
+  }
+  mWake.notify_all();
+  if (mThread.joinable()) mThread.join();
+}
+
+CdrWriter::Stats CdrWriter::stats() const {
+  std::lock_guard<std::mutex> lock(mMutex);
+  Stats s = mStats;
+  s.queued = mQueue.size() + mInFlight;
+  return s;
+}
+
+bool CdrWriter::commit(const std::vector<CdrBatchItem>& batch) {
+  try {
+    mStore->storeCdrBatch(batch);
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::error("CDR writer: committing {} CDRs failed: {}", batch.size(), e.what());
+    return false;
+  }
+}
+
+void CdrWriter::notifyStored(std::vector<CdrBatchItem> batch) {
+  // Posting is thread-safe; the handler runs on the io thread like the rest of the server. If the
+  // io_context is no longer run (shutdown), the pending push jobs are in the database and the next
+  // start resumes them.
+  boost::asio::post(mIo, [weak = mSharedWeak, batch = std::move(batch)] {
+    auto shared = weak.lock();
+    if (!shared) return;
+    bool anyPush = false;
+    for (const auto& item : batch) anyPush = anyPush || item.push.has_value();
+    if (anyPush && shared->pusher) shared->pusher->kick();
+    if (shared->onStored)
+      for (const auto& item : batch) shared->onStored(item.record);
+  });
+}
+
+void CdrWriter::run() {
+  int failuresInARow = 0;
+  bool gaveUp = false;  // at shutdown: once one batch was given up, the disk is not coming back
+  std::unique_lock<std::mutex> lock(mMutex);
+  for (;;) {
+    mWake.wait(lock, [&] { return !mQueue.empty() || mClosing; });
+    if (mQueue.empty()) break;  // closing and drained
+    // Linger briefly so that CDRs finishing together share one fsync; a full batch or shutdown
+    // ends the wait early.
+    if (mQueue.size() < mOptions.maxBatch && !mClosing && mOptions.maxDelay.count() > 0)
+      mWake.wait_for(lock, mOptions.maxDelay,
+                     [&] { return mQueue.size() >= mOptions.maxBatch || mClosing || mFlushWaiters > 0; });
+
+    const std::size_t n = std::min(mQueue.size(), mOptions.maxBatch);
+    std::vector<CdrBatchItem> batch;
+    batch.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      batch.push_back(std::move(mQueue.front()));
+      mQueue.pop_front();
+    }
+    mInFlight = n;
+    lock.unlock();
+    const bool ok = commit(batch);
+    lock.lock();
+    mInFlight = 0;
+
+    if (ok) {
+      failuresInARow = 0;
+      mFinishedSeq += n;
+      mStats.stored += n;
+      ++mStats.transactions;
+      mProgress.notify_all();
+      lock.unlock();
+      notifyStored(std::move(batch));
+      lock.lock();
+      continue;
+    }
+
+    ++mStats.failedCommits;
+    ++failuresInARow;
+    if (mClosing && (gaveUp || failuresInARow >= mOptions.shutdownAttempts)) {
+      // Nothing left to wait for: put every CDR into the log so an operator can still recover it.
+      for (const auto& item : batch)
+        spdlog::error("CDR writer: giving up on CDR (app {}): {}", item.record.sdkAppId, protocol::dump(item.record.cdr));
+      mFinishedSeq += n;
+      mStats.lost += n;
+      failuresInARow = 0;
+      gaveUp = true;
+      mProgress.notify_all();
+      continue;
+    }
+    // Back to the head of the queue, in order, and try again after a pause (cut short by shutdown).
+    for (auto it = batch.rbegin(); it != batch.rend(); ++it) mQueue.push_front(std::move(*it));
+    const bool closingBefore = mClosing;
+    mWake.wait_for(lock, mOptions.retryDelay, [&] { return mClosing != closingBefore; });
+  }
+  mExited = true;
+  mProgress.notify_all();
+}
+
+}  // namespace tccc::server

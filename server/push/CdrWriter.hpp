@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+// The server's CdrSink: CDR writes off the event loop, with group commit.
+//
+// storeCdr (io thread) only validates the CDR and queues it. A thread of its own, with its own
+// SQLite connection on the same file (WAL, synchronous=FULL), takes whatever is queued (at most
+// maxBatch CDRs; after the first one it lingers up to maxDelay for more) and commits those CDRs
+// and their push jobs in ONE transaction: one fsync per batch instead of one per call, and the
+// event loop never waits for the disk. After the commit it posts back to the io_context, which
+// wakes the pusher and tells the optional stored-handler, so nothing is pushed (or reported)
+// before it is durable. The push job rows are committed with the CDRs, so pushes still survive a
+// restart. A failed commit (disk full, database locked for long) keeps the batch at the head of the
+// queue and retries; the queue bound then makes storeCdr refuse, and the contact center keeps
+// (and re-offers) the CDRs it could not hand over.
+#ifndef TCCC_SERVER_PUSH_CDRWRITER_HPP
+#define TCCC_SERVER_PUSH_CDRWRITER_HPP
+
+#include "Interfaces.hpp"
+#include "push/CdrPusher.hpp"
+#include "store/Repositories.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tccc::server {
+
+class SqliteStore;
+
+struct CdrWriterOptions {
+  std::size_t maxBatch = 256;               // CDRs per transaction at most
+  std::chrono::milliseconds maxDelay{5};    // a batch waits this long at most for more CDRs
+  std::size_t maxQueued = 100000;           // storeCdr refuses (returns false) beyond this backlog
+  std::chrono::milliseconds retryDelay{1000};  // after a failed commit
+  int shutdownAttempts = 3;                 // commits tried per batch while shutting down
+};
+
+class CdrWriter : public CdrSink {
+ public:
+  /// Runs on the io_context after a CDR's transaction committed.
+  using StoredHandler = std::function<void(const CdrRecord&)>;
+
+  struct Stats {
+    std::uint64_t accepted = 0;      // storeCdr calls that returned true
+    std::uint64_t stored = 0;        // CDRs committed
+    std::uint64_t transactions = 0;  // successful commits
+    std::uint64_t failedCommits = 0;
+    std::uint64_t lost = 0;  // given up at shutdown after repeated failures (logged with their JSON)
+    std::size_t queued = 0;  // waiting or being committed
+  };
+
+  /// Opens its own connection to `databasePath` (throws StoreError when that fails) and starts the
+  /// writer thread. `pusher` may be null or disabled: CDRs are then only stored.
+  CdrWriter(boost::asio::io_context& io, const std::string& databasePath, CdrPusher* pusher,
+            std::function<std::int64_t()> clockMs, CdrWriterOptions options = {});
+  /// shutdown(), then drops the stored-handler; posted completions that have not run yet do nothing.
+  ~CdrWriter() override;
+  CdrWriter(const CdrWriter&) = delete;
+  CdrWriter& operator=(const CdrWriter&) = delete;
+
+  /// Queues the CDR. False when it is not a JSON object, when the writer is shut down, or when the
+  /// backlog is over maxQueued (the caller keeps the CDR and offers it again later).
+  bool storeCdr(std::int64_t sdkAppId, const Json& cdr) override;
+
+  /// Call on the io thread before the first storeCdr.
+  void setStoredHandler(StoredHandler handler);
+
+  /// Blocks until every CDR accepted before this call is committed (or given up), or `timeout`
+  /// passes; true when they all are. Cuts the current batch's linger short. Does not run the
+  /// io_context: stored-handlers come later.
+  bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  /// Refuses new CDRs, commits everything queued, stops the thread. Idempotent; blocks.
+  void shutdown();
+
+  Stats stats() const;
+
+ private:
+  struct Shared {
+    CdrPusher* pusher = nullptr;
+    StoredHandler onStored;
+  };
+
+  void run();
+  bool commit(const std::vector<CdrBatchItem>& batch);
+  void notifyStored(std::vector<CdrBatchItem> batch);
+
+  boost::asio::io_context& mIo;
+  CdrWriterOptions mOptions;
+  std::function<std::int64_t()> mClockMs;
+  bool mPushEnabled;
+  std::unique_ptr<SqliteStore> mStore;  // used by the writer thread only
+  // Touched on the io thread only; the writer thread keeps a weak_ptr made in the constructor.
+  std::shared_ptr<Shared> mShared;
+  std::weak_ptr<Shared> mSharedWeak;
+
+  mutable std::mutex mMutex;
+  std::condition_variable mWake;      // the writer: work arrived or closing
+  std::condition_variable mProgress;  // flush(): a batch finished
+  std::deque<CdrBatchItem> mQueue;
+  std::size_t mInFlight = 0;
+  bool mClosing = false;
+  bool mExited = false;
+  int mFlushWaiters = 0;
+  std::uint64_t mAcceptedSeq = 0;  // CDRs accepted so far
+  std::uint64_t mFinishedSeq = 0;  // CDRs committed or given up so far (FIFO, so a prefix)
+  Stats mStats;
+  std::thread mThread;
+};
+
+}  // namespace tccc::server
+
+#endif
