@@ -136,6 +136,7 @@ int run(const ServerConfig& config) {
 #if TCCC_HAS_CONTACT_CENTER
   ContactCenter::Options ccOptions;
   ccOptions.heartbeatMs = config.heartbeatMs;
+  ccOptions.iceServers = config.iceServers;
   ContactCenter contactCenter(io, http, directory, cdrSink, ccOptions);
   http.addWsHandler(contactCenter);
   cloud.setLiveOps(&contactCenter);

@@ -54,6 +54,16 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
     else if (key == "api-rate-limit") integer(key, value, apiRateLimit);
     else if (key == "connection-rate-limit") integer(key, value, connectionRateLimit);
     else if (key == "log-level") str(key, value, logLevel);
+    else if (key == "ice-servers") {
+      // The command line and environment give JSON text; the file may also hold the array itself.
+      if (value.is_string()) {
+        Json parsed = Json::parse(value.get<std::string>(), nullptr, false);
+        if (parsed.is_discarded()) throw ConfigError("config key \"ice-servers\" is not valid JSON");
+        iceServers = parseIceServers(parsed);
+      } else {
+        iceServers = parseIceServers(value);
+      }
+    }
     else if (key == "allowed-origins") {
       if (value.is_string()) {
         allowedOrigins = splitList(value.get<std::string>());
@@ -70,6 +80,43 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
       throw ConfigError("unknown config key \"" + key + "\"");
     }
   }
+}
+
+Json ServerConfig::parseIceServers(const Json& value) {
+  constexpr std::size_t kMaxServers = 16;
+  constexpr std::size_t kMaxText = 512;
+  if (!value.is_array()) throw ConfigError("--ice-servers must be a JSON array of {urls, username?, credential?}");
+  if (value.size() > kMaxServers) throw ConfigError("--ice-servers: at most 16 servers");
+  auto checkUrl = [&](const Json& url) {
+    if (!url.is_string()) throw ConfigError("--ice-servers: every url must be a string");
+    const std::string& u = url.get_ref<const std::string&>();
+    bool scheme = u.rfind("stun:", 0) == 0 || u.rfind("stuns:", 0) == 0 || u.rfind("turn:", 0) == 0 ||
+                  u.rfind("turns:", 0) == 0;
+    if (!scheme || u.size() > kMaxText)
+      throw ConfigError("--ice-servers: \"" + u.substr(0, 64) + "\" is not a stun:, stuns:, turn: or turns: URL");
+  };
+  Json out = Json::array();
+  for (const auto& server : value) {
+    if (!server.is_object()) throw ConfigError("--ice-servers: every server must be an object");
+    auto urls = server.find("urls");
+    if (urls == server.end()) throw ConfigError("--ice-servers: every server needs \"urls\"");
+    if (urls->is_array()) {
+      if (urls->empty()) throw ConfigError("--ice-servers: \"urls\" must not be empty");
+      for (const auto& u : *urls) checkUrl(u);
+    } else {
+      checkUrl(*urls);
+    }
+    Json item = Json{{"urls", *urls}};
+    for (const char* key : {"username", "credential"}) {
+      auto v = server.find(key);
+      if (v == server.end()) continue;
+      if (!v->is_string() || v->get_ref<const std::string&>().size() > kMaxText)
+        throw ConfigError(std::string("--ice-servers: \"") + key + "\" must be a string");
+      item[key] = *v;
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
 }
 
 void ServerConfig::validate() const {
@@ -158,6 +205,11 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
   options["log-level"] = app.add_option("--log-level", out.logLevel, "trace, debug, info, warn, error or off (logs go to stderr)")
                              ->envname("TCCC_LOG_LEVEL")
                              ->capture_default_str();
+  std::string iceServers;
+  options["ice-servers"] = app.add_option("--ice-servers", iceServers,
+                                          "STUN/TURN servers for WebRTC as JSON, e.g. "
+                                          "'[{\"urls\":\"stun:stun.example.com:3478\"}]' (default: none)")
+                               ->envname("TCCC_ICE_SERVERS");
   app.add_flag("--print-credentials", out.printCredentials,
                "Print SdkAppId, SecretId and SecretKey of the first tenant and exit (creates it if needed)")
       ->envname("TCCC_PRINT_CREDENTIALS");
@@ -172,6 +224,7 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
     for (const auto& [key, option] : options)
       if (option->count() > 0) set.insert(key);
     if (set.count("allowed-origins")) out.allowedOrigins = splitList(origins);
+    if (set.count("ice-servers")) out.applyJson(Json{{"ice-servers", iceServers}}, {});
     if (!out.configFile.empty()) {
       std::ifstream in(out.configFile);
       if (!in) throw ConfigError("cannot read the config file " + out.configFile);

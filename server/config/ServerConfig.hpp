@@ -34,11 +34,15 @@ struct ServerConfig {
   std::string cdrPushCaFile;
   int cdrPushRetryMs = 5000;
   int heartbeatMs = 10000;
-  int maxConnections = 20000;      // open HTTP/WebSocket connections; each also needs a file descriptor
+  int maxConnections = 10000;      // open HTTP/WebSocket connections; each also needs a file descriptor
   int apiRateLimit = 20;           // cloud API requests/s per SecretId and action (burst 2x), as the cloud
   int connectionRateLimit = 20;    // HTTP requests/s per connection (burst 2x)
   std::string logLevel = "info";
   bool printCredentials = false;
+  /// STUN/TURN servers handed to browsers (agent login snapshot, customer.dial answer) as
+  /// RTCIceServer objects: [{"urls": "stun:…" | ["turn:…"], "username"?, "credential"?}]. Empty = none
+  /// (host candidates only: enough on one machine or one LAN).
+  protocol::Json iceServers = protocol::Json::array();
 
   /// Parses argv (and the environment, and the --config file). Returns an exit code when the
   /// program should stop now (--help: 0, bad arguments: 2), nullopt to go on.
@@ -52,6 +56,10 @@ struct ServerConfig {
   void validate() const;
 
   static std::vector<std::string> splitList(const std::string& commaList);
+
+  /// Checks an --ice-servers value and returns it normalised (only the RTCIceServer fields).
+  /// Throws ConfigError saying what is wrong.
+  static protocol::Json parseIceServers(const protocol::Json& value);
 };
 
 }  // namespace tccc::server

@@ -64,6 +64,59 @@ std::optional<std::string> requireString(const Json& data, const char* key, std:
   return v;
 }
 
+// Media signalling (docs/protocol.md, "Media"): the server relays SDP and ICE candidates between
+// the two legs of a call without parsing them; it only checks shapes and sizes, and forwards a
+// rebuilt object, so nothing but the documented fields ever reaches the other side.
+constexpr std::size_t kMaxSdp = 60000;  // the 64 KiB frame limit minus the envelope
+constexpr std::size_t kMaxCandidate = 1024;
+constexpr std::size_t kMaxSdpMid = 64;
+
+bool isMediaMethod(const std::string& m) {
+  return m == "media.offer" || m == "media.answer" || m == "media.candidate";
+}
+
+/// {sessionId?, sdp} or {sessionId?, candidate: {candidate, sdpMid?, sdpMLineIndex?}} → the relayed
+/// payload without sessionId (the caller adds the session's own id).
+std::optional<Json> readMediaPayload(const std::string& method, const Json& data, Error& error) {
+  Json out = Json::object();
+  if (method == "media.candidate") {
+    auto c = data.find("candidate");
+    if (c == data.end() || !c->is_object()) {
+      error = Error(Errc::InvalidArgument, "candidate must be an object {candidate, sdpMid?, sdpMLineIndex?}");
+      return std::nullopt;
+    }
+    auto text = protocol::readString(*c, "candidate", kMaxCandidate, &error);
+    if (error) return std::nullopt;
+    if (!text) {  // "" is allowed: the end-of-candidates marker
+      error = Error(Errc::InvalidArgument, "candidate.candidate must be a string of at most 1024 characters");
+      return std::nullopt;
+    }
+    Json cand = Json{{"candidate", *text}};
+    auto mid = c->find("sdpMid");
+    if (mid != c->end() && !mid->is_null()) {
+      if (!mid->is_string() || mid->get<std::string>().size() > kMaxSdpMid) {
+        error = Error(Errc::InvalidArgument, "candidate.sdpMid must be a string of at most 64 characters");
+        return std::nullopt;
+      }
+      cand["sdpMid"] = *mid;
+    }
+    auto index = c->find("sdpMLineIndex");
+    if (index != c->end() && !index->is_null()) {
+      if (!index->is_number_integer() || index->get<std::int64_t>() < 0 || index->get<std::int64_t>() > 65535) {
+        error = Error(Errc::InvalidArgument, "candidate.sdpMLineIndex must be an integer 0-65535");
+        return std::nullopt;
+      }
+      cand["sdpMLineIndex"] = *index;
+    }
+    out["candidate"] = std::move(cand);
+    return out;
+  }
+  auto sdp = requireString(data, "sdp", kMaxSdp, error);
+  if (error) return std::nullopt;
+  out["sdp"] = *sdp;
+  return out;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -801,6 +854,7 @@ RoutingEngine::Result RoutingEngine::handleAgentMethod(Agent& agent, const proto
   if (m == "session.mute") return doMute(agent, d, true, nowMs);
   if (m == "session.unmute") return doMute(agent, d, false, nowMs);
   if (m == "session.sendDigits") return doSendDigits(agent, d, nowMs);
+  if (isMediaMethod(m)) return doAgentMedia(agent, m, d, nowMs);
   return Error(Errc::UnknownMethod, "unknown method " + m);
 }
 
@@ -1237,6 +1291,24 @@ RoutingEngine::Result RoutingEngine::doSendDigits(Agent& agent, const Json& data
     return Error(Errc::InvalidState, "digits can only be sent during a connected call");
   call->digitsToCustomer += *digits;
   if (call->leg) sendToLeg(call->leg, "customer.dtmf", Json{{"sessionId", call->sessionId}, {"digits", *digits}});
+  return Json::object();
+}
+
+RoutingEngine::Result RoutingEngine::doAgentMedia(Agent& agent, const std::string& method, const Json& data,
+                                                  std::int64_t) {
+  Error e;
+  Call* call = ownedCall(agent, data, e);
+  if (e) return e;
+  auto payload = readMediaPayload(method, data, e);
+  if (e) return e;
+  // Only the agent on the call, only while it is connected, and only when a customer page holds the
+  // other leg (a simulated caller has no media end).
+  bool party = call && call->agent && *call->agent == agent.idx;
+  if (!party || call->phase != Call::Phase::Connected)
+    return Error(Errc::InvalidState, "media can only be exchanged during a connected call");
+  if (!call->leg) return Error(Errc::InvalidState, "the other side of this call has no media connection");
+  (*payload)["sessionId"] = call->sessionId;
+  sendToLeg(call->leg, method, std::move(*payload));
   return Json::object();
 }
 
@@ -1817,6 +1889,20 @@ RoutingEngine::Result RoutingEngine::handleCustomerMethod(CustomerLeg& leg, cons
     }
     return Json::object();
   }
+  if (isMediaMethod(m)) {
+    auto sid = protocol::readString(d, "sessionId", kMaxSessionId, &e);
+    if (e) return e;
+    auto payload = readMediaPayload(m, d, e);
+    if (e) return e;
+    if (!call || call->leg != leg.conn || (sid && !sid->empty() && *sid != call->sessionId))
+      return Error(Errc::SessionNotFound, "no call in progress on this connection");
+    if (call->phase != Call::Phase::Connected || !call->agent)
+      return Error(Errc::InvalidState, "media can only be exchanged once an agent has answered");
+    Agent& agent = *mAgents[*call->agent];
+    (*payload)["sessionId"] = call->sessionId;
+    emitAgentEvent(agent, m, std::move(*payload));
+    return Json::object();
+  }
   if (m == "customer.answer" || m == "customer.reject" || m == "customer.busy") {
     auto sid = protocol::readString(d, "sessionId", kMaxSessionId, &e);
     if (e) return e;
@@ -1869,7 +1955,8 @@ RoutingEngine::Result RoutingEngine::customerPlaceCall(CustomerLeg& leg, const s
   leg.sessionId = call.sessionId;
   std::string sid = call.sessionId;
   startInbound(call, *info, nowMs);
-  return Json{{"sessionId", sid}};
+  // The STUN/TURN servers a customer page needs for its RTCPeerConnection (see "Media").
+  return Json{{"sessionId", sid}, {"iceServers", mOptions.iceServers}};
 }
 
 void RoutingEngine::customerDisconnected(ConnectionId conn, std::int64_t nowMs) {

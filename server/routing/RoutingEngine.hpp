@@ -137,6 +137,7 @@ class RoutingEngine {
   Result doHold(Agent& agent, const Json& data, bool hold, std::int64_t nowMs);
   Result doMute(Agent& agent, const Json& data, bool mute, std::int64_t nowMs);
   Result doSendDigits(Agent& agent, const Json& data, std::int64_t nowMs);
+  Result doAgentMedia(Agent& agent, const std::string& method, const Json& data, std::int64_t nowMs);
   Result handleCustomerMethod(CustomerLeg& leg, const protocol::Request& req, std::int64_t nowMs);
   Result customerPlaceCall(CustomerLeg& leg, const std::string& type, const Json& data, std::int64_t nowMs);
 

@@ -107,7 +107,7 @@ TEST(PlatformConfigTest, RepeatedOptionTakesTheLastValue) {
 TEST(PlatformConfigTest, CapacityAndRateLimitOptions) {
   ServerConfig defaults;
   EXPECT_FALSE(parse({}, defaults));
-  EXPECT_EQ(defaults.maxConnections, 20000);
+  EXPECT_EQ(defaults.maxConnections, 10000);
   EXPECT_EQ(defaults.apiRateLimit, 20);  // the cloud's per-action limit
   EXPECT_EQ(defaults.connectionRateLimit, 20);
 
