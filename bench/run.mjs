@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benches = [
   ['node', ['bench/payload.mjs']],
+  ['node', ['bench/ui-size.mjs']],
   ['node', ['bench/core-wasm.mjs']],
 ];
 if (existsSync(join(root, 'bench/load.mjs'))) benches.push(['node', ['bench/load.mjs']]);

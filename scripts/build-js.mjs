@@ -78,6 +78,19 @@ await Promise.all([
 ]);
 copyFileSync(wasm, join(dist, 'tccc-core.wasm'));
 
+// --- The built-in UI (web/ui): its own chunk, fetched by the SDK only when the UI is shown, so the
+// headless payload carries none of it (bench/ui-size.mjs checks). It reaches the SDK only through the
+// public tccc object and the uiHost hook.
+await esbuild.build({
+  ...common,
+  entryPoints: [join(root, 'web/ui/index.ts')],
+  outfile: join(dist, 'tccc-ui.js'),
+  format: 'iife',
+  platform: 'browser',
+  target: ['chrome64', 'edge80', 'firefox62', 'safari15'],
+  minify: true,
+});
+
 // Typings: tsc writes a .d.ts per module into a scratch directory; dist/ gets index.d.ts and the
 // modules it imports, and nothing internal (the core adapter's types would drag in the glue).
 const typesTmp = join(root, 'build/js-types');
@@ -97,7 +110,7 @@ const sizes = (f) => {
   const bytes = readFileSync(join(dist, f));
   return { raw: statSync(join(dist, f)).size, gzip: gzipSync(bytes, { level: 9 }).length };
 };
-const report = Object.fromEntries(['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.cjs'].map((f) => [f, sizes(f)]));
+const report = Object.fromEntries(['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.cjs', 'tccc-ui.js'].map((f) => [f, sizes(f)]));
 for (const [f, s] of Object.entries(report)) console.log(`build-js: dist/${f}: ${s.raw} B raw, ${s.gzip} B gzip -9`);
 const download = report['tccc.js'].gzip + report['tccc-core.wasm'].gzip;
 console.log(`build-js: script-tag download (tccc.js + tccc-core.wasm, gzip -9): ${download} B; typings: ${[...seen].join(', ')}`);

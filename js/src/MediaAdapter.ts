@@ -1,12 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-// Receives the core's media commands ("mute", "unmute", "muteVideo", "unmuteVideo", "hold",
-// "unHold", "sendDigits", "end", each for data.sessionId). Real WebRTC (getUserMedia,
-// RTCPeerConnection, RTCDTMFSender) arrives in a later issue; until then the default adapter does
-// nothing, and signalling (which the server acts on) is unaffected.
+// Receives the core's media commands, each for data.sessionId: the SDK's own actions ("mute",
+// "unmute", "muteVideo", "unmuteVideo", "hold", "unHold", "sendDigits", "end") and the far side's
+// signalling ("offer" {sdp, iceServers}, "answer" {sdp}, "candidate" {candidate}). Browsers get the
+// WebRtcMediaAdapter by default; elsewhere (Node) the NoopMediaAdapter, and signalling (which the
+// server acts on) is unaffected.
 export interface MediaAdapter {
   handle(action: string, data: Record<string, unknown>): void;
   /** Releases devices and peer connections (destroy()). */
   close(): void;
+  /** Called once by the SDK before any handle(): how the adapter talks back. */
+  attach?(host: MediaHost): void;
+}
+
+/** What the SDK offers a media adapter. */
+export interface MediaHost {
+  /** Sends media.offer / media.answer / media.candidate ({sessionId, sdp} or {sessionId, candidate})
+   *  through the core; rejects with a TcccError (e.g. the session ended meanwhile). */
+  signal(kind: 'offer' | 'answer' | 'candidate', data: Record<string, unknown>): Promise<unknown>;
+  /** Emits an SDK event; adapters use `mediaStateChanged` {sessionId, state, reason?}. */
+  emit(name: 'mediaStateChanged', data: Record<string, unknown>): void;
 }
 
 export class NoopMediaAdapter implements MediaAdapter {

@@ -8,10 +8,12 @@ import { createDevices } from './Devices';
 import { EventBus } from './EventBus';
 import { events } from './events';
 import { type MediaAdapter, NoopMediaAdapter } from './MediaAdapter';
+import { WebRtcMediaAdapter, webRtcAvailable } from './WebRtcMediaAdapter';
 import { Scheduler } from './Scheduler';
 import { TcccError } from './TcccError';
 import { Transport } from './Transport';
 import { UiState } from './UiState';
+import { uiLoader } from './uiLoader';
 import { VERSION } from './version';
 import type { AgentStatus, SuccessResponse, Tccc, TuningOptions, WebSocketConstructor } from './types';
 
@@ -32,6 +34,8 @@ export interface SdkSettings {
   configError?: TcccError;
   /** Called once by destroy() (the script entry removes window.tccc). */
   onDestroy?: () => void;
+  /** Browser: load the built-in UI from `url` when it is to be shown (see uiLoader.ts). */
+  ui?: { url: string; crossOrigin: string | null };
 }
 
 /** Key of the diagnostics hook used by the test-suite; not part of the public API. */
@@ -67,12 +71,22 @@ export class Sdk implements CommandSink {
   private _scheduler: Scheduler | undefined;
   private _pending = new Map<number, Pending>();
   private _queued: Queued[] = [];
+  private _uiUnload: (() => void) | undefined;
   readonly api: Tccc;
 
   constructor(settings: SdkSettings) {
     this._settings = settings;
-    this._media = settings.media ?? new NoopMediaAdapter();
+    // Browsers get real audio; Node (tests, bots) has no WebRTC and keeps the signalling only.
+    this._media = settings.media ?? (webRtcAvailable() ? new WebRtcMediaAdapter() : new NoopMediaAdapter());
+    this._media.attach?.({
+      signal: (kind, data) => this._invoke(`Media.${kind}`, data),
+      emit: (name, data) => this._bus.emit(name, data),
+    });
     this.api = this._buildApi();
+    if (settings.ui) {
+      this._uiUnload = uiLoader(settings.ui.url, settings.ui.crossOrigin, this.api, this._ui, this._bus,
+        () => (this._adapter && this._state === 'running' ? this._adapter.sessions() : []) as Array<Record<string, unknown>>);
+    }
     if (settings.configError) {
       this._state = 'failed';
       this._failure = settings.configError;
@@ -186,6 +200,7 @@ export class Sdk implements CommandSink {
     this._transport?.close(1000);
     this._rejectAll(TcccError.of('ERR_DESTROYED', 'The SDK instance has been destroyed.'));
     try { this._media.close(); } catch (err) { console.error('[tccc] media close failed:', err); }
+    this._uiUnload?.();
     try { this._settings.onDestroy?.(); } catch (err) { console.error('[tccc] onDestroy failed:', err); }
   }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Event names: the TCCC docs' eleven, then the five of ours about the connection.
+// Event names: the TCCC docs' eleven, then ours about the connection and the media.
 import type { EventName, Events } from './types';
 
 /** Every event name, in documentation order. */
@@ -7,6 +7,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'ready', 'tokenExpired', 'callIn', 'userAccessed', 'autoTransfer', 'sessionEnded', 'callOuted',
   'calloutAccepted', 'transfer', 'statusChanged', 'asr',
   'connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed',
+  'mediaStateChanged',
 ];
 
 /** `tccc.events`: `tccc.on(tccc.events.callIn, …)` and `tccc.on('callIn', …)` are the same. */

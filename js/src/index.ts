@@ -12,6 +12,8 @@ export * from './types';
 export { TcccError } from './TcccError';
 export { ErrorCode, type ErrorCodeName, errorsByCode, type ErrorInfo, type ErrorKind } from './errors.generated';
 export { events } from './events';
+export { NoopMediaAdapter, type MediaHost } from './MediaAdapter';
+export { WebRtcMediaAdapter, type WebRtcMediaOptions } from './WebRtcMediaAdapter';
 export { VERSION as version };
 
 declare global {
@@ -35,6 +37,17 @@ function defaultWasm(options: InitOptions, sdkUrl: URL | undefined): () => Promi
       : new URL('tccc-core.wasm', __TCCC_MODULE_URL__);
     return url.protocol === 'file:' ? readWasmFile(url.toString()) : wasmAt(url);
   };
+}
+
+function uiSettings(options: InitOptions, sdkUrl: URL | undefined): { url: string; crossOrigin: string | null } | undefined {
+  if (typeof (globalThis as { document?: unknown }).document === 'undefined') {
+    console.warn('[tccc] init({ui: true}) outside a browser: there is no page to show the UI on.');
+    return undefined;
+  }
+  const url = options.uiUrl !== undefined
+    ? new URL(String(options.uiUrl), sdkUrl ?? __TCCC_MODULE_URL__)
+    : new URL('tccc-ui.js', __TCCC_MODULE_URL__);
+  return { url: url.toString(), crossOrigin: null };
 }
 
 /**
@@ -73,6 +86,7 @@ export function init(options: InitOptions): Tccc {
     WebSocket: opts.WebSocket,
     tuning: opts.tuning,
     media: opts.media,
+    ui: opts.ui ? uiSettings(opts, sdkUrl) : undefined,
     onDestroy: () => {
       const w = (globalThis as { window?: { tccc?: Tccc } }).window;
       if (w && w.tccc === sdk.api) delete w.tccc;

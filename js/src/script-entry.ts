@@ -33,7 +33,10 @@ function install(): void {
       token: query.token ?? data.token,
       server: src.searchParams.get('server') ?? data.server ?? src.origin,
     },
-    { wasm: () => wasmAt('tccc-core.wasm', src.href), onDestroy: () => {
+    { wasm: () => wasmAt('tccc-core.wasm', src.href),
+      // The built-in UI is on by default for the script tag (as in TCCC); tccc.UI.hide() keeps it unloaded.
+      ui: { url: new URL('tccc-ui.js', src.href).toString(), crossOrigin: script.crossOrigin ?? null },
+      onDestroy: () => {
       // Only remove ourselves: a later SDK may already have taken the name.
       if (window.tccc === sdk.api) delete (window as { tccc?: unknown }).tccc;
     } },

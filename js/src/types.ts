@@ -160,14 +160,44 @@ export interface DevicesApi {
   getSpeakers(): Promise<MediaDeviceInfo[]>;
 }
 
-/** Visibility of the built-in UI (floating button and workbench). */
+/**
+ * The built-in UI (floating button, workbench, incoming alert, call bar): a separate file,
+ * `tccc-ui.js`, fetched from next to the SDK only while something is to be shown. Hiding both the
+ * floating button and the workbench (or `hide()`) is headless mode.
+ */
 export interface UiApi {
+  /** Hides everything (headless mode); nothing is loaded if the UI was not loaded yet. */
   hide(): void;
+  /** Shows what the floating-button and workbench switches allow (loads the UI if needed). */
   show(): void;
   showfloatButton(): void;
   hidefloatButton(): void;
   showWorkbench(): void;
   hideWorkbench(): void;
+  /**
+   * Sets UI options; fields left out keep their value. Throws a {@link TcccError}
+   * `ERR_INVALID_ARGUMENT` (and changes nothing) for an unknown language or button, or a bad value.
+   * @example tccc.UI.configure({ lang: 'en', callBarButtons: ['mute', 'hangUp'] })
+   */
+  configure(options: UiOptions): void;
+}
+
+/** A call-bar button of the built-in UI. */
+export type CallBarButton = 'mute' | 'hold' | 'keypad' | 'transfer' | 'hangUp';
+
+/** Options of the built-in UI ({@link UiApi.configure}). */
+export interface UiOptions {
+  /** Language of the UI: `'zh-CN'` (default) or `'en'`. */
+  lang?: 'zh-CN' | 'en';
+  /** The call-bar buttons, in this order (default: all, `mute, hold, keypad, transfer, hangUp`). */
+  callBarButtons?: CallBarButton[];
+  /** Rest reasons offered by the status switcher (default: a built-in list in the UI's language). */
+  restReasons?: string[];
+  /**
+   * Length in seconds of the after-call-work countdown shown after a call (default 10, the reference
+   * server's default). Set it to your skill groups' setting: the server does not announce it.
+   */
+  acwSeconds?: number;
 }
 
 /** An IVR key the caller pressed. */
@@ -273,6 +303,19 @@ export interface EventPayloads {
   kickedOut: { data: { reason?: string } };
   /** (ours) Only with `tuning.maxReconnectAttempts` set: every attempt failed; the SDK gives up. */
   reconnectFailed: { data: { attempts: number } };
+  /**
+   * (ours) A session's audio changed: `connecting` (microphone and peer connection being set up),
+   * `connected`, `disconnected`, `failed` (with `reason`, e.g. no microphone), `playing`,
+   * `autoplayBlocked` (the browser wants a click or key press first; playback resumes on it),
+   * `closed`.
+   */
+  mediaStateChanged: {
+    data: {
+      sessionId: string;
+      state: 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed' | 'autoplayBlocked' | 'playing';
+      reason?: string;
+    };
+  };
 }
 
 export type EventName = keyof EventPayloads;
@@ -345,10 +388,17 @@ export interface InitOptions {
   tuning?: TuningOptions;
   /**
    * Receives the core's media actions (`mute`, `unmute`, `muteVideo`, `unmuteVideo`, `hold`,
-   * `unHold`, `sendDigits`, `end`, each with `data.sessionId`). Default: does nothing, until the
-   * SDK's own WebRTC handling lands.
+   * `unHold`, `sendDigits`, `end`) and the far side's signalling (`offer`, `answer`, `candidate`),
+   * each with `data.sessionId`. Default: the built-in WebRTC adapter in browsers, nothing in Node.
    */
   media?: MediaAdapter;
+  /**
+   * Browser only: load the built-in UI (`tccc-ui.js`) once logged in, unless `UI.hide()` /
+   * `UI.hidefloatButton()` said otherwise. Default `false` (headless). The script tag defaults to `true`.
+   */
+  ui?: boolean;
+  /** Where to fetch `tccc-ui.js` (default: next to this module). */
+  uiUrl?: string | URL;
 }
 
 export type { MediaAdapter, TcccError };

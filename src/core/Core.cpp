@@ -70,6 +70,11 @@ class Core::Impl {
       reject(handle, Error(Errc::Destroyed, std::string(api.substr(0, 64)) + ": the SDK has been destroyed"));
       return handle;
     }
+    if (api.substr(0, 6) == "Media.") {
+      // Host-internal: the media adapter's signalling (not a public API, so not in ApiValidator).
+      mediaSignal(handle, api, args, now);
+      return handle;
+    }
     ValidatedCall validated;
     if (Error error = ApiValidator::validate(api, args, validated)) {
       reject(handle, error);
@@ -346,6 +351,9 @@ class Core::Impl {
     if (auto heartbeat = protocol::readInt(data, "heartbeatMs"))
       mHeartbeatMs = std::clamp<std::int64_t>(*heartbeat, kMinHeartbeatMs, kMaxHeartbeatMs);
     if (auto seq = protocol::readInt(data, "seq"); seq && *seq >= 0) mLastSeq = *seq;
+    // STUN/TURN servers for the media adapter; handed over with each media.offer.
+    auto ice = data.find("iceServers");
+    mIceServers = ice != data.end() && ice->is_array() ? *ice : Json::array();
     mLoggedIn = true;
     mLastRxMs = now;
     mLossAnnounced = false;
@@ -466,6 +474,8 @@ class Core::Impl {
       }
       if (wasLive && parsed.state == SessionState::Ended) mediaEnd(parsed.id);
       for (auto& sdkEvent : events) emit(std::move(sdkEvent.name), std::move(sdkEvent.data));
+    } else if (event.event == "media.offer" || event.event == "media.answer" || event.event == "media.candidate") {
+      relayMediaEvent(event);
     } else if (event.event == "agent.kicked") {
       auto reason = protocol::readString(event.data, "reason", kMaxReasonLength);
       kick(reason && !reason->empty() ? *reason : std::string("kicked out by the server"), now);
@@ -539,6 +549,115 @@ class Core::Impl {
     mCommands.push_back(std::move(command));
   }
 
+  // --- media signalling (docs/protocol.md, "Media") ------------------------------------------------
+  // The core never looks inside SDP or candidates: it checks shapes and sizes, that the session is
+  // one of ours and live, and passes them between the socket and the host's media adapter.
+
+  static constexpr std::size_t kMaxSdpLength = 60000;       // the frame itself is capped at 64 KiB
+  static constexpr std::size_t kMaxCandidateLength = 1024;
+  static constexpr std::size_t kMaxSdpMidLength = 64;
+
+  // Copies {candidate, sdpMid?, sdpMLineIndex?} out of `in`, or says what is wrong.
+  static std::optional<std::string> readCandidate(const Json& in, Json& out) {
+    if (!in.is_object()) return "candidate must be an object";
+    auto c = in.find("candidate");
+    if (c == in.end() || !c->is_string() || c->get_ref<const std::string&>().size() > kMaxCandidateLength)
+      return "candidate.candidate must be a string of at most 1024 characters";
+    out = Json::object();
+    out["candidate"] = *c;
+    auto mid = in.find("sdpMid");
+    if (mid != in.end() && !mid->is_null()) {
+      if (!mid->is_string() || mid->get_ref<const std::string&>().size() > kMaxSdpMidLength)
+        return "candidate.sdpMid must be a string of at most 64 characters";
+      out["sdpMid"] = *mid;
+    }
+    auto index = in.find("sdpMLineIndex");
+    if (index != in.end() && !index->is_null()) {
+      if (!index->is_number_integer() || index->get<std::int64_t>() < 0 || index->get<std::int64_t>() > 65535)
+        return "candidate.sdpMLineIndex must be an integer 0-65535";
+      out["sdpMLineIndex"] = *index;
+    }
+    return std::nullopt;
+  }
+
+  // Reads {sessionId, sdp} or {sessionId, candidate} for `kind` into `out` (normalised).
+  std::optional<std::string> readMediaPayload(std::string_view kind, const Json& in, Json& out) const {
+    if (!in.is_object()) return "options must be an object";
+    auto sid = in.find("sessionId");
+    if (sid == in.end() || !sid->is_string() || sid->get_ref<const std::string&>().empty() ||
+        sid->get_ref<const std::string&>().size() > SessionStore::kMaxSessionIdLength)
+      return "sessionId must be a non-empty string";
+    out = Json::object();
+    out["sessionId"] = *sid;
+    if (kind == "candidate") {
+      auto c = in.find("candidate");
+      if (c == in.end()) return "candidate is required";
+      Json candidate;
+      if (auto why = readCandidate(*c, candidate)) return why;
+      out["candidate"] = std::move(candidate);
+    } else {
+      auto sdp = in.find("sdp");
+      if (sdp == in.end() || !sdp->is_string() || sdp->get_ref<const std::string&>().empty() ||
+          sdp->get_ref<const std::string&>().size() > kMaxSdpLength)
+        return "sdp must be a non-empty string of at most 60000 characters";
+      out["sdp"] = *sdp;
+    }
+    return std::nullopt;
+  }
+
+  // A session that may carry media right now: known, of a media type, and not ended.
+  bool mediaSession(const std::string& sessionId) const {
+    const SessionRecord* session = mSessions.find(sessionId);
+    return session && session->live() && SessionMachine::capabilities(session->type).media;
+  }
+
+  void mediaSignal(std::uint32_t handle, std::string_view api, const Json& args, std::int64_t now) {
+    std::string_view kind = api.substr(6);
+    if (kind != "offer" && kind != "answer" && kind != "candidate") {
+      reject(handle, Error(Errc::InvalidArgument, "unknown API " + std::string(api.substr(0, 64))));
+      return;
+    }
+    Json data;
+    if (auto why = readMediaPayload(kind, args, data)) {
+      reject(handle, Error(Errc::InvalidArgument, std::string(api) + ": " + *why));
+      return;
+    }
+    if (mPhase != Phase::Ready) {
+      reject(handle, Error(Errc::NotReady, std::string(api) + ": " + notReadyReason()));
+      return;
+    }
+    std::string sessionId = data["sessionId"].get<std::string>();
+    if (!mSessions.find(sessionId)) {
+      reject(handle, Error(Errc::SessionNotFound, std::string(api) + ": no session " + sessionId));
+      return;
+    }
+    if (!mediaSession(sessionId)) {
+      reject(handle, Error(Errc::InvalidState, std::string(api) + ": the session has ended or carries no media"));
+      return;
+    }
+    sendRequest("media." + std::string(kind), std::move(data), handle, Settle::Empty, sessionId, now);
+  }
+
+  void relayMediaEvent(const protocol::Event& event) {
+    std::string kind = event.event.substr(6);
+    Json data;
+    if (readMediaPayload(kind, event.data, data)) {
+      ++mStats.rejectedEvents;
+      return;
+    }
+    // Signalling for a session we do not have (or that ended) has nobody to go to.
+    if (!mediaSession(data["sessionId"].get<std::string>())) {
+      ++mStats.rejectedEvents;
+      return;
+    }
+    if (kind == "offer") data["iceServers"] = mIceServers;
+    Command command;
+    command.kind = CommandKind::Media;
+    command.name = std::move(kind);
+    command.data = std::move(data);
+    mCommands.push_back(std::move(command));
+  }
+
   void mediaEnd(const std::string& sessionId) {
     const SessionRecord* session = mSessions.find(sessionId);
     if (session && SessionMachine::capabilities(session->type).media) media("end", sessionId, nullptr);
@@ -560,6 +679,7 @@ class Core::Impl {
   bool mLoggedIn = false;      // the current socket has a successful auth.login
   bool mLossAnnounced = false; // connectionLost already emitted for this outage
   std::string mResumeToken;
+  Json mIceServers = Json::array();  // from the last login response
   std::int64_t mHeartbeatMs = kDefaultHeartbeatMs;
   std::int64_t mLastSeq = 0;
   std::int64_t mLastRxMs = 0;

@@ -8,7 +8,8 @@ const { sdkPackage, startSdk, readySdk, sleep } = require('./helpers/sdk');
 const { ErrorCode, TcccError } = sdkPackage;
 const SEED_EVENTS = ['ready', 'tokenExpired', 'callIn', 'userAccessed', 'autoTransfer', 'sessionEnded', 'callOuted',
   'calloutAccepted', 'transfer', 'statusChanged', 'asr'];
-const OUR_EVENTS = ['connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed'];
+const OUR_EVENTS = ['connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed',
+  'mediaStateChanged'];
 
 let server;
 let sdk;

@@ -118,7 +118,7 @@ describe('UI and shape', () => {
     expect(Object.keys(tccc.Video).sort()).toEqual(['accept', 'end', 'muteMic', 'muteVideo', 'transfer', 'unmuteMic', 'unmuteVideo']);
     expect(Object.keys(tccc.Agent).sort()).toEqual(['getStatus', 'offline', 'online', 'setStatus']);
     expect(Object.keys(tccc.Devices).sort()).toEqual(['getMicrophones', 'getSpeakers', 'isBrowserSupported']);
-    expect(Object.keys(tccc.UI).sort()).toEqual(['hide', 'hidefloatButton', 'hideWorkbench', 'show', 'showWorkbench', 'showfloatButton'].sort());
+    expect(Object.keys(tccc.UI).sort()).toEqual(['configure', 'hide', 'hidefloatButton', 'hideWorkbench', 'show', 'showWorkbench', 'showfloatButton'].sort());
     expect(tccc.version).toBe(JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')).version);
     expect(Object.isFrozen(tccc)).toBe(true);
     expect(Object.isFrozen(tccc.Call)).toBe(true);

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// Loads the built-in UI chunk (tccc-ui.js) lazily: only in a browser, only after `ready`, and only
+// while tccc.UI says something is to be shown (headless mode never fetches it). Written as one small
+// closure because it ships in the headless payload; returns the function that removes the UI.
+import type { EventBus } from './EventBus';
+import type { UiState } from './UiState';
+import { UI_GLOBAL_KEY, type UiHost, type UiModule } from './uiHost';
+import type { Tccc } from './types';
+
+export function uiLoader(url: string, crossOrigin: string | null, tccc: Tccc, ui: UiState, bus: EventBus,
+  sessions: UiHost['sessions']): () => void {
+  let ready = false;
+  let started = false;
+  let destroyed = false;
+  let unmount: (() => void) | undefined;
+  const key = Symbol.for(UI_GLOBAL_KEY);
+  const mount = () => {
+    if (destroyed) return;
+    try {
+      const mod = (globalThis as Record<symbol, UiModule>)[key];
+      unmount = mod.mount({ tccc, sessions, visibility: () => ui.get(), config: () => ui.config(), onChange: (w) => ui.onChange(w) });
+    } catch (err) {  // also a chunk that did not register itself
+      console.error(`[tccc] UI ${url} did not start (${String(err)}); the SDK works on without it.`);
+    }
+  };
+  const maybeLoad = () => {
+    const doc = (globalThis as { document?: Document }).document;
+    // (A page without a real DOM, e.g. a test harness, simply gets no UI.)
+    if (started || destroyed || !ready || !ui.wanted() || !doc || !doc.createElement) return;
+    started = true;
+    if ((globalThis as Record<symbol, unknown>)[key]) return mount();  // another instance loaded it
+    const script = doc.createElement('script');
+    if (crossOrigin !== null) script.crossOrigin = crossOrigin;
+    script.src = url;
+    script.onload = mount;
+    script.onerror = () => console.error(`[tccc] UI ${url} could not be fetched; the SDK works on without it.`);
+    doc.head.appendChild(script);
+  };
+  bus.on('ready', () => { ready = true; maybeLoad(); });
+  const unwatch = ui.onChange(maybeLoad);
+  return () => {
+    destroyed = true;
+    unwatch();
+    try { unmount?.(); } catch (err) { console.error('[tccc]', err); }
+  };
+}

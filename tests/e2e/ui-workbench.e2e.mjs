@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: Apache-2.0
+// The built-in UI (web/ui → dist/tccc-ui.js) in Debian's Chromium against the real tccc-server: an
+// integrator page loads the SdkURL, the SDK fetches the UI chunk lazily, and the tests click through
+// the workbench as an agent would — status change, inbound answer with hold/keypad/hang-up and the
+// after-call-work countdown, an outbound dial, a transfer to a second agent — plus headless mode,
+// the XSS corpus and the English dictionary. Screenshots go to test-results/ui/ (git-ignored).
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchBrowser, startCrm, postJson, assert, assertEqual, cloudClient } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const shots = join(root, 'test-results/ui');
+const WebSocket = require('ws');
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>CRM</title>
+<body><h1>CRM</h1><script>
+window.__log = [];
+window.__xss = 0;
+window.loadSdk = async function (userId, opts = {}) {
+  const login = await (await fetch('/login?userId=' + encodeURIComponent(userId))).json();
+  return new Promise((resolve) => {
+    const script = document.createElement('script');
+    script.setAttribute('crossorigin', 'anonymous');
+    script.src = login.sdkUrl;
+    script.addEventListener('error', () => resolve('script-error'));
+    script.addEventListener('load', () => {
+      if (opts.headless) { tccc.UI.hidefloatButton(); tccc.UI.hideWorkbench(); }
+      if (opts.configure) tccc.UI.configure(opts.configure);
+      for (const name of Object.keys(tccc.events)) tccc.on(tccc.events[name], (p) => window.__log.push([name, p]));
+      resolve('loaded');
+    });
+    document.body.appendChild(script);
+  });
+};
+// Events counted from the last mark(): a login replays recently ended sessions of earlier pages.
+window.__mark = 0;
+window.mark = () => { window.__mark = window.__log.length; };
+window.waitEvent = (name, n = 1, ms = 10000) => new Promise((resolve, reject) => {
+  const t0 = Date.now();
+  (function poll() {
+    const seen = window.__log.slice(window.__mark).filter(([k]) => k === name);
+    if (seen.length >= n) return resolve(seen[n - 1][1]);
+    if (Date.now() - t0 > ms) return reject(new Error('no ' + name + '; saw ' + window.__log.map(([k]) => k).join(',')));
+    setTimeout(poll, 20);
+  })();
+});
+// The first event of that name for that session (a login also replays recently ended sessions).
+window.waitSession = (name, sessionId, ms = 10000) => new Promise((resolve, reject) => {
+  const t0 = Date.now();
+  (function poll() {
+    const hit = window.__log.find(([k, p]) => k === name && p.data.sessionId === sessionId);
+    if (hit) return resolve(hit[1]);
+    if (Date.now() - t0 > ms) return reject(new Error('no ' + name + ' for ' + sessionId));
+    setTimeout(poll, 20);
+  })();
+});
+</script></body>`;
+
+export async function setup() {
+  mkdirSync(shots, { recursive: true });
+  const server = await startServer();
+  const crm = await startCrm(server, PAGE);
+  const browser = await launchBrowser();
+  return { server, crm, browser };
+}
+
+export async function teardown({ server, crm, browser }) {
+  await browser.close();
+  await crm.close();
+  await server.stop();
+}
+
+/** A CRM page with the agent logged in and the UI loaded; `close()` logs out first (no grace period). */
+async function agentPage(ctx, userId, opts = {}) {
+  const page = await ctx.browser.context.newPage();
+  await page.setViewportSize({ width: 1100, height: 900 });
+  const errors = [];
+  const uiRequests = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => { if (r.url().includes('tccc-ui.js')) uiRequests.push(r.url()); });
+  await page.goto(ctx.crm.url);
+  assertEqual(await page.evaluate(([u, o]) => loadSdk(u, o), [userId, opts]), 'loaded', 'script load');
+  await page.evaluate(() => waitEvent('ready'));
+  if (!opts.headless) await page.waitForSelector('[data-act=float]', { state: 'visible', timeout: 10000 });
+  await page.evaluate(() => mark());
+  return {
+    page, errors, uiRequests,
+    shot: (name) => page.screenshot({ path: join(shots, `${name}.png`) }),
+    async close() {
+      await page.evaluate(() => tccc.destroy()).catch(() => {});
+      await page.close();
+    },
+  };
+}
+
+async function openWorkbench(page) {
+  await page.click('[data-act=float]');
+  await page.waitForSelector('[data-field=status-select]', { state: 'visible' });
+}
+
+const text = (page, sel) => page.locator(sel).first().textContent();
+
+async function waitText(page, sel, re, ms = 10000) {
+  const t0 = Date.now();
+  for (;;) {
+    const t = await page.locator(sel).first().textContent().catch(() => null);
+    if (t !== null && re.test(t)) return t;
+    if (Date.now() - t0 > ms) throw new Error(`${sel}: text ${JSON.stringify(t)} never matched ${re}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function simSession(ctx, sessionId) {
+  return (await fetch(`${ctx.server.baseUrl}/sim/sessions/${sessionId}`)).json();
+}
+
+/** A customer leg on /ws/customer (the simulator's other end). */
+async function customer(ctx) {
+  const ws = new WebSocket(`${ctx.server.baseUrl.replace('http', 'ws')}/ws/customer`);
+  await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); });
+  let id = 0;
+  const waiting = new Map();
+  ws.on('message', (raw) => {
+    const m = JSON.parse(String(raw));
+    if (m.type === 'res' && waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); }
+  });
+  return {
+    call: (method, data) => new Promise((res) => { const n = ++id; waiting.set(n, res); ws.send(JSON.stringify({ v: 1, type: 'req', id: n, method, data })); }),
+    close: () => ws.close(),
+  };
+}
+
+export const tests = [
+  {
+    name: 'the UI chunk loads lazily: headless pages never fetch it; UI.show() brings the real elements',
+    async run(ctx) {
+      const a = await agentPage(ctx, ctx.server.agents[2], { headless: true });
+      await new Promise((r) => setTimeout(r, 500));
+      assertEqual(a.uiRequests.length, 0, 'tccc-ui.js requests in headless mode');
+      assertEqual(await a.page.evaluate(() => document.querySelector('tccc-ui')), null, 'no UI element in headless mode');
+      await a.page.evaluate(() => tccc.UI.showfloatButton());
+      await a.page.waitForSelector('[data-act=float]', { state: 'visible' });
+      assertEqual(a.uiRequests.length, 1, 'tccc-ui.js fetched once, on show');
+      // tccc.UI controls the real elements.
+      await a.page.evaluate(() => tccc.UI.showWorkbench());
+      await a.page.waitForSelector('[data-field=status-select]', { state: 'visible' });
+      await a.page.evaluate(() => tccc.UI.hide());
+      await a.page.waitForSelector('[data-act=float]', { state: 'hidden' });
+      await a.page.waitForSelector('[data-field=status-select]', { state: 'hidden' });
+      await a.page.evaluate(() => tccc.UI.show());
+      await a.page.waitForSelector('[data-field=status-select]', { state: 'visible' });
+      // Keyboard: Escape closes the workbench.
+      await a.page.focus('[data-field=dial-number]');
+      await a.page.keyboard.press('Escape');
+      await a.page.waitForSelector('[data-field=status-select]', { state: 'hidden' });
+      assertEqual(await a.page.evaluate(() => tccc[Symbol.for('tccc.diagnostics')]().ui.workbench), false, 'Escape hid the workbench through tccc.UI');
+      // configure() validates.
+      const err = await a.page.evaluate(() => { try { tccc.UI.configure({ callBarButtons: ['explode'] }); return null; } catch (e) { return [e.code, e.errorMsg]; } });
+      assertEqual(err && err[0], -11001, 'configure rejects an unknown button with ERR_INVALID_ARGUMENT');
+      // destroy() removes the UI.
+      await a.page.evaluate(() => tccc.destroy());
+      assertEqual(await a.page.evaluate(() => document.querySelector('tccc-ui')), null, 'destroy removes the UI');
+      assertEqual(a.errors, [], 'page errors');
+      await a.page.close();
+    },
+  },
+  {
+    name: 'status change through the switcher (rest with a reason, then free)',
+    async run(ctx) {
+      const a = await agentPage(ctx, ctx.server.agents[0]);
+      await openWorkbench(a.page);
+      await waitText(a.page, '[data-field=agent-status]', /空闲/);
+      await a.page.selectOption('[data-field=status-select]', 'rest');
+      await a.page.selectOption('[data-field=rest-reason]', '会议');
+      await a.shot('01-status-switcher');
+      await a.page.click('[data-act=apply-status]');
+      await waitText(a.page, '[data-field=agent-status]', /小休 · 会议/);
+      const changed = await a.page.evaluate(() => window.__log.filter(([k]) => k === 'statusChanged').pop()[1]);
+      assertEqual([changed.data.status, changed.data.restReason], ['rest', '会议'], 'statusChanged');
+      await a.page.selectOption('[data-field=status-select]', 'free');
+      await a.page.click('[data-act=apply-status]');
+      await waitText(a.page, '[data-field=agent-status]', /^空闲$/);
+      await a.shot('02-status-free');
+      assertEqual(a.errors, [], 'page errors');
+      await a.close();
+    },
+  },
+  {
+    name: 'inbound: alert shows the caller → answer → hold/unhold → keypad digit → hang up → ACW → 返回接待',
+    timeoutMs: 60000,
+    async run(ctx) {
+      const a = await agentPage(ctx, ctx.server.agents[0]);
+      const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, { caller: '13800138000', serviceNumber: '4008001000', ivrKeys: '1' });
+      assertEqual(call.status, 200, 'sim inbound');
+      const sid = call.body.sessionId;
+      await a.page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
+      assertEqual(await text(a.page, '[data-field=alert-peer]'), '13800138000', 'alert shows the caller');
+      await waitText(a.page, '[data-field=alert-countdown]', /\d+ 秒后转给其他坐席/);
+      await a.shot('03-incoming-alert');
+      await a.page.click('[data-act=answer]');
+      await a.page.evaluate(() => waitEvent('userAccessed'));
+      await a.page.waitForSelector('[data-act=answer]', { state: 'hidden' });
+      await openWorkbench(a.page);
+      await a.page.waitForSelector('[data-act=hangUp]', { state: 'visible' });
+      assertEqual(await text(a.page, '[data-field=call-peer]'), '13800138000', 'call bar peer');
+      await waitText(a.page, '[data-field=call-timer]', /^00:0[1-9]$/);
+      await a.page.click('[data-act=hold]');
+      await waitText(a.page, '[data-field=call-state]', /已保持/);
+      for (let i = 0; i < 50 && (await simSession(ctx, sid)).state !== 'held'; i++) await new Promise((r) => setTimeout(r, 100));
+      assertEqual((await simSession(ctx, sid)).state, 'held', 'customer side held');
+      await a.shot('04-call-held');
+      await a.page.click('[data-act=hold]');
+      await waitText(a.page, '[data-field=call-state]', /通话中/);
+      await a.page.click('[data-act=keypad]');
+      await a.page.click('[data-dtmf="5"]');
+      let digits = '';
+      for (let i = 0; i < 50 && !(digits = (await simSession(ctx, sid)).digitsReceived); i++) await new Promise((r) => setTimeout(r, 100));
+      assertEqual(digits, '5', 'DTMF reached the customer leg');
+      await a.shot('05-call-keypad');
+      await a.page.click('[data-act=hangUp]');
+      const ended = await a.page.evaluate((id) => waitSession('sessionEnded', id), sid);
+      assertEqual(ended.data.closeBy, 'seat', 'closed by the agent');
+      await a.page.waitForSelector('[data-field=acw]', { state: 'visible' });
+      await waitText(a.page, '[data-field=acw-text]', /\d+ 秒后自动返回空闲/);
+      await a.shot('06-after-call-work');
+      // 继续话后整理: the countdown stops and the agent stays in arrange (the server cancels its ACW
+      // timer), the button goes away; 返回接待 is still there.
+      await a.page.click('[data-act=acw-keep]');
+      await waitText(a.page, '[data-field=acw-text]', /继续话后整理中/);
+      await a.page.waitForSelector('[data-act=acw-keep]', { state: 'hidden' });
+      assertEqual(await a.page.evaluate(() => tccc.Agent.getStatus()), 'arrange', 'still wrapping up');
+      await a.page.click('[data-act=acw-free]');
+      await waitText(a.page, '[data-field=agent-status]', /^空闲$/);
+      await a.page.waitForSelector('[data-field=acw]', { state: 'hidden' });
+      assertEqual(await a.page.evaluate(() => tccc.Agent.getStatus()), 'free', 'back to free');
+      assert(await a.page.locator(`[data-session="${sid}"][data-state=ended]`).count() === 1, 'session list shows the ended call');
+      assertEqual(a.errors, [], 'page errors');
+      await a.close();
+    },
+  },
+  {
+    name: 'outbound from the dial pad: number + remark → calloutAccepted → hang up; 继续话后整理 keeps ACW',
+    timeoutMs: 45000,
+    async run(ctx) {
+      const a = await agentPage(ctx, ctx.server.agents[0]);
+      await openWorkbench(a.page);
+      await a.page.fill('[data-field=dial-number]', '1000000000');
+      await a.page.click('[data-key="1"]');
+      assertEqual(await a.page.inputValue('[data-field=dial-number]'), '10000000001', 'dial pad key appends');
+      await a.page.fill('[data-field=dial-remark]', 'VIP 客户');
+      await a.page.click('[data-act=dial]');
+      const outed = await a.page.evaluate(() => waitEvent('callOuted'));
+      await a.page.waitForSelector('[data-act=hangUp]', { state: 'visible' });
+      assertEqual(await text(a.page, '[data-field=call-peer]'), '10000000001', 'call bar shows the number');
+      assertEqual(await text(a.page, '[data-field=call-remark]'), 'VIP 客户', 'call bar shows the remark');
+      await a.page.evaluate(() => waitEvent('calloutAccepted'));
+      await waitText(a.page, '[data-field=call-state]', /通话中/);
+      await a.shot('07-outbound-talking');
+      await a.page.click('[data-act=hangUp]');
+      const ended = await a.page.evaluate((id) => waitSession('sessionEnded', id), outed.data.sessionId);
+      assertEqual(ended.data.closeBy, 'seat', 'the dialled session ended by the agent');
+      await a.page.waitForSelector('[data-act=hangUp]', { state: 'hidden' });
+      // Outbound calls by an agent of group 1 get ACW; the keep button stops the countdown.
+      const status = await a.page.evaluate(() => tccc.Agent.getStatus());
+      if (status === 'arrange') {
+        await a.page.click('[data-act=acw-keep]');
+        await waitText(a.page, '[data-field=acw-text]', /继续话后整理中/);
+        await a.page.click('[data-act=acw-free]');
+        await waitText(a.page, '[data-field=agent-status]', /^空闲$/);
+      }
+      assertEqual(a.errors, [], 'page errors');
+      await a.close();
+    },
+  },
+  {
+    name: 'transfer from the call bar to another agent: the second agent (npm build in Node) gets callIn',
+    timeoutMs: 45000,
+    async run(ctx) {
+      const { init } = require(join(root, 'dist/index.cjs'));
+      const ccc = cloudClient(ctx.server);
+      const login = await ccc.CreateSDKLoginToken({ SdkAppId: ctx.server.sdkAppId, SeatUserId: ctx.server.agents[1] });
+      const bob = init({ sdkUrl: login.SdkURL, WebSocket, wasmBinary: readFileSync(join(root, 'dist/tccc-core.wasm')) });
+      const bobCallIn = new Promise((r) => bob.on('callIn', r));
+      await new Promise((r) => bob.on('ready', r));
+      const a = await agentPage(ctx, ctx.server.agents[0]);
+      try {
+        await openWorkbench(a.page);
+        await a.page.fill('[data-field=dial-number]', '10000000001');
+        await a.page.click('[data-act=dial]');
+        await a.page.evaluate(() => waitEvent('calloutAccepted'));
+        await a.page.click('[data-act=transfer]');
+        await a.page.selectOption('[data-field=transfer-kind]', 'userId');
+        await a.page.fill('[data-field=transfer-target]', ctx.server.agents[1]);
+        await a.shot('08-transfer-form');
+        await a.page.click('[data-act=transfer-confirm]');
+        const got = await Promise.race([bobCallIn, new Promise((_, rej) => setTimeout(() => rej(new Error('bob got no callIn')), 10000))]);
+        assert(got.data.sessionId, 'second agent callIn has a sessionId');
+        await a.page.evaluate((id) => waitSession('transfer', id), got.data.sessionId);
+        await a.page.waitForSelector('[data-act=hangUp]', { state: 'hidden' });
+        await a.shot('09-transferred');
+        await bob.Call.hungUp({ sessionId: got.data.sessionId }).catch(() => {});
+        assertEqual(a.errors, [], 'page errors');
+      } finally {
+        bob.destroy();
+        await a.close();
+      }
+    },
+  },
+  {
+    name: 'XSS corpus in caller nickname/remark and dial remark renders as inert text',
+    timeoutMs: 45000,
+    async run(ctx) {
+      const payloads = [
+        '<img src=x onerror="window.__xss++">',
+        '<script>window.__xss++</script>',
+        'javascript:window.__xss++',
+        '"><svg onload=window.__xss++>',
+      ];
+      const a = await agentPage(ctx, ctx.server.agents[0]);
+      const c = await customer(ctx);
+      try {
+        const res = await c.call('customer.voip', { serviceNumber: '4008002000', userId: 'visitor-1', nickname: payloads[0] + payloads[1], remark: payloads[2] + payloads[3] });
+        assert(res.ok, `customer.voip: ${JSON.stringify(res.error)}`);
+        await a.page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
+        assertEqual(await text(a.page, '[data-field=alert-peer]'), payloads[0] + payloads[1], 'nickname shown literally');
+        assertEqual(await text(a.page, '[data-field=alert-remark]'), payloads[2] + payloads[3], 'remark shown literally');
+        await a.page.click('[data-act=answer]');
+        await a.page.evaluate(() => waitEvent('userAccessed'));
+        await openWorkbench(a.page);
+        assertEqual(await text(a.page, '[data-field=call-peer]'), payloads[0] + payloads[1], 'call bar nickname literal');
+        await a.shot('10-xss-inert');
+        await a.page.click('[data-act=hangUp]');
+        await a.page.evaluate((id) => waitSession('sessionEnded', id), res.data.sessionId);
+        // The dial pad's own remark, echoed back in the call bar, is text too.
+        if (await a.page.evaluate(() => tccc.Agent.getStatus()) === 'arrange') {
+          await a.page.click('[data-act=acw-free]');
+          await waitText(a.page, '[data-field=agent-status]', /^空闲$/);
+        }
+        await a.page.evaluate(() => mark());
+        await a.page.fill('[data-field=dial-number]', '10000000002');
+        await a.page.fill('[data-field=dial-remark]', payloads[0]);
+        await a.page.click('[data-act=dial]');
+        await a.page.evaluate(() => waitEvent('callOuted', 1));
+        await a.page.evaluate(() => waitEvent('sessionEnded'));
+        const html = await a.page.evaluate(() => {
+          const all = [];
+          (function walk(node) {
+            for (const el of node.querySelectorAll('*')) { all.push(el.tagName); if (el.shadowRoot) walk(el.shadowRoot); }
+          })(document);
+          return all;
+        });
+        assert(!html.includes('IMG') && !html.includes('SVG') && !html.includes('svg'), `no element from a payload: ${[...new Set(html)]}`);
+        assertEqual(html.filter((t) => t === 'SCRIPT').length, 3, 'script elements: the page, the SDK, the UI chunk');
+        await new Promise((r) => setTimeout(r, 300));
+        assertEqual(await a.page.evaluate(() => window.__xss), 0, 'no payload ran');
+        assertEqual(a.errors, [], 'page errors');
+      } finally {
+        c.close();
+        await a.close();
+      }
+    },
+  },
+  {
+    name: 'English mode: UI.configure({lang: "en"}) and a custom call bar',
+    timeoutMs: 45000,
+    async run(ctx) {
+      const a = await agentPage(ctx, ctx.server.agents[0], { configure: { lang: 'en', callBarButtons: ['hangUp', 'mute'], restReasons: ['Lunch'] } });
+      await openWorkbench(a.page);
+      await waitText(a.page, '[data-field=agent-status]', /^Available$/);
+      assertEqual(await a.page.locator('[data-field=rest-reason] option').allTextContents(), ['Lunch'], 'configured rest reasons');
+      await a.page.fill('[data-field=dial-number]', '10000000001');
+      await a.page.click('[data-act=dial]');
+      await a.page.evaluate(() => waitEvent('calloutAccepted'));
+      await waitText(a.page, '[data-field=call-state]', /Talking/);
+      const buttons = await a.page.locator('[role=toolbar] button').allTextContents();
+      assertEqual(buttons, ['Hang up', 'Mute'], 'only the configured buttons, in order');
+      await a.page.click('[data-act=mute]');
+      await waitText(a.page, '[data-act=mute]', /Unmute/);
+      await a.shot('11-english');
+      // Switching the language back rebuilds the UI in place, the call still on it.
+      await a.page.evaluate(() => tccc.UI.configure({ lang: 'zh-CN' }));
+      await waitText(a.page, '[data-field=call-state]', /通话中/);
+      await a.page.click('[data-act=hangUp]');
+      await a.page.evaluate(() => waitEvent('sessionEnded'));
+      assertEqual(a.errors, [], 'page errors');
+      await a.close();
+    },
+  },
+  {
+    name: 'autoplay blocked: the alert falls back to a system notification and says so',
+    timeoutMs: 45000,
+    async run(ctx) {
+      // A browser that refuses audio until the user interacts with the page (the default for real users).
+      const strict = await launchBrowser(['--autoplay-policy=document-user-activation-required']);
+      const page = await strict.context.newPage();
+      try {
+        await strict.context.grantPermissions(['notifications'], { origin: ctx.crm.url });
+        await page.goto(ctx.crm.url);
+        await page.evaluate(() => {
+          // Count the notifications the UI raises (the real constructor still runs).
+          const Real = window.Notification;
+          window.__notes = [];
+          window.Notification = class extends Real { constructor(title, o) { super(title, o); window.__notes.push([title, o && o.body]); } };
+          // Headless Chromium lets audio start without a gesture even with the flag above; make the
+          // AudioContext behave as a blocked one does in a real browser (stays suspended, resume() pends).
+          const RealAudio = window.AudioContext;
+          window.AudioContext = class extends RealAudio {
+            get state() { return 'suspended'; }
+            resume() { return new Promise(() => {}); }
+          };
+        });
+        await page.evaluate((u) => loadSdk(u), ctx.server.agents[0]);
+        await page.evaluate(() => waitEvent('ready'));
+        await page.waitForSelector('[data-act=float]', { state: 'visible' });
+        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, { caller: '13900139000', serviceNumber: '4008001000', ivrKeys: '1' });
+        await page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
+        await waitText(page, '[data-field=alert-notice]', /铃声自动播放.*系统通知/);
+        assertEqual(await page.evaluate(() => window.__notes), [['来电', '13900139000']], 'one system notification with the caller');
+        await page.screenshot({ path: join(shots, '12-autoplay-blocked.png') });
+        // (Rejecting would let the ACD offer the call to this, the only free agent, again: answer it.)
+        await page.click('[data-act=answer]');
+        await page.evaluate((id) => waitSession('userAccessed', id), call.body.sessionId);
+        await page.waitForSelector('[data-act=answer]', { state: 'hidden' });
+        await page.evaluate((sessionId) => tccc.Call.hungUp({ sessionId }), call.body.sessionId);
+        await page.evaluate((id) => waitSession('sessionEnded', id), call.body.sessionId);
+      } finally {
+        await page.evaluate(() => tccc.destroy()).catch(() => {});
+        await strict.close();
+      }
+    },
+  },
+  {
+    name: 'npm entry in a page: init({ui: true}) loads tccc-ui.js from next to index.mjs; ui defaults to off',
+    async run(ctx) {
+      const page = await ctx.browser.context.newPage();
+      const uiRequests = [];
+      page.on('request', (r) => { if (r.url().includes('tccc-ui.js')) uiRequests.push(r.url()); });
+      try {
+        await page.goto(ctx.crm.url);
+        const base = `${ctx.server.baseUrl}/sdk/`;
+        await page.evaluate(async ([b, user]) => {
+          const { init } = await import(b + 'index.mjs');
+          const login = async () => (await (await fetch('/login?userId=' + encodeURIComponent(user))).json()).sdkUrl;
+          const plain = init({ sdkUrl: await login() });
+          await new Promise((r) => plain.on('ready', r));
+          plain.destroy();
+          window.tccc = init({ sdkUrl: await login(), ui: true });
+          await new Promise((r) => tccc.on('ready', r));
+        }, [base, ctx.server.agents[2]]);
+        await page.waitForSelector('[data-act=float]', { state: 'visible', timeout: 10000 });
+        assertEqual(uiRequests, [`${base}tccc-ui.js`], 'one UI fetch, next to index.mjs, only for ui: true');
+      } finally {
+        await page.evaluate(() => tccc.destroy()).catch(() => {});
+        await page.close();
+      }
+    },
+  },
+];

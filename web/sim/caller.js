@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: Apache-2.0
+// The caller page's logic (see caller.html). Signalling is the customer side of docs/protocol.md
+// over /ws/customer; media follows its "Media" section: this page is the offerer — when its state
+// becomes `connected` (the agent accepted) it opens the microphone, offers, trickles candidates and
+// applies the agent's answer. If ICE fails (network change) it offers again with an ICE restart.
+// Nothing received is ever inserted as HTML: only textContent.
+(function () {
+  'use strict';
+
+  var en = new URLSearchParams(location.search).get('lang') === 'en';
+  var TEXT = {
+    title: ['模拟来电（PSTN 客户）', 'Caller simulator (PSTN customer)'],
+    service: ['拨打的服务号码', 'Service number to dial'],
+    caller: ['本机号码（主叫）', 'Your number (caller ID)'],
+    prekeys: ['语音菜单出现时自动按键（可选）', 'Keys to press when the menu plays (optional)'],
+    call: ['呼叫', 'Call'],
+    hangup: ['挂断', 'Hang up'],
+    mute: ['静音', 'Mute'],
+    unmute: ['取消静音', 'Unmute'],
+    stateLabel: ['状态：', 'State: '],
+    ivrLabel: ['语音菜单：', 'Menu:'],
+    play: ['点击播放坐席声音', 'Click to hear the agent'],
+    logTitle: ['信令日志', 'Signalling log'],
+    agentDigits: ['坐席发送按键：', 'Agent sent keys: '],
+    idle: ['空闲', 'idle'],
+    dialing: ['正在呼叫…', 'dialling…'],
+    ivr: ['语音菜单', 'menu'],
+    queued: ['排队中', 'queued'],
+    ringing: ['坐席振铃中', 'ringing at an agent'],
+    connected: ['通话中', 'connected'],
+    held: ['保持中', 'on hold'],
+    ended: ['已结束', 'ended'],
+    noMic: ['无法使用麦克风：', 'Microphone unavailable: '],
+    wsClosed: ['与服务器的连接已断开', 'The connection to the server closed'],
+    failed: ['请求失败：', 'Request failed: '],
+    media: ['媒体：', 'Media: '],
+  };
+  function t(key) { var v = TEXT[key]; return v ? v[en ? 1 : 0] : key; }
+
+  var $ = function (id) { return document.getElementById(id); };
+  if (en) {
+    document.documentElement.lang = 'en';
+    document.title = 'Caller simulator';
+    $('lang').textContent = '中文';
+    $('lang').href = '?';
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('[data-i18n]'), function (el) {
+    el.textContent = t(el.getAttribute('data-i18n'));
+  });
+
+  // --- state ---------------------------------------------------------------------------------
+  var ws = null;
+  var nextId = 1;
+  var pending = {};          // request id -> {resolve, reject}
+  var sessionId = '';
+  var iceServers = [];
+  var pc = null;
+  var local = null;
+  var remote = null;
+  var remoteCandidates = []; // candidates that arrived before the answer
+  var muted = false;
+  var preKeysSent = false;
+  var history = [];          // every customer.state, for tests and the log
+
+  function log(line) {
+    var el = $('log');
+    el.textContent += new Date().toISOString().slice(11, 23) + ' ' + line + '\n';
+    el.scrollTop = el.scrollHeight;
+  }
+  function showError(text) { $('error').textContent = text || ''; }
+  function setState(state, reason) {
+    var el = $('state');
+    el.dataset.state = state;
+    el.textContent = t(state) + (reason ? ' (' + reason + ')' : '');
+    var live = state !== 'idle' && state !== 'ended';
+    $('call').disabled = live;
+    $('hangup').disabled = !live;
+    $('mute').disabled = state !== 'connected' && state !== 'held';
+  }
+
+  // --- signalling ----------------------------------------------------------------------------
+  function wsUrl() {
+    var u = new URL('/ws/customer', location.href);
+    u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+    return u.href;
+  }
+
+  function connect() {
+    if (ws && ws.readyState <= 1) return Promise.resolve();
+    return new Promise(function (resolve, reject) {
+      ws = new WebSocket(wsUrl());
+      ws.onopen = function () { resolve(); };
+      ws.onerror = function () { reject(new Error(t('wsClosed'))); };
+      ws.onclose = function () {
+        for (var id in pending) pending[id].reject(new Error(t('wsClosed')));
+        pending = {};
+        if (sessionId) { endMedia(); setState('ended', t('wsClosed')); sessionId = ''; }
+        ws = null;
+      };
+      ws.onmessage = function (ev) { onFrame(ev.data); };
+    });
+  }
+
+  function request(method, data) {
+    return connect().then(function () {
+      return new Promise(function (resolve, reject) {
+        var id = nextId++;
+        pending[id] = { resolve: resolve, reject: reject };
+        ws.send(JSON.stringify({ v: 1, type: 'req', id: id, method: method, data: data || {} }));
+      });
+    });
+  }
+
+  function onFrame(text) {
+    var f;
+    try { f = JSON.parse(text); } catch (e) { return; }
+    if (!f || typeof f !== 'object') return;
+    if (f.type === 'ping') { ws.send(JSON.stringify({ v: 1, type: 'pong', t: f.t })); return; }
+    if (f.type === 'res') {
+      var p = pending[f.id];
+      if (!p) return;
+      delete pending[f.id];
+      if (f.ok) p.resolve(f.data || {});
+      else p.reject(new Error((f.error && f.error.message) || 'error ' + (f.error && f.error.code)));
+      return;
+    }
+    if (f.type !== 'evt' || !f.data || typeof f.data !== 'object') return;
+    var d = f.data;
+    if (f.event !== 'media.candidate') log('← ' + f.event + ' ' + JSON.stringify(d).slice(0, 200));
+    switch (f.event) {
+      case 'customer.state': onState(d); break;
+      case 'customer.ivr': onIvr(d); break;
+      case 'customer.dtmf':
+        $('agentDigits').textContent = t('agentDigits') + String(d.digits || '');
+        break;
+      case 'media.answer':
+        if (pc && typeof d.sdp === 'string' && pc.signalingState === 'have-local-offer') {
+          pc.setRemoteDescription({ type: 'answer', sdp: d.sdp }).then(function () {
+            var early = remoteCandidates.splice(0);
+            early.forEach(addRemoteCandidate);
+          }).catch(function (e) { showError(t('media') + e.message); });
+        }
+        break;
+      case 'media.candidate':
+        if (d.candidate && typeof d.candidate === 'object') {
+          if (pc && pc.remoteDescription) addRemoteCandidate(d.candidate);
+          else remoteCandidates.push(d.candidate);
+        }
+        break;
+      default: break;
+    }
+  }
+
+  function onState(d) {
+    if (d.sessionId && sessionId && d.sessionId !== sessionId) return;
+    history.push({ state: d.state, reason: d.reason || '' });
+    setState(String(d.state || ''), d.reason ? String(d.reason) : '');
+    if (d.state === 'connected' && !pc) startMedia();
+    if (d.state === 'ended') {
+      endMedia();
+      sessionId = '';
+      $('ivr').hidden = true;
+    }
+  }
+
+  function onIvr(d) {
+    $('ivr').hidden = false;
+    $('prompt').textContent = String(d.prompt || '');
+    var list = $('options');
+    list.textContent = '';
+    (Array.isArray(d.options) ? d.options : []).forEach(function (o) {
+      var li = document.createElement('li');
+      li.textContent = String(o.key) + ' — ' + String(o.label);
+      list.appendChild(li);
+    });
+    setState('ivr');
+    var keys = $('prekeys').value.replace(/[^0-9*#]/g, '');
+    if (keys && !preKeysSent) {
+      preKeysSent = true;
+      sendKeys(keys);
+    }
+  }
+
+  function sendKeys(keys) {
+    request('customer.dtmf', { digits: keys }).catch(function (e) { showError(t('failed') + e.message); });
+  }
+
+  // --- media ---------------------------------------------------------------------------------
+  function startMedia() {
+    var sid = sessionId;
+    pc = new RTCPeerConnection({ iceServers: iceServers });
+    var thisPc = pc;
+    pc.onicecandidate = function (ev) {
+      if (!ev.candidate || pc !== thisPc) return;
+      request('media.candidate', { sessionId: sid, candidate: ev.candidate.toJSON() }).catch(function () {});
+    };
+    pc.ontrack = function (ev) {
+      remote = ev.streams[0] || new MediaStream([ev.track]);
+      var audio = $('remote');
+      audio.srcObject = remote;
+      audio.play().then(function () { $('play').hidden = true; }, function () { $('play').hidden = false; });
+    };
+    pc.oniceconnectionstatechange = function () {
+      if (pc !== thisPc) return;
+      log('ice ' + pc.iceConnectionState);
+      // The network changed under us: gather anew and offer again; the agent answers on the same pc.
+      if (pc.iceConnectionState === 'failed') offer({ iceRestart: true });
+    };
+    navigator.mediaDevices.getUserMedia({ audio: true, video: false }).then(function (stream) {
+      if (pc !== thisPc) { stream.getTracks().forEach(function (tr) { tr.stop(); }); return; }
+      local = stream;
+      stream.getAudioTracks().forEach(function (tr) { tr.enabled = !muted; thisPc.addTrack(tr, stream); });
+      return offer({});
+    }).catch(function (e) {
+      showError(t('noMic') + (e && e.message ? e.message : String(e)));
+    });
+  }
+
+  function offer(options) {
+    var thisPc = pc;
+    var sid = sessionId;
+    return thisPc.createOffer(options).then(function (o) {
+      return thisPc.setLocalDescription(o);
+    }).then(function () {
+      if (pc !== thisPc) return;
+      return request('media.offer', { sessionId: sid, sdp: thisPc.localDescription.sdp });
+    }).catch(function (e) { showError(t('media') + e.message); });
+  }
+
+  function addRemoteCandidate(c) {
+    pc.addIceCandidate(c.candidate ? c : null).catch(function (e) { log('candidate ignored: ' + e.message); });
+  }
+
+  function endMedia() {
+    if (pc) { try { pc.close(); } catch (e) { /* closed */ } }
+    pc = null;
+    if (local) local.getTracks().forEach(function (tr) { tr.stop(); });
+    local = null;
+    remote = null;
+    remoteCandidates = [];
+    $('remote').srcObject = null;
+    $('play').hidden = true;
+  }
+
+  // --- controls ------------------------------------------------------------------------------
+  $('call').onclick = function () {
+    showError('');
+    preKeysSent = false;
+    history = [];
+    $('agentDigits').textContent = '';
+    setState('dialing');
+    var caller = $('caller').value.replace(/[^0-9+]/g, '');
+    request('customer.dial', { serviceNumber: $('service').value.trim(), caller: caller }).then(function (r) {
+      sessionId = String(r.sessionId || '');
+      iceServers = Array.isArray(r.iceServers) ? r.iceServers : [];
+    }).catch(function (e) {
+      setState('idle');
+      showError(t('failed') + e.message);
+    });
+  };
+  $('hangup').onclick = function () {
+    request('customer.hangUp', {}).catch(function (e) { showError(t('failed') + e.message); });
+  };
+  $('mute').onclick = function () {
+    muted = !muted;
+    if (local) local.getAudioTracks().forEach(function (tr) { tr.enabled = !muted; });
+    $('mute').textContent = t(muted ? 'unmute' : 'mute');
+  };
+  $('play').onclick = function () {
+    $('remote').play().then(function () { $('play').hidden = true; }, function () {});
+  };
+  '123456789*0#'.split('').forEach(function (k) {
+    var b = document.createElement('button');
+    b.textContent = k;
+    b.dataset.key = k;
+    b.onclick = function () { if (sessionId) sendKeys(k); };
+    $('keypad').appendChild(b);
+  });
+  setState('idle');
+
+  // For tests and debugging: read-only views of the call.
+  window.tcccCaller = {
+    get sessionId() { return sessionId; },
+    get state() { return $('state').dataset.state; },
+    get history() { return history.slice(); },
+    get pc() { return pc; },
+    get remoteStream() { return remote; },
+  };
+})();

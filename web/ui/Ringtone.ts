@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+// The incoming-call ringtone: a two-tone ring synthesised with WebAudio (no audio file to fetch).
+// Browsers refuse to start audio before the user has interacted with the page (autoplay policy), and
+// a background tab may not be looked at: in both cases the alert falls back to a system notification
+// (Notification API) and the UI says so, so an offer is never missed silently.
+export type RingOutcome = 'playing' | 'blocked-notified' | 'blocked-silent' | 'hidden-notified' | 'hidden-silent';
+
+type AudioCtor = typeof AudioContext;
+
+export class Ringtone {
+  private ctx: AudioContext | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private notification: Notification | undefined;
+
+  /** Starts ringing; resolves with what actually happened. */
+  async start(title: string, body: string): Promise<RingOutcome> {
+    this.stop();
+    const hidden = document.visibilityState === 'hidden';
+    const audible = await this.startAudio();
+    if (audible && !hidden) return 'playing';
+    const notified = await this.notify(title, body);
+    if (hidden) return notified ? 'hidden-notified' : 'hidden-silent';
+    return notified ? 'blocked-notified' : 'blocked-silent';
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    const ctx = this.ctx;
+    this.ctx = undefined;
+    if (ctx) void ctx.close().catch(() => undefined);
+    try { this.notification?.close(); } catch { /* already gone */ }
+    this.notification = undefined;
+  }
+
+  private async startAudio(): Promise<boolean> {
+    const Ctor = (window.AudioContext ?? (window as unknown as { webkitAudioContext?: AudioCtor }).webkitAudioContext);
+    if (!Ctor) return false;
+    let ctx: AudioContext;
+    try { ctx = new Ctor(); } catch { return false; }
+    this.ctx = ctx;
+    if (ctx.state !== 'running') {
+      // resume() stays pending (or rejects) while autoplay is blocked: do not wait for it forever.
+      await Promise.race([ctx.resume().catch(() => undefined), new Promise((r) => setTimeout(r, 300))]);
+    }
+    if (ctx.state !== 'running' || this.ctx !== ctx) return false;
+    const burst = () => {
+      if (this.ctx !== ctx) return;
+      const t0 = ctx.currentTime;
+      const gain = ctx.createGain();
+      gain.connect(ctx.destination);
+      gain.gain.setValueAtTime(0.0001, t0);
+      for (const [on, off] of [[0, 0.4], [0.6, 1.0]]) {
+        gain.gain.setValueAtTime(0.15, t0 + on);
+        gain.gain.setValueAtTime(0.0001, t0 + off);
+      }
+      for (const f of [440, 480]) {
+        const osc = ctx.createOscillator();
+        osc.frequency.value = f;
+        osc.connect(gain);
+        osc.start(t0);
+        osc.stop(t0 + 1.0);
+      }
+    };
+    burst();
+    this.timer = setInterval(burst, 3000);
+    return true;
+  }
+
+  private async notify(title: string, body: string): Promise<boolean> {
+    const N = (window as { Notification?: typeof Notification }).Notification;
+    if (!N) return false;
+    try {
+      let permission = N.permission;
+      if (permission === 'default') permission = await N.requestPermission();
+      if (permission !== 'granted') return false;
+      // body is a caller's number/nickname: the Notification API renders it as plain text.
+      this.notification = new N(title, { body, tag: 'tccc-incoming', requireInteraction: true });
+      this.notification.onclick = () => { window.focus(); };
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+// The UI's model, built only from the public SDK events (plus the backlog the loader kept while the
+// chunk was loading). Views subscribe and redraw the parts that changed.
+import type { AgentStatus, Tccc } from '../../js/src/types';
+import type { UiHost } from '../../js/src/uiHost';
+
+export type ConnState = 'connecting' | 'connected' | 'lost' | 'reconnecting' | 'kicked' | 'tokenExpired' | 'failed';
+export type SessionState = 'ringing' | 'dialing' | 'talking' | 'ended';
+
+export interface UiSession {
+  sessionId: string;
+  type: string;
+  direction: 'in' | 'out';
+  state: SessionState;
+  /** Who is on the other end (a number, nickname or agent); from the network: text only. */
+  peer: string;
+  remark: string;
+  /** Seconds the offer rings before it moves on (0: no limit), and when it started ringing. */
+  timeout: number;
+  createdAt: number;
+  talkingSince: number;
+  muted: boolean;
+  held: boolean;
+}
+
+type Payload = { data: Record<string, unknown> };
+const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+
+export class Store {
+  conn: ConnState = 'connecting';
+  reconnectAttempt = 0;
+  status: AgentStatus = 'offline';
+  restReason = '';
+  sessions = new Map<string, UiSession>();
+  /** After-call work: when the countdown ends (0 = none), and whether the agent chose to keep wrapping up. */
+  acwEndsAt = 0;
+  acwKept = false;
+  /** The last failed action's message (a TcccError.errorMsg: shown as text). */
+  error = '';
+  /** Remarks typed in the dial pad, by the session they labelled (the wire form may not echo them). */
+  private dialRemarks = new Map<string, string>();
+  private arrangeRequested = false;
+  private watchers: Array<() => void> = [];
+  private offs: Array<() => void> = [];
+
+  constructor(private host: UiHost) {}
+
+  get tccc(): Tccc { return this.host.tccc; }
+
+  start(): void {
+    const names = Object.keys(this.tccc.events) as Array<keyof Tccc['events']>;
+    for (const name of names) {
+      const fn = (payload: unknown) => { this.apply(name, payload as Payload); };
+      this.tccc.on(name, fn as never);
+      this.offs.push(() => { try { this.tccc.off(name, fn as never); } catch { /* destroyed */ } });
+    }
+    this.status = this.tccc.Agent.getStatus();
+    this.conn = 'connected';  // the loader mounts the UI after `ready`
+    this.sync();
+    this.changed();
+  }
+
+  stop(): void {
+    for (const off of this.offs) off();
+    this.offs = [];
+    this.watchers = [];
+  }
+
+  subscribe(fn: () => void): void { this.watchers.push(fn); }
+
+  changed(): void {
+    for (const w of [...this.watchers]) {
+      try { w(); } catch (err) { console.error('[tccc] UI update failed:', err); }
+    }
+  }
+
+  /** The session the call bar controls: talking first, then dialling. */
+  active(): UiSession | undefined {
+    const list = [...this.sessions.values()];
+    return list.find((s) => s.state === 'talking') ?? list.find((s) => s.state === 'dialing');
+  }
+
+  ringing(): UiSession | undefined {
+    return [...this.sessions.values()].find((s) => s.state === 'ringing' && s.direction === 'in');
+  }
+
+  /** Runs an SDK call; a rejection becomes the visible error line instead of an unhandled rejection. */
+  async run<T>(what: () => Promise<T>): Promise<T | undefined> {
+    this.error = '';
+    this.changed();
+    try {
+      return await what();
+    } catch (err) {
+      this.error = str((err as { errorMsg?: unknown }).errorMsg) || String(err);
+      this.changed();
+      return undefined;
+    }
+  }
+
+  dial(number: string, remark: string): void {
+    void this.run(async () => {
+      const opts: { phoneNumber: string; phoneDesc?: string } = { phoneNumber: number };
+      if (remark) opts.phoneDesc = remark;
+      const res = await this.tccc.Call.startOutboundCall(opts);
+      if (remark) this.dialRemarks.set(res.data.sessionId, remark);
+      this.sync();
+      this.changed();
+      return res;
+    });
+  }
+
+  setStatus(status: 'free' | 'rest' | 'notReady' | 'arrange' | 'stopNotReady', restReason?: string): void {
+    if (status === 'arrange') this.arrangeRequested = true;
+    void this.run(() => this.tccc.Agent.setStatus(restReason ? { status, restReason } : { status }));
+  }
+
+  keepWrapping(): void {
+    this.acwKept = true;
+    this.acwEndsAt = 0;
+    this.setStatus('arrange');
+  }
+
+  patch(sessionId: string, p: Partial<UiSession>): void {
+    const s = this.sessions.get(sessionId);
+    if (!s) return;
+    Object.assign(s, p);
+    this.changed();
+  }
+
+  /**
+   * Rebuilds the session list from the core's table (the source of truth, numbers included), keeping
+   * what only the UI knows: when it started ringing/talking here, and the agent's mute choice.
+   */
+  sync(): void {
+    const next = new Map<string, UiSession>();
+    for (const w of this.host.sessions()) {
+      const id = str(w.sessionId);
+      if (!id) continue;
+      const old = this.sessions.get(id);
+      const wireState = str(w.state);
+      const state: SessionState = wireState === 'held' ? 'talking' : (['ringing', 'dialing', 'talking', 'ended'].includes(wireState) ? wireState as SessionState : 'ended');
+      const type = str(w.type) || 'phone';
+      const direction = w.direction === 'out' ? 'out' : 'in';
+      let peer: string;
+      if (type === 'internal') peer = str(w.peerUserId);
+      else if (type === 'phone') peer = direction === 'out' ? str(w.calleePhoneNumber) || str(w.protectedCallee) : str(w.callerPhoneNumber) || str(w.protectedCaller);
+      else peer = str(w.nickname) || str(w.userId);
+      const now = Date.now();
+      next.set(id, {
+        sessionId: id, type, direction, state, peer,
+        remark: str(w.remark) || str(w.calleeRemark) || this.dialRemarks.get(id) || '',
+        timeout: Number(w.timeout) || 0,
+        createdAt: old?.createdAt ?? now,
+        talkingSince: state === 'talking' ? old?.talkingSince || now : 0,
+        muted: state === 'ended' ? false : old ? old.muted : w.muted === true,
+        held: state === 'ended' ? false : old ? old.held : wireState === 'held',
+      });
+    }
+    this.sessions = next;
+  }
+
+  apply(name: string, payload: Payload): void {
+    const data = (payload && payload.data) || {};
+    switch (name) {
+      case 'ready': case 'connectionRecovery': this.conn = 'connected'; this.status = this.tccc.Agent.getStatus(); break;
+      case 'connectionLost': this.conn = 'lost'; break;
+      case 'tryToReconnect': this.conn = 'reconnecting'; this.reconnectAttempt = Number(data.attempt) || 0; break;
+      case 'kickedOut': this.conn = 'kicked'; break;
+      case 'tokenExpired': this.conn = 'tokenExpired'; break;
+      case 'reconnectFailed': this.conn = 'failed'; break;
+      case 'statusChanged': {
+        const next = str(data.status) as AgentStatus;
+        if (next === 'arrange' && this.status !== 'arrange' && !this.arrangeRequested) {
+          // Entered after-call work because a call ended: start the countdown.
+          const secs = this.host.config().acwSeconds;
+          this.acwKept = false;
+          this.acwEndsAt = secs > 0 ? Date.now() + secs * 1000 : 0;
+        }
+        if (next !== 'arrange') { this.acwEndsAt = 0; this.acwKept = false; }
+        this.arrangeRequested = false;
+        this.status = next;
+        this.restReason = str(data.restReason);
+        break;
+      }
+      case 'callIn': case 'callOuted': case 'userAccessed': case 'calloutAccepted': case 'sessionEnded':
+      case 'autoTransfer': case 'transfer':
+        break;
+      default: return;
+    }
+    this.sync();
+    this.changed();
+  }
+}

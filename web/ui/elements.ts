@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: Apache-2.0
+// The UI's custom elements, each in its own (open) shadow root: the floating button, the workbench
+// (agent and connection state, status switcher, after-call work, dial pad, session list, call bar)
+// and the incoming-call alert. They draw from the Store and act only through the public tccc API.
+// Keyboard: everything is a native button/select/input (Tab, Enter, Space); Escape closes the open
+// sub-panel, then the workbench.
+import { clock, h, show } from './dom';
+import type { Translate } from './i18n';
+import { Ringtone, type RingOutcome } from './Ringtone';
+import type { Store, UiSession } from './Store';
+import { CSS } from './styles';
+import type { UiHost } from '../../js/src/uiHost';
+import type { AgentStatus } from '../../js/src/types';
+
+export interface Ctx { store: Store; host: UiHost; t: Translate }
+
+abstract class UiElement extends HTMLElement {
+  protected ctx!: Ctx;
+  protected root: ShadowRoot;
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: 'open' });
+  }
+  init(ctx: Ctx): void {
+    this.ctx = ctx;
+    this.root.append(h('style', {}, CSS));
+    this.build();
+    ctx.store.subscribe(() => this.update());
+    this.update();
+  }
+  protected abstract build(): void;
+  abstract update(): void;
+  /** Called every second while mounted (timers, countdowns). */
+  tick(): void { /* most elements have no clock */ }
+}
+
+// --- floating button -----------------------------------------------------------------------------
+
+export class FloatButton extends UiElement {
+  private button!: HTMLButtonElement;
+  private dot!: HTMLSpanElement;
+  private label!: HTMLSpanElement;
+  protected build(): void {
+    const { t } = this.ctx;
+    this.dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
+    this.label = h('span');
+    this.button = h('button', { class: 'float', type: 'button', 'data-act': 'float', 'aria-haspopup': 'dialog' }, this.dot, t('workbench'), ' · ', this.label);
+    this.button.addEventListener('click', () => {
+      const vis = this.ctx.host.visibility();
+      if (vis.workbench) this.ctx.host.tccc.UI.hideWorkbench(); else this.ctx.host.tccc.UI.showWorkbench();
+    });
+    this.root.append(this.button);
+  }
+  update(): void {
+    const { store, t, host } = this.ctx;
+    this.dot.className = `dot ${store.status}`;
+    this.label.textContent = t(`status.${store.status}` as never);
+    this.button.setAttribute('aria-expanded', String(host.visibility().workbench));
+  }
+}
+
+// --- incoming alert ------------------------------------------------------------------------------
+
+export class IncomingAlert extends UiElement {
+  private box!: HTMLDivElement;
+  private type!: HTMLSpanElement;
+  private peer!: HTMLDivElement;
+  private remark!: HTMLDivElement;
+  private countdown!: HTMLDivElement;
+  private notice!: HTMLDivElement;
+  private answer!: HTMLButtonElement;
+  private ringtone = new Ringtone();
+  private ringingId = '';
+  protected build(): void {
+    const { t, store } = this.ctx;
+    this.type = h('span', { class: 'muted' });
+    this.peer = h('div', { class: 'peer', 'data-field': 'alert-peer' });
+    this.remark = h('div', { class: 'text muted', 'data-field': 'alert-remark' });
+    this.countdown = h('div', { class: 'muted', 'data-field': 'alert-countdown' });
+    this.notice = h('div', { class: 'notice', role: 'status', 'data-field': 'alert-notice' });
+    this.answer = h('button', { type: 'button', class: 'primary', 'data-act': 'answer' }, t('answer'));
+    const reject = h('button', { type: 'button', class: 'danger', 'data-act': 'reject' }, t('reject'));
+    this.answer.addEventListener('click', () => {
+      const id = this.ringingId;
+      if (id) void store.run(() => store.tccc.Call.accept({ sessionId: id }));
+    });
+    reject.addEventListener('click', () => {
+      const id = this.ringingId;
+      if (id) void store.run(() => store.tccc.Call.hungUp({ sessionId: id }));
+    });
+    this.box = h('div', { class: 'alert', role: 'alertdialog', 'aria-live': 'assertive', 'aria-label': t('incoming') },
+      h('header', {}, h('h2', {}, t('incoming')), this.type), this.peer, this.remark, this.countdown, this.notice,
+      h('div', { class: 'row' }, this.answer, reject));
+    this.root.append(this.box);
+  }
+  disconnectedCallback(): void { this.ringtone.stop(); }
+  update(): void {
+    const { store, t } = this.ctx;
+    const s = store.ringing();
+    show(this.box, !!s);
+    if (!s) {
+      if (this.ringingId) { this.ringingId = ''; this.ringtone.stop(); this.notice.textContent = ''; }
+      return;
+    }
+    this.type.textContent = t(`type.${s.type}` as never);
+    this.peer.textContent = s.peer;
+    this.remark.textContent = s.remark;
+    this.tick();
+    if (s.sessionId !== this.ringingId) {
+      this.ringingId = s.sessionId;
+      this.notice.textContent = '';
+      const id = s.sessionId;
+      void this.ringtone.start(t('incoming'), s.peer).then((outcome) => {
+        if (this.ringingId === id) this.notice.textContent = noticeFor(outcome, t);
+      });
+      // Bring the answer button under the keyboard at once; the page keeps focus otherwise.
+      if (this.ctx.host.visibility().workbench) this.answer.focus();
+    }
+  }
+  override tick(): void {
+    const s = this.ctx.store.ringing();
+    if (!s || !s.timeout) { this.countdown.textContent = ''; return; }
+    const left = Math.max(0, Math.ceil((s.createdAt + s.timeout * 1000 - Date.now()) / 1000));
+    this.countdown.textContent = this.ctx.t('ringsFor', left);
+  }
+}
+
+function noticeFor(outcome: RingOutcome, t: Translate): string {
+  switch (outcome) {
+    case 'blocked-notified': return t('ringtoneBlocked');
+    case 'blocked-silent': case 'hidden-silent': return t('ringtoneBlockedNoNotify');
+    case 'hidden-notified': return t('hiddenNotified');
+    default: return '';
+  }
+}
+
+// --- call bar ------------------------------------------------------------------------------------
+
+export class CallBar extends UiElement {
+  private bar!: HTMLDivElement;
+  private peer!: HTMLDivElement;
+  private remark!: HTMLDivElement;
+  private state!: HTMLSpanElement;
+  private timer!: HTMLSpanElement;
+  private buttons = new Map<string, HTMLButtonElement>();
+  private keypad!: HTMLDivElement;
+  private transfer!: HTMLFormElement;
+  private transferKind!: HTMLSelectElement;
+  private transferTarget!: HTMLInputElement;
+  protected build(): void {
+    const { t, store, host } = this.ctx;
+    this.peer = h('div', { class: 'peer', 'data-field': 'call-peer' });
+    this.remark = h('div', { class: 'text muted', 'data-field': 'call-remark' });
+    this.state = h('span', { class: 'muted', 'data-field': 'call-state' });
+    this.timer = h('span', { class: 'timer', 'data-field': 'call-timer' });
+    const row = h('div', { class: 'row', role: 'toolbar', 'aria-label': t('call') });
+    const act = (fn: (s: UiSession) => void) => () => { const s = store.active(); if (s) fn(s); };
+    const defs: Record<string, [string, (s: UiSession) => void, string?]> = {
+      mute: [t('mute'), (s) => {
+        const muted = !s.muted;
+        void store.run(async () => {
+          await (muted ? store.tccc.Call.muteMic({ sessionId: s.sessionId }) : store.tccc.Call.unmuteMic({ sessionId: s.sessionId }));
+          store.patch(s.sessionId, { muted });
+        });
+      }],
+      hold: [t('hold'), (s) => {
+        const held = !s.held;
+        void store.run(async () => {
+          await (held ? store.tccc.Call.hold({ sessionId: s.sessionId }) : store.tccc.Call.unHold({ sessionId: s.sessionId }));
+          store.patch(s.sessionId, { held });
+        });
+      }],
+      keypad: [t('keypad'), () => this.toggle(this.keypad)],
+      transfer: [t('transfer'), () => { this.toggle(this.transfer); if (!this.transfer.hidden) this.transferTarget.focus(); }],
+      hangUp: [t('hangUp'), (s) => { void store.run(() => store.tccc.Call.hungUp({ sessionId: s.sessionId })); }, 'danger'],
+    };
+    for (const name of host.config().callBarButtons) {
+      const [label, fn, cls] = defs[name];
+      const b = h('button', { type: 'button', 'data-act': name, class: cls }, label);
+      b.addEventListener('click', act(fn));
+      this.buttons.set(name, b);
+      row.append(b);
+    }
+    this.keypad = h('div', { class: 'keys', role: 'group', 'aria-label': t('keypad'), hidden: true });
+    for (const d of '123456789*0#') {
+      const b = h('button', { type: 'button', 'data-dtmf': d }, d);
+      b.addEventListener('click', act((s) => { void store.run(() => store.tccc.Call.sendDigits({ sessionId: s.sessionId, dtmfText: d })); }));
+      this.keypad.append(b);
+    }
+    this.transferKind = h('select', { 'aria-label': t('transferTo'), 'data-field': 'transfer-kind' },
+      h('option', { value: 'userId' }, t('toAgent')), h('option', { value: 'skillGroupId' }, t('toSkillGroup')));
+    this.transferTarget = h('input', { type: 'text', required: true, maxlength: 128, 'aria-label': t('agentId'), 'data-field': 'transfer-target' });
+    this.transferKind.addEventListener('change', () => {
+      this.transferTarget.setAttribute('aria-label', t(this.transferKind.value === 'userId' ? 'agentId' : 'skillGroupId'));
+    });
+    const cancel = h('button', { type: 'button' }, t('cancel'));
+    cancel.addEventListener('click', () => show(this.transfer, false));
+    this.transfer = h('form', { hidden: true, 'data-field': 'transfer-form' },
+      h('div', { class: 'row' }, t('transferTo'), this.transferKind, this.transferTarget),
+      h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary', 'data-act': 'transfer-confirm' }, t('confirm')), cancel));
+    this.transfer.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const s = store.active();
+      const target = this.transferTarget.value.trim();
+      if (!s || !target) return;
+      const opts = this.transferKind.value === 'userId' ? { sessionId: s.sessionId, userId: target } : { sessionId: s.sessionId, skillGroupId: target };
+      void store.run(async () => {
+        await store.tccc.Call.transfer(opts);
+        show(this.transfer, false);
+        this.transferTarget.value = '';
+      });
+    });
+    this.bar = h('div', { 'data-field': 'call-bar' },
+      h('div', { class: 'row' }, this.state, this.timer), this.peer, this.remark, row, this.keypad, this.transfer);
+    this.root.append(this.bar);
+    this.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      const open = [this.transfer, this.keypad].find((p) => !p.hidden);
+      if (open) { show(open, false); e.stopPropagation(); }
+    });
+  }
+  private toggle(panel: HTMLElement): void {
+    show(panel, panel.hidden);
+  }
+  update(): void {
+    const { store, t } = this.ctx;
+    const s = store.active();
+    show(this.bar, !!s);
+    if (!s) { show(this.keypad, false); show(this.transfer, false); return; }
+    this.peer.textContent = s.peer;
+    this.remark.textContent = s.remark;
+    const talking = s.state === 'talking';
+    this.state.textContent = s.held ? t('held') : t(`state.${s.state}` as never);
+    const mute = this.buttons.get('mute');
+    if (mute) { mute.textContent = s.muted ? t('unmute') : t('mute'); mute.setAttribute('aria-pressed', String(s.muted)); mute.disabled = !talking; }
+    const hold = this.buttons.get('hold');
+    if (hold) { hold.textContent = s.held ? t('unHold') : t('hold'); hold.setAttribute('aria-pressed', String(s.held)); hold.disabled = !talking; }
+    for (const n of ['keypad', 'transfer']) { const b = this.buttons.get(n); if (b) b.disabled = !talking; }
+    if (!talking) { show(this.keypad, false); show(this.transfer, false); }
+    this.tick();
+  }
+  override tick(): void {
+    const s = this.ctx.store.active();
+    this.timer.textContent = s ? clock(Date.now() - (s.talkingSince || s.createdAt)) : '';
+  }
+}
+
+// --- workbench -----------------------------------------------------------------------------------
+
+const SETTABLE: AgentStatus[] = ['free', 'notReady', 'rest'];
+
+export class Workbench extends UiElement {
+  private panel!: HTMLDivElement;
+  private statusText!: HTMLSpanElement;
+  private dot!: HTMLSpanElement;
+  private conn!: HTMLSpanElement;
+  private statusSelect!: HTMLSelectElement;
+  private reasonSelect!: HTMLSelectElement;
+  private acw!: HTMLElement;
+  private acwText!: HTMLDivElement;
+  private keepBtn!: HTMLButtonElement;
+  private list!: HTMLUListElement;
+  private error!: HTMLDivElement;
+  private dialBtn!: HTMLButtonElement;
+  private callBar!: CallBar;
+  protected build(): void {
+    const { t, store, host } = this.ctx;
+    const close = h('button', { type: 'button', 'aria-label': t('close'), 'data-act': 'close' }, '×');
+    close.addEventListener('click', () => host.tccc.UI.hideWorkbench());
+    this.dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
+    this.statusText = h('span', { 'data-field': 'agent-status' });
+    this.conn = h('span', { class: 'muted', 'data-field': 'connection' });
+
+    // Status switcher: the statuses an agent may pick, and the rest reasons.
+    this.statusSelect = h('select', { 'aria-label': t('switchStatus'), 'data-field': 'status-select' });
+    for (const st of SETTABLE) this.statusSelect.append(h('option', { value: st }, t(`status.${st}` as never)));
+    const reasons = host.config().restReasons.length ? host.config().restReasons : t('restReasons').split('|');
+    this.reasonSelect = h('select', { 'aria-label': t('restReason'), 'data-field': 'rest-reason' });
+    for (const r of reasons) this.reasonSelect.append(h('option', { value: r }, r));
+    const apply = h('button', { type: 'button', 'data-act': 'apply-status' }, t('confirm'));
+    this.statusSelect.addEventListener('change', () => show(this.reasonSelect, this.statusSelect.value === 'rest'));
+    apply.addEventListener('click', () => {
+      const v = this.statusSelect.value;
+      if (v === 'rest') store.setStatus('rest', this.reasonSelect.value);
+      else if (v === 'free' && store.status === 'notReady') store.setStatus('stopNotReady');
+      else store.setStatus(v as 'free' | 'notReady');
+    });
+
+    // After-call work.
+    this.acwText = h('div', { 'data-field': 'acw-text' });
+    const back = h('button', { type: 'button', class: 'primary', 'data-act': 'acw-free' }, t('backToFree'));
+    back.addEventListener('click', () => store.setStatus('free'));
+    this.keepBtn = h('button', { type: 'button', 'data-act': 'acw-keep' }, t('keepWrapping'));
+    this.keepBtn.addEventListener('click', () => store.keepWrapping());
+    this.acw = h('section', { 'aria-label': t('acwTitle'), 'data-field': 'acw' }, h('h3', {}, t('acwTitle')), this.acwText,
+      h('div', { class: 'row' }, back, this.keepBtn));
+
+    // Dial pad.
+    const number = h('input', { type: 'tel', inputmode: 'tel', maxlength: 32, 'aria-label': t('number'), placeholder: t('number'), 'data-field': 'dial-number' });
+    const remark = h('input', { type: 'text', maxlength: 128, 'aria-label': t('remark'), placeholder: t('remark'), 'data-field': 'dial-remark' });
+    const keys = h('div', { class: 'keys', role: 'group', 'aria-label': t('dialPad') });
+    for (const d of '123456789*0#') {
+      const b = h('button', { type: 'button', 'data-key': d }, d);
+      b.addEventListener('click', () => { number.value += d; });
+      keys.append(b);
+    }
+    this.dialBtn = h('button', { type: 'submit', class: 'primary', 'data-act': 'dial' }, t('call'));
+    const form = h('form', { 'aria-label': t('dialPad') }, h('div', { class: 'row' }, number), keys, h('div', { class: 'row' }, remark, this.dialBtn));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const n = number.value.trim();
+      if (!n) { number.focus(); return; }
+      store.dial(n, remark.value.trim());
+    });
+
+    this.list = h('ul', { 'data-field': 'sessions' });
+    this.error = h('div', { class: 'error', role: 'alert', 'data-field': 'error' });
+    this.callBar = document.createElement('tccc-call-bar') as CallBar;
+    this.panel = h('div', { class: 'panel', role: 'dialog', 'aria-label': t('workbench'), tabindex: -1 },
+      h('header', {}, h('h2', {}, t('workbench')), close),
+      h('div', { class: 'row' }, this.dot, this.statusText, this.conn),
+      this.error,
+      this.callBar,
+      this.acw,
+      h('section', {}, h('h3', {}, t('switchStatus')), h('div', { class: 'row' }, this.statusSelect, this.reasonSelect, apply)),
+      h('section', {}, h('h3', {}, t('dialPad')), form),
+      h('section', {}, h('h3', {}, t('sessions')), this.list));
+    this.root.append(this.panel);
+    this.callBar.init(this.ctx);
+    this.panel.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { e.preventDefault(); host.tccc.UI.hideWorkbench(); }
+    });
+    show(this.reasonSelect, false);
+  }
+  /** Moves keyboard focus into the panel (when the workbench opens). */
+  focusPanel(): void { this.panel.focus(); }
+  update(): void {
+    const { store, t } = this.ctx;
+    this.dot.className = `dot ${store.status}`;
+    this.statusText.textContent = t(`status.${store.status}` as never) + (store.status === 'rest' && store.restReason ? ` · ${store.restReason}` : '');
+    this.conn.textContent = `${t('connection')}: ${store.conn === 'reconnecting' ? t('conn.reconnecting', store.reconnectAttempt) : t(`conn.${store.conn}` as never)}`;
+    this.error.textContent = store.error ? t('errorPrefix') + store.error : '';
+    this.statusSelect.disabled = store.status === 'busy' || store.status === 'offline';
+    if (SETTABLE.includes(store.status) && this.root.activeElement !== this.statusSelect) {
+      this.statusSelect.value = store.status;
+      show(this.reasonSelect, store.status === 'rest');
+    }
+    show(this.acw, store.status === 'arrange');
+    show(this.keepBtn, !store.acwKept);
+    this.dialBtn.disabled = !!store.active() || !!store.ringing();
+    this.tick();
+    // Session list: rebuilt (it is short); every field is text.
+    const items = [...store.sessions.values()].reverse().map((s) => h('li', { 'data-session': s.sessionId, 'data-state': s.state },
+      h('span', { class: 'text' }, s.peer), ' ', h('span', { class: 'muted' }, `${t(`type.${s.type}` as never)} · ${t(`state.${s.state}` as never)}`),
+      s.remark ? h('div', { class: 'text muted' }, s.remark) : null));
+    this.list.replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, t('noSessions'))]));
+  }
+  override tick(): void {
+    const { store, t } = this.ctx;
+    if (store.status !== 'arrange') return;
+    if (store.acwKept || !store.acwEndsAt) { this.acwText.textContent = t('acwKept'); return; }
+    this.acwText.textContent = t('acwCountdown', Math.max(0, Math.ceil((store.acwEndsAt - Date.now()) / 1000)));
+  }
+  tickAll(): void { this.tick(); this.callBar.tick(); }
+}

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// Entry of the built-in UI chunk (dist/tccc-ui.js). The SDK's uiLoader fetches this file only when
+// the UI is to be shown; running it defines the custom elements and registers `mount` under
+// window[Symbol.for('tccc.ui')]. One <tccc-ui> root per SDK instance holds the floating button,
+// the incoming alert and the workbench, and follows tccc.UI's visibility switches and options.
+import { CallBar, type Ctx, FloatButton, IncomingAlert, Workbench } from './elements';
+import { translator } from './i18n';
+import { Store } from './Store';
+import { UI_GLOBAL_KEY, type UiHost, type UiModule } from '../../js/src/uiHost';
+
+class UiRoot extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' });
+  }
+}
+
+function define(name: string, ctor: CustomElementConstructor): void {
+  if (!customElements.get(name)) customElements.define(name, ctor);
+}
+define('tccc-ui', UiRoot);
+define('tccc-float-button', FloatButton);
+define('tccc-incoming-alert', IncomingAlert);
+define('tccc-workbench', Workbench);
+define('tccc-call-bar', CallBar);
+
+function mount(host: UiHost): () => void {
+  const store = new Store(host);
+  const root = document.createElement('tccc-ui');
+  root.setAttribute('data-tccc', 'ui');
+  document.body.append(root);
+  let parts: { float: FloatButton; alert: IncomingAlert; workbench: Workbench } | undefined;
+  let lang = '';
+  let buttons = '';
+  let reasons = '';
+  let wasOpen = false;
+
+  // The elements are (re)built when the language or the layout options change: their text is set
+  // once at build time, so a rebuild is the simplest way to switch everything over.
+  const build = () => {
+    const cfg = host.config();
+    lang = cfg.lang; buttons = cfg.callBarButtons.join(); reasons = cfg.restReasons.join('\n');
+    const shadow = root.shadowRoot!;
+    shadow.replaceChildren();
+    store.stop();
+    const ctx: Ctx = { store, host, t: translator(cfg.lang) };
+    const float = document.createElement('tccc-float-button') as FloatButton;
+    const alert = document.createElement('tccc-incoming-alert') as IncomingAlert;
+    const workbench = document.createElement('tccc-workbench') as Workbench;
+    shadow.append(float, alert, workbench);
+    root.setAttribute('lang', cfg.lang);
+    for (const el of [float, alert, workbench]) el.init(ctx);
+    parts = { float, alert, workbench };
+    store.subscribe(applyVisibility);
+    store.start();
+    applyVisibility();
+  };
+  const applyVisibility = () => {
+    if (!parts) return;
+    const v = host.visibility();
+    parts.float.hidden = !(v.visible && v.floatButton);
+    parts.workbench.hidden = !(v.visible && v.workbench);
+    // The alert is shown whenever the UI is (the float button alone is enough to take calls).
+    parts.alert.hidden = !(v.visible && (v.floatButton || v.workbench));
+    const open = v.visible && v.workbench;
+    if (open && !wasOpen) parts.workbench.focusPanel();
+    wasOpen = open;
+  };
+  build();
+
+  const unwatch = host.onChange(() => {
+    const cfg = host.config();
+    if (cfg.lang !== lang || cfg.callBarButtons.join() !== buttons || cfg.restReasons.join('\n') !== reasons) build();
+    else applyVisibility();
+  });
+  const timer = setInterval(() => { if (parts) { parts.workbench.tickAll(); parts.alert.tick(); } }, 1000);
+  return () => {
+    clearInterval(timer);
+    unwatch();
+    store.stop();
+    root.remove();
+  };
+}
+
+const mod: UiModule = { mount };
+(window as unknown as Record<symbol, UiModule>)[Symbol.for(UI_GLOBAL_KEY)] = mod;
