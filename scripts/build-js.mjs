@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,6 +78,18 @@ await Promise.all([
 ]);
 copyFileSync(wasm, join(dist, 'tccc-core.wasm'));
 
+// --- The WebRTC media adapter for the script-tag SDK: fetched after `ready` (LazyMediaAdapter.ts),
+// so the download that gets an agent to `ready` stays small. The npm builds bundle it directly.
+await esbuild.build({
+  ...common,
+  entryPoints: [join(root, 'js/src/media-entry.ts')],
+  outfile: join(dist, 'tccc-media.js'),
+  format: 'iife',
+  platform: 'browser',
+  target: ['chrome64', 'edge80', 'firefox62', 'safari15'],
+  minify: true,
+});
+
 // --- The built-in UI (web/ui): its own chunk, fetched by the SDK only when the UI is shown, so the
 // headless payload carries none of it (bench/ui-size.mjs checks). It reaches the SDK only through the
 // public tccc object and the uiHost hook.
@@ -106,11 +118,21 @@ const seen = new Set();
   for (const m of text.matchAll(/(?:from|import\()\s*['"]\.\/([\w.-]+)['"]/g)) copyTypes(m[1]);
 })('index');
 
+// Precompressed siblings for the reference server, which sends them to browsers that accept them
+// (server/http/StaticFiles.cpp): the bytes on the wire are the figures bench/payload.mjs prints.
+for (const f of ['tccc.js', 'tccc-core.wasm', 'tccc-media.js', 'tccc-ui.js', 'index.mjs']) {
+  const bytes = readFileSync(join(dist, f));
+  writeFileSync(join(dist, `${f}.gz`), gzipSync(bytes, { level: 9 }));
+  writeFileSync(join(dist, `${f}.br`), brotliCompressSync(bytes, {
+    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  }));
+}
+
 const sizes = (f) => {
   const bytes = readFileSync(join(dist, f));
   return { raw: statSync(join(dist, f)).size, gzip: gzipSync(bytes, { level: 9 }).length };
 };
-const report = Object.fromEntries(['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.cjs', 'tccc-ui.js'].map((f) => [f, sizes(f)]));
+const report = Object.fromEntries(['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.cjs', 'tccc-media.js', 'tccc-ui.js'].map((f) => [f, sizes(f)]));
 for (const [f, s] of Object.entries(report)) console.log(`build-js: dist/${f}: ${s.raw} B raw, ${s.gzip} B gzip -9`);
 const download = report['tccc.js'].gzip + report['tccc-core.wasm'].gzip;
 console.log(`build-js: script-tag download (tccc.js + tccc-core.wasm, gzip -9): ${download} B; typings: ${[...seen].join(', ')}`);

@@ -8,7 +8,6 @@ import { createDevices } from './Devices';
 import { EventBus } from './EventBus';
 import { events } from './events';
 import { type MediaAdapter, NoopMediaAdapter } from './MediaAdapter';
-import { WebRtcMediaAdapter, webRtcAvailable } from './WebRtcMediaAdapter';
 import { Scheduler } from './Scheduler';
 import { TcccError } from './TcccError';
 import { Transport } from './Transport';
@@ -30,6 +29,8 @@ export interface SdkSettings {
   WebSocket?: WebSocketConstructor;
   tuning?: TuningOptions;
   media?: MediaAdapter;
+  /** Makes the default media adapter when `media` is not given (each entry picks its own). */
+  mediaFactory?: () => MediaAdapter;
   /** Set when the settings are unusable (e.g. a missing parameter): every call rejects with it. */
   configError?: TcccError;
   /** Called once by destroy() (the script entry removes window.tccc). */
@@ -77,7 +78,9 @@ export class Sdk implements CommandSink {
   constructor(settings: SdkSettings) {
     this._settings = settings;
     // Browsers get real audio; Node (tests, bots) has no WebRTC and keeps the signalling only.
-    this._media = settings.media ?? (webRtcAvailable() ? new WebRtcMediaAdapter() : new NoopMediaAdapter());
+    this._media = settings.media ?? settings.mediaFactory?.() ?? new NoopMediaAdapter();
+    const prefetch = (this._media as { prefetch?: () => void }).prefetch;
+    if (prefetch) this._bus.on('ready', () => prefetch.call(this._media));
     this._media.attach?.({
       signal: (kind, data) => this._invoke(`Media.${kind}`, data),
       emit: (name, data) => this._bus.emit(name, data),

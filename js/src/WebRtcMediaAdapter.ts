@@ -317,9 +317,4 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   }
 }
 
-/** Whether this environment can do WebRTC audio (a browser page, not Node). */
-export function webRtcAvailable(): boolean {
-  const g = globalThis as { RTCPeerConnection?: unknown; navigator?: { mediaDevices?: { getUserMedia?: unknown } }; document?: unknown };
-  return typeof g.RTCPeerConnection === 'function' && typeof g.navigator?.mediaDevices?.getUserMedia === 'function' &&
-    typeof g.document === 'object';
-}
+export { webRtcAvailable } from './webrtcSupport';

@@ -7,6 +7,9 @@ import { Sdk } from './Sdk';
 import { VERSION } from './version';
 import { buildSettings, type LoginParams, paramsFromQuery, wasmAt } from './Settings';
 import type { InitOptions, Tccc } from './types';
+import { NoopMediaAdapter } from './MediaAdapter';
+import { WebRtcMediaAdapter } from './WebRtcMediaAdapter';
+import { webRtcAvailable } from './webrtcSupport';
 
 export * from './types';
 export { TcccError } from './TcccError';
@@ -86,6 +89,7 @@ export function init(options: InitOptions): Tccc {
     WebSocket: opts.WebSocket,
     tuning: opts.tuning,
     media: opts.media,
+    mediaFactory: () => (webRtcAvailable() ? new WebRtcMediaAdapter() : new NoopMediaAdapter()),
     ui: opts.ui ? uiSettings(opts, sdkUrl) : undefined,
     onDestroy: () => {
       const w = (globalThis as { window?: { tccc?: Tccc } }).window;

@@ -6,6 +6,9 @@
 // can call tccc.on() at once.
 import { Sdk } from './Sdk';
 import { buildSettings, paramsFromQuery, wasmAt } from './Settings';
+import { LazyMediaAdapter } from './LazyMediaAdapter';
+import { NoopMediaAdapter } from './MediaAdapter';
+import { webRtcAvailable } from './webrtcSupport';
 
 declare global {
   interface Window { tccc: import('./types').Tccc }
@@ -36,6 +39,10 @@ function install(): void {
     { wasm: () => wasmAt('tccc-core.wasm', src.href),
       // The built-in UI is on by default for the script tag (as in TCCC); tccc.UI.hide() keeps it unloaded.
       ui: { url: new URL('tccc-ui.js', src.href).toString(), crossOrigin: script.crossOrigin ?? null },
+      // WebRTC code is fetched after ready (tccc-media.js next to this script): see LazyMediaAdapter.
+      mediaFactory: () => (webRtcAvailable()
+        ? new LazyMediaAdapter(new URL('tccc-media.js', src.href).toString(), script.crossOrigin ?? null)
+        : new NoopMediaAdapter()),
       onDestroy: () => {
       // Only remove ourselves: a later SDK may already have taken the name.
       if (window.tccc === sdk.api) delete (window as { tccc?: unknown }).tccc;

@@ -3,6 +3,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -21,6 +23,29 @@ HttpResponse plain(int status, const std::string& text) {
   r.contentType = "text/plain; charset=utf-8";
   r.body = text + "\n";
   return r;
+}
+
+// Whether an Accept-Encoding header allows `coding` (a token without ";q=0").
+bool accepts(const std::string& header, const std::string& coding) {
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    auto comma = header.find(',', pos);
+    std::string item = header.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    pos = comma == std::string::npos ? header.size() : comma + 1;
+    auto semi = item.find(';');
+    std::string token = item.substr(0, semi);
+    token.erase(0, token.find_first_not_of(" \t"));
+    token.erase(token.find_last_not_of(" \t") + 1);
+    for (auto& ch : token) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (token != coding && token != "*") continue;
+    if (semi == std::string::npos) return true;
+    std::string params = item.substr(semi + 1);
+    params.erase(std::remove(params.begin(), params.end(), ' '), params.end());
+    // q=0, q=0.0, q=0.00 … refuse; any other weight accepts.
+    if (params.rfind("q=0", 0) == 0 && params.find_first_not_of("0.", 2) == std::string::npos) return false;
+    return true;
+  }
+  return false;
 }
 
 int hexValue(char c) {
@@ -110,10 +135,33 @@ HttpResponse StaticFiles::serve(const std::string& relativePath, const HttpReque
   if (::stat(resolved.c_str(), &st) != 0) return plain(404, "not found");
   if (static_cast<std::uintmax_t>(st.st_size) > kMaxFileBytes) return plain(403, "file too large to serve");
 
-  std::ostringstream tag;
-  tag << '"' << std::hex << st.st_size << '-' << st.st_mtim.tv_sec << '-' << st.st_mtim.tv_nsec << '"';
   HttpResponse r;
   r.contentType = contentTypeFor(resolved);
+  // Precompressed siblings (tccc.js.br, tccc.js.gz, written by scripts/build-js.mjs) are sent to
+  // clients that accept them, so what a browser downloads is what bench/payload.mjs measures. A
+  // sibling older than its file is stale and ignored.
+  std::string encoding;
+  auto acceptEncoding = request.headers.find("accept-encoding");
+  for (const auto& [coding, suffix] : {std::pair<std::string, std::string>{"br", ".br"}, {"gzip", ".gz"}}) {
+    if (acceptEncoding == request.headers.end() || !accepts(acceptEncoding->second, coding)) continue;
+    struct stat cst {};
+    std::string candidate = resolved + suffix;
+    if (::stat(candidate.c_str(), &cst) != 0 || !S_ISREG(cst.st_mode) || cst.st_mtim.tv_sec < st.st_mtim.tv_sec) continue;
+    resolved = candidate;
+    st = cst;
+    encoding = coding;
+    break;
+  }
+  if (!encoding.empty()) r.headers["Content-Encoding"] = encoding;
+  // Caches must keep the variants apart wherever one exists.
+  struct stat sibling {};
+  const std::string original = canonical.string();
+  if (!encoding.empty() || ::stat((original + ".br").c_str(), &sibling) == 0 ||
+      ::stat((original + ".gz").c_str(), &sibling) == 0)
+    r.headers["Vary"] = "Accept-Encoding";
+  std::ostringstream tag;
+  tag << '"' << std::hex << st.st_size << '-' << st.st_mtim.tv_sec << '-' << st.st_mtim.tv_nsec
+      << (encoding.empty() ? "" : "-" + encoding) << '"';
   r.headers["ETag"] = tag.str();
   r.headers["Cache-Control"] = cacheControl.empty() ? mDefaultCacheControl : cacheControl;
   auto inm = request.headers.find("if-none-match");

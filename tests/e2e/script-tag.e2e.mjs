@@ -64,6 +64,11 @@ export const tests = [
     name: 'loading the SdkURL logs the agent in: ready, status, statusChanged',
     async run(ctx) {
       const p2 = await openCrm(ctx);
+      const encodings = {};
+      p2.page.on('response', async (r) => {
+        const name = new URL(r.url()).pathname.split('/').pop();
+        if (name === 'tccc.js' || name === 'tccc-core.wasm') encodings[name] = (await r.allHeaders())['content-encoding'] || 'identity';
+      });
       assertEqual(await p2.page.evaluate((u) => loadSdk(u), ctx.server.agents[0]), 'loaded', 'script load');
       await p2.page.evaluate(() => waitEvent('ready'));
       assertEqual(await p2.page.evaluate(() => tccc.Agent.getStatus()), 'free', 'status after ready');
@@ -78,6 +83,8 @@ export const tests = [
       const pageText = await p2.page.evaluate(() => JSON.stringify(window.__login) + document.documentElement.outerHTML);
       assert(!pageText.includes(ctx.server.secretKey), 'SecretKey must not reach the browser');
       assertEqual(p2.errors, [], 'page errors');
+      // The SDK travels compressed: what bench/payload.mjs measures is what the browser downloads.
+      assertEqual(encodings, { 'tccc.js': 'br', 'tccc-core.wasm': 'br' }, 'content encodings');
       await p2.page.close();
     },
   },

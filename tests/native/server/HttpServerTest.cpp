@@ -479,6 +479,52 @@ TEST(HttpStaticFilesTest, ServesFilesWithTypesAndETags) {
   EXPECT_EQ(StaticFiles("").serve("/x", req).status, 404);
 }
 
+TEST(HttpStaticFilesTest, SendsPrecompressedSiblingsToClientsThatAcceptThem) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("root"));
+  std::ofstream(dir.file("root/tccc.js")) << "plain";
+  std::ofstream(dir.file("root/tccc.js.br")) << "brotli";
+  std::ofstream(dir.file("root/tccc.js.gz")) << "gzip";
+  std::ofstream(dir.file("root/only.wasm")) << "wasm";
+  std::ofstream(dir.file("root/only.wasm.gz")) << "wasm-gz";
+  std::ofstream(dir.file("root/stale.js")) << "fresh";
+  std::ofstream(dir.file("root/stale.js.gz")) << "old";
+  auto now = std::filesystem::last_write_time(dir.file("root/stale.js"));
+  std::filesystem::last_write_time(dir.file("root/stale.js.gz"), now - std::chrono::hours(1));
+  StaticFiles files(dir.file("root"));
+  struct Row {
+    std::string path, acceptEncoding, body, encoding;
+  };
+  const Row rows[] = {
+      {"/tccc.js", "", "plain", ""},
+      {"/tccc.js", "gzip, deflate, br", "brotli", "br"},
+      {"/tccc.js", "gzip", "gzip", "gzip"},
+      {"/tccc.js", "br;q=0, gzip;q=0.8", "gzip", "gzip"},
+      {"/tccc.js", "br;q=0, gzip;q=0", "plain", ""},
+      {"/tccc.js", "identity", "plain", ""},
+      {"/tccc.js", "*", "brotli", "br"},
+      {"/only.wasm", "br, gzip", "wasm-gz", "gzip"},
+      {"/stale.js", "gzip", "fresh", ""},  // older than its file: ignored
+  };
+  for (const auto& row : rows) {
+    HttpRequest req;
+    if (!row.acceptEncoding.empty()) req.headers["accept-encoding"] = row.acceptEncoding;
+    auto res = files.serve(row.path, req);
+    EXPECT_EQ(res.status, 200) << row.path << " " << row.acceptEncoding;
+    EXPECT_EQ(res.body, row.body) << row.path << " " << row.acceptEncoding;
+    EXPECT_EQ(res.headers.count("Content-Encoding") ? res.headers["Content-Encoding"] : "", row.encoding)
+        << row.path << " " << row.acceptEncoding;
+    EXPECT_EQ(res.headers["Vary"], "Accept-Encoding") << row.path;
+    EXPECT_EQ(res.contentType, row.path.find(".wasm") != std::string::npos ? "application/wasm"
+                                                                            : "application/javascript; charset=utf-8");
+  }
+  // Each variant has its own ETag, so a cached gzip body is never revalidated as the brotli one.
+  HttpRequest gz, br;
+  gz.headers["accept-encoding"] = "gzip";
+  br.headers["accept-encoding"] = "br";
+  EXPECT_NE(files.serve("/tccc.js", gz).headers["ETag"], files.serve("/tccc.js", br).headers["ETag"]);
+}
+
 TEST(HttpQueryStringTest, Params) {
   EXPECT_EQ(QueryString::param("a=1&token=abc&b=2", "token"), "abc");
   EXPECT_EQ(QueryString::param("userId=agent1%40tccc.local", "userId"), "agent1@tccc.local");

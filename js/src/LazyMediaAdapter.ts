@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+// The script-tag SDK's media adapter: a stand-in that fetches the real WebRtcMediaAdapter
+// (dist/tccc-media.js, next to tccc.js) in idle time after `ready`, so the download that gets an
+// agent to `ready` does not carry WebRTC code, while the first call does not wait for it either.
+// Commands that arrive before the chunk are queued and replayed in order; if it cannot be fetched,
+// the sessions concerned are reported as media `failed` and calls go on without audio.
+import type { MediaAdapter, MediaHost } from './MediaAdapter';
+import { MEDIA_GLOBAL_KEY } from './webrtcSupport';
+
+type AdapterClass = new () => MediaAdapter;
+
+export class LazyMediaAdapter implements MediaAdapter {
+  private _url: string;
+  private _crossOrigin: string | null;
+  private _host: MediaHost | undefined;
+  private _real: MediaAdapter | undefined;
+  private _queue: Array<[string, Record<string, unknown>]> = [];
+  private _state: 'idle' | 'loading' | 'loaded' | 'failed' | 'closed' = 'idle';
+
+  constructor(url: string, crossOrigin: string | null) {
+    this._url = url;
+    this._crossOrigin = crossOrigin;
+  }
+
+  attach(host: MediaHost): void {
+    this._host = host;
+  }
+
+  /** Starts fetching the chunk when the page is idle (called once the SDK is ready). */
+  prefetch(): void {
+    const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+    if (idle) idle(() => this._load(), { timeout: 2000 });
+    else setTimeout(() => this._load(), 0);
+  }
+
+  handle(action: string, data: Record<string, unknown>): void {
+    if (this._real) return this._real.handle(action, data);
+    if (this._state === 'failed' || this._state === 'closed') return this._fail(data);
+    this._queue.push([action, data]);
+    this._load();
+  }
+
+  close(): void {
+    this._state = 'closed';
+    this._queue = [];
+    this._real?.close();
+  }
+
+  private _load(): void {
+    if (this._state !== 'idle') return;
+    this._state = 'loading';
+    const key = Symbol.for(MEDIA_GLOBAL_KEY);
+    const ready = () => {
+      const Adapter = (globalThis as Record<symbol, AdapterClass | undefined>)[key];
+      if (!Adapter) return failed();
+      if (this._state === 'closed') return;
+      this._state = 'loaded';
+      this._real = new Adapter();
+      if (this._host) this._real.attach?.(this._host);
+      const queued = this._queue;
+      this._queue = [];
+      for (const [action, data] of queued) this._real.handle(action, data);
+    };
+    const failed = () => {
+      if (this._state === 'closed') return;
+      this._state = 'failed';
+      console.error(`[tccc] ${this._url} could not be loaded: calls go on without audio in this page.`);
+      const queued = this._queue;
+      this._queue = [];
+      for (const [, data] of queued) this._fail(data);
+    };
+    if ((globalThis as Record<symbol, unknown>)[key]) return ready();  // another instance loaded it
+    const doc = (globalThis as { document?: Document }).document;
+    if (!doc?.createElement) return failed();
+    const script = doc.createElement('script');
+    if (this._crossOrigin !== null) script.crossOrigin = this._crossOrigin;
+    script.src = this._url;
+    script.onload = ready;
+    script.onerror = failed;
+    doc.head.appendChild(script);
+  }
+
+  private _fail(data: Record<string, unknown>): void {
+    if (typeof data.sessionId === 'string')
+      this._host?.emit('mediaStateChanged', { sessionId: data.sessionId, state: 'failed', reason: 'media module unavailable' });
+  }
+}
