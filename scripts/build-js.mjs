@@ -32,6 +32,9 @@ const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).ver
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
+// WebAssembly itself needs Chrome 57 / Edge 16 / Firefox 52 / Safari 11: target what can run it.
+const BROWSER_TARGETS = ['chrome64', 'edge80', 'firefox62', 'safari15'];
+
 const common = {
   bundle: true,
   alias: { 'tccc-core-glue': glue },
@@ -43,14 +46,13 @@ const common = {
 };
 
 await Promise.all([
-  // WebAssembly itself needs Chrome 57 / Edge 16 / Firefox 52 / Safari 11: target what can run it.
   esbuild.build({
     ...common,
     entryPoints: [join(root, 'js/src/script-entry.ts')],
     outfile: join(dist, 'tccc.js'),
     format: 'iife',
     platform: 'browser',
-    target: ['chrome64', 'edge80', 'firefox62', 'safari15'],
+    target: BROWSER_TARGETS,
     minify: true,
     // Node-only code (reading the wasm from disk) is not reachable from the script entry.
     external: ['node:*'],
@@ -78,30 +80,25 @@ await Promise.all([
 ]);
 copyFileSync(wasm, join(dist, 'tccc-core.wasm'));
 
-// --- The WebRTC media adapter for the script-tag SDK: fetched after `ready` (LazyMediaAdapter.ts),
-// so the download that gets an agent to `ready` stays small. The npm builds bundle it directly.
-await esbuild.build({
+// Lazily loaded browser chunks, fetched by the script-tag SDK from next to tccc.js:
+//  - tccc-media.js: the WebRTC media adapter, fetched after `ready` (LazyMediaAdapter.ts), so the
+//    download that gets an agent to `ready` stays small (the npm builds bundle it directly);
+//  - tccc-ui.js: the built-in UI (web/ui), fetched only when the UI is shown (bench/ui-size.mjs checks
+//    the headless payload carries none of it); it reaches the SDK only through the public tccc
+//    object and the uiHost hook.
+const browserChunk = (entry, outfile) => esbuild.build({
   ...common,
-  entryPoints: [join(root, 'js/src/media-entry.ts')],
-  outfile: join(dist, 'tccc-media.js'),
+  entryPoints: [join(root, entry)],
+  outfile: join(dist, outfile),
   format: 'iife',
   platform: 'browser',
-  target: ['chrome64', 'edge80', 'firefox62', 'safari15'],
+  target: BROWSER_TARGETS,
   minify: true,
 });
-
-// --- The built-in UI (web/ui): its own chunk, fetched by the SDK only when the UI is shown, so the
-// headless payload carries none of it (bench/ui-size.mjs checks). It reaches the SDK only through the
-// public tccc object and the uiHost hook.
-await esbuild.build({
-  ...common,
-  entryPoints: [join(root, 'web/ui/index.ts')],
-  outfile: join(dist, 'tccc-ui.js'),
-  format: 'iife',
-  platform: 'browser',
-  target: ['chrome64', 'edge80', 'firefox62', 'safari15'],
-  minify: true,
-});
+await Promise.all([
+  browserChunk('js/src/media-entry.ts', 'tccc-media.js'),
+  browserChunk('web/ui/index.ts', 'tccc-ui.js'),
+]);
 
 // Typings: tsc writes a .d.ts per module into a scratch directory; dist/ gets index.d.ts and the
 // modules it imports, and nothing internal (the core adapter's types would drag in the glue).

@@ -28,6 +28,7 @@ server.stdout.on('data', (chunk) => {
     buffered = '';
     if (api) {
       const base = api.replace(/\/$/, '');
+      console.log(`Caller=${base}/sim/caller.html   (a customer's phone in the browser: dial 4008001000)`);
       console.log(`Simulator=${base}/sim/test-numbers   (POST ${base}/sim/inbound places a call; see README)`);
       console.log('Press Ctrl+C to stop.');
     }
