@@ -45,8 +45,22 @@ const common = {
   logOverride: { 'commonjs-variable-in-esm': 'silent' },
 };
 
+// The minified browser bundles also shorten the shim's private members (the `_name` convention of
+// js/src and web/ui; -0.24 KB gzip of tccc.js). One mangle cache threads through all of them, built
+// one after the other, so an object that crosses bundles (the lazy media adapter, the UI host) has
+// the same member names on both sides. The npm builds are not mangled. esbuild leaves quoted names
+// (obj['_x']) alone but mangles obj._x, so a `_x` member must never be reached both ways: js/src and
+// web/ui have no quoted `_x`, and the glue writes its `_x` exports (Module["_malloc"]) only quoted.
+const MANGLE_PROPS = /^_[a-z]/;
+let mangleCache = {};
+const browserBuild = async (options) => {
+  const result = await esbuild.build({ ...options, mangleProps: MANGLE_PROPS, mangleCache });
+  mangleCache = result.mangleCache;
+  return result;
+};
+
 await Promise.all([
-  esbuild.build({
+  browserBuild({
     ...common,
     entryPoints: [join(root, 'js/src/script-entry.ts')],
     outfile: join(dist, 'tccc.js'),
@@ -86,7 +100,7 @@ copyFileSync(wasm, join(dist, 'tccc-core.wasm'));
 //  - tccc-ui.js: the built-in UI (web/ui), fetched only when the UI is shown (bench/ui-size.mjs checks
 //    the headless payload carries none of it); it reaches the SDK only through the public tccc
 //    object and the uiHost hook.
-const browserChunk = (entry, outfile) => esbuild.build({
+const browserChunk = (entry, outfile) => browserBuild({
   ...common,
   entryPoints: [join(root, entry)],
   outfile: join(dist, outfile),
@@ -95,10 +109,9 @@ const browserChunk = (entry, outfile) => esbuild.build({
   target: BROWSER_TARGETS,
   minify: true,
 });
-await Promise.all([
-  browserChunk('js/src/media-entry.ts', 'tccc-media.js'),
-  browserChunk('web/ui/index.ts', 'tccc-ui.js'),
-]);
+// Sequential: each build extends the shared mangle cache.
+await browserChunk('js/src/media-entry.ts', 'tccc-media.js');
+await browserChunk('web/ui/index.ts', 'tccc-ui.js');
 
 // Typings: tsc writes a .d.ts per module into a scratch directory; dist/ gets index.d.ts and the
 // modules it imports, and nothing internal (the core adapter's types would drag in the glue).
