@@ -4,6 +4,7 @@
 // agent to `ready` does not carry WebRTC code, while the first call does not wait for it either.
 // Commands that arrive before the chunk are queued and replayed in order; if it cannot be fetched,
 // the sessions concerned are reported as media `failed` and calls go on without audio.
+import { loadScript } from './loadScript';
 import type { MediaAdapter, MediaHost } from './MediaAdapter';
 import { MEDIA_GLOBAL_KEY } from './webrtcSupport';
 
@@ -72,12 +73,7 @@ export class LazyMediaAdapter implements MediaAdapter {
     if ((globalThis as Record<symbol, unknown>)[key]) return ready();  // another instance loaded it
     const doc = (globalThis as { document?: Document }).document;
     if (!doc?.createElement) return failed();
-    const script = doc.createElement('script');
-    if (this._crossOrigin !== null) script.crossOrigin = this._crossOrigin;
-    script.src = this._url;
-    script.onload = ready;
-    script.onerror = failed;
-    doc.head.appendChild(script);
+    loadScript(doc, this._url, this._crossOrigin, ready, failed);
   }
 
   private _fail(data: Record<string, unknown>): void {

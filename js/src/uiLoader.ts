@@ -3,6 +3,7 @@
 // while tccc.UI says something is to be shown (headless mode never fetches it). Written as one small
 // closure because it ships in the headless payload; returns the function that removes the UI.
 import type { EventBus } from './EventBus';
+import { loadScript } from './loadScript';
 import type { UiState } from './UiState';
 import { UI_GLOBAL_KEY, type UiHost, type UiModule } from './uiHost';
 import type { Tccc } from './types';
@@ -29,12 +30,8 @@ export function uiLoader(url: string, crossOrigin: string | null, tccc: Tccc, ui
     if (started || destroyed || !ready || !ui.wanted() || !doc || !doc.createElement) return;
     started = true;
     if ((globalThis as Record<symbol, unknown>)[key]) return mount();  // another instance loaded it
-    const script = doc.createElement('script');
-    if (crossOrigin !== null) script.crossOrigin = crossOrigin;
-    script.src = url;
-    script.onload = mount;
-    script.onerror = () => console.error(`[tccc] UI ${url} could not be fetched; the SDK works on without it.`);
-    doc.head.appendChild(script);
+    loadScript(doc, url, crossOrigin, mount,
+      () => console.error(`[tccc] UI ${url} could not be fetched; the SDK works on without it.`));
   };
   bus.on('ready', () => { ready = true; maybeLoad(); });
   const unwatch = ui.onChange(maybeLoad);
