@@ -11,6 +11,8 @@ const benches = [
   ['node', ['bench/payload.mjs']],
   ['node', ['bench/ui-size.mjs']],
   ['node', ['bench/core-wasm.mjs']],
+  ['node', ['bench/media.mjs']],
+  ['node', ['bench/chat.mjs']],
 ];
 if (existsSync(join(root, 'bench/load.mjs'))) benches.push(['node', ['bench/load.mjs']]);
 let failed = 0;

@@ -29,7 +29,7 @@ console.log(`ui-size headless tccc.js + wasm     raw ${kb(sdk.length + wasm.leng
 console.log(`ui-size with the UI shown           gzip ${kb(headless + gz(ui)).padStart(8)}`);
 
 // Markers that exist only in the UI chunk: its elements and some of its dictionary text.
-const markers = ['tccc-workbench', 'tccc-float-button', 'tccc-incoming-alert', 'tccc-call-bar', 'Keep wrapping up', 'createOscillator'];
+const markers = ['tccc-workbench', 'tccc-float-button', 'tccc-incoming-alert', 'tccc-call-bar', 'tccc-video-pane', 'tccc-notify-prompt', 'Keep wrapping up', 'createOscillator'];
 const text = sdk.toString('utf8');
 const uiText = ui.toString('utf8');
 const leaked = markers.filter((m) => text.includes(m));
@@ -43,3 +43,28 @@ if (leaked.length) {
   process.exit(1);
 }
 console.log('ui-size headless payload carries no UI code (only the loader that fetches tccc-ui.js on demand)');
+
+// The module graph of the headless bundle, as esbuild sees it (same entry and glue as
+// scripts/build-js.mjs): no web/ui module may be an input, and the UI's whole cost in tccc.js is the
+// loader and tccc.UI's state (their minified bytes are printed).
+const glue = join(root, process.env.TCCC_WASM_DIR || 'build/wasm', 'tccc-core.js');
+if (!existsSync(glue)) {
+  console.log(`ui-size module graph: skipped (${glue} is missing; scripts/build.sh wasm makes it)`);
+} else {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [join(root, 'js/src/script-entry.ts')], bundle: true, write: false, metafile: true, minify: true,
+    format: 'iife', platform: 'browser', outfile: 'tccc.js', alias: { 'tccc-core-glue': glue }, external: ['node:*'],
+    define: { __TCCC_VERSION__: '"0"' }, logLevel: 'silent', absWorkingDir: root,
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  const uiInputs = inputs.filter((f) => f.startsWith('web/'));
+  if (uiInputs.length) {
+    console.error(`ui-size: the headless bundle imports the UI: ${uiInputs.join(', ')}`);
+    process.exit(1);
+  }
+  const out = Object.values(result.metafile.outputs)[0].inputs;
+  const ui = ['js/src/uiLoader.ts', 'js/src/UiState.ts', 'js/src/uiHost.ts'].filter((f) => out[f]);
+  const bytes = ui.reduce((n, f) => n + out[f].bytesInOutput, 0);
+  console.log(`ui-size module graph of tccc.js: ${inputs.length} inputs, none under web/; UI loader + tccc.UI state: ${bytes} B minified (${ui.map((f) => `${f.split('/').pop()} ${out[f].bytesInOutput} B`).join(', ')})`);
+}

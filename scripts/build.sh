@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Incremental builds. Usage: scripts/build.sh [native|wasm|js|all]   (default: all)
+# Incremental builds. Usage: scripts/build.sh [native|wasm|js|demos|all]   (default: all)
 #   native -> build/native  (server, GoogleTest suites, native benchmarks)
 #   wasm   -> build/wasm    (tccc-core.js + tccc-core.wasm via Debian's Emscripten)
 #   js     -> dist/         (tccc.js script-tag bundle, ESM/CJS entries, typings, wasm copy)
+#   demos  -> demo-vue/dist, demo-react/dist (Vite; each skipped while up to date)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -30,10 +31,15 @@ build_js() {
   fi
 }
 
+build_demos() {
+  node scripts/build-demos.mjs
+}
+
 case "$what" in
   native) build_native ;;
   wasm) build_wasm ;;
   js) build_js ;;
-  all) build_native; build_wasm; build_js ;;
-  *) echo "usage: $0 [native|wasm|js|all]" >&2; exit 2 ;;
+  demos) build_demos ;;
+  all) build_native; build_wasm; build_js; build_demos ;;
+  *) echo "usage: $0 [native|wasm|js|demos|all]" >&2; exit 2 ;;
 esac

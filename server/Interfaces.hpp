@@ -109,6 +109,7 @@ struct SkillGroupInfo {
   int maxQueueLength = 50;
   int maxWaitSec = 120;               // queued longer -> the session ends (waitingGiveUp)
   int priority = 0;                   // ACD: higher first when a number or IVR feeds several groups
+  int maxConcurrency = 1;             // online (im) groups: chats one agent of the group holds at once
 };
 
 struct IvrOption {

@@ -132,14 +132,27 @@ int run(const ServerConfig& config) {
   apiOptions.actionRatePerSec = config.apiRateLimit;
   apiOptions.actionBurst = 2.0 * config.apiRateLimit;
   CloudApi cloud(store, store, store, store, store, directory, apiOptions, nowSec);
+  cloud.setChatRepository(&store);
 
 #if TCCC_HAS_CONTACT_CENTER
   ContactCenter::Options ccOptions;
   ccOptions.heartbeatMs = config.heartbeatMs;
   ccOptions.iceServers = config.iceServers;
+  ccOptions.serverMedia = config.serverMedia;
+  ccOptions.media.host = config.mediaHost;
+  {
+    auto [minPort, maxPort] = ServerConfig::parsePortRange(config.mediaPorts);  // validated at parse time
+    ccOptions.media.portMin = static_cast<std::uint16_t>(minPort);
+    ccOptions.media.portMax = static_cast<std::uint16_t>(maxPort);
+  }
+  ccOptions.media.audioDirs = {config.simAudioDir, config.dataDir};
+  if (config.simRecordings) ccOptions.media.recordingsDir = (fs::path(config.dataDir) / "sim-recordings").string();
+  ccOptions.engine.ringTimeoutOverrideSec = config.ringTimeoutSec;
+  ccOptions.engine.outboundNoAnswerSec = config.outboundNoAnswerSec;
   ContactCenter contactCenter(io, http, directory, cdrSink, ccOptions);
   http.addWsHandler(contactCenter);
   cloud.setLiveOps(&contactCenter);
+  contactCenter.engine().setChatRepository(&store);  // chat messages and IM CDRs in SQLite
 #else
   spdlog::warn("built without the contact center: no agent WebSocket endpoints");
 #endif

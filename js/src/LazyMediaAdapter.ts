@@ -6,9 +6,15 @@
 // the sessions concerned are reported as media `failed` and calls go on without audio.
 import { loadScript } from './loadScript';
 import type { MediaAdapter, MediaHost } from './MediaAdapter';
+import type { MediaStreamSource } from './uiHost';
 import { MEDIA_GLOBAL_KEY } from './webrtcSupport';
 
-type AdapterClass = new () => MediaAdapter;
+/** What the real adapter is built with (a subset of WebRtcMediaOptions that a script tag can give). */
+export interface LazyMediaOptions {
+  holdMusicUrl?: string;
+}
+
+type AdapterClass = new (options?: LazyMediaOptions) => MediaAdapter;
 
 export class LazyMediaAdapter implements MediaAdapter {
   private _url: string;
@@ -17,10 +23,14 @@ export class LazyMediaAdapter implements MediaAdapter {
   private _real: MediaAdapter | undefined;
   private _queue: Array<[string, Record<string, unknown>]> = [];
   private _state: 'idle' | 'loading' | 'loaded' | 'failed' | 'closed' = 'idle';
+  private _waiters: Array<[() => void, (e: Error) => void]> = [];
 
-  constructor(url: string, crossOrigin: string | null) {
+  private _options: LazyMediaOptions | undefined;
+
+  constructor(url: string, crossOrigin: string | null, options?: LazyMediaOptions) {
     this._url = url;
     this._crossOrigin = crossOrigin;
+    this._options = options;
   }
 
   attach(host: MediaHost): void {
@@ -41,9 +51,32 @@ export class LazyMediaAdapter implements MediaAdapter {
     this._load();
   }
 
+  /** The real adapter's streams once it is loaded (the built-in UI's video pane asks for them). */
+  remoteStream(sessionId: string): MediaStream | undefined {
+    return (this._real as MediaStreamSource | undefined)?.remoteStream?.(sessionId);
+  }
+
+  localStream(sessionId: string): MediaStream | undefined {
+    return (this._real as MediaStreamSource | undefined)?.localStream?.(sessionId);
+  }
+
+  /** Switches the microphone: at once when the real adapter is here (calls may be under way),
+   *  otherwise it is fetched first, so a refused or missing device is reported now, not at the next call. */
+  async setMicrophone(deviceId: string): Promise<void> {
+    if (!this._real) {
+      if (this._state === 'failed' || this._state === 'closed') throw new Error('media module unavailable');
+      await new Promise<void>((resolve, reject) => {
+        this._waiters.push([resolve, reject]);
+        this._load();
+      });
+    }
+    await this._real!.setMicrophone?.(deviceId);
+  }
+
   close(): void {
     this._state = 'closed';
     this._queue = [];
+    for (const [, reject] of this._waiters.splice(0)) reject(new Error('the SDK was destroyed'));
     this._real?.close();
   }
 
@@ -56,11 +89,12 @@ export class LazyMediaAdapter implements MediaAdapter {
       if (!Adapter) return failed();
       if (this._state === 'closed') return;
       this._state = 'loaded';
-      this._real = new Adapter();
+      this._real = new Adapter(this._options);
       if (this._host) this._real.attach?.(this._host);
       const queued = this._queue;
       this._queue = [];
       for (const [action, data] of queued) this._real.handle(action, data);
+      for (const [resolve] of this._waiters.splice(0)) resolve();
     };
     const failed = () => {
       if (this._state === 'closed') return;
@@ -69,6 +103,7 @@ export class LazyMediaAdapter implements MediaAdapter {
       const queued = this._queue;
       this._queue = [];
       for (const [, data] of queued) this._fail(data);
+      for (const [, reject] of this._waiters.splice(0)) reject(new Error('media module unavailable'));
     };
     if ((globalThis as Record<symbol, unknown>)[key]) return ready();  // another instance loaded it
     const doc = (globalThis as { document?: Document }).document;

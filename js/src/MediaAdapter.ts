@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Receives the core's media commands, each for data.sessionId: the SDK's own actions ("mute",
-// "unmute", "muteVideo", "unmuteVideo", "hold", "unHold", "sendDigits", "end") and the far side's
+// "unmute", "muteVideo", "unmuteVideo", "hold", "unHold", "sendDigits", "end", and "start" {iceServers}:
+// offer, as the caller of an internal call) and the far side's
 // signalling ("offer" {sdp, iceServers}, "answer" {sdp}, "candidate" {candidate}). Browsers get the
 // WebRtcMediaAdapter by default; elsewhere (Node) the NoopMediaAdapter, and signalling (which the
 // server acts on) is unaffected.
@@ -10,6 +11,8 @@ export interface MediaAdapter {
   close(): void;
   /** Called once by the SDK before any handle(): how the adapter talks back. */
   attach?(host: MediaHost): void;
+  /** Uses this microphone from now on, also in calls under way (tccc.Devices.setMicrophone). */
+  setMicrophone?(deviceId: string): Promise<void>;
 }
 
 /** What the SDK offers a media adapter. */

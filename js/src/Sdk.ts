@@ -88,7 +88,8 @@ export class Sdk implements CommandSink {
     this.api = this._buildApi();
     if (settings.ui) {
       this._uiUnload = uiLoader(settings.ui.url, settings.ui.crossOrigin, this.api, this._ui, this._bus,
-        () => (this._adapter && this._state === 'running' ? this._adapter.sessions() : []) as Array<Record<string, unknown>>);
+        () => (this._adapter && this._state === 'running' ? this._adapter.sessions() : []) as Array<Record<string, unknown>>,
+        this._media);  // the UI's video pane reads remoteStream()/localStream() when the adapter has them
     }
     if (settings.configError) {
       this._state = 'failed';
@@ -137,6 +138,15 @@ export class Sdk implements CommandSink {
       this._fail(TcccError.of('ERR_NOT_SUPPORTED', hint), true);
       return;
     }
+    // The socket starts opening now and the wasm loads meanwhile (Transport.preconnect): the
+    // core adopts it with its first "connect" command.
+    const transport = new Transport(this._settings.wsUrl, Ctor, {
+      onOpen: () => this._input(() => this._adapter?.onOpen()),
+      onMessage: (text) => this._input(() => this._adapter?.onMessage(text)),
+      onClose: (code) => this._input(() => this._adapter?.onClose(code)),
+    });
+    this._transport = transport;
+    transport.preconnect();
     let adapter: CoreAdapter;
     try {
       const source = await this._settings.wasm();
@@ -151,11 +161,6 @@ export class Sdk implements CommandSink {
       return;
     }
     this._adapter = adapter;
-    this._transport = new Transport(this._settings.wsUrl, Ctor, {
-      onOpen: () => this._input(() => adapter.onOpen()),
-      onMessage: (text) => this._input(() => adapter.onMessage(text)),
-      onClose: (code) => this._input(() => adapter.onClose(code)),
-    });
     this._scheduler = new Scheduler(() => this._input(() => adapter.onTick()), () => adapter.msUntilDeadline());
     this._state = 'running';
     this._input(() => adapter.start());
@@ -276,7 +281,7 @@ export class Sdk implements CommandSink {
     const api = {
       Call: group('Call', ['startOutboundCall', 'accept', 'hungUp', 'deleteCall', 'muteMic', 'unmuteMic',
         'isMicMuted', 'startInternalCall', 'transfer', 'hold', 'unHold', 'sendDigits']),
-      Chat: group('Chat', ['accept', 'end', 'transfer']),
+      Chat: group('Chat', ['accept', 'end', 'transfer', 'sendMessage', 'getMessages']),
       Video: group('Video', ['accept', 'end', 'muteMic', 'unmuteMic', 'muteVideo', 'unmuteVideo', 'transfer']),
       Agent: Object.freeze({
         online: fireAndForget('Agent.online'),
@@ -287,7 +292,7 @@ export class Sdk implements CommandSink {
           return (adapter && this._state === 'running' ? adapter.agentStatus() : 'offline') as AgentStatus;
         },
       }),
-      Devices: Object.freeze(createDevices()),
+      Devices: Object.freeze(createDevices(() => this._media)),
       UI: Object.freeze(this._ui.api()),
       events,
       version: VERSION,

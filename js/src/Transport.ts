@@ -2,6 +2,10 @@
 // The signalling WebSocket. It only moves frames: liveness, reconnect and backoff are the core's.
 // Events from a socket that has been replaced or closed on the core's request are ignored, so a
 // late close of an old socket can never be mistaken for the loss of the current one.
+//
+// preconnect() opens the first socket while the core's wasm is still loading, so the TCP (and TLS)
+// handshake overlaps wasm compilation instead of following it; what that socket reports is parked
+// until the core asks to connect, then replayed in order.
 import type { WebSocketConstructor } from './types';
 
 export interface TransportHandlers {
@@ -15,6 +19,8 @@ export class Transport {
   private _url: string;
   private _handlers: TransportHandlers;
   private _socket: WebSocket | null = null;
+  /** Events of a preconnected socket that the core has not adopted yet, in arrival order. */
+  private _parked: Array<() => void> | null = null;
 
   constructor(url: string, Ctor: WebSocketConstructor, handlers: TransportHandlers) {
     this._url = url;
@@ -22,9 +28,27 @@ export class Transport {
     this._handlers = handlers;
   }
 
-  /** Opens a new socket, dropping any previous one. */
+  /** Starts opening the first socket before the core asks for it (see the top of this file). */
+  preconnect(): void {
+    if (this._socket || this._parked) return;
+    this._parked = [];
+    this._open();
+  }
+
+  /** Opens a new socket, dropping any previous one; the first call adopts a preconnected socket. */
   connect(): void {
+    const parked = this._parked;
+    if (parked) {
+      this._parked = null;
+      // Replayed after the core's own command has returned, never from inside it.
+      if (parked.length) queueMicrotask(() => { for (const deliver of parked) deliver(); });
+      return;
+    }
     this._drop(1000);
+    this._open();
+  }
+
+  private _open(): void {
     let socket: WebSocket;
     try {
       socket = new this._Ctor(this._url);
@@ -32,19 +56,31 @@ export class Transport {
       // A malformed URL throws synchronously; report it as a failed connection, asynchronously so
       // the core is not re-entered from inside its own command.
       console.error('[tccc] cannot open the WebSocket:', err);
-      setTimeout(() => this._handlers.onClose(1006), 0);
+      const fail = () => this._handlers.onClose(1006);
+      if (this._parked) this._parked.push(fail);
+      else setTimeout(fail, 0);
       return;
     }
     this._socket = socket;
-    socket.onopen = () => { if (this._socket === socket) this._handlers.onOpen(); };
+    // While the socket is parked its events wait; each still checks, when delivered, that the
+    // socket is current, so a replaced or dropped one stays silent.
+    const deliver = (event: () => void) => {
+      if (this._parked) this._parked.push(event);
+      else event();
+    };
+    socket.onopen = () => deliver(() => { if (this._socket === socket) this._handlers.onOpen(); });
     socket.onmessage = (ev: MessageEvent) => {
       // Binary frames are reserved for media (not yet carried); only text goes to the core.
-      if (this._socket === socket && typeof ev.data === 'string') this._handlers.onMessage(ev.data);
+      const data = ev.data;
+      if (typeof data === 'string') deliver(() => { if (this._socket === socket) this._handlers.onMessage(data); });
     };
     socket.onclose = (ev: CloseEvent) => {
-      if (this._socket !== socket) return;
-      this._socket = null;
-      this._handlers.onClose(typeof ev.code === 'number' ? ev.code : 1006);
+      const code = typeof ev.code === 'number' ? ev.code : 1006;
+      deliver(() => {
+        if (this._socket !== socket) return;
+        this._socket = null;
+        this._handlers.onClose(code);
+      });
     };
     // An error is always followed by close, which is what the core needs to hear.
     socket.onerror = () => {};
@@ -66,6 +102,7 @@ export class Transport {
   close(code: number): void { this._drop(code); }
 
   private _drop(code: number): void {
+    this._parked = null;
     const socket = this._socket;
     if (!socket) return;
     this._socket = null;

@@ -1,37 +1,55 @@
 // SPDX-License-Identifier: Apache-2.0
-// The browser's media: one RTCPeerConnection per session, audio only. The far side (the customer's
-// page) offers once the agent has accepted; this adapter answers (docs/protocol.md, "Media"):
+// The browser's media: one RTCPeerConnection per session, audio, plus the camera for video sessions
+// (docs/protocol.md, "Media"):
 //
-//   core "offer" {sessionId, sdp, iceServers}  -> getUserMedia(audio), new RTCPeerConnection,
-//                                                 setRemote, answer -> host.signal('answer')
-//   core "candidate" {sessionId, candidate}    -> addIceCandidate (queued until the offer is applied)
-//   local ICE candidates                       -> host.signal('candidate')
+//   core "offer" {sessionId, sdp, iceServers}  -> getUserMedia (camera too when the offer has video),
+//                                                 new RTCPeerConnection, setRemote, answer -> signal('answer')
+//   core "start" {sessionId, iceServers}       -> this side offers (the caller of an internal call)
+//   core "answer" {sessionId, sdp}             -> setRemote on our own offer
+//   core "candidate" {sessionId, candidate}    -> addIceCandidate (queued until a remote description)
+//   local ICE candidates                       -> signal('candidate')
 //   a later "offer" on the same session        -> renegotiation / ICE restart: answer on the same pc
-//   "mute"/"unmute"                            -> local track.enabled (the far side hears silence)
-//   "hold"/"unHold"                            -> both directions silent while held
-//   "sendDigits"                               -> RFC 4733 tones when the pc has a DTMF sender
-//   "end", close()                             -> close the pc, stop the tracks, drop the <audio>
+//   "mute"/"unmute"                            -> the mic track is disabled (the far side hears silence)
+//   "hold"/"unHold"                            -> the sender's track becomes music on hold (replaceTrack,
+//                                                 no renegotiation) and the far side is not played
+//   "muteVideo"/"unmuteVideo"                  -> the camera sender sends nothing (replaceTrack(null))
+//   "sendDigits"                               -> RFC 4733 tones through the audio sender's RTCDTMFSender
+//   "end", close()                             -> close the pc, stop the tracks, drop the elements
 //
-// The remote track plays through an <audio> element. Browsers may refuse play() without a user
+// ICE restart: when a session's connection stays `disconnected` or `failed` for iceRestartDelayMs, or
+// the browser reports `online` again, this side offers with iceRestart (the far side answers on its
+// own pc). An offer that crosses ours is taken (we roll ours back): the agent is the polite peer.
+//
+// The remote audio plays through an <audio> element. Browsers may refuse play() without a user
 // gesture (autoplay policy): the adapter then says so (`mediaStateChanged` {state:
 // 'autoplayBlocked'}) and retries on the next click or key press.
+import { HoldMusic } from './HoldMusic';
 import type { MediaAdapter, MediaHost } from './MediaAdapter';
 
 /** Options for the built-in adapter (all optional; the defaults are the browser's own objects). */
 export interface WebRtcMediaOptions {
   /** Audio constraints for getUserMedia (default `true`). */
   audio?: MediaTrackConstraints | boolean;
+  /** Camera constraints for video sessions (default `true`). */
+  video?: MediaTrackConstraints | boolean;
+  /** Music on hold: a file the browser can decode, looped (default: a built-in melody). */
+  holdMusicUrl?: string;
   /** Only these local ICE candidates are sent to the far side (default: all). */
   candidateFilter?: (candidate: RTCIceCandidateInit) => boolean;
   /** Extra RTCPeerConnection settings merged over the server's ICE servers (e.g. iceTransportPolicy). */
   rtcConfiguration?: RTCConfiguration;
+  /** How long a connection may stay disconnected/failed before this side restarts ICE (default 4000 ms). */
+  iceRestartDelayMs?: number;
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
   RTCPeerConnection?: typeof RTCPeerConnection;
   /** Makes the element the remote audio plays through (default: a hidden <audio> in <body>). */
   createAudioElement?: () => HTMLAudioElement;
+  /** Makes the element the remote video of a video session shows in (default: a <video> in <body>). */
+  createVideoElement?: () => HTMLVideoElement;
 }
 
-type MediaState = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed' | 'autoplayBlocked' | 'playing';
+type MediaState = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed' | 'autoplayBlocked' | 'playing' |
+  'iceRestart';
 
 interface Leg {
   sessionId: string;
@@ -39,15 +57,32 @@ interface Leg {
   local?: MediaStream;
   remote?: MediaStream;
   audio?: HTMLAudioElement;
+  video?: HTMLVideoElement;
+  /** The microphone and camera tracks (kept while the sender carries music or nothing). */
+  mic?: MediaStreamTrack;
+  cam?: MediaStreamTrack;
+  audioSender?: RTCRtpSender;
+  videoSender?: RTCRtpSender;
+  /** The music-on-hold track while held. */
+  holdTrack?: MediaStreamTrack;
+  wantsVideo: boolean;
+  iceServers: RTCIceServer[];
   /** Candidates that arrived before the remote description could take them. */
   pendingCandidates: RTCIceCandidateInit[];
-  /** Operations on one pc run one after another (offer, candidates, answer). */
+  /** Operations on one pc run one after another (offer, candidates, answer, hold). */
   chain: Promise<void>;
   muted: boolean;
   held: boolean;
+  videoMuted: boolean;
   closed: boolean;
   lastState?: string;
+  restartTimer?: ReturnType<typeof setTimeout>;
+  /** Devices opened on "prepare" (the agent accepted), before the far side's offer arrived. */
+  prepared?: { video: boolean; stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> };
 }
+
+/** A prepared microphone that no negotiation has used after this long is closed again. */
+const PREPARE_TTL_MS = 15000;
 
 const GESTURES = ['pointerdown', 'keydown', 'touchstart'] as const;
 
@@ -55,20 +90,34 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   private _options: WebRtcMediaOptions;
   private _host: MediaHost | undefined;
   private _legs = new Map<string, Leg>();
-  private _blocked = new Set<HTMLAudioElement>();
+  private _blocked = new Set<HTMLMediaElement>();
   private _gestureListener: (() => void) | undefined;
+  private _music: HoldMusic;
+  private _onlineListener: (() => void) | undefined;
+  private _micDeviceId: string | undefined;
 
   constructor(options: WebRtcMediaOptions = {}) {
     this._options = options;
+    this._music = new HoldMusic(options.holdMusicUrl);
   }
 
   attach(host: MediaHost): void {
     this._host = host;
   }
 
-  /** The remote audio of a session, for integrators that want their own meters or recorders. */
+  /** The remote media of a session, for integrators that want their own meters, players or recorders. */
   remoteStream(sessionId: string): MediaStream | undefined {
     return this._legs.get(sessionId)?.remote;
+  }
+
+  /** The local microphone (and camera) stream of a session, e.g. for a self-view. */
+  localStream(sessionId: string): MediaStream | undefined {
+    return this._legs.get(sessionId)?.local;
+  }
+
+  /** The <video> element a video session's remote video shows in. */
+  remoteVideoElement(sessionId: string): HTMLVideoElement | undefined {
+    return this._legs.get(sessionId)?.video;
   }
 
   /** The session's RTCPeerConnection (getStats() and diagnostics). */
@@ -76,21 +125,67 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     return this._legs.get(sessionId)?.pc;
   }
 
+  /**
+   * Switches the microphone, also in calls under way: the new device's track replaces the old one
+   * on every sender (no renegotiation, the call goes on), and later calls open this device. Rejects
+   * (and keeps the old microphone) when the device cannot be opened.
+   */
+  async setMicrophone(deviceId: string): Promise<void> {
+    const legs = [...this._legs.values()].filter((l) => l.mic && !l.closed);
+    const gum = this._gum();
+    const opened: Array<[Leg, MediaStream]> = [];
+    try {
+      for (const leg of legs) opened.push([leg, await gum({ audio: this._audioConstraints(deviceId), video: false })]);
+      // No call right now: open the device once anyway, so a wrong or refused one is reported now
+      // and not as a failed next call.
+      if (legs.length === 0) (await gum({ audio: this._audioConstraints(deviceId), video: false })).getTracks().forEach((t) => t.stop());
+    } catch (err) {
+      for (const [, s] of opened) s.getTracks().forEach((t) => t.stop());
+      throw micError(err);
+    }
+    this._micDeviceId = deviceId;
+    for (const [leg, stream] of opened) {
+      const track = stream.getAudioTracks()[0];
+      const old = leg.mic;
+      if (leg.closed || !track) {
+        stream.getTracks().forEach((t) => t.stop());
+        continue;
+      }
+      track.enabled = !leg.muted;
+      leg.mic = track;
+      if (leg.local && old) {
+        leg.local.removeTrack(old);
+        leg.local.addTrack(track);
+      }
+      if (!leg.held && leg.audioSender) await leg.audioSender.replaceTrack(track);
+      old?.stop();
+    }
+  }
+
   handle(action: string, data: Record<string, unknown>): void {
     const sessionId = typeof data.sessionId === 'string' ? data.sessionId : '';
     if (!sessionId) return;
+    const ice = Array.isArray(data.iceServers) ? (data.iceServers as RTCIceServer[]) : undefined;
     switch (action) {
       case 'offer':
         if (typeof data.sdp === 'string') {
-          const ice = Array.isArray(data.iceServers) ? (data.iceServers as RTCIceServer[]) : [];
-          this._queue(this._leg(sessionId), (leg) => this._answer(leg, data.sdp as string, ice));
+          const sdp = data.sdp;
+          this._queue(this._leg(sessionId), (leg) => this._answer(leg, sdp, ice));
         }
+        break;
+      case 'prepare':
+        this._prepare(this._leg(sessionId), data.video === true);
+        break;
+      case 'start':
+        this._queue(this._leg(sessionId), (leg) => this._offer(leg, ice, data.video === true, false));
         break;
       case 'answer':
         if (typeof data.sdp === 'string') {
           const sdp = data.sdp;
           this._queue(this._leg(sessionId), async (leg) => {
-            if (leg.pc && leg.pc.signalingState === 'have-local-offer') await leg.pc.setRemoteDescription({ type: 'answer', sdp });
+            if (!leg.pc || leg.pc.signalingState !== 'have-local-offer') return;
+            await leg.pc.setRemoteDescription({ type: 'answer', sdp });
+            await this._flushCandidates(leg);
           });
         }
         break;
@@ -103,36 +198,50 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       case 'unmute': {
         const leg = this._leg(sessionId);
         leg.muted = action === 'mute';
-        this._applySending(leg);
+        if (leg.mic) leg.mic.enabled = !leg.muted;
         break;
       }
       case 'hold':
       case 'unHold': {
         const leg = this._leg(sessionId);
-        leg.held = action === 'hold';
-        this._applySending(leg);
-        if (leg.audio) leg.audio.muted = leg.held;
+        const held = action === 'hold';
+        if (leg.held === held) break;
+        leg.held = held;
+        if (leg.audio) leg.audio.muted = held;  // the agent does not hear a held customer
+        this._queue(leg, (l) => this._applyHold(l));
+        break;
+      }
+      case 'muteVideo':
+      case 'unmuteVideo': {
+        const leg = this._leg(sessionId);
+        leg.videoMuted = action === 'muteVideo';
+        this._queue(leg, async (l) => {
+          // replaceTrack(null): no frames at all (a disabled track would still send black ones).
+          if (l.videoSender) await l.videoSender.replaceTrack(l.videoMuted ? null : l.cam ?? null);
+        });
         break;
       }
       case 'sendDigits': {
         const leg = this._legs.get(sessionId);
-        const digits = typeof data.digits === 'string' ? data.digits : '';
-        const sender = leg?.pc?.getSenders().find((s) => s.track?.kind === 'audio');
+        const digits = typeof data.digits === 'string' ? data.digits.replace(/[^0-9A-D*#]/g, '') : '';
+        const dtmf = leg?.audioSender?.dtmf;
         // The server relays the digits too (signalling); in-band tones are for far ends that listen.
-        if (digits && sender?.dtmf && sender.dtmf.canInsertDTMF) sender.dtmf.insertDTMF(digits.replace(/[^0-9A-D*#]/g, ''));
+        // 100 ms tones with 70 ms gaps: RFC 4733 receivers and PSTN gateways both accept that.
+        if (digits && dtmf && dtmf.canInsertDTMF) dtmf.insertDTMF(digits, 100, 70);
         break;
       }
       case 'end':
         this._end(sessionId);
         break;
       default:
-        break;  // muteVideo/unmuteVideo: no video in this adapter yet
+        break;
     }
   }
 
   close(): void {
     for (const id of [...this._legs.keys()]) this._end(id);
     this._stopGestureWatch();
+    this._music.close();
   }
 
   // --- negotiation ----------------------------------------------------------------------------
@@ -140,8 +249,12 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   private _leg(sessionId: string): Leg {
     let leg = this._legs.get(sessionId);
     if (!leg) {
-      leg = { sessionId, pendingCandidates: [], chain: Promise.resolve(), muted: false, held: false, closed: false };
+      leg = {
+        sessionId, pendingCandidates: [], chain: Promise.resolve(), muted: false, held: false, videoMuted: false,
+        closed: false, wantsVideo: false, iceServers: [],
+      };
       this._legs.set(sessionId, leg);
+      this._watchOnline();
     }
     return leg;
   }
@@ -153,60 +266,135 @@ export class WebRtcMediaAdapter implements MediaAdapter {
         await step(leg);
       } catch (err) {
         if (leg.closed) return;
-        console.error(`[tccc] media negotiation for ${leg.sessionId} failed:`, err);
+        console.error(`[tccc] media for ${leg.sessionId} failed:`, err);
         this._state(leg, 'failed', String((err as Error)?.message ?? err));
       }
     });
   }
 
-  private async _answer(leg: Leg, sdp: string, iceServers: RTCIceServer[]): Promise<void> {
-    if (!leg.pc) {
-      this._state(leg, 'connecting');
-      const gum = this._options.getUserMedia ??
-        ((c: MediaStreamConstraints) => navigator.mediaDevices.getUserMedia(c));
-      let local: MediaStream;
-      try {
-        local = await gum({ audio: this._options.audio ?? true, video: false });
-      } catch (err) {
-        const e = err as Error;
-        throw new Error(`the microphone is not available (${e?.name ?? 'Error'}: ${e?.message ?? String(err)})`);
-      }
-      if (leg.closed) {  // the call ended while the permission prompt was up
-        local.getTracks().forEach((t) => t.stop());
-        return;
-      }
-      leg.local = local;
-      const Pc = this._options.RTCPeerConnection ?? RTCPeerConnection;
-      const pc = new Pc({ ...(this._options.rtcConfiguration ?? {}), iceServers: this._options.rtcConfiguration?.iceServers ?? iceServers });
-      leg.pc = pc;
-      for (const track of local.getAudioTracks()) pc.addTrack(track, local);
-      this._applySending(leg);
-      pc.onicecandidate = (ev) => {
-        if (leg.closed || !ev.candidate) return;
-        const c = ev.candidate.toJSON();
-        if (this._options.candidateFilter && !this._options.candidateFilter(c)) return;
-        this._signal('candidate', { sessionId: leg.sessionId, candidate: c });
-      };
-      pc.ontrack = (ev) => {
-        if (leg.closed) return;
-        leg.remote = ev.streams[0] ?? new MediaStream([ev.track]);
-        this._play(leg);
-      };
-      pc.onconnectionstatechange = () => {
-        if (leg.closed) return;
-        const s = pc.connectionState;
-        if (s === 'connected' || s === 'disconnected' || s === 'failed') this._state(leg, s);
-      };
+  private _gum(): (c: MediaStreamConstraints) => Promise<MediaStream> {
+    return this._options.getUserMedia ?? ((c: MediaStreamConstraints) => navigator.mediaDevices.getUserMedia(c));
+  }
+
+  private _audioConstraints(deviceId = this._micDeviceId): MediaTrackConstraints | boolean {
+    const base = this._options.audio ?? true;
+    if (!deviceId) return base;
+    return { ...(typeof base === 'object' ? base : {}), deviceId: { exact: deviceId } };
+  }
+
+  /** Opens the devices and the pc on first use; later calls reuse them. */
+  private async _ensurePc(leg: Leg, iceServers: RTCIceServer[] | undefined, video: boolean): Promise<boolean> {
+    if (leg.pc) return true;
+    if (iceServers) leg.iceServers = iceServers;
+    leg.wantsVideo = video;
+    this._state(leg, 'connecting');
+    let local: MediaStream;
+    try {
+      local = await this._takePrepared(leg, video) ??
+        await this._gum()({ audio: this._audioConstraints(), video: video ? (this._options.video ?? true) : false });
+    } catch (err) {
+      throw micError(err, video);
     }
-    const pc = leg.pc;
+    if (leg.closed) {  // the call ended while the permission prompt was up
+      local.getTracks().forEach((t) => t.stop());
+      return false;
+    }
+    leg.local = local;
+    leg.mic = local.getAudioTracks()[0];
+    leg.cam = local.getVideoTracks()[0];
+    if (leg.mic) leg.mic.enabled = !leg.muted;
+    const Pc = this._options.RTCPeerConnection ?? RTCPeerConnection;
+    const pc = new Pc({ ...(this._options.rtcConfiguration ?? {}), iceServers: this._options.rtcConfiguration?.iceServers ?? leg.iceServers });
+    leg.pc = pc;
+    if (leg.mic) leg.audioSender = pc.addTrack(leg.mic, local);
+    if (leg.cam) leg.videoSender = pc.addTrack(leg.cam, local);
+    if (leg.held) await this._applyHold(leg);
+    if (leg.videoMuted && leg.videoSender) await leg.videoSender.replaceTrack(null);
+    pc.onicecandidate = (ev) => {
+      if (leg.closed || !ev.candidate) return;
+      const c = ev.candidate.toJSON();
+      if (this._options.candidateFilter && !this._options.candidateFilter(c)) return;
+      void this._signal('candidate', { sessionId: leg.sessionId, candidate: c });
+    };
+    pc.ontrack = (ev) => {
+      if (leg.closed) return;
+      if (!leg.remote) leg.remote = ev.streams[0] ?? new MediaStream();
+      if (!leg.remote.getTracks().includes(ev.track)) leg.remote.addTrack(ev.track);
+      if (ev.track.kind === 'video') this._showVideo(leg);
+      else this._play(leg);
+    };
+    pc.onconnectionstatechange = () => {
+      if (leg.closed) return;
+      const s = pc.connectionState;
+      if (s === 'connected' || s === 'disconnected' || s === 'failed') this._state(leg, s);
+      if (s === 'connected') this._cancelRestart(leg);
+      else if (s === 'disconnected' || s === 'failed') this._scheduleRestart(leg);
+    };
+    return true;
+  }
+
+  /**
+   * Opens the devices as soon as the agent accepts, so getUserMedia overlaps the accept's round trip
+   * and the far side's offer instead of following them. A failure here is not reported: the
+   * negotiation asks again and reports its own.
+   */
+  private _prepare(leg: Leg, video: boolean): void {
+    if (leg.pc || leg.prepared || leg.closed) return;
+    const stream = this._gum()({ audio: this._audioConstraints(), video: video ? (this._options.video ?? true) : false });
+    stream.catch(() => {});
+    const timer = setTimeout(() => {
+      if (leg.prepared?.stream !== stream || leg.pc) return;
+      leg.prepared = undefined;
+      void stream.then((s) => s.getTracks().forEach((t) => t.stop()), () => {});
+      if (this._legs.get(leg.sessionId) === leg && !leg.pc) this._legs.delete(leg.sessionId);
+    }, PREPARE_TTL_MS);
+    leg.prepared = { video, stream, timer };
+  }
+
+  /** The prepared stream if it suits this negotiation; undefined when there is none (or it failed). */
+  private async _takePrepared(leg: Leg, video: boolean): Promise<MediaStream | undefined> {
+    const prepared = leg.prepared;
+    if (!prepared) return undefined;
+    leg.prepared = undefined;
+    clearTimeout(prepared.timer);
+    let stream: MediaStream;
+    try {
+      stream = await prepared.stream;
+    } catch {
+      return undefined;  // ask again; that attempt's error is the one reported
+    }
+    if (prepared.video === video) return stream;
+    stream.getTracks().forEach((t) => t.stop());
+    return undefined;
+  }
+
+  private async _answer(leg: Leg, sdp: string, iceServers: RTCIceServer[] | undefined): Promise<void> {
+    if (!(await this._ensurePc(leg, iceServers, /\r?\nm=video /.test('\n' + sdp)))) return;
+    const pc = leg.pc!;
+    // An offer that crosses our own (both sides restarting at once): ours gives way.
+    if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
     await pc.setRemoteDescription({ type: 'offer', sdp });
-    // Candidates that raced ahead of the offer can be applied now.
-    const early = leg.pendingCandidates.splice(0);
-    for (const c of early) await this._addCandidate(leg, c);
+    await this._flushCandidates(leg);
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
     if (leg.closed) return;
     await this._signal('answer', { sessionId: leg.sessionId, sdp: pc.localDescription?.sdp ?? answer.sdp ?? '' });
+  }
+
+  /** This side offers: the first offer of a call we place, or an ICE restart. */
+  private async _offer(leg: Leg, iceServers: RTCIceServer[] | undefined, video: boolean, iceRestart: boolean): Promise<void> {
+    if (!(await this._ensurePc(leg, iceServers, video))) return;
+    const pc = leg.pc!;
+    if (pc.signalingState !== 'stable') return;  // a negotiation is already under way
+    const offer = await pc.createOffer(iceRestart ? { iceRestart: true } : {});
+    await pc.setLocalDescription(offer);
+    if (leg.closed) return;
+    await this._signal('offer', { sessionId: leg.sessionId, sdp: pc.localDescription?.sdp ?? offer.sdp ?? '' });
+  }
+
+  private async _flushCandidates(leg: Leg): Promise<void> {
+    const early = leg.pendingCandidates.splice(0);
+    for (const c of early) await this._addCandidate(leg, c);
   }
 
   private async _addCandidate(leg: Leg, c: RTCIceCandidateInit): Promise<void> {
@@ -232,9 +420,69 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     }
   }
 
-  /** Sends the microphone unless muted or held: a disabled track sends silence, not nothing. */
-  private _applySending(leg: Leg): void {
-    for (const t of leg.local?.getAudioTracks() ?? []) t.enabled = !leg.muted && !leg.held;
+  // --- hold -------------------------------------------------------------------------------------
+
+  /** Puts the music (held) or the microphone (not held) on the audio sender. */
+  private async _applyHold(leg: Leg): Promise<void> {
+    if (!leg.audioSender) return;  // no media yet: _ensurePc applies the state when it starts
+    if (leg.held && !leg.holdTrack) {
+      let track: MediaStreamTrack | undefined;
+      try {
+        track = await this._music.acquire();
+      } catch (err) {
+        // No music possible: the customer hears silence rather than the agent.
+        console.warn('[tccc] no music on hold:', err);
+      }
+      if (leg.closed) {
+        if (track) this._music.release();
+        return;
+      }
+      if (!leg.held) {  // unHold came in while the music was starting
+        if (track) this._music.release();
+        return;
+      }
+      if (track) leg.holdTrack = track;
+      await leg.audioSender.replaceTrack(track ?? null);
+    } else if (!leg.held) {
+      if (leg.holdTrack) {
+        leg.holdTrack = undefined;
+        this._music.release();
+      }
+      await leg.audioSender.replaceTrack(leg.mic ?? null);
+    }
+  }
+
+  // --- ICE restart ------------------------------------------------------------------------------
+
+  private _scheduleRestart(leg: Leg): void {
+    if (leg.restartTimer !== undefined) return;
+    const delay = this._options.iceRestartDelayMs ?? 4000;
+    leg.restartTimer = setTimeout(() => {
+      leg.restartTimer = undefined;
+      const s = leg.pc?.connectionState;
+      if (leg.closed || (s !== 'disconnected' && s !== 'failed')) return;
+      this._restart(leg);
+    }, delay);
+  }
+
+  private _cancelRestart(leg: Leg): void {
+    if (leg.restartTimer !== undefined) clearTimeout(leg.restartTimer);
+    leg.restartTimer = undefined;
+  }
+
+  private _restart(leg: Leg): void {
+    this._state(leg, 'iceRestart');
+    this._queue(leg, (l) => this._offer(l, undefined, l.wantsVideo, true));
+  }
+
+  /** The network came back (a new Wi-Fi, a VPN): every connection that is not healthy restarts ICE. */
+  private _watchOnline(): void {
+    if (this._onlineListener || typeof addEventListener !== 'function') return;
+    this._onlineListener = () => {
+      for (const leg of this._legs.values())
+        if (leg.pc && leg.pc.connectionState !== 'connected' && leg.pc.connectionState !== 'closed') this._restart(leg);
+    };
+    addEventListener('online', this._onlineListener);
   }
 
   // --- playback -------------------------------------------------------------------------------
@@ -254,16 +502,39 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     const audio = leg.audio;
     audio.muted = leg.held;
     if (audio.srcObject !== leg.remote) audio.srcObject = leg.remote ?? null;
-    const p = audio.play();
+    this._start(leg, audio);
+  }
+
+  private _showVideo(leg: Leg): void {
+    if (!leg.video) {
+      const make = this._options.createVideoElement ?? (() => {
+        const el = document.createElement('video');
+        el.autoplay = true;
+        el.playsInline = true;
+        el.dataset.tcccSession = leg.sessionId;
+        el.style.maxWidth = '100%';
+        document.body.appendChild(el);
+        return el;
+      });
+      leg.video = make();
+    }
+    // Sound comes through the <audio> element; the video element only shows the picture.
+    leg.video.muted = true;
+    if (leg.video.srcObject !== leg.remote) leg.video.srcObject = leg.remote ?? null;
+    this._start(leg, leg.video);
+  }
+
+  private _start(leg: Leg, el: HTMLMediaElement): void {
+    const p = el.play();
     if (p && typeof p.then === 'function') {
-      p.then(() => this._state(leg, 'playing'), (err: Error) => {
+      p.then(() => { if (el === leg.audio) this._state(leg, 'playing'); }, (err: Error) => {
         if (leg.closed) return;
         if (err?.name === 'NotAllowedError') {
-          this._blocked.add(audio);
+          this._blocked.add(el);
           this._state(leg, 'autoplayBlocked', 'the browser needs a click or key press before it plays audio');
           this._watchGestures();
         } else if (err?.name !== 'AbortError') {
-          this._state(leg, 'failed', `audio playback failed: ${err?.message ?? String(err)}`);
+          this._state(leg, 'failed', `playback failed: ${err?.message ?? String(err)}`);
         }
       });
     }
@@ -275,7 +546,10 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       this._stopGestureWatch();
       const blocked = [...this._blocked];
       this._blocked.clear();
-      for (const leg of this._legs.values()) if (leg.audio && blocked.includes(leg.audio)) this._play(leg);
+      for (const leg of this._legs.values()) {
+        if (leg.audio && blocked.includes(leg.audio)) this._play(leg);
+        if (leg.video && blocked.includes(leg.video)) this._showVideo(leg);
+      }
     };
     for (const g of GESTURES) document.addEventListener(g, this._gestureListener, { capture: true });
   }
@@ -293,19 +567,36 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     if (!leg) return;
     this._legs.delete(sessionId);
     leg.closed = true;
+    this._cancelRestart(leg);
+    if (leg.prepared) {
+      const { stream, timer } = leg.prepared;
+      leg.prepared = undefined;
+      clearTimeout(timer);
+      void stream.then((s) => s.getTracks().forEach((t) => t.stop()), () => {});
+    }
     try { leg.pc?.close(); } catch { /* already closed */ }
     leg.local?.getTracks().forEach((t) => t.stop());
-    if (leg.audio) {
-      this._blocked.delete(leg.audio);
-      leg.audio.pause();
-      leg.audio.srcObject = null;
-      if (!this._options.createAudioElement) leg.audio.remove();
+    if (leg.holdTrack) {
+      leg.holdTrack = undefined;
+      this._music.release();
     }
+    for (const el of [leg.audio, leg.video]) {
+      if (!el) continue;
+      this._blocked.delete(el);
+      el.pause();
+      el.srcObject = null;
+    }
+    if (leg.audio && !this._options.createAudioElement) leg.audio.remove();
+    if (leg.video && !this._options.createVideoElement) leg.video.remove();
     if (leg.pc) this._emit(leg, 'closed');
+    if (this._legs.size === 0 && this._onlineListener) {
+      removeEventListener('online', this._onlineListener);
+      this._onlineListener = undefined;
+    }
   }
 
   private _state(leg: Leg, state: MediaState, reason?: string): void {
-    if (leg.lastState === state && state !== 'failed') return;
+    if (leg.lastState === state && state !== 'failed' && state !== 'iceRestart') return;
     leg.lastState = state;
     this._emit(leg, state, reason);
   }
@@ -315,6 +606,12 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     if (reason) data.reason = reason;
     this._host?.emit('mediaStateChanged', data);
   }
+}
+
+function micError(err: unknown, video = false): Error {
+  const e = err as Error;
+  const what = video ? 'the microphone or camera is' : 'the microphone is';
+  return new Error(`${what} not available (${e?.name ?? 'Error'}: ${e?.message ?? String(err)})`);
 }
 
 export { webRtcAvailable } from './webrtcSupport';

@@ -59,6 +59,8 @@ export const ErrorCode = {
   ERR_INTERNAL: -11016,
   ERR_UNSUPPORTED_VERSION: -11017,
   ERR_DESTROYED: -11018,
+  ERR_CHAT_MESSAGE_TOO_LONG: -11019,
+  ERR_CHAT_FLOOD: -11020,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;
@@ -113,4 +115,6 @@ export const errorsByCode: ReadonlyMap<number, ErrorInfo> = new Map<number, Erro
   [-11016, { code: -11016, name: "ERR_INTERNAL", kind: "remote", message: "Internal error." }],
   [-11017, { code: -11017, name: "ERR_UNSUPPORTED_VERSION", kind: "remote", message: "The protocol version is not supported." }],
   [-11018, { code: -11018, name: "ERR_DESTROYED", kind: "state", message: "The SDK instance has been destroyed." }],
+  [-11019, { code: -11019, name: "ERR_CHAT_MESSAGE_TOO_LONG", kind: "argument", message: "The chat message is too long (at most 4,000 characters)." }],
+  [-11020, { code: -11020, name: "ERR_CHAT_FLOOD", kind: "remote", message: "Too many chat messages in this session: wait a moment before sending more." }],
 ]);

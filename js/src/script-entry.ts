@@ -41,7 +41,9 @@ function install(): void {
       ui: { url: new URL('tccc-ui.js', src.href).toString(), crossOrigin: script.crossOrigin ?? null },
       // WebRTC code is fetched after ready (tccc-media.js next to this script): see LazyMediaAdapter.
       mediaFactory: () => (webRtcAvailable()
-        ? new LazyMediaAdapter(new URL('tccc-media.js', src.href).toString(), script.crossOrigin ?? null)
+        ? new LazyMediaAdapter(new URL('tccc-media.js', src.href).toString(), script.crossOrigin ?? null,
+          // <script data-hold-music-url="…">: the integrator's own music on hold.
+          data.holdMusicUrl ? { holdMusicUrl: new URL(data.holdMusicUrl, location.href).toString() } : undefined)
         : new NoopMediaAdapter()),
       onDestroy: () => {
       // Only remove ourselves: a later SDK may already have taken the name.

@@ -67,6 +67,48 @@ export interface TransferOptions extends SessionOptions {
   userId?: string;
 }
 
+/** Options of {@link ChatApi.sendMessage}. */
+export interface SendChatMessageOptions extends SessionOptions {
+  /** The text, at most 4,000 characters (`ERR_CHAT_MESSAGE_TOO_LONG` beyond). Shown as text, never HTML. */
+  text: string;
+  /**
+   * Your idempotency key (at most 64 characters; default: one the SDK makes up). Sending again with
+   * the same `clientMsgId` — e.g. after `ERR_CONNECTION_LOST` — returns the stored message instead
+   * of a second copy.
+   */
+  clientMsgId?: string;
+}
+
+/** Options of {@link ChatApi.getMessages}: one page, oldest first. */
+export interface GetChatMessagesOptions extends SessionOptions {
+  /** Only messages with a `seq` above this (default 0: from the start). Page on with the last `seq`. */
+  afterSeq?: number;
+  /** At most this many (1–100, default 50); a page also stops at about 48 KB of text (`hasMore`). */
+  limit?: number;
+}
+
+/** One chat message, as stored by the server. */
+export interface ChatMessage {
+  /** Unique id; the same wherever the message is seen (events, history, the visitor's page). */
+  messageId: string;
+  sessionId: string;
+  /** 1, 2, 3 … within the session, in the order the server stored them. */
+  seq: number;
+  /** Who wrote it; `system` for the server's notices (an agent joined, transferred, the chat ended). */
+  from: 'visitor' | 'agent' | 'system';
+  /** The visitor's user id, or the agent's (empty for system notices). */
+  senderId: string;
+  /** The visitor's nickname or the agent's nick, when it was sent. */
+  senderName: string;
+  type: 'text';
+  /** Plain text: render it with `textContent`, never as HTML. */
+  text: string;
+  /** The sender's idempotency key, when it gave one. */
+  clientMsgId?: string;
+  /** When the server stored it (Unix epoch ms). */
+  time: number;
+}
+
 export interface SendDigitsOptions extends SessionOptions {
   /** DTMF digits to send: `0-9 * # A-D`, at most 32. */
   dtmfText: string;
@@ -116,11 +158,31 @@ export interface CallApi {
   sendDigits(options: SendDigitsOptions): ApiResult;
 }
 
-/** Online (chat) sessions. Errors as for {@link CallApi}. */
+/**
+ * Online (chat) sessions. Errors as for {@link CallApi}. An agent may hold several chats at once
+ * (up to its im skill groups' `MaxConcurrency`) and take calls meanwhile: chats never make it `busy`.
+ */
 export interface ChatApi {
   accept(options: SessionOptions): ApiResult;
+  /** Ends an accepted chat, or declines a ringing one (it goes to the next agent). */
   end(options: SessionOptions): ApiResult;
+  /** To an online (im) skill group or an agent; the next agent sees the whole history. */
   transfer(options: TransferOptions): ApiResult;
+  /**
+   * (ours) Sends a text message in an accepted chat; resolves with the stored message
+   * (`data.message`: id, `seq`, time). `ERR_CHAT_MESSAGE_TOO_LONG` over 4,000 characters,
+   * `ERR_CHAT_FLOOD` when more than about 2 per second (burst 10) are sent in one chat,
+   * `ERR_INVALID_STATE` when the chat is not accepted (or has ended).
+   */
+  sendMessage(options: SendChatMessageOptions): ApiResult<{ sessionId: string; message: ChatMessage }>;
+  /**
+   * (ours) One page of a chat's stored messages, oldest first, including those from before this
+   * agent had it (queued time, previous agents). Works for live and ended chats, after a reconnect
+   * and after a transfer. `hasMore`: ask again with `afterSeq` = the last `seq`.
+   */
+  getMessages(options: GetChatMessagesOptions): ApiResult<{
+    sessionId: string; messages: ChatMessage[]; hasMore: boolean; lastSeq: number;
+  }>;
 }
 
 /** Video sessions. Errors as for {@link CallApi}. */
@@ -158,6 +220,14 @@ export interface DevicesApi {
   getMicrophones(): Promise<MediaDeviceInfo[]>;
   /** Audio outputs. Rejects `ERR_NOT_SUPPORTED` without mediaDevices. */
   getSpeakers(): Promise<MediaDeviceInfo[]>;
+  /**
+   * Uses this microphone (a `deviceId` from {@link getMicrophones}) from now on, also in calls under
+   * way: the new device's track replaces the old one without renegotiation, so the call is not
+   * dropped. Rejects `ERR_INVALID_ARGUMENT` (no deviceId), `ERR_MIC_NOT_AUTHORIZED` (permission
+   * refused), `ERR_MIC_START_FAIL` (the device cannot be opened; the old microphone stays),
+   * `ERR_NOT_SUPPORTED` (no WebRTC media in this environment).
+   */
+  setMicrophone(options: { deviceId: string }): Promise<SuccessResponse<{ deviceId: string }>>;
 }
 
 /**
@@ -293,6 +363,13 @@ export interface EventPayloads {
   statusChanged: { data: { status: AgentStatus; restReason?: string } };
   /** Speech recognition result. `flow` IN = customer, OUT = agent. */
   asr: { data: { sessionId: string; result: unknown; flow: 'IN' | 'OUT' } };
+  /**
+   * (ours) A chat message arrived in a chat this agent holds (from the visitor, or a system
+   * notice): exactly once per message, in `seq` order, also for messages that came while the
+   * connection was down (they follow `connectionRecovery`). The agent's own messages are not
+   * repeated here (they are the result of `Chat.sendMessage`); older history: `Chat.getMessages`.
+   */
+  messageReceived: { data: { sessionId: string; message: ChatMessage } };
   /** (ours) The connection to the server dropped or stopped answering. */
   connectionLost: { data: Record<string, unknown> };
   /** (ours) A reconnect attempt starts now: `attempt` counts from 1, after `delayMs` of backoff. */

@@ -18,6 +18,17 @@ export interface UiHost {
   onChange(watcher: () => void): () => void;
   /** The core's sessions in their wire form (docs/protocol.md "Sessions"), live and recently ended. */
   sessions(): Array<Record<string, unknown>>;
+  /**
+   * A session's media streams, from the media adapter's public methods (`remoteStream(id)`,
+   * `localStream(id)`) when it has them; the video pane shows them. Empty before media is up.
+   */
+  streams(sessionId: string): { remote?: MediaStream; local?: MediaStream };
+}
+
+/** The optional stream getters a media adapter may offer (WebRtcMediaAdapter, LazyMediaAdapter, custom). */
+export interface MediaStreamSource {
+  remoteStream?(sessionId: string): MediaStream | undefined;
+  localStream?(sessionId: string): MediaStream | undefined;
 }
 
 export interface UiModule {

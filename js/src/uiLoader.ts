@@ -5,11 +5,12 @@
 import type { EventBus } from './EventBus';
 import { loadScript } from './loadScript';
 import type { UiState } from './UiState';
-import { UI_GLOBAL_KEY, type UiHost, type UiModule } from './uiHost';
+import { type MediaStreamSource, UI_GLOBAL_KEY, type UiHost, type UiModule } from './uiHost';
 import type { Tccc } from './types';
 
 export function uiLoader(url: string, crossOrigin: string | null, tccc: Tccc, ui: UiState, bus: EventBus,
-  sessions: UiHost['sessions']): () => void {
+  sessions: UiHost['sessions'], mediaAdapter?: object): () => void {
+  const media = mediaAdapter as MediaStreamSource | undefined;  // the getters are optional: duck-typed
   let ready = false;
   let started = false;
   let destroyed = false;
@@ -19,7 +20,8 @@ export function uiLoader(url: string, crossOrigin: string | null, tccc: Tccc, ui
     if (destroyed) return;
     try {
       const mod = (globalThis as Record<symbol, UiModule>)[key];
-      unmount = mod.mount({ tccc, sessions, visibility: () => ui.get(), config: () => ui.config(), onChange: (w) => ui.onChange(w) });
+      const streams = (id: string) => ({ remote: media?.remoteStream?.(id), local: media?.localStream?.(id) });
+      unmount = mod.mount({ tccc, sessions, streams, visibility: () => ui.get(), config: () => ui.config(), onChange: (w) => ui.onChange(w) });
     } catch (err) {  // also a chunk that did not register itself
       console.error(`[tccc] UI ${url} did not start (${String(err)}); the SDK works on without it.`);
     }

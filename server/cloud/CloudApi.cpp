@@ -729,29 +729,56 @@ Json CloudApi::hangUpCall(const Call& call) {
   throw CloudApiError{"FailedOperation", e.message};
 }
 
-// Chat does not exist on this server yet: these two answer with honest empty result sets so that
-// integrations written for the cloud keep working, after checking their parameters like the cloud.
+// Chat (im) sessions: the IMCdrInfo rows and the messages the contact center stored
+// (server/chat/ChatRepository.hpp), with the cloud's parameters and paging rules.
 Json CloudApi::describeImCdrs(const Call& call) {
   requireOwnApp(call, false);
   auto start = call.params.requireInt("StartTimestamp", 0, kMaxId);
   auto end = call.params.requireInt("EndTimestamp", 0, kMaxId);
   if (end < start) call.params.invalidValue("EndTimestamp", "must not be before StartTimestamp");
-  call.params.optInt("Limit", 1, 100);
-  call.params.optInt("Offset", 0, kMaxId);
-  call.params.optInt("Type", 1, 2);
+  std::int64_t limit = call.params.optInt("Limit", 1, 100).value_or(20);
+  std::int64_t offset = call.params.optInt("Offset", 0, kMaxId).value_or(0);
+  auto type = call.params.optInt("Type", 1, 2);
   call.params.optInt("InstanceId", 0, kMaxId);
-  return Json{{"TotalCount", 0}, {"IMCdrs", Json::array()}, {"IMCdrList", Json::array()}};
+  Json list = Json::array();
+  std::int64_t total = 0;
+  // Every chat of this server is a text (文本客服) session: Type 2. Asking for Type 1 (全媒体) finds none.
+  if (mChats && (!type || *type == 2)) {
+    auto [count, rows] = mChats->queryImCdrs(call.sdkAppId, start, end, offset, limit);
+    total = count;
+    for (auto& r : rows) list.push_back(r.cdr);
+  }
+  return Json{{"TotalCount", total}, {"IMCdrs", list}, {"IMCdrList", list}};
 }
 
 Json CloudApi::describeChatMessages(const Call& call) {
   requireOwnApp(call);
-  call.params.optString("CdrId", 128);
-  call.params.optString("SessionId", 128);
-  call.params.optInt("Limit", 1, 100);
-  call.params.optInt("Offset", 0, kMaxId);
-  call.params.optInt("Order", 0, 1);
+  auto cdrId = call.params.optString("CdrId", 128);
+  auto sessionId = call.params.optString("SessionId", 128);
+  std::int64_t limit = call.params.optInt("Limit", 1, 100).value_or(20);
+  std::int64_t offset = call.params.optInt("Offset", 0, kMaxId).value_or(0);
+  // 1 = oldest first, 2 = newest first (the default).
+  std::int64_t order = call.params.optInt("Order", 1, 2).value_or(2);
   call.params.optInt("InstanceId", 0, kMaxId);
-  return Json{{"TotalCount", 0}, {"Messages", Json::array()}};
+  // CdrId is the IMCdrInfo Id, which on this server is the SessionId.
+  std::string session = sessionId && !sessionId->empty() ? *sessionId : cdrId.value_or("");
+  if (session.empty()) throw CloudApiError{"MissingParameter", "The request is missing a required parameter `SessionId`."};
+  Json messages = Json::array();
+  std::int64_t total = 0;
+  if (mChats) {
+    auto [count, rows] = mChats->queryChatMessages(call.sdkAppId, session, order == 1, offset, limit);
+    total = count;
+    for (const auto& m : rows) {
+      // MessageBody {Timestamp (s), From, Messages: [{Type, Content}]}: From is the sender's user id
+      // (the visitor's, or the agent's e-mail; "system" for the server's notices).
+      std::string from = m.senderRole == "system" ? std::string("system") : m.senderId;
+      messages.push_back(Json{{"Timestamp", m.createdMs / 1000},
+                              {"From", from},
+                              {"Messages", Json::array({Json{{"Type", m.senderRole == "system" ? "system" : m.type},
+                                                             {"Content", m.content}}})}});
+    }
+  }
+  return Json{{"TotalCount", total}, {"Messages", messages}};
 }
 
 }  // namespace tccc::server

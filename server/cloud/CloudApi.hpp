@@ -7,6 +7,7 @@
 #define TCCC_SERVER_CLOUD_CLOUDAPI_HPP
 
 #include "Interfaces.hpp"
+#include "chat/ChatRepository.hpp"
 #include "cloud/CloudApiError.hpp"
 #include "cloud/ParamReader.hpp"
 #include "store/Repositories.hpp"
@@ -39,6 +40,8 @@ class CloudApi {
 
   /// The contact center, once it exists (null: no live sessions, every agent offline).
   void setLiveOps(LiveOps* liveOps) { mLiveOps = liveOps; }
+  /// Chat messages and IM CDRs (DescribeChatMessages, DescribeIMCdrs); null: both answer empty lists.
+  void setChatRepository(ChatRepository* chats) { mChats = chats; }
 
   /// Handles one `POST /`. Never throws.
   HttpResponse handle(const HttpRequest& request);
@@ -91,6 +94,7 @@ class CloudApi {
   CloudApiOptions mOptions;
   std::function<std::int64_t()> mClock;
   LiveOps* mLiveOps = nullptr;
+  ChatRepository* mChats = nullptr;
   std::map<std::string, Action> mActions;
   std::map<std::pair<std::string, std::string>, TokenBucket> mLimits;  // (SecretId, action)
 };

@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <arpa/inet.h>
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -50,10 +52,23 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
     else if (key == "cdr-push-ca-file") str(key, value, cdrPushCaFile);
     else if (key == "cdr-push-retry-ms") integer(key, value, cdrPushRetryMs);
     else if (key == "heartbeat-ms") integer(key, value, heartbeatMs);
+    else if (key == "ring-timeout-sec") integer(key, value, ringTimeoutSec);
+    else if (key == "outbound-no-answer-sec") integer(key, value, outboundNoAnswerSec);
     else if (key == "max-connections") integer(key, value, maxConnections);
     else if (key == "api-rate-limit") integer(key, value, apiRateLimit);
     else if (key == "connection-rate-limit") integer(key, value, connectionRateLimit);
     else if (key == "log-level") str(key, value, logLevel);
+    else if (key == "media-host") str(key, value, mediaHost);
+    else if (key == "media-ports") str(key, value, mediaPorts);
+    else if (key == "sim-audio-dir") str(key, value, simAudioDir);
+    else if (key == "sim-recordings") {
+      if (!value.is_boolean()) throw ConfigError("config key \"sim-recordings\" must be true or false");
+      simRecordings = value.get<bool>();
+    }
+    else if (key == "server-media") {
+      if (!value.is_boolean()) throw ConfigError("config key \"server-media\" must be true or false");
+      serverMedia = value.get<bool>();
+    }
     else if (key == "ice-servers") {
       // The command line and environment give JSON text; the file may also hold the array itself.
       if (value.is_string()) {
@@ -80,6 +95,20 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
       throw ConfigError("unknown config key \"" + key + "\"");
     }
   }
+}
+
+std::pair<int, int> ServerConfig::parsePortRange(const std::string& text) {
+  auto number = [&](const std::string& t) {
+    if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos)
+      throw ConfigError("--media-ports must be a port range such as 40000-40999");
+    return std::stoi(t);
+  };
+  auto dash = text.find('-');
+  int lo = number(text.substr(0, dash));
+  int hi = dash == std::string::npos ? lo : number(text.substr(dash + 1));
+  if (lo < 1 || hi > 65535 || lo > hi)
+    throw ConfigError("--media-ports must be a range min-max with 1 <= min <= max <= 65535");
+  return {lo, hi};
 }
 
 Json ServerConfig::parseIceServers(const Json& value) {
@@ -122,6 +151,9 @@ Json ServerConfig::parseIceServers(const Json& value) {
 void ServerConfig::validate() const {
   if (port < 0 || port > 65535) throw ConfigError("--port must be between 0 and 65535");
   if (heartbeatMs < 1000 || heartbeatMs > 120000) throw ConfigError("--heartbeat-ms must be between 1000 and 120000");
+  if (ringTimeoutSec < 0 || ringTimeoutSec > 600) throw ConfigError("--ring-timeout-sec must be between 0 and 600");
+  if (outboundNoAnswerSec < 1 || outboundNoAnswerSec > 600)
+    throw ConfigError("--outbound-no-answer-sec must be between 1 and 600");
   if (cdrPushRetryMs < 10 || cdrPushRetryMs > 3600000)
     throw ConfigError("--cdr-push-retry-ms must be between 10 and 3600000");
   if (maxConnections < 1 || maxConnections > 1000000) throw ConfigError("--max-connections must be between 1 and 1000000");
@@ -129,6 +161,12 @@ void ServerConfig::validate() const {
   if (connectionRateLimit < 1 || connectionRateLimit > 1000000)
     throw ConfigError("--connection-rate-limit must be between 1 and 1000000");
   if (tlsCert.empty() != tlsKey.empty()) throw ConfigError("--tls-cert and --tls-key go together");
+  parsePortRange(mediaPorts);
+  {
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, mediaHost.c_str(), buf) != 1 && inet_pton(AF_INET6, mediaHost.c_str(), buf) != 1)
+      throw ConfigError("--media-host must be an IPv4 or IPv6 address, not " + mediaHost.substr(0, 64));
+  }
   if (dataDir.empty()) throw ConfigError("--data-dir must not be empty");
   if (!cdrPushUrl.empty() && cdrPushUrl.rfind("http://", 0) != 0 && cdrPushUrl.rfind("https://", 0) != 0)
     throw ConfigError("--cdr-push-url must start with http:// or https://");
@@ -187,6 +225,17 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
   options["heartbeat-ms"] = app.add_option("--heartbeat-ms", out.heartbeatMs, "Agent WebSocket heartbeat interval")
                                 ->envname("TCCC_HEARTBEAT_MS")
                                 ->capture_default_str();
+  options["ring-timeout-sec"] =
+      app.add_option("--ring-timeout-sec", out.ringTimeoutSec,
+                     "Seconds a call rings at one agent before it moves to the next (autoTransfer); 0 = each "
+                     "skill group's own setting")
+          ->envname("TCCC_RING_TIMEOUT_SEC")
+          ->capture_default_str();
+  options["outbound-no-answer-sec"] =
+      app.add_option("--outbound-no-answer-sec", out.outboundNoAnswerSec,
+                     "Seconds an outbound call rings unanswered before it ends with notAnswer")
+          ->envname("TCCC_OUTBOUND_NO_ANSWER_SEC")
+          ->capture_default_str();
   options["max-connections"] =
       app.add_option("--max-connections", out.maxConnections,
                      "Open HTTP/WebSocket connections at most (one per logged-in agent); the file-descriptor "
@@ -210,6 +259,29 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                                           "STUN/TURN servers for WebRTC as JSON, e.g. "
                                           "'[{\"urls\":\"stun:stun.example.com:3478\"}]' (default: none)")
                                ->envname("TCCC_ICE_SERVERS");
+  options["server-media"] = app.add_option("--server-media", out.serverMedia,
+                                           "true: simulated callers and test numbers talk over WebRTC "
+                                           "(the server's own media endpoint); false: those calls have no audio")
+                                ->envname("TCCC_SERVER_MEDIA")
+                                ->capture_default_str();
+  options["media-host"] = app.add_option("--media-host", out.mediaHost,
+                                         "IP address of the server's media endpoint (bound and advertised "
+                                         "to browsers in its ICE candidate)")
+                              ->envname("TCCC_MEDIA_HOST")
+                              ->capture_default_str();
+  options["media-ports"] = app.add_option("--media-ports", out.mediaPorts,
+                                          "UDP port range min-max of the server's media endpoint (one port per call)")
+                               ->envname("TCCC_MEDIA_PORTS")
+                               ->capture_default_str();
+  options["sim-audio-dir"] = app.add_option("--sim-audio-dir", out.simAudioDir,
+                                            "Directory of WAV files POST /sim/inbound may play as the caller's "
+                                            "voice (audioFile); the data dir is always allowed")
+                                 ->envname("TCCC_SIM_AUDIO_DIR");
+  options["sim-recordings"] = app.add_option("--sim-recordings", out.simRecordings,
+                                             "true: record both sides of every server media leg to "
+                                             "<data-dir>/sim-recordings/<sessionId>-<leg>.wav")
+                                  ->envname("TCCC_SIM_RECORDINGS")
+                                  ->capture_default_str();
   app.add_flag("--print-credentials", out.printCredentials,
                "Print SdkAppId, SecretId and SecretKey of the first tenant and exit (creates it if needed)")
       ->envname("TCCC_PRINT_CREDENTIALS");

@@ -34,6 +34,8 @@ struct ServerConfig {
   std::string cdrPushCaFile;
   int cdrPushRetryMs = 5000;
   int heartbeatMs = 10000;
+  int ringTimeoutSec = 0;          // > 0: overrides every skill group's ring time (demos, tests)
+  int outboundNoAnswerSec = 30;    // an outbound call nobody answers ends (notAnswer) after this
   int maxConnections = 10000;      // open HTTP/WebSocket connections; each also needs a file descriptor
   int apiRateLimit = 20;           // cloud API requests/s per SecretId and action (burst 2x), as the cloud
   int connectionRateLimit = 20;    // HTTP requests/s per connection (burst 2x)
@@ -43,6 +45,12 @@ struct ServerConfig {
   /// RTCIceServer objects: [{"urls": "stun:…" | ["turn:…"], "username"?, "credential"?}]. Empty = none
   /// (host candidates only: enough on one machine or one LAN).
   protocol::Json iceServers = protocol::Json::array();
+  /// The server's own media endpoint (server/media/) for simulated callers and test numbers.
+  bool serverMedia = true;
+  std::string mediaHost = "127.0.0.1";     // UDP address it binds and advertises (IP literal)
+  std::string mediaPorts = "40000-40999";  // "min-max": one UDP port per open leg
+  std::string simAudioDir;                 // POST /sim/inbound audioFile may come from here (and the data dir)
+  bool simRecordings = false;              // record server media legs to <data-dir>/sim-recordings/
 
   /// Parses argv (and the environment, and the --config file). Returns an exit code when the
   /// program should stop now (--help: 0, bad arguments: 2), nullopt to go on.
@@ -56,6 +64,9 @@ struct ServerConfig {
   void validate() const;
 
   static std::vector<std::string> splitList(const std::string& commaList);
+
+  /// "40000-40999" (or one port "40000") -> {min, max}; throws ConfigError.
+  static std::pair<int, int> parsePortRange(const std::string& text);
 
   /// Checks an --ice-servers value and returns it normalised (only the RTCIceServer fields).
   /// Throws ConfigError saying what is wrong.

@@ -145,6 +145,10 @@ void HttpServer::onAccept(beast::error_code ec, tcp::socket socket) {
       socket.close(epEc);
     } else {
       ++*mOpenConnections;
+      // Signalling frames are small and latency-bound: without TCP_NODELAY, Nagle's algorithm holds
+      // a frame written right after another until the peer's delayed ACK (40 ms on Linux), which
+      // showed up as a 40 ms stall between an agent's accept and the customer's `connected`.
+      socket.set_option(tcp::no_delay(true), epEc);
       // The slot is released when the last session object holding it goes, even if this server
       // object is gone by then (shutdown order), hence the shared counter.
       std::shared_ptr<void> slot(nullptr, [counter = mOpenConnections](void*) { --*counter; });

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "routing/RoutingEngine.hpp"
 
+#include "chat/MemoryChatRepository.hpp"
 #include "sim/TestNumbers.hpp"
 
 #include <algorithm>
@@ -194,6 +195,7 @@ struct RoutingEngine::Call {
   bool simulated = false;
   int holdSeconds = -1;
   std::string audioFile;
+  bool serverMedia = false;  // the server's own media leg (server/media/) is open toward the agent
   std::string ivrPrompt;
   std::vector<IvrOption> ivrOptions;
   int ivrAttempts = 0;
@@ -329,6 +331,7 @@ void RoutingEngine::purgeOldestEndedCall() {
     std::string sid = it->second->sessionId;
     mCallBySerial.erase(it);
     mCalls.erase(sid);
+    mChats.erase(sid);  // chat (im) state, ChatRouting.ipp
   }
   mEndedCalls.pop_front();
 }
@@ -340,6 +343,7 @@ void RoutingEngine::armCall(Call& call, std::int64_t at) {
 }
 
 void RoutingEngine::tick(std::int64_t nowMs) {
+  ChatDispatch chatDispatch(*this, nowMs);  // offers queued chats once this input is handled
   while (!mTimers.empty() && mTimers.top().at <= nowMs) {
     Timer t = mTimers.top();
     mTimers.pop();
@@ -360,6 +364,7 @@ void RoutingEngine::tick(std::int64_t nowMs) {
       // still on are ended (the customer cannot be left talking to nobody). Offline first, so the
       // offer is not queued behind an agent who is gone.
       setStatus(a, "offline", "admin", "", nowMs);
+      chatAgentGone(a, nowMs);  // its chats go back to their group (ChatRouting.ipp)
       if (!a.offering.empty()) {
         auto c = mCalls.find(a.offering);
         if (c != mCalls.end()) {
@@ -379,7 +384,8 @@ void RoutingEngine::tick(std::int64_t nowMs) {
       for (auto& v : a.views) {
         if (v.ended) continue;
         auto c = mCalls.find(v.sessionId);
-        if (c != mCalls.end() && c->second->phase != Call::Phase::Ended) live.push_back(c->second.get());
+        if (c != mCalls.end() && c->second->phase != Call::Phase::Ended && c->second->type != "im")
+          live.push_back(c->second.get());
       }
       for (Call* call : live)
         endCall(*call, EndSpec{"error", "seat", "failed", "admin", "", std::nullopt}, nowMs);
@@ -438,6 +444,7 @@ std::optional<ServiceNumberInfo> RoutingEngine::serviceNumber(std::string_view n
 }
 
 void RoutingEngine::directoryChanged(std::int64_t sdkAppId, std::int64_t nowMs) {
+  ChatDispatch chatDispatch(*this, nowMs);
   mNumberCache.clear();
   auto it = mTenants.find(sdkAppId);
   if (it != mTenants.end()) {
@@ -592,7 +599,7 @@ bool RoutingEngine::hasLiveCall(const Agent& agent) const {
     auto it = mCalls.find(v.sessionId);
     if (it == mCalls.end()) continue;
     const Call& c = *it->second;
-    if (c.phase == Call::Phase::Ended) continue;
+    if (c.phase == Call::Phase::Ended || c.type == "im") continue;  // chats never make an agent busy
     if ((c.agent && *c.agent == agent.idx) || (c.peer && *c.peer == agent.idx)) return true;
   }
   return false;
@@ -625,6 +632,7 @@ Json RoutingEngine::snapshot(Agent& agent, std::int64_t nowMs) {
   pruneViews(agent, nowMs);
   Json sessions = Json::array();
   for (auto& v : agent.views) sessions.push_back(v.wire);
+  patchChatWires(sessions);
   Json a{{"userId", agent.staff.userId},
          {"sdkAppId", agent.sdkAppId},
          {"name", agent.staff.name},
@@ -713,6 +721,7 @@ Json RoutingEngine::staffStatusMetrics(std::int64_t sdkAppId, const std::vector<
 // Agent requests
 
 void RoutingEngine::onAgentRequest(ConnectionId conn, const protocol::Request& req, std::int64_t nowMs) {
+  ChatDispatch chatDispatch(*this, nowMs);
   std::size_t mark = mCommands.size();
   auto it = mAgentByConn.find(conn);
   if (req.method == "auth.login") {
@@ -799,6 +808,7 @@ RoutingEngine::Result RoutingEngine::handleLogin(ConnectionId conn, const Json& 
     setStatus(a, "free", "login", "", nowMs);
   else
     refreshAvailability(a, nowMs);
+  serverMediaForAgent(a, true);  // calls it is still on get a fresh offer (after the response)
   return snapshot(a, nowMs);
 }
 
@@ -824,11 +834,13 @@ void RoutingEngine::queueClose(ConnectionId conn, int code, std::string reason) 
 }
 
 void RoutingEngine::agentDisconnected(ConnectionId conn, std::int64_t nowMs) {
+  ChatDispatch chatDispatch(*this, nowMs);
   auto it = mAgentByConn.find(conn);
   if (it == mAgentByConn.end()) return;
   Agent& a = *mAgents[it->second];
   mAgentByConn.erase(it);
   a.conn = 0;
+  serverMediaForAgent(a, false);  // its peer connections are gone with the page
   refreshAvailability(a, nowMs);
   if (a.status != "offline") {
     ++a.graceGen;
@@ -854,6 +866,7 @@ RoutingEngine::Result RoutingEngine::handleAgentMethod(Agent& agent, const proto
   if (m == "session.mute") return doMute(agent, d, true, nowMs);
   if (m == "session.unmute") return doMute(agent, d, false, nowMs);
   if (m == "session.sendDigits") return doSendDigits(agent, d, nowMs);
+  if (m == "chat.send" || m == "chat.history") return handleAgentChat(agent, req, nowMs);
   if (isMediaMethod(m)) return doAgentMedia(agent, m, d, nowMs);
   return Error(Errc::UnknownMethod, "unknown method " + m);
 }
@@ -891,6 +904,7 @@ RoutingEngine::Result RoutingEngine::doOffline(Agent& agent, std::int64_t nowMs)
   if (agent.status == "offline") return Error(Errc::InvalidState, "already offline");
   if (agent.status == "busy" || hasLiveCall(agent))
     return Error(Errc::InvalidState, "busy: cannot go offline during a call");
+  if (hasLiveChat(agent)) return Error(Errc::InvalidState, "chats in progress: end or transfer them first");
   if (!agent.offering.empty()) {
     auto c = mCalls.find(agent.offering);
     if (c != mCalls.end()) {
@@ -1093,6 +1107,7 @@ RoutingEngine::Result RoutingEngine::doAccept(Agent& agent, const Json& data, st
   Error e;
   Call* call = ownedCall(agent, data, e);
   if (e) return e;
+  if (call && call->type == "im") return chatAccept(agent, *call, nowMs);
   if (!call || call->phase == Call::Phase::Ended || !call->offered || *call->offered != agent.idx)
     return Error(Errc::InvalidState, "the session is not ringing at this agent");
   call->offered.reset();
@@ -1140,6 +1155,7 @@ void RoutingEngine::connect(Call& call, std::int64_t nowMs) {
     call.outcome = "hangUp";
     armCall(call, nowMs + call.testNumber->hangUpAfterMs);
   }
+  if (wantsServerMedia(call)) serverMediaOpen(call);
 }
 
 RoutingEngine::Result RoutingEngine::doHangUp(Agent& agent, const Json& data, std::int64_t nowMs) {
@@ -1147,6 +1163,7 @@ RoutingEngine::Result RoutingEngine::doHangUp(Agent& agent, const Json& data, st
   std::string sid;
   Call* call = ownedCall(agent, data, e, &sid);
   if (e) return e;
+  if (call && call->type == "im") return chatHangUp(agent, *call, nowMs);
   View* v = agent.view(sid);
   if (!call || call->phase == Call::Phase::Ended || (v && v->ended)) return Json::object();  // idempotent
   bool isOffered = call->offered && *call->offered == agent.idx;
@@ -1188,6 +1205,7 @@ RoutingEngine::Result RoutingEngine::doTransfer(Agent& agent, const Json& data, 
   Error e;
   Call* call = ownedCall(agent, data, e);
   if (e) return e;
+  if (call && call->type == "im") return chatTransfer(agent, *call, data, nowMs);
   auto gid = protocol::readInt(data, "skillGroupId", &e, true);
   if (e) return e;
   auto uid = protocol::readString(data, "userId", kMaxUserId, &e);
@@ -1226,6 +1244,7 @@ RoutingEngine::Result RoutingEngine::doTransfer(Agent& agent, const Json& data, 
     }
   call->agent.reset();
   call->held = false;
+  serverMediaClose(*call);  // the next agent gets a leg of its own when it accepts
   updateView(agent, *call, "ended", nowMs,
              Json{{"endReason", "transfer"}, {"closeBy", "seat"}, {"transferTo", transferTo}});
   afterCallEnded(agent, *call, nowMs);
@@ -1252,6 +1271,7 @@ RoutingEngine::Result RoutingEngine::doHold(Agent& agent, const Json& data, bool
     return Error(Errc::InvalidState, "only a connected call can be held or resumed");
   if (call->held == hold) return Error(Errc::InvalidState, hold ? "the call is already held" : "the call is not held");
   call->held = hold;
+  if (call->serverMedia) serverMediaCommand(Command::Type::MediaHold, *call);
   std::string state = hold ? "held" : "talking";
   if (call->agent) updateView(*mAgents[*call->agent], *call, state, nowMs);
   if (call->peer) updateView(*mAgents[*call->peer], *call, state, nowMs);
@@ -1301,14 +1321,105 @@ RoutingEngine::Result RoutingEngine::doAgentMedia(Agent& agent, const std::strin
   if (e) return e;
   auto payload = readMediaPayload(method, data, e);
   if (e) return e;
+  if (call && call->type == "internal") return relayInternalMedia(agent, *call, method, std::move(*payload));
   // Only the agent on the call, only while it is connected, and only when a customer page holds the
   // other leg (a simulated caller has no media end).
   bool party = call && call->agent && *call->agent == agent.idx;
   if (!party || call->phase != Call::Phase::Connected)
     return Error(Errc::InvalidState, "media can only be exchanged during a connected call");
-  if (!call->leg) return Error(Errc::InvalidState, "the other side of this call has no media connection");
+  if (!call->leg) return serverMediaSignal(*call, method, *payload);
   (*payload)["sessionId"] = call->sessionId;
   sendToLeg(call->leg, method, std::move(*payload));
+  return Json::object();
+}
+
+RoutingEngine::Result RoutingEngine::relayInternalMedia(Agent& agent, Call& call, const std::string& method,
+                                                       Json payload) {
+  // Both ends are agents: whichever of the two sends, the other receives. Before the callee has
+  // answered there is nobody to negotiate with, so nothing is relayed ahead of time.
+  bool isCaller = call.agent && *call.agent == agent.idx;
+  bool isCallee = call.peer && *call.peer == agent.idx;
+  if (!isCaller && !isCallee) return Error(Errc::SessionNotFound, "not a party of session " + call.sessionId);
+  if (call.phase != Call::Phase::Connected || !call.agent || !call.peer)
+    return Error(Errc::InvalidState, "media can only be exchanged during a connected call");
+  Agent& other = *mAgents[isCaller ? *call.peer : *call.agent];
+  payload["sessionId"] = call.sessionId;
+  emitAgentEvent(other, method, std::move(payload));
+  return Json::object();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server media leg: the server itself is the far end of a simulated call (docs/protocol.md,
+// "Server media leg"). The engine only decides when the leg opens, moves and closes; the host
+// (ContactCenter) runs it and hands back its offer through serverMediaOffer().
+
+bool RoutingEngine::wantsServerMedia(const Call& call) const {
+  return mOptions.serverMedia && !call.leg && call.type != "internal" && (call.simulated || call.testNumber) &&
+         call.phase == Call::Phase::Connected && call.agent.has_value();
+}
+
+void RoutingEngine::serverMediaCommand(Command::Type type, const Call& call) {
+  Command c;
+  c.type = type;
+  c.sessionId = call.sessionId;
+  c.held = call.held;
+  if (type == Command::Type::MediaOpen) c.text = call.audioFile;
+  mCommands.push_back(std::move(c));
+}
+
+void RoutingEngine::serverMediaOpen(Call& call) {
+  // A second open (a new login of the same agent) replaces the leg: the old peer connection is gone.
+  call.serverMedia = true;
+  serverMediaCommand(Command::Type::MediaOpen, call);
+}
+
+void RoutingEngine::serverMediaClose(Call& call) {
+  if (!call.serverMedia) return;
+  call.serverMedia = false;
+  serverMediaCommand(Command::Type::MediaClose, call);
+}
+
+void RoutingEngine::serverMediaForAgent(Agent& agent, bool open) {
+  for (const auto& v : agent.views) {
+    auto it = mCalls.find(v.sessionId);
+    if (it == mCalls.end() || !it->second->agent || *it->second->agent != agent.idx) continue;
+    Call& call = *it->second;
+    if (open && wantsServerMedia(call))
+      serverMediaOpen(call);
+    else if (!open)
+      serverMediaClose(call);
+  }
+}
+
+void RoutingEngine::serverMediaOffer(const std::string& sessionId, const std::string& sdp) {
+  serverMediaEvent(sessionId, "media.offer", sdp);
+}
+
+void RoutingEngine::serverMediaAnswer(const std::string& sessionId, const std::string& sdp) {
+  serverMediaEvent(sessionId, "media.answer", sdp);
+}
+
+void RoutingEngine::serverMediaEvent(const std::string& sessionId, const std::string& event, const std::string& sdp) {
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end()) return;
+  Call& call = *it->second;
+  // Late output of a leg that has been closed (hang-up, transfer) or of another agent's leg: dropped.
+  if (!call.serverMedia || call.phase != Call::Phase::Connected || !call.agent) return;
+  emitAgentEvent(*mAgents[*call.agent], event, Json{{"sessionId", sessionId}, {"sdp", sdp}});
+}
+
+RoutingEngine::Result RoutingEngine::serverMediaSignal(Call& call, const std::string& method, const Json& payload) {
+  if (!call.serverMedia) return Error(Errc::InvalidState, "the other side of this call has no media connection");
+  // The server's leg makes the first offer; the agent answers it, and may later re-offer to restart
+  // ICE, which the leg answers. Its one host candidate is in its SDP, and as an ICE-lite agent it
+  // learns the browser's address from the checks, so candidates need no relaying.
+  if (method == "media.answer" || method == "media.offer") {
+    Command c;
+    c.type = method == "media.answer" ? Command::Type::MediaAnswer : Command::Type::MediaRestart;
+    c.sessionId = call.sessionId;
+    c.text = payload.value("sdp", "");
+    mCommands.push_back(std::move(c));
+  }
   return Json::object();
 }
 
@@ -1492,6 +1603,7 @@ void RoutingEngine::offerTo(Call& call, Agent& agent, std::int64_t nowMs) {
   int ringSec = 30;
   if (const SkillGroupInfo* info = call.skillGroupId ? groupInfo(call.sdkAppId, call.skillGroupId) : nullptr)
     ringSec = info->ringTimeoutSec;
+  if (mOptions.ringTimeoutOverrideSec > 0) ringSec = mOptions.ringTimeoutOverrideSec;
   updateView(agent, call, "ringing", nowMs);
   customerEvent(call, "ringing");
   armCall(call, nowMs + ringSec * 1000LL);
@@ -1516,6 +1628,10 @@ void RoutingEngine::withdrawOffer(Call& call, const std::string& endReason, cons
 }
 
 void RoutingEngine::onCallTimer(Call& call, std::int64_t nowMs) {
+  if (call.type == "im") {
+    chatTimer(call, nowMs);
+    return;
+  }
   switch (call.phase) {
     case Call::Phase::Ivr: ivrKey(call, 0, nowMs); break;
     case Call::Phase::Queued:
@@ -1592,6 +1708,7 @@ void RoutingEngine::endCall(Call& call, const EndSpec& spec, std::int64_t nowMs)
     parties.push_back(*idx);
   }
   customerEvent(call, "ended", spec.endStatus);
+  serverMediaClose(call);
   if (call.leg) {
     auto l = mLegs.find(call.leg);
     if (l != mLegs.end() && l->second->sessionId == call.sessionId) l->second->sessionId.clear();
@@ -1629,6 +1746,7 @@ Json RoutingEngine::viewWire(const Agent& agent, const Call& call, const std::st
       auto info = t->second->infos.find(call.skillGroupId);
       if (info != t->second->infos.end()) w["timeout"] = info->second.ringTimeoutSec;
     }
+    if (mOptions.ringTimeoutOverrideSec > 0) w["timeout"] = mOptions.ringTimeoutOverrideSec;
   } else if (state == "ringing") {
     w["timeout"] = call.type == "internal" ? mOptions.internalRingTimeoutSec : 30;
   }
@@ -1661,6 +1779,8 @@ Json RoutingEngine::viewWire(const Agent& agent, const Call& call, const std::st
     w["remark"] = call.remark;
   } else if (call.type == "internal") {
     w["peerUserId"] = outgoing ? call.callee : call.caller;
+  } else if (call.type == "im") {
+    chatWireFields(call, w);
   }
   return w;
 }
@@ -1816,6 +1936,7 @@ Json RoutingEngine::buildCdr(const Call& call) const {
 // Customer legs (/ws/customer)
 
 void RoutingEngine::onCustomerRequest(ConnectionId conn, const protocol::Request& req, std::int64_t nowMs) {
+  ChatDispatch chatDispatch(*this, nowMs);
   std::size_t mark = mCommands.size();
   auto& slot = mLegs[conn];
   if (!slot) {
@@ -1836,6 +1957,9 @@ RoutingEngine::Result RoutingEngine::handleCustomerMethod(CustomerLeg& leg, cons
     if (it != mCalls.end() && it->second->phase != Call::Phase::Ended) call = it->second.get();
   }
   Error e;
+  if (m.rfind("chat.", 0) == 0) return handleCustomerChat(leg, req, nowMs);
+  if (m == "customer.hangUp" && call && call->type == "im")
+    return handleCustomerChat(leg, protocol::Request{req.id, "chat.end", d}, nowMs);
   if (m == "customer.dial") return customerPlaceCall(leg, "phone", d, nowMs);
   if (m == "customer.voip") return customerPlaceCall(leg, "voip", d, nowMs);
   if (m == "customer.video") return customerPlaceCall(leg, "video", d, nowMs);
@@ -1960,6 +2084,7 @@ RoutingEngine::Result RoutingEngine::customerPlaceCall(CustomerLeg& leg, const s
 }
 
 void RoutingEngine::customerDisconnected(ConnectionId conn, std::int64_t nowMs) {
+  ChatDispatch chatDispatch(*this, nowMs);
   auto it = mLegs.find(conn);
   if (it == mLegs.end()) return;
   std::unique_ptr<CustomerLeg> leg = std::move(it->second);
@@ -1971,6 +2096,10 @@ void RoutingEngine::customerDisconnected(ConnectionId conn, std::int64_t nowMs) 
   auto c = mCalls.find(leg->sessionId);
   if (c == mCalls.end() || c->second->phase == Call::Phase::Ended) return;
   Call& call = *c->second;
+  if (call.type == "im") {
+    chatVisitorLeft(call, nowMs);  // a chat waits for its visitor to come back (ChatRouting.ipp)
+    return;
+  }
   call.leg = 0;
   // A vanished caller is a caller who hung up.
   switch (call.phase) {
@@ -2058,6 +2187,10 @@ Error RoutingEngine::adminHangUp(std::int64_t sdkAppId, std::string_view session
   if (it == mCalls.end() || it->second->sdkAppId != sdkAppId || it->second->phase == Call::Phase::Ended)
     return Error(Errc::SessionNotFound, "no live session " + std::string(sessionId));
   Call& call = *it->second;
+  if (call.type == "im") {
+    endChat(call, EndSpec{"ok", "seat", "hangup", "admin", "", std::nullopt}, nowMs);
+    return Error();
+  }
   std::string status = "ok";
   switch (call.phase) {
     case Call::Phase::Ivr: status = "ivrGiveUp"; break;
@@ -2108,3 +2241,6 @@ std::optional<Json> RoutingEngine::describeSession(std::int64_t sdkAppId, std::s
 }
 
 }  // namespace tccc::server::routing
+
+// Chat (im) sessions: part of this translation unit, see the file's header.
+#include "routing/ChatRouting.ipp"

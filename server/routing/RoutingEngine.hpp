@@ -8,8 +8,10 @@
 #define TCCC_SERVER_ROUTING_ROUTINGENGINE_HPP
 
 #include "../Interfaces.hpp"
+#include "../chat/ChatRepository.hpp"
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -27,14 +29,20 @@ namespace tccc::server::routing {
 
 /// One output of the engine, to be carried out in order by its host.
 struct Command {
-  enum class Type { Send, Close, StoreCdr };
+  enum class Type { Send, Close, StoreCdr, MediaOpen, MediaAnswer, MediaRestart, MediaHold, MediaClose };
   Type type = Type::Send;
   ConnectionId connection = 0;  // Send, Close
-  std::string text;             // Send: one encoded frame
+  std::string text;             // Send: one encoded frame; MediaOpen: the audioFile; MediaAnswer/Restart: the SDP
   int closeCode = 0;            // Close
   std::string reason;           // Close
   std::int64_t sdkAppId = 0;    // StoreCdr
   Json cdr;                     // StoreCdr
+  // Server media leg (server/media/) of a call whose far end the server simulates: open it and
+  // offer to the agent (the host then calls serverMediaOffer), pass on the agent's answer, hold
+  // (held = true) or resume it, close it; MediaRestart: the agent re-offers (ICE restart), the host
+  // answers through serverMediaAnswer.
+  std::string sessionId;  // Media*
+  bool held = false;      // MediaOpen, MediaHold
 };
 
 /// A simulated inbound caller without a browser (POST /sim/inbound).
@@ -57,8 +65,17 @@ class RoutingEngine {
     int maxIvrAttempts = 3;                  // invalid/missing keys before ivrEnd
     int internalRingTimeoutSec = 30;
     int outboundNoAnswerSec = 30;
+    int ringTimeoutOverrideSec = 0;          // > 0: every skill group rings an agent this long (demos, tests)
     Json iceServers = Json::array();
+    bool serverMedia = true;  // simulated far ends get a server media leg (MediaOpen & co. commands)
     std::uint64_t seed = 0;  // session-id generator seed; 0 = random
+    // Chat (im) sessions, docs/protocol.md "Chat".
+    std::size_t chatMaxChars = 4000;          // characters (code points) per message
+    double chatRatePerSec = 2;                // messages per second per session and side, sustained
+    double chatBurst = 10;                    // … and in a burst
+    std::int64_t chatMaxMessages = 10000;     // per session
+    std::int64_t chatVisitorGraceMs = 120000; // a visitor whose socket dropped may resume this long
+    std::size_t chatPageBytes = 48000;        // message text per chat.history page (frames stay < 64 KiB)
   };
 
   RoutingEngine(Directory& directory, Options options);
@@ -82,6 +99,13 @@ class RoutingEngine {
   /// The simulator's view of a call (state, agent, IVR path, the customer-side state history).
   std::optional<Json> simSession(std::string_view sessionId) const;
 
+  // --- server media leg (simulated callers and test numbers with real audio) ---
+  /// The host opened the session's server media leg: sends its SDP offer to the call's agent as a
+  /// media.offer event. Ignored when the call is no longer connected to an agent.
+  void serverMediaOffer(const std::string& sessionId, const std::string& sdp);
+  /// The leg's answer to the agent's re-offer (MediaRestart): a media.answer event to the agent.
+  void serverMediaAnswer(const std::string& sessionId, const std::string& sdp);
+
   // --- cloud API (LiveOps) ---
   Error adminHangUp(std::int64_t sdkAppId, std::string_view sessionId, std::int64_t nowMs);
   Json staffStatusMetrics(std::int64_t sdkAppId, const std::vector<std::string>& userIds, std::int64_t nowMs);
@@ -92,6 +116,9 @@ class RoutingEngine {
   void tick(std::int64_t nowMs);
   /// The earliest pending timer (may be a stale one; tick() then simply finds nothing to do).
   std::optional<std::int64_t> nextDeadline() const;
+
+  /// Where chat messages and IM CDRs go (not owned). Without one the engine keeps them in memory.
+  void setChatRepository(ChatRepository* repository);
 
   /// Moves out the commands produced so far.
   std::vector<Command> takeCommands();
@@ -138,6 +165,15 @@ class RoutingEngine {
   Result doMute(Agent& agent, const Json& data, bool mute, std::int64_t nowMs);
   Result doSendDigits(Agent& agent, const Json& data, std::int64_t nowMs);
   Result doAgentMedia(Agent& agent, const std::string& method, const Json& data, std::int64_t nowMs);
+  bool wantsServerMedia(const Call& call) const;
+  void serverMediaOpen(Call& call);
+  void serverMediaClose(Call& call);
+  void serverMediaCommand(Command::Type type, const Call& call);
+  Result serverMediaSignal(Call& call, const std::string& method, const Json& payload);
+  void serverMediaForAgent(Agent& agent, bool open);
+  void serverMediaEvent(const std::string& sessionId, const std::string& event, const std::string& sdp);
+  /// Media between the two agents of an internal call (the caller offers, see docs/protocol.md "Media").
+  Result relayInternalMedia(Agent& agent, Call& call, const std::string& method, Json payload);
   Result handleCustomerMethod(CustomerLeg& leg, const protocol::Request& req, std::int64_t nowMs);
   Result customerPlaceCall(CustomerLeg& leg, const std::string& type, const Json& data, std::int64_t nowMs);
 
@@ -186,6 +222,54 @@ class RoutingEngine {
   void onCallTimer(Call& call, std::int64_t nowMs);
   void outboundOutcome(Call& call, std::int64_t nowMs);
 
+  // chat (im) sessions: ChatRouting.ipp
+  struct ChatState;
+  /// Offers queued chats when an input has been handled (declared first thing in each entry point).
+  class ChatDispatch {
+   public:
+    ChatDispatch(RoutingEngine& engine, std::int64_t nowMs) : mEngine(engine), mNowMs(nowMs) {}
+    ~ChatDispatch() { mEngine.chatDispatch(mNowMs); }
+    ChatDispatch(const ChatDispatch&) = delete;
+    ChatDispatch& operator=(const ChatDispatch&) = delete;
+
+   private:
+    RoutingEngine& mEngine;
+    std::int64_t mNowMs;
+  };
+  Result handleAgentChat(Agent& agent, const protocol::Request& req, std::int64_t nowMs);
+  Result handleCustomerChat(CustomerLeg& leg, const protocol::Request& req, std::int64_t nowMs);
+  Result chatStart(CustomerLeg& leg, const Json& data, std::int64_t nowMs);
+  Result chatResume(CustomerLeg& leg, const Json& data, std::int64_t nowMs);
+  Result chatSend(Call& call, const std::string& role, const std::string& senderId, const std::string& senderName,
+                  const Json& data, std::int64_t nowMs);
+  Result chatHistory(Call& call, const Json& data, bool forVisitor);
+  Result chatAccept(Agent& agent, Call& call, std::int64_t nowMs);
+  Result chatHangUp(Agent& agent, Call& call, std::int64_t nowMs);
+  Result chatTransfer(Agent& agent, Call& call, const Json& data, std::int64_t nowMs);
+  void chatEnqueue(Call& call, std::int64_t skillGroupId, std::int64_t nowMs, bool first);
+  void chatDequeue(Call& call);
+  void chatDispatch(std::int64_t nowMs);
+  void chatOffer(Call& call, Agent& agent, std::int64_t nowMs);
+  void chatWithdraw(Call& call, const std::string& endReason, const std::string& closeBy,
+                    const std::string& legStatus, std::int64_t nowMs);
+  void chatArm(Call& call);
+  void chatTimer(Call& call, std::int64_t nowMs);
+  void chatVisitorLeft(Call& call, std::int64_t nowMs);
+  void chatAgentGone(Agent& agent, std::int64_t nowMs);
+  void endChat(Call& call, const EndSpec& spec, std::int64_t nowMs);
+  void chatCustomerState(Call& call, const std::string& state, const std::string& reason = {});
+  void chatSystemMessage(Call& call, const std::string& text, std::int64_t nowMs);
+  void deliverChatMessage(Call& call, const ChatMessageRecord& message);
+  void storeImCdr(const Call& call);
+  bool chatEligible(const Agent& agent, bool forNewOffer) const;
+  int chatLoad(const Agent& agent) const;
+  int chatCapacity(const Agent& agent) const;
+  bool hasLiveChat(const Agent& agent) const;
+  void chatWireFields(const Call& call, Json& wire) const;
+  void patchChatWires(Json& sessions) const;
+  ChatState* chatState(const std::string& sessionId) const;
+  ChatRepository& chatRepository();
+
   // output
   void send(ConnectionId conn, std::string text);
   void respond(ConnectionId conn, std::int64_t id, const Result& result, std::size_t at);
@@ -210,6 +294,13 @@ class RoutingEngine {
   std::int64_t mNextSweepMs = 0;
   std::vector<Command> mCommands;
   std::mt19937_64 mRng;
+  // chat (im) sessions
+  std::unique_ptr<ChatRepository> mOwnChatRepository;  // used when the host sets none
+  ChatRepository* mChatRepository = nullptr;
+  std::unordered_map<std::string, std::shared_ptr<ChatState>> mChats;  // by sessionId
+  std::map<std::pair<std::int64_t, std::int64_t>, std::set<std::pair<std::int64_t, std::uint64_t>>> mChatQueues;
+  std::set<std::uint64_t> mChatOffers;  // serials of chats ringing at an agent
+  std::vector<ImCdrRecord> mUnstoredImCdrs;  // the repository failed: retried on the next dispatch
 };
 
 }  // namespace tccc::server::routing

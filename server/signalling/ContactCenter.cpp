@@ -29,9 +29,11 @@ ContactCenter::ContactCenter(boost::asio::io_context& io, WsSender& sender, Dire
                 e.heartbeatMs = mOptions.heartbeatMs;
                 e.graceMs = mOptions.graceMs;
                 e.iceServers = mOptions.iceServers;
+                e.serverMedia = mOptions.serverMedia;
                 return e;
               }()),
       mTimer(io) {
+  if (mOptions.serverMedia) mMedia = std::make_unique<media::MediaServer>(io, mOptions.media);
   // Housekeeping (pings, silent sockets, login timeouts) visits every connection once per cycle,
   // a quarter of the shorter period and at most a second, in slices of at least 5 ms.
   int shortest = std::max(40, std::min(mOptions.heartbeatMs, mOptions.loginTimeoutMs));
@@ -49,6 +51,7 @@ ContactCenter::~ContactCenter() {
 
 void ContactCenter::stop() {
   mStopped = true;
+  if (mMedia) mMedia->closeAll();  // sockets and 20 ms timers, so the io_context can run dry
   mTimer.cancel();
   mArmedAt = 0;
 }
@@ -169,28 +172,69 @@ void ContactCenter::dropConnection(ConnectionId id, int code, const std::string&
 }
 
 void ContactCenter::flush() {
-  for (auto& cmd : mEngine.takeCommands()) {
-    switch (cmd.type) {
-      case routing::Command::Type::Send:
-        // A full send queue makes the platform close the socket; onClose then tells the engine.
-        mSender.sendText(cmd.connection, std::move(cmd.text));
-        break;
-      case routing::Command::Type::Close:
-        mConns.erase(cmd.connection);
-        mSender.close(cmd.connection, cmd.closeCode, cmd.reason);
-        break;
-      case routing::Command::Type::StoreCdr:
-        if (!mCdrSink.storeCdr(cmd.sdkAppId, cmd.cdr)) {
-          spdlog::warn("CDR {} could not be stored; will retry", cmd.cdr.value("SessionId", ""));
-          if (mCdrRetry.size() >= kMaxCdrRetry) {
-            spdlog::error("CDR retry queue full, dropping CDR: {}", protocol::dump(mCdrRetry.front().second));
-            mCdrRetry.pop_front();
+  // Carrying out a media command can produce more commands (the leg's offer becomes an event, which
+  // is a Send): a second round carries those out. The bound only guards against a future loop.
+  for (int round = 0; round < 8; ++round) {
+    auto commands = mEngine.takeCommands();
+    if (commands.empty()) break;
+    for (auto& cmd : commands) {
+      switch (cmd.type) {
+        case routing::Command::Type::Send:
+          // A full send queue makes the platform close the socket; onClose then tells the engine.
+          mSender.sendText(cmd.connection, std::move(cmd.text));
+          break;
+        case routing::Command::Type::Close:
+          mConns.erase(cmd.connection);
+          mSender.close(cmd.connection, cmd.closeCode, cmd.reason);
+          break;
+        case routing::Command::Type::StoreCdr:
+          if (!mCdrSink.storeCdr(cmd.sdkAppId, cmd.cdr)) {
+            spdlog::warn("CDR {} could not be stored; will retry", cmd.cdr.value("SessionId", ""));
+            if (mCdrRetry.size() >= kMaxCdrRetry) {
+              spdlog::error("CDR retry queue full, dropping CDR: {}", protocol::dump(mCdrRetry.front().second));
+              mCdrRetry.pop_front();
+            }
+            mCdrRetry.emplace_back(cmd.sdkAppId, std::move(cmd.cdr));
+            if (!mNextCdrRetryMs) mNextCdrRetryMs = nowMs() + mOptions.cdrRetryMs;
           }
-          mCdrRetry.emplace_back(cmd.sdkAppId, std::move(cmd.cdr));
-          if (!mNextCdrRetryMs) mNextCdrRetryMs = nowMs() + mOptions.cdrRetryMs;
-        }
-        break;
+          break;
+        case routing::Command::Type::MediaOpen:
+        case routing::Command::Type::MediaAnswer:
+        case routing::Command::Type::MediaRestart:
+        case routing::Command::Type::MediaHold:
+        case routing::Command::Type::MediaClose:
+          runMediaCommand(cmd);
+          break;
+      }
     }
+  }
+}
+
+void ContactCenter::runMediaCommand(const routing::Command& cmd) {
+  if (!mMedia) return;  // no server media: the engine's offers simply never come
+  switch (cmd.type) {
+    case routing::Command::Type::MediaOpen: {
+      auto opened = mMedia->open(cmd.sessionId, cmd.text, cmd.held);
+      if (opened.error.empty()) mEngine.serverMediaOffer(cmd.sessionId, opened.sdp);
+      // else: logged by the media server and visible in GET /sim/sessions/<id> (media.error);
+      // the call goes on without audio, as it would without the feature.
+      break;
+    }
+    case routing::Command::Type::MediaAnswer:
+      if (auto why = mMedia->answer(cmd.sessionId, cmd.text))
+        spdlog::warn("server media for {}: the agent's answer was refused: {}", cmd.sessionId, *why);
+      break;
+    case routing::Command::Type::MediaRestart: {
+      auto answered = mMedia->restart(cmd.sessionId, cmd.text);
+      if (answered.error.empty())
+        mEngine.serverMediaAnswer(cmd.sessionId, answered.sdp);
+      else
+        spdlog::warn("server media for {}: the agent's re-offer was refused: {}", cmd.sessionId, answered.error);
+      break;
+    }
+    case routing::Command::Type::MediaHold: mMedia->hold(cmd.sessionId, cmd.held); break;
+    case routing::Command::Type::MediaClose: mMedia->close(cmd.sessionId); break;
+    default: break;
   }
 }
 
@@ -307,14 +351,18 @@ void ContactCenter::registerRoutes(HttpRouter& router) {
 }
 
 HttpResponse ContactCenter::simInbound(const HttpRequest& request) {
-  HttpResponse res = sim::SimHttpApi::inbound(mEngine, request, nowMs());
+  sim::SimHttpApi::AudioCheck check;
+  if (mMedia) check = [this](const std::string& name) { return mMedia->checkAudioFile(name); };
+  HttpResponse res = sim::SimHttpApi::inbound(mEngine, request, nowMs(), check);
   flush();
   schedule();
   return res;
 }
 
 HttpResponse ContactCenter::simSession(const HttpRequest& request) {
-  return sim::SimHttpApi::session(mEngine, request);
+  sim::SimHttpApi::MediaStats media;
+  if (mMedia) media = [this](const std::string& id) { return mMedia->stats(id); };
+  return sim::SimHttpApi::session(mEngine, request, media);
 }
 
 }  // namespace tccc::server

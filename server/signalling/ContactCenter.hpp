@@ -8,6 +8,7 @@
 
 #include "../Interfaces.hpp"
 #include "../routing/RoutingEngine.hpp"
+#include "../media/MediaServer.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -34,6 +35,10 @@ class ContactCenter : public WsHandler, public LiveOps {
     bool enableSimulator = true;
     int cdrRetryMs = 5000;  // a CDR the sink refused is offered again this often
     routing::RoutingEngine::Options engine;  // timing knobs of the engine (ivr, ring, outbound)
+    // The server's own media leg for calls it simulates (/sim/inbound, test numbers): real audio
+    // over WebRTC to the agent. Off: those calls have no media, as before.
+    bool serverMedia = true;
+    media::MediaServer::Options media;
   };
 
   ContactCenter(boost::asio::io_context& io, WsSender& sender, Directory& directory, CdrSink& cdrSink,
@@ -59,6 +64,8 @@ class ContactCenter : public WsHandler, public LiveOps {
   void directoryChanged(std::int64_t sdkAppId) override;
 
   routing::RoutingEngine& engine() { return mEngine; }
+  /// The server media endpoint (null when Options::serverMedia is off).
+  media::MediaServer* mediaServer() { return mMedia.get(); }
   std::size_t pendingCdrs() const { return mCdrRetry.size(); }
   /// Stops the timer (for shutdown; the io_context can then run dry).
   void stop();
@@ -85,6 +92,7 @@ class ContactCenter : public WsHandler, public LiveOps {
   void housekeeping(std::int64_t now);
   void dropConnection(ConnectionId id, int code, const std::string& reason);
   void sendError(ConnectionId id, std::int64_t requestId, const Error& error);
+  void runMediaCommand(const routing::Command& cmd);
   bool takeToken(Conn& c, std::int64_t now);
 
   boost::asio::io_context& mIo;
@@ -92,6 +100,7 @@ class ContactCenter : public WsHandler, public LiveOps {
   CdrSink& mCdrSink;
   Options mOptions;
   routing::RoutingEngine mEngine;
+  std::unique_ptr<media::MediaServer> mMedia;
   std::unordered_map<ConnectionId, Conn> mConns;
   boost::asio::steady_timer mTimer;
   std::int64_t mArmedAt = 0;  // wall-clock ms the timer is armed for; 0 = not armed

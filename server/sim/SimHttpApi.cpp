@@ -36,7 +36,8 @@ std::string queryParam(const std::string& query, const std::string& name) {
 
 }  // namespace
 
-HttpResponse SimHttpApi::inbound(routing::RoutingEngine& engine, const HttpRequest& request, std::int64_t nowMs) {
+HttpResponse SimHttpApi::inbound(routing::RoutingEngine& engine, const HttpRequest& request, std::int64_t nowMs,
+                                 const AudioCheck& checkAudio) {
   Json body = protocol::parseJson(request.body);
   if (body.is_discarded() || !body.is_object())
     return error(Error(Errc::InvalidArgument, "the body must be a JSON object"));
@@ -74,12 +75,19 @@ HttpResponse SimHttpApi::inbound(routing::RoutingEngine& engine, const HttpReque
   auto audio = protocol::readString(body, "audioFile", 1024, &e);
   if (e) return error(e);
   r.audioFile = audio.value_or("");
+  // Refused up front (path outside the allowed directories, not a playable WAV) rather than
+  // discovered when an agent answers and hears the built-in voice instead.
+  if (!r.audioFile.empty() && checkAudio) {
+    std::string why = checkAudio(r.audioFile);
+    if (!why.empty()) return error(Error(Errc::InvalidArgument, why));
+  }
   auto out = engine.simInbound(r, nowMs);
   if (auto* err = std::get_if<Error>(&out)) return error(*err);
   return json(200, Json{{"sessionId", std::get<std::string>(out)}});
 }
 
-HttpResponse SimHttpApi::session(const routing::RoutingEngine& engine, const HttpRequest& request) {
+HttpResponse SimHttpApi::session(const routing::RoutingEngine& engine, const HttpRequest& request,
+                                 const MediaStats& media) {
   static const std::string prefix = "/sim/sessions/";
   std::string id = request.path.size() > prefix.size() && request.path.compare(0, prefix.size(), prefix) == 0
                        ? request.path.substr(prefix.size())
@@ -87,6 +95,9 @@ HttpResponse SimHttpApi::session(const routing::RoutingEngine& engine, const Htt
   if (id.empty() || id.size() > 64) return error(Error(Errc::InvalidArgument, "give a sessionId"));
   auto s = engine.simSession(id);
   if (!s) return error(Error(Errc::SessionNotFound, "no session " + id));
+  if (media) {
+    if (auto m = media(id)) (*s)["media"] = std::move(*m);
+  }
   return json(200, *s);
 }
 

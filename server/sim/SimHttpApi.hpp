@@ -7,14 +7,25 @@
 #include "../Interfaces.hpp"
 #include "../routing/RoutingEngine.hpp"
 
+#include <functional>
+#include <optional>
+#include <string>
+
 namespace tccc::server::sim {
 
 class SimHttpApi {
  public:
+  /// Checks a request's audioFile: "" when it can be played, else the reason (400 ERR_INVALID_ARGUMENT).
+  using AudioCheck = std::function<std::string(const std::string&)>;
+  /// The `media` object of a session (its server media leg's statistics), if it had one.
+  using MediaStats = std::function<std::optional<Json>(const std::string&)>;
+
   /// POST /sim/inbound {caller, serviceNumber, ivrKeys?, holdSeconds?, audioFile?} -> {sessionId}
-  static HttpResponse inbound(routing::RoutingEngine& engine, const HttpRequest& request, std::int64_t nowMs);
+  static HttpResponse inbound(routing::RoutingEngine& engine, const HttpRequest& request, std::int64_t nowMs,
+                              const AudioCheck& checkAudio = {});
   /// GET /sim/sessions/<id> or GET /sim/sessions?sessionId=<id>
-  static HttpResponse session(const routing::RoutingEngine& engine, const HttpRequest& request);
+  static HttpResponse session(const routing::RoutingEngine& engine, const HttpRequest& request,
+                              const MediaStats& media = {});
   /// GET /sim/test-numbers: the outbound numbers with fixed behaviour.
   static HttpResponse testNumbers();
 };

@@ -58,6 +58,13 @@ SeedResult DemoSeeder::ensureDemoTenant(SqliteStore& store, std::int64_t now) {
   support.maxConcurrency = 1;
   support.modifiedAt = now;
   store.createSkillGroup(support);
+  // Web chats (im): Alice and Bob take up to 5 at once each, alongside their calls.
+  SkillGroupRecord online;
+  online.info = {app, 3, "在线客服 Online", "im", 30, 0, 50, 300, 0};
+  online.skillGroupType = 1;
+  online.maxConcurrency = 5;
+  online.modifiedAt = now;
+  store.createSkillGroup(online);
 
   struct Agent {
     const char* mail;
@@ -68,8 +75,8 @@ SeedResult DemoSeeder::ensureDemoTenant(SqliteStore& store, std::int64_t now) {
     std::map<std::int64_t, int> groups;
   };
   const Agent agents[] = {
-      {"agent1@tccc.local", "Alice Zhang", "Alice", "13800000001", "1001", {{1, 1}, {2, 2}}},
-      {"agent2@tccc.local", "Bob Li", "Bob", "13800000002", "1002", {{1, 1}}},
+      {"agent1@tccc.local", "Alice Zhang", "Alice", "13800000001", "1001", {{1, 1}, {2, 2}, {3, 1}}},
+      {"agent2@tccc.local", "Bob Li", "Bob", "13800000002", "1002", {{1, 1}, {3, 1}}},
       {"agent3@tccc.local", "Carol Wang", "Carol", "13800000003", "1003", {{2, 1}}},
   };
   for (const auto& a : agents) {

@@ -132,6 +132,12 @@ void SqliteStore::migrate() {
     mDb.exec("PRAGMA user_version=1");
     tx.commit();
   }
+  if (current < 2) {
+    SqliteDatabase::Transaction tx(mDb);
+    mDb.exec(chatSchemaV2());
+    mDb.exec("PRAGMA user_version=2");
+    tx.commit();
+  }
 }
 
 // --- tenants ---------------------------------------------------------------------------------

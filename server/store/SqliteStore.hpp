@@ -6,6 +6,7 @@
 #ifndef TCCC_SERVER_STORE_SQLITESTORE_HPP
 #define TCCC_SERVER_STORE_SQLITESTORE_HPP
 
+#include "chat/ChatRepository.hpp"
 #include "store/Repositories.hpp"
 #include "store/SqliteDatabase.hpp"
 
@@ -17,9 +18,10 @@ class SqliteStore : public TenantRepository,
                     public NumberRepository,
                     public LoginTokenRepository,
                     public CdrRepository,
-                    public PushQueueRepository {
+                    public PushQueueRepository,
+                    public ChatRepository {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;  // 2: chat_messages, im_cdrs
 
   /// Opens or creates the database and brings its schema up to date.
   explicit SqliteStore(const std::string& path);
@@ -77,7 +79,22 @@ class SqliteStore : public TenantRepository,
   void failPush(std::int64_t id, int attempts, std::string_view lastError) override;
   std::int64_t pendingPushCount() override;
 
+  // ChatRepository (SqliteChatStore.cpp)
+  ChatMessageRecord appendChatMessage(const ChatMessageRecord& message) override;
+  std::vector<ChatMessageRecord> listChatMessages(std::int64_t sdkAppId, std::string_view sessionId,
+                                                  std::int64_t afterSeq, std::int64_t limit) override;
+  std::int64_t lastChatSeq(std::int64_t sdkAppId, std::string_view sessionId) override;
+  std::pair<std::int64_t, std::vector<ChatMessageRecord>> queryChatMessages(std::int64_t sdkAppId,
+                                                                            std::string_view sessionId, bool ascending,
+                                                                            std::int64_t offset,
+                                                                            std::int64_t limit) override;
+  void storeImCdr(const ImCdrRecord& cdr) override;
+  std::pair<std::int64_t, std::vector<ImCdrRecord>> queryImCdrs(std::int64_t sdkAppId, std::int64_t start,
+                                                                 std::int64_t end, std::int64_t offset,
+                                                                 std::int64_t limit) override;
+
  private:
+  static const char* chatSchemaV2();
   void migrate();
   /// The CDR and push-job inserts without a transaction of their own; returns the push job id (0: none).
   std::int64_t insertCdr(const CdrRecord& cdr, const std::optional<PushJob>& push);

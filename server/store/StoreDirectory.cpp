@@ -30,7 +30,10 @@ std::vector<StaffInfo> StoreDirectory::listStaff(std::int64_t sdkAppId) {
 
 std::vector<SkillGroupInfo> StoreDirectory::listSkillGroups(std::int64_t sdkAppId) {
   std::vector<SkillGroupInfo> out;
-  for (auto& r : mGroups.listSkillGroups(sdkAppId)) out.push_back(std::move(r.info));
+  for (auto& r : mGroups.listSkillGroups(sdkAppId)) {
+    r.info.maxConcurrency = r.maxConcurrency;
+    out.push_back(std::move(r.info));
+  }
   return out;
 }
 

@@ -29,6 +29,8 @@ const ApiSpec kApis[] = {
     {"Chat.accept", Sh::Session, F::Chat, A::Accept, "session.accept", Settle::SessionId, kNoRequest},
     {"Chat.end", Sh::Session, F::Chat, A::HangUp, "session.hangUp", Settle::SessionId, kNoRequest},
     {"Chat.transfer", Sh::SessionTransfer, F::Chat, A::Transfer, "session.transfer", Settle::SessionId, kNoRequest},
+    {"Chat.sendMessage", Sh::ChatSend, F::Chat, A::SendMessage, "chat.send", Settle::ChatSend, kNoRequest},
+    {"Chat.getMessages", Sh::ChatHistory, F::Chat, A::History, "chat.history", Settle::ChatHistory, kNoRequest},
     {"Video.accept", Sh::Session, F::Video, A::Accept, "session.accept", Settle::SessionId, kNoRequest},
     {"Video.end", Sh::Session, F::Video, A::HangUp, "session.hangUp", Settle::SessionId, kNoRequest},
     {"Video.muteMic", Sh::Session, F::Video, A::MuteAudio, "session.mute", Settle::Mute, kNoRequest},
@@ -198,6 +200,42 @@ Error validateDigits(const ApiSpec& spec, const Json& args, Json& data) {
   return {};
 }
 
+// Chat.sendMessage: {sessionId, text, clientMsgId?}. The length rule is the server's too, so the
+// core answers at once with the same error instead of a round trip.
+Error validateChatSend(const ApiSpec& spec, const Json& args, Json& data) {
+  const Json* value = member(args, "text");
+  if (!value) return invalid(spec, "text", "is required");
+  if (!value->is_string()) return invalid(spec, "text", "must be a string");
+  const std::string& text = value->get_ref<const std::string&>();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return invalid(spec, "text", "must not be empty");
+  std::size_t chars = 0;
+  for (unsigned char c : text) chars += (c & 0xC0) != 0x80 ? 1 : 0;
+  if (chars > ApiValidator::kMaxChatChars)
+    return Error(Errc::ChatMessageTooLong, std::string(spec.name) + ": text has " + std::to_string(chars) +
+                                               " characters; at most 4000 are allowed");
+  data["text"] = text;
+  std::string clientMsgId;
+  if (Error e = readIdentifier(spec, args, "clientMsgId", ApiValidator::kMaxClientMsgIdLength, clientMsgId)) return e;
+  if (!clientMsgId.empty()) data["clientMsgId"] = clientMsgId;
+  return {};
+}
+
+// Chat.getMessages: {sessionId, afterSeq?, limit?}: one page, oldest first, after afterSeq.
+Error validateChatHistory(const ApiSpec& spec, const Json& args, Json& data) {
+  if (const Json* after = member(args, "afterSeq")) {
+    if (!after->is_number_integer() || after->get<std::int64_t>() < 0)
+      return invalid(spec, "afterSeq", "must be an integer of 0 or more");
+    data["afterSeq"] = after->get<std::int64_t>();
+  }
+  if (const Json* limit = member(args, "limit")) {
+    if (!limit->is_number_integer() || limit->get<std::int64_t>() < 1 ||
+        limit->get<std::int64_t>() > ApiValidator::kMaxHistoryLimit)
+      return invalid(spec, "limit", "must be an integer from 1 to 100 (page with afterSeq)");
+    data["limit"] = limit->get<std::int64_t>();
+  }
+  return {};
+}
+
 Error validateSetStatus(const ApiSpec& spec, const Json& args, ValidatedCall& out) {
   const Json* value = member(args, "status");
   if (!value) return invalid(spec, "status", "is required");
@@ -247,6 +285,8 @@ Error ApiValidator::validate(std::string_view api, const Json& args, ValidatedCa
   switch (spec->shape) {
     case ApiShape::SessionTransfer: return validateTransfer(*spec, args, out.data);
     case ApiShape::SessionDigits: return validateDigits(*spec, args, out.data);
+    case ApiShape::ChatSend: return validateChatSend(*spec, args, out.data);
+    case ApiShape::ChatHistory: return validateChatHistory(*spec, args, out.data);
     default: break;
   }
   if (spec->action == SessionAction::MuteAudio || spec->action == SessionAction::UnmuteAudio)
@@ -329,6 +369,10 @@ Error checkSession(const ApiSpec& spec, const SessionRecord& session) {
       if (!caps.digits) return stateError(spec, session, "cannot carry DTMF digits");
       if (session.state != St::Talking) return stateError(spec, session, "is not talking: digits need an answered call");
       return {};
+    case SessionAction::SendMessage:
+      if (session.state != St::Talking) return stateError(spec, session, "is not accepted: messages need an accepted chat");
+      return {};
+    case SessionAction::History: return {};
     case SessionAction::None: return {};
   }
   return {};

@@ -31,10 +31,14 @@ enum class SessionAction : int {
   UnHold,
   Transfer,
   SendDigits,
+  SendMessage,  // chat: needs an accepted (talking) chat
+  History,      // chat: any chat this agent has seen
 };
 
 /// How the options of an API are shaped (beyond the session id).
-enum class ApiShape : int { Session = 0, SessionTransfer, SessionDigits, Outbound, Internal, SetStatus, NoOptions };
+enum class ApiShape : int {
+  Session = 0, SessionTransfer, SessionDigits, Outbound, Internal, SetStatus, NoOptions, ChatSend, ChatHistory
+};
 
 struct ApiSpec {
   std::string_view name;          // as the integrator calls it: "Call.accept"
@@ -65,6 +69,9 @@ class ApiValidator {
   static constexpr std::size_t kMaxUserIdLength = 128;
   static constexpr std::size_t kMaxSkillGroupIdLength = 64;
   static constexpr std::size_t kMaxNumberGroups = 100;
+  static constexpr std::size_t kMaxChatChars = 4000;       // code points per chat message
+  static constexpr std::size_t kMaxClientMsgIdLength = 64;
+  static constexpr std::int64_t kMaxHistoryLimit = 100;
 
   /// The spec of a public API, or nullptr for a name the SDK does not have.
   static const ApiSpec* find(std::string_view api);

@@ -6,6 +6,7 @@
 
 #include "core/AgentStatusMachine.hpp"
 #include "core/ApiValidator.hpp"
+#include "core/ChatTracker.hpp"
 #include "core/ReconnectPolicy.hpp"
 #include "core/RequestTracker.hpp"
 #include "core/SessionStore.hpp"
@@ -101,6 +102,7 @@ class Core::Impl {
       // Forgetting an ended session is local; the server is told so that the next snapshot does
       // not bring it back, but nobody waits for its answer.
       mSessions.forget(validated.sessionId);
+      mChats.forget(validated.sessionId);
       sendRequest(spec.method, std::move(validated.data), 0, Settle::Silent, validated.sessionId, now);
       Json data = Json::object();
       data["sessionId"] = validated.sessionId;
@@ -111,7 +113,10 @@ class Core::Impl {
     if (spec.shape == ApiShape::Outbound || spec.shape == ApiShape::Internal ||
         spec.shape == ApiShape::SessionTransfer)
       data["clientRequestId"] = nextClientRequestId();
+    if (spec.shape == ApiShape::ChatSend && !data.contains("clientMsgId"))
+      data["clientMsgId"] = "cm-" + hex32(mConfig.randomSeed) + "-" + std::to_string(++mClientRequestCounter);
     sendRequest(spec.method, std::move(data), handle, spec.settle, validated.sessionId, now);
+    if (spec.action == SessionAction::Accept) mediaPrepare(validated.sessionId);
     return handle;
   }
 
@@ -275,6 +280,7 @@ class Core::Impl {
   // integrator once per outage, and arm the backoff timer.
   void lose(std::int64_t now) {
     mLoggedIn = false;
+    mChats.resetInFlight();
     mConnectDeadline.reset();
     failPending(Errc::ConnectionLost, "the connection to the server was lost; the outcome is unknown");
     mPhase = Phase::Reconnecting;
@@ -368,6 +374,9 @@ class Core::Impl {
     if (first) emit("ready", Json::object());
     for (const auto& id : report.endedIds) mediaEnd(id);
     for (auto& event : events) emit(std::move(event.name), std::move(event.data));
+    mChats.resetInFlight();
+    if (auto list = data.find("sessions"); list != data.end() && list->is_array())
+      for (const auto& wire : *list) chatSessionSeen(wire, now);
     if (!first) emit("connectionRecovery", Json::object());
   }
 
@@ -379,6 +388,10 @@ class Core::Impl {
     }
     if (pending->settle == Settle::Login) {
       handleLogin(response, now);
+      return;
+    }
+    if (pending->settle == Settle::ChatCatchUp) {
+      chatPageAnswered(*pending, response, now);
       return;
     }
     if (pending->settle == Settle::Silent) return;
@@ -425,6 +438,13 @@ class Core::Impl {
       case Settle::Hold: media("hold", pending->sessionId, nullptr); break;
       case Settle::UnHold: media("unHold", pending->sessionId, nullptr); break;
       case Settle::SendDigits: media("sendDigits", pending->sessionId, &pending->digits); break;
+      case Settle::ChatSend:
+      case Settle::ChatHistory:
+        if (!chatResolveData(*pending, response.data, data)) {
+          reject(pending->handle, Error(Errc::Protocol, pending->method + ": malformed answer from the server"));
+          return;
+        }
+        break;
       default: break;  // SessionId
     }
     resolve(pending->handle, std::move(data));
@@ -467,6 +487,7 @@ class Core::Impl {
       }
       const SessionRecord* before = mSessions.find(parsed.id);
       bool wasLive = before && before->live();
+      bool wasDialing = before && before->state == SessionState::Dialing;
       SdkEvents events;
       if (mSessions.apply(*it, events)) {
         ++mStats.rejectedEvents;
@@ -474,8 +495,12 @@ class Core::Impl {
       }
       if (wasLive && parsed.state == SessionState::Ended) mediaEnd(parsed.id);
       for (auto& sdkEvent : events) emit(std::move(sdkEvent.name), std::move(sdkEvent.data));
+      chatSessionSeen(*it, now);
+      if (wasDialing && parsed.state == SessionState::Talking) mediaStartIfCaller(parsed);
     } else if (event.event == "media.offer" || event.event == "media.answer" || event.event == "media.candidate") {
       relayMediaEvent(event);
+    } else if (event.event == "chat.message") {
+      chatMessageEvent(event.data, now);
     } else if (event.event == "agent.kicked") {
       auto reason = protocol::readString(event.data, "reason", kMaxReasonLength);
       kick(reason && !reason->empty() ? *reason : std::string("kicked out by the server"), now);
@@ -658,9 +683,131 @@ class Core::Impl {
     mCommands.push_back(std::move(command));
   }
 
+  // Who offers (docs/protocol.md, "Media"): a customer leg offers by itself; between two agents (an
+  // internal call) nobody else would, so the caller's host is told to start once the callee answered.
+  void mediaStartIfCaller(const WireSession& session) {
+    if (session.type != SessionType::Internal || session.direction != Direction::Out) return;
+    Command command;
+    command.kind = CommandKind::Media;
+    command.name = "start";
+    command.data = Json{{"sessionId", session.id}, {"iceServers", mIceServers}};
+    mCommands.push_back(std::move(command));
+  }
+
+  // Accepting a call means media within one signalling round trip: the host may open the
+  // microphone (and camera) now, while the accept and the far side's offer are on their way, instead
+  // of after the offer arrives. If the accept fails, the session's end still releases them.
+  void mediaPrepare(const std::string& sessionId) {
+    const SessionRecord* session = mSessions.find(sessionId);
+    if (!session || !SessionMachine::capabilities(session->type).media) return;
+    Command command;
+    command.kind = CommandKind::Media;
+    command.name = "prepare";
+    command.data = Json{{"sessionId", sessionId}, {"video", session->type == SessionType::Video}};
+    mCommands.push_back(std::move(command));
+  }
+
   void mediaEnd(const std::string& sessionId) {
     const SessionRecord* session = mSessions.find(sessionId);
     if (session && SessionMachine::capabilities(session->type).media) media("end", sessionId, nullptr);
+  }
+
+  // --- chat (im) messages: ChatTracker decides, these send and emit ------------------------------
+  // docs/protocol.md "Chat": `chat.message` events and `chat.history` pages become exactly one
+  // `messageReceived` {sessionId, message} per message not sent by this agent, in seq order.
+
+  void chatEmit(const std::string& sessionId, const Json& message) {
+    auto normalised = normaliseChatMessage(message);
+    if (!normalised) {
+      ++mStats.rejectedEvents;
+      return;
+    }
+    // The agent's own words come back in its chat.send answer; they are not "received".
+    if ((*normalised)["from"].get<std::string>() == "agent" &&
+        (*normalised)["senderId"].get<std::string>() == mConfig.userId)
+      return;
+    Json data = Json::object();
+    data["sessionId"] = sessionId;
+    data["message"] = std::move(*normalised);
+    emit("messageReceived", std::move(data));
+  }
+
+  void chatFetch(const std::string& sessionId, std::int64_t now) {
+    Json data = Json::object();
+    data["sessionId"] = sessionId;
+    data["afterSeq"] = mChats.delivered(sessionId);
+    data["limit"] = ChatTracker::kCatchUpPage;
+    sendRequest("chat.history", std::move(data), 0, Settle::ChatCatchUp, sessionId, now);
+  }
+
+  void chatSessionSeen(const Json& wire, std::int64_t now) {
+    if (!wire.is_object() || wire.value("type", std::string()) != "im") return;
+    auto id = protocol::readString(wire, "sessionId", SessionStore::kMaxSessionIdLength);
+    if (!id || id->empty()) return;
+    const SessionRecord* session = mSessions.find(*id);
+    if (!session) return;
+    std::int64_t last = protocol::readInt(wire, "lastMessageSeq").value_or(0);
+    if (mChats.onSession(*id, last, session->state == SessionState::Talking)) chatFetch(*id, now);
+  }
+
+  void chatMessageEvent(const Json& data, std::int64_t now) {
+    auto id = protocol::readString(data, "sessionId", SessionStore::kMaxSessionIdLength);
+    auto message = data.find("message");
+    std::int64_t seq = 0;
+    if (message != data.end()) seq = protocol::readInt(*message, "seq").value_or(0);
+    if (!id || id->empty() || seq < 1 || !mSessions.find(*id)) {
+      ++mStats.rejectedEvents;
+      return;
+    }
+    switch (mChats.onMessage(*id, seq)) {
+      case ChatTracker::Verdict::Deliver: chatEmit(*id, *message); break;
+      case ChatTracker::Verdict::Duplicate: ++mStats.duplicateEvents; break;
+      case ChatTracker::Verdict::Gap:
+        if (mChats.takeCatchUp(*id)) chatFetch(*id, now);
+        break;
+    }
+  }
+
+  void chatPageAnswered(const PendingRequest& pending, const protocol::Response& response, std::int64_t now) {
+    if (!response.ok) {
+      mChats.fetchFailed(pending.sessionId);
+      return;
+    }
+    auto messages = response.data.find("messages");
+    if (messages == response.data.end()) {
+      mChats.fetchFailed(pending.sessionId);
+      return;
+    }
+    bool fetchAgain = false;
+    bool hasMore = protocol::readBool(response.data, "hasMore").value_or(false);
+    for (const Json* m : mChats.onPage(pending.sessionId, *messages, hasMore, fetchAgain))
+      chatEmit(pending.sessionId, *m);
+    if (fetchAgain && mLoggedIn) chatFetch(pending.sessionId, now);
+  }
+
+  // The documented shapes of Chat.sendMessage / Chat.getMessages results, from the server's answer.
+  bool chatResolveData(const PendingRequest& pending, const Json& answer, Json& data) {
+    data = Json::object();
+    data["sessionId"] = pending.sessionId;
+    if (pending.settle == Settle::ChatSend) {
+      auto m = answer.find("message");
+      if (m == answer.end()) return false;
+      auto normalised = normaliseChatMessage(*m);
+      if (!normalised) return false;
+      mChats.onOwnMessage(pending.sessionId, (*normalised)["seq"].get<std::int64_t>());
+      if (mChats.takeCatchUp(pending.sessionId)) chatFetch(pending.sessionId, mLastRxMs);
+      data["message"] = std::move(*normalised);
+      return true;
+    }
+    auto list = answer.find("messages");
+    if (list == answer.end() || !list->is_array()) return false;
+    Json messages = Json::array();
+    for (const auto& m : *list)
+      if (auto normalised = normaliseChatMessage(m)) messages.push_back(std::move(*normalised));
+    data["messages"] = std::move(messages);
+    data["hasMore"] = protocol::readBool(answer, "hasMore").value_or(false);
+    data["lastSeq"] = protocol::readInt(answer, "lastSeq").value_or(0);
+    return true;
   }
 
   CoreConfig mConfig;
@@ -669,6 +816,7 @@ class Core::Impl {
   std::vector<Command> mCommands;
   AgentStatusMachine mAgent;
   SessionStore mSessions;
+  ChatTracker mChats;
   RequestTracker mRequests;
   ReconnectPolicy mReconnect;
   CoreStats mStats;

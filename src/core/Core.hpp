@@ -63,7 +63,8 @@ enum class CommandKind : int {
   Resolve = 4,  // settle API call `handle` successfully with `data`
   Reject = 5,   // settle API call `handle` with error `error`
   Media = 6,    // media action `name` ("mute", "unmute", "muteVideo", "unmuteVideo", "hold", "unHold",
-                //  "sendDigits", "end") for data.sessionId; and the far side's signalling: "offer"
+                //  "sendDigits", "end") for data.sessionId; "start" {sessionId, iceServers}: this side
+                //  offers (the caller of an internal call, once the callee answered); and the far side's signalling: "offer"
                 //  {sessionId, sdp, iceServers}, "answer" {sessionId, sdp}, "candidate" {sessionId,
                 //  candidate}. The host sends its own through call("Media.offer" | "Media.answer" |
                 //  "Media.candidate", same shapes), a host-internal API settled like any other.

@@ -26,6 +26,9 @@ enum class Settle : int {
   UnHold,
   SendDigits,
   Silent,           // fire-and-forget (session.delete): no promise, errors ignored
+  ChatSend,         // resolve {sessionId, message}; the message counts as delivered (ChatTracker)
+  ChatHistory,      // resolve {sessionId, messages, hasMore, lastSeq}
+  ChatCatchUp,      // no promise: missed messages, handed to ChatTracker and emitted as messageReceived
 };
 
 struct PendingRequest {

@@ -57,6 +57,8 @@ enum class Errc : int {
   Internal = -11016,
   UnsupportedVersion = -11017,
   Destroyed = -11018,
+  ChatMessageTooLong = -11019,
+  ChatFlood = -11020,
 };
 
 /// Which of the three kinds of failure a code is (see catalogue.json).
@@ -118,9 +120,11 @@ inline constexpr ErrcInfo kErrcTable[] = {
     {Errc::Internal, "ERR_INTERNAL", ErrcKind::Remote, "Internal error."},
     {Errc::UnsupportedVersion, "ERR_UNSUPPORTED_VERSION", ErrcKind::Remote, "The protocol version is not supported."},
     {Errc::Destroyed, "ERR_DESTROYED", ErrcKind::State, "The SDK instance has been destroyed."},
+    {Errc::ChatMessageTooLong, "ERR_CHAT_MESSAGE_TOO_LONG", ErrcKind::Argument, "The chat message is too long (at most 4,000 characters)."},
+    {Errc::ChatFlood, "ERR_CHAT_FLOOD", ErrcKind::Remote, "Too many chat messages in this session: wait a moment before sending more."},
 };
 
-inline constexpr std::size_t kErrcCount = 48;
+inline constexpr std::size_t kErrcCount = 50;
 
 }  // namespace tccc
 

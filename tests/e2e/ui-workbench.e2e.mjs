@@ -319,6 +319,15 @@ export const tests = [
         'javascript:window.__xss++',
         '"><svg onload=window.__xss++>',
       ];
+      // Unicode tricks: a right-to-left override, zero-width characters inside a tag, full-width
+      // brackets, an entity-encoded tag, a link with a javascript: URL, and an astral-plane emoji.
+      const unicode = [
+        'Bob\u202Egnp.exe',
+        '<\u200Bimg src=x onerror=window.__xss++>',
+        '\uFF1Cscript\uFF1Ewindow.__xss++\uFF1C/script\uFF1E',
+        '&lt;b onmouseover=window.__xss++&gt;',
+        '<a href="javascript:window.__xss++">点我</a> 😀',
+      ];
       const a = await agentPage(ctx, ctx.server.agents[0]);
       const c = await customer(ctx);
       try {
@@ -334,6 +343,27 @@ export const tests = [
         await a.shot('10-xss-inert');
         await a.page.click('[data-act=hangUp]');
         await a.page.evaluate((id) => waitSession('sessionEnded', id), res.data.sessionId);
+        // The unicode corpus, on a second call: shown literally (character for character), inert.
+        const c2 = await customer(ctx);
+        try {
+          const nickname = unicode[0] + unicode[1];
+          const remark = unicode.slice(2).join(' ');
+          const res2 = await c2.call('customer.voip', { serviceNumber: '4008002000', userId: 'visitor-2', nickname, remark });
+          assert(res2.ok, `customer.voip: ${JSON.stringify(res2.error)}`);
+          if (await a.page.evaluate(() => tccc.Agent.getStatus()) === 'arrange') {
+            await a.page.click('[data-act=acw-free]');
+            await waitText(a.page, '[data-field=agent-status]', /^空闲$/);
+          }
+          await a.page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
+          assertEqual(await text(a.page, '[data-field=alert-peer]'), nickname, 'unicode nickname shown literally');
+          assertEqual(await text(a.page, '[data-field=alert-remark]'), remark, 'unicode remark shown literally');
+          // The caller gives up (a rejected call would only be offered to this agent again).
+          await c2.call('customer.hangUp', {});
+          await a.page.waitForSelector('[data-act=answer]', { state: 'hidden' });
+          assertEqual(await a.page.locator('a[href^="javascript:"], tccc-ui a').count(), 0, 'no link element');
+        } finally {
+          c2.close();
+        }
         // The dial pad's own remark, echoed back in the call bar, is text too.
         if (await a.page.evaluate(() => tccc.Agent.getStatus()) === 'arrange') {
           await a.page.click('[data-act=acw-free]');
@@ -352,7 +382,7 @@ export const tests = [
           })(document);
           return all;
         });
-        assert(!html.includes('IMG') && !html.includes('SVG') && !html.includes('svg'), `no element from a payload: ${[...new Set(html)]}`);
+        assert(!html.includes('IMG') && !html.includes('SVG') && !html.includes('svg') && !html.includes('A') && !html.includes('B'), `no element from a payload: ${[...new Set(html)]}`);
         const scripts = await a.page.evaluate(() => [...document.querySelectorAll('script')].map((s) => (s.src ? new URL(s.src).pathname.split('/').pop() : 'inline')));
         assertEqual(html.filter((t) => t === 'SCRIPT').length, scripts.length, 'no script element inside the UI');
         assertEqual(scripts.filter((n) => n !== 'inline').sort(), ['tccc-media.js', 'tccc-ui.js', 'tccc.js'], 'scripts: the SDK and its two lazy chunks only');

@@ -1,15 +1,33 @@
 // SPDX-License-Identifier: Apache-2.0
-// The caller page's logic (see caller.html). Signalling is the customer side of docs/protocol.md
-// over /ws/customer; media follows its "Media" section: this page is the offerer — when its state
-// becomes `connected` (the agent accepted) it opens the microphone, offers, trickles candidates and
-// applies the agent's answer. If ICE fails (network change) it offers again with an ICE restart.
+// The customer simulator pages' logic (caller.html, voip.html, video.html, callee.html; the page
+// says which with <body data-mode="phone|voip|video|callee">). Signalling is the customer side of
+// docs/protocol.md over /ws/customer; media follows its "Media" section: this page is the offerer —
+// whenever its state becomes `connected` (an agent accepted, or — callee page — it answered an
+// outbound call) it opens the microphone (and camera for video), offers, trickles candidates and
+// applies the agent's answer. If the call moves to another agent (transfer, ring timeout) the old
+// connection is dropped and the next `connected` offers anew. A later offer from the agent (its ICE
+// restart) is answered on the same connection; if ICE fails here this page offers an ICE restart.
+// While the agent holds the call this page's microphone is off (a held caller is not heard).
 // Nothing received is ever inserted as HTML: only textContent.
 (function () {
   'use strict';
 
   var en = new URLSearchParams(location.search).get('lang') === 'en';
+  var mode = document.body.dataset.mode || 'phone';
   var TEXT = {
     title: ['模拟来电（PSTN 客户）', 'Caller simulator (PSTN customer)'],
+    titleVoip: ['模拟网页语音来电（VoIP 客户）', 'Web voice caller (VoIP customer)'],
+    titleVideo: ['模拟视频来电', 'Video caller'],
+    titleCallee: ['模拟被叫（外呼接听方）', 'Callee simulator (answers outbound calls)'],
+    userId: ['访客 ID', 'Visitor ID'],
+    nickname: ['昵称', 'Nickname'],
+    number: ['本机号码（被叫）', 'My number (callee)'],
+    register: ['登记号码', 'Register number'],
+    registered: ['已登记：', 'Registered: '],
+    answer: ['接听', 'Answer'],
+    reject: ['拒接', 'Reject'],
+    busy: ['忙线', 'Busy'],
+    incoming: ['来电：', 'Incoming call from '],
     service: ['拨打的服务号码', 'Service number to dial'],
     caller: ['本机号码（主叫）', 'Your number (caller ID)'],
     prekeys: ['语音菜单出现时自动按键（可选）', 'Keys to press when the menu plays (optional)'],
@@ -40,7 +58,7 @@
   var $ = function (id) { return document.getElementById(id); };
   if (en) {
     document.documentElement.lang = 'en';
-    document.title = 'Caller simulator';
+    document.title = { phone: 'Caller simulator', voip: 'VoIP caller', video: 'Video caller', callee: 'Callee simulator' }[mode] || 'Caller simulator';
     $('lang').textContent = '中文';
     $('lang').href = '?';
   }
@@ -59,8 +77,13 @@
   var remote = null;
   var remoteCandidates = []; // candidates that arrived before the answer
   var muted = false;
+  var onHold = false;
   var preKeysSent = false;
   var history = [];          // every customer.state, for tests and the log
+  var digitsFromAgent = [];  // customer.dtmf events, in order
+  var numbers = [];          // callee page: registered numbers
+  var incomingCaller = '';
+  var withVideo = mode === 'video';
 
   function log(line) {
     var el = $('log');
@@ -73,9 +96,12 @@
     el.dataset.state = state;
     el.textContent = t(state) + (reason ? ' (' + reason + ')' : '');
     var live = state !== 'idle' && state !== 'ended';
-    $('call').disabled = live;
+    if ($('call')) $('call').disabled = live;
     $('hangup').disabled = !live;
     $('mute').disabled = state !== 'connected' && state !== 'held';
+    var incoming = mode === 'callee' && state === 'ringing';
+    ['answer', 'reject', 'busy'].forEach(function (id) { if ($(id)) $(id).disabled = !incoming; });
+    if ($('incoming')) $('incoming').textContent = incoming ? t('incoming') + incomingCaller : '';
   }
 
   // --- signalling ----------------------------------------------------------------------------
@@ -131,7 +157,12 @@
       case 'customer.state': onState(d); break;
       case 'customer.ivr': onIvr(d); break;
       case 'customer.dtmf':
-        $('agentDigits').textContent = t('agentDigits') + String(d.digits || '');
+        digitsFromAgent.push(String(d.digits || ''));
+        $('agentDigits').textContent = t('agentDigits') + digitsFromAgent.join('');
+        break;
+      case 'media.offer':
+        // The agent renegotiates (its ICE restart): answer on the same connection.
+        if (pc && typeof d.sdp === 'string') answerOffer(d.sdp);
         break;
       case 'media.answer':
         if (pc && typeof d.sdp === 'string' && pc.signalingState === 'have-local-offer') {
@@ -152,14 +183,26 @@
   }
 
   function onState(d) {
+    // A callee page learns its session from the ringing event of an outbound call.
+    if (mode === 'callee' && d.state === 'ringing' && !sessionId && d.sessionId) {
+      sessionId = String(d.sessionId);
+      incomingCaller = String(d.caller || '');
+      history = [];
+      digitsFromAgent = [];
+    }
     if (d.sessionId && sessionId && d.sessionId !== sessionId) return;
     history.push({ state: d.state, reason: d.reason || '' });
     setState(String(d.state || ''), d.reason ? String(d.reason) : '');
+    // Back in the queue or ringing at another agent (transfer, ring timeout): the old agent's media
+    // is gone; the next `connected` starts a new connection with whoever answers.
+    if ((d.state === 'queued' || d.state === 'ringing') && pc) endMedia();
+    onHold = d.state === 'held';
+    applyMic();
     if (d.state === 'connected' && !pc) startMedia();
     if (d.state === 'ended') {
       endMedia();
       sessionId = '';
-      $('ivr').hidden = true;
+      if ($('ivr')) $('ivr').hidden = true;
     }
   }
 
@@ -174,7 +217,7 @@
       list.appendChild(li);
     });
     setState('ivr');
-    var keys = $('prekeys').value.replace(/[^0-9*#]/g, '');
+    var keys = $('prekeys') ? $('prekeys').value.replace(/[^0-9*#]/g, '') : '';
     if (keys && !preKeysSent) {
       preKeysSent = true;
       sendKeys(keys);
@@ -195,10 +238,12 @@
       request('media.candidate', { sessionId: sid, candidate: ev.candidate.toJSON() }).catch(function () {});
     };
     pc.ontrack = function (ev) {
-      remote = ev.streams[0] || new MediaStream([ev.track]);
-      var audio = $('remote');
-      audio.srcObject = remote;
-      audio.play().then(function () { $('play').hidden = true; }, function () { $('play').hidden = false; });
+      if (!remote) remote = ev.streams[0] || new MediaStream();
+      if (remote.getTracks().indexOf(ev.track) < 0) remote.addTrack(ev.track);
+      var el = ev.track.kind === 'video' ? $('remoteVideo') : $('remote');
+      if (!el) return;
+      el.srcObject = remote;
+      el.play().then(function () { $('play').hidden = true; }, function () { $('play').hidden = false; });
     };
     pc.oniceconnectionstatechange = function () {
       if (pc !== thisPc) return;
@@ -206,10 +251,12 @@
       // The network changed under us: gather anew and offer again; the agent answers on the same pc.
       if (pc.iceConnectionState === 'failed') offer({ iceRestart: true });
     };
-    navigator.mediaDevices.getUserMedia({ audio: true, video: false }).then(function (stream) {
+    navigator.mediaDevices.getUserMedia({ audio: true, video: withVideo }).then(function (stream) {
       if (pc !== thisPc) { stream.getTracks().forEach(function (tr) { tr.stop(); }); return; }
       local = stream;
-      stream.getAudioTracks().forEach(function (tr) { tr.enabled = !muted; thisPc.addTrack(tr, stream); });
+      stream.getTracks().forEach(function (tr) { thisPc.addTrack(tr, stream); });
+      applyMic();
+      if ($('localVideo')) $('localVideo').srcObject = stream;
       return offer({});
     }).catch(function (e) {
       showError(t('noMic') + (e && e.message ? e.message : String(e)));
@@ -227,6 +274,29 @@
     }).catch(function (e) { showError(t('media') + e.message); });
   }
 
+  function answerOffer(sdp) {
+    var thisPc = pc;
+    var sid = sessionId;
+    var step = thisPc.signalingState === 'have-local-offer'
+      ? thisPc.setLocalDescription({ type: 'rollback' }) : Promise.resolve();
+    step.then(function () {
+      return thisPc.setRemoteDescription({ type: 'offer', sdp: sdp });
+    }).then(function () {
+      remoteCandidates.splice(0).forEach(addRemoteCandidate);
+      return thisPc.createAnswer();
+    }).then(function (a) {
+      return thisPc.setLocalDescription(a);
+    }).then(function () {
+      if (pc !== thisPc) return;
+      return request('media.answer', { sessionId: sid, sdp: thisPc.localDescription.sdp });
+    }).catch(function (e) { showError(t('media') + e.message); });
+  }
+
+  /** The microphone is on unless muted here or held by the agent. */
+  function applyMic() {
+    if (local) local.getAudioTracks().forEach(function (tr) { tr.enabled = !muted && !onHold; });
+  }
+
   function addRemoteCandidate(c) {
     pc.addIceCandidate(c.candidate ? c : null).catch(function (e) { log('candidate ignored: ' + e.message); });
   }
@@ -239,18 +309,29 @@
     remote = null;
     remoteCandidates = [];
     $('remote').srcObject = null;
+    if ($('remoteVideo')) $('remoteVideo').srcObject = null;
+    if ($('localVideo')) $('localVideo').srcObject = null;
     $('play').hidden = true;
   }
 
   // --- controls ------------------------------------------------------------------------------
-  $('call').onclick = function () {
+  if ($('call')) $('call').onclick = function () {
     showError('');
     preKeysSent = false;
     history = [];
+    digitsFromAgent = [];
     $('agentDigits').textContent = '';
     setState('dialing');
-    var caller = $('caller').value.replace(/[^0-9+]/g, '');
-    request('customer.dial', { serviceNumber: $('service').value.trim(), caller: caller }).then(function (r) {
+    var method = 'customer.dial';
+    var data = { serviceNumber: $('service').value.trim() };
+    if (mode === 'phone') {
+      data.caller = $('caller').value.replace(/[^0-9+]/g, '');
+    } else {
+      method = mode === 'video' ? 'customer.video' : 'customer.voip';
+      data.userId = $('userId').value.trim();
+      if ($('nickname').value.trim()) data.nickname = $('nickname').value.trim();
+    }
+    request(method, data).then(function (r) {
       sessionId = String(r.sessionId || '');
       iceServers = Array.isArray(r.iceServers) ? r.iceServers : [];
     }).catch(function (e) {
@@ -263,9 +344,22 @@
   };
   $('mute').onclick = function () {
     muted = !muted;
-    if (local) local.getAudioTracks().forEach(function (tr) { tr.enabled = !muted; });
+    applyMic();
     $('mute').textContent = t(muted ? 'unmute' : 'mute');
   };
+  // Callee page: own a number, then answer, reject or send busy when an outbound call rings here.
+  if ($('register')) $('register').onclick = function () {
+    showError('');
+    request('customer.registerNumber', { number: $('number').value.trim() }).then(function (r) {
+      if (numbers.indexOf(r.number) < 0) numbers.push(String(r.number));
+      $('registered').textContent = t('registered') + numbers.join(', ');
+    }).catch(function (e) { showError(t('failed') + e.message); });
+  };
+  ['answer', 'reject', 'busy'].forEach(function (id) {
+    if ($(id)) $(id).onclick = function () {
+      request('customer.' + id, { sessionId: sessionId }).catch(function (e) { showError(t('failed') + e.message); });
+    };
+  });
   $('play').onclick = function () {
     $('remote').play().then(function () { $('play').hidden = true; }, function () {});
   };
@@ -274,7 +368,7 @@
     b.textContent = k;
     b.dataset.key = k;
     b.onclick = function () { if (sessionId) sendKeys(k); };
-    $('keypad').appendChild(b);
+    if ($('keypad')) $('keypad').appendChild(b);
   });
   setState('idle');
 
@@ -285,5 +379,9 @@
     get history() { return history.slice(); },
     get pc() { return pc; },
     get remoteStream() { return remote; },
+    get localStream() { return local; },
+    get digitsFromAgent() { return digitsFromAgent.slice(); },
+    get numbers() { return numbers.slice(); },
+    get incomingCaller() { return incomingCaller; },
   };
 })();

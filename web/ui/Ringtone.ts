@@ -2,7 +2,8 @@
 // The incoming-call ringtone: a two-tone ring synthesised with WebAudio (no audio file to fetch).
 // Browsers refuse to start audio before the user has interacted with the page (autoplay policy), and
 // a background tab may not be looked at: in both cases the alert falls back to a system notification
-// (Notification API) and the UI says so, so an offer is never missed silently.
+// (Notification API) and the UI says so, so an offer is never missed silently. A blocked ringtone
+// starts on the agent's first click or key press.
 export type RingOutcome = 'playing' | 'blocked-notified' | 'blocked-silent' | 'hidden-notified' | 'hidden-silent';
 
 type AudioCtor = typeof AudioContext;
@@ -11,6 +12,8 @@ export class Ringtone {
   private ctx: AudioContext | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private notification: Notification | undefined;
+  /** Removes the gesture listeners that start a blocked ringtone on the agent's first click or key. */
+  private unlisten: (() => void) | undefined;
 
   /** Starts ringing; resolves with what actually happened. */
   async start(title: string, body: string): Promise<RingOutcome> {
@@ -24,6 +27,8 @@ export class Ringtone {
   }
 
   stop(): void {
+    this.unlisten?.();
+    this.unlisten = undefined;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     const ctx = this.ctx;
@@ -43,7 +48,6 @@ export class Ringtone {
       // resume() stays pending (or rejects) while autoplay is blocked: do not wait for it forever.
       await Promise.race([ctx.resume().catch(() => undefined), new Promise((r) => setTimeout(r, 300))]);
     }
-    if (ctx.state !== 'running' || this.ctx !== ctx) return false;
     const burst = () => {
       if (this.ctx !== ctx) return;
       const t0 = ctx.currentTime;
@@ -62,8 +66,23 @@ export class Ringtone {
         osc.stop(t0 + 1.0);
       }
     };
-    burst();
-    this.timer = setInterval(burst, 3000);
+    const ring = () => {
+      burst();
+      this.timer = setInterval(burst, 3000);
+    };
+    if (this.ctx !== ctx) return false;
+    if (ctx.state !== 'running') {
+      // Blocked: the first click or key press anywhere on the page is a gesture that may start it.
+      const onGesture = () => {
+        this.unlisten?.();
+        this.unlisten = undefined;
+        void ctx.resume().then(() => { if (this.ctx === ctx && ctx.state === 'running' && this.timer === undefined) ring(); }, () => undefined);
+      };
+      for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, onGesture, true);
+      this.unlisten = () => { for (const type of ['pointerdown', 'keydown']) window.removeEventListener(type, onGesture, true); };
+      return false;
+    }
+    ring();
     return true;
   }
 
@@ -71,9 +90,9 @@ export class Ringtone {
     const N = (window as { Notification?: typeof Notification }).Notification;
     if (!N) return false;
     try {
-      let permission = N.permission;
-      if (permission === 'default') permission = await N.requestPermission();
-      if (permission !== 'granted') return false;
+      // Permission is asked for only on a click (NotifyPrompt.ts): browsers ignore or penalise a
+      // request that no user gesture led to, and an incoming call is not one.
+      if (N.permission !== 'granted') return false;
       // body is a caller's number/nickname: the Notification API renders it as plain text.
       this.notification = new N(title, { body, tag: 'tccc-incoming', requireInteraction: true });
       this.notification.onclick = () => { window.focus(); };

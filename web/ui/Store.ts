@@ -24,6 +24,19 @@ export interface UiSession {
 }
 
 type Payload = { data: Record<string, unknown> };
+
+/**
+ * What each session type supports, as the core enforces it (src/core/SessionMachine.cpp): its API
+ * family (Call.* for phone/voip/internal, Video.*, Chat.*) and the call-bar actions that apply.
+ */
+const CAPS: Record<string, { family: 'Call' | 'Video' | 'Chat'; hold: boolean; mute: boolean; keypad: boolean; transfer: boolean }> = {
+  phone: { family: 'Call', hold: true, mute: true, keypad: true, transfer: true },
+  voip: { family: 'Call', hold: true, mute: true, keypad: false, transfer: true },
+  video: { family: 'Video', hold: false, mute: true, keypad: false, transfer: true },
+  im: { family: 'Chat', hold: false, mute: false, keypad: false, transfer: true },
+  internal: { family: 'Call', hold: true, mute: true, keypad: false, transfer: false },
+};
+export const capsOf = (type: string) => CAPS[type] ?? CAPS.phone;
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
 export class Store {
@@ -74,9 +87,9 @@ export class Store {
     }
   }
 
-  /** The session the call bar controls: talking first, then dialling. */
+  /** The session the call bar controls: talking first, then dialling (a chat is not a call). */
   active(): UiSession | undefined {
-    const list = [...this.sessions.values()];
+    const list = [...this.sessions.values()].filter((s) => s.type !== 'im');
     return list.find((s) => s.state === 'talking') ?? list.find((s) => s.state === 'dialing');
   }
 
@@ -95,6 +108,34 @@ export class Store {
       this.changed();
       return undefined;
     }
+  }
+
+  /** Answers a ringing session with its family's API (Call/Video/Chat.accept). */
+  accept(s: UiSession): void {
+    const id = { sessionId: s.sessionId };
+    const fam = capsOf(s.type).family;
+    void this.run(() => (fam === 'Video' ? this.tccc.Video.accept(id) : fam === 'Chat' ? this.tccc.Chat.accept(id) : this.tccc.Call.accept(id)));
+  }
+
+  /** Hangs up, or rejects while ringing (Call.hungUp / Video.end / Chat.end). */
+  end(s: UiSession): void {
+    const id = { sessionId: s.sessionId };
+    const fam = capsOf(s.type).family;
+    void this.run(() => (fam === 'Video' ? this.tccc.Video.end(id) : fam === 'Chat' ? this.tccc.Chat.end(id) : this.tccc.Call.hungUp(id)));
+  }
+
+  /** Mutes or unmutes the agent's microphone (Call/Video.muteMic). */
+  async setMuted(s: UiSession, muted: boolean): Promise<void> {
+    const id = { sessionId: s.sessionId };
+    const api = capsOf(s.type).family === 'Video' ? this.tccc.Video : this.tccc.Call;
+    await (muted ? api.muteMic(id) : api.unmuteMic(id));
+  }
+
+  /** Transfers to an agent or a skill group (Call/Video/Chat.transfer). */
+  transfer(s: UiSession, target: { userId: string } | { skillGroupId: string }): Promise<unknown> {
+    const opts = { sessionId: s.sessionId, ...target };
+    const fam = capsOf(s.type).family;
+    return fam === 'Video' ? this.tccc.Video.transfer(opts) : fam === 'Chat' ? this.tccc.Chat.transfer(opts) : this.tccc.Call.transfer(opts);
   }
 
   dial(number: string, remark: string): void {
@@ -185,6 +226,7 @@ export class Store {
       case 'callIn': case 'callOuted': case 'userAccessed': case 'calloutAccepted': case 'sessionEnded':
       case 'autoTransfer': case 'transfer':
         break;
+      case 'mediaStateChanged': this.changed(); return;  // new streams for the video pane
       default: return;
     }
     this.sync();

@@ -6,8 +6,9 @@
 // sub-panel, then the workbench.
 import { clock, h, show } from './dom';
 import type { Translate } from './i18n';
+import type { NotifyPrompt } from './NotifyPrompt';
 import { Ringtone, type RingOutcome } from './Ringtone';
-import type { Store, UiSession } from './Store';
+import { capsOf, type Store, type UiSession } from './Store';
 import { CSS } from './styles';
 import type { UiHost } from '../../js/src/uiHost';
 import type { AgentStatus } from '../../js/src/types';
@@ -71,6 +72,7 @@ export class IncomingAlert extends UiElement {
   private answer!: HTMLButtonElement;
   private ringtone = new Ringtone();
   private ringingId = '';
+  private prompt!: NotifyPrompt;
   protected build(): void {
     const { t, store } = this.ctx;
     this.type = h('span', { class: 'muted' });
@@ -80,18 +82,17 @@ export class IncomingAlert extends UiElement {
     this.notice = h('div', { class: 'notice', role: 'status', 'data-field': 'alert-notice' });
     this.answer = h('button', { type: 'button', class: 'primary', 'data-act': 'answer' }, t('answer'));
     const reject = h('button', { type: 'button', class: 'danger', 'data-act': 'reject' }, t('reject'));
-    this.answer.addEventListener('click', () => {
-      const id = this.ringingId;
-      if (id) void store.run(() => store.tccc.Call.accept({ sessionId: id }));
-    });
-    reject.addEventListener('click', () => {
-      const id = this.ringingId;
-      if (id) void store.run(() => store.tccc.Call.hungUp({ sessionId: id }));
-    });
+    // Each session type answers with its own API family (Call/Video/Chat.accept; Store.accept).
+    const ringing = () => { const s = store.ringing(); return s && s.sessionId === this.ringingId ? s : undefined; };
+    this.answer.addEventListener('click', () => { const s = ringing(); if (s) store.accept(s); });
+    reject.addEventListener('click', () => { const s = ringing(); if (s) store.end(s); });
+    this.prompt = document.createElement('tccc-notify-prompt') as NotifyPrompt;
+    this.prompt.setAttribute('only-ask', '');
     this.box = h('div', { class: 'alert', role: 'alertdialog', 'aria-live': 'assertive', 'aria-label': t('incoming') },
       h('header', {}, h('h2', {}, t('incoming')), this.type), this.peer, this.remark, this.countdown, this.notice,
-      h('div', { class: 'row' }, this.answer, reject));
+      h('div', { class: 'row' }, this.answer, reject), this.prompt);
     this.root.append(this.box);
+    this.prompt.init(this.ctx);
   }
   disconnectedCallback(): void { this.ringtone.stop(); }
   update(): void {
@@ -122,13 +123,15 @@ export class IncomingAlert extends UiElement {
     if (!s || !s.timeout) { this.countdown.textContent = ''; return; }
     const left = Math.max(0, Math.ceil((s.createdAt + s.timeout * 1000 - Date.now()) / 1000));
     this.countdown.textContent = this.ctx.t('ringsFor', left);
+    this.prompt.tick();
   }
 }
 
 function noticeFor(outcome: RingOutcome, t: Translate): string {
   switch (outcome) {
     case 'blocked-notified': return t('ringtoneBlocked');
-    case 'blocked-silent': case 'hidden-silent': return t('ringtoneBlockedNoNotify');
+    case 'blocked-silent': return t('ringtoneBlockedNoNotify');
+    case 'hidden-silent': return t('hiddenNoNotify');
     case 'hidden-notified': return t('hiddenNotified');
     default: return '';
   }
@@ -159,7 +162,7 @@ export class CallBar extends UiElement {
       mute: [t('mute'), (s) => {
         const muted = !s.muted;
         void store.run(async () => {
-          await (muted ? store.tccc.Call.muteMic({ sessionId: s.sessionId }) : store.tccc.Call.unmuteMic({ sessionId: s.sessionId }));
+          await store.setMuted(s, muted);
           store.patch(s.sessionId, { muted });
         });
       }],
@@ -172,7 +175,7 @@ export class CallBar extends UiElement {
       }],
       keypad: [t('keypad'), () => this.toggle(this.keypad)],
       transfer: [t('transfer'), () => { this.toggle(this.transfer); if (!this.transfer.hidden) this.transferTarget.focus(); }],
-      hangUp: [t('hangUp'), (s) => { void store.run(() => store.tccc.Call.hungUp({ sessionId: s.sessionId })); }, 'danger'],
+      hangUp: [t('hangUp'), (s) => store.end(s), 'danger'],
     };
     for (const name of host.config().callBarButtons) {
       const [label, fn, cls] = defs[name];
@@ -203,9 +206,8 @@ export class CallBar extends UiElement {
       const s = store.active();
       const target = this.transferTarget.value.trim();
       if (!s || !target) return;
-      const opts = this.transferKind.value === 'userId' ? { sessionId: s.sessionId, userId: target } : { sessionId: s.sessionId, skillGroupId: target };
       void store.run(async () => {
-        await store.tccc.Call.transfer(opts);
+        await store.transfer(s, this.transferKind.value === 'userId' ? { userId: target } : { skillGroupId: target });
         show(this.transfer, false);
         this.transferTarget.value = '';
       });
@@ -236,6 +238,9 @@ export class CallBar extends UiElement {
     const hold = this.buttons.get('hold');
     if (hold) { hold.textContent = s.held ? t('unHold') : t('hold'); hold.setAttribute('aria-pressed', String(s.held)); hold.disabled = !talking; }
     for (const n of ['keypad', 'transfer']) { const b = this.buttons.get(n); if (b) b.disabled = !talking; }
+    // Only what this session type supports (a video call has no hold or keypad, a chat no mute).
+    const caps = capsOf(s.type);
+    for (const n of ['mute', 'hold', 'keypad', 'transfer'] as const) { const b = this.buttons.get(n); if (b) show(b, caps[n]); }
     if (!talking) { show(this.keypad, false); show(this.transfer, false); }
     this.tick();
   }
@@ -263,6 +268,8 @@ export class Workbench extends UiElement {
   private error!: HTMLDivElement;
   private dialBtn!: HTMLButtonElement;
   private callBar!: CallBar;
+  private panes!: HTMLDivElement;
+  private mounted: Pane[] = [];
   protected build(): void {
     const { t, store, host } = this.ctx;
     const close = h('button', { type: 'button', 'aria-label': t('close'), 'data-act': 'close' }, '×');
@@ -316,17 +323,24 @@ export class Workbench extends UiElement {
     this.list = h('ul', { 'data-field': 'sessions' });
     this.error = h('div', { class: 'error', role: 'alert', 'data-field': 'error' });
     this.callBar = document.createElement('tccc-call-bar') as CallBar;
+    this.panes = h('div', { 'data-slot': 'panes' });
+    const notify = h('section', {}, h('h3', {}, t('notify')));
     this.panel = h('div', { class: 'panel', role: 'dialog', 'aria-label': t('workbench'), tabindex: -1 },
       h('header', {}, h('h2', {}, t('workbench')), close),
       h('div', { class: 'row' }, this.dot, this.statusText, this.conn),
       this.error,
       this.callBar,
+      this.panes,
       this.acw,
       h('section', {}, h('h3', {}, t('switchStatus')), h('div', { class: 'row' }, this.statusSelect, this.reasonSelect, apply)),
       h('section', {}, h('h3', {}, t('dialPad')), form),
-      h('section', {}, h('h3', {}, t('sessions')), this.list));
+      h('section', {}, h('h3', {}, t('sessions')), this.list),
+      notify);
     this.root.append(this.panel);
     this.callBar.init(this.ctx);
+    this.mountPane(document.createElement('tccc-video-pane') as unknown as Pane);
+    this.mountPane(document.createElement('tccc-chat-pane') as unknown as Pane);  // ChatPane.ts
+    this.mountPane(document.createElement('tccc-notify-prompt') as unknown as Pane, notify);
     this.panel.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') { e.preventDefault(); host.tccc.UI.hideWorkbench(); }
     });
@@ -361,5 +375,22 @@ export class Workbench extends UiElement {
     if (store.acwKept || !store.acwEndsAt) { this.acwText.textContent = t('acwKept'); return; }
     this.acwText.textContent = t('acwCountdown', Math.max(0, Math.ceil((store.acwEndsAt - Date.now()) / 1000)));
   }
-  tickAll(): void { this.tick(); this.callBar.tick(); }
+  tickAll(): void {
+    this.tick();
+    this.callBar.tick();
+    for (const p of this.mounted) p.tick?.();
+  }
+
+  // --- panes: the mount point for the workbench's panes ------------------------------------------
+  // A pane is a custom element with init(ctx) (build and subscribe to ctx.store) and, optionally,
+  // tick() (called every second). They go below the call bar, in mounting order, unless a parent is
+  // given. Mounted here: the video pane (VideoPane.ts) and the notification switch (NotifyPrompt.ts).
+  mountPane(pane: Pane, parent: HTMLElement = this.panes): void {
+    parent.append(pane);
+    pane.init(this.ctx);
+    this.mounted.push(pane);
+  }
 }
+
+/** What mountPane() needs of a pane element. */
+export type Pane = HTMLElement & { init(ctx: Ctx): void; tick?(): void };

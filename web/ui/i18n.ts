@@ -17,12 +17,16 @@ const zh = {
   'state.ringing': '振铃中', 'state.dialing': '呼叫中', 'state.talking': '通话中', 'state.ended': '已结束',
   incoming: '来电', answer: '接听', reject: '拒接', ringsFor: '{n} 秒后转给其他坐席',
   ringtoneBlocked: '浏览器阻止了铃声自动播放，已改用系统通知提醒。',
-  ringtoneBlockedNoNotify: '浏览器阻止了铃声自动播放，且系统通知未获授权：请留意本页面。',
-  hiddenNotified: '页面在后台，已发送系统通知。',
+  ringtoneBlockedNoNotify: '浏览器阻止了铃声自动播放，且系统通知未开启：请留意本页面（可在下方开启来电通知）。',
+  hiddenNotified: '页面在后台，已发送系统通知。', hiddenNoNotify: '页面在后台且来电通知未开启：可能错过来电。',
   mute: '静音', unmute: '取消静音', hold: '保持', unHold: '取消保持', keypad: '按键', transfer: '转接', hangUp: '挂断',
   transferTo: '转接给', toAgent: '坐席', toSkillGroup: '技能组', agentId: '坐席账号', skillGroupId: '技能组 ID',
   confirm: '确定', cancel: '取消', held: '已保持', muted: '已静音',
   errorPrefix: '操作失败：',
+  video: '视频', remoteVideo: '对方画面', localVideo: '本地画面', cameraOff: '关闭摄像头', cameraOn: '打开摄像头',
+  videoWaiting: '等待视频画面…',
+  notify: '来电通知', enableNotify: '开启来电通知', notifyOn: '已开启：页面在后台或铃声被阻止时用系统通知提醒来电。',
+  notifyOff: '未开启：页面在后台或铃声被阻止时可能错过来电。', notifyDenied: '浏览器已禁止本站的通知：请在浏览器的网站设置中允许。',
 };
 type Key = keyof typeof zh;
 
@@ -41,12 +45,17 @@ const en: Record<Key, string> = {
   'state.ringing': 'Ringing', 'state.dialing': 'Dialling', 'state.talking': 'Talking', 'state.ended': 'Ended',
   incoming: 'Incoming call', answer: 'Answer', reject: 'Decline', ringsFor: 'Goes to another agent in {n} s',
   ringtoneBlocked: 'The browser blocked the ringtone; a system notification was shown instead.',
-  ringtoneBlockedNoNotify: 'The browser blocked the ringtone and notifications are not allowed: keep an eye on this page.',
+  ringtoneBlockedNoNotify: 'The browser blocked the ringtone and notifications are off: keep an eye on this page (enable call notifications below).',
   hiddenNotified: 'The page is in the background: a system notification was shown.',
+  hiddenNoNotify: 'The page is in the background and call notifications are off: the call may be missed.',
   mute: 'Mute', unmute: 'Unmute', hold: 'Hold', unHold: 'Resume', keypad: 'Keypad', transfer: 'Transfer', hangUp: 'Hang up',
   transferTo: 'Transfer to', toAgent: 'Agent', toSkillGroup: 'Skill group', agentId: 'Agent user ID', skillGroupId: 'Skill group ID',
   confirm: 'OK', cancel: 'Cancel', held: 'On hold', muted: 'Muted',
   errorPrefix: 'Failed: ',
+  video: 'Video', remoteVideo: 'Caller video', localVideo: 'Your camera', cameraOff: 'Camera off', cameraOn: 'Camera on',
+  videoWaiting: 'Waiting for video…',
+  notify: 'Call notifications', enableNotify: 'Enable call notifications', notifyOn: 'On: a system notification announces calls while the page is in the background or the ringtone is blocked.',
+  notifyOff: 'Off: calls may be missed while the page is in the background or the ringtone is blocked.', notifyDenied: 'The browser blocks notifications for this site: allow them in its site settings.',
 };
 
 export type Translate = (key: Key, n?: number | string) => string;

@@ -5,6 +5,9 @@
 // the incoming alert and the workbench, and follows tccc.UI's visibility switches and options.
 import { CallBar, type Ctx, FloatButton, IncomingAlert, Workbench } from './elements';
 import { translator } from './i18n';
+import { NotifyPrompt } from './NotifyPrompt';
+import { VideoPane } from './VideoPane';
+import { ChatPane } from './ChatPane';
 import { Store } from './Store';
 import { UI_GLOBAL_KEY, type UiHost, type UiModule } from '../../js/src/uiHost';
 
@@ -23,6 +26,9 @@ define('tccc-float-button', FloatButton);
 define('tccc-incoming-alert', IncomingAlert);
 define('tccc-workbench', Workbench);
 define('tccc-call-bar', CallBar);
+define('tccc-video-pane', VideoPane);
+define('tccc-chat-pane', ChatPane);
+define('tccc-notify-prompt', NotifyPrompt);
 
 function mount(host: UiHost): () => void {
   const store = new Store(host);

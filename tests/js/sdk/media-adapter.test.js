@@ -6,13 +6,16 @@
 const { WebRtcMediaAdapter } = require('../../../dist/index.cjs');
 
 class FakeTrack {
-  constructor() { this.kind = 'audio'; this.enabled = true; this.stopped = false; }
+  constructor(kind = 'audio', label = 'mic') { this.kind = kind; this.label = label; this.enabled = true; this.stopped = false; }
   stop() { this.stopped = true; }
 }
 class FakeStream {
   constructor(tracks) { this.tracks = tracks; }
   getTracks() { return this.tracks; }
-  getAudioTracks() { return this.tracks; }
+  getAudioTracks() { return this.tracks.filter((t) => t.kind === 'audio'); }
+  getVideoTracks() { return this.tracks.filter((t) => t.kind === 'video'); }
+  addTrack(t) { this.tracks.push(t); }
+  removeTrack(t) { this.tracks = this.tracks.filter((x) => x !== t); }
 }
 class FakePc {
   constructor(config) {
@@ -25,11 +28,30 @@ class FakePc {
     this.senders = [];
     FakePc.instances.push(this);
   }
-  addTrack(track) { this.senders.push({ track, dtmf: { canInsertDTMF: true, insertDTMF: (d) => this.log.push(`dtmf ${d}`) } }); }
+  addTrack(track) {
+    const pc = this;
+    const sender = {
+      track,
+      dtmf: track.kind === 'audio' ? { canInsertDTMF: true, insertDTMF: (d, dur, gap) => this.log.push(`dtmf ${d} ${dur}/${gap}`) } : null,
+      async replaceTrack(t) { pc.log.push(`replace ${track.kind} ${t ? t.label : 'null'}`); sender.track = t; },
+    };
+    this.senders.push(sender);
+    return sender;
+  }
   getSenders() { return this.senders; }
-  async setRemoteDescription(d) { this.log.push(`remote ${d.type} ${d.sdp}`); this.remoteDescription = d; }
+  async setRemoteDescription(d) {
+    this.log.push(`remote ${d.type} ${d.sdp}`);
+    this.remoteDescription = d;
+    this.signalingState = d.type === 'offer' ? 'have-remote-offer' : 'stable';
+  }
   async createAnswer() { return { type: 'answer', sdp: 'answer-sdp' }; }
-  async setLocalDescription(d) { this.log.push(`local ${d.type}`); this.localDescription = d; }
+  async createOffer(o) { return { type: 'offer', sdp: o && o.iceRestart ? 'restart-offer-sdp' : 'offer-sdp' }; }
+  async setLocalDescription(d) {
+    this.log.push(`local ${d.type}`);
+    if (d.type === 'rollback') { this.signalingState = 'stable'; return; }
+    this.localDescription = d;
+    this.signalingState = d.type === 'offer' ? 'have-local-offer' : 'stable';
+  }
   async addIceCandidate(c) {
     if (c && c.candidate === 'bad') throw new Error('bad candidate');
     this.log.push(`candidate ${c ? c.candidate : 'end'}`);
@@ -46,23 +68,30 @@ function fakeAudio(playResults) {
   };
 }
 
-function setup({ playResults = [], gum } = {}) {
+function setup({ playResults = [], gum, options = {} } = {}) {
   FakePc.instances = [];
   const signals = [];
   const events = [];
   const track = new FakeTrack();
   const audio = fakeAudio(playResults);
+  const video = fakeAudio([]);
+  const gumCalls = [];
   let release;
   const adapter = new WebRtcMediaAdapter({
     RTCPeerConnection: FakePc,
-    getUserMedia: gum || (async () => new FakeStream([track])),
+    getUserMedia: gum || (async (c) => {
+      gumCalls.push(c);
+      return new FakeStream(c.video ? [track, new FakeTrack('video', 'cam')] : [track]);
+    }),
     createAudioElement: () => audio,
+    createVideoElement: () => video,
+    ...options,
   });
   adapter.attach({
     signal: async (kind, data) => { signals.push([kind, data]); return { status: 'success' }; },
     emit: (name, data) => events.push([name, data.state, data.reason]),
   });
-  return { adapter, signals, events, track, audio, release };
+  return { adapter, signals, events, track, audio, video, gumCalls, release };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 10));
@@ -101,31 +130,191 @@ test('an offer is answered on a new pc with the server ICE servers; early candid
   expect(signals.filter(([k]) => k === 'answer')).toHaveLength(2);
 });
 
-test('mute and hold silence the microphone track; end closes and stops everything once', async () => {
-  const { adapter, events, track, audio } = setup();
-  adapter.handle('mute', { sessionId: 's-1' });  // before media: applied when the track exists
+// A stand-in for Web Audio: enough for HoldMusic to make its looping source and its track.
+class FakeAudioContext {
+  constructor() { this.sampleRate = 8000; this.closed = false; FakeAudioContext.instances.push(this); }
+  async resume() {}
+  async close() { this.closed = true; }
+  createBuffer(channels, length, rate) {
+    const data = new Float32Array(length);
+    return { length, sampleRate: rate, getChannelData: () => data };
+  }
+  createBufferSource() { return { connect() {}, start() { this.started = true; }, stop() { this.stopped = true; } }; }
+  createMediaStreamDestination() {
+    const t = new FakeTrack('audio', 'music');
+    return { stream: new FakeStream([t]) };
+  }
+  async decodeAudioData() { throw new Error('not audio'); }
+}
+FakeAudioContext.instances = [];
+
+test('mute disables the mic; hold puts music on the sender and mutes the far side; end closes everything once', async () => {
+  FakeAudioContext.instances = [];
+  globalThis.AudioContext = FakeAudioContext;
+  try {
+    const { adapter, events, track, audio } = setup();
+    adapter.handle('mute', { sessionId: 's-1' });  // before media: applied when the track exists
+    adapter.handle('offer', { sessionId: 's-1', sdp: 'o', iceServers: [] });
+    await settle();
+    const pc = FakePc.instances[0];
+    expect(track.enabled).toBe(false);
+    adapter.handle('unmute', { sessionId: 's-1' });
+    expect(track.enabled).toBe(true);
+    const remote = new FakeStream([new FakeTrack()]);
+    pc.ontrack({ streams: [remote], track: remote.tracks[0] });
+    adapter.handle('hold', { sessionId: 's-1' });
+    expect(audio.muted).toBe(true);  // the agent does not hear a held customer
+    await settle();
+    expect(pc.senders[0].track.label).toBe('music');  // replaceTrack: no renegotiation
+    expect(FakeAudioContext.instances).toHaveLength(1);
+    adapter.handle('mute', { sessionId: 's-1' });  // muting while held keeps the music going
+    adapter.handle('unHold', { sessionId: 's-1' });
+    await settle();
+    expect(audio.muted).toBe(false);
+    expect(pc.senders[0].track).toBe(track);
+    expect(track.enabled).toBe(false);  // still muted after the hold
+    expect(FakeAudioContext.instances[0].closed).toBe(true);  // the music stops with the last hold
+    expect(pc.log.filter((l) => l.startsWith('replace'))).toEqual(['replace audio music', 'replace audio mic']);
+    adapter.handle('unmute', { sessionId: 's-1' });
+    expect(track.enabled).toBe(true);
+    adapter.handle('sendDigits', { sessionId: 's-1', digits: '12#x' });
+    expect(pc.log).toContain('dtmf 12# 100/70');
+    adapter.handle('end', { sessionId: 's-1' });
+    adapter.handle('end', { sessionId: 's-1' });
+    expect(pc.log.filter((l) => l === 'close')).toHaveLength(1);
+    expect(track.stopped).toBe(true);
+    expect(audio.srcObject).toBe(null);
+    expect(events.map((e) => e[1])).toEqual(['connecting', 'playing', 'closed']);
+    // Signalling for the ended session starts nothing new.
+    adapter.handle('candidate', { sessionId: 's-1', candidate: { candidate: 'x' } });
+    await settle();
+    expect(FakePc.instances).toHaveLength(1);
+  } finally {
+    delete globalThis.AudioContext;
+  }
+});
+
+test('without Web Audio a held call sends silence, never the microphone', async () => {
+  const { adapter, track } = setup();
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
   adapter.handle('offer', { sessionId: 's-1', sdp: 'o', iceServers: [] });
-  await settle();
-  expect(track.enabled).toBe(false);
-  adapter.handle('unmute', { sessionId: 's-1' });
-  expect(track.enabled).toBe(true);
   adapter.handle('hold', { sessionId: 's-1' });
-  expect(track.enabled).toBe(false);
-  adapter.handle('unHold', { sessionId: 's-1' });
-  expect(track.enabled).toBe(true);
-  adapter.handle('sendDigits', { sessionId: 's-1', digits: '12#' });
-  const pc = FakePc.instances[0];
-  expect(pc.log).toContain('dtmf 12#');
-  adapter.handle('end', { sessionId: 's-1' });
-  adapter.handle('end', { sessionId: 's-1' });
-  expect(pc.log.filter((l) => l === 'close')).toHaveLength(1);
-  expect(track.stopped).toBe(true);
-  expect(audio.srcObject).toBe(null);
-  expect(events.map((e) => e[1])).toEqual(['connecting', 'closed']);
-  // Signalling for the ended session starts nothing new.
-  adapter.handle('candidate', { sessionId: 's-1', candidate: { candidate: 'x' } });
   await settle();
-  expect(FakePc.instances).toHaveLength(1);
+  warn.mockRestore();
+  const pc = FakePc.instances[0];
+  expect(pc.senders[0].track).toBe(null);
+  adapter.handle('unHold', { sessionId: 's-1' });
+  await settle();
+  expect(pc.senders[0].track).toBe(track);
+});
+
+test('start: this side offers (internal call), applies the answer, then takes early candidates', async () => {
+  const { adapter, signals } = setup();
+  adapter.handle('start', { sessionId: 's-1', iceServers: ICE });
+  adapter.handle('candidate', { sessionId: 's-1', candidate: { candidate: 'early' } });
+  await settle();
+  const pc = FakePc.instances[0];
+  expect(pc.config.iceServers).toEqual(ICE);
+  expect(signals).toEqual([['offer', { sessionId: 's-1', sdp: 'offer-sdp' }]]);
+  adapter.handle('answer', { sessionId: 's-1', sdp: 'their-answer' });
+  await settle();
+  expect(pc.log).toEqual(['local offer', 'remote answer their-answer', 'candidate early']);
+  // A stray second answer (no offer outstanding) is ignored.
+  adapter.handle('answer', { sessionId: 's-1', sdp: 'again' });
+  await settle();
+  expect(pc.log).toHaveLength(3);
+  adapter.close();
+});
+
+test('an offer that crosses ours wins: ours is rolled back and theirs answered', async () => {
+  const { adapter, signals } = setup();
+  adapter.handle('start', { sessionId: 's-1', iceServers: [] });
+  await settle();
+  adapter.handle('offer', { sessionId: 's-1', sdp: 'their-offer' });
+  await settle();
+  const pc = FakePc.instances[0];
+  expect(pc.log).toEqual(['local offer', 'local rollback', 'remote offer their-offer', 'local answer']);
+  expect(signals.map(([k]) => k)).toEqual(['offer', 'answer']);
+  adapter.close();
+});
+
+test('video: an offer with video opens the camera; muteVideo sends no frames, unmuteVideo resumes', async () => {
+  const { adapter, gumCalls, video, audio } = setup();
+  adapter.handle('offer', { sessionId: 's-1', sdp: 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n' });
+  await settle();
+  expect(gumCalls).toEqual([{ audio: true, video: true }]);
+  const pc = FakePc.instances[0];
+  expect(pc.senders.map((x) => x.track.kind)).toEqual(['audio', 'video']);
+  const remote = new FakeStream([new FakeTrack(), new FakeTrack('video', 'their-cam')]);
+  pc.ontrack({ streams: [remote], track: remote.tracks[0] });
+  pc.ontrack({ streams: [remote], track: remote.tracks[1] });
+  expect(audio.srcObject).toBe(remote);
+  expect(video.srcObject).toBe(remote);
+  expect(video.muted).toBe(true);  // sound plays once, through the audio element
+  expect(adapter.remoteVideoElement('s-1')).toBe(video);
+  adapter.handle('muteVideo', { sessionId: 's-1' });
+  await settle();
+  expect(pc.senders[1].track).toBe(null);
+  adapter.handle('unmuteVideo', { sessionId: 's-1' });
+  await settle();
+  expect(pc.senders[1].track.label).toBe('cam');
+  // Audio-only offers do not touch the camera.
+  adapter.handle('offer', { sessionId: 's-2', sdp: 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n' });
+  await settle();
+  expect(gumCalls[1]).toEqual({ audio: true, video: false });
+  adapter.close();
+  expect(video.srcObject).toBe(null);
+});
+
+test('ICE restart: a connection that stays failed offers with iceRestart; one that recovers does not', async () => {
+  const { adapter, signals, events } = setup({ options: { iceRestartDelayMs: 30 } });
+  adapter.handle('offer', { sessionId: 's-1', sdp: 'o' });
+  await settle();
+  const pc = FakePc.instances[0];
+  pc.connectionState = 'disconnected';
+  pc.onconnectionstatechange();
+  await settle();
+  pc.connectionState = 'connected';  // a blip: back before the delay
+  pc.onconnectionstatechange();
+  await new Promise((r) => setTimeout(r, 60));
+  expect(signals.filter(([k]) => k === 'offer')).toHaveLength(0);
+  pc.connectionState = 'failed';
+  pc.onconnectionstatechange();
+  await new Promise((r) => setTimeout(r, 60));
+  expect(signals.filter(([k]) => k === 'offer')).toEqual([['offer', { sessionId: 's-1', sdp: 'restart-offer-sdp' }]]);
+  expect(events.map((e) => e[1])).toEqual(['connecting', 'disconnected', 'connected', 'failed', 'iceRestart']);
+  adapter.handle('answer', { sessionId: 's-1', sdp: 'restart-answer' });
+  await settle();
+  expect(pc.log.slice(-1)).toEqual(['remote answer restart-answer']);
+  adapter.close();
+});
+
+test('setMicrophone swaps the track mid-call without renegotiating; a refused device keeps the old one', async () => {
+  const mics = { usb: new FakeTrack('audio', 'usb') };
+  let refuse = false;
+  const first = new FakeTrack('audio', 'mic');
+  const gum = async (c) => {
+    if (c.audio && c.audio.deviceId) {
+      if (refuse) throw Object.assign(new Error('gone'), { name: 'NotFoundError' });
+      return new FakeStream([mics[c.audio.deviceId.exact]]);
+    }
+    return new FakeStream([first]);
+  };
+  const { adapter, signals } = setup({ gum });
+  adapter.handle('offer', { sessionId: 's-1', sdp: 'o' });
+  adapter.handle('mute', { sessionId: 's-1' });
+  await settle();
+  const pc = FakePc.instances[0];
+  await adapter.setMicrophone('usb');
+  expect(pc.senders[0].track).toBe(mics.usb);
+  expect(mics.usb.enabled).toBe(false);  // the mute carries over
+  expect(first.stopped).toBe(true);
+  expect(adapter.localStream('s-1').getAudioTracks()).toEqual([mics.usb]);
+  refuse = true;
+  await expect(adapter.setMicrophone('other')).rejects.toThrow(/microphone.*NotFoundError/);
+  expect(pc.senders[0].track).toBe(mics.usb);
+  expect(signals.filter(([k]) => k === 'offer')).toHaveLength(0);
+  adapter.close();
 });
 
 test('a call that ends while the microphone prompt is up releases the microphone', async () => {
@@ -185,4 +374,132 @@ test('malformed commands are ignored', async () => {
   await settle();
   expect(FakePc.instances).toHaveLength(0);
   expect(signals).toEqual([]);
+});
+
+test('holdMusicUrl: the integrator\'s file loops on hold; a file that cannot be played falls back to the built-in melody', async () => {
+  FakeAudioContext.instances = [];
+  globalThis.AudioContext = FakeAudioContext;
+  const realFetch = globalThis.fetch;
+  const fetched = [];
+  const decoded = { custom: true };
+  let sources = [];
+  const proto = FakeAudioContext.prototype;
+  const origDecode = proto.decodeAudioData;
+  const origSource = proto.createBufferSource;
+  proto.createBufferSource = function () { const s = origSource.call(this); sources.push(s); return s; };
+  try {
+    globalThis.fetch = async (url) => { fetched.push(url); return { ok: true, arrayBuffer: async () => new ArrayBuffer(8) }; };
+    proto.decodeAudioData = async () => decoded;
+    let { adapter } = setup({ options: { holdMusicUrl: '/moh.mp3' } });
+    adapter.handle('offer', { sessionId: 's-1', sdp: 'o' });
+    adapter.handle('hold', { sessionId: 's-1' });
+    await settle();
+    expect(fetched).toEqual(['/moh.mp3']);
+    expect(sources[0].buffer).toBe(decoded);
+    expect(sources[0].loop).toBe(true);
+    adapter.close();
+
+    sources = [];
+    globalThis.fetch = async () => ({ ok: false, status: 404 });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    ({ adapter } = setup({ options: { holdMusicUrl: '/missing.mp3' } }));
+    adapter.handle('offer', { sessionId: 's-1', sdp: 'o' });
+    adapter.handle('hold', { sessionId: 's-1' });
+    await settle();
+    expect(warn.mock.calls[0][0]).toMatch(/missing\.mp3.*HTTP 404.*built-in/);
+    warn.mockRestore();
+    // The built-in melody: 8 notes of 0.45 s at the context's rate, never louder than 0.25.
+    const buffer = sources[0].buffer;
+    expect(buffer.length).toBe(8 * Math.round(0.45 * 8000));
+    const data = buffer.getChannelData(0);
+    expect(Math.max(...data)).toBeLessThanOrEqual(0.25);
+    expect(Math.max(...data)).toBeGreaterThan(0.1);
+    expect(FakePc.instances[0].senders[0].track.label).toBe('music');
+    adapter.close();
+  } finally {
+    globalThis.fetch = realFetch;
+    proto.decodeAudioData = origDecode;
+    proto.createBufferSource = origSource;
+    delete globalThis.AudioContext;
+  }
+});
+
+describe('tccc.Devices.setMicrophone', () => {
+  const { FakeServer } = require('./helpers/FakeServer');
+  const { startSdk } = require('./helpers/sdk');
+  let server;
+  let sdk;
+  beforeEach(async () => { server = await FakeServer.start(); });
+  afterEach(async () => {
+    if (sdk) sdk.tccc.destroy();
+    sdk = undefined;
+    await server.close();
+  });
+
+  test('goes to the media adapter; bad input, refused or broken devices and no WebRTC get catalogue errors', async () => {
+    const mic = new FakeTrack('audio', 'usb');
+    const gum = async (c) => {
+      const id = c.audio.deviceId.exact;
+      if (id === 'denied') throw Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' });
+      if (id === 'gone') throw Object.assign(new Error('Requested device not found'), { name: 'NotFoundError' });
+      return new FakeStream([mic]);
+    };
+    const media = new WebRtcMediaAdapter({ RTCPeerConnection: FakePc, getUserMedia: gum });
+    sdk = startSdk(server, { media });
+    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'usb' })).resolves.toEqual({ status: 'success', data: { deviceId: 'usb' } });
+    expect(mic.stopped).toBe(true);  // no call: opened once to check, then released
+    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'denied' })).rejects.toMatchObject({ name: 'ERR_MIC_NOT_AUTHORIZED' });
+    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'gone' })).rejects.toMatchObject({ name: 'ERR_MIC_START_FAIL' });
+    for (const bad of [undefined, {}, { deviceId: 5 }, { deviceId: '' }, { deviceId: 'x'.repeat(300) }])
+      await expect(sdk.tccc.Devices.setMicrophone(bad)).rejects.toMatchObject({ name: 'ERR_INVALID_ARGUMENT' });
+    sdk.tccc.destroy();
+    sdk = startSdk(server);  // Node: no WebRTC adapter
+    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'usb' })).rejects.toMatchObject({ name: 'ERR_NOT_SUPPORTED' });
+  });
+});
+
+test('prepare (the agent accepted) opens the microphone at once; the offer then reuses it', async () => {
+  let resolveGum;
+  const gumCalls = [];
+  const track = new FakeTrack();
+  const { adapter, signals } = setup({
+    gum: (c) => { gumCalls.push(c); return new Promise((r) => { resolveGum = () => r(new FakeStream([track])); }); },
+  });
+  adapter.handle('prepare', { sessionId: 's-1', video: false });
+  expect(gumCalls).toHaveLength(1);  // before any offer
+  adapter.handle('offer', { sessionId: 's-1', sdp: 'offer-sdp', iceServers: ICE });
+  await settle();
+  expect(FakePc.instances).toHaveLength(0);  // still waiting for the prepared microphone
+  resolveGum();
+  await settle();
+  expect(gumCalls).toHaveLength(1);  // the offer did not ask again
+  expect(FakePc.instances[0].senders[0].track).toBe(track);
+  expect(signals[0][0]).toBe('answer');
+  adapter.close();
+  expect(track.stopped).toBe(true);
+});
+
+test('a prepared microphone is released when the call ends before any offer, or after a failed open', async () => {
+  const { adapter, gumCalls, track } = setup();
+  adapter.handle('prepare', { sessionId: 's-1', video: false });
+  await settle();
+  adapter.handle('end', { sessionId: 's-1' });
+  await settle();
+  expect(gumCalls).toHaveLength(1);
+  expect(track.stopped).toBe(true);
+  expect(FakePc.instances).toHaveLength(0);
+
+  // A refused prepare is not an error by itself: the offer asks again and reports its own outcome.
+  let calls = 0;
+  const second = setup({
+    gum: async (c) => { calls++; if (calls === 1) throw Object.assign(new Error('busy'), { name: 'NotReadableError' }); return new FakeStream([new FakeTrack()]); },
+  });
+  second.adapter.handle('prepare', { sessionId: 's-2', video: false });
+  await settle();
+  expect(second.events).toEqual([]);
+  second.adapter.handle('offer', { sessionId: 's-2', sdp: 'offer-sdp', iceServers: ICE });
+  await settle();
+  expect(calls).toBe(2);
+  expect(second.signals[0][0]).toBe('answer');
+  second.adapter.close();
 });

@@ -83,7 +83,10 @@ describe('configuration errors', () => {
         expect(r.error.errorMsg).toMatch(re);
       }
       await sleep(100);
-      expect(server.sockets).toHaveLength(0);
+      // The socket opened while the wasm loaded (Transport.preconnect) carries nothing and is closed.
+      expect(server.frames).toHaveLength(0);
+      await Promise.all(server.sockets.map((s) => (s.readyState === 3 ? null : new Promise((resolve) => s.once('close', resolve)))));
+      expect(server.sockets.every((s) => s.readyState === 3)).toBe(true);
       tccc.destroy();
     } finally {
       error.mockRestore();
@@ -106,7 +109,10 @@ describe('configuration errors', () => {
       const r = await settle(tccc.Call.accept({ sessionId: 's' }));
       expect(r.error.code).toBe(ErrorCode.ERR_HTTP_REQUEST_FAILURE);
       expect(r.error.errorMsg).toMatch(/tccc-core\.wasm/);
-      expect(server.sockets).toHaveLength(0);
+      // The socket opened while the wasm loaded (Transport.preconnect) carries nothing and is closed.
+      expect(server.frames).toHaveLength(0);
+      await Promise.all(server.sockets.map((s) => (s.readyState === 3 ? null : new Promise((resolve) => s.once('close', resolve)))));
+      expect(server.sockets.every((s) => s.readyState === 3)).toBe(true);
       tccc.destroy();
     } finally {
       error.mockRestore();

@@ -114,10 +114,10 @@ describe('UI and shape', () => {
     expect(Object.keys(tccc).sort()).toEqual(['Agent', 'Call', 'Chat', 'Devices', 'UI', 'Video', 'destroy', 'events', 'off', 'on', 'version'].sort());
     expect(Object.keys(tccc.Call).sort()).toEqual(['accept', 'deleteCall', 'hold', 'hungUp', 'isMicMuted', 'muteMic', 'sendDigits',
       'startInternalCall', 'startOutboundCall', 'transfer', 'unHold', 'unmuteMic'].sort());
-    expect(Object.keys(tccc.Chat).sort()).toEqual(['accept', 'end', 'transfer']);
+    expect(Object.keys(tccc.Chat).sort()).toEqual(['accept', 'end', 'getMessages', 'sendMessage', 'transfer']);
     expect(Object.keys(tccc.Video).sort()).toEqual(['accept', 'end', 'muteMic', 'muteVideo', 'transfer', 'unmuteMic', 'unmuteVideo']);
     expect(Object.keys(tccc.Agent).sort()).toEqual(['getStatus', 'offline', 'online', 'setStatus']);
-    expect(Object.keys(tccc.Devices).sort()).toEqual(['getMicrophones', 'getSpeakers', 'isBrowserSupported']);
+    expect(Object.keys(tccc.Devices).sort()).toEqual(['getMicrophones', 'getSpeakers', 'isBrowserSupported', 'setMicrophone']);
     expect(Object.keys(tccc.UI).sort()).toEqual(['configure', 'hide', 'hidefloatButton', 'hideWorkbench', 'show', 'showWorkbench', 'showfloatButton'].sort());
     expect(tccc.version).toBe(JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')).version);
     expect(Object.isFrozen(tccc)).toBe(true);

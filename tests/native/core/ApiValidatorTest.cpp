@@ -53,6 +53,14 @@ std::vector<Row> rows() {
   static const std::string longUui = R"({"phoneNumber":"1","uui":")" + kLong1025 + R"("})";
   static const std::string longUser = R"({"calleeUserId":")" + kLong129 + R"("})";
   static const std::string longTransferUser = R"({"sessionId":"s-1","userId":")" + kLong129 + R"("})";
+  // 4,000 characters of 3-byte UTF-8 pass (the limit counts characters, not bytes); 4,001 do not.
+  static const std::string kChat4000 = [] {
+    std::string text;
+    for (int i = 0; i < 4000; ++i) text += "\xE4\xBD\xA0";
+    return text;
+  }();
+  static const std::string okChat = R"({"sessionId":"s-1","text":")" + kChat4000 + R"("})";
+  static const std::string longChat = R"({"sessionId":"s-1","text":")" + kChat4000 + R"(x"})";
   static const std::string okSession128 = R"({"sessionId":")" + std::string(128, 'x') + R"("})";
   static const std::string okSession128Data = R"({"sessionId":")" + std::string(128, 'x') + R"("})";
   static const std::string manyGroups = [] {
@@ -120,6 +128,18 @@ std::vector<Row> rows() {
       {"Call.transfer", R"({"skillGroupId":"7"})", E::InvalidArgument, "sessionId is required"},
       {"Chat.transfer", R"({"sessionId":"s-1","userId":"bob"})", E::None, R"({"sessionId":"s-1","userId":"bob"})"},
       {"Chat.transfer", R"({"sessionId":"s-1"})", E::InvalidArgument, "exactly one transfer target"},
+      // --- chat messages ---
+      {"Chat.sendMessage", R"({"sessionId":"s-1","text":"<script>x</script>"})", E::None, R"({"sessionId":"s-1","text":"<script>x</script>"})"},
+      {"Chat.sendMessage", R"({"sessionId":"s-1","text":"hi","clientMsgId":7})", E::None, R"({"sessionId":"s-1","text":"hi","clientMsgId":"7"})"},
+      {"Chat.sendMessage", R"({"sessionId":"s-1","text":"  "})", E::InvalidArgument, "text must not be empty"},
+      {"Chat.sendMessage", R"({"sessionId":"s-1"})", E::InvalidArgument, "text is required"},
+      {"Chat.sendMessage", R"({"sessionId":"s-1","text":5})", E::InvalidArgument, "text must be a string"},
+      {"Chat.sendMessage", longChat.c_str(), E::ChatMessageTooLong, "4001 characters"},
+      {"Chat.sendMessage", okChat.c_str(), E::None, okChat.c_str()},
+      {"Chat.getMessages", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Chat.getMessages", R"({"sessionId":"s-1","afterSeq":0,"limit":100})", E::None, R"({"sessionId":"s-1","afterSeq":0,"limit":100})"},
+      {"Chat.getMessages", R"({"sessionId":"s-1","limit":101})", E::InvalidArgument, "limit must be an integer from 1 to 100"},
+      {"Chat.getMessages", R"({"sessionId":"s-1","afterSeq":-1})", E::InvalidArgument, "afterSeq must be an integer"},
       {"Video.transfer", R"({"sessionId":"s-1","skillGroupId":"3"})", E::None, R"({"sessionId":"s-1","skillGroupId":"3"})"},
       {"Video.transfer", R"({"sessionId":"s-1","skillGroupId":null,"userId":null})", E::InvalidArgument, "exactly one transfer target"},
       // --- DTMF ---
@@ -212,7 +232,7 @@ TEST(ApiOptions, TheTableCoversEveryApiWithAPassingAndAFailingCase) {
     EXPECT_TRUE(passing.count(std::string(spec->name))) << spec->name;
     EXPECT_TRUE(failing.count(std::string(spec->name))) << spec->name;
   }
-  EXPECT_EQ(all.size(), 25u);
+  EXPECT_EQ(all.size(), 27u);
 }
 
 }  // namespace

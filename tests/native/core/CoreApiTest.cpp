@@ -73,6 +73,16 @@ const Success kSuccesses[] = {
     {"Chat.accept", R"({"sessionId":"s-1"})", kImRinging, "free", "session.accept", R"({"sessionId":"s-1"})", false, "{}", "", "", R"({"sessionId":"s-1"})"},
     {"Chat.end", R"({"sessionId":"s-1"})", kImTalking, "free", "session.hangUp", R"({"sessionId":"s-1"})", false, "{}", "", "", R"({"sessionId":"s-1"})"},
     {"Chat.transfer", R"({"sessionId":"s-1","userId":"bob"})", kImTalking, "free", "session.transfer", R"({"sessionId":"s-1","userId":"bob"})", true, "{}", "", "", R"({"sessionId":"s-1"})"},
+    {"Chat.sendMessage", R"({"sessionId":"s-1","text":"hi <b>","clientMsgId":"c1"})", kImTalking, "free", "chat.send",
+     R"({"sessionId":"s-1","text":"hi <b>","clientMsgId":"c1"})", false,
+     R"({"message":{"messageId":"m-1-1","sessionId":"s-1","seq":1,"from":"agent","senderId":"alice","senderName":"Alice","type":"text","text":"hi <b>","clientMsgId":"c1","time":1000,"extra":1}})",
+     "", "",
+     R"({"sessionId":"s-1","message":{"messageId":"m-1-1","sessionId":"s-1","seq":1,"from":"agent","senderId":"alice","senderName":"Alice","type":"text","text":"hi <b>","clientMsgId":"c1","time":1000}})"},
+    {"Chat.getMessages", R"({"sessionId":"s-1","afterSeq":2,"limit":10})", kImTalking, "busy", "chat.history",
+     R"({"sessionId":"s-1","afterSeq":2,"limit":10})", false,
+     R"({"sessionId":"s-1","messages":[{"messageId":"m-1-3","sessionId":"s-1","seq":3,"from":"visitor","senderId":"v1","senderName":"Ann","type":"text","text":"yo","time":5}],"hasMore":true,"lastSeq":9})",
+     "", "",
+     R"({"sessionId":"s-1","messages":[{"messageId":"m-1-3","sessionId":"s-1","seq":3,"from":"visitor","senderId":"v1","senderName":"Ann","type":"text","text":"yo","time":5}],"hasMore":true,"lastSeq":9})"},
     {"Video.accept", R"({"sessionId":"s-1"})", kVideoRinging, "free", "session.accept", R"({"sessionId":"s-1"})", false, "{}", "", "", R"({"sessionId":"s-1"})"},
     {"Video.end", R"({"sessionId":"s-1"})", kVideoTalking, "busy", "session.hangUp", R"({"sessionId":"s-1"})", false, "{}", "", "", R"({"sessionId":"s-1"})"},
     {"Video.muteMic", R"({"sessionId":"s-1"})", kVideoTalking, "busy", "session.mute", R"({"sessionId":"s-1","kind":"audio"})", false, "{}", "mute", R"({"sessionId":"s-1"})", R"({"sessionId":"s-1"})"},
@@ -110,6 +120,9 @@ TEST_P(CoreApiSuccess, SendsTheRequestAndResolvesWithTheDocumentedShape) {
     EXPECT_FALSE(data.contains("clientRequestId")) << data;
   }
   EXPECT_EQ(data, Json::parse(row.request));
+  // Accepting a call or video session lets the host open its devices while the accept travels.
+  if (std::string(row.api) == "Call.accept" || std::string(row.api) == "Video.accept")
+    host.expectMedia("prepare", Json{{"sessionId", "s-1"}, {"video", std::string(row.api) == "Video.accept"}});
   if (std::string(row.api) == "Call.deleteCall") {
     // Local: settled at once, the server's answer is not waited for (and ignored).
     host.expectResolve(handle, Json::parse(row.resolve));

@@ -252,6 +252,7 @@ TEST(CoreReconnect, LossRejectsPendingThenReconnectsAndResumes) {
   host.feed(R"({"v":1,"type":"evt","seq":7,"event":"agent.status","data":{"status":"free","reason":"request"}})");
   auto accept = host.call("Call.accept", Json{{"sessionId", "s-1"}});
   host.expectRequest("session.accept");
+  host.expectMedia("prepare", Json{{"sessionId", "s-1"}, {"video", false}});
   host.core.onClose(1006, host.now);
   host.expectReject(accept, Errc::ConnectionLost);
   host.expectEmit("connectionLost", Json::object());
@@ -424,6 +425,7 @@ TEST(CoreOrdering, ResolveComesBeforeTheEventsThatFollowTheResponse) {
   host.expectEmit("statusChanged");
   auto handle = host.call("Call.accept", Json{{"sessionId", "s-1"}});
   Json request = host.expectRequest("session.accept");
+  host.expectMedia("prepare", Json{{"sessionId", "s-1"}, {"video", false}});
   // The server answers, then reports the effects, in one burst the host delivers back to back.
   host.reply(request);
   host.sessionState(wireSession("s-1", "phone", "in", "talking"));
@@ -536,6 +538,7 @@ TEST(CoreEvents, AnEndedSessionReOfferedIsANewConversation) {
   host.expectEmit("callIn", Json{{"sessionId", "s-1"}, {"type", "phone"}, {"timeout", 30}});
   auto accept = host.call("Call.accept", Json{{"sessionId", "s-1"}});
   host.expectRequest("session.accept");
+  host.expectMedia("prepare", Json{{"sessionId", "s-1"}, {"video", false}});
   host.expectIdle();
   (void)accept;
   ASSERT_EQ(host.core.sessions().size(), 1u);

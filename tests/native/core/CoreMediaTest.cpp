@@ -147,5 +147,35 @@ TEST(CoreMedia, IceServersFollowTheLatestLogin) {
   host.expectMedia("offer", Json{{"sessionId", "s-1"}, {"sdp", "v=0"}, {"iceServers", Json::array()}});
 }
 
+// Between two agents nobody else offers: the caller of an internal call is told to "start" when the
+// callee answers (dialing → talking), once; the callee, other types and resumed snapshots are not.
+TEST(CoreMedia, InternalCallerStartsMediaWhenTheCalleeAnswers) {
+  FakeHost host;
+  loginTalking(host);
+  host.sessionState(wireSession("s-2", "internal", "out", "dialing", Json{{"peerUserId", "bob"}}));
+  host.expectEmit("callOuted");
+  host.expectIdle();
+  host.sessionState(wireSession("s-2", "internal", "out", "talking", Json{{"peerUserId", "bob"}}));
+  host.expectEmit("calloutAccepted");
+  host.expectMedia("start", Json{{"sessionId", "s-2"}, {"iceServers", kIce}});
+  host.expectIdle();
+  // Hold and resume do not start anything again.
+  host.sessionState(wireSession("s-2", "internal", "out", "held", Json{{"peerUserId", "bob"}}));
+  host.sessionState(wireSession("s-2", "internal", "out", "talking", Json{{"peerUserId", "bob"}}));
+  host.expectIdle();
+  // The callee side answers the offer instead.
+  host.sessionState(wireSession("s-3", "internal", "in", "ringing", Json{{"peerUserId", "carol"}}));
+  host.expectEmit("callIn");
+  host.sessionState(wireSession("s-3", "internal", "in", "talking", Json{{"peerUserId", "carol"}}));
+  host.expectEmit("userAccessed");
+  host.expectIdle();
+  // An outbound phone call to a customer: the customer's leg offers.
+  host.sessionState(wireSession("s-4", "phone", "out", "dialing"));
+  host.expectEmit("callOuted");
+  host.sessionState(wireSession("s-4", "phone", "out", "talking"));
+  host.expectEmit("calloutAccepted");
+  host.expectIdle();
+}
+
 }  // namespace
 }  // namespace tccc::core

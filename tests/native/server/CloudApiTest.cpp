@@ -296,14 +296,15 @@ TEST_F(CloudApiTest, StaffCrudAndSkillGroups) {
   Json created = call("CreateCCCSkillGroup", {{"SdkAppId", app()}, {"SkillGroupName", "VIP"}, {"SkillGroupType", 0}});
   ASSERT_EQ(code(created), "OK") << created.dump();
   std::int64_t vip = created["SkillGroupId"];
-  EXPECT_EQ(vip, 3);
+  EXPECT_EQ(vip, 4);  // after the demo's Sales, Support and Online
   EXPECT_EQ(code(call("CreateCCCSkillGroup", {{"SdkAppId", app()}, {"SkillGroupName", "VIP"}, {"SkillGroupType", 0}})),
             "InvalidParameterValue.SkillGroupExists");
 
   Json groups = call("DescribeSkillGroupInfoList", {{"SdkAppId", app()}, {"PageSize", 10}, {"PageNumber", 0}});
-  EXPECT_EQ(groups["TotalCount"], 3);
-  EXPECT_EQ(groups["SkillGroupList"][2]["SkillGroupName"], "VIP");
-  EXPECT_EQ(groups["SkillGroupList"][2]["SkillGroupType"], 0);
+  EXPECT_EQ(groups["TotalCount"], 4);
+  EXPECT_EQ(groups["SkillGroupList"][2]["SkillGroupType"], 1);  // the demo's online (chat) group
+  EXPECT_EQ(groups["SkillGroupList"][3]["SkillGroupName"], "VIP");
+  EXPECT_EQ(groups["SkillGroupList"][3]["SkillGroupType"], 0);
   Json one = call("DescribeSkillGroupInfoList", {{"SdkAppId", app()}, {"PageSize", 10}, {"PageNumber", 0}, {"SkillGroupId", 2}});
   EXPECT_EQ(one["TotalCount"], 1);
 

@@ -118,8 +118,11 @@ TEST(MediaRelay, OnlyConnectedCallsRelay) {
   EXPECT_TRUE(h.events(900, "media.answer").empty());
 }
 
-TEST(MediaRelay, SimulatedCallersHaveNoMediaLeg) {
-  RoutingHarness h;
+TEST(MediaRelay, SimulatedCallersHaveNoMediaLegWithoutServerMedia) {
+  // With the server's own media leg (the default) they do: tests/native/server/media/.
+  routing::RoutingEngine::Options options;
+  options.serverMedia = false;
+  RoutingHarness h(options);
   ConnectionId a1 = h.login("a1@x.com");
   std::string sid = h.simCall();
   h.request(a1, "session.accept", {{"sessionId", sid}});
@@ -173,6 +176,85 @@ TEST(MediaRelay, IceServersOptionIsValidated) {
   config.applyJson(Json{{"ice-servers", R"([{"urls":"stun:127.0.0.1:3478"}])"}}, {});
   EXPECT_EQ(config.iceServers, Json::parse(R"([{"urls":"stun:127.0.0.1:3478"}])"));
   EXPECT_THROW(config.applyJson(Json{{"ice-servers", "[{"}}, {}), ConfigError);
+}
+
+// Internal calls have two agents and no customer leg: the caller offers once the callee has
+// answered, and each agent's media reaches the other one.
+TEST(MediaRelay, InternalCallsRelayBetweenTheTwoAgents) {
+  RoutingHarness h;
+  ConnectionId a1 = h.login("a1@x.com");
+  ConnectionId a2 = h.login("a2@x.com");
+  ConnectionId a3 = h.login("a3@x.com");
+  Json res = h.request(a1, "call.startInternal", {{"calleeUserId", "a2@x.com"}, {"clientRequestId", "i1"}});
+  ASSERT_TRUE(res.value("ok", false)) << res.dump();
+  std::string sid = res["data"]["sessionId"];
+  // Ringing: nobody to negotiate with yet (a2 has seen the session, a3 has not).
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "media.offer", {{"sessionId", sid}, {"sdp", "v=0 early"}})),
+            code(Errc::InvalidState));
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(a2, "media.offer", {{"sessionId", sid}, {"sdp", "v=0 early"}})),
+            code(Errc::SessionNotFound));
+  ASSERT_TRUE(h.request(a2, "session.accept", {{"sessionId", sid}}).value("ok", false));
+
+  Json r = h.request(a1, "media.offer", {{"sessionId", sid}, {"sdp", "v=0 offer"}, {"junk", true}});
+  EXPECT_TRUE(r.value("ok", false)) << r.dump();
+  auto offers = h.events(a2, "media.offer");
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0]["data"], (Json{{"sdp", "v=0 offer"}, {"sessionId", sid}}));
+  EXPECT_TRUE(h.events(a1, "media.offer").empty());
+
+  r = h.request(a2, "media.answer", {{"sessionId", sid}, {"sdp", "v=0 answer"}});
+  EXPECT_TRUE(r.value("ok", false)) << r.dump();
+  auto answers = h.events(a1, "media.answer");
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0]["data"], (Json{{"sdp", "v=0 answer"}, {"sessionId", sid}}));
+
+  Json cand = {{"candidate", "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host"}, {"sdpMid", "0"}, {"sdpMLineIndex", 0}};
+  h.request(a2, "media.candidate", {{"sessionId", sid}, {"candidate", cand}});
+  ASSERT_EQ(h.events(a1, "media.candidate").size(), 1u);
+  EXPECT_EQ(h.events(a1, "media.candidate")[0]["data"]["candidate"], cand);
+
+  // A third agent cannot inject anything; after the hang-up nothing goes through.
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(a3, "media.offer", {{"sessionId", sid}, {"sdp", "v=0 x"}})),
+            code(Errc::SessionNotFound));
+  h.request(a1, "session.hangUp", {{"sessionId", sid}});
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(a2, "media.answer", {{"sessionId", sid}, {"sdp", "v=0 late"}})),
+            code(Errc::InvalidState));
+  EXPECT_TRUE(h.events(a3, "media.offer").empty());
+  EXPECT_EQ(h.events(a1, "media.answer").size(), 1u);
+}
+
+// --ring-timeout-sec overrides the skill groups' ring time: the offer moves on after it, and the
+// ringing session says so in `timeout`.
+TEST(MediaRelay, RingTimeoutOverrideMovesTheOfferOnSooner) {
+  routing::RoutingEngine::Options options;
+  options.ringTimeoutOverrideSec = 3;
+  RoutingHarness h(options);
+  ConnectionId a1 = h.login("a1@x.com");
+  ConnectionId a2 = h.login("a2@x.com");
+  Json res = h.customer(900, "customer.dial", {{"serviceNumber", "4008002000"}, {"caller", "139"}});
+  std::string sid = res["data"]["sessionId"];
+  std::string first = h.session(a1, sid).is_object() ? "a1" : "a2";
+  ConnectionId ringing = first == "a1" ? a1 : a2;
+  ConnectionId next = first == "a1" ? a2 : a1;
+  EXPECT_EQ(h.session(ringing, sid)["timeout"], 3);
+  h.advance(2900);
+  EXPECT_EQ(h.session(ringing, sid)["state"], "ringing");
+  h.advance(200);
+  EXPECT_EQ(h.session(ringing, sid)["endReason"], "ringTimeout");
+  EXPECT_EQ(h.session(next, sid)["state"], "ringing");
+}
+
+TEST(MediaRelay, CallTimingOptionsAreValidated) {
+  ServerConfig config;
+  config.applyJson(Json{{"ring-timeout-sec", 5}, {"outbound-no-answer-sec", 4}}, {});
+  EXPECT_EQ(config.ringTimeoutSec, 5);
+  EXPECT_EQ(config.outboundNoAnswerSec, 4);
+  EXPECT_NO_THROW(config.validate());
+  config.ringTimeoutSec = -1;
+  EXPECT_THROW(config.validate(), ConfigError);
+  config.ringTimeoutSec = 0;
+  config.outboundNoAnswerSec = 0;
+  EXPECT_THROW(config.validate(), ConfigError);
 }
 
 }  // namespace

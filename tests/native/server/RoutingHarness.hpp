@@ -126,6 +126,7 @@ class RoutingHarness {
   std::map<ConnectionId, std::vector<Json>> frames;
   std::map<ConnectionId, std::pair<int, std::string>> closed;
   std::vector<Json> cdrs;
+  std::vector<routing::Command> media;  // server media leg commands, in order
   std::int64_t nextId = 1;
   ConnectionId nextConn = 1;
 
@@ -145,6 +146,11 @@ class RoutingHarness {
         }
         case routing::Command::Type::Close: closed[c.connection] = {c.closeCode, c.reason}; break;
         case routing::Command::Type::StoreCdr: cdrs.push_back(c.cdr); break;
+        case routing::Command::Type::MediaOpen:
+        case routing::Command::Type::MediaAnswer:
+        case routing::Command::Type::MediaRestart:
+        case routing::Command::Type::MediaHold:
+        case routing::Command::Type::MediaClose: media.push_back(c); break;  // server media leg
       }
     }
   }

@@ -291,7 +291,19 @@ TEST_F(SignallingTest, CustomerSocketPlacesACallThatAnAgentAnswers) {
 }
 
 TEST_F(SignallingTest, SimulatorEndpoints) {
-  make();
+  // audioFile must be a playable WAV inside the allowed directories (server/media/): give it one.
+  auto audioDir = std::filesystem::temp_directory_path() / ("tccc-sim-audio-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(audioDir);
+  {
+    std::ofstream wav(audioDir / "hello.wav", std::ios::binary);
+    const unsigned char header[44] = {'R', 'I', 'F', 'F', 40, 0, 0, 0, 'W', 'A', 'V', 'E', 'f', 'm', 't', ' ', 16, 0, 0, 0,
+                                      1, 0, 1, 0, 0x80, 0xBB, 0, 0, 0, 0x77, 1, 0, 2, 0, 16, 0, 'd', 'a', 't', 'a', 4, 0, 0, 0};
+    wav.write(reinterpret_cast<const char*>(header), sizeof header);
+    wav.write("\x10\x00\xf0\xff", 4);
+  }
+  ContactCenter::Options options;
+  options.media.audioDirs = {audioDir.string()};
+  make(options);
   open(1);
   login(1, "a1@x.com");
   HttpRequest r;
@@ -303,6 +315,8 @@ TEST_F(SignallingTest, SimulatorEndpoints) {
   HttpResponse res = cc->simInbound(r);
   ASSERT_EQ(res.status, 200) << res.body;
   std::string sid = Json::parse(res.body)["sessionId"];
+  r.body = R"({"caller":"13800000000","serviceNumber":"4008001000","audioFile":"../../etc/passwd"})";
+  EXPECT_EQ(cc->simInbound(r).status, 400);
   r.body = R"({"caller":"13800000000","serviceNumber":"999"})";
   EXPECT_EQ(cc->simInbound(r).status, 404);
   r.body = R"({"caller":"13800000000","serviceNumber":"4008001000","ivrKeys":"1x"})";
@@ -327,6 +341,7 @@ TEST_F(SignallingTest, SimulatorEndpoints) {
   EXPECT_EQ(j["state"], "ended");
   EXPECT_EQ(j["hungUpSide"], "user");
   EXPECT_EQ(sink.stored.back()["IVRKeyPressed"], Json::array({"1"}));
+  std::filesystem::remove_all(audioDir);
 }
 
 }  // namespace

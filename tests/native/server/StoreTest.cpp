@@ -30,7 +30,9 @@ TEST(StoreTest, FirstStartSeedsDemoTenantAndLaterStartsReuseIt) {
     EXPECT_EQ(first.agents, (std::vector<std::string>{"agent1@tccc.local", "agent2@tccc.local", "agent3@tccc.local"}));
 
     auto groups = store.listSkillGroups(first.tenant.sdkAppId);
-    ASSERT_EQ(groups.size(), 2u);
+    ASSERT_EQ(groups.size(), 3u);  // Sales, Support (tel) and Online (im, chats)
+    EXPECT_EQ(groups[2].info.type, "im");
+    EXPECT_EQ(groups[2].maxConcurrency, 5);
     EXPECT_EQ(groups[0].info.skillGroupId, 1);
     EXPECT_NE(groups[0].info.name.find("Sales"), std::string::npos);
     EXPECT_EQ(groups[1].info.skillGroupId, 2);
@@ -177,7 +179,8 @@ TEST(StoreTest, DirectoryExposesTenantConfiguration) {
   StoreDirectory directory(store, store, store, store, store);
   EXPECT_EQ(directory.sdkAppIds(), std::vector<std::int64_t>{seed.tenant.sdkAppId});
   EXPECT_EQ(directory.listStaff(seed.tenant.sdkAppId).size(), 3u);
-  EXPECT_EQ(directory.listSkillGroups(seed.tenant.sdkAppId).size(), 2u);
+  EXPECT_EQ(directory.listSkillGroups(seed.tenant.sdkAppId).size(), 3u);
+  EXPECT_EQ(directory.listSkillGroups(seed.tenant.sdkAppId)[2].maxConcurrency, 5);
   EXPECT_TRUE(directory.findStaff(seed.tenant.sdkAppId, "agent2@tccc.local"));
   EXPECT_FALSE(directory.findStaff(seed.tenant.sdkAppId, "ghost@tccc.local"));
   EXPECT_TRUE(directory.findServiceNumber("4008001000"));

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// Durable storage of chat (im) sessions: their messages, in order, and their service records (IM
+// CDRs). The routing engine writes through this interface synchronously on the event-loop thread and
+// acknowledges a message only once append() has returned, so a message a sender saw acknowledged is
+// never lost. SqliteStore implements it for the server; MemoryChatRepository for tests and for an
+// engine that was given no store.
+#ifndef TCCC_SERVER_CHAT_CHATREPOSITORY_HPP
+#define TCCC_SERVER_CHAT_CHATREPOSITORY_HPP
+
+#include "Interfaces.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tccc::server {
+
+/// One chat message as stored and as sent on the wire (docs/protocol.md "Chat").
+struct ChatMessageRecord {
+  std::int64_t sdkAppId = 0;
+  std::string sessionId;
+  std::int64_t seq = 0;         // 1, 2, 3 … per session, no gaps
+  std::string messageId;        // "m-…", unique
+  std::string senderRole;       // visitor | agent | system
+  std::string senderId;         // visitor userId or agent userId ("" for system)
+  std::string senderName;       // nickname / agent nick at the time of sending
+  std::string clientMsgId;      // the sender's idempotency key ("" for system messages)
+  std::string type = "text";    // text (system messages: text too)
+  std::string content;
+  std::int64_t createdMs = 0;   // Unix epoch ms
+};
+
+/// One finished chat session: the IMCdrInfo model of the cloud API plus what it is queried by.
+struct ImCdrRecord {
+  std::int64_t sdkAppId = 0;
+  std::string sessionId;
+  std::int64_t startTimestamp = 0;  // Unix seconds
+  Json cdr;                         // IMCdrInfo fields (Id, Duration, EndStatus, Nickname, …)
+};
+
+class ChatRepository {
+ public:
+  virtual ~ChatRepository() = default;
+  /// Stores one message. If the session already has a message from the same sender role with the
+  /// same non-empty clientMsgId, nothing is written and that earlier message is returned instead
+  /// (idempotent retries). Throws StoreError (or another std::exception) when it cannot be stored.
+  virtual ChatMessageRecord appendChatMessage(const ChatMessageRecord& message) = 0;
+  /// Messages of a session with seq > afterSeq, oldest first, at most `limit`.
+  virtual std::vector<ChatMessageRecord> listChatMessages(std::int64_t sdkAppId, std::string_view sessionId,
+                                                          std::int64_t afterSeq, std::int64_t limit) = 0;
+  /// The highest seq of a session (0: no message).
+  virtual std::int64_t lastChatSeq(std::int64_t sdkAppId, std::string_view sessionId) = 0;
+  /// Cloud API DescribeChatMessages: (total, page) with `ascending` order and offset/limit paging.
+  virtual std::pair<std::int64_t, std::vector<ChatMessageRecord>> queryChatMessages(
+      std::int64_t sdkAppId, std::string_view sessionId, bool ascending, std::int64_t offset, std::int64_t limit) = 0;
+  /// Writes (or replaces) the IM CDR of a finished session.
+  virtual void storeImCdr(const ImCdrRecord& cdr) = 0;
+  /// Cloud API DescribeIMCdrs: (total, page), newest first, StartTimestamp within [start, end].
+  virtual std::pair<std::int64_t, std::vector<ImCdrRecord>> queryImCdrs(std::int64_t sdkAppId, std::int64_t start,
+                                                                         std::int64_t end, std::int64_t offset,
+                                                                         std::int64_t limit) = 0;
+};
+
+}  // namespace tccc::server
+
+#endif

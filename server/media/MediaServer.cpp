@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "media/MediaServer.hpp"
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+
+namespace tccc::server::media {
+
+namespace {
+constexpr std::size_t kMaxStats = 2000;           // sessions whose media stats are remembered
+constexpr std::int64_t kStatsRetentionMs = 600000;  // closed legs' stats stay this long (10 min)
+
+std::int64_t wallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+MediaServer::MediaServer(boost::asio::io_context& io, Options options)
+    : mIo(io), mOptions(std::move(options)), mResolver(mOptions.audioDirs) {
+  if (mOptions.portMin == 0 || mOptions.portMax < mOptions.portMin)
+    throw std::runtime_error("media ports: give a range min-max with 0 < min <= max");
+  RAND_bytes(reinterpret_cast<unsigned char*>(&mSdpSessionId), sizeof mSdpSessionId);
+  mSdpSessionId &= 0x3FFFFFFFFFFFFFFFull;  // o= session ids must fit a signed 64-bit integer
+  std::uint32_t r = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&r), sizeof r);
+  mNextPort = r % (static_cast<std::uint32_t>(mOptions.portMax - mOptions.portMin) + 1);
+}
+
+MediaServer::~MediaServer() { closeAll(); }
+
+std::optional<boost::asio::ip::udp::socket> MediaServer::bindSocket(std::string& error) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(mOptions.host, ec);
+  if (ec) {
+    error = "--media-host " + mOptions.host + " is not an IP address";
+    return std::nullopt;
+  }
+  std::uint32_t span = static_cast<std::uint32_t>(mOptions.portMax - mOptions.portMin) + 1;
+  // Start where the last leg left off so a port just released is not reused at once (late
+  // packets of the old call would hit the new one), and skip ports other programs hold.
+  for (std::uint32_t i = 0; i < span; ++i) {
+    auto port = static_cast<std::uint16_t>(mOptions.portMin + (mNextPort + i) % span);
+    boost::asio::ip::udp::socket socket(mIo);
+    socket.open(address.is_v4() ? boost::asio::ip::udp::v4() : boost::asio::ip::udp::v6(), ec);
+    if (ec) {
+      error = "cannot open a UDP socket: " + ec.message();
+      return std::nullopt;
+    }
+    socket.bind(boost::asio::ip::udp::endpoint(address, port), ec);
+    if (!ec) {
+      mNextPort = (mNextPort + i + 1) % span;
+      return socket;
+    }
+  }
+  error = "no free UDP port in --media-ports " + std::to_string(mOptions.portMin) + "-" +
+          std::to_string(mOptions.portMax);
+  return std::nullopt;
+}
+
+MediaServer::Opened MediaServer::open(const std::string& sessionId, const std::string& audioFile,
+                                                         bool held) {
+  close(sessionId);
+  pruneStats();
+  auto& stats = mStats[sessionId];
+  int legs = stats ? stats->legs : 0;
+  // Counters start again for each leg (a new agent, a new connection), the leg count goes on.
+  stats = std::make_shared<MediaStats>();
+  stats->legs = legs + 1;
+  auto failWith = [&](const std::string& why) -> Opened {
+    stats->state = "failed";
+    stats->error = why;
+    spdlog::warn("server media for {}: {}", sessionId, why);
+    return Opened{"", why};
+  };
+  if (mLegs.size() >= mOptions.maxLegs) return failWith("too many server media legs are open");
+  std::unique_ptr<AudioSource> voice;
+  if (!audioFile.empty()) {
+    auto path = mResolver.resolve(audioFile);
+    if (path.error.empty()) {
+      auto wav = WavFile::load(path.path);
+      if (auto* samples = std::get_if<std::vector<std::int16_t>>(&wav))
+        voice = AudioSource::loop(std::move(*samples));
+      else
+        spdlog::warn("server media for {}: {}: {}; playing the built-in voice", sessionId, audioFile,
+                     std::get<std::string>(wav));
+    } else {
+      spdlog::warn("server media for {}: {}; playing the built-in voice", sessionId, path.error);
+    }
+  }
+  if (!voice) voice = AudioSource::syntheticVoice(static_cast<std::uint32_t>(std::hash<std::string>()(sessionId)));
+  std::string error;
+  auto socket = bindSocket(error);
+  if (!socket) return failWith(error);
+  try {
+    auto leg = std::make_shared<MediaLeg>(mIo, mIdentity, std::move(*socket), mOptions.host, std::move(voice), stats);
+    leg->setHeld(held);
+    if (!mOptions.recordingsDir.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(mOptions.recordingsDir, ec);
+      // Session ids are the server's own ("s-" and hex); keep only safe characters all the same.
+      std::string name;
+      for (char c : sessionId) name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+      std::string path = (std::filesystem::path(mOptions.recordingsDir) / (name + "-" + std::to_string(stats->legs) + ".wav")).string();
+      if (!leg->record(path)) spdlog::warn("server media for {}: cannot write the recording {}", sessionId, path);
+    }
+    std::string sdp = leg->start(++mSdpSessionId);
+    mLegs[sessionId] = leg;
+    return Opened{std::move(sdp), ""};
+  } catch (const std::exception& e) {
+    return failWith(e.what());
+  }
+}
+
+std::optional<std::string> MediaServer::answer(const std::string& sessionId, const std::string& sdp) {
+  auto it = mLegs.find(sessionId);
+  if (it == mLegs.end()) return std::string("the session has no server media leg");
+  return it->second->setAnswer(sdp);
+}
+
+MediaServer::Opened MediaServer::restart(const std::string& sessionId, const std::string& offerSdp) {
+  auto it = mLegs.find(sessionId);
+  if (it == mLegs.end()) return Opened{"", "the session has no server media leg"};
+  Opened out;
+  if (auto why = it->second->restartIce(offerSdp, out.sdp)) out = Opened{"", *why};
+  return out;
+}
+
+void MediaServer::hold(const std::string& sessionId, bool held) {
+  auto it = mLegs.find(sessionId);
+  if (it != mLegs.end()) it->second->setHeld(held);
+}
+
+void MediaServer::close(const std::string& sessionId) {
+  auto it = mLegs.find(sessionId);
+  if (it == mLegs.end()) return;
+  it->second->close();
+  mLegs.erase(it);
+}
+
+void MediaServer::closeAll() {
+  for (auto& [id, leg] : mLegs) leg->close();
+  mLegs.clear();
+}
+
+void MediaServer::pruneStats() {
+  if (mStats.size() < kMaxStats / 2) return;
+  std::int64_t cutoff = wallMs() - kStatsRetentionMs;
+  for (auto it = mStats.begin(); it != mStats.end();) {
+    bool live = mLegs.count(it->first) != 0;
+    if (!live && (mStats.size() >= kMaxStats || (it->second->closedAtMs && it->second->closedAtMs < cutoff)))
+      it = mStats.erase(it);
+    else
+      ++it;
+  }
+}
+
+std::optional<protocol::Json> MediaServer::stats(const std::string& sessionId) const {
+  auto it = mStats.find(sessionId);
+  if (it == mStats.end()) return std::nullopt;
+  const MediaStats& s = *it->second;
+  protocol::Json j{{"state", s.state},
+                   {"legs", s.legs},
+                   {"held", s.held},
+                   {"remoteAddress", s.remoteAddress},
+                   {"packetsIn", s.packetsIn},
+                   {"bytesIn", s.bytesIn},
+                   {"packetsOut", s.packetsOut},
+                   {"bytesOut", s.bytesOut},
+                   {"rtcpIn", s.rtcpIn},
+                   {"dropped", s.dropped},
+                   {"rmsIn", s.rmsIn},
+                   {"peakRmsIn", s.peakRmsIn},
+                   {"connectedAt", s.connectedAtMs}};
+  if (!s.error.empty()) j["error"] = s.error;
+  if (!s.recording.empty()) j["recording"] = s.recording;
+  return j;
+}
+
+std::string MediaServer::checkAudioFile(const std::string& name) const {
+  auto path = mResolver.resolve(name);
+  if (!path.error.empty()) return path.error;
+  auto wav = WavFile::load(path.path);
+  if (auto* why = std::get_if<std::string>(&wav)) return "audioFile: " + *why;
+  return "";
+}
+
+}  // namespace tccc::server::media

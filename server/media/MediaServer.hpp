@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// The server's own media endpoint for calls whose far end it simulates (POST /sim/inbound and the
+// outbound test numbers): one MediaLeg per such call and agent, UDP ports from a configured range,
+// one DTLS identity made at start, and the per-session statistics the simulator API reports.
+#ifndef TCCC_SERVER_MEDIA_MEDIASERVER_HPP
+#define TCCC_SERVER_MEDIA_MEDIASERVER_HPP
+
+#include "media/AudioFileResolver.hpp"
+#include "media/DtlsIdentity.hpp"
+#include "media/MediaLeg.hpp"
+#include "protocol/Protocol.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace tccc::server::media {
+
+class MediaServer {
+ public:
+  struct Options {
+    std::string host = "127.0.0.1";  // bound and advertised in the candidate
+    std::uint16_t portMin = 40000;
+    std::uint16_t portMax = 40999;
+    std::vector<std::string> audioDirs;  // where audioFile may come from (data dir, --sim-audio-dir)
+    std::size_t maxLegs = 1000;          // concurrent legs; each holds a socket and a 20 ms timer
+    std::string recordingsDir;           // "" = no recordings; else <dir>/<sessionId>-<leg>.wav
+  };
+
+  /// Generates the DTLS certificate. Throws std::runtime_error when OpenSSL cannot.
+  MediaServer(boost::asio::io_context& io, Options options);
+  ~MediaServer();
+  MediaServer(const MediaServer&) = delete;
+  MediaServer& operator=(const MediaServer&) = delete;
+
+  /// Opens a new leg for `sessionId` (closing the one it had), plays `audioFile` (resolved through
+  /// the allowed directories; "" = the built-in voice). Returns the SDP offer, or an error message.
+  struct Opened {
+    std::string sdp;    // the offer, when it worked
+    std::string error;  // why not, otherwise
+  };
+  Opened open(const std::string& sessionId, const std::string& audioFile, bool held);
+  /// The agent's SDP answer for the session's leg; an error message when it is unusable.
+  std::optional<std::string> answer(const std::string& sessionId, const std::string& sdp);
+  /// The agent's re-offer (ICE restart) for the session's leg: the answer, or why not.
+  Opened restart(const std::string& sessionId, const std::string& offerSdp);
+  void hold(const std::string& sessionId, bool held);
+  void close(const std::string& sessionId);
+  void closeAll();
+
+  /// `media` of GET /sim/sessions/<id>; nullopt when the session never had a server leg.
+  std::optional<protocol::Json> stats(const std::string& sessionId) const;
+  /// Checks an audioFile name for POST /sim/inbound: "" when it can be played, else why not.
+  std::string checkAudioFile(const std::string& name) const;
+
+  std::size_t openLegs() const { return mLegs.size(); }
+  const std::string& fingerprint() const { return mIdentity.fingerprint(); }
+
+ private:
+  std::optional<boost::asio::ip::udp::socket> bindSocket(std::string& error);
+  void pruneStats();
+
+  boost::asio::io_context& mIo;
+  Options mOptions;
+  DtlsIdentity mIdentity;
+  AudioFileResolver mResolver;
+  std::unordered_map<std::string, std::shared_ptr<MediaLeg>> mLegs;
+  std::unordered_map<std::string, std::shared_ptr<MediaStats>> mStats;
+  std::uint32_t mNextPort = 0;  // offset into the range where the next bind attempt starts
+  std::uint64_t mSdpSessionId = 0;
+};
+
+}  // namespace tccc::server::media
+
+#endif

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+// SqliteStore's ChatRepository: chat messages and IM CDRs (schema version 2). Each append is its
+// own transaction on the event-loop connection (synchronous=FULL): the sender's request is answered
+// only after the message is on disk.
+#include "store/SqliteStore.hpp"
+
+namespace tccc::server {
+
+const char* SqliteStore::chatSchemaV2() {
+  // Never edit once released: databases were migrated with this text.
+  return R"SQL(
+CREATE TABLE chat_messages (
+  sdk_app_id INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  message_id TEXT NOT NULL UNIQUE,
+  sender_role TEXT NOT NULL,
+  sender_id TEXT NOT NULL,
+  sender_name TEXT NOT NULL,
+  client_msg_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  content TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY (sdk_app_id, session_id, seq)
+);
+CREATE UNIQUE INDEX chat_messages_client ON chat_messages(sdk_app_id, session_id, sender_role, client_msg_id)
+  WHERE client_msg_id <> '';
+CREATE INDEX chat_messages_time ON chat_messages(sdk_app_id, created_ms);
+CREATE TABLE im_cdrs (
+  sdk_app_id INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  start_ts INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (sdk_app_id, session_id)
+);
+CREATE INDEX im_cdrs_time ON im_cdrs(sdk_app_id, start_ts);
+)SQL";
+}
+
+namespace {
+
+constexpr const char* kMessageColumns =
+    "sdk_app_id, session_id, seq, message_id, sender_role, sender_id, sender_name, client_msg_id, type, content, "
+    "created_ms";
+
+ChatMessageRecord readMessage(SqliteDatabase::Statement& st) {
+  ChatMessageRecord m;
+  m.sdkAppId = st.int64(0);
+  m.sessionId = st.text(1);
+  m.seq = st.int64(2);
+  m.messageId = st.text(3);
+  m.senderRole = st.text(4);
+  m.senderId = st.text(5);
+  m.senderName = st.text(6);
+  m.clientMsgId = st.text(7);
+  m.type = st.text(8);
+  m.content = st.text(9);
+  m.createdMs = st.int64(10);
+  return m;
+}
+
+}  // namespace
+
+ChatMessageRecord SqliteStore::appendChatMessage(const ChatMessageRecord& message) {
+  SqliteDatabase::Transaction tx(mDb);
+  if (!message.clientMsgId.empty()) {
+    SqliteDatabase::Statement st(mDb, std::string("SELECT ") + kMessageColumns +
+                                          " FROM chat_messages WHERE sdk_app_id=? AND session_id=? AND sender_role=? "
+                                          "AND client_msg_id=?");
+    st.bind(1, message.sdkAppId).bind(2, message.sessionId).bind(3, message.senderRole).bind(4, message.clientMsgId);
+    if (st.step()) return readMessage(st);  // a retry: the first copy stands (the transaction rolls back)
+  }
+  SqliteDatabase::Statement(mDb, std::string("INSERT INTO chat_messages(") + kMessageColumns +
+                                     ") VALUES(?,?,?,?,?,?,?,?,?,?,?)")
+      .bind(1, message.sdkAppId)
+      .bind(2, message.sessionId)
+      .bind(3, message.seq)
+      .bind(4, message.messageId)
+      .bind(5, message.senderRole)
+      .bind(6, message.senderId)
+      .bind(7, message.senderName)
+      .bind(8, message.clientMsgId)
+      .bind(9, message.type)
+      .bind(10, message.content)
+      .bind(11, message.createdMs)
+      .run();
+  tx.commit();
+  return message;
+}
+
+std::vector<ChatMessageRecord> SqliteStore::listChatMessages(std::int64_t sdkAppId, std::string_view sessionId,
+                                                             std::int64_t afterSeq, std::int64_t limit) {
+  SqliteDatabase::Statement st(mDb, std::string("SELECT ") + kMessageColumns +
+                                        " FROM chat_messages WHERE sdk_app_id=? AND session_id=? AND seq>? "
+                                        "ORDER BY seq LIMIT ?");
+  st.bind(1, sdkAppId).bind(2, sessionId).bind(3, afterSeq).bind(4, limit);
+  std::vector<ChatMessageRecord> out;
+  while (st.step()) out.push_back(readMessage(st));
+  return out;
+}
+
+std::int64_t SqliteStore::lastChatSeq(std::int64_t sdkAppId, std::string_view sessionId) {
+  SqliteDatabase::Statement st(mDb, "SELECT COALESCE(MAX(seq), 0) FROM chat_messages WHERE sdk_app_id=? AND session_id=?");
+  st.bind(1, sdkAppId).bind(2, sessionId);
+  st.step();
+  return st.int64(0);
+}
+
+std::pair<std::int64_t, std::vector<ChatMessageRecord>> SqliteStore::queryChatMessages(
+    std::int64_t sdkAppId, std::string_view sessionId, bool ascending, std::int64_t offset, std::int64_t limit) {
+  std::string where = " WHERE sdk_app_id=?";
+  if (!sessionId.empty()) where += " AND session_id=?";
+  SqliteDatabase::Statement count(mDb, "SELECT COUNT(*) FROM chat_messages" + where);
+  count.bind(1, sdkAppId);
+  if (!sessionId.empty()) count.bind(2, sessionId);
+  count.step();
+  std::int64_t total = count.int64(0);
+  const char* order = ascending ? " ORDER BY created_ms, session_id, seq" : " ORDER BY created_ms DESC, session_id, seq DESC";
+  SqliteDatabase::Statement st(mDb, std::string("SELECT ") + kMessageColumns + " FROM chat_messages" + where + order +
+                                        " LIMIT ? OFFSET ?");
+  int i = 1;
+  st.bind(i++, sdkAppId);
+  if (!sessionId.empty()) st.bind(i++, sessionId);
+  st.bind(i, limit);
+  st.bind(i + 1, offset);
+  std::vector<ChatMessageRecord> rows;
+  while (st.step()) rows.push_back(readMessage(st));
+  return {total, std::move(rows)};
+}
+
+void SqliteStore::storeImCdr(const ImCdrRecord& cdr) {
+  SqliteDatabase::Statement(mDb, "INSERT OR REPLACE INTO im_cdrs(sdk_app_id, session_id, start_ts, body) VALUES(?,?,?,?)")
+      .bind(1, cdr.sdkAppId)
+      .bind(2, cdr.sessionId)
+      .bind(3, cdr.startTimestamp)
+      .bind(4, protocol::dump(cdr.cdr))
+      .run();
+}
+
+std::pair<std::int64_t, std::vector<ImCdrRecord>> SqliteStore::queryImCdrs(std::int64_t sdkAppId, std::int64_t start,
+                                                                            std::int64_t end, std::int64_t offset,
+                                                                            std::int64_t limit) {
+  const char* where = " FROM im_cdrs WHERE sdk_app_id=? AND start_ts>=? AND start_ts<=?";
+  SqliteDatabase::Statement count(mDb, std::string("SELECT COUNT(*)") + where);
+  count.bind(1, sdkAppId).bind(2, start).bind(3, end);
+  count.step();
+  std::int64_t total = count.int64(0);
+  SqliteDatabase::Statement st(mDb, std::string("SELECT sdk_app_id, session_id, start_ts, body") + where +
+                                        " ORDER BY start_ts DESC, session_id LIMIT ? OFFSET ?");
+  st.bind(1, sdkAppId).bind(2, start).bind(3, end).bind(4, limit).bind(5, offset);
+  std::vector<ImCdrRecord> rows;
+  while (st.step()) {
+    ImCdrRecord r;
+    r.sdkAppId = st.int64(0);
+    r.sessionId = st.text(1);
+    r.startTimestamp = st.int64(2);
+    r.cdr = Json::parse(st.text(3), nullptr, false);
+    if (r.cdr.is_discarded()) r.cdr = Json::object();
+    rows.push_back(std::move(r));
+  }
+  return {total, std::move(rows)};
+}
+
+}  // namespace tccc::server

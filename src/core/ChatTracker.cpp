@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/ChatTracker.hpp"
+
+namespace tccc::core {
+
+using Json = protocol::Json;
+
+bool ChatTracker::onSession(const std::string& sessionId, std::int64_t lastMessageSeq, bool talking) {
+  if (lastMessageSeq < 0) lastMessageSeq = 0;
+  auto it = mChats.find(sessionId);
+  if (it == mChats.end()) {
+    if (mChats.size() >= kMaxChats) {
+      // Bounded: drop an idle entry (no fetch in flight). Its session is long gone in practice.
+      for (auto x = mChats.begin(); x != mChats.end(); ++x)
+        if (!x->second.inFlight) {
+          mChats.erase(x);
+          break;
+        }
+    }
+    Chat chat;
+    chat.delivered = chat.highestSeen = lastMessageSeq;  // what came before is history
+    mChats.emplace(sessionId, chat);
+    return false;
+  }
+  Chat& chat = it->second;
+  if (lastMessageSeq > chat.highestSeen) chat.highestSeen = lastMessageSeq;
+  if (!talking || chat.highestSeen <= chat.delivered || chat.inFlight) return false;
+  chat.inFlight = true;
+  chat.wanted = false;
+  return true;
+}
+
+ChatTracker::Verdict ChatTracker::onMessage(const std::string& sessionId, std::int64_t seq) {
+  Chat& chat = mChats[sessionId];  // a message before its session: treated as a new chat at 0
+  if (seq > chat.highestSeen) chat.highestSeen = seq;
+  if (seq <= chat.delivered) return Verdict::Duplicate;
+  if (seq == chat.delivered + 1 && !chat.inFlight) {
+    chat.delivered = seq;
+    return Verdict::Deliver;
+  }
+  // Ahead of what we have (or a fetch is already filling the hole): the fetch brings it in order.
+  if (!chat.inFlight) chat.wanted = true;
+  return Verdict::Gap;
+}
+
+void ChatTracker::onOwnMessage(const std::string& sessionId, std::int64_t seq) {
+  Chat& chat = mChats[sessionId];
+  if (seq > chat.highestSeen) chat.highestSeen = seq;
+  if (seq == chat.delivered + 1 && !chat.inFlight) chat.delivered = seq;
+  else if (seq > chat.delivered && !chat.inFlight) chat.wanted = true;  // others' messages came before ours
+}
+
+bool ChatTracker::takeCatchUp(const std::string& sessionId) {
+  auto it = mChats.find(sessionId);
+  if (it == mChats.end() || !it->second.wanted || it->second.inFlight) return false;
+  it->second.wanted = false;
+  it->second.inFlight = true;
+  return true;
+}
+
+std::vector<const Json*> ChatTracker::onPage(const std::string& sessionId, const Json& messages, bool hasMore,
+                                             bool& fetchAgain) {
+  std::vector<const Json*> out;
+  fetchAgain = false;
+  auto it = mChats.find(sessionId);
+  if (it == mChats.end()) return out;
+  Chat& chat = it->second;
+  if (messages.is_array()) {
+    for (const auto& m : messages) {
+      auto seq = protocol::readInt(m, "seq");
+      if (!seq || *seq <= chat.delivered) continue;
+      if (*seq != chat.delivered + 1) break;  // never hand out past a hole
+      chat.delivered = *seq;
+      if (*seq > chat.highestSeen) chat.highestSeen = *seq;
+      out.push_back(&m);
+    }
+  }
+  fetchAgain = hasMore || chat.highestSeen > chat.delivered;
+  // No progress on a page that should have had some: stop rather than loop; the next event retries.
+  if (fetchAgain && out.empty() && !hasMore) fetchAgain = false;
+  chat.inFlight = fetchAgain;
+  chat.wanted = false;
+  return out;
+}
+
+void ChatTracker::fetchFailed(const std::string& sessionId) {
+  auto it = mChats.find(sessionId);
+  if (it != mChats.end()) it->second.inFlight = false;
+}
+
+void ChatTracker::resetInFlight() {
+  for (auto& [id, chat] : mChats) {
+    chat.inFlight = false;
+    chat.wanted = false;
+  }
+}
+
+void ChatTracker::forget(std::string_view sessionId) { mChats.erase(std::string(sessionId)); }
+
+std::int64_t ChatTracker::delivered(const std::string& sessionId) const {
+  auto it = mChats.find(sessionId);
+  return it == mChats.end() ? 0 : it->second.delivered;
+}
+
+std::optional<Json> normaliseChatMessage(const Json& message) {
+  if (!message.is_object()) return std::nullopt;
+  auto seq = protocol::readInt(message, "seq");
+  auto id = protocol::readString(message, "messageId", 128);
+  auto sessionId = protocol::readString(message, "sessionId", 128);
+  auto from = protocol::readString(message, "from", 16);
+  auto text = protocol::readString(message, "text", 65536);
+  auto time = protocol::readInt(message, "time");
+  if (!seq || *seq < 1 || !id || id->empty() || !sessionId || !from || !text || !time) return std::nullopt;
+  Json out = Json::object();
+  out["messageId"] = *id;
+  out["sessionId"] = *sessionId;
+  out["seq"] = *seq;
+  out["from"] = *from;
+  auto senderId = protocol::readString(message, "senderId", 256);
+  out["senderId"] = senderId ? *senderId : std::string();
+  auto senderName = protocol::readString(message, "senderName", 256);
+  out["senderName"] = senderName ? *senderName : std::string();
+  auto type = protocol::readString(message, "type", 32);
+  out["type"] = type ? *type : std::string("text");
+  out["text"] = *text;
+  if (auto clientMsgId = protocol::readString(message, "clientMsgId", 64)) out["clientMsgId"] = *clientMsgId;
+  out["time"] = *time;
+  return out;
+}
+
+}  // namespace tccc::core

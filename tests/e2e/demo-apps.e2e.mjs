@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+// The three demos integrators copy — web/demo (plain HTML), demo-vue, demo-react — built the way
+// `npm start` builds them (scripts/build-demos.mjs, skipped while up to date) and served by their
+// own backends (which call CreateSDKLoginToken through the official client) against the real
+// tccc-server, in Debian's Chromium: log in, switch status, one outbound call and one inbound call
+// (POST /sim/inbound) answered through the API, every step visible in the demo's live event log.
+// Screenshots go to test-results/demos/ (git-ignored).
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startServer, launchBrowser, postJson, assert, assertEqual } from './harness.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const shots = join(root, 'test-results/demos');
+const DEMOS = [
+  ['plain', 'web/demo/server.mjs'],
+  ['vue', 'demo-vue/server.mjs'],
+  ['react', 'demo-react/server.mjs'],
+];
+
+export async function setup() {
+  mkdirSync(shots, { recursive: true });
+  const { buildDemos } = await import(pathToFileURL(join(root, 'scripts/build-demos.mjs')).href);
+  await buildDemos();
+  const server = await startServer();
+  const demos = {};
+  for (const [name, module] of DEMOS) {
+    const { startDemoServer } = await import(pathToFileURL(join(root, module)).href);
+    demos[name] = await startDemoServer({ apiUrl: server.apiUrl, sdkAppId: server.sdkAppId, secretId: server.secretId, secretKey: server.secretKey });
+  }
+  const browser = await launchBrowser();
+  return { server, demos, browser };
+}
+
+export async function teardown({ server, demos, browser }) {
+  await browser.close();
+  for (const d of Object.values(demos)) await d.close();
+  await server.stop();
+}
+
+async function waitText(page, sel, re, ms = 10000) {
+  const t0 = Date.now();
+  for (;;) {
+    const t = await page.locator(sel).first().textContent().catch(() => null);
+    if (t !== null && re.test(t)) return t;
+    if (Date.now() - t0 > ms) throw new Error(`${sel}: text ${JSON.stringify(t)} never matched ${re}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits until the demo's event log has `event` for `sessionId` (or any, without one). */
+async function waitLogged(page, event, sessionId, ms = 10000) {
+  const sel = `[data-testid=log] li[data-event="${event}"]`;
+  const t0 = Date.now();
+  for (;;) {
+    const rows = await page.locator(sel).allTextContents();
+    const hit = rows.find((r) => !sessionId || r.includes(`"sessionId":"${sessionId}"`));
+    if (hit) return hit;
+    if (Date.now() - t0 > ms) {
+      const all = await page.locator('[data-testid=log] li').evaluateAll((els) => els.map((e) => e.dataset.event));
+      throw new Error(`the event log shows no ${event}${sessionId ? ` for ${sessionId}` : ''}; it shows ${all.join(',')}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Back to free after a call (the demo's status switcher; the agent may be in after-call work). */
+async function backToFree(page) {
+  if (/^free$/.test(await page.locator('[data-testid=agent-status]').textContent())) return;
+  await page.selectOption('[data-testid=status-select]', 'free');
+  await page.click('[data-testid=set-status]');
+  await waitText(page, '[data-testid=agent-status]', /^free$/);
+}
+
+/** `ivrKeys`: the IVR choice that reaches the agent's skill group (agent3 is in 售后 Support only). */
+function demoTest(name, agentIndex, ivrKeys) {
+  return {
+    name: `${name} demo: backend SdkURL → ready, status switch, outbound and inbound calls in the event log`,
+    timeoutMs: 60000,
+    async run(ctx) {
+      const page = await ctx.browser.context.newPage();
+      await page.setViewportSize({ width: 1000, height: 900 });
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      const sdkRequests = [];
+      const uiRequests = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/sdk/tccc.js')) sdkRequests.push(r.url());
+        if (r.url().includes('/sdk/tccc-ui.js')) uiRequests.push(r.url());
+      });
+      try {
+        await page.goto(ctx.demos[name].url);
+        const agent = ctx.server.agents[agentIndex];
+        // The backend listed the tenant's agents (DescribeStaffInfoList).
+        await page.waitForSelector(`[data-testid=agent] option[value="${agent}"]`, { state: 'attached' });
+        await page.selectOption('[data-testid=agent]', agent);
+        await page.click('[data-testid=login]');
+        await waitText(page, '[data-testid=state]', /ready/);
+        await waitLogged(page, 'ready');
+        assertEqual(sdkRequests.length, 1, 'the page loaded the SDK once, by script tag');
+        const sdkUrl = new URL(sdkRequests[0]);
+        assertEqual([sdkUrl.origin, sdkUrl.searchParams.get('userId')], [new URL(ctx.server.apiUrl).origin, agent], 'SdkURL from CreateSDKLoginToken');
+        assert(!(await page.content()).includes(ctx.server.secretKey), 'the SecretKey never reaches the page');
+        // The plain demo keeps the built-in workbench (the script tag's default); the Vite demos
+        // start headless and fetch tccc-ui.js only when the box is ticked.
+        if (name === 'plain') {
+          await page.waitForSelector('[data-act=float]', { state: 'visible', timeout: 10000 });
+        } else {
+          assertEqual(uiRequests.length, 0, 'headless: no tccc-ui.js');
+          await page.check('[data-testid=builtin-ui]');
+          await page.waitForSelector('[data-act=float]', { state: 'visible', timeout: 10000 });
+          await page.uncheck('[data-testid=builtin-ui]');
+          await page.waitForSelector('[data-act=float]', { state: 'hidden' });
+        }
+
+        // Status switching.
+        await page.selectOption('[data-testid=status-select]', 'rest');
+        await page.click('[data-testid=set-status]');
+        await waitText(page, '[data-testid=agent-status]', /^rest/);
+        await waitLogged(page, 'statusChanged');
+        await backToFree(page);
+
+        // One-click outbound to the test number that answers after 1 s.
+        await page.fill('[data-testid=phone]', '10000000001');
+        await page.click('[data-testid=call]');
+        const outed = await waitLogged(page, 'callOuted');
+        const outSid = /"sessionId":"([^"]+)"/.exec(outed)[1];
+        await waitLogged(page, 'calloutAccepted', outSid);
+        assertEqual(await page.locator('[data-testid=session]').textContent(), outSid, 'the demo shows the session');
+        await page.screenshot({ path: join(shots, `${name}-outbound.png`) });
+        await page.click('[data-testid=hangup]');
+        const outEnded = await waitLogged(page, 'sessionEnded', outSid);
+        assert(outEnded.includes('"closeBy":"seat"'), `ended by the agent: ${outEnded}`);
+        await backToFree(page);
+
+        // Inbound through the simulator, answered with tccc.Call.accept from the demo's button.
+        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, { caller: '13800138000', serviceNumber: '4008001000', ivrKeys });
+        assertEqual(call.status, 200, `sim inbound: ${JSON.stringify(call.body)}`);
+        const inSid = call.body.sessionId;
+        await page.waitForSelector('[data-testid=answer]', { state: 'visible', timeout: 15000 });
+        assertEqual(await page.locator('[data-testid=incoming-peer]').textContent(), '13800138000', 'incoming shows the caller');
+        await waitLogged(page, 'callIn', inSid);
+        await page.screenshot({ path: join(shots, `${name}-incoming.png`) });
+        await page.click('[data-testid=answer]');
+        await waitLogged(page, 'userAccessed', inSid);
+        await page.waitForSelector('[data-testid=answer]', { state: 'hidden' });
+        const sim = await (await fetch(`${ctx.server.baseUrl}/sim/sessions/${inSid}`)).json();
+        assertEqual(sim.state, 'connected', 'the caller is connected');
+        await page.click('[data-testid=hangup]');
+        await waitLogged(page, 'sessionEnded', inSid);
+        await page.screenshot({ path: join(shots, `${name}-events.png`) });
+        assertEqual(await page.locator('[data-testid=error]').textContent(), '', 'no error shown');
+        assertEqual(errors, [], 'page errors');
+      } finally {
+        await page.evaluate(() => window.tccc && window.tccc.destroy()).catch(() => {});
+        await page.close();
+      }
+    },
+  };
+}
+
+export const tests = [
+  demoTest('plain', 0, '1'),
+  demoTest('vue', 1, '1'),
+  demoTest('react', 2, '2'),
+  {
+    name: 'demo backend: bad input gets a clear error, unknown agent the cloud API code, no file outside the demo',
+    async run(ctx) {
+      const base = ctx.demos.vue.url;
+      const post = (body) => fetch(`${base}api/sdk-url`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      let r = await post('{not json');
+      assertEqual([r.status, (await r.json()).error.code], [400, 'Demo.BadJson'], 'bad JSON');
+      r = await post(JSON.stringify({ userId: 42 }));
+      assertEqual([r.status, (await r.json()).error.code], [400, 'Demo.BadUserId'], 'bad userId');
+      r = await post(JSON.stringify({ userId: 'nobody@tccc.local' }));
+      const body = await r.json();
+      assertEqual(r.status, 400, 'unknown agent');
+      assert(/^(ResourceNotFound|InvalidParameterValue)/.test(body.error.code), `cloud API code passed on: ${body.error.code}`);
+      r = await post('x'.repeat(10000));
+      assertEqual(r.status, 413, 'oversized body');
+      for (const p of ['server.mjs', '..%2fpackage.json', '%2e%2e/%2e%2e/package.json', 'api/nothing']) {
+        r = await fetch(base + p);
+        assertEqual(r.status, 404, `GET ${p}`);
+      }
+      const nocreds = await (await import(pathToFileURL(join(root, 'web/demo/server.mjs')).href)).startDemoServer({ sdkAppId: '', secretId: '', secretKey: '' });
+      try {
+        r = await fetch(`${nocreds.url}api/agents`);
+        assertEqual([r.status, (await r.json()).error.code], [503, 'Demo.NoCredentials'], 'a backend without credentials says so');
+      } finally {
+        await nocreds.close();
+      }
+    },
+  },
+];

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: Apache-2.0
+// The server's own media leg (server/media/): calls whose far end the server simulates carry real
+// audio. An agent page (SDK loaded by its SdkURL, fake microphone playing espeak-ng speech) accepts
+// a POST /sim/inbound call and places an outbound call to the test number 10000000001; in both, the
+// server leg offers over the agent's socket, the SDK answers, ICE-lite + DTLS-SRTP connect on
+// loopback, and audio flows both ways: the agent's remote audio has energy and inbound RTP bytes
+// grow (getStats), and GET /sim/sessions/<id> shows the server receiving the agent (packetsIn
+// growing, rmsIn above silence). Hold switches the server to music and makes it ignore the agent;
+// an ICE restart from the agent is answered on the same connection; a transfer moves the leg to the
+// new agent; hang-up, the far end hanging up and the agent's socket dropping tear the leg down. ICE stays on loopback (remote candidates other than 127.0.0.1 are
+// dropped by an init script), so the test needs no network.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { startServer, cloudClient, launchBrowser, startCrm, postJson, assert, assertEqual } from './harness.mjs';
+
+const WebSocket = createRequire(import.meta.url)('ws');
+
+const LOOPBACK_ONLY = `(() => {
+  const Native = window.RTCPeerConnection;
+  if (!Native) return;
+  window.__pcs = [];
+  const add = Native.prototype.addIceCandidate;
+  Native.prototype.addIceCandidate = function (c, ...rest) {
+    const text = c && typeof c === 'object' ? c.candidate : undefined;
+    if (text && !/ 127\\.0\\.0\\.1 /.test(text)) return Promise.resolve();
+    return add.call(this, c, ...rest);
+  };
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Native(...args);
+    window.__pcs.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Native.prototype;
+})();`;
+
+const CRM_PAGE = `<!doctype html><meta charset="utf-8"><title>CRM</title><body><script>
+window.__log = [];
+window.loadSdk = async function (userId) {
+  const login = await (await fetch('/login?userId=' + encodeURIComponent(userId))).json();
+  return new Promise((resolve) => {
+    const script = document.createElement('script');
+    script.setAttribute('crossorigin', 'anonymous');
+    script.src = login.sdkUrl;
+    script.addEventListener('error', () => resolve('script-error'));
+    script.addEventListener('load', () => {
+      for (const name of Object.keys(tccc.events)) tccc.on(name, (p) => window.__log.push([name, p.data]));
+      resolve('loaded');
+    });
+    document.body.appendChild(script);
+  });
+};
+window.waitEvent = (name, pred = () => true, ms = 10000) => new Promise((resolve, reject) => {
+  const t0 = Date.now();
+  (function poll() {
+    const hit = window.__log.find(([k, d]) => k === name && pred(d));
+    if (hit) return resolve(hit[1]);
+    if (Date.now() - t0 > ms) return reject(new Error('no ' + name + '; saw ' + JSON.stringify(window.__log.map(([k, d]) => k === 'mediaStateChanged' ? k + ':' + d.state : k))));
+    setTimeout(poll, 20);
+  })();
+});
+window.remoteAudio = () => document.querySelector('audio[data-tccc-session]');
+window.__inboundBytes = async () => {
+  const pc = window.__pcs[window.__pcs.length - 1];
+  if (!pc) return 0;
+  let bytes = 0;
+  (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes += r.bytesReceived || 0; });
+  return bytes;
+};
+window.__energy = async (stream, ms) => {
+  window.__ac = window.__ac || new AudioContext();
+  const ac = window.__ac;
+  await ac.resume();
+  const src = ac.createMediaStreamSource(stream);
+  const an = ac.createAnalyser();
+  an.fftSize = 2048;
+  src.connect(an);
+  const buf = new Float32Array(an.fftSize);
+  let max = 0;
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 40));
+    an.getFloatTimeDomainData(buf);
+    let sum = 0;
+    for (const v of buf) sum += v * v;
+    max = Math.max(max, Math.sqrt(sum / buf.length));
+  }
+  src.disconnect();
+  return max;
+};
+</script></body>`;
+
+// What the AnalyserNode reads for speech at a normal level is ~0.05-0.3; digital silence is 0.
+const RMS_AUDIBLE = 0.01;
+
+async function waitFor(fn, what, ms = 10000) {
+  const t0 = Date.now();
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function simSession(ctx, sessionId) {
+  const res = await fetch(`${ctx.server.baseUrl}/sim/sessions/${sessionId}`);
+  assertEqual(res.status, 200, 'GET /sim/sessions/<id>');
+  return res.json();
+}
+
+// Audio both ways on an accepted call: what the agent hears, what the server hears.
+async function assertTwoWayAudio(ctx, agent, sessionId) {
+  await agent.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.state === 'connected' && d.sessionId === id), sessionId);
+  const first = await waitFor(async () => {
+    const s = await simSession(ctx, sessionId);
+    return s.media && s.media.state === 'connected' && s.media.packetsIn > 0 ? s.media : null;
+  }, 'the server leg connected and receiving');
+  assertEqual(first.legs, 1, 'one server leg');
+  await waitFor(() => agent.evaluate(async () => (await window.__inboundBytes()) > 4000), 'agent inbound RTP bytes');
+  const b1 = await agent.evaluate(() => window.__inboundBytes());
+  const heard = await agent.evaluate(() => window.__energy(remoteAudio().srcObject, 2000));
+  assert(heard > RMS_AUDIBLE, `the agent hears the simulated party (rms ${heard})`);
+  const b2 = await agent.evaluate(() => window.__inboundBytes());
+  assert(b2 > b1, `agent inbound RTP bytes grow (${b1} -> ${b2})`);
+  // The server decodes the agent's speech: packets keep coming and the level is above silence.
+  const loud = await waitFor(async () => {
+    const s = await simSession(ctx, sessionId);
+    return s.media.rmsIn > RMS_AUDIBLE ? s.media : null;
+  }, 'the server hears the agent (rmsIn)');
+  assert(loud.packetsIn > first.packetsIn, `packetsIn grows (${first.packetsIn} -> ${loud.packetsIn})`);
+  assert(loud.bytesIn > 0 && loud.packetsOut > 0, `bytes both ways: ${JSON.stringify(loud)}`);
+  assertEqual(loud.remoteAddress.split(':')[0].length > 0, true, 'the browser address is known');
+  return loud;
+}
+
+export async function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'tccc-srvmedia-'));
+  const speech = join(dir, 'speech.wav');
+  execFileSync('espeak-ng', ['-w', join(dir, 'speech-raw.wav'),
+    'Hello, this is the agent speaking. How can I help you today? One two three four five six.']);
+  execFileSync('sox', [join(dir, 'speech-raw.wav'), '-r', '48000', '-c', '1', '-b', '16', speech]);
+  assert(statSync(speech).size > 48000, 'espeak-ng produced speech');
+  const audioDir = join(dir, 'caller-audio');
+  execFileSync('mkdir', ['-p', audioDir]);
+  // The caller's prompt, as an operator would drop it into --sim-audio-dir (16 kHz: resampled by the server).
+  execFileSync('espeak-ng', ['-w', join(audioDir, 'caller.wav'), 'I am calling about my order number four two.']);
+  const server = await startServer({ args: ['--sim-audio-dir', audioDir, '--sim-recordings', 'true'] });
+  const crm = await startCrm(server, CRM_PAGE);
+  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${speech}`,
+    '--autoplay-policy=no-user-gesture-required']);
+  await browser.context.addInitScript(LOOPBACK_ONLY);
+  const agent = await browser.context.newPage();
+  const errors = [];
+  agent.on('pageerror', (e) => errors.push(String(e)));
+  await agent.goto(crm.url);
+  assertEqual(await agent.evaluate((u) => loadSdk(u), server.agents[0]), 'loaded', 'SDK script');
+  await agent.evaluate(() => waitEvent('ready'));
+  return { dir, audioDir, server, crm, browser, agent, errors };
+}
+
+export async function teardown(ctx) {
+  await ctx.browser.close();
+  await ctx.crm.close();
+  await ctx.server.stop();
+  rmSync(ctx.dir, { recursive: true, force: true });
+}
+
+export const tests = [
+  {
+    name: 'server media: audioFile outside the allowed directories or not a WAV is refused',
+    async run(ctx) {
+      const url = `${ctx.server.baseUrl}/sim/inbound`;
+      for (const audioFile of ['/etc/passwd', '../../../../etc/passwd', 'missing.wav']) {
+        const r = await postJson(url, { caller: '13800138000', serviceNumber: '4008001000', audioFile });
+        assertEqual(r.status, 400, `${audioFile} refused`);
+        assertEqual(r.body.error.name, 'ERR_INVALID_ARGUMENT', `${audioFile} error name`);
+      }
+      copyFileSync('/etc/hostname', join(ctx.audioDir, 'not-audio.wav'));
+      const r = await postJson(url, { caller: '13800138000', serviceNumber: '4008001000', audioFile: 'not-audio.wav' });
+      assertEqual(r.status, 400, 'a text file is not a WAV');
+      assert(/RIFF|WAV/.test(r.body.error.message), `says why: ${r.body.error.message}`);
+    },
+  },
+  {
+    name: 'server media: /sim/inbound call accepted -> two-way audio, hold plays music and ignores the agent, hang-up tears down',
+    timeoutMs: 60000,
+    async run(ctx) {
+      const { agent } = ctx;
+      await agent.evaluate(() => { window.__log.length = 0; });
+      const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`,
+        { caller: '13800138000', serviceNumber: '4008001000', ivrKeys: '1', audioFile: 'caller.wav' });
+      assertEqual(placed.status, 200, 'POST /sim/inbound');
+      const sessionId = placed.body.sessionId;
+      const callIn = await agent.evaluate(() => waitEvent('callIn'));
+      assertEqual(callIn.sessionId, sessionId, 'callIn session');
+      assertEqual((await simSession(ctx, sessionId)).media, undefined, 'no media before the agent answers');
+      const accepted = await agent.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId);
+      assertEqual(accepted.status, 'success', 'accept');
+      await agent.evaluate(() => waitEvent('userAccessed'));
+      await assertTwoWayAudio(ctx, agent, sessionId);
+
+      // Hold: the server plays music (still audible) and stops listening to the agent.
+      assertEqual((await agent.evaluate((id) => tccc.Call.hold({ sessionId: id }), sessionId)).status, 'success', 'hold');
+      const held = await waitFor(async () => {
+        const s = await simSession(ctx, sessionId);
+        return s.media.held ? s.media : null;
+      }, 'media held');
+      await new Promise((r) => setTimeout(r, 1200));  // the 500 ms level window passes
+      const whileHeld = (await simSession(ctx, sessionId)).media;
+      assert(whileHeld.packetsOut > held.packetsOut, 'the server keeps sending (music) while held');
+      assertEqual(whileHeld.rmsIn, held.rmsIn, 'the level of the agent is not measured while held');
+      assertEqual((await agent.evaluate((id) => tccc.Call.unHold({ sessionId: id }), sessionId)).status, 'success', 'unHold');
+      await waitFor(async () => !(await simSession(ctx, sessionId)).media.held, 'media resumed');
+
+      // The agent hangs up: the session ends and the server leg closes.
+      assertEqual((await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId)).status, 'success', 'hungUp');
+      const ended = await agent.evaluate((id) => waitEvent('sessionEnded', (d) => d.sessionId === id), sessionId);
+      assertEqual(ended.closeBy, 'seat', 'closed by the agent');
+      const closed = await waitFor(async () => {
+        const s = await simSession(ctx, sessionId);
+        return s.media.state === 'closed' ? s : null;
+      }, 'server leg closed');
+      assertEqual(closed.state, 'ended', 'call ended');
+      // The leg was recorded: a stereo 48 kHz WAV under the data dir, a few seconds long.
+      const rec = closed.media.recording;
+      assert(rec && rec.startsWith(join(ctx.server.dataDir, 'sim-recordings')), `recording path ${rec}`);
+      assertEqual(execFileSync('soxi', ['-c', rec]).toString().trim(), '2', 'stereo');
+      assertEqual(execFileSync('soxi', ['-r', rec]).toString().trim(), '48000', 'rate');
+      const seconds = Number(execFileSync('soxi', ['-D', rec]).toString().trim());
+      assert(seconds > 2, `recording lasts the call (${seconds} s)`);
+      await agent.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.state === 'closed' && d.sessionId === id), sessionId);
+      assert(!(await agent.evaluate(() => window.__log.some(([k, d]) => k === 'mediaStateChanged' && d.state === 'failed'))),
+        'no media failure');
+      assertEqual(ctx.errors, [], 'page errors');
+      // Settle the agent for the next test: after-call work ends with setStatus free.
+      await agent.evaluate(() => tccc.Agent.setStatus({ status: 'free' }).catch(() => {}));
+    },
+  },
+  {
+    name: 'server media: outbound call to 10000000001 -> two-way audio, an agent ICE restart is answered; 10000000005 hangs up by itself and the leg closes',
+    timeoutMs: 60000,
+    async run(ctx) {
+      const { agent } = ctx;
+      await agent.evaluate(() => { window.__log.length = 0; });
+      await waitFor(() => agent.evaluate(() => tccc.Agent.getStatus() === 'free' ||
+        (tccc.Agent.setStatus({ status: 'free' }).catch(() => {}), false)), 'agent free');
+      const out = await agent.evaluate(() => tccc.Call.startOutboundCall({ phoneNumber: '10000000001' }));
+      assertEqual(out.status, 'success', 'startOutboundCall');
+      const sessionId = out.data.sessionId;
+      await agent.evaluate(() => waitEvent('callOuted'));
+      await agent.evaluate(() => waitEvent('calloutAccepted'));
+      await assertTwoWayAudio(ctx, agent, sessionId);
+
+      // ICE restart from the agent (the network came back while the connection looked broken; the
+      // state is forced, loopback cannot really fail): the server leg answers with new credentials on
+      // the same DTLS association, and audio keeps flowing both ways.
+      const pcOf = 'window.__pcs[window.__pcs.length - 1]';
+      const serverUfrag = () => agent.evaluate((pc) => (/a=ice-ufrag:(\S+)/.exec(eval(pc).remoteDescription.sdp) || [])[1], pcOf);
+      const ufrag0 = await serverUfrag();
+      const pcCount = await agent.evaluate(() => window.__pcs.length);
+      await agent.evaluate((pc) => {
+        Object.defineProperty(eval(pc), 'connectionState', { configurable: true, get: () => 'disconnected' });
+        window.dispatchEvent(new Event('online'));
+      }, pcOf);
+      await agent.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.sessionId === id && d.state === 'iceRestart'), sessionId);
+      await waitFor(async () => {
+        const u = await serverUfrag();
+        return u && u !== ufrag0;
+      }, 'the server answered the restart');
+      await waitFor(() => agent.evaluate((pc) => eval(pc).signalingState === 'stable', pcOf), 'restart answer applied');
+      await agent.evaluate((pc) => { delete eval(pc).connectionState; }, pcOf);
+      assertEqual(await agent.evaluate(() => window.__pcs.length), pcCount, 'the same peer connection');
+      const packetsBefore = (await simSession(ctx, sessionId)).media.packetsIn;
+      const bytesBefore = await agent.evaluate(() => window.__inboundBytes());
+      await waitFor(async () => (await simSession(ctx, sessionId)).media.packetsIn > packetsBefore + 50, 'the server still hears the agent');
+      await waitFor(async () => (await agent.evaluate(() => window.__inboundBytes())) > bytesBefore + 4000, 'the agent still hears the server');
+      const afterRestart = (await simSession(ctx, sessionId)).media;
+      assertEqual([afterRestart.state, afterRestart.legs], ['connected', 1], 'one leg, still connected');
+      assertEqual((await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId)).status, 'success', 'hungUp');
+      await waitFor(async () => (await simSession(ctx, sessionId)).media.state === 'closed', 'server leg closed');
+      await agent.evaluate(() => tccc.Agent.setStatus({ status: 'free' }).catch(() => {}));
+
+      // 10000000005 answers, talks, and hangs up 5 s later: the server closes its leg by itself.
+      await agent.evaluate(() => { window.__log.length = 0; });
+      await waitFor(() => agent.evaluate(() => tccc.Agent.getStatus() === 'free' ||
+        (tccc.Agent.setStatus({ status: 'free' }).catch(() => {}), false)), 'agent free again');
+      const out5 = await agent.evaluate(() => tccc.Call.startOutboundCall({ phoneNumber: '10000000005' }));
+      const sid5 = out5.data.sessionId;
+      await agent.evaluate(() => waitEvent('calloutAccepted'));
+      await waitFor(() => agent.evaluate(async () => (await window.__inboundBytes()) > 2000), 'audio from 10000000005');
+      const ended = await agent.evaluate((id) => waitEvent('sessionEnded', (d) => d.sessionId === id, 10000), sid5);
+      assertEqual(ended.closeBy, 'client', 'the test number hung up');
+      const s = await simSession(ctx, sid5);
+      assertEqual(s.media.state, 'closed', 'server leg closed with the call');
+      assert(s.media.packetsIn > 0, 'the server heard the agent before it hung up');
+      await agent.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.state === 'closed' && d.sessionId === id), sid5);
+      assertEqual(ctx.errors, [], 'page errors');
+    },
+  },
+  {
+    name: 'server media: transfer to agent B moves the server leg to B, who hears the caller and is heard',
+    timeoutMs: 60000,
+    async run(ctx) {
+      const { agent } = ctx;
+      await agent.evaluate(() => { window.__log.length = 0; });
+      await waitFor(() => agent.evaluate(() => tccc.Agent.getStatus() === 'free' ||
+        (tccc.Agent.setStatus({ status: 'free' }).catch(() => {}), false)), 'agent A free');
+      // Agent B: a second page of the same integrator, logged in as the next demo agent.
+      const b = await ctx.browser.context.newPage();
+      await b.goto(ctx.crm.url);
+      assertEqual(await b.evaluate((u) => loadSdk(u), ctx.server.agents[1]), 'loaded', 'SDK for B');
+      await b.evaluate(() => waitEvent('ready'));
+      // B takes no calls from the queue; only the transfer rings B.
+      await b.evaluate(() => tccc.Agent.setStatus({ status: 'notReady' }));
+      const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`,
+        { caller: '13800138001', serviceNumber: '4008001000', ivrKeys: '1' });
+      const sessionId = placed.body.sessionId;
+      await agent.evaluate((id) => waitEvent('callIn', (d) => d.sessionId === id), sessionId);
+      assertEqual((await agent.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId)).status, 'success', 'A accepts');
+      await assertTwoWayAudio(ctx, agent, sessionId);
+
+      const moved = await agent.evaluate(([id, to]) => tccc.Call.transfer({ sessionId: id, userId: to }),
+        [sessionId, ctx.server.agents[1]]);
+      assertEqual(moved.status, 'success', 'transfer');
+      await agent.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.state === 'closed' && d.sessionId === id), sessionId);
+      await waitFor(async () => (await simSession(ctx, sessionId)).media.state === 'closed', 'A\'s leg closed');
+      await b.evaluate((id) => waitEvent('callIn', (d) => d.sessionId === id), sessionId);
+      assertEqual((await b.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId)).status, 'success', 'B accepts');
+      await b.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.state === 'connected' && d.sessionId === id), sessionId);
+      const second = await waitFor(async () => {
+        const s = await simSession(ctx, sessionId);
+        return s.media.legs === 2 && s.media.state === 'connected' && s.media.rmsIn > RMS_AUDIBLE ? s : null;
+      }, 'the server hears B on a second leg');
+      assertEqual(second.agentUserId, ctx.server.agents[1], 'now with B');
+      await waitFor(() => b.evaluate(async () => (await window.__inboundBytes()) > 4000), 'B inbound RTP bytes');
+      const heard = await b.evaluate(() => window.__energy(remoteAudio().srcObject, 2000));
+      assert(heard > RMS_AUDIBLE, `B hears the simulated caller (rms ${heard})`);
+      assertEqual((await b.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId)).status, 'success', 'B hangs up');
+      await waitFor(async () => (await simSession(ctx, sessionId)).media.state === 'closed', 'leg closed at hang-up');
+      await b.close();
+      await agent.evaluate(() => tccc.Agent.setStatus({ status: 'free' }).catch(() => {}));
+    },
+  },
+  {
+    name: 'server media: a socket-only agent gets a well-formed offer; disconnect closes the leg, a resume re-offers, shutdown is clean',
+    timeoutMs: 30000,
+    async run() {
+      const server = await startServer({ args: ['--media-ports', '45000-45099'] });
+      try {
+        const { Token } = await cloudClient(server).CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: server.agents[0] });
+        // A minimal agent: the protocol over a WebSocket, no browser and no media of its own.
+        const connect = () => new Promise((resolve, reject) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/agent`);
+          const frames = [];
+          ws.on('message', (m) => {
+            const f = JSON.parse(String(m));
+            if (f.type === 'ping') ws.send(JSON.stringify({ v: 1, type: 'pong', t: f.t }));
+            frames.push(f);
+          });
+          ws.on('open', () => resolve({ ws, frames }));
+          ws.on('error', reject);
+        });
+        const next = async (agent, pred, what) => waitFor(() => agent.frames.find(pred), what);
+        let id = 1;
+        const req = (agent, method, data) => {
+          const rid = id++;
+          agent.ws.send(JSON.stringify({ v: 1, type: 'req', id: rid, method, data }));
+          return next(agent, (f) => f.type === 'res' && f.id === rid, method);
+        };
+        const a = await connect();
+        const login = await req(a, 'auth.login', { sdkAppId: server.sdkAppId, userId: server.agents[0], token: Token });
+        assert(login.ok, `login: ${JSON.stringify(login)}`);
+        const placed = await postJson(`${server.baseUrl}/sim/inbound`, { caller: '13800138000', serviceNumber: '4008001000', ivrKeys: '1' });
+        const sessionId = placed.body.sessionId;
+        await next(a, (f) => f.event === 'session.state' && f.data.session.state === 'ringing', 'ringing');
+        assert((await req(a, 'session.accept', { sessionId })).ok, 'accept');
+        const offer = (await next(a, (f) => f.event === 'media.offer', 'media.offer')).data;
+        assertEqual(offer.sessionId, sessionId, 'offer session');
+        for (const re of [/^v=0\r\n/, /\r\na=ice-lite\r\n/, /\r\nm=audio (450\d\d) UDP\/TLS\/RTP\/SAVPF 111\r\n/,
+          /\r\na=rtpmap:111 opus\/48000\/2\r\n/, /\r\na=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}\r\n/,
+          /\r\na=setup:actpass\r\n/, /\r\na=rtcp-mux\r\n/, /\r\na=candidate:1 1 udp \d+ 127\.0\.0\.1 450\d\d typ host\r\n/]) {
+          assert(re.test(offer.sdp), `offer matches ${re}`);
+        }
+        // A nonsense answer is accepted as a request and reported on the leg.
+        assert((await req(a, 'media.answer', { sessionId, sdp: 'v=0\r\n' })).ok, 'answer request');
+        let s = await (await fetch(`${server.baseUrl}/sim/sessions/${sessionId}`)).json();
+        assertEqual(s.media.state, 'failed', 'bad answer fails the leg');
+        assert(/no audio/.test(s.media.error), `reason: ${s.media.error}`);
+        // The agent's socket drops: the leg closes. It comes back with its resume token: a new offer.
+        a.ws.close();
+        await waitFor(async () => (await (await fetch(`${server.baseUrl}/sim/sessions/${sessionId}`)).json()).media.state === 'closed', 'leg closed');
+        const b = await connect();
+        const again = await req(b, 'auth.login', { sdkAppId: server.sdkAppId, userId: server.agents[0], resumeToken: login.data.resumeToken });
+        assert(again.ok, `resume: ${JSON.stringify(again)}`);
+        const offer2 = (await next(b, (f) => f.event === 'media.offer', 'second media.offer')).data;
+        assert(offer2.sdp !== offer.sdp, 'a fresh offer (new ICE credentials)');
+        s = await (await fetch(`${server.baseUrl}/sim/sessions/${sessionId}`)).json();
+        assertEqual([s.media.legs, s.media.state], [2, 'new'], 'second leg');
+        // Shutdown with a leg open: prompt and clean.
+        const t0 = Date.now();
+        const code = await server.stop();
+        assertEqual(code, 0, 'exit code');
+        assert(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
+        b.ws.close();
+      } finally {
+        await server.stop().catch(() => {});
+      }
+    },
+  },
+];

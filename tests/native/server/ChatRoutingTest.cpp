@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: Apache-2.0
+// Chat (im) sessions in the routing engine: ACD over an im skill group, messages with seq and
+// idempotent sends, bounds, visitor resume, ring timeout, transfer with history, capacity, IM CDRs.
+#include "RoutingHarness.hpp"
+#include "chat/MemoryChatRepository.hpp"
+
+namespace tccc::server::testing {
+namespace {
+
+constexpr std::int64_t kChatGroup = 20;
+
+class ChatRoutingTest : public ::testing::Test {
+ protected:
+  RoutingHarness h;
+  MemoryChatRepository repo;
+  ConnectionId visitor = 900;
+
+  void SetUp() override {
+    auto& g = h.dir.addGroup(kApp, kChatGroup, "Online");
+    g.type = "im";
+    g.ringTimeoutSec = 15;
+    g.maxWaitSec = 60;
+    g.maxQueueLength = 3;
+    g.maxConcurrency = 2;
+    h.dir.staff[{kApp, "a1@x.com"}].skillGroupIds.push_back(kChatGroup);
+    h.dir.staff[{kApp, "a2@x.com"}].skillGroupIds.push_back(kChatGroup);
+    h.engine->setChatRepository(&repo);
+  }
+
+  Json start(ConnectionId conn, const std::string& nickname = "Ann", Json extra = Json::object()) {
+    Json data{{"serviceNumber", "4008002000"}, {"nickname", nickname}, {"clientData", "order=42"}, {"peerSource", "web"}};
+    for (auto& [k, v] : extra.items()) data[k] = v;
+    return h.customer(conn, "chat.start", data);
+  }
+
+  Json send(ConnectionId conn, const std::string& sid, const std::string& text, const std::string& clientMsgId = "") {
+    Json data{{"sessionId", sid}, {"text", text}};
+    if (!clientMsgId.empty()) data["clientMsgId"] = clientMsgId;
+    return h.request(conn, "chat.send", data);
+  }
+
+  Json say(ConnectionId conn, const std::string& text, const std::string& clientMsgId = "") {
+    Json data{{"text", text}};
+    if (!clientMsgId.empty()) data["clientMsgId"] = clientMsgId;
+    return h.customer(conn, "chat.send", data);
+  }
+
+  std::vector<Json> messages(ConnectionId conn) {
+    std::vector<Json> out;
+    for (auto& f : h.frames[conn])
+      if (f["type"] == "evt" && f["event"] == "chat.message") out.push_back(f["data"]["message"]);
+    return out;
+  }
+
+  std::vector<std::string> customerStates(ConnectionId conn) {
+    std::vector<std::string> out;
+    for (auto& f : h.frames[conn])
+      if (f["type"] == "evt" && f["event"] == "customer.state") out.push_back(f["data"]["state"]);
+    return out;
+  }
+
+  /// A chat accepted by `agentConn`: returns its sessionId.
+  std::string connected(ConnectionId agentConn, ConnectionId conn) {
+    Json res = start(conn);
+    EXPECT_TRUE(res.value("ok", false)) << res.dump();
+    std::string sid = res["data"]["sessionId"];
+    EXPECT_EQ(h.session(agentConn, sid)["state"], "ringing");
+    Json acc = h.request(agentConn, "session.accept", {{"sessionId", sid}});
+    EXPECT_TRUE(acc.value("ok", false)) << acc.dump();
+    return sid;
+  }
+};
+
+TEST_F(ChatRoutingTest, VisitorAndAgentTalkInOrderAndTheAgentStaysFree) {
+  ConnectionId a1 = h.login("a1@x.com");
+  Json res = start(visitor, "Ann <img src=x onerror=alert(1)>");
+  ASSERT_TRUE(res.value("ok", false)) << res.dump();
+  std::string sid = res["data"]["sessionId"];
+  EXPECT_FALSE(res["data"]["visitorToken"].get<std::string>().empty());
+  Json ringing = h.session(a1, sid);
+  EXPECT_EQ(ringing["type"], "im");
+  EXPECT_EQ(ringing["state"], "ringing");
+  EXPECT_EQ(ringing["nickname"], "Ann <img src=x onerror=alert(1)>");
+  EXPECT_EQ(ringing["clientData"], "order=42");
+  EXPECT_EQ(ringing["peerSource"], "web");
+  EXPECT_EQ(ringing["timeout"], 15);
+  EXPECT_EQ(ringing["lastMessageSeq"], 0);
+
+  ASSERT_TRUE(h.request(a1, "session.accept", {{"sessionId", sid}}).value("ok", false));
+  EXPECT_EQ(h.session(a1, sid)["state"], "talking");
+  EXPECT_EQ(h.status("a1@x.com"), "free");  // chats never make the agent busy
+  auto states = customerStates(visitor);
+  ASSERT_GE(states.size(), 3u);
+  EXPECT_EQ(states.back(), "connected");
+  Json connectedEvt = h.events(visitor, "customer.state").back();
+  EXPECT_EQ(connectedEvt["data"]["agent"]["nick"], "nick-a1");
+
+  Json v1 = say(visitor, "hello", "v-1");
+  ASSERT_TRUE(v1.value("ok", false)) << v1.dump();
+  Json a = send(a1, sid, "hi Ann", "a-1");
+  ASSERT_TRUE(a.value("ok", false)) << a.dump();
+  Json v2 = say(visitor, "second", "v-2");
+  ASSERT_TRUE(v2.value("ok", false));
+
+  auto atAgent = messages(a1);
+  auto atVisitor = messages(visitor);
+  ASSERT_EQ(atAgent.size(), 4u);  // joined notice + 3 messages
+  ASSERT_EQ(atVisitor.size(), 4u);
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < atAgent.size(); ++i) {
+    EXPECT_EQ(atAgent[i]["seq"], static_cast<int>(i + 1));
+    EXPECT_EQ(atAgent[i]["messageId"], atVisitor[i]["messageId"]);
+    texts.push_back(atAgent[i]["text"]);
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"nick-a1 joined the chat", "hello", "hi Ann", "second"}));
+  EXPECT_EQ(atAgent[0]["from"], "system");
+  EXPECT_EQ(atAgent[2]["from"], "agent");
+  EXPECT_EQ(atAgent[2]["senderId"], "a1@x.com");
+  EXPECT_EQ(atVisitor[2]["senderId"], "");  // the visitor never sees the agent's login
+  EXPECT_EQ(atVisitor[2]["senderName"], "nick-a1");
+  EXPECT_EQ(a["data"]["message"]["seq"], 3);
+  // Stored durably, in order, with the same ids.
+  auto stored = repo.listChatMessages(kApp, sid, 0, 100);
+  ASSERT_EQ(stored.size(), 4u);
+  EXPECT_EQ(stored[3].content, "second");
+  EXPECT_EQ(stored[3].messageId, atAgent[3]["messageId"]);
+}
+
+TEST_F(ChatRoutingTest, ARetriedSendWithTheSameClientMsgIdIsStoredAndDeliveredOnce) {
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string sid = connected(a1, visitor);
+  Json first = say(visitor, "only once", "dup-1");
+  Json again = say(visitor, "only once", "dup-1");
+  ASSERT_TRUE(again.value("ok", false)) << again.dump();
+  EXPECT_EQ(first["data"]["message"]["messageId"], again["data"]["message"]["messageId"]);
+  EXPECT_EQ(messages(a1).size(), 2u);  // joined + one
+  Json agentFirst = send(a1, sid, "same", "dup-1");  // the agent's ids are its own namespace
+  EXPECT_NE(agentFirst["data"]["message"]["messageId"], first["data"]["message"]["messageId"]);
+  EXPECT_EQ(repo.listChatMessages(kApp, sid, 0, 100).size(), 3u);
+}
+
+struct BoundCase {
+  const char* name;
+  std::string text;
+  int expected;  // 0 = ok
+};
+
+class ChatBounds : public ChatRoutingTest, public ::testing::WithParamInterface<BoundCase> {};
+
+TEST_P(ChatBounds, MessageTextIsChecked) {
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string sid = connected(a1, visitor);
+  Json byVisitor = say(visitor, GetParam().text);
+  Json byAgent = send(a1, sid, GetParam().text);
+  EXPECT_EQ(RoutingHarness::errorCode(byVisitor), GetParam().expected) << byVisitor.dump().substr(0, 300);
+  EXPECT_EQ(RoutingHarness::errorCode(byAgent), GetParam().expected) << byAgent.dump().substr(0, 300);
+}
+
+std::string repeat(const std::string& unit, int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += unit;
+  return s;
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, ChatBounds,
+                         ::testing::Values(BoundCase{"plain", "hello", 0},
+                                           BoundCase{"html_is_just_text", "<script>alert(1)</script>", 0},
+                                           BoundCase{"ascii4000", repeat("a", 4000), 0},
+                                           BoundCase{"ascii4001", repeat("a", 4001), code(Errc::ChatMessageTooLong)},
+                                           BoundCase{"cjk4000", repeat("\xE4\xBD\xA0", 4000), 0},
+                                           BoundCase{"cjk4001", repeat("\xE4\xBD\xA0", 4001), code(Errc::ChatMessageTooLong)},
+                                           BoundCase{"empty", "", code(Errc::InvalidArgument)},
+                                           BoundCase{"blank", " \n\t ", code(Errc::InvalidArgument)}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST_F(ChatRoutingTest, AFloodIsRefusedPerSessionAndSideThenAllowedAgain) {
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string sid = connected(a1, visitor);
+  int ok = 0, flood = 0;
+  for (int i = 0; i < 25; ++i) {
+    Json r = say(visitor, "spam " + std::to_string(i));
+    if (r.value("ok", false)) ++ok;
+    else if (RoutingHarness::errorCode(r) == code(Errc::ChatFlood)) ++flood;
+  }
+  EXPECT_EQ(ok, 10);  // the burst
+  EXPECT_EQ(flood, 15);
+  EXPECT_TRUE(send(a1, sid, "the agent is not throttled by the visitor").value("ok", false));
+  h.advance(500);  // 2 per second
+  EXPECT_TRUE(say(visitor, "later").value("ok", false));
+  EXPECT_EQ(RoutingHarness::errorCode(say(visitor, "too soon")), code(Errc::ChatFlood));
+}
+
+TEST_F(ChatRoutingTest, HistoryPagesAreBoundedByCountAndBytes) {
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string sid = connected(a1, visitor);
+  for (int i = 0; i < 20; ++i) {
+    h.advance(1000);
+    ASSERT_TRUE(say(visitor, repeat("x", 4000)).value("ok", false));
+  }
+  Json page = h.request(a1, "chat.history", {{"sessionId", sid}, {"afterSeq", 0}, {"limit", 100}});
+  ASSERT_TRUE(page.value("ok", false)) << page.dump().substr(0, 200);
+  EXPECT_EQ(page["data"]["hasMore"], true);
+  EXPECT_EQ(page["data"]["lastSeq"], 21);
+  std::size_t n = page["data"]["messages"].size();
+  EXPECT_LT(n, 21u);
+  EXPECT_LE(page.dump().size(), protocol::kMaxFrameBytes);
+  Json rest = h.request(a1, "chat.history", {{"sessionId", sid}, {"afterSeq", page["data"]["messages"].back()["seq"]}});
+  EXPECT_EQ(rest["data"]["messages"].front()["seq"], static_cast<int>(n + 1));
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "chat.history", {{"sessionId", sid}, {"limit", 101}})),
+            code(Errc::InvalidArgument));
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "chat.history", {{"sessionId", "s-nope"}})),
+            code(Errc::SessionNotFound));
+}
+
+TEST_F(ChatRoutingTest, AVisitorWhoseSocketDropsResumesWithoutLossThenTimesOut) {
+  ConnectionId a1 = h.login("a1@x.com");
+  Json res = start(visitor);
+  std::string sid = res["data"]["sessionId"];
+  std::string token = res["data"]["visitorToken"];
+  ASSERT_TRUE(h.request(a1, "session.accept", {{"sessionId", sid}}).value("ok", false));
+  ASSERT_TRUE(say(visitor, "before the drop").value("ok", false));
+  h.engine->customerDisconnected(visitor, h.now);
+  h.pump();
+  EXPECT_EQ(h.session(a1, sid)["state"], "talking");  // a drop is not a goodbye
+  ASSERT_TRUE(send(a1, sid, "while you were away").value("ok", false));
+  ConnectionId again = 901;
+  EXPECT_EQ(RoutingHarness::errorCode(h.customer(again, "chat.resume", {{"sessionId", sid}, {"visitorToken", "r-wrong"}})),
+            code(Errc::SessionNotFound));
+  Json resumed = h.customer(again, "chat.resume", {{"sessionId", sid}, {"visitorToken", token}, {"afterSeq", 2}});
+  ASSERT_TRUE(resumed.value("ok", false)) << resumed.dump();
+  EXPECT_EQ(resumed["data"]["state"], "connected");
+  EXPECT_EQ(resumed["data"]["agent"]["nick"], "nick-a1");
+  ASSERT_EQ(resumed["data"]["messages"].size(), 1u);
+  EXPECT_EQ(resumed["data"]["messages"][0]["text"], "while you were away");
+  ASSERT_TRUE(say(again, "back").value("ok", false));
+  EXPECT_EQ(messages(a1).back()["text"], "back");
+  // Gone for longer than the grace period: the chat ends (visitor timed out).
+  h.engine->customerDisconnected(again, h.now);
+  h.pump();
+  h.advance(120000);
+  Json ended = h.session(a1, sid);
+  EXPECT_EQ(ended["state"], "ended");
+  auto [total, cdrs] = repo.queryImCdrs(kApp, 0, h.now, 0, 10);
+  ASSERT_EQ(total, 1);
+  EXPECT_EQ(cdrs[0].cdr["EndStatus"], 108);
+  EXPECT_EQ(cdrs[0].cdr["StaffId"], "a1@x.com");
+  EXPECT_TRUE(h.cdrs.empty());  // no telephone CDR for a chat
+}
+
+TEST_F(ChatRoutingTest, RingTimeoutOffersTheChatToTheNextAgent) {
+  ConnectionId a1 = h.login("a1@x.com");
+  h.advance(1000);
+  ConnectionId a2 = h.login("a2@x.com");  // idle for less time: second in line
+  std::string sid = start(visitor)["data"]["sessionId"];
+  EXPECT_EQ(h.session(a1, sid)["state"], "ringing");
+  EXPECT_TRUE(h.session(a2, sid).is_null());
+  h.advance(15000);
+  EXPECT_EQ(h.session(a1, sid)["state"], "ended");
+  EXPECT_EQ(h.session(a1, sid)["endReason"], "ringTimeout");
+  EXPECT_EQ(h.session(a2, sid)["state"], "ringing");
+}
+
+TEST_F(ChatRoutingTest, TransferToAnAgentKeepsTheHistoryVisible) {
+  ConnectionId a1 = h.login("a1@x.com");
+  ConnectionId a2 = h.login("a2@x.com");
+  std::string sid = connected(a1, visitor);
+  ASSERT_TRUE(say(visitor, "my order is late").value("ok", false));
+  ASSERT_TRUE(send(a1, sid, "let me get a colleague").value("ok", false));
+  Json tr = h.request(a1, "session.transfer", {{"sessionId", sid}, {"userId", "a2@x.com"}, {"clientRequestId", "t1"}});
+  ASSERT_TRUE(tr.value("ok", false)) << tr.dump();
+  EXPECT_EQ(h.session(a1, sid)["endReason"], "transfer");
+  EXPECT_EQ(h.session(a2, sid)["state"], "ringing");
+  EXPECT_EQ(RoutingHarness::errorCode(send(a1, sid, "still here?")), code(Errc::InvalidState));
+  ASSERT_TRUE(h.request(a2, "session.accept", {{"sessionId", sid}}).value("ok", false));
+  Json history = h.request(a2, "chat.history", {{"sessionId", sid}});
+  std::vector<std::string> texts;
+  for (auto& m : history["data"]["messages"]) texts.push_back(m["text"]);
+  EXPECT_EQ(texts, (std::vector<std::string>{"nick-a1 joined the chat", "my order is late", "let me get a colleague",
+                                             "nick-a1 transferred the chat", "nick-a2 joined the chat"}));
+  // Transfer to a telephone group is refused with a clear error.
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(
+                a2, "session.transfer", {{"sessionId", sid}, {"skillGroupId", "1"}, {"clientRequestId", "t2"}})),
+            code(Errc::InvalidArgument));
+  ASSERT_TRUE(h.request(a2, "session.hangUp", {{"sessionId", sid}}).value("ok", false));
+  auto [total, cdrs] = repo.queryImCdrs(kApp, 0, h.now, 0, 10);
+  ASSERT_EQ(total, 1);
+  EXPECT_EQ(cdrs[0].cdr["EndStatus"], 1);
+  EXPECT_EQ(cdrs[0].cdr["StaffId"], "a2@x.com");
+  EXPECT_EQ(cdrs[0].cdr["Nickname"], "Ann");
+  EXPECT_EQ(cdrs[0].cdr["SkillGroupId"], "20");
+  EXPECT_EQ(customerStates(visitor).back(), "ended");
+}
+
+TEST_F(ChatRoutingTest, AnAgentHoldsSeveralChatsUpToItsCapacityWhileTakingCalls) {
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string c1 = connected(a1, 900);
+  std::string c2 = connected(a1, 901);
+  Json third = start(902);
+  std::string c3 = third["data"]["sessionId"];
+  EXPECT_TRUE(h.session(a1, c3).is_null());  // capacity 2: the third waits
+  EXPECT_EQ(customerStates(902).back(), "queued");
+  // A call still reaches the agent, who becomes busy for calls only.
+  std::string call = h.simCall("4008002000");
+  EXPECT_EQ(h.session(a1, call)["state"], "ringing");
+  ASSERT_TRUE(h.request(a1, "session.accept", {{"sessionId", call}}).value("ok", false));
+  EXPECT_EQ(h.status("a1@x.com"), "busy");
+  EXPECT_TRUE(send(a1, c1, "typing during a call").value("ok", false));
+  // One chat ends: the queued one is offered at once.
+  ASSERT_TRUE(h.request(a1, "session.hangUp", {{"sessionId", c2}}).value("ok", false));
+  EXPECT_EQ(h.session(a1, c3)["state"], "ringing");
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "agent.offline")), code(Errc::InvalidState));
+}
+
+TEST_F(ChatRoutingTest, NoAgentOnlineEndsTheChatAndErrorsAreClear) {
+  Json res = start(visitor);
+  ASSERT_TRUE(res.value("ok", false));
+  EXPECT_EQ(customerStates(visitor).back(), "ended");
+  EXPECT_EQ(h.events(visitor, "customer.state").back()["data"]["reason"], "noSeatOnline");
+  EXPECT_EQ(RoutingHarness::errorCode(start(901, "")), code(Errc::InvalidArgument));
+  EXPECT_EQ(RoutingHarness::errorCode(h.customer(902, "chat.start", {{"serviceNumber", "999"}, {"nickname", "x"}})),
+            code(Errc::NotFound));
+  EXPECT_EQ(RoutingHarness::errorCode(h.customer(903, "chat.send", {{"text", "hi"}})), code(Errc::SessionNotFound));
+  EXPECT_EQ(RoutingHarness::errorCode(start(904, "x", {{"skillGroupId", 1}})), code(Errc::NotFound));
+}
+
+TEST_F(ChatRoutingTest, AnAgentGoneForGoodHandsItsChatsBackToTheGroup) {
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string sid = connected(a1, visitor);
+  ConnectionId a2 = h.login("a2@x.com");
+  ASSERT_TRUE(h.request(a1, "auth.logout").value("ok", false));
+  h.advance(0);
+  EXPECT_EQ(h.session(a2, sid)["state"], "ringing");
+  EXPECT_EQ(customerStates(visitor).back(), "ringing");
+}
+
+TEST_F(ChatRoutingTest, TheSnapshotCarriesTheCurrentMessageCount) {
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string sid = connected(a1, visitor);
+  ASSERT_TRUE(say(visitor, "one").value("ok", false));
+  ASSERT_TRUE(say(visitor, "two").value("ok", false));
+  Json login = h.findResponse(a1, 1);
+  std::string resume = login["data"]["resumeToken"];
+  h.engine->agentDisconnected(a1, h.now);
+  Json again = h.request(50, "auth.login", {{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"resumeToken", resume}});
+  ASSERT_TRUE(again.value("ok", false)) << again.dump();
+  bool found = false;
+  for (auto& s : again["data"]["sessions"])
+    if (s["sessionId"] == sid) {
+      found = true;
+      EXPECT_EQ(s["lastMessageSeq"], 3);
+    }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace tccc::server::testing

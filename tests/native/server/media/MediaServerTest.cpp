@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: Apache-2.0
+// A whole server media leg over real UDP on 127.0.0.1, against a test "browser" made of the same
+// building blocks (STUN check with USE-CANDIDATE, DTLS client, SRTP, Opus): ICE-lite answers the
+// check, DTLS-SRTP connects, the server's voice arrives and decodes to audible audio, what the
+// browser says is counted and measured, a storm of junk datagrams changes nothing, and close()
+// leaves no socket or timer behind.
+#include "media/DtlsTransport.hpp"
+#include "media/MediaServer.hpp"
+#include "media/RtpHeader.hpp"
+#include "media/SrtpSession.hpp"
+#include "media/StunMessage.hpp"
+
+#include <gtest/gtest.h>
+#include <opus/opus.h>
+
+#include <boost/asio/ip/udp.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+#include <random>
+#include <regex>
+
+namespace tccc::server::media {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+using boost::asio::ip::udp;
+
+std::string sdpValue(const std::string& sdp, const std::string& pattern) {
+  std::smatch m;
+  if (!std::regex_search(sdp, m, std::regex(pattern))) return "";
+  return m[1];
+}
+
+struct TestBrowser {
+  boost::asio::io_context& io;
+  udp::socket socket;
+  udp::endpoint server;
+  DtlsIdentity identity;
+  DtlsTransport dtls{identity};
+  std::unique_ptr<SrtpSession> in, out;
+  std::deque<Bytes> rtp;  // SRTP packets that arrived before the test looked for them
+
+  TestBrowser(boost::asio::io_context& ctx, std::uint16_t port)
+      : io(ctx), socket(ctx, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)),
+        server(boost::asio::ip::make_address("127.0.0.1"), port) {}
+
+  void send(const Bytes& b) { socket.send_to(boost::asio::buffer(b), server); }
+
+  /// Runs the io_context (the server leg lives there too) until a datagram arrives or 3 s pass.
+  std::optional<Bytes> receive(int ms = 3000) {
+    Bytes buf(2048);
+    udp::endpoint from;
+    bool done = false;
+    std::size_t n = 0;
+    boost::system::error_code error;
+    socket.async_receive_from(boost::asio::buffer(buf), from, [&](const boost::system::error_code& ec, std::size_t k) {
+      error = ec;
+      n = k;
+      done = true;
+    });
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (!done && std::chrono::steady_clock::now() < deadline) {
+      io.restart();
+      io.run_for(std::chrono::milliseconds(5));
+    }
+    if (!done) {
+      socket.cancel();
+      while (!done) {
+        io.restart();
+        io.run_for(std::chrono::milliseconds(5));
+      }
+      return std::nullopt;
+    }
+    if (error) return std::nullopt;
+    buf.resize(n);
+    return buf;
+  }
+
+  /// Handshakes DTLS as the (active) client; RTP that arrives meanwhile is kept for later.
+  bool connectDtls() {
+    dtls.start(DtlsTransport::Role::Client);
+    for (int i = 0; i < 50 && dtls.state() != DtlsTransport::State::Connected; ++i) {
+      for (auto& d : dtls.takeOutgoing()) send(d);
+      auto got = receive();
+      if (!got) return false;
+      auto kind = classifyPacket(got->data(), got->size());
+      if (kind == PacketKind::Dtls) dtls.onData(got->data(), got->size());
+      if (kind == PacketKind::Rtp) rtp.push_back(*got);
+    }
+    for (auto& d : dtls.takeOutgoing()) send(d);  // the final flight
+    if (dtls.state() != DtlsTransport::State::Connected) return false;
+    in = std::make_unique<SrtpSession>(SrtpSession::Direction::Inbound, dtls.srtpKeys()->remote);
+    out = std::make_unique<SrtpSession>(SrtpSession::Direction::Outbound, dtls.srtpKeys()->local);
+    return true;
+  }
+
+  /// The next STUN message, keeping RTP that arrives meanwhile.
+  std::optional<Bytes> nextStun() {
+    for (int i = 0; i < 100; ++i) {
+      auto got = receive();
+      if (!got) return std::nullopt;
+      auto kind = classifyPacket(got->data(), got->size());
+      if (kind == PacketKind::Stun) return got;
+      if (kind == PacketKind::Rtp) rtp.push_back(*got);
+    }
+    return std::nullopt;
+  }
+
+  /// The next RTP packet from the server, unprotected.
+  std::optional<Bytes> nextRtp() {
+    for (int i = 0; i < 100; ++i) {
+      Bytes b;
+      if (!rtp.empty()) {
+        b = rtp.front();
+        rtp.pop_front();
+      } else {
+        auto got = receive();
+        if (!got) return std::nullopt;
+        b = *got;
+      }
+      if (classifyPacket(b.data(), b.size()) != PacketKind::Rtp) continue;
+      if (in->unprotectRtp(b)) return b;
+    }
+    return std::nullopt;
+  }
+};
+
+class MediaServerTest : public ::testing::Test {
+ protected:
+  MediaServer::Options options() {
+    MediaServer::Options o;
+    o.portMin = 47000;  // a busy port is skipped, so a shared machine is fine
+    o.portMax = 47999;
+    return o;
+  }
+};
+
+std::string answerFor(const DtlsIdentity& id, const std::string& setup = "active") {
+  return "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
+         "c=IN IP4 0.0.0.0\r\na=ice-ufrag:brws\r\na=ice-pwd:browserpassword12345678\r\n"
+         "a=fingerprint:sha-256 " +
+         id.fingerprint() + "\r\na=setup:" + setup + "\r\na=mid:0\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
+}
+
+Bytes bindingRequest(const std::string& user, const std::string& pwd, bool nominate) {
+  std::array<std::uint8_t, 12> tid{};
+  std::random_device rd;
+  for (auto& b : tid) b = static_cast<std::uint8_t>(rd());
+  StunMessage::Builder b(StunMessage::kBindingRequest, tid);
+  b.add(StunMessage::kAttrUsername, user).add(StunMessage::kAttrPriority, std::string("\x6e\x00\x01\xff", 4));
+  b.add(StunMessage::kAttrIceControlling, std::string(8, '\x01'));
+  if (nominate) b.add(StunMessage::kAttrUseCandidate, "");
+  return b.addIntegrity(pwd).addFingerprint().take();
+}
+
+TEST_F(MediaServerTest, LoopbackCallCarriesAudioBothWaysAndSurvivesJunk) {
+  boost::asio::io_context io;
+  auto recordings = std::filesystem::temp_directory_path() / ("tccc-rec-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(recordings);
+  MediaServer::Options o = options();
+  o.recordingsDir = recordings.string();
+  MediaServer server(io, o);
+  auto opened = server.open("s-1", "", false);
+  ASSERT_EQ(opened.error, "");
+  const std::string& offer = opened.sdp;
+  std::string ufrag = sdpValue(offer, "a=ice-ufrag:(\\S+)");
+  std::string pwd = sdpValue(offer, "a=ice-pwd:(\\S+)");
+  std::string fingerprint = sdpValue(offer, "a=fingerprint:sha-256 (\\S+)");
+  int port = std::stoi(sdpValue(offer, "m=audio (\\d+) "));
+  ASSERT_GE(ufrag.size(), 4u);
+  ASSERT_GE(pwd.size(), 22u);
+  EXPECT_EQ(fingerprint, server.fingerprint());
+  ASSERT_TRUE(port >= 47000 && port <= 47999);
+  EXPECT_EQ(server.stats("s-1")->at("state"), "new");
+
+  TestBrowser browser(io, static_cast<std::uint16_t>(port));
+  browser.dtls.setRemoteFingerprint("sha-256", fingerprint);
+  ASSERT_EQ(server.answer("s-1", answerFor(browser.identity)), std::nullopt);
+
+  // A check with the wrong password is refused (401) and does not validate the address.
+  browser.send(bindingRequest(ufrag + ":brws", "not-the-password-at-all", true));
+  auto refused = browser.receive();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(StunMessage::decode(refused->data(), refused->size())->type, StunMessage::kBindingError);
+
+  // A proper nominating check: success, with our own address reflected and the server's integrity.
+  Bytes check = bindingRequest(ufrag + ":brws", pwd, true);
+  browser.send(check);
+  auto reply = browser.receive();
+  ASSERT_TRUE(reply);
+  auto msg = StunMessage::decode(reply->data(), reply->size());
+  ASSERT_TRUE(msg);
+  EXPECT_EQ(msg->type, StunMessage::kBindingSuccess);
+  EXPECT_TRUE(msg->checkIntegrity(reply->data(), reply->size(), pwd));
+  EXPECT_EQ(msg->xorMappedAddress()->port, browser.socket.local_endpoint().port());
+
+  ASSERT_TRUE(browser.connectDtls()) << browser.dtls.error();
+  // The server's voice: Opus that decodes to audible audio within a second.
+  int err = 0;
+  OpusDecoder* dec = opus_decoder_create(48000, 1, &err);
+  double loudest = 0;
+  std::uint16_t lastSeq = 0;
+  for (int i = 0; i < 60; ++i) {
+    auto pkt = browser.nextRtp();
+    ASSERT_TRUE(pkt) << "RTP " << i;
+    auto h = RtpHeader::read(pkt->data(), pkt->size());
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->payloadType, 111);
+    if (i) {
+      EXPECT_EQ(static_cast<std::uint16_t>(lastSeq + 1), h->sequence);
+    }
+    lastSeq = h->sequence;
+    opus_int16 pcm[5760];
+    int n = opus_decode(dec, pkt->data() + h->payloadOffset, static_cast<opus_int32>(h->payloadSize), pcm, 5760, 0);
+    ASSERT_EQ(n, 960);
+    loudest = std::max(loudest, rmsOf(pcm, 960));
+  }
+  opus_decoder_destroy(dec);
+  EXPECT_GT(loudest, 0.02) << "the built-in voice is audible";
+
+  // The browser talks: a 440 Hz tone, 40 frames.
+  OpusEncoder* enc = opus_encoder_create(48000, 1, OPUS_APPLICATION_VOIP, &err);
+  std::uint16_t seq = 100;
+  for (int f = 0; f < 40; ++f) {
+    opus_int16 pcm[960];
+    for (int i = 0; i < 960; ++i) pcm[i] = static_cast<opus_int16>(10000 * std::sin(2 * M_PI * 440 * (f * 960 + i) / 48000.0));
+    unsigned char payload[400];
+    int n = opus_encode(enc, pcm, 960, payload, sizeof payload);
+    RtpHeader h;
+    h.payloadType = 111;
+    h.sequence = seq++;
+    h.timestamp = static_cast<std::uint32_t>(f * 960);
+    h.ssrc = 4242;
+    Bytes p;
+    h.write(p);
+    p.insert(p.end(), payload, payload + n);
+    ASSERT_TRUE(browser.out->protectRtp(p));
+    browser.send(p);
+  }
+  opus_encoder_destroy(enc);
+  for (int i = 0; i < 10; ++i) browser.nextRtp();  // let the server read them
+  auto stats = *server.stats("s-1");
+  EXPECT_EQ(stats["state"], "connected");
+  EXPECT_EQ(stats["packetsIn"], 40);
+  EXPECT_GT(stats["bytesIn"].get<int>(), 40 * 10);
+  EXPECT_GT(stats["rmsIn"].get<double>(), 0.1);
+  EXPECT_GT(stats["packetsOut"].get<int>(), 60);
+
+  // ICE restart (the browser's network changed): new credentials both ways, same DTLS and SRTP.
+  std::string reoffer = answerFor(browser.identity, "actpass");
+  reoffer = std::regex_replace(reoffer, std::regex("ice-ufrag:brws"), "ice-ufrag:brw2");
+  auto restarted = server.restart("s-1", reoffer);
+  ASSERT_EQ(restarted.error, "");
+  std::string ufrag2 = sdpValue(restarted.sdp, "a=ice-ufrag:(\\S+)");
+  std::string pwd2 = sdpValue(restarted.sdp, "a=ice-pwd:(\\S+)");
+  EXPECT_NE(ufrag2, ufrag);
+  EXPECT_NE(pwd2, pwd);
+  EXPECT_NE(restarted.sdp.find("a=setup:passive\r\n"), std::string::npos) << "the DTLS roles stay";
+  EXPECT_NE(restarted.sdp.find("o=- "), std::string::npos);
+  browser.send(bindingRequest(ufrag + ":brws", pwd, true));
+  auto old = browser.nextStun();
+  ASSERT_TRUE(old);
+  EXPECT_EQ(StunMessage::decode(old->data(), old->size())->type, StunMessage::kBindingError) << "old credentials";
+  browser.send(bindingRequest(ufrag2 + ":brw2", pwd2, true));
+  auto fresh = browser.nextStun();
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(StunMessage::decode(fresh->data(), fresh->size())->type, StunMessage::kBindingSuccess);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(browser.nextRtp()) << "audio goes on after the restart";
+  DtlsIdentity stranger;
+  EXPECT_NE(server.restart("s-1", answerFor(stranger, "actpass")).error.find("certificate"), std::string::npos);
+  ufrag = ufrag2;
+  pwd = pwd2;
+
+  // Junk from the browser's address and from a stranger: dropped, counted, nothing breaks.
+  udp::socket strangerSocket(io, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  std::mt19937 rng(5);
+  for (int i = 0; i < 600; ++i) {
+    Bytes junk(1 + rng() % 1400);
+    for (auto& b : junk) b = static_cast<std::uint8_t>(rng());
+    static const std::uint8_t firsts[] = {0, 1, 22, 23, 0x80, 0x90, 0xBF, 200, 64, 255};
+    junk[0] = firsts[i % 10];
+    if (i % 3 == 0) {
+      strangerSocket.send_to(boost::asio::buffer(junk), browser.server);
+    } else {
+      browser.send(junk);
+    }
+    if (i % 40 == 39) {  // paced, so the kernel's receive buffer does not drop them before the leg sees them
+      io.restart();
+      io.run_for(std::chrono::milliseconds(3));
+    }
+  }
+  // A replayed check from the stranger's address is not ours to answer with media.
+  strangerSocket.send_to(boost::asio::buffer(bindingRequest("wrong:brws", pwd, true)), browser.server);
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(browser.nextRtp()) << "still talking after the junk";
+  stats = *server.stats("s-1");
+  EXPECT_EQ(stats["state"], "connected");
+  EXPECT_EQ(stats["packetsIn"], 40);
+  EXPECT_GT(stats["dropped"].get<int>(), 300);
+  EXPECT_EQ(stats["remoteAddress"], "127.0.0.1:" + std::to_string(browser.socket.local_endpoint().port()));
+
+  // Hold: the server keeps sending (music) but no longer measures what it hears.
+  server.hold("s-1", true);
+  EXPECT_EQ(server.stats("s-1")->at("held"), true);
+
+  // Close: the leg is gone, and nothing of it keeps the io_context busy.
+  server.close("s-1");
+  EXPECT_EQ(server.stats("s-1")->at("state"), "closed");
+  EXPECT_EQ(server.openLegs(), 0u);
+  browser.socket.close();
+  strangerSocket.close();
+  io.restart();
+  auto t0 = std::chrono::steady_clock::now();
+  io.run_for(std::chrono::seconds(2));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500)) << "a timer or socket leaked";
+
+  // The recording: stereo 48 kHz, left what the server said, right what the browser said (the tone).
+  std::string path = server.stats("s-1")->at("recording");
+  EXPECT_EQ(path, (recordings / "s-1-1.wav").string());
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 44u + 48000u * 4 / 2) << "at least half a second";
+  EXPECT_EQ(bytes.compare(0, 4, "RIFF"), 0);
+  std::uint32_t dataSize;
+  std::memcpy(&dataSize, bytes.data() + 40, 4);
+  EXPECT_EQ(dataSize, bytes.size() - 44) << "sizes fixed on close";
+  const auto* samples = reinterpret_cast<const std::int16_t*>(bytes.data() + 44);
+  std::size_t frames = (bytes.size() - 44) / 4;
+  double leftPeak = 0, rightPeak = 0;
+  for (std::size_t start = 0; start + 960 <= frames; start += 960) {
+    std::vector<std::int16_t> l(960), r(960);
+    for (std::size_t i = 0; i < 960; ++i) {
+      l[i] = samples[2 * (start + i)];
+      r[i] = samples[2 * (start + i) + 1];
+    }
+    leftPeak = std::max(leftPeak, rmsOf(l.data(), l.size()));
+    rightPeak = std::max(rightPeak, rmsOf(r.data(), r.size()));
+  }
+  EXPECT_GT(leftPeak, 0.02) << "the server's voice";
+  EXPECT_GT(rightPeak, 0.1) << "the browser's tone";
+  auto parsed = WavFile::parse(bytes);
+  EXPECT_TRUE(std::holds_alternative<std::vector<std::int16_t>>(parsed)) << "a valid WAV";
+  std::filesystem::remove_all(recordings);
+}
+
+TEST_F(MediaServerTest, PassiveBrowserGetsAClientHelloAfterTheCheck) {
+  boost::asio::io_context io;
+  MediaServer server(io, options());
+  auto opened = server.open("s-2", "", true);
+  ASSERT_EQ(opened.error, "");
+  std::string ufrag = sdpValue(opened.sdp, "a=ice-ufrag:(\\S+)");
+  std::string pwd = sdpValue(opened.sdp, "a=ice-pwd:(\\S+)");
+  TestBrowser browser(io, static_cast<std::uint16_t>(std::stoi(sdpValue(opened.sdp, "m=audio (\\d+) "))));
+  browser.dtls.setRemoteFingerprint("sha-256", server.fingerprint());
+  ASSERT_EQ(server.answer("s-2", answerFor(browser.identity, "passive")), std::nullopt);
+  browser.dtls.start(DtlsTransport::Role::Server);
+  browser.send(bindingRequest(ufrag + ":brws", pwd, true));
+  bool sawHello = false;
+  for (int i = 0; i < 20 && browser.dtls.state() != DtlsTransport::State::Connected; ++i) {
+    auto got = browser.receive();
+    ASSERT_TRUE(got);
+    if (classifyPacket(got->data(), got->size()) == PacketKind::Dtls) {
+      sawHello = true;
+      browser.dtls.onData(got->data(), got->size());
+      for (auto& d : browser.dtls.takeOutgoing()) browser.send(d);
+    }
+  }
+  EXPECT_TRUE(sawHello);
+  EXPECT_EQ(browser.dtls.state(), DtlsTransport::State::Connected);
+  for (int i = 0; i < 20 && server.stats("s-2")->at("state") != "connected"; ++i) browser.receive(100);
+  EXPECT_EQ(server.stats("s-2")->at("state"), "connected");
+  EXPECT_EQ(server.stats("s-2")->at("held"), true);
+  server.closeAll();
+}
+
+TEST_F(MediaServerTest, UnusableAnswersAndAudioFilesAreReported) {
+  boost::asio::io_context io;
+  MediaServer server(io, options());
+  EXPECT_EQ(server.answer("nope", "v=0"), std::string("the session has no server media leg"));
+  ASSERT_EQ(server.open("s-3", "", false).error, "");
+  auto why = server.answer("s-3", "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n");
+  ASSERT_TRUE(why);
+  EXPECT_EQ(server.stats("s-3")->at("state"), "failed");
+  EXPECT_NE(server.stats("s-3")->at("error").get<std::string>().find("no audio"), std::string::npos);
+  // Re-opening (a new agent) starts a fresh leg and counts it.
+  ASSERT_EQ(server.open("s-3", "", false).error, "");
+  EXPECT_EQ(server.stats("s-3")->at("legs"), 2);
+  EXPECT_EQ(server.stats("s-3")->at("state"), "new");
+  EXPECT_FALSE(server.checkAudioFile("/etc/passwd").empty());
+  EXPECT_FALSE(server.stats("never"));
+  server.closeAll();
+  EXPECT_EQ(server.openLegs(), 0u);
+}
+
+TEST_F(MediaServerTest, AFullPortRangeIsAClearError) {
+  boost::asio::io_context io;
+  MediaServer::Options o = options();
+  // Hold the only port of the range ourselves.
+  udp::socket holder(io, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  o.portMin = o.portMax = holder.local_endpoint().port();
+  MediaServer server(io, o);
+  auto opened = server.open("s-4", "", false);
+  EXPECT_TRUE(opened.sdp.empty());
+  EXPECT_NE(opened.error.find("no free UDP port"), std::string::npos) << opened.error;
+  EXPECT_EQ(server.stats("s-4")->at("state"), "failed");
+}
+
+}  // namespace
+}  // namespace tccc::server::media
