@@ -7,7 +7,7 @@ using Json = protocol::Json;
 
 bool ChatTracker::onSession(const std::string& sessionId, std::int64_t lastMessageSeq, bool talking) {
   if (lastMessageSeq < 0) lastMessageSeq = 0;
-  auto it = mChats.find(sessionId);
+  auto it = find(sessionId);
   if (it == mChats.end()) {
     if (mChats.size() >= kMaxChats) {
       // Bounded: drop an idle entry (no fetch in flight). Its session is long gone in practice.
@@ -19,7 +19,7 @@ bool ChatTracker::onSession(const std::string& sessionId, std::int64_t lastMessa
     }
     Chat chat;
     chat.delivered = chat.highestSeen = lastMessageSeq;  // what came before is history
-    mChats.emplace(sessionId, chat);
+    mChats.emplace_back(sessionId, chat);
     return false;
   }
   Chat& chat = it->second;
@@ -31,7 +31,7 @@ bool ChatTracker::onSession(const std::string& sessionId, std::int64_t lastMessa
 }
 
 ChatTracker::Verdict ChatTracker::onMessage(const std::string& sessionId, std::int64_t seq) {
-  Chat& chat = mChats[sessionId];  // a message before its session: treated as a new chat at 0
+  Chat& chat = at(sessionId);  // a message before its session: treated as a new chat at 0
   if (seq > chat.highestSeen) chat.highestSeen = seq;
   if (seq <= chat.delivered) return Verdict::Duplicate;
   if (seq == chat.delivered + 1 && !chat.inFlight) {
@@ -44,14 +44,14 @@ ChatTracker::Verdict ChatTracker::onMessage(const std::string& sessionId, std::i
 }
 
 void ChatTracker::onOwnMessage(const std::string& sessionId, std::int64_t seq) {
-  Chat& chat = mChats[sessionId];
+  Chat& chat = at(sessionId);
   if (seq > chat.highestSeen) chat.highestSeen = seq;
   if (seq == chat.delivered + 1 && !chat.inFlight) chat.delivered = seq;
   else if (seq > chat.delivered && !chat.inFlight) chat.wanted = true;  // others' messages came before ours
 }
 
 bool ChatTracker::takeCatchUp(const std::string& sessionId) {
-  auto it = mChats.find(sessionId);
+  auto it = find(sessionId);
   if (it == mChats.end() || !it->second.wanted || it->second.inFlight) return false;
   it->second.wanted = false;
   it->second.inFlight = true;
@@ -62,7 +62,7 @@ std::vector<const Json*> ChatTracker::onPage(const std::string& sessionId, const
                                              bool& fetchAgain) {
   std::vector<const Json*> out;
   fetchAgain = false;
-  auto it = mChats.find(sessionId);
+  auto it = find(sessionId);
   if (it == mChats.end()) return out;
   Chat& chat = it->second;
   if (messages.is_array()) {
@@ -84,7 +84,7 @@ std::vector<const Json*> ChatTracker::onPage(const std::string& sessionId, const
 }
 
 void ChatTracker::fetchFailed(const std::string& sessionId) {
-  auto it = mChats.find(sessionId);
+  auto it = find(sessionId);
   if (it != mChats.end()) it->second.inFlight = false;
 }
 
@@ -95,10 +95,31 @@ void ChatTracker::resetInFlight() {
   }
 }
 
-void ChatTracker::forget(std::string_view sessionId) { mChats.erase(std::string(sessionId)); }
+void ChatTracker::forget(std::string_view sessionId) {
+  auto it = find(sessionId);
+  if (it != mChats.end()) mChats.erase(it);
+}
+
+std::vector<ChatTracker::Entry>::iterator ChatTracker::find(std::string_view sessionId) {
+  auto it = mChats.begin();
+  while (it != mChats.end() && it->first != sessionId) ++it;
+  return it;
+}
+
+std::vector<ChatTracker::Entry>::const_iterator ChatTracker::find(std::string_view sessionId) const {
+  auto it = mChats.begin();
+  while (it != mChats.end() && it->first != sessionId) ++it;
+  return it;
+}
+
+ChatTracker::Chat& ChatTracker::at(const std::string& sessionId) {
+  auto it = find(sessionId);
+  if (it != mChats.end()) return it->second;
+  return mChats.emplace_back(sessionId, Chat{}).second;
+}
 
 std::int64_t ChatTracker::delivered(const std::string& sessionId) const {
-  auto it = mChats.find(sessionId);
+  auto it = find(sessionId);
   return it == mChats.end() ? 0 : it->second.delivered;
 }
 

@@ -18,7 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace tccc::core {
@@ -61,8 +61,15 @@ class ChatTracker {
     bool wanted = false;  // a fetch should be sent
   };
   static constexpr std::size_t kMaxChats = 256;  // ended chats are forgotten with their sessions
+  using Entry = std::pair<std::string, Chat>;
 
-  std::unordered_map<std::string, Chat> mChats;
+  std::vector<Entry>::iterator find(std::string_view sessionId);
+  std::vector<Entry>::const_iterator find(std::string_view sessionId) const;
+  Chat& at(const std::string& sessionId);  // inserts a new chat at 0 when unknown
+
+  // An agent holds a handful of chats (its capacity): a flat vector searched linearly is as fast
+  // as a hash map here and keeps the hash-table code (~4 KB) out of the wasm.
+  std::vector<Entry> mChats;
 };
 
 /// Checks a server message object and copies its documented fields (messageId, sessionId, seq,
