@@ -8,7 +8,7 @@ import { monotonicNow } from './clock';
 /** Where the wasm comes from: bytes (Node, bundlers) or a URL fetched by the browser. */
 export type WasmSource =
   | { kind: 'bytes'; bytes: ArrayBuffer | Uint8Array }
-  | { kind: 'url'; url: string };
+  | { kind: 'url'; url: string; response?: Promise<Response> };
 
 /** The commands of src/core/Core.hpp, as commandsToJson writes them. */
 export type Command =
@@ -50,11 +50,11 @@ const MAX_FAST_INPUT_BYTES = 3 * 65536;
 const utf8 = new TextEncoder();
 
 /** Fetches and compiles the wasm in the browser, streaming when the server sends application/wasm. */
-function instantiateFromUrl(url: string, onError: (err: unknown) => void) {
+function instantiateFromUrl(url: string, onError: (err: unknown) => void, started?: Promise<Response>) {
   return (imports: WebAssembly.Imports, receive: (i: WebAssembly.Instance) => void) => {
     const fromBytes = (r: Response) =>
       r.arrayBuffer().then((b) => WebAssembly.instantiate(b, imports)).then((x) => receive(x.instance));
-    fetch(url, { credentials: 'same-origin' })
+    (started ?? fetch(url, { credentials: 'same-origin' }))
       .then((response) => {
         if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
         if (typeof WebAssembly.instantiateStreaming === 'function') {
@@ -94,7 +94,7 @@ export class CoreAdapter {
       module = await createTcccCore({ ...quiet, wasmBinary: source.bytes });
     } else {
       module = await new Promise<TcccCoreModule>((resolve, reject) => {
-        createTcccCore({ ...quiet, instantiateWasm: instantiateFromUrl(source.url, reject) }).then(resolve, reject);
+        createTcccCore({ ...quiet, instantiateWasm: instantiateFromUrl(source.url, reject, source.response) }).then(resolve, reject);
       });
     }
     return new CoreAdapter(module, new module.TcccCore(JSON.stringify(config)), sink);

@@ -4,6 +4,8 @@
 // <script> element, loads tccc-core.wasm from next to itself, connects and logs in, then emits
 // `ready` (or `tokenExpired`). window.tccc is installed synchronously, so the script's load handler
 // can call tccc.on() at once.
+// First, so that it is the first code the bundle runs (see earlyWasmFetch.ts).
+import { claimEarlyWasm } from './earlyWasmFetch';
 import { Sdk } from './Sdk';
 import { buildSettings, paramsFromQuery, wasmAt } from './Settings';
 import { LazyMediaAdapter } from './LazyMediaAdapter';
@@ -36,7 +38,11 @@ function install(): void {
       token: query.token ?? data.token,
       server: src.searchParams.get('server') ?? data.server ?? src.origin,
     },
-    { wasm: () => wasmAt('tccc-core.wasm', src.href),
+    { wasm: () => {
+        const source = wasmAt('tccc-core.wasm', src.href);
+        const response = source.kind === 'url' ? claimEarlyWasm(source.url) : undefined;
+        return response ? { ...source, response } : source;
+      },
       // The built-in UI is on by default for the script tag (as in TCCC); tccc.UI.hide() keeps it unloaded.
       ui: { url: new URL('tccc-ui.js', src.href).toString(), crossOrigin: script.crossOrigin ?? null },
       // WebRTC code is fetched after ready (tccc-media.js next to this script): see LazyMediaAdapter.
