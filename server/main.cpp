@@ -139,6 +139,7 @@ int run(const ServerConfig& config) {
   ccOptions.heartbeatMs = config.heartbeatMs;
   ccOptions.iceServers = config.iceServers;
   ccOptions.serverMedia = config.serverMedia;
+  ccOptions.enableSimulator = config.simulator;
   ccOptions.media.host = config.mediaHost;
   {
     auto [minPort, maxPort] = ServerConfig::parsePortRange(config.mediaPorts);  // validated at parse time

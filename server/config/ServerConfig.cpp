@@ -65,7 +65,10 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
       if (!value.is_boolean()) throw ConfigError("config key \"sim-recordings\" must be true or false");
       simRecordings = value.get<bool>();
     }
-    else if (key == "server-media") {
+    else if (key == "simulator") {
+      if (!value.is_boolean()) throw ConfigError("config key \"simulator\" must be true or false");
+      simulator = value.get<bool>();
+    } else if (key == "server-media") {
       if (!value.is_boolean()) throw ConfigError("config key \"server-media\" must be true or false");
       serverMedia = value.get<bool>();
     }
@@ -259,6 +262,12 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                                           "STUN/TURN servers for WebRTC as JSON, e.g. "
                                           "'[{\"urls\":\"stun:stun.example.com:3478\"}]' (default: none)")
                                ->envname("TCCC_ICE_SERVERS");
+  options["simulator"] = app.add_option("--simulator", out.simulator,
+                                        "true: serve the simulator's HTTP routes (POST /sim/inbound, "
+                                        "GET /sim/sessions/<id>, /sim/test-numbers); false on a production "
+                                        "server so nobody can place simulated calls")
+                             ->envname("TCCC_SIMULATOR")
+                             ->capture_default_str();
   options["server-media"] = app.add_option("--server-media", out.serverMedia,
                                            "true: simulated callers and test numbers talk over WebRTC "
                                            "(the server's own media endpoint); false: those calls have no audio")

@@ -47,6 +47,7 @@ struct ServerConfig {
   protocol::Json iceServers = protocol::Json::array();
   /// The server's own media endpoint (server/media/) for simulated callers and test numbers.
   bool serverMedia = true;
+  bool simulator = true;  // the /sim/* HTTP routes (inbound calls from curl, session inspection)
   std::string mediaHost = "127.0.0.1";     // UDP address it binds and advertises (IP literal)
   std::string mediaPorts = "40000-40999";  // "min-max": one UDP port per open leg
   std::string simAudioDir;                 // POST /sim/inbound audioFile may come from here (and the data dir)
