@@ -29,9 +29,15 @@ MediaServer::MediaServer(boost::asio::io_context& io, Options options)
   std::uint32_t r = 0;
   RAND_bytes(reinterpret_cast<unsigned char*>(&r), sizeof r);
   mNextPort = r % (static_cast<std::uint32_t>(mOptions.portMax - mOptions.portMin) + 1);
+  // A leg that asks before the render is done waits for it (the shared voice is a thread-safe
+  // function-local static), which only a call in the first few hundred milliseconds can.
+  mVoiceWarmUp = std::thread([] { AudioSource::syntheticVoice(0); });
 }
 
-MediaServer::~MediaServer() { closeAll(); }
+MediaServer::~MediaServer() {
+  closeAll();
+  if (mVoiceWarmUp.joinable()) mVoiceWarmUp.join();
+}
 
 std::optional<boost::asio::ip::udp::socket> MediaServer::bindSocket(std::string& error) {
   boost::system::error_code ec;
