@@ -21,36 +21,27 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, startCrm } from '../tests/e2e/harness.mjs';
+import { LOOPBACK_ONLY } from '../tests/e2e/media-kit.mjs';
 
 const require = createRequire(import.meta.url);
 const { startServer } = require('../tests/js/helpers/server.js');
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.TCCC_BENCH_RUNS || 7);
 
-const LOOPBACK_ONLY = `(() => {
-  const Native = window.RTCPeerConnection;
-  if (!Native) return;
-  window.__pcs = [];
-  const add = Native.prototype.addIceCandidate;
-  Native.prototype.addIceCandidate = function (c, ...rest) {
-    const text = c && typeof c === 'object' ? c.candidate : undefined;
-    if (text && !/ 127\\.0\\.0\\.1 /.test(text)) return Promise.resolve();
-    return add.call(this, c, ...rest);
-  };
-  window.RTCPeerConnection = function (...args) { const pc = new Native(...args); window.__pcs.push(pc); return pc; };
-  window.RTCPeerConnection.prototype = Native.prototype;
-  // Time comparable across the pages of one browser (1 ms resolution).
-  window.__now = () => Date.now();  // wall clock: performance.timeOrigin differs between pages by tens of ms
-  // Resolves with the time the first inbound audio RTP bytes were seen on pc (polled every 5 ms).
-  window.__firstAudio = (pc) => new Promise((resolve) => {
-    (async function poll() {
-      let bytes = 0;
-      try { (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes += r.bytesReceived || 0; }); } catch {}
-      if (bytes > 0) return resolve(window.__now());
-      setTimeout(poll, 5);
-    })();
-  });
-})();`;
+// Timing helpers, injected after the tests' loopback-only ICE filter (tests/e2e/media-kit.mjs).
+const TIMING = `
+// Time comparable across the pages of one browser (1 ms resolution): performance.timeOrigin differs
+// between pages by tens of ms.
+window.__now = () => Date.now();
+// Resolves with the time the first inbound audio RTP bytes were seen on pc (polled every 5 ms).
+window.__firstAudio = (pc) => new Promise((resolve) => {
+  (async function poll() {
+    let bytes = 0;
+    try { (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes += r.bytesReceived || 0; }); } catch {}
+    if (bytes > 0) return resolve(window.__now());
+    setTimeout(poll, 5);
+  })();
+});`;
 
 // The integrator page: loads the SDK from an SdkURL its backend hands out; also measures the floor.
 const CRM_PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title><body><script>
@@ -167,7 +158,7 @@ const crm = await startCrm(server, CRM_PAGE);
 const browser = await launchBrowser(['--autoplay-policy=no-user-gesture-required']);
 const cleanup = [];
 try {
-  await browser.context.addInitScript(LOOPBACK_ONLY);
+  await browser.context.addInitScript(LOOPBACK_ONLY + TIMING);
   const wsBase = `ws://127.0.0.1:${server.port}`;
   const wasmUrl = `http://127.0.0.1:${server.port}/sdk/tccc-core.wasm`;
 
@@ -210,7 +201,7 @@ try {
   // The customer is another device: its own browser, so neither page is a background tab.
   const customerBrowser = await launchBrowser(['--autoplay-policy=no-user-gesture-required']);
   cleanup.push(() => customerBrowser.close());
-  await customerBrowser.context.addInitScript(LOOPBACK_ONLY);
+  await customerBrowser.context.addInitScript(LOOPBACK_ONLY + TIMING);
   const customerPage = await customerBrowser.context.newPage();
   if (process.env.TCCC_BENCH_DEBUG) console.log('customer page opened');
   await customerPage.goto(`http://127.0.0.1:${server.port}/sim/caller.html`);

@@ -276,6 +276,11 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     return this._options.getUserMedia ?? ((c: MediaStreamConstraints) => navigator.mediaDevices.getUserMedia(c));
   }
 
+  /** What a call asks getUserMedia for: the chosen microphone, and the camera on video calls. */
+  private _constraints(video: boolean): MediaStreamConstraints {
+    return { audio: this._audioConstraints(), video: video ? (this._options.video ?? true) : false };
+  }
+
   private _audioConstraints(deviceId = this._micDeviceId): MediaTrackConstraints | boolean {
     const base = this._options.audio ?? true;
     if (!deviceId) return base;
@@ -291,7 +296,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     let local: MediaStream;
     try {
       local = await this._takePrepared(leg, video) ??
-        await this._gum()({ audio: this._audioConstraints(), video: video ? (this._options.video ?? true) : false });
+        await this._gum()(this._constraints(video));
     } catch (err) {
       throw micError(err, video);
     }
@@ -340,7 +345,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
    */
   private _prepare(leg: Leg, video: boolean): void {
     if (leg.pc || leg.prepared || leg.closed) return;
-    const stream = this._gum()({ audio: this._audioConstraints(), video: video ? (this._options.video ?? true) : false });
+    const stream = this._gum()(this._constraints(video));
     stream.catch(() => {});
     const timer = setTimeout(() => {
       if (leg.prepared?.stream !== stream || leg.pc) return;

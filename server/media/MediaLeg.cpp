@@ -2,6 +2,7 @@
 #include "media/MediaLeg.hpp"
 
 #include "media/RtpHeader.hpp"
+#include "store/SecureRandom.hpp"
 
 #include <opus/opus.h>
 #include <openssl/rand.h>
@@ -20,14 +21,8 @@ constexpr auto kSilenceTimeout = std::chrono::seconds(30);  // nothing at all fr
 constexpr std::size_t kLevelFrames = 25;                    // rmsIn window: 500 ms
 constexpr std::size_t kMaxValidated = 8;
 
-std::string randomIceString(std::size_t n) {
-  static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::vector<unsigned char> raw(n);
-  if (RAND_bytes(raw.data(), static_cast<int>(n)) != 1) throw std::runtime_error("no randomness for ICE credentials");
-  std::string out;
-  for (auto b : raw) out += kChars[b % 64];
-  return out;
-}
+// ICE ufrag/pwd (RFC 8445 ice-chars): alphanumerics are a valid subset.
+std::string randomIceString(std::size_t n) { return SecureRandom::alphanumeric(n); }
 
 std::uint32_t random32() {
   std::uint32_t v = 0;
@@ -92,16 +87,21 @@ std::int64_t MediaLeg::wallMs() {
       .count();
 }
 
-std::string MediaLeg::start(std::uint64_t sdpSessionId) {
-  mSdpSessionId = sdpSessionId;
+SdpOffer MediaLeg::localDescription() const {
   SdpOffer offer;
-  offer.sessionVersion = sdpSessionId;
+  offer.sessionVersion = mSdpSessionId;
   offer.iceUfrag = mUfrag;
   offer.icePwd = mPwd;
   offer.fingerprint = mIdentity.fingerprint();
   offer.host = mHost;
   offer.port = mPort;
   offer.ssrc = mSsrc;
+  return offer;
+}
+
+std::string MediaLeg::start(std::uint64_t sdpSessionId) {
+  mSdpSessionId = sdpSessionId;
+  SdpOffer offer = localDescription();
   mStartedAt = mLastInbound = std::chrono::steady_clock::now();
   mNextTick = mStartedAt + kFrame;
   receive();
@@ -144,14 +144,7 @@ std::optional<std::string> MediaLeg::restartIce(const std::string& offerSdp, std
   mUfrag = randomIceString(8);
   mPwd = randomIceString(24);
   mNominated = false;
-  SdpOffer ours;
-  ours.sessionVersion = mSdpSessionId;
-  ours.iceUfrag = mUfrag;
-  ours.icePwd = mPwd;
-  ours.fingerprint = mIdentity.fingerprint();
-  ours.host = mHost;
-  ours.port = mPort;
-  ours.ssrc = mSsrc;
+  SdpOffer ours = localDescription();
   // The DTLS roles of the association stay as they are.
   ours.setup = mAnswer->setup == "passive" ? "active" : "passive";
   ours.version = ++mSdpVersion;

@@ -80,6 +80,8 @@ class MediaLeg : public std::enable_shared_from_this<MediaLeg> {
   const std::string& icePwd() const { return mPwd; }
 
  private:
+  /// Our side of the SDP with the current ICE credentials (offer, or the answer to a restart).
+  SdpOffer localDescription() const;
   using Udp = boost::asio::ip::udp;
   void receive();
   void onDatagram(std::size_t size);

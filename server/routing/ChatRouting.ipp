@@ -63,8 +63,7 @@ struct RoutingEngine::ChatState {
   std::string peerSource, channelName, clientData;
   std::int64_t phaseDeadline = 0;  // queued: give up at; ringing: ring timeout at
   std::int64_t visitorGoneAt = 0;  // the visitor's socket dropped: the chat ends then unless resumed
-  double tokens[2] = {0, 0};       // flood buckets: [0] visitor, [1] agent
-  std::int64_t tokensAtMs[2] = {0, 0};
+  TokenBucket flood[2];            // [0] visitor, [1] agent
   std::unordered_map<std::string, std::int64_t> clientIds;  // role + '\x1f' + clientMsgId -> seq
 };
 
@@ -219,16 +218,8 @@ RoutingEngine::Result RoutingEngine::chatSend(Call& call, const std::string& rol
     return Error(Errc::ChatFlood, "this chat has reached its limit of " + std::to_string(mOptions.chatMaxMessages) +
                                       " messages");
   int side = role == "visitor" ? 0 : 1;
-  if (mOptions.chatRatePerSec > 0) {
-    if (nowMs > st->tokensAtMs[side]) {
-      st->tokens[side] = std::min(mOptions.chatBurst, st->tokens[side] + (nowMs - st->tokensAtMs[side]) *
-                                                                             mOptions.chatRatePerSec / 1000.0);
-      st->tokensAtMs[side] = nowMs;
-    }
-    if (st->tokens[side] < 1.0)
-      return Error(Errc::ChatFlood, "too many messages in this chat: wait a moment before sending more");
-    st->tokens[side] -= 1.0;
-  }
+  if (!st->flood[side].takeAtMs(nowMs))
+    return Error(Errc::ChatFlood, "too many messages in this chat: wait a moment before sending more");
   ChatMessageRecord m;
   m.sdkAppId = call.sdkAppId;
   m.sessionId = call.sessionId;
@@ -818,8 +809,7 @@ RoutingEngine::Result RoutingEngine::chatStart(CustomerLeg& leg, const Json& d, 
   st->peerSource = peerSource.value_or("");
   st->channelName = channelName.value_or("");
   st->clientData = clientData.value_or("");
-  st->tokens[0] = st->tokens[1] = mOptions.chatBurst;
-  st->tokensAtMs[0] = st->tokensAtMs[1] = nowMs;
+  st->flood[0] = st->flood[1] = TokenBucket(mOptions.chatRatePerSec, mOptions.chatBurst, nowMs);
   mChats[call.sessionId] = st;
   Json result{{"sessionId", call.sessionId},
               {"visitorToken", st->visitorToken},

@@ -2,6 +2,8 @@
 #include "routing/RoutingEngine.hpp"
 
 #include "chat/MemoryChatRepository.hpp"
+#include "http/TokenBucket.hpp"
+#include "store/SecureRandom.hpp"
 #include "sim/TestNumbers.hpp"
 
 #include <algorithm>
@@ -312,17 +314,7 @@ std::string RoutingEngine::newSessionId() {
 
 std::string RoutingEngine::newSecret() {
   // Resume tokens are credentials: take them from the OS generator, not from the seeded one.
-  std::random_device rd;
-  std::string s = "r-";
-  static const char* hex = "0123456789abcdef";
-  for (int i = 0; i < 8; ++i) {
-    std::uint32_t v = rd();
-    for (int j = 0; j < 8; ++j) {
-      s += hex[v & 15];
-      v >>= 4;
-    }
-  }
-  return s;
+  return "r-" + SecureRandom::hex(32);
 }
 
 void RoutingEngine::purgeOldestEndedCall() {

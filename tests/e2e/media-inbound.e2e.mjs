@@ -8,128 +8,25 @@
 // caller hears; unmute brings it back; the caller's hang-up ends the agent's session (closeBy client).
 // ICE is kept on loopback: both pages only accept 127.0.0.1 candidates from the far side (an init
 // script), so every check goes to 127.0.0.1 and the test needs no network and no STUN server.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, startCrm, assert, assertEqual } from './harness.mjs';
+import { CRM_PAGE, LOOPBACK_ONLY, PROBES, RMS_AUDIBLE, RMS_SILENT, makeAudio, waitFor } from './media-kit.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-// Injected into both browsers before any page script: drop every remote ICE candidate that is not on
-// 127.0.0.1 (so only loopback pairs are ever checked), and keep every RTCPeerConnection the page
-// creates in window.__pcs so the test can read getStats() from the SDK's own connection.
-const LOOPBACK_ONLY = `(() => {
-  const Native = window.RTCPeerConnection;
-  if (!Native) return;
-  window.__pcs = [];
-  const add = Native.prototype.addIceCandidate;
-  Native.prototype.addIceCandidate = function (c, ...rest) {
-    const text = c && typeof c === 'object' ? c.candidate : undefined;
-    if (text && !/ 127\\.0\\.0\\.1 /.test(text)) return Promise.resolve();
-    return add.call(this, c, ...rest);
-  };
-  window.RTCPeerConnection = function (...args) {
-    const pc = new Native(...args);
-    window.__pcs.push(pc);
-    return pc;
-  };
-  window.RTCPeerConnection.prototype = Native.prototype;
-})();`;
-
-// Shared by both pages (evaluated there): inbound RTP bytes of the newest pc, and the loudest RMS
-// level of a stream over `ms`.
-const PROBES = `
-window.__inboundBytes = async () => {
-  const pc = window.__pcs[window.__pcs.length - 1];
-  if (!pc) return 0;
-  let bytes = 0;
-  (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes += r.bytesReceived || 0; });
-  return bytes;
-};
-window.__energy = async (stream, ms) => {
-  window.__ac = window.__ac || new AudioContext();
-  const ac = window.__ac;
-  await ac.resume();
-  const src = ac.createMediaStreamSource(stream);
-  const an = ac.createAnalyser();
-  an.fftSize = 2048;
-  src.connect(an);
-  const buf = new Float32Array(an.fftSize);
-  let max = 0;
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 40));
-    an.getFloatTimeDomainData(buf);
-    let sum = 0;
-    for (const v of buf) sum += v * v;
-    max = Math.max(max, Math.sqrt(sum / buf.length));
-  }
-  src.disconnect();
-  return max;
-};`;
-
-const CRM_PAGE = `<!doctype html><meta charset="utf-8"><title>CRM</title><body><script>
-window.__log = [];
-window.loadSdk = async function (userId) {
-  const login = await (await fetch('/login?userId=' + encodeURIComponent(userId))).json();
-  return new Promise((resolve) => {
-    const script = document.createElement('script');
-    script.setAttribute('crossorigin', 'anonymous');
-    script.src = login.sdkUrl;
-    script.addEventListener('error', () => resolve('script-error'));
-    script.addEventListener('load', () => {
-      for (const name of Object.keys(tccc.events)) tccc.on(name, (p) => window.__log.push([name, p.data]));
-      resolve('loaded');
-    });
-    document.body.appendChild(script);
-  });
-};
-window.waitEvent = (name, pred = () => true, ms = 8000) => new Promise((resolve, reject) => {
-  const t0 = Date.now();
-  (function poll() {
-    const hit = window.__log.find(([k, d]) => k === name && pred(d));
-    if (hit) return resolve(hit[1]);
-    if (Date.now() - t0 > ms) return reject(new Error('no ' + name + '; saw ' + JSON.stringify(window.__log.map(([k, d]) => k === 'mediaStateChanged' ? k + ':' + d.state : k))));
-    setTimeout(poll, 20);
-  })();
-});
-window.remoteAudio = () => document.querySelector('audio[data-tccc-session]');
-${PROBES}
-</script></body>`;
-
-// Measured on loopback: the caller's speech arrives at ~0.2-0.3 RMS; the agent's steady tone at ~0.04
-// (the microphone's noise suppression damps a stationary tone); a muted track arrives as exact zeros.
-const RMS_AUDIBLE = 0.01;
-const RMS_SILENT = 0.002;
-
-async function waitFor(fn, what, ms = 8000) {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'tccc-media-'));
-  const speech = join(dir, 'speech.wav');
-  const tone = join(dir, 'tone.wav');
   // Chromium's fake capture wants 16-bit PCM; 48 kHz mono keeps it free of resampling surprises.
-  execFileSync('espeak-ng', ['-w', join(dir, 'speech-raw.wav'),
-    'Hello, this is the customer calling about my order. Can you hear me clearly? One two three four five.']);
-  execFileSync('sox', [join(dir, 'speech-raw.wav'), '-r', '48000', '-c', '1', '-b', '16', speech]);
-  execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', tone, 'synth', '4', 'sine', '440', 'vol', '0.5']);
-  assert(statSync(speech).size > 48000, 'espeak-ng produced speech');
+  const { speech, tone } = makeAudio(dir);
   const server = await startServer({ args: ['--web-dir', join(ROOT, 'web')] });
   const crm = await startCrm(server, CRM_PAGE);
   const autoplay = ['--autoplay-policy=no-user-gesture-required'];
   const agentBrowser = await launchBrowser([`--use-file-for-fake-audio-capture=${tone}`, ...autoplay]);
   const callerBrowser = await launchBrowser([`--use-file-for-fake-audio-capture=${speech}`, ...autoplay]);
-  await agentBrowser.context.addInitScript(LOOPBACK_ONLY);
+  await agentBrowser.context.addInitScript(LOOPBACK_ONLY + PROBES);
   await callerBrowser.context.addInitScript(LOOPBACK_ONLY + PROBES);
   return { dir, server, crm, agentBrowser, callerBrowser };
 }

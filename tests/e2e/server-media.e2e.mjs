@@ -10,101 +10,14 @@
 // new agent; hang-up, the far end hanging up and the agent's socket dropping tear the leg down. ICE stays on loopback (remote candidates other than 127.0.0.1 are
 // dropped by an init script), so the test needs no network.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { startServer, cloudClient, launchBrowser, startCrm, postJson, assert, assertEqual } from './harness.mjs';
+import { CRM_PAGE, LOOPBACK_ONLY, PROBES, RMS_AUDIBLE, makeAudio, waitFor } from './media-kit.mjs';
 
 const WebSocket = createRequire(import.meta.url)('ws');
-
-const LOOPBACK_ONLY = `(() => {
-  const Native = window.RTCPeerConnection;
-  if (!Native) return;
-  window.__pcs = [];
-  const add = Native.prototype.addIceCandidate;
-  Native.prototype.addIceCandidate = function (c, ...rest) {
-    const text = c && typeof c === 'object' ? c.candidate : undefined;
-    if (text && !/ 127\\.0\\.0\\.1 /.test(text)) return Promise.resolve();
-    return add.call(this, c, ...rest);
-  };
-  window.RTCPeerConnection = function (...args) {
-    const pc = new Native(...args);
-    window.__pcs.push(pc);
-    return pc;
-  };
-  window.RTCPeerConnection.prototype = Native.prototype;
-})();`;
-
-const CRM_PAGE = `<!doctype html><meta charset="utf-8"><title>CRM</title><body><script>
-window.__log = [];
-window.loadSdk = async function (userId) {
-  const login = await (await fetch('/login?userId=' + encodeURIComponent(userId))).json();
-  return new Promise((resolve) => {
-    const script = document.createElement('script');
-    script.setAttribute('crossorigin', 'anonymous');
-    script.src = login.sdkUrl;
-    script.addEventListener('error', () => resolve('script-error'));
-    script.addEventListener('load', () => {
-      for (const name of Object.keys(tccc.events)) tccc.on(name, (p) => window.__log.push([name, p.data]));
-      resolve('loaded');
-    });
-    document.body.appendChild(script);
-  });
-};
-window.waitEvent = (name, pred = () => true, ms = 10000) => new Promise((resolve, reject) => {
-  const t0 = Date.now();
-  (function poll() {
-    const hit = window.__log.find(([k, d]) => k === name && pred(d));
-    if (hit) return resolve(hit[1]);
-    if (Date.now() - t0 > ms) return reject(new Error('no ' + name + '; saw ' + JSON.stringify(window.__log.map(([k, d]) => k === 'mediaStateChanged' ? k + ':' + d.state : k))));
-    setTimeout(poll, 20);
-  })();
-});
-window.remoteAudio = () => document.querySelector('audio[data-tccc-session]');
-window.__inboundBytes = async () => {
-  const pc = window.__pcs[window.__pcs.length - 1];
-  if (!pc) return 0;
-  let bytes = 0;
-  (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes += r.bytesReceived || 0; });
-  return bytes;
-};
-window.__energy = async (stream, ms) => {
-  window.__ac = window.__ac || new AudioContext();
-  const ac = window.__ac;
-  await ac.resume();
-  const src = ac.createMediaStreamSource(stream);
-  const an = ac.createAnalyser();
-  an.fftSize = 2048;
-  src.connect(an);
-  const buf = new Float32Array(an.fftSize);
-  let max = 0;
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 40));
-    an.getFloatTimeDomainData(buf);
-    let sum = 0;
-    for (const v of buf) sum += v * v;
-    max = Math.max(max, Math.sqrt(sum / buf.length));
-  }
-  src.disconnect();
-  return max;
-};
-</script></body>`;
-
-// What the AnalyserNode reads for speech at a normal level is ~0.05-0.3; digital silence is 0.
-const RMS_AUDIBLE = 0.01;
-
-async function waitFor(fn, what, ms = 10000) {
-  const t0 = Date.now();
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function simSession(ctx, sessionId) {
   const res = await fetch(`${ctx.server.baseUrl}/sim/sessions/${sessionId}`);
@@ -139,20 +52,16 @@ async function assertTwoWayAudio(ctx, agent, sessionId) {
 
 export async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'tccc-srvmedia-'));
-  const speech = join(dir, 'speech.wav');
-  execFileSync('espeak-ng', ['-w', join(dir, 'speech-raw.wav'),
-    'Hello, this is the agent speaking. How can I help you today? One two three four five six.']);
-  execFileSync('sox', [join(dir, 'speech-raw.wav'), '-r', '48000', '-c', '1', '-b', '16', speech]);
-  assert(statSync(speech).size > 48000, 'espeak-ng produced speech');
+  const { speech } = makeAudio(dir);  // the agent's microphone
   const audioDir = join(dir, 'caller-audio');
-  execFileSync('mkdir', ['-p', audioDir]);
+  mkdirSync(audioDir, { recursive: true });
   // The caller's prompt, as an operator would drop it into --sim-audio-dir (16 kHz: resampled by the server).
   execFileSync('espeak-ng', ['-w', join(audioDir, 'caller.wav'), 'I am calling about my order number four two.']);
   const server = await startServer({ args: ['--sim-audio-dir', audioDir, '--sim-recordings', 'true'] });
   const crm = await startCrm(server, CRM_PAGE);
   const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${speech}`,
     '--autoplay-policy=no-user-gesture-required']);
-  await browser.context.addInitScript(LOOPBACK_ONLY);
+  await browser.context.addInitScript(LOOPBACK_ONLY + PROBES);
   const agent = await browser.context.newPage();
   const errors = [];
   agent.on('pageerror', (e) => errors.push(String(e)));

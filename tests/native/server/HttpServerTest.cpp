@@ -549,6 +549,20 @@ TEST(HttpTokenBucketTest, RefillsOverTime) {
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(unlimited.take(t0));
 }
 
+TEST(HttpTokenBucketTest, InjectedMillisecondClockRefillsTheSame) {
+  // The routing engine's chat flood limit: 2/s with a burst of 2, far from the clock's epoch.
+  const std::int64_t t0 = 1732400000000;
+  TokenBucket bucket(2, 2, t0);
+  EXPECT_TRUE(bucket.takeAtMs(t0));
+  EXPECT_TRUE(bucket.takeAtMs(t0));
+  EXPECT_FALSE(bucket.takeAtMs(t0 + 499));
+  EXPECT_TRUE(bucket.takeAtMs(t0 + 500));  // exactly one token after 500 ms
+  EXPECT_FALSE(bucket.takeAtMs(t0 + 500));
+  EXPECT_FALSE(bucket.takeAtMs(t0 - 1000));  // a clock going back refills nothing
+  TokenBucket unlimited;
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(unlimited.takeAtMs(t0));
+}
+
 TEST(HttpServerTest, OversizeBodyGets413EvenWhileTheClientKeepsSending) {
   // The server answers 413 as soon as the body passes the limit; the client is still sending. The
   // server must drain (lingering close) rather than reset the connection, or the client would see
