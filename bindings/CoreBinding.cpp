@@ -37,6 +37,7 @@ CoreConfig configFromJson(const std::string& text) {
   if (auto v = protocol::readInt(j, "reconnectBaseMs")) config.reconnectBaseMs = *v;
   if (auto v = protocol::readInt(j, "reconnectMaxMs")) config.reconnectMaxMs = *v;
   if (auto v = protocol::readInt(j, "maxReconnectAttempts")) config.maxReconnectAttempts = static_cast<int>(*v);
+  if (auto v = protocol::readBool(j, "handshakeLogin")) config.handshakeLogin = *v;
   return config;
 }
 

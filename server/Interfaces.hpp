@@ -44,6 +44,7 @@ struct WsOpenInfo {
   std::string query;   // raw query string, without '?'
   std::string origin;  // Origin header ("" if none); already checked against allowed origins
   std::string remote;  // "ip:port"
+  std::string protocols;  // Sec-WebSocket-Protocol as offered ("" if none)
 };
 
 /// Implemented by the contact center: receives WebSocket traffic for the paths it claims.
@@ -51,6 +52,9 @@ class WsHandler {
  public:
   virtual ~WsHandler() = default;
   virtual bool claims(std::string_view path) const = 0;
+  /// The subprotocol to select from those the client offered ("" for none). It must be one of them:
+  /// a browser fails the handshake otherwise, and also when it offered some and none is selected.
+  virtual std::string subprotocol(const WsOpenInfo&) const { return {}; }
   virtual void onOpen(ConnectionId id, const WsOpenInfo& info) = 0;
   virtual void onText(ConnectionId id, std::string_view text) = 0;
   virtual void onBinary(ConnectionId id, std::string_view bytes) = 0;

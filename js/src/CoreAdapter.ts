@@ -38,6 +38,8 @@ export interface CoreConfigJson {
   reconnectBaseMs?: number;
   reconnectMaxMs?: number;
   maxReconnectAttempts?: number;
+  /** The first socket carries the login in its handshake (handshakeLogin.ts). */
+  handshakeLogin?: boolean;
 }
 
 /** Mirrors tccc::core::Phase. */

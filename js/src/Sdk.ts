@@ -11,6 +11,7 @@ import { type MediaAdapter, NoopMediaAdapter } from './MediaAdapter';
 import { Scheduler } from './Scheduler';
 import { TcccError } from './TcccError';
 import { Transport } from './Transport';
+import { handshakeLoginProtocols } from './handshakeLogin';
 import { UiState } from './UiState';
 import { uiLoader } from './uiLoader';
 import { VERSION } from './version';
@@ -140,18 +141,20 @@ export class Sdk implements CommandSink {
     }
     // The socket starts opening now and the wasm loads meanwhile (Transport.preconnect): the
     // core adopts it with its first "connect" command.
+    const { sdkAppId, userId, token, tuning } = this._settings;
+    const loginProtocols = tuning?.handshakeLogin === false ? undefined : handshakeLoginProtocols(sdkAppId, userId, token);
     const transport = new Transport(this._settings.wsUrl, Ctor, {
       onOpen: () => this._input(() => this._adapter?.onOpen()),
       onMessage: (text) => this._input(() => this._adapter?.onMessage(text)),
       onClose: (code) => this._input(() => this._adapter?.onClose(code)),
-    });
+    }, loginProtocols);
     this._transport = transport;
     transport.preconnect();
     let adapter: CoreAdapter;
     try {
       const source = await this._settings.wasm();
-      const { sdkAppId, userId, token, tuning } = this._settings;
-      adapter = await CoreAdapter.load(source, { sdkAppId, userId, token, randomSeed: randomSeed(), ...tuning }, this);
+      const config = { sdkAppId, userId, token, randomSeed: randomSeed(), handshakeLogin: loginProtocols !== undefined };
+      adapter = await CoreAdapter.load(source, { ...tuning, ...config }, this);
     } catch (err) {
       this._fail(TcccError.of('ERR_HTTP_REQUEST_FAILURE', `Could not load tccc-core.wasm: ${String(err)}`), true);
       return;

@@ -21,11 +21,14 @@ export class Transport {
   private _socket: WebSocket | null = null;
   /** Events of a preconnected socket that the core has not adopted yet, in arrival order. */
   private _parked: Array<() => void> | null = null;
+  /** Subprotocols of the first socket only: the login in its handshake (handshakeLogin.ts). */
+  private _firstProtocols: string[] | undefined;
 
-  constructor(url: string, Ctor: WebSocketConstructor, handlers: TransportHandlers) {
+  constructor(url: string, Ctor: WebSocketConstructor, handlers: TransportHandlers, firstProtocols?: string[]) {
     this._url = url;
     this._Ctor = Ctor;
     this._handlers = handlers;
+    this._firstProtocols = firstProtocols;
   }
 
   /** Starts opening the first socket before the core asks for it (see the top of this file). */
@@ -50,8 +53,10 @@ export class Transport {
 
   private _open(): void {
     let socket: WebSocket;
+    const protocols = this._firstProtocols;
+    this._firstProtocols = undefined;
     try {
-      socket = new this._Ctor(this._url);
+      socket = protocols ? new this._Ctor(this._url, protocols) : new this._Ctor(this._url);
     } catch (err) {
       // A malformed URL throws synchronously; report it as a failed connection, asynchronously so
       // the core is not re-entered from inside its own command.

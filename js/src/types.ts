@@ -429,7 +429,7 @@ export interface Tccc {
   destroy(): void;
 }
 
-/** Tuning of the core's timers (ms). Defaults suit production; tests shorten them. */
+/** Tuning of the connection: the core's timers (ms) and how it logs in. Defaults suit production. */
 export interface TuningOptions {
   requestTimeoutMs?: number;
   loginTimeoutMs?: number;
@@ -437,10 +437,16 @@ export interface TuningOptions {
   reconnectMaxMs?: number;
   /** 0 = keep trying forever. */
   maxReconnectAttempts?: number;
+  /**
+   * Default true: the first connection carries the login in its WebSocket handshake, saving a round
+   * trip before `ready`. False sends it as the first frame instead, for a proxy on the way that
+   * drops the `Sec-WebSocket-Protocol` header.
+   */
+  handshakeLogin?: boolean;
 }
 
 /** A WebSocket constructor (the browser's, or `ws` in Node). */
-export type WebSocketConstructor = new (url: string) => WebSocket;
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
 
 /** Options of {@link init}: either `sdkUrl`, or `sdkAppId` + `userId` + `token` + `serverUrl`. */
 export interface InitOptions {

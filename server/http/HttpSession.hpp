@@ -84,7 +84,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if (boost::beast::websocket::is_upgrade(req)) {
       auto decision = mServer.checkUpgrade(request);
       if (decision.status != 101) return sendStatus(decision.status, decision.message);
-      WsOpenInfo info{request.path, request.query, request.headers["origin"], mRemote};
+      WsOpenInfo info{request.path, request.query, request.headers["origin"], mRemote,
+                      request.headers["sec-websocket-protocol"]};
       auto ws = std::make_shared<WsSession<Stream>>(std::move(mStream), mServer, *decision.handler, std::move(info),
                                                     std::move(mSlot));
       ws->start(std::move(req));

@@ -40,8 +40,10 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
     timeouts.idle_timeout = mServer.options().wsIdleTimeout;
     timeouts.keep_alive_pings = true;  // a dead peer (no pong) is detected and dropped
     mWs.set_option(timeouts);
-    mWs.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(boost::beast::http::field::server, "tccc"); }));
+    mWs.set_option(websocket::stream_base::decorator([selected = mHandler.subprotocol(mInfo)](websocket::response_type& res) {
+      res.set(boost::beast::http::field::server, "tccc");
+      if (!selected.empty()) res.set(boost::beast::http::field::sec_websocket_protocol, selected);
+    }));
     // Read up to twice the limit so that an oversized request can still be answered with
     // ERR_PAYLOAD_TOO_LARGE (docs/protocol.md, Transport); beyond that Beast closes with 1009.
     mWs.read_message_max(2 * mServer.options().maxWsMessageBytes);

@@ -2,6 +2,7 @@
 #include "signalling/ContactCenter.hpp"
 
 #include "http/HttpServer.hpp"
+#include "signalling/HandshakeLogin.hpp"
 #include "sim/SimHttpApi.hpp"
 
 #include <spdlog/spdlog.h>
@@ -63,12 +64,27 @@ std::int64_t ContactCenter::nowMs() {
 
 bool ContactCenter::claims(std::string_view path) const { return path == "/ws/agent" || path == "/ws/customer"; }
 
+std::string ContactCenter::subprotocol(const WsOpenInfo& info) const {
+  return parseOfferedProtocols(info.protocols).v1 ? std::string(kSubprotocolV1) : std::string();
+}
+
 void ContactCenter::onOpen(ConnectionId id, const WsOpenInfo& info) {
   Conn c;
   c.agent = info.path != "/ws/customer";
   c.openedMs = c.lastSeenMs = c.lastPingMs = c.tokensAtMs = nowMs();
   c.tokens = mOptions.rateBurst;
   mConns[id] = c;
+  // A login carried in the handshake is handled as the socket's first request (id 1), exactly as
+  // if it had come as a frame, and answered before anything else is sent on the socket.
+  OfferedProtocols offered = parseOfferedProtocols(info.protocols);
+  if (!c.agent || !offered.login) return;
+  auto login = decodeHandshakeLogin(*offered.login);
+  if (auto* error = std::get_if<Error>(&login)) {
+    sendError(id, kHandshakeLoginId, *error);
+    ++mConns[id].failedLogins;
+    return;
+  }
+  agentRequest(id, protocol::Request{kHandshakeLoginId, "auth.login", std::move(std::get<Json>(login))}, c.openedMs);
 }
 
 bool ContactCenter::takeToken(Conn& c, std::int64_t now) {
@@ -122,11 +138,19 @@ void ContactCenter::onText(ConnectionId id, std::string_view text) {
     return;
   }
   if (c.agent) {
-    bool wasLoggedIn = mEngine.isAgentLoggedIn(id);
-    mEngine.onAgentRequest(id, *req, now);
-    if (req->method == "auth.login" && !wasLoggedIn && !mEngine.isAgentLoggedIn(id)) ++c.failedLogins;
-  } else {
-    mEngine.onCustomerRequest(id, *req, now);
+    agentRequest(id, *req, now);
+    return;
+  }
+  mEngine.onCustomerRequest(id, *req, now);
+  flush();
+  schedule();
+}
+
+void ContactCenter::agentRequest(ConnectionId id, const protocol::Request& req, std::int64_t now) {
+  bool wasLoggedIn = mEngine.isAgentLoggedIn(id);
+  mEngine.onAgentRequest(id, req, now);
+  if (req.method == "auth.login" && !wasLoggedIn && !mEngine.isAgentLoggedIn(id)) {
+    if (auto it = mConns.find(id); it != mConns.end()) ++it->second.failedLogins;
   }
   flush();
   auto again = mConns.find(id);

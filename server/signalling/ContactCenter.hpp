@@ -52,6 +52,7 @@ class ContactCenter : public WsHandler, public LiveOps {
 
   // WsHandler
   bool claims(std::string_view path) const override;
+  std::string subprotocol(const WsOpenInfo& info) const override;
   void onOpen(ConnectionId id, const WsOpenInfo& info) override;
   void onText(ConnectionId id, std::string_view text) override;
   void onBinary(ConnectionId id, std::string_view bytes) override;
@@ -94,6 +95,7 @@ class ContactCenter : public WsHandler, public LiveOps {
   void sendError(ConnectionId id, std::int64_t requestId, const Error& error);
   void runMediaCommand(const routing::Command& cmd);
   bool takeToken(Conn& c, std::int64_t now);
+  void agentRequest(ConnectionId id, const protocol::Request& req, std::int64_t now);
 
   boost::asio::io_context& mIo;
   WsSender& mSender;

@@ -26,6 +26,7 @@ constexpr std::int64_t kMinHeartbeatMs = 1000;
 constexpr std::int64_t kMaxHeartbeatMs = 600000;
 constexpr std::size_t kMaxResumeTokenLength = 1024;
 constexpr std::size_t kMaxReasonLength = 256;
+constexpr std::int64_t kHandshakeLoginId = 1;  // docs/protocol.md, "Login in the handshake"
 
 std::string hex32(std::uint32_t value) {
   static const char kDigits[] = "0123456789abcdef";
@@ -125,6 +126,16 @@ class Core::Impl {
     mSocket = Socket::Open;
     mConnectDeadline.reset();
     mLastRxMs = now;
+    std::int64_t id = mRequests.nextId();
+    PendingRequest pending;
+    pending.id = id;
+    pending.settle = Settle::Login;
+    pending.deadlineMs = now + mConfig.loginTimeoutMs;
+    pending.method = "auth.login";
+    mRequests.add(std::move(pending));
+    // The server logs a handshake-login socket in as it opens and answers as request 1 (the first
+    // socket's first id: nothing is sent before the login).
+    if (mSocketCarriesLogin && id == kHandshakeLoginId && mResumeToken.empty()) return;
     Json data = Json::object();
     data["sdkAppId"] = mConfig.sdkAppId;
     data["userId"] = mConfig.userId;
@@ -134,13 +145,6 @@ class Core::Impl {
     } else {
       data["token"] = mConfig.token;
     }
-    std::int64_t id = mRequests.nextId();
-    PendingRequest pending;
-    pending.id = id;
-    pending.settle = Settle::Login;
-    pending.deadlineMs = now + mConfig.loginTimeoutMs;
-    pending.method = "auth.login";
-    mRequests.add(std::move(pending));
     send(protocol::encode(protocol::Request{id, "auth.login", std::move(data)}));
   }
 
@@ -255,6 +259,9 @@ class Core::Impl {
 
   void connect(std::int64_t now) {
     mSocket = Socket::Opening;
+    // Only the first socket carries the login in its handshake (the host opens it so, at most once).
+    mSocketCarriesLogin = mHandshakeLoginUnused;
+    mHandshakeLoginUnused = false;
     // A socket that never opens (and whose host never reports a close) must not hang the core.
     mConnectDeadline = now + mConfig.loginTimeoutMs;
     Command command;
@@ -825,6 +832,8 @@ class Core::Impl {
   std::uint64_t mClientRequestCounter = 0;
   bool mEverReady = false;
   bool mLoggedIn = false;      // the current socket has a successful auth.login
+  bool mHandshakeLoginUnused = mConfig.handshakeLogin;  // the host's first socket is still to come
+  bool mSocketCarriesLogin = false;                     // the current socket logged in by its handshake
   bool mLossAnnounced = false; // connectionLost already emitted for this outage
   std::string mResumeToken;
   Json mIceServers = Json::array();  // from the last login response

@@ -52,6 +52,10 @@ struct CoreConfig {
   std::int64_t reconnectBaseMs = 500;     // first backoff step
   std::int64_t reconnectMaxMs = 30000;    // backoff ceiling
   int maxReconnectAttempts = 0;           // 0 = keep trying forever
+  // The host opens the first socket with the login in its handshake (docs/protocol.md, "Login in
+  // the handshake"): on that socket the core sends no auth.login and takes the server's answer to
+  // request 1 as the login's. Reconnects log in with a frame (and the resume token) as always.
+  bool handshakeLogin = false;
 };
 
 /// What the host must do. Commands are queued in the order they must be carried out.

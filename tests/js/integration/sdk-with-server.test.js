@@ -231,6 +231,44 @@ describe('SDK with the real server', () => {
     }
   });
 
+  test('the first login rides in the WebSocket handshake; with handshakeLogin false it is a frame', async () => {
+    // A WebSocket that records what it was opened with and what it sent.
+    const opened = [];
+    class RecordingWebSocket extends WebSocket {
+      constructor(url, protocols) {
+        super(url, protocols);
+        this.record = { protocols, sent: [], socket: this };
+        opened.push(this.record);
+      }
+      send(data, ...rest) {
+        this.record.sent.push(JSON.parse(String(data)));
+        return super.send(data, ...rest);
+      }
+    }
+    const sentLogins = (r) => r.sent.filter((f) => f.method === 'auth.login');
+    for (const handshakeLogin of [true, false]) {
+      opened.length = 0;
+      const res = await ccc.CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: server.agents[0] });
+      const tccc = sdkPackage.init({ sdkUrl: res.SdkURL, WebSocket: RecordingWebSocket, tuning: { ...TUNING, handshakeLogin } });
+      instances.push(tccc);
+      await record(tccc).waitEvent('ready');
+      expect(opened).toHaveLength(1);
+      if (handshakeLogin) {
+        expect(opened[0].protocols[0]).toBe('tccc.v1');
+        expect(opened[0].protocols[1]).toMatch(/^tccc\.login\.[A-Za-z0-9_-]+$/);
+        expect(opened[0].socket.protocol).toBe('tccc.v1');  // the server selected it
+        expect(sentLogins(opened[0])).toEqual([]);
+      } else {
+        expect(opened[0].protocols).toBeUndefined();
+        expect(sentLogins(opened[0])).toHaveLength(1);
+        expect(sentLogins(opened[0])[0].data.token).toBe(res.Token);
+      }
+      // Either way the SDK works on that socket: its own requests are answered.
+      expect((await tccc.Agent.setStatus({ status: 'rest' })).status).toBe('success');
+      tccc.destroy();
+    }
+  });
+
   test('a reused OnlyOnce login token gives tokenExpired, and a second login kicks the first', async () => {
     const first = await login(server.agents[0], { onlyOnce: true });
     await first.rec.waitEvent('ready');

@@ -116,7 +116,8 @@ async function runScenario(scenario) {
   const captured = {};
   const notExposed = new Set();
   const { config = {} } = scenario;
-  const tuning = {};
+  // The fixtures script the login frame (a handshake login has no frame to expect).
+  const tuning = { handshakeLogin: false };
   for (const k of ['requestTimeoutMs', 'loginTimeoutMs', 'reconnectBaseMs', 'reconnectMaxMs', 'maxReconnectAttempts']) {
     if (k in config) tuning[k] = config[k];
   }

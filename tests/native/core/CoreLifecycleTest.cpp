@@ -28,6 +28,95 @@ TEST(CoreLogin, StartConnectsAndLogsInWithTheToken) {
   host.expectIdle();
 }
 
+// docs/protocol.md, "Login in the handshake": the host's first socket carries the login.
+CoreConfig handshakeConfig() {
+  CoreConfig config = testing::testConfig();
+  config.handshakeLogin = true;
+  return config;
+}
+
+TEST(CoreHandshakeLogin, FirstSocketSendsNoLoginAndRequestOneAnswersIt) {
+  FakeHost host(handshakeConfig());
+  host.core.start(host.now);
+  host.next(CommandKind::Connect);
+  host.core.onOpen(host.now);
+  host.expectIdle();  // nothing to send: the server logs the socket in as it opens
+  host.reply(Json{{"id", 1}}, host.snapshot("free"));
+  host.expectEmit("ready", Json::object());
+  host.expectEmit("statusChanged", Json{{"status", "free"}});
+  host.expectIdle();
+  EXPECT_EQ(host.core.phase(), Phase::Ready);
+  host.call("Agent.setStatus", Json{{"status", "rest"}});
+  EXPECT_EQ(host.expectRequest("agent.setStatus").at("id"), 2);  // the socket's own ids follow it
+}
+
+TEST(CoreHandshakeLogin, TheSnapshotMayArriveWithTheOpen) {
+  // The shim replays a preconnected socket's open and first frame back to back.
+  FakeHost host(handshakeConfig());
+  host.core.start(host.now);
+  host.next(CommandKind::Connect);
+  host.core.onOpen(host.now);
+  host.reply(Json{{"id", 1}}, host.snapshot("offline"));
+  host.expectEmit("ready", Json::object());
+  host.expectIdle();
+}
+
+TEST(CoreHandshakeLogin, ARefusedHandshakeLoginIsTokenExpired) {
+  FakeHost host(handshakeConfig());
+  host.core.start(host.now);
+  host.next(CommandKind::Connect);
+  host.core.onOpen(host.now);
+  host.replyError(Json{{"id", 1}}, Errc::HttpTokenError, "token expired");
+  host.expectClose(1000);
+  host.expectEmit("tokenExpired", Json{{"message", "token expired"}, {"code", -10002}});
+  host.expectIdle();
+  EXPECT_EQ(host.core.phase(), Phase::Failed);
+}
+
+TEST(CoreHandshakeLogin, AnUnansweredHandshakeLoginTimesOutLikeAFrameLogin) {
+  FakeHost host(handshakeConfig());
+  host.core.start(host.now);
+  host.next(CommandKind::Connect);
+  host.core.onOpen(host.now);
+  host.expectIdle();
+  host.advance(10000);
+  host.expectClose(4000);
+  host.expectEmit("connectionLost", Json::object());
+  host.expectIdle();
+  EXPECT_EQ(host.core.phase(), Phase::Reconnecting);
+}
+
+TEST(CoreHandshakeLogin, ReconnectsLogInWithAFrameAndTheResumeToken) {
+  FakeHost host(handshakeConfig());
+  host.core.start(host.now);
+  host.next(CommandKind::Connect);
+  host.core.onOpen(host.now);
+  host.reply(Json{{"id", 1}}, host.snapshot("offline"));
+  host.expectEmit("ready", Json::object());
+  host.core.onClose(1006, host.now);
+  host.expectEmit("connectionLost", Json::object());
+  host.advance(*host.core.nextDeadline() - host.now);
+  host.expectEmit("tryToReconnect");
+  host.next(CommandKind::Connect);
+  host.core.onOpen(host.now);
+  Json login = host.expectRequest("auth.login");
+  EXPECT_EQ(login.at("data").at("resumeToken"), "r-1");
+}
+
+TEST(CoreHandshakeLogin, AFirstSocketThatNeverOpenedIsFollowedByAFrameLoginWithTheToken) {
+  FakeHost host(handshakeConfig());
+  host.core.start(host.now);
+  host.next(CommandKind::Connect);
+  host.core.onClose(1006, host.now);  // e.g. the server was down
+  host.expectEmit("connectionLost", Json::object());
+  host.advance(*host.core.nextDeadline() - host.now);
+  host.expectEmit("tryToReconnect");
+  host.next(CommandKind::Connect);
+  host.core.onOpen(host.now);
+  Json login = host.expectRequest("auth.login");
+  EXPECT_EQ(login.at("data").at("token"), "token-1");
+}
+
 TEST(CoreLogin, MissingCredentialsFailAtStartWithoutConnecting) {
   for (const char* field : {"sdkAppId", "userId", "token"}) {
     CoreConfig config = testing::testConfig();

@@ -65,7 +65,7 @@ class SignallingTest : public ::testing::Test {
     seedDirectory(dir);
     cc = std::make_unique<ContactCenter>(io, sender, dir, sink, o);
   }
-  void open(ConnectionId id, const std::string& path = "/ws/agent") { cc->onOpen(id, WsOpenInfo{path, "", "", "127.0.0.1:1"}); }
+  void open(ConnectionId id, const std::string& path = "/ws/agent") { cc->onOpen(id, WsOpenInfo{path, "", "", "127.0.0.1:1", ""}); }
   void text(ConnectionId id, const std::string& t) { cc->onText(id, t); }
   static std::string req(std::int64_t id, const std::string& method, const Json& data = Json::object()) {
     return Json{{"v", 1}, {"type", "req"}, {"id", id}, {"method", method}, {"data", data}}.dump();

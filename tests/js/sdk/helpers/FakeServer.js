@@ -39,8 +39,12 @@ class FakeServer {
   static async start({ staticDir } = {}) {
     const server = new FakeServer();
     server.http = http.createServer((req, res) => server._static(staticDir, req, res));
-    server.wss = new WebSocketServer({ server: server.http, path: '/ws/agent' });
-    server.wss.on('connection', (socket) => server._onConnection(socket));
+    server.wss = new WebSocketServer({
+      server: server.http,
+      path: '/ws/agent',
+      handleProtocols: (offered) => (offered.has('tccc.v1') ? 'tccc.v1' : false),
+    });
+    server.wss.on('connection', (socket, request) => server._onConnection(socket, request));
     await new Promise((resolve) => server.http.listen(0, '127.0.0.1', resolve));
     server.url = `http://127.0.0.1:${server.http.address().port}`;
     server.fetched = [];
@@ -63,8 +67,9 @@ class FakeServer {
 
   get socket() { return this.sockets[this.sockets.length - 1]; }
 
-  _onConnection(socket) {
+  _onConnection(socket, request) {
     this.sockets.push(socket);
+    socket.handshakeProtocols = request.headers['sec-websocket-protocol'] || '';
     socket.on('message', (raw, isBinary) => {
       if (isBinary) return;
       let frame;
@@ -74,6 +79,14 @@ class FakeServer {
       this._notify();
     });
     socket.on('close', () => this._notify());
+    // docs/protocol.md, "Login in the handshake": answered as request 1, like a login frame.
+    const login = socket.handshakeProtocols.split(',').map((s) => s.trim()).find((s) => s.startsWith('tccc.login.'));
+    if (login) {
+      const data = JSON.parse(Buffer.from(login.slice('tccc.login.'.length), 'base64url').toString('utf8'));
+      const frame = { v: 1, type: 'req', id: 1, method: 'auth.login', data, handshake: true };
+      this.frames.push({ socket, frame });
+      if (!this.silent) this._answer(socket, frame);
+    }
     this._notify();
   }
 
