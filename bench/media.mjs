@@ -13,7 +13,7 @@
 //
 // Real server (build/native/server/tccc-server) on loopback, Debian's Chromium with fake devices, ICE
 // restricted to 127.0.0.1; the customer runs in a second browser, as it would on another device (a
-// background tab is throttled). Medians over TCCC_BENCH_RUNS runs (default 7); the first run of each
+// background tab is throttled). Medians over TCCC_BENCH_RUNS runs (default 11); the first run of each
 // kind warms the HTTP cache and the browser and is not counted. TCCC_BENCH_DEBUG=1 prints each call's
 // timeline (accept, customer states, offer/answer, media states, first audio on each side). Prints
 // figures, never fails on a number.
@@ -26,7 +26,7 @@ import { LOOPBACK_ONLY } from '../tests/e2e/media-kit.mjs';
 const require = createRequire(import.meta.url);
 const { startServer } = require('../tests/js/helpers/server.js');
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const RUNS = Number(process.env.TCCC_BENCH_RUNS || 7);
+const RUNS = Number(process.env.TCCC_BENCH_RUNS || 11);
 
 // Timing helpers, injected after the tests' loopback-only ICE filter (tests/e2e/media-kit.mjs).
 const TIMING = `

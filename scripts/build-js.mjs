@@ -52,6 +52,11 @@ const common = {
 // (obj['_x']) alone but mangles obj._x, so a `_x` member must never be reached both ways: js/src and
 // web/ui have no quoted `_x`, and the glue writes its `_x` exports (Module["_malloc"]) only quoted.
 const MANGLE_PROPS = /^_[a-z]/;
+// V8's explicit compile hint (Chrome 136+; a plain comment elsewhere): it compiles every function
+// of the file eagerly, off the main thread while the script streams in, instead of lazily on first
+// call. Everything in tccc.js runs between script load and `ready` (bench/media.mjs: about 3 ms of
+// main-thread parse and compile), and the media chunk's code all runs at the first call.
+const EAGER_COMPILE = { js: '//# allFunctionsCalledOnLoad' };
 let mangleCache = {};
 const browserBuild = async (options) => {
   const result = await esbuild.build({ ...options, mangleProps: MANGLE_PROPS, mangleCache });
@@ -68,6 +73,7 @@ await Promise.all([
     platform: 'browser',
     target: BROWSER_TARGETS,
     minify: true,
+    banner: EAGER_COMPILE,
     // Node-only code (reading the wasm from disk) is not reachable from the script entry.
     external: ['node:*'],
   }),
@@ -100,7 +106,7 @@ copyFileSync(wasm, join(dist, 'tccc-core.wasm'));
 //  - tccc-ui.js: the built-in UI (web/ui), fetched only when the UI is shown (bench/ui-size.mjs checks
 //    the headless payload carries none of it); it reaches the SDK only through the public tccc
 //    object and the uiHost hook.
-const browserChunk = (entry, outfile) => browserBuild({
+const browserChunk = (entry, outfile, banner) => browserBuild({
   ...common,
   entryPoints: [join(root, entry)],
   outfile: join(dist, outfile),
@@ -108,9 +114,10 @@ const browserChunk = (entry, outfile) => browserBuild({
   platform: 'browser',
   target: BROWSER_TARGETS,
   minify: true,
+  banner,
 });
 // Sequential: each build extends the shared mangle cache.
-await browserChunk('js/src/media-entry.ts', 'tccc-media.js');
+await browserChunk('js/src/media-entry.ts', 'tccc-media.js', EAGER_COMPILE);
 await browserChunk('web/ui/index.ts', 'tccc-ui.js');
 
 // Typings: tsc writes a .d.ts per module into a scratch directory; dist/ gets index.d.ts and the

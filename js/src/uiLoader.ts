@@ -35,7 +35,9 @@ export function uiLoader(url: string, crossOrigin: string | null, tccc: Tccc, ui
     loadScript(doc, url, crossOrigin, mount,
       () => console.error(`[tccc] UI ${url} could not be fetched; the SDK works on without it.`));
   };
-  bus.on('ready', () => { ready = true; maybeLoad(); });
+  // A task later: the integrator's own `ready` listeners run first, not behind the UI's script tag
+  // (bench/media.mjs measures script load -> the integrator's `ready`).
+  bus.on('ready', () => { ready = true; setTimeout(maybeLoad, 0); });
   const unwatch = ui.onChange(maybeLoad);
   return () => {
     destroyed = true;
