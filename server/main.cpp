@@ -209,6 +209,9 @@ int run(const ServerConfig& config) {
     // the script then fetches the wasm from this origin.
     HttpResponse r = sdkFiles.serve(rel, request, "no-cache");
     r.headers["Access-Control-Allow-Origin"] = "*";
+    // The integrator's page may time the SDK's own files (Resource Timing), e.g. in its RUM or in
+    // bench/media.mjs; without this a cross-origin entry hides everything but its duration.
+    r.headers["Timing-Allow-Origin"] = "*";
     return r;
   });
 
