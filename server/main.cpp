@@ -123,6 +123,16 @@ int run(const ServerConfig& config) {
   pushOptions.url = config.cdrPushUrl;
   pushOptions.retryBase = std::chrono::milliseconds(config.cdrPushRetryMs);
   pushOptions.caFile = config.cdrPushCaFile;
+  if (config.cdrPushAuth == "basic") {
+    pushOptions.auth.kind = PushAuth::Kind::Basic;
+    pushOptions.auth.user = config.cdrPushUser;
+    pushOptions.auth.password = config.cdrPushPassword;
+  } else if (config.cdrPushAuth == "oauth2") {
+    pushOptions.auth.kind = PushAuth::Kind::OAuth2;
+    pushOptions.auth.tokenUrl = config.cdrPushTokenUrl;
+    pushOptions.auth.clientId = config.cdrPushClientId;
+    pushOptions.auth.clientSecret = config.cdrPushClientSecret;
+  }
   CdrPusher pusher(io, store, pushOptions, nowMs);
   // Declared after io and pusher: destroyed (drained) before them.
   CdrWriter cdrSink(io, databasePath, &pusher, nowMs);

@@ -5,6 +5,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -51,6 +53,12 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
     else if (key == "cdr-push-url") str(key, value, cdrPushUrl);
     else if (key == "cdr-push-ca-file") str(key, value, cdrPushCaFile);
     else if (key == "cdr-push-retry-ms") integer(key, value, cdrPushRetryMs);
+    else if (key == "cdr-push-auth") str(key, value, cdrPushAuth);
+    else if (key == "cdr-push-user") str(key, value, cdrPushUser);
+    else if (key == "cdr-push-password") str(key, value, cdrPushPassword);
+    else if (key == "cdr-push-token-url") str(key, value, cdrPushTokenUrl);
+    else if (key == "cdr-push-client-id") str(key, value, cdrPushClientId);
+    else if (key == "cdr-push-client-secret") str(key, value, cdrPushClientSecret);
     else if (key == "heartbeat-ms") integer(key, value, heartbeatMs);
     else if (key == "ring-timeout-sec") integer(key, value, ringTimeoutSec);
     else if (key == "outbound-no-answer-sec") integer(key, value, outboundNoAnswerSec);
@@ -151,6 +159,35 @@ Json ServerConfig::parseIceServers(const Json& value) {
   return out;
 }
 
+void ServerConfig::validatePushAuth() const {
+  auto hasControl = [](const std::string& s) {
+    return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; });
+  };
+  static const std::set<std::string> kKinds = {"none", "basic", "oauth2"};
+  if (!kKinds.count(cdrPushAuth)) throw ConfigError("--cdr-push-auth must be none, basic or oauth2");
+  const bool basic = cdrPushAuth == "basic";
+  const bool oauth = cdrPushAuth == "oauth2";
+  if (!basic && (!cdrPushUser.empty() || !cdrPushPassword.empty()))
+    throw ConfigError("--cdr-push-user and --cdr-push-password are used only with --cdr-push-auth basic");
+  if (!oauth && (!cdrPushTokenUrl.empty() || !cdrPushClientId.empty() || !cdrPushClientSecret.empty()))
+    throw ConfigError("--cdr-push-token-url, --cdr-push-client-id and --cdr-push-client-secret are used only with "
+                      "--cdr-push-auth oauth2");
+  if ((basic || oauth) && cdrPushUrl.empty()) throw ConfigError("--cdr-push-auth needs --cdr-push-url");
+  if (basic) {
+    // RFC 7617: the user id cannot contain a colon; neither may carry control characters.
+    if (cdrPushUser.empty()) throw ConfigError("--cdr-push-auth basic needs --cdr-push-user");
+    if (cdrPushUser.find(':') != std::string::npos) throw ConfigError("--cdr-push-user must not contain ':'");
+    if (hasControl(cdrPushUser) || hasControl(cdrPushPassword))
+      throw ConfigError("--cdr-push-user and --cdr-push-password must not contain control characters");
+  }
+  if (oauth) {
+    if (cdrPushTokenUrl.rfind("http://", 0) != 0 && cdrPushTokenUrl.rfind("https://", 0) != 0)
+      throw ConfigError("--cdr-push-auth oauth2 needs --cdr-push-token-url, an http:// or https:// URL");
+    if (cdrPushClientId.empty() || cdrPushClientSecret.empty())
+      throw ConfigError("--cdr-push-auth oauth2 needs --cdr-push-client-id and --cdr-push-client-secret");
+  }
+}
+
 void ServerConfig::validate() const {
   if (port < 0 || port > 65535) throw ConfigError("--port must be between 0 and 65535");
   if (heartbeatMs < 1000 || heartbeatMs > 120000) throw ConfigError("--heartbeat-ms must be between 1000 and 120000");
@@ -173,6 +210,7 @@ void ServerConfig::validate() const {
   if (dataDir.empty()) throw ConfigError("--data-dir must not be empty");
   if (!cdrPushUrl.empty() && cdrPushUrl.rfind("http://", 0) != 0 && cdrPushUrl.rfind("https://", 0) != 0)
     throw ConfigError("--cdr-push-url must start with http:// or https://");
+  validatePushAuth();
   if (!publicUrl.empty() && publicUrl.rfind("http://", 0) != 0 && publicUrl.rfind("https://", 0) != 0)
     throw ConfigError("--public-url must start with http:// or https://");
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
@@ -225,6 +263,26 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                                                 "First retry delay of a failed push; doubles each time, 3 retries")
                                      ->envname("TCCC_CDR_PUSH_RETRY_MS")
                                      ->capture_default_str();
+  options["cdr-push-auth"] = app.add_option("--cdr-push-auth", out.cdrPushAuth,
+                                            "How pushes authenticate: none, basic (--cdr-push-user/-password) or "
+                                            "oauth2 (client credentials at --cdr-push-token-url, then a Bearer token)")
+                                 ->envname("TCCC_CDR_PUSH_AUTH")
+                                 ->capture_default_str();
+  options["cdr-push-user"] = app.add_option("--cdr-push-user", out.cdrPushUser, "Basic auth user of the push receiver")
+                                 ->envname("TCCC_CDR_PUSH_USER");
+  options["cdr-push-password"] =
+      app.add_option("--cdr-push-password", out.cdrPushPassword,
+                     "Basic auth password (prefer the environment or the config file to the command line)")
+          ->envname("TCCC_CDR_PUSH_PASSWORD");
+  options["cdr-push-token-url"] = app.add_option("--cdr-push-token-url", out.cdrPushTokenUrl,
+                                                 "OAuth 2.0 token endpoint for --cdr-push-auth oauth2")
+                                      ->envname("TCCC_CDR_PUSH_TOKEN_URL");
+  options["cdr-push-client-id"] = app.add_option("--cdr-push-client-id", out.cdrPushClientId, "OAuth 2.0 client id")
+                                      ->envname("TCCC_CDR_PUSH_CLIENT_ID");
+  options["cdr-push-client-secret"] =
+      app.add_option("--cdr-push-client-secret", out.cdrPushClientSecret,
+                     "OAuth 2.0 client secret (prefer the environment or the config file to the command line)")
+          ->envname("TCCC_CDR_PUSH_CLIENT_SECRET");
   options["heartbeat-ms"] = app.add_option("--heartbeat-ms", out.heartbeatMs, "Agent WebSocket heartbeat interval")
                                 ->envname("TCCC_HEARTBEAT_MS")
                                 ->capture_default_str();

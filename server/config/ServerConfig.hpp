@@ -33,6 +33,14 @@ struct ServerConfig {
   std::string cdrPushUrl;
   std::string cdrPushCaFile;
   int cdrPushRetryMs = 5000;
+  // How pushes authenticate (the TCCC console's choices): "none", "basic" (user + password) or
+  // "oauth2" (client-credentials grant at the token URL, then a Bearer token).
+  std::string cdrPushAuth = "none";
+  std::string cdrPushUser;
+  std::string cdrPushPassword;
+  std::string cdrPushTokenUrl;
+  std::string cdrPushClientId;
+  std::string cdrPushClientSecret;
   int heartbeatMs = 10000;
   int ringTimeoutSec = 0;          // > 0: overrides every skill group's ring time (demos, tests)
   int outboundNoAnswerSec = 30;    // an outbound call nobody answers ends (notAnswer) after this
@@ -63,6 +71,8 @@ struct ServerConfig {
 
   /// Checks ranges and combinations; throws ConfigError.
   void validate() const;
+  /// The --cdr-push-auth settings and the ones that go with each kind; throws ConfigError.
+  void validatePushAuth() const;
 
   static std::vector<std::string> splitList(const std::string& commaList);
 

@@ -7,9 +7,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
 
 namespace tccc::server {
 
@@ -18,13 +22,54 @@ namespace http = beast::http;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-/// One POST, start to finish: resolve, connect, (TLS handshake), write, read, judge.
+namespace {
+
+constexpr std::size_t kMaxAnswerBytes = 64 * 1024;
+constexpr std::size_t kMaxTokenBytes = 8 * 1024;
+
+std::string base64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+// application/x-www-form-urlencoded, which RFC 6749 §2.3.1 applies to the client id and secret
+// before they go into the Basic header.
+std::string formEncode(const std::string& text) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '*') {
+      out.push_back(static_cast<char>(c));
+    } else if (c == ' ') {
+      out.push_back('+');
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+/// One POST, start to finish: resolve, connect, (TLS handshake), write, read. The caller judges the
+/// answer: Done gets the HTTP status and body, or status 0 and what went wrong on the way.
 class CdrPusher::Request : public std::enable_shared_from_this<CdrPusher::Request> {
  public:
-  using Done = std::function<void(bool delivered, std::string error)>;
+  using Done = std::function<void(unsigned status, std::string body, std::string error)>;
+  struct Post {
+    PushUrl url;
+    std::string contentType;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+  };
 
-  Request(asio::io_context& io, asio::ssl::context* tls, PushUrl url, PushJob job, std::chrono::seconds timeout, Done done)
-      : mResolver(io), mUrl(std::move(url)), mJob(std::move(job)), mTimeout(timeout), mDone(std::move(done)) {
+  Request(asio::io_context& io, asio::ssl::context* tls, Post post, std::chrono::seconds timeout, Done done)
+      : mResolver(io), mPost(std::move(post)), mUrl(mPost.url), mTimeout(timeout), mDone(std::move(done)) {
     if (mUrl.tls) mTlsStream.emplace(io, *tls);
     else mPlain.emplace(io);
   }
@@ -70,10 +115,10 @@ class CdrPusher::Request : public std::enable_shared_from_this<CdrPusher::Reques
     mRequest = http::request<http::string_body>{http::verb::post, mUrl.target, 11};
     mRequest.set(http::field::host, mUrl.host);
     mRequest.set(http::field::user_agent, "tccc-server");
-    mRequest.set(http::field::content_type, "application/json;charset=utf8");
-    mRequest.set("X-TCCC-PUSH-UUID", mJob.uuid);
+    mRequest.set(http::field::content_type, mPost.contentType);
+    for (const auto& [name, value] : mPost.headers) mRequest.set(name, value);
     mRequest.keep_alive(false);
-    mRequest.body() = mJob.body;
+    mRequest.body() = mPost.body;
     mRequest.prepare_payload();
     lowest().expires_after(mTimeout);
     auto onWritten = [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -85,41 +130,30 @@ class CdrPusher::Request : public std::enable_shared_from_this<CdrPusher::Reques
   }
 
   void read() {
-    mParser.body_limit(64 * 1024);
+    mParser.body_limit(kMaxAnswerBytes);
     auto onRead = [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->finish(false, "read: " + ec.message());
-      self->judge();
+      self->finish(true, "");
     };
     if (mTlsStream) http::async_read(*mTlsStream, mBuffer, mParser, onRead);
     else http::async_read(*mPlain, mBuffer, mParser, onRead);
   }
 
-  void judge() {
-    const auto& res = mParser.get();
-    unsigned status = res.result_int();
-    if (status < 200 || status >= 300) return finish(false, "HTTP " + std::to_string(status));
-    Json body = protocol::parseJson(res.body(), 64 * 1024);
-    if (!body.is_object() || !body.contains("ErrCode")) return finish(false, "the answer has no JSON ErrCode");
-    const Json& code = body["ErrCode"];
-    bool zero = (code.is_number_integer() && code.get<std::int64_t>() == 0) || (code.is_string() && code == "0");
-    if (!zero) return finish(false, "ErrCode " + code.dump() + (body.contains("ErrMsg") ? " " + body["ErrMsg"].dump() : ""));
-    finish(true, "");
-  }
-
-  void finish(bool delivered, std::string error) {
+  void finish(bool answered, std::string error) {
     if (mFinished) return;
     mFinished = true;
     beast::error_code ignored;
     lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
     lowest().close();
-    mDone(delivered, std::move(error));
+    if (answered) mDone(mParser.get().result_int(), std::move(mParser.get().body()), "");
+    else mDone(0, "", std::move(error));
   }
 
   tcp::resolver mResolver;
   std::optional<beast::tcp_stream> mPlain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> mTlsStream;
+  Post mPost;
   PushUrl mUrl;
-  PushJob mJob;
   std::chrono::seconds mTimeout;
   Done mDone;
   http::request<http::string_body> mRequest;
@@ -134,7 +168,11 @@ CdrPusher::CdrPusher(asio::io_context& io, PushQueueRepository& queue, CdrPushOp
   if (mOptions.url.empty()) return;
   mUrl = parseUrl(mOptions.url, "cdr");
   if (!mUrl) throw std::runtime_error("the CDR push URL must be an http:// or https:// URL: " + mOptions.url);
-  if (mUrl->tls) {
+  if (mOptions.auth.kind == PushAuth::Kind::OAuth2) {
+    mTokenUrl = parseUrl(mOptions.auth.tokenUrl, "");
+    if (!mTokenUrl) throw std::runtime_error("the OAuth token URL must be an http:// or https:// URL: " + mOptions.auth.tokenUrl);
+  }
+  if (mUrl->tls || (mTokenUrl && mTokenUrl->tls)) {
     mTls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
     mTls->set_default_verify_paths();
     if (!mOptions.caFile.empty()) {
@@ -182,10 +220,60 @@ std::optional<PushUrl> CdrPusher::parseUrl(const std::string& url, const std::st
   if (out.port.empty()) out.port = out.tls ? "443" : "80";
   if (out.port.size() > 5 || out.port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
   if (int p = std::stoi(out.port); p < 1 || p > 65535) return std::nullopt;
-  target += (target.find('?') == std::string::npos ? "?" : "&");
-  target += "action=" + kind + "&version=1";
+  if (!kind.empty()) {
+    target += (target.find('?') == std::string::npos ? "?" : "&");
+    target += "action=" + kind + "&version=1";
+  }
   out.target = target;
   return out;
+}
+
+std::pair<bool, std::string> CdrPusher::judgeAnswer(unsigned status, const std::string& text) {
+  if (status < 200 || status >= 300) return {false, "HTTP " + std::to_string(status)};
+  Json body = protocol::parseJson(text, kMaxAnswerBytes);
+  if (!body.is_object() || !body.contains("ErrCode")) return {false, "the answer has no JSON ErrCode"};
+  const Json& code = body["ErrCode"];
+  bool zero = (code.is_number_integer() && code.get<std::int64_t>() == 0) || (code.is_string() && code == "0");
+  if (!zero) return {false, "ErrCode " + code.dump() + (body.contains("ErrMsg") ? " " + body["ErrMsg"].dump() : "")};
+  return {true, ""};
+}
+
+std::pair<std::optional<CdrPusher::BearerToken>, std::string> CdrPusher::parseTokenAnswer(unsigned status,
+                                                                                       const std::string& text,
+                                                                                       std::int64_t nowMs) {
+  Json body = protocol::parseJson(text, kMaxAnswerBytes);
+  if (status < 200 || status >= 300) {
+    // RFC 6749 §5.2: the reason is in "error" (e.g. invalid_client).
+    std::string why = body.is_object() && body.contains("error") && body["error"].is_string()
+                          ? " " + body["error"].get<std::string>().substr(0, 100)
+                          : "";
+    return {std::nullopt, "HTTP " + std::to_string(status) + why};
+  }
+  if (!body.is_object()) return {std::nullopt, "the answer is not a JSON object"};
+  auto token = body.find("access_token");
+  if (token == body.end() || !token->is_string() || token->get_ref<const std::string&>().empty())
+    return {std::nullopt, "the answer has no access_token"};
+  const std::string& value = token->get_ref<const std::string&>();
+  // It goes into a header: visible ASCII only (RFC 6750's b64token is a subset), and not absurdly long.
+  if (value.size() > kMaxTokenBytes) return {std::nullopt, "the access_token is longer than 8 KB"};
+  for (unsigned char c : value)
+    if (c < 0x21 || c > 0x7E) return {std::nullopt, "the access_token has characters a header cannot carry"};
+  if (auto type = body.find("token_type"); type != body.end()) {
+    std::string t = type->is_string() ? type->get<std::string>() : "";
+    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (t != "bearer") return {std::nullopt, "token_type " + type->dump().substr(0, 40) + " is not Bearer"};
+  }
+  // Lifetime: expires_in seconds (RFC 6749 recommends it; an hour when absent). The token is retired
+  // a little early, so a push never leaves with one that expires on the way.
+  std::int64_t lifetimeSec = 3600;
+  if (auto expires = body.find("expires_in"); expires != body.end()) {
+    if (expires->is_number_integer()) lifetimeSec = expires->get<std::int64_t>();
+    else if (expires->is_number()) lifetimeSec = static_cast<std::int64_t>(expires->get<double>());
+    else return {std::nullopt, "expires_in is not a number"};
+  }
+  lifetimeSec = std::clamp<std::int64_t>(lifetimeSec, 0, 366LL * 24 * 3600);
+  std::int64_t marginSec = std::min<std::int64_t>(30, lifetimeSec / 2);
+  return {BearerToken{value, nowMs + (lifetimeSec - marginSec) * 1000}, ""};
 }
 
 std::chrono::milliseconds CdrPusher::backoff(int attempts) const {
@@ -241,11 +329,47 @@ void CdrPusher::runDue() {
   if (!job) return;
   if (job->nextAttemptAtMs > mClockMs()) return schedule();
   mInFlight = true;
+  if (mOptions.auth.kind == PushAuth::Kind::OAuth2 && (!mToken || mClockMs() >= mToken->useUntilMs))
+    return fetchTokenThenPush(*job);
+  push(*job);
+}
+
+void CdrPusher::fetchTokenThenPush(const PushJob& job) {
+  mToken.reset();
+  const PushAuth& auth = mOptions.auth;
+  Request::Post post{*mTokenUrl, "application/x-www-form-urlencoded", {}, "grant_type=client_credentials"};
+  // RFC 6749 §2.3.1: client credentials in HTTP Basic, each form-encoded first.
+  post.headers.emplace_back("Authorization", "Basic " + base64(formEncode(auth.clientId) + ":" + formEncode(auth.clientSecret)));
+  post.headers.emplace_back("Accept", "application/json");
   auto request = std::make_shared<Request>(
-      mIo, mTls.get(), *mUrl, *job, mOptions.requestTimeout,
-      [this, job = *job, alive = std::weak_ptr<bool>(mAlive)](bool delivered, std::string error) {
+      mIo, mTls.get(), std::move(post), mOptions.requestTimeout,
+      [this, job, alive = std::weak_ptr<bool>(mAlive)](unsigned status, std::string body, std::string error) {
         if (alive.expired()) return;
-        onResult(job, delivered, error);
+        if (status == 0) return onResult(job, false, "OAuth token: " + error);
+        auto [token, why] = parseTokenAnswer(status, body, mClockMs());
+        if (!token) return onResult(job, false, "OAuth token: " + why);
+        mToken = std::move(token);
+        push(job);
+      });
+  request->run();
+}
+
+void CdrPusher::push(const PushJob& job) {
+  Request::Post post{*mUrl, "application/json;charset=utf8", {{"X-TCCC-PUSH-UUID", job.uuid}}, job.body};
+  const PushAuth& auth = mOptions.auth;
+  if (auth.kind == PushAuth::Kind::Basic)
+    post.headers.emplace_back("Authorization", "Basic " + base64(auth.user + ":" + auth.password));
+  else if (auth.kind == PushAuth::Kind::OAuth2 && mToken)
+    post.headers.emplace_back("Authorization", "Bearer " + mToken->value);
+  auto request = std::make_shared<Request>(
+      mIo, mTls.get(), std::move(post), mOptions.requestTimeout,
+      [this, job, alive = std::weak_ptr<bool>(mAlive)](unsigned status, std::string body, std::string error) {
+        if (alive.expired()) return;
+        if (status == 0) return onResult(job, false, error);
+        // A refused token (revoked, or the receiver's clock disagrees): the next attempt gets a new one.
+        if (status == 401) mToken.reset();
+        auto [delivered, why] = judgeAnswer(status, body);
+        onResult(job, delivered, why);
       });
   request->run();
 }

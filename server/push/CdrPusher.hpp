@@ -4,6 +4,9 @@
 // JSON has ErrCode 0; anything else is retried up to maxRetries times with exponential backoff,
 // then the job is marked failed. The queue is the database table, so a restart loses nothing: the
 // pusher simply resumes with what is pending. One push is in flight at a time.
+// The receiver may require authentication, as the TCCC console offers it: HTTP Basic, or an OAuth 2.0
+// bearer token from the client-credentials grant (RFC 6749 §4.4), fetched when needed, reused until
+// shortly before it expires, and fetched anew after the receiver answers 401.
 #ifndef TCCC_SERVER_PUSH_CDRPUSHER_HPP
 #define TCCC_SERVER_PUSH_CDRPUSHER_HPP
 
@@ -21,8 +24,19 @@
 
 namespace tccc::server {
 
+/// How the pusher proves itself to the receiver.
+struct PushAuth {
+  enum class Kind { None, Basic, OAuth2 } kind = Kind::None;
+  std::string user;      // Basic
+  std::string password;  // Basic
+  std::string tokenUrl;  // OAuth2: the token endpoint (http or https)
+  std::string clientId;
+  std::string clientSecret;
+};
+
 struct CdrPushOptions {
   std::string url;  // "" disables pushing
+  PushAuth auth;
   int maxRetries = 3;
   std::chrono::milliseconds retryBase{5000};  // waits base, 2×base, 4×base … between attempts
   std::chrono::seconds requestTimeout{10};
@@ -56,10 +70,23 @@ class CdrPusher {
   /// Delay before attempt number `attempts + 1` after `attempts` failed ones.
   std::chrono::milliseconds backoff(int attempts) const;
 
+  /// The receiver's answer to a push: delivered (2xx with JSON ErrCode 0), or why not.
+  static std::pair<bool, std::string> judgeAnswer(unsigned status, const std::string& body);
+
+  struct BearerToken {
+    std::string value;
+    std::int64_t useUntilMs = 0;  // fetch a new one from then on
+  };
+  /// A token endpoint's answer (RFC 6749 §5.1) at `nowMs`: the token to use, or why there is none.
+  static std::pair<std::optional<BearerToken>, std::string> parseTokenAnswer(unsigned status, const std::string& body,
+                                                                            std::int64_t nowMs);
+
  private:
   class Request;
   void schedule();
   void runDue();
+  void push(const PushJob& job);
+  void fetchTokenThenPush(const PushJob& job);
   void onResult(const PushJob& job, bool delivered, const std::string& error);
 
   boost::asio::io_context& mIo;
@@ -67,6 +94,8 @@ class CdrPusher {
   CdrPushOptions mOptions;
   std::function<std::int64_t()> mClockMs;
   std::optional<PushUrl> mUrl;
+  std::optional<PushUrl> mTokenUrl;      // OAuth2 only
+  std::optional<BearerToken> mToken;     // OAuth2: the current token, if any
   std::unique_ptr<boost::asio::ssl::context> mTls;
   boost::asio::steady_timer mTimer;
   std::shared_ptr<bool> mAlive = std::make_shared<bool>(true);

@@ -178,3 +178,45 @@ TEST(PlatformConfigTest, FileDescriptorLimitIsRaisedTowardsTheHardLimit) {
   EXPECT_EQ(again.connections, 10u);
   ::setrlimit(RLIMIT_NOFILE, &before);
 }
+
+TEST(PlatformConfigTest, PushAuthOptions) {
+  ServerConfig none;
+  EXPECT_FALSE(parse({}, none));
+  EXPECT_EQ(none.cdrPushAuth, "none");
+
+  ServerConfig basic;
+  ::setenv("TCCC_CDR_PUSH_PASSWORD", "from-env", 1);
+  auto rc = parse({"--cdr-push-url", "https://crm.example/hook", "--cdr-push-auth", "basic", "--cdr-push-user", "crm"}, basic);
+  ::unsetenv("TCCC_CDR_PUSH_PASSWORD");
+  EXPECT_FALSE(rc);
+  EXPECT_EQ(basic.cdrPushPassword, "from-env");
+
+  TempDir dir;
+  std::ofstream(dir.file("oauth.json")) << R"({"cdr-push-url": "https://crm.example/hook", "cdr-push-auth": "oauth2",
+    "cdr-push-token-url": "https://auth.example/oauth/token", "cdr-push-client-id": "tccc",
+    "cdr-push-client-secret": "s"})";
+  ServerConfig oauth;
+  EXPECT_FALSE(parse({"--config", dir.file("oauth.json")}, oauth));
+  EXPECT_EQ(oauth.cdrPushTokenUrl, "https://auth.example/oauth/token");
+
+  const std::vector<std::string> url = {"--cdr-push-url", "http://127.0.0.1:9/hook"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = url;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  for (const auto& bad : {with({"--cdr-push-auth", "digest"}),
+                          with({"--cdr-push-auth", "basic"}),  // no user
+                          with({"--cdr-push-auth", "basic", "--cdr-push-user", "a:b"}),
+                          with({"--cdr-push-auth", "basic", "--cdr-push-user", "a", "--cdr-push-password", "x\ny"}),
+                          with({"--cdr-push-user", "a"}),  // auth none
+                          with({"--cdr-push-auth", "basic", "--cdr-push-user", "a", "--cdr-push-client-id", "c"}),
+                          with({"--cdr-push-auth", "oauth2", "--cdr-push-client-id", "c", "--cdr-push-client-secret", "s"}),
+                          with({"--cdr-push-auth", "oauth2", "--cdr-push-token-url", "ftp://x/",
+                                "--cdr-push-client-id", "c", "--cdr-push-client-secret", "s"}),
+                          with({"--cdr-push-auth", "oauth2", "--cdr-push-token-url", "http://x/t", "--cdr-push-client-id", "c"}),
+                          std::vector<std::string>{"--cdr-push-auth", "basic", "--cdr-push-user", "a"}}) {  // no URL
+    ServerConfig c;
+    EXPECT_EQ(parse(bad, c), 2) << ::testing::PrintToString(bad);
+  }
+}

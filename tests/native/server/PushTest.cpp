@@ -42,6 +42,7 @@ class Receiver {
     std::string uuid;
     std::string contentType;
     std::string body;
+    std::string authorization;
   };
 
   /// `onHit` runs on the receiver's thread for each request, before it is answered.
@@ -76,14 +77,13 @@ class Receiver {
       http::request<http::string_body> req;
       http::read(socket, buffer, req, ec);
       if (ec) continue;
-      if (mOnHit)
-        mOnHit({std::string(req.target()), std::string(req["X-TCCC-PUSH-UUID"]),
-                std::string(req[http::field::content_type]), req.body()});
+      Hit hit{std::string(req.target()), std::string(req["X-TCCC-PUSH-UUID"]),
+              std::string(req[http::field::content_type]), req.body(), std::string(req[http::field::authorization])};
+      if (mOnHit) mOnHit(hit);
       std::pair<int, std::string> answer;
       {
         std::lock_guard<std::mutex> lock(mMutex);
-        mHits.push_back({std::string(req.target()), std::string(req["X-TCCC-PUSH-UUID"]),
-                         std::string(req[http::field::content_type]), req.body()});
+        mHits.push_back(hit);
         answer = mScript[std::min(mHits.size() - 1, mScript.size() - 1)];
       }
       http::response<http::string_body> res{static_cast<http::status>(answer.first), 11};
@@ -418,3 +418,163 @@ TEST(PushTest, HttpsVerifiesTheReceiverCertificate) {
     EXPECT_FALSE(store.nextPendingPush());
   }
 }
+
+namespace {
+
+TEST(PushAuthTest, JudgesTheReceiversAnswer) {
+  struct Case {
+    unsigned status;
+    const char* body;
+    bool delivered;
+    const char* error;
+  } cases[] = {
+      {200, R"({"ErrCode":0,"ErrMsg":"ok"})", true, ""},
+      {200, R"({"ErrCode":"0"})", true, ""},
+      {204, R"({"ErrCode":0})", true, ""},
+      {200, R"({"ErrCode":1,"ErrMsg":"busy"})", false, "ErrCode 1 \"busy\""},
+      {200, R"({"ok":true})", false, "the answer has no JSON ErrCode"},
+      {200, "not json", false, "the answer has no JSON ErrCode"},
+      {401, R"({"ErrCode":0})", false, "HTTP 401"},
+      {500, "", false, "HTTP 500"},
+  };
+  for (const auto& c : cases) {
+    auto [delivered, error] = CdrPusher::judgeAnswer(c.status, c.body);
+    EXPECT_EQ(delivered, c.delivered) << c.status << " " << c.body;
+    EXPECT_EQ(error, c.error) << c.status << " " << c.body;
+  }
+}
+
+TEST(PushAuthTest, ReadsTokenAnswers) {
+  const std::int64_t now = 1'700'000'000'000;
+  struct Case {
+    unsigned status;
+    std::string body;
+    const char* token;      // nullptr: refused
+    std::int64_t useForMs;  // when accepted
+    const char* error;      // when refused (a prefix)
+  } cases[] = {
+      {200, R"({"access_token":"abc.DEF-1_2~3+/=","token_type":"Bearer","expires_in":3600})", "abc.DEF-1_2~3+/=", 3570000, ""},
+      {200, R"({"access_token":"t","token_type":"bearer"})", "t", 3570000, ""},         // an hour when absent
+      {200, R"({"access_token":"t","expires_in":20})", "t", 10000, ""},                 // short: retired at half
+      {200, R"({"access_token":"t","expires_in":0})", "t", 0, ""},                      // use once
+      {200, R"({"access_token":"t","expires_in":"3600"})", nullptr, 0, "expires_in is not a number"},
+      {200, R"({"access_token":"t","token_type":"mac"})", nullptr, 0, "token_type \"mac\" is not Bearer"},
+      {200, R"({"token_type":"Bearer"})", nullptr, 0, "the answer has no access_token"},
+      {200, R"({"access_token":""})", nullptr, 0, "the answer has no access_token"},
+      {200, "{\"access_token\":\"a\\r\\nX-Evil: 1\"}", nullptr, 0, "the access_token has characters"},
+      {200, R"({"access_token":")" + std::string(9000, 'a') + R"("})", nullptr, 0, "the access_token is longer"},
+      {200, "[]", nullptr, 0, "the answer is not a JSON object"},
+      {401, R"({"error":"invalid_client"})", nullptr, 0, "HTTP 401 invalid_client"},
+      {500, "", nullptr, 0, "HTTP 500"},
+  };
+  for (const auto& c : cases) {
+    auto [token, error] = CdrPusher::parseTokenAnswer(c.status, c.body, now);
+    if (c.token) {
+      ASSERT_TRUE(token) << c.body << ": " << error;
+      EXPECT_EQ(token->value, c.token);
+      EXPECT_EQ(token->useUntilMs - now, c.useForMs) << c.body;
+    } else {
+      EXPECT_FALSE(token) << c.body;
+      EXPECT_EQ(error.rfind(c.error, 0), 0u) << c.body << ": " << error;
+    }
+  }
+}
+
+TEST(PushAuthTest, BasicAuthGoesWithEveryAttempt) {
+  Receiver receiver({{401, ""}, {200, R"({"ErrCode":0})"}});
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  asio::io_context io;
+  CdrPushOptions o;
+  o.url = "http://127.0.0.1:" + std::to_string(receiver.port) + "/hook";
+  o.retryBase = std::chrono::milliseconds(20);
+  o.auth.kind = PushAuth::Kind::Basic;
+  o.auth.user = "crm";
+  o.auth.password = "pa:ss wörd";
+  CdrPusher pusher(io, store, o, wallMs);
+  DurableCdrSink sink(store, &pusher, wallMs);
+  pusher.start();
+  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-basic")));
+  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  auto hits = receiver.hits();
+  ASSERT_EQ(hits.size(), 2u);
+  // base64("crm:pa:ss wörd") with ö as UTF-8
+  for (const auto& h : hits) EXPECT_EQ(h.authorization, "Basic Y3JtOnBhOnNzIHfDtnJk");
+  EXPECT_FALSE(store.nextPendingPush());
+}
+
+TEST(PushAuthTest, OAuthFetchesATokenReusesItAndRenewsItAfterA401) {
+  // One receiver plays both the token endpoint (/token) and the push receiver (/hook), in order.
+  Receiver receiver({{200, R"({"access_token":"tok-1","token_type":"Bearer","expires_in":3600})"},
+                     {200, R"({"ErrCode":0})"},
+                     {200, R"({"ErrCode":0})"},
+                     {401, ""},
+                     {200, R"({"access_token":"tok-2","token_type":"Bearer","expires_in":3600})"},
+                     {200, R"({"ErrCode":0})"}});
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  asio::io_context io;
+  CdrPushOptions o;
+  const std::string base = "http://127.0.0.1:" + std::to_string(receiver.port);
+  o.url = base + "/hook";
+  o.retryBase = std::chrono::milliseconds(20);
+  o.auth.kind = PushAuth::Kind::OAuth2;
+  o.auth.tokenUrl = base + "/token";
+  o.auth.clientId = "tccc client";
+  o.auth.clientSecret = "s3cr=t";
+  CdrPusher pusher(io, store, o, wallMs);
+  DurableCdrSink sink(store, &pusher, wallMs);
+  pusher.start();
+  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-oauth-1")));
+  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-oauth-2")));  // the same token serves it
+  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-oauth-3")));  // refused once: a new token, then delivered
+  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  auto hits = receiver.hits();
+  ASSERT_EQ(hits.size(), 6u);
+  // RFC 6749 §2.3.1: the client's id and secret, form-encoded, in HTTP Basic.
+  EXPECT_EQ(hits[0].target, "/token");
+  EXPECT_EQ(hits[0].contentType, "application/x-www-form-urlencoded");
+  EXPECT_EQ(hits[0].body, "grant_type=client_credentials");
+  EXPECT_EQ(hits[0].authorization, "Basic dGNjYytjbGllbnQ6czNjciUzRHQ=");  // base64("tccc+client:s3cr%3Dt")
+  EXPECT_EQ(hits[1].target, "/hook?action=cdr&version=1");
+  EXPECT_EQ(hits[1].authorization, "Bearer tok-1");
+  EXPECT_EQ(hits[2].authorization, "Bearer tok-1");
+  EXPECT_EQ(hits[3].authorization, "Bearer tok-1");
+  EXPECT_EQ(hits[4].target, "/token");
+  EXPECT_EQ(hits[5].authorization, "Bearer tok-2");
+  EXPECT_EQ(hits[5].uuid, hits[3].uuid);  // the same push, retried
+  SqliteDatabase::Statement st(store.database(), "SELECT COUNT(*) FROM push_queue WHERE state <> 'done'");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.int64(0), 0);
+}
+
+TEST(PushAuthTest, AFailingTokenEndpointIsAFailedAttemptThatIsRetried) {
+  Receiver receiver({{401, R"({"error":"invalid_client"})"},
+                     {200, R"({"access_token":"tok","expires_in":3600})"},
+                     {200, R"({"ErrCode":0})"}});
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  asio::io_context io;
+  CdrPushOptions o;
+  const std::string base = "http://127.0.0.1:" + std::to_string(receiver.port);
+  o.url = base + "/hook";
+  o.retryBase = std::chrono::milliseconds(20);
+  o.auth.kind = PushAuth::Kind::OAuth2;
+  o.auth.tokenUrl = base + "/token";
+  o.auth.clientId = "id";
+  o.auth.clientSecret = "secret";
+  CdrPusher pusher(io, store, o, wallMs);
+  DurableCdrSink sink(store, &pusher, wallMs);
+  pusher.start();
+  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-token-fail")));
+  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  auto hits = receiver.hits();
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(hits[0].target, "/token");
+  EXPECT_EQ(hits[1].target, "/token");
+  EXPECT_EQ(hits[2].authorization, "Bearer tok");
+}
+
+}  // namespace
