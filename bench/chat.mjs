@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: Apache-2.0
 // What a chat message costs on the real server (build/native/server/tccc-server, loopback): every
-// message is stored in SQLite (synchronous=FULL: one fsync each) before it is acknowledged and
-// delivered. N visitors on /ws/customer each open a chat that agent1 accepts (agent on a raw /ws/agent
+// message is on disk in SQLite before it is acknowledged and delivered (group commit: committed on the
+// event loop, fsynced by a helper thread for all the messages that arrived meanwhile, the frames held
+// until then; server/signalling/DurableSendQueue.hpp). N visitors on /ws/customer each open a chat that agent1 accepts (agent on a raw /ws/agent
 // socket, logged in with a CreateSDKLoginToken token); then every visitor sends a burst of 10 messages
 // (the per-chat burst the flood limit allows) and the bench reports the chat.send round trip
 // (p50/p95/p99), the time until the agent's chat.message event arrives, and messages per second.
@@ -92,7 +93,7 @@ try {
   toAgent.sort((a, b) => a - b);
   const f = (x) => x.toFixed(2);
   console.log(`chat bench: ${CHATS} chats x ${BURST} messages = ${ids.length} messages in ${f(elapsed)} ms ` +
-    `(${f((ids.length / elapsed) * 1000)} msg/s, each stored with fsync before the answer)`);
+    `(${f((ids.length / elapsed) * 1000)} msg/s, each on disk before its answer)`);
   console.log(`  chat.send round trip ms: p50 ${f(pct(rtt, 50))}  p95 ${f(pct(rtt, 95))}  p99 ${f(pct(rtt, 99))}  max ${f(rtt[rtt.length - 1])}`);
   console.log(`  send -> agent's chat.message ms: p50 ${f(pct(toAgent, 50))}  p95 ${f(pct(toAgent, 95))}  (${toAgent.length}/${ids.length} delivered)`);
   for (const v of visitors) v.close();

@@ -164,6 +164,12 @@ int run(const ServerConfig& config) {
   http.addWsHandler(contactCenter);
   cloud.setLiveOps(&contactCenter);
   contactCenter.engine().setChatRepository(&store);  // chat messages and IM CDRs in SQLite
+  // Group commit: a chat message is committed on the event loop but synced to disk by a helper
+  // thread, for a whole burst at once; frames wait for it instead of the loop.
+  if (store.enableChatGroupCommit())
+    contactCenter.setChatGroupCommit(&store);
+  else
+    spdlog::warn("chat messages are synced one by one on the event loop: {} has no WAL file to sync", config.dataDir);
 #else
   spdlog::warn("built without the contact center: no agent WebSocket endpoints");
 #endif

@@ -2,8 +2,9 @@
 // Durable storage of chat (im) sessions: their messages, in order, and their service records (IM
 // CDRs). The routing engine writes through this interface synchronously on the event-loop thread and
 // acknowledges a message only once append() has returned, so a message a sender saw acknowledged is
-// never lost. SqliteStore implements it for the server; MemoryChatRepository for tests and for an
-// engine that was given no store.
+// never lost: either append() itself waited for the disk, or the repository is a ChatGroupCommit and
+// its host holds back every frame until the appends before it are on disk (ContactCenter). SqliteStore
+// implements it for the server; MemoryChatRepository for tests and for an engine given no store.
 #ifndef TCCC_SERVER_CHAT_CHATREPOSITORY_HPP
 #define TCCC_SERVER_CHAT_CHATREPOSITORY_HPP
 
@@ -39,6 +40,19 @@ struct ImCdrRecord {
   std::string sessionId;
   std::int64_t startTimestamp = 0;  // Unix seconds
   Json cdr;                         // IMCdrInfo fields (Id, Duration, EndStatus, Nickname, …)
+};
+
+/// Group commit of chat appends: appendChatMessage() commits without waiting for the disk and counts
+/// the commit; syncAppended() makes every append counted so far durable, on another thread, so one
+/// fsync covers all the messages of a burst and none waits on the event loop.
+class ChatGroupCommit {
+ public:
+  virtual ~ChatGroupCommit() = default;
+  /// Appends committed so far, durable or not. Any thread.
+  virtual std::uint64_t appendedCount() const = 0;
+  /// Makes the appends counted when it starts durable; returns that count, or nullopt when the disk
+  /// refused (the caller tries again). Runs on a helper thread, never on the event loop.
+  virtual std::optional<std::uint64_t> syncAppended() = 0;
 };
 
 class ChatRepository {

@@ -33,6 +33,7 @@ ContactCenter::ContactCenter(boost::asio::io_context& io, WsSender& sender, Dire
                 e.serverMedia = mOptions.serverMedia;
                 return e;
               }()),
+      mOut(io, sender),
       mTimer(io) {
   if (mOptions.serverMedia) mMedia = std::make_unique<media::MediaServer>(io, mOptions.media);
   // Housekeeping (pings, silent sockets, login timeouts) visits every connection once per cycle,
@@ -103,7 +104,7 @@ void ContactCenter::sendError(ConnectionId id, std::int64_t requestId, const Err
   r.id = requestId;
   r.ok = false;
   r.error = error;
-  mSender.sendText(id, protocol::encode(r));
+  mOut.sendText(id, protocol::encode(r));  // after the answers queued before it
 }
 
 void ContactCenter::onText(ConnectionId id, std::string_view text) {
@@ -186,7 +187,7 @@ void ContactCenter::dropConnection(ConnectionId id, int code, const std::string&
   if (it == mConns.end()) return;
   bool agent = it->second.agent;
   mConns.erase(it);
-  mSender.close(id, code, reason);
+  mOut.close(id, code, reason);  // after what was queued for it
   std::int64_t now = nowMs();
   if (agent)
     mEngine.agentDisconnected(id, now);
@@ -205,11 +206,11 @@ void ContactCenter::flush() {
       switch (cmd.type) {
         case routing::Command::Type::Send:
           // A full send queue makes the platform close the socket; onClose then tells the engine.
-          mSender.sendText(cmd.connection, std::move(cmd.text));
+          mOut.sendText(cmd.connection, std::move(cmd.text));
           break;
         case routing::Command::Type::Close:
           mConns.erase(cmd.connection);
-          mSender.close(cmd.connection, cmd.closeCode, cmd.reason);
+          mOut.close(cmd.connection, cmd.closeCode, cmd.reason);
           break;
         case routing::Command::Type::StoreCdr:
           if (!mCdrSink.storeCdr(cmd.sdkAppId, cmd.cdr)) {

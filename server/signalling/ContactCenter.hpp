@@ -9,6 +9,7 @@
 #include "../Interfaces.hpp"
 #include "../routing/RoutingEngine.hpp"
 #include "../media/MediaServer.hpp"
+#include "DurableSendQueue.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -46,6 +47,12 @@ class ContactCenter : public WsHandler, public LiveOps {
   ~ContactCenter() override;
   ContactCenter(const ContactCenter&) = delete;
   ContactCenter& operator=(const ContactCenter&) = delete;
+
+  /// Chat appends of `commit` no longer wait for the disk: frames wait for them instead
+  /// (DurableSendQueue). Set it on the repository the engine stores chat messages in.
+  void setChatGroupCommit(ChatGroupCommit* commit) { mOut.attach(commit); }
+  /// Frames waiting for chat messages to reach the disk.
+  std::size_t framesAwaitingDisk() const { return mOut.held(); }
 
   /// The simulator's endpoints: POST /sim/inbound, GET /sim/sessions/<id>, GET /sim/test-numbers.
   void registerRoutes(HttpRouter& router);
@@ -102,6 +109,7 @@ class ContactCenter : public WsHandler, public LiveOps {
   CdrSink& mCdrSink;
   Options mOptions;
   routing::RoutingEngine mEngine;
+  DurableSendQueue mOut;  // every frame the engine (or a refusal) sends; heartbeats go direct
   std::unique_ptr<media::MediaServer> mMedia;
   std::unordered_map<ConnectionId, Conn> mConns;
   boost::asio::steady_timer mTimer;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/SqliteStore.hpp"
 
+#include <unistd.h>
+
 namespace tccc::server {
 
 namespace {
@@ -112,12 +114,16 @@ std::vector<std::int64_t> idsFromJson(const std::string& text) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path) : mDb(path) {
+SqliteStore::SqliteStore(const std::string& path) : mDb(path), mPath(path) {
   mDb.exec("PRAGMA journal_mode=WAL");
   // FULL: a commit is on disk before storeCdr returns; the write volume (CDRs, config) is small.
   mDb.exec("PRAGMA synchronous=FULL");
   mDb.exec("PRAGMA foreign_keys=ON");
   migrate();
+}
+
+SqliteStore::~SqliteStore() {
+  if (mWalFd >= 0) ::close(mWalFd);
 }
 
 void SqliteStore::migrate() {

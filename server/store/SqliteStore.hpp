@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The embedded default store: every repository over one SQLite file in WAL mode with
-// synchronous=FULL, so a committed CDR survives a power cut. Each instance is one connection used
+// synchronous=FULL, so a committed CDR survives a power cut. Chat appends can instead use group
+// commit (enableChatGroupCommit): committed without waiting, fsynced in batches off the event loop. Each instance is one connection used
 // by one thread: the io_context thread has one, and the CdrWriter thread opens its own on the same
 // file (WAL lets the io thread read while the writer commits).
 #ifndef TCCC_SERVER_STORE_SQLITESTORE_HPP
@@ -9,6 +10,8 @@
 #include "chat/ChatRepository.hpp"
 #include "store/Repositories.hpp"
 #include "store/SqliteDatabase.hpp"
+
+#include <atomic>
 
 namespace tccc::server {
 
@@ -19,12 +22,16 @@ class SqliteStore : public TenantRepository,
                     public LoginTokenRepository,
                     public CdrRepository,
                     public PushQueueRepository,
-                    public ChatRepository {
+                    public ChatRepository,
+                    public ChatGroupCommit {
  public:
   static constexpr int kSchemaVersion = 2;  // 2: chat_messages, im_cdrs
 
   /// Opens or creates the database and brings its schema up to date.
   explicit SqliteStore(const std::string& path);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
 
   SqliteDatabase& database() { return mDb; }
 
@@ -93,6 +100,14 @@ class SqliteStore : public TenantRepository,
                                                                  std::int64_t end, std::int64_t offset,
                                                                  std::int64_t limit) override;
 
+  // ChatGroupCommit (SqliteChatStore.cpp). Off until enableChatGroupCommit(): appends then fsync
+  // themselves, as every other write of this store does.
+  /// Chat appends stop waiting for the disk; the caller must then hold back what depends on them
+  /// until syncAppended() covers them. False (and unchanged) for a database without a WAL file.
+  bool enableChatGroupCommit();
+  std::uint64_t appendedCount() const override { return mChatAppended.load(); }
+  std::optional<std::uint64_t> syncAppended() override;
+
  private:
   static const char* chatSchemaV2();
   void migrate();
@@ -102,6 +117,9 @@ class SqliteStore : public TenantRepository,
   static SkillGroupRecord readSkillGroup(SqliteDatabase::Statement& st);
 
   SqliteDatabase mDb;
+  std::string mPath;
+  int mWalFd = -1;                                // our own handle on <db>-wal, for fsync off the loop
+  std::atomic<std::uint64_t> mChatAppended{0};
 };
 
 }  // namespace tccc::server

@@ -110,5 +110,46 @@ TEST(ChatStoreSqlite, AVersionOneDatabaseIsMigratedAndKeepsItsData) {
   std::filesystem::remove(path.string() + "-shm");
 }
 
+TEST(ChatStoreSqlite, GroupCommitCountsAppendsAndSyncsThemOffTheConnection) {
+  auto path = std::filesystem::temp_directory_path() / ("tccc-chat-group-" + std::to_string(::getpid()) + ".db");
+  auto cleanup = [&] {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  };
+  cleanup();
+  { SqliteStore fresh(path.string()); }  // created, then closed: SQLite removes the WAL file
+  {
+    SqliteStore store(path.string());
+    EXPECT_EQ(store.appendedCount(), 0u);
+    ASSERT_TRUE(store.enableChatGroupCommit());  // (re)creates the WAL it syncs
+    ASSERT_TRUE(std::filesystem::exists(path.string() + "-wal"));
+    store.appendChatMessage(msg("s1", 1, "visitor", "c1", "one", 1));
+    store.appendChatMessage(msg("s1", 2, "agent", "c2", "two", 2));
+    EXPECT_EQ(store.appendedCount(), 2u);
+    store.appendChatMessage(msg("s1", 1, "visitor", "c1", "one again", 3));  // a retry writes nothing
+    EXPECT_EQ(store.appendedCount(), 2u);
+    auto synced = store.syncAppended();
+    ASSERT_TRUE(synced.has_value());
+    EXPECT_EQ(*synced, 2u);
+    // Committed is committed: readable at once, and the connection is back to synchronous=FULL.
+    EXPECT_EQ(store.listChatMessages(7, "s1", 0, 10).size(), 2u);
+    SqliteDatabase::Statement mode(store.database(), "PRAGMA synchronous");
+    ASSERT_TRUE(mode.step());
+    EXPECT_EQ(mode.int64(0), 2);  // FULL
+  }
+  {
+    SqliteStore reopened(path.string());
+    EXPECT_EQ(reopened.listChatMessages(7, "s1", 0, 10).size(), 2u);
+  }
+  cleanup();
+}
+
+TEST(ChatStoreSqlite, AnInMemoryDatabaseKeepsSyncingEachAppend) {
+  SqliteStore store(":memory:");
+  EXPECT_FALSE(store.enableChatGroupCommit());
+  store.appendChatMessage(msg("s1", 1, "visitor", "c1", "one", 1));
+  EXPECT_EQ(store.appendedCount(), 0u);  // nothing to wait for: the append was complete
+  EXPECT_EQ(store.syncAppended(), std::optional<std::uint64_t>(0));
+}
+
 }  // namespace
 }  // namespace tccc::server
