@@ -58,7 +58,9 @@ class WsHandler {
   virtual void onOpen(ConnectionId id, const WsOpenInfo& info) = 0;
   virtual void onText(ConnectionId id, std::string_view text) = 0;
   virtual void onBinary(ConnectionId id, std::string_view bytes) = 0;
-  virtual void onClose(ConnectionId id) = 0;
+  /// The socket is gone. `peerCloseCode`: the code of the close frame the peer sent, 0 if it sent
+  /// none (the connection dropped, or this side closed it).
+  virtual void onClose(ConnectionId id, int peerCloseCode) = 0;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,9 @@
 // until the core asks to connect, then replayed in order.
 import type { WebSocketConstructor } from './types';
 
+/** docs/protocol.md: a client's close code that logs the agent out, like auth.logout. */
+const CLOSE_LOGOUT = 4005;
+
 export interface TransportHandlers {
   onOpen(): void;
   onMessage(text: string): void;
@@ -23,6 +26,8 @@ export class Transport {
   private _parked: Array<() => void> | null = null;
   /** Subprotocols of the first socket only: the login in its handshake (handshakeLogin.ts). */
   private _firstProtocols: string[] | undefined;
+  /** The current socket was logged in by its handshake and the core has not adopted it yet. */
+  private _unusedLogin = false;
 
   constructor(url: string, Ctor: WebSocketConstructor, handlers: TransportHandlers, firstProtocols?: string[]) {
     this._url = url;
@@ -43,6 +48,7 @@ export class Transport {
     const parked = this._parked;
     if (parked) {
       this._parked = null;
+      this._unusedLogin = false;
       // Replayed after the core's own command has returned, never from inside it.
       if (parked.length) queueMicrotask(() => { for (const deliver of parked) deliver(); });
       return;
@@ -67,6 +73,7 @@ export class Transport {
       return;
     }
     this._socket = socket;
+    this._unusedLogin = protocols !== undefined && this._parked !== null;
     // While the socket is parked its events wait; each still checks, when delivered, that the
     // socket is current, so a replaced or dropped one stays silent.
     const deliver = (event: () => void) => {
@@ -107,6 +114,11 @@ export class Transport {
   close(code: number): void { this._drop(code); }
 
   private _drop(code: number): void {
+    // A socket that the server logged in by its handshake but the core never used (the SDK was
+    // destroyed, or its wasm failed, while loading) says goodbye, so the agent does not linger
+    // online for the grace period (docs/protocol.md, close code 4005).
+    if (this._unusedLogin) code = CLOSE_LOGOUT;
+    this._unusedLogin = false;
     this._parked = null;
     const socket = this._socket;
     if (!socket) return;

@@ -207,8 +207,10 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
     if (!mOpen && mId == 0) return;
     mOpen = false;
     mServer.unregisterWs(mId);
+    // A close frame from the peer ends the read with websocket::error::closed; its code is then known.
+    const int peerCloseCode = ec == boost::beast::websocket::error::closed ? static_cast<int>(mWs.reason().code) : 0;
     try {
-      mHandler.onClose(mId);
+      mHandler.onClose(mId, peerCloseCode);
     } catch (const std::exception& e) {
       spdlog::error("ws {} onClose threw: {}", mId, e.what());
     }

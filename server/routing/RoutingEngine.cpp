@@ -825,11 +825,16 @@ void RoutingEngine::queueClose(ConnectionId conn, int code, std::string reason) 
   mCommands.push_back(std::move(c));
 }
 
-void RoutingEngine::agentDisconnected(ConnectionId conn, std::int64_t nowMs) {
+void RoutingEngine::agentDisconnected(ConnectionId conn, std::int64_t nowMs, bool loggedOut) {
   ChatDispatch chatDispatch(*this, nowMs);
   auto it = mAgentByConn.find(conn);
   if (it == mAgentByConn.end()) return;
   Agent& a = *mAgents[it->second];
+  if (loggedOut) {
+    serverMediaForAgent(a, false);
+    logout(a, conn, nowMs);
+    return;
+  }
   mAgentByConn.erase(it);
   a.conn = 0;
   serverMediaForAgent(a, false);  // its peer connections are gone with the page

@@ -87,7 +87,9 @@ class RoutingEngine {
   /// Handles one decoded request; the response (and any events it causes) come out as commands.
   void onAgentRequest(ConnectionId conn, const protocol::Request& request, std::int64_t nowMs);
   bool isAgentLoggedIn(ConnectionId conn) const;
-  void agentDisconnected(ConnectionId conn, std::int64_t nowMs);
+  /// The agent's socket is gone: its calls and status wait out the grace period for a reconnect, or,
+  /// with `loggedOut` (the client closed with the goodbye code), end now as after auth.logout.
+  void agentDisconnected(ConnectionId conn, std::int64_t nowMs, bool loggedOut = false);
 
   // --- customer sockets (/ws/customer) ---
   void onCustomerRequest(ConnectionId conn, const protocol::Request& request, std::int64_t nowMs);

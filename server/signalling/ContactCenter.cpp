@@ -16,6 +16,7 @@ namespace {
 constexpr std::size_t kMaxCdrRetry = 100000;   // beyond this the oldest is logged in full and dropped
 constexpr int kCloseLoginTimeout = 4001;
 constexpr int kCloseHeartbeat = 4002;
+constexpr int kCloseLogout = 4005;  // from the client
 }  // namespace
 
 ContactCenter::ContactCenter(boost::asio::io_context& io, WsSender& sender, Directory& directory, CdrSink& cdrSink,
@@ -168,14 +169,15 @@ void ContactCenter::onBinary(ConnectionId id, std::string_view) {
   sendError(id, 0, Error(Errc::NotSupported, "binary (media) frames are not accepted yet"));
 }
 
-void ContactCenter::onClose(ConnectionId id) {
+void ContactCenter::onClose(ConnectionId id, int peerCloseCode) {
   auto it = mConns.find(id);
   bool agent = it == mConns.end() ? true : it->second.agent;
   if (it != mConns.end()) mConns.erase(it);
   std::int64_t now = nowMs();
   // Either kind may be gone already (we closed it ourselves); the engine ignores unknown ids.
+  // docs/protocol.md: an agent's close code 4005 is a goodbye, like auth.logout (no grace period).
   if (agent)
-    mEngine.agentDisconnected(id, now);
+    mEngine.agentDisconnected(id, now, peerCloseCode == kCloseLogout);
   else
     mEngine.customerDisconnected(id, now);
   flush();

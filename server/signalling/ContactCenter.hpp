@@ -63,7 +63,7 @@ class ContactCenter : public WsHandler, public LiveOps {
   void onOpen(ConnectionId id, const WsOpenInfo& info) override;
   void onText(ConnectionId id, std::string_view text) override;
   void onBinary(ConnectionId id, std::string_view bytes) override;
-  void onClose(ConnectionId id) override;
+  void onClose(ConnectionId id, int peerCloseCode) override;
 
   // LiveOps
   Error hangUp(std::int64_t sdkAppId, std::string_view sessionId) override;

@@ -269,6 +269,35 @@ describe('SDK with the real server', () => {
     }
   });
 
+  test('an SDK destroyed while it loads leaves its agent offline, not online for the grace period', async () => {
+    const userId = server.agents[2];
+    const res = await ccc.CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: userId });
+    const opened = [];
+    let loginAnswer = null;
+    class WatchedWebSocket extends WebSocket {
+      constructor(url, protocols) {
+        super(url, protocols);
+        opened.push(this);
+        this.once('message', (data) => { loginAnswer = JSON.parse(String(data)); });
+      }
+    }
+    // A wasm download that never finishes keeps the SDK loading (its socket parked, unused).
+    const stall = require('node:http').createServer(() => {});
+    await new Promise((resolve) => stall.listen(0, '127.0.0.1', resolve));
+    const wasmUrl = `http://127.0.0.1:${stall.address().port}/tccc-core.wasm`;
+    const tccc = sdkPackage.init({ sdkUrl: res.SdkURL, wasmUrl, WebSocket: WatchedWebSocket, tuning: TUNING });
+    // The server logs the socket in by its handshake: its first frame is the login's answer.
+    await waitFor(() => loginAnswer, 5000, 'the handshake login answer');
+    expect(loginAnswer).toMatchObject({ type: 'res', id: 1, ok: true });
+    const statusOf = async () => (await ccc.DescribeStaffStatusMetrics({ SdkAppId: server.sdkAppId, StaffList: [userId] }))
+      .Metrics.find((m) => m.Email === userId).Status;
+    expect(await statusOf()).not.toBe('offline');
+    tccc.destroy();  // while loading: the core does not exist yet
+    await waitFor(async () => (await statusOf()) === 'offline', 3000, 'offline at once');
+    stall.closeAllConnections();
+    await new Promise((resolve) => stall.close(resolve));
+  });
+
   test('a reused OnlyOnce login token gives tokenExpired, and a second login kicks the first', async () => {
     const first = await login(server.agents[0], { onlyOnce: true });
     await first.rec.waitEvent('ready');

@@ -175,6 +175,18 @@ TEST_F(HandshakeLoginTest, AnUndecodableLoginIsAProtocolErrorAndCountsAsAFailedL
   EXPECT_EQ(sender.closedWith[1], 4001);
 }
 
+TEST_F(HandshakeLoginTest, CloseCode4005IsAGoodbyeWithoutGracePeriod) {
+  // The SDK closes a socket its handshake logged in, but that its core never used, with 4005 (the
+  // page destroyed the SDK while it loaded): the agent is offline at once, not after the grace period.
+  open(1, loginProtocols({{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}));
+  open(2, loginProtocols({{"sdkAppId", kApp}, {"userId", "a2@x.com"}, {"token", "good-a2@x.com"}}));
+  EXPECT_EQ(cc->engine().agentStatus(kApp, "a1@x.com"), "free");
+  cc->onClose(1, 4005);
+  cc->onClose(2, 1006);  // a drop: the grace period keeps the agent
+  EXPECT_EQ(cc->engine().agentStatus(kApp, "a1@x.com"), "offline");
+  EXPECT_EQ(cc->engine().agentStatus(kApp, "a2@x.com"), "free");
+}
+
 TEST_F(HandshakeLoginTest, CustomerSocketsAndPlainSocketsIgnoreIt) {
   open(1, loginProtocols({{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}), "/ws/customer");
   EXPECT_TRUE(sender.sent[1].empty());

@@ -56,14 +56,19 @@ class EchoHandler : public WsHandler {
     mSender.sendText(id, "echo:" + std::string(text));
   }
   void onBinary(ConnectionId id, std::string_view bytes) override { mSender.sendBinary(id, std::string(bytes)); }
-  void onClose(ConnectionId id) override {
+  void onClose(ConnectionId id, int peerCloseCode) override {
     std::lock_guard<std::mutex> lock(mutex);
     closed.push_back(id);
+    closeCodes.push_back(peerCloseCode);
+  }
+  std::string subprotocol(const WsOpenInfo& info) const override {
+    return info.protocols.find("echo.v1") != std::string::npos ? "echo.v1" : "";
   }
 
   std::mutex mutex;
   std::vector<ConnectionId> opened;
   std::vector<ConnectionId> closed;
+  std::vector<int> closeCodes;
   WsOpenInfo lastInfo;
   int floodAccepted = -1;
 
@@ -199,9 +204,13 @@ TEST(HttpServerTest, WebSocketEchoOpenInfoAndClose) {
   asio::io_context io;
   websocket::stream<beast::tcp_stream> ws(io);
   beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
-  ws.set_option(websocket::stream_base::decorator(
-      [](websocket::request_type& req) { req.set(http::field::origin, "http://app.example"); }));
-  ws.handshake("127.0.0.1", "/ws/echo?agent=1");
+  ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+    req.set(http::field::origin, "http://app.example");
+    req.set(http::field::sec_websocket_protocol, "other, echo.v1");
+  }));
+  websocket::response_type handshake;
+  ws.handshake(handshake, "127.0.0.1", "/ws/echo?agent=1");
+  EXPECT_EQ(handshake[http::field::sec_websocket_protocol], "echo.v1");  // the handler's choice
   ws.write(asio::buffer(std::string("hi")));
   beast::flat_buffer buffer;
   ws.read(buffer);
@@ -213,10 +222,11 @@ TEST(HttpServerTest, WebSocketEchoOpenInfoAndClose) {
   ws.read(buffer);
   EXPECT_TRUE(ws.got_binary());
   EXPECT_EQ(beast::buffers_to_string(buffer.data()), std::string("\x01\x02", 2));
-  ws.close(websocket::close_code::normal);
+  ws.close(websocket::close_reason(4005));
   {
     std::lock_guard<std::mutex> lock(h.handler.mutex);
     ASSERT_EQ(h.handler.opened.size(), 1u);
+    EXPECT_EQ(h.handler.lastInfo.protocols, "other, echo.v1");
     EXPECT_EQ(h.handler.lastInfo.path, "/ws/echo");
     EXPECT_EQ(h.handler.lastInfo.query, "agent=1");
     EXPECT_EQ(h.handler.lastInfo.origin, "http://app.example");
@@ -231,6 +241,7 @@ TEST(HttpServerTest, WebSocketEchoOpenInfoAndClose) {
   }
   std::lock_guard<std::mutex> lock(h.handler.mutex);
   EXPECT_EQ(h.handler.closed, h.handler.opened);
+  EXPECT_EQ(h.handler.closeCodes, std::vector<int>{4005});  // the code the client closed with
 }
 
 TEST(HttpServerTest, WebSocketUpgradeChecks) {

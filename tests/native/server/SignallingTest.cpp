@@ -249,7 +249,7 @@ TEST_F(SignallingTest, SecondLoginKicksTheFirstSocket) {
   login(2, "a1@x.com");
   EXPECT_EQ(sender.closedWith[1], 4003);
   EXPECT_EQ(sender.last(1)["event"], "agent.kicked");
-  cc->onClose(1);  // the platform reports the close; the agent stays on socket 2
+  cc->onClose(1, 0);  // the platform reports the close; the agent stays on socket 2
   EXPECT_TRUE(cc->engine().isAgentLoggedIn(2));
 }
 
@@ -285,7 +285,7 @@ TEST_F(SignallingTest, CustomerSocketPlacesACallThatAnAgentAnswers) {
   std::string sid = res["data"]["sessionId"];
   text(1, req(2, "session.accept", {{"sessionId", sid}}));
   EXPECT_EQ(sender.last(50)["data"]["state"], "connected");
-  cc->onClose(50);  // the caller's page goes away: that is a hang-up
+  cc->onClose(50, 0);  // the caller's page goes away: that is a hang-up
   EXPECT_EQ(sink.stored.back()["SessionId"], sid);
   EXPECT_EQ(sink.stored.back()["HungUpSide"], "user");
 }

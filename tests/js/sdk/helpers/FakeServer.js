@@ -78,7 +78,7 @@ class FakeServer {
       if (!this.silent) this._answer(socket, frame);
       this._notify();
     });
-    socket.on('close', () => this._notify());
+    socket.on('close', (code) => { socket.closeCode = code; this._notify(); });
     // docs/protocol.md, "Login in the handshake": answered as request 1, like a login frame.
     const login = socket.handshakeProtocols.split(',').map((s) => s.trim()).find((s) => s.startsWith('tccc.login.'));
     if (login) {
