@@ -4,11 +4,12 @@
 // calls on a CommandSink (the facade). Everything above this file sees plain typed methods.
 import createTcccCore, { type EmbindTcccCore, type TcccCoreModule } from 'tccc-core-glue';
 import { monotonicNow } from './clock';
+import { compileWasmFromUrl } from './wasmCompile';
 
 /** Where the wasm comes from: bytes (Node, bundlers) or a URL fetched by the browser. */
 export type WasmSource =
   | { kind: 'bytes'; bytes: ArrayBuffer | Uint8Array }
-  | { kind: 'url'; url: string; response?: Promise<Response> };
+  | { kind: 'url'; url: string; module?: Promise<WebAssembly.Module> };
 
 /** The commands of src/core/Core.hpp, as commandsToJson writes them. */
 export type Command =
@@ -51,22 +52,12 @@ const now = monotonicNow;
 const MAX_FAST_INPUT_BYTES = 3 * 65536;
 const utf8 = new TextEncoder();
 
-/** Fetches and compiles the wasm in the browser, streaming when the server sends application/wasm. */
-function instantiateFromUrl(url: string, onError: (err: unknown) => void, started?: Promise<Response>) {
+/** Instantiates the wasm fetched from a URL, with a compilation already under way if there is one. */
+function instantiateFromUrl(url: string, onError: (err: unknown) => void, compiled?: Promise<WebAssembly.Module>) {
   return (imports: WebAssembly.Imports, receive: (i: WebAssembly.Instance) => void) => {
-    const fromBytes = (r: Response) =>
-      r.arrayBuffer().then((b) => WebAssembly.instantiate(b, imports)).then((x) => receive(x.instance));
-    (started ?? fetch(url, { credentials: 'same-origin' }))
-      .then((response) => {
-        if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
-        if (typeof WebAssembly.instantiateStreaming === 'function') {
-          // A wrong Content-Type makes streaming fail: fall back to bytes from a clone.
-          const copy = response.clone();
-          return WebAssembly.instantiateStreaming(response, imports)
-            .then((x) => receive(x.instance), () => fromBytes(copy));
-        }
-        return fromBytes(response);
-      })
+    (compiled ?? compileWasmFromUrl(url))
+      .then((module) => WebAssembly.instantiate(module, imports))
+      .then((instance) => receive(instance))
       // The glue's instantiateWasm contract has no error path: fail the pending load directly.
       .catch(onError);
     return {};
@@ -96,7 +87,7 @@ export class CoreAdapter {
       module = await createTcccCore({ ...quiet, wasmBinary: source.bytes });
     } else {
       module = await new Promise<TcccCoreModule>((resolve, reject) => {
-        createTcccCore({ ...quiet, instantiateWasm: instantiateFromUrl(source.url, reject, source.response) }).then(resolve, reject);
+        createTcccCore({ ...quiet, instantiateWasm: instantiateFromUrl(source.url, reject, source.module) }).then(resolve, reject);
       });
     }
     return new CoreAdapter(module, new module.TcccCore(JSON.stringify(config)), sink);

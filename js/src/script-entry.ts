@@ -39,9 +39,10 @@ function install(): void {
       server: src.searchParams.get('server') ?? data.server ?? src.origin,
     },
     { wasm: () => {
+        // Downloading and compiling since the bundle's first statement (earlyWasmFetch.ts).
         const source = wasmAt('tccc-core.wasm', src.href);
-        const response = source.kind === 'url' ? claimEarlyWasm(source.url) : undefined;
-        return response ? { ...source, response } : source;
+        const module = source.kind === 'url' ? claimEarlyWasm(source.url) : undefined;
+        return module ? { ...source, module } : source;
       },
       // The built-in UI is on by default for the script tag (as in TCCC); tccc.UI.hide() keeps it unloaded.
       ui: { url: new URL('tccc-ui.js', src.href).toString(), crossOrigin: script.crossOrigin ?? null },

@@ -128,7 +128,8 @@ test('script tag: the SdkURL served by the server initialises window.tccc, which
   tccc.on(tccc.events.statusChanged, ({ data }) => seen.push(data.status));
   for (const end = Date.now() + 8000; !seen.includes('ready') && Date.now() < end;) await sleep(10);
   expect(seen[0]).toBe('ready');
-  expect(pg.WebAssembly.instantiateStreaming).toHaveBeenCalledTimes(1);  // application/wasm from the server
+  expect(pg.WebAssembly.compileStreaming).toHaveBeenCalledTimes(1);  // application/wasm from the server
+  expect(pg.WebAssembly.compile).not.toHaveBeenCalled();
   expect(pg.console.error).not.toHaveBeenCalled();
   tccc.destroy();
   expect(pg.window.tccc).toBeUndefined();

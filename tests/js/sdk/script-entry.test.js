@@ -33,8 +33,9 @@ test('loading the script is the initialisation: window.tccc at once, wasm from n
   expect(server.logins[0]).toEqual({ sdkAppId: APP, userId: USER, token: TOKEN });
   expect(pg.console.error).not.toHaveBeenCalled();
   // Compiled while streaming, without a fallback to an ArrayBuffer.
-  expect(pg.WebAssembly.instantiateStreaming).toHaveBeenCalledTimes(1);
-  await expect(pg.WebAssembly.instantiateStreaming.mock.results[0].value).resolves.toBeDefined();
+  expect(pg.WebAssembly.compileStreaming).toHaveBeenCalledTimes(1);
+  await expect(pg.WebAssembly.compileStreaming.mock.results[0].value).resolves.toBeDefined();
+  expect(pg.WebAssembly.compile).not.toHaveBeenCalled();
   expect(pg.console.warn).not.toHaveBeenCalled();
   // Tab visibility and network hooks are installed, and removed again by destroy().
   expect(pg.listeners.visibilitychange).toHaveLength(1);

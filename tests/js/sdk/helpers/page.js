@@ -18,6 +18,8 @@ function makePage(baseUrl, { throttleTimers = false } = {}) {
   // Spy on streaming compilation (the path a browser takes for an application/wasm response).
   const wasm = Object.create(WebAssembly);
   wasm.instantiateStreaming = jest.fn((r, imports) => WebAssembly.instantiateStreaming(r, imports));
+  wasm.compileStreaming = jest.fn((r) => WebAssembly.compileStreaming(r));
+  wasm.compile = jest.fn((bytes) => WebAssembly.compile(bytes));
   const page = {
     console, WebSocket, WebAssembly: wasm, fetch, Response, URL, URLSearchParams, TextDecoder, TextEncoder,
     // A background tab: timers of half a second or more do not fire (browsers throttle them).
