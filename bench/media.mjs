@@ -21,6 +21,7 @@
 // kind warms the HTTP cache and the browser and is not counted. TCCC_BENCH_DEBUG=1 prints each call's
 // timeline (accept, customer states, offer/answer, media states, first audio on each side). Prints
 // figures, never fails on a number.
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,7 +171,11 @@ const cleanup = [];
 try {
   await browser.context.addInitScript(LOOPBACK_ONLY + TIMING);
   const wsBase = `ws://127.0.0.1:${server.port}`;
-  const wasmUrl = `http://127.0.0.1:${server.port}/sdk/tccc-core.wasm`;
+  // The floor fetches the very file the SDK fetches: its content-named copy (scripts/build-js.mjs),
+  // which the server lets the browser keep, as it does for the SDK.
+  const wasmFile = readdirSync(join(ROOT, 'dist')).find((f) => /^tccc-core\.[0-9a-f]{10}\.wasm$/.test(f));
+  if (!wasmFile) throw new Error('dist/ has no tccc-core.<hash>.wasm: run scripts/build.sh js');
+  const wasmUrl = `http://127.0.0.1:${server.port}/sdk/${wasmFile}`;
 
   // 1. script load -> ready, and its floor, alternating so both see the same machine state.
   const ready = [];

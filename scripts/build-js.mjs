@@ -13,6 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, wr
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,18 +66,6 @@ const browserBuild = async (options) => {
 };
 
 await Promise.all([
-  browserBuild({
-    ...common,
-    entryPoints: [join(root, 'js/src/script-entry.ts')],
-    outfile: join(dist, 'tccc.js'),
-    format: 'iife',
-    platform: 'browser',
-    target: BROWSER_TARGETS,
-    minify: true,
-    banner: EAGER_COMPILE,
-    // Node-only code (reading the wasm from disk) is not reachable from the script entry.
-    external: ['node:*'],
-  }),
   esbuild.build({
     ...common,
     entryPoints: [join(root, 'js/src/index.ts')],
@@ -99,7 +88,6 @@ await Promise.all([
   }),
 ]);
 copyFileSync(wasm, join(dist, 'tccc-core.wasm'));
-
 // Lazily loaded browser chunks, fetched by the script-tag SDK from next to tccc.js:
 //  - tccc-media.js: the WebRTC media adapter, fetched after `ready` (LazyMediaAdapter.ts), so the
 //    download that gets an agent to `ready` stays small (the npm builds bundle it directly);
@@ -120,6 +108,33 @@ const browserChunk = (entry, outfile, banner) => browserBuild({
 await browserChunk('js/src/media-entry.ts', 'tccc-media.js', EAGER_COMPILE);
 await browserChunk('web/ui/index.ts', 'tccc-ui.js');
 
+// The script tag's files under content-hashed names as well (tccc-core.<hash>.wasm, …), which
+// tccc.js refers to: the server sends those as immutable (server/main.cpp), so a returning agent's
+// browser takes the wasm and the chunks from its cache without even a revalidation round trip.
+// tccc.js itself keeps its name: integrators (and CreateSDKLoginToken's SdkURL) point at it.
+const hashedCopy = (file) => {
+  const bytes = readFileSync(join(dist, file));
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 10);
+  const dot = file.indexOf('.');
+  const name = `${file.slice(0, dot)}.${hash}${file.slice(dot)}`;
+  writeFileSync(join(dist, name), bytes);
+  return name;
+};
+const assets = { wasm: hashedCopy('tccc-core.wasm'), media: hashedCopy('tccc-media.js'), ui: hashedCopy('tccc-ui.js') };
+await browserBuild({
+  ...common,
+  define: { ...common.define, __TCCC_ASSETS__: JSON.stringify(assets) },
+  entryPoints: [join(root, 'js/src/script-entry.ts')],
+  outfile: join(dist, 'tccc.js'),
+  format: 'iife',
+  platform: 'browser',
+  target: BROWSER_TARGETS,
+  minify: true,
+  banner: EAGER_COMPILE,
+  // Node-only code (reading the wasm from disk) is not reachable from the script entry.
+  external: ['node:*'],
+});
+
 // Typings: tsc writes a .d.ts per module into a scratch directory; dist/ gets index.d.ts and the
 // modules it imports, and nothing internal (the core adapter's types would drag in the glue).
 const typesTmp = join(root, 'build/js-types');
@@ -137,7 +152,7 @@ const seen = new Set();
 
 // Precompressed siblings for the reference server, which sends them to browsers that accept them
 // (server/http/StaticFiles.cpp): the bytes on the wire are the figures bench/payload.mjs prints.
-for (const f of ['tccc.js', 'tccc-core.wasm', 'tccc-media.js', 'tccc-ui.js', 'index.mjs']) {
+for (const f of ['tccc.js', 'tccc-core.wasm', 'tccc-media.js', 'tccc-ui.js', 'index.mjs', ...Object.values(assets)]) {
   const bytes = readFileSync(join(dist, f));
   writeFileSync(join(dist, `${f}.gz`), gzipSync(bytes, { level: 9 }));
   writeFileSync(join(dist, `${f}.br`), brotliCompressSync(bytes, {

@@ -220,10 +220,12 @@ int run(const ServerConfig& config) {
         return gone;
       }
     }
-    // The SDK file names do not change between builds, so browsers must revalidate (ETag keeps
-    // that cheap). CORS: the official snippet loads the script with crossorigin="anonymous", and
-    // the script then fetches the wasm from this origin.
-    HttpResponse r = sdkFiles.serve(rel, request, "no-cache");
+    // Files named by their content (tccc-core.<10 hex>.wasm, …: what tccc.js loads) never change, so
+    // browsers keep them without asking again. The others keep their names across builds, so
+    // browsers must revalidate (ETag keeps that cheap). CORS: the official snippet loads the script
+    // with crossorigin="anonymous", and the script then fetches the wasm from this origin.
+    const bool immutable = StaticFiles::isContentNamed(rel);
+    HttpResponse r = sdkFiles.serve(rel, request, immutable ? "public, max-age=31536000, immutable" : "no-cache");
     r.headers["Access-Control-Allow-Origin"] = "*";
     // The integrator's page may time the SDK's own files (Resource Timing), e.g. in its RUM or in
     // bench/media.mjs; without this a cross-origin entry hides everything but its duration.

@@ -4,6 +4,7 @@
 // (bench/media.mjs, script load -> ready). script-entry.ts imports this module first, which makes
 // esbuild place it at the top of the bundle. A copy of the SDK that finds window.tccc taken starts
 // no download; a compilation nobody claims is simply dropped.
+import { ASSETS } from './assets';
 import { compileWasmFromUrl } from './wasmCompile';
 
 export interface EarlyWasm {
@@ -17,7 +18,7 @@ function start(): EarlyWasm | undefined {
     if (!script || !script.src || typeof fetch !== 'function') return undefined;
     if ((window as { tccc?: unknown }).tccc) return undefined;  // this copy will do nothing (script-entry.ts)
     if (typeof WebAssembly !== 'object') return undefined;
-    const url = new URL('tccc-core.wasm', new URL(script.src, document.baseURI)).toString();
+    const url = new URL(ASSETS.wasm, new URL(script.src, document.baseURI)).toString();
     const module = compileWasmFromUrl(url);
     module.catch(() => {});  // reported by whoever claims it
     return { url, module };

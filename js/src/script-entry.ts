@@ -6,6 +6,7 @@
 // can call tccc.on() at once.
 // First, so that it is the first code the bundle runs (see earlyWasmFetch.ts).
 import { claimEarlyWasm } from './earlyWasmFetch';
+import { ASSETS } from './assets';
 import { Sdk } from './Sdk';
 import { buildSettings, paramsFromQuery, wasmAt } from './Settings';
 import { LazyMediaAdapter } from './LazyMediaAdapter';
@@ -40,15 +41,15 @@ function install(): void {
     },
     { wasm: () => {
         // Downloading and compiling since the bundle's first statement (earlyWasmFetch.ts).
-        const source = wasmAt('tccc-core.wasm', src.href);
+        const source = wasmAt(ASSETS.wasm, src.href);
         const module = source.kind === 'url' ? claimEarlyWasm(source.url) : undefined;
         return module ? { ...source, module } : source;
       },
       // The built-in UI is on by default for the script tag (as in TCCC); tccc.UI.hide() keeps it unloaded.
-      ui: { url: new URL('tccc-ui.js', src.href).toString(), crossOrigin: script.crossOrigin ?? null },
+      ui: { url: new URL(ASSETS.ui, src.href).toString(), crossOrigin: script.crossOrigin ?? null },
       // WebRTC code is fetched after ready (tccc-media.js next to this script): see LazyMediaAdapter.
       mediaFactory: () => (webRtcAvailable()
-        ? new LazyMediaAdapter(new URL('tccc-media.js', src.href).toString(), script.crossOrigin ?? null,
+        ? new LazyMediaAdapter(new URL(ASSETS.media, src.href).toString(), script.crossOrigin ?? null,
           // <script data-hold-music-url="…">: the integrator's own music on hold.
           data.holdMusicUrl ? { holdMusicUrl: new URL(data.holdMusicUrl, location.href).toString() } : undefined)
         : new NoopMediaAdapter()),

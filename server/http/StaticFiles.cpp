@@ -117,6 +117,20 @@ std::string StaticFiles::safeRelativePath(const std::string& urlPath) {
   return out;
 }
 
+bool StaticFiles::isContentNamed(std::string_view file) {
+  auto dot = file.find('.');
+  if (dot == 0 || dot == std::string_view::npos) return false;
+  for (char c : file.substr(0, dot))
+    if (!((c >= 'a' && c <= 'z') || c == '-')) return false;
+  std::string_view rest = file.substr(dot + 1);
+  constexpr std::size_t kHashLength = 10;
+  if (rest.size() <= kHashLength || rest[kHashLength] != '.') return false;
+  for (char c : rest.substr(0, kHashLength))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  std::string_view ext = rest.substr(kHashLength + 1);
+  return ext == "js" || ext == "wasm";
+}
+
 HttpResponse StaticFiles::serve(const std::string& relativePath, const HttpRequest& request,
                                 const std::string& cacheControl) const {
   if (mRoot.empty()) return plain(404, "not found");

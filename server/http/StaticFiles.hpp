@@ -8,6 +8,7 @@
 #include "Interfaces.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace tccc::server {
 
@@ -26,6 +27,10 @@ class StaticFiles {
   static std::string contentTypeFor(const std::string& path);
   /// Percent-decodes and normalises a URL path; empty string if it is unsafe.
   static std::string safeRelativePath(const std::string& urlPath);
+  /// A file named by its content, as scripts/build-js.mjs names the script tag's assets:
+  /// <lower-case name>.<10 hex digits>.(js|wasm), e.g. tccc-core.8220ca08f1.wasm. Such a file never
+  /// changes, so it may be cached for good.
+  static bool isContentNamed(std::string_view file);
 
  private:
   std::string mRoot;  // canonical absolute path, "" when not configured

@@ -6,7 +6,7 @@
 const fs = require('node:fs');
 const WebSocket = require('ws');
 const { startServer, cloudClient, BINARY } = require('../helpers/server');
-const { sdkPackage, sleep } = require('./helpers/sdk');
+const { DIST, sdkPackage, sleep } = require('./helpers/sdk');
 const page = require('./helpers/page');
 
 const { init, ErrorCode } = sdkPackage;
@@ -133,4 +133,13 @@ test('script tag: the SdkURL served by the server initialises window.tccc, which
   expect(pg.console.error).not.toHaveBeenCalled();
   tccc.destroy();
   expect(pg.window.tccc).toBeUndefined();
+  // tccc.js (one-time URL) must be revalidated; the wasm it loads is named by its content, so the
+  // browser keeps it for good, and it is the same bytes as dist/tccc-core.wasm.
+  expect(script.headers.get('cache-control')).toBe('no-cache');
+  const wasmUrl = pg.fetch.mock.calls.map(([u]) => String(u)).find((u) => u.endsWith('.wasm'));
+  expect(wasmUrl).toMatch(/\/sdk\/tccc-core\.[0-9a-f]{10}\.wasm$/);
+  const wasm = await fetch(wasmUrl);
+  expect(wasm.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  const bytes = Buffer.from(await wasm.arrayBuffer());
+  expect(bytes.equals(require('node:fs').readFileSync(require('node:path').join(DIST, 'tccc-core.wasm')))).toBe(true);
 });

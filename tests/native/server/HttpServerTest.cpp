@@ -443,6 +443,15 @@ TEST(HttpServerTest, ListenFailsCleanlyOnBusyPort) {
   EXPECT_THROW(second.listen(), std::runtime_error);
 }
 
+TEST(HttpStaticFilesTest, ContentNamedFiles) {
+  for (const char* yes : {"tccc-core.8220ca08f1.wasm", "tccc-media.5373be4300.js", "tccc-ui.0000000000.js"})
+    EXPECT_TRUE(StaticFiles::isContentNamed(yes)) << yes;
+  for (const char* no : {"tccc.js", "tccc-core.wasm", "tccc-core.8220CA08F1.wasm", "tccc-core.8220ca08f.wasm",
+                         "tccc-core.8220ca08f12.wasm", "tccc-core.8220ca08f1.wasm.br", "tccc-core.8220ca08f1.css",
+                         ".8220ca08f1.js", "sub/tccc-core.8220ca08f1.wasm", "Tccc.8220ca08f1.js", ""})
+    EXPECT_FALSE(StaticFiles::isContentNamed(no)) << no;
+}
+
 TEST(HttpStaticFilesTest, SafePaths) {
   EXPECT_EQ(StaticFiles::safeRelativePath("/tccc.js"), "tccc.js");
   EXPECT_EQ(StaticFiles::safeRelativePath("/a/./b.js"), "a/b.js");

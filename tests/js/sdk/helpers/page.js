@@ -21,7 +21,8 @@ function makePage(baseUrl, { throttleTimers = false } = {}) {
   wasm.compileStreaming = jest.fn((r) => WebAssembly.compileStreaming(r));
   wasm.compile = jest.fn((bytes) => WebAssembly.compile(bytes));
   const page = {
-    console, WebSocket, WebAssembly: wasm, fetch, Response, URL, URLSearchParams, TextDecoder, TextEncoder,
+    // fetch is a spy too: tests see which URLs the SDK asked for.
+    console, WebSocket, WebAssembly: wasm, fetch: jest.fn((...args) => fetch(...args)), Response, URL, URLSearchParams, TextDecoder, TextEncoder,
     // A background tab: timers of half a second or more do not fire (browsers throttle them).
     setTimeout: throttleTimers ? (f, ms) => (ms >= 500 ? { throttled: true } : setTimeout(f, ms)) : setTimeout,
     clearTimeout: (t) => { if (!(t && t.throttled)) clearTimeout(t); },
