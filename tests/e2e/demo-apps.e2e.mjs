@@ -86,7 +86,7 @@ function demoTest(name, agentIndex, ivrKeys) {
       const uiRequests = [];
       page.on('request', (r) => {
         if (r.url().includes('/sdk/tccc.js')) sdkRequests.push(r.url());
-        if (r.url().includes('/sdk/tccc-ui.js')) uiRequests.push(r.url());
+        if (/\/sdk\/tccc-ui(\.[0-9a-f]{10})?\.js$/.test(new URL(r.url()).pathname)) uiRequests.push(r.url());
       });
       try {
         await page.goto(ctx.demos[name].url);

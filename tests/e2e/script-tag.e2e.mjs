@@ -67,7 +67,9 @@ export const tests = [
       const encodings = {};
       p2.page.on('response', async (r) => {
         const name = new URL(r.url()).pathname.split('/').pop();
-        if (name === 'tccc.js' || name === 'tccc-core.wasm') encodings[name] = (await r.allHeaders())['content-encoding'] || 'identity';
+        // tccc.js, and the content-named wasm it loads (build-js.mjs): tccc-core.<hash>.wasm.
+        const key = name.replace(/^tccc-core\.[0-9a-f]{10}\.wasm$/, 'tccc-core.<hash>.wasm');
+        if (key === 'tccc.js' || key === 'tccc-core.<hash>.wasm') encodings[key] = (await r.allHeaders())['content-encoding'] || 'identity';
       });
       assertEqual(await p2.page.evaluate((u) => loadSdk(u), ctx.server.agents[0]), 'loaded', 'script load');
       await p2.page.evaluate(() => waitEvent('ready'));
@@ -84,7 +86,7 @@ export const tests = [
       assert(!pageText.includes(ctx.server.secretKey), 'SecretKey must not reach the browser');
       assertEqual(p2.errors, [], 'page errors');
       // The SDK travels compressed: what bench/payload.mjs measures is what the browser downloads.
-      assertEqual(encodings, { 'tccc.js': 'br', 'tccc-core.wasm': 'br' }, 'content encodings');
+      assertEqual(encodings, { 'tccc.js': 'br', 'tccc-core.<hash>.wasm': 'br' }, 'content encodings');
       await p2.page.close();
     },
   },

@@ -80,7 +80,7 @@ async function agentPage(ctx, userId, opts = {}) {
   const errors = [];
   const uiRequests = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('request', (r) => { if (r.url().includes('tccc-ui.js')) uiRequests.push(r.url()); });
+  page.on('request', (r) => { if (/\/tccc-ui(\.[0-9a-f]{10})?\.js$/.test(new URL(r.url()).pathname)) uiRequests.push(r.url()); });
   await page.goto(ctx.crm.url);
   assertEqual(await page.evaluate(([u, o]) => loadSdk(u, o), [userId, opts]), 'loaded', 'script load');
   await page.evaluate(() => waitEvent('ready'));
@@ -383,7 +383,8 @@ export const tests = [
           return all;
         });
         assert(!html.includes('IMG') && !html.includes('SVG') && !html.includes('svg') && !html.includes('A') && !html.includes('B'), `no element from a payload: ${[...new Set(html)]}`);
-        const scripts = await a.page.evaluate(() => [...document.querySelectorAll('script')].map((s) => (s.src ? new URL(s.src).pathname.split('/').pop() : 'inline')));
+        const scripts = await a.page.evaluate(() => [...document.querySelectorAll('script')].map((s) => (s.src ? new URL(s.src).pathname.split('/').pop() : 'inline')))
+          .then((names) => names.map((n) => n.replace(/\.[0-9a-f]{10}\.js$/, '.js')));  // content-named chunks
         assertEqual(html.filter((t) => t === 'SCRIPT').length, scripts.length, 'no script element inside the UI');
         assertEqual(scripts.filter((n) => n !== 'inline').sort(), ['tccc-media.js', 'tccc-ui.js', 'tccc.js'], 'scripts: the SDK and its two lazy chunks only');
         await new Promise((r) => setTimeout(r, 300));
@@ -469,7 +470,7 @@ export const tests = [
     async run(ctx) {
       const page = await ctx.browser.context.newPage();
       const uiRequests = [];
-      page.on('request', (r) => { if (r.url().includes('tccc-ui.js')) uiRequests.push(r.url()); });
+      page.on('request', (r) => { if (/\/tccc-ui(\.[0-9a-f]{10})?\.js$/.test(new URL(r.url()).pathname)) uiRequests.push(r.url()); });
       try {
         await page.goto(ctx.crm.url);
         const base = `${ctx.server.baseUrl}/sdk/`;
