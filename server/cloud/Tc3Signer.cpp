@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cloud/Tc3Signer.hpp"
 
+#include "http/HeaderText.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -13,12 +15,6 @@
 namespace tccc::server {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -121,7 +117,7 @@ std::string Tc3Signer::authorize(std::string_view secretId, std::string_view sec
 }
 
 std::optional<Tc3Authorization> Tc3Signer::parseAuthorization(std::string_view header) {
-  header = trim(header);
+  header = trimOws(header);
   if (header.size() > 4096) return std::nullopt;
   if (header.substr(0, kAlgorithm.size()) != kAlgorithm) return std::nullopt;
   header.remove_prefix(kAlgorithm.size());
@@ -130,12 +126,12 @@ std::optional<Tc3Authorization> Tc3Signer::parseAuthorization(std::string_view h
   std::optional<std::string> credential, signedHeaders, signature;
   while (!header.empty()) {
     auto comma = header.find(',');
-    std::string_view part = trim(header.substr(0, comma));
+    std::string_view part = trimOws(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
     auto eq = part.find('=');
     if (eq == std::string_view::npos) return std::nullopt;
-    std::string_view key = trim(part.substr(0, eq));
-    std::string value(trim(part.substr(eq + 1)));
+    std::string_view key = trimOws(part.substr(0, eq));
+    std::string value(trimOws(part.substr(eq + 1)));
     if (key == "Credential") credential = value;
     else if (key == "SignedHeaders") signedHeaders = value;
     else if (key == "Signature") signature = value;
@@ -163,7 +159,7 @@ std::optional<Tc3Authorization> Tc3Signer::parseAuthorization(std::string_view h
   std::string_view names = *signedHeaders;
   while (!names.empty()) {
     auto semi = names.find(';');
-    std::string name = lower(trim(names.substr(0, semi)));
+    std::string name = lower(trimOws(names.substr(0, semi)));
     if (name.empty()) return std::nullopt;
     auth.signedHeaders.push_back(std::move(name));
     names = semi == std::string_view::npos ? std::string_view() : names.substr(semi + 1);
@@ -204,7 +200,7 @@ bool Tc3Signer::verify(const Tc3Authorization& auth, std::string_view secretKey,
       std::string canonicalHeaders;
       for (const auto& name : auth.signedHeaders) {
         std::string_view raw = name == "host" ? std::string_view(host) : std::string_view(requestHeaders.at(name));
-        std::string value(trim(raw));
+        std::string value(trimOws(raw));
         if (lowerValues) value = lower(value);
         canonicalHeaders.append(name).append(":").append(value).append("\n");
       }

@@ -224,7 +224,7 @@ class RoutingEngine {
   void onCallTimer(Call& call, std::int64_t nowMs);
   void outboundOutcome(Call& call, std::int64_t nowMs);
 
-  // chat (im) sessions: ChatRouting.ipp
+  // chat (im) sessions: ChatRouting.cpp
   struct ChatState;
   /// Offers queued chats when an input has been handled (declared first thing in each entry point).
   class ChatDispatch {

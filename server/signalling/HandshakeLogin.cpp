@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "signalling/HandshakeLogin.hpp"
 
+#include "http/HeaderText.hpp"
+
 namespace tccc::server {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 int base64UrlValue(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -48,7 +44,7 @@ OfferedProtocols parseOfferedProtocols(std::string_view header) {
   OfferedProtocols offered;
   while (!header.empty()) {
     auto comma = header.find(',');
-    std::string_view item = trim(header.substr(0, comma));
+    std::string_view item = trimOws(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
     if (item == kSubprotocolV1) {
       offered.v1 = true;

@@ -111,4 +111,25 @@ function cloudClient(server, { secretId = server.secretId, secretKey = server.se
   });
 }
 
-module.exports = { startServer, cloudClient, BINARY, REPO };
+/** Polls `predicate` every 50 ms until it holds or `timeoutMs` passes; returns its last value. */
+async function waitFor(predicate, timeoutMs = 10000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (predicate()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return predicate();
+}
+
+/** POST /sim/inbound: a simulated caller dials `serviceNumber`; resolves with the session id. */
+async function simInbound(server, { caller = '13800138000', serviceNumber = '4008002000' } = {}) {
+  const res = await fetch(`${server.baseUrl}/sim/inbound`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ caller, serviceNumber }),
+  });
+  if (res.status !== 200) throw new Error(`POST /sim/inbound: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()).sessionId;
+}
+
+module.exports = { startServer, cloudClient, waitFor, simInbound, BINARY, REPO };

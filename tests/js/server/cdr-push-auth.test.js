@@ -6,7 +6,7 @@
 'use strict';
 
 const http = require('http');
-const { startServer } = require('../helpers/server');
+const { startServer, waitFor, simInbound } = require('../helpers/server');
 
 const CLIENT_ID = 'tccc-push';
 const CLIENT_SECRET = 'n0t so s3cret';
@@ -55,23 +55,8 @@ afterAll(async () => {
   if (app) await new Promise((resolve) => app.close(resolve));
 });
 
-async function waitFor(predicate, timeoutMs = 10000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (predicate()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return predicate();
-}
-
 test('the server gets a token with its client credentials and pushes the CDR with it', async () => {
-  const res = await fetch(`${server.baseUrl}/sim/inbound`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ caller: '13800138000', serviceNumber: '4008002000' }),
-  });
-  expect(res.status).toBe(200);
-  const { sessionId } = await res.json();
+  const sessionId = await simInbound(server, { caller: '13800138000', serviceNumber: '4008002000' });
   expect(await waitFor(() => pushes.length >= 1)).toBe(true);
   expect(tokenRequests).toHaveLength(1);
   expect(tokenRequests[0].type).toBe('application/x-www-form-urlencoded');

@@ -5,7 +5,7 @@
 'use strict';
 
 const http = require('http');
-const { startServer, cloudClient } = require('../helpers/server');
+const { startServer, cloudClient, waitFor, simInbound } = require('../helpers/server');
 
 let receiver;
 let receiverPort;
@@ -39,24 +39,9 @@ afterAll(async () => {
   if (receiver) await new Promise((resolve) => receiver.close(resolve));
 });
 
-async function waitFor(predicate, timeoutMs = 10000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (predicate()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return predicate();
-}
-
 test('a finished call is pushed, retried after a 500 with the same UUID, and queryable', async () => {
   const startedAt = Math.floor(Date.now() / 1000);
-  const res = await fetch(`${server.baseUrl}/sim/inbound`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ caller: '13800138000', serviceNumber: '4008002000' }),
-  });
-  expect(res.status).toBe(200);
-  const { sessionId } = await res.json();
+  const sessionId = await simInbound(server, { caller: '13800138000', serviceNumber: '4008002000' });
   expect(typeof sessionId).toBe('string');
 
   expect(await waitFor(() => hits.length >= 2)).toBe(true);

@@ -88,29 +88,12 @@ TEST(HandshakeLoginParse, Payloads) {
   EXPECT_TRUE(std::holds_alternative<Json>(decodeHandshakeLogin("e30")));  // "{}": decoding is not validation
 }
 
-class RecordingSender : public WsSender {
- public:
-  std::map<ConnectionId, std::vector<Json>> sent;
-  std::map<ConnectionId, int> closedWith;
-  bool sendText(ConnectionId id, std::string text) override {
-    sent[id].push_back(Json::parse(text));
-    return true;
-  }
-  bool sendBinary(ConnectionId, std::string) override { return true; }
-  void close(ConnectionId id, int code, std::string) override { closedWith.emplace(id, code); }
-};
-
-class NullSink : public CdrSink {
- public:
-  bool storeCdr(std::int64_t, const Json&) override { return true; }
-};
-
 class HandshakeLoginTest : public ::testing::Test {
  protected:
   boost::asio::io_context io;
   FakeDirectory dir;
   RecordingSender sender;
-  NullSink sink;
+  RecordingSink sink;
   std::unique_ptr<ContactCenter> cc;
 
   void SetUp() override {
@@ -123,11 +106,7 @@ class HandshakeLoginTest : public ::testing::Test {
     cc->onOpen(id, info);
   }
   void text(ConnectionId id, const Json& frame) { cc->onText(id, frame.dump()); }
-  Json response(ConnectionId id, std::int64_t rid) {
-    for (const auto& f : sender.sent[id])
-      if (f["type"] == "res" && f["id"] == rid) return f;
-    return Json();
-  }
+  Json response(ConnectionId id, std::int64_t rid) { return sender.response(id, rid); }
 };
 
 TEST_F(HandshakeLoginTest, SelectsTcccV1OnlyWhenOffered) {
@@ -141,7 +120,7 @@ TEST_F(HandshakeLoginTest, SelectsTcccV1OnlyWhenOffered) {
 TEST_F(HandshakeLoginTest, TheLoginIsAnsweredAsRequestOneBeforeAnyFrame) {
   open(1, loginProtocols({{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}));
   ASSERT_FALSE(sender.sent[1].empty());
-  const Json& res = sender.sent[1].front();
+  const Json res = sender.frames(1).front();
   EXPECT_EQ(res["type"], "res");
   EXPECT_EQ(res["id"], 1);
   EXPECT_EQ(res["ok"], true) << res.dump();
@@ -155,8 +134,8 @@ TEST_F(HandshakeLoginTest, TheLoginIsAnsweredAsRequestOneBeforeAnyFrame) {
 TEST_F(HandshakeLoginTest, ARefusedLoginIsAnsweredLikeAFrameLoginAndTheSocketStaysUsable) {
   open(1, loginProtocols({{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"token", "wrong"}}));
   ASSERT_EQ(sender.sent[1].size(), 1u);
-  EXPECT_EQ(sender.sent[1][0]["id"], 1);
-  EXPECT_EQ(sender.sent[1][0]["error"]["code"], static_cast<int>(Errc::HttpTokenError));
+  EXPECT_EQ(sender.frames(1)[0]["id"], 1);
+  EXPECT_EQ(sender.frames(1)[0]["error"]["code"], static_cast<int>(Errc::HttpTokenError));
   EXPECT_FALSE(sender.closedWith.count(1));
   text(1, {{"v", 1}, {"type", "req"}, {"id", 2}, {"method", "auth.login"},
            {"data", {{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}}});
@@ -166,8 +145,8 @@ TEST_F(HandshakeLoginTest, ARefusedLoginIsAnsweredLikeAFrameLoginAndTheSocketSta
 TEST_F(HandshakeLoginTest, AnUndecodableLoginIsAProtocolErrorAndCountsAsAFailedLogin) {
   open(1, "tccc.v1, tccc.login.%%%");
   ASSERT_EQ(sender.sent[1].size(), 1u);
-  EXPECT_EQ(sender.sent[1][0]["id"], 1);
-  EXPECT_EQ(sender.sent[1][0]["error"]["code"], static_cast<int>(Errc::Protocol));
+  EXPECT_EQ(sender.frames(1)[0]["id"], 1);
+  EXPECT_EQ(sender.frames(1)[0]["error"]["code"], static_cast<int>(Errc::Protocol));
   // Two more failures on the same socket and it is closed, as with frame logins.
   for (int i = 0; i < 2; ++i)
     text(1, {{"v", 1}, {"type", "req"}, {"id", 2 + i}, {"method", "auth.login"},

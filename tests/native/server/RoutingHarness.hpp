@@ -251,6 +251,47 @@ class RoutingHarness {
 
 inline int code(Errc e) { return static_cast<int>(e); }
 
+/// The platform's side of ContactCenter: records every frame and close instead of sending them.
+class RecordingSender : public WsSender {
+ public:
+  std::map<ConnectionId, std::vector<std::string>> sent;
+  std::map<ConnectionId, int> closedWith;
+  bool sendText(ConnectionId id, std::string text) override {
+    if (closedWith.count(id)) return false;
+    sent[id].push_back(std::move(text));
+    return true;
+  }
+  bool sendBinary(ConnectionId, std::string) override { return true; }
+  void close(ConnectionId id, int code, std::string) override { closedWith.emplace(id, code); }
+
+  std::vector<Json> frames(ConnectionId id) {
+    std::vector<Json> out;
+    for (auto& s : sent[id]) out.push_back(Json::parse(s));
+    return out;
+  }
+  Json last(ConnectionId id) { return sent[id].empty() ? Json() : Json::parse(sent[id].back()); }
+  /// The latest response to request `rid` on a connection (null if none).
+  Json response(ConnectionId id, std::int64_t rid) {
+    Json out;
+    for (auto& f : frames(id))
+      if (f["type"] == "res" && f["id"] == rid) out = f;
+    return out;
+  }
+};
+
+class RecordingSink : public CdrSink {
+ public:
+  std::vector<Json> stored;
+  bool failing = false;
+  int attempts = 0;
+  bool storeCdr(std::int64_t, const Json& cdr) override {
+    ++attempts;
+    if (failing) return false;
+    stored.push_back(cdr);
+    return true;
+  }
+};
+
 }  // namespace tccc::server::testing
 
 #endif

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Chat (im) sessions of the RoutingEngine: docs/protocol.md "Chat". This file is part of the
-// RoutingEngine translation unit (included at the end of RoutingEngine.cpp, never compiled alone)
-// because it works on the engine's private state types (Agent, Call, CustomerLeg, View), which are
-// defined there. It keeps all chat logic in one place; RoutingEngine.cpp only calls into it from a
-// few hooks (accept, hang-up, transfer, timers, disconnects, the session wire form).
+// Chat (im) sessions of the RoutingEngine: docs/protocol.md "Chat". The engine's private state
+// types (Agent, Call, CustomerLeg, View, ChatState) come from EngineInternals.hpp. This file keeps
+// all chat logic in one place; RoutingEngine.cpp only calls into it from a few hooks (accept,
+// hang-up, transfer, timers, disconnects, the session wire form).
 //
 // Rules (decided here, documented in docs/protocol.md):
 // - A chat is routed like a call over an online (`im`) skill group: queue, longest-idle offer, ring
@@ -14,7 +13,13 @@
 // - Every message is stored (ChatRepository) before it is acknowledged or delivered, with a
 //   per-session seq 1, 2, 3 …; a sender's clientMsgId makes a retry return the stored message.
 
+#include "routing/EngineInternals.hpp"
+
+#include "chat/MemoryChatRepository.hpp"
+
 namespace tccc::server::routing {
+
+using namespace internal;
 
 namespace {
 
@@ -57,15 +62,6 @@ int imEndStatus(const std::string& endStatus, const std::string& hungUpSide) {
 
 }  // namespace
 
-struct RoutingEngine::ChatState {
-  std::string visitorToken;       // lets a new visitor socket resume the chat
-  std::int64_t lastSeq = 0;       // seq of the newest stored message
-  std::string peerSource, channelName, clientData;
-  std::int64_t phaseDeadline = 0;  // queued: give up at; ringing: ring timeout at
-  std::int64_t visitorGoneAt = 0;  // the visitor's socket dropped: the chat ends then unless resumed
-  TokenBucket flood[2];            // [0] visitor, [1] agent
-  std::unordered_map<std::string, std::int64_t> clientIds;  // role + '\x1f' + clientMsgId -> seq
-};
 
 void RoutingEngine::setChatRepository(ChatRepository* repository) { mChatRepository = repository; }
 
