@@ -168,6 +168,10 @@ describe('chat through the SDK with the real server', () => {
       const after = await tccc.Chat.getMessages({ sessionId, afterSeq: 6, limit: 1 });
       expect(after.data).toMatchObject({ hasMore: true, lastSeq: 8 });
       expect(after.data.messages.map((m) => m.seq)).toEqual([7]);
+      // Group commit (server/signalling/DurableSendQueue): every frame went out once its messages
+      // were on disk; none is left waiting.
+      const health = await (await fetch(`${server.baseUrl}/healthz`)).json();
+      expect(health.framesAwaitingDisk).toBe(0);
     } finally {
       v.close();
       await proxy.stop();
