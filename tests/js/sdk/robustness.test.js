@@ -114,8 +114,10 @@ describe('configuration errors', () => {
       expect(server.frames.filter((f) => !f.frame.handshake)).toHaveLength(0);
       await Promise.all(server.sockets.map((s) => (s.readyState === 3 ? null : new Promise((resolve) => s.once('close', resolve)))));
       expect(server.sockets.every((s) => s.readyState === 3)).toBe(true);
-      // (A socket the server had accepted; a quick failure may close it before the handshake ends.)
-      expect(server.sockets.every((s) => s.closeCode === 4005)).toBe(true);
+      // Closed with the goodbye code, never 1000; unless the failure came so early that the client
+      // aborted the handshake it had not seen complete (then no close frame at all: 1006). The
+      // real-server test in integration/ waits for the login first and checks 4005 alone.
+      expect(server.sockets.map((s) => s.closeCode).filter((c) => c !== 4005 && c !== 1006)).toEqual([]);
       tccc.destroy();
     } finally {
       error.mockRestore();
