@@ -4,9 +4,10 @@
 // hands its page only the SdkURL — the integration the TCCC docs prescribe.
 import { createRequire } from 'node:module';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { startServer, cloudClient } = require('../js/helpers/server.js');
@@ -71,6 +72,37 @@ export async function startCrm(server, html) {
 export async function postJson(url, body) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
+}
+
+/** A customer leg on /ws/customer (the simulator's other end): `call(method, data)` resolves with the response. */
+export async function customerSocket(server) {
+  const WebSocket = require('ws');
+  const ws = new WebSocket(`${server.baseUrl.replace('http', 'ws')}/ws/customer`);
+  await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); });
+  let id = 0;
+  const waiting = new Map();
+  ws.on('message', (raw) => {
+    const m = JSON.parse(String(raw));
+    if (m.type === 'res' && waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); }
+  });
+  return {
+    call: (method, data) => new Promise((res) => { const n = ++id; waiting.set(n, res); ws.send(JSON.stringify({ v: 1, type: 'req', id: n, method, data })); }),
+    close: () => ws.close(),
+  };
+}
+
+/**
+ * An agent logged in from Node with the npm build (dist/index.cjs), from a CreateSDKLoginToken
+ * SdkURL; resolves once ready, with `callIn`: a promise of its first callIn event.
+ */
+export async function nodeAgent(server, userId) {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+  const { init } = require(join(root, 'dist/index.cjs'));
+  const login = await cloudClient(server).CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: userId });
+  const tccc = init({ sdkUrl: login.SdkURL, WebSocket: require('ws'), wasmBinary: readFileSync(join(root, 'dist/tccc-core.wasm')) });
+  const callIn = new Promise((r) => tccc.on('callIn', r));
+  await new Promise((r) => tccc.on('ready', r));
+  return { tccc, callIn };
 }
 
 export function assert(cond, message) {

@@ -4,16 +4,13 @@
 // for a hidden tab, the notification switch that asks for permission only on a click, and the
 // workbench driven by keyboard alone (Tab/Enter/Space/Escape) through an outbound call transferred
 // to a skill group. Screenshots go to test-results/ui/ (git-ignored).
-import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, startCrm, postJson, assert, assertEqual, cloudClient } from './harness.mjs';
+import { startServer, launchBrowser, startCrm, postJson, assert, assertEqual, customerSocket, nodeAgent } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = join(root, 'test-results/ui');
-const WebSocket = require('ws');
 
 // The integrator page: the script-tag login (window.loadSdk) and the npm entry with a media adapter
 // of the page's own (window.loadNpm), plus an event log to wait on.
@@ -103,20 +100,7 @@ async function waitText(page, sel, re, ms = 10000) {
 }
 
 /** A customer leg on /ws/customer (the simulator's other end). */
-async function customer(ctx) {
-  const ws = new WebSocket(`${ctx.server.baseUrl.replace('http', 'ws')}/ws/customer`);
-  await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); });
-  let id = 0;
-  const waiting = new Map();
-  ws.on('message', (raw) => {
-    const m = JSON.parse(String(raw));
-    if (m.type === 'res' && waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); }
-  });
-  return {
-    call: (method, data) => new Promise((res) => { const n = ++id; waiting.set(n, res); ws.send(JSON.stringify({ v: 1, type: 'req', id: n, method, data })); }),
-    close: () => ws.close(),
-  };
-}
+const customer = (ctx) => customerSocket(ctx.server);
 
 async function closePage(page) {
   await page.evaluate(() => window.tccc && tccc.destroy()).catch(() => {});
@@ -255,12 +239,7 @@ export const tests = [
     timeoutMs: 45000,
     async run(ctx) {
       // Carol (agent3) is the only agent of skill group 2 (售后 Support): she gets the transfer.
-      const { init } = require(join(root, 'dist/index.cjs'));
-      const ccc = cloudClient(ctx.server);
-      const loginCarol = await ccc.CreateSDKLoginToken({ SdkAppId: ctx.server.sdkAppId, SeatUserId: ctx.server.agents[2] });
-      const carol = init({ sdkUrl: loginCarol.SdkURL, WebSocket, wasmBinary: readFileSync(join(root, 'dist/tccc-core.wasm')) });
-      const carolCallIn = new Promise((r) => carol.on('callIn', r));
-      await new Promise((r) => carol.on('ready', r));
+      const { tccc: carol, callIn: carolCallIn } = await nodeAgent(ctx.server, ctx.server.agents[2]);
       const page = await ctx.browser.context.newPage();
       await page.setViewportSize({ width: 1100, height: 900 });
       const errors = [];

@@ -4,16 +4,13 @@
 // the workbench as an agent would — status change, inbound answer with hold/keypad/hang-up and the
 // after-call-work countdown, an outbound dial, a transfer to a second agent — plus headless mode,
 // the XSS corpus and the English dictionary. Screenshots go to test-results/ui/ (git-ignored).
-import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, startCrm, postJson, assert, assertEqual, cloudClient } from './harness.mjs';
+import { startServer, launchBrowser, startCrm, postJson, assert, assertEqual, customerSocket, nodeAgent } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = join(root, 'test-results/ui');
-const WebSocket = require('ws');
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>CRM</title>
 <body><h1>CRM</h1><script>
@@ -118,20 +115,7 @@ async function simSession(ctx, sessionId) {
 }
 
 /** A customer leg on /ws/customer (the simulator's other end). */
-async function customer(ctx) {
-  const ws = new WebSocket(`${ctx.server.baseUrl.replace('http', 'ws')}/ws/customer`);
-  await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); });
-  let id = 0;
-  const waiting = new Map();
-  ws.on('message', (raw) => {
-    const m = JSON.parse(String(raw));
-    if (m.type === 'res' && waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); }
-  });
-  return {
-    call: (method, data) => new Promise((res) => { const n = ++id; waiting.set(n, res); ws.send(JSON.stringify({ v: 1, type: 'req', id: n, method, data })); }),
-    close: () => ws.close(),
-  };
-}
+const customer = (ctx) => customerSocket(ctx.server);
 
 export const tests = [
   {
@@ -279,12 +263,7 @@ export const tests = [
     name: 'transfer from the call bar to another agent: the second agent (npm build in Node) gets callIn',
     timeoutMs: 45000,
     async run(ctx) {
-      const { init } = require(join(root, 'dist/index.cjs'));
-      const ccc = cloudClient(ctx.server);
-      const login = await ccc.CreateSDKLoginToken({ SdkAppId: ctx.server.sdkAppId, SeatUserId: ctx.server.agents[1] });
-      const bob = init({ sdkUrl: login.SdkURL, WebSocket, wasmBinary: readFileSync(join(root, 'dist/tccc-core.wasm')) });
-      const bobCallIn = new Promise((r) => bob.on('callIn', r));
-      await new Promise((r) => bob.on('ready', r));
+      const { tccc: bob, callIn: bobCallIn } = await nodeAgent(ctx.server, ctx.server.agents[1]);
       const a = await agentPage(ctx, ctx.server.agents[0]);
       try {
         await openWorkbench(a.page);
