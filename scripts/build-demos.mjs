@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMOS = ['demo-vue', 'demo-react'];
 
-/** The newest modification time of the demo's inputs (index.html, vite.config.js, package.json, src/). */
+/** The newest modification time of the demo's inputs (its index.html, vite.config.js, package.json, src/ and the files it shares from web/demo/). */
 function newestInput(dir) {
   let newest = 0;
   const visit = (p) => {
@@ -21,6 +21,8 @@ function newestInput(dir) {
     newest = Math.max(newest, st.mtimeMs);
   };
   for (const f of ['index.html', 'vite.config.js', 'package.json', 'src']) visit(join(dir, f));
+  // Shared with the other demo: the backend routes and the login helper.
+  for (const f of ['server.mjs', 'sdk-login.js']) visit(join(dir, '../web/demo', f));
   return newest;
 }
 

@@ -3,7 +3,7 @@
 // "CallButton" sample), answer a callIn through the API, switch status, and watch every SDK event
 // live. Text from the network is rendered as JSX text (escaped), never dangerouslySetInnerHTML.
 import { useEffect, useRef, useState } from 'react';
-import { backend, loadSdk } from './sdk.js';
+import { backend, loadSdk } from '../../web/demo/sdk-login.js';
 
 /** The seed guide's React sample: one click places the call. */
 export function CallButton({ phoneNumber, disabled, onCalled, onError }) {
