@@ -26,8 +26,8 @@ export class Transport {
   private _parked: Array<() => void> | null = null;
   /** Subprotocols of the first socket only: the login in its handshake (handshakeLogin.ts). */
   private _firstProtocols: string[] | undefined;
-  /** The current socket was logged in by its handshake and the core has not adopted it yet. */
-  private _unusedLogin = false;
+  /** The current socket carries the login in its handshake (only ever the first one). */
+  private _loginInHandshake = false;
 
   constructor(url: string, Ctor: WebSocketConstructor, handlers: TransportHandlers, firstProtocols?: string[]) {
     this._url = url;
@@ -48,7 +48,6 @@ export class Transport {
     const parked = this._parked;
     if (parked) {
       this._parked = null;
-      this._unusedLogin = false;
       // Replayed after the core's own command has returned, never from inside it.
       if (parked.length) queueMicrotask(() => { for (const deliver of parked) deliver(); });
       return;
@@ -73,7 +72,7 @@ export class Transport {
       return;
     }
     this._socket = socket;
-    this._unusedLogin = protocols !== undefined && this._parked !== null;
+    this._loginInHandshake = protocols !== undefined;
     // While the socket is parked its events wait; each still checks, when delivered, that the
     // socket is current, so a replaced or dropped one stays silent.
     const deliver = (event: () => void) => {
@@ -117,8 +116,7 @@ export class Transport {
     // A socket that the server logged in by its handshake but the core never used (the SDK was
     // destroyed, or its wasm failed, while loading) says goodbye, so the agent does not linger
     // online for the grace period (docs/protocol.md, close code 4005).
-    if (this._unusedLogin) code = CLOSE_LOGOUT;
-    this._unusedLogin = false;
+    if (this._parked && this._loginInHandshake) code = CLOSE_LOGOUT;
     this._parked = null;
     const socket = this._socket;
     if (!socket) return;

@@ -6,7 +6,7 @@
 // so that it sends no auth.login of its own on that socket.
 
 /** The protocol the server selects; offering it alone changes nothing. */
-export const SUBPROTOCOL = 'tccc.v1';
+const SUBPROTOCOL = 'tccc.v1';
 /** Longer logins (absurd tokens) go as a frame instead: headers have limits along the way. */
 const MAX_LOGIN_PROTOCOL_LENGTH = 4096;
 

@@ -600,8 +600,7 @@ void RoutingEngine::agentDisconnected(ConnectionId conn, std::int64_t nowMs, boo
   if (it == mAgentByConn.end()) return;
   Agent& a = *mAgents[it->second];
   if (loggedOut) {
-    serverMediaForAgent(a, false);
-    logout(a, conn, nowMs);
+    logout(a, conn, nowMs);  // exactly as auth.logout: its calls end now, and their media with them
     return;
   }
   mAgentByConn.erase(it);
