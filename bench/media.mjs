@@ -9,7 +9,9 @@
 //      and do one ping/pong round trip" done by hand in the same page. The floor holds no script, so
 //      the interval starts once the script is loaded; the time from appending the tag (the script's
 //      own download and the browser's handling of a new script, which any script-tag SDK pays) is
-//      printed beside it.
+//      printed beside it. The headline is a returning agent (the browser has loaded the SDK before:
+//      HTTP cache and V8's code cache warm, though each run has a new SdkURL, as every login does);
+//      a first visit (fresh browser profile, nothing cached, for the floor as well) is printed after it.
 //   2. `Call.accept` -> two-way audio: from calling accept on a ringing inbound call to RTP audio
 //      arriving on both the agent's and the customer's peer connection, against a bare
 //      RTCPeerConnection pair in one page (offer, answer, trickle ICE in-process, both with a
@@ -32,6 +34,7 @@ const require = createRequire(import.meta.url);
 const { startServer } = require('../tests/js/helpers/server.js');
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.TCCC_BENCH_RUNS || 11);
+const COLD_RUNS = Number(process.env.TCCC_BENCH_COLD_RUNS || 3);
 
 // Timing helpers, injected after the tests' loopback-only ICE filter (tests/e2e/media-kit.mjs).
 const TIMING = `
@@ -201,6 +204,32 @@ try {
   console.log(`  floor (wasm fetch+instantiate ${fmt(median(floors.map((f) => f.wasm)))} + WebSocket open and one round trip ${fmt(median(floors.map((f) => f.ws)))}): median ${fmt(floorMs)}`);
   console.log(`  ratio ${(readyMs / floorMs).toFixed(2)}x (goal <= 1.5x)`);
   console.log(`  from appending the <script> tag: median ${fmt(median(ready.map((r) => r.ms)))} (the script itself arrives after ${fmt(median(ready.map((r) => r.download)))}), ratio ${(median(ready.map((r) => r.ms)) / floorMs).toFixed(2)}x`);
+
+  // 1b. The same on a first visit: each measurement in a browser of its own with a fresh profile.
+  const coldReady = [];
+  const coldFloors = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    for (const kind of ['floor', 'sdk']) {
+      const fresh = await launchBrowser();
+      try {
+        await fresh.context.addInitScript(LOOPBACK_ONLY + TIMING);
+        const page = await fresh.context.newPage();
+        await page.goto(crm.url);
+        if (kind === 'floor') {
+          coldFloors.push(await page.evaluate(([w, s]) => window.floor(w, s), [wasmUrl, `${wsBase}/ws/agent`]));
+        } else {
+          coldReady.push(await page.evaluate((u) => window.loadAndWaitReady(u), server.agents[1]));
+          await page.evaluate(() => tccc.destroy());
+        }
+      } finally {
+        await fresh.close();
+      }
+    }
+  }
+  const coldMs = median(coldReady.map((r) => r.afterLoad));
+  const coldFloorMs = median(coldFloors.map((f) => f.ms));
+  console.log(`  first visit (fresh browser profile, nothing cached; median of ${COLD_RUNS}): ${fmt(coldMs)} from responseEnd, ` +
+    `floor ${fmt(coldFloorMs)}, ratio ${(coldMs / coldFloorMs).toFixed(2)}x; from appending the tag ${fmt(median(coldReady.map((r) => r.ms)))}`);
 
   // 2. accept -> two-way audio, against a bare RTCPeerConnection loopback in the same browser.
   const agentPage = await browser.context.newPage();

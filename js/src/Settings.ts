@@ -28,10 +28,18 @@ export function agentSocketUrl(server: string): string {
   return url.toString();
 }
 
-/** sdkAppId, userId (or userid) and token from a URL's query. */
-export function paramsFromQuery(url: URL): LoginParams {
-  const q = url.searchParams;
-  return { sdkAppId: q.get('sdkAppId'), userId: q.get('userId') ?? q.get('userid'), token: q.get('token') };
+/**
+ * The login parameters an SdkURL carries: sdkAppId, userId (or userid), token and optionally server.
+ * CreateSDKLoginToken puts them in the fragment (…/tccc.js#sdkAppId=…&userId=…&token=…): a fragment
+ * is never sent over the network, so the token stays out of access logs, proxies and Referer
+ * headers, and every agent's SdkURL names the same script, which the browser then keeps compiled
+ * (V8's code cache: bench/media.mjs, script load -> ready). Older SdkURLs carried them in the query,
+ * which still works; where both have a parameter, the fragment wins.
+ */
+export function paramsFromUrl(url: URL): LoginParams {
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const get = (name: string) => fragment.get(name) ?? url.searchParams.get(name);
+  return { sdkAppId: get('sdkAppId'), userId: get('userId') ?? get('userid'), token: get('token'), server: get('server') };
 }
 
 /** Checks the login parameters; returns SdkSettings, with configError set if one is unusable. */

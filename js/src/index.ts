@@ -5,7 +5,7 @@ import type { WasmSource } from './CoreAdapter';
 import { readWasmFile } from './nodeWasm';
 import { Sdk } from './Sdk';
 import { VERSION } from './version';
-import { buildSettings, type LoginParams, paramsFromQuery, wasmAt } from './Settings';
+import { buildSettings, type LoginParams, paramsFromUrl, wasmAt } from './Settings';
 import type { InitOptions, Tccc } from './types';
 import { NoopMediaAdapter } from './MediaAdapter';
 import { WebRtcMediaAdapter } from './WebRtcMediaAdapter';
@@ -72,12 +72,12 @@ export function init(options: InitOptions): Tccc {
   if (opts.sdkUrl !== undefined) {
     try {
       sdkUrl = new URL(opts.sdkUrl);
-      const q = paramsFromQuery(sdkUrl);
+      const q = paramsFromUrl(sdkUrl);
       params = {
         sdkAppId: q.sdkAppId ?? params.sdkAppId,
         userId: q.userId ?? params.userId,
         token: q.token ?? params.token,
-        server: params.server ?? sdkUrl.searchParams.get('server') ?? sdkUrl.origin,
+        server: params.server ?? q.server ?? sdkUrl.origin,
       };
     } catch {
       urlError = `sdkUrl ${JSON.stringify(opts.sdkUrl)} is not a URL`;

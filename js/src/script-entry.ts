@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Entry 1: the script tag (dist/tccc.js). Loading the script IS the initialisation, as with the
-// TCCC SdkURL: it reads the login parameters from its own URL query or from data-* attributes of its
-// <script> element, loads tccc-core.wasm from next to itself, connects and logs in, then emits
-// `ready` (or `tokenExpired`). window.tccc is installed synchronously, so the script's load handler
+// TCCC SdkURL: it reads the login parameters from its own URL (fragment or query: Settings.ts) or
+// from data-* attributes of its <script> element, loads tccc-core.wasm from next to itself, connects
+// and logs in, then emits `ready` (or `tokenExpired`). window.tccc is installed synchronously, so the script's load handler
 // can call tccc.on() at once.
 // First, so that it is the first code the bundle runs (see earlyWasmFetch.ts).
 import { claimEarlyWasm } from './earlyWasmFetch';
 import { ASSETS } from './assets';
 import { Sdk } from './Sdk';
-import { buildSettings, paramsFromQuery, wasmAt } from './Settings';
+import { buildSettings, paramsFromUrl, wasmAt } from './Settings';
 import { LazyMediaAdapter } from './LazyMediaAdapter';
 import { NoopMediaAdapter } from './MediaAdapter';
 import { webRtcAvailable } from './webrtcSupport';
@@ -30,14 +30,14 @@ function install(): void {
     return;
   }
   const src = new URL(script.src, document.baseURI);
-  const query = paramsFromQuery(src);
+  const query = paramsFromUrl(src);
   const data = script.dataset;
   const settings = buildSettings(
     {
       sdkAppId: query.sdkAppId ?? data.sdkAppId ?? data.sdkappid,
       userId: query.userId ?? data.userId ?? data.userid,
       token: query.token ?? data.token,
-      server: src.searchParams.get('server') ?? data.server ?? src.origin,
+      server: query.server ?? data.server ?? src.origin,
     },
     { wasm: () => {
         // Downloading and compiling since the bundle's first statement (earlyWasmFetch.ts).

@@ -268,7 +268,10 @@ Json CloudApi::createSdkLoginToken(const Call& call) {
   if (!mStaff.findStaff(call.sdkAppId, user))
     throw CloudApiError{"ResourceNotFound", "No staff member `" + user + "` exists in this application."};
   auto issued = mDirectory.issueLoginToken(call.sdkAppId, user, onlyOnce, call.now, mOptions.loginTokenTtlSec);
-  std::string url = mOptions.publicUrl + "/sdk/tccc.js?sdkAppId=" + std::to_string(call.sdkAppId) +
+  // The login rides in the fragment (js/src/Settings.ts, paramsFromUrl): the browser never sends it,
+  // so the token stays out of access logs and Referer headers, and every agent's script has the same
+  // URL, which lets browsers keep it compiled between logins.
+  std::string url = mOptions.publicUrl + "/sdk/tccc.js#sdkAppId=" + std::to_string(call.sdkAppId) +
                     "&userId=" + urlEncode(user) + "&token=" + issued.token;
   return Json{{"Token", issued.token}, {"ExpiredTime", issued.expiresAt}, {"SdkURL", url}};
 }

@@ -98,8 +98,12 @@ function demoTest(name, agentIndex, ivrKeys) {
         await waitText(page, '[data-testid=state]', /ready/);
         await waitLogged(page, 'ready');
         assertEqual(sdkRequests.length, 1, 'the page loaded the SDK once, by script tag');
-        const sdkUrl = new URL(sdkRequests[0]);
-        assertEqual([sdkUrl.origin, sdkUrl.searchParams.get('userId')], [new URL(ctx.server.apiUrl).origin, agent], 'SdkURL from CreateSDKLoginToken');
+        const sdkRequest = new URL(sdkRequests[0]);
+        assertEqual([sdkRequest.origin, sdkRequest.pathname, sdkRequest.search], [new URL(ctx.server.apiUrl).origin, '/sdk/tccc.js', ''],
+          'the SDK script, with no login parameter sent over the network');
+        // The page's script tag holds the SdkURL from CreateSDKLoginToken, the login in its fragment.
+        const scriptSrc = new URL(await page.evaluate(() => [...document.scripts].find((s) => s.src.includes('/sdk/tccc.js')).src));
+        assertEqual(new URLSearchParams(scriptSrc.hash.slice(1)).get('userId'), agent, 'SdkURL from CreateSDKLoginToken');
         assert(!(await page.content()).includes(ctx.server.secretKey), 'the SecretKey never reaches the page');
         // The plain demo keeps the built-in workbench (the script tag's default); the Vite demos
         // start headless and fetch tccc-ui.js only when the box is ticked.

@@ -97,7 +97,9 @@ test('a wrong token is refused with tokenExpired; a second login kicks the first
   await first.waitEvent('ready');
   // The SdkURL with a token the server never issued.
   const forged = new URL(first.SdkURL);
-  forged.searchParams.set('token', 'f'.repeat(32));
+  const login = new URLSearchParams(forged.hash.slice(1));
+  login.set('token', 'f'.repeat(32));
+  forged.hash = login.toString();
   const refused = init({ sdkUrl: forged.toString(), WebSocket });
   instances.push(refused);
   const expired = await new Promise((resolve) => refused.on('tokenExpired', resolve));

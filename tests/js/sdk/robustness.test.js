@@ -93,9 +93,13 @@ describe('configuration errors', () => {
     }
   });
 
-  test('init({sdkUrl}) takes sdkAppId, userid and token from the query and the server from the origin', async () => {
-    const sdkUrl = `${server.url}/sdk/tccc.js?sdkAppId=${APP}&userid=${encodeURIComponent(USER)}&token=${TOKEN}`;
-    const tccc = init({ sdkUrl, WebSocket });
+  const user = encodeURIComponent(USER);
+  test.each([
+    ['the fragment (what CreateSDKLoginToken hands out)', `#sdkAppId=${APP}&userId=${user}&token=${TOKEN}`],
+    ['the query (older SdkURLs), userid spelt as in the TCCC docs', `?sdkAppId=${APP}&userid=${user}&token=${TOKEN}`],
+    ['the fragment and the query, the fragment winning', `?sdkAppId=${APP}&userid=nobody&token=stale#userId=${user}&token=${TOKEN}`],
+  ])('init({sdkUrl}) takes the login from %s and the server from the origin', async (_, login) => {
+    const tccc = init({ sdkUrl: `${server.url}/sdk/tccc.js${login}`, WebSocket });
     sdk = { tccc };
     await new Promise((resolve) => tccc.on('ready', resolve));
     expect(server.logins[0]).toEqual({ sdkAppId: APP, userId: USER, token: TOKEN });

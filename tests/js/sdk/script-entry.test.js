@@ -22,7 +22,8 @@ const waitFor = async (fn, ms = 5000) => {
 
 test('loading the script is the initialisation: window.tccc at once, wasm from next to it, ready', async () => {
   const pg = page.makePage(server.url);
-  page.loadScript(pg, `${server.url}/sdk/tccc.js?sdkAppId=${APP}&userid=${encodeURIComponent(USER)}&token=${TOKEN}`);
+  // The login in the fragment, as CreateSDKLoginToken hands it out (robustness.test.js: the query too).
+  page.loadScript(pg, `${server.url}/sdk/tccc.js#sdkAppId=${APP}&userId=${encodeURIComponent(USER)}&token=${TOKEN}`);
   const { tccc } = pg.window;
   expect(tccc).toBeDefined();
   expect(typeof tccc.Call.startOutboundCall).toBe('function');

@@ -115,7 +115,7 @@ TEST_F(CloudApiTest, CreateSdkLoginTokenReturnsUsableToken) {
   std::string token = r["Token"];
   EXPECT_EQ(token.size(), 32u);
   EXPECT_EQ(r["ExpiredTime"], now + 1800);
-  EXPECT_EQ(r["SdkURL"], "http://127.0.0.1:8080/sdk/tccc.js?sdkAppId=" + std::to_string(app()) +
+  EXPECT_EQ(r["SdkURL"], "http://127.0.0.1:8080/sdk/tccc.js#sdkAppId=" + std::to_string(app()) +
                              "&userId=agent1%40tccc.local&token=" + token);
   EXPECT_FALSE(directory.verifyLoginToken(app(), "agent1@tccc.local", token, now + 10));
   EXPECT_FALSE(directory.verifyLoginToken(app(), "agent1@tccc.local", token, now + 20));  // not OnlyOnce
