@@ -402,24 +402,31 @@ class Core::Impl {
       return;
     }
     if (pending->settle == Settle::Silent) return;
+    settleCall(*pending, response);
+  }
+
+  // Out of line, as handleEvent: browsers compile a WebAssembly function on its first call, and the
+  // frame that makes the SDK ready (the login answer) should not compile what only later frames use
+  // (bench/media.mjs, script load -> ready; bindings/CMakeLists.txt keeps Binaryen from inlining it).
+  [[gnu::noinline]] void settleCall(PendingRequest& pending, protocol::Response& response) {
     if (!response.ok) {
-      reject(pending->handle, response.error);
+      reject(pending.handle, response.error);
       return;
     }
     Json data = Json::object();
-    data["sessionId"] = pending->sessionId;
-    SessionRecord* session = mSessions.find(pending->sessionId);
-    switch (pending->settle) {
+    data["sessionId"] = pending.sessionId;
+    SessionRecord* session = mSessions.find(pending.sessionId);
+    switch (pending.settle) {
       case Settle::Empty: data = Json::object(); break;
       case Settle::Outbound:
       case Settle::Internal: {
         auto sessionId = protocol::readString(response.data, "sessionId", SessionStore::kMaxSessionIdLength);
         if (!sessionId || sessionId->empty()) {
-          reject(pending->handle, Error(Errc::Protocol, pending->method + ": the server's answer has no sessionId"));
+          reject(pending.handle, Error(Errc::Protocol, pending.method + ": the server's answer has no sessionId"));
           return;
         }
         data["sessionId"] = *sessionId;
-        if (pending->settle == Settle::Outbound) {
+        if (pending.settle == Settle::Outbound) {
           // The CallResponse of the TCCC documentation, and nothing else from the server's object.
           static constexpr std::string_view kRequired[] = {"calleePhoneNumber", "callerPhoneNumber", "serverType"};
           static constexpr std::string_view kOptional[] = {"calleeLocation", "remark"};
@@ -434,30 +441,30 @@ class Core::Impl {
       }
       case Settle::Mute:
       case Settle::Unmute:
-        if (session) session->micMuted = pending->settle == Settle::Mute;
-        media(pending->settle == Settle::Mute ? "mute" : "unmute", pending->sessionId, nullptr);
+        if (session) session->micMuted = pending.settle == Settle::Mute;
+        media(pending.settle == Settle::Mute ? "mute" : "unmute", pending.sessionId, nullptr);
         break;
       case Settle::MuteVideo:
       case Settle::UnmuteVideo:
-        if (session) session->videoMuted = pending->settle == Settle::MuteVideo;
-        media(pending->settle == Settle::MuteVideo ? "muteVideo" : "unmuteVideo", pending->sessionId, nullptr);
+        if (session) session->videoMuted = pending.settle == Settle::MuteVideo;
+        media(pending.settle == Settle::MuteVideo ? "muteVideo" : "unmuteVideo", pending.sessionId, nullptr);
         break;
-      case Settle::Hold: media("hold", pending->sessionId, nullptr); break;
-      case Settle::UnHold: media("unHold", pending->sessionId, nullptr); break;
-      case Settle::SendDigits: media("sendDigits", pending->sessionId, &pending->digits); break;
+      case Settle::Hold: media("hold", pending.sessionId, nullptr); break;
+      case Settle::UnHold: media("unHold", pending.sessionId, nullptr); break;
+      case Settle::SendDigits: media("sendDigits", pending.sessionId, &pending.digits); break;
       case Settle::ChatSend:
       case Settle::ChatHistory:
-        if (!chatResolveData(*pending, response.data, data)) {
-          reject(pending->handle, Error(Errc::Protocol, pending->method + ": malformed answer from the server"));
+        if (!chatResolveData(pending, response.data, data)) {
+          reject(pending.handle, Error(Errc::Protocol, pending.method + ": malformed answer from the server"));
           return;
         }
         break;
       default: break;  // SessionId
     }
-    resolve(pending->handle, std::move(data));
+    resolve(pending.handle, std::move(data));
   }
 
-  void handleEvent(protocol::Event& event, std::int64_t now) {
+  [[gnu::noinline]] void handleEvent(protocol::Event& event, std::int64_t now) {
     if (!mLoggedIn) {
       ++mStats.droppedFrames;  // before the snapshot, events have no base to apply to
       return;

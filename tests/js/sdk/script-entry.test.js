@@ -5,7 +5,8 @@
 // and logs in over a real WebSocket. Only the DOM objects the entry reads are stood in for.
 'use strict';
 const { FakeServer, APP, USER, TOKEN } = require('./helpers/FakeServer');
-const { DIST, sleep } = require('./helpers/sdk');
+const { DIST, sleep, sdkPackage } = require('./helpers/sdk');
+const { ErrorCode } = sdkPackage;
 const page = require('./helpers/page');
 
 let server;
@@ -47,6 +48,32 @@ test('loading the script is the initialisation: window.tccc at once, wasm from n
   expect(pg.window.tccc).toBeUndefined();
   expect(pg.listeners.visibilitychange).toHaveLength(0);
   expect(pg.listeners.online).toHaveLength(0);
+});
+
+test('a server that sends the wasm with another Content-Type: fetched again and compiled from its bytes', async () => {
+  server.wasmType = 'application/octet-stream';  // a CDN or proxy that does not know .wasm
+  const pg = page.makePage(server.url);
+  page.loadScript(pg, `${server.url}/sdk/tccc.js#sdkAppId=${APP}&userId=${encodeURIComponent(USER)}&token=${TOKEN}`);
+  const ready = jest.fn();
+  pg.window.tccc.on('ready', ready);
+  await waitFor(() => ready.mock.calls.length === 1);
+  await expect(pg.WebAssembly.compileStreaming.mock.results[0].value).rejects.toThrow();
+  expect(pg.WebAssembly.compile).toHaveBeenCalledTimes(1);
+  expect(server.fetched.filter((f) => f.endsWith('.wasm'))).toHaveLength(2);
+  expect(pg.console.error).not.toHaveBeenCalled();
+  pg.window.tccc.destroy();
+});
+
+test('a wasm the server does not have: every call rejects ERR_HTTP_REQUEST_FAILURE naming the HTTP status', async () => {
+  server.wasmType = null;
+  const pg = page.makePage(server.url);
+  page.loadScript(pg, `${server.url}/sdk/tccc.js#sdkAppId=${APP}&userId=${encodeURIComponent(USER)}&token=${TOKEN}`);
+  const r = await pg.window.tccc.Call.accept({ sessionId: 's' }).then(() => null, (e) => e);
+  expect(r).toMatchObject({ status: 'error', code: ErrorCode.ERR_HTTP_REQUEST_FAILURE });
+  expect(r.errorMsg).toMatch(/tccc-core.*HTTP 404/);
+  expect(pg.WebAssembly.compile).not.toHaveBeenCalled();  // a failed download is not retried as bytes
+  expect(pg.console.error).toHaveBeenCalledWith(expect.stringMatching(/HTTP 404/));
+  pg.window.tccc.destroy();
 });
 
 test('data-* attributes (dataset.sdkAppId, dataset.userid, dataset.token) work like the query', async () => {

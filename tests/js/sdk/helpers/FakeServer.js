@@ -26,6 +26,7 @@ class FakeServer {
     this.silent = false;       // when true, answer nothing at all (a dead peer)
     this.handlers = {};        // method -> (data, frame, socket) => {ok:true,data} | {ok:false,error} | null
     this.pinging = false;      // when true, ping the current socket every 250 ms (a live server pings)
+    this.wasmType = 'application/wasm';  // Content-Type of the wasm; null answers 404 instead
     this._pingTimer = setInterval(() => {
       if (this.pinging && !this.silent) this.send({ v: 1, type: 'ping', t: Date.now() });
     }, 250);
@@ -54,12 +55,13 @@ class FakeServer {
   _static(dir, req, res) {
     const m = /^\/sdk\/([\w.-]+)$/.exec(new URL(req.url, 'http://x').pathname);
     const file = m && dir ? path.join(dir, m[1]) : null;
-    if (!file || !fs.existsSync(file)) {
+    const wasm = Boolean(file && file.endsWith('.wasm'));
+    if (!file || !fs.existsSync(file) || (wasm && !this.wasmType)) {
       res.writeHead(404).end();
       return;
     }
     this.fetched.push(m[1]);
-    const type = file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+    const type = wasm ? this.wasmType : 'text/javascript';
     res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(file));
   }
 
