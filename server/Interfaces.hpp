@@ -83,6 +83,10 @@ struct HttpResponse {
 };
 
 using HttpRoute = std::function<HttpResponse(const HttpRequest&)>;
+/// Hands a deferred route's answer to its connection: call it once, on the io thread.
+using HttpRespond = std::function<void(HttpResponse)>;
+/// A route that answers later, so that what it waits for never holds the event loop.
+using HttpDeferredRoute = std::function<void(const HttpRequest&, HttpRespond)>;
 
 /// Implemented by the platform.
 class HttpRouter {

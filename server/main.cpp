@@ -175,14 +175,15 @@ int run(const ServerConfig& config) {
 #endif
 
   // --- routes ---
-  http.add("POST", "/", [&cloud, &cdrSink](const HttpRequest& request) {
-    // CDRs are committed by the writer thread a few ms after a call ends. A CDR query waits (at most
-    // 250 ms, usually one fsync; only when CDRs are queued) for those already handed over, so a
-    // call's CDR can be read as soon as the call has ended, as with synchronous storage.
+  http.addDeferred("POST", "/", [&cloud, &cdrSink](const HttpRequest& request, HttpRespond respond) {
+    // CDRs are committed by the writer thread a few ms after a call ends. A CDR query is answered
+    // once those already handed over are on disk (at most 250 ms later, usually one fsync), so a
+    // call's CDR can be read as soon as the call has ended, as with synchronous storage. It waits
+    // off the event loop: signalling and other requests go on meanwhile.
     auto action = request.headers.find("x-tc-action");
-    if (action != request.headers.end() && action->second == "DescribeTelCdr" && cdrSink.stats().queued > 0)
-      cdrSink.flush(std::chrono::milliseconds(250));
-    return cloud.handle(request);
+    if (action == request.headers.end() || action->second != "DescribeTelCdr")
+      return respond(cloud.handle(request));
+    cdrSink.whenFlushed(std::chrono::milliseconds(250), [&cloud, request, respond](bool) { respond(cloud.handle(request)); });
   });
   http.setRateLimitedRoute([](const HttpRequest& request) {
     if (request.method == "POST" && request.path == "/")

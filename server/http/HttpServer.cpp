@@ -176,7 +176,19 @@ bool HttpServer::methodMatches(const std::string& routeMethod, const std::string
   return routeMethod == "*" || routeMethod == method || (routeMethod == "GET" && method == "HEAD");
 }
 
+namespace {
+
+HttpDeferredRoute answeringAtOnce(HttpRoute route) {
+  return [route = std::move(route)](const HttpRequest& request, HttpRespond respond) { respond(route(request)); };
+}
+
+}  // namespace
+
 void HttpServer::add(std::string method, std::string path, HttpRoute route) {
+  addDeferred(std::move(method), std::move(path), answeringAtOnce(std::move(route)));
+}
+
+void HttpServer::addDeferred(std::string method, std::string path, HttpDeferredRoute route) {
   for (auto& r : mRoutes)
     if (r.method == method && r.path == path) {
       r.route = std::move(route);
@@ -186,12 +198,12 @@ void HttpServer::add(std::string method, std::string path, HttpRoute route) {
 }
 
 void HttpServer::addPrefix(std::string method, std::string prefix, HttpRoute route) {
-  mPrefixRoutes.push_back({std::move(method), std::move(prefix), std::move(route)});
+  mPrefixRoutes.push_back({std::move(method), std::move(prefix), answeringAtOnce(std::move(route))});
   std::stable_sort(mPrefixRoutes.begin(), mPrefixRoutes.end(),
                    [](const Route& a, const Route& b) { return a.path.size() > b.path.size(); });
 }
 
-HttpResponse HttpServer::handleHttp(const HttpRequest& request) {
+void HttpServer::handleHttp(const HttpRequest& request, HttpRespond respond) {
   const Route* match = nullptr;
   bool pathKnown = false;
   for (const auto& r : mRoutes) {
@@ -212,15 +224,24 @@ HttpResponse HttpServer::handleHttp(const HttpRequest& request) {
       }
     }
   }
-  if (!match) return pathKnown ? textResponse(405, "method not allowed") : textResponse(404, "not found");
+  if (!match) return respond(pathKnown ? textResponse(405, "method not allowed") : textResponse(404, "not found"));
+  // Exactly one answer per request, whatever the route does: a second one is dropped, and a route
+  // that throws before answering gets a 500.
+  auto answered = std::make_shared<bool>(false);
+  HttpRespond once = [answered, respond = std::move(respond)](HttpResponse response) {
+    if (*answered) return;
+    *answered = true;
+    respond(std::move(response));
+  };
   try {
-    return match->route(request);
+    match->route(request, once);
+    return;
   } catch (const std::exception& e) {
     spdlog::error("{} {} failed: {}", request.method, request.path, e.what());
   } catch (...) {
     spdlog::error("{} {} failed with an unknown exception", request.method, request.path);
   }
-  return textResponse(500, "internal error");
+  once(textResponse(500, "internal error"));
 }
 
 HttpResponse HttpServer::rateLimited(const HttpRequest& request) {

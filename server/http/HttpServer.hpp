@@ -76,6 +76,8 @@ class HttpServer : public WsSender, public HttpRouter {
   void addWsHandler(WsHandler& handler) { mWsHandlers.push_back(&handler); }
   /// Exact path (HttpRouter). A later add for the same method and path replaces the earlier one.
   void add(std::string method, std::string path, HttpRoute route) override;
+  /// An exact path whose route answers through `respond`, possibly after returning.
+  void addDeferred(std::string method, std::string path, HttpDeferredRoute route);
   /// Every path starting with `prefix` (longest prefix wins) after no exact route matched.
   void addPrefix(std::string method, std::string prefix, HttpRoute route);
   /// The answer to a request over its connection's rate limit (default: 429).
@@ -88,7 +90,8 @@ class HttpServer : public WsSender, public HttpRouter {
   std::size_t openWebSockets() const { return mWs.size(); }
 
   // --- used by the connection classes ---
-  HttpResponse handleHttp(const HttpRequest& request);
+  /// Routes the request; `respond` gets the answer once, now or later (on the io thread).
+  void handleHttp(const HttpRequest& request, HttpRespond respond);
   HttpResponse rateLimited(const HttpRequest& request);
   struct UpgradeDecision {
     WsHandler* handler = nullptr;
@@ -107,7 +110,7 @@ class HttpServer : public WsSender, public HttpRouter {
   struct Route {
     std::string method;
     std::string path;
-    HttpRoute route;
+    HttpDeferredRoute route;  // a plain HttpRoute answers at once
   };
   void doAccept();
   void onAccept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);

@@ -92,8 +92,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       return;
     }
 
-    HttpResponse response = mBucket.take() ? mServer.handleHttp(request) : mServer.rateLimited(request);
-    write(toResponse(response, req.version(), req.keep_alive(), req.method() == http::verb::head));
+    const unsigned version = req.version();
+    const bool keepAlive = req.keep_alive();
+    const bool head = req.method() == http::verb::head;
+    if (!mBucket.take()) return write(toResponse(mServer.rateLimited(request), version, keepAlive, head));
+    // Nothing is read from the connection until the answer is written, however late it comes.
+    mServer.handleHttp(request, [self = this->shared_from_this(), version, keepAlive, head](HttpResponse response) {
+      self->write(toResponse(response, version, keepAlive, head));
+    });
   }
 
   HttpRequest toRequest(const Request& req) const {

@@ -7,6 +7,8 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace tccc::server {
 
 CdrWriter::CdrWriter(boost::asio::io_context& io, const std::string& databasePath, CdrPusher* pusher,
@@ -71,6 +73,59 @@ bool CdrWriter::flush(std::chrono::milliseconds timeout) {
               mFinishedSeq >= target;
   --mFlushWaiters;
   return done;
+}
+
+void CdrWriter::whenFlushed(std::chrono::milliseconds timeout, std::function<void(bool)> done) {
+  std::uint64_t target = 0;
+  {
+    std::lock_guard<std::mutex> lock(mMutex);
+    if (mFinishedSeq < mAcceptedSeq) {
+      target = mAcceptedSeq;
+      ++mFlushWaiters;  // the writer stops lingering for more CDRs
+    }
+  }
+  if (target == 0) {
+    done(true);
+    return;
+  }
+  mWake.notify_all();
+  // Registered before anything the writer posts can run (this is the io thread), so a batch that
+  // finishes right now still finds it.
+  auto timer = std::make_shared<boost::asio::steady_timer>(mIo, timeout);
+  mShared->flushWaiters.push_back({target, std::move(done), timer});
+  timer->async_wait([this, weak = mSharedWeak, timer](const boost::system::error_code& ec) {
+    auto shared = weak.lock();
+    if (ec || !shared) return;  // settled first (the timer was cancelled), or the writer is gone
+    auto& waiters = shared->flushWaiters;
+    for (std::size_t i = 0; i < waiters.size(); ++i)
+      if (waiters[i].timeout == timer) return settleWaiter(*shared, i, false);
+  });
+}
+
+void CdrWriter::notifyFinished(std::uint64_t finishedSeq) {
+  boost::asio::post(mIo, [this, weak = mSharedWeak, finishedSeq] {
+    auto shared = weak.lock();
+    if (!shared) return;
+    for (;;) {
+      auto& waiters = shared->flushWaiters;
+      auto satisfied = std::find_if(waiters.begin(), waiters.end(),
+                                    [&](const FlushWaiter& w) { return w.target <= finishedSeq; });
+      if (satisfied == waiters.end()) return;
+      settleWaiter(*shared, static_cast<std::size_t>(satisfied - waiters.begin()), true);
+    }
+  });
+}
+
+void CdrWriter::settleWaiter(Shared& shared, std::size_t index, bool flushed) {
+  FlushWaiter waiter = std::move(shared.flushWaiters[index]);
+  shared.flushWaiters.erase(shared.flushWaiters.begin() + static_cast<std::ptrdiff_t>(index));
+  waiter.timeout->cancel();
+  {
+    std::lock_guard<std::mutex> lock(mMutex);
+    --mFlushWaiters;
+  }
+  // Last: `done` may well ask for another flush.
+  waiter.done(flushed);
 }
 
 void CdrWriter::shutdown() {
@@ -146,6 +201,7 @@ void CdrWriter::run() {
       mStats.stored += n;
       ++mStats.transactions;
       mProgress.notify_all();
+      if (mFlushWaiters > 0) notifyFinished(mFinishedSeq);
       lock.unlock();
       notifyStored(std::move(batch));
       lock.lock();
@@ -163,6 +219,7 @@ void CdrWriter::run() {
       failuresInARow = 0;
       gaveUp = true;
       mProgress.notify_all();
+      if (mFlushWaiters > 0) notifyFinished(mFinishedSeq);
       continue;
     }
     // Back to the head of the queue, in order, and try again after a pause (cut short by shutdown).

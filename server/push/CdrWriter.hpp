@@ -19,6 +19,7 @@
 #include "store/Repositories.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -75,8 +76,14 @@ class CdrWriter : public CdrSink {
 
   /// Blocks until every CDR accepted before this call is committed (or given up), or `timeout`
   /// passes; true when they all are. Cuts the current batch's linger short. Does not run the
-  /// io_context: stored-handlers come later.
+  /// io_context: stored-handlers come later. For tests and tools; the server uses whenFlushed.
   bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  /// flush() without blocking, for the io thread: `done(true)` runs on the io_context once every
+  /// CDR accepted before this call is committed (or given up), `done(false)` once `timeout` has
+  /// passed first; exactly one of them. Cuts the current batch's linger short. With nothing
+  /// pending, `done(true)` runs before this returns.
+  void whenFlushed(std::chrono::milliseconds timeout, std::function<void(bool)> done);
 
   /// Refuses new CDRs, commits everything queued, stops the thread. Idempotent; blocks.
   void shutdown();
@@ -84,14 +91,24 @@ class CdrWriter : public CdrSink {
   Stats stats() const;
 
  private:
+  struct FlushWaiter {
+    std::uint64_t target;  // mFinishedSeq that satisfies it
+    std::function<void(bool)> done;
+    std::shared_ptr<boost::asio::steady_timer> timeout;
+  };
   struct Shared {
     CdrPusher* pusher = nullptr;
     StoredHandler onStored;
+    std::vector<FlushWaiter> flushWaiters;  // whenFlushed, oldest first
   };
 
   void run();
   bool commit(const std::vector<CdrBatchItem>& batch);
   void notifyStored(std::vector<CdrBatchItem> batch);
+  /// Writer thread, after mFinishedSeq grew: settles the whenFlushed waiters it satisfies, on the io thread.
+  void notifyFinished(std::uint64_t finishedSeq);
+  /// io thread: removes the waiter (satisfied or timed out) and runs its `done`.
+  void settleWaiter(Shared& shared, std::size_t index, bool flushed);
 
   boost::asio::io_context& mIo;
   CdrWriterOptions mOptions;
@@ -109,7 +126,7 @@ class CdrWriter : public CdrSink {
   std::size_t mInFlight = 0;
   bool mClosing = false;
   bool mExited = false;
-  int mFlushWaiters = 0;
+  int mFlushWaiters = 0;  // flush() and whenFlushed callers waiting: the writer does not linger
   std::uint64_t mAcceptedSeq = 0;  // CDRs accepted so far
   std::uint64_t mFinishedSeq = 0;  // CDRs committed or given up so far (FIFO, so a prefix)
   Stats mStats;

@@ -192,3 +192,55 @@ TEST(CdrWriterTest, FlushDoesNotWaitOutTheLinger) {
   EXPECT_TRUE(store.findCdr(2, "f-1"));
   EXPECT_TRUE(writer.flush(std::chrono::milliseconds(1)));  // nothing pending: at once
 }
+
+TEST(CdrWriterTest, WhenFlushedAnswersOnTheIoThreadOnceCommitted) {
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  boost::asio::io_context io;
+  CdrWriterOptions o;
+  o.maxDelay = std::chrono::seconds(5);  // longer than the wait below: the waiter must cut it short
+  CdrWriter writer(io, dir.file("tccc.db"), nullptr, wallMs, o);
+  const auto ioThread = std::this_thread::get_id();
+  std::vector<bool> results;
+  bool wrongThread = false;
+  bool storedWhenAnswered = false;
+  ASSERT_TRUE(writer.storeCdr(2, cdr("w-1")));
+  writer.whenFlushed(std::chrono::seconds(3), [&](bool flushed) {
+    results.push_back(flushed);
+    wrongThread = std::this_thread::get_id() != ioThread;
+    storedWhenAnswered = store.findCdr(2, "w-1").has_value();
+  });
+  EXPECT_TRUE(results.empty());  // never from inside the call while something is pending
+  ASSERT_TRUE(runUntil(io, [&] { return !results.empty(); }));
+  EXPECT_EQ(results, std::vector<bool>{true});
+  EXPECT_FALSE(wrongThread);
+  EXPECT_TRUE(storedWhenAnswered);
+  // Nothing pending: answered at once. And the first waiter is not answered again later.
+  writer.whenFlushed(std::chrono::seconds(3), [&](bool flushed) { results.push_back(flushed); });
+  EXPECT_EQ(results, (std::vector<bool>{true, true}));
+  runUntil(io, [] { return false; }, std::chrono::milliseconds(50));
+  EXPECT_EQ(results.size(), 2u);
+}
+
+TEST(CdrWriterTest, WhenFlushedGivesUpAfterItsTimeoutWhileTheDiskIsStuck) {
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  boost::asio::io_context io;
+  CdrWriterOptions o;
+  o.retryDelay = std::chrono::milliseconds(20);
+  CdrWriter writer(io, dir.file("tccc.db"), nullptr, wallMs, o);
+  std::vector<bool> results;
+  {
+    // Another connection holds the write lock: the writer cannot commit meanwhile.
+    SqliteDatabase blocker(dir.file("tccc.db"));
+    SqliteDatabase::Transaction hold(blocker);
+    ASSERT_TRUE(writer.storeCdr(4, cdr("stuck")));
+    writer.whenFlushed(std::chrono::milliseconds(100), [&](bool flushed) { results.push_back(flushed); });
+    ASSERT_TRUE(runUntil(io, [&] { return !results.empty(); }));
+    EXPECT_EQ(results, std::vector<bool>{false});
+  }  // released: the CDR gets committed after all, and a new waiter sees it
+  writer.whenFlushed(std::chrono::seconds(10), [&](bool flushed) { results.push_back(flushed); });
+  ASSERT_TRUE(runUntil(io, [&] { return results.size() == 2; }));
+  EXPECT_EQ(results, (std::vector<bool>{false, true}));
+  EXPECT_TRUE(store.findCdr(4, "stuck"));
+}

@@ -92,6 +92,12 @@ class ServerHarness {
       return res;
     });
     server.add("GET", "/boom", [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("route bug"); });
+    // Answered when the test says so (answerLater), from the io thread.
+    server.addDeferred("GET", "/later", [this](const HttpRequest&, HttpRespond respond) {
+      std::lock_guard<std::mutex> lock(laterMutex);
+      later.push_back(std::move(respond));
+    });
+    server.addDeferred("GET", "/later-boom", [](const HttpRequest&, HttpRespond) { throw std::runtime_error("route bug"); });
     server.setRateLimitedRoute([](const HttpRequest&) {
       HttpResponse res;
       res.body = "limited";
@@ -117,11 +123,37 @@ class ServerHarness {
     return o;
   }
 
+  std::size_t laterWaiting() {
+    std::lock_guard<std::mutex> lock(laterMutex);
+    return later.size();
+  }
+  /// Answers every waiting /later request with `body`, `times` times each, on the io thread.
+  void answerLater(const std::string& body, int times = 1) {
+    std::promise<void> done;
+    asio::post(io, [&] {
+      std::vector<HttpRespond> waiting;
+      {
+        std::lock_guard<std::mutex> lock(laterMutex);
+        waiting.swap(later);
+      }
+      for (auto& respond : waiting)
+        for (int i = 0; i < times; ++i) {
+          HttpResponse res;
+          res.body = body + std::to_string(i);
+          respond(res);
+        }
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+
   asio::io_context io;
   HttpServer server;
   EchoHandler handler;
   unsigned short port = 0;
   std::thread thread;
+  std::mutex laterMutex;
+  std::vector<HttpRespond> later;
 };
 
 http::response<http::string_body> request(unsigned short port, http::verb verb, const std::string& target,
@@ -163,6 +195,45 @@ TEST(HttpServerTest, RoutesAndErrors) {
   auto head = request(h.port, http::verb::head, "/hello?y");
   EXPECT_EQ(head.result_int(), 200);
   EXPECT_EQ(request(h.port, http::verb::get, "/hello").result_int(), 200);
+}
+
+TEST(HttpServerTest, DeferredRouteAnswersLaterWithoutHoldingTheLoop) {
+  ServerHarness h(HttpServerOptions{});
+  auto pending = std::async(std::launch::async, [&] { return request(h.port, http::verb::get, "/later"); });
+  for (int i = 0; i < 500 && h.laterWaiting() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_EQ(h.laterWaiting(), 1u);
+  // Meanwhile the server answers everybody else.
+  EXPECT_EQ(request(h.port, http::verb::get, "/hello?y=2").body(), "hello y=2");
+  EXPECT_EQ(pending.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  h.answerLater("done");
+  auto answered = pending.get();
+  EXPECT_EQ(answered.result_int(), 200);
+  EXPECT_EQ(answered.body(), "done0");
+  EXPECT_EQ(request(h.port, http::verb::get, "/later-boom").result_int(), 500);  // threw before answering
+  EXPECT_EQ(request(h.port, http::verb::get, "/hello").result_int(), 200);
+}
+
+TEST(HttpServerTest, DeferredRouteThatAnswersTwiceSendsOneResponse) {
+  ServerHarness h(HttpServerOptions{});
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+  auto exchange = [&](const char* target) {
+    http::request<http::string_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "x");
+    http::write(stream, req);
+    if (std::string(target) == "/later") {
+      for (int i = 0; i < 500 && h.laterWaiting() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      h.answerLater("done", 2);
+    }
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    return res.body();
+  };
+  EXPECT_EQ(exchange("/later"), "done0");
+  // Had the second answer gone out too, this would read "done1".
+  EXPECT_EQ(exchange("/hello"), "hello ");
 }
 
 TEST(HttpServerTest, BodyAndHeaderLimits) {
