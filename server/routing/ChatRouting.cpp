@@ -439,38 +439,18 @@ void RoutingEngine::chatAgentGone(Agent& agent, std::int64_t nowMs) {
 // --- queue and offers -----------------------------------------------------------------------------
 
 void RoutingEngine::chatEnqueue(Call& call, std::int64_t skillGroupId, std::int64_t nowMs, bool first) {
-  GroupState* g = group(call.sdkAppId, skillGroupId);
-  const SkillGroupInfo* info = groupInfo(call.sdkAppId, skillGroupId);
   ChatState* st = chatState(call.sessionId);
-  if (!g || !info || !st) {
-    endChat(call, EndSpec{"error", "user", "failed", "admin", "", std::nullopt}, nowMs);
+  const std::pair<std::int64_t, std::int64_t> key{call.sdkAppId, skillGroupId};
+  auto queue = mChatQueues.find(key);
+  const std::size_t waiting = queue == mChatQueues.end() ? 0 : queue->second.size();
+  std::int64_t giveUpAt = 0;
+  std::optional<EndSpec> refused = st ? admitToQueue(call, skillGroupId, waiting, first, "waitingTimeout", nowMs, giveUpAt)
+                                      : EndSpec{"error", "user", "failed", "admin", "", std::nullopt};
+  if (refused) {
+    endChat(call, *refused, nowMs);
     return;
   }
-  call.skillGroupId = skillGroupId;
-  call.skillGroupName = info->name;
-  if (first) {
-    call.queuedMs = call.waitStartMs = nowMs;
-    call.queueKey = {nowMs, call.serial};
-    call.queuedSkillGroupId = skillGroupId;
-    call.queuedSkillGroupName = info->name;
-  }
-  if (g->online == 0) {
-    endChat(call, EndSpec{"noSeatOnline", "user", "failed", "admin", "", std::nullopt}, nowMs);
-    return;
-  }
-  auto& queue = mChatQueues[{call.sdkAppId, skillGroupId}];
-  if (first && static_cast<int>(queue.size()) >= info->maxQueueLength) {
-    endChat(call, EndSpec{"waitingTimeout", "user", "failed", "admin", "", std::nullopt}, nowMs);
-    return;
-  }
-  std::int64_t giveUpAt = call.waitStartMs + info->maxWaitSec * 1000LL;
-  if (nowMs >= giveUpAt) {
-    endChat(call, EndSpec{"waitingTimeout", "user", "failed", "admin", "", std::nullopt}, nowMs);
-    return;
-  }
-  call.phase = Call::Phase::Queued;
-  call.inQueue = true;
-  queue.insert(call.queueKey);
+  mChatQueues[key].insert(call.queueKey);
   st->phaseDeadline = giveUpAt;
   chatArm(call);
   chatCustomerState(call, "queued");  // the dispatch at the end of this input may offer it at once
@@ -488,22 +468,9 @@ void RoutingEngine::chatDequeue(Call& call) {
 
 void RoutingEngine::chatOffer(Call& call, Agent& agent, std::int64_t nowMs) {
   chatDequeue(call);
-  call.phase = Call::Phase::Offering;
-  call.offered = agent.idx;
-  call.ringMs = nowMs;
+  const std::int64_t ringEnd = startRinging(call, agent, nowMs);
   mChatOffers.insert(call.serial);
-  Participant p;
-  p.agent = agent.idx;
-  p.startMs = p.ringMs = nowMs;
-  p.skillGroupId = call.skillGroupId;
-  p.transferFrom = call.pendingTransferFrom;
-  call.pendingTransferFrom.clear();
-  call.participants.push_back(p);
-  int ringSec = 30;
-  if (const SkillGroupInfo* info = call.skillGroupId ? groupInfo(call.sdkAppId, call.skillGroupId) : nullptr)
-    ringSec = info->ringTimeoutSec;
-  if (mOptions.ringTimeoutOverrideSec > 0) ringSec = mOptions.ringTimeoutOverrideSec;
-  if (ChatState* st = chatState(call.sessionId)) st->phaseDeadline = nowMs + ringSec * 1000LL;
+  if (ChatState* st = chatState(call.sessionId)) st->phaseDeadline = ringEnd;
   updateView(agent, call, "ringing", nowMs);
   chatCustomerState(call, "ringing");
   chatArm(call);
@@ -511,19 +478,8 @@ void RoutingEngine::chatOffer(Call& call, Agent& agent, std::int64_t nowMs) {
 
 void RoutingEngine::chatWithdraw(Call& call, const std::string& endReason, const std::string& closeBy,
                                  const std::string& legStatus, std::int64_t nowMs) {
-  if (!call.offered) return;
-  Agent& agent = *mAgents[*call.offered];
-  call.offered.reset();
-  call.tried.insert(agent.idx);
-  mChatOffers.erase(call.serial);
-  for (auto it = call.participants.rbegin(); it != call.participants.rend(); ++it)
-    if (it->agent == agent.idx && it->endedMs == 0) {
-      it->endedMs = nowMs;
-      it->status = legStatus;
-      break;
-    }
-  updateView(agent, call, "ended", nowMs, Json{{"endReason", endReason}, {"closeBy", closeBy}});
-  call.phase = Call::Phase::Queued;  // not in the queue yet: the caller decides what happens next
+  if (call.offered) mChatOffers.erase(call.serial);
+  endOffer(call, endReason, closeBy, legStatus, nowMs);
 }
 
 void RoutingEngine::chatDispatch(std::int64_t nowMs) {

@@ -1260,36 +1260,11 @@ void RoutingEngine::ivrKey(Call& call, char key, std::int64_t nowMs) {
 
 void RoutingEngine::enqueue(Call& call, std::int64_t skillGroupId, std::int64_t nowMs, bool first) {
   GroupState* g = group(call.sdkAppId, skillGroupId);
-  const SkillGroupInfo* info = groupInfo(call.sdkAppId, skillGroupId);
-  if (!g || !info) {
-    endCall(call, EndSpec{"error", "user", "failed", "admin", "", std::nullopt}, nowMs);
+  std::int64_t giveUpAt = 0;
+  if (auto refused = admitToQueue(call, skillGroupId, g ? g->queue.size() : 0, first, "waitingGiveUp", nowMs, giveUpAt)) {
+    endCall(call, *refused, nowMs);
     return;
   }
-  call.skillGroupId = skillGroupId;
-  call.skillGroupName = info->name;
-  if (first) {
-    call.queuedMs = call.waitStartMs = nowMs;
-    call.queueKey = {nowMs, call.serial};
-    if (!call.queuedSkillGroupId) {
-      call.queuedSkillGroupId = skillGroupId;
-      call.queuedSkillGroupName = info->name;
-    }
-  }
-  if (g->online == 0) {
-    endCall(call, EndSpec{"noSeatOnline", "user", "failed", "admin", "", std::nullopt}, nowMs);
-    return;
-  }
-  if (first && static_cast<int>(g->queue.size()) >= info->maxQueueLength) {
-    endCall(call, EndSpec{"waitingGiveUp", "user", "failed", "admin", "", std::nullopt}, nowMs);
-    return;
-  }
-  std::int64_t giveUpAt = call.waitStartMs + info->maxWaitSec * 1000LL;
-  if (nowMs >= giveUpAt) {
-    endCall(call, EndSpec{"waitingGiveUp", "user", "failed", "admin", "", std::nullopt}, nowMs);
-    return;
-  }
-  call.phase = Call::Phase::Queued;
-  call.inQueue = true;
   g->queue.insert(call.queueKey);
   armCall(call, giveUpAt);
   customerEvent(call, "queued");  // tryOffer below may move it on to "ringing" at once
@@ -1353,10 +1328,59 @@ void RoutingEngine::agentAvailable(Agent& agent, std::int64_t nowMs) {
 
 void RoutingEngine::offerTo(Call& call, Agent& agent, std::int64_t nowMs) {
   dequeue(call);
+  const std::int64_t ringEnd = startRinging(call, agent, nowMs);
+  agent.offering = call.sessionId;
+  refreshAvailability(agent, nowMs);
+  updateView(agent, call, "ringing", nowMs);
+  customerEvent(call, "ringing");
+  armCall(call, ringEnd);
+}
+
+void RoutingEngine::withdrawOffer(Call& call, const std::string& endReason, const std::string& closeBy,
+                                  const std::string& legStatus, std::int64_t nowMs) {
+  Agent* agent = endOffer(call, endReason, closeBy, legStatus, nowMs);
+  if (!agent) return;
+  agent->offering.clear();
+  refreshAvailability(*agent, nowMs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps that calls and chats (ChatRouting.cpp) share: they differ in their queues, their timers and
+// what they tell the customer, not in these.
+
+std::optional<RoutingEngine::EndSpec> RoutingEngine::admitToQueue(Call& call, std::int64_t skillGroupId,
+                                                                  std::size_t waiting, bool first,
+                                                                  const std::string& waitedTooLong, std::int64_t nowMs,
+                                                                  std::int64_t& giveUpAt) {
+  const GroupState* g = group(call.sdkAppId, skillGroupId);
+  const SkillGroupInfo* info = groupInfo(call.sdkAppId, skillGroupId);
+  auto refused = [](const std::string& endStatus) {
+    return EndSpec{endStatus, "user", "failed", "admin", "", std::nullopt};
+  };
+  if (!g || !info) return refused("error");
+  call.skillGroupId = skillGroupId;
+  call.skillGroupName = info->name;
+  if (first) {
+    call.queuedMs = call.waitStartMs = nowMs;
+    call.queueKey = {nowMs, call.serial};
+    if (!call.queuedSkillGroupId) {  // the CDR names the first group it queued for
+      call.queuedSkillGroupId = skillGroupId;
+      call.queuedSkillGroupName = info->name;
+    }
+  }
+  if (g->online == 0) return refused("noSeatOnline");
+  if (first && static_cast<int>(waiting) >= info->maxQueueLength) return refused(waitedTooLong);
+  giveUpAt = call.waitStartMs + info->maxWaitSec * 1000LL;
+  if (nowMs >= giveUpAt) return refused(waitedTooLong);
+  call.phase = Call::Phase::Queued;
+  call.inQueue = true;
+  return std::nullopt;
+}
+
+std::int64_t RoutingEngine::startRinging(Call& call, Agent& agent, std::int64_t nowMs) {
   call.phase = Call::Phase::Offering;
   call.offered = agent.idx;
   call.ringMs = nowMs;
-  agent.offering = call.sessionId;
   Participant p;
   p.agent = agent.idx;
   p.startMs = p.ringMs = nowMs;
@@ -1364,23 +1388,19 @@ void RoutingEngine::offerTo(Call& call, Agent& agent, std::int64_t nowMs) {
   p.transferFrom = call.pendingTransferFrom;
   call.pendingTransferFrom.clear();
   call.participants.push_back(p);
-  refreshAvailability(agent, nowMs);
   int ringSec = 30;
   if (const SkillGroupInfo* info = call.skillGroupId ? groupInfo(call.sdkAppId, call.skillGroupId) : nullptr)
     ringSec = info->ringTimeoutSec;
   if (mOptions.ringTimeoutOverrideSec > 0) ringSec = mOptions.ringTimeoutOverrideSec;
-  updateView(agent, call, "ringing", nowMs);
-  customerEvent(call, "ringing");
-  armCall(call, nowMs + ringSec * 1000LL);
+  return nowMs + ringSec * 1000LL;
 }
 
-void RoutingEngine::withdrawOffer(Call& call, const std::string& endReason, const std::string& closeBy,
-                                  const std::string& legStatus, std::int64_t nowMs) {
-  if (!call.offered) return;
+RoutingEngine::Agent* RoutingEngine::endOffer(Call& call, const std::string& endReason, const std::string& closeBy,
+                                              const std::string& legStatus, std::int64_t nowMs) {
+  if (!call.offered) return nullptr;
   Agent& agent = *mAgents[*call.offered];
   call.offered.reset();
-  call.tried.insert(agent.idx);
-  agent.offering.clear();
+  call.tried.insert(agent.idx);  // not offered to this agent again
   for (auto it = call.participants.rbegin(); it != call.participants.rend(); ++it)
     if (it->agent == agent.idx && it->endedMs == 0) {
       it->endedMs = nowMs;
@@ -1389,7 +1409,7 @@ void RoutingEngine::withdrawOffer(Call& call, const std::string& endReason, cons
     }
   updateView(agent, call, "ended", nowMs, Json{{"endReason", endReason}, {"closeBy", closeBy}});
   call.phase = Call::Phase::Queued;  // not in the queue yet: the caller decides what happens next
-  refreshAvailability(agent, nowMs);
+  return &agent;
 }
 
 void RoutingEngine::onCallTimer(Call& call, std::int64_t nowMs) {

@@ -217,12 +217,25 @@ class RoutingEngine {
   Json viewWire(const Agent& agent, const Call& call, const std::string& state, std::int64_t nowMs) const;
   void customerEvent(Call& call, const std::string& state, const std::string& reason = {});
   void sendToLeg(ConnectionId conn, const std::string& event, Json data);
-  void closeParticipant(Call& call, std::int64_t nowMs, const std::string& status);
   Json buildCdr(const Call& call) const;
   void armCall(Call& call, std::int64_t at);
   void purgeOldestEndedCall();
   void onCallTimer(Call& call, std::int64_t nowMs);
   void outboundOutcome(Call& call, std::int64_t nowMs);
+
+  // steps that calls and chats share
+  /// The checks a session passes to wait in a skill group's queue, where `waiting` sessions already
+  /// are: binds it to the group and, the first time, starts its wait. Returns how it ends instead
+  /// (`waitedTooLong`: the end status of a full queue or an expired wait), or nullopt with the
+  /// session marked queued and `giveUpAt` set; the caller then puts it in its own queue.
+  std::optional<EndSpec> admitToQueue(Call& call, std::int64_t skillGroupId, std::size_t waiting, bool first,
+                                      const std::string& waitedTooLong, std::int64_t nowMs, std::int64_t& giveUpAt);
+  /// Rings `agent` (a new leg of the session) and returns when the ring times out.
+  std::int64_t startRinging(Call& call, Agent& agent, std::int64_t nowMs);
+  /// Ends the ringing agent's leg and view (the session is not offered there again and is left
+  /// Queued, outside any queue); returns that agent, or null if nobody was ringing.
+  Agent* endOffer(Call& call, const std::string& endReason, const std::string& closeBy, const std::string& legStatus,
+                  std::int64_t nowMs);
 
   // chat (im) sessions: ChatRouting.cpp
   struct ChatState;
