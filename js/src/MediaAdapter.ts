@@ -20,8 +20,11 @@ export interface MediaHost {
   /** Sends media.offer / media.answer / media.candidate ({sessionId, sdp} or {sessionId, candidate})
    *  through the core; rejects with a TcccError (e.g. the session ended meanwhile). */
   signal(kind: 'offer' | 'answer' | 'candidate', data: Record<string, unknown>): Promise<unknown>;
-  /** Emits an SDK event; adapters use `mediaStateChanged` {sessionId, state, reason?}. */
-  emit(name: 'mediaStateChanged', data: Record<string, unknown>): void;
+  /**
+   * Emits an SDK event: `mediaStateChanged` {sessionId, state, reason?} or `mediaWarning`
+   * {sessionId, warning, active}.
+   */
+  emit(name: 'mediaStateChanged' | 'mediaWarning', data: Record<string, unknown>): void;
 }
 
 export class NoopMediaAdapter implements MediaAdapter {

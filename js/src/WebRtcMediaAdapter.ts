@@ -23,6 +23,11 @@
 // The remote audio plays through an <audio> element. Browsers may refuse play() without a user
 // gesture (autoplay policy): the adapter then says so (`mediaStateChanged` {state:
 // 'autoplayBlocked'}) and retries on the next click or key press.
+//
+// One-way audio: while a call is connected, its statistics are read about once a second and
+// `mediaWarning` {sessionId, warning: 'noInboundAudio'|'microphoneSilent', active} says when audio
+// stops arriving or the microphone goes dead, and when that ends (AudioWatch.ts).
+import { AudioWatch, type AudioWatchOptions } from './AudioWatch';
 import { HoldMusic } from './HoldMusic';
 import type { MediaAdapter, MediaHost } from './MediaAdapter';
 
@@ -40,6 +45,8 @@ export interface WebRtcMediaOptions {
   rtcConfiguration?: RTCConfiguration;
   /** How long a connection may stay disconnected/failed before this side restarts ICE (default 4000 ms). */
   iceRestartDelayMs?: number;
+  /** One-way audio warnings (`mediaWarning`): thresholds and sampling period, or false for none. */
+  audioWatch?: (AudioWatchOptions & { intervalMs?: number }) | false;
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
   RTCPeerConnection?: typeof RTCPeerConnection;
   /** Makes the element the remote audio plays through (default: a hidden <audio> in <body>). */
@@ -77,6 +84,9 @@ interface Leg {
   closed: boolean;
   lastState?: string;
   restartTimer?: ReturnType<typeof setTimeout>;
+  /** The one-way audio watch and its next sample, while the call is connected. */
+  watch?: AudioWatch;
+  watchTimer?: ReturnType<typeof setTimeout>;
   /** Devices opened on "prepare" (the agent accepted), before the far side's offer arrived. */
   prepared?: { video: boolean; stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> };
 }
@@ -332,8 +342,12 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       if (leg.closed) return;
       const s = pc.connectionState;
       if (s === 'connected' || s === 'disconnected' || s === 'failed') this._state(leg, s);
-      if (s === 'connected') this._cancelRestart(leg);
-      else if (s === 'disconnected' || s === 'failed') this._scheduleRestart(leg);
+      if (s === 'connected') {
+        this._cancelRestart(leg);
+        this._watchAudio(leg);
+      } else if (s === 'disconnected' || s === 'failed') {
+        this._scheduleRestart(leg);
+      }
     };
     return true;
   }
@@ -490,6 +504,46 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     addEventListener('online', this._onlineListener);
   }
 
+  // --- one-way audio ----------------------------------------------------------------------------
+
+  /** Starts sampling the call's audio statistics (once per call; it stops when the call ends). */
+  private _watchAudio(leg: Leg): void {
+    const options = this._options.audioWatch;
+    if (options === false || leg.watch || typeof leg.pc?.getStats !== 'function') return;
+    leg.watch = new AudioWatch(options);
+    const period = options?.intervalMs ?? 1000;
+    const next = () => {
+      leg.watchTimer = setTimeout(() => { void this._sampleAudio(leg).then(() => { if (!leg.closed) next(); }); }, period);
+    };
+    next();
+  }
+
+  private async _sampleAudio(leg: Leg): Promise<void> {
+    const pc = leg.pc;
+    if (!pc || !leg.watch) return;
+    let packets: number | undefined;
+    let level: number | undefined;
+    try {
+      (await pc.getStats()).forEach((r: { type?: string; kind?: string; packetsReceived?: number; audioLevel?: number }) => {
+        if (r.kind !== 'audio') return;
+        if (r.type === 'inbound-rtp' && typeof r.packetsReceived === 'number') packets = (packets ?? 0) + r.packetsReceived;
+        if (r.type === 'media-source' && typeof r.audioLevel === 'number') level = Math.max(level ?? 0, r.audioLevel);
+      });
+    } catch {
+      return;  // a closing pc: the next sample (or the end of the call) settles it
+    }
+    if (leg.closed) return;
+    const changes = leg.watch.sample({
+      atMs: Date.now(),
+      connected: pc.connectionState === 'connected',
+      packetsReceived: packets,
+      micLevel: level,
+      micLive: !leg.muted && !leg.held && leg.mic?.readyState !== 'ended',
+    });
+    for (const { warning, active } of changes)
+      this._host?.emit('mediaWarning', { sessionId: leg.sessionId, warning, active });
+  }
+
   // --- playback -------------------------------------------------------------------------------
 
   private _play(leg: Leg): void {
@@ -573,6 +627,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     this._legs.delete(sessionId);
     leg.closed = true;
     this._cancelRestart(leg);
+    if (leg.watchTimer !== undefined) clearTimeout(leg.watchTimer);
     if (leg.prepared) {
       const { stream, timer } = leg.prepared;
       leg.prepared = undefined;

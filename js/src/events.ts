@@ -7,7 +7,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'ready', 'tokenExpired', 'callIn', 'userAccessed', 'autoTransfer', 'sessionEnded', 'callOuted',
   'calloutAccepted', 'transfer', 'statusChanged', 'asr',
   'connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed',
-  'mediaStateChanged', 'messageReceived',
+  'mediaStateChanged', 'messageReceived', 'mediaWarning',
 ];
 
 /** `tccc.events`: `tccc.on(tccc.events.callIn, …)` and `tccc.on('callIn', …)` are the same. */

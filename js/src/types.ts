@@ -393,6 +393,19 @@ export interface EventPayloads {
       reason?: string;
     };
   };
+  /**
+   * (ours) One-way audio during a connected call, when it starts (`active: true`) and when it ends:
+   * `noInboundAudio`, no audio packets from the far side for 4 s; `microphoneSilent`, the agent's
+   * microphone, unmuted and not on hold, has given digital silence for 8 s (a dead headset, a
+   * hardware mute switch). Muting, holding or a lost connection end a warning rather than raise one.
+   */
+  mediaWarning: {
+    data: {
+      sessionId: string;
+      warning: 'noInboundAudio' | 'microphoneSilent';
+      active: boolean;
+    };
+  };
 }
 
 export type EventName = keyof EventPayloads;

@@ -254,6 +254,67 @@ export const tests = [
     }),
   },
   {
+    name: 'media: one-way audio: the customer stops sending, the agent gets mediaWarning noInboundAudio, then its end',
+    timeoutMs: 45000,
+    run: (ctx) => withPages(async (pages) => {
+      const { agent, caller, sid } = await answeredCall(ctx, pages);
+      // The caller's audio sender goes inactive: no RTP at all, as from a broken far side.
+      const sending = (active) => caller.evaluate(async (on) => {
+        const sender = window.__pc().getSenders().find((x) => x.track && x.track.kind === 'audio');
+        const p = sender.getParameters();
+        p.encodings.forEach((e) => { e.active = on; });
+        await sender.setParameters(p);
+      }, active);
+      const warning = (active) => agent.evaluate(([id, on]) => waitEvent('mediaWarning',
+        (d) => d.sessionId === id && d.warning === 'noInboundAudio' && d.active === on, 15000), [sid, active]);
+      await sending(false);
+      await warning(true);
+      // The built-in workbench (the script tag's default UI) says so in the call bar.
+      await agent.evaluate(() => tccc.UI.showWorkbench());
+      const notice = agent.locator('[data-field=call-audio-warning]');
+      await notice.waitFor({ state: 'visible', timeout: 5000 });
+      assert(/收不到对方的声音/.test(await notice.textContent()), 'the call bar tells the agent');
+      await sending(true);
+      await warning(false);
+      await notice.waitFor({ state: 'hidden', timeout: 5000 });
+      await bytesGrow(agent, 'audio back');
+      // The agent's own (fake) microphone plays a tone the whole time: never reported silent.
+      const micWarnings = await agent.evaluate(() => window.logSince().filter(([k, d]) => k === 'mediaWarning' && d.warning === 'microphoneSilent'));
+      assertEqual(micWarnings, [], 'no microphoneSilent for a live microphone');
+      await caller.click('#hangup');
+      await agent.evaluate(() => waitEvent('sessionEnded'));
+      assertEqual(pages.errors, [], 'page errors');
+    }),
+  },
+  {
+    name: 'media: one-way audio: a dead agent microphone (digital silence) gives microphoneSilent; muting ends it',
+    timeoutMs: 60000,
+    run: async (ctx) => {
+      const silence = join(ctx.dir, 'silence.wav');
+      execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', silence, 'trim', '0', '5']);
+      const deadMic = await launchBrowser([`--use-file-for-fake-audio-capture=${silence}`, '--autoplay-policy=no-user-gesture-required']);
+      try {
+        await deadMic.context.addInitScript(LOOPBACK_ONLY + PROBES);
+        await withPages(async (pages) => {
+          const { agent, caller, sid } = await answeredCall({ ...ctx, agentBrowser: deadMic }, pages);
+          const warning = (active) => agent.evaluate(([id, on]) => waitEvent('mediaWarning',
+            (d) => d.sessionId === id && d.warning === 'microphoneSilent' && d.active === on, 20000), [sid, active]);
+          await warning(true);
+          ok(await agent.evaluate((id) => tccc.Call.muteMic({ sessionId: id }), sid), 'mute');
+          await warning(false);  // a muted microphone is silent on purpose
+          // The far side's audio arrives all along: no noInboundAudio.
+          const inbound = await agent.evaluate(() => window.logSince().filter(([k, d]) => k === 'mediaWarning' && d.warning === 'noInboundAudio'));
+          assertEqual(inbound, [], 'no noInboundAudio while the customer talks');
+          await caller.click('#hangup');
+          await agent.evaluate(() => waitEvent('sessionEnded'));
+          assertEqual(pages.errors, [], 'page errors');
+        });
+      } finally {
+        await deadMic.close();
+      }
+    },
+  },
+  {
     name: 'media: transfer to agent B moves the customer\'s audio to B; A\'s connection closes',
     timeoutMs: 60000,
     run: (ctx) => withPages(async (pages) => {

@@ -21,6 +21,8 @@ export interface UiSession {
   talkingSince: number;
   muted: boolean;
   held: boolean;
+  /** One-way audio warnings in force (mediaWarning), in the order they started. */
+  audioWarnings: string[];
 }
 
 type Payload = { data: Record<string, unknown> };
@@ -195,6 +197,7 @@ export class Store {
         talkingSince: state === 'talking' ? old?.talkingSince || now : 0,
         muted: state === 'ended' ? false : old ? old.muted : w.muted === true,
         held: state === 'ended' ? false : old ? old.held : wireState === 'held',
+        audioWarnings: state === 'ended' ? [] : old?.audioWarnings ?? [],
       });
     }
     this.sessions = next;
@@ -227,6 +230,14 @@ export class Store {
       case 'autoTransfer': case 'transfer':
         break;
       case 'mediaStateChanged': this.changed(); return;  // new streams for the video pane
+      case 'mediaWarning': {
+        const s = this.sessions.get(str(data.sessionId));
+        const warning = str(data.warning);
+        if (!s || !warning) return;
+        const others = s.audioWarnings.filter((w) => w !== warning);
+        this.patch(s.sessionId, { audioWarnings: data.active === true ? [...others, warning] : others });
+        return;
+      }
       default: return;
     }
     this.sync();

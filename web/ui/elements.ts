@@ -145,6 +145,7 @@ export class CallBar extends UiElement {
   private remark!: HTMLDivElement;
   private state!: HTMLSpanElement;
   private timer!: HTMLSpanElement;
+  private audioWarning!: HTMLDivElement;
   private buttons = new Map<string, HTMLButtonElement>();
   private keypad!: HTMLDivElement;
   private transfer!: HTMLFormElement;
@@ -156,6 +157,7 @@ export class CallBar extends UiElement {
     this.remark = h('div', { class: 'text muted', 'data-field': 'call-remark' });
     this.state = h('span', { class: 'muted', 'data-field': 'call-state' });
     this.timer = h('span', { class: 'timer', 'data-field': 'call-timer' });
+    this.audioWarning = h('div', { class: 'notice', role: 'status', 'data-field': 'call-audio-warning', hidden: true });
     const row = h('div', { class: 'row', role: 'toolbar', 'aria-label': t('call') });
     const act = (fn: (s: UiSession) => void) => () => { const s = store.active(); if (s) fn(s); };
     const defs: Record<string, [string, (s: UiSession) => void, string?]> = {
@@ -213,7 +215,7 @@ export class CallBar extends UiElement {
       });
     });
     this.bar = h('div', { 'data-field': 'call-bar' },
-      h('div', { class: 'row' }, this.state, this.timer), this.peer, this.remark, row, this.keypad, this.transfer);
+      h('div', { class: 'row' }, this.state, this.timer), this.peer, this.remark, this.audioWarning, row, this.keypad, this.transfer);
     this.root.append(this.bar);
     this.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape') return;
@@ -232,6 +234,9 @@ export class CallBar extends UiElement {
     this.peer.textContent = s.peer;
     this.remark.textContent = s.remark;
     const talking = s.state === 'talking';
+    const warnings = talking ? s.audioWarnings.map((w) => t(`audio.${w}` as never)) : [];
+    this.audioWarning.textContent = warnings.join(' ');
+    show(this.audioWarning, warnings.length > 0);
     this.state.textContent = s.held ? t('held') : t(`state.${s.state}` as never);
     const mute = this.buttons.get('mute');
     if (mute) { mute.textContent = s.muted ? t('unmute') : t('mute'); mute.setAttribute('aria-pressed', String(s.muted)); mute.disabled = !talking; }

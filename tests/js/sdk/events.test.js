@@ -9,7 +9,7 @@ const { ErrorCode, TcccError } = sdkPackage;
 const SEED_EVENTS = ['ready', 'tokenExpired', 'callIn', 'userAccessed', 'autoTransfer', 'sessionEnded', 'callOuted',
   'calloutAccepted', 'transfer', 'statusChanged', 'asr'];
 const OUR_EVENTS = ['connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed',
-  'mediaStateChanged', 'messageReceived'];
+  'mediaStateChanged', 'messageReceived', 'mediaWarning'];
 
 let server;
 let sdk;

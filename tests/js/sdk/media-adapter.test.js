@@ -503,3 +503,113 @@ test('a prepared microphone is released when the call ends before any offer, or 
   expect(second.signals[0][0]).toBe('answer');
   second.adapter.close();
 });
+
+describe('one-way audio warnings (mediaWarning)', () => {
+  const WATCH = { intervalMs: 10, inboundGapMs: 150, silentMicMs: 150 };
+  const waitUntil = async (fn, what) => {
+    for (const end = Date.now() + 3000; !fn();) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  // Closed after each test, also a failed one: a live call keeps sampling (and Jest running).
+  const open = [];
+  afterEach(() => { for (const a of open.splice(0)) a.close(); });
+
+  // A connected call whose statistics move only while `flow` says so (one step per getStats()).
+  async function connectedCall(options) {
+    const { adapter } = setup({ options });
+    open.push(adapter);
+    const warnings = [];
+    adapter.attach({
+      signal: async () => ({ status: 'success' }),
+      emit: (name, d) => { if (name === 'mediaWarning') warnings.push([d.sessionId, d.warning, d.active]); },
+    });
+    adapter.handle('offer', { sessionId: 's-1', sdp: 'offer-sdp', iceServers: ICE });
+    await settle();
+    const pc = FakePc.instances[0];
+    const flow = { inbound: true, mic: true, fail: false, reads: 0 };
+    let packets = 0;
+    pc.getStats = async () => {
+      flow.reads++;
+      if (flow.fail) throw new Error('pc is closing');
+      if (flow.inbound) packets += 50;
+      return new Map([
+        ['in', { type: 'inbound-rtp', kind: 'audio', packetsReceived: packets }],
+        ['vid', { type: 'inbound-rtp', kind: 'video', packetsReceived: 7 }],
+        // A live microphone's level varies; a dead one gives 0 or 1 LSB (what Chromium reports for zeros).
+        ['src', { type: 'media-source', kind: 'audio', audioLevel: flow.mic ? 0.01 + Math.random() * 0.2 : (flow.reads % 2) / 32767 }],
+      ]);
+    };
+    pc.connectionState = 'connected';
+    pc.onconnectionstatechange();
+    return { adapter, pc, flow, warnings };
+  }
+
+  test('audio stopping either way is reported, and its return too', async () => {
+    const { adapter, flow, warnings } = await connectedCall({ audioWatch: WATCH });
+    await waitUntil(() => flow.reads >= 30, 'samples');
+    expect(warnings).toEqual([]);  // everything moves
+    flow.inbound = false;
+    await waitUntil(() => warnings.length === 1, 'noInboundAudio');
+    expect(warnings).toEqual([['s-1', 'noInboundAudio', true]]);
+    flow.inbound = true;
+    await waitUntil(() => warnings.length === 2, 'its end');
+    expect(warnings[1]).toEqual(['s-1', 'noInboundAudio', false]);
+    flow.mic = false;
+    await waitUntil(() => warnings.length === 3, 'microphoneSilent');
+    expect(warnings[2]).toEqual(['s-1', 'microphoneSilent', true]);
+    flow.mic = true;
+    await waitUntil(() => warnings.length === 4, 'its end');
+    expect(warnings[3]).toEqual(['s-1', 'microphoneSilent', false]);
+    adapter.handle('end', { sessionId: 's-1' });
+    const reads = flow.reads;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(flow.reads).toBeLessThanOrEqual(reads + 1);  // the watch stops with the call
+  });
+
+  test('muting, holding or a lost connection explain the silence: nothing is raised, a raised warning ends', async () => {
+    const { adapter, pc, flow, warnings } = await connectedCall({ audioWatch: WATCH });
+    flow.mic = false;
+    await waitUntil(() => warnings.length === 1, 'microphoneSilent');
+    adapter.handle('mute', { sessionId: 's-1' });
+    await waitUntil(() => warnings.length === 2, 'its end on mute');
+    expect(warnings[1]).toEqual(['s-1', 'microphoneSilent', false]);
+    const reads = flow.reads;
+    await waitUntil(() => flow.reads >= reads + 30, 'samples while muted');
+    adapter.handle('unmute', { sessionId: 's-1' });
+    adapter.handle('hold', { sessionId: 's-1' });
+    await settle();
+    const held = flow.reads;
+    await waitUntil(() => flow.reads >= held + 30, 'samples while held');
+    // The connection drops: the far side's packets stop, which mediaStateChanged already tells.
+    flow.inbound = false;
+    pc.connectionState = 'disconnected';
+    pc.onconnectionstatechange();
+    const lost = flow.reads;
+    await waitUntil(() => flow.reads >= lost + 30, 'samples while disconnected');
+    expect(warnings).toHaveLength(2);
+    // A browser call that cannot read its statistics goes on without warnings.
+    flow.fail = true;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(warnings).toHaveLength(2);
+    adapter.close();
+  });
+
+  test('a warning needs the whole quiet spell, also when the call starts quiet', async () => {
+    const { flow, warnings } = await connectedCall({ audioWatch: { intervalMs: 10, inboundGapMs: 60000, silentMicMs: 60000 } });
+    flow.mic = false;
+    flow.inbound = false;
+    await waitUntil(() => flow.reads >= 30, 'samples');
+    expect(warnings).toEqual([]);
+  });
+
+  test('audioWatch: false reads no statistics', async () => {
+    const { adapter, flow, warnings } = await connectedCall({ audioWatch: false });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(flow.reads).toBe(0);
+    expect(warnings).toEqual([]);
+    adapter.close();
+  });
+});
