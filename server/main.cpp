@@ -183,7 +183,8 @@ int run(const ServerConfig& config) {
     auto action = request.headers.find("x-tc-action");
     if (action == request.headers.end() || action->second != "DescribeTelCdr")
       return respond(cloud.handle(request));
-    cdrSink.whenFlushed(std::chrono::milliseconds(250), [&cloud, request, respond](bool) { respond(cloud.handle(request)); });
+    cdrSink.whenFlushed(std::chrono::milliseconds(250),
+                        [&cloud, request, respond](bool) { respond(cloud.handle(request)); });
   });
   http.setRateLimitedRoute([](const HttpRequest& request) {
     if (request.method == "POST" && request.path == "/")

@@ -2,8 +2,8 @@
 // Entry 1: the script tag (dist/tccc.js). Loading the script IS the initialisation, as with the
 // TCCC SdkURL: it reads the login parameters from its own URL (fragment or query: Settings.ts) or
 // from data-* attributes of its <script> element, loads tccc-core.wasm from next to itself, connects
-// and logs in, then emits `ready` (or `tokenExpired`). window.tccc is installed synchronously, so the script's load handler
-// can call tccc.on() at once.
+// and logs in, then emits `ready` (or `tokenExpired`). window.tccc is installed synchronously, so
+// the script's load handler can call tccc.on() at once.
 // First, so that it is the first code the bundle runs (see earlyWasmFetch.ts).
 import { claimEarlyWasm } from './earlyWasmFetch';
 import { ASSETS } from './assets';
