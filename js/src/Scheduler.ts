@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Keeps one timer armed to fire no later than the core's next deadline. Background tabs throttle
-// timers (to a minute or more), so the page becoming visible again or the network coming back also
-// ticks the core at once: a dead connection is then noticed immediately, not at the next throttled
-// timer.
+// timers (to a minute or more) and frozen ones run none at all, so the page becoming visible again,
+// resuming from the Page Lifecycle's frozen state, or the network coming back also ticks the core at
+// once: a dead connection is then noticed immediately, not at the next throttled timer.
 import { monotonicNow } from './clock';
+
+/** Document events after which the timers may have been held back: the core is ticked at once. */
+const DOCUMENT_WAKE_EVENTS = ['visibilitychange', 'resume'] as const;
 
 export class Scheduler {
   private _timer: ReturnType<typeof setTimeout> | null = null;
@@ -19,7 +22,7 @@ export class Scheduler {
     const g = globalThis as { addEventListener?: (t: string, f: () => void) => void; document?: unknown };
     if (typeof g.addEventListener === 'function' && g.document) {
       g.addEventListener('online', this._wake);
-      (g.document as Document).addEventListener('visibilitychange', this._wake);
+      for (const type of DOCUMENT_WAKE_EVENTS) (g.document as Document).addEventListener(type, this._wake);
       this._windowHooked = true;
     }
   }
@@ -49,7 +52,7 @@ export class Scheduler {
     if (this._windowHooked) {
       const g = globalThis as unknown as Window;
       g.removeEventListener('online', this._wake);
-      g.document.removeEventListener('visibilitychange', this._wake);
+      for (const type of DOCUMENT_WAKE_EVENTS) g.document.removeEventListener(type, this._wake);
       this._windowHooked = false;
     }
   }

@@ -41,12 +41,14 @@ test('loading the script is the initialisation: window.tccc at once, wasm from n
   await expect(pg.WebAssembly.compileStreaming.mock.results[0].value).resolves.toBeDefined();
   expect(pg.WebAssembly.compile).not.toHaveBeenCalled();
   expect(pg.console.warn).not.toHaveBeenCalled();
-  // Tab visibility and network hooks are installed, and removed again by destroy().
+  // Tab visibility, Page Lifecycle and network hooks are installed, and removed again by destroy().
   expect(pg.listeners.visibilitychange).toHaveLength(1);
+  expect(pg.listeners.resume).toHaveLength(1);
   expect(pg.listeners.online).toHaveLength(1);
   tccc.destroy();
   expect(pg.window.tccc).toBeUndefined();
   expect(pg.listeners.visibilitychange).toHaveLength(0);
+  expect(pg.listeners.resume).toHaveLength(0);
   expect(pg.listeners.online).toHaveLength(0);
 });
 
@@ -128,7 +130,10 @@ test('a refused token emits tokenExpired with {message}', async () => {
   pg.window.tccc.destroy();
 });
 
-test('a throttled background tab notices a dead connection as soon as it becomes visible again', async () => {
+test.each([
+  ['becomes visible again', 'visibilitychange'],
+  ['is resumed after being frozen (Page Lifecycle)', 'resume'],
+])('a throttled background tab notices a dead connection as soon as it %s', async (_, wakeEvent) => {
   server.heartbeatMs = 1000;
   const pg = page.makePage(server.url, { throttleTimers: true });
   page.loadScript(pg, `${server.url}/sdk/tccc.js?sdkAppId=${APP}&userid=${encodeURIComponent(USER)}&token=${TOKEN}`);
@@ -140,7 +145,7 @@ test('a throttled background tab notices a dead connection as soon as it becomes
   server.silent = true;
   await sleep(3300);  // past 3 x heartbeatMs, but the liveness timer is throttled
   expect(seen).toEqual(['ready']);
-  for (const f of pg.listeners.visibilitychange) f();
+  for (const f of pg.listeners[wakeEvent]) f();
   await waitFor(() => seen.includes('connectionLost'), 1000);
   tccc.destroy();
 });
