@@ -315,11 +315,7 @@ RoutingEngine::Result RoutingEngine::chatAccept(Agent& agent, Call& call, std::i
   call.agent = agent.idx;
   call.phase = Call::Phase::Connected;
   if (!call.acceptMs) call.acceptMs = nowMs;
-  for (auto it = call.participants.rbegin(); it != call.participants.rend(); ++it)
-    if (it->agent == agent.idx && it->endedMs == 0) {
-      it->acceptMs = nowMs;
-      break;
-    }
+  if (internal::Participant* leg = call.openLeg(agent.idx)) leg->acceptMs = nowMs;
   if (View* v = agent.view(call.sessionId)) v->acceptMs = nowMs;
   if (st) st->phaseDeadline = 0;
   chatArm(call);
@@ -373,14 +369,12 @@ RoutingEngine::Result RoutingEngine::chatTransfer(Agent& agent, Call& call, cons
       return Error(Errc::PeerUnavailable, *uid + " cannot take a chat now");
     transferTo = Json{{"userId", *uid}};
   }
-  for (auto it = call.participants.rbegin(); it != call.participants.rend(); ++it)
-    if (it->agent == agent.idx && it->endedMs == 0) {
-      it->endedMs = nowMs;
-      it->status = "seatForward";
-      it->transferTo = toGroup ? std::to_string(*gid) : *uid;
-      it->transferToType = toGroup ? "skillGroup" : "seat";
-      break;
-    }
+  if (internal::Participant* leg = call.openLeg(agent.idx)) {
+    leg->endedMs = nowMs;
+    leg->status = "seatForward";
+    leg->transferTo = toGroup ? std::to_string(*gid) : *uid;
+    leg->transferToType = toGroup ? "skillGroup" : "seat";
+  }
   call.agent.reset();
   updateView(agent, call, "ended", nowMs,
              Json{{"endReason", "transfer"}, {"closeBy", "seat"}, {"transferTo", transferTo}});
@@ -417,12 +411,10 @@ void RoutingEngine::chatAgentGone(Agent& agent, std::int64_t nowMs) {
       chatWithdraw(call, "ringTimeout", "timer", "seatGiveUp", nowMs);
       chatEnqueue(call, call.skillGroupId, nowMs, false);
     } else if (call.agent && *call.agent == agent.idx) {
-      for (auto p = call.participants.rbegin(); p != call.participants.rend(); ++p)
-        if (p->agent == agent.idx && p->endedMs == 0) {
-          p->endedMs = nowMs;
-          p->status = "seatGiveUp";
-          break;
-        }
+      if (internal::Participant* leg = call.openLeg(agent.idx)) {
+        leg->endedMs = nowMs;
+        leg->status = "seatGiveUp";
+      }
       call.agent.reset();
       updateView(agent, call, "ended", nowMs, Json{{"endReason", "failed"}, {"closeBy", "admin"}});
       const std::string& name = agent.staff.nick.empty() ? agent.staff.name : agent.staff.nick;
@@ -620,17 +612,8 @@ void RoutingEngine::endChat(Call& call, const EndSpec& spec, std::int64_t nowMs)
   call.endStatus = spec.endStatus;
   call.hungUpSide = spec.hungUpSide;
   ++call.timerGen;
-  auto endView = [&](Agent& a, const std::string& endReason) {
-    Json extra{{"endReason", endReason},
-               {"closeBy", spec.actor && *spec.actor == a.idx ? std::string("seat") : spec.closeBy}};
-    for (auto it = call.participants.rbegin(); it != call.participants.rend(); ++it)
-      if (it->agent == a.idx && it->endedMs == 0) {
-        it->endedMs = nowMs;
-        it->status = spec.endStatus;
-        break;
-      }
-    updateView(a, call, "ended", nowMs, extra);
-  };
+  // A chat's legs all end with the chat's own status.
+  auto endView = [&](Agent& a, const std::string& endReason) { endAgentView(call, a, spec, endReason, false, nowMs); };
   if (call.offered) {
     Agent& a = *mAgents[*call.offered];
     endView(a, spec.closeBy == "client" ? "cancel" : spec.endReason);

@@ -225,6 +225,12 @@ struct RoutingEngine::Call {
   bool held = false, muted = false, videoMuted = false;
   std::string endStatus, hungUpSide;
   std::vector<internal::Participant> participants;
+  /// The agent's leg that has not ended yet (its latest one), or null.
+  internal::Participant* openLeg(AgentIdx agentIdx) {
+    for (auto it = participants.rbegin(); it != participants.rend(); ++it)
+      if (it->agent == agentIdx && it->endedMs == 0) return &*it;
+    return nullptr;
+  }
   const sim::TestNumber* testNumber = nullptr;
   std::string outcome;  // outbound: what the far end does when the timer fires (answer, busy, reject, notAnswer, hangUp)
   std::string pendingTransferFrom;

@@ -877,11 +877,7 @@ RoutingEngine::Result RoutingEngine::doAccept(Agent& agent, const Json& data, st
     return Error(Errc::InvalidState, "the session is not ringing at this agent");
   call->offered.reset();
   agent.offering.clear();
-  for (auto it = call->participants.rbegin(); it != call->participants.rend(); ++it)
-    if (it->agent == agent.idx && it->endedMs == 0) {
-      it->acceptMs = nowMs;
-      break;
-    }
+  if (internal::Participant* leg = call->openLeg(agent.idx)) leg->acceptMs = nowMs;
   if (call->type == "internal") {
     call->peer = agent.idx;
     call->phase = Call::Phase::Connected;
@@ -999,14 +995,12 @@ RoutingEngine::Result RoutingEngine::doTransfer(Agent& agent, const Json& data, 
     transferTo = Json{{"userId", *uid}};
   }
   // The old agent's leg ends with endReason transfer; the call itself goes on.
-  for (auto it = call->participants.rbegin(); it != call->participants.rend(); ++it)
-    if (it->agent == agent.idx && it->endedMs == 0) {
-      it->endedMs = nowMs;
-      it->status = "seatForward";
-      it->transferTo = toGroup ? std::to_string(*gid) : *uid;
-      it->transferToType = toGroup ? "skillGroup" : "seat";
-      break;
-    }
+  if (internal::Participant* leg = call->openLeg(agent.idx)) {
+    leg->endedMs = nowMs;
+    leg->status = "seatForward";
+    leg->transferTo = toGroup ? std::to_string(*gid) : *uid;
+    leg->transferToType = toGroup ? "skillGroup" : "seat";
+  }
   call->agent.reset();
   call->held = false;
   serverMediaClose(*call);  // the next agent gets a leg of its own when it accepts
@@ -1401,12 +1395,10 @@ RoutingEngine::Agent* RoutingEngine::endOffer(Call& call, const std::string& end
   Agent& agent = *mAgents[*call.offered];
   call.offered.reset();
   call.tried.insert(agent.idx);  // not offered to this agent again
-  for (auto it = call.participants.rbegin(); it != call.participants.rend(); ++it)
-    if (it->agent == agent.idx && it->endedMs == 0) {
-      it->endedMs = nowMs;
-      it->status = legStatus;
-      break;
-    }
+  if (internal::Participant* leg = call.openLeg(agent.idx)) {
+    leg->endedMs = nowMs;
+    leg->status = legStatus;
+  }
   updateView(agent, call, "ended", nowMs, Json{{"endReason", endReason}, {"closeBy", closeBy}});
   call.phase = Call::Phase::Queued;  // not in the queue yet: the caller decides what happens next
   return &agent;
@@ -1464,19 +1456,7 @@ void RoutingEngine::endCall(Call& call, const EndSpec& spec, std::int64_t nowMs)
   call.endStatus = spec.endStatus;
   call.hungUpSide = spec.hungUpSide;
   ++call.timerGen;
-  auto endView = [&](Agent& a, const std::string& endReason) {
-    Json extra{{"endReason", endReason},
-               {"closeBy", spec.actor && *spec.actor == a.idx ? std::string("seat") : spec.closeBy}};
-    if (!spec.mainReason.empty() && (call.type == "phone" || call.type == "internal"))
-      extra["mainReason"] = spec.mainReason;
-    for (auto it = call.participants.rbegin(); it != call.participants.rend(); ++it)
-      if (it->agent == a.idx && it->endedMs == 0) {
-        it->endedMs = nowMs;
-        it->status = it->acceptMs ? spec.endStatus : (connected ? "ok" : spec.endStatus);
-        break;
-      }
-    updateView(a, call, "ended", nowMs, extra);
-  };
+  auto endView = [&](Agent& a, const std::string& endReason) { endAgentView(call, a, spec, endReason, connected, nowMs); };
   std::vector<AgentIdx> parties;
   if (call.offered) {
     Agent& a = *mAgents[*call.offered];
@@ -1506,6 +1486,19 @@ void RoutingEngine::endCall(Call& call, const EndSpec& spec, std::int64_t nowMs)
   mEndedCalls.emplace_back(nowMs + mOptions.endedRetentionMs, call.serial);
   for (auto idx : parties) afterCallEnded(*mAgents[idx], call, nowMs);
   while (mEndedCalls.size() > kMaxEndedCalls) purgeOldestEndedCall();
+}
+
+void RoutingEngine::endAgentView(Call& call, Agent& agent, const EndSpec& spec, const std::string& endReason,
+                                 bool connected, std::int64_t nowMs) {
+  Json extra{{"endReason", endReason},
+             {"closeBy", spec.actor && *spec.actor == agent.idx ? std::string("seat") : spec.closeBy}};
+  if (!spec.mainReason.empty() && (call.type == "phone" || call.type == "internal"))
+    extra["mainReason"] = spec.mainReason;
+  if (internal::Participant* leg = call.openLeg(agent.idx)) {
+    leg->endedMs = nowMs;
+    leg->status = leg->acceptMs || !connected ? spec.endStatus : "ok";
+  }
+  updateView(agent, call, "ended", nowMs, extra);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -213,6 +213,11 @@ class RoutingEngine {
   void agentAvailable(Agent& agent, std::int64_t nowMs);
   void connect(Call& call, std::int64_t nowMs);
   void endCall(Call& call, const EndSpec& spec, std::int64_t nowMs);
+  /// Ends `agent`'s view of a session that is ending (closeBy "seat" for the agent who ended it) and
+  /// the agent's open leg, with the session's end status; in a call that was `connected`, a leg that
+  /// never answered ends "ok" instead.
+  void endAgentView(Call& call, Agent& agent, const EndSpec& spec, const std::string& endReason, bool connected,
+                    std::int64_t nowMs);
   void updateView(Agent& agent, Call& call, const std::string& state, std::int64_t nowMs, const Json& extra = Json());
   Json viewWire(const Agent& agent, const Call& call, const std::string& state, std::int64_t nowMs) const;
   void customerEvent(Call& call, const std::string& state, const std::string& reason = {});
