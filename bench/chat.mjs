@@ -3,10 +3,11 @@
 // What a chat message costs on the real server (build/native/server/tccc-server, loopback): every
 // message is on disk in SQLite before it is acknowledged and delivered (group commit: committed on the
 // event loop, fsynced by a helper thread for all the messages that arrived meanwhile, the frames held
-// until then; server/signalling/DurableSendQueue.hpp). N visitors on /ws/customer each open a chat that agent1 accepts (agent on a raw /ws/agent
-// socket, logged in with a CreateSDKLoginToken token); then every visitor sends a burst of 10 messages
-// (the per-chat burst the flood limit allows) and the bench reports the chat.send round trip
-// (p50/p95/p99), the time until the agent's chat.message event arrives, and messages per second.
+// until then; server/signalling/DurableSendQueue.hpp). N visitors on /ws/customer each open a chat
+// that agent1 accepts (agent on a raw /ws/agent socket, logged in with a CreateSDKLoginToken token);
+// then every visitor sends a burst of 10 messages (the per-chat burst the flood limit allows) and the
+// bench reports the chat.send round trip (p50/p95/p99), the time until the agent's chat.message event
+// arrives, and messages per second.
 // Prints figures, never fails on a number. TCCC_BENCH_CHATS (default 5: the agent's capacity).
 import { createRequire } from 'node:module';
 

@@ -94,7 +94,7 @@ copyFileSync(wasm, join(dist, 'tccc-core.wasm'));
 //  - tccc-ui.js: the built-in UI (web/ui), fetched only when the UI is shown (bench/ui-size.mjs checks
 //    the headless payload carries none of it); it reaches the SDK only through the public tccc
 //    object and the uiHost hook.
-const browserChunk = (entry, outfile, banner) => browserBuild({
+const browserScript = (entry, outfile, extra = {}) => browserBuild({
   ...common,
   entryPoints: [join(root, entry)],
   outfile: join(dist, outfile),
@@ -102,11 +102,11 @@ const browserChunk = (entry, outfile, banner) => browserBuild({
   platform: 'browser',
   target: BROWSER_TARGETS,
   minify: true,
-  banner,
+  ...extra,
 });
 // Sequential: each build extends the shared mangle cache.
-await browserChunk('js/src/media-entry.ts', 'tccc-media.js', EAGER_COMPILE);
-await browserChunk('web/ui/index.ts', 'tccc-ui.js');
+await browserScript('js/src/media-entry.ts', 'tccc-media.js', { banner: EAGER_COMPILE });
+await browserScript('web/ui/index.ts', 'tccc-ui.js');
 
 // The script tag's files under content-hashed names as well (tccc-core.<hash>.wasm, …), which
 // tccc.js refers to: the server sends those as immutable (server/main.cpp), so a returning agent's
@@ -121,15 +121,8 @@ const hashedCopy = (file) => {
   return name;
 };
 const assets = { wasm: hashedCopy('tccc-core.wasm'), media: hashedCopy('tccc-media.js'), ui: hashedCopy('tccc-ui.js') };
-await browserBuild({
-  ...common,
+await browserScript('js/src/script-entry.ts', 'tccc.js', {
   define: { ...common.define, __TCCC_ASSETS__: JSON.stringify(assets) },
-  entryPoints: [join(root, 'js/src/script-entry.ts')],
-  outfile: join(dist, 'tccc.js'),
-  format: 'iife',
-  platform: 'browser',
-  target: BROWSER_TARGETS,
-  minify: true,
   banner: EAGER_COMPILE,
   // Node-only code (reading the wasm from disk) is not reachable from the script entry.
   external: ['node:*'],

@@ -2,6 +2,7 @@
 #include "cloud/CloudApi.hpp"
 
 #include "cloud/Tc3Signer.hpp"
+#include "http/QueryString.hpp"
 #include "store/SecureRandom.hpp"
 #include "store/SqliteDatabase.hpp"
 
@@ -16,21 +17,6 @@ namespace {
 
 constexpr std::int64_t kMaxId = 9007199254740991;  // 2^53 − 1: what a JavaScript number holds exactly
 constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
-
-std::string urlEncode(std::string_view s) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(digits[c >> 4]);
-      out.push_back(digits[c & 0xf]);
-    }
-  }
-  return out;
-}
 
 std::string header(const HttpRequest& request, const std::string& name) {
   auto it = request.headers.find(name);
@@ -272,7 +258,7 @@ Json CloudApi::createSdkLoginToken(const Call& call) {
   // so the token stays out of access logs and Referer headers, and every agent's script has the same
   // URL, which lets browsers keep it compiled between logins.
   std::string url = mOptions.publicUrl + "/sdk/tccc.js#sdkAppId=" + std::to_string(call.sdkAppId) +
-                    "&userId=" + urlEncode(user) + "&token=" + issued.token;
+                    "&userId=" + QueryString::encode(user) + "&token=" + issued.token;
   return Json{{"Token", issued.token}, {"ExpiredTime", issued.expiresAt}, {"SdkURL", url}};
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Reading one parameter out of a raw URL query string.
+// Reading one parameter out of a raw URL query string, and percent-encoding one.
 #ifndef TCCC_SERVER_HTTP_QUERYSTRING_HPP
 #define TCCC_SERVER_HTTP_QUERYSTRING_HPP
 
+#include <cctype>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,30 @@ class QueryString {
       return eq == std::string_view::npos ? std::optional<std::string>("") : decode(pair.substr(eq + 1));
     }
     return std::nullopt;
+  }
+
+  /// How encode() treats characters outside the always-safe set (letters, digits, '-', '.', '_').
+  enum class Style {
+    Component,  // RFC 3986: '~' kept, everything else percent-encoded (query and fragment values)
+    Form,       // application/x-www-form-urlencoded: '*' kept, space as '+' (e.g. RFC 6749 §2.3.1)
+  };
+
+  static std::string encode(std::string_view s, Style style = Style::Component) {
+    static const char kHex[] = "0123456789ABCDEF";
+    const char kept = style == Style::Form ? '*' : '~';
+    std::string out;
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == kept) {
+        out.push_back(static_cast<char>(c));
+      } else if (c == ' ' && style == Style::Form) {
+        out.push_back('+');
+      } else {
+        out.push_back('%');
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+      }
+    }
+    return out;
   }
 
   static std::optional<std::string> decode(std::string_view s) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "push/CdrPusher.hpp"
 
+#include "http/QueryString.hpp"
 #include "protocol/Protocol.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -32,25 +33,6 @@ std::string base64(const std::string& bytes) {
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                           reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-// application/x-www-form-urlencoded, which RFC 6749 §2.3.1 applies to the client id and secret
-// before they go into the Basic header.
-std::string formEncode(const std::string& text) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '*') {
-      out.push_back(static_cast<char>(c));
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
   return out;
 }
 
@@ -339,7 +321,8 @@ void CdrPusher::fetchTokenThenPush(const PushJob& job) {
   const PushAuth& auth = mOptions.auth;
   Request::Post post{*mTokenUrl, "application/x-www-form-urlencoded", {}, "grant_type=client_credentials"};
   // RFC 6749 §2.3.1: client credentials in HTTP Basic, each form-encoded first.
-  post.headers.emplace_back("Authorization", "Basic " + base64(formEncode(auth.clientId) + ":" + formEncode(auth.clientSecret)));
+  const auto form = [](const std::string& s) { return QueryString::encode(s, QueryString::Style::Form); };
+  post.headers.emplace_back("Authorization", "Basic " + base64(form(auth.clientId) + ":" + form(auth.clientSecret)));
   post.headers.emplace_back("Accept", "application/json");
   auto request = std::make_shared<Request>(
       mIo, mTls.get(), std::move(post), mOptions.requestTimeout,

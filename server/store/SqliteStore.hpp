@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The embedded default store: every repository over one SQLite file in WAL mode with
 // synchronous=FULL, so a committed CDR survives a power cut. Chat appends can instead use group
-// commit (enableChatGroupCommit): committed without waiting, fsynced in batches off the event loop. Each instance is one connection used
-// by one thread: the io_context thread has one, and the CdrWriter thread opens its own on the same
-// file (WAL lets the io thread read while the writer commits).
+// commit (enableChatGroupCommit): committed without waiting, fsynced in batches off the event loop.
+// Each instance is one connection used by one thread: the io_context thread has one, and the
+// CdrWriter thread opens its own on the same file (WAL lets the io thread read while the writer
+// commits).
 #ifndef TCCC_SERVER_STORE_SQLITESTORE_HPP
 #define TCCC_SERVER_STORE_SQLITESTORE_HPP
 

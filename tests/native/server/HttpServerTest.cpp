@@ -625,6 +625,24 @@ TEST(HttpQueryStringTest, Params) {
   EXPECT_FALSE(QueryString::param("token=%4", "token"));
 }
 
+TEST(HttpQueryStringTest, EncodesComponentsAndForms) {
+  struct Case {
+    std::string text, component, form;
+  } cases[] = {
+      {"agent1@tccc.local", "agent1%40tccc.local", "agent1%40tccc.local"},
+      {"a b~c*d", "a%20b~c%2Ad", "a+b%7Ec*d"},
+      {"tccc client", "tccc%20client", "tccc+client"},
+      {"s3cr=t&x", "s3cr%3Dt%26x", "s3cr%3Dt%26x"},
+      {"wörd", "w%C3%B6rd", "w%C3%B6rd"},
+      {"Az09-._", "Az09-._", "Az09-._"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(QueryString::encode(c.text), c.component) << c.text;
+    EXPECT_EQ(QueryString::encode(c.text, QueryString::Style::Form), c.form) << c.text;
+    EXPECT_EQ(QueryString::decode(QueryString::encode(c.text, QueryString::Style::Form)), c.text) << c.text;
+  }
+}
+
 TEST(HttpTokenBucketTest, RefillsOverTime) {
   auto t0 = TokenBucket::Clock::now();
   TokenBucket bucket(10, 2, t0);
