@@ -9,7 +9,7 @@
 // message and a flood surface their errors.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, startCrm, assert, assertEqual, cloudClient } from './harness.mjs';
+import { startServer, launchBrowser, startCrm, assert, assertEqual, cloudClient, waitFor } from './harness.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const XSS = '<img src=x onerror="window.__xss=(window.__xss||0)+1">';
@@ -69,16 +69,6 @@ export async function teardown({ server, crm, browser }) {
   await browser.close();
   await crm.close();
   await server.stop();
-}
-
-async function waitFor(fn, what, ms = 10000) {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function agentPage(ctx, userId, opts = { headless: true }) {

@@ -105,6 +105,17 @@ export async function nodeAgent(server, userId) {
   return { tccc, callIn };
 }
 
+/** Polls `fn` (which may be async) every 50 ms until it returns something truthy, and returns that. */
+export async function waitFor(fn, what, ms = 10000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export function assert(cond, message) {
   if (!cond) throw new Error(`assertion failed: ${message}`);
 }

@@ -120,16 +120,6 @@ window.remoteVideo = () => document.querySelector('video[data-tccc-session]');
 export const RMS_AUDIBLE = 0.01;
 export const RMS_SILENT = 0.002;
 
-export async function waitFor(fn, what, ms = 10000) {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Fake capture files: speech for customers, a steady tone of `toneHz` for agents (48 kHz, 16-bit mono). */
 export function makeAudio(dir, toneHz = 440) {
   const speech = join(dir, 'speech.wav');

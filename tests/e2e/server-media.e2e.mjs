@@ -14,8 +14,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { startServer, cloudClient, launchBrowser, startCrm, postJson, assert, assertEqual } from './harness.mjs';
-import { CRM_PAGE, LOOPBACK_ONLY, PROBES, RMS_AUDIBLE, makeAudio, waitFor } from './media-kit.mjs';
+import { startServer, cloudClient, launchBrowser, startCrm, postJson, assert, assertEqual, waitFor } from './harness.mjs';
+import { CRM_PAGE, LOOPBACK_ONLY, PROBES, RMS_AUDIBLE, makeAudio } from './media-kit.mjs';
 
 const WebSocket = createRequire(import.meta.url)('ws');
 

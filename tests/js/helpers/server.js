@@ -16,6 +16,7 @@ const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
 const tencentcloud = require('tencentcloud-sdk-nodejs');
+const { waitFor } = require('./wait');
 
 const REPO = path.resolve(__dirname, '../../..');
 const BINARY = process.env.TCCC_SERVER_BIN || path.join(REPO, 'build/native/server/tccc-server');
@@ -109,16 +110,6 @@ function cloudClient(server, { secretId = server.secretId, secretKey = server.se
     region: '',
     profile: { httpProfile: { endpoint: `127.0.0.1:${server.port}`, protocol: 'http://', reqTimeout: 10 } },
   });
-}
-
-/** Polls `predicate` every 50 ms until it holds or `timeoutMs` passes; returns its last value. */
-async function waitFor(predicate, timeoutMs = 10000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (predicate()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return predicate();
 }
 
 /** POST /sim/inbound: a simulated caller dials `serviceNumber`; resolves with the session id. */

@@ -6,7 +6,7 @@
 'use strict';
 const net = require('node:net');
 const WebSocket = require('ws');
-const { startServer, cloudClient } = require('../helpers/server');
+const { startServer, cloudClient, waitFor } = require('../helpers/server');
 const { sdkPackage, sleep, settle } = require('../sdk/helpers/sdk');
 
 const TUNING = { reconnectBaseMs: 100, reconnectMaxMs: 400, requestTimeoutMs: 4000, loginTimeoutMs: 4000 };
@@ -89,16 +89,6 @@ async function startProxy(targetPort) {
 async function postJson(url, body) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
-}
-
-async function waitFor(fn, ms = 8000, what = 'condition') {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 describe('SDK with the real server', () => {

@@ -6,20 +6,13 @@
 'use strict';
 const { FakeServer, APP, USER, TOKEN } = require('./helpers/FakeServer');
 const { DIST, sleep, sdkPackage } = require('./helpers/sdk');
+const { waitFor } = require('../helpers/wait');
 const { ErrorCode } = sdkPackage;
 const page = require('./helpers/page');
 
 let server;
 beforeEach(async () => { server = await FakeServer.start({ staticDir: DIST }); });
 afterEach(async () => { await server.close(); });
-
-const waitFor = async (fn, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(10);
-  }
-};
 
 test('loading the script is the initialisation: window.tccc at once, wasm from next to it, ready', async () => {
   const pg = page.makePage(server.url);

@@ -37,9 +37,7 @@ CoreConfig handshakeConfig() {
 
 TEST(CoreHandshakeLogin, FirstSocketSendsNoLoginAndRequestOneAnswersIt) {
   FakeHost host(handshakeConfig());
-  host.core.start(host.now);
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
+  host.openFirstSocket();
   host.expectIdle();  // nothing to send: the server logs the socket in as it opens
   host.reply(Json{{"id", 1}}, host.snapshot("free"));
   host.expectEmit("ready", Json::object());
@@ -53,9 +51,7 @@ TEST(CoreHandshakeLogin, FirstSocketSendsNoLoginAndRequestOneAnswersIt) {
 TEST(CoreHandshakeLogin, TheSnapshotMayArriveWithTheOpen) {
   // The shim replays a preconnected socket's open and first frame back to back.
   FakeHost host(handshakeConfig());
-  host.core.start(host.now);
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
+  host.openFirstSocket();
   host.reply(Json{{"id", 1}}, host.snapshot("offline"));
   host.expectEmit("ready", Json::object());
   host.expectIdle();
@@ -63,9 +59,7 @@ TEST(CoreHandshakeLogin, TheSnapshotMayArriveWithTheOpen) {
 
 TEST(CoreHandshakeLogin, ARefusedHandshakeLoginIsTokenExpired) {
   FakeHost host(handshakeConfig());
-  host.core.start(host.now);
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
+  host.openFirstSocket();
   host.replyError(Json{{"id", 1}}, Errc::HttpTokenError, "token expired");
   host.expectClose(1000);
   host.expectEmit("tokenExpired", Json{{"message", "token expired"}, {"code", -10002}});
@@ -75,9 +69,7 @@ TEST(CoreHandshakeLogin, ARefusedHandshakeLoginIsTokenExpired) {
 
 TEST(CoreHandshakeLogin, AnUnansweredHandshakeLoginTimesOutLikeAFrameLogin) {
   FakeHost host(handshakeConfig());
-  host.core.start(host.now);
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
+  host.openFirstSocket();
   host.expectIdle();
   host.advance(10000);
   host.expectClose(4000);
@@ -88,18 +80,11 @@ TEST(CoreHandshakeLogin, AnUnansweredHandshakeLoginTimesOutLikeAFrameLogin) {
 
 TEST(CoreHandshakeLogin, ReconnectsLogInWithAFrameAndTheResumeToken) {
   FakeHost host(handshakeConfig());
-  host.core.start(host.now);
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
+  host.openFirstSocket();
   host.reply(Json{{"id", 1}}, host.snapshot("offline"));
   host.expectEmit("ready", Json::object());
   host.core.onClose(1006, host.now);
-  host.expectEmit("connectionLost", Json::object());
-  host.advance(*host.core.nextDeadline() - host.now);
-  host.expectEmit("tryToReconnect");
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
-  Json login = host.expectRequest("auth.login");
+  Json login = host.reconnectAfterLoss();
   EXPECT_EQ(login.at("data").at("resumeToken"), "r-1");
 }
 
@@ -108,12 +93,7 @@ TEST(CoreHandshakeLogin, AFirstSocketThatNeverOpenedIsFollowedByAFrameLoginWithT
   host.core.start(host.now);
   host.next(CommandKind::Connect);
   host.core.onClose(1006, host.now);  // e.g. the server was down
-  host.expectEmit("connectionLost", Json::object());
-  host.advance(*host.core.nextDeadline() - host.now);
-  host.expectEmit("tryToReconnect");
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
-  Json login = host.expectRequest("auth.login");
+  Json login = host.reconnectAfterLoss();
   EXPECT_EQ(login.at("data").at("token"), "token-1");
 }
 
@@ -154,9 +134,7 @@ TEST(CoreLogin, OfflineSnapshotEmitsOnlyReady) {
 
 TEST(CoreLogin, TokenErrorOnFirstLoginFailsWithTokenExpired) {
   FakeHost host;
-  host.core.start(host.now);
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
+  host.openFirstSocket();
   Json request = host.expectRequest("auth.login");
   host.replyError(request, Errc::HttpTokenError, "token expired");
   host.expectClose(1000);
@@ -173,9 +151,7 @@ TEST(CoreLogin, TokenErrorOnFirstLoginFailsWithTokenExpired) {
 
 TEST(CoreLogin, UnknownAgentOnFirstLoginIsFatalToo) {
   FakeHost host;
-  host.core.start(host.now);
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
+  host.openFirstSocket();
   host.replyError(host.expectRequest("auth.login"), Errc::NotFound, "no such agent");
   host.expectClose(1000);
   host.expectEmit("tokenExpired", Json{{"message", "no such agent"}, {"code", -11013}});
@@ -184,9 +160,7 @@ TEST(CoreLogin, UnknownAgentOnFirstLoginIsFatalToo) {
 
 TEST(CoreLogin, TransientLoginErrorIsRetriedWithBackoff) {
   FakeHost host;
-  host.core.start(host.now);
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
+  host.openFirstSocket();
   host.replyError(host.expectRequest("auth.login"), Errc::Internal, "database busy");
   host.expectClose(1000);
   host.expectEmit("connectionLost", Json::object());
@@ -252,9 +226,7 @@ INSTANTIATE_TEST_SUITE_P(Codes, CoreLoginRefusal,
 
 TEST(CoreLogin, LoginUnansweredInTimeIsAConnectionLoss) {
   FakeHost host;
-  host.core.start(host.now);
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
+  host.openFirstSocket();
   host.expectRequest("auth.login");
   EXPECT_EQ(host.core.nextDeadline(), std::optional<std::int64_t>(host.now + 10000));
   host.advance(9999);
@@ -310,9 +282,7 @@ TEST(CoreHeartbeat, SilenceForThreeHeartbeatsLosesTheConnectionAndAnyFrameRefres
 
 TEST(CoreHeartbeat, HeartbeatIntervalComesFromTheLoginResponse) {
   FakeHost host;
-  host.core.start(host.now);
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
+  host.openFirstSocket();
   Json snapshot = host.snapshot("offline");
   snapshot["heartbeatMs"] = 2000;
   host.reply(host.expectRequest("auth.login"), snapshot);
@@ -589,9 +559,7 @@ TEST(CoreEvents, GarbageFramesAreCountedAndDropped) {
 
 TEST(CoreEvents, EventsBeforeLoginAreDropped) {
   FakeHost host;
-  host.core.start(host.now);
-  host.next(CommandKind::Connect);
-  host.core.onOpen(host.now);
+  host.openFirstSocket();
   host.expectRequest("auth.login");
   host.sessionState(wireSession("s-1", "phone", "in", "ringing"));
   host.expectIdle();

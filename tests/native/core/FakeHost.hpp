@@ -165,16 +165,32 @@ class FakeHost {
                           {"iceServers", protocol::Json::array()}};
   }
 
-  /// start → connect → open → auth.login → OK with the snapshot → ready (+ the statusChanged of the
-  /// first status unless it is offline). Leaves later reconciled events pending.
-  protocol::Json login(const std::string& status = "free", protocol::Json sessions = protocol::Json::array()) {
+  /// start → the core asks for a socket → it opens. What the core sends on it is left pending.
+  void openFirstSocket() {
     core.start(now);
     next(CommandKind::Connect);
     core.onOpen(now);
+  }
+
+  /// start → connect → open → auth.login → OK with the snapshot → ready (+ the statusChanged of the
+  /// first status unless it is offline). Leaves later reconciled events pending.
+  protocol::Json login(const std::string& status = "free", protocol::Json sessions = protocol::Json::array()) {
+    openFirstSocket();
     protocol::Json request = expectRequest("auth.login");
     reply(request, snapshot(status, std::move(sessions)));
     expectEmit("ready", protocol::Json::object());
     return request;
+  }
+
+  /// After the socket dropped: connectionLost, the backoff runs out, tryToReconnect, and a new socket
+  /// opens. Returns the login the core sends on it.
+  protocol::Json reconnectAfterLoss() {
+    expectEmit("connectionLost", protocol::Json::object());
+    advance(*core.nextDeadline() - now);
+    expectEmit("tryToReconnect");
+    next(CommandKind::Connect);
+    core.onOpen(now);
+    return expectRequest("auth.login");
   }
 
   std::int64_t seq = 0;

@@ -2,6 +2,7 @@
 // CdrWriter: CDRs queued from the event loop are group-committed on the writer's own thread and
 // connection, reported back on the io_context only after the commit, flushed at shutdown, and
 // refused (for the caller to retry) when the writer is shut down or its backlog is full.
+#include "IoTestSupport.hpp"
 #include "StoreTestSupport.hpp"
 #include "push/CdrWriter.hpp"
 #include "store/SqliteStore.hpp"
@@ -12,6 +13,7 @@
 #include <thread>
 
 using namespace tccc::server;
+using tccc::server::test::runUntil;
 using tccc::server::test::TempDir;
 
 namespace {
@@ -29,16 +31,6 @@ Json cdr(const std::string& sessionId) {
 std::int64_t countRows(SqliteStore& store, const char* table) {
   SqliteDatabase::Statement st(store.database(), std::string("SELECT COUNT(*) FROM ") + table);
   return st.step() ? st.int64(0) : -1;
-}
-
-template <class Pred>
-bool runUntil(boost::asio::io_context& io, Pred done, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < end) {
-    io.restart();
-    io.run_for(std::chrono::milliseconds(10));
-  }
-  return done();
 }
 
 }  // namespace

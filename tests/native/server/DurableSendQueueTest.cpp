@@ -2,6 +2,7 @@
 // DurableSendQueue: frames go straight out until a chat append is pending; then everything queued
 // waits, in order, for a sync that covers it; appends made while a sync runs take one more sync; a
 // refused sync releases nothing and is retried.
+#include "IoTestSupport.hpp"
 #include "signalling/DurableSendQueue.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,8 @@
 
 namespace tccc::server {
 namespace {
+
+using test::runUntil;
 
 class RecordingSender : public WsSender {
  public:
@@ -57,15 +60,16 @@ class GatedCommit : public ChatGroupCommit {
   std::deque<std::optional<std::uint64_t>> mResults;
 };
 
-template <class Pred>
-bool runUntil(boost::asio::io_context& io, Pred done, std::chrono::milliseconds limit = std::chrono::seconds(5)) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < end) {
-    io.restart();
-    io.run_for(std::chrono::milliseconds(5));
-  }
-  return done();
-}
+/// A queue with a group commit attached whose syncs the test completes. The queue goes first, while
+/// the commit its sync thread may still use exists.
+class DurableSendQueueWithCommit : public ::testing::Test {
+ protected:
+  DurableSendQueueWithCommit() { out.attach(&commit); }
+  boost::asio::io_context io;
+  RecordingSender sender;
+  GatedCommit commit;
+  DurableSendQueue out{io, sender};
+};
 
 TEST(DurableSendQueue, WithoutPendingAppendsFramesGoStraightOut) {
   boost::asio::io_context io;
@@ -81,12 +85,7 @@ TEST(DurableSendQueue, WithoutPendingAppendsFramesGoStraightOut) {
   EXPECT_EQ(commit.syncs.load(), 0);
 }
 
-TEST(DurableSendQueue, FramesAfterAnAppendWaitForItsSyncAndKeepTheirOrder) {
-  boost::asio::io_context io;
-  RecordingSender sender;
-  DurableSendQueue out(io, sender);
-  GatedCommit commit;
-  out.attach(&commit);
+TEST_F(DurableSendQueueWithCommit, FramesAfterAnAppendWaitForItsSyncAndKeepTheirOrder) {
   commit.appended = 1;           // a chat message was committed, not yet synced
   out.sendText(1, "ack");        // its acknowledgement
   out.sendText(2, "deliver");    // its delivery to the agent
@@ -108,12 +107,7 @@ TEST(DurableSendQueue, FramesAfterAnAppendWaitForItsSyncAndKeepTheirOrder) {
   EXPECT_EQ(sender.log.back(), "4:later");
 }
 
-TEST(DurableSendQueue, ABurstOfAppendsDuringOneSyncNeedsOnlyOneMore) {
-  boost::asio::io_context io;
-  RecordingSender sender;
-  DurableSendQueue out(io, sender);
-  GatedCommit commit;
-  out.attach(&commit);
+TEST_F(DurableSendQueueWithCommit, ABurstOfAppendsDuringOneSyncNeedsOnlyOneMore) {
   commit.appended = 1;
   out.sendText(1, "m1");
   for (int i = 2; i <= 50; ++i) {  // 49 more messages while the first sync is in flight
@@ -129,12 +123,7 @@ TEST(DurableSendQueue, ABurstOfAppendsDuringOneSyncNeedsOnlyOneMore) {
   EXPECT_EQ(commit.syncs.load(), 2);  // not 50
 }
 
-TEST(DurableSendQueue, ARefusedSyncReleasesNothingAndIsRetried) {
-  boost::asio::io_context io;
-  RecordingSender sender;
-  DurableSendQueue out(io, sender);
-  GatedCommit commit;
-  out.attach(&commit);
+TEST_F(DurableSendQueueWithCommit, ARefusedSyncReleasesNothingAndIsRetried) {
   commit.appended = 1;
   out.sendText(1, "ack");
   commit.complete(std::nullopt);

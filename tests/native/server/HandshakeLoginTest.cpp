@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The login carried in the WebSocket handshake (docs/protocol.md, "Login in the handshake"): header
 // parsing and payload decoding, table-driven, then ContactCenter answering it as request 1.
-#include "RoutingHarness.hpp"
-#include "signalling/ContactCenter.hpp"
+#include "ContactCenterTestBase.hpp"
 #include "signalling/HandshakeLogin.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -88,18 +87,9 @@ TEST(HandshakeLoginParse, Payloads) {
   EXPECT_TRUE(std::holds_alternative<Json>(decodeHandshakeLogin("e30")));  // "{}": decoding is not validation
 }
 
-class HandshakeLoginTest : public ::testing::Test {
+class HandshakeLoginTest : public ContactCenterTestBase {
  protected:
-  boost::asio::io_context io;
-  FakeDirectory dir;
-  RecordingSender sender;
-  RecordingSink sink;
-  std::unique_ptr<ContactCenter> cc;
-
-  void SetUp() override {
-    seedDirectory(dir);
-    cc = std::make_unique<ContactCenter>(io, sender, dir, sink, ContactCenter::Options{});
-  }
+  void SetUp() override { make(); }
   static std::string loginProtocols(const Json& data) { return "tccc.v1, tccc.login." + base64Url(data.dump()); }
   void open(ConnectionId id, const std::string& protocols, const std::string& path = "/ws/agent") {
     WsOpenInfo info{path, "", "", "127.0.0.1:1", protocols};

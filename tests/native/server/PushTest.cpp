@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // CDR push over real HTTP to a receiver on 127.0.0.1: the query, the UUID header that stays the
 // same across retries, the ErrCode judgement, the retry limit, and resumption after a restart.
+#include "IoTestSupport.hpp"
 #include "StoreTestSupport.hpp"
 #include "push/CdrPusher.hpp"
 #include "push/CdrWriter.hpp"
@@ -22,6 +23,7 @@
 #include <thread>
 
 using namespace tccc::server;
+using tccc::server::test::runUntil;
 using tccc::server::test::TempDir;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -104,21 +106,36 @@ class Receiver {
   std::vector<Hit> mHits;
 };
 
-/// Runs the io_context until `done` holds or the time is up.
-template <class Pred>
-bool runUntil(asio::io_context& io, Pred done, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < end) {
-    io.restart();
-    io.run_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
-
 Json sampleCdr(const std::string& sessionId) {
   return {{"SessionId", sessionId}, {"Caller", "13800138000"}, {"Callee", "4008001000"},
           {"Direction", 0}, {"StartTimestamp", 1700000000}, {"EndStatusString", "ok"}};
 }
+
+/// Push options toward 127.0.0.1:`port` at `path`, retrying after `retryMs`, 2×, 4× …
+CdrPushOptions pushTo(unsigned short port, const std::string& path, int retryMs) {
+  CdrPushOptions o;
+  o.url = "http://127.0.0.1:" + std::to_string(port) + path;
+  o.retryBase = std::chrono::milliseconds(retryMs);
+  return o;
+}
+
+/// A fresh store and a started pusher with `options`, fed through the durable CDR sink.
+struct PushRig {
+  explicit PushRig(const CdrPushOptions& options)
+      : store(dir.file("tccc.db")), pusher(io, store, options, wallMs), sink(store, &pusher, wallMs) {
+    pusher.start();
+  }
+  /// Stores a CDR of app 7 and runs the pusher until no push is pending.
+  bool pushAndSettle(const std::string& sessionId) {
+    return sink.storeCdr(7, sampleCdr(sessionId)) && runUntil(io, [&] { return store.pendingPushCount() == 0; });
+  }
+
+  TempDir dir;
+  SqliteStore store;
+  asio::io_context io;
+  CdrPusher pusher;
+  DurableCdrSink sink;
+};
 
 }  // namespace
 
@@ -164,18 +181,10 @@ TEST(PushTest, BackoffDoubles) {
 
 TEST(PushTest, RetriesWithTheSameUuidUntilErrCodeZero) {
   Receiver receiver({{500, "oops"}, {200, R"({"ErrCode":1,"ErrMsg":"busy"})"}, {200, R"({"ErrCode":0,"ErrMsg":"ok"})"}});
-  TempDir dir;
-  SqliteStore store(dir.file("tccc.db"));
-  asio::io_context io;
-  CdrPushOptions o;
-  o.url = "http://127.0.0.1:" + std::to_string(receiver.port) + "/cdr-hook";
-  o.retryBase = std::chrono::milliseconds(50);
-  CdrPusher pusher(io, store, o, wallMs);
-  DurableCdrSink sink(store, &pusher, wallMs);
-  pusher.start();
-  ASSERT_TRUE(sink.storeCdr(1400000001, sampleCdr("s-push-1")));
-  EXPECT_EQ(store.pendingPushCount(), 1);
-  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  PushRig rig(pushTo(receiver.port, "/cdr-hook", 50));
+  ASSERT_TRUE(rig.sink.storeCdr(1400000001, sampleCdr("s-push-1")));
+  EXPECT_EQ(rig.store.pendingPushCount(), 1);
+  ASSERT_TRUE(runUntil(rig.io, [&] { return rig.store.pendingPushCount() == 0; }));
   auto hits = receiver.hits();
   ASSERT_EQ(hits.size(), 3u);
   for (const auto& h : hits) {
@@ -187,29 +196,20 @@ TEST(PushTest, RetriesWithTheSameUuidUntilErrCodeZero) {
     EXPECT_EQ(body["SdkAppId"], 1400000001);
   }
   EXPECT_EQ(hits[0].uuid.size(), 36u);
-  EXPECT_FALSE(store.nextPendingPush());
+  EXPECT_FALSE(rig.store.nextPendingPush());
 }
 
 TEST(PushTest, GivesUpAfterThreeRetriesAndKeepsTheRecord) {
   Receiver receiver({{503, ""}});
-  TempDir dir;
-  SqliteStore store(dir.file("tccc.db"));
-  asio::io_context io;
-  CdrPushOptions o;
-  o.url = "http://127.0.0.1:" + std::to_string(receiver.port) + "/";
-  o.retryBase = std::chrono::milliseconds(20);
-  CdrPusher pusher(io, store, o, wallMs);
-  DurableCdrSink sink(store, &pusher, wallMs);
-  pusher.start();
-  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-fail")));
-  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  PushRig rig(pushTo(receiver.port, "/", 20));
+  ASSERT_TRUE(rig.pushAndSettle("s-fail"));
   EXPECT_EQ(receiver.hits().size(), 4u);  // the first attempt and three retries
-  SqliteDatabase::Statement st(store.database(), "SELECT state, attempts, last_error FROM push_queue");
+  SqliteDatabase::Statement st(rig.store.database(), "SELECT state, attempts, last_error FROM push_queue");
   ASSERT_TRUE(st.step());
   EXPECT_EQ(st.text(0), "failed");
   EXPECT_EQ(st.int64(1), 4);
   EXPECT_EQ(st.text(2), "HTTP 503");
-  EXPECT_TRUE(store.findCdr(7, "s-fail"));  // the CDR itself is never lost
+  EXPECT_TRUE(rig.store.findCdr(7, "s-fail"));  // the CDR itself is never lost
 }
 
 TEST(PushTest, UnreachableReceiverIsRetriedNotFatal) {
@@ -220,19 +220,11 @@ TEST(PushTest, UnreachableReceiverIsRetriedNotFatal) {
     tcp::acceptor a(tmp, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     deadPort = a.local_endpoint().port();
   }
-  TempDir dir;
-  SqliteStore store(dir.file("tccc.db"));
-  asio::io_context io;
-  CdrPushOptions o;
-  o.url = "http://127.0.0.1:" + std::to_string(deadPort) + "/";
-  o.retryBase = std::chrono::milliseconds(10);
+  CdrPushOptions o = pushTo(deadPort, "/", 10);
   o.maxRetries = 1;
-  CdrPusher pusher(io, store, o, wallMs);
-  DurableCdrSink sink(store, &pusher, wallMs);
-  pusher.start();
-  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-dead")));
-  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
-  SqliteDatabase::Statement st(store.database(), "SELECT attempts, last_error FROM push_queue");
+  PushRig rig(o);
+  ASSERT_TRUE(rig.pushAndSettle("s-dead"));
+  SqliteDatabase::Statement st(rig.store.database(), "SELECT attempts, last_error FROM push_queue");
   ASSERT_TRUE(st.step());
   EXPECT_EQ(st.int64(0), 2);
   EXPECT_NE(st.text(1).find("connect"), std::string::npos);
@@ -482,25 +474,17 @@ TEST(PushAuthTest, ReadsTokenAnswers) {
 
 TEST(PushAuthTest, BasicAuthGoesWithEveryAttempt) {
   Receiver receiver({{401, ""}, {200, R"({"ErrCode":0})"}});
-  TempDir dir;
-  SqliteStore store(dir.file("tccc.db"));
-  asio::io_context io;
-  CdrPushOptions o;
-  o.url = "http://127.0.0.1:" + std::to_string(receiver.port) + "/hook";
-  o.retryBase = std::chrono::milliseconds(20);
+  CdrPushOptions o = pushTo(receiver.port, "/hook", 20);
   o.auth.kind = PushAuth::Kind::Basic;
   o.auth.user = "crm";
   o.auth.password = "pa:ss wörd";
-  CdrPusher pusher(io, store, o, wallMs);
-  DurableCdrSink sink(store, &pusher, wallMs);
-  pusher.start();
-  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-basic")));
-  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  PushRig rig(o);
+  ASSERT_TRUE(rig.pushAndSettle("s-basic"));
   auto hits = receiver.hits();
   ASSERT_EQ(hits.size(), 2u);
   // base64("crm:pa:ss wörd") with ö as UTF-8
   for (const auto& h : hits) EXPECT_EQ(h.authorization, "Basic Y3JtOnBhOnNzIHfDtnJk");
-  EXPECT_FALSE(store.nextPendingPush());
+  EXPECT_FALSE(rig.store.nextPendingPush());
 }
 
 TEST(PushAuthTest, OAuthFetchesATokenReusesItAndRenewsItAfterA401) {
@@ -511,26 +495,15 @@ TEST(PushAuthTest, OAuthFetchesATokenReusesItAndRenewsItAfterA401) {
                      {401, ""},
                      {200, R"({"access_token":"tok-2","token_type":"Bearer","expires_in":3600})"},
                      {200, R"({"ErrCode":0})"}});
-  TempDir dir;
-  SqliteStore store(dir.file("tccc.db"));
-  asio::io_context io;
-  CdrPushOptions o;
-  const std::string base = "http://127.0.0.1:" + std::to_string(receiver.port);
-  o.url = base + "/hook";
-  o.retryBase = std::chrono::milliseconds(20);
+  CdrPushOptions o = pushTo(receiver.port, "/hook", 20);
   o.auth.kind = PushAuth::Kind::OAuth2;
-  o.auth.tokenUrl = base + "/token";
+  o.auth.tokenUrl = "http://127.0.0.1:" + std::to_string(receiver.port) + "/token";
   o.auth.clientId = "tccc client";
   o.auth.clientSecret = "s3cr=t";
-  CdrPusher pusher(io, store, o, wallMs);
-  DurableCdrSink sink(store, &pusher, wallMs);
-  pusher.start();
-  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-oauth-1")));
-  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
-  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-oauth-2")));  // the same token serves it
-  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
-  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-oauth-3")));  // refused once: a new token, then delivered
-  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  PushRig rig(o);
+  ASSERT_TRUE(rig.pushAndSettle("s-oauth-1"));
+  ASSERT_TRUE(rig.pushAndSettle("s-oauth-2"));  // the same token serves it
+  ASSERT_TRUE(rig.pushAndSettle("s-oauth-3"));  // refused once: a new token, then delivered
   auto hits = receiver.hits();
   ASSERT_EQ(hits.size(), 6u);
   // RFC 6749 §2.3.1: the client's id and secret, form-encoded, in HTTP Basic.
@@ -545,7 +518,7 @@ TEST(PushAuthTest, OAuthFetchesATokenReusesItAndRenewsItAfterA401) {
   EXPECT_EQ(hits[4].target, "/token");
   EXPECT_EQ(hits[5].authorization, "Bearer tok-2");
   EXPECT_EQ(hits[5].uuid, hits[3].uuid);  // the same push, retried
-  SqliteDatabase::Statement st(store.database(), "SELECT COUNT(*) FROM push_queue WHERE state <> 'done'");
+  SqliteDatabase::Statement st(rig.store.database(), "SELECT COUNT(*) FROM push_queue WHERE state <> 'done'");
   ASSERT_TRUE(st.step());
   EXPECT_EQ(st.int64(0), 0);
 }
@@ -554,22 +527,13 @@ TEST(PushAuthTest, AFailingTokenEndpointIsAFailedAttemptThatIsRetried) {
   Receiver receiver({{401, R"({"error":"invalid_client"})"},
                      {200, R"({"access_token":"tok","expires_in":3600})"},
                      {200, R"({"ErrCode":0})"}});
-  TempDir dir;
-  SqliteStore store(dir.file("tccc.db"));
-  asio::io_context io;
-  CdrPushOptions o;
-  const std::string base = "http://127.0.0.1:" + std::to_string(receiver.port);
-  o.url = base + "/hook";
-  o.retryBase = std::chrono::milliseconds(20);
+  CdrPushOptions o = pushTo(receiver.port, "/hook", 20);
   o.auth.kind = PushAuth::Kind::OAuth2;
-  o.auth.tokenUrl = base + "/token";
+  o.auth.tokenUrl = "http://127.0.0.1:" + std::to_string(receiver.port) + "/token";
   o.auth.clientId = "id";
   o.auth.clientSecret = "secret";
-  CdrPusher pusher(io, store, o, wallMs);
-  DurableCdrSink sink(store, &pusher, wallMs);
-  pusher.start();
-  ASSERT_TRUE(sink.storeCdr(7, sampleCdr("s-token-fail")));
-  ASSERT_TRUE(runUntil(io, [&] { return store.pendingPushCount() == 0; }));
+  PushRig rig(o);
+  ASSERT_TRUE(rig.pushAndSettle("s-token-fail"));
   auto hits = receiver.hits();
   ASSERT_EQ(hits.size(), 3u);
   EXPECT_EQ(hits[0].target, "/token");

@@ -3,28 +3,15 @@
 // protocol fixtures plus our own garbage) never crash or stall it, login timeout, heartbeats,
 // rate limit, kicks, CDR retries and the simulator's HTTP endpoints.
 #include "../protocol/FixtureFiles.hpp"
-#include "RoutingHarness.hpp"
-#include "signalling/ContactCenter.hpp"
-
-#include <boost/asio/io_context.hpp>
+#include "ContactCenterTestBase.hpp"
 
 #include <random>
 
 namespace tccc::server::testing {
 namespace {
 
-class SignallingTest : public ::testing::Test {
+class SignallingTest : public ContactCenterTestBase {
  protected:
-  boost::asio::io_context io;
-  FakeDirectory dir;
-  RecordingSender sender;
-  RecordingSink sink;
-  std::unique_ptr<ContactCenter> cc;
-
-  void make(ContactCenter::Options o = {}) {
-    seedDirectory(dir);
-    cc = std::make_unique<ContactCenter>(io, sender, dir, sink, o);
-  }
   void open(ConnectionId id, const std::string& path = "/ws/agent") { cc->onOpen(id, WsOpenInfo{path, "", "", "127.0.0.1:1", ""}); }
   void text(ConnectionId id, const std::string& t) { cc->onText(id, t); }
   static std::string req(std::int64_t id, const std::string& method, const Json& data = Json::object()) {
