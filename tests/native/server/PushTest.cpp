@@ -119,6 +119,17 @@ CdrPushOptions pushTo(unsigned short port, const std::string& path, int retryMs)
   return o;
 }
 
+/// Pushes to `port` at /hook with OAuth 2.0 client credentials, the token endpoint at /token of the
+/// same port (one Receiver plays both, in the order of its script).
+CdrPushOptions oauthTo(unsigned short port, const std::string& clientId, const std::string& clientSecret) {
+  CdrPushOptions o = pushTo(port, "/hook", 20);
+  o.auth.kind = PushAuth::Kind::OAuth2;
+  o.auth.tokenUrl = "http://127.0.0.1:" + std::to_string(port) + "/token";
+  o.auth.clientId = clientId;
+  o.auth.clientSecret = clientSecret;
+  return o;
+}
+
 /// A fresh store and a started pusher with `options`, fed through the durable CDR sink.
 struct PushRig {
   explicit PushRig(const CdrPushOptions& options)
@@ -495,12 +506,7 @@ TEST(PushAuthTest, OAuthFetchesATokenReusesItAndRenewsItAfterA401) {
                      {401, ""},
                      {200, R"({"access_token":"tok-2","token_type":"Bearer","expires_in":3600})"},
                      {200, R"({"ErrCode":0})"}});
-  CdrPushOptions o = pushTo(receiver.port, "/hook", 20);
-  o.auth.kind = PushAuth::Kind::OAuth2;
-  o.auth.tokenUrl = "http://127.0.0.1:" + std::to_string(receiver.port) + "/token";
-  o.auth.clientId = "tccc client";
-  o.auth.clientSecret = "s3cr=t";
-  PushRig rig(o);
+  PushRig rig(oauthTo(receiver.port, "tccc client", "s3cr=t"));
   ASSERT_TRUE(rig.pushAndSettle("s-oauth-1"));
   ASSERT_TRUE(rig.pushAndSettle("s-oauth-2"));  // the same token serves it
   ASSERT_TRUE(rig.pushAndSettle("s-oauth-3"));  // refused once: a new token, then delivered
@@ -527,12 +533,7 @@ TEST(PushAuthTest, AFailingTokenEndpointIsAFailedAttemptThatIsRetried) {
   Receiver receiver({{401, R"({"error":"invalid_client"})"},
                      {200, R"({"access_token":"tok","expires_in":3600})"},
                      {200, R"({"ErrCode":0})"}});
-  CdrPushOptions o = pushTo(receiver.port, "/hook", 20);
-  o.auth.kind = PushAuth::Kind::OAuth2;
-  o.auth.tokenUrl = "http://127.0.0.1:" + std::to_string(receiver.port) + "/token";
-  o.auth.clientId = "id";
-  o.auth.clientSecret = "secret";
-  PushRig rig(o);
+  PushRig rig(oauthTo(receiver.port, "id", "secret"));
   ASSERT_TRUE(rig.pushAndSettle("s-token-fail"));
   auto hits = receiver.hits();
   ASSERT_EQ(hits.size(), 3u);
