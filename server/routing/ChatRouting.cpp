@@ -686,11 +686,7 @@ RoutingEngine::Result RoutingEngine::handleCustomerChat(CustomerLeg& leg, const 
 }
 
 RoutingEngine::Result RoutingEngine::chatStart(CustomerLeg& leg, const Json& d, std::int64_t nowMs) {
-  if (!leg.sessionId.empty()) {
-    auto it = mCalls.find(leg.sessionId);
-    if (it != mCalls.end() && it->second->phase != Call::Phase::Ended)
-      return Error(Errc::InvalidState, "this connection is already in a chat or call");
-  }
+  if (liveSessionOf(leg)) return Error(Errc::InvalidState, "this connection is already in a chat or call");
   Error e;
   auto number = requireString(d, "serviceNumber", kMaxNumber, e);
   if (e) return e;

@@ -1725,15 +1725,17 @@ void RoutingEngine::onCustomerRequest(ConnectionId conn, const protocol::Request
   respond(conn, req.id, r, mark);
 }
 
+RoutingEngine::Call* RoutingEngine::liveSessionOf(const CustomerLeg& leg) const {
+  if (leg.sessionId.empty()) return nullptr;
+  auto it = mCalls.find(leg.sessionId);
+  return it != mCalls.end() && it->second->phase != Call::Phase::Ended ? it->second.get() : nullptr;
+}
+
 RoutingEngine::Result RoutingEngine::handleCustomerMethod(CustomerLeg& leg, const protocol::Request& req,
                                                           std::int64_t nowMs) {
   const std::string& m = req.method;
   const Json& d = req.data;
-  Call* call = nullptr;
-  if (!leg.sessionId.empty()) {
-    auto it = mCalls.find(leg.sessionId);
-    if (it != mCalls.end() && it->second->phase != Call::Phase::Ended) call = it->second.get();
-  }
+  Call* call = liveSessionOf(leg);
   Error e;
   if (m.rfind("chat.", 0) == 0) return handleCustomerChat(leg, req, nowMs);
   if (m == "customer.hangUp" && call && call->type == "im")
@@ -1821,11 +1823,7 @@ RoutingEngine::Result RoutingEngine::handleCustomerMethod(CustomerLeg& leg, cons
 RoutingEngine::Result RoutingEngine::customerPlaceCall(CustomerLeg& leg, const std::string& type, const Json& d,
                                                        std::int64_t nowMs) {
   Error e;
-  if (!leg.sessionId.empty()) {
-    auto it = mCalls.find(leg.sessionId);
-    if (it != mCalls.end() && it->second->phase != Call::Phase::Ended)
-      return Error(Errc::InvalidState, "this connection is already on a call");
-  }
+  if (liveSessionOf(leg)) return Error(Errc::InvalidState, "this connection is already on a call");
   auto number = requireString(d, "serviceNumber", kMaxNumber, e);
   if (e) return e;
   std::string caller;

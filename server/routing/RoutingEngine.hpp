@@ -176,6 +176,8 @@ class RoutingEngine {
   void serverMediaEvent(const std::string& sessionId, const std::string& event, const std::string& sdp);
   /// Media between the two agents of an internal call (the caller offers, see docs/protocol.md "Media").
   Result relayInternalMedia(Agent& agent, Call& call, const std::string& method, Json payload);
+  /// The call or chat a customer's connection is in, if it has not ended (one at a time).
+  Call* liveSessionOf(const CustomerLeg& leg) const;
   Result handleCustomerMethod(CustomerLeg& leg, const protocol::Request& req, std::int64_t nowMs);
   Result customerPlaceCall(CustomerLeg& leg, const std::string& type, const Json& data, std::int64_t nowMs);
 
