@@ -18,34 +18,13 @@ namespace tccc::bindings {
 namespace {
 
 using core::Core;
-using core::CoreConfig;
 using protocol::Json;
-
-// Reads the JSON the shim hands to the constructor. Fields that are absent or of the wrong type
-// keep their CoreConfig defaults: the shim has already checked the required ones, and the core
-// rejects an empty userId or token itself when it tries to log in.
-CoreConfig configFromJson(const std::string& text) {
-  CoreConfig config;
-  const Json j = protocol::parseJson(text);
-  if (!j.is_object()) return config;
-  if (auto v = protocol::readInt(j, "sdkAppId", nullptr, /*allowString=*/true)) config.sdkAppId = *v;
-  if (auto v = protocol::readString(j, "userId", 256)) config.userId = *v;
-  if (auto v = protocol::readString(j, "token", 4096)) config.token = *v;
-  if (auto v = protocol::readInt(j, "randomSeed")) config.randomSeed = static_cast<std::uint32_t>(*v);
-  if (auto v = protocol::readInt(j, "requestTimeoutMs")) config.requestTimeoutMs = *v;
-  if (auto v = protocol::readInt(j, "loginTimeoutMs")) config.loginTimeoutMs = *v;
-  if (auto v = protocol::readInt(j, "reconnectBaseMs")) config.reconnectBaseMs = *v;
-  if (auto v = protocol::readInt(j, "reconnectMaxMs")) config.reconnectMaxMs = *v;
-  if (auto v = protocol::readInt(j, "maxReconnectAttempts")) config.maxReconnectAttempts = static_cast<int>(*v);
-  if (auto v = protocol::readBool(j, "handshakeLogin")) config.handshakeLogin = *v;
-  return config;
-}
 
 std::int64_t ms(double now) { return static_cast<std::int64_t>(now); }
 
 class TcccCore {
  public:
-  explicit TcccCore(const std::string& configJson) : mCore(configFromJson(configJson)) {}
+  explicit TcccCore(const std::string& configJson) : mCore(core::readCoreConfig(protocol::parseJson(configJson))) {}
 
   void start(double now) { mCore.start(ms(now)); }
 

@@ -51,10 +51,17 @@ function suite(name, fn) {
   results.push({ name, passed, failed, secs });
 }
 
-// 1. The error catalogue's generated C++/TS files must match catalogue.json.
-suite('errors', () => {
-  const r = run('node', ['scripts/gen-errors.mjs', '--check']);
-  return r.status === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+// 1. Generated files must match their sources: the error catalogue (src/errors/catalogue.json) and
+//    the wire vocabulary (src/protocol/vocabulary.json), in C++, TypeScript and docs/protocol.md.
+suite('generated', () => {
+  let passed = 0;
+  let failed = 0;
+  for (const script of ['scripts/gen-errors.mjs', 'scripts/gen-vocabulary.mjs']) {
+    const r = run('node', [script, '--check']);
+    if (r.status === 0) passed++;
+    else failed++;
+  }
+  return { passed, failed };
 });
 
 // 2. GoogleTest through ctest (core, protocol, errors, server).

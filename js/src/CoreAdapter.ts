@@ -5,6 +5,7 @@
 import createTcccCore, { type EmbindTcccCore, type TcccCoreModule } from 'tccc-core-glue';
 import { monotonicNow } from './clock';
 import { compileWasmFromUrl } from './wasmCompile';
+import { type CoreConfigJson, Phase } from './vocabulary.generated';
 
 /** Where the wasm comes from: bytes (Node, bundlers) or a URL fetched by the browser. */
 export type WasmSource =
@@ -28,23 +29,7 @@ export interface CommandSink {
   fatal(error: unknown): void;
 }
 
-/** Core configuration, as bindings/CoreBinding.cpp reads it. */
-export interface CoreConfigJson {
-  sdkAppId: number | string;
-  userId: string;
-  token: string;
-  randomSeed: number;
-  requestTimeoutMs?: number;
-  loginTimeoutMs?: number;
-  reconnectBaseMs?: number;
-  reconnectMaxMs?: number;
-  maxReconnectAttempts?: number;
-  /** The first socket carries the login in its handshake (handshakeLogin.ts). */
-  handshakeLogin?: boolean;
-}
-
-/** Mirrors tccc::core::Phase. */
-export const enum Phase { Idle = 0, Connecting = 1, Ready = 2, Reconnecting = 3, Failed = 4, Destroyed = 5 }
+export { Phase, type CoreConfigJson } from './vocabulary.generated';
 
 const now = monotonicNow;
 

@@ -8,6 +8,7 @@ import { loadScript } from './loadScript';
 import type { MediaAdapter, MediaHost } from './MediaAdapter';
 import type { MediaStreamSource } from './uiHost';
 import { MEDIA_GLOBAL_KEY } from './webrtcSupport';
+import type { MediaAction } from './vocabulary.generated';
 
 /** What the real adapter is built with (a subset of WebRtcMediaOptions that a script tag can give). */
 export interface LazyMediaOptions {
@@ -44,7 +45,7 @@ export class LazyMediaAdapter implements MediaAdapter {
     else setTimeout(() => this._load(), 0);
   }
 
-  handle(action: string, data: Record<string, unknown>): void {
+  handle(action: MediaAction, data: Record<string, unknown>): void {
     if (this._real) return this._real.handle(action, data);
     if (this._state === 'failed' || this._state === 'closed') return this._fail(data);
     this._queue.push([action, data]);

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// Receives the core's media commands, each for data.sessionId: the SDK's own actions ("mute",
-// "unmute", "muteVideo", "unmuteVideo", "hold", "unHold", "sendDigits", "end", and "start" {iceServers}:
-// offer, as the caller of an internal call) and the far side's
-// signalling ("offer" {sdp, iceServers}, "answer" {sdp}, "candidate" {candidate}). Browsers get the
+// Receives the core's media commands (MediaAction, src/protocol/vocabulary.json), each for
+// data.sessionId: the SDK's own actions ("mute", "unmute", "muteVideo", "unmuteVideo", "hold",
+// "unHold", "sendDigits", "end", "prepare" {video}: open the devices of a call being accepted, and
+// "start" {iceServers}: offer, as the caller of an internal call) and the far side's signalling
+// ("offer" {sdp, iceServers}, "answer" {sdp}, "candidate" {candidate}). Browsers get the
 // WebRtcMediaAdapter by default; elsewhere (Node) the NoopMediaAdapter, and signalling (which the
 // server acts on) is unaffected.
+import type { MediaAction } from './vocabulary.generated';
+
 export interface MediaAdapter {
-  handle(action: string, data: Record<string, unknown>): void;
+  /** One media command of the core; a newer core's unknown action is ignored. */
+  handle(action: MediaAction, data: Record<string, unknown>): void;
   /** Releases devices and peer connections (destroy()). */
   close(): void;
   /** Called once by the SDK before any handle(): how the adapter talks back. */

@@ -15,6 +15,7 @@ import { handshakeLoginProtocols } from './handshakeLogin';
 import { UiState } from './UiState';
 import { uiLoader } from './uiLoader';
 import { VERSION } from './version';
+import { API_METHODS, type MediaAction, VOID_APIS } from './vocabulary.generated';
 import type { AgentStatus, SuccessResponse, Tccc, TuningOptions, WebSocketConstructor } from './types';
 
 
@@ -116,7 +117,7 @@ export class Sdk implements CommandSink {
         break;
       case 'media':
         try {
-          this._media.handle(command.name, command.data ?? {});
+          this._media.handle(command.name as MediaAction, command.data ?? {});
         } catch (err) {
           console.error(`[tccc] media action "${command.name}" failed:`, err);
         }
@@ -271,25 +272,26 @@ export class Sdk implements CommandSink {
   // --- the public object ------------------------------------------------------------------------
 
   private _buildApi(): Tccc {
-    const call = (api: string) => (options?: unknown) => this._invoke(api, options);
-    const group = <T>(ns: string, names: string[]): T =>
-      Object.freeze(Object.fromEntries(names.map((n) => [n, call(`${ns}.${n}`)]))) as T;
-    // online/offline are `void` in the TCCC docs, so callers routinely ignore the result: keep the
-    // promise for those who await it, but make an ignored failure a warning, not an unhandled rejection.
-    const fireAndForget = (api: string) => () => {
-      const p = this._invoke(api, undefined);
-      p.catch((err: TcccError) => console.warn(`[tccc] ${api} failed: ${err.errorMsg}`));
-      return p;
+    // Every API of the vocabulary is one core call. Those the TCCC docs declare `void` (Agent.online,
+    // offline) take no options (an onclick handler's event is ignored) and are routinely called
+    // without looking at the result: they keep their promise for those who await it, but an ignored
+    // failure is a warning, not an unhandled rejection.
+    const call = (api: string) => {
+      if (!VOID_APIS.includes(api)) return (options?: unknown) => this._invoke(api, options);
+      return () => {
+        const p = this._invoke(api, undefined);
+        p.catch((err: TcccError) => console.warn(`[tccc] ${api} failed: ${err.errorMsg}`));
+        return p;
+      };
     };
+    const group = (ns: keyof typeof API_METHODS) =>
+      Object.fromEntries(API_METHODS[ns].map((n) => [n, call(`${ns}.${n}`)]));
     const api = {
-      Call: group('Call', ['startOutboundCall', 'accept', 'hungUp', 'deleteCall', 'muteMic', 'unmuteMic',
-        'isMicMuted', 'startInternalCall', 'transfer', 'hold', 'unHold', 'sendDigits']),
-      Chat: group('Chat', ['accept', 'end', 'transfer', 'sendMessage', 'getMessages']),
-      Video: group('Video', ['accept', 'end', 'muteMic', 'unmuteMic', 'muteVideo', 'unmuteVideo', 'transfer']),
+      Call: Object.freeze(group('Call')),
+      Chat: Object.freeze(group('Chat')),
+      Video: Object.freeze(group('Video')),
       Agent: Object.freeze({
-        online: fireAndForget('Agent.online'),
-        offline: fireAndForget('Agent.offline'),
-        setStatus: call('Agent.setStatus'),
+        ...group('Agent'),
         getStatus: (): AgentStatus => {
           const adapter = this._adapter;
           return (adapter && this._state === 'running' ? adapter.agentStatus() : 'offline') as AgentStatus;

@@ -30,6 +30,7 @@
 import { AudioWatch, type AudioWatchOptions } from './AudioWatch';
 import { HoldMusic } from './HoldMusic';
 import type { MediaAdapter, MediaHost } from './MediaAdapter';
+import type { MediaAction } from './vocabulary.generated';
 
 /** Options for the built-in adapter (all optional; the defaults are the browser's own objects). */
 export interface WebRtcMediaOptions {
@@ -172,7 +173,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     }
   }
 
-  handle(action: string, data: Record<string, unknown>): void {
+  handle(action: MediaAction, data: Record<string, unknown>): void {
     const sessionId = typeof data.sessionId === 'string' ? data.sessionId : '';
     if (!sessionId) return;
     const ice = Array.isArray(data.iceServers) ? (data.iceServers as RTCIceServer[]) : undefined;
@@ -243,8 +244,13 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       case 'end':
         this._end(sessionId);
         break;
-      default:
+      default: {
+        // Every action of this build is handled above (a new one fails to compile here); a newer
+        // core's action is ignored at run time.
+        const unhandled: never = action;
+        void unhandled;
         break;
+      }
     }
   }
 

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Event names: the TCCC docs' eleven, then ours about the connection and the media.
+// Event names: the TCCC docs' eleven, then ours about the connection, the media and chats
+// (src/protocol/vocabulary.json, `sdkEvents`).
 import type { EventName, Events } from './types';
+import { SDK_EVENTS } from './vocabulary.generated';
 
 /** Every event name, in documentation order. */
-export const EVENT_NAMES: readonly EventName[] = [
-  'ready', 'tokenExpired', 'callIn', 'userAccessed', 'autoTransfer', 'sessionEnded', 'callOuted',
-  'calloutAccepted', 'transfer', 'statusChanged', 'asr',
-  'connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed',
-  'mediaStateChanged', 'messageReceived', 'mediaWarning',
-];
+export const EVENT_NAMES: readonly EventName[] = SDK_EVENTS;
 
 /** `tccc.events`: `tccc.on(tccc.events.callIn, …)` and `tccc.on('callIn', …)` are the same. */
 export const events: Events = Object.freeze(

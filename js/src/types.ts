@@ -3,12 +3,11 @@
 // fields follow the TCCC Web agent SDK documentation so that code written for it type-checks here.
 import type { MediaAdapter } from './MediaAdapter';
 import type { TcccError } from './TcccError';
+import type { AgentStatus, CloseBy, ServerType, StatusRequest } from './vocabulary.generated';
 
-/** Agent status. `offline` is ours: the agent is logged in to the SDK but not taking work. */
-export type AgentStatus = 'free' | 'busy' | 'arrange' | 'notReady' | 'rest' | 'offline';
-
-/** Which endpoint of the agent a phone session uses. */
-export type ServerType = 'staffSeat' | 'staffPhoneSeat' | 'miniProgramSeat' | 'staffExtensionSeat';
+// The wire's words (src/protocol/vocabulary.json). AgentStatus: `offline` is ours, an agent logged in
+// to the SDK but not taking work. ServerType: which endpoint of the agent a phone session uses.
+export type { AgentStatus, CloseBy, ServerType, StatusRequest };
 
 /** The settled value of every successful API call: `res.data.sessionId` etc. */
 export interface SuccessResponse<T = Record<string, unknown>> {
@@ -116,7 +115,7 @@ export interface SendDigitsOptions extends SessionOptions {
 
 export interface SetStatusOptions {
   /** `stopNotReady` leaves `notReady` for `free`. `busy` is set by the server only. */
-  status: 'free' | 'rest' | 'arrange' | 'notReady' | 'stopNotReady';
+  status: StatusRequest;
   /** Why the agent rests (with `status: 'rest'`). */
   restReason?: string;
 }
@@ -333,7 +332,7 @@ export type CallInData = PhoneCallIn | ImCallIn | VoipCallIn | VideoCallIn | Int
 export interface SessionEndedData {
   sessionId: string;
   /** Who ended it. */
-  closeBy: 'client' | 'seat' | 'admin' | 'timer';
+  closeBy: CloseBy;
   /** Phone sessions closed by `admin`: why (e.g. `busy`, `notAnswer`). */
   mainReason?: string;
   subReason?: string;

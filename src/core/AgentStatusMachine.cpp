@@ -4,10 +4,8 @@
 namespace tccc::core {
 namespace {
 
-constexpr std::string_view kStatusNames[kAgentStatusCount] = {"offline", "free",     "busy",
-                                                              "arrange", "notReady", "rest"};
-constexpr std::string_view kRequestNames[kAgentRequestCount] = {"free",         "rest",   "arrange", "notReady",
-                                                                "stopNotReady", "online", "offline"};
+// The five setStatus values are the wire's StatusRequest, in its order.
+static_assert(static_cast<int>(AgentRequest::StopNotReady) + 1 == protocol::kStatusRequestCount);
 
 // kLegal[status][request]. Rows: offline, free, busy, arrange, notReady, rest.
 // Columns: free, rest, arrange, notReady, stopNotReady, online, offline.
@@ -29,20 +27,18 @@ constexpr bool kLegal[kAgentStatusCount][kAgentRequestCount] = {
 
 }  // namespace
 
-std::string_view toString(AgentStatus status) { return kStatusNames[static_cast<int>(status)]; }
-std::string_view toString(AgentRequest request) { return kRequestNames[static_cast<int>(request)]; }
-
-std::optional<AgentStatus> agentStatusFromString(std::string_view text) {
-  for (int i = 0; i < kAgentStatusCount; ++i)
-    if (kStatusNames[i] == text) return static_cast<AgentStatus>(i);
-  return std::nullopt;
+std::string_view toString(AgentRequest request) {
+  switch (request) {
+    case AgentRequest::Online: return "online";
+    case AgentRequest::Offline: return "offline";
+    default: return protocol::kStatusRequestNames[static_cast<int>(request)];
+  }
 }
 
 std::optional<AgentRequest> settableStatusFromString(std::string_view text) {
   // online/offline are separate APIs, not setStatus values.
-  for (int i = 0; i <= static_cast<int>(AgentRequest::StopNotReady); ++i)
-    if (kRequestNames[i] == text) return static_cast<AgentRequest>(i);
-  return std::nullopt;
+  auto request = protocol::statusRequestFromString(text);
+  return request ? std::optional<AgentRequest>(static_cast<AgentRequest>(*request)) : std::nullopt;
 }
 
 bool AgentStatusMachine::isLegal(AgentStatus from, AgentRequest request) {

@@ -6,6 +6,7 @@
 
 #include "core/SdkEvent.hpp"
 #include "errors/Errors.hpp"
+#include "protocol/Vocabulary.generated.hpp"
 
 #include <optional>
 #include <string>
@@ -13,16 +14,17 @@
 
 namespace tccc::core {
 
-enum class AgentStatus : int { Offline = 0, Free, Busy, Arrange, NotReady, Rest };
-inline constexpr int kAgentStatusCount = 6;
+// The statuses themselves are the wire vocabulary's (src/protocol/vocabulary.json).
+using protocol::AgentStatus;
+using protocol::agentStatusFromString;
+inline constexpr int kAgentStatusCount = protocol::kAgentStatusCount;
 
-/// What an agent may ask for: the five `Agent.setStatus` values plus `Agent.online` / `Agent.offline`.
-enum class AgentRequest : int { Free = 0, Rest, Arrange, NotReady, StopNotReady, Online, Offline };
+/// What an agent may ask for: the five `Agent.setStatus` values (protocol::StatusRequest, in its
+/// order) plus `Agent.online` / `Agent.offline`.
+enum class AgentRequest : std::uint8_t { Free = 0, Rest, Arrange, NotReady, StopNotReady, Online, Offline };
 inline constexpr int kAgentRequestCount = 7;
 
-std::string_view toString(AgentStatus status);
 std::string_view toString(AgentRequest request);
-std::optional<AgentStatus> agentStatusFromString(std::string_view text);
 /// Only the values `Agent.setStatus` accepts (free, rest, arrange, notReady, stopNotReady).
 std::optional<AgentRequest> settableStatusFromString(std::string_view text);
 

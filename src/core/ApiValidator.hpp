@@ -2,13 +2,16 @@
 // Checks every public API call before anything goes on the wire: first its options (types,
 // formats, lengths: ERR_INVALID_ARGUMENT naming the field), then whether it makes sense now
 // against the local view of sessions and agent status (ERR_SESSION_NOT_FOUND, ERR_INVALID_STATE,
-// ERR_NETWORK_CANNOT_RESET). The one table below says which request each API becomes.
+// ERR_NETWORK_CANNOT_RESET). The API table, generated from src/protocol/vocabulary.json, says which
+// request each API becomes; its fields are checked by the same code as on the server.
 #ifndef TCCC_CORE_API_VALIDATOR_HPP
 #define TCCC_CORE_API_VALIDATOR_HPP
 
 #include "core/AgentStatusMachine.hpp"
+#include "core/CoreVocabulary.generated.hpp"
 #include "core/RequestTracker.hpp"
 #include "core/SessionStore.hpp"
+#include "protocol/Validator.hpp"
 
 #include <optional>
 #include <string>
@@ -17,8 +20,9 @@
 namespace tccc::core {
 
 /// What a session-bound API does to its session; decides the state check.
-enum class SessionAction : int {
-  None = 0,     // not bound to a session (outbound calls, agent APIs)
+enum class SessionAction : std::uint8_t {
+  None = 0,     // not bound to a session (agent APIs)
+  Dial,         // places a call: not during another one
   Accept,
   HangUp,
   Delete,
@@ -35,20 +39,26 @@ enum class SessionAction : int {
   History,      // chat: any chat this agent has seen
 };
 
-/// How the options of an API are shaped (beyond the session id).
-enum class ApiShape : int {
-  Session = 0, SessionTransfer, SessionDigits, Outbound, Internal, SetStatus, NoOptions, ChatSend, ChatHistory
+/// A field an API sets itself: muteMic is session.mute with kind "audio".
+struct FixedField {
+  std::string_view field;
+  std::string_view value;
 };
 
+/// One public API, as generated from src/protocol/vocabulary.json (Apis.generated.cpp).
 struct ApiSpec {
-  std::string_view name;          // as the integrator calls it: "Call.accept"
-  ApiShape shape;
-  std::optional<ApiFamily> family;  // the session family it works on, for session-bound APIs
+  std::string_view name;                // as the integrator calls it: "Call.accept"
+  const protocol::MethodSpec* method;   // the request it becomes, whose fields its options are
+  const protocol::OptionAlias* alias;   // an option named unlike its field (dtmfText for digits)
+  const FixedField* fixed;
+  bool local;                           // answered by the core itself; `method` then only lists its options
+  std::optional<ApiFamily> family;      // the session family it works on, for session-bound APIs
   SessionAction action;
-  std::string_view method;        // the request it becomes ("" = answered locally)
   Settle settle;
   std::optional<AgentRequest> agentRequest;  // Agent.online / Agent.offline
 };
+
+extern const ApiSpec kApis[kApiCount];
 
 /// A call whose options passed validation, normalised (numbers stringified, spaces trimmed).
 struct ValidatedCall {
@@ -60,26 +70,14 @@ struct ValidatedCall {
 
 class ApiValidator {
  public:
-  static constexpr std::size_t kMaxSessionIdLength = 128;
-  static constexpr std::size_t kMaxPhoneNumberLength = 32;
-  static constexpr std::size_t kMaxDtmfLength = 32;
-  static constexpr std::size_t kMaxUuiLength = 1024;
-  static constexpr std::size_t kMaxDescLength = 256;
-  static constexpr std::size_t kMaxRestReasonLength = 64;
-  static constexpr std::size_t kMaxUserIdLength = 128;
-  static constexpr std::size_t kMaxSkillGroupIdLength = 64;
-  static constexpr std::size_t kMaxNumberGroups = 100;
-  static constexpr std::size_t kMaxChatChars = 4000;       // code points per chat message
-  static constexpr std::size_t kMaxClientMsgIdLength = 64;
-  static constexpr std::int64_t kMaxHistoryLimit = 100;
-
   /// The spec of a public API, or nullptr for a name the SDK does not have.
   static const ApiSpec* find(std::string_view api);
   /// Every public API, for tests and documentation.
-  static const ApiSpec* begin();
-  static const ApiSpec* end();
+  static const ApiSpec* begin() { return kApis; }
+  static const ApiSpec* end() { return kApis + kApiCount; }
 
-  /// Checks the options. Unknown API → ERR_INVALID_ARGUMENT "unknown API …".
+  /// Checks the options against the API's fields (protocol::validateFields, the server's own rules).
+  /// Unknown API → ERR_INVALID_ARGUMENT "unknown API …".
   static Error validate(std::string_view api, const protocol::Json& args, ValidatedCall& out);
 
   /// Checks a validated call against the local view: the session exists, is of the API's family,

@@ -11,6 +11,7 @@
 #include "core/RequestTracker.hpp"
 #include "core/SessionStore.hpp"
 #include "core/SnapshotReconciler.hpp"
+#include "protocol/Validator.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -104,19 +105,17 @@ class Core::Impl {
       // not bring it back, but nobody waits for its answer.
       mSessions.forget(validated.sessionId);
       mChats.forget(validated.sessionId);
-      sendRequest(spec.method, std::move(validated.data), 0, Settle::Silent, validated.sessionId, now);
+      sendRequest(spec.method->name, std::move(validated.data), 0, Settle::Silent, validated.sessionId, now);
       Json data = Json::object();
       data["sessionId"] = validated.sessionId;
       resolve(handle, std::move(data));
       return handle;
     }
     Json data = std::move(validated.data);
-    if (spec.shape == ApiShape::Outbound || spec.shape == ApiShape::Internal ||
-        spec.shape == ApiShape::SessionTransfer)
-      data["clientRequestId"] = nextClientRequestId();
-    if (spec.shape == ApiShape::ChatSend && !data.contains("clientMsgId"))
+    if (!spec.method->idempotent) data["clientRequestId"] = nextClientRequestId();
+    if (spec.settle == Settle::ChatSend && !data.contains("clientMsgId"))
       data["clientMsgId"] = "cm-" + hex32(mConfig.randomSeed) + "-" + std::to_string(++mClientRequestCounter);
-    sendRequest(spec.method, std::move(data), handle, spec.settle, validated.sessionId, now);
+    sendRequest(spec.method->name, std::move(data), handle, spec.settle, validated.sessionId, now);
     if (spec.action == SessionAction::Accept) mediaPrepare(validated.sessionId);
     return handle;
   }
@@ -442,16 +441,17 @@ class Core::Impl {
       case Settle::Mute:
       case Settle::Unmute:
         if (session) session->micMuted = pending.settle == Settle::Mute;
-        media(pending.settle == Settle::Mute ? "mute" : "unmute", pending.sessionId, nullptr);
+        media(pending.settle == Settle::Mute ? MediaAction::Mute : MediaAction::Unmute, pending.sessionId, nullptr);
         break;
       case Settle::MuteVideo:
       case Settle::UnmuteVideo:
         if (session) session->videoMuted = pending.settle == Settle::MuteVideo;
-        media(pending.settle == Settle::MuteVideo ? "muteVideo" : "unmuteVideo", pending.sessionId, nullptr);
+        media(pending.settle == Settle::MuteVideo ? MediaAction::MuteVideo : MediaAction::UnmuteVideo, pending.sessionId,
+              nullptr);
         break;
-      case Settle::Hold: media("hold", pending.sessionId, nullptr); break;
-      case Settle::UnHold: media("unHold", pending.sessionId, nullptr); break;
-      case Settle::SendDigits: media("sendDigits", pending.sessionId, &pending.digits); break;
+      case Settle::Hold: media(MediaAction::Hold, pending.sessionId, nullptr); break;
+      case Settle::UnHold: media(MediaAction::UnHold, pending.sessionId, nullptr); break;
+      case Settle::SendDigits: media(MediaAction::SendDigits, pending.sessionId, &pending.digits); break;
       case Settle::ChatSend:
       case Settle::ChatHistory:
         if (!chatResolveData(pending, response.data, data)) {
@@ -476,51 +476,63 @@ class Core::Impl {
     if (event.seq > mLastSeq + 1) ++mStats.seqGaps;
     mLastSeq = event.seq;
 
-    if (event.event == "agent.status") {
-      auto text = protocol::readString(event.data, "status", 16);
-      auto status = text ? agentStatusFromString(*text) : std::nullopt;
-      if (!status) {
-        ++mStats.rejectedEvents;
-        return;
-      }
-      auto reason = protocol::readString(event.data, "restReason", kMaxReasonLength);
-      if (mAgent.apply(*status, reason ? *reason : std::string())) {
-        SdkEvent changed = mAgent.statusChangedEvent();
-        emit(std::move(changed.name), std::move(changed.data));
-      }
-    } else if (event.event == "session.state") {
-      auto it = event.data.find("session");
-      if (it == event.data.end()) {
-        ++mStats.rejectedEvents;
-        return;
-      }
-      WireSession parsed;
-      if (SessionStore::parse(*it, parsed)) {
-        ++mStats.rejectedEvents;
-        return;
-      }
-      const SessionRecord* before = mSessions.find(parsed.id);
-      bool wasLive = before && before->live();
-      bool wasDialing = before && before->state == SessionState::Dialing;
-      SdkEvents events;
-      if (mSessions.apply(*it, events)) {
-        ++mStats.rejectedEvents;
-        return;
-      }
-      if (wasLive && parsed.state == SessionState::Ended) mediaEnd(parsed.id);
-      for (auto& sdkEvent : events) emit(std::move(sdkEvent.name), std::move(sdkEvent.data));
-      chatSessionSeen(*it, now);
-      if (wasDialing && parsed.state == SessionState::Talking) mediaStartIfCaller(parsed);
-    } else if (event.event == "media.offer" || event.event == "media.answer" || event.event == "media.candidate") {
-      relayMediaEvent(event);
-    } else if (event.event == "chat.message") {
-      chatMessageEvent(event.data, now);
-    } else if (event.event == "agent.kicked") {
-      auto reason = protocol::readString(event.data, "reason", kMaxReasonLength);
-      kick(reason && !reason->empty() ? *reason : std::string("kicked out by the server"), now);
-    } else {
+    auto kind = protocol::serverEventFromString(event.event);
+    if (!kind) {
       ++mStats.unknownEvents;  // newer servers may send events this build does not know
+      return;
     }
+    switch (*kind) {
+      case protocol::ServerEvent::AgentStatus: agentStatusEvent(event.data); break;
+      case protocol::ServerEvent::SessionState: sessionStateEvent(event.data, now); break;
+      case protocol::ServerEvent::MediaOffer:
+      case protocol::ServerEvent::MediaAnswer:
+      case protocol::ServerEvent::MediaCandidate: relayMediaEvent(event); break;
+      case protocol::ServerEvent::ChatMessage: chatMessageEvent(event.data, now); break;
+      case protocol::ServerEvent::AgentKicked: {
+        auto reason = protocol::readString(event.data, "reason", kMaxReasonLength);
+        kick(reason && !reason->empty() ? *reason : std::string("kicked out by the server"), now);
+        break;
+      }
+    }
+  }
+
+  void agentStatusEvent(const Json& data) {
+    auto text = protocol::readString(data, "status", 16);
+    auto status = text ? agentStatusFromString(*text) : std::nullopt;
+    if (!status) {
+      ++mStats.rejectedEvents;
+      return;
+    }
+    auto reason = protocol::readString(data, "restReason", kMaxReasonLength);
+    if (mAgent.apply(*status, reason ? *reason : std::string())) {
+      SdkEvent changed = mAgent.statusChangedEvent();
+      emit(std::move(changed.name), std::move(changed.data));
+    }
+  }
+
+  void sessionStateEvent(const Json& data, std::int64_t now) {
+    auto it = data.find("session");
+    if (it == data.end()) {
+      ++mStats.rejectedEvents;
+      return;
+    }
+    WireSession parsed;
+    if (SessionStore::parse(*it, parsed)) {
+      ++mStats.rejectedEvents;
+      return;
+    }
+    const SessionRecord* before = mSessions.find(parsed.id);
+    bool wasLive = before && before->live();
+    bool wasDialing = before && before->state == SessionState::Dialing;
+    SdkEvents events;
+    if (mSessions.apply(*it, events)) {
+      ++mStats.rejectedEvents;
+      return;
+    }
+    if (wasLive && parsed.state == SessionState::Ended) mediaEnd(parsed.id);
+    for (auto& sdkEvent : events) emit(std::move(sdkEvent.name), std::move(sdkEvent.data));
+    chatSessionSeen(*it, now);
+    if (wasDialing && parsed.state == SessionState::Talking) mediaStartIfCaller(parsed);
   }
 
   // --- commands out --------------------------------------------------------------------------------
@@ -578,10 +590,10 @@ class Core::Impl {
     mCommands.push_back(std::move(command));
   }
 
-  void media(std::string_view action, const std::string& sessionId, const std::string* digits) {
+  void media(MediaAction action, const std::string& sessionId, const std::string* digits) {
     Command command;
     command.kind = CommandKind::Media;
-    command.name = std::string(action);
+    command.name = std::string(toString(action));
     command.data = Json::object();
     command.data["sessionId"] = sessionId;
     if (digits) command.data["digits"] = *digits;
@@ -592,56 +604,13 @@ class Core::Impl {
   // The core never looks inside SDP or candidates: it checks shapes and sizes, that the session is
   // one of ours and live, and passes them between the socket and the host's media adapter.
 
-  static constexpr std::size_t kMaxSdpLength = 60000;       // the frame itself is capped at 64 KiB
-  static constexpr std::size_t kMaxCandidateLength = 1024;
-  static constexpr std::size_t kMaxSdpMidLength = 64;
-
-  // Copies {candidate, sdpMid?, sdpMLineIndex?} out of `in`, or says what is wrong.
-  static std::optional<std::string> readCandidate(const Json& in, Json& out) {
-    if (!in.is_object()) return "candidate must be an object";
-    auto c = in.find("candidate");
-    if (c == in.end() || !c->is_string() || c->get_ref<const std::string&>().size() > kMaxCandidateLength)
-      return "candidate.candidate must be a string of at most 1024 characters";
-    out = Json::object();
-    out["candidate"] = *c;
-    auto mid = in.find("sdpMid");
-    if (mid != in.end() && !mid->is_null()) {
-      if (!mid->is_string() || mid->get_ref<const std::string&>().size() > kMaxSdpMidLength)
-        return "candidate.sdpMid must be a string of at most 64 characters";
-      out["sdpMid"] = *mid;
-    }
-    auto index = in.find("sdpMLineIndex");
-    if (index != in.end() && !index->is_null()) {
-      if (!index->is_number_integer() || index->get<std::int64_t>() < 0 || index->get<std::int64_t>() > 65535)
-        return "candidate.sdpMLineIndex must be an integer 0-65535";
-      out["sdpMLineIndex"] = *index;
-    }
-    return std::nullopt;
-  }
-
-  // Reads {sessionId, sdp} or {sessionId, candidate} for `kind` into `out` (normalised).
-  std::optional<std::string> readMediaPayload(std::string_view kind, const Json& in, Json& out) const {
-    if (!in.is_object()) return "options must be an object";
-    auto sid = in.find("sessionId");
-    if (sid == in.end() || !sid->is_string() || sid->get_ref<const std::string&>().empty() ||
-        sid->get_ref<const std::string&>().size() > SessionStore::kMaxSessionIdLength)
-      return "sessionId must be a non-empty string";
-    out = Json::object();
-    out["sessionId"] = *sid;
-    if (kind == "candidate") {
-      auto c = in.find("candidate");
-      if (c == in.end()) return "candidate is required";
-      Json candidate;
-      if (auto why = readCandidate(*c, candidate)) return why;
-      out["candidate"] = std::move(candidate);
-    } else {
-      auto sdp = in.find("sdp");
-      if (sdp == in.end() || !sdp->is_string() || sdp->get_ref<const std::string&>().empty() ||
-          sdp->get_ref<const std::string&>().size() > kMaxSdpLength)
-        return "sdp must be a non-empty string of at most 60000 characters";
-      out["sdp"] = *sdp;
-    }
-    return std::nullopt;
+  // The request (and event) a Media.* API or media.* event name stands for: offer, answer, candidate.
+  static const protocol::MethodSpec* mediaMethod(std::string_view kind) {
+    using protocol::AgentMethod;
+    if (kind == "offer") return &protocol::methodSpec(AgentMethod::MediaOffer);
+    if (kind == "answer") return &protocol::methodSpec(AgentMethod::MediaAnswer);
+    if (kind == "candidate") return &protocol::methodSpec(AgentMethod::MediaCandidate);
+    return nullptr;
   }
 
   // A session that may carry media right now: known, of a media type, and not ended.
@@ -651,14 +620,14 @@ class Core::Impl {
   }
 
   void mediaSignal(std::uint32_t handle, std::string_view api, const Json& args, std::int64_t now) {
-    std::string_view kind = api.substr(6);
-    if (kind != "offer" && kind != "answer" && kind != "candidate") {
+    const protocol::MethodSpec* method = mediaMethod(api.substr(6));
+    if (!method) {
       reject(handle, Error(Errc::InvalidArgument, "unknown API " + std::string(api.substr(0, 64))));
       return;
     }
     Json data;
-    if (auto why = readMediaPayload(kind, args, data)) {
-      reject(handle, Error(Errc::InvalidArgument, std::string(api) + ": " + *why));
+    if (Error error = protocol::validateFields(*method, args, data, api)) {
+      reject(handle, std::move(error));
       return;
     }
     if (mPhase != Phase::Ready) {
@@ -674,13 +643,14 @@ class Core::Impl {
       reject(handle, Error(Errc::InvalidState, std::string(api) + ": the session has ended or carries no media"));
       return;
     }
-    sendRequest("media." + std::string(kind), std::move(data), handle, Settle::Empty, sessionId, now);
+    sendRequest(method->name, std::move(data), handle, Settle::Empty, sessionId, now);
   }
 
   void relayMediaEvent(const protocol::Event& event) {
     std::string kind = event.event.substr(6);
+    const protocol::MethodSpec* method = mediaMethod(kind);
     Json data;
-    if (readMediaPayload(kind, event.data, data)) {
+    if (!method || protocol::validateFields(*method, event.data, data, event.event)) {
       ++mStats.rejectedEvents;
       return;
     }
@@ -703,7 +673,7 @@ class Core::Impl {
     if (session.type != SessionType::Internal || session.direction != Direction::Out) return;
     Command command;
     command.kind = CommandKind::Media;
-    command.name = "start";
+    command.name = std::string(toString(MediaAction::Start));
     command.data = Json{{"sessionId", session.id}, {"iceServers", mIceServers}};
     mCommands.push_back(std::move(command));
   }
@@ -716,14 +686,14 @@ class Core::Impl {
     if (!session || !SessionMachine::capabilities(session->type).media) return;
     Command command;
     command.kind = CommandKind::Media;
-    command.name = "prepare";
+    command.name = std::string(toString(MediaAction::Prepare));
     command.data = Json{{"sessionId", sessionId}, {"video", session->type == SessionType::Video}};
     mCommands.push_back(std::move(command));
   }
 
   void mediaEnd(const std::string& sessionId) {
     const SessionRecord* session = mSessions.find(sessionId);
-    if (session && SessionMachine::capabilities(session->type).media) media("end", sessionId, nullptr);
+    if (session && SessionMachine::capabilities(session->type).media) media(MediaAction::End, sessionId, nullptr);
   }
 
   // --- chat (im) messages: ChatTracker decides, these send and emit ------------------------------

@@ -29,6 +29,7 @@
 #define TCCC_CORE_CORE_HPP
 
 #include "errors/Errors.hpp"
+#include "core/CoreVocabulary.generated.hpp"  // CoreConfig, Phase, MediaAction
 #include "protocol/Protocol.hpp"
 
 #include <cstdint>
@@ -41,22 +42,6 @@
 namespace tccc::core {
 
 using Json = protocol::Json;
-
-struct CoreConfig {
-  std::int64_t sdkAppId = 0;
-  std::string userId;
-  std::string token;
-  std::uint32_t randomSeed = 1;          // jitter source; tests fix it, the shim passes a random one
-  std::int64_t requestTimeoutMs = 10000;  // an unanswered request fails with ERR_REQUEST_TIMEOUT
-  std::int64_t loginTimeoutMs = 10000;    // no login answer in time -> reconnect
-  std::int64_t reconnectBaseMs = 500;     // first backoff step
-  std::int64_t reconnectMaxMs = 30000;    // backoff ceiling
-  int maxReconnectAttempts = 0;           // 0 = keep trying forever
-  // The host opens the first socket with the login in its handshake (docs/protocol.md, "Login in
-  // the handshake"): on that socket the core sends no auth.login and takes the server's answer to
-  // request 1 as the login's. Reconnects log in with a frame (and the resume token) as always.
-  bool handshakeLogin = false;
-};
 
 /// What the host must do. Commands are queued in the order they must be carried out.
 enum class CommandKind : int {
@@ -93,16 +78,6 @@ struct CoreStats {
   std::uint64_t seqGaps = 0;             // seq jumped forward (events missed; state still converges)
   std::uint64_t rejectedEvents = 0;      // malformed data, or a session jump the tables forbid
   std::uint64_t unknownEvents = 0;       // event names this build does not know (ignored)
-};
-
-/// Connection phase, as the host may want to show it.
-enum class Phase : int {
-  Idle = 0,          // not started
-  Connecting = 1,    // socket opening or login in flight, first time
-  Ready = 2,         // logged in and live
-  Reconnecting = 3,  // lost; waiting for backoff or re-logging in
-  Failed = 4,        // token rejected or kicked: will not reconnect by itself
-  Destroyed = 5,
 };
 
 class Core {

@@ -12,7 +12,7 @@
 namespace tccc::core {
 
 /// How a response settles the request: which API promise (if any) and which resolve shape.
-enum class Settle : int {
+enum class Settle : std::uint8_t {
   Login = 0,        // auth.login: handled by Core, no API handle
   Empty,            // resolve {}
   SessionId,        // resolve {sessionId} (the request's)

@@ -9,10 +9,6 @@ namespace {
 
 using Json = protocol::Json;
 
-constexpr std::string_view kTypeNames[kSessionTypeCount] = {"phone", "voip", "video", "im", "internal"};
-constexpr std::string_view kDirectionNames[kDirectionCount] = {"in", "out"};
-constexpr std::string_view kStateNames[kSessionStateCount] = {"none", "ringing", "dialing", "talking", "held", "ended"};
-constexpr std::string_view kEndReasonNames[] = {"hangup", "cancel", "ringTimeout", "transfer", "failed"};
 constexpr std::string_view kFamilyNames[] = {"Call", "Chat", "Video"};
 constexpr std::string_view kEventNames[] = {"callIn",       "userAccessed", "callOuted",   "calloutAccepted",
                                             "autoTransfer", "transfer",     "sessionEnded"};
@@ -74,13 +70,6 @@ const Table& tableFor(SessionType type, Direction direction) {
   return *kTables[static_cast<int>(type)][static_cast<int>(direction)];
 }
 
-template <std::size_t N>
-int indexOf(const std::string_view (&names)[N], std::string_view text) {
-  for (std::size_t i = 0; i < N; ++i)
-    if (names[i] == text) return static_cast<int>(i);
-  return -1;
-}
-
 // What JSON kind a documented payload field must have to be copied.
 enum class FieldKind { String, Number, Array };
 struct Field {
@@ -138,30 +127,8 @@ Json sessionIdOnly(const Json& wire) {
 
 }  // namespace
 
-std::string_view toString(SessionType type) { return kTypeNames[static_cast<int>(type)]; }
-std::string_view toString(Direction direction) { return kDirectionNames[static_cast<int>(direction)]; }
-std::string_view toString(SessionState state) { return kStateNames[static_cast<int>(state)]; }
-std::string_view toString(EndReason reason) { return kEndReasonNames[static_cast<int>(reason)]; }
 std::string_view toString(ApiFamily family) { return kFamilyNames[static_cast<int>(family)]; }
 std::string_view toString(SessionEventKind kind) { return kEventNames[static_cast<int>(kind)]; }
-
-std::optional<SessionType> sessionTypeFromString(std::string_view text) {
-  int i = indexOf(kTypeNames, text);
-  return i < 0 ? std::nullopt : std::optional<SessionType>(static_cast<SessionType>(i));
-}
-std::optional<Direction> directionFromString(std::string_view text) {
-  int i = indexOf(kDirectionNames, text);
-  return i < 0 ? std::nullopt : std::optional<Direction>(static_cast<Direction>(i));
-}
-std::optional<SessionState> sessionStateFromString(std::string_view text) {
-  int i = indexOf(kStateNames, text);
-  // "none" is the client's name for "not yet seen", never a state the server reports.
-  return i <= 0 ? std::nullopt : std::optional<SessionState>(static_cast<SessionState>(i));
-}
-std::optional<EndReason> endReasonFromString(std::string_view text) {
-  int i = indexOf(kEndReasonNames, text);
-  return i < 0 ? std::nullopt : std::optional<EndReason>(static_cast<EndReason>(i));
-}
 
 const SessionCapabilities& SessionMachine::capabilities(SessionType type) {
   return kCapabilities[static_cast<int>(type)];

@@ -7,6 +7,7 @@
 #define TCCC_CORE_SESSION_MACHINE_HPP
 
 #include "core/SdkEvent.hpp"
+#include "protocol/Vocabulary.generated.hpp"
 
 #include <optional>
 #include <string_view>
@@ -14,21 +15,23 @@
 
 namespace tccc::core {
 
-enum class SessionType : int { Phone = 0, Voip, Video, Im, Internal };
-inline constexpr int kSessionTypeCount = 5;
-
-enum class Direction : int { In = 0, Out };
-inline constexpr int kDirectionCount = 2;
-
-enum class SessionState : int { None = 0, Ringing, Dialing, Talking, Held, Ended };
-inline constexpr int kSessionStateCount = 6;
-
-/// Why a session ended, from the wire `endReason`; decides which SDK events the end produces.
-enum class EndReason : int { Hangup = 0, Cancel, RingTimeout, Transfer, Failed };
+// The session vocabulary of the wire (SessionType, Direction, SessionState, EndReason, their names and
+// parsers) is generated from src/protocol/vocabulary.json; the core uses it as its own.
+using protocol::Direction;
+using protocol::EndReason;
+using protocol::SessionState;
+using protocol::SessionType;
+using protocol::directionFromString;
+using protocol::endReasonFromString;
+using protocol::sessionStateFromString;
+using protocol::sessionTypeFromString;
+inline constexpr int kSessionTypeCount = protocol::kSessionTypeCount;
+inline constexpr int kDirectionCount = protocol::kDirectionCount;
+inline constexpr int kSessionStateCount = protocol::kSessionStateCount;
 
 /// Which public API family drives a session type: Call.* (phone, voip, internal), Chat.* (im),
 /// Video.* (video).
-enum class ApiFamily : int { Call = 0, Chat, Video };
+enum class ApiFamily : std::uint8_t { Call = 0, Chat, Video };
 
 struct SessionCapabilities {
   ApiFamily family;
@@ -41,16 +44,7 @@ struct SessionCapabilities {
   bool media;       // has a media leg the shim must tear down when it ends
 };
 
-std::string_view toString(SessionType type);
-std::string_view toString(Direction direction);
-std::string_view toString(SessionState state);
-std::string_view toString(EndReason reason);
 std::string_view toString(ApiFamily family);
-std::optional<SessionType> sessionTypeFromString(std::string_view text);
-std::optional<Direction> directionFromString(std::string_view text);
-/// The wire states (never "none").
-std::optional<SessionState> sessionStateFromString(std::string_view text);
-std::optional<EndReason> endReasonFromString(std::string_view text);
 
 /// The SDK events a single transition can produce, before payloads are attached.
 enum class SessionEventKind : int { CallIn = 0, UserAccessed, CallOuted, CalloutAccepted, AutoTransfer, Transfer, SessionEnded };

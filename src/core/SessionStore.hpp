@@ -41,7 +41,7 @@ class SessionStore {
   /// Ended sessions kept for deleteCall and sessions() before the oldest are forgotten, so a
   /// long-running page cannot grow without bound when the integrator never calls deleteCall.
   static constexpr std::size_t kMaxEndedSessions = 64;
-  static constexpr std::size_t kMaxSessionIdLength = 128;
+  static constexpr std::size_t kMaxSessionIdLength = protocol::field::sessionId.max;  // the wire's limit
 
   /// Checks a wire session: object, sessionId (1…128 chars), known type, direction and state;
   /// endReason defaults to hangup. ERR_PROTOCOL naming the field otherwise.

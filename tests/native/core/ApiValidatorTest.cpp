@@ -41,15 +41,23 @@ TEST_P(ApiOptions, AreValidatedAndNormalised) {
   }
 }
 
+// Limits are the wire vocabulary's (src/protocol/vocabulary.json), the same on the server.
 const std::string kLong129(129, 'x');
+const std::string kLong65x(65, 'x');
 const std::string kLong65(65, 'r');
-const std::string kLong257(257, 'd');
+const std::string kLong129d(129, 'd');
 const std::string kLong1025(1025, 'u');
 
 std::vector<Row> rows() {
-  static const std::string longSession = R"({"sessionId":")" + kLong129 + R"("})";
+  static const std::string longSession = R"({"sessionId":")" + kLong65x + R"("})";
   static const std::string longReason = R"({"status":"rest","restReason":")" + kLong65 + R"("})";
-  static const std::string longDesc = R"({"phoneNumber":"1","phoneDesc":")" + kLong257 + R"("})";
+  static const std::string longDesc = R"({"phoneNumber":"1","phoneDesc":")" + kLong129d + R"("})";
+  // 128 characters of 3-byte UTF-8 pass: a label's limit counts characters.
+  static const std::string okDesc = [] {
+    std::string text;
+    for (int i = 0; i < 128; ++i) text += "\xE5\x91\xBC";
+    return R"({"phoneNumber":"1","phoneDesc":")" + text + R"("})";
+  }();
   static const std::string longUui = R"({"phoneNumber":"1","uui":")" + kLong1025 + R"("})";
   static const std::string longUser = R"({"calleeUserId":")" + kLong129 + R"("})";
   static const std::string longTransferUser = R"({"sessionId":"s-1","userId":")" + kLong129 + R"("})";
@@ -61,8 +69,7 @@ std::vector<Row> rows() {
   }();
   static const std::string okChat = R"({"sessionId":"s-1","text":")" + kChat4000 + R"("})";
   static const std::string longChat = R"({"sessionId":"s-1","text":")" + kChat4000 + R"(x"})";
-  static const std::string okSession128 = R"({"sessionId":")" + std::string(128, 'x') + R"("})";
-  static const std::string okSession128Data = R"({"sessionId":")" + std::string(128, 'x') + R"("})";
+  static const std::string okSession64 = R"({"sessionId":")" + std::string(64, 'x') + R"("})";
   static const std::string manyGroups = [] {
     Json args{{"phoneNumber", "1"}, {"servingNumberGroupIds", Json::array()}};
     for (int i = 0; i < 101; ++i) args["servingNumberGroupIds"].push_back(std::to_string(i));
@@ -74,7 +81,7 @@ std::vector<Row> rows() {
       {"Call.accept", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
       {"Call.accept", R"({"sessionId":12345})", E::None, R"({"sessionId":"12345"})"},
       {"Call.accept", R"({"sessionId":"s-1","extra":[1]})", E::None, R"({"sessionId":"s-1"})"},
-      {"Call.accept", okSession128.c_str(), E::None, okSession128Data.c_str()},
+      {"Call.accept", okSession64.c_str(), E::None, okSession64.c_str()},
       {"Call.accept", R"({})", E::InvalidArgument, "sessionId is required"},
       {"Call.accept", R"({"sessionId":null})", E::InvalidArgument, "sessionId is required"},
       {"Call.accept", R"({"sessionId":""})", E::InvalidArgument, "sessionId must not be empty"},
@@ -82,7 +89,7 @@ std::vector<Row> rows() {
       {"Call.accept", R"({"sessionId":true})", E::InvalidArgument, "sessionId must be a string"},
       {"Call.accept", R"({"sessionId":["s-1"]})", E::InvalidArgument, "sessionId must be a string"},
       {"Call.accept", R"({"sessionId":{"id":"s-1"}})", E::InvalidArgument, "sessionId must be a string"},
-      {"Call.accept", longSession.c_str(), E::InvalidArgument, "sessionId is longer than 128"},
+      {"Call.accept", longSession.c_str(), E::InvalidArgument, "sessionId is longer than 64"},
       {"Call.accept", R"("s-1")", E::InvalidArgument, "options must be an object"},
       {"Call.accept", R"(null)", E::InvalidArgument, "options must be an object"},
       {"Call.accept", R"([{"sessionId":"s-1"}])", E::InvalidArgument, "options must be an object"},
@@ -122,7 +129,10 @@ std::vector<Row> rows() {
       {"Call.transfer", R"({"sessionId":"s-1","userId":"bob@example.com"})", E::None, R"({"sessionId":"s-1","userId":"bob@example.com"})"},
       {"Call.transfer", R"({"sessionId":"s-1"})", E::InvalidArgument, "exactly one transfer target"},
       {"Call.transfer", R"({"sessionId":"s-1","skillGroupId":"7","userId":"bob"})", E::InvalidArgument, "exactly one transfer target"},
-      {"Call.transfer", R"({"sessionId":"s-1","skillGroupId":""})", E::InvalidArgument, "skillGroupId must not be empty"},
+      {"Call.transfer", R"({"sessionId":"s-1","skillGroupId":"007"})", E::None, R"({"sessionId":"s-1","skillGroupId":"7"})"},
+      {"Call.transfer", R"({"sessionId":"s-1","skillGroupId":""})", E::InvalidArgument, "skillGroupId must be a positive integer"},
+      {"Call.transfer", R"({"sessionId":"s-1","skillGroupId":0})", E::InvalidArgument, "skillGroupId must be a positive integer"},
+      {"Call.transfer", R"({"sessionId":"s-1","skillGroupId":"sales"})", E::InvalidArgument, "skillGroupId must be a positive integer"},
       {"Call.transfer", R"({"sessionId":"s-1","userId":{}})", E::InvalidArgument, "userId must be a string"},
       {"Call.transfer", longTransferUser.c_str(), E::InvalidArgument, "userId is longer than 128"},
       {"Call.transfer", R"({"skillGroupId":"7"})", E::InvalidArgument, "sessionId is required"},
@@ -155,7 +165,12 @@ std::vector<Row> rows() {
       {"Call.sendDigits", R"({"sessionId":"s-1","dtmfText":"1 2"})", E::InvalidArgument, "dtmfText may only contain"},
       // --- outbound ---
       {"Call.startOutboundCall", R"({"phoneNumber":"13800138000"})", E::None, R"({"phoneNumber":"13800138000"})"},
-      {"Call.startOutboundCall", R"({"phoneNumber":"  +86-138*#  "})", E::None, R"({"phoneNumber":"+86-138*#"})"},
+      // Separators are dropped: the SDK and the server dial the same number.
+      {"Call.startOutboundCall", R"({"phoneNumber":"  +86-138*#  "})", E::None, R"({"phoneNumber":"+86138*#"})"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"400-800-1000"})", E::None, R"({"phoneNumber":"4008001000"})"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"(010) 6234.5678"})", E::None, R"({"phoneNumber":"01062345678"})"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"138 0013"})", E::None, R"({"phoneNumber":"1380013"})"},
+      {"Call.startOutboundCall", okDesc.c_str(), E::None, okDesc.c_str()},
       {"Call.startOutboundCall", R"({"phoneNumber":13800138000})", E::None, R"({"phoneNumber":"13800138000"})"},
       {"Call.startOutboundCall", R"({"phoneNumber":"12345678901234567890123456789012"})", E::None, R"({"phoneNumber":"12345678901234567890123456789012"})"},
       {"Call.startOutboundCall",
@@ -166,16 +181,19 @@ std::vector<Row> rows() {
       {"Call.startOutboundCall", R"({"phoneNumber":""})", E::InvalidArgument, "phoneNumber must be 1 to 32"},
       {"Call.startOutboundCall", R"({"phoneNumber":"   "})", E::InvalidArgument, "phoneNumber must be 1 to 32"},
       {"Call.startOutboundCall", R"({"phoneNumber":"123456789012345678901234567890123"})", E::InvalidArgument, "phoneNumber must be 1 to 32"},
-      {"Call.startOutboundCall", R"({"phoneNumber":"138 0013"})", E::InvalidArgument, "phoneNumber may only contain"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"138a0013"})", E::InvalidArgument, "phoneNumber may only contain"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"1+2"})", E::InvalidArgument, "phoneNumber may only contain"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"+"})", E::InvalidArgument, "phoneNumber may only contain"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"- -"})", E::InvalidArgument, "phoneNumber must be 1 to 32"},
       {"Call.startOutboundCall", R"({"phoneNumber":"tel:123"})", E::InvalidArgument, "phoneNumber may only contain"},
       {"Call.startOutboundCall", R"({"phoneNumber":-5})", E::InvalidArgument, "phoneNumber must be a string"},
       {"Call.startOutboundCall", R"({"phoneNumber":1.5})", E::InvalidArgument, "phoneNumber must be a string"},
       {"Call.startOutboundCall", R"({"phoneNumber":["1"]})", E::InvalidArgument, "phoneNumber must be a string"},
-      {"Call.startOutboundCall", longDesc.c_str(), E::InvalidArgument, "phoneDesc is longer than 256"},
+      {"Call.startOutboundCall", longDesc.c_str(), E::InvalidArgument, "phoneDesc is longer than 128 characters"},
       {"Call.startOutboundCall", R"({"phoneNumber":"1","phoneDesc":5})", E::InvalidArgument, "phoneDesc must be a string"},
       {"Call.startOutboundCall", longUui.c_str(), E::InvalidArgument, "uui is longer than 1024"},
       {"Call.startOutboundCall", R"({"phoneNumber":"1","callerPhoneNumber":"abc"})", E::InvalidArgument, "callerPhoneNumber may only contain"},
-      {"Call.startOutboundCall", R"({"phoneNumber":"1","skillGroupId":false})", E::InvalidArgument, "skillGroupId must be a string"},
+      {"Call.startOutboundCall", R"({"phoneNumber":"1","skillGroupId":false})", E::InvalidArgument, "skillGroupId must be a positive integer"},
       {"Call.startOutboundCall", R"({"phoneNumber":"1","servingNumberGroupIds":"a"})", E::InvalidArgument, "servingNumberGroupIds must be an array"},
       {"Call.startOutboundCall", R"({"phoneNumber":"1","servingNumberGroupIds":[""]})", E::InvalidArgument, "servingNumberGroupIds entries"},
       {"Call.startOutboundCall", R"({"phoneNumber":"1","servingNumberGroupIds":[{}]})", E::InvalidArgument, "servingNumberGroupIds entries"},
