@@ -410,13 +410,13 @@ function ts() {
 
 function limitText(f) {
   switch (f.type) {
-    case 'id': return `non-empty string (or an integer, sent as its digits), ≤ ${f.max} bytes`;
+    case 'id': return `non-empty string, ≤ ${f.max} bytes (SDK callers may pass an integer: it is sent as its digits)`;
     case 'decimal': return 'positive integer, or a string of its digits; sent as a string';
     case 'appId': return 'positive integer, or a string of its digits';
     case 'idList': return `array of ≤ ${f.max} ids of ≤ ${f.itemMax} bytes`;
     case 'phone': return `separators (space \`-\` \`(\` \`)\` \`.\`) dropped, then \`+\`? and 1–${PHONE_MAX} of \`0-9 * #\``;
-    case 'text': return `string, ≤ ${f.max} bytes`;
-    case 'label': return `string, ≤ ${f.max} characters`;
+    case 'text': return `${f.min ? 'non-empty ' : ''}string, ≤ ${f.max} bytes`;
+    case 'label': return `${f.min ? 'non-empty ' : ''}string, ≤ ${f.max} characters`;
     case 'message': return `non-blank string, ≤ ${f.max} characters (over: \`${f.code}\`)`;
     case 'count': return f.max === MAX_SAFE ? `integer ≥ ${f.min}` : `integer ${f.min}–${f.max}`;
     case 'bool': return 'boolean';

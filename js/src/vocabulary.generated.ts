@@ -23,6 +23,12 @@ export type KickReason = 'loggedInElsewhere' | 'staffRemoved';
 export type EndStatus = 'ok' | 'unconnected' | 'seatGiveUp' | 'seatForward' | 'ivrGiveUp' | 'ivrEnd' | 'waitingGiveUp' | 'ringingGiveUp' | 'noSeatOnline' | 'error' | 'notAnswer' | 'userReject' | 'busy' | 'callerCancel' | 'waitingTimeout' | 'userTimeout';
 /** Which side hung up, for the CDR (`HungUpSide`). */
 export type HungUpSide = 'user' | 'seat';
+/** Where a call or chat is, as its customer sees it (event `customer.state`). */
+export type CustomerState = 'queued' | 'ringing' | 'connected' | 'held' | 'ended';
+/** What a session was transferred to, for the CDR (`ServeParticipants[].TransferToType`). */
+export type TransferTargetType = 'skillGroup' | 'seat';
+/** Who wrote a chat message (`from`): `system` is the server's notices. */
+export type MessageFrom = 'visitor' | 'agent' | 'system';
 /** What `session.mute` / `session.unmute` act on. */
 export type MediaKind = 'audio' | 'video';
 /** `startOutboundCall`'s `phoneEncodeType`: dial the real number even when number masking is on. */

@@ -48,27 +48,28 @@ std::int64_t upperBound(const FieldSpec& spec) {
 
 Why tooLong(std::int64_t max, const char* unit) { return "is longer than " + number(max) + " " + unit; }
 
-// An identifier: a string, or an integer taken as its digits (JS callers often pass numeric ids).
-Why checkId(const FieldSpec& spec, const Json& value, Json& out) {
+// An identifier: a string; from an API caller also an integer, taken as its digits (JS callers
+// often pass numeric ids). On the wire it is always the string the SDK made of it.
+Why checkId(const FieldSpec& spec, const Json& value, Json& out, DataSource source) {
   std::string text;
-  if (value.is_number_unsigned()) text = std::to_string(value.get<std::uint64_t>());
-  else if (value.is_number_integer()) text = std::to_string(value.get<std::int64_t>());
-  else if (value.is_string()) text = value.get_ref<const std::string&>();
-  else return "must be a string (or an integer)";
+  if (value.is_string()) text = value.get_ref<const std::string&>();
+  else if (source == DataSource::Api && value.is_number_unsigned()) text = std::to_string(value.get<std::uint64_t>());
+  else if (source == DataSource::Api && value.is_number_integer()) text = std::to_string(value.get<std::int64_t>());
+  else return source == DataSource::Api ? "must be a string (or an integer)" : "must be a string";
   if (text.empty()) return "must not be empty";
   if (static_cast<std::int64_t>(text.size()) > spec.max) return tooLong(spec.max, "bytes");
   out = std::move(text);
   return {};
 }
 
-Why checkIdList(const FieldSpec& spec, const Json& value, Json& out) {
+Why checkIdList(const FieldSpec& spec, const Json& value, Json& out, DataSource source) {
   if (!value.is_array()) return "must be an array of strings";
   if (static_cast<std::int64_t>(value.size()) > spec.max) return "has more than " + number(spec.max) + " entries";
   FieldSpec item{spec.name, nullptr, spec.itemMax, 0, 0, FieldType::Id, 0, Errc::InvalidArgument};
   Json list = Json::array();
   for (const auto& entry : value) {
     Json one;
-    if (!checkId(item, entry, one).empty())
+    if (!checkId(item, entry, one, source).empty())
       return "entries must be non-empty strings of at most " + number(spec.itemMax) + " bytes";
     list.push_back(std::move(one));
   }
@@ -76,11 +77,12 @@ Why checkIdList(const FieldSpec& spec, const Json& value, Json& out) {
   return {};
 }
 
-Why checkPhone(const Json& value, Json& out) {
+Why checkPhone(const Json& value, Json& out, DataSource source) {
   std::string text;
-  if (value.is_number_unsigned()) text = std::to_string(value.get<std::uint64_t>());
-  else if (value.is_number_integer() && value.get<std::int64_t>() >= 0) text = std::to_string(value.get<std::int64_t>());
-  else if (value.is_string()) text = value.get_ref<const std::string&>();
+  const bool api = source == DataSource::Api;
+  if (value.is_string()) text = value.get_ref<const std::string&>();
+  else if (api && value.is_number_unsigned()) text = std::to_string(value.get<std::uint64_t>());
+  else if (api && value.is_number_integer() && value.get<std::int64_t>() >= 0) text = std::to_string(value.get<std::int64_t>());
   else return "must be a string";
   std::string digits;
   for (char c : text)
@@ -97,6 +99,7 @@ Why checkPhone(const Json& value, Json& out) {
 Why checkString(const FieldSpec& spec, const Json& value, Json& out) {
   if (!value.is_string()) return "must be a string";
   const std::string& text = value.get_ref<const std::string&>();
+  if (text.size() < spec.min) return "must not be empty";
   switch (spec.type) {
     case FieldType::Label:
       if (static_cast<std::int64_t>(countCodePoints(text)) > spec.max) return tooLong(spec.max, "characters");
@@ -181,11 +184,12 @@ Why checkCandidate(const FieldSpec& spec, const Json& value, Json& out) {
 
 // Checks one present value; on failure returns the Error for it (its code is ERR_INVALID_ARGUMENT,
 // or the field's own for a message over its limit).
-Error checkValue(const FieldSpec& spec, const Json& value, Json& out, std::string_view context, std::string_view name) {
+Error checkValue(const FieldSpec& spec, const Json& value, Json& out, std::string_view context, std::string_view name,
+                 DataSource source) {
   Why why;
   Errc code = Errc::InvalidArgument;
   switch (spec.type) {
-    case FieldType::Id: why = checkId(spec, value, out); break;
+    case FieldType::Id: why = checkId(spec, value, out, source); break;
     case FieldType::Decimal:
     case FieldType::AppId: {
       auto v = positiveInteger(value);
@@ -194,8 +198,8 @@ Error checkValue(const FieldSpec& spec, const Json& value, Json& out, std::strin
       else out = *v;
       break;
     }
-    case FieldType::IdList: why = checkIdList(spec, value, out); break;
-    case FieldType::Phone: why = checkPhone(value, out); break;
+    case FieldType::IdList: why = checkIdList(spec, value, out, source); break;
+    case FieldType::Phone: why = checkPhone(value, out, source); break;
     case FieldType::Text:
     case FieldType::Label:
     case FieldType::Sdp: why = checkString(spec, value, out); break;
@@ -246,7 +250,7 @@ std::size_t countCodePoints(std::string_view text) {
 
 std::optional<std::string> normalisePhoneNumber(std::string_view text) {
   Json out;
-  if (!checkPhone(Json(std::string(text)), out).empty()) return std::nullopt;
+  if (!checkPhone(Json(std::string(text)), out, DataSource::Wire).empty()) return std::nullopt;
   return out.get<std::string>();
 }
 
@@ -278,7 +282,7 @@ Error validateFields(const MethodSpec& method, const Json& input, Json& output, 
       continue;
     }
     Json value;
-    if (Error error = checkValue(spec, *it, value, context, name)) return error;
+    if (Error error = checkValue(spec, *it, value, context, name, source)) return error;
     output[std::string(spec.name)] = std::move(value);
   }
   if (method.rule != FieldRule::None) {

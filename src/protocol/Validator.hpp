@@ -30,7 +30,8 @@ enum class DataSource : std::uint8_t { Wire, Api };
 
 /// Checks `input` against `method`. On success `output` is an object with exactly the fields the
 /// method names that were given, normalised (ids and skill groups as strings, phone numbers without
-/// separators, DTMF upper-cased); unknown fields are dropped and `null` counts as absent. On failure
+/// separators, DTMF upper-cased); unknown fields are dropped and `null` counts as absent. An API
+/// caller may give ids and phone numbers as integers; on the wire they are strings. On failure
 /// the Error (ERR_INVALID_ARGUMENT, or the field's own code) reads "<context>: <field> <why>".
 Error validateFields(const MethodSpec& method, const Json& input, Json& output, std::string_view context,
                      DataSource source = DataSource::Wire, OptionAlias alias = {});

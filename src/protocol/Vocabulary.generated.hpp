@@ -131,6 +131,36 @@ inline std::optional<HungUpSide> hungUpSideFromString(std::string_view text) {
   return detail::enumFromText<HungUpSide>(kHungUpSideNames, text, 0);
 }
 
+/// Where a call or chat is, as its customer sees it (event `customer.state`).
+enum class CustomerState : std::uint8_t { Queued = 0, Ringing, Connected, Held, Ended };
+inline constexpr std::string_view kCustomerStateNames[] = {"queued", "ringing", "connected", "held", "ended"};
+inline constexpr int kCustomerStateCount = 5;
+constexpr std::string_view toString(CustomerState value) { return kCustomerStateNames[static_cast<int>(value)]; }
+/// The value called `text` on the wire, if there is one.
+inline std::optional<CustomerState> customerStateFromString(std::string_view text) {
+  return detail::enumFromText<CustomerState>(kCustomerStateNames, text, 0);
+}
+
+/// What a session was transferred to, for the CDR (`ServeParticipants[].TransferToType`).
+enum class TransferTargetType : std::uint8_t { SkillGroup = 0, Seat };
+inline constexpr std::string_view kTransferTargetTypeNames[] = {"skillGroup", "seat"};
+inline constexpr int kTransferTargetTypeCount = 2;
+constexpr std::string_view toString(TransferTargetType value) { return kTransferTargetTypeNames[static_cast<int>(value)]; }
+/// The value called `text` on the wire, if there is one.
+inline std::optional<TransferTargetType> transferTargetTypeFromString(std::string_view text) {
+  return detail::enumFromText<TransferTargetType>(kTransferTargetTypeNames, text, 0);
+}
+
+/// Who wrote a chat message (`from`): `system` is the server's notices.
+enum class MessageFrom : std::uint8_t { Visitor = 0, Agent, System };
+inline constexpr std::string_view kMessageFromNames[] = {"visitor", "agent", "system"};
+inline constexpr int kMessageFromCount = 3;
+constexpr std::string_view toString(MessageFrom value) { return kMessageFromNames[static_cast<int>(value)]; }
+/// The value called `text` on the wire, if there is one.
+inline std::optional<MessageFrom> messageFromFromString(std::string_view text) {
+  return detail::enumFromText<MessageFrom>(kMessageFromNames, text, 0);
+}
+
 /// What `session.mute` / `session.unmute` act on.
 enum class MediaKind : std::uint8_t { Audio = 0, Video };
 inline constexpr std::string_view kMediaKindNames[] = {"audio", "video"};
@@ -230,7 +260,7 @@ inline constexpr FieldSpec caller{"caller", nullptr, 32, 0, 0, FieldType::Phone,
 /// A number a callee page answers for.
 inline constexpr FieldSpec number{"number", nullptr, 32, 0, 0, FieldType::Phone, 0, Errc::InvalidArgument};
 /// The customer's name as the agent sees it.
-inline constexpr FieldSpec nickname{"nickname", nullptr, 64, 0, 0, FieldType::Label, 0, Errc::InvalidArgument};
+inline constexpr FieldSpec nickname{"nickname", nullptr, 128, 0, 1, FieldType::Label, 0, Errc::InvalidArgument};
 /// URL of the customer's picture.
 inline constexpr FieldSpec avatar{"avatar", nullptr, 1024, 0, 0, FieldType::Text, 0, Errc::InvalidArgument};
 /// A note on the customer shown to the agent.

@@ -96,7 +96,8 @@ std::vector<Row> rows() {
       // --- session ids: 64 bytes at most, on both sides ---
       {A, "session.accept", R"({"sessionId":")" + session64 + R"("})", E::None, R"({"sessionId":")" + session64 + R"("})"},
       {A, "session.accept", R"({"sessionId":")" + session65 + R"("})", E::InvalidArgument, "sessionId is longer than 64 bytes"},
-      {A, "session.accept", R"({"sessionId":42})", E::None, R"({"sessionId":"42"})"},
+      // On the wire ids are strings: only SDK callers may pass integers (the SDK sends their digits).
+      {A, "session.accept", R"({"sessionId":42})", E::InvalidArgument, "sessionId must be a string"},
       {A, "session.accept", R"({"sessionId":false})", E::InvalidArgument, "sessionId must be a string"},
       {A, "session.mute", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
       {A, "session.mute", R"({"sessionId":"s-1","kind":"video"})", E::None, R"({"sessionId":"s-1","kind":"video"})"},
@@ -132,10 +133,10 @@ std::vector<Row> rows() {
       {C, "customer.voip", R"({"serviceNumber":"4008001000"})", E::InvalidArgument, "userId is required"},
       {C, "customer.hangUp", R"({})", E::None, R"({})"},
       {C, "customer.answer", R"({})", E::None, R"({})"},
-      {C, "chat.start", R"({"serviceNumber":"4008001000","nickname":")" + repeat("\xE5\xAE\xA2", 64) + R"("})", E::None,
-       R"({"serviceNumber":"4008001000","nickname":")" + repeat("\xE5\xAE\xA2", 64) + R"("})"},
-      {C, "chat.start", R"({"serviceNumber":"4008001000","nickname":")" + repeat("\xE5\xAE\xA2", 65) + R"("})",
-       E::InvalidArgument, "nickname is longer than 64 characters"},
+      {C, "chat.start", R"({"serviceNumber":"4008001000","nickname":")" + repeat("\xE5\xAE\xA2", 128) + R"("})", E::None,
+       R"({"serviceNumber":"4008001000","nickname":")" + repeat("\xE5\xAE\xA2", 128) + R"("})"},
+      {C, "chat.start", R"({"serviceNumber":"4008001000","nickname":")" + repeat("\xE5\xAE\xA2", 129) + R"("})",
+       E::InvalidArgument, "nickname is longer than 128 characters"},
       {C, "chat.start", R"({"serviceNumber":"4008001000","nickname":"A","clientData":")" + std::string(4097, 'd') + R"("})",
        E::InvalidArgument, "clientData is longer than 4096 bytes"},
       {C, "chat.send", R"({"text":"hi"})", E::None, R"({"text":"hi"})"},
@@ -143,7 +144,10 @@ std::vector<Row> rows() {
       {C, "media.answer", R"({"sdp":"v=0"})", E::None, R"({"sdp":"v=0"})"},
       {C, "media.offer", R"({"sessionId":"s-1"})", E::InvalidArgument, "sdp is required"},
       {C, "media.candidate", R"({"candidate":{"candidate":"c"}})", E::None, R"({"candidate":{"candidate":"c"}})"},
-      {C, "customer.video", R"({"serviceNumber":"4008001000","userId":7})", E::None, R"({"serviceNumber":"4008001000","userId":"7"})"},
+      {C, "customer.video", R"({"serviceNumber":"4008001000","userId":"7"})", E::None, R"({"serviceNumber":"4008001000","userId":"7"})"},
+      {C, "customer.video", R"({"serviceNumber":"4008001000","userId":7})", E::InvalidArgument, "userId must be a string"},
+      {C, "chat.start", R"({"serviceNumber":"4008001000","nickname":""})", E::InvalidArgument, "nickname must not be empty"},
+      {C, "customer.dial", R"({"serviceNumber":4008001000,"caller":"1"})", E::InvalidArgument, "serviceNumber must be a string"},
       {C, "customer.registerNumber", R"({"number":"021 5555"})", E::None, R"({"number":"0215555"})"},
       {C, "customer.dtmf", R"({"digits":"1#"})", E::None, R"({"digits":"1#"})"},
       {C, "customer.reject", R"({"sessionId":""})", E::InvalidArgument, "sessionId must not be empty"},
@@ -171,10 +175,16 @@ INSTANTIATE_TEST_SUITE_P(Table, WireData, ::testing::ValuesIn(rows()), [](const 
 TEST(WireData, TheTableCoversEveryMethodThatHasFields) {
   std::set<std::string> agent, customer;
   for (const Row& row : rows()) (row.socket == Socket::Agent ? agent : customer).insert(row.method);
-  for (const MethodSpec& m : kAgentMethods)
-    if (m.fieldCount > 0) EXPECT_TRUE(agent.count(std::string(m.name))) << m.name;
-  for (const MethodSpec& m : kCustomerMethods)
-    if (m.fieldCount > 0) EXPECT_TRUE(customer.count(std::string(m.name))) << m.name;
+  for (const MethodSpec& m : kAgentMethods) {
+    if (m.fieldCount > 0) {
+      EXPECT_TRUE(agent.count(std::string(m.name))) << m.name;
+    }
+  }
+  for (const MethodSpec& m : kCustomerMethods) {
+    if (m.fieldCount > 0) {
+      EXPECT_TRUE(customer.count(std::string(m.name))) << m.name;
+    }
+  }
 }
 
 TEST(WireData, MethodIdsFollowTheTable) {
