@@ -73,8 +73,8 @@ std::string ContactCenter::subprotocol(const WsOpenInfo& info) const {
 void ContactCenter::onOpen(ConnectionId id, const WsOpenInfo& info) {
   Conn c;
   c.agent = info.path != "/ws/customer";
-  c.openedMs = c.lastSeenMs = c.lastPingMs = c.tokensAtMs = nowMs();
-  c.tokens = mOptions.rateBurst;
+  c.openedMs = c.lastSeenMs = c.lastPingMs = nowMs();
+  c.requests = TokenBucket(mOptions.ratePerSec, mOptions.rateBurst, c.openedMs);
   mConns[id] = c;
   // A login carried in the handshake is handled as the socket's first request (id 1), exactly as
   // if it had come as a frame, and answered before anything else is sent on the socket.
@@ -87,17 +87,6 @@ void ContactCenter::onOpen(ConnectionId id, const WsOpenInfo& info) {
     return;
   }
   agentRequest(id, protocol::Request{kHandshakeLoginId, "auth.login", std::move(std::get<Json>(login))}, c.openedMs);
-}
-
-bool ContactCenter::takeToken(Conn& c, std::int64_t now) {
-  if (mOptions.ratePerSec <= 0) return true;
-  if (now > c.tokensAtMs) {
-    c.tokens = std::min(mOptions.rateBurst, c.tokens + (now - c.tokensAtMs) * mOptions.ratePerSec / 1000.0);
-    c.tokensAtMs = now;
-  }
-  if (c.tokens < 1.0) return false;
-  c.tokens -= 1.0;
-  return true;
 }
 
 void ContactCenter::sendError(ConnectionId id, std::int64_t requestId, const Error& error) {
@@ -135,7 +124,7 @@ void ContactCenter::onText(ConnectionId id, std::string_view text) {
     sendError(id, 0, Error(Errc::Protocol, "clients send only req, ping and pong frames"));
     return;
   }
-  if (!takeToken(c, now)) {
+  if (!c.requests.takeAtMs(now)) {
     sendError(id, req->id, Error(Errc::RateLimited, "too many requests on this connection: slow down"));
     return;
   }

@@ -10,6 +10,7 @@
 #include "../routing/RoutingEngine.hpp"
 #include "../media/MediaServer.hpp"
 #include "DurableSendQueue.hpp"
+#include "../http/TokenBucket.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -88,8 +89,7 @@ class ContactCenter : public WsHandler, public LiveOps {
     std::int64_t openedMs = 0;
     std::int64_t lastSeenMs = 0;
     std::int64_t lastPingMs = 0;
-    double tokens = 0;
-    std::int64_t tokensAtMs = 0;
+    TokenBucket requests;  // ratePerSec / rateBurst
     int failedLogins = 0;
   };
 
@@ -101,7 +101,6 @@ class ContactCenter : public WsHandler, public LiveOps {
   void dropConnection(ConnectionId id, int code, const std::string& reason);
   void sendError(ConnectionId id, std::int64_t requestId, const Error& error);
   void runMediaCommand(const routing::Command& cmd);
-  bool takeToken(Conn& c, std::int64_t now);
   void agentRequest(ConnectionId id, const protocol::Request& req, std::int64_t now);
 
   boost::asio::io_context& mIo;

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "routing/Outbox.hpp"
+
+#include <algorithm>
+
+namespace tccc::server::routing {
+
+void Outbox::send(ConnectionId conn, std::string text) {
+  if (conn == 0) return;
+  Command c;
+  c.type = Command::Type::Send;
+  c.connection = conn;
+  c.text = std::move(text);
+  mCommands.push_back(std::move(c));
+}
+
+void Outbox::event(ConnectionId conn, std::int64_t seq, std::string_view name, Json data) {
+  protocol::Event e;
+  e.seq = seq;
+  e.event = std::string(name);
+  e.data = std::move(data);
+  send(conn, protocol::encode(e));
+}
+
+void Outbox::respond(ConnectionId conn, std::int64_t id, const Result& result, std::size_t mark) {
+  protocol::Response res;
+  res.id = id;
+  if (auto* err = std::get_if<Error>(&result)) {
+    res.ok = false;
+    res.error = *err;
+  } else {
+    res.data = std::get<Json>(result);
+  }
+  Command c;
+  c.type = Command::Type::Send;
+  c.connection = conn;
+  c.text = protocol::encode(res);
+  mCommands.insert(mCommands.begin() + static_cast<std::ptrdiff_t>(std::min(mark, mCommands.size())), std::move(c));
+}
+
+void Outbox::close(ConnectionId conn, int code, std::string reason) {
+  Command c;
+  c.type = Command::Type::Close;
+  c.connection = conn;
+  c.closeCode = code;
+  c.reason = std::move(reason);
+  mCommands.push_back(std::move(c));
+}
+
+void Outbox::storeCdr(std::int64_t sdkAppId, Json cdr) {
+  Command c;
+  c.type = Command::Type::StoreCdr;
+  c.sdkAppId = sdkAppId;
+  c.cdr = std::move(cdr);
+  mCommands.push_back(std::move(c));
+}
+
+void Outbox::media(Command::Type type, std::string sessionId, std::string text, bool held) {
+  Command c;
+  c.type = type;
+  c.sessionId = std::move(sessionId);
+  c.text = std::move(text);
+  c.held = held;
+  mCommands.push_back(std::move(c));
+}
+
+std::vector<Command> Outbox::take() {
+  std::vector<Command> out;
+  out.swap(mCommands);
+  return out;
+}
+
+}  // namespace tccc::server::routing

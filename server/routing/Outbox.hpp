@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// The routing engine's one output queue. Every part of the engine writes its frames, closes, CDRs
+// and media steps here, in the order they must happen; the host takes them after each input.
+#ifndef TCCC_SERVER_ROUTING_OUTBOX_HPP
+#define TCCC_SERVER_ROUTING_OUTBOX_HPP
+
+#include "routing/Command.hpp"
+
+#include "errors/Errors.hpp"
+
+#include <cstddef>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tccc::server::routing {
+
+/// What a request handler answers: the response's data, or an error.
+using Result = std::variant<Json, Error>;
+
+class Outbox {
+ public:
+  /// Where the commands of the input being handled start: its response goes there.
+  std::size_t mark() const { return mCommands.size(); }
+
+  void send(ConnectionId conn, std::string text);
+  /// One event frame with its sequence number.
+  void event(ConnectionId conn, std::int64_t seq, std::string_view name, Json data);
+  /// The response to request `id`, placed before every event its request caused (at `mark`):
+  /// docs/protocol.md promises a promise resolves before the events it triggered.
+  void respond(ConnectionId conn, std::int64_t id, const Result& result, std::size_t mark);
+  void close(ConnectionId conn, int code, std::string reason);
+  void storeCdr(std::int64_t sdkAppId, Json cdr);
+  /// A step of the server's own media leg of `sessionId` (MediaOpen … MediaClose).
+  void media(Command::Type type, std::string sessionId, std::string text = {}, bool held = false);
+
+  std::vector<Command> take();
+
+ private:
+  std::vector<Command> mCommands;
+};
+
+}  // namespace tccc::server::routing
+
+#endif
