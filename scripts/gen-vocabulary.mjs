@@ -414,10 +414,10 @@ function limitText(f) {
     case 'decimal': return 'positive integer, or a string of its digits; sent as a string';
     case 'appId': return 'positive integer, or a string of its digits';
     case 'idList': return `array of ≤ ${f.max} ids of ≤ ${f.itemMax} bytes`;
-    case 'phone': return `separators (space \`-\` \`(\` \`)\` \`.\`) dropped, then \`+\`? and 1–${PHONE_MAX} of \`0-9 * #\``;
+    case 'phone': return `separators (space, tab, \`-\` \`(\` \`)\` \`.\`) dropped, then 1–${PHONE_MAX} characters: \`0-9 * #\` and a leading \`+\``;
     case 'text': return `${f.min ? 'non-empty ' : ''}string, ≤ ${f.max} bytes`;
     case 'label': return `${f.min ? 'non-empty ' : ''}string, ≤ ${f.max} characters`;
-    case 'message': return `non-blank string, ≤ ${f.max} characters (over: \`${f.code}\`)`;
+    case 'message': return `string not only of white space (ASCII, no-break, U+2000–200B, U+3000), ≤ ${f.max} characters (over: \`${f.code}\`)`;
     case 'count': return f.max === MAX_SAFE ? `integer ≥ ${f.min}` : `integer ${f.min}–${f.max}`;
     case 'bool': return 'boolean';
     case 'enum': return enums.get(f.enum).values.map((v) => `\`${v}\``).join(', ');
@@ -434,8 +434,10 @@ function docsSection() {
   l.push('');
   l.push('Both sides check every request with the same tables (`src/protocol/Validator.cpp`): the SDK refuses');
   l.push('at once, with the same code and message, what the server would refuse. A field that is `null` counts');
-  l.push('as absent; fields a method does not name are dropped. Errors name the field:');
-  l.push('`ERR_INVALID_ARGUMENT` "<method or API>: <field> <what is wrong>".');
+  l.push('as absent (and `null` data as none); fields a method does not name are dropped. Errors name the field:');
+  l.push('`ERR_INVALID_ARGUMENT` "<method or API>: <field> <what is wrong>". Every error the server answers starts');
+  l.push('with the method it answers ("session.transfer: …"). Neither side lets an agent call itself or transfer a');
+  l.push('session to itself (`ERR_INVALID_ARGUMENT`).');
   l.push('');
   l.push('| field | accepted | |');
   l.push('|---|---|---|');

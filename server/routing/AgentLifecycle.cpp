@@ -38,7 +38,7 @@ Result AgentLifecycle::login(ConnectionId conn, const Json& data, std::int64_t n
   const std::string userId = data["userId"].get<std::string>();
   const std::string token = data.value("token", "");
   const std::string resume = data.value("resumeToken", "");
-  if (token.empty() && resume.empty()) return Error(Errc::InvalidArgument, "auth.login: token or resumeToken is required");
+  if (token.empty() && resume.empty()) return Error(Errc::InvalidArgument, "token or resumeToken is required");
   auto staff = c.directory.findStaff(sdkAppId, userId);
   if (!staff) return Error(Errc::NotFound, "no agent " + userId + " in app " + std::to_string(sdkAppId));
   Agent* existing = c.agents.find(sdkAppId, userId);

@@ -158,7 +158,6 @@ Result CallControl::startOutbound(Agent& agent, const Json& data, std::int64_t n
 Result CallControl::startInternal(Agent& agent, const Json& data, std::int64_t nowMs) {
   const std::string callee = data["calleeUserId"].get<std::string>();
   if (data.value("useMobile", false)) return Error(Errc::NotSupported, "useMobile: this server has no mobile seats");
-  if (callee == agent.staff.userId) return Error(Errc::InvalidArgument, "an agent cannot call itself");
   if (agent.status == AgentStatus::Offline) return Error(Errc::InvalidState, "offline: cannot place a call");
   if (agent.status == AgentStatus::Busy || c.status.onCall(agent))
     return Error(Errc::InvalidState, "busy: cannot place a call during another call");
@@ -277,7 +276,6 @@ Result CallControl::transfer(Agent& agent, const Json& data, std::int64_t nowMs)
       return Error(Errc::PeerUnavailable, "nobody is online in skill group " + info->name);
     transferTo = Json{{"skillGroupId", std::to_string(gid)}};
   } else {
-    if (userId == agent.staff.userId) return Error(Errc::InvalidArgument, "cannot transfer a call to oneself");
     if (!c.directory.findStaff(agent.sdkAppId, userId)) return Error(Errc::NotFound, "no agent " + userId);
     target = c.agents.find(agent.sdkAppId, userId);
     if (!target || !takesCallsNow(*target)) return Error(Errc::PeerUnavailable, userId + " cannot take a call now");

@@ -320,12 +320,11 @@ Result ChatRouting::transfer(Agent& agent, Session& chat, const Json& data, std:
     const SkillGroupInfo* info = c.tenants.group(agent.sdkAppId, gid);
     if (!info) return Error(Errc::NotFound, "no skill group " + group);
     if (info->type != kImGroupType)
-      return Error(Errc::InvalidArgument, "skill group " + info->name + " is not an online (im) skill group");
+      return Error(Errc::NotFound, "no online (im) skill group " + group + " (" + info->name + " takes calls)");
     if (c.acd.group(agent.sdkAppId, gid)->online == 0)
       return Error(Errc::PeerUnavailable, "nobody is online in skill group " + info->name);
     transferTo = Json{{"skillGroupId", group}};
   } else {
-    if (userId == agent.staff.userId) return Error(Errc::InvalidArgument, "cannot transfer a chat to oneself");
     if (!c.directory.findStaff(agent.sdkAppId, userId)) return Error(Errc::NotFound, "no agent " + userId);
     target = c.agents.find(agent.sdkAppId, userId);
     if (!target || !eligible(*target, true) || load(*target) >= capacity(*target))

@@ -118,10 +118,34 @@ FarEndEvents& RoutingEngine::farEndEvents() { return p->calls; }
 
 // --- agent sockets --------------------------------------------------------------------------------
 
+namespace {
+
+/// Every error the server answers names the method it answers, as the validator's do
+/// ("session.transfer: …"): the SDK shows the message to integrators as it is.
+Result named(Result result, std::string_view method) {
+  if (auto* error = std::get_if<Error>(&result)) {
+    std::string prefix = std::string(method) + ": ";
+    if (error->message.rfind(prefix, 0) != 0) error->message = prefix + error->message;
+  }
+  return result;
+}
+
+/// Checks a request can make before any state is looked at, the same that the SDK core makes
+/// (ApiValidator): an agent does not call or transfer to itself.
+Error targetsItself(AgentMethod method, const Json& data, const std::string& self) {
+  if (method == AgentMethod::CallStartInternal && data.value("calleeUserId", "") == self)
+    return Error(Errc::InvalidArgument, "calleeUserId is this agent: an agent cannot call itself");
+  if (method == AgentMethod::SessionTransfer && data.value("userId", "") == self)
+    return Error(Errc::InvalidArgument, "userId is this agent: a session cannot be transferred to the agent who has it");
+  return {};
+}
+
+}  // namespace
+
 void RoutingEngine::onAgentRequest(ConnectionId conn, const protocol::Request& req, std::int64_t nowMs) {
   ChatDispatch dispatch(*p, nowMs);
   const std::size_t mark = p->out.mark();
-  Result result = handleAgent(conn, req, nowMs);
+  Result result = named(handleAgent(conn, req, nowMs), req.method);
   p->out.respond(conn, req.id, result, mark);
 }
 
@@ -135,6 +159,7 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
   Json data;
   if (Error invalid = protocol::validateFields(*method, req.data, data, method->name)) return invalid;
   if (id == AgentMethod::AuthLogin) return p->lifecycle.login(conn, data, nowMs);
+  if (Error mistaken = targetsItself(id, data, agent->staff.userId)) return mistaken;
   if (id == AgentMethod::AuthLogout) {
     p->lifecycle.logout(*agent, conn, nowMs);  // its answer still goes first
     return Json::object();
@@ -200,7 +225,7 @@ void RoutingEngine::onCustomerRequest(ConnectionId conn, const protocol::Request
     result = invalid;
   else
     result = p->customers.handle(conn, *method, data, nowMs);
-  p->out.respond(conn, req.id, result, mark);
+  p->out.respond(conn, req.id, named(std::move(result), req.method), mark);
 }
 
 void RoutingEngine::customerDisconnected(ConnectionId conn, std::int64_t nowMs) {

@@ -16,7 +16,8 @@ Error ApiValidator::validate(std::string_view api, const protocol::Json& args, V
   out.spec = spec;
   out.agentRequest = spec->agentRequest;
   if (Error error = protocol::validateFields(*spec->method, args, out.data, spec->name, protocol::DataSource::Api,
-                                            spec->alias ? *spec->alias : protocol::OptionAlias{}))
+                                            spec->alias ? *spec->alias : protocol::OptionAlias{},
+                                            spec->fixed ? spec->fixed->field : std::string_view()))
     return error;
   if (spec->fixed) out.data[std::string(spec->fixed->field)] = std::string(spec->fixed->value);
   const protocol::Json& data = out.data;

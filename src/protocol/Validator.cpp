@@ -48,14 +48,21 @@ std::int64_t upperBound(const FieldSpec& spec) {
 
 Why tooLong(std::int64_t max, const char* unit) { return "is longer than " + number(max) + " " + unit; }
 
-// An identifier: a string; from an API caller also an integer, taken as its digits (JS callers
-// often pass numeric ids). On the wire it is always the string the SDK made of it.
+// What an API caller may give for a string: the string, or a non-negative integer, taken as its
+// digits (JS callers often pass numeric ids and numbers). On the wire it is always a string.
+std::optional<std::string> textOf(const Json& value, DataSource source) {
+  if (value.is_string()) return value.get_ref<const std::string&>();
+  if (source != DataSource::Api) return std::nullopt;
+  if (value.is_number_unsigned()) return std::to_string(value.get<std::uint64_t>());
+  if (value.is_number_integer() && value.get<std::int64_t>() >= 0) return std::to_string(value.get<std::int64_t>());
+  return std::nullopt;
+}
+
+// An identifier: a non-empty string of at most `max` bytes.
 Why checkId(const FieldSpec& spec, const Json& value, Json& out, DataSource source) {
-  std::string text;
-  if (value.is_string()) text = value.get_ref<const std::string&>();
-  else if (source == DataSource::Api && value.is_number_unsigned()) text = std::to_string(value.get<std::uint64_t>());
-  else if (source == DataSource::Api && value.is_number_integer()) text = std::to_string(value.get<std::int64_t>());
-  else return source == DataSource::Api ? "must be a string (or an integer)" : "must be a string";
+  auto given = textOf(value, source);
+  if (!given) return "must be a string";
+  std::string text = std::move(*given);
   if (text.empty()) return "must not be empty";
   if (static_cast<std::int64_t>(text.size()) > spec.max) return tooLong(spec.max, "bytes");
   out = std::move(text);
@@ -78,20 +85,16 @@ Why checkIdList(const FieldSpec& spec, const Json& value, Json& out, DataSource 
 }
 
 Why checkPhone(const Json& value, Json& out, DataSource source) {
-  std::string text;
-  const bool api = source == DataSource::Api;
-  if (value.is_string()) text = value.get_ref<const std::string&>();
-  else if (api && value.is_number_unsigned()) text = std::to_string(value.get<std::uint64_t>());
-  else if (api && value.is_number_integer() && value.get<std::int64_t>() >= 0) text = std::to_string(value.get<std::int64_t>());
-  else return "must be a string";
+  auto text = textOf(value, source);
+  if (!text) return "must be a string";
   std::string digits;
-  for (char c : text)
+  for (char c : *text)
     if (!isPhoneSeparator(c)) digits += c;
   const std::size_t length = digits.size();
   if (length == 0 || length > 32) return "must be 1 to 32 characters long";
   for (std::size_t i = 0; i < length; ++i)
     if (!isPhoneDigit(digits[i]) && !(digits[i] == '+' && i == 0 && length > 1))
-      return "may only contain 0-9 * # and a leading + (spaces, - ( ) . are dropped)";
+      return "may only contain 0-9 * # and a leading + (spaces, tabs, - ( ) . are dropped)";
   out = std::move(digits);
   return {};
 }
@@ -209,7 +212,7 @@ Error checkValue(const FieldSpec& spec, const Json& value, Json& out, std::strin
         break;
       }
       const std::string& text = value.get_ref<const std::string&>();
-      if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      if (isBlank(text)) {
         why = "must not be empty";
         break;
       }
@@ -242,6 +245,28 @@ Error checkValue(const FieldSpec& spec, const Json& value, Json& out, std::strin
 
 }  // namespace
 
+bool isBlank(std::string_view text) {
+  // ASCII white space, and the Unicode spaces people paste: no-break, the typographic ones
+  // (U+2000-200B) and the ideographic space of Chinese text.
+  for (std::size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++i;
+    } else if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
+      i += 2;
+    } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+               static_cast<unsigned char>(text[i + 2]) <= 0x8B) {
+      i += 3;
+    } else if (c == 0xE3 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+               static_cast<unsigned char>(text[i + 2]) == 0x80) {
+      i += 3;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::size_t countCodePoints(std::string_view text) {
   std::size_t n = 0;
   for (unsigned char c : text) n += (c & 0xC0) != 0x80 ? 1 : 0;
@@ -254,9 +279,12 @@ std::optional<std::string> normalisePhoneNumber(std::string_view text) {
   return out.get<std::string>();
 }
 
-Error validateFields(const MethodSpec& method, const Json& input, Json& output, std::string_view context,
-                     DataSource source, OptionAlias alias) {
+Error validateFields(const MethodSpec& method, const Json& in, Json& output, std::string_view context,
+                     DataSource source, OptionAlias alias, std::string_view fixedField) {
   output = Json::object();
+  // `null` data is no data, as an absent `data` is on the wire: then its required fields are missing.
+  static const Json kNoData = Json::object();
+  const Json& input = in.is_null() ? kNoData : in;
   auto invalid = [&](std::string_view what) {
     std::string message(context);
     message += ": ";
@@ -273,8 +301,8 @@ Error validateFields(const MethodSpec& method, const Json& input, Json& output, 
   if (!input.is_object()) return invalid(std::string(holder) + " must be an object");
   for (std::uint8_t i = 0; i < method.fieldCount; ++i) {
     const FieldUse& use = method.fields[i];
-    if (use.sdkAdds && source == DataSource::Api) continue;
     const FieldSpec& spec = *use.field;
+    if (source == DataSource::Api && (use.sdkAdds || spec.name == fixedField)) continue;
     std::string_view name = alias.field == spec.name ? alias.option : spec.name;
     auto it = input.find(name);
     if (it == input.end() || it->is_null()) {

@@ -33,14 +33,18 @@ enum class DataSource : std::uint8_t { Wire, Api };
 /// separators, DTMF upper-cased); unknown fields are dropped and `null` counts as absent. An API
 /// caller may give ids and phone numbers as integers; on the wire they are strings. On failure
 /// the Error (ERR_INVALID_ARGUMENT, or the field's own code) reads "<context>: <field> <why>".
+/// `null` input is no data at all. An API's `fixedField` is not an option (the API sets it itself).
 Error validateFields(const MethodSpec& method, const Json& input, Json& output, std::string_view context,
-                     DataSource source = DataSource::Wire, OptionAlias alias = {});
+                     DataSource source = DataSource::Wire, OptionAlias alias = {}, std::string_view fixedField = {});
 
 /// A phone number as FieldType::Phone normalises it (separators dropped), or nullopt if it is none.
 std::optional<std::string> normalisePhoneNumber(std::string_view text);
 
 /// Unicode code points in UTF-8 text (continuation bytes are not counted).
 std::size_t countCodePoints(std::string_view text);
+
+/// Whether UTF-8 text holds nothing but white space (ASCII, no-break, U+2000-200B, U+3000).
+bool isBlank(std::string_view text);
 
 }  // namespace tccc::protocol
 

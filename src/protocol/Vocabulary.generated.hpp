@@ -203,7 +203,7 @@ inline std::optional<ServerEvent> serverEventFromString(std::string_view text) {
 
 /// Every field of every method, with its limits (docs/protocol.md, "Fields and limits").
 namespace field {
-/// A session id. The server's are `s-` and 24 hex digits; the SDK also takes an integer and sends its digits.
+/// A session id. The server's are `s-` and 24 hex digits.
 inline constexpr FieldSpec sessionId{"sessionId", nullptr, 64, 0, 0, FieldType::Id, 0, Errc::InvalidArgument};
 /// An agent's user id (its e-mail) or a visitor's id.
 inline constexpr FieldSpec userId{"userId", nullptr, 128, 0, 0, FieldType::Id, 0, Errc::InvalidArgument};
@@ -213,7 +213,7 @@ inline constexpr FieldSpec calleeUserId{"calleeUserId", nullptr, 128, 0, 0, Fiel
 inline constexpr FieldSpec skillGroupId{"skillGroupId", nullptr, 0, 0, 0, FieldType::Decimal, 0, Errc::InvalidArgument};
 /// Number group ids to pick the caller number from (the server accepts and ignores them).
 inline constexpr FieldSpec servingNumberGroupIds{"servingNumberGroupIds", nullptr, 100, 64, 0, FieldType::IdList, 0, Errc::InvalidArgument};
-/// A phone number: separators (space, `-`, `(`, `)`) are dropped, then 1 to 32 of `0-9 * #` with an optional leading `+`.
+/// A phone number as people write it: what is dialled is the number without its separators.
 inline constexpr FieldSpec phoneNumber{"phoneNumber", nullptr, 32, 0, 0, FieldType::Phone, 0, Errc::InvalidArgument};
 /// The caller number to show; one of the application's.
 inline constexpr FieldSpec callerPhoneNumber{"callerPhoneNumber", nullptr, 32, 0, 0, FieldType::Phone, 0, Errc::InvalidArgument};

@@ -91,7 +91,11 @@ std::vector<Row> rows() {
       {"Call.accept", R"({"sessionId":{"id":"s-1"}})", E::InvalidArgument, "sessionId must be a string"},
       {"Call.accept", longSession.c_str(), E::InvalidArgument, "sessionId is longer than 64"},
       {"Call.accept", R"("s-1")", E::InvalidArgument, "options must be an object"},
-      {"Call.accept", R"(null)", E::InvalidArgument, "options must be an object"},
+      // null options are no options, as null data is on the wire.
+      {"Call.accept", R"(null)", E::InvalidArgument, "sessionId is required"},
+      {"Call.accept", R"({"sessionId":-5})", E::InvalidArgument, "sessionId must be a string"},
+      {"Call.muteMic", R"({"sessionId":"s-1","kind":"bogus"})", E::None, R"({"sessionId":"s-1","kind":"audio"})"},
+      {"Chat.sendMessage", R"({"sessionId":"s-1","text":"\u00a0\u3000 "})", E::InvalidArgument, "text must not be empty"},
       {"Call.accept", R"([{"sessionId":"s-1"}])", E::InvalidArgument, "options must be an object"},
       {"Call.hungUp", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
       {"Call.hungUp", R"({})", E::InvalidArgument, "sessionId is required"},
