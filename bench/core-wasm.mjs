@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // WebAssembly half of the core benchmarks (see CoreWorkload.md), run under Node:
 //  - instantiate: compile + instantiate the release tccc-core.wasm with its glue (median of 15 cold runs);
-//  - throughput: the same workload as bench/CoreThroughputBench.cpp through the embind TcccCore,
+//  - throughput: the same workload as bench/CoreThroughputBench.cpp through Module.TcccCore,
 //    including what the shim does with each drain() (JSON.parse), then the ratio to the native figure.
 import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
@@ -22,14 +22,13 @@ for (const p of [gluePath, wasmPath]) {
 const calls = Number(process.argv[2] || 20000);
 const createTcccCore = require(gluePath);
 const wasmBinary = readFileSync(wasmPath);
-const quiet = { print: () => {}, printErr: () => {} };
 
 // --- instantiate ---
 const times = [];
 let mod;
 for (let i = 0; i < 15; i++) {
   const t0 = performance.now();
-  mod = await createTcccCore({ ...quiet, wasmBinary: new Uint8Array(wasmBinary) });
+  mod = await createTcccCore({ wasm: new Uint8Array(wasmBinary) });
   times.push(performance.now() - t0);
 }
 times.sort((a, b) => a - b);

@@ -1,18 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-// The embind surface of the SDK core: one class, TcccCore, mirroring tccc::core::Core one to one.
-// No business logic lives here. Everything crosses the boundary as numbers or std::string (JSON
-// text), so there are no embind value types to free and the shim's only lifetime duty is delete().
-// Clocks cross as double: embind in Emscripten 3.1.6 has no int64 <-> BigInt mapping, and a double
-// holds any millisecond timestamp exactly.
+// The WebAssembly surface of the SDK core: a handful of C exports over one wrapper object, which
+// bindings/TcccCore.js (linked into the glue with --post-js) turns into the class Module.TcccCore,
+// mirroring tccc::core::Core one to one. No business logic lives here. Everything crosses the
+// boundary as numbers, or as UTF-8 bytes in wasm memory with their length (JSON text), so the
+// shim's only lifetime duty is delete().
+//
+// Why not embind (which this file used before): for a class whose methods take and return only
+// numbers and strings, embind's generic machinery (type registry, invokers, class handles, the
+// RTTI it needs) was 4.6 KB gzip of glue and 3.5 KB gzip of wasm in every script-tag download,
+// against about 1 KB for these exports and TcccCore.js (bindings/CMakeLists.txt, the size table).
+//
+// Clocks cross as double (an f64 holds any millisecond timestamp exactly, with no BigInt needed).
 #include "core/Core.hpp"
 #include "protocol/Protocol.hpp"
 
-#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 
-#include <cstdint>
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
-#include <vector>
+#include <string_view>
 
 namespace tccc::bindings {
 namespace {
@@ -22,85 +31,98 @@ using protocol::Json;
 
 std::int64_t ms(double now) { return static_cast<std::int64_t>(now); }
 
-class TcccCore {
- public:
-  explicit TcccCore(const std::string& configJson) : mCore(core::readCoreConfig(protocol::parseJson(configJson))) {}
+/// What tcccText() returns (TcccCore.js knows the same numbers).
+enum class Text : int { Drain = 0, AgentStatus = 1, Sessions = 2, Stats = 3 };
 
-  void start(double now) { mCore.start(ms(now)); }
+struct TcccCore {
+  explicit TcccCore(std::string_view configJson) : core(core::readCoreConfig(protocol::parseJson(configJson))) {}
 
-  // argsJson that does not parse reaches the core as a discarded value, which it rejects with
-  // ERR_INVALID_ARGUMENT like any other malformed options object.
-  std::uint32_t call(const std::string& api, const std::string& argsJson, double now) {
-    return mCore.call(api, protocol::parseJson(argsJson), ms(now));
-  }
-
-  void onOpen(double now) { mCore.onOpen(ms(now)); }
-  void onMessage(const std::string& text, double now) { mCore.onMessage(text, ms(now)); }
-
+  Core core;
   // The fast input path: the shim encodes a frame with TextEncoder.encodeInto straight into this
-  // buffer and passes the byte count, skipping embind's character-by-character std::string
-  // conversion (about a sixth of the cost of a frame). The buffer only grows, so the pointer the shim
-  // caches stays valid until it asks for more room.
-  std::uintptr_t inputBuffer(std::size_t capacity) {
-    if (mInput.size() < capacity) mInput.resize(capacity);
-    return reinterpret_cast<std::uintptr_t>(mInput.data());
-  }
-  void onMessageInput(std::size_t length, double now) {
-    mCore.onMessage(std::string_view(mInput.data(), std::min(length, mInput.size())), ms(now));
-  }
-  void onClose(int code, double now) { mCore.onClose(code, ms(now)); }
-  void onTick(double now) { mCore.onTick(ms(now)); }
-  void destroy(double now) { mCore.destroy(ms(now)); }
-
-  double nextDeadline() const {
-    auto deadline = mCore.nextDeadline();
-    return deadline ? static_cast<double>(*deadline) : -1.0;
-  }
-
-  std::string drain() { return core::commandsToJson(mCore.drain()); }
-  int phase() const { return static_cast<int>(mCore.phase()); }
-  std::string agentStatus() const { return mCore.agentStatus(); }
-  std::string sessions() const { return protocol::dump(mCore.sessions()); }
-
-  // Diagnostics counters as JSON (what the core dropped or tolerated instead of failing).
-  std::string stats() const {
-    const core::CoreStats s = mCore.stats();
-    Json j = Json::object();
-    j["framesReceived"] = s.framesReceived;
-    j["droppedFrames"] = s.droppedFrames;
-    j["unmatchedResponses"] = s.unmatchedResponses;
-    j["duplicateEvents"] = s.duplicateEvents;
-    j["seqGaps"] = s.seqGaps;
-    j["rejectedEvents"] = s.rejectedEvents;
-    j["unknownEvents"] = s.unknownEvents;
-    return protocol::dump(j);
-  }
-
- private:
-  Core mCore;
-  std::vector<char> mInput;  // inputBuffer(): frames encoded by the shim
+  // buffer and passes the byte count, skipping a copy through a temporary allocation. The buffer
+  // only grows, so the pointer the shim caches stays valid until it asks for more room. Its old
+  // contents never matter (the shim writes each frame before it passes it), so growing it is a
+  // fresh allocation, not a std::vector's copy and zero fill.
+  std::unique_ptr<char[]> input;
+  std::size_t inputSize = 0;
+  // The last text result, alive until the next tcccText() on this object: TcccCore.js decodes it
+  // at once.
+  std::string text;
 };
+
+// Diagnostics counters as JSON (what the core dropped or tolerated instead of failing).
+std::string statsJson(const core::CoreStats& s) {
+  Json j = Json::object();
+  j["framesReceived"] = s.framesReceived;
+  j["droppedFrames"] = s.droppedFrames;
+  j["unmatchedResponses"] = s.unmatchedResponses;
+  j["duplicateEvents"] = s.duplicateEvents;
+  j["seqGaps"] = s.seqGaps;
+  j["rejectedEvents"] = s.rejectedEvents;
+  j["unknownEvents"] = s.unknownEvents;
+  return protocol::dump(j);
+}
 
 }  // namespace
 }  // namespace tccc::bindings
 
-EMSCRIPTEN_BINDINGS(tccc_core) {
-  using tccc::bindings::TcccCore;
-  emscripten::class_<TcccCore>("TcccCore")
-      .constructor<const std::string&>()
-      .function("start", &TcccCore::start)
-      .function("call", &TcccCore::call)
-      .function("onOpen", &TcccCore::onOpen)
-      .function("onMessage", &TcccCore::onMessage)
-      .function("inputBuffer", &TcccCore::inputBuffer)
-      .function("onMessageInput", &TcccCore::onMessageInput)
-      .function("onClose", &TcccCore::onClose)
-      .function("onTick", &TcccCore::onTick)
-      .function("destroy", &TcccCore::destroy)
-      .function("nextDeadline", &TcccCore::nextDeadline)
-      .function("drain", &TcccCore::drain)
-      .function("phase", &TcccCore::phase)
-      .function("agentStatus", &TcccCore::agentStatus)
-      .function("sessions", &TcccCore::sessions)
-      .function("stats", &TcccCore::stats);
+using tccc::bindings::TcccCore;
+using tccc::bindings::ms;
+
+// Strings in (configJson, api, argsJson, text) are UTF-8 bytes that TcccCore.js allocated with
+// malloc and frees after the call: the core copies what it keeps.
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE TcccCore* tcccNew(const char* config, std::size_t length) {
+  return new TcccCore(std::string_view(config, length));
 }
+EMSCRIPTEN_KEEPALIVE void tcccDelete(TcccCore* c) { delete c; }
+
+EMSCRIPTEN_KEEPALIVE void tcccStart(TcccCore* c, double now) { c->core.start(ms(now)); }
+
+// argsJson that does not parse reaches the core as a discarded value, which it rejects with
+// ERR_INVALID_ARGUMENT like any other malformed options object.
+EMSCRIPTEN_KEEPALIVE std::uint32_t tcccCall(TcccCore* c, const char* api, std::size_t apiLength, const char* args,
+                                            std::size_t argsLength, double now) {
+  return c->core.call(std::string_view(api, apiLength),
+                      tccc::protocol::parseJson(std::string_view(args, argsLength)), ms(now));
+}
+
+EMSCRIPTEN_KEEPALIVE void tcccOnOpen(TcccCore* c, double now) { c->core.onOpen(ms(now)); }
+EMSCRIPTEN_KEEPALIVE void tcccOnMessage(TcccCore* c, const char* text, std::size_t length, double now) {
+  c->core.onMessage(std::string_view(text, length), ms(now));
+}
+EMSCRIPTEN_KEEPALIVE char* tcccInputBuffer(TcccCore* c, std::size_t capacity) {
+  if (c->inputSize < capacity) {
+    c->input.reset(new char[capacity]);
+    c->inputSize = capacity;
+  }
+  return c->input.get();
+}
+EMSCRIPTEN_KEEPALIVE void tcccOnMessageInput(TcccCore* c, std::size_t length, double now) {
+  c->core.onMessage(std::string_view(c->input.get(), std::min(length, c->inputSize)), ms(now));
+}
+EMSCRIPTEN_KEEPALIVE void tcccOnClose(TcccCore* c, int code, double now) { c->core.onClose(code, ms(now)); }
+EMSCRIPTEN_KEEPALIVE void tcccOnTick(TcccCore* c, double now) { c->core.onTick(ms(now)); }
+EMSCRIPTEN_KEEPALIVE void tcccDestroy(TcccCore* c, double now) { c->core.destroy(ms(now)); }
+
+EMSCRIPTEN_KEEPALIVE double tcccNextDeadline(TcccCore* c) {
+  auto deadline = c->core.nextDeadline();
+  return deadline ? static_cast<double>(*deadline) : -1.0;
+}
+EMSCRIPTEN_KEEPALIVE int tcccPhase(TcccCore* c) { return static_cast<int>(c->core.phase()); }
+
+// A text result (tccc::bindings::Text): its UTF-8 bytes, tcccTextLength() long.
+EMSCRIPTEN_KEEPALIVE const char* tcccText(TcccCore* c, int which) {
+  using tccc::bindings::Text;
+  switch (static_cast<Text>(which)) {
+    case Text::Drain: c->text = tccc::core::commandsToJson(c->core.drain()); break;
+    case Text::AgentStatus: c->text = c->core.agentStatus(); break;
+    case Text::Sessions: c->text = tccc::protocol::dump(c->core.sessions()); break;
+    default: c->text = tccc::bindings::statsJson(c->core.stats()); break;
+  }
+  return c->text.data();
+}
+EMSCRIPTEN_KEEPALIVE std::size_t tcccTextLength(TcccCore* c) { return c->text.size(); }
+
+}  // extern "C"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The only module that touches the Emscripten Module: it loads the WebAssembly core, owns the
-// embind TcccCore object (and deletes it), feeds it inputs and turns the commands it drains into
-// calls on a CommandSink (the facade). Everything above this file sees plain typed methods.
-import createTcccCore, { type EmbindTcccCore, type TcccCoreModule } from 'tccc-core-glue';
+// TcccCore object (bindings/TcccCore.js; and deletes it), feeds it inputs and turns the commands it
+// drains into calls on a CommandSink (the facade). Everything above this file sees plain typed
+// methods.
+import createTcccCore, { type TcccCore, type TcccCoreModule } from 'tccc-core-glue';
 import { monotonicNow } from './clock';
 import { compileWasmFromUrl } from './wasmCompile';
 import { type CoreConfigJson, Phase } from './vocabulary.generated';
@@ -37,28 +38,16 @@ const now = monotonicNow;
 const MAX_FAST_INPUT_BYTES = 3 * 65536;
 const utf8 = new TextEncoder();
 
-/** Instantiates the wasm fetched from a URL, with a compilation already under way if there is one. */
-function instantiateFromUrl(url: string, onError: (err: unknown) => void, compiled?: Promise<WebAssembly.Module>) {
-  return (imports: WebAssembly.Imports, receive: (i: WebAssembly.Instance) => void) => {
-    (compiled ?? compileWasmFromUrl(url))
-      .then((module) => WebAssembly.instantiate(module, imports))
-      .then((instance) => receive(instance))
-      // The glue's instantiateWasm contract has no error path: fail the pending load directly.
-      .catch(onError);
-    return {};
-  };
-}
-
 export class CoreAdapter {
   private _module: TcccCoreModule;
-  private _core: EmbindTcccCore | null;
+  private _core: TcccCore | null;
   private _sink: CommandSink;
   private _pumping = false;
   private _broken = false;
   private _inputPtr = 0;       // inputBuffer() of the core, owned by the C++ side
   private _inputCapacity = 0;
 
-  private constructor(module: TcccCoreModule, core: EmbindTcccCore, sink: CommandSink) {
+  private constructor(module: TcccCoreModule, core: TcccCore, sink: CommandSink) {
     this._module = module;
     this._core = core;
     this._sink = sink;
@@ -66,15 +55,10 @@ export class CoreAdapter {
 
   /** Loads the module and creates one core. Rejects when the wasm cannot be fetched or compiled. */
   static async load(source: WasmSource, config: CoreConfigJson, sink: CommandSink): Promise<CoreAdapter> {
-    let module: TcccCoreModule;
-    const quiet = { print: () => {}, printErr: (t: string) => console.warn('[tccc core]', t) };
-    if (source.kind === 'bytes') {
-      module = await createTcccCore({ ...quiet, wasmBinary: source.bytes });
-    } else {
-      module = await new Promise<TcccCoreModule>((resolve, reject) => {
-        createTcccCore({ ...quiet, instantiateWasm: instantiateFromUrl(source.url, reject, source.module) }).then(resolve, reject);
-      });
-    }
+    // In the browser the glue gets the module compiled from the URL (with the compilation that
+    // started with the script, if there is one); in Node the bytes, which it compiles itself.
+    const wasm = source.kind === 'bytes' ? source.bytes : await (source.module ?? compileWasmFromUrl(source.url));
+    const module = await createTcccCore({ wasm });
     return new CoreAdapter(module, new module.TcccCore(JSON.stringify(config)), sink);
   }
 
@@ -128,7 +112,7 @@ export class CoreAdapter {
   heapBytes(): number { return this._module.HEAP8.length; }
   isDeleted(): boolean { return this._core === null; }
 
-  /** Tells the core to shut down, carries out its last commands, then frees the embind object. */
+  /** Tells the core to shut down, carries out its last commands, then frees the C++ object. */
   destroy(): void {
     if (!this._core) return;
     if (!this._broken) this._input((c) => c.destroy(now()));
@@ -139,7 +123,7 @@ export class CoreAdapter {
   // Every input is followed by draining the queue. Inputs may arrive while commands are being
   // carried out (a send that fails synchronously, say): the outer loop then drains their commands
   // after the current batch, so commands always run in the order the core queued them.
-  private _input(fn: (core: EmbindTcccCore) => void): void {
+  private _input(fn: (core: TcccCore) => void): void {
     const core = this._core;
     if (!core || this._broken) return;
     try {

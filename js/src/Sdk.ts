@@ -206,7 +206,7 @@ export class Sdk implements CommandSink {
     this._bus.close();
     this._scheduler?.stop();
     // The core rejects its pending calls with ERR_DESTROYED and asks to close the socket; the
-    // adapter carries that out (its pump ignores our state) and then deletes the embind object.
+    // adapter carries that out (its pump ignores our state) and then deletes the core object.
     // (After a trap the adapter refuses to call into the wasm again; it only forgets the object.)
     this._adapter?.destroy();
     this._transport?.close(1000);

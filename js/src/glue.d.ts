@@ -2,8 +2,8 @@
 // Types of the Emscripten glue (build/wasm/tccc-core.js), which esbuild resolves through the alias
 // 'tccc-core-glue'. Only CoreAdapter.ts imports it.
 declare module 'tccc-core-glue' {
-  /** The embind class bound in bindings/CoreBinding.cpp. */
-  export interface EmbindTcccCore {
+  /** The class of bindings/TcccCore.js over the C exports of bindings/CoreBinding.cpp. */
+  export interface TcccCore {
     start(now: number): void;
     call(api: string, argsJson: string, now: number): number;
     onOpen(now: number): void;
@@ -25,20 +25,15 @@ declare module 'tccc-core-glue' {
     isDeleted(): boolean;
   }
   export interface TcccCoreModule {
-    TcccCore: new (configJson: string) => EmbindTcccCore;
+    TcccCore: new (configJson: string) => TcccCore;
     HEAP8: Int8Array;
     HEAPU8: Uint8Array;
   }
   export interface ModuleOverrides {
-    wasmBinary?: ArrayBuffer | Uint8Array;
-    instantiateWasm?: (
-      imports: WebAssembly.Imports,
-      receive: (instance: WebAssembly.Instance, module?: WebAssembly.Module) => void,
-    ) => Record<string, never> | false;
-    print?: (text: string) => void;
-    printErr?: (text: string) => void;
-    onAbort?: (what: unknown) => void;
+    /** The core: compiled, or its bytes (the glue compiles them). */
+    wasm: WebAssembly.Module | ArrayBuffer | Uint8Array;
   }
-  const createTcccCore: (overrides?: ModuleOverrides) => Promise<TcccCoreModule>;
+  /** Rejects if the wasm cannot be compiled or instantiated, or aborts while starting. */
+  const createTcccCore: (overrides: ModuleOverrides) => Promise<TcccCoreModule>;
   export default createTcccCore;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// The wasm surface itself (bindings/CoreBinding.cpp, embind): Module.TcccCore driven directly through
-// the release glue the bundles are built from. The SDK suites cover it end to end; these pin what the
-// marshalling must get right: UTF-8 both ways, two strings per call, unsigned results, huge inputs,
-// the fast input path, and a deleted object.
+// The wasm surface itself (bindings/CoreBinding.cpp + TcccCore.js on Emscripten's minimal runtime):
+// Module.TcccCore driven directly through the release glue the bundles are built from. The SDK
+// suites cover it end to end; these pin what the marshalling must get right: UTF-8 both ways, two
+// strings per call, unsigned results, huge inputs, the fast input path, a deleted object, heap
+// blocks released after each call, and start-up failures that reject instead of hanging.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -21,7 +22,7 @@ const NOW = 1000;
 
 let mod;
 beforeAll(async () => {
-  mod = await createTcccCore({ print: () => {}, printErr: () => {}, wasmBinary: new Uint8Array(fs.readFileSync(WASM)) });
+  mod = await createTcccCore({ wasm: new Uint8Array(fs.readFileSync(WASM)) });
 });
 
 const drain = (core) => JSON.parse(core.drain());
@@ -149,4 +150,42 @@ test('handles are unsigned and cores are independent', () => {
   a.delete();
   expect(b.agentStatus()).toBe('offline');
   b.delete();
+});
+
+test('string arguments leave nothing behind on the wasm heap', () => {
+  const core = readyCore();
+  drain(core);
+  // Calls the core answers at once and keeps nothing of (an unknown session), with big arguments.
+  const call = () => {
+    core.call('Call.accept', JSON.stringify({ sessionId: 's-' + '客'.repeat(20), ignored: '客户'.repeat(500) }), NOW);
+    core.onMessage(JSON.stringify({ v: 1, type: 'ping', t: 1, ignored: 'x'.repeat(3000) }), NOW);
+    expect(drain(core).map((c) => c.kind)).toEqual(['reject', 'send']);
+    core.stats();
+  };
+  for (let i = 0; i < 50; i++) call();
+  const heap = mod.HEAP8.length;
+  for (let i = 0; i < 2000; i++) call();
+  expect(mod.HEAP8.length).toBe(heap);
+  core.delete();
+});
+
+test('the glue also takes a compiled module, and a start-up failure rejects instead of hanging', async () => {
+  const compiled = await WebAssembly.compile(fs.readFileSync(WASM));
+  const other = await createTcccCore({ wasm: compiled });
+  const core = new other.TcccCore(JSON.stringify(CONFIG));
+  core.start(NOW);
+  expect(drain(core)).toEqual([{ kind: 'connect' }]);
+  core.delete();
+  // A module whose import the glue cannot satisfy ("a"."zz"): instantiation fails with a LinkError.
+  const unlinkable = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 2, 8, 1, 1, 97, 2, 122, 122, 0, 0]);
+  await expect(createTcccCore({ wasm: unlinkable })).rejects.toThrow(WebAssembly.LinkError);
+  await expect(createTcccCore({ wasm: new Uint8Array([1, 2, 3]) })).rejects.toThrow(WebAssembly.CompileError);
+});
+
+test('an abort in the core throws an Error that says so', async () => {
+  // A module of its own: after an abort the shim never calls into that instance again.
+  const doomed = await createTcccCore({ wasm: new Uint8Array(fs.readFileSync(WASM)) });
+  const core = new doomed.TcccCore(JSON.stringify(CONFIG));
+  // 2 GB of input buffer cannot be allocated: operator new aborts (the build has no exceptions).
+  expect(() => core.inputBuffer(0x7ffffff0)).toThrow(/tccc-core aborted/);
 });
