@@ -22,7 +22,7 @@ export class LazyMediaAdapter implements MediaAdapter {
   private _crossOrigin: string | null;
   private _host: MediaHost | undefined;
   private _real: MediaAdapter | undefined;
-  private _queue: Array<[string, Record<string, unknown>]> = [];
+  private _queue: Array<[MediaAction, Record<string, unknown>]> = [];
   private _state: 'idle' | 'loading' | 'loaded' | 'failed' | 'closed' = 'idle';
   private _waiters: Array<[() => void, (e: Error) => void]> = [];
 

@@ -34,7 +34,7 @@ std::uint32_t ApiDispatcher::call(std::string_view api, const Json& args, std::i
     return handle;
   }
   ValidatedCall validated;
-  if (Error error = ApiValidator::validate(api, args, validated)) {
+  if (Error error = ApiValidator::validate(api, args, validated, mConnection.userId())) {
     mQueue.reject(handle, error);
     return handle;
   }

@@ -9,7 +9,8 @@ const ApiSpec* ApiValidator::find(std::string_view api) {
   return nullptr;
 }
 
-Error ApiValidator::validate(std::string_view api, const protocol::Json& args, ValidatedCall& out) {
+Error ApiValidator::validate(std::string_view api, const protocol::Json& args, ValidatedCall& out,
+                             std::string_view self) {
   out = ValidatedCall{};
   const ApiSpec* spec = find(api);
   if (!spec) return Error(Errc::InvalidArgument, "unknown API '" + std::string(api.substr(0, 64)) + "'");
@@ -21,6 +22,17 @@ Error ApiValidator::validate(std::string_view api, const protocol::Json& args, V
     return error;
   if (spec->fixed) out.data[std::string(spec->fixed->field)] = std::string(spec->fixed->value);
   const protocol::Json& data = out.data;
+  // The server's checks before any state (server/routing/RoutingEngine.cpp, targetsItself).
+  if (!self.empty() && spec->action == SessionAction::Dial) {
+    if (auto callee = data.find("calleeUserId"); callee != data.end() && callee->get_ref<const std::string&>() == self)
+      return Error(Errc::InvalidArgument,
+                   std::string(spec->name) + ": calleeUserId is this agent: an agent cannot call itself");
+  }
+  if (!self.empty() && spec->action == SessionAction::Transfer) {
+    if (auto user = data.find("userId"); user != data.end() && user->get_ref<const std::string&>() == self)
+      return Error(Errc::InvalidArgument, std::string(spec->name) +
+                                              ": userId is this agent: a session cannot be transferred to the agent who has it");
+  }
   if (auto id = data.find("sessionId"); id != data.end()) out.sessionId = id->get<std::string>();
   if (auto status = data.find("status"); status != data.end()) {
     out.agentRequest = settableStatusFromString(status->get<std::string>());

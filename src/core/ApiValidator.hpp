@@ -76,9 +76,11 @@ class ApiValidator {
   static const ApiSpec* begin() { return kApis; }
   static const ApiSpec* end() { return kApis + kApiCount; }
 
-  /// Checks the options against the API's fields (protocol::validateFields, the server's own rules).
-  /// Unknown API → ERR_INVALID_ARGUMENT "unknown API …".
-  static Error validate(std::string_view api, const protocol::Json& args, ValidatedCall& out);
+  /// Checks the options against the API's fields (protocol::validateFields, the server's own rules),
+  /// and that the agent (`self`, its user id) does not call or transfer to itself, as the server
+  /// checks before anything else. Unknown API → ERR_INVALID_ARGUMENT "unknown API …".
+  static Error validate(std::string_view api, const protocol::Json& args, ValidatedCall& out,
+                        std::string_view self = {});
 
   /// Checks a validated call against the local view: the session exists, is of the API's family,
   /// and is in a state where the action is possible; outbound calls are not placed during a call.

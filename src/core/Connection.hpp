@@ -23,6 +23,8 @@ namespace tccc::core {
 
 class Connection {
  public:
+  /// The agent this core logs in as.
+  const std::string& userId() const { return mConfig.userId; }
   /// Where decoded frames go (the core's wiring, Core.cpp).
   class Listener {
    public:

@@ -246,6 +246,21 @@ INSTANTIATE_TEST_SUITE_P(Table, ApiOptions, ::testing::ValuesIn(rows()), [](cons
   return name + (info.param.code == Errc::None ? "_ok" : "_bad");
 });
 
+// The server checks these before any state; the SDK refuses them at once with the same message.
+TEST(ApiOptions, AnAgentDoesNotCallOrTransferToItself) {
+  const char* self = "me@x.com";
+  ValidatedCall call;
+  Error e = ApiValidator::validate("Call.startInternalCall", Json::parse(R"({"calleeUserId":"me@x.com"})"), call, self);
+  EXPECT_EQ(e.code, Errc::InvalidArgument);
+  EXPECT_EQ(e.message, "Call.startInternalCall: calleeUserId is this agent: an agent cannot call itself");
+  for (const char* api : {"Call.transfer", "Chat.transfer", "Video.transfer"}) {
+    e = ApiValidator::validate(api, Json::parse(R"({"sessionId":"s-1","userId":"me@x.com"})"), call, self);
+    EXPECT_EQ(e.message, std::string(api) + ": userId is this agent: a session cannot be transferred to the agent who has it");
+  }
+  EXPECT_FALSE(ApiValidator::validate("Call.transfer", Json::parse(R"({"sessionId":"s-1","userId":"you@x.com"})"), call, self));
+  EXPECT_FALSE(ApiValidator::validate("Call.startInternalCall", Json::parse(R"({"calleeUserId":"you@x.com"})"), call, self));
+}
+
 TEST(ApiOptions, TheTableCoversEveryApiWithAPassingAndAFailingCase) {
   std::set<std::string> passing, failing, all;
   for (const Row& row : rows()) (row.code == Errc::None ? passing : failing).insert(row.api);
