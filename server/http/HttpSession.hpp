@@ -79,7 +79,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       return;
     }
     Request req = mParser->release();
-    HttpRequest request = toRequest(req);
+    HttpRequest request = toRequest(req);  // takes the body: an upgrade request has none
 
     if (boost::beast::websocket::is_upgrade(req)) {
       auto decision = mServer.checkUpgrade(request);
@@ -98,11 +98,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if (!mBucket.take()) return write(toResponse(mServer.rateLimited(request), version, keepAlive, head));
     // Nothing is read from the connection until the answer is written, however late it comes.
     mServer.handleHttp(request, [self = this->shared_from_this(), version, keepAlive, head](HttpResponse response) {
-      self->write(toResponse(response, version, keepAlive, head));
+      self->write(toResponse(std::move(response), version, keepAlive, head));
     });
   }
 
-  HttpRequest toRequest(const Request& req) const {
+  HttpRequest toRequest(Request& req) const {
     HttpRequest out;
     out.remote = mRemote;
     out.method = std::string(req.method_string());
@@ -117,11 +117,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       if (!slot.empty()) slot += ", ";
       slot += std::string(field.value());
     }
-    out.body = req.body();
+    out.body = std::move(req.body());
     return out;
   }
 
-  static Response toResponse(const HttpResponse& in, unsigned version, bool keepAlive, bool head) {
+  static Response toResponse(HttpResponse in, unsigned version, bool keepAlive, bool head) {
     namespace http = boost::beast::http;
     Response res{static_cast<http::status>(in.status), version};
     res.set(http::field::server, "tccc");
@@ -132,7 +132,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if (head) {
       res.content_length(in.body.size());  // HEAD: the size of what GET would send, no body
     } else {
-      res.body() = in.body;
+      res.body() = std::move(in.body);
       res.prepare_payload();
     }
     return res;

@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <filesystem>
@@ -11,9 +12,6 @@
 namespace tccc::server::media {
 
 namespace {
-constexpr std::size_t kMaxStats = 2000;           // sessions whose media stats are remembered
-constexpr std::int64_t kStatsRetentionMs = 600000;  // closed legs' stats stay this long (10 min)
-
 std::int64_t wallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -71,16 +69,24 @@ std::optional<boost::asio::ip::udp::socket> MediaServer::bindSocket(std::string&
 MediaServer::Opened MediaServer::open(const std::string& sessionId, const std::string& audioFile,
                                                          bool held) {
   close(sessionId);
-  pruneStats();
-  auto& stats = mStats[sessionId];
-  int legs = stats ? stats->legs : 0;
+  const std::int64_t now = nowMs();
+  // References to an unordered_map's elements survive the erasure of others (evictStats).
+  StatsEntry& entry = mStats[sessionId];
+  if (entry.closedSeq != 0) {  // open again: its place in the eviction queue goes stale
+    entry.closedSeq = 0;
+    --mClosedCurrent;
+  }
+  evictStats(now);  // after the entry is marked open, so never this one
+  int legs = entry.stats ? entry.stats->legs : 0;
   // Counters start again for each leg (a new agent, a new connection), the leg count goes on.
-  stats = std::make_shared<MediaStats>();
+  auto stats = std::make_shared<MediaStats>();
   stats->legs = legs + 1;
+  entry.stats = stats;
   auto failWith = [&](const std::string& why) -> Opened {
     stats->state = "failed";
     stats->error = why;
     spdlog::warn("server media for {}: {}", sessionId, why);
+    retireStats(sessionId, now);
     return Opened{"", why};
   };
   if (mLegs.size() >= mOptions.maxLegs) return failWith("too many server media legs are open");
@@ -146,29 +152,62 @@ void MediaServer::close(const std::string& sessionId) {
   if (it == mLegs.end()) return;
   it->second->close();
   mLegs.erase(it);
+  retireStats(sessionId, nowMs());
 }
 
 void MediaServer::closeAll() {
-  for (auto& [id, leg] : mLegs) leg->close();
+  const std::int64_t now = nowMs();
+  for (auto& [id, leg] : mLegs) {
+    leg->close();
+    retireStats(id, now);
+  }
   mLegs.clear();
 }
 
-void MediaServer::pruneStats() {
-  if (mStats.size() < kMaxStats / 2) return;
-  std::int64_t cutoff = wallMs() - kStatsRetentionMs;
-  for (auto it = mStats.begin(); it != mStats.end();) {
-    bool live = mLegs.count(it->first) != 0;
-    if (!live && (mStats.size() >= kMaxStats || (it->second->closedAtMs && it->second->closedAtMs < cutoff)))
-      it = mStats.erase(it);
-    else
-      ++it;
+std::int64_t MediaServer::nowMs() const { return mOptions.clockMs ? mOptions.clockMs() : wallMs(); }
+
+bool MediaServer::isCurrent(const ClosedStats& closed) const {
+  auto it = mStats.find(closed.sessionId);
+  return it != mStats.end() && it->second.closedSeq == closed.seq;
+}
+
+void MediaServer::retireStats(const std::string& sessionId, std::int64_t nowMs) {
+  auto it = mStats.find(sessionId);
+  if (it == mStats.end() || it->second.closedSeq != 0) return;
+  it->second.closedSeq = mNextClosedSeq++;
+  mClosedStats.push_back(ClosedStats{sessionId, nowMs, it->second.closedSeq});
+  ++mClosedCurrent;
+  // Sessions opened again leave stale entries behind; once they are the majority (a session
+  // reopened over and over while an older one is not due yet), drop them all in one pass: the
+  // pass is paid for by the closes that made them, so the queue stays O(sessions remembered).
+  if (mClosedStats.size() > 2 * mClosedCurrent + 64) {
+    mEvictionSteps += mClosedStats.size();
+    mClosedStats.erase(std::remove_if(mClosedStats.begin(), mClosedStats.end(),
+                                      [this](const ClosedStats& c) { return !isCurrent(c); }),
+                       mClosedStats.end());
+  }
+}
+
+void MediaServer::evictStats(std::int64_t nowMs) {
+  const std::int64_t cutoff = nowMs - mOptions.statsRetentionMs;
+  while (!mClosedStats.empty()) {
+    const ClosedStats& oldest = mClosedStats.front();
+    ++mEvictionSteps;
+    auto it = mStats.find(oldest.sessionId);
+    if (it != mStats.end() && it->second.closedSeq == oldest.seq) {
+      // The oldest closed session is kept while it is recent and there is room: so are the rest.
+      if (oldest.closedAtMs >= cutoff && mStats.size() <= mOptions.maxStats) break;
+      mStats.erase(it);
+      --mClosedCurrent;
+    }
+    mClosedStats.pop_front();
   }
 }
 
 std::optional<protocol::Json> MediaServer::stats(const std::string& sessionId) const {
   auto it = mStats.find(sessionId);
   if (it == mStats.end()) return std::nullopt;
-  const MediaStats& s = *it->second;
+  const MediaStats& s = *it->second.stats;
   protocol::Json j{{"state", s.state},
                    {"legs", s.legs},
                    {"held", s.held},

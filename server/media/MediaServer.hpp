@@ -13,6 +13,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,6 +34,12 @@ class MediaServer {
     std::vector<std::string> audioDirs;  // where audioFile may come from (data dir, --sim-audio-dir)
     std::size_t maxLegs = 1000;          // concurrent legs; each holds a socket and a 20 ms timer
     std::string recordingsDir;           // "" = no recordings; else <dir>/<sessionId>-<leg>.wav
+    // GET /sim/sessions/<id> reports a session's media stats while its leg is open and, afterwards,
+    // for statsRetentionMs or until maxStats sessions are remembered, whichever comes first (the
+    // longest-closed go first; open legs' stats are always kept).
+    std::size_t maxStats = 2000;
+    std::int64_t statsRetentionMs = 600000;  // 10 minutes
+    std::function<std::int64_t()> clockMs;   // wall-clock ms for that retention; empty = the system clock
   };
 
   /// Generates the DTLS certificate. Throws std::runtime_error when OpenSSL cannot.
@@ -61,18 +69,45 @@ class MediaServer {
   std::string checkAudioFile(const std::string& name) const;
 
   std::size_t openLegs() const { return mLegs.size(); }
+  /// Sessions whose stats are remembered (open legs included).
+  std::size_t rememberedStats() const { return mStats.size(); }
+  /// Queue entries the stats eviction has looked at since the start: it stays within a small
+  /// multiple of the legs opened (each close queues one entry, each entry is looked at about once).
+  std::uint64_t statsEvictionSteps() const { return mEvictionSteps; }
   const std::string& fingerprint() const { return mIdentity.fingerprint(); }
 
  private:
+  struct StatsEntry {
+    std::shared_ptr<MediaStats> stats;
+    std::uint64_t closedSeq = 0;  // 0 while its leg is open (or opening); else its entry in mClosedStats
+  };
+  struct ClosedStats {
+    std::string sessionId;
+    std::int64_t closedAtMs;
+    std::uint64_t seq;  // stale once the session's StatsEntry::closedSeq differs (it was opened again)
+  };
+
   std::optional<boost::asio::ip::udp::socket> bindSocket(std::string& error);
-  void pruneStats();
+  std::int64_t nowMs() const;
+  /// The session's leg is gone (closed, or it failed to open): its stats join the eviction queue.
+  void retireStats(const std::string& sessionId, std::int64_t nowMs);
+  /// Forgets the longest-closed sessions' stats while they are past the retention time or more than
+  /// maxStats sessions are remembered. Amortised O(1) per leg: every queue entry is popped once.
+  void evictStats(std::int64_t nowMs);
+  bool isCurrent(const ClosedStats& closed) const;
 
   boost::asio::io_context& mIo;
   Options mOptions;
   DtlsIdentity mIdentity;
   AudioFileResolver mResolver;
   std::unordered_map<std::string, std::shared_ptr<MediaLeg>> mLegs;
-  std::unordered_map<std::string, std::shared_ptr<MediaStats>> mStats;
+  std::unordered_map<std::string, StatsEntry> mStats;
+  // Sessions whose leg is gone, in the order they went (so oldest first), with stale entries of
+  // sessions opened again since; compacted when stale entries outnumber the current ones.
+  std::deque<ClosedStats> mClosedStats;
+  std::size_t mClosedCurrent = 0;  // entries of mClosedStats that are not stale
+  std::uint64_t mNextClosedSeq = 1;
+  std::uint64_t mEvictionSteps = 0;
   std::uint32_t mNextPort = 0;  // offset into the range where the next bind attempt starts
   std::uint64_t mSdpSessionId = 0;
   // Renders the shared built-in voice (~300 ms of CPU) off the event loop at start, so the first

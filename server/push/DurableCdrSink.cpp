@@ -19,21 +19,31 @@ std::optional<CdrBatchItem> DurableCdrSink::prepare(std::int64_t sdkAppId, const
   CdrBatchItem item;
   CdrRecord& record = item.record;
   record.sdkAppId = sdkAppId;
-  record.cdr = cdr;
-  record.cdr["SdkAppId"] = sdkAppId;
-  if (cdr.contains("SessionId") && cdr["SessionId"].is_string() && !cdr["SessionId"].get<std::string>().empty()) {
-    record.sessionId = cdr["SessionId"].get<std::string>();
+  // Stored (and pushed) as JSON text made here, once: the io thread neither deep-copies the CDR
+  // nor frees the copy later, and the writer thread binds the text instead of serialising it.
+  auto sessionId = cdr.find("SessionId");
+  auto appId = cdr.find("SdkAppId");
+  const bool hasSessionId = sessionId != cdr.end() && sessionId->is_string() && !sessionId->get_ref<const std::string&>().empty();
+  if (hasSessionId && appId != cdr.end() && appId->is_number_integer() && appId->get<std::int64_t>() == sdkAppId) {
+    record.sessionId = sessionId->get<std::string>();
+    record.cdrText = protocol::dump(cdr);  // as the contact center made it: nothing to add
   } else {
-    // Keep the record rather than lose a call; the generated id says where it came from.
-    record.sessionId = "cdr-" + SecureRandom::uuid();
-    record.cdr["SessionId"] = record.sessionId;
-    spdlog::warn("storeCdr: CDR without SessionId for app {}; stored as {}", sdkAppId, record.sessionId);
+    Json copy = cdr;
+    copy["SdkAppId"] = sdkAppId;
+    if (hasSessionId) {
+      record.sessionId = sessionId->get<std::string>();
+    } else {
+      // Keep the record rather than lose a call; the generated id says where it came from.
+      record.sessionId = "cdr-" + SecureRandom::uuid();
+      copy["SessionId"] = record.sessionId;
+      spdlog::warn("storeCdr: CDR without SessionId for app {}; stored as {}", sdkAppId, record.sessionId);
+    }
+    record.cdrText = protocol::dump(copy);
   }
-  record.startTimestamp = cdr.contains("StartTimestamp") && cdr["StartTimestamp"].is_number_integer()
-                              ? cdr["StartTimestamp"].get<std::int64_t>()
-                              : nowMs / 1000;
-  if (cdr.contains("Caller") && cdr["Caller"].is_string()) record.caller = cdr["Caller"];
-  if (cdr.contains("Callee") && cdr["Callee"].is_string()) record.callee = cdr["Callee"];
+  auto start = cdr.find("StartTimestamp");
+  record.startTimestamp = start != cdr.end() && start->is_number_integer() ? start->get<std::int64_t>() : nowMs / 1000;
+  if (auto caller = cdr.find("Caller"); caller != cdr.end() && caller->is_string()) record.caller = caller->get<std::string>();
+  if (auto callee = cdr.find("Callee"); callee != cdr.end() && callee->is_string()) record.callee = callee->get<std::string>();
   record.storedAt = nowMs / 1000;
 
   if (withPush) {
@@ -41,7 +51,7 @@ std::optional<CdrBatchItem> DurableCdrSink::prepare(std::int64_t sdkAppId, const
     job.sdkAppId = sdkAppId;
     job.kind = "cdr";
     job.uuid = SecureRandom::uuid();
-    job.body = protocol::dump(record.cdr);
+    job.body = record.cdrText;
     job.nextAttemptAtMs = nowMs;
     item.push = std::move(job);
   }

@@ -63,6 +63,9 @@ struct CdrRecord {
   std::string callee;
   Json cdr;  // the push form (tccc-facts.md §3.2)
   std::int64_t storedAt = 0;
+  /// `cdr` as JSON text when it was serialised already (DurableCdrSink::prepare): stored as it is,
+  /// and `cdr` is then left null. Reads fill `cdr` and leave this empty.
+  std::string cdrText;
 };
 
 struct CdrQuery {

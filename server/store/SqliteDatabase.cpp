@@ -21,7 +21,33 @@ SqliteDatabase::SqliteDatabase(const std::string& path) {
 }
 
 SqliteDatabase::~SqliteDatabase() {
+  for (auto& [sql, stmt] : mIdle) sqlite3_finalize(stmt);
   if (mDb) sqlite3_close_v2(mDb);
+}
+
+sqlite3_stmt* SqliteDatabase::acquire(std::string_view sql) {
+  if (auto it = mIdle.find(std::string(sql)); it != mIdle.end()) {
+    sqlite3_stmt* stmt = it->second;
+    mIdle.erase(it);  // in use: a second Statement with the same SQL meanwhile prepares its own
+    return stmt;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(mDb, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+      SQLITE_OK)
+    fail("prepare");
+  ++mPrepared;
+  return stmt;
+}
+
+void SqliteDatabase::release(sqlite3_stmt* stmt) {
+  if (!stmt) return;
+  // Reset ends the statement's read or write (a reused SELECT must not pin an old snapshot) and
+  // clear_bindings drops copies of bound text; the error a reset may repeat was reported by step.
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  const char* sql = sqlite3_sql(stmt);
+  if (sql && mIdle.size() < kMaxCachedStatements && mIdle.emplace(sql, stmt).second) return;
+  sqlite3_finalize(stmt);
 }
 
 void SqliteDatabase::fail(std::string_view what) const {
@@ -41,12 +67,9 @@ void SqliteDatabase::exec(std::string_view sql) {
 std::int64_t SqliteDatabase::changes() const { return sqlite3_changes(mDb); }
 std::int64_t SqliteDatabase::lastInsertRowId() const { return sqlite3_last_insert_rowid(mDb); }
 
-SqliteDatabase::Statement::Statement(SqliteDatabase& db, std::string_view sql) : mDb(db) {
-  if (sqlite3_prepare_v2(db.mDb, sql.data(), static_cast<int>(sql.size()), &mStmt, nullptr) != SQLITE_OK)
-    db.fail("prepare");
-}
+SqliteDatabase::Statement::Statement(SqliteDatabase& db, std::string_view sql) : mDb(db), mStmt(db.acquire(sql)) {}
 
-SqliteDatabase::Statement::~Statement() { sqlite3_finalize(mStmt); }
+SqliteDatabase::Statement::~Statement() { mDb.release(mStmt); }
 
 SqliteDatabase::Statement& SqliteDatabase::Statement::bind(int index, std::int64_t value) {
   if (sqlite3_bind_int64(mStmt, index, value) != SQLITE_OK) mDb.fail("bind");
@@ -86,12 +109,12 @@ std::string SqliteDatabase::Statement::text(int column) const {
 
 bool SqliteDatabase::Statement::isNull(int column) const { return sqlite3_column_type(mStmt, column) == SQLITE_NULL; }
 
-SqliteDatabase::Transaction::Transaction(SqliteDatabase& db) : mDb(db) { mDb.exec("BEGIN IMMEDIATE"); }
+SqliteDatabase::Transaction::Transaction(SqliteDatabase& db) : mDb(db) { Statement(mDb, "BEGIN IMMEDIATE").run(); }
 
 SqliteDatabase::Transaction::~Transaction() {
   if (!mDone) {
     try {
-      mDb.exec("ROLLBACK");
+      Statement(mDb, "ROLLBACK").run();
     } catch (...) {
       // Nothing more can be done in a destructor; SQLite rolls back on close anyway.
     }
@@ -99,7 +122,7 @@ SqliteDatabase::Transaction::~Transaction() {
 }
 
 void SqliteDatabase::Transaction::commit() {
-  mDb.exec("COMMIT");
+  Statement(mDb, "COMMIT").run();
   mDone = true;
 }
 

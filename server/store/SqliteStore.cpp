@@ -531,7 +531,7 @@ std::int64_t SqliteStore::insertCdr(const CdrRecord& cdr, const std::optional<Pu
       .bind(5, cdr.callee)
       // protocol::dump replaces invalid UTF-8 instead of throwing, so one odd caller-supplied
       // string (Uui, IVR input) cannot make a whole batch of CDRs unstorable.
-      .bind(6, protocol::dump(cdr.cdr))
+      .bind(6, cdr.cdrText.empty() ? protocol::dump(cdr.cdr) : cdr.cdrText)
       .bind(7, cdr.storedAt)
       .run();
   if (!push) return 0;

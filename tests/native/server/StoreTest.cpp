@@ -3,6 +3,7 @@
 #include "StoreTestSupport.hpp"
 #include "push/DurableCdrSink.hpp"
 #include "store/DemoSeeder.hpp"
+#include "store/SecureRandom.hpp"
 #include "store/SqliteStore.hpp"
 #include "store/StoreDirectory.hpp"
 
@@ -10,7 +11,9 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <map>
 #include <regex>
+#include <set>
 
 using namespace tccc::server;
 using tccc::Errc;
@@ -308,4 +311,80 @@ TEST(StoreTest, RefusesNewerSchema) {
     store.database().exec("PRAGMA user_version=99");
   }
   EXPECT_THROW(SqliteStore(dir.file("tccc.db")), StoreError);
+}
+
+TEST(StoreTest, TheSinkStoresTheCdrTextAsItMadeIt) {
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  DurableCdrSink sink(store, nullptr, [] { return std::int64_t{1700000000000}; });
+  // As the contact center makes them: its own SdkAppId and a SessionId, stored byte for byte.
+  Json cdr = {{"SdkAppId", 7}, {"SessionId", "t-1"}, {"Caller", "1"}, {"Callee", "2"}, {"StartTimestamp", 1700000001},
+              {"Uui", std::string("\xff bad utf-8")}};
+  auto item = DurableCdrSink::prepare(7, cdr, 1700000000000, true);
+  ASSERT_TRUE(item);
+  EXPECT_TRUE(item->record.cdr.is_null());  // text only: no deep copy of the CDR
+  EXPECT_EQ(item->record.cdrText, tccc::protocol::dump(cdr));
+  EXPECT_EQ(item->push->body, item->record.cdrText);
+  EXPECT_EQ(item->record.caller, "1");
+  EXPECT_EQ(item->record.startTimestamp, 1700000001);
+  ASSERT_TRUE(sink.storeCdr(7, cdr));
+  EXPECT_EQ(store.findCdr(7, "t-1")->cdr["Uui"], "\xef\xbf\xbd bad utf-8");  // replaced, as before
+  // Another tenant's SdkAppId in the CDR is overwritten with the one it is stored for.
+  ASSERT_TRUE(sink.storeCdr(8, Json{{"SdkAppId", 7}, {"SessionId", "t-2"}}));
+  EXPECT_EQ(store.findCdr(8, "t-2")->cdr["SdkAppId"], 8);
+  EXPECT_EQ(cdr["SdkAppId"], 7);  // the caller's JSON is left alone
+}
+
+TEST(StoreTest, PreparedStatementsAreCompiledOnceAndReused) {
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  DurableCdrSink sink(store, nullptr, [] { return std::int64_t{1700000000000}; });
+  ASSERT_TRUE(sink.storeCdr(1, Json{{"SessionId", "warm-up"}}));
+  const auto prepared = store.database().statementsPrepared();
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(sink.storeCdr(1, Json{{"SessionId", "c-" + std::to_string(i)}}));
+  EXPECT_EQ(store.database().statementsPrepared(), prepared);  // BEGIN, INSERT and COMMIT reused
+  // The same SQL twice at once: the second gets a statement of its own, both read correctly.
+  const char* sql = "SELECT session_id FROM cdrs WHERE sdk_app_id=1 ORDER BY session_id";
+  SqliteDatabase::Statement outer(store.database(), sql);
+  ASSERT_TRUE(outer.step());
+  {
+    SqliteDatabase::Statement inner(store.database(), sql);
+    ASSERT_TRUE(inner.step());
+    EXPECT_EQ(inner.text(0), "c-0");
+  }
+  EXPECT_EQ(outer.text(0), "c-0");
+  ASSERT_TRUE(outer.step());
+  EXPECT_EQ(outer.text(0), "c-1");
+  // A statement that failed is reset before it is reused, and a reused one comes without bindings.
+  store.database().exec("CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT)");
+  const char* insert = "INSERT INTO t(k, v) VALUES(?, ?)";
+  SqliteDatabase::Statement(store.database(), insert).bind(1, 1).bind(2, "a").run();
+  EXPECT_THROW(SqliteDatabase::Statement(store.database(), insert).bind(1, 1).bind(2, "b").run(), StoreError);
+  SqliteDatabase::Statement(store.database(), insert).bind(1, 2).bind(2, "c").run();
+  SqliteDatabase::Statement(store.database(), insert).bind(1, 3).run();  // v unbound: NULL, not "c"
+  SqliteDatabase::Statement check(store.database(), "SELECT group_concat(ifnull(v, '-'), '') FROM t ORDER BY k");
+  ASSERT_TRUE(check.step());
+  EXPECT_EQ(check.text(0), "ac-");
+}
+
+TEST(StoreTest, AlphanumericStringsUseTheWholeAlphabetEvenly) {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  EXPECT_EQ(SecureRandom::alphanumeric(0), "");
+  EXPECT_EQ(SecureRandom::alphanumeric(1).size(), 1u);
+  EXPECT_EQ(SecureRandom::alphanumeric(1000).size(), 1000u);  // more than one buffer of bytes
+  std::map<char, int> counts;
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    std::string s = SecureRandom::alphanumeric(31);
+    ASSERT_EQ(s.size(), 31u);
+    seen.insert(s);
+    for (char c : s) ++counts[c];
+  }
+  EXPECT_EQ(seen.size(), 2000u);
+  ASSERT_EQ(counts.size(), alphabet.size());
+  for (char c : alphabet) {
+    // 62,000 characters: 1,000 expected each, standard deviation ~31.
+    EXPECT_GT(counts[c], 800) << c;
+    EXPECT_LT(counts[c], 1200) << c;
+  }
 }

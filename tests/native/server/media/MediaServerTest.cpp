@@ -11,6 +11,7 @@
 #include "media/StunMessage.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 #include <opus/opus.h>
 
 #include <boost/asio/ip/udp.hpp>
@@ -407,6 +408,125 @@ TEST_F(MediaServerTest, AFullPortRangeIsAClearError) {
   EXPECT_TRUE(opened.sdp.empty());
   EXPECT_NE(opened.error.find("no free UDP port"), std::string::npos) << opened.error;
   EXPECT_EQ(server.stats("s-4")->at("state"), "failed");
+}
+
+// --- the stats of closed legs (GET /sim/sessions/<id> `media`) -------------------------------------
+
+// Legs that cannot open (maxLegs reached) still leave stats behind, without a socket: the cheap way
+// to make many sessions. Their warnings are silenced.
+class MediaStatsMemoryTest : public MediaServerTest {
+ protected:
+  void SetUp() override {
+    mLevel = spdlog::get_level();
+    spdlog::set_level(spdlog::level::err);
+  }
+  void TearDown() override { spdlog::set_level(mLevel); }
+  static std::string id(int n) { return "s-" + std::to_string(n); }
+  spdlog::level::level_enum mLevel{};
+};
+
+TEST_F(MediaStatsMemoryTest, TheLongestClosedGoFirstAndOpenLegsStay) {
+  boost::asio::io_context io;
+  MediaServer::Options o = options();
+  o.maxStats = 4;
+  o.maxLegs = 2;
+  MediaServer server(io, o);
+  ASSERT_EQ(server.open("live-1", "", false).error, "");
+  ASSERT_EQ(server.open("live-2", "", false).error, "");
+  for (int n = 0; n < 10; ++n) EXPECT_FALSE(server.open(id(n), "", false).error.empty());  // no leg left
+  // Four remembered: the two open legs and the two sessions that failed last, not any two.
+  EXPECT_EQ(server.rememberedStats(), 4u);
+  EXPECT_TRUE(server.stats("live-1"));
+  EXPECT_TRUE(server.stats("live-2"));
+  EXPECT_TRUE(server.stats(id(8)));
+  EXPECT_TRUE(server.stats(id(9)));
+  for (int n = 0; n < 8; ++n) EXPECT_FALSE(server.stats(id(n))) << id(n);
+  // Order is by closing time: live-1 opened first but closed last, so s-8 goes before it.
+  server.close("live-1");
+  ASSERT_EQ(server.open("live-3", "", false).error, "");
+  EXPECT_EQ(server.rememberedStats(), 4u);
+  EXPECT_FALSE(server.stats(id(8)));
+  EXPECT_TRUE(server.stats(id(9)));
+  EXPECT_EQ(server.stats("live-1")->at("state"), "closed");
+  EXPECT_TRUE(server.stats("live-2"));
+  EXPECT_TRUE(server.stats("live-3"));
+  server.open(id(10), "", false);  // s-9 goes
+  server.open(id(11), "", false);  // then live-1
+  EXPECT_FALSE(server.stats(id(9)));
+  EXPECT_FALSE(server.stats("live-1"));
+  EXPECT_TRUE(server.stats(id(10)));
+  EXPECT_TRUE(server.stats(id(11)));
+  EXPECT_EQ(server.rememberedStats(), 4u);
+  server.closeAll();
+}
+
+TEST_F(MediaStatsMemoryTest, ClosedStatsExpireAfterTheRetentionTime) {
+  boost::asio::io_context io;
+  std::int64_t now = 1'000'000;
+  MediaServer::Options o = options();
+  o.maxLegs = 0;
+  o.clockMs = [&] { return now; };
+  MediaServer server(io, o);
+  const std::int64_t minute = 60'000;
+  server.open("a", "", false);
+  now += 5 * minute;
+  server.open("b", "", false);
+  now += 5 * minute;  // "a" closed exactly 10 minutes ago: still there
+  server.open("c", "", false);
+  EXPECT_TRUE(server.stats("a"));
+  now += 1;
+  server.open("d", "", false);
+  EXPECT_FALSE(server.stats("a"));
+  EXPECT_TRUE(server.stats("b"));
+  now += 5 * minute;
+  server.open("e", "", false);
+  EXPECT_FALSE(server.stats("b"));
+  EXPECT_TRUE(server.stats("c"));
+  EXPECT_EQ(server.rememberedStats(), 3u);  // c, d, e
+}
+
+TEST_F(MediaStatsMemoryTest, AReopenedSessionIsNotForgottenForItsEarlierClose) {
+  boost::asio::io_context io;
+  MediaServer::Options o = options();
+  o.maxStats = 1;
+  o.maxLegs = 2;
+  MediaServer server(io, o);
+  ASSERT_EQ(server.open("x", "", false).error, "");
+  server.close("x");  // queued for eviction…
+  ASSERT_EQ(server.open("x", "", false).error, "");  // …and open again: that queue entry is stale
+  ASSERT_EQ(server.open("y", "", false).error, "");
+  for (int n = 0; n < 20; ++n) EXPECT_FALSE(server.open(id(n), "", false).error.empty());
+  // Open legs' stats stay, even beyond maxStats; of the closed ones only the latest.
+  ASSERT_TRUE(server.stats("x"));
+  EXPECT_EQ(server.stats("x")->at("legs"), 2);
+  EXPECT_NE(server.stats("x")->at("state"), "closed");
+  EXPECT_TRUE(server.stats("y"));
+  EXPECT_TRUE(server.stats(id(19)));
+  EXPECT_EQ(server.rememberedStats(), 3u);
+  server.closeAll();
+}
+
+// pruneStats used to scan every remembered session on each new leg once 1,000 were remembered:
+// 20,000 legs cost about 30 million steps (5 % of the server's CPU in bench/load.mjs). Now each
+// closed session is queued once and looked at about once, also when one session is reopened over
+// and over while the others wait for their turn.
+TEST_F(MediaStatsMemoryTest, EvictionCostsAboutOneStepPerLeg) {
+  boost::asio::io_context io;
+  MediaServer::Options o = options();
+  o.maxLegs = 0;
+  MediaServer server(io, o);
+  const int legs = 20000;
+  for (int n = 0; n < legs; ++n) {
+    server.open(id(n), "", false);
+    if (n % 2 == 0) server.open("again", "", false);
+  }
+  EXPECT_EQ(server.rememberedStats(), o.maxStats);
+  EXPECT_TRUE(server.stats("again"));
+  EXPECT_EQ(server.stats("again")->at("legs"), legs / 2);
+  EXPECT_TRUE(server.stats(id(legs - 1)));
+  EXPECT_FALSE(server.stats(id(legs - static_cast<int>(o.maxStats))));
+  const std::uint64_t opened = legs + legs / 2;
+  EXPECT_LE(server.statsEvictionSteps(), 4 * opened) << "stats eviction is not O(1) per leg";
 }
 
 }  // namespace
