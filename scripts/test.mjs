@@ -36,7 +36,7 @@ function suite(name, fn) {
   console.log(`\n=== ${name} ===`);
   const started = Date.now();
   let passed = 0;
-  let failed = 0;
+  let failed;
   try {
     ({ passed, failed } = fn());
   } catch (e) {
@@ -105,7 +105,15 @@ suite('typecheck', () => {
   return { passed, failed };
 });
 
-// 5. Browser end-to-end (Playwright + Debian Chromium), when present.
+// 5. Lint: each checker over the whole tree is one test (scripts/lint.mjs prints what it finds).
+suite('lint', () => {
+  const r = run('node', ['scripts/lint.mjs', '--summary'], { capture: true });
+  const m = /^lint-result passed=(\d+) failed=(\d+)$/m.exec(r.stdout || '');
+  if (!m) throw new Error(`lint printed no summary (exit ${r.status})`);
+  return { passed: Number(m[1]), failed: Number(m[2]) };
+});
+
+// 6. Browser end-to-end (Playwright + Debian Chromium), when present.
 if (existsSync(join(root, 'tests/e2e/run.mjs'))) {
   suite('e2e', () => {
     const r = run('node', ['tests/e2e/run.mjs'], { capture: true });

@@ -103,11 +103,13 @@ export class CoreAdapter {
     return deadline < 0 ? -1 : Math.max(0, deadline - now());
   }
 
-  phase(): Phase { return this._core && !this._broken ? (this._core.phase() as Phase) : Phase.Destroyed; }
+  phase(): Phase { return this._core && !this._broken ? this._core.phase() : Phase.Destroyed; }
   agentStatus(): string { return this._core && !this._broken ? this._core.agentStatus() : 'offline'; }
-  sessions(): unknown[] { return this._core && !this._broken ? JSON.parse(this._core.sessions()) : []; }
+  sessions(): unknown[] { return this._core && !this._broken ? (JSON.parse(this._core.sessions()) as unknown[]) : []; }
   /** The core's counters of dropped or tolerated input (CoreStats). */
-  stats(): Record<string, number> { return this._core && !this._broken ? JSON.parse(this._core.stats()) : {}; }
+  stats(): Record<string, number> {
+    return this._core && !this._broken ? (JSON.parse(this._core.stats()) as Record<string, number>) : {};
+  }
   /** Bytes of wasm linear memory (grows only): lets tests see a leak. */
   heapBytes(): number { return this._module.HEAP8.length; }
   isDeleted(): boolean { return this._core === null; }

@@ -82,7 +82,7 @@ export class Transport {
     socket.onopen = () => deliver(() => { if (this._socket === socket) this._handlers.onOpen(); });
     socket.onmessage = (ev: MessageEvent) => {
       // Binary frames are reserved for media (not yet carried); only text goes to the core.
-      const data = ev.data;
+      const data: unknown = ev.data;
       if (typeof data === 'string') deliver(() => { if (this._socket === socket) this._handlers.onMessage(data); });
     };
     socket.onclose = (ev: CloseEvent) => {

@@ -64,9 +64,9 @@ export class UiState {
     if (!o || typeof o !== 'object' || !(o.lang === undefined || o.lang === 'zh-CN' || o.lang === 'en') ||
         !list(o.callBarButtons, (b) => CALL_BAR_BUTTONS.includes(b as CallBarButton)) ||
         !list(o.restReasons, (r) => typeof r === 'string' && r.length > 0 && r.length <= 64) ||
-        !(s === undefined || (Number.isInteger(s) && (s as number) >= 0 && (s as number) <= 3600))) {
+        !(s === undefined || (Number.isInteger(s) && s >= 0 && s <= 3600))) {
       throw TcccError.of('ERR_INVALID_ARGUMENT', `UI.configure: bad options ${JSON.stringify(o)}; expected ` +
-        `{lang?: "zh-CN"|"en", callBarButtons?: [${CALL_BAR_BUTTONS}], restReasons?: strings of 1-64 chars, acwSeconds?: 0-3600}`);
+        `{lang?: "zh-CN"|"en", callBarButtons?: [${CALL_BAR_BUTTONS.join(',')}], restReasons?: strings of 1-64 chars, acwSeconds?: 0-3600}`);
     }
     const c = this._config;
     this._config = {

@@ -428,7 +428,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       return;
     }
     try {
-      await leg.pc.addIceCandidate(c.candidate ? c : null as unknown as RTCIceCandidateInit);
+      await leg.pc.addIceCandidate(c.candidate ? c : null);
     } catch (err) {
       // One bad candidate (e.g. an address family this host lacks) must not end the call.
       console.warn(`[tccc] ignored an ICE candidate for ${leg.sessionId}:`, err);
@@ -590,7 +590,8 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   }
 
   private _start(leg: Leg, el: HTMLMediaElement): void {
-    const p = el.play();
+    // Older browsers return nothing from play().
+    const p = el.play() as Promise<void> | undefined;
     if (p && typeof p.then === 'function') {
       p.then(() => { if (el === leg.audio) this._state(leg, 'playing'); }, (err: Error) => {
         if (leg.closed) return;

@@ -83,7 +83,6 @@ export function init(options: InitOptions): Tccc {
       urlError = `sdkUrl ${JSON.stringify(opts.sdkUrl)} is not a URL`;
     }
   }
-  let sdk: Sdk;
   const settings = buildSettings(params, {
     wasm: defaultWasm(opts, sdkUrl),
     WebSocket: opts.WebSocket,
@@ -93,10 +92,10 @@ export function init(options: InitOptions): Tccc {
     ui: opts.ui ? uiSettings(opts, sdkUrl) : undefined,
     onDestroy: () => {
       const w = (globalThis as { window?: { tccc?: Tccc } }).window;
-      if (w && w.tccc === sdk.api) delete w.tccc;
+      if (w && w.tccc === sdk.api) delete w.tccc;  // called by destroy(), after sdk is set
     },
   }, urlError ? [urlError] : []);
-  sdk = new Sdk(settings);
+  const sdk = new Sdk(settings);
   if (opts.global) {
     const w = (globalThis as { window?: { tccc?: Tccc } }).window;
     if (!w) console.warn('[tccc] init({global: true}) outside a browser: there is no window to install on.');

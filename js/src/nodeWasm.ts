@@ -17,7 +17,7 @@ export async function readWasmFile(url: string): Promise<WasmSource> {
     fs = require('node:fs') as Fs;
     path = (require('node:url') as Url).fileURLToPath(url);
   } else {
-    fs = (await import('node:fs')) as unknown as Fs;
+    fs = await import('node:fs');
     path = ((await import('node:url')) as unknown as Url).fileURLToPath(url);
   }
   const bytes = fs.readFileSync(path);

@@ -153,7 +153,7 @@ export const tests = [
       assertEqual((await visitorMessages(v)).map((m) => m.messageId), beforeReload.map((m) => m.messageId), 'same messages after reload');
 
       // A's socket drops: the visitor writes meanwhile; A catches up after its reconnect.
-      await a.page.evaluate(() => { window.__log.length = window.__log.length; window.__sockets[window.__sockets.length - 1].close(); });
+      await a.page.evaluate(() => { window.__sockets[window.__sockets.length - 1].close(); });
       await a.page.evaluate(() => waitFor(() => events('connectionLost').length, 'connectionLost'));
       await visitorSays(v, 'are you there?');
       await visitorSays(v, 'still waiting');

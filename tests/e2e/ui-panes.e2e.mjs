@@ -141,7 +141,7 @@ export const tests = [
         await page.click('[data-act=camera]');
         await waitText(page, '[data-act=camera]', /打开摄像头/);
         await page.waitForSelector('[data-field=video-local]', { state: 'hidden' });
-        assert((await page.evaluate(() => window.__media)).some(([a, id]) => a === 'muteVideo'), 'muteVideo reached the media adapter');
+        assert((await page.evaluate(() => window.__media)).some(([a]) => a === 'muteVideo'), 'muteVideo reached the media adapter');
         await page.click('[data-act=camera]');
         await waitText(page, '[data-act=camera]', /关闭摄像头/);
         await page.waitForSelector('[data-field=video-local]', { state: 'visible' });

@@ -35,7 +35,7 @@ export class NotifyPrompt extends HTMLElement {
       if (!N) return;
       // Older browsers take a callback instead of returning a promise: support both.
       const done = () => this.update();
-      const p = N.requestPermission(done);
+      const p = N.requestPermission(done) as Promise<NotificationPermission> | undefined;
       if (p && typeof p.then === 'function') p.then(done, done);
     });
     this.shadowRoot!.append(h('style', {}, CSS), h('div', { class: 'row', 'aria-label': t('notify') }, this.button, this.text));

@@ -21,7 +21,7 @@ export class Ringtone {
     const hidden = document.visibilityState === 'hidden';
     const audible = await this.startAudio();
     if (audible && !hidden) return 'playing';
-    const notified = await this.notify(title, body);
+    const notified = this.notify(title, body);
     if (hidden) return notified ? 'hidden-notified' : 'hidden-silent';
     return notified ? 'blocked-notified' : 'blocked-silent';
   }
@@ -86,7 +86,7 @@ export class Ringtone {
     return true;
   }
 
-  private async notify(title: string, body: string): Promise<boolean> {
+  private notify(title: string, body: string): boolean {
     const N = (window as { Notification?: typeof Notification }).Notification;
     if (!N) return false;
     try {

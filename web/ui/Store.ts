@@ -66,8 +66,8 @@ export class Store {
     const names = Object.keys(this.tccc.events) as Array<keyof Tccc['events']>;
     for (const name of names) {
       const fn = (payload: unknown) => { this.apply(name, payload as Payload); };
-      this.tccc.on(name, fn as never);
-      this.offs.push(() => { try { this.tccc.off(name, fn as never); } catch { /* destroyed */ } });
+      this.tccc.on(name, fn);
+      this.offs.push(() => { try { this.tccc.off(name, fn); } catch { /* destroyed */ } });
     }
     this.status = this.tccc.Agent.getStatus();
     this.conn = 'connected';  // the loader mounts the UI after `ready`

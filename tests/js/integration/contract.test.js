@@ -807,7 +807,7 @@ describe('SDK/server contract for every public API (vocabulary.json)', () => {
     if (process.env.TCCC_CONTRACT_VERBOSE) lines.push('every disagreement:', ...problems.map((p) => `  ${p}`));
     console.log(lines.join('\n'));
     if (process.env.TCCC_CONTRACT_REPORT) {
-      fs.writeFileSync(process.env.TCCC_CONTRACT_REPORT, JSON.stringify(results.map(({ pending, settled, ...r }) => ({
+      fs.writeFileSync(process.env.TCCC_CONTRACT_REPORT, JSON.stringify(results.map(({ pending: _pending, settled: _settled, ...r }) => ({
         ...r, args: r.args.map((a) => short(show(a), 400)), sent: r.sent && short(show(r.sent), 400), wireData: r.wireData && short(show(r.wireData), 400),
       })), null, 1));
     }

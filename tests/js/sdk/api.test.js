@@ -211,7 +211,7 @@ describe('promise shapes and argument edge cases', () => {
   });
 
   test('a promise resolves before the events its request caused are delivered', async () => {
-    server.handlers['call.startOutbound'] = (data, frame, socket) => {
+    server.handlers['call.startOutbound'] = (data) => {
       // Answer, then at once announce the new session (as the protocol says a server does).
       setImmediate(() => server.session({ sessionId: 'out-1', type: 'phone', direction: 'out', state: 'dialing', timeout: 0,
         calleePhoneNumber: data.phoneNumber, callerPhoneNumber: '4008001000', serverType: 'staffSeat', createdAt: 1 }));

@@ -76,7 +76,6 @@ function setup({ playResults = [], gum, options = {} } = {}) {
   const audio = fakeAudio(playResults);
   const video = fakeAudio([]);
   const gumCalls = [];
-  let release;
   const adapter = new WebRtcMediaAdapter({
     RTCPeerConnection: FakePc,
     getUserMedia: gum || (async (c) => {
@@ -91,7 +90,7 @@ function setup({ playResults = [], gum, options = {} } = {}) {
     signal: async (kind, data) => { signals.push([kind, data]); return { status: 'success' }; },
     emit: (name, data) => events.push([name, data.state, data.reason]),
   });
-  return { adapter, signals, events, track, audio, video, gumCalls, release };
+  return { adapter, signals, events, track, audio, video, gumCalls };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 10));
@@ -492,7 +491,7 @@ test('a prepared microphone is released when the call ends before any offer, or 
   // A refused prepare is not an error by itself: the offer asks again and reports its own outcome.
   let calls = 0;
   const second = setup({
-    gum: async (c) => { calls++; if (calls === 1) throw Object.assign(new Error('busy'), { name: 'NotReadableError' }); return new FakeStream([new FakeTrack()]); },
+    gum: async () => { calls++; if (calls === 1) throw Object.assign(new Error('busy'), { name: 'NotReadableError' }); return new FakeStream([new FakeTrack()]); },
   });
   second.adapter.handle('prepare', { sessionId: 's-2', video: false });
   await settle();

@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const WebSocket = require('ws');
 const { FakeServer, phoneSession, APP, USER, TOKEN } = require('./helpers/FakeServer');
-const { sdkPackage, startSdk, readySdk, sleep, settle, DIAGNOSTICS } = require('./helpers/sdk');
+const { sdkPackage, readySdk, sleep, settle } = require('./helpers/sdk');
 
 const { ErrorCode, init } = sdkPackage;
 const FIXTURES = path.join(__dirname, '../../fixtures/protocol');
