@@ -66,8 +66,8 @@ std::string statsJson(const core::CoreStats& s) {
 }  // namespace
 }  // namespace tccc::bindings
 
-using tccc::bindings::TcccCore;
 using tccc::bindings::ms;
+using tccc::bindings::TcccCore;
 
 // Strings in (configJson, api, argsJson, text) are UTF-8 bytes that TcccCore.js allocated with
 // malloc and frees after the call: the core copies what it keeps.
@@ -84,8 +84,8 @@ EMSCRIPTEN_KEEPALIVE void tcccStart(TcccCore* c, double now) { c->core.start(ms(
 // ERR_INVALID_ARGUMENT like any other malformed options object.
 EMSCRIPTEN_KEEPALIVE std::uint32_t tcccCall(TcccCore* c, const char* api, std::size_t apiLength, const char* args,
                                             std::size_t argsLength, double now) {
-  return c->core.call(std::string_view(api, apiLength),
-                      tccc::protocol::parseJson(std::string_view(args, argsLength)), ms(now));
+  return c->core.call(std::string_view(api, apiLength), tccc::protocol::parseJson(std::string_view(args, argsLength)),
+                      ms(now));
 }
 
 EMSCRIPTEN_KEEPALIVE void tcccOnOpen(TcccCore* c, double now) { c->core.onOpen(ms(now)); }
@@ -116,10 +116,18 @@ EMSCRIPTEN_KEEPALIVE int tcccPhase(TcccCore* c) { return static_cast<int>(c->cor
 EMSCRIPTEN_KEEPALIVE const char* tcccText(TcccCore* c, int which) {
   using tccc::bindings::Text;
   switch (static_cast<Text>(which)) {
-    case Text::Drain: c->text = tccc::core::commandsToJson(c->core.drain()); break;
-    case Text::AgentStatus: c->text = c->core.agentStatus(); break;
-    case Text::Sessions: c->text = tccc::protocol::dump(c->core.sessions()); break;
-    default: c->text = tccc::bindings::statsJson(c->core.stats()); break;
+    case Text::Drain:
+      c->text = tccc::core::commandsToJson(c->core.drain());
+      break;
+    case Text::AgentStatus:
+      c->text = c->core.agentStatus();
+      break;
+    case Text::Sessions:
+      c->text = tccc::protocol::dump(c->core.sessions());
+      break;
+    default:
+      c->text = tccc::bindings::statsJson(c->core.stats());
+      break;
   }
   return c->text.data();
 }

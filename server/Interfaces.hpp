@@ -40,10 +40,10 @@ class WsSender {
 
 /// What the platform knows about a WebSocket when it opens.
 struct WsOpenInfo {
-  std::string path;    // "/ws/agent", "/ws/customer"
-  std::string query;   // raw query string, without '?'
-  std::string origin;  // Origin header ("" if none); already checked against allowed origins
-  std::string remote;  // "ip:port"
+  std::string path;       // "/ws/agent", "/ws/customer"
+  std::string query;      // raw query string, without '?'
+  std::string origin;     // Origin header ("" if none); already checked against allowed origins
+  std::string remote;     // "ip:port"
   std::string protocols;  // Sec-WebSocket-Protocol as offered ("" if none)
 };
 
@@ -67,9 +67,9 @@ class WsHandler {
 // Plain HTTP routes that the contact center adds (e.g. the simulator's endpoints)
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", …
-  std::string path;    // without query
-  std::string query;   // raw, without '?'
+  std::string method;                          // "GET", "POST", …
+  std::string path;                            // without query
+  std::string query;                           // raw, without '?'
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string remote;
@@ -113,13 +113,13 @@ struct SkillGroupInfo {
   std::int64_t sdkAppId = 0;
   std::int64_t skillGroupId = 0;
   std::string name;
-  std::string type = "tel";           // tel | im | video …
-  int ringTimeoutSec = 30;            // offer to one agent for this long, then the next (autoTransfer)
-  int afterCallWorkSec = 10;          // arrange (ACW) length; 0 = straight back to free
+  std::string type = "tel";   // tel | im | video …
+  int ringTimeoutSec = 30;    // offer to one agent for this long, then the next (autoTransfer)
+  int afterCallWorkSec = 10;  // arrange (ACW) length; 0 = straight back to free
   int maxQueueLength = 50;
-  int maxWaitSec = 120;               // queued longer -> the session ends (waitingGiveUp)
-  int priority = 0;                   // ACD: higher first when a number or IVR feeds several groups
-  int maxConcurrency = 1;             // online (im) groups: chats one agent of the group holds at once
+  int maxWaitSec = 120;    // queued longer -> the session ends (waitingGiveUp)
+  int priority = 0;        // ACD: higher first when a number or IVR feeds several groups
+  int maxConcurrency = 1;  // online (im) groups: chats one agent of the group holds at once
 };
 
 struct IvrOption {

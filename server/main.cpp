@@ -25,11 +25,11 @@
 #define TCCC_HAS_CONTACT_CENTER 0
 #endif
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include <sys/stat.h>
 
@@ -93,10 +93,11 @@ int run(const ServerConfig& config) {
   spdlog::info("file-descriptor limit: soft {} (was {}), hard {}; up to {} connections", fds.soft, fds.softBefore,
                fds.hard == UINT64_MAX ? std::string("unlimited") : std::to_string(fds.hard), fds.connections);
   if (!fds.honoured)
-    spdlog::warn("--max-connections {} cannot be honoured: the file-descriptor limit is {} (hard {}), so at most {} "
-                 "connections will be accepted; raise the hard limit (ulimit -Hn, LimitNOFILE=) to at least {}",
-                 config.maxConnections, fds.soft, fds.hard, fds.connections,
-                 static_cast<std::uint64_t>(config.maxConnections) + FileDescriptorLimit::kReserve);
+    spdlog::warn(
+        "--max-connections {} cannot be honoured: the file-descriptor limit is {} (hard {}), so at most {} "
+        "connections will be accepted; raise the hard limit (ulimit -Hn, LimitNOFILE=) to at least {}",
+        config.maxConnections, fds.soft, fds.hard, fds.connections,
+        static_cast<std::uint64_t>(config.maxConnections) + FileDescriptorLimit::kReserve);
 
   boost::asio::io_context io(1);
 
@@ -114,8 +115,8 @@ int run(const ServerConfig& config) {
 
   const std::string scheme = http.tlsEnabled() ? "https" : "http";
   const std::string hostForUrl = config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
-  std::string publicUrl = config.publicUrl.empty() ? scheme + "://" + hostForUrl + ":" + std::to_string(port)
-                                                   : config.publicUrl;
+  std::string publicUrl =
+      config.publicUrl.empty() ? scheme + "://" + hostForUrl + ":" + std::to_string(port) : config.publicUrl;
   while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
 
   StoreDirectory directory(store, store, store, store, store);
@@ -181,8 +182,7 @@ int run(const ServerConfig& config) {
     // call's CDR can be read as soon as the call has ended, as with synchronous storage. It waits
     // off the event loop: signalling and other requests go on meanwhile.
     auto action = request.headers.find("x-tc-action");
-    if (action == request.headers.end() || action->second != "DescribeTelCdr")
-      return respond(cloud.handle(request));
+    if (action == request.headers.end() || action->second != "DescribeTelCdr") return respond(cloud.handle(request));
     cdrSink.whenFlushed(std::chrono::milliseconds(250),
                         [&cloud, request, respond](bool) { respond(cloud.handle(request)); });
   });
@@ -212,7 +212,8 @@ int run(const ServerConfig& config) {
   std::string sdkDir = config.sdkDir;
   if (sdkDir.empty() && fs::is_directory("dist", ec)) sdkDir = "dist";
   StaticFiles sdkFiles(sdkDir);
-  if (!sdkDir.empty() && !sdkFiles.enabled()) spdlog::warn("--sdk-dir {} is not a directory: /sdk/ serves nothing", sdkDir);
+  if (!sdkDir.empty() && !sdkFiles.enabled())
+    spdlog::warn("--sdk-dir {} is not a directory: /sdk/ serves nothing", sdkDir);
   http.addPrefix("GET", "/sdk/", [&sdkFiles, &directory](const HttpRequest& request) {
     std::string rel = request.path.substr(5);
     if (rel == "tccc.js" && request.method == "GET") {  // a HEAD does not use up a one-time URL

@@ -23,15 +23,15 @@ namespace tccc::server {
 struct ChatMessageRecord {
   std::int64_t sdkAppId = 0;
   std::string sessionId;
-  std::int64_t seq = 0;         // 1, 2, 3 … per session, no gaps
-  std::string messageId;        // "m-…", unique
-  std::string senderRole;       // visitor | agent | system
-  std::string senderId;         // visitor userId or agent userId ("" for system)
-  std::string senderName;       // nickname / agent nick at the time of sending
-  std::string clientMsgId;      // the sender's idempotency key ("" for system messages)
-  std::string type = "text";    // text (system messages: text too)
+  std::int64_t seq = 0;       // 1, 2, 3 … per session, no gaps
+  std::string messageId;      // "m-…", unique
+  std::string senderRole;     // visitor | agent | system
+  std::string senderId;       // visitor userId or agent userId ("" for system)
+  std::string senderName;     // nickname / agent nick at the time of sending
+  std::string clientMsgId;    // the sender's idempotency key ("" for system messages)
+  std::string type = "text";  // text (system messages: text too)
   std::string content;
-  std::int64_t createdMs = 0;   // Unix epoch ms
+  std::int64_t createdMs = 0;  // Unix epoch ms
 };
 
 /// One finished chat session: the IMCdrInfo model of the cloud API plus what it is queried by.
@@ -68,14 +68,16 @@ class ChatRepository {
   /// The highest seq of a session (0: no message).
   virtual std::int64_t lastChatSeq(std::int64_t sdkAppId, std::string_view sessionId) = 0;
   /// Cloud API DescribeChatMessages: (total, page) with `ascending` order and offset/limit paging.
-  virtual std::pair<std::int64_t, std::vector<ChatMessageRecord>> queryChatMessages(
-      std::int64_t sdkAppId, std::string_view sessionId, bool ascending, std::int64_t offset, std::int64_t limit) = 0;
+  virtual std::pair<std::int64_t, std::vector<ChatMessageRecord>> queryChatMessages(std::int64_t sdkAppId,
+                                                                                    std::string_view sessionId,
+                                                                                    bool ascending, std::int64_t offset,
+                                                                                    std::int64_t limit) = 0;
   /// Writes (or replaces) the IM CDR of a finished session.
   virtual void storeImCdr(const ImCdrRecord& cdr) = 0;
   /// Cloud API DescribeIMCdrs: (total, page), newest first, StartTimestamp within [start, end].
   virtual std::pair<std::int64_t, std::vector<ImCdrRecord>> queryImCdrs(std::int64_t sdkAppId, std::int64_t start,
-                                                                         std::int64_t end, std::int64_t offset,
-                                                                         std::int64_t limit) = 0;
+                                                                        std::int64_t end, std::int64_t offset,
+                                                                        std::int64_t limit) = 0;
 };
 
 }  // namespace tccc::server

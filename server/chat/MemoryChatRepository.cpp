@@ -50,10 +50,8 @@ std::pair<std::int64_t, std::vector<ChatMessageRecord>> MemoryChatRepository::qu
 
 void MemoryChatRepository::storeImCdr(const ImCdrRecord& cdr) { mCdrs[{cdr.sdkAppId, cdr.sessionId}] = cdr; }
 
-std::pair<std::int64_t, std::vector<ImCdrRecord>> MemoryChatRepository::queryImCdrs(std::int64_t sdkAppId,
-                                                                                     std::int64_t start, std::int64_t end,
-                                                                                     std::int64_t offset,
-                                                                                     std::int64_t limit) {
+std::pair<std::int64_t, std::vector<ImCdrRecord>> MemoryChatRepository::queryImCdrs(
+    std::int64_t sdkAppId, std::int64_t start, std::int64_t end, std::int64_t offset, std::int64_t limit) {
   std::vector<ImCdrRecord> all;
   for (const auto& [key, c] : mCdrs)
     if (key.first == sdkAppId && c.startTimestamp >= start && c.startTimestamp <= end) all.push_back(c);

@@ -22,8 +22,8 @@ class MemoryChatRepository : public ChatRepository {
                                                                             std::int64_t limit) override;
   void storeImCdr(const ImCdrRecord& cdr) override;
   std::pair<std::int64_t, std::vector<ImCdrRecord>> queryImCdrs(std::int64_t sdkAppId, std::int64_t start,
-                                                                 std::int64_t end, std::int64_t offset,
-                                                                 std::int64_t limit) override;
+                                                                std::int64_t end, std::int64_t offset,
+                                                                std::int64_t limit) override;
 
   /// Makes the next appends throw (tests of the "store failed" path).
   void setFailing(bool failing) { mFailing = failing; }

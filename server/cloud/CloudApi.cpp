@@ -35,7 +35,8 @@ HttpResponse envelope(Json response) {
 // agent's account, and our WebSocket login and SdkURL carry it, so keep it tame.
 bool plausibleEmail(const std::string& s) {
   auto at = s.find('@');
-  if (at == std::string::npos || at == 0 || at + 1 >= s.size() || s.find('@', at + 1) != std::string::npos) return false;
+  if (at == std::string::npos || at == 0 || at + 1 >= s.size() || s.find('@', at + 1) != std::string::npos)
+    return false;
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c > 0x20 && c != 0x7f; });
 }
 
@@ -45,31 +46,54 @@ bool plausiblePhone(const std::string& s) {
 
 std::string groupTypeName(int skillGroupType) {
   switch (skillGroupType) {
-    case 0: return "tel";
-    case 1: return "im";
-    case 3: return "voip";
-    case 4: return "video";
-    default: return "tel";
+    case 0:
+      return "tel";
+    case 1:
+      return "im";
+    case 3:
+      return "voip";
+    case 4:
+      return "video";
+    default:
+      return "tel";
   }
 }
 
 // SkillGroupInfoItem.Type, documented as "IM, TEL, ALL".
 std::string groupTypeLabel(int skillGroupType) {
   switch (skillGroupType) {
-    case 0: return "TEL";
-    case 1: return "IM";
-    default: return "ALL";
+    case 0:
+      return "TEL";
+    case 1:
+      return "IM";
+    default:
+      return "ALL";
   }
 }
 
 // EndStatusString -> EndStatus, as listed in the TelCdrInfo model documentation.
 int endStatusCode(const std::string& s) {
   static const std::map<std::string, int> kCodes = {
-      {"error", 0},          {"ok", 1},             {"unconnected", 2},   {"blackList", 100},
-      {"ivrGiveUp", 102},    {"waitingGiveUp", 103}, {"ringingGiveUp", 104}, {"noSeatOnline", 105},
-      {"notWorkTime", 106},  {"ivrEnd", 107},       {"unknown", 201},     {"notAnswer", 202},
-      {"userReject", 203},   {"powerOff", 204},     {"numberNotExist", 205}, {"busy", 206},
-      {"outOfCredit", 207},  {"operatorError", 208}, {"callerCancel", 209}, {"notInService", 210},
+      {"error", 0},
+      {"ok", 1},
+      {"unconnected", 2},
+      {"blackList", 100},
+      {"ivrGiveUp", 102},
+      {"waitingGiveUp", 103},
+      {"ringingGiveUp", 104},
+      {"noSeatOnline", 105},
+      {"notWorkTime", 106},
+      {"ivrEnd", 107},
+      {"unknown", 201},
+      {"notAnswer", 202},
+      {"userReject", 203},
+      {"powerOff", 204},
+      {"numberNotExist", 205},
+      {"busy", 206},
+      {"outOfCredit", 207},
+      {"operatorError", 208},
+      {"callerCancel", 209},
+      {"notInService", 210},
       {"clientError", 211},
   };
   auto it = kCodes.find(s);
@@ -78,7 +102,8 @@ int endStatusCode(const std::string& s) {
 
 void paging(const ParamReader& p, std::int64_t& offset, std::int64_t& limit, bool required, std::int64_t defaultSize) {
   std::int64_t size = required ? p.requireInt("PageSize", 1, 100) : p.optInt("PageSize", 1, 100).value_or(defaultSize);
-  std::int64_t number = required ? p.requireInt("PageNumber", 0, 1000000) : p.optInt("PageNumber", 0, 1000000).value_or(0);
+  std::int64_t number =
+      required ? p.requireInt("PageNumber", 0, 1000000) : p.optInt("PageNumber", 0, 1000000).value_or(0);
   offset = number * size;
   limit = size;
 }
@@ -170,7 +195,8 @@ Json CloudApi::dispatch(const HttpRequest& request, std::string& action, std::in
     throw CloudApiError{"AuthFailure.InvalidAuthorization",
                         "The Authorization header is not a valid TC3-HMAC-SHA256 authorization."};
   std::string timestampText = header(request, "x-tc-timestamp");
-  if (timestampText.empty()) throw CloudApiError{"MissingParameter", "The request is missing the header `X-TC-Timestamp`."};
+  if (timestampText.empty())
+    throw CloudApiError{"MissingParameter", "The request is missing the header `X-TC-Timestamp`."};
   if (timestampText.size() > 12 || !std::all_of(timestampText.begin(), timestampText.end(), ::isdigit))
     throw CloudApiError{"InvalidParameter", "The header `X-TC-Timestamp` must be a Unix timestamp in seconds."};
   const std::int64_t timestamp = std::stoll(timestampText);
@@ -202,7 +228,8 @@ Json CloudApi::dispatch(const HttpRequest& request, std::string& action, std::in
     throw CloudApiError{"InvalidAction", "The action `" + shown + "` does not exist or is not implemented here."};
   }
 
-  auto bucket = mLimits.try_emplace({credential->secretId, action}, mOptions.actionRatePerSec, mOptions.actionBurst).first;
+  auto bucket =
+      mLimits.try_emplace({credential->secretId, action}, mOptions.actionRatePerSec, mOptions.actionBurst).first;
   if (!bucket->second.take())
     throw CloudApiError{"RequestLimitExceeded", "Too many " + action + " requests for this SecretId; slow down."};
 
@@ -394,7 +421,8 @@ Json CloudApi::modifyStaff(const Call& call) {
   return Json::object();
 }
 
-std::map<std::string, std::string> CloudApi::liveStatuses(std::int64_t sdkAppId, const std::vector<std::string>& userIds) {
+std::map<std::string, std::string> CloudApi::liveStatuses(std::int64_t sdkAppId,
+                                                          const std::vector<std::string>& userIds) {
   std::map<std::string, std::string> out;
   for (const auto& u : userIds) out[u] = "offline";
   if (!mLiveOps || userIds.empty()) return out;
@@ -422,8 +450,10 @@ Json CloudApi::deleteStaff(const Call& call) {
       online.push_back(mail);
       continue;
     }
-    if (mStaff.deleteStaff(call.sdkAppId, mail)) changed = true;
-    else notFound.push_back(mail);
+    if (mStaff.deleteStaff(call.sdkAppId, mail))
+      changed = true;
+    else
+      notFound.push_back(mail);
   }
   if (changed) notifyDirectoryChanged(call.sdkAppId);
   std::string info = notFound.empty() ? "" : protocol::dump(Json{{"NotFound", notFound}});
@@ -458,7 +488,8 @@ Json CloudApi::createSkillGroup(const Call& call) {
   int maxConcurrency = static_cast<int>(call.params.optInt("MaxConcurrency", 1, 100).value_or(1));
   for (const auto& g : mGroups.listSkillGroups(call.sdkAppId))
     if (g.info.name == name)
-      throw CloudApiError{"InvalidParameterValue.SkillGroupExists", "A skill group named `" + name + "` exists already."};
+      throw CloudApiError{"InvalidParameterValue.SkillGroupExists",
+                          "A skill group named `" + name + "` exists already."};
   SkillGroupRecord group;
   group.info.sdkAppId = call.sdkAppId;
   group.info.name = name;
@@ -563,13 +594,34 @@ namespace {
 // The TelCdrInfo model from the stored push form (tccc-facts.md §3.2): same field names where the
 // two agree, plus the model's own (Time, EndStatus, SkillGroup, SkillGroupId, UUI, Remark).
 Json telCdrInfo(const CdrRecord& record) {
-  static const char* kCopied[] = {"Caller",          "Callee",           "Direction",         "CallType",
-                                  "Duration",        "RecordId",         "RecordURL",         "CustomRecordURL",
-                                  "EndStatusString", "CallerLocation",   "IVRDuration",       "RingTimestamp",
-                                  "AcceptTimestamp", "EndedTimestamp",   "IVRKeyPressed",     "IVRKeyPressedEx",
-                                  "HungUpSide",      "ServeParticipants", "StartTimestamp",   "QueuedTimestamp",
-                                  "PostIVRKeyPressed", "QueuedSkillGroupId", "QueuedSkillGroupName", "SessionId",
-                                  "ProtectedCaller", "ProtectedCallee",  "Uui",               "SeatUser"};
+  static const char* kCopied[] = {"Caller",
+                                  "Callee",
+                                  "Direction",
+                                  "CallType",
+                                  "Duration",
+                                  "RecordId",
+                                  "RecordURL",
+                                  "CustomRecordURL",
+                                  "EndStatusString",
+                                  "CallerLocation",
+                                  "IVRDuration",
+                                  "RingTimestamp",
+                                  "AcceptTimestamp",
+                                  "EndedTimestamp",
+                                  "IVRKeyPressed",
+                                  "IVRKeyPressedEx",
+                                  "HungUpSide",
+                                  "ServeParticipants",
+                                  "StartTimestamp",
+                                  "QueuedTimestamp",
+                                  "PostIVRKeyPressed",
+                                  "QueuedSkillGroupId",
+                                  "QueuedSkillGroupName",
+                                  "SessionId",
+                                  "ProtectedCaller",
+                                  "ProtectedCallee",
+                                  "Uui",
+                                  "SeatUser"};
   const Json& c = record.cdr;
   Json out = Json::object();
   for (const char* key : kCopied)
@@ -598,7 +650,8 @@ Json CloudApi::describeTelCdr(const Call& call) {
   q.startTimestamp = p.requireInt("StartTimeStamp", 0, kMaxId);
   q.endTimestamp = p.requireInt("EndTimeStamp", 0, kMaxId);
   if (q.endTimestamp < q.startTimestamp) p.invalidValue("EndTimeStamp", "must not be before StartTimeStamp");
-  if (q.endTimestamp - q.startTimestamp >= 90LL * 86400) p.invalidValue("EndTimeStamp", "the range must be under 90 days");
+  if (q.endTimestamp - q.startTimestamp >= 90LL * 86400)
+    p.invalidValue("EndTimeStamp", "the range must be under 90 days");
   // PageSize/PageNumber are required by the current model; the deprecated Limit/Offset still work.
   auto limit = p.optInt("Limit", 1, 100);
   auto offset = p.optInt("Offset", 0, kMaxId);
@@ -699,7 +752,8 @@ Json CloudApi::describeStaffStatusMetrics(const Call& call) {
   Json metrics = Json::array();
   for (auto& r : rows) {
     if (statusList && !statusList->empty()) {
-      std::string status = r.is_object() && r.contains("Status") && r["Status"].is_string() ? r["Status"].get<std::string>() : "";
+      std::string status =
+          r.is_object() && r.contains("Status") && r["Status"].is_string() ? r["Status"].get<std::string>() : "";
       if (std::find(statusList->begin(), statusList->end(), status) == statusList->end()) continue;
     }
     metrics.push_back(std::move(r));
@@ -751,7 +805,8 @@ Json CloudApi::describeChatMessages(const Call& call) {
   call.params.optInt("InstanceId", 0, kMaxId);
   // CdrId is the IMCdrInfo Id, which on this server is the SessionId.
   std::string session = sessionId && !sessionId->empty() ? *sessionId : cdrId.value_or("");
-  if (session.empty()) throw CloudApiError{"MissingParameter", "The request is missing a required parameter `SessionId`."};
+  if (session.empty())
+    throw CloudApiError{"MissingParameter", "The request is missing a required parameter `SessionId`."};
   Json messages = Json::array();
   std::int64_t total = 0;
   if (mChats) {

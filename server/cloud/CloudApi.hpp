@@ -10,8 +10,8 @@
 #include "chat/ChatRepository.hpp"
 #include "cloud/CloudApiError.hpp"
 #include "cloud/ParamReader.hpp"
-#include "store/Repositories.hpp"
 #include "http/TokenBucket.hpp"
+#include "store/Repositories.hpp"
 #include "store/StoreDirectory.hpp"
 
 #include <functional>

@@ -115,7 +115,8 @@ std::optional<std::vector<std::int64_t>> ParamReader::optIntArray(const std::str
   return out;
 }
 
-std::optional<std::vector<ParamReader>> ParamReader::optObjectArray(const std::string& name, std::size_t maxItems) const {
+std::optional<std::vector<ParamReader>> ParamReader::optObjectArray(const std::string& name,
+                                                                    std::size_t maxItems) const {
   const Json* v = find(name);
   if (!v) return std::nullopt;
   if (!v->is_array()) wrongType(name, "an array of objects");

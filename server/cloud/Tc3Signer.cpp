@@ -132,10 +132,14 @@ std::optional<Tc3Authorization> Tc3Signer::parseAuthorization(std::string_view h
     if (eq == std::string_view::npos) return std::nullopt;
     std::string_view key = trimOws(part.substr(0, eq));
     std::string value(trimOws(part.substr(eq + 1)));
-    if (key == "Credential") credential = value;
-    else if (key == "SignedHeaders") signedHeaders = value;
-    else if (key == "Signature") signature = value;
-    else return std::nullopt;
+    if (key == "Credential")
+      credential = value;
+    else if (key == "SignedHeaders")
+      signedHeaders = value;
+    else if (key == "Signature")
+      signature = value;
+    else
+      return std::nullopt;
   }
   if (!credential || !signedHeaders || !signature) return std::nullopt;
 

@@ -20,8 +20,8 @@ class FileDescriptorLimit {
 
   struct Result {
     std::uint64_t softBefore = 0;
-    std::uint64_t soft = 0;  // after raising
-    std::uint64_t hard = 0;  // UINT64_MAX: unlimited
+    std::uint64_t soft = 0;       // after raising
+    std::uint64_t hard = 0;       // UINT64_MAX: unlimited
     std::size_t connections = 0;  // the connection cap that fits: min(wanted, soft - kReserve)
     bool honoured = false;        // connections == wanted
     std::string error;            // getrlimit/setrlimit failure, "" if none

@@ -42,45 +42,70 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
   for (const auto& [key, value] : json.items()) {
     if (key.rfind("$", 0) == 0 || key == "comment") continue;  // room for comments in the file
     if (alreadySet.count(key)) continue;
-    if (key == "host") str(key, value, host);
-    else if (key == "port") integer(key, value, port);
-    else if (key == "data-dir") str(key, value, dataDir);
-    else if (key == "public-url") str(key, value, publicUrl);
-    else if (key == "sdk-dir") str(key, value, sdkDir);
-    else if (key == "web-dir") str(key, value, webDir);
-    else if (key == "tls-cert") str(key, value, tlsCert);
-    else if (key == "tls-key") str(key, value, tlsKey);
-    else if (key == "cdr-push-url") str(key, value, cdrPushUrl);
-    else if (key == "cdr-push-ca-file") str(key, value, cdrPushCaFile);
-    else if (key == "cdr-push-retry-ms") integer(key, value, cdrPushRetryMs);
-    else if (key == "cdr-push-auth") str(key, value, cdrPushAuth);
-    else if (key == "cdr-push-user") str(key, value, cdrPushUser);
-    else if (key == "cdr-push-password") str(key, value, cdrPushPassword);
-    else if (key == "cdr-push-token-url") str(key, value, cdrPushTokenUrl);
-    else if (key == "cdr-push-client-id") str(key, value, cdrPushClientId);
-    else if (key == "cdr-push-client-secret") str(key, value, cdrPushClientSecret);
-    else if (key == "heartbeat-ms") integer(key, value, heartbeatMs);
-    else if (key == "ring-timeout-sec") integer(key, value, ringTimeoutSec);
-    else if (key == "outbound-no-answer-sec") integer(key, value, outboundNoAnswerSec);
-    else if (key == "max-connections") integer(key, value, maxConnections);
-    else if (key == "api-rate-limit") integer(key, value, apiRateLimit);
-    else if (key == "connection-rate-limit") integer(key, value, connectionRateLimit);
-    else if (key == "log-level") str(key, value, logLevel);
-    else if (key == "media-host") str(key, value, mediaHost);
-    else if (key == "media-ports") str(key, value, mediaPorts);
-    else if (key == "sim-audio-dir") str(key, value, simAudioDir);
+    if (key == "host")
+      str(key, value, host);
+    else if (key == "port")
+      integer(key, value, port);
+    else if (key == "data-dir")
+      str(key, value, dataDir);
+    else if (key == "public-url")
+      str(key, value, publicUrl);
+    else if (key == "sdk-dir")
+      str(key, value, sdkDir);
+    else if (key == "web-dir")
+      str(key, value, webDir);
+    else if (key == "tls-cert")
+      str(key, value, tlsCert);
+    else if (key == "tls-key")
+      str(key, value, tlsKey);
+    else if (key == "cdr-push-url")
+      str(key, value, cdrPushUrl);
+    else if (key == "cdr-push-ca-file")
+      str(key, value, cdrPushCaFile);
+    else if (key == "cdr-push-retry-ms")
+      integer(key, value, cdrPushRetryMs);
+    else if (key == "cdr-push-auth")
+      str(key, value, cdrPushAuth);
+    else if (key == "cdr-push-user")
+      str(key, value, cdrPushUser);
+    else if (key == "cdr-push-password")
+      str(key, value, cdrPushPassword);
+    else if (key == "cdr-push-token-url")
+      str(key, value, cdrPushTokenUrl);
+    else if (key == "cdr-push-client-id")
+      str(key, value, cdrPushClientId);
+    else if (key == "cdr-push-client-secret")
+      str(key, value, cdrPushClientSecret);
+    else if (key == "heartbeat-ms")
+      integer(key, value, heartbeatMs);
+    else if (key == "ring-timeout-sec")
+      integer(key, value, ringTimeoutSec);
+    else if (key == "outbound-no-answer-sec")
+      integer(key, value, outboundNoAnswerSec);
+    else if (key == "max-connections")
+      integer(key, value, maxConnections);
+    else if (key == "api-rate-limit")
+      integer(key, value, apiRateLimit);
+    else if (key == "connection-rate-limit")
+      integer(key, value, connectionRateLimit);
+    else if (key == "log-level")
+      str(key, value, logLevel);
+    else if (key == "media-host")
+      str(key, value, mediaHost);
+    else if (key == "media-ports")
+      str(key, value, mediaPorts);
+    else if (key == "sim-audio-dir")
+      str(key, value, simAudioDir);
     else if (key == "sim-recordings") {
       if (!value.is_boolean()) throw ConfigError("config key \"sim-recordings\" must be true or false");
       simRecordings = value.get<bool>();
-    }
-    else if (key == "simulator") {
+    } else if (key == "simulator") {
       if (!value.is_boolean()) throw ConfigError("config key \"simulator\" must be true or false");
       simulator = value.get<bool>();
     } else if (key == "server-media") {
       if (!value.is_boolean()) throw ConfigError("config key \"server-media\" must be true or false");
       serverMedia = value.get<bool>();
-    }
-    else if (key == "ice-servers") {
+    } else if (key == "ice-servers") {
       // The command line and environment give JSON text; the file may also hold the array itself.
       if (value.is_string()) {
         Json parsed = Json::parse(value.get<std::string>(), nullptr, false);
@@ -89,8 +114,7 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
       } else {
         iceServers = parseIceServers(value);
       }
-    }
-    else if (key == "allowed-origins") {
+    } else if (key == "allowed-origins") {
       if (value.is_string()) {
         allowedOrigins = splitList(value.get<std::string>());
       } else if (value.is_array()) {
@@ -130,8 +154,8 @@ Json ServerConfig::parseIceServers(const Json& value) {
   auto checkUrl = [&](const Json& url) {
     if (!url.is_string()) throw ConfigError("--ice-servers: every url must be a string");
     const std::string& u = url.get_ref<const std::string&>();
-    bool scheme = u.rfind("stun:", 0) == 0 || u.rfind("stuns:", 0) == 0 || u.rfind("turn:", 0) == 0 ||
-                  u.rfind("turns:", 0) == 0;
+    bool scheme =
+        u.rfind("stun:", 0) == 0 || u.rfind("stuns:", 0) == 0 || u.rfind("turn:", 0) == 0 || u.rfind("turns:", 0) == 0;
     if (!scheme || u.size() > kMaxText)
       throw ConfigError("--ice-servers: \"" + u.substr(0, 64) + "\" is not a stun:, stuns:, turn: or turns: URL");
   };
@@ -170,8 +194,9 @@ void ServerConfig::validatePushAuth() const {
   if (!basic && (!cdrPushUser.empty() || !cdrPushPassword.empty()))
     throw ConfigError("--cdr-push-user and --cdr-push-password are used only with --cdr-push-auth basic");
   if (!oauth && (!cdrPushTokenUrl.empty() || !cdrPushClientId.empty() || !cdrPushClientSecret.empty()))
-    throw ConfigError("--cdr-push-token-url, --cdr-push-client-id and --cdr-push-client-secret are used only with "
-                      "--cdr-push-auth oauth2");
+    throw ConfigError(
+        "--cdr-push-token-url, --cdr-push-client-id and --cdr-push-client-secret are used only with "
+        "--cdr-push-auth oauth2");
   if ((basic || oauth) && cdrPushUrl.empty()) throw ConfigError("--cdr-push-auth needs --cdr-push-url");
   if (basic) {
     // RFC 7617: the user id cannot contain a colon; neither may carry control characters.
@@ -196,7 +221,8 @@ void ServerConfig::validate() const {
     throw ConfigError("--outbound-no-answer-sec must be between 1 and 600");
   if (cdrPushRetryMs < 10 || cdrPushRetryMs > 3600000)
     throw ConfigError("--cdr-push-retry-ms must be between 10 and 3600000");
-  if (maxConnections < 1 || maxConnections > 1000000) throw ConfigError("--max-connections must be between 1 and 1000000");
+  if (maxConnections < 1 || maxConnections > 1000000)
+    throw ConfigError("--max-connections must be between 1 and 1000000");
   if (apiRateLimit < 1 || apiRateLimit > 1000000) throw ConfigError("--api-rate-limit must be between 1 and 1000000");
   if (connectionRateLimit < 1 || connectionRateLimit > 1000000)
     throw ConfigError("--connection-rate-limit must be between 1 and 1000000");
@@ -237,28 +263,34 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
   options["port"] = app.add_option("--port", out.port, "TCP port; 0 picks any free port (printed as API=…)")
                         ->envname("TCCC_PORT")
                         ->capture_default_str();
-  options["data-dir"] = app.add_option("--data-dir", out.dataDir, "Directory for the SQLite database and credentials file")
-                            ->envname("TCCC_DATA_DIR")
-                            ->capture_default_str();
+  options["data-dir"] =
+      app.add_option("--data-dir", out.dataDir, "Directory for the SQLite database and credentials file")
+          ->envname("TCCC_DATA_DIR")
+          ->capture_default_str();
   app.add_option("--config", out.configFile, "JSON file with the same keys as these options")->envname("TCCC_CONFIG");
-  options["public-url"] = app.add_option("--public-url", out.publicUrl,
-                                         "Base URL browsers use to reach this server (SdkURL); default http://host:port")
-                              ->envname("TCCC_PUBLIC_URL");
-  options["sdk-dir"] = app.add_option("--sdk-dir", out.sdkDir, "Directory with the built SDK (dist/), served at /sdk/; default ./dist if present")
-                           ->envname("TCCC_SDK_DIR");
-  options["web-dir"] = app.add_option("--web-dir", out.webDir, "Directory with static pages, served at /")
-                           ->envname("TCCC_WEB_DIR");
-  options["tls-cert"] = app.add_option("--tls-cert", out.tlsCert, "PEM certificate chain for https/wss")->envname("TCCC_TLS_CERT");
-  options["tls-key"] = app.add_option("--tls-key", out.tlsKey, "PEM private key for https/wss")->envname("TCCC_TLS_KEY");
-  options["allowed-origins"] = app.add_option("--allowed-origins", origins,
-                                              "Comma-separated Origins allowed to open WebSockets (default: any)")
-                                   ->envname("TCCC_ALLOWED_ORIGINS");
-  options["cdr-push-url"] = app.add_option("--cdr-push-url", out.cdrPushUrl,
-                                           "URL that receives CDR pushes (POST …?action=cdr&version=1)")
-                                ->envname("TCCC_CDR_PUSH_URL");
+  options["public-url"] =
+      app.add_option("--public-url", out.publicUrl,
+                     "Base URL browsers use to reach this server (SdkURL); default http://host:port")
+          ->envname("TCCC_PUBLIC_URL");
+  options["sdk-dir"] =
+      app.add_option("--sdk-dir", out.sdkDir,
+                     "Directory with the built SDK (dist/), served at /sdk/; default ./dist if present")
+          ->envname("TCCC_SDK_DIR");
+  options["web-dir"] =
+      app.add_option("--web-dir", out.webDir, "Directory with static pages, served at /")->envname("TCCC_WEB_DIR");
+  options["tls-cert"] =
+      app.add_option("--tls-cert", out.tlsCert, "PEM certificate chain for https/wss")->envname("TCCC_TLS_CERT");
+  options["tls-key"] =
+      app.add_option("--tls-key", out.tlsKey, "PEM private key for https/wss")->envname("TCCC_TLS_KEY");
+  options["allowed-origins"] =
+      app.add_option("--allowed-origins", origins, "Comma-separated Origins allowed to open WebSockets (default: any)")
+          ->envname("TCCC_ALLOWED_ORIGINS");
+  options["cdr-push-url"] =
+      app.add_option("--cdr-push-url", out.cdrPushUrl, "URL that receives CDR pushes (POST …?action=cdr&version=1)")
+          ->envname("TCCC_CDR_PUSH_URL");
   options["cdr-push-ca-file"] = app.add_option("--cdr-push-ca-file", out.cdrPushCaFile,
-                                              "Extra CA certificate (PEM) trusted for an https push URL")
-                                   ->envname("TCCC_CDR_PUSH_CA_FILE");
+                                               "Extra CA certificate (PEM) trusted for an https push URL")
+                                    ->envname("TCCC_CDR_PUSH_CA_FILE");
   options["cdr-push-retry-ms"] = app.add_option("--cdr-push-retry-ms", out.cdrPushRetryMs,
                                                 "First retry delay of a failed push; doubles each time, 3 retries")
                                      ->envname("TCCC_CDR_PUSH_RETRY_MS")
@@ -274,9 +306,9 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
       app.add_option("--cdr-push-password", out.cdrPushPassword,
                      "Basic auth password (prefer the environment or the config file to the command line)")
           ->envname("TCCC_CDR_PUSH_PASSWORD");
-  options["cdr-push-token-url"] = app.add_option("--cdr-push-token-url", out.cdrPushTokenUrl,
-                                                 "OAuth 2.0 token endpoint for --cdr-push-auth oauth2")
-                                      ->envname("TCCC_CDR_PUSH_TOKEN_URL");
+  options["cdr-push-token-url"] =
+      app.add_option("--cdr-push-token-url", out.cdrPushTokenUrl, "OAuth 2.0 token endpoint for --cdr-push-auth oauth2")
+          ->envname("TCCC_CDR_PUSH_TOKEN_URL");
   options["cdr-push-client-id"] = app.add_option("--cdr-push-client-id", out.cdrPushClientId, "OAuth 2.0 client id")
                                       ->envname("TCCC_CDR_PUSH_CLIENT_ID");
   options["cdr-push-client-secret"] =
@@ -312,9 +344,10 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                                                     "HTTP requests/s on one connection (burst twice that)")
                                          ->envname("TCCC_CONNECTION_RATE_LIMIT")
                                          ->capture_default_str();
-  options["log-level"] = app.add_option("--log-level", out.logLevel, "trace, debug, info, warn, error or off (logs go to stderr)")
-                             ->envname("TCCC_LOG_LEVEL")
-                             ->capture_default_str();
+  options["log-level"] =
+      app.add_option("--log-level", out.logLevel, "trace, debug, info, warn, error or off (logs go to stderr)")
+          ->envname("TCCC_LOG_LEVEL")
+          ->capture_default_str();
   std::string iceServers;
   options["ice-servers"] = app.add_option("--ice-servers", iceServers,
                                           "STUN/TURN servers for WebRTC as JSON, e.g. "

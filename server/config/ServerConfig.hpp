@@ -42,11 +42,11 @@ struct ServerConfig {
   std::string cdrPushClientId;
   std::string cdrPushClientSecret;
   int heartbeatMs = 10000;
-  int ringTimeoutSec = 0;          // > 0: overrides every skill group's ring time (demos, tests)
-  int outboundNoAnswerSec = 30;    // an outbound call nobody answers ends (notAnswer) after this
-  int maxConnections = 10000;      // open HTTP/WebSocket connections; each also needs a file descriptor
-  int apiRateLimit = 20;           // cloud API requests/s per SecretId and action (burst 2x), as the cloud
-  int connectionRateLimit = 20;    // HTTP requests/s per connection (burst 2x)
+  int ringTimeoutSec = 0;        // > 0: overrides every skill group's ring time (demos, tests)
+  int outboundNoAnswerSec = 30;  // an outbound call nobody answers ends (notAnswer) after this
+  int maxConnections = 10000;    // open HTTP/WebSocket connections; each also needs a file descriptor
+  int apiRateLimit = 20;         // cloud API requests/s per SecretId and action (burst 2x), as the cloud
+  int connectionRateLimit = 20;  // HTTP requests/s per connection (burst 2x)
   std::string logLevel = "info";
   bool printCredentials = false;
   /// STUN/TURN servers handed to browsers (agent login snapshot, customer.dial answer) as
@@ -55,7 +55,7 @@ struct ServerConfig {
   protocol::Json iceServers = protocol::Json::array();
   /// The server's own media endpoint (server/media/) for simulated callers and test numbers.
   bool serverMedia = true;
-  bool simulator = true;  // the /sim/* HTTP routes (inbound calls from curl, session inspection)
+  bool simulator = true;                   // the /sim/* HTTP routes (inbound calls from curl, session inspection)
   std::string mediaHost = "127.0.0.1";     // UDP address it binds and advertises (IP literal)
   std::string mediaPorts = "40000-40999";  // "min-max": one UDP port per open leg
   std::string simAudioDir;                 // POST /sim/inbound audioFile may come from here (and the data dir)

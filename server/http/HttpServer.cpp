@@ -3,8 +3,8 @@
 
 #include "http/HttpSession.hpp"
 
-#include <boost/beast/core/detect_ssl.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/beast/core/detect_ssl.hpp>
 
 #include <stdexcept>
 
@@ -112,24 +112,22 @@ void HttpServer::doAccept() {
   // Every connection's handlers run on the io_context itself, not on a strand per connection:
   // the server runs one io thread (main.cpp), so a strand only added a queue, a lock and two
   // executor copies to every completion (a few % of the server's CPU in bench/load.mjs).
-  mAcceptor.async_accept(mIo,
-                         [this](beast::error_code ec, tcp::socket socket) { onAccept(ec, std::move(socket)); });
+  mAcceptor.async_accept(mIo, [this](beast::error_code ec, tcp::socket socket) { onAccept(ec, std::move(socket)); });
 }
 
 void HttpServer::onAccept(beast::error_code ec, tcp::socket socket) {
   if (ec) {
     if (ec == asio::error::operation_aborted || mStopped) return;
     if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
-        ec == beast::error_code(ENFILE, boost::system::system_category()) ||
-        ec == asio::error::no_memory) {
+        ec == beast::error_code(ENFILE, boost::system::system_category()) || ec == asio::error::no_memory) {
       // Out of file descriptors (or kernel memory): accepting again at once would fail again at
       // once and spin the event loop. The pending connection stays in the backlog; pause a little
       // so that closing connections can free descriptors, and say so (at most once a second).
       auto now = std::chrono::steady_clock::now();
       if (now - mLastFdWarning > std::chrono::seconds(1)) {
         mLastFdWarning = now;
-        spdlog::warn("accept: {} ({} connections open); raise `ulimit -n` or lower --max-connections",
-                     ec.message(), *mOpenConnections);
+        spdlog::warn("accept: {} ({} connections open); raise `ulimit -n` or lower --max-connections", ec.message(),
+                     *mOpenConnections);
       }
       mAcceptPause.expires_after(mOptions.acceptBackoff);
       mAcceptPause.async_wait([this](beast::error_code waitEc) {

@@ -38,7 +38,7 @@ struct HttpServerOptions {
   std::size_t maxWsMessageBytes = 65536;
   std::size_t maxWsQueueMessages = 1024;
   std::size_t maxWsQueueBytes = 8 * 1024 * 1024;
-  std::size_t maxConnections = 20000;  // main.cpp lowers it to what the fd limit allows
+  std::size_t maxConnections = 20000;            // main.cpp lowers it to what the fd limit allows
   std::chrono::milliseconds acceptBackoff{100};  // pause accepting this long when out of file descriptors
 
   double httpRatePerSec = 20;  // per connection; the cloud's CreateSDKLoginToken limit is 20/s

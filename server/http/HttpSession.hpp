@@ -8,11 +8,11 @@
 #include "http/TokenBucket.hpp"
 #include "http/WsSession.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <memory>
@@ -59,10 +59,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     mParser->header_limit(static_cast<std::uint32_t>(mServer.options().maxHeaderBytes));
     mParser->body_limit(mServer.options().maxBodyBytes);
     boost::beast::get_lowest_layer(mStream).expires_after(mServer.options().requestTimeout);
-    boost::beast::http::async_read(mStream, mBuffer, *mParser,
-                                   [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
-                                     self->onRead(ec);
-                                   });
+    boost::beast::http::async_read(
+        mStream, mBuffer, *mParser,
+        [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) { self->onRead(ec); });
   }
 
   void onRead(boost::beast::error_code ec) {
@@ -73,7 +72,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if (ec) {
       // A malformed request gets a 400 if a response can still be written; timeouts and resets
       // just end the connection.
-      if (ec.category() == http::make_error_code(http::error::bad_target).category() && ec != http::error::partial_message)
+      if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+          ec != http::error::partial_message)
         return sendStatus(400, "malformed request");
       HttpServer::fail(ec, "http read");
       return;

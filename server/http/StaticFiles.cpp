@@ -66,17 +66,28 @@ StaticFiles::StaticFiles(std::string root, std::string defaultCacheControl)
 
 std::string StaticFiles::contentTypeFor(const std::string& path) {
   static const std::map<std::string, std::string> kTypes = {
-      {".html", "text/html; charset=utf-8"},    {".htm", "text/html; charset=utf-8"},
-      {".js", "application/javascript; charset=utf-8"}, {".mjs", "application/javascript; charset=utf-8"},
-      {".cjs", "application/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json; charset=utf-8"}, {".map", "application/json; charset=utf-8"},
-      {".wasm", "application/wasm"},            {".svg", "image/svg+xml"},
-      {".png", "image/png"},                    {".jpg", "image/jpeg"},
-      {".jpeg", "image/jpeg"},                  {".gif", "image/gif"},
-      {".ico", "image/x-icon"},                 {".txt", "text/plain; charset=utf-8"},
-      {".wav", "audio/wav"},                    {".mp3", "audio/mpeg"},
-      {".ogg", "audio/ogg"},                    {".woff2", "font/woff2"},
-      {".ts", "text/plain; charset=utf-8"},     {".d.ts", "text/plain; charset=utf-8"},
+      {".html", "text/html; charset=utf-8"},
+      {".htm", "text/html; charset=utf-8"},
+      {".js", "application/javascript; charset=utf-8"},
+      {".mjs", "application/javascript; charset=utf-8"},
+      {".cjs", "application/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json; charset=utf-8"},
+      {".map", "application/json; charset=utf-8"},
+      {".wasm", "application/wasm"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".gif", "image/gif"},
+      {".ico", "image/x-icon"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".wav", "audio/wav"},
+      {".mp3", "audio/mpeg"},
+      {".ogg", "audio/ogg"},
+      {".woff2", "font/woff2"},
+      {".ts", "text/plain; charset=utf-8"},
+      {".d.ts", "text/plain; charset=utf-8"},
   };
   auto dot = path.rfind('.');
   auto slash = path.rfind('/');
@@ -143,7 +154,8 @@ HttpResponse StaticFiles::serve(const std::string& relativePath, const HttpReque
   if (ec || !fs::is_regular_file(canonical, ec)) return plain(404, "not found");
   // A symlink inside the root must not lead outside it.
   std::string resolved = canonical.string();
-  if (resolved.compare(0, mRoot.size(), mRoot) != 0 || (resolved.size() > mRoot.size() && resolved[mRoot.size()] != '/'))
+  if (resolved.compare(0, mRoot.size(), mRoot) != 0 ||
+      (resolved.size() > mRoot.size() && resolved[mRoot.size()] != '/'))
     return plain(403, "forbidden");
   struct stat st {};
   if (::stat(resolved.c_str(), &st) != 0) return plain(404, "not found");
@@ -160,7 +172,8 @@ HttpResponse StaticFiles::serve(const std::string& relativePath, const HttpReque
     if (acceptEncoding == request.headers.end() || !accepts(acceptEncoding->second, coding)) continue;
     struct stat cst {};
     std::string candidate = resolved + suffix;
-    if (::stat(candidate.c_str(), &cst) != 0 || !S_ISREG(cst.st_mode) || cst.st_mtim.tv_sec < st.st_mtim.tv_sec) continue;
+    if (::stat(candidate.c_str(), &cst) != 0 || !S_ISREG(cst.st_mode) || cst.st_mtim.tv_sec < st.st_mtim.tv_sec)
+      continue;
     resolved = candidate;
     st = cst;
     encoding = coding;

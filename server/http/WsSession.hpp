@@ -9,10 +9,10 @@
 #include "http/TokenBucket.hpp"
 #include "protocol/Protocol.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <spdlog/spdlog.h>
 
 #include <memory>
 #include <utility>
@@ -51,8 +51,10 @@ class WsSendQueue {
 
  private:
   void reset() {
-    if (mItems.capacity() > 64) std::vector<Item>().swap(mItems);  // a burst is over: give it back
-    else mItems.clear();
+    if (mItems.capacity() > 64)
+      std::vector<Item>().swap(mItems);  // a burst is over: give it back
+    else
+      mItems.clear();
     mHead = 0;
   }
   std::vector<Item> mItems;
@@ -80,10 +82,11 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
     timeouts.idle_timeout = mServer.options().wsIdleTimeout;
     timeouts.keep_alive_pings = true;  // a dead peer (no pong) is detected and dropped
     mWs.set_option(timeouts);
-    mWs.set_option(websocket::stream_base::decorator([selected = mHandler.subprotocol(mInfo)](websocket::response_type& res) {
-      res.set(boost::beast::http::field::server, "tccc");
-      if (!selected.empty()) res.set(boost::beast::http::field::sec_websocket_protocol, selected);
-    }));
+    mWs.set_option(
+        websocket::stream_base::decorator([selected = mHandler.subprotocol(mInfo)](websocket::response_type& res) {
+          res.set(boost::beast::http::field::server, "tccc");
+          if (!selected.empty()) res.set(boost::beast::http::field::sec_websocket_protocol, selected);
+        }));
     // Read up to twice the limit so that an oversized request can still be answered with
     // ERR_PAYLOAD_TOO_LARGE (docs/protocol.md, Transport); beyond that Beast closes with 1009.
     mWs.read_message_max(2 * mServer.options().maxWsMessageBytes);
@@ -181,8 +184,10 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
 
   void dispatch(std::string_view data, bool binary) {
     try {
-      if (binary) mHandler.onBinary(mId, data);
-      else mHandler.onText(mId, data);
+      if (binary)
+        mHandler.onBinary(mId, data);
+      else
+        mHandler.onText(mId, data);
     } catch (const std::exception& e) {
       spdlog::error("ws {} handler threw: {}", mId, e.what());
     } catch (...) {
@@ -259,7 +264,8 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
     boost::beast::websocket::close_reason reason;
     reason.code = static_cast<std::uint16_t>(mCloseCode);
     reason.reason = mCloseReason;
-    mWs.async_close(reason, [self = this->shared_from_this()](boost::beast::error_code ec) { self->finish(ec, "ws close"); });
+    mWs.async_close(reason,
+                    [self = this->shared_from_this()](boost::beast::error_code ec) { self->finish(ec, "ws close"); });
   }
 
   void finish(boost::beast::error_code ec, const char* what) {
@@ -287,7 +293,7 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
   TokenBucket mText;
   TokenBucket mBinary;
   ConnectionId mId = 0;
-  WsSendQueue mQueue;          // waiting to be written
+  WsSendQueue mQueue;           // waiting to be written
   WsSendQueue::Item mInFlight;  // being written (while mWriting)
   std::size_t mQueuedBytes = 0;
   int mRejected = 0;

@@ -22,9 +22,7 @@ std::uint16_t le16(const std::string& b, std::size_t at) {
   return static_cast<std::uint16_t>(static_cast<std::uint8_t>(b[at]) | static_cast<std::uint8_t>(b[at + 1]) << 8);
 }
 
-std::int16_t clip(double v) {
-  return static_cast<std::int16_t>(std::lround(std::clamp(v, -1.0, 1.0) * 32767.0));
-}
+std::int16_t clip(double v) { return static_cast<std::int16_t>(std::lround(std::clamp(v, -1.0, 1.0) * 32767.0)); }
 
 class LoopSource : public AudioSource {
  public:
@@ -44,8 +42,8 @@ class LoopSource : public AudioSource {
 };
 
 // Vowel formants (F1, F2, F3 in Hz) of an adult voice: a, e, i, o, u.
-constexpr double kVowels[5][3] = {{730, 1090, 2440}, {530, 1840, 2480}, {270, 2290, 3010},
-                                  {570, 840, 2410},  {300, 870, 2240}};
+constexpr double kVowels[5][3] = {
+    {730, 1090, 2440}, {530, 1840, 2480}, {270, 2290, 3010}, {570, 840, 2410}, {300, 870, 2240}};
 
 class VoiceSource : public AudioSource {
  public:
@@ -218,7 +216,8 @@ std::variant<std::vector<std::int16_t>, std::string> WavFile::parse(const std::s
         if (x & 0x800000) x |= ~0xFFFFFF;
         v = x / 8388608.0;
       } else {
-        std::int32_t x = static_cast<std::int32_t>(s[0] | s[1] << 8 | s[2] << 16 | static_cast<std::uint32_t>(s[3]) << 24);
+        std::int32_t x =
+            static_cast<std::int32_t>(s[0] | s[1] << 8 | s[2] << 16 | static_cast<std::uint32_t>(s[3]) << 24);
         v = x / 2147483648.0;
       }
       sum += v;

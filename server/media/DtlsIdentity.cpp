@@ -33,11 +33,12 @@ DtlsIdentity::DtlsIdentity() {
   BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
   BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(mCert));
   BN_free(bn);
-  X509_gmtime_adj(X509_getm_notBefore(mCert), -86400);        // tolerate a client clock a day behind
-  X509_gmtime_adj(X509_getm_notAfter(mCert), 30L * 86400);    // a fresh one is made at every start
+  X509_gmtime_adj(X509_getm_notBefore(mCert), -86400);      // tolerate a client clock a day behind
+  X509_gmtime_adj(X509_getm_notAfter(mCert), 30L * 86400);  // a fresh one is made at every start
   X509_set_pubkey(mCert, mKey);
   X509_NAME* name = X509_get_subject_name(mCert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("tccc-server"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("tccc-server"), -1, -1,
+                             0);
   X509_set_issuer_name(mCert, name);
   if (!X509_sign(mCert, mKey, EVP_sha256())) throw std::runtime_error("DTLS: cannot sign the certificate");
   mFingerprint = fingerprintOf(mCert, "sha-256");

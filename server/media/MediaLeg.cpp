@@ -4,8 +4,8 @@
 #include "media/RtpHeader.hpp"
 #include "store/SecureRandom.hpp"
 
-#include <opus/opus.h>
 #include <openssl/rand.h>
+#include <opus/opus.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
@@ -225,7 +225,9 @@ bool MediaLeg::validated(const Udp::endpoint& from) const {
 void MediaLeg::onDatagram(std::size_t size) {
   const std::uint8_t* data = mRx.data();
   switch (classifyPacket(data, size)) {
-    case PacketKind::Stun: onStun(data, size); break;
+    case PacketKind::Stun:
+      onStun(data, size);
+      break;
     case PacketKind::Dtls:
       if (!validated(mRxFrom)) {
         ++mStats->dropped;
@@ -241,7 +243,9 @@ void MediaLeg::onDatagram(std::size_t size) {
       }
       onSrtp(data, size, classifyPacket(data, size) == PacketKind::Rtcp);
       break;
-    case PacketKind::Unknown: ++mStats->dropped; break;
+    case PacketKind::Unknown:
+      ++mStats->dropped;
+      break;
   }
 }
 

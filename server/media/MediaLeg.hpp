@@ -110,7 +110,7 @@ class MediaLeg : public std::enable_shared_from_this<MediaLeg> {
   std::uint64_t mSdpSessionId = 0;
   int mSdpVersion = 1;
   std::optional<SdpAnswer> mAnswer;
-  std::vector<Udp::endpoint> mValidated;  // addresses that passed an authenticated check
+  std::vector<Udp::endpoint> mValidated;   // addresses that passed an authenticated check
   std::optional<Udp::endpoint> mSelected;  // where media goes (nominated, else the latest valid)
   bool mNominated = false;
 

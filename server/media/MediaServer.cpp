@@ -61,13 +61,12 @@ std::optional<boost::asio::ip::udp::socket> MediaServer::bindSocket(std::string&
       return socket;
     }
   }
-  error = "no free UDP port in --media-ports " + std::to_string(mOptions.portMin) + "-" +
-          std::to_string(mOptions.portMax);
+  error =
+      "no free UDP port in --media-ports " + std::to_string(mOptions.portMin) + "-" + std::to_string(mOptions.portMax);
   return std::nullopt;
 }
 
-MediaServer::Opened MediaServer::open(const std::string& sessionId, const std::string& audioFile,
-                                                         bool held) {
+MediaServer::Opened MediaServer::open(const std::string& sessionId, const std::string& audioFile, bool held) {
   close(sessionId);
   const std::int64_t now = nowMs();
   // References to an unordered_map's elements survive the erasure of others (evictStats).
@@ -117,7 +116,9 @@ MediaServer::Opened MediaServer::open(const std::string& sessionId, const std::s
       // Session ids are the server's own ("s-" and hex); keep only safe characters all the same.
       std::string name;
       for (char c : sessionId) name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
-      std::string path = (std::filesystem::path(mOptions.recordingsDir) / (name + "-" + std::to_string(stats->legs) + ".wav")).string();
+      std::string path =
+          (std::filesystem::path(mOptions.recordingsDir) / (name + "-" + std::to_string(stats->legs) + ".wav"))
+              .string();
       if (!leg->record(path)) spdlog::warn("server media for {}: cannot write the recording {}", sessionId, path);
     }
     std::string sdp = leg->start(++mSdpSessionId);

@@ -53,7 +53,8 @@ std::string Sdp::buildOffer(const SdpOffer& o) {
     << "a=rtcp:" << port << " IN " << ipv << " " << o.host << "\r\n"
     << "a=ice-ufrag:" << o.iceUfrag << "\r\n"
     << "a=ice-pwd:" << o.icePwd << "\r\n"
-    << "a=fingerprint:sha-256 " << o.fingerprint << "\r\n"
+    << "a=fingerprint:sha-256 " << o.fingerprint
+    << "\r\n"
     // actpass lets the browser pick; it takes the DTLS client role (active), as RFC 8842 advises.
     << "a=setup:" << o.setup << "\r\n"
     << "a=mid:0\r\n"
@@ -153,7 +154,8 @@ std::variant<SdpAnswer, std::string> Sdp::parse(const std::string& sdp, bool off
     return what + " has no sha-256/384/512 certificate fingerprint";
   if (a.setup.empty()) a.setup = offer ? "actpass" : "active";  // RFC 8842 defaults
   if (a.setup != "active" && a.setup != "passive" && !(offer && a.setup == "actpass"))
-    return what + "'s a=setup must be active or passive" + (offer ? " or actpass" : "") + ", not " + a.setup.substr(0, 16);
+    return what + "'s a=setup must be active or passive" + (offer ? " or actpass" : "") + ", not " +
+           a.setup.substr(0, 16);
   if (a.opusPayloadType < 0) return what + " does not accept Opus";
   return a;
 }

@@ -21,7 +21,7 @@ struct SdpOffer {
   std::uint16_t port = 0;
   std::uint32_t ssrc = 0;
   std::string cname = "tccc-server";
-  bool sendrecv = true;  // false: sendonly (the leg still talks but will not listen)
+  bool sendrecv = true;           // false: sendonly (the leg still talks but will not listen)
   std::string setup = "actpass";  // an answer (to a browser's ICE restart) says active or passive
 };
 

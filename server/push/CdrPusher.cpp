@@ -4,14 +4,14 @@
 #include "http/QueryString.hpp"
 #include "protocol/Protocol.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -52,15 +52,18 @@ class CdrPusher::Request : public std::enable_shared_from_this<CdrPusher::Reques
 
   Request(asio::io_context& io, asio::ssl::context* tls, Post post, std::chrono::seconds timeout, Done done)
       : mResolver(io), mPost(std::move(post)), mUrl(mPost.url), mTimeout(timeout), mDone(std::move(done)) {
-    if (mUrl.tls) mTlsStream.emplace(io, *tls);
-    else mPlain.emplace(io);
+    if (mUrl.tls)
+      mTlsStream.emplace(io, *tls);
+    else
+      mPlain.emplace(io);
   }
 
   void run() {
-    mResolver.async_resolve(mUrl.host, mUrl.port, [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
-      if (ec) return self->finish(false, "resolve " + self->mUrl.host + ": " + ec.message());
-      self->connect(r);
-    });
+    mResolver.async_resolve(mUrl.host, mUrl.port,
+                            [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
+                              if (ec) return self->finish(false, "resolve " + self->mUrl.host + ": " + ec.message());
+                              self->connect(r);
+                            });
   }
 
  private:
@@ -70,8 +73,10 @@ class CdrPusher::Request : public std::enable_shared_from_this<CdrPusher::Reques
     lowest().expires_after(mTimeout);
     lowest().async_connect(results, [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
       if (ec) return self->finish(false, "connect: " + ec.message());
-      if (self->mTlsStream) self->handshake();
-      else self->write();
+      if (self->mTlsStream)
+        self->handshake();
+      else
+        self->write();
     });
   }
 
@@ -107,8 +112,10 @@ class CdrPusher::Request : public std::enable_shared_from_this<CdrPusher::Reques
       if (ec) return self->finish(false, "write: " + ec.message());
       self->read();
     };
-    if (mTlsStream) http::async_write(*mTlsStream, mRequest, onWritten);
-    else http::async_write(*mPlain, mRequest, onWritten);
+    if (mTlsStream)
+      http::async_write(*mTlsStream, mRequest, onWritten);
+    else
+      http::async_write(*mPlain, mRequest, onWritten);
   }
 
   void read() {
@@ -117,8 +124,10 @@ class CdrPusher::Request : public std::enable_shared_from_this<CdrPusher::Reques
       if (ec) return self->finish(false, "read: " + ec.message());
       self->finish(true, "");
     };
-    if (mTlsStream) http::async_read(*mTlsStream, mBuffer, mParser, onRead);
-    else http::async_read(*mPlain, mBuffer, mParser, onRead);
+    if (mTlsStream)
+      http::async_read(*mTlsStream, mBuffer, mParser, onRead);
+    else
+      http::async_read(*mPlain, mBuffer, mParser, onRead);
   }
 
   void finish(bool answered, std::string error) {
@@ -127,8 +136,10 @@ class CdrPusher::Request : public std::enable_shared_from_this<CdrPusher::Reques
     beast::error_code ignored;
     lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
     lowest().close();
-    if (answered) mDone(mParser.get().result_int(), std::move(mParser.get().body()), "");
-    else mDone(0, "", std::move(error));
+    if (answered)
+      mDone(mParser.get().result_int(), std::move(mParser.get().body()), "");
+    else
+      mDone(0, "", std::move(error));
   }
 
   tcp::resolver mResolver;
@@ -152,7 +163,8 @@ CdrPusher::CdrPusher(asio::io_context& io, PushQueueRepository& queue, CdrPushOp
   if (!mUrl) throw std::runtime_error("the CDR push URL must be an http:// or https:// URL: " + mOptions.url);
   if (mOptions.auth.kind == PushAuth::Kind::OAuth2) {
     mTokenUrl = parseUrl(mOptions.auth.tokenUrl, "");
-    if (!mTokenUrl) throw std::runtime_error("the OAuth token URL must be an http:// or https:// URL: " + mOptions.auth.tokenUrl);
+    if (!mTokenUrl)
+      throw std::runtime_error("the OAuth token URL must be an http:// or https:// URL: " + mOptions.auth.tokenUrl);
   }
   if (mUrl->tls || (mTokenUrl && mTokenUrl->tls)) {
     mTls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
@@ -221,8 +233,8 @@ std::pair<bool, std::string> CdrPusher::judgeAnswer(unsigned status, const std::
 }
 
 std::pair<std::optional<CdrPusher::BearerToken>, std::string> CdrPusher::parseTokenAnswer(unsigned status,
-                                                                                       const std::string& text,
-                                                                                       std::int64_t nowMs) {
+                                                                                          const std::string& text,
+                                                                                          std::int64_t nowMs) {
   Json body = protocol::parseJson(text, kMaxAnswerBytes);
   if (status < 200 || status >= 300) {
     // RFC 6749 §5.2: the reason is in "error" (e.g. invalid_client).
@@ -249,9 +261,12 @@ std::pair<std::optional<CdrPusher::BearerToken>, std::string> CdrPusher::parseTo
   // a little early, so a push never leaves with one that expires on the way.
   std::int64_t lifetimeSec = 3600;
   if (auto expires = body.find("expires_in"); expires != body.end()) {
-    if (expires->is_number_integer()) lifetimeSec = expires->get<std::int64_t>();
-    else if (expires->is_number()) lifetimeSec = static_cast<std::int64_t>(expires->get<double>());
-    else return {std::nullopt, "expires_in is not a number"};
+    if (expires->is_number_integer())
+      lifetimeSec = expires->get<std::int64_t>();
+    else if (expires->is_number())
+      lifetimeSec = static_cast<std::int64_t>(expires->get<double>());
+    else
+      return {std::nullopt, "expires_in is not a number"};
   }
   lifetimeSec = std::clamp<std::int64_t>(lifetimeSec, 0, 366LL * 24 * 3600);
   std::int64_t marginSec = std::min<std::int64_t>(30, lifetimeSec / 2);

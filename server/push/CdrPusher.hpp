@@ -79,7 +79,7 @@ class CdrPusher {
   };
   /// A token endpoint's answer (RFC 6749 §5.1) at `nowMs`: the token to use, or why there is none.
   static std::pair<std::optional<BearerToken>, std::string> parseTokenAnswer(unsigned status, const std::string& body,
-                                                                            std::int64_t nowMs);
+                                                                             std::int64_t nowMs);
 
  private:
   class Request;
@@ -94,8 +94,8 @@ class CdrPusher {
   CdrPushOptions mOptions;
   std::function<std::int64_t()> mClockMs;
   std::optional<PushUrl> mUrl;
-  std::optional<PushUrl> mTokenUrl;      // OAuth2 only
-  std::optional<BearerToken> mToken;     // OAuth2: the current token, if any
+  std::optional<PushUrl> mTokenUrl;   // OAuth2 only
+  std::optional<BearerToken> mToken;  // OAuth2: the current token, if any
   std::unique_ptr<boost::asio::ssl::context> mTls;
   boost::asio::steady_timer mTimer;
   std::shared_ptr<bool> mAlive = std::make_shared<bool>(true);

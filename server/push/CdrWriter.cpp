@@ -4,8 +4,8 @@
 #include "push/DurableCdrSink.hpp"
 #include "store/SqliteStore.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include <algorithm>
 
@@ -76,8 +76,8 @@ bool CdrWriter::flush(std::chrono::milliseconds timeout) {
   if (mFinishedSeq >= target) return true;
   ++mFlushWaiters;  // someone is waiting: the writer stops lingering for more CDRs
   mWake.notify_all();
-  bool done = mProgress.wait_for(lock, timeout, [&] { return mFinishedSeq >= target || mExited; }) &&
-              mFinishedSeq >= target;
+  bool done =
+      mProgress.wait_for(lock, timeout, [&] { return mFinishedSeq >= target || mExited; }) && mFinishedSeq >= target;
   --mFlushWaiters;
   return done;
 }
@@ -115,8 +115,8 @@ void CdrWriter::notifyFinished(std::uint64_t finishedSeq) {
     if (!shared) return;
     for (;;) {
       auto& waiters = shared->flushWaiters;
-      auto satisfied = std::find_if(waiters.begin(), waiters.end(),
-                                    [&](const FlushWaiter& w) { return w.target <= finishedSeq; });
+      auto satisfied =
+          std::find_if(waiters.begin(), waiters.end(), [&](const FlushWaiter& w) { return w.target <= finishedSeq; });
       if (satisfied == waiters.end()) return;
       settleWaiter(*shared, static_cast<std::size_t>(satisfied - waiters.begin()), true);
     }

@@ -38,15 +38,15 @@ namespace tccc::server {
 class SqliteStore;
 
 struct CdrWriterOptions {
-  std::size_t maxBatch = 256;               // CDRs per transaction at most
+  std::size_t maxBatch = 256;  // CDRs per transaction at most
   // A batch waits this long at most for more CDRs. A commit costs ~120 µs of CPU (WAL frames and
   // fdatasync) on top of ~30 µs per CDR (bench/load.mjs, 2-core VM): at 500 calls/s a 5 ms linger
   // made batches of ~3 and ~80 µs per CDR, 20 ms makes ~10 and ~45 µs. Nothing waits for the
   // commit but pushes and DescribeTelCdr, for which 20 ms is nothing.
   std::chrono::milliseconds maxDelay{20};
-  std::size_t maxQueued = 100000;           // storeCdr refuses (returns false) beyond this backlog
+  std::size_t maxQueued = 100000;              // storeCdr refuses (returns false) beyond this backlog
   std::chrono::milliseconds retryDelay{1000};  // after a failed commit
-  int shutdownAttempts = 3;                 // commits tried per batch while shutting down
+  int shutdownAttempts = 3;                    // commits tried per batch while shutting down
 };
 
 class CdrWriter : public CdrSink {
@@ -135,7 +135,7 @@ class CdrWriter : public CdrSink {
   std::size_t mInFlight = 0;
   bool mClosing = false;
   bool mExited = false;
-  int mFlushWaiters = 0;  // flush() and whenFlushed callers waiting: the writer does not linger
+  int mFlushWaiters = 0;           // flush() and whenFlushed callers waiting: the writer does not linger
   std::uint64_t mAcceptedSeq = 0;  // CDRs accepted so far
   std::uint64_t mFinishedSeq = 0;  // CDRs committed or given up so far (FIFO, so a prefix)
   Stats mStats;

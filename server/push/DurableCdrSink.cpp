@@ -23,7 +23,8 @@ std::optional<CdrBatchItem> DurableCdrSink::prepare(std::int64_t sdkAppId, const
   // nor frees the copy later, and the writer thread binds the text instead of serialising it.
   auto sessionId = cdr.find("SessionId");
   auto appId = cdr.find("SdkAppId");
-  const bool hasSessionId = sessionId != cdr.end() && sessionId->is_string() && !sessionId->get_ref<const std::string&>().empty();
+  const bool hasSessionId =
+      sessionId != cdr.end() && sessionId->is_string() && !sessionId->get_ref<const std::string&>().empty();
   if (hasSessionId && appId != cdr.end() && appId->is_number_integer() && appId->get<std::int64_t>() == sdkAppId) {
     record.sessionId = sessionId->get<std::string>();
     record.cdrText = protocol::dump(cdr);  // as the contact center made it: nothing to add
@@ -42,8 +43,10 @@ std::optional<CdrBatchItem> DurableCdrSink::prepare(std::int64_t sdkAppId, const
   }
   auto start = cdr.find("StartTimestamp");
   record.startTimestamp = start != cdr.end() && start->is_number_integer() ? start->get<std::int64_t>() : nowMs / 1000;
-  if (auto caller = cdr.find("Caller"); caller != cdr.end() && caller->is_string()) record.caller = caller->get<std::string>();
-  if (auto callee = cdr.find("Callee"); callee != cdr.end() && callee->is_string()) record.callee = callee->get<std::string>();
+  if (auto caller = cdr.find("Caller"); caller != cdr.end() && caller->is_string())
+    record.caller = caller->get<std::string>();
+  if (auto callee = cdr.find("Callee"); callee != cdr.end() && callee->is_string())
+    record.callee = callee->get<std::string>();
   record.storedAt = nowMs / 1000;
 
   if (withPush) {

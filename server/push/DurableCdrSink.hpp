@@ -25,8 +25,7 @@ class DurableCdrSink : public CdrSink {
   /// The stored form of one CDR (SdkAppId set, a SessionId made up if missing, index columns
   /// filled) and, with `withPush`, its push job. nullopt (logged) when `cdr` is not a JSON object.
   /// The CDR comes out as text (record.cdrText, also the push body); record.cdr stays null.
-  static std::optional<CdrBatchItem> prepare(std::int64_t sdkAppId, const Json& cdr, std::int64_t nowMs,
-                                             bool withPush);
+  static std::optional<CdrBatchItem> prepare(std::int64_t sdkAppId, const Json& cdr, std::int64_t nowMs, bool withPush);
 
  private:
   CdrRepository& mCdrs;

@@ -21,7 +21,7 @@ namespace tccc::server::routing {
 struct SkillGroupBook {
   std::set<std::pair<std::int64_t, AgentIdx>> available;  // (idle since, agent): longest idle first
   std::set<QueueKey> calls;                               // waiting calls, oldest first
-  int online = 0;                                          // agents of the group not offline
+  int online = 0;                                         // agents of the group not offline
 };
 
 class Acd {

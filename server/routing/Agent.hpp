@@ -42,19 +42,20 @@ struct Agent {
   std::int64_t lastOnlineMs = 0;
   std::int64_t idleSinceMs = 0;
   std::array<std::int64_t, protocol::kAgentStatusCount> durations{};  // ms per status, before the current one
-  std::uint64_t acwGen = 0;  // bumped to cancel the after-call-work timer
+  std::uint64_t acwGen = 0;                                           // bumped to cancel the after-call-work timer
 
   // Connection
-  std::int64_t seq = 0;       // the event stream's last sequence number
-  std::string resumeToken;    // the credential a reconnect logs in with
-  std::uint64_t graceGen = 0; // bumped to cancel the grace-period expiry
+  std::int64_t seq = 0;        // the event stream's last sequence number
+  std::string resumeToken;     // the credential a reconnect logs in with
+  std::uint64_t graceGen = 0;  // bumped to cancel the grace-period expiry
 
   // Routing
   bool available = false;     // in its groups' longest-idle sets (ACD)
   std::int64_t availKey = 0;  // the idle-since time it is filed under there
   std::string offering;       // the call ringing at it (chats ring many at once and are not here)
   std::vector<SessionView> views;
-  std::unordered_map<std::string, std::pair<std::int64_t, std::variant<Json, Error>>> dedupe;  // clientRequestId -> (expiry, answer)
+  std::unordered_map<std::string, std::pair<std::int64_t, std::variant<Json, Error>>>
+      dedupe;  // clientRequestId -> (expiry, answer)
 
   SessionView* view(std::string_view sessionId) {
     for (auto& v : views)

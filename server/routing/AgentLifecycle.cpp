@@ -104,9 +104,10 @@ void AgentLifecycle::expire(Agent& agent, std::int64_t nowMs) {
   c.chats.agentGone(agent, nowMs);  // its chats go back to their group
   if (Session* ringing = agent.offering.empty() ? nullptr : c.sessions.find(agent.offering)) {
     if (ringing->type == SessionType::Internal) {
-      c.calls.end(*ringing,
-                  EndSpec{EndStatus::NotAnswer, HungUpSide::Seat, EndReason::Failed, CloseBy::Timer, EndStatus::NotAnswer, {}},
-                  nowMs);
+      c.calls.end(
+          *ringing,
+          EndSpec{EndStatus::NotAnswer, HungUpSide::Seat, EndReason::Failed, CloseBy::Timer, EndStatus::NotAnswer, {}},
+          nowMs);
     } else {
       c.callRouting.withdrawOffer(*ringing, EndReason::RingTimeout, CloseBy::Timer, EndStatus::SeatGiveUp, nowMs);
       c.callRouting.requeueOrEnd(*ringing, CloseBy::Admin, nowMs);

@@ -87,7 +87,8 @@ void AgentStatusTracker::callEnded(Agent& agent, const Session& session, std::in
   int acwSec = 0;
   if (session.acceptMs > 0) {
     std::int64_t gid = session.skillGroupId ? session.skillGroupId : (agent.groups.empty() ? 0 : agent.groups.front());
-    if (const SkillGroupInfo* info = gid ? c.tenants.group(agent.sdkAppId, gid) : nullptr) acwSec = info->afterCallWorkSec;
+    if (const SkillGroupInfo* info = gid ? c.tenants.group(agent.sdkAppId, gid) : nullptr)
+      acwSec = info->afterCallWorkSec;
   }
   if (acwSec > 0) {
     set(agent, AgentStatus::Arrange, StatusReason::CallEnded, "", nowMs);
@@ -122,8 +123,12 @@ Result AgentStatusTracker::requestStatus(Agent& agent, const Json& data, std::in
       }
       set(agent, AgentStatus::Arrange, StatusReason::Request, restReason, nowMs);
       return Json::object();
-    case protocol::StatusRequest::Free: set(agent, AgentStatus::Free, StatusReason::Request, restReason, nowMs); break;
-    case protocol::StatusRequest::Rest: set(agent, AgentStatus::Rest, StatusReason::Request, restReason, nowMs); break;
+    case protocol::StatusRequest::Free:
+      set(agent, AgentStatus::Free, StatusReason::Request, restReason, nowMs);
+      break;
+    case protocol::StatusRequest::Rest:
+      set(agent, AgentStatus::Rest, StatusReason::Request, restReason, nowMs);
+      break;
     case protocol::StatusRequest::NotReady:
       set(agent, AgentStatus::NotReady, StatusReason::Request, restReason, nowMs);
       break;
@@ -144,8 +149,8 @@ Result AgentStatusTracker::goOffline(Agent& agent, std::int64_t nowMs) {
   if (Session* ringing = agent.offering.empty() ? nullptr : c.sessions.find(agent.offering)) {
     if (ringing->type == SessionType::Internal) {
       c.calls.end(*ringing,
-                  EndSpec{EndStatus::UserReject, HungUpSide::Seat, EndReason::Hangup, CloseBy::Seat, EndStatus::UserReject,
-                          agent.idx},
+                  EndSpec{EndStatus::UserReject, HungUpSide::Seat, EndReason::Hangup, CloseBy::Seat,
+                          EndStatus::UserReject, agent.idx},
                   nowMs);
     } else {
       c.callRouting.withdrawOffer(*ringing, EndReason::Hangup, CloseBy::Seat, EndStatus::SeatGiveUp, nowMs);
@@ -164,8 +169,9 @@ Json AgentStatusTracker::metrics(std::int64_t sdkAppId, const std::vector<std::s
   auto row = [&](const Agent& a) {
     auto d = a.durations;
     d[slot(a.status)] += std::max<std::int64_t>(0, nowMs - a.statusSinceMs);
-    const std::int64_t online = d[slot(AgentStatus::Free)] + d[slot(AgentStatus::Busy)] + d[slot(AgentStatus::Arrange)] +
-                                d[slot(AgentStatus::NotReady)] + d[slot(AgentStatus::Rest)];
+    const std::int64_t online = d[slot(AgentStatus::Free)] + d[slot(AgentStatus::Busy)] +
+                                d[slot(AgentStatus::Arrange)] + d[slot(AgentStatus::NotReady)] +
+                                d[slot(AgentStatus::Rest)];
     // The cloud's names: afterCallWork, not arrange.
     std::string status = a.status == AgentStatus::Arrange ? "afterCallWork" : std::string(toString(a.status));
     Json extra{{"Type", "tel"}, {"Direct", "callin"}};

@@ -95,7 +95,8 @@ Result CallControl::startOutbound(Agent& agent, const Json& data, std::int64_t n
   if (!callerNumber.empty()) {
     for (auto& n : numbers)
       if (n.number == callerNumber) chosen = &n;
-    if (!chosen) return Error(Errc::NotFound, "callerPhoneNumber " + callerNumber + " is not an outbound number of this app");
+    if (!chosen)
+      return Error(Errc::NotFound, "callerPhoneNumber " + callerNumber + " is not an outbound number of this app");
   } else {
     for (auto& n : numbers) {
       for (auto g : n.skillGroupIds)
@@ -241,8 +242,9 @@ Result CallControl::hangUp(Agent& agent, const Json& data, std::int64_t nowMs) {
   if (!s || s->ended() || (v && v->ended)) return Json::object();  // idempotent
   if (s->offered && *s->offered == agent.idx) {
     if (s->type == SessionType::Internal) {
-      end(*s, endSpec(EndStatus::UserReject, HungUpSide::Seat, EndReason::Hangup, CloseBy::Seat, EndStatus::UserReject,
-                      agent.idx),
+      end(*s,
+          endSpec(EndStatus::UserReject, HungUpSide::Seat, EndReason::Hangup, CloseBy::Seat, EndStatus::UserReject,
+                  agent.idx),
           nowMs);
       return Json::object();
     }
@@ -292,7 +294,8 @@ Result CallControl::transfer(Agent& agent, const Json& data, std::int64_t nowMs)
   s->held = false;
   if (s->farEnd) s->farEnd->agentLeft(*s);  // the next agent gets a media leg of its own when it accepts
   c.views.update(agent, *s, SessionState::Ended, nowMs,
-                 Json{{"endReason", toString(EndReason::Transfer)}, {"closeBy", toString(CloseBy::Seat)},
+                 Json{{"endReason", toString(EndReason::Transfer)},
+                      {"closeBy", toString(CloseBy::Seat)},
                       {"transferTo", transferTo}});
   c.status.callEnded(agent, *s, nowMs);
   s->pendingTransferFrom = agent.staff.userId;
@@ -425,7 +428,8 @@ void CallControl::hungUp(Session& s, bool deliberately, std::int64_t nowMs) {
     case SessionPhase::Connected:
       end(s, endSpec(EndStatus::Ok, HungUpSide::User, EndReason::Hangup, CloseBy::Client), nowMs);
       break;
-    case SessionPhase::Ended: break;
+    case SessionPhase::Ended:
+      break;
   }
 }
 
@@ -453,21 +457,27 @@ void CallControl::onTimer(std::uint64_t serial, std::uint64_t gen, std::int64_t 
     return;
   }
   switch (s->phase) {
-    case SessionPhase::Ivr: c.ivr.key(*s, 0, nowMs); break;
+    case SessionPhase::Ivr:
+      c.ivr.key(*s, 0, nowMs);
+      break;
     case SessionPhase::Queued:
       end(*s, endSpec(EndStatus::WaitingGiveUp, HungUpSide::User, EndReason::Failed, CloseBy::Admin), nowMs);
       break;
-    case SessionPhase::Offering: c.callRouting.ringTimedOut(*s, nowMs); break;
+    case SessionPhase::Offering:
+      c.callRouting.ringTimedOut(*s, nowMs);
+      break;
     case SessionPhase::Dialing:
       // Nobody answered in time: the internal callee, or the far end of an outbound call.
       if (s->type == SessionType::Internal)
-        end(*s, endSpec(EndStatus::NotAnswer, HungUpSide::Seat, EndReason::Failed, CloseBy::Timer, EndStatus::NotAnswer),
+        end(*s,
+            endSpec(EndStatus::NotAnswer, HungUpSide::Seat, EndReason::Failed, CloseBy::Timer, EndStatus::NotAnswer),
             nowMs);
       else
         refused(*s, EndStatus::NotAnswer, nowMs);
       break;
     case SessionPhase::Connected:
-    case SessionPhase::Ended: break;
+    case SessionPhase::Ended:
+      break;
   }
 }
 
@@ -481,11 +491,20 @@ Error CallControl::adminHangUp(std::int64_t sdkAppId, std::string_view sessionId
   }
   EndStatus status = EndStatus::Ok;
   switch (s->phase) {
-    case SessionPhase::Ivr: status = EndStatus::IvrGiveUp; break;
-    case SessionPhase::Queued: status = EndStatus::WaitingGiveUp; break;
-    case SessionPhase::Offering: status = EndStatus::RingingGiveUp; break;
-    case SessionPhase::Dialing: status = EndStatus::CallerCancel; break;
-    default: break;
+    case SessionPhase::Ivr:
+      status = EndStatus::IvrGiveUp;
+      break;
+    case SessionPhase::Queued:
+      status = EndStatus::WaitingGiveUp;
+      break;
+    case SessionPhase::Offering:
+      status = EndStatus::RingingGiveUp;
+      break;
+    case SessionPhase::Dialing:
+      status = EndStatus::CallerCancel;
+      break;
+    default:
+      break;
   }
   end(*s, endSpec(status, HungUpSide::Seat, EndReason::Hangup, CloseBy::Admin), nowMs);
   return Error();

@@ -37,8 +37,8 @@ void CallRouting::arrive(Session& session, const ServiceNumberInfo& number, std:
 void CallRouting::enqueue(Session& session, std::int64_t skillGroupId, std::int64_t nowMs, bool first) {
   SkillGroupBook* book = c.acd.group(session.sdkAppId, skillGroupId);
   std::int64_t giveUpAt = 0;
-  if (auto refused =
-          admit(session, skillGroupId, book ? book->calls.size() : 0, first, EndStatus::WaitingGiveUp, nowMs, giveUpAt)) {
+  if (auto refused = admit(session, skillGroupId, book ? book->calls.size() : 0, first, EndStatus::WaitingGiveUp, nowMs,
+                           giveUpAt)) {
     c.calls.end(session, *refused, nowMs);
     return;
   }
@@ -165,7 +165,8 @@ std::int64_t CallRouting::startRinging(Session& session, Agent& agent, std::int6
   leg.transferFrom = session.pendingTransferFrom;
   session.pendingTransferFrom.clear();
   int ringSec = kDefaultRingTimeoutSec;
-  if (const SkillGroupInfo* info = session.skillGroupId ? c.tenants.group(session.sdkAppId, session.skillGroupId) : nullptr)
+  if (const SkillGroupInfo* info =
+          session.skillGroupId ? c.tenants.group(session.sdkAppId, session.skillGroupId) : nullptr)
     ringSec = info->ringTimeoutSec;
   if (c.options.ringTimeoutOverrideSec > 0) ringSec = c.options.ringTimeoutOverrideSec;
   return nowMs + ringSec * 1000LL;

@@ -22,13 +22,18 @@ int callType(const Session& s) {
 // 108 visitor timed out, 109 the visitor ended it.
 int imEndStatus(EndStatus endStatus, std::optional<HungUpSide> side) {
   switch (endStatus) {
-    case EndStatus::Ok: return side == HungUpSide::User ? 109 : 1;
-    case EndStatus::NoSeatOnline: return 3;
+    case EndStatus::Ok:
+      return side == HungUpSide::User ? 109 : 1;
+    case EndStatus::NoSeatOnline:
+      return 3;
     case EndStatus::UserTimeout:
-    case EndStatus::WaitingTimeout: return 108;
+    case EndStatus::WaitingTimeout:
+      return 108;
     case EndStatus::WaitingGiveUp:
-    case EndStatus::RingingGiveUp: return 109;
-    default: return 0;
+    case EndStatus::RingingGiveUp:
+      return 109;
+    default:
+      return 0;
   }
 }
 
@@ -63,30 +68,31 @@ Json CdrBuilder::phoneCdr(const Session& s) const {
     const StaffInfo& staff = agent.staff;
     Json names = Json::array();
     for (auto g : agent.groups) names.push_back(groupName(g));
-    seatUser = Json{{"Mail", staff.userId}, {"Name", staff.name},        {"Nick", staff.nick},
-                    {"Phone", staff.phone}, {"UserId", staff.userId},    {"StaffNumber", staff.staffNumber},
+    seatUser = Json{{"Mail", staff.userId},       {"Name", staff.name},     {"Nick", staff.nick},
+                    {"Phone", staff.phone},       {"UserId", staff.userId}, {"StaffNumber", staff.staffNumber},
                     {"SkillGroupNameList", names}};
   }
   Json serve = Json::array();
   int sequence = 0;
   for (auto& p : s.participants) {
     const StaffInfo& staff = c.agents.at(p.agent).staff;
-    serve.push_back(Json{{"Sequence", sequence++},
-                         {"Mail", staff.userId},
-                         {"Phone", staff.phone},
-                         {"StartTimestamp", seconds(p.startMs)},
-                         {"RingTimestamp", seconds(p.ringMs)},
-                         {"AcceptTimestamp", seconds(p.acceptMs)},
-                         {"EndedTimestamp", seconds(p.endedMs ? p.endedMs : s.endedMs)},
-                         {"Type", toString(protocol::ServerType::StaffSeat)},
-                         {"RecordId", ""},
-                         {"TransferFrom", p.transferFrom},
-                         {"TransferTo", p.transferTo},
-                         {"TransferToType", p.transferToType ? std::string(toString(*p.transferToType)) : std::string()},
-                         {"SkillGroupId", p.skillGroupId},
-                         {"SkillGroupName", groupName(p.skillGroupId)},
-                         {"SkillGroupPriority", groupPriority(p.skillGroupId)},
-                         {"EndStatusString", text(p.status)}});
+    serve.push_back(
+        Json{{"Sequence", sequence++},
+             {"Mail", staff.userId},
+             {"Phone", staff.phone},
+             {"StartTimestamp", seconds(p.startMs)},
+             {"RingTimestamp", seconds(p.ringMs)},
+             {"AcceptTimestamp", seconds(p.acceptMs)},
+             {"EndedTimestamp", seconds(p.endedMs ? p.endedMs : s.endedMs)},
+             {"Type", toString(protocol::ServerType::StaffSeat)},
+             {"RecordId", ""},
+             {"TransferFrom", p.transferFrom},
+             {"TransferTo", p.transferTo},
+             {"TransferToType", p.transferToType ? std::string(toString(*p.transferToType)) : std::string()},
+             {"SkillGroupId", p.skillGroupId},
+             {"SkillGroupName", groupName(p.skillGroupId)},
+             {"SkillGroupPriority", groupPriority(p.skillGroupId)},
+             {"EndStatusString", text(p.status)}});
   }
   const bool outbound = s.direction == Direction::Out;
   std::int64_t ivrDuration = s.queuedMs ? seconds(s.queuedMs) - seconds(s.startMs)
@@ -115,7 +121,10 @@ Json CdrBuilder::phoneCdr(const Session& s) const {
               {"QueuedSkillGroupName", s.queuedSkillGroupName},
               {"CallerLocation", ""},
               {"TelLocation", Json{{"TelNumber", outbound ? s.callee : s.caller},
-                                   {"Country", ""}, {"Province", ""}, {"City", ""}, {"Operator", ""}}},
+                                   {"Country", ""},
+                                   {"Province", ""},
+                                   {"City", ""},
+                                   {"Operator", ""}}},
               {"RecordId", ""},
               {"UserRemark", s.remark},
               {"Uui", s.uui}};

@@ -51,8 +51,8 @@ std::string messageId(const Session& chat, std::int64_t seq) {
 }  // namespace
 
 struct ChatRouting::ChatState {
-  std::string visitorToken;        // lets a new visitor socket resume the chat
-  std::int64_t lastSeq = 0;        // seq of the newest stored message
+  std::string visitorToken;  // lets a new visitor socket resume the chat
+  std::int64_t lastSeq = 0;  // seq of the newest stored message
   std::string peerSource, channelName, clientData;
   std::int64_t phaseDeadline = 0;  // queued: give up at; ringing: ring timeout at
   std::int64_t visitorGoneAt = 0;  // the visitor's socket dropped: the chat ends then unless resumed
@@ -339,7 +339,8 @@ Result ChatRouting::transfer(Agent& agent, Session& chat, const Json& data, std:
   }
   chat.agent.reset();
   c.views.update(agent, chat, SessionState::Ended, nowMs,
-                 Json{{"endReason", toString(EndReason::Transfer)}, {"closeBy", toString(CloseBy::Seat)},
+                 Json{{"endReason", toString(EndReason::Transfer)},
+                      {"closeBy", toString(CloseBy::Seat)},
                       {"transferTo", transferTo}});
   systemMessage(chat, agent.displayName() + " transferred the chat", nowMs);
   chat.pendingTransferFrom = agent.staff.userId;
@@ -548,7 +549,8 @@ void ChatRouting::visitorLeft(Session& chat, std::int64_t nowMs) {
 
 void ChatRouting::visitorEnded(Session& chat, std::int64_t nowMs) {
   switch (chat.phase) {
-    case SessionPhase::Ended: break;
+    case SessionPhase::Ended:
+      break;
     case SessionPhase::Offering:
       end(chat, EndSpec{EndStatus::RingingGiveUp, HungUpSide::User, EndReason::Cancel, CloseBy::Client, {}, {}}, nowMs);
       break;
@@ -609,7 +611,8 @@ Result ChatRouting::start(CustomerLeg& leg, const Json& d, std::int64_t nowMs) {
   if (d.contains("skillGroupId")) {
     const std::int64_t gid = std::stoll(d["skillGroupId"].get<std::string>());
     const SkillGroupInfo* g = c.tenants.group(info->sdkAppId, gid);
-    if (!g || g->type != kImGroupType) return Error(Errc::NotFound, "no online (im) skill group " + std::to_string(gid));
+    if (!g || g->type != kImGroupType)
+      return Error(Errc::NotFound, "no online (im) skill group " + std::to_string(gid));
     chosen = gid;
   } else {
     for (const auto& [id, g] : c.tenants.groups(info->sdkAppId))

@@ -103,7 +103,7 @@ class ChatRouting {
   std::unique_ptr<ChatRepository> mOwnRepository;  // used when the host sets none
   ChatRepository* mRepository = nullptr;
   std::unordered_map<std::string, std::shared_ptr<ChatState>> mChats;  // by sessionId
-  std::set<SessionSerial> mOffers;                                      // chats ringing at an agent
+  std::set<SessionSerial> mOffers;                                     // chats ringing at an agent
   std::vector<ImCdrRecord> mUnstoredImCdrs;  // the repository failed: retried on the next dispatch
 };
 

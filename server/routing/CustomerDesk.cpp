@@ -71,11 +71,16 @@ Result CustomerDesk::handle(ConnectionId conn, const protocol::MethodSpec& metho
     case CustomerMethod::ChatResume:
     case CustomerMethod::ChatSend:
     case CustomerMethod::ChatHistory:
-    case CustomerMethod::ChatEnd: return chat(l, m, d, nowMs);
-    case CustomerMethod::CustomerDial: return placeCall(l, SessionType::Phone, d, nowMs);
-    case CustomerMethod::CustomerVoip: return placeCall(l, SessionType::Voip, d, nowMs);
-    case CustomerMethod::CustomerVideo: return placeCall(l, SessionType::Video, d, nowMs);
-    case CustomerMethod::CustomerRegisterNumber: return registerNumber(l, d["number"].get<std::string>());
+    case CustomerMethod::ChatEnd:
+      return chat(l, m, d, nowMs);
+    case CustomerMethod::CustomerDial:
+      return placeCall(l, SessionType::Phone, d, nowMs);
+    case CustomerMethod::CustomerVoip:
+      return placeCall(l, SessionType::Voip, d, nowMs);
+    case CustomerMethod::CustomerVideo:
+      return placeCall(l, SessionType::Video, d, nowMs);
+    case CustomerMethod::CustomerRegisterNumber:
+      return registerNumber(l, d["number"].get<std::string>());
     case CustomerMethod::CustomerDtmf:
       if (!session) return Error(Errc::InvalidState, "no call in progress");
       mEvents.keysPressed(*session, d["digits"].get<std::string>(), nowMs);
@@ -87,10 +92,12 @@ Result CustomerDesk::handle(ConnectionId conn, const protocol::MethodSpec& metho
       return Json::object();
     case CustomerMethod::CustomerAnswer:
     case CustomerMethod::CustomerReject:
-    case CustomerMethod::CustomerBusy: return calleeAnswer(l, m, d, nowMs);
+    case CustomerMethod::CustomerBusy:
+      return calleeAnswer(l, m, d, nowMs);
     case CustomerMethod::MediaOffer:
     case CustomerMethod::MediaAnswer:
-    case CustomerMethod::MediaCandidate: return media(l, method, d);
+    case CustomerMethod::MediaCandidate:
+      return media(l, method, d);
   }
   return Error(Errc::UnknownMethod, "unknown method " + std::string(method.name));
 }
@@ -141,9 +148,13 @@ Result CustomerDesk::chat(CustomerLeg& l, CustomerMethod m, const Json& d, std::
   if (!chat || !chat->isChat() || (!sid.empty() && sid != chat->id))
     return Error(Errc::SessionNotFound, "no chat on this connection: chat.start or chat.resume first");
   switch (m) {
-    case CustomerMethod::ChatSend: return c.chats.visitorSend(*chat, d, nowMs);
-    case CustomerMethod::ChatHistory: return c.chats.visitorHistory(*chat, d);
-    default: c.chats.visitorEnded(*chat, nowMs); return Json::object();
+    case CustomerMethod::ChatSend:
+      return c.chats.visitorSend(*chat, d, nowMs);
+    case CustomerMethod::ChatHistory:
+      return c.chats.visitorHistory(*chat, d);
+    default:
+      c.chats.visitorEnded(*chat, nowMs);
+      return Json::object();
   }
 }
 
@@ -233,8 +244,7 @@ void CustomerDesk::ended(Session& session) {
 }
 
 Result CustomerDesk::agentMedia(Session& session, std::string_view method, Json payload) {
-  if (!connectionOf(session))
-    return Error(Errc::InvalidState, "the other side of this call has no media connection");
+  if (!connectionOf(session)) return Error(Errc::InvalidState, "the other side of this call has no media connection");
   payload["sessionId"] = session.id;
   send(session, method, std::move(payload));
   return Json::object();

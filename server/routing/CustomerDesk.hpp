@@ -20,9 +20,9 @@ namespace tccc::server::routing {
 /// One customer socket: the call or chat it is in (one at a time) and the numbers it answers for.
 struct CustomerLeg {
   ConnectionId conn = 0;
-  std::int64_t seq = 0;               // its event stream
-  std::string sessionId;              // the session it is (or last was) in
-  std::vector<std::string> numbers;   // callee numbers it answers for
+  std::int64_t seq = 0;              // its event stream
+  std::string sessionId;             // the session it is (or last was) in
+  std::vector<std::string> numbers;  // callee numbers it answers for
 };
 
 class CustomerDesk : public FarEnd, public TimerOwner {
@@ -68,8 +68,8 @@ class CustomerDesk : public FarEnd, public TimerOwner {
   RoutingContext& c;
   FarEndEvents& mEvents;
   std::unordered_map<ConnectionId, std::unique_ptr<CustomerLeg>> mLegs;
-  std::unordered_map<std::string, ConnectionId> mBySession;       // session id -> its customer's socket
-  std::unordered_map<std::string, ConnectionId> mCalleeNumbers;   // registered callee pages
+  std::unordered_map<std::string, ConnectionId> mBySession;      // session id -> its customer's socket
+  std::unordered_map<std::string, ConnectionId> mCalleeNumbers;  // registered callee pages
 };
 
 }  // namespace tccc::server::routing

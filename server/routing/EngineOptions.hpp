@@ -19,17 +19,17 @@ struct EngineOptions {
   int maxIvrAttempts = 3;                  // invalid/missing keys before ivrEnd
   int internalRingTimeoutSec = 30;
   int outboundNoAnswerSec = 30;
-  int ringTimeoutOverrideSec = 0;          // > 0: every skill group rings an agent this long (demos, tests)
+  int ringTimeoutOverrideSec = 0;  // > 0: every skill group rings an agent this long (demos, tests)
   Json iceServers = Json::array();
   bool serverMedia = true;  // simulated far ends get a server media leg (MediaOpen & co. commands)
   std::uint64_t seed = 0;   // session-id generator seed; 0 = random
   // Chat (im) sessions, docs/protocol.md "Chat".
-  std::size_t chatMaxChars = 4000;          // characters (code points) per message
-  double chatRatePerSec = 2;                // messages per second per session and side, sustained
-  double chatBurst = 10;                    // … and in a burst
-  std::int64_t chatMaxMessages = 10000;     // per session
-  std::int64_t chatVisitorGraceMs = 120000; // a visitor whose socket dropped may resume this long
-  std::size_t chatPageBytes = 48000;        // message text per chat.history page (frames stay < 64 KiB)
+  std::size_t chatMaxChars = 4000;           // characters (code points) per message
+  double chatRatePerSec = 2;                 // messages per second per session and side, sustained
+  double chatBurst = 10;                     // … and in a burst
+  std::int64_t chatMaxMessages = 10000;      // per session
+  std::int64_t chatVisitorGraceMs = 120000;  // a visitor whose socket dropped may resume this long
+  std::size_t chatPageBytes = 48000;         // message text per chat.history page (frames stay < 64 KiB)
 };
 
 /// Housekeeping bounds (not options: they keep memory bounded whatever the load).

@@ -41,7 +41,8 @@ void Ivr::key(Session& session, char key, std::int64_t nowMs) {
   }
   // A wrong key or silence replays the menu, up to maxIvrAttempts times.
   if (++session.ivrAttempts >= c.options.maxIvrAttempts) {
-    c.calls.end(session, EndSpec{EndStatus::IvrEnd, HungUpSide::User, EndReason::Failed, CloseBy::Admin, {}, {}}, nowMs);
+    c.calls.end(session, EndSpec{EndStatus::IvrEnd, HungUpSide::User, EndReason::Failed, CloseBy::Admin, {}, {}},
+                nowMs);
     return;
   }
   play(session, nowMs);

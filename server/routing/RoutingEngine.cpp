@@ -43,8 +43,8 @@ struct RoutingEngine::Parts {
         tenants(directory),
         acd(tenants),
         sessions(rng, [this](const Session& s) { forget(s); }),
-        context{directory, options, rng,   out,         timers, agents,   tenants, acd,   sessions, views,
-                cdrs,      status,  lifecycle, ivr,     callRouting, calls, chats,    customers, simulator},
+        context{directory, options, rng,       out, timers,      agents, tenants, acd,       sessions, views,
+                cdrs,      status,  lifecycle, ivr, callRouting, calls,  chats,   customers, simulator},
         views(context),
         cdrs(context),
         status(context),
@@ -136,7 +136,8 @@ Error targetsItself(AgentMethod method, const Json& data, const std::string& sel
   if (method == AgentMethod::CallStartInternal && data.value("calleeUserId", "") == self)
     return Error(Errc::InvalidArgument, "calleeUserId is this agent: an agent cannot call itself");
   if (method == AgentMethod::SessionTransfer && data.value("userId", "") == self)
-    return Error(Errc::InvalidArgument, "userId is this agent: a session cannot be transferred to the agent who has it");
+    return Error(Errc::InvalidArgument,
+                 "userId is this agent: a session cannot be transferred to the agent who has it");
   return {};
 }
 
@@ -174,26 +175,61 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
   Result result;
   switch (id) {
     case AgentMethod::AuthLogin:
-    case AgentMethod::AuthLogout: break;  // handled above
-    case AgentMethod::AgentSetStatus: result = p->status.requestStatus(*agent, data, nowMs); break;
-    case AgentMethod::AgentOnline: result = p->status.goOnline(*agent, nowMs); break;
-    case AgentMethod::AgentOffline: result = p->status.goOffline(*agent, nowMs); break;
-    case AgentMethod::CallStartOutbound: result = p->calls.startOutbound(*agent, data, nowMs); break;
-    case AgentMethod::CallStartInternal: result = p->calls.startInternal(*agent, data, nowMs); break;
-    case AgentMethod::SessionAccept: result = p->calls.accept(*agent, data, nowMs); break;
-    case AgentMethod::SessionHangUp: result = p->calls.hangUp(*agent, data, nowMs); break;
-    case AgentMethod::SessionDelete: result = p->views.forget(*agent, data["sessionId"].get<std::string>()); break;
-    case AgentMethod::SessionTransfer: result = p->calls.transfer(*agent, data, nowMs); break;
-    case AgentMethod::SessionHold: result = p->calls.hold(*agent, data, true, nowMs); break;
-    case AgentMethod::SessionUnHold: result = p->calls.hold(*agent, data, false, nowMs); break;
-    case AgentMethod::SessionMute: result = p->calls.mute(*agent, data, true, nowMs); break;
-    case AgentMethod::SessionUnmute: result = p->calls.mute(*agent, data, false, nowMs); break;
-    case AgentMethod::SessionSendDigits: result = p->calls.sendDigits(*agent, data, nowMs); break;
-    case AgentMethod::ChatSend: result = p->calls.chatSend(*agent, data, nowMs); break;
-    case AgentMethod::ChatHistory: result = p->calls.chatHistory(*agent, data); break;
+    case AgentMethod::AuthLogout:
+      break;  // handled above
+    case AgentMethod::AgentSetStatus:
+      result = p->status.requestStatus(*agent, data, nowMs);
+      break;
+    case AgentMethod::AgentOnline:
+      result = p->status.goOnline(*agent, nowMs);
+      break;
+    case AgentMethod::AgentOffline:
+      result = p->status.goOffline(*agent, nowMs);
+      break;
+    case AgentMethod::CallStartOutbound:
+      result = p->calls.startOutbound(*agent, data, nowMs);
+      break;
+    case AgentMethod::CallStartInternal:
+      result = p->calls.startInternal(*agent, data, nowMs);
+      break;
+    case AgentMethod::SessionAccept:
+      result = p->calls.accept(*agent, data, nowMs);
+      break;
+    case AgentMethod::SessionHangUp:
+      result = p->calls.hangUp(*agent, data, nowMs);
+      break;
+    case AgentMethod::SessionDelete:
+      result = p->views.forget(*agent, data["sessionId"].get<std::string>());
+      break;
+    case AgentMethod::SessionTransfer:
+      result = p->calls.transfer(*agent, data, nowMs);
+      break;
+    case AgentMethod::SessionHold:
+      result = p->calls.hold(*agent, data, true, nowMs);
+      break;
+    case AgentMethod::SessionUnHold:
+      result = p->calls.hold(*agent, data, false, nowMs);
+      break;
+    case AgentMethod::SessionMute:
+      result = p->calls.mute(*agent, data, true, nowMs);
+      break;
+    case AgentMethod::SessionUnmute:
+      result = p->calls.mute(*agent, data, false, nowMs);
+      break;
+    case AgentMethod::SessionSendDigits:
+      result = p->calls.sendDigits(*agent, data, nowMs);
+      break;
+    case AgentMethod::ChatSend:
+      result = p->calls.chatSend(*agent, data, nowMs);
+      break;
+    case AgentMethod::ChatHistory:
+      result = p->calls.chatHistory(*agent, data);
+      break;
     case AgentMethod::MediaOffer:
     case AgentMethod::MediaAnswer:
-    case AgentMethod::MediaCandidate: result = p->calls.media(*agent, method->name, data); break;
+    case AgentMethod::MediaCandidate:
+      result = p->calls.media(*agent, method->name, data);
+      break;
   }
   if (!method->idempotent) agent->dedupe[dedupeKey] = {nowMs + p->options.dedupeMs, result};
   return result;
@@ -297,11 +333,19 @@ std::optional<Json> RoutingEngine::describeSession(std::int64_t sdkAppId, std::s
   std::string status;
   switch (s->phase) {
     case SessionPhase::Ivr:
-    case SessionPhase::Queued: status = "inqueue"; break;
+    case SessionPhase::Queued:
+      status = "inqueue";
+      break;
     case SessionPhase::Offering:
-    case SessionPhase::Dialing: status = "ringing"; break;
-    case SessionPhase::Connected: status = "inProgress"; break;
-    case SessionPhase::Ended: status = "finished"; break;
+    case SessionPhase::Dialing:
+      status = "ringing";
+      break;
+    case SessionPhase::Connected:
+      status = "inProgress";
+      break;
+    case SessionPhase::Ended:
+      status = "finished";
+      break;
   }
   std::string email, number;
   if (auto a = s->agent ? s->agent : s->offered) {

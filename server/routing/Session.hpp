@@ -35,8 +35,8 @@ struct EndSpec {
   HungUpSide hungUpSide = HungUpSide::User;
   EndReason endReason = EndReason::Hangup;  // what the agents' views say
   CloseBy closeBy = CloseBy::Client;
-  std::optional<EndStatus> mainReason;      // phone calls ended by admin: why (busy, notAnswer, userReject)
-  std::optional<AgentIdx> actor;            // the agent who ended it (its own view says closeBy seat)
+  std::optional<EndStatus> mainReason;  // phone calls ended by admin: why (busy, notAnswer, userReject)
+  std::optional<AgentIdx> actor;        // the agent who ended it (its own view says closeBy seat)
 };
 
 /// One agent's part of a session (a ServeParticipants entry of the CDR).

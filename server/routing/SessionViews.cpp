@@ -64,8 +64,12 @@ Json SessionViews::wire(const Agent& agent, const Session& s, SessionState state
       w["avatar"] = s.avatar;
       w["remark"] = s.remark;
       break;
-    case SessionType::Internal: w["peerUserId"] = outgoing ? s.callee : s.caller; break;
-    case SessionType::Im: c.chats.wireFields(s, w); break;
+    case SessionType::Internal:
+      w["peerUserId"] = outgoing ? s.callee : s.caller;
+      break;
+    case SessionType::Im:
+      c.chats.wireFields(s, w);
+      break;
   }
   return w;
 }

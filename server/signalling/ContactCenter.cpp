@@ -13,7 +13,7 @@
 namespace tccc::server {
 
 namespace {
-constexpr std::size_t kMaxCdrRetry = 100000;   // beyond this the oldest is logged in full and dropped
+constexpr std::size_t kMaxCdrRetry = 100000;  // beyond this the oldest is logged in full and dropped
 constexpr int kCloseLoginTimeout = 4001;
 constexpr int kCloseHeartbeat = 4002;
 constexpr int kCloseLogout = 4005;  // from the client
@@ -248,9 +248,14 @@ void ContactCenter::runMediaCommand(const routing::Command& cmd) {
         spdlog::warn("server media for {}: the agent's re-offer was refused: {}", cmd.sessionId, answered.error);
       break;
     }
-    case routing::Command::Type::MediaHold: mMedia->hold(cmd.sessionId, cmd.held); break;
-    case routing::Command::Type::MediaClose: mMedia->close(cmd.sessionId); break;
-    default: break;
+    case routing::Command::Type::MediaHold:
+      mMedia->hold(cmd.sessionId, cmd.held);
+      break;
+    case routing::Command::Type::MediaClose:
+      mMedia->close(cmd.sessionId);
+      break;
+    default:
+      break;
   }
 }
 

@@ -7,10 +7,10 @@
 #define TCCC_SERVER_SIGNALLING_CONTACTCENTER_HPP
 
 #include "../Interfaces.hpp"
-#include "../routing/RoutingEngine.hpp"
-#include "../media/MediaServer.hpp"
-#include "DurableSendQueue.hpp"
 #include "../http/TokenBucket.hpp"
+#include "../media/MediaServer.hpp"
+#include "../routing/RoutingEngine.hpp"
+#include "DurableSendQueue.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -31,11 +31,11 @@ class ContactCenter : public WsHandler, public LiveOps {
     int loginTimeoutMs = 10000;
     std::int64_t graceMs = 60000;
     Json iceServers = Json::array();  // STUN/TURN for the login response; none needed on one host
-    double ratePerSec = 20;  // requests per second per connection, sustained
+    double ratePerSec = 20;           // requests per second per connection, sustained
     double rateBurst = 40;
     int maxFailedLogins = 3;  // then the socket is closed (4001): no token guessing on one socket
     bool enableSimulator = true;
-    int cdrRetryMs = 5000;  // a CDR the sink refused is offered again this often
+    int cdrRetryMs = 5000;                   // a CDR the sink refused is offered again this often
     routing::RoutingEngine::Options engine;  // timing knobs of the engine (ivr, ring, outbound)
     // The server's own media leg for calls it simulates (/sim/inbound, test numbers): real audio
     // over WebRTC to the agent. Off: those calls have no media, as before.
@@ -43,8 +43,7 @@ class ContactCenter : public WsHandler, public LiveOps {
     media::MediaServer::Options media;
   };
 
-  ContactCenter(boost::asio::io_context& io, WsSender& sender, Directory& directory, CdrSink& cdrSink,
-                Options options);
+  ContactCenter(boost::asio::io_context& io, WsSender& sender, Directory& directory, CdrSink& cdrSink, Options options);
   ~ContactCenter() override;
   ContactCenter(const ContactCenter&) = delete;
   ContactCenter& operator=(const ContactCenter&) = delete;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "signalling/DurableSendQueue.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include <algorithm>
 
@@ -39,8 +39,10 @@ void DurableSendQueue::close(ConnectionId id, int code, std::string reason) {
 void DurableSendQueue::push(Frame frame) {
   frame.needs = mCommit ? mCommit->appendedCount() : 0;
   if (mHeld.empty() && frame.needs <= mDurable) {
-    if (frame.close) mSender.close(frame.id, frame.code, std::move(frame.text));
-    else mSender.sendText(frame.id, std::move(frame.text));
+    if (frame.close)
+      mSender.close(frame.id, frame.code, std::move(frame.text));
+    else
+      mSender.sendText(frame.id, std::move(frame.text));
     return;
   }
   mHeld.push_back(std::move(frame));  // behind earlier held frames: order is kept
@@ -81,8 +83,10 @@ void DurableSendQueue::release() {
   while (!mHeld.empty() && mHeld.front().needs <= mDurable) {
     Frame f = std::move(mHeld.front());
     mHeld.pop_front();
-    if (f.close) mSender.close(f.id, f.code, std::move(f.text));
-    else mSender.sendText(f.id, std::move(f.text));
+    if (f.close)
+      mSender.close(f.id, f.code, std::move(f.text));
+    else
+      mSender.sendText(f.id, std::move(f.text));
   }
 }
 

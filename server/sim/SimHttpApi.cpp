@@ -17,8 +17,10 @@ HttpResponse json(int status, const Json& body) {
 HttpResponse error(const Error& e) {
   int status = 400;
   if (e.code == Errc::NotFound || e.code == Errc::SessionNotFound) status = 404;
-  return json(status, Json{{"error", {{"code", static_cast<int>(e.code)}, {"name", std::string(errcName(e.code))},
-                                      {"message", e.message}}}});
+  return json(
+      status,
+      Json{{"error",
+            {{"code", static_cast<int>(e.code)}, {"name", std::string(errcName(e.code))}, {"message", e.message}}}});
 }
 
 std::string queryParam(const std::string& query, const std::string& name) {

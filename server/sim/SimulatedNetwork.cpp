@@ -59,10 +59,17 @@ void SimulatedNetwork::dial(Session& session, std::int64_t nowMs) {
   sim.testNumber = findTestNumber(session.callee);
   switch (sim.testNumber->behaviour) {
     case TestNumberBehaviour::Answer:
-    case TestNumberBehaviour::AnswerThenHangUp: schedule(session, Next::Answer, nowMs + sim.testNumber->delayMs); break;
-    case TestNumberBehaviour::Busy: schedule(session, Next::Busy, nowMs + sim.testNumber->delayMs); break;
-    case TestNumberBehaviour::Reject: schedule(session, Next::Reject, nowMs + sim.testNumber->delayMs); break;
-    case TestNumberBehaviour::NoAnswer: break;  // the engine gives up after its no-answer time
+    case TestNumberBehaviour::AnswerThenHangUp:
+      schedule(session, Next::Answer, nowMs + sim.testNumber->delayMs);
+      break;
+    case TestNumberBehaviour::Busy:
+      schedule(session, Next::Busy, nowMs + sim.testNumber->delayMs);
+      break;
+    case TestNumberBehaviour::Reject:
+      schedule(session, Next::Reject, nowMs + sim.testNumber->delayMs);
+      break;
+    case TestNumberBehaviour::NoAnswer:
+      break;  // the engine gives up after its no-answer time
   }
 }
 
@@ -77,13 +84,20 @@ void SimulatedNetwork::onTimer(std::uint64_t serial, std::uint64_t gen, std::int
   Session* session = c.sessions.bySerial(serial);
   if (it == mCalls.end() || it->second.gen != gen || !session || session->ended()) return;
   switch (it->second.next) {
-    case Next::Answer: mEvents.answered(*session, nowMs); break;
-    case Next::Busy: mEvents.refused(*session, protocol::EndStatus::Busy, nowMs); break;
-    case Next::Reject: mEvents.refused(*session, protocol::EndStatus::UserReject, nowMs); break;
+    case Next::Answer:
+      mEvents.answered(*session, nowMs);
+      break;
+    case Next::Busy:
+      mEvents.refused(*session, protocol::EndStatus::Busy, nowMs);
+      break;
+    case Next::Reject:
+      mEvents.refused(*session, protocol::EndStatus::UserReject, nowMs);
+      break;
     case Next::HangUp:
       if (session->phase == SessionPhase::Connected) mEvents.hungUp(*session, true, nowMs);
       break;
-    case Next::Nothing: break;
+    case Next::Nothing:
+      break;
   }
 }
 
@@ -137,8 +151,7 @@ void SimulatedNetwork::agentConnection(Session& session, bool up) {
 }
 
 routing::Result SimulatedNetwork::agentMedia(Session& session, std::string_view method, Json payload) {
-  if (!call(session).mediaOpen)
-    return Error(Errc::InvalidState, "the other side of this call has no media connection");
+  if (!call(session).mediaOpen) return Error(Errc::InvalidState, "the other side of this call has no media connection");
   // The server's leg makes the first offer; the agent answers it, and may later re-offer to restart
   // ICE, which the leg answers. Its one host candidate is in its SDP, and as an ICE-lite agent it
   // learns the browser's address from the checks, so candidates need no relaying.

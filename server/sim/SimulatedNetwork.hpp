@@ -61,7 +61,7 @@ class SimulatedNetwork final : public routing::FarEnd, public routing::TimerOwne
     std::string audioFile;
     bool mediaOpen = false;  // the server media leg toward the agent is open
     Next next = Next::Nothing;
-    std::uint64_t gen = 0;   // bumped to cancel `next`
+    std::uint64_t gen = 0;  // bumped to cancel `next`
   };
   SimCall& call(const routing::Session& session) { return mCalls[session.serial]; }
   void schedule(const routing::Session& session, Next next, std::int64_t atMs);

@@ -31,7 +31,7 @@ struct CredentialRecord {
 };
 
 struct StaffRecord {
-  StaffInfo info;  // info.skillGroupIds is filled from skillGroupPriority on reads
+  StaffInfo info;                                  // info.skillGroupIds is filled from skillGroupPriority on reads
   std::map<std::int64_t, int> skillGroupPriority;  // skill group id -> the agent's priority in it
   int role = 1;                                    // 1 = agent (座席)
   std::int64_t modifiedAt = 0;
@@ -70,8 +70,8 @@ struct CdrRecord {
 
 struct CdrQuery {
   std::int64_t sdkAppId = 0;
-  std::int64_t startTimestamp = 0;  // inclusive, on the CDR's StartTimestamp
-  std::int64_t endTimestamp = 0;    // inclusive
+  std::int64_t startTimestamp = 0;      // inclusive, on the CDR's StartTimestamp
+  std::int64_t endTimestamp = 0;        // inclusive
   std::vector<std::string> phones;      // Caller or Callee equal to one of these
   std::vector<std::string> sessionIds;  // SessionId equal to one of these
   std::int64_t offset = 0;

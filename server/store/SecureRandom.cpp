@@ -27,8 +27,8 @@ std::uint64_t uniform(std::uint64_t bound) {  // in [0, bound), without modulo b
 
 std::string SecureRandom::alphanumeric(std::size_t length) {
   static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  constexpr unsigned kCount = sizeof kChars - 1;                 // 62
-  constexpr unsigned kLimit = 256 - 256 % kCount;                // 248: bytes below it map without bias
+  constexpr unsigned kCount = sizeof kChars - 1;   // 62
+  constexpr unsigned kLimit = 256 - 256 % kCount;  // 248: bytes below it map without bias
   // One generator call for the whole string (plus one more now and then for rejected bytes):
   // a call per character made a server media leg's two ICE strings cost ~80 µs of CPU.
   std::string out;

@@ -135,8 +135,8 @@ ChatMessageRecord SqliteStore::appendChatMessage(const ChatMessageRecord& messag
     st.bind(1, message.sdkAppId).bind(2, message.sessionId).bind(3, message.senderRole).bind(4, message.clientMsgId);
     if (st.step()) return readMessage(st);  // a retry: the first copy stands (the transaction rolls back)
   }
-  SqliteDatabase::Statement(mDb, std::string("INSERT INTO chat_messages(") + kMessageColumns +
-                                     ") VALUES(?,?,?,?,?,?,?,?,?,?,?)")
+  SqliteDatabase::Statement(
+      mDb, std::string("INSERT INTO chat_messages(") + kMessageColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?)")
       .bind(1, message.sdkAppId)
       .bind(2, message.sessionId)
       .bind(3, message.seq)
@@ -166,7 +166,8 @@ std::vector<ChatMessageRecord> SqliteStore::listChatMessages(std::int64_t sdkApp
 }
 
 std::int64_t SqliteStore::lastChatSeq(std::int64_t sdkAppId, std::string_view sessionId) {
-  SqliteDatabase::Statement st(mDb, "SELECT COALESCE(MAX(seq), 0) FROM chat_messages WHERE sdk_app_id=? AND session_id=?");
+  SqliteDatabase::Statement st(mDb,
+                               "SELECT COALESCE(MAX(seq), 0) FROM chat_messages WHERE sdk_app_id=? AND session_id=?");
   st.bind(1, sdkAppId).bind(2, sessionId);
   st.step();
   return st.int64(0);
@@ -181,9 +182,10 @@ std::pair<std::int64_t, std::vector<ChatMessageRecord>> SqliteStore::queryChatMe
   if (!sessionId.empty()) count.bind(2, sessionId);
   count.step();
   std::int64_t total = count.int64(0);
-  const char* order = ascending ? " ORDER BY created_ms, session_id, seq" : " ORDER BY created_ms DESC, session_id, seq DESC";
-  SqliteDatabase::Statement st(mDb, std::string("SELECT ") + kMessageColumns + " FROM chat_messages" + where + order +
-                                        " LIMIT ? OFFSET ?");
+  const char* order =
+      ascending ? " ORDER BY created_ms, session_id, seq" : " ORDER BY created_ms DESC, session_id, seq DESC";
+  SqliteDatabase::Statement st(
+      mDb, std::string("SELECT ") + kMessageColumns + " FROM chat_messages" + where + order + " LIMIT ? OFFSET ?");
   int i = 1;
   st.bind(i++, sdkAppId);
   if (!sessionId.empty()) st.bind(i++, sessionId);
@@ -195,7 +197,8 @@ std::pair<std::int64_t, std::vector<ChatMessageRecord>> SqliteStore::queryChatMe
 }
 
 void SqliteStore::storeImCdr(const ImCdrRecord& cdr) {
-  SqliteDatabase::Statement(mDb, "INSERT OR REPLACE INTO im_cdrs(sdk_app_id, session_id, start_ts, body) VALUES(?,?,?,?)")
+  SqliteDatabase::Statement(mDb,
+                            "INSERT OR REPLACE INTO im_cdrs(sdk_app_id, session_id, start_ts, body) VALUES(?,?,?,?)")
       .bind(1, cdr.sdkAppId)
       .bind(2, cdr.sessionId)
       .bind(3, cdr.startTimestamp)
@@ -204,8 +207,8 @@ void SqliteStore::storeImCdr(const ImCdrRecord& cdr) {
 }
 
 std::pair<std::int64_t, std::vector<ImCdrRecord>> SqliteStore::queryImCdrs(std::int64_t sdkAppId, std::int64_t start,
-                                                                            std::int64_t end, std::int64_t offset,
-                                                                            std::int64_t limit) {
+                                                                           std::int64_t end, std::int64_t offset,
+                                                                           std::int64_t limit) {
   const char* where = " FROM im_cdrs WHERE sdk_app_id=? AND start_ts>=? AND start_ts<=?";
   SqliteDatabase::Statement count(mDb, std::string("SELECT COUNT(*)") + where);
   count.bind(1, sdkAppId).bind(2, start).bind(3, end);

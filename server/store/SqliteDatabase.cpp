@@ -6,8 +6,8 @@
 namespace tccc::server {
 
 SqliteDatabase::SqliteDatabase(const std::string& path) {
-  int rc = sqlite3_open_v2(path.c_str(), &mDb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &mDb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = mDb ? sqlite3_errmsg(mDb) : "out of memory";
     if (mDb) sqlite3_close(mDb);

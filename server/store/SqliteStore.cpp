@@ -169,7 +169,8 @@ void SqliteStore::createTenant(const TenantRecord& tenant, const CredentialRecor
       .bind(2, tenant.name)
       .bind(3, tenant.createdAt)
       .run();
-  SqliteDatabase::Statement(mDb, "INSERT INTO credentials(secret_id, secret_key, sdk_app_id, created_at) VALUES(?,?,?,?)")
+  SqliteDatabase::Statement(mDb,
+                            "INSERT INTO credentials(secret_id, secret_key, sdk_app_id, created_at) VALUES(?,?,?,?)")
       .bind(1, credential.secretId)
       .bind(2, credential.secretKey)
       .bind(3, tenant.sdkAppId)
@@ -179,7 +180,8 @@ void SqliteStore::createTenant(const TenantRecord& tenant, const CredentialRecor
 }
 
 std::optional<CredentialRecord> SqliteStore::findCredential(std::string_view secretId) {
-  SqliteDatabase::Statement st(mDb, "SELECT secret_id, secret_key, sdk_app_id, created_at FROM credentials WHERE secret_id=?");
+  SqliteDatabase::Statement st(
+      mDb, "SELECT secret_id, secret_key, sdk_app_id, created_at FROM credentials WHERE secret_id=?");
   st.bind(1, secretId);
   if (!st.step()) return std::nullopt;
   return CredentialRecord{st.text(0), st.text(1), st.int64(2), st.int64(3)};
@@ -187,7 +189,8 @@ std::optional<CredentialRecord> SqliteStore::findCredential(std::string_view sec
 
 std::vector<CredentialRecord> SqliteStore::listCredentials(std::int64_t sdkAppId) {
   SqliteDatabase::Statement st(
-      mDb, "SELECT secret_id, secret_key, sdk_app_id, created_at FROM credentials WHERE sdk_app_id=? ORDER BY created_at");
+      mDb,
+      "SELECT secret_id, secret_key, sdk_app_id, created_at FROM credentials WHERE sdk_app_id=? ORDER BY created_at");
   st.bind(1, sdkAppId);
   std::vector<CredentialRecord> out;
   while (st.step()) out.push_back({st.text(0), st.text(1), st.int64(2), st.int64(3)});
@@ -197,8 +200,9 @@ std::vector<CredentialRecord> SqliteStore::listCredentials(std::int64_t sdkAppId
 // --- staff -------------------------------------------------------------------------------------
 
 std::map<std::int64_t, int> SqliteStore::readBindings(std::int64_t sdkAppId, std::string_view userId) {
-  SqliteDatabase::Statement st(
-      mDb, "SELECT skill_group_id, priority FROM staff_skill_groups WHERE sdk_app_id=? AND user_id=? ORDER BY skill_group_id");
+  SqliteDatabase::Statement st(mDb,
+                               "SELECT skill_group_id, priority FROM staff_skill_groups WHERE sdk_app_id=? AND "
+                               "user_id=? ORDER BY skill_group_id");
   st.bind(1, sdkAppId).bind(2, userId);
   std::map<std::int64_t, int> out;
   while (st.step()) out[st.int64(0)] = static_cast<int>(st.int64(1));
@@ -223,7 +227,8 @@ StaffRecord readStaffRow(SqliteDatabase::Statement& st) {
 }  // namespace
 
 std::optional<StaffRecord> SqliteStore::findStaff(std::int64_t sdkAppId, std::string_view userId) {
-  SqliteDatabase::Statement st(mDb, std::string("SELECT ") + kStaffColumns + " FROM staff WHERE sdk_app_id=? AND user_id=?");
+  SqliteDatabase::Statement st(mDb,
+                               std::string("SELECT ") + kStaffColumns + " FROM staff WHERE sdk_app_id=? AND user_id=?");
   st.bind(1, sdkAppId).bind(2, userId);
   if (!st.step()) return std::nullopt;
   StaffRecord r = readStaffRow(st);
@@ -233,13 +238,15 @@ std::optional<StaffRecord> SqliteStore::findStaff(std::int64_t sdkAppId, std::st
 }
 
 std::vector<StaffRecord> SqliteStore::listStaff(std::int64_t sdkAppId) {
-  SqliteDatabase::Statement st(mDb, std::string("SELECT ") + kStaffColumns + " FROM staff WHERE sdk_app_id=? ORDER BY user_id");
+  SqliteDatabase::Statement st(
+      mDb, std::string("SELECT ") + kStaffColumns + " FROM staff WHERE sdk_app_id=? ORDER BY user_id");
   st.bind(1, sdkAppId);
   std::vector<StaffRecord> out;
   while (st.step()) out.push_back(readStaffRow(st));
   // One query for all bindings rather than one per agent.
   SqliteDatabase::Statement b(
-      mDb, "SELECT user_id, skill_group_id, priority FROM staff_skill_groups WHERE sdk_app_id=? ORDER BY skill_group_id");
+      mDb,
+      "SELECT user_id, skill_group_id, priority FROM staff_skill_groups WHERE sdk_app_id=? ORDER BY skill_group_id");
   b.bind(1, sdkAppId);
   std::map<std::string, std::map<std::int64_t, int>> bindings;
   while (b.step()) bindings[b.text(0)][b.int64(1)] = static_cast<int>(b.int64(2));
@@ -254,7 +261,8 @@ std::vector<StaffRecord> SqliteStore::listStaff(std::int64_t sdkAppId) {
 
 bool SqliteStore::insertStaff(const StaffRecord& staff) {
   SqliteDatabase::Transaction tx(mDb);
-  SqliteDatabase::Statement(mDb, std::string("INSERT OR IGNORE INTO staff(") + kStaffColumns + ") VALUES(?,?,?,?,?,?,?,?)")
+  SqliteDatabase::Statement(mDb,
+                            std::string("INSERT OR IGNORE INTO staff(") + kStaffColumns + ") VALUES(?,?,?,?,?,?,?,?)")
       .bind(1, staff.info.sdkAppId)
       .bind(2, staff.info.userId)
       .bind(3, staff.info.name)
@@ -266,7 +274,8 @@ bool SqliteStore::insertStaff(const StaffRecord& staff) {
       .run();
   if (mDb.changes() == 0) return false;
   for (const auto& [id, priority] : staff.skillGroupPriority)
-    SqliteDatabase::Statement(mDb, "INSERT INTO staff_skill_groups(sdk_app_id, user_id, skill_group_id, priority) VALUES(?,?,?,?)")
+    SqliteDatabase::Statement(
+        mDb, "INSERT INTO staff_skill_groups(sdk_app_id, user_id, skill_group_id, priority) VALUES(?,?,?,?)")
         .bind(1, staff.info.sdkAppId)
         .bind(2, staff.info.userId)
         .bind(3, id)
@@ -294,7 +303,10 @@ bool SqliteStore::updateStaff(const StaffRecord& staff) {
 
 bool SqliteStore::deleteStaff(std::int64_t sdkAppId, std::string_view userId) {
   SqliteDatabase::Transaction tx(mDb);
-  SqliteDatabase::Statement(mDb, "DELETE FROM staff WHERE sdk_app_id=? AND user_id=?").bind(1, sdkAppId).bind(2, userId).run();
+  SqliteDatabase::Statement(mDb, "DELETE FROM staff WHERE sdk_app_id=? AND user_id=?")
+      .bind(1, sdkAppId)
+      .bind(2, userId)
+      .run();
   bool existed = mDb.changes() > 0;
   SqliteDatabase::Statement(mDb, "DELETE FROM staff_skill_groups WHERE sdk_app_id=? AND user_id=?")
       .bind(1, sdkAppId)
@@ -312,7 +324,8 @@ void SqliteStore::setStaffSkillGroups(std::int64_t sdkAppId, std::string_view us
       .bind(2, userId)
       .run();
   for (const auto& [id, priority] : skillGroupPriority)
-    SqliteDatabase::Statement(mDb, "INSERT INTO staff_skill_groups(sdk_app_id, user_id, skill_group_id, priority) VALUES(?,?,?,?)")
+    SqliteDatabase::Statement(
+        mDb, "INSERT INTO staff_skill_groups(sdk_app_id, user_id, skill_group_id, priority) VALUES(?,?,?,?)")
         .bind(1, sdkAppId)
         .bind(2, userId)
         .bind(3, id)
@@ -367,12 +380,14 @@ std::int64_t SqliteStore::createSkillGroup(const SkillGroupRecord& group) {
   SqliteDatabase::Transaction tx(mDb);
   std::int64_t id = group.info.skillGroupId;
   if (id == 0) {
-    SqliteDatabase::Statement next(mDb, "SELECT COALESCE(MAX(skill_group_id), 0) + 1 FROM skill_groups WHERE sdk_app_id=?");
+    SqliteDatabase::Statement next(mDb,
+                                   "SELECT COALESCE(MAX(skill_group_id), 0) + 1 FROM skill_groups WHERE sdk_app_id=?");
     next.bind(1, group.info.sdkAppId);
     next.step();
     id = next.int64(0);
   }
-  SqliteDatabase::Statement(mDb, std::string("INSERT INTO skill_groups(") + kGroupColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?)")
+  SqliteDatabase::Statement(
+      mDb, std::string("INSERT INTO skill_groups(") + kGroupColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?)")
       .bind(1, group.info.sdkAppId)
       .bind(2, id)
       .bind(3, group.info.name)
@@ -396,11 +411,12 @@ void SqliteStore::upsertServiceNumber(const ServiceNumberInfo& number) {
   Json options = Json::array();
   for (const auto& o : number.ivrOptions)
     options.push_back({{"key", o.key}, {"label", o.label}, {"skillGroupId", o.skillGroupId}});
-  SqliteDatabase::Statement(mDb,
-                            "INSERT INTO service_numbers(number, sdk_app_id, ivr_prompt, ivr_options, default_skill_group_id) "
-                            "VALUES(?,?,?,?,?) ON CONFLICT(number) DO UPDATE SET sdk_app_id=excluded.sdk_app_id, "
-                            "ivr_prompt=excluded.ivr_prompt, ivr_options=excluded.ivr_options, "
-                            "default_skill_group_id=excluded.default_skill_group_id")
+  SqliteDatabase::Statement(
+      mDb,
+      "INSERT INTO service_numbers(number, sdk_app_id, ivr_prompt, ivr_options, default_skill_group_id) "
+      "VALUES(?,?,?,?,?) ON CONFLICT(number) DO UPDATE SET sdk_app_id=excluded.sdk_app_id, "
+      "ivr_prompt=excluded.ivr_prompt, ivr_options=excluded.ivr_options, "
+      "default_skill_group_id=excluded.default_skill_group_id")
       .bind(1, number.number)
       .bind(2, number.sdkAppId)
       .bind(3, number.ivrPrompt)
@@ -427,16 +443,18 @@ ServiceNumberInfo readServiceNumber(SqliteDatabase::Statement& st) {
 
 std::optional<ServiceNumberInfo> SqliteStore::findServiceNumber(std::string_view number) {
   SqliteDatabase::Statement st(
-      mDb, "SELECT number, sdk_app_id, ivr_prompt, ivr_options, default_skill_group_id FROM service_numbers WHERE number=?");
+      mDb,
+      "SELECT number, sdk_app_id, ivr_prompt, ivr_options, default_skill_group_id FROM service_numbers WHERE number=?");
   st.bind(1, number);
   if (!st.step()) return std::nullopt;
   return readServiceNumber(st);
 }
 
 std::vector<ServiceNumberInfo> SqliteStore::listServiceNumbers(std::int64_t sdkAppId) {
-  SqliteDatabase::Statement st(mDb,
-                               "SELECT number, sdk_app_id, ivr_prompt, ivr_options, default_skill_group_id FROM service_numbers "
-                               "WHERE sdk_app_id=? ORDER BY number");
+  SqliteDatabase::Statement st(
+      mDb,
+      "SELECT number, sdk_app_id, ivr_prompt, ivr_options, default_skill_group_id FROM service_numbers "
+      "WHERE sdk_app_id=? ORDER BY number");
   st.bind(1, sdkAppId);
   std::vector<ServiceNumberInfo> out;
   while (st.step()) out.push_back(readServiceNumber(st));
@@ -455,7 +473,8 @@ void SqliteStore::upsertCallerNumber(const CallerNumberInfo& number) {
 }
 
 std::vector<CallerNumberInfo> SqliteStore::listCallerNumbers(std::int64_t sdkAppId) {
-  SqliteDatabase::Statement st(mDb, "SELECT sdk_app_id, number, skill_group_ids FROM caller_numbers WHERE sdk_app_id=? ORDER BY number");
+  SqliteDatabase::Statement st(
+      mDb, "SELECT sdk_app_id, number, skill_group_ids FROM caller_numbers WHERE sdk_app_id=? ORDER BY number");
   st.bind(1, sdkAppId);
   std::vector<CallerNumberInfo> out;
   while (st.step()) out.push_back({st.int64(0), st.text(1), idsFromJson(st.text(2))});
@@ -465,9 +484,10 @@ std::vector<CallerNumberInfo> SqliteStore::listCallerNumbers(std::int64_t sdkApp
 // --- login tokens ------------------------------------------------------------------------------
 
 void SqliteStore::insertLoginToken(const LoginTokenRecord& token) {
-  SqliteDatabase::Statement(mDb,
-                            "INSERT INTO login_tokens(token_hash, sdk_app_id, user_id, created_at, expires_at, only_once, "
-                            "consumed_at, url_fetched_at) VALUES(?,?,?,?,?,?,?,?)")
+  SqliteDatabase::Statement(
+      mDb,
+      "INSERT INTO login_tokens(token_hash, sdk_app_id, user_id, created_at, expires_at, only_once, "
+      "consumed_at, url_fetched_at) VALUES(?,?,?,?,?,?,?,?)")
       .bind(1, token.tokenHash)
       .bind(2, token.sdkAppId)
       .bind(3, token.userId)
@@ -480,9 +500,10 @@ void SqliteStore::insertLoginToken(const LoginTokenRecord& token) {
 }
 
 std::optional<LoginTokenRecord> SqliteStore::findLoginToken(std::string_view tokenHash) {
-  SqliteDatabase::Statement st(mDb,
-                               "SELECT token_hash, sdk_app_id, user_id, created_at, expires_at, only_once, consumed_at, "
-                               "url_fetched_at FROM login_tokens WHERE token_hash=?");
+  SqliteDatabase::Statement st(
+      mDb,
+      "SELECT token_hash, sdk_app_id, user_id, created_at, expires_at, only_once, consumed_at, "
+      "url_fetched_at FROM login_tokens WHERE token_hash=?");
   st.bind(1, tokenHash);
   if (!st.step()) return std::nullopt;
   LoginTokenRecord r;
@@ -507,7 +528,8 @@ bool SqliteStore::consumeLoginToken(std::string_view tokenHash, std::int64_t now
 }
 
 bool SqliteStore::markLoginTokenUrlFetched(std::string_view tokenHash, std::int64_t now) {
-  SqliteDatabase::Statement(mDb, "UPDATE login_tokens SET url_fetched_at=? WHERE token_hash=? AND url_fetched_at IS NULL")
+  SqliteDatabase::Statement(mDb,
+                            "UPDATE login_tokens SET url_fetched_at=? WHERE token_hash=? AND url_fetched_at IS NULL")
       .bind(1, now)
       .bind(2, tokenHash)
       .run();
@@ -521,9 +543,10 @@ void SqliteStore::purgeLoginTokens(std::int64_t before) {
 // --- CDRs --------------------------------------------------------------------------------------
 
 std::int64_t SqliteStore::insertCdr(const CdrRecord& cdr, const std::optional<PushJob>& push) {
-  SqliteDatabase::Statement(mDb,
-                            "INSERT OR REPLACE INTO cdrs(sdk_app_id, session_id, start_ts, caller, callee, body, stored_at) "
-                            "VALUES(?,?,?,?,?,?,?)")
+  SqliteDatabase::Statement(
+      mDb,
+      "INSERT OR REPLACE INTO cdrs(sdk_app_id, session_id, start_ts, caller, callee, body, stored_at) "
+      "VALUES(?,?,?,?,?,?,?)")
       .bind(1, cdr.sdkAppId)
       .bind(2, cdr.sessionId)
       .bind(3, cdr.startTimestamp)
@@ -614,9 +637,9 @@ std::pair<std::int64_t, std::vector<CdrRecord>> SqliteStore::queryCdrs(const Cdr
   count.step();
   std::int64_t total = count.int64(0);
 
-  SqliteDatabase::Statement st(mDb,
-                               "SELECT sdk_app_id, session_id, start_ts, caller, callee, body, stored_at FROM cdrs" + where +
-                                   " ORDER BY start_ts DESC, session_id LIMIT ? OFFSET ?");
+  SqliteDatabase::Statement st(
+      mDb, "SELECT sdk_app_id, session_id, start_ts, caller, callee, body, stored_at FROM cdrs" + where +
+               " ORDER BY start_ts DESC, session_id LIMIT ? OFFSET ?");
   int next = bindAll(st);
   st.bind(next, query.limit).bind(next + 1, query.offset);
   std::vector<CdrRecord> rows;
@@ -627,9 +650,10 @@ std::pair<std::int64_t, std::vector<CdrRecord>> SqliteStore::queryCdrs(const Cdr
 // --- push queue --------------------------------------------------------------------------------
 
 std::optional<PushJob> SqliteStore::nextPendingPush() {
-  SqliteDatabase::Statement st(mDb,
-                               "SELECT id, sdk_app_id, kind, uuid, body, attempts, next_attempt_ms, last_error FROM push_queue "
-                               "WHERE state='pending' ORDER BY next_attempt_ms, id LIMIT 1");
+  SqliteDatabase::Statement st(
+      mDb,
+      "SELECT id, sdk_app_id, kind, uuid, body, attempts, next_attempt_ms, last_error FROM push_queue "
+      "WHERE state='pending' ORDER BY next_attempt_ms, id LIMIT 1");
   if (!st.step()) return std::nullopt;
   PushJob j;
   j.id = st.int64(0);
@@ -643,7 +667,8 @@ std::optional<PushJob> SqliteStore::nextPendingPush() {
   return j;
 }
 
-void SqliteStore::reschedulePush(std::int64_t id, int attempts, std::int64_t nextAttemptAtMs, std::string_view lastError) {
+void SqliteStore::reschedulePush(std::int64_t id, int attempts, std::int64_t nextAttemptAtMs,
+                                 std::string_view lastError) {
   SqliteDatabase::Statement(mDb, "UPDATE push_queue SET attempts=?, next_attempt_ms=?, last_error=? WHERE id=?")
       .bind(1, attempts)
       .bind(2, nextAttemptAtMs)

@@ -81,8 +81,7 @@ class SqliteStore : public TenantRepository,
 
   // PushQueueRepository
   std::optional<PushJob> nextPendingPush() override;
-  void reschedulePush(std::int64_t id, int attempts, std::int64_t nextAttemptAtMs,
-                      std::string_view lastError) override;
+  void reschedulePush(std::int64_t id, int attempts, std::int64_t nextAttemptAtMs, std::string_view lastError) override;
   void completePush(std::int64_t id) override;
   void failPush(std::int64_t id, int attempts, std::string_view lastError) override;
   std::int64_t pendingPushCount() override;
@@ -98,8 +97,8 @@ class SqliteStore : public TenantRepository,
                                                                             std::int64_t limit) override;
   void storeImCdr(const ImCdrRecord& cdr) override;
   std::pair<std::int64_t, std::vector<ImCdrRecord>> queryImCdrs(std::int64_t sdkAppId, std::int64_t start,
-                                                                 std::int64_t end, std::int64_t offset,
-                                                                 std::int64_t limit) override;
+                                                                std::int64_t end, std::int64_t offset,
+                                                                std::int64_t limit) override;
 
   // ChatGroupCommit (SqliteChatStore.cpp). Off until enableChatGroupCommit(): appends then fsync
   // themselves, as every other write of this store does.
@@ -119,7 +118,7 @@ class SqliteStore : public TenantRepository,
 
   SqliteDatabase mDb;
   std::string mPath;
-  int mWalFd = -1;                                // our own handle on <db>-wal, for fsync off the loop
+  int mWalFd = -1;  // our own handle on <db>-wal, for fsync off the loop
   std::atomic<std::uint64_t> mChatAppended{0};
 };
 

@@ -70,7 +70,8 @@ IssuedLoginToken StoreDirectory::issueLoginToken(std::int64_t sdkAppId, std::str
 
 Error StoreDirectory::verifyLoginToken(std::int64_t sdkAppId, std::string_view userId, std::string_view token,
                                        std::int64_t nowSec) {
-  if (token.empty() || token.size() > 256) return Error(Errc::HttpTokenError, "the login token is missing or malformed");
+  if (token.empty() || token.size() > 256)
+    return Error(Errc::HttpTokenError, "the login token is missing or malformed");
   auto record = mTokens.findLoginToken(hashToken(token));
   if (!record) return Error(Errc::HttpTokenError, "unknown login token");
   if (record->sdkAppId != sdkAppId || record->userId != userId)

@@ -29,9 +29,12 @@ constexpr bool kLegal[kAgentStatusCount][kAgentRequestCount] = {
 
 std::string_view toString(AgentRequest request) {
   switch (request) {
-    case AgentRequest::Online: return "online";
-    case AgentRequest::Offline: return "offline";
-    default: return protocol::kStatusRequestNames[static_cast<int>(request)];
+    case AgentRequest::Online:
+      return "online";
+    case AgentRequest::Offline:
+      return "offline";
+    default:
+      return protocol::kStatusRequestNames[static_cast<int>(request)];
   }
 }
 

@@ -83,7 +83,9 @@ void ApiDispatcher::settle(PendingRequest& pending, protocol::Response& response
   data["sessionId"] = pending.sessionId;
   SessionRecord* session = mSessions.find(pending.sessionId);
   switch (pending.settle) {
-    case Settle::Empty: data = Json::object(); break;
+    case Settle::Empty:
+      data = Json::object();
+      break;
     case Settle::Outbound:
     case Settle::Internal: {
       auto sessionId = protocol::readString(response.data, "sessionId", SessionStore::kMaxSessionIdLength);
@@ -116,9 +118,15 @@ void ApiDispatcher::settle(PendingRequest& pending, protocol::Response& response
       mMedia.act(pending.settle == Settle::MuteVideo ? MediaAction::MuteVideo : MediaAction::UnmuteVideo,
                  pending.sessionId);
       break;
-    case Settle::Hold: mMedia.act(MediaAction::Hold, pending.sessionId); break;
-    case Settle::UnHold: mMedia.act(MediaAction::UnHold, pending.sessionId); break;
-    case Settle::SendDigits: mMedia.act(MediaAction::SendDigits, pending.sessionId, &pending.digits); break;
+    case Settle::Hold:
+      mMedia.act(MediaAction::Hold, pending.sessionId);
+      break;
+    case Settle::UnHold:
+      mMedia.act(MediaAction::UnHold, pending.sessionId);
+      break;
+    case Settle::SendDigits:
+      mMedia.act(MediaAction::SendDigits, pending.sessionId, &pending.digits);
+      break;
     case Settle::ChatSend:
     case Settle::ChatHistory:
       if (!mChat.resolveData(pending, response.data, data, now)) {
@@ -126,7 +134,8 @@ void ApiDispatcher::settle(PendingRequest& pending, protocol::Response& response
         return;
       }
       break;
-    default: break;  // SessionId
+    default:
+      break;  // SessionId
   }
   mQueue.resolve(pending.handle, std::move(data));
 }

@@ -17,8 +17,8 @@ Error ApiValidator::validate(std::string_view api, const protocol::Json& args, V
   out.spec = spec;
   out.agentRequest = spec->agentRequest;
   if (Error error = protocol::validateFields(*spec->method, args, out.data, spec->name, protocol::DataSource::Api,
-                                            spec->alias ? *spec->alias : protocol::OptionAlias{},
-                                            spec->fixed ? spec->fixed->field : std::string_view()))
+                                             spec->alias ? *spec->alias : protocol::OptionAlias{},
+                                             spec->fixed ? spec->fixed->field : std::string_view()))
     return error;
   if (spec->fixed) out.data[std::string(spec->fixed->field)] = std::string(spec->fixed->value);
   const protocol::Json& data = out.data;
@@ -30,8 +30,9 @@ Error ApiValidator::validate(std::string_view api, const protocol::Json& args, V
   }
   if (!self.empty() && spec->action == SessionAction::Transfer) {
     if (auto user = data.find("userId"); user != data.end() && user->get_ref<const std::string&>() == self)
-      return Error(Errc::InvalidArgument, std::string(spec->name) +
-                                              ": userId is this agent: a session cannot be transferred to the agent who has it");
+      return Error(
+          Errc::InvalidArgument,
+          std::string(spec->name) + ": userId is this agent: a session cannot be transferred to the agent who has it");
   }
   if (auto id = data.find("sessionId"); id != data.end()) out.sessionId = id->get<std::string>();
   if (auto status = data.find("status"); status != data.end()) {
@@ -105,7 +106,8 @@ Error checkSession(const ApiSpec& spec, const SessionRecord& session) {
       return {};
     case SessionAction::Hold:
       if (!caps.hold) return stateError(spec, session, "cannot be held");
-      if (session.state != St::Talking) return stateError(spec, session, "is not talking: only a talking call can be held");
+      if (session.state != St::Talking)
+        return stateError(spec, session, "is not talking: only a talking call can be held");
       return {};
     case SessionAction::UnHold:
       if (!caps.hold) return stateError(spec, session, "cannot be held");
@@ -118,14 +120,18 @@ Error checkSession(const ApiSpec& spec, const SessionRecord& session) {
       return {};
     case SessionAction::SendDigits:
       if (!caps.digits) return stateError(spec, session, "cannot carry DTMF digits");
-      if (session.state != St::Talking) return stateError(spec, session, "is not talking: digits need an answered call");
+      if (session.state != St::Talking)
+        return stateError(spec, session, "is not talking: digits need an answered call");
       return {};
     case SessionAction::SendMessage:
-      if (session.state != St::Talking) return stateError(spec, session, "is not accepted: messages need an accepted chat");
+      if (session.state != St::Talking)
+        return stateError(spec, session, "is not accepted: messages need an accepted chat");
       return {};
-    case SessionAction::History: return {};
+    case SessionAction::History:
+      return {};
     case SessionAction::None:
-    case SessionAction::Dial: return {};
+    case SessionAction::Dial:
+      return {};
   }
   return {};
 }
@@ -137,17 +143,16 @@ Error ApiValidator::checkState(const ValidatedCall& call, const SessionStore& se
   const ApiSpec& spec = *call.spec;
   if (spec.family) {
     const SessionRecord* session = sessions.find(call.sessionId);
-    if (!session)
-      return Error(Errc::SessionNotFound, std::string(spec.name) + ": no session '" + call.sessionId + "'");
+    if (!session) return Error(Errc::SessionNotFound, std::string(spec.name) + ": no session '" + call.sessionId + "'");
     return checkSession(spec, *session);
   }
   if (spec.action == SessionAction::Dial) {
     // The seed documents ERR_NETWORK_CANNOT_RESET for dialling out during a call. A live call in
     // the local view counts even before the server's `busy` arrives.
     if (agent.status() == AgentStatus::Busy || sessions.hasLiveCall())
-      return Error(Errc::NetworkCannotReset,
-                   std::string(spec.name) + ": the agent is in a call (status '" +
-                       std::string(toString(agent.status())) + "'); no outbound call can be placed");
+      return Error(Errc::NetworkCannotReset, std::string(spec.name) + ": the agent is in a call (status '" +
+                                                 std::string(toString(agent.status())) +
+                                                 "'); no outbound call can be placed");
     if (agent.status() == AgentStatus::Offline)
       return Error(Errc::InvalidState, std::string(spec.name) + ": the agent is 'offline'; call Agent.online first");
     return {};

@@ -21,8 +21,8 @@ namespace tccc::core {
 
 /// What a session-bound API does to its session; decides the state check.
 enum class SessionAction : std::uint8_t {
-  None = 0,     // not bound to a session (agent APIs)
-  Dial,         // places a call: not during another one
+  None = 0,  // not bound to a session (agent APIs)
+  Dial,      // places a call: not during another one
   Accept,
   HangUp,
   Delete,
@@ -47,12 +47,12 @@ struct FixedField {
 
 /// One public API, as generated from src/protocol/vocabulary.json (Apis.generated.cpp).
 struct ApiSpec {
-  std::string_view name;                // as the integrator calls it: "Call.accept"
-  const protocol::MethodSpec* method;   // the request it becomes, whose fields its options are
-  const protocol::OptionAlias* alias;   // an option named unlike its field (dtmfText for digits)
+  std::string_view name;               // as the integrator calls it: "Call.accept"
+  const protocol::MethodSpec* method;  // the request it becomes, whose fields its options are
+  const protocol::OptionAlias* alias;  // an option named unlike its field (dtmfText for digits)
   const FixedField* fixed;
-  bool local;                           // answered by the core itself; `method` then only lists its options
-  std::optional<ApiFamily> family;      // the session family it works on, for session-bound APIs
+  bool local;                       // answered by the core itself; `method` then only lists its options
+  std::optional<ApiFamily> family;  // the session family it works on, for session-bound APIs
   SessionAction action;
   Settle settle;
   std::optional<AgentRequest> agentRequest;  // Agent.online / Agent.offline

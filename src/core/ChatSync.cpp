@@ -54,8 +54,12 @@ void ChatSync::onMessageEvent(const Json& data, std::int64_t now) {
     return;
   }
   switch (mChats.onMessage(*id, seq)) {
-    case ChatTracker::Verdict::Deliver: emit(*id, *message); break;
-    case ChatTracker::Verdict::Duplicate: ++mStats.duplicateEvents; break;
+    case ChatTracker::Verdict::Deliver:
+      emit(*id, *message);
+      break;
+    case ChatTracker::Verdict::Duplicate:
+      ++mStats.duplicateEvents;
+      break;
     case ChatTracker::Verdict::Gap:
       if (mChats.takeCatchUp(*id)) fetch(*id, now);
       break;

@@ -46,8 +46,10 @@ ChatTracker::Verdict ChatTracker::onMessage(const std::string& sessionId, std::i
 void ChatTracker::onOwnMessage(const std::string& sessionId, std::int64_t seq) {
   Chat& chat = at(sessionId);
   if (seq > chat.highestSeen) chat.highestSeen = seq;
-  if (seq == chat.delivered + 1 && !chat.inFlight) chat.delivered = seq;
-  else if (seq > chat.delivered && !chat.inFlight) chat.wanted = true;  // others' messages came before ours
+  if (seq == chat.delivered + 1 && !chat.inFlight)
+    chat.delivered = seq;
+  else if (seq > chat.delivered && !chat.inFlight)
+    chat.wanted = true;  // others' messages came before ours
 }
 
 bool ChatTracker::takeCatchUp(const std::string& sessionId) {

@@ -42,8 +42,8 @@ class ChatTracker {
   bool takeCatchUp(const std::string& sessionId);
   /// One page of a fetch arrived: returns the messages to hand out (in order, after delivered),
   /// and whether another page must be fetched.
-  std::vector<const protocol::Json*> onPage(const std::string& sessionId, const protocol::Json& messages,
-                                            bool hasMore, bool& fetchAgain);
+  std::vector<const protocol::Json*> onPage(const std::string& sessionId, const protocol::Json& messages, bool hasMore,
+                                            bool& fetchAgain);
   /// A fetch failed (error, connection lost): it may be tried again later.
   void fetchFailed(const std::string& sessionId);
   /// The connection was lost: no fetch is in flight any more.

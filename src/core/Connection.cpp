@@ -33,9 +33,10 @@ Connection::Connection(CommandQueue& queue, RequestChannel& requests, const Core
 void Connection::start(std::int64_t now) {
   if (mPhase != Phase::Idle) return;  // start twice is harmless
   // Without credentials a login can only fail; say so now instead of after a round trip.
-  const char* missing = mConfig.sdkAppId <= 0 ? "sdkAppId" : mConfig.userId.empty() ? "userId"
-                                                           : mConfig.token.empty()  ? "token"
-                                                                                    : nullptr;
+  const char* missing = mConfig.sdkAppId <= 0    ? "sdkAppId"
+                        : mConfig.userId.empty() ? "userId"
+                        : mConfig.token.empty()  ? "token"
+                                                 : nullptr;
   if (missing) {
     Json data = Json::object();
     data["message"] = std::string("cannot log in: ") + missing + " is missing";
@@ -217,11 +218,21 @@ std::optional<std::int64_t> Connection::nextDeadline() const {
 Error Connection::notReady(std::string_view api) const {
   const char* why;
   switch (mPhase) {
-    case Phase::Idle: why = "the SDK has not been started"; break;
-    case Phase::Connecting: why = "the SDK is still logging in; wait for the ready event"; break;
-    case Phase::Reconnecting: why = "the connection was lost and the SDK is reconnecting"; break;
-    case Phase::Failed: why = "the SDK is logged out (token expired or kicked out); log in again"; break;
-    default: why = "the SDK is not ready"; break;
+    case Phase::Idle:
+      why = "the SDK has not been started";
+      break;
+    case Phase::Connecting:
+      why = "the SDK is still logging in; wait for the ready event";
+      break;
+    case Phase::Reconnecting:
+      why = "the connection was lost and the SDK is reconnecting";
+      break;
+    case Phase::Failed:
+      why = "the SDK is logged out (token expired or kicked out); log in again";
+      break;
+    default:
+      why = "the SDK is not ready";
+      break;
   }
   return Error(Errc::NotReady, std::string(api) + ": " + why);
 }

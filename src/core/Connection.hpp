@@ -92,8 +92,8 @@ class Connection {
   Phase mPhase = Phase::Idle;
   Socket mSocket = Socket::Closed;
   bool mEverReady = false;
-  bool mLoggedIn = false;      // the current socket has a successful auth.login
-  bool mHandshakeLoginUnused;  // the host's first socket is still to come
+  bool mLoggedIn = false;            // the current socket has a successful auth.login
+  bool mHandshakeLoginUnused;        // the host's first socket is still to come
   bool mSocketCarriesLogin = false;  // the current socket logged in by its handshake
   bool mLossAnnounced = false;       // connectionLost already emitted for this outage
   std::string mResumeToken;

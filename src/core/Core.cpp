@@ -81,10 +81,17 @@ class Core::Impl final : public Connection::Listener {
       return;
     }
     switch (pending->settle) {
-      case Settle::Login: loginAnswered(response, now); break;
-      case Settle::ChatCatchUp: mChat.onPage(*pending, response, now); break;
-      case Settle::Silent: break;
-      default: mDispatcher.settle(*pending, response, now); break;
+      case Settle::Login:
+        loginAnswered(response, now);
+        break;
+      case Settle::ChatCatchUp:
+        mChat.onPage(*pending, response, now);
+        break;
+      case Settle::Silent:
+        break;
+      default:
+        mDispatcher.settle(*pending, response, now);
+        break;
     }
   }
 
@@ -97,12 +104,20 @@ class Core::Impl final : public Connection::Listener {
       return;
     }
     switch (*kind) {
-      case protocol::ServerEvent::AgentStatus: agentStatusEvent(event.data); break;
-      case protocol::ServerEvent::SessionState: sessionStateEvent(event.data, now); break;
+      case protocol::ServerEvent::AgentStatus:
+        agentStatusEvent(event.data);
+        break;
+      case protocol::ServerEvent::SessionState:
+        sessionStateEvent(event.data, now);
+        break;
       case protocol::ServerEvent::MediaOffer:
       case protocol::ServerEvent::MediaAnswer:
-      case protocol::ServerEvent::MediaCandidate: mMedia.relay(event); break;
-      case protocol::ServerEvent::ChatMessage: mChat.onMessageEvent(event.data, now); break;
+      case protocol::ServerEvent::MediaCandidate:
+        mMedia.relay(event);
+        break;
+      case protocol::ServerEvent::ChatMessage:
+        mChat.onMessageEvent(event.data, now);
+        break;
       case protocol::ServerEvent::AgentKicked: {
         auto reason = protocol::readString(event.data, "reason", kMaxReasonLength);
         mConnection.kick(reason && !reason->empty() ? *reason : std::string("kicked out by the server"));
@@ -205,7 +220,9 @@ std::string commandsToJson(const std::vector<Command>& commands) {
   for (const auto& command : commands) {
     Json item = Json::object();
     switch (command.kind) {
-      case CommandKind::Connect: item["kind"] = "connect"; break;
+      case CommandKind::Connect:
+        item["kind"] = "connect";
+        break;
       case CommandKind::Send:
         item["kind"] = "send";
         item["text"] = command.text;

@@ -28,8 +28,8 @@
 #ifndef TCCC_CORE_CORE_HPP
 #define TCCC_CORE_CORE_HPP
 
-#include "errors/Errors.hpp"
 #include "core/CoreVocabulary.generated.hpp"  // CoreConfig, Phase, MediaAction
+#include "errors/Errors.hpp"
 #include "protocol/Protocol.hpp"
 
 #include <cstdint>
@@ -51,22 +51,23 @@ enum class CommandKind : int {
   Emit = 3,     // emit SDK event `name` with payload `data` (the documented fields)
   Resolve = 4,  // settle API call `handle` successfully with `data`
   Reject = 5,   // settle API call `handle` with error `error`
-  Media = 6,    // media action `name` ("mute", "unmute", "muteVideo", "unmuteVideo", "hold", "unHold",
-                //  "sendDigits", "end") for data.sessionId; "start" {sessionId, iceServers}: this side
-                //  offers (the caller of an internal call, once the callee answered); and the far side's signalling: "offer"
-                //  {sessionId, sdp, iceServers}, "answer" {sessionId, sdp}, "candidate" {sessionId,
-                //  candidate}. The host sends its own through call("Media.offer" | "Media.answer" |
-                //  "Media.candidate", same shapes), a host-internal API settled like any other.
+  Media =
+      6,  // media action `name` ("mute", "unmute", "muteVideo", "unmuteVideo", "hold", "unHold",
+          //  "sendDigits", "end") for data.sessionId; "start" {sessionId, iceServers}: this side
+          //  offers (the caller of an internal call, once the callee answered); and the far side's signalling: "offer"
+          //  {sessionId, sdp, iceServers}, "answer" {sessionId, sdp}, "candidate" {sessionId,
+          //  candidate}. The host sends its own through call("Media.offer" | "Media.answer" |
+          //  "Media.candidate", same shapes), a host-internal API settled like any other.
 };
 
 struct Command {
   CommandKind kind = CommandKind::Send;
-  std::string text;    // Send: the frame
-  std::string name;    // Emit: event name (e.g. "callIn"); Media: action
-  Json data;           // Emit / Resolve / Media payload
-  Error error;         // Reject
+  std::string text;          // Send: the frame
+  std::string name;          // Emit: event name (e.g. "callIn"); Media: action
+  Json data;                 // Emit / Resolve / Media payload
+  Error error;               // Reject
   std::uint32_t handle = 0;  // Resolve / Reject
-  int code = 0;        // Close
+  int code = 0;              // Close
 };
 
 /// Counters for diagnostics: what the core dropped or tolerated instead of failing.

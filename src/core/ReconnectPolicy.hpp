@@ -22,9 +22,7 @@ class Xorshift32 {
     return mState;
   }
   /// Uniform in [0, bound] (inclusive), by multiply-shift: no modulo bias worth measuring here.
-  std::uint64_t upTo(std::uint64_t bound) {
-    return (static_cast<std::uint64_t>(next()) * (bound + 1)) >> 32;
-  }
+  std::uint64_t upTo(std::uint64_t bound) { return (static_cast<std::uint64_t>(next()) * (bound + 1)) >> 32; }
 
  private:
   std::uint32_t mState;

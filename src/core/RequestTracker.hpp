@@ -13,22 +13,22 @@ namespace tccc::core {
 
 /// How a response settles the request: which API promise (if any) and which resolve shape.
 enum class Settle : std::uint8_t {
-  Login = 0,        // auth.login: handled by Core, no API handle
-  Empty,            // resolve {}
-  SessionId,        // resolve {sessionId} (the request's)
-  Outbound,         // resolve the CallResponse fields of call.startOutbound
-  Internal,         // resolve {sessionId} from the response of call.startInternal
-  Mute,             // resolve {sessionId}; on success the session's mic is muted, plus a Media command
-  Unmute,           // ditto, unmuted
-  MuteVideo,        // ditto for the camera
+  Login = 0,  // auth.login: handled by Core, no API handle
+  Empty,      // resolve {}
+  SessionId,  // resolve {sessionId} (the request's)
+  Outbound,   // resolve the CallResponse fields of call.startOutbound
+  Internal,   // resolve {sessionId} from the response of call.startInternal
+  Mute,       // resolve {sessionId}; on success the session's mic is muted, plus a Media command
+  Unmute,     // ditto, unmuted
+  MuteVideo,  // ditto for the camera
   UnmuteVideo,
-  Hold,             // resolve {sessionId} plus a Media command
+  Hold,  // resolve {sessionId} plus a Media command
   UnHold,
   SendDigits,
-  Silent,           // fire-and-forget (session.delete): no promise, errors ignored
-  ChatSend,         // resolve {sessionId, message}; the message counts as delivered (ChatTracker)
-  ChatHistory,      // resolve {sessionId, messages, hasMore, lastSeq}
-  ChatCatchUp,      // no promise: missed messages, handed to ChatTracker and emitted as messageReceived
+  Silent,       // fire-and-forget (session.delete): no promise, errors ignored
+  ChatSend,     // resolve {sessionId, message}; the message counts as delivered (ChatTracker)
+  ChatHistory,  // resolve {sessionId, messages, hasMore, lastSeq}
+  ChatCatchUp,  // no promise: missed messages, handed to ChatTracker and emitted as messageReceived
 };
 
 struct PendingRequest {

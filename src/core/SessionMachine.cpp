@@ -78,15 +78,18 @@ struct Field {
 };
 
 // The callIn fields the TCCC documentation lists per type (besides sessionId, type and timeout).
-constexpr Field kPhoneFields[] = {{"calleePhoneNumber", FieldKind::String}, {"callerPhoneNumber", FieldKind::String},
-                                  {"callerLocation", FieldKind::String},    {"remark", FieldKind::String},
-                                  {"ivrPath", FieldKind::Array},            {"protectedCallee", FieldKind::String},
-                                  {"protectedCaller", FieldKind::String},   {"serverType", FieldKind::String}};
-constexpr Field kVoipFields[] = {{"callee", FieldKind::String},     {"calleeRemark", FieldKind::String},
-                                 {"userId", FieldKind::String},     {"nickname", FieldKind::String},
-                                 {"avatar", FieldKind::String},     {"remark", FieldKind::String},
-                                 {"peerSource", FieldKind::String}, {"ivrPath", FieldKind::Array},
-                                 {"clientData", FieldKind::String}};
+constexpr Field kPhoneFields[] = {{"calleePhoneNumber", FieldKind::String},
+                                  {"callerPhoneNumber", FieldKind::String},
+                                  {"callerLocation", FieldKind::String},
+                                  {"remark", FieldKind::String},
+                                  {"ivrPath", FieldKind::Array},
+                                  {"protectedCallee", FieldKind::String},
+                                  {"protectedCaller", FieldKind::String},
+                                  {"serverType", FieldKind::String}};
+constexpr Field kVoipFields[] = {
+    {"callee", FieldKind::String},     {"calleeRemark", FieldKind::String}, {"userId", FieldKind::String},
+    {"nickname", FieldKind::String},   {"avatar", FieldKind::String},       {"remark", FieldKind::String},
+    {"peerSource", FieldKind::String}, {"ivrPath", FieldKind::Array},       {"clientData", FieldKind::String}};
 constexpr Field kVideoFields[] = {{"userId", FieldKind::String},
                                   {"nickname", FieldKind::String},
                                   {"avatar", FieldKind::String},
@@ -98,9 +101,12 @@ constexpr Field kInternalFields[] = {{"peerUserId", FieldKind::String}};
 
 bool hasKind(const Json& value, FieldKind kind) {
   switch (kind) {
-    case FieldKind::String: return value.is_string();
-    case FieldKind::Number: return value.is_number();
-    case FieldKind::Array: return value.is_array();
+    case FieldKind::String:
+      return value.is_string();
+    case FieldKind::Number:
+      return value.is_number();
+    case FieldKind::Array:
+      return value.is_array();
   }
   return false;
 }
@@ -163,8 +169,8 @@ std::optional<std::vector<SessionEventKind>> SessionMachine::transition(SessionT
   return events;
 }
 
-std::optional<std::vector<SessionState>> SessionMachine::path(SessionType type, Direction direction,
-                                                              SessionState from, SessionState to) {
+std::optional<std::vector<SessionState>> SessionMachine::path(SessionType type, Direction direction, SessionState from,
+                                                              SessionState to) {
   if (from == to) return std::vector<SessionState>();
   // Breadth-first search over six states: the first time `to` is reached is a shortest path.
   const Table& table = tableFor(type, direction);
@@ -215,11 +221,21 @@ SdkEvent SessionMachine::payload(SessionEventKind kind, SessionType type, const 
       auto timeout = wire.find("timeout");
       out["timeout"] = (timeout != wire.end() && timeout->is_number()) ? *timeout : Json(0);
       switch (type) {
-        case SessionType::Phone: copyFields(wire, kPhoneFields, out); break;
-        case SessionType::Voip: copyFields(wire, kVoipFields, out); break;
-        case SessionType::Video: copyFields(wire, kVideoFields, out); break;
-        case SessionType::Im: copyFields(wire, kImFields, out); break;
-        case SessionType::Internal: copyFields(wire, kInternalFields, out); break;
+        case SessionType::Phone:
+          copyFields(wire, kPhoneFields, out);
+          break;
+        case SessionType::Voip:
+          copyFields(wire, kVoipFields, out);
+          break;
+        case SessionType::Video:
+          copyFields(wire, kVideoFields, out);
+          break;
+        case SessionType::Im:
+          copyFields(wire, kImFields, out);
+          break;
+        case SessionType::Internal:
+          copyFields(wire, kInternalFields, out);
+          break;
       }
       break;
     }
@@ -242,7 +258,8 @@ SdkEvent SessionMachine::payload(SessionEventKind kind, SessionType type, const 
       if (duration != wire.end() && duration->is_number()) out["duration"] = *duration;
       break;
     }
-    default: break;  // userAccessed, callOuted, calloutAccepted, autoTransfer: {sessionId}
+    default:
+      break;  // userAccessed, callOuted, calloutAccepted, autoTransfer: {sessionId}
   }
   return event;
 }

@@ -18,12 +18,12 @@ namespace tccc::core {
 // The session vocabulary of the wire (SessionType, Direction, SessionState, EndReason, their names and
 // parsers) is generated from src/protocol/vocabulary.json; the core uses it as its own.
 using protocol::Direction;
-using protocol::EndReason;
-using protocol::SessionState;
-using protocol::SessionType;
 using protocol::directionFromString;
+using protocol::EndReason;
 using protocol::endReasonFromString;
+using protocol::SessionState;
 using protocol::sessionStateFromString;
+using protocol::SessionType;
 using protocol::sessionTypeFromString;
 inline constexpr int kSessionTypeCount = protocol::kSessionTypeCount;
 inline constexpr int kDirectionCount = protocol::kDirectionCount;
@@ -35,19 +35,27 @@ enum class ApiFamily : std::uint8_t { Call = 0, Chat, Video };
 
 struct SessionCapabilities {
   ApiFamily family;
-  bool hold;        // Call.hold / unHold
-  bool muteAudio;   // muteMic / unmuteMic / isMicMuted
-  bool muteVideo;   // Video.muteVideo / unmuteVideo
-  bool digits;      // Call.sendDigits
-  bool transfer;    // *.transfer
-  bool outbound;    // may exist with direction "out"
-  bool media;       // has a media leg the shim must tear down when it ends
+  bool hold;       // Call.hold / unHold
+  bool muteAudio;  // muteMic / unmuteMic / isMicMuted
+  bool muteVideo;  // Video.muteVideo / unmuteVideo
+  bool digits;     // Call.sendDigits
+  bool transfer;   // *.transfer
+  bool outbound;   // may exist with direction "out"
+  bool media;      // has a media leg the shim must tear down when it ends
 };
 
 std::string_view toString(ApiFamily family);
 
 /// The SDK events a single transition can produce, before payloads are attached.
-enum class SessionEventKind : int { CallIn = 0, UserAccessed, CallOuted, CalloutAccepted, AutoTransfer, Transfer, SessionEnded };
+enum class SessionEventKind : int {
+  CallIn = 0,
+  UserAccessed,
+  CallOuted,
+  CalloutAccepted,
+  AutoTransfer,
+  Transfer,
+  SessionEnded
+};
 std::string_view toString(SessionEventKind kind);
 
 class SessionMachine {

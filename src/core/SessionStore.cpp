@@ -55,19 +55,17 @@ Error SessionStore::apply(const Json& wire, SdkEvents& out) {
   }
   if (record) {
     if (record->type != parsed.type || record->direction != parsed.direction)
-      return Error(Errc::InvalidState, "session " + parsed.id + " cannot change from " +
-                                           std::string(toString(record->type)) + "/" +
-                                           std::string(toString(record->direction)) + " to " +
-                                           std::string(toString(parsed.type)) + "/" +
-                                           std::string(toString(parsed.direction)));
+      return Error(Errc::InvalidState,
+                   "session " + parsed.id + " cannot change from " + std::string(toString(record->type)) + "/" +
+                       std::string(toString(record->direction)) + " to " + std::string(toString(parsed.type)) + "/" +
+                       std::string(toString(parsed.direction)));
     from = record->state;
   }
   auto kinds = SessionMachine::eventsFor(parsed.type, parsed.direction, from, parsed.state, parsed.endReason);
   if (!kinds)
     return Error(Errc::InvalidState, "session " + parsed.id + " (" + std::string(toString(parsed.type)) + "/" +
                                          std::string(toString(parsed.direction)) + ") cannot go from " +
-                                         std::string(toString(from)) + " to " +
-                                         std::string(toString(parsed.state)));
+                                         std::string(toString(from)) + " to " + std::string(toString(parsed.state)));
   for (SessionEventKind kind : *kinds) out.push_back(SessionMachine::payload(kind, parsed.type, wire));
 
   if (!record) {

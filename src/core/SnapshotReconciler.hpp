@@ -14,7 +14,7 @@
 namespace tccc::core {
 
 struct ReconcileReport {
-  std::size_t rejectedSessions = 0;  // malformed, or reported in a state the client cannot reach
+  std::size_t rejectedSessions = 0;   // malformed, or reported in a state the client cannot reach
   std::vector<std::string> endedIds;  // sessions that reached `ended` during reconciliation
 };
 
@@ -24,8 +24,8 @@ class SnapshotReconciler {
   /// events come first, in snapshot order, then local sessions that vanished, then
   /// `statusChanged`: the order in which they happened on the server (a call ends, then the agent
   /// goes to after-call work).
-  static ReconcileReport reconcile(const protocol::Json& snapshot, AgentStatusMachine& agent,
-                                   SessionStore& sessions, SdkEvents& out);
+  static ReconcileReport reconcile(const protocol::Json& snapshot, AgentStatusMachine& agent, SessionStore& sessions,
+                                   SdkEvents& out);
 };
 
 }  // namespace tccc::core

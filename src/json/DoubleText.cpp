@@ -153,8 +153,10 @@ struct ExactDecimal {
     BigUint lhs = a;
     BigUint rhs = b;
     rhs.mulU64(m);
-    if (e >= f) lhs.shiftLeft(e - f);
-    else rhs.shiftLeft(f - e);
+    if (e >= f)
+      lhs.shiftLeft(e - f);
+    else
+      rhs.shiftLeft(f - e);
     return BigUint::compare(lhs, rhs);
   }
   int compareBits(std::uint64_t bits) const {
@@ -192,7 +194,7 @@ TCCC_JSON_SMALL bool decimalToDouble(std::string_view digits, long exponent, dou
   }
   const long magnitude = static_cast<long>(d.size()) + exponent;  // value < 10^magnitude
   if (magnitude > 310) return false;                              // > 1e309: overflow
-  if (magnitude < -330) {                                          // < 1e-330: rounds to 0
+  if (magnitude < -330) {                                         // < 1e-330: rounds to 0
     out = 0.0;
     return true;
   }
@@ -208,8 +210,10 @@ TCCC_JSON_SMALL bool decimalToDouble(std::string_view digits, long exponent, dou
     value.a.addSmall(chunk);
   }
   value.b = BigUint(1);
-  if (exponent >= 0) value.a.mulPow5(exponent);
-  else value.b.mulPow5(-exponent);
+  if (exponent >= 0)
+    value.a.mulPow5(exponent);
+  else
+    value.b.mulPow5(-exponent);
   value.e = exponent;
 
   // Positive doubles are ordered like their bit patterns: binary search for the largest one that
@@ -217,8 +221,10 @@ TCCC_JSON_SMALL bool decimalToDouble(std::string_view digits, long exponent, dou
   std::uint64_t lo = 0, hi = kInfinityBits;  // invariant: bits(lo) <= value < bits(hi)
   while (hi - lo > 1) {
     std::uint64_t mid = lo + (hi - lo) / 2;
-    if (value.compareBits(mid) >= 0) lo = mid;
-    else hi = mid;
+    if (value.compareBits(mid) >= 0)
+      lo = mid;
+    else
+      hi = mid;
   }
   std::uint64_t m1, m2;
   long e1, e2;
@@ -266,9 +272,8 @@ TCCC_JSON_SMALL void shortestDigits(double value, std::string& digits, int& expo
   // The fewest significant digits, correctly rounded, that convert back to the same double.
   for (std::size_t p = 1; p < forward.size() && p <= 17; ++p) {
     std::string candidate = forward.substr(0, p);
-    bool up = forward[p] > '5' ||
-              (forward[p] == '5' && (forward.find_first_not_of('0', p + 1) != std::string::npos ||
-                                     ((candidate.back() - '0') & 1) != 0));
+    bool up = forward[p] > '5' || (forward[p] == '5' && (forward.find_first_not_of('0', p + 1) != std::string::npos ||
+                                                         ((candidate.back() - '0') & 1) != 0));
     long candidateExp = x + static_cast<long>(forward.size() - p);
     if (up) {
       std::size_t i = p;

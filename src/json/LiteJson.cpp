@@ -21,11 +21,22 @@ namespace tccc::json {
 
 Value::Value(value_t type) : mType(type) {
   switch (type) {
-    case value_t::object: new (&mU.o) Object(); break;
-    case value_t::array: new (&mU.a) Array(); break;
-    case value_t::string: new (&mU.s) std::string(); break;
-    case value_t::binary: mType = value_t::null; mU.i = 0; break;  // binary is not supported
-    default: mU.i = 0; break;
+    case value_t::object:
+      new (&mU.o) Object();
+      break;
+    case value_t::array:
+      new (&mU.a) Array();
+      break;
+    case value_t::string:
+      new (&mU.s) std::string();
+      break;
+    case value_t::binary:
+      mType = value_t::null;
+      mU.i = 0;
+      break;  // binary is not supported
+    default:
+      mU.i = 0;
+      break;
   }
 }
 
@@ -57,19 +68,35 @@ Value Value::array(std::initializer_list<Value> init) {
 
 Value::Value(const Value& other) : mType(other.mType) {
   switch (mType) {
-    case value_t::object: new (&mU.o) Object(other.mU.o); break;
-    case value_t::array: new (&mU.a) Array(other.mU.a); break;
-    case value_t::string: new (&mU.s) std::string(other.mU.s); break;
-    default: mU.u = other.mU.u; break;  // every scalar fits in the 64-bit member
+    case value_t::object:
+      new (&mU.o) Object(other.mU.o);
+      break;
+    case value_t::array:
+      new (&mU.a) Array(other.mU.a);
+      break;
+    case value_t::string:
+      new (&mU.s) std::string(other.mU.s);
+      break;
+    default:
+      mU.u = other.mU.u;
+      break;  // every scalar fits in the 64-bit member
   }
 }
 
 Value::Value(Value&& other) noexcept : mType(other.mType) {
   switch (mType) {
-    case value_t::object: new (&mU.o) Object(std::move(other.mU.o)); break;
-    case value_t::array: new (&mU.a) Array(std::move(other.mU.a)); break;
-    case value_t::string: new (&mU.s) std::string(std::move(other.mU.s)); break;
-    default: mU.u = other.mU.u; break;
+    case value_t::object:
+      new (&mU.o) Object(std::move(other.mU.o));
+      break;
+    case value_t::array:
+      new (&mU.a) Array(std::move(other.mU.a));
+      break;
+    case value_t::string:
+      new (&mU.s) std::string(std::move(other.mU.s));
+      break;
+    default:
+      mU.u = other.mU.u;
+      break;
   }
   // Like nlohmann, a moved-from value is null.
   other.destroy();
@@ -92,10 +119,18 @@ Value& Value::operator=(Value&& other) noexcept {
     destroy();
     mType = tmp.mType;
     switch (mType) {
-      case value_t::object: new (&mU.o) Object(std::move(tmp.mU.o)); break;
-      case value_t::array: new (&mU.a) Array(std::move(tmp.mU.a)); break;
-      case value_t::string: new (&mU.s) std::string(std::move(tmp.mU.s)); break;
-      default: mU.u = tmp.mU.u; break;
+      case value_t::object:
+        new (&mU.o) Object(std::move(tmp.mU.o));
+        break;
+      case value_t::array:
+        new (&mU.a) Array(std::move(tmp.mU.a));
+        break;
+      case value_t::string:
+        new (&mU.s) std::string(std::move(tmp.mU.s));
+        break;
+      default:
+        mU.u = tmp.mU.u;
+        break;
     }
   }
   return *this;
@@ -103,10 +138,17 @@ Value& Value::operator=(Value&& other) noexcept {
 
 void Value::destroy() noexcept {
   switch (mType) {
-    case value_t::object: mU.o.~Object(); break;
-    case value_t::array: mU.a.~Array(); break;
-    case value_t::string: mU.s.~basic_string(); break;
-    default: break;
+    case value_t::object:
+      mU.o.~Object();
+      break;
+    case value_t::array:
+      mU.a.~Array();
+      break;
+    case value_t::string:
+      mU.s.~basic_string();
+      break;
+    default:
+      break;
   }
 }
 
@@ -126,8 +168,10 @@ std::size_t Value::lowerBound(const Object& o, std::string_view key) noexcept {
   std::size_t lo = 0, hi = o.size();
   while (lo < hi) {
     std::size_t mid = (lo + hi) / 2;
-    if (std::string_view(o[mid].first) < key) lo = mid + 1;
-    else hi = mid;
+    if (std::string_view(o[mid].first) < key)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo;
 }
@@ -186,9 +230,12 @@ Value::size_type Value::erase(std::string_view key) {
 
 Value::iterator Value::erase(const_iterator pos) {
   if (pos.owner() != this || pos.index() >= size()) return end();
-  if (is_array()) mU.a.erase(mU.a.begin() + pos.index());
-  else if (is_object()) mU.o.erase(mU.o.begin() + pos.index());
-  else *this = Value();  // nlohmann: erasing a primitive's only "element" leaves null
+  if (is_array())
+    mU.a.erase(mU.a.begin() + pos.index());
+  else if (is_object())
+    mU.o.erase(mU.o.begin() + pos.index());
+  else
+    *this = Value();  // nlohmann: erasing a primitive's only "element" leaves null
   return iterator(this, pos.index());
 }
 
@@ -211,14 +258,29 @@ void Value::push_back(const Member& member) {
 
 void Value::clear() noexcept {
   switch (mType) {
-    case value_t::object: mU.o.clear(); break;
-    case value_t::array: mU.a.clear(); break;
-    case value_t::string: mU.s.clear(); break;
-    case value_t::boolean: mU.b = false; break;
-    case value_t::number_integer: mU.i = 0; break;
-    case value_t::number_unsigned: mU.u = 0; break;
-    case value_t::number_float: mU.d = 0.0; break;
-    default: break;
+    case value_t::object:
+      mU.o.clear();
+      break;
+    case value_t::array:
+      mU.a.clear();
+      break;
+    case value_t::string:
+      mU.s.clear();
+      break;
+    case value_t::boolean:
+      mU.b = false;
+      break;
+    case value_t::number_integer:
+      mU.i = 0;
+      break;
+    case value_t::number_unsigned:
+      mU.u = 0;
+      break;
+    case value_t::number_float:
+      mU.d = 0.0;
+      break;
+    default:
+      break;
   }
 }
 
@@ -229,25 +291,34 @@ bool operator==(const Value& a, const Value& b) noexcept {
   if (a.mType == T::discarded || b.mType == T::discarded) return false;
   if (a.mType == b.mType) {
     switch (a.mType) {
-      case T::null: return true;
-      case T::boolean: return a.mU.b == b.mU.b;
-      case T::number_integer: return a.mU.i == b.mU.i;
-      case T::number_unsigned: return a.mU.u == b.mU.u;
-      case T::number_float: return a.mU.d == b.mU.d;
-      case T::string: return a.mU.s == b.mU.s;
-      case T::array: return a.mU.a == b.mU.a;
+      case T::null:
+        return true;
+      case T::boolean:
+        return a.mU.b == b.mU.b;
+      case T::number_integer:
+        return a.mU.i == b.mU.i;
+      case T::number_unsigned:
+        return a.mU.u == b.mU.u;
+      case T::number_float:
+        return a.mU.d == b.mU.d;
+      case T::string:
+        return a.mU.s == b.mU.s;
+      case T::array:
+        return a.mU.a == b.mU.a;
       case T::object: {
         if (a.mU.o.size() != b.mU.o.size()) return false;
         for (std::size_t i = 0; i < a.mU.o.size(); ++i)
           if (a.mU.o[i].first != b.mU.o[i].first || !(a.mU.o[i].second == b.mU.o[i].second)) return false;
         return true;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
   auto asDouble = [](const Value& v) {
-    return v.mType == T::number_integer ? static_cast<double>(v.mU.i)
-                                        : v.mType == T::number_unsigned ? static_cast<double>(v.mU.u) : v.mU.d;
+    return v.mType == T::number_integer    ? static_cast<double>(v.mU.i)
+           : v.mType == T::number_unsigned ? static_cast<double>(v.mU.u)
+                                           : v.mU.d;
   };
   if (a.is_number() && b.is_number()) {
     if (a.mType == T::number_float || b.mType == T::number_float) return asDouble(a) == asDouble(b);
@@ -299,14 +370,26 @@ TCCC_JSON_COLD int utf8Sequence(const unsigned char* p, const unsigned char* end
   if (c < 0x80) return 1;
   int n;
   unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) n = 2;
-  else if (c == 0xE0) { n = 3; lo = 0xA0; }
-  else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) n = 3;
-  else if (c == 0xED) { n = 3; hi = 0x9F; }
-  else if (c == 0xF0) { n = 4; lo = 0x90; }
-  else if (c >= 0xF1 && c <= 0xF3) n = 4;
-  else if (c == 0xF4) { n = 4; hi = 0x8F; }
-  else return -1;
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2;
+  else if (c == 0xE0) {
+    n = 3;
+    lo = 0xA0;
+  } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
+    n = 3;
+  else if (c == 0xED) {
+    n = 3;
+    hi = 0x9F;
+  } else if (c == 0xF0) {
+    n = 4;
+    lo = 0x90;
+  } else if (c >= 0xF1 && c <= 0xF3)
+    n = 4;
+  else if (c == 0xF4) {
+    n = 4;
+    hi = 0x8F;
+  } else
+    return -1;
   for (int k = 1; k < n; ++k) {
     if (p + k >= end) return -k;
     unsigned char b = p[k];
@@ -342,8 +425,10 @@ class Parser {
   bool value(Value& out, int depth) {
     if (mP >= mEnd) return false;
     switch (*mP) {
-      case '{': return object(out, depth + 1);
-      case '[': return array(out, depth + 1);
+      case '{':
+        return object(out, depth + 1);
+      case '[':
+        return array(out, depth + 1);
       case '"':
         out = Value(Value::value_t::string);
         return string(out.mU.s);
@@ -359,7 +444,8 @@ class Parser {
         if (!literal("null", 4)) return false;
         out = Value();
         return true;
-      default: return number(out);
+      default:
+        return number(out);
     }
   }
 
@@ -410,7 +496,8 @@ class Parser {
       for (std::size_t lo = 0; lo < n; lo += 2 * width) {
         std::size_t mid = std::min(lo + width, n), hi = std::min(lo + 2 * width, n);
         std::size_t i = lo, j = mid, k = lo;
-        while (i < mid && j < hi) buffer[k++] = std::move(members[j].first < members[i].first ? members[j++] : members[i++]);
+        while (i < mid && j < hi)
+          buffer[k++] = std::move(members[j].first < members[i].first ? members[j++] : members[i++]);
         while (i < mid) buffer[k++] = std::move(members[i++]);
         while (j < hi) buffer[k++] = std::move(members[j++]);
       }
@@ -497,14 +584,30 @@ class Parser {
     if (++mP >= mEnd) return false;
     char e = *mP++;
     switch (e) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '/':
+        out += '/';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
       case 'u': {
         std::uint32_t cp;
         if (!hex4(cp)) return false;
@@ -519,7 +622,8 @@ class Parser {
         appendUtf8(out, cp);
         break;
       }
-      default: return false;
+      default:
+        return false;
     }
     return true;
   }
@@ -672,13 +776,27 @@ void appendEscaped(std::string& out, const std::string& s) {
     }
     ++p;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         out += "\\u00";
         out += kHex[c >> 4];
@@ -760,8 +878,12 @@ void write(std::string& out, const Value& v, int indent, char indentChar, int le
   switch (v.type()) {
     case T::null:
     case T::discarded:  // nlohmann writes "<discarded>"; null keeps the output valid JSON
-    case T::binary: out += "null"; return;
-    case T::boolean: out += v.get<bool>() ? "true" : "false"; return;
+    case T::binary:
+      out += "null";
+      return;
+    case T::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      return;
     case T::number_integer: {
       std::int64_t i = v.get<std::int64_t>();
       if (i < 0) {
@@ -772,9 +894,15 @@ void write(std::string& out, const Value& v, int indent, char indentChar, int le
       }
       return;
     }
-    case T::number_unsigned: appendUnsigned(out, v.get<std::uint64_t>()); return;
-    case T::number_float: appendDouble(out, v.get<double>()); return;
-    case T::string: appendEscaped(out, v.get_ref<const std::string&>()); return;
+    case T::number_unsigned:
+      appendUnsigned(out, v.get<std::uint64_t>());
+      return;
+    case T::number_float:
+      appendDouble(out, v.get<double>());
+      return;
+    case T::string:
+      appendEscaped(out, v.get_ref<const std::string&>());
+      return;
     case T::array: {
       const auto& a = *v.arrayPtr();
       if (a.empty()) {

@@ -61,8 +61,8 @@ class Value {
   Value(std::nullptr_t) noexcept : Value() {}
   Value(value_t type);
   Value(bool b) noexcept : mType(value_t::boolean) { mU.b = b; }
-  template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> &&
-                                             !std::is_same_v<T, char>, int> = 0>
+  template <typename T,
+            std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char>, int> = 0>
   Value(T n) noexcept {
     if constexpr (std::is_signed_v<T>) {
       mType = value_t::number_integer;
@@ -154,11 +154,16 @@ class Value {
       return mType == value_t::boolean ? mU.b : false;
     } else if constexpr (std::is_arithmetic_v<U>) {
       switch (mType) {
-        case value_t::number_integer: return static_cast<U>(mU.i);
-        case value_t::number_unsigned: return static_cast<U>(mU.u);
-        case value_t::number_float: return static_cast<U>(mU.d);
-        case value_t::boolean: return static_cast<U>(mU.b);
-        default: return U{};
+        case value_t::number_integer:
+          return static_cast<U>(mU.i);
+        case value_t::number_unsigned:
+          return static_cast<U>(mU.u);
+        case value_t::number_float:
+          return static_cast<U>(mU.d);
+        case value_t::boolean:
+          return static_cast<U>(mU.b);
+        default:
+          return U{};
       }
     } else if constexpr (std::is_same_v<U, std::string>) {
       return mType == value_t::string ? mU.s : std::string();
@@ -175,8 +180,7 @@ class Value {
   /// nlohmann's value(key, default): the member converted to the default's type, or the default.
   template <typename T>
   auto value(std::string_view key, const T& fallback) const {
-    using R = std::conditional_t<std::is_convertible_v<const T&, std::string_view> &&
-                                     !std::is_same_v<T, Value>,
+    using R = std::conditional_t<std::is_convertible_v<const T&, std::string_view> && !std::is_same_v<T, Value>,
                                  std::string, T>;
     const Value* v = findMember(key);
     if (v == nullptr) return R(fallback);
@@ -237,7 +241,10 @@ class Value {
     struct ItemIter {
       It it;
       const ItemIter& operator*() const { return *this; }
-      ItemIter& operator++() { ++it; return *this; }
+      ItemIter& operator++() {
+        ++it;
+        return *this;
+      }
       bool operator!=(const ItemIter& o) const { return it != o.it; }
       bool operator==(const ItemIter& o) const { return it == o.it; }
       std::string key() const { return it.keyString(); }
@@ -314,8 +321,15 @@ class Value::Iter {
     return *mOwner;
   }
   pointer operator->() const { return &**this; }
-  Iter& operator++() { ++mIndex; return *this; }
-  Iter operator++(int) { Iter old = *this; ++mIndex; return old; }
+  Iter& operator++() {
+    ++mIndex;
+    return *this;
+  }
+  Iter operator++(int) {
+    Iter old = *this;
+    ++mIndex;
+    return old;
+  }
   bool operator==(const Iter& o) const { return mOwner == o.mOwner && mIndex == o.mIndex; }
   bool operator!=(const Iter& o) const { return !(*this == o); }
 
@@ -347,10 +361,14 @@ inline Value::ItemsRange<true> Value::items() const noexcept { return {begin(), 
 inline Value::size_type Value::size() const noexcept {
   switch (mType) {
     case value_t::null:
-    case value_t::discarded: return 0;
-    case value_t::array: return mU.a.size();
-    case value_t::object: return mU.o.size();
-    default: return 1;
+    case value_t::discarded:
+      return 0;
+    case value_t::array:
+      return mU.a.size();
+    case value_t::object:
+      return mU.o.size();
+    default:
+      return 1;
   }
 }
 

@@ -14,15 +14,15 @@ namespace tccc::protocol {
 
 /// How a field's value is checked and normalised (docs/protocol.md, "Fields and limits").
 enum class FieldType : std::uint8_t {
-  Id,         // a non-empty string of at most `max` bytes; an integer is taken as its digits
-  Decimal,    // a positive integer (a number or a string of digits), normalised to a string
-  AppId,      // a positive integer (a number or a string of digits), normalised to a number
-  IdList,     // an array of at most `max` Ids, each at most `itemMax` bytes
-  Phone,      // separators dropped, then 1 to 32 of 0-9 * # with an optional leading +
-  Text,       // a string of at most `max` bytes (may be empty)
-  Label,      // a string of at most `max` characters (Unicode code points; may be empty)
-  Message,    // a non-blank string of at most `max` characters; too long is `tooLong`
-  Count,      // an integer from `min` to `max`
+  Id,       // a non-empty string of at most `max` bytes; an integer is taken as its digits
+  Decimal,  // a positive integer (a number or a string of digits), normalised to a string
+  AppId,    // a positive integer (a number or a string of digits), normalised to a number
+  IdList,   // an array of at most `max` Ids, each at most `itemMax` bytes
+  Phone,    // separators dropped, then 1 to 32 of 0-9 * # with an optional leading +
+  Text,     // a string of at most `max` bytes (may be empty)
+  Label,    // a string of at most `max` characters (Unicode code points; may be empty)
+  Message,  // a non-blank string of at most `max` characters; too long is `tooLong`
+  Count,    // an integer from `min` to `max`
   Bool,
   Enum,       // one of `values`
   Dtmf,       // 1 to `max` of 0-9 * # A-D (a-d are upper-cased)
@@ -42,8 +42,8 @@ struct FieldSpec {
   std::uint16_t itemMax;           // IdList: bytes per entry
   std::uint8_t min;                // Count: the smallest value
   FieldType type;
-  std::uint8_t valueCount;         // Enum
-  Errc tooLong;                    // the code of a Message over `max`
+  std::uint8_t valueCount;  // Enum
+  Errc tooLong;             // the code of a Message over `max`
 };
 
 struct FieldUse {

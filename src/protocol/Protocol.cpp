@@ -12,20 +12,28 @@ bool depthWithin(std::string_view text, int maxDepth) {
   bool escaped = false;
   for (char c : text) {
     if (inString) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') inString = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        inString = false;
       continue;
     }
     switch (c) {
-      case '"': inString = true; break;
+      case '"':
+        inString = true;
+        break;
       case '[':
       case '{':
         if (++depth > maxDepth) return false;
         break;
       case ']':
-      case '}': --depth; break;
-      default: break;
+      case '}':
+        --depth;
+        break;
+      default:
+        break;
     }
   }
   return true;
@@ -47,12 +55,9 @@ Json parseJson(std::string_view text, std::size_t maxBytes, int maxDepth) {
   return Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }
 
-std::string dump(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+std::string dump(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-std::optional<std::string> readString(const Json& object, std::string_view key, std::size_t maxLength,
-                                      Error* error) {
+std::optional<std::string> readString(const Json& object, std::string_view key, std::size_t maxLength, Error* error) {
   if (!object.is_object()) return std::nullopt;
   auto it = object.find(key);
   if (it == object.end() || it->is_null()) return std::nullopt;
@@ -63,8 +68,8 @@ std::optional<std::string> readString(const Json& object, std::string_view key, 
   const auto& s = it->get_ref<const std::string&>();
   if (s.size() > maxLength) {
     if (error)
-      *error = Error(Errc::InvalidArgument,
-                     std::string(key) + " is longer than " + std::to_string(maxLength) + " bytes");
+      *error =
+          Error(Errc::InvalidArgument, std::string(key) + " is longer than " + std::to_string(maxLength) + " bytes");
     return std::nullopt;
   }
   return s;
@@ -86,7 +91,10 @@ std::optional<std::int64_t> readInt(const Json& object, std::string_view key, Er
       std::int64_t v = 0;
       bool digits = true;
       for (char c : s) {
-        if (c < '0' || c > '9') { digits = false; break; }
+        if (c < '0' || c > '9') {
+          digits = false;
+          break;
+        }
         v = v * 10 + (c - '0');
       }
       if (digits) return v;

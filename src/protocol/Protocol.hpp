@@ -31,7 +31,7 @@ using Json = nlohmann::json;
 
 inline constexpr int kVersion = 1;
 inline constexpr std::size_t kMaxFrameBytes = 65536;
-inline constexpr int kMaxJsonDepth = 32;        // deeper frames are refused before parsing
+inline constexpr int kMaxJsonDepth = 32;  // deeper frames are refused before parsing
 inline constexpr std::size_t kMaxMethodLength = 64;
 inline constexpr std::int64_t kMaxRequestId = 2147483647;
 

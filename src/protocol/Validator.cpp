@@ -126,7 +126,8 @@ Why checkDtmf(const FieldSpec& spec, const Json& value, Json& out) {
     return "must be 1 to " + number(spec.max) + " characters long";
   for (char& c : digits) {
     if (c >= 'a' && c <= 'd') c = static_cast<char>(c - 'a' + 'A');  // DTMF letters are case-blind
-    if (!((c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D'))) return "may only contain 0-9 * # A-D";
+    if (!((c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D')))
+      return "may only contain 0-9 * # A-D";
   }
   out = std::move(digits);
   return {};
@@ -192,20 +193,31 @@ Error checkValue(const FieldSpec& spec, const Json& value, Json& out, std::strin
   Why why;
   Errc code = Errc::InvalidArgument;
   switch (spec.type) {
-    case FieldType::Id: why = checkId(spec, value, out, source); break;
+    case FieldType::Id:
+      why = checkId(spec, value, out, source);
+      break;
     case FieldType::Decimal:
     case FieldType::AppId: {
       auto v = positiveInteger(value);
-      if (!v) why = "must be a positive integer";
-      else if (spec.type == FieldType::Decimal) out = std::to_string(*v);
-      else out = *v;
+      if (!v)
+        why = "must be a positive integer";
+      else if (spec.type == FieldType::Decimal)
+        out = std::to_string(*v);
+      else
+        out = *v;
       break;
     }
-    case FieldType::IdList: why = checkIdList(spec, value, out, source); break;
-    case FieldType::Phone: why = checkPhone(value, out, source); break;
+    case FieldType::IdList:
+      why = checkIdList(spec, value, out, source);
+      break;
+    case FieldType::Phone:
+      why = checkPhone(value, out, source);
+      break;
     case FieldType::Text:
     case FieldType::Label:
-    case FieldType::Sdp: why = checkString(spec, value, out); break;
+    case FieldType::Sdp:
+      why = checkString(spec, value, out);
+      break;
     case FieldType::Message: {
       if (!value.is_string()) {
         why = "must be a string";
@@ -225,14 +237,24 @@ Error checkValue(const FieldSpec& spec, const Json& value, Json& out, std::strin
       out = text;
       break;
     }
-    case FieldType::Count: why = checkCount(spec, value, out); break;
-    case FieldType::Bool:
-      if (!value.is_boolean()) why = "must be a boolean";
-      else out = value;
+    case FieldType::Count:
+      why = checkCount(spec, value, out);
       break;
-    case FieldType::Enum: why = checkEnum(spec, value, out); break;
-    case FieldType::Dtmf: why = checkDtmf(spec, value, out); break;
-    case FieldType::Candidate: why = checkCandidate(spec, value, out); break;
+    case FieldType::Bool:
+      if (!value.is_boolean())
+        why = "must be a boolean";
+      else
+        out = value;
+      break;
+    case FieldType::Enum:
+      why = checkEnum(spec, value, out);
+      break;
+    case FieldType::Dtmf:
+      why = checkDtmf(spec, value, out);
+      break;
+    case FieldType::Candidate:
+      why = checkCandidate(spec, value, out);
+      break;
   }
   if (why.empty()) return {};
   std::string message(context);
@@ -294,8 +316,7 @@ Error validateFields(const MethodSpec& method, const Json& in, Json& output, std
   const char* holder = source == DataSource::Api ? "options" : "data";
   if (method.fieldCount == 0) {
     // Methods without fields (Agent.online()) tolerate a missing options object.
-    if (!input.is_null() && !input.is_object())
-      return invalid(std::string(holder) + " must be an object when given");
+    if (!input.is_null() && !input.is_object()) return invalid(std::string(holder) + " must be an object when given");
     return {};
   }
   if (!input.is_object()) return invalid(std::string(holder) + " must be an object");

@@ -16,12 +16,32 @@ using Json = protocol::Json;
 const std::set<std::pair<std::string, std::string>> kLegal = {
     {"offline", "online"},
     // free, arrange, rest: any settable status except stopNotReady, plus online (no-op) and offline.
-    {"free", "free"}, {"free", "rest"}, {"free", "arrange"}, {"free", "notReady"}, {"free", "online"}, {"free", "offline"},
-    {"arrange", "free"}, {"arrange", "rest"}, {"arrange", "arrange"}, {"arrange", "notReady"}, {"arrange", "online"}, {"arrange", "offline"},
-    {"rest", "free"}, {"rest", "rest"}, {"rest", "arrange"}, {"rest", "notReady"}, {"rest", "online"}, {"rest", "offline"},
+    {"free", "free"},
+    {"free", "rest"},
+    {"free", "arrange"},
+    {"free", "notReady"},
+    {"free", "online"},
+    {"free", "offline"},
+    {"arrange", "free"},
+    {"arrange", "rest"},
+    {"arrange", "arrange"},
+    {"arrange", "notReady"},
+    {"arrange", "online"},
+    {"arrange", "offline"},
+    {"rest", "free"},
+    {"rest", "rest"},
+    {"rest", "arrange"},
+    {"rest", "notReady"},
+    {"rest", "online"},
+    {"rest", "offline"},
     // notReady: the only status stopNotReady leaves.
-    {"notReady", "free"}, {"notReady", "rest"}, {"notReady", "arrange"}, {"notReady", "notReady"},
-    {"notReady", "stopNotReady"}, {"notReady", "online"}, {"notReady", "offline"},
+    {"notReady", "free"},
+    {"notReady", "rest"},
+    {"notReady", "arrange"},
+    {"notReady", "notReady"},
+    {"notReady", "stopNotReady"},
+    {"notReady", "online"},
+    {"notReady", "offline"},
     // busy: nothing but the no-op online (only the server leaves busy).
     {"busy", "online"},
 };
@@ -34,7 +54,8 @@ struct Pair {
 std::vector<Pair> allPairs() {
   std::vector<Pair> pairs;
   for (int s = 0; s < kAgentStatusCount; ++s)
-    for (int r = 0; r < kAgentRequestCount; ++r) pairs.push_back({static_cast<AgentStatus>(s), static_cast<AgentRequest>(r)});
+    for (int r = 0; r < kAgentRequestCount; ++r)
+      pairs.push_back({static_cast<AgentStatus>(s), static_cast<AgentRequest>(r)});
   return pairs;
 }
 
@@ -62,7 +83,8 @@ TEST_P(AgentStatusTransition, MatchesTheTable) {
 
 INSTANTIATE_TEST_SUITE_P(AllPairs, AgentStatusTransition, ::testing::ValuesIn(allPairs()),
                          [](const ::testing::TestParamInfo<Pair>& info) {
-                           return std::string(toString(info.param.from)) + "_" + std::string(toString(info.param.request));
+                           return std::string(toString(info.param.from)) + "_" +
+                                  std::string(toString(info.param.request));
                          });
 
 TEST(AgentStatus, NamesRoundTrip) {
@@ -77,7 +99,8 @@ TEST(AgentStatus, NamesRoundTrip) {
 
 TEST(AgentStatus, OnlyTheFiveSetStatusValuesAreSettable) {
   std::set<std::string> settable;
-  for (const char* name : {"free", "rest", "arrange", "notReady", "stopNotReady", "busy", "offline", "online", "FREE", ""})
+  for (const char* name :
+       {"free", "rest", "arrange", "notReady", "stopNotReady", "busy", "offline", "online", "FREE", ""})
     if (settableStatusFromString(name)) settable.insert(name);
   EXPECT_EQ(settable, (std::set<std::string>{"free", "rest", "arrange", "notReady", "stopNotReady"}));
 }

@@ -25,8 +25,8 @@ struct CheckRow {
   Stage stage;
   const char* api;
   Json args;
-  Json session;   // null: none
-  Errc rejected;  // None: a request goes out
+  Json session;         // null: none
+  Errc rejected;        // None: a request goes out
   const char* message;  // checked when given
 };
 
@@ -103,13 +103,15 @@ struct IdRow {
 };
 
 const std::vector<IdRow> kIdRows = {
-    {"outboundCall", "Call.startOutboundCall", Json{{"phoneNumber", "10000000001"}}, Json(), "clientRequestId", "cr-0000002a-1"},
-    {"transfer", "Call.transfer", Json{{"sessionId", "s-1"}, {"userId", "bob"}}, wireSession("s-1", "phone", "in", "talking"),
-     "clientRequestId", "cr-0000002a-1"},
-    {"chatMessage", "Chat.sendMessage", Json{{"sessionId", "c-1"}, {"text", "hi"}}, wireSession("c-1", "im", "in", "talking"),
-     "clientMsgId", "cm-0000002a-1"},
-    {"chatMessageKeepsTheCallersId", "Chat.sendMessage", Json{{"sessionId", "c-1"}, {"text", "hi"}, {"clientMsgId", "mine"}},
-     wireSession("c-1", "im", "in", "talking"), "clientMsgId", "mine"},
+    {"outboundCall", "Call.startOutboundCall", Json{{"phoneNumber", "10000000001"}}, Json(), "clientRequestId",
+     "cr-0000002a-1"},
+    {"transfer", "Call.transfer", Json{{"sessionId", "s-1"}, {"userId", "bob"}},
+     wireSession("s-1", "phone", "in", "talking"), "clientRequestId", "cr-0000002a-1"},
+    {"chatMessage", "Chat.sendMessage", Json{{"sessionId", "c-1"}, {"text", "hi"}},
+     wireSession("c-1", "im", "in", "talking"), "clientMsgId", "cm-0000002a-1"},
+    {"chatMessageKeepsTheCallersId", "Chat.sendMessage",
+     Json{{"sessionId", "c-1"}, {"text", "hi"}, {"clientMsgId", "mine"}}, wireSession("c-1", "im", "in", "talking"),
+     "clientMsgId", "mine"},
     {"idempotentHasNone", "Call.accept", Json{{"sessionId", "s-1"}}, wireSession("s-1", "phone", "in", "ringing"),
      "clientRequestId", nullptr},
 };
@@ -184,36 +186,110 @@ struct SettleRow {
   const char* name;
   Settle settle;
   bool ok;
-  Json answer;  // data, or {code, message} when !ok
+  Json answer;                   // data, or {code, message} when !ok
   std::vector<std::string> out;  // described commands, with handle 5
-  int micMuted;    // -1: not checked
-  int videoMuted;  // -1: not checked
+  int micMuted;                  // -1: not checked
+  int videoMuted;                // -1: not checked
 };
 
 const std::vector<SettleRow> kSettleRows = {
     {"empty", Settle::Empty, true, Json{{"x", 1}}, {"resolve #5 {}"}, -1, -1},
     {"sessionId", Settle::SessionId, true, Json::object(), {R"(resolve #5 {"sessionId":"s-1"})"}, -1, -1},
-    {"refused", Settle::SessionId, false, Json{{"code", -11003}, {"message", "busy"}}, {"reject #5 ERR_INVALID_STATE busy"}, -1, -1},
-    {"mute", Settle::Mute, true, Json::object(), {R"(media mute {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"}, 1, -1},
-    {"muteRefused", Settle::Mute, false, Json{{"code", -11003}, {"message", "no"}}, {"reject #5 ERR_INVALID_STATE no"}, 0, -1},
-    {"unmute", Settle::Unmute, true, Json::object(), {R"(media unmute {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"}, 0, -1},
-    {"muteVideo", Settle::MuteVideo, true, Json::object(),
-     {R"(media muteVideo {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"}, -1, 1},
-    {"unmuteVideo", Settle::UnmuteVideo, true, Json::object(),
-     {R"(media unmuteVideo {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"}, -1, 0},
-    {"hold", Settle::Hold, true, Json::object(), {R"(media hold {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"}, -1, -1},
-    {"unHold", Settle::UnHold, true, Json::object(), {R"(media unHold {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"}, -1, -1},
-    {"digits", Settle::SendDigits, true, Json::object(),
-     {R"(media sendDigits {"digits":"12","sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"}, -1, -1},
-    {"internal", Settle::Internal, true, Json{{"sessionId", "s-7"}, {"x", 1}}, {R"(resolve #5 {"sessionId":"s-7"})"}, -1, -1},
-    {"internalWithoutSessionId", Settle::Internal, true, Json::object(),
-     {"reject #5 ERR_PROTOCOL m: the server's answer has no sessionId"}, -1, -1},
-    {"outboundDocumentedFieldsOnly", Settle::Outbound, true,
-     Json{{"sessionId", "s-7"}, {"calleePhoneNumber", "1"}, {"serverType", "staffSeat"}, {"remark", "r"}, {"secret", "x"}},
+    {"refused",
+     Settle::SessionId,
+     false,
+     Json{{"code", -11003}, {"message", "busy"}},
+     {"reject #5 ERR_INVALID_STATE busy"},
+     -1,
+     -1},
+    {"mute",
+     Settle::Mute,
+     true,
+     Json::object(),
+     {R"(media mute {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"},
+     1,
+     -1},
+    {"muteRefused",
+     Settle::Mute,
+     false,
+     Json{{"code", -11003}, {"message", "no"}},
+     {"reject #5 ERR_INVALID_STATE no"},
+     0,
+     -1},
+    {"unmute",
+     Settle::Unmute,
+     true,
+     Json::object(),
+     {R"(media unmute {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"},
+     0,
+     -1},
+    {"muteVideo",
+     Settle::MuteVideo,
+     true,
+     Json::object(),
+     {R"(media muteVideo {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"},
+     -1,
+     1},
+    {"unmuteVideo",
+     Settle::UnmuteVideo,
+     true,
+     Json::object(),
+     {R"(media unmuteVideo {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"},
+     -1,
+     0},
+    {"hold",
+     Settle::Hold,
+     true,
+     Json::object(),
+     {R"(media hold {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"},
+     -1,
+     -1},
+    {"unHold",
+     Settle::UnHold,
+     true,
+     Json::object(),
+     {R"(media unHold {"sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"},
+     -1,
+     -1},
+    {"digits",
+     Settle::SendDigits,
+     true,
+     Json::object(),
+     {R"(media sendDigits {"digits":"12","sessionId":"s-1"})", R"(resolve #5 {"sessionId":"s-1"})"},
+     -1,
+     -1},
+    {"internal",
+     Settle::Internal,
+     true,
+     Json{{"sessionId", "s-7"}, {"x", 1}},
+     {R"(resolve #5 {"sessionId":"s-7"})"},
+     -1,
+     -1},
+    {"internalWithoutSessionId",
+     Settle::Internal,
+     true,
+     Json::object(),
+     {"reject #5 ERR_PROTOCOL m: the server's answer has no sessionId"},
+     -1,
+     -1},
+    {"outboundDocumentedFieldsOnly",
+     Settle::Outbound,
+     true,
+     Json{{"sessionId", "s-7"},
+          {"calleePhoneNumber", "1"},
+          {"serverType", "staffSeat"},
+          {"remark", "r"},
+          {"secret", "x"}},
      {R"(resolve #5 {"calleePhoneNumber":"1","callerPhoneNumber":"","remark":"r","serverType":"staffSeat","sessionId":"s-7"})"},
-     -1, -1},
-    {"chatHistoryMalformed", Settle::ChatHistory, true, Json{{"messages", 3}},
-     {"reject #5 ERR_PROTOCOL m: malformed answer from the server"}, -1, -1},
+     -1,
+     -1},
+    {"chatHistoryMalformed",
+     Settle::ChatHistory,
+     true,
+     Json{{"messages", 3}},
+     {"reject #5 ERR_PROTOCOL m: malformed answer from the server"},
+     -1,
+     -1},
 };
 
 class ApiDispatcherSettle : public ::testing::TestWithParam<SettleRow> {};

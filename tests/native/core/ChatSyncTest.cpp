@@ -16,8 +16,14 @@ using testing::CorePartsRig;
 using testing::wireSession;
 
 Json message(std::int64_t seq, const std::string& from = "visitor", const std::string& senderId = "v-1") {
-  return Json{{"messageId", "m-" + std::to_string(seq)}, {"sessionId", "c-1"}, {"seq", seq}, {"from", from},
-              {"senderId", senderId}, {"senderName", "Ann"}, {"type", "text"}, {"text", "t" + std::to_string(seq)},
+  return Json{{"messageId", "m-" + std::to_string(seq)},
+              {"sessionId", "c-1"},
+              {"seq", seq},
+              {"from", from},
+              {"senderId", senderId},
+              {"senderName", "Ann"},
+              {"type", "text"},
+              {"text", "t" + std::to_string(seq)},
               {"time", 1000 + seq}};
 }
 
@@ -186,7 +192,8 @@ const std::vector<ResolveRow> kResolveRows = {
     {"sentMalformed", Settle::ChatSend, Json{{"message", Json{{"seq", "x"}}}}, Json()},
     {"history", Settle::ChatHistory,
      Json{{"messages", Json::array({message(1), Json{{"seq", 2}}, message(3)})}, {"hasMore", true}, {"lastSeq", 9}},
-     Json{{"sessionId", "c-1"}, {"messages", Json::array({message(1), message(3)})}, {"hasMore", true}, {"lastSeq", 9}}},
+     Json{
+         {"sessionId", "c-1"}, {"messages", Json::array({message(1), message(3)})}, {"hasMore", true}, {"lastSeq", 9}}},
     {"historyDefaults", Settle::ChatHistory, Json{{"messages", Json::array()}},
      Json{{"sessionId", "c-1"}, {"messages", Json::array()}, {"hasMore", false}, {"lastSeq", 0}}},
     {"historyWithoutList", Settle::ChatHistory, Json{{"messages", "x"}}, Json()},

@@ -31,13 +31,19 @@ const QueueRow kRows[] = {
        q.emit(events);
      },
      R"([{"kind":"emit","name":"callIn","data":{"sessionId":"s-1"}},{"kind":"emit","name":"sessionEnded","data":{"sessionId":"s-1"}}])"},
-    {"resolve", [](CommandQueue& q) { q.resolve(3, Json{{"sessionId", "s-1"}}); },
+    {"resolve",
+     [](CommandQueue& q) {
+       q.resolve(3, Json{{"sessionId", "s-1"}});
+     },
      R"([{"kind":"resolve","handle":3,"data":{"sessionId":"s-1"}}])"},
     {"reject", [](CommandQueue& q) { q.reject(4, Error(Errc::NotReady, "Agent.online: not yet")); },
      R"([{"kind":"reject","handle":4,"code":-11002,"name":"ERR_NOT_READY","message":"Agent.online: not yet"}])"},
     {"rejectWithTheCataloguesText", [](CommandQueue& q) { q.reject(5, Error(Errc::SessionNotFound)); },
      R"([{"kind":"reject","handle":5,"code":-11004,"name":"ERR_SESSION_NOT_FOUND","message":"No session has this sessionId."}])"},
-    {"media", [](CommandQueue& q) { q.media("hold", Json{{"sessionId", "s-1"}}); },
+    {"media",
+     [](CommandQueue& q) {
+       q.media("hold", Json{{"sessionId", "s-1"}});
+     },
      R"([{"kind":"media","name":"hold","data":{"sessionId":"s-1"}}])"},
     {"kindsKeepTheirOrder",
      [](CommandQueue& q) {

@@ -29,12 +29,9 @@ struct CredentialsRow {
 };
 
 const CredentialsRow kCredentialsRows[] = {
-    {"complete", 1400000001, "alice", "t", nullptr},
-    {"noSdkAppId", 0, "alice", "t", "sdkAppId"},
-    {"negativeSdkAppId", -5, "alice", "t", "sdkAppId"},
-    {"noUserId", 1400000001, "", "t", "userId"},
-    {"noToken", 1400000001, "alice", "", "token"},
-    {"nothingNamesTheFirst", 0, "", "", "sdkAppId"},
+    {"complete", 1400000001, "alice", "t", nullptr},    {"noSdkAppId", 0, "alice", "t", "sdkAppId"},
+    {"negativeSdkAppId", -5, "alice", "t", "sdkAppId"}, {"noUserId", 1400000001, "", "t", "userId"},
+    {"noToken", 1400000001, "alice", "", "token"},      {"nothingNamesTheFirst", 0, "", "", "sdkAppId"},
 };
 
 class ConnectionCredentials : public ::testing::TestWithParam<CredentialsRow> {};
@@ -112,7 +109,8 @@ TEST_P(ConnectionLoginFrame, TokenOnTheFirstSocketResumeTokenAfterwards) {
   commands = rig.queue.drain();
   ASSERT_EQ(commands.size(), 1u);
   Json login = frame(commands[0]);
-  EXPECT_EQ(login["data"], Json::parse(R"({"sdkAppId":1400000001,"userId":"alice@example.com","resumeToken":"r-9","lastSeq":41})"));
+  EXPECT_EQ(login["data"],
+            Json::parse(R"({"sdkAppId":1400000001,"userId":"alice@example.com","resumeToken":"r-9","lastSeq":41})"));
   ASSERT_TRUE(rig.requests.take(login["id"].get<std::int64_t>()));
   ok.id = login["id"].get<std::int64_t>();
   EXPECT_EQ(rig.connection.loginAnswered(ok, rig.now), Connection::Login::Resumed);
@@ -228,8 +226,8 @@ struct HeartbeatRow {
 };
 
 const std::vector<HeartbeatRow> kHeartbeatRows = {
-    {"absent", Json(), 10000},       {"asGiven", 20000, 20000},          {"tooShort", 999, 1000},
-    {"zero", 0, 1000},               {"tooLong", 600001, 600000},        {"notANumber", "5000", 10000},
+    {"absent", Json(), 10000}, {"asGiven", 20000, 20000},   {"tooShort", 999, 1000},
+    {"zero", 0, 1000},         {"tooLong", 600001, 600000}, {"notANumber", "5000", 10000},
 };
 
 class ConnectionHeartbeat : public ::testing::TestWithParam<HeartbeatRow> {};
@@ -289,7 +287,8 @@ TEST_P(ConnectionSequence, EachSeqGoesOnOnceInOrder) {
   login["seq"] = row.snapshotSeq;
   rig.ready(login);
   for (std::int64_t seq : row.arriving)
-    rig.connection.onMessage(protocol::encode(protocol::Event{seq, "e" + std::to_string(seq), Json::object()}), rig.now);
+    rig.connection.onMessage(protocol::encode(protocol::Event{seq, "e" + std::to_string(seq), Json::object()}),
+                             rig.now);
   EXPECT_EQ(rig.listener.events, row.routed);
   EXPECT_EQ(rig.stats.duplicateEvents, row.duplicates);
   EXPECT_EQ(rig.stats.seqGaps, row.gaps);

@@ -28,7 +28,8 @@ class CoreChat : public ::testing::Test {
  protected:
   FakeHost host;
   void SetUp() override {
-    host.login("free", Json::array({wireSession("c-1", "im", "in", "talking", {{"nickname", "Ann"}, {"lastMessageSeq", 2}})}));
+    host.login("free",
+               Json::array({wireSession("c-1", "im", "in", "talking", {{"nickname", "Ann"}, {"lastMessageSeq", 2}})}));
     host.pump();
     while (!host.idle()) host.next(CommandKind::Emit);  // the reconciled callIn/userAccessed
   }
@@ -61,15 +62,18 @@ TEST_F(CoreChat, AGapIsFilledFromHistoryBeforeAnythingElseIsReceived) {
   host.expectIdle();
   chatMessage(message("c-1", 6, "visitor", "six"));  // while the fetch is in flight: waits for it
   host.expectIdle();
-  Json page = Json::array({message("c-1", 3, "visitor", "three"), message("c-1", 4, "agent", "mine", "alice@example.com"),
-                           message("c-1", 5, "visitor", "five")});
+  Json page =
+      Json::array({message("c-1", 3, "visitor", "three"), message("c-1", 4, "agent", "mine", "alice@example.com"),
+                   message("c-1", 5, "visitor", "five")});
   host.reply(req, Json{{"sessionId", "c-1"}, {"messages", page}, {"hasMore", false}, {"lastSeq", 6}});
   expectReceived(message("c-1", 3, "visitor", "three"));
   expectReceived(message("c-1", 5, "visitor", "five"));  // the agent's own (4) is not "received"
-  Json again = host.expectRequest("chat.history");  // six was seen but not yet delivered
+  Json again = host.expectRequest("chat.history");       // six was seen but not yet delivered
   EXPECT_EQ(again["data"]["afterSeq"], 5);
-  host.reply(again, Json{{"sessionId", "c-1"}, {"messages", Json::array({message("c-1", 6, "visitor", "six")})},
-                         {"hasMore", false}, {"lastSeq", 6}});
+  host.reply(again, Json{{"sessionId", "c-1"},
+                         {"messages", Json::array({message("c-1", 6, "visitor", "six")})},
+                         {"hasMore", false},
+                         {"lastSeq", 6}});
   expectReceived(message("c-1", 6, "visitor", "six"));
   host.expectIdle();
 }
@@ -83,14 +87,16 @@ TEST_F(CoreChat, AfterAReconnectTheSnapshotTriggersTheCatchUp) {
   host.core.onOpen(host.now);
   Json login = host.expectRequest("auth.login");
   EXPECT_TRUE(login["data"].contains("resumeToken"));
-  host.reply(login, host.snapshot("free", Json::array({wireSession("c-1", "im", "in", "talking", {{"lastMessageSeq", 4}})})));
+  host.reply(login,
+             host.snapshot("free", Json::array({wireSession("c-1", "im", "in", "talking", {{"lastMessageSeq", 4}})})));
   Json req = host.expectRequest("chat.history");
   EXPECT_EQ(req["data"]["afterSeq"], 2);
   host.expectEmit("connectionRecovery");
-  host.reply(req, Json{{"sessionId", "c-1"},
-                       {"messages", Json::array({message("c-1", 3, "visitor", "a"), message("c-1", 4, "visitor", "b")})},
-                       {"hasMore", false},
-                       {"lastSeq", 4}});
+  host.reply(req,
+             Json{{"sessionId", "c-1"},
+                  {"messages", Json::array({message("c-1", 3, "visitor", "a"), message("c-1", 4, "visitor", "b")})},
+                  {"hasMore", false},
+                  {"lastSeq", 4}});
   expectReceived(message("c-1", 3, "visitor", "a"));
   expectReceived(message("c-1", 4, "visitor", "b"));
   chatMessage(message("c-1", 4, "visitor", "b"));  // the live copy that raced the fetch

@@ -21,7 +21,8 @@ TEST(CoreLogin, StartConnectsAndLogsInWithTheToken) {
   EXPECT_EQ(host.core.phase(), Phase::Connecting);
   host.core.onOpen(host.now);
   Json request = host.expectRequest("auth.login");
-  EXPECT_EQ(request.at("data"), (Json{{"sdkAppId", 1400000001}, {"userId", "alice@example.com"}, {"token", "token-1"}}));
+  EXPECT_EQ(request.at("data"),
+            (Json{{"sdkAppId", 1400000001}, {"userId", "alice@example.com"}, {"token", "token-1"}}));
   EXPECT_EQ(request.at("id"), 1);
   host.expectIdle();
   host.core.start(host.now);  // a second start changes nothing
@@ -105,7 +106,8 @@ TEST(CoreLogin, MissingCredentialsFailAtStartWithoutConnecting) {
     if (std::string(field) == "token") config.token.clear();
     FakeHost host(config);
     host.core.start(host.now);
-    host.expectEmit("tokenExpired", Json{{"message", std::string("cannot log in: ") + field + " is missing"}, {"code", -11001}});
+    host.expectEmit("tokenExpired",
+                    Json{{"message", std::string("cannot log in: ") + field + " is missing"}, {"code", -11001}});
     host.expectIdle();
     EXPECT_EQ(host.core.phase(), Phase::Failed);
     EXPECT_EQ(host.core.nextDeadline(), std::nullopt);
@@ -114,9 +116,11 @@ TEST(CoreLogin, MissingCredentialsFailAtStartWithoutConnecting) {
 
 TEST(CoreLogin, ReadyComesFirstThenSessionEventsThenStatus) {
   FakeHost host;
-  host.login("busy", Json::array({wireSession("s-1", "phone", "in", "talking", {{"callerPhoneNumber", "13800138000"}})}));
+  host.login("busy",
+             Json::array({wireSession("s-1", "phone", "in", "talking", {{"callerPhoneNumber", "13800138000"}})}));
   EXPECT_EQ(host.core.phase(), Phase::Ready);
-  host.expectEmit("callIn", Json{{"sessionId", "s-1"}, {"type", "phone"}, {"timeout", 30}, {"callerPhoneNumber", "13800138000"}});
+  host.expectEmit("callIn",
+                  Json{{"sessionId", "s-1"}, {"type", "phone"}, {"timeout", 30}, {"callerPhoneNumber", "13800138000"}});
   host.expectEmit("userAccessed", Json{{"sessionId", "s-1"}});
   host.expectEmit("statusChanged", Json{{"status", "busy"}});
   host.expectIdle();
@@ -216,9 +220,10 @@ TEST_P(CoreLoginRefusal, TransientErrorsRetryOthersAreFinalFirstTimeAndOnResume)
 
 INSTANTIATE_TEST_SUITE_P(Codes, CoreLoginRefusal,
                          ::testing::Values(std::pair{Errc::HttpTokenError, false}, std::pair{Errc::NotFound, false},
-                                           std::pair{Errc::SipForbidden, false}, std::pair{Errc::UnsupportedVersion, false},
-                                           std::pair{Errc::Protocol, false}, std::pair{Errc::Internal, true},
-                                           std::pair{Errc::RateLimited, true}, std::pair{Errc::SipServiceUnavailable, true}),
+                                           std::pair{Errc::SipForbidden, false},
+                                           std::pair{Errc::UnsupportedVersion, false}, std::pair{Errc::Protocol, false},
+                                           std::pair{Errc::Internal, true}, std::pair{Errc::RateLimited, true},
+                                           std::pair{Errc::SipServiceUnavailable, true}),
                          [](const ::testing::TestParamInfo<std::pair<Errc, bool>>& info) {
                            std::string name(errcName(info.param.first));
                            return name;
@@ -338,7 +343,9 @@ TEST(CoreReconnect, LossRejectsPendingThenReconnectsAndResumes) {
   host.seq = 9;
   host.reply(login, host.snapshot("free"));
   host.expectMedia("end", Json{{"sessionId", "s-1"}});
-  host.expectEmit("sessionEnded", Json{{"sessionId", "s-1"}, {"closeBy", "admin"}, {"mainReason", "connectionLost"}, {"type", "phone"}});
+  host.expectEmit(
+      "sessionEnded",
+      Json{{"sessionId", "s-1"}, {"closeBy", "admin"}, {"mainReason", "connectionLost"}, {"type", "phone"}});
   host.expectEmit("connectionRecovery", Json::object());
   host.expectIdle();
   EXPECT_EQ(host.core.phase(), Phase::Ready);
@@ -357,7 +364,7 @@ TEST(CoreReconnect, ConnectionLostIsEmittedOncePerOutageAndAttemptsCount) {
     EXPECT_LE(retry.at("delayMs").get<std::int64_t>(), std::min<std::int64_t>(30000, 500LL << (attempt - 1)));
     host.next(CommandKind::Connect);
     host.core.onClose(1006, host.now);  // the server is still down
-    host.expectIdle();                   // no second connectionLost
+    host.expectIdle();                  // no second connectionLost
   }
   host.now = *host.core.nextDeadline();
   host.core.onTick(host.now);
@@ -459,7 +466,8 @@ TEST(CoreRequests, ServerErrorIsPassedThroughToTheCaller) {
   host.login("free");
   host.expectEmit("statusChanged");
   auto handle = host.call("Agent.setStatus", Json{{"status", "notReady"}});
-  host.replyError(host.expectRequest("agent.setStatus"), Errc::InvalidState, "busy: cannot change status during a call");
+  host.replyError(host.expectRequest("agent.setStatus"), Errc::InvalidState,
+                  "busy: cannot change status during a call");
   Error error = host.expectReject(handle, Errc::InvalidState);
   EXPECT_EQ(error.message, "busy: cannot change status during a call");
 }
@@ -499,7 +507,8 @@ TEST(CoreEvents, DuplicateAndStaleSeqAreIgnoredGapsAreCounted) {
   FakeHost host;
   host.login("free");
   host.expectEmit("statusChanged");
-  host.feed(R"({"v":1,"type":"evt","seq":1,"event":"agent.status","data":{"status":"rest","restReason":"lunch","reason":"request"}})");
+  host.feed(
+      R"({"v":1,"type":"evt","seq":1,"event":"agent.status","data":{"status":"rest","restReason":"lunch","reason":"request"}})");
   host.expectEmit("statusChanged", Json{{"status", "rest"}, {"restReason", "lunch"}});
   host.feed(R"({"v":1,"type":"evt","seq":1,"event":"agent.status","data":{"status":"free","reason":"request"}})");
   host.expectIdle();
@@ -531,7 +540,8 @@ TEST(CoreEvents, UnknownAndMalformedEventsAreIgnoredNotFatal) {
   host.event("agent.status", Json{{"status", "dancing"}});
   host.event("agent.status", Json{{"status", 5}});
   host.event("session.state", Json{{"nope", 1}});
-  host.event("session.state", Json{{"session", {{"sessionId", "s-1"}, {"type", "fax"}, {"direction", "in"}, {"state", "ringing"}}}});
+  host.event("session.state",
+             Json{{"session", {{"sessionId", "s-1"}, {"type", "fax"}, {"direction", "in"}, {"state", "ringing"}}}});
   host.sessionState(wireSession("s-2", "video", "out", "dialing"));  // no such machine
   host.sessionState(wireSession("s-3", "phone", "in", "ringing"));
   host.expectEmit("callIn");
@@ -572,9 +582,9 @@ TEST(CoreEvents, SessionEndReleasesMediaAndEmitsTheEndEvents) {
   host.expectEmit("callIn");
   host.expectEmit("userAccessed");
   host.expectEmit("statusChanged");
-  host.sessionState(wireSession("s-1", "phone", "in", "ended",
-                                {{"endReason", "transfer"}, {"closeBy", "seat"}, {"duration", 42},
-                                 {"transferTo", {{"skillGroupId", "7"}}}}));
+  host.sessionState(wireSession(
+      "s-1", "phone", "in", "ended",
+      {{"endReason", "transfer"}, {"closeBy", "seat"}, {"duration", 42}, {"transferTo", {{"skillGroupId", "7"}}}}));
   host.expectMedia("end", Json{{"sessionId", "s-1"}});
   host.expectEmit("transfer", Json{{"sessionId", "s-1"}, {"skillGroupId", "7"}});
   host.expectEmit("sessionEnded", Json{{"sessionId", "s-1"}, {"closeBy", "seat"}, {"type", "phone"}, {"duration", 42}});
@@ -600,7 +610,10 @@ TEST(CoreEvents, AnEndedSessionReOfferedIsANewConversation) {
   (void)accept;
   ASSERT_EQ(host.core.sessions().size(), 1u);
   // A stale "ended" repeated for the new copy's id with an older seq changes nothing.
-  host.feedJson(Json{{"v", 1}, {"type", "evt"}, {"seq", 2}, {"event", "session.state"},
+  host.feedJson(Json{{"v", 1},
+                     {"type", "evt"},
+                     {"seq", 2},
+                     {"event", "session.state"},
                      {"data", {{"session", wireSession("s-1", "phone", "in", "ended")}}}});
   host.expectIdle();
 }
@@ -660,7 +673,11 @@ TEST(CoreCommands, JsonFormatForTheBindings) {
       {{"kind", "close"}, {"code", 4000}},
       {{"kind", "emit"}, {"name", "callIn"}, {"data", {{"sessionId", "s-1"}}}},
       {{"kind", "resolve"}, {"handle", 3}, {"data", {{"sessionId", "s-1"}}}},
-      {{"kind", "reject"}, {"handle", 4}, {"code", -11001}, {"name", "ERR_INVALID_ARGUMENT"}, {"message", "sessionId is required"}},
+      {{"kind", "reject"},
+       {"handle", 4},
+       {"code", -11001},
+       {"name", "ERR_INVALID_ARGUMENT"},
+       {"message", "sessionId is required"}},
       {{"kind", "media"}, {"name", "mute"}, {"data", {{"sessionId", "s-1"}}}},
   });
   EXPECT_EQ(Json::parse(commandsToJson(commands)), expected);

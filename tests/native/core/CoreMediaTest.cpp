@@ -14,7 +14,8 @@ using testing::FakeHost;
 using testing::wireSession;
 using Json = protocol::Json;
 
-const Json kIce = Json::parse(R"([{"urls":"stun:127.0.0.1:3478"},{"urls":["turn:127.0.0.1:3478"],"username":"u","credential":"p"}])");
+const Json kIce =
+    Json::parse(R"([{"urls":"stun:127.0.0.1:3478"},{"urls":["turn:127.0.0.1:3478"],"username":"u","credential":"p"}])");
 
 /// Logged in with one talking phone call s-1, the snapshot carrying kIce; all startup events drained.
 void loginTalking(FakeHost& host, const std::string& type = "phone") {
@@ -36,11 +37,17 @@ TEST(CoreMedia, OfferEventBecomesMediaCommandWithIceServers) {
   host.expectMedia("offer", Json{{"sessionId", "s-1"}, {"sdp", "v=0\r\n"}, {"iceServers", kIce}});
   host.event("media.answer", Json{{"sessionId", "s-1"}, {"sdp", "v=0\r\nanswer"}});
   host.expectMedia("answer", Json{{"sessionId", "s-1"}, {"sdp", "v=0\r\nanswer"}});
-  host.event("media.candidate",
-             Json{{"sessionId", "s-1"},
-                  {"candidate", {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5000 typ host"}, {"sdpMid", "0"}, {"sdpMLineIndex", 0}, {"x", 1}}}});
-  host.expectMedia("candidate", Json{{"sessionId", "s-1"},
-                                     {"candidate", {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5000 typ host"}, {"sdpMid", "0"}, {"sdpMLineIndex", 0}}}});
+  host.event("media.candidate", Json{{"sessionId", "s-1"},
+                                     {"candidate",
+                                      {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5000 typ host"},
+                                       {"sdpMid", "0"},
+                                       {"sdpMLineIndex", 0},
+                                       {"x", 1}}}});
+  host.expectMedia(
+      "candidate",
+      Json{{"sessionId", "s-1"},
+           {"candidate",
+            {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5000 typ host"}, {"sdpMid", "0"}, {"sdpMLineIndex", 0}}}});
   // An empty candidate string is the end-of-candidates marker, and null mid/index are allowed.
   host.event("media.candidate", Json{{"sessionId", "s-1"}, {"candidate", {{"candidate", ""}, {"sdpMid", nullptr}}}});
   host.expectMedia("candidate", Json{{"sessionId", "s-1"}, {"candidate", {{"candidate", ""}}}});
@@ -52,12 +59,12 @@ TEST(CoreMedia, MalformedOrForeignMediaEventsAreDropped) {
   FakeHost host;
   loginTalking(host);
   const Json bad[] = {
-      Json{{"sdp", "v=0"}},                                             // no sessionId
-      Json{{"sessionId", "s-1"}},                                       // no sdp
-      Json{{"sessionId", "s-1"}, {"sdp", 5}},                           // sdp not a string
-      Json{{"sessionId", "s-1"}, {"sdp", ""}},                          // empty sdp
-      Json{{"sessionId", "s-1"}, {"sdp", std::string(60001, 'a')}},     // too large
-      Json{{"sessionId", "s-2"}, {"sdp", "v=0"}},                       // not our session
+      Json{{"sdp", "v=0"}},                                          // no sessionId
+      Json{{"sessionId", "s-1"}},                                    // no sdp
+      Json{{"sessionId", "s-1"}, {"sdp", 5}},                        // sdp not a string
+      Json{{"sessionId", "s-1"}, {"sdp", ""}},                       // empty sdp
+      Json{{"sessionId", "s-1"}, {"sdp", std::string(60001, 'a')}},  // too large
+      Json{{"sessionId", "s-2"}, {"sdp", "v=0"}},                    // not our session
   };
   for (const auto& data : bad) host.event("media.offer", data);
   host.event("media.candidate", Json{{"sessionId", "s-1"}, {"candidate", "a string"}});
@@ -97,9 +104,11 @@ TEST(CoreMedia, HostSignallingBecomesRequestsAndSettles) {
   host.reply(request);
   host.expectResolve(h, Json::object());
 
-  h = host.call("Media.candidate", Json{{"sessionId", "s-1"}, {"candidate", {{"candidate", "candidate:x"}, {"sdpMLineIndex", 0}}}});
+  h = host.call("Media.candidate",
+                Json{{"sessionId", "s-1"}, {"candidate", {{"candidate", "candidate:x"}, {"sdpMLineIndex", 0}}}});
   request = host.expectRequest("media.candidate");
-  EXPECT_EQ(request["data"], (Json{{"sessionId", "s-1"}, {"candidate", {{"candidate", "candidate:x"}, {"sdpMLineIndex", 0}}}}));
+  EXPECT_EQ(request["data"],
+            (Json{{"sessionId", "s-1"}, {"candidate", {{"candidate", "candidate:x"}, {"sdpMLineIndex", 0}}}}));
   host.replyError(request, Errc::InvalidState, "the call has ended");
   host.expectReject(h, Errc::InvalidState);
 
@@ -113,7 +122,8 @@ TEST(CoreMedia, HostSignallingIsValidatedLocally) {
   loginTalking(host);
   host.expectReject(host.call("Media.answer", Json{{"sessionId", "s-1"}}), Errc::InvalidArgument);
   host.expectReject(host.call("Media.answer", Json::array()), Errc::InvalidArgument);
-  host.expectReject(host.call("Media.offer", Json{{"sessionId", "s-1"}, {"sdp", std::string(60001, 'a')}}), Errc::InvalidArgument);
+  host.expectReject(host.call("Media.offer", Json{{"sessionId", "s-1"}, {"sdp", std::string(60001, 'a')}}),
+                    Errc::InvalidArgument);
   host.expectReject(host.call("Media.candidate", Json{{"sessionId", "s-1"}}), Errc::InvalidArgument);
   host.expectReject(host.call("Media.restartEverything", Json{{"sessionId", "s-1"}}), Errc::InvalidArgument);
   host.expectReject(host.call("Media.answer", Json{{"sessionId", "s-9"}, {"sdp", "v=0"}}), Errc::SessionNotFound);

@@ -87,7 +87,9 @@ class CorePartsRig {
   }
 
   static protocol::Json okLogin() {
-    return protocol::Json{{"resumeToken", "r-1"}, {"heartbeatMs", 10000}, {"seq", 0},
+    return protocol::Json{{"resumeToken", "r-1"},
+                          {"heartbeatMs", 10000},
+                          {"seq", 0},
                           {"iceServers", protocol::Json::array({protocol::Json{{"urls", "stun:s"}}})}};
   }
 };

@@ -26,22 +26,30 @@ std::vector<std::string> seedFrames() {
   const char* states[] = {"ringing", "dialing", "talking", "held", "ended"};
   const char* reasons[] = {"hangup", "cancel", "ringTimeout", "transfer", "failed", "weird"};
   for (int i = 0; i < 60; ++i) {
-    Json session = testing::wireSession("s-" + std::to_string(i % 7), types[i % 5], i % 3 ? "in" : "out", states[i % 5],
-                                        {{"endReason", reasons[i % 6]}, {"closeBy", "seat"}, {"transferTo", {{"userId", "b"}}}});
-    frames.push_back(Json{{"v", 1}, {"type", "evt"}, {"seq", i + 1}, {"event", "session.state"}, {"data", {{"session", session}}}}.dump());
+    Json session =
+        testing::wireSession("s-" + std::to_string(i % 7), types[i % 5], i % 3 ? "in" : "out", states[i % 5],
+                             {{"endReason", reasons[i % 6]}, {"closeBy", "seat"}, {"transferTo", {{"userId", "b"}}}});
+    frames.push_back(
+        Json{{"v", 1}, {"type", "evt"}, {"seq", i + 1}, {"event", "session.state"}, {"data", {{"session", session}}}}
+            .dump());
   }
   for (const char* status : {"free", "busy", "rest", "arrange", "notReady", "offline"})
-    frames.push_back(Json{{"v", 1}, {"type", "evt"}, {"seq", 3}, {"event", "agent.status"}, {"data", {{"status", status}}}}.dump());
+    frames.push_back(
+        Json{{"v", 1}, {"type", "evt"}, {"seq", 3}, {"event", "agent.status"}, {"data", {{"status", status}}}}.dump());
   for (int id = 1; id < 40; ++id) {
-    frames.push_back(Json{{"v", 1}, {"type", "res"}, {"id", id}, {"ok", true}, {"data", {{"sessionId", "s-1"}}}}.dump());
-    frames.push_back(Json{{"v", 1}, {"type", "res"}, {"id", id}, {"ok", false}, {"error", {{"code", -11003}, {"message", "no"}}}}.dump());
+    frames.push_back(
+        Json{{"v", 1}, {"type", "res"}, {"id", id}, {"ok", true}, {"data", {{"sessionId", "s-1"}}}}.dump());
+    frames.push_back(
+        Json{{"v", 1}, {"type", "res"}, {"id", id}, {"ok", false}, {"error", {{"code", -11003}, {"message", "no"}}}}
+            .dump());
   }
   return frames;
 }
 
 std::string mutate(std::string frame, Xorshift32& random) {
   switch (random.upTo(6)) {
-    case 0: return frame;
+    case 0:
+      return frame;
     case 1:  // truncate
       return frame.substr(0, random.upTo(frame.size()));
     case 2:  // flip a byte
@@ -68,13 +76,14 @@ std::string mutate(std::string frame, Xorshift32& random) {
 }
 
 Json randomArgs(Xorshift32& random) {
-  const Json values[] = {Json("s-1"), Json("s-3"), Json(5), Json(-1), Json(1.5), Json(true), Json(nullptr),
-                         Json::array(), Json::object(), Json(std::string(300, 'x')), Json("13800138000"),
-                         Json("12#*"), Json("rest"), Json("free"), Json("bob")};
-  const char* keys[] = {"sessionId", "phoneNumber", "dtmfText", "status", "restReason", "userId", "skillGroupId",
-                        "calleeUserId", "uui", "useMobile", "servingNumberGroupIds"};
+  const Json values[] = {Json("s-1"),         Json("s-3"),   Json(5),       Json(-1),       Json(1.5),
+                         Json(true),          Json(nullptr), Json::array(), Json::object(), Json(std::string(300, 'x')),
+                         Json("13800138000"), Json("12#*"),  Json("rest"),  Json("free"),   Json("bob")};
+  const char* keys[] = {"sessionId",    "phoneNumber",  "dtmfText", "status",    "restReason",           "userId",
+                        "skillGroupId", "calleeUserId", "uui",      "useMobile", "servingNumberGroupIds"};
   switch (random.upTo(4)) {
-    case 0: return values[random.upTo(14)];
+    case 0:
+      return values[random.upTo(14)];
     default: {
       Json args = Json::object();
       for (std::uint64_t i = 0, n = random.upTo(4); i < n; ++i) args[keys[random.upTo(10)]] = values[random.upTo(14)];
@@ -104,24 +113,40 @@ TEST(CoreRobustness, FuzzedFramesAndCallsNeverBreakTheInvariants) {
       switch (random.upTo(10)) {
         case 9:  // the server answers the latest request, well or badly
           if (random.upTo(3) == 0) {
-            host.core.onMessage(Json{{"v", 1}, {"type", "res"}, {"id", lastRequestId}, {"ok", false},
-                                     {"error", {{"code", -11016}, {"message", "x"}}}}.dump(), host.now);
+            host.core.onMessage(Json{{"v", 1},
+                                     {"type", "res"},
+                                     {"id", lastRequestId},
+                                     {"ok", false},
+                                     {"error", {{"code", -11016}, {"message", "x"}}}}
+                                    .dump(),
+                                host.now);
           } else {
-            host.core.onMessage(Json{{"v", 1}, {"type", "res"}, {"id", lastRequestId}, {"ok", true},
-                                     {"data", answers[random.upTo(3)]}}.dump(), host.now);
+            host.core.onMessage(
+                Json{{"v", 1}, {"type", "res"}, {"id", lastRequestId}, {"ok", true}, {"data", answers[random.upTo(3)]}}
+                    .dump(),
+                host.now);
           }
           break;
         case 0:
         case 1:
         case 2:
-        case 3: host.core.onMessage(mutate(seeds[random.upTo(seeds.size() - 1)], random), host.now); break;
+        case 3:
+          host.core.onMessage(mutate(seeds[random.upTo(seeds.size() - 1)], random), host.now);
+          break;
         case 4:
-        case 5: open.insert(host.core.call(apis[random.upTo(apis.size() - 1)], randomArgs(random), host.now)); break;
-        case 6: host.now += static_cast<std::int64_t>(random.upTo(15000)); host.core.onTick(host.now); break;
+        case 5:
+          open.insert(host.core.call(apis[random.upTo(apis.size() - 1)], randomArgs(random), host.now));
+          break;
+        case 6:
+          host.now += static_cast<std::int64_t>(random.upTo(15000));
+          host.core.onTick(host.now);
+          break;
         case 7:
           if (random.upTo(3) == 0 && socketOpen) host.core.onClose(random.upTo(1) ? 1006 : 4003, host.now);
           break;
-        default: host.core.onOpen(host.now); break;
+        default:
+          host.core.onOpen(host.now);
+          break;
       }
       std::vector<Command> commands = host.core.drain();
       ASSERT_FALSE(Json::parse(commandsToJson(commands), nullptr, false).is_discarded());

@@ -37,15 +37,24 @@ inline const char* kindName(CommandKind kind) {
 inline std::string describe(const Command& c) {
   std::string out = kindName(c.kind);
   switch (c.kind) {
-    case CommandKind::Send: out += " " + c.text; break;
-    case CommandKind::Close: out += " " + std::to_string(c.code); break;
+    case CommandKind::Send:
+      out += " " + c.text;
+      break;
+    case CommandKind::Close:
+      out += " " + std::to_string(c.code);
+      break;
     case CommandKind::Emit:
-    case CommandKind::Media: out += " " + c.name + " " + c.data.dump(); break;
-    case CommandKind::Resolve: out += " #" + std::to_string(c.handle) + " " + c.data.dump(); break;
+    case CommandKind::Media:
+      out += " " + c.name + " " + c.data.dump();
+      break;
+    case CommandKind::Resolve:
+      out += " #" + std::to_string(c.handle) + " " + c.data.dump();
+      break;
     case CommandKind::Reject:
       out += " #" + std::to_string(c.handle) + " " + std::string(errcName(c.error.code)) + " " + c.error.message;
       break;
-    default: break;
+    default:
+      break;
   }
   return out;
 }
@@ -135,14 +144,15 @@ class FakeHost {
   void feed(std::string_view text) { core.onMessage(text, now); }
   void feedJson(const protocol::Json& frame) { core.onMessage(frame.dump(), now); }
   void reply(const protocol::Json& request, protocol::Json data = protocol::Json::object()) {
-    feedJson(protocol::Json{{"v", 1}, {"type", "res"}, {"id", request.at("id")}, {"ok", true}, {"data", std::move(data)}});
+    feedJson(
+        protocol::Json{{"v", 1}, {"type", "res"}, {"id", request.at("id")}, {"ok", true}, {"data", std::move(data)}});
   }
   void replyError(const protocol::Json& request, Errc code, const std::string& message) {
     feedJson(protocol::Json{{"v", 1},
-                        {"type", "res"},
-                        {"id", request.at("id")},
-                        {"ok", false},
-                        {"error", {{"code", static_cast<int>(code)}, {"message", message}}}});
+                            {"type", "res"},
+                            {"id", request.at("id")},
+                            {"ok", false},
+                            {"error", {{"code", static_cast<int>(code)}, {"message", message}}}});
   }
   void event(const std::string& name, protocol::Json data) {
     feedJson(protocol::Json{{"v", 1}, {"type", "evt"}, {"seq", ++seq}, {"event", name}, {"data", std::move(data)}});
@@ -156,13 +166,14 @@ class FakeHost {
 
   /// A login snapshot with the agent in `status` and the given sessions.
   protocol::Json snapshot(const std::string& status, protocol::Json sessions = protocol::Json::array()) {
-    return protocol::Json{{"resumeToken", "r-" + std::to_string(++mLogins)},
-                          {"heartbeatMs", 10000},
-                          {"serverTime", 1732400000000LL},
-                          {"seq", seq},
-                          {"agent", {{"userId", "alice@example.com"}, {"sdkAppId", 1400000001}, {"status", status}, {"restReason", ""}}},
-                          {"sessions", std::move(sessions)},
-                          {"iceServers", protocol::Json::array()}};
+    return protocol::Json{
+        {"resumeToken", "r-" + std::to_string(++mLogins)},
+        {"heartbeatMs", 10000},
+        {"serverTime", 1732400000000LL},
+        {"seq", seq},
+        {"agent", {{"userId", "alice@example.com"}, {"sdkAppId", 1400000001}, {"status", status}, {"restReason", ""}}},
+        {"sessions", std::move(sessions)},
+        {"iceServers", protocol::Json::array()}};
   }
 
   /// start → the core asks for a socket → it opens. What the core sends on it is left pending.
@@ -203,7 +214,8 @@ class FakeHost {
 /// A session in wire form with the fields a test cares about.
 inline protocol::Json wireSession(const std::string& id, const std::string& type, const std::string& direction,
                                   const std::string& state, protocol::Json extra = protocol::Json::object()) {
-  protocol::Json session{{"sessionId", id}, {"type", type}, {"direction", direction}, {"state", state}, {"timeout", 30}};
+  protocol::Json session{
+      {"sessionId", id}, {"type", type}, {"direction", direction}, {"state", state}, {"timeout", 30}};
   for (auto it = extra.begin(); it != extra.end(); ++it) session[it.key()] = it.value();
   return session;
 }

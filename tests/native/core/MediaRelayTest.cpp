@@ -23,7 +23,7 @@ struct SignalRow {
   const char* api;
   Json args;
   bool ready;
-  Json session;  // null: none
+  Json session;   // null: none
   Errc rejected;  // None: sent as a request
   const char* message;
 };
@@ -36,11 +36,14 @@ const std::vector<SignalRow> kSignalRows = {
     {"answer", "Media.answer", kSdp, true, kTalking, Errc::None, nullptr},
     {"candidate", "Media.candidate", Json{{"sessionId", "s-1"}, {"candidate", {{"candidate", ""}}}}, true, kTalking,
      Errc::None, nullptr},
-    {"heldStillCarriesMedia", "Media.offer", kSdp, true, wireSession("s-1", "phone", "in", "held"), Errc::None, nullptr},
+    {"heldStillCarriesMedia", "Media.offer", kSdp, true, wireSession("s-1", "phone", "in", "held"), Errc::None,
+     nullptr},
     {"unknownKind", "Media.restart", kSdp, true, kTalking, Errc::InvalidArgument, "unknown API Media.restart"},
     {"noSdp", "Media.offer", Json{{"sessionId", "s-1"}}, true, kTalking, Errc::InvalidArgument, nullptr},
-    {"argumentsBeforeReadiness", "Media.offer", Json{{"sessionId", "s-1"}}, false, Json(), Errc::InvalidArgument, nullptr},
-    {"notReady", "Media.offer", kSdp, false, Json(), Errc::NotReady, "Media.offer: the SDK is still logging in; wait for the ready event"},
+    {"argumentsBeforeReadiness", "Media.offer", Json{{"sessionId", "s-1"}}, false, Json(), Errc::InvalidArgument,
+     nullptr},
+    {"notReady", "Media.offer", kSdp, false, Json(), Errc::NotReady,
+     "Media.offer: the SDK is still logging in; wait for the ready event"},
     {"unknownSession", "Media.answer", kSdp, true, Json(), Errc::SessionNotFound, "Media.answer: no session s-1"},
     {"ended", "Media.offer", kSdp, true, wireSession("s-1", "phone", "in", "ended"), Errc::InvalidState,
      "Media.offer: the session has ended or carries no media"},
@@ -98,8 +101,9 @@ const std::vector<RelayRow> kRelayRows = {
     {"offerGetsTheIceServers", "media.offer", Json{{"sessionId", "s-1"}, {"sdp", "v=0"}, {"x", 1}}, kTalking,
      R"(media offer {"iceServers":[{"urls":"stun:s"}],"sdp":"v=0","sessionId":"s-1"})"},
     {"answer", "media.answer", kSdp, kTalking, R"(media answer {"sdp":"v=0","sessionId":"s-1"})"},
-    {"candidate", "media.candidate", Json{{"sessionId", "s-1"}, {"candidate", {{"candidate", "c"}, {"sdpMLineIndex", 0}}}},
-     kTalking, R"(media candidate {"candidate":{"candidate":"c","sdpMLineIndex":0},"sessionId":"s-1"})"},
+    {"candidate", "media.candidate",
+     Json{{"sessionId", "s-1"}, {"candidate", {{"candidate", "c"}, {"sdpMLineIndex", 0}}}}, kTalking,
+     R"(media candidate {"candidate":{"candidate":"c","sdpMLineIndex":0},"sessionId":"s-1"})"},
     {"unknownKind", "media.restart", kSdp, kTalking, nullptr},
     {"malformed", "media.offer", Json{{"sessionId", "s-1"}, {"sdp", 5}}, kTalking, nullptr},
     {"foreignSession", "media.offer", Json{{"sessionId", "s-2"}, {"sdp", "v=0"}}, kTalking, nullptr},
@@ -160,7 +164,8 @@ TEST_P(MediaRelayLife, PrepareStartAndEndOnlyForSessionsWithMedia) {
   const LifeRow& row = GetParam();
   CorePartsRig rig;
   rig.media.setIceServers(CorePartsRig::okLogin());
-  rig.addSession(wireSession("s-1", row.type, row.direction, std::string(row.direction) == "in" ? "ringing" : "dialing"));
+  rig.addSession(
+      wireSession("s-1", row.type, row.direction, std::string(row.direction) == "in" ? "ringing" : "dialing"));
   rig.media.prepare("s-1");
   rig.media.prepare("s-unknown");
   auto commands = rig.queue.drain();

@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <dirent.h>
 #include <algorithm>
 #include <deque>
-#include <dirent.h>
 #include <map>
 
 namespace tccc::core {
@@ -91,9 +91,15 @@ class ScenarioRunner {
       switch (command.kind) {
         case CommandKind::Connect:
         case CommandKind::Send:
-        case CommandKind::Close: mWire.push_back(std::move(command)); break;
-        case CommandKind::Media: mMedia.push_back(std::move(command)); break;
-        default: mApi.push_back(std::move(command)); break;
+        case CommandKind::Close:
+          mWire.push_back(std::move(command));
+          break;
+        case CommandKind::Media:
+          mMedia.push_back(std::move(command));
+          break;
+        default:
+          mApi.push_back(std::move(command));
+          break;
       }
     }
   }

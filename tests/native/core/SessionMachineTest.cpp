@@ -16,13 +16,23 @@ using Json = protocol::Json;
 
 // Legal edges per "type/direction", spelled out.
 const std::map<std::string, std::set<std::string>> kEdges = {
-    {"phone/in", {"none>ringing", "ringing>talking", "ringing>ended", "talking>held", "talking>ended", "held>talking", "held>ended"}},
-    {"voip/in", {"none>ringing", "ringing>talking", "ringing>ended", "talking>held", "talking>ended", "held>talking", "held>ended"}},
-    {"internal/in", {"none>ringing", "ringing>talking", "ringing>ended", "talking>held", "talking>ended", "held>talking", "held>ended"}},
+    {"phone/in",
+     {"none>ringing", "ringing>talking", "ringing>ended", "talking>held", "talking>ended", "held>talking",
+      "held>ended"}},
+    {"voip/in",
+     {"none>ringing", "ringing>talking", "ringing>ended", "talking>held", "talking>ended", "held>talking",
+      "held>ended"}},
+    {"internal/in",
+     {"none>ringing", "ringing>talking", "ringing>ended", "talking>held", "talking>ended", "held>talking",
+      "held>ended"}},
     {"video/in", {"none>ringing", "ringing>talking", "ringing>ended", "talking>ended"}},
     {"im/in", {"none>ringing", "ringing>talking", "ringing>ended", "talking>ended"}},
-    {"phone/out", {"none>dialing", "dialing>talking", "dialing>ended", "talking>held", "talking>ended", "held>talking", "held>ended"}},
-    {"internal/out", {"none>dialing", "dialing>talking", "dialing>ended", "talking>held", "talking>ended", "held>talking", "held>ended"}},
+    {"phone/out",
+     {"none>dialing", "dialing>talking", "dialing>ended", "talking>held", "talking>ended", "held>talking",
+      "held>ended"}},
+    {"internal/out",
+     {"none>dialing", "dialing>talking", "dialing>ended", "talking>held", "talking>ended", "held>talking",
+      "held>ended"}},
     {"voip/out", {}},
     {"video/out", {}},
     {"im/out", {}},
@@ -58,9 +68,7 @@ std::vector<std::string> names(const std::vector<SessionEventKind>& kinds) {
   return out;
 }
 
-void PrintTo(const Edge& e, std::ostream* os) {
-  *os << key(e.type, e.direction) << " " << edgeName(e.from, e.to);
-}
+void PrintTo(const Edge& e, std::ostream* os) { *os << key(e.type, e.direction) << " " << edgeName(e.from, e.to); }
 
 class SessionTransition : public ::testing::TestWithParam<Edge> {};
 
@@ -75,9 +83,12 @@ TEST_P(SessionTransition, MatchesTheTableAndMapsToTheDocumentedEvents) {
     if (!legal) continue;
     std::vector<std::string> expected;
     if (e.to == SessionState::Ended) {
-      if (reason == EndReason::RingTimeout) expected = {"autoTransfer"};
-      else if (reason == EndReason::Transfer) expected = {"transfer", "sessionEnded"};
-      else expected = {"sessionEnded"};
+      if (reason == EndReason::RingTimeout)
+        expected = {"autoTransfer"};
+      else if (reason == EndReason::Transfer)
+        expected = {"transfer", "sessionEnded"};
+      else
+        expected = {"sessionEnded"};
     } else if (e.from == SessionState::None && e.to == SessionState::Ringing) {
       expected = {"callIn"};
     } else if (e.from == SessionState::Ringing && e.to == SessionState::Talking) {
@@ -236,13 +247,33 @@ TEST(SessionNames, RoundTrip) {
 
 // A wire session carrying every field any type might have, plus server-only ones.
 Json everything(const std::string& type) {
-  return Json{{"sessionId", "s-1"}, {"type", type}, {"direction", "in"}, {"state", "ringing"}, {"timeout", 30},
-              {"createdAt", 1732400000000LL}, {"calleePhoneNumber", "4008001000"}, {"callerPhoneNumber", "13800138000"},
-              {"callerLocation", "Shenzhen"}, {"remark", "vip"}, {"ivrPath", Json::array({{{"key", "1"}, {"label", "Sales"}}})},
-              {"protectedCallee", "pc"}, {"protectedCaller", "pr"}, {"serverType", "staffSeat"}, {"skillGroupId", "1"},
-              {"muted", false}, {"held", false}, {"nickname", "Bob"}, {"avatar", "https://a/b.png"}, {"peerSource", "wx"},
-              {"channelName", "web"}, {"clientData", "cd"}, {"callee", "entry"}, {"calleeRemark", "entry remark"},
-              {"userId", "openid-1"}, {"peerUserId", "bob@example.com"}, {"internalSecret", "never shown"}};
+  return Json{{"sessionId", "s-1"},
+              {"type", type},
+              {"direction", "in"},
+              {"state", "ringing"},
+              {"timeout", 30},
+              {"createdAt", 1732400000000LL},
+              {"calleePhoneNumber", "4008001000"},
+              {"callerPhoneNumber", "13800138000"},
+              {"callerLocation", "Shenzhen"},
+              {"remark", "vip"},
+              {"ivrPath", Json::array({{{"key", "1"}, {"label", "Sales"}}})},
+              {"protectedCallee", "pc"},
+              {"protectedCaller", "pr"},
+              {"serverType", "staffSeat"},
+              {"skillGroupId", "1"},
+              {"muted", false},
+              {"held", false},
+              {"nickname", "Bob"},
+              {"avatar", "https://a/b.png"},
+              {"peerSource", "wx"},
+              {"channelName", "web"},
+              {"clientData", "cd"},
+              {"callee", "entry"},
+              {"calleeRemark", "entry remark"},
+              {"userId", "openid-1"},
+              {"peerUserId", "bob@example.com"},
+              {"internalSecret", "never shown"}};
 }
 
 std::set<std::string> keysOf(const Json& object) {
@@ -253,11 +284,14 @@ std::set<std::string> keysOf(const Json& object) {
 
 TEST(SessionPayload, CallInCarriesExactlyTheDocumentedFieldsPerType) {
   const std::map<std::string, std::set<std::string>> expected = {
-      {"phone", {"sessionId", "type", "timeout", "calleePhoneNumber", "callerPhoneNumber", "callerLocation", "remark",
-                 "ivrPath", "protectedCallee", "protectedCaller", "serverType"}},
-      {"im", {"sessionId", "type", "timeout", "nickname", "avatar", "remark", "peerSource", "channelName", "clientData"}},
-      {"voip", {"sessionId", "type", "timeout", "callee", "calleeRemark", "userId", "nickname", "avatar", "remark",
-                "peerSource", "ivrPath", "clientData"}},
+      {"phone",
+       {"sessionId", "type", "timeout", "calleePhoneNumber", "callerPhoneNumber", "callerLocation", "remark", "ivrPath",
+        "protectedCallee", "protectedCaller", "serverType"}},
+      {"im",
+       {"sessionId", "type", "timeout", "nickname", "avatar", "remark", "peerSource", "channelName", "clientData"}},
+      {"voip",
+       {"sessionId", "type", "timeout", "callee", "calleeRemark", "userId", "nickname", "avatar", "remark",
+        "peerSource", "ivrPath", "clientData"}},
       {"video", {"sessionId", "type", "timeout", "userId", "nickname", "avatar", "remark"}},
       {"internal", {"sessionId", "type", "timeout", "peerUserId"}},
   };
@@ -290,8 +324,12 @@ TEST(SessionPayload, OtherEventsCarryTheirDocumentedFields) {
   wire["duration"] = 0;
   wire["endReason"] = "failed";
   EXPECT_EQ(SessionMachine::payload(SessionEventKind::SessionEnded, T::Phone, wire).data,
-            (Json{{"sessionId", "s-1"}, {"closeBy", "admin"}, {"mainReason", "notAnswer"}, {"subReason", "timeout"},
-                  {"type", "phone"}, {"duration", 0}}));
+            (Json{{"sessionId", "s-1"},
+                  {"closeBy", "admin"},
+                  {"mainReason", "notAnswer"},
+                  {"subReason", "timeout"},
+                  {"type", "phone"},
+                  {"duration", 0}}));
   Json minimal{{"sessionId", "s-3"}};
   EXPECT_EQ(SessionMachine::payload(SessionEventKind::SessionEnded, T::Im, minimal).data,
             (Json{{"sessionId", "s-3"}, {"closeBy", "admin"}, {"type", "im"}}));

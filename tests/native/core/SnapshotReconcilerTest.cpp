@@ -161,13 +161,15 @@ TEST_P(ReconcileStatus, StatusChangedIffDifferent) {
 std::vector<StatusPair> statusPairs() {
   std::vector<StatusPair> out;
   for (int a = 0; a < kAgentStatusCount; ++a)
-    for (int b = 0; b < kAgentStatusCount; ++b) out.push_back({static_cast<AgentStatus>(a), static_cast<AgentStatus>(b)});
+    for (int b = 0; b < kAgentStatusCount; ++b)
+      out.push_back({static_cast<AgentStatus>(a), static_cast<AgentStatus>(b)});
   return out;
 }
 
 INSTANTIATE_TEST_SUITE_P(AllPairs, ReconcileStatus, ::testing::ValuesIn(statusPairs()),
                          [](const ::testing::TestParamInfo<StatusPair>& info) {
-                           return std::string(toString(info.param.local)) + "_to_" + std::string(toString(info.param.snapshot));
+                           return std::string(toString(info.param.local)) + "_to_" +
+                                  std::string(toString(info.param.snapshot));
                          });
 
 TEST(Reconcile, OrderIsSnapshotSessionsThenVanishedThenStatus) {
@@ -182,14 +184,17 @@ TEST(Reconcile, OrderIsSnapshotSessionsThenVanishedThenStatus) {
 
   Json talking = known;
   talking["state"] = "talking";
-  Json fresh{{"sessionId", "s-new"}, {"type", "internal"}, {"direction", "in"}, {"state", "ringing"}, {"peerUserId", "bob"}};
+  Json fresh{
+      {"sessionId", "s-new"}, {"type", "internal"}, {"direction", "in"}, {"state", "ringing"}, {"peerUserId", "bob"}};
   SdkEvents events;
-  auto report = SnapshotReconciler::reconcile(snapshotWith("busy", Json::array({talking, fresh})), agent, store, events);
+  auto report =
+      SnapshotReconciler::reconcile(snapshotWith("busy", Json::array({talking, fresh})), agent, store, events);
   ASSERT_EQ(events.size(), 4u);
   EXPECT_EQ(events[0].name, "userAccessed");
   EXPECT_EQ(events[0].data, (Json{{"sessionId", "s-known"}}));
   EXPECT_EQ(events[1].name, "callIn");
-  EXPECT_EQ(events[1].data, (Json{{"sessionId", "s-new"}, {"type", "internal"}, {"timeout", 0}, {"peerUserId", "bob"}}));
+  EXPECT_EQ(events[1].data,
+            (Json{{"sessionId", "s-new"}, {"type", "internal"}, {"timeout", 0}, {"peerUserId", "bob"}}));
   EXPECT_EQ(events[2].name, "sessionEnded");
   EXPECT_EQ(events[2].data,
             (Json{{"sessionId", "s-gone"}, {"closeBy", "admin"}, {"mainReason", "connectionLost"}, {"type", "im"}}));
@@ -206,8 +211,9 @@ TEST(Reconcile, MalformedSnapshotPartsAreSkippedNotFatal) {
   AgentStatusMachine agent;
   SdkEvents events;
   Json snapshot{{"agent", {{"status", "sleeping"}}},
-                {"sessions", Json::array({5, Json{{"sessionId", ""}}, Json{{"sessionId", "s-1"}, {"type", "phone"}},
-                                          Json{{"sessionId", "s-2"}, {"type", "im"}, {"direction", "in"}, {"state", "ringing"}}})}};
+                {"sessions",
+                 Json::array({5, Json{{"sessionId", ""}}, Json{{"sessionId", "s-1"}, {"type", "phone"}},
+                              Json{{"sessionId", "s-2"}, {"type", "im"}, {"direction", "in"}, {"state", "ringing"}}})}};
   auto report = SnapshotReconciler::reconcile(snapshot, agent, store, events);
   EXPECT_EQ(report.rejectedSessions, 3u);
   ASSERT_EQ(events.size(), 1u);
@@ -227,7 +233,8 @@ TEST(Reconcile, ASessionListedInAnUnreachableStateIsNotDeclaredLost) {
   ASSERT_FALSE(store.apply(wire("in", "talking"), ignored));
   AgentStatusMachine agent;
   SdkEvents events;
-  auto report = SnapshotReconciler::reconcile(snapshotWith("offline", Json::array({wire("in", "ringing")})), agent, store, events);
+  auto report = SnapshotReconciler::reconcile(snapshotWith("offline", Json::array({wire("in", "ringing")})), agent,
+                                              store, events);
   EXPECT_TRUE(events.empty());
   EXPECT_EQ(report.rejectedSessions, 1u);
   EXPECT_EQ(store.find("s-1")->state, SessionState::Talking);

@@ -68,7 +68,8 @@ std::vector<RoundTrip> roundTrips() {
       {"stringNul", R"("a\u0000b")", R"("a\u0000b")"},
       {"stringUnicodeEscape", R"("\u00e9\u4e2d")", "\"\xC3\xA9\xE4\xB8\xAD\""},
       {"stringSurrogatePair", R"("\ud83d\ude00")", "\"\xF0\x9F\x98\x80\""},
-      {"stringUtf8", "\"\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF\"", "\"\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF\""},
+      {"stringUtf8", "\"\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF\"",
+       "\"\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF\""},
       {"emptyArray", "[ ]", "[]"},
       {"emptyObject", "{ }", "{}"},
       {"array", "[1, \"a\", null, [true, {}]]", "[1,\"a\",null,[true,{}]]"},
@@ -184,7 +185,9 @@ struct Replace {
 
 std::vector<Replace> replaceCases() {
   return {
-      {"loneContinuation", "1\x80" "2"},
+      {"loneContinuation",
+       "1\x80"
+       "2"},
       {"truncatedAtEnd", "ab\xE4\xB8"},
       {"truncatedThenAscii", "\xE4\xB8z"},
       {"overlong", "\xC0\xAF"},
@@ -192,7 +195,9 @@ std::vector<Replace> replaceCases() {
       {"aboveMax", "\xF4\x90\x80\x80"},
       {"ff", "\xFF\xFE"},
       {"validMixed", "\xC3\xA9\xFF\xE4\xB8\xAD"},
-      {"brokenFourByte", "\xF0\x9F\x98" "a\xF0\x9F\x98\x80"},
+      {"brokenFourByte",
+       "\xF0\x9F\x98"
+       "a\xF0\x9F\x98\x80"},
       {"controlAndBad", "\x01\x80\x1f"},
   };
 }
@@ -240,9 +245,9 @@ TEST(LiteJsonNumbers, KindsMatchNlohmann) {
 }
 
 TEST(LiteJsonNumbers, CompareAcrossKindsLikeNlohmann) {
-  EXPECT_EQ(Value::parse("5"), Value(5));        // unsigned vs signed
-  EXPECT_EQ(Value::parse("5"), Value(5.0));      // unsigned vs float
-  EXPECT_EQ(Value::parse("-5"), Value(-5.0));    // signed vs float
+  EXPECT_EQ(Value::parse("5"), Value(5));      // unsigned vs signed
+  EXPECT_EQ(Value::parse("5"), Value(5.0));    // unsigned vs float
+  EXPECT_EQ(Value::parse("-5"), Value(-5.0));  // signed vs float
   EXPECT_NE(Value::parse("5"), Value(5.5));
   EXPECT_NE(Value(1), Value(true));
   EXPECT_NE(Value(), Value(0));
@@ -291,13 +296,29 @@ TEST(LiteJsonNumbers, RandomDoublesRoundTripAndMatchNlohmann) {
 // checked against libc's correctly rounded strtod.
 TEST(LiteJsonNumbers, HardDecimalsParseLikeStrtod) {
   const char* texts[] = {
-      "2.2250738585072011e-308", "2.2250738585072012e-308", "4.9406564584124654e-324",
-      "2.4703282292062327e-324", "2.4703282292062328e-324", "1.7976931348623158e308",
-      "9007199254740993.000000000000000000000000000001", "0.1000000000000000055511151231257827021181583404541015625",
-      "0.1000000000000000055511151231257827021181583404541015624", "123456789012345678901234567890e-20",
-      "1e23", "8.533e+68", "4.1006e-184", "9.998e+307", "9.9538452227e-280", "6.47660115e-260",
-      "7.4e+47", "5.92e+48", "7.35e+66", "8.32116e+55", "1.00000000000000011102230246251565404236316680908203125",
-      "1.00000000000000011102230246251565404236316680908203124", "1.00000000000000011102230246251565404236316680908203126",
+      "2.2250738585072011e-308",
+      "2.2250738585072012e-308",
+      "4.9406564584124654e-324",
+      "2.4703282292062327e-324",
+      "2.4703282292062328e-324",
+      "1.7976931348623158e308",
+      "9007199254740993.000000000000000000000000000001",
+      "0.1000000000000000055511151231257827021181583404541015625",
+      "0.1000000000000000055511151231257827021181583404541015624",
+      "123456789012345678901234567890e-20",
+      "1e23",
+      "8.533e+68",
+      "4.1006e-184",
+      "9.998e+307",
+      "9.9538452227e-280",
+      "6.47660115e-260",
+      "7.4e+47",
+      "5.92e+48",
+      "7.35e+66",
+      "8.32116e+55",
+      "1.00000000000000011102230246251565404236316680908203125",
+      "1.00000000000000011102230246251565404236316680908203124",
+      "1.00000000000000011102230246251565404236316680908203126",
   };
   for (const char* t : texts) {
     Value v = Value::parse(t);
@@ -366,9 +387,9 @@ TEST(LiteJsonApi, ContainerAccess) {
   EXPECT_EQ(it.key(), "b");
   EXPECT_EQ(it->get<int>(), 2);
   EXPECT_EQ(v.find("nope"), v.end());
-  EXPECT_TRUE(v.at("nope").is_null());                       // never throws
+  EXPECT_TRUE(v.at("nope").is_null());  // never throws
   EXPECT_EQ(v.value("a", std::string("d")), "x");
-  EXPECT_EQ(v.value("a", 5), 5);                              // wrong type -> the default
+  EXPECT_EQ(v.value("a", 5), 5);  // wrong type -> the default
   EXPECT_EQ(v.value("b", 5), 2);
   EXPECT_EQ(v.value("nope", "d"), "d");
   std::string keys;
@@ -381,7 +402,7 @@ TEST(LiteJsonApi, ContainerAccess) {
   Value list;
   list.push_back(1);  // null becomes an array
   list.push_back("two");
-  list[3] = true;     // grows with nulls
+  list[3] = true;  // grows with nulls
   EXPECT_EQ(list.dump(), R"([1,"two",null,true])");
   int count = 0;
   for (const auto& item : list) count += item.is_null() ? 0 : 1;
@@ -417,8 +438,20 @@ TEST(LiteJsonApi, SelfReferentialAssignmentIsSafe) {
 
 TEST(LiteJsonDifferential, RandomDocumentsMatchNlohmann) {
   std::mt19937 random(42);
-  const char* atoms[] = {"null", "true", "false", "0", "-1", "12345678901234", "18446744073709551615", "2.5",
-                         "-0.0", "1e-7", "\"\"", "\"a\\u00e9\\n\"", "\"\xE4\xB8\xAD\"", "\"\\ud83d\\ude00\""};
+  const char* atoms[] = {"null",
+                         "true",
+                         "false",
+                         "0",
+                         "-1",
+                         "12345678901234",
+                         "18446744073709551615",
+                         "2.5",
+                         "-0.0",
+                         "1e-7",
+                         "\"\"",
+                         "\"a\\u00e9\\n\"",
+                         "\"\xE4\xB8\xAD\"",
+                         "\"\\ud83d\\ude00\""};
   std::function<std::string(int)> gen = [&](int depth) -> std::string {
     int kind = depth > 4 ? 0 : static_cast<int>(random() % 3);
     if (kind == 0) return atoms[random() % (sizeof atoms / sizeof *atoms)];
@@ -440,7 +473,8 @@ TEST(LiteJsonDifferential, RandomDocumentsMatchNlohmann) {
     EXPECT_EQ(lite.dump(), reference.dump()) << text;
     // Truncations of a valid text are invalid for both (except where a prefix is itself valid).
     std::string cut = text.substr(0, random() % text.size());
-    EXPECT_EQ(Value::parse(cut, nullptr, false).is_discarded(), nlohmann::json::parse(cut, nullptr, false).is_discarded())
+    EXPECT_EQ(Value::parse(cut, nullptr, false).is_discarded(),
+              nlohmann::json::parse(cut, nullptr, false).is_discarded())
         << cut;
   }
 }
@@ -461,9 +495,15 @@ TEST(LiteJsonDifferential, MutatedTextsAreJudgedLikeNlohmann) {
     for (int k = 0, n = 1 + static_cast<int>(random() % 3); k < n; ++k) {
       std::size_t at = random() % text.size();
       switch (random() % 3) {
-        case 0: text[at] = alphabet[random() % (sizeof alphabet - 1)]; break;
-        case 1: text.erase(at, 1); break;
-        default: text.insert(at, 1, alphabet[random() % (sizeof alphabet - 1)]); break;
+        case 0:
+          text[at] = alphabet[random() % (sizeof alphabet - 1)];
+          break;
+        case 1:
+          text.erase(at, 1);
+          break;
+        default:
+          text.insert(at, 1, alphabet[random() % (sizeof alphabet - 1)]);
+          break;
       }
     }
     Value lite = Value::parse(text, nullptr, false);

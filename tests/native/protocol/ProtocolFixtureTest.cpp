@@ -56,8 +56,8 @@ TEST_P(ValidFrame, DecodesToItsCanonicalFormAndRoundTrips) {
   EXPECT_EQ(decoded.requestId, again.requestId);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, ValidFrame, ::testing::ValuesIn(load("tests/fixtures/protocol/valid.json", "frames")),
-                         caseName);
+INSTANTIATE_TEST_SUITE_P(Fixtures, ValidFrame,
+                         ::testing::ValuesIn(load("tests/fixtures/protocol/valid.json", "frames")), caseName);
 
 class InvalidFrame : public ::testing::TestWithParam<Case> {};
 
@@ -80,19 +80,25 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, InvalidFrame,
 TEST(ProtocolFixtures, CoverEveryFrameTypeAndErrorKind) {
   // Guards against a fixture file silently losing a whole category.
   std::set<std::string> types, errors;
-  for (const auto& c : load("tests/fixtures/protocol/valid.json", "frames")) types.insert(c.spec.at("type").get<std::string>());
-  for (const auto& c : load("tests/fixtures/protocol/invalid.json", "cases")) errors.insert(c.spec.at("error").get<std::string>());
+  for (const auto& c : load("tests/fixtures/protocol/valid.json", "frames"))
+    types.insert(c.spec.at("type").get<std::string>());
+  for (const auto& c : load("tests/fixtures/protocol/invalid.json", "cases"))
+    errors.insert(c.spec.at("error").get<std::string>());
   EXPECT_EQ(types, (std::set<std::string>{"req", "res", "evt", "ping", "pong"}));
   EXPECT_EQ(errors, (std::set<std::string>{"ERR_PROTOCOL", "ERR_PAYLOAD_TOO_LARGE", "ERR_UNSUPPORTED_VERSION"}));
 }
 
 TEST(ProtocolEncode, NeverThrowsOnInvalidUtf8AndStaysDecodable) {
   Request request{5, "session.sendDigits", Json::object()};
-  request.data["digits"] = std::string("1\xff" "2");
+  request.data["digits"] = std::string(
+      "1\xff"
+      "2");
   std::string text = encode(request);
   Decoded decoded = decode(text);
   ASSERT_TRUE(decoded.ok()) << text;
-  EXPECT_EQ(std::get<Request>(*decoded.frame).data["digits"], "1\xEF\xBF\xBD" "2");  // U+FFFD
+  EXPECT_EQ(std::get<Request>(*decoded.frame).data["digits"],
+            "1\xEF\xBF\xBD"
+            "2");  // U+FFFD
 }
 
 TEST(ProtocolEncode, NonObjectDataIsSentAsEmptyObject) {

@@ -174,10 +174,9 @@ TEST(Acd, DisconnectedAgentGetsNoNewOffers) {
   std::string sid = h.simCall();
   // Still online (grace period), so the call queues rather than failing.
   EXPECT_EQ(h.sim(sid)["state"], "queued");
-  ConnectionId again = h.request(99, "auth.login",
-                                 {{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"token", "good-a1@x.com"}})["ok"]
-                           ? 99
-                           : 0;
+  ConnectionId again =
+      h.request(99, "auth.login", {{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"token", "good-a1@x.com"}})["ok"] ? 99
+                                                                                                                  : 0;
   ASSERT_EQ(again, 99u);
   EXPECT_EQ(h.session(99, sid)["state"], "ringing");
 }

@@ -23,7 +23,8 @@ TEST(AgentLogin, Errors) {
   EXPECT_FALSE(h.engine->isAgentLoggedIn(50));
   // sdkAppId may come as a string of digits (the SDK reads it from a data attribute).
   EXPECT_EQ(err({{"sdkAppId", std::to_string(kApp)}, {"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}), 0);
-  EXPECT_EQ(err({{"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}), code(Errc::InvalidState)) << "twice on one socket";
+  EXPECT_EQ(err({{"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}), code(Errc::InvalidState))
+      << "twice on one socket";
 }
 
 TEST(AgentLogin, OneUseTokenWorksOnceAndResumeNeedsNoToken) {

@@ -105,7 +105,8 @@ TEST_P(AgentStatusTable, RequestFromStatus) {
 
 INSTANTIATE_TEST_SUITE_P(EveryStatus, AgentStatusTable, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<StatusCase>& i) {
-                           std::string n = std::string(i.param.from) + "_" + (i.param.method + 6) + "_" + i.param.status;
+                           std::string n =
+                               std::string(i.param.from) + "_" + (i.param.method + 6) + "_" + i.param.status;
                            for (auto& ch : n)
                              if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            return n;
@@ -124,7 +125,8 @@ TEST(AgentStatus, RestCarriesItsReasonAndChangingTheReasonIsAnEvent) {
 TEST(AgentStatus, BadArgumentsAreInvalidArgument) {
   RoutingHarness h;
   ConnectionId conn = h.login("a1@x.com");
-  EXPECT_EQ(RoutingHarness::errorCode(h.request(conn, "agent.setStatus", {{"status", 5}})), code(Errc::InvalidArgument));
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(conn, "agent.setStatus", {{"status", 5}})),
+            code(Errc::InvalidArgument));
   EXPECT_EQ(RoutingHarness::errorCode(h.request(conn, "agent.setStatus", Json::object())), code(Errc::InvalidArgument));
   EXPECT_EQ(RoutingHarness::errorCode(
                 h.request(conn, "agent.setStatus", {{"status", "rest"}, {"restReason", std::string(65, 'x')}})),

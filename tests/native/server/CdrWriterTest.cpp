@@ -7,8 +7,8 @@
 #include "push/CdrWriter.hpp"
 #include "store/SqliteStore.hpp"
 
-#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
 
 #include <thread>
 
@@ -24,7 +24,7 @@ std::int64_t wallMs() {
 }
 
 Json cdr(const std::string& sessionId) {
-  return {{"SessionId", sessionId}, {"Caller", "13800138000"}, {"Callee", "4008001000"},
+  return {{"SessionId", sessionId}, {"Caller", "13800138000"},      {"Callee", "4008001000"},
           {"Direction", 0},         {"StartTimestamp", 1700000000}, {"EndStatusString", "ok"}};
 }
 
@@ -210,7 +210,8 @@ TEST(CdrWriterTest, WhenFlushedAnswersOnTheIoThreadOnceCommitted) {
   // Nothing pending: answered at once. And the first waiter is not answered again later.
   writer.whenFlushed(std::chrono::seconds(3), [&](bool flushed) { results.push_back(flushed); });
   EXPECT_EQ(results, (std::vector<bool>{true, true}));
-  runUntil(io, [] { return false; }, std::chrono::milliseconds(50));
+  runUntil(
+      io, [] { return false; }, std::chrono::milliseconds(50));
   EXPECT_EQ(results.size(), 2u);
 }
 

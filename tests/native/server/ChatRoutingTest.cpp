@@ -28,7 +28,8 @@ class ChatRoutingTest : public ::testing::Test {
   }
 
   Json start(ConnectionId conn, const std::string& nickname = "Ann", Json extra = Json::object()) {
-    Json data{{"serviceNumber", "4008002000"}, {"nickname", nickname}, {"clientData", "order=42"}, {"peerSource", "web"}};
+    Json data{
+        {"serviceNumber", "4008002000"}, {"nickname", nickname}, {"clientData", "order=42"}, {"peerSource", "web"}};
     for (auto& [k, v] : extra.items()) data[k] = v;
     return h.customer(conn, "chat.start", data);
   }
@@ -133,7 +134,7 @@ TEST_F(ChatRoutingTest, ARetriedSendWithTheSameClientMsgIdIsStoredAndDeliveredOn
   Json again = say(visitor, "only once", "dup-1");
   ASSERT_TRUE(again.value("ok", false)) << again.dump();
   EXPECT_EQ(first["data"]["message"]["messageId"], again["data"]["message"]["messageId"]);
-  EXPECT_EQ(messages(a1).size(), 2u);  // joined + one
+  EXPECT_EQ(messages(a1).size(), 2u);                // joined + one
   Json agentFirst = send(a1, sid, "same", "dup-1");  // the agent's ids are its own namespace
   EXPECT_NE(agentFirst["data"]["message"]["messageId"], first["data"]["message"]["messageId"]);
   EXPECT_EQ(repo.listChatMessages(kApp, sid, 0, 100).size(), 3u);
@@ -162,16 +163,16 @@ std::string repeat(const std::string& unit, int n) {
   return s;
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, ChatBounds,
-                         ::testing::Values(BoundCase{"plain", "hello", 0},
-                                           BoundCase{"html_is_just_text", "<script>alert(1)</script>", 0},
-                                           BoundCase{"ascii4000", repeat("a", 4000), 0},
-                                           BoundCase{"ascii4001", repeat("a", 4001), code(Errc::ChatMessageTooLong)},
-                                           BoundCase{"cjk4000", repeat("\xE4\xBD\xA0", 4000), 0},
-                                           BoundCase{"cjk4001", repeat("\xE4\xBD\xA0", 4001), code(Errc::ChatMessageTooLong)},
-                                           BoundCase{"empty", "", code(Errc::InvalidArgument)},
-                                           BoundCase{"blank", " \n\t ", code(Errc::InvalidArgument)}),
-                         [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(
+    Table, ChatBounds,
+    ::testing::Values(BoundCase{"plain", "hello", 0}, BoundCase{"html_is_just_text", "<script>alert(1)</script>", 0},
+                      BoundCase{"ascii4000", repeat("a", 4000), 0},
+                      BoundCase{"ascii4001", repeat("a", 4001), code(Errc::ChatMessageTooLong)},
+                      BoundCase{"cjk4000", repeat("\xE4\xBD\xA0", 4000), 0},
+                      BoundCase{"cjk4001", repeat("\xE4\xBD\xA0", 4001), code(Errc::ChatMessageTooLong)},
+                      BoundCase{"empty", "", code(Errc::InvalidArgument)},
+                      BoundCase{"blank", " \n\t ", code(Errc::InvalidArgument)}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 TEST_F(ChatRoutingTest, AFloodIsRefusedPerSessionAndSideThenAllowedAgain) {
   ConnectionId a1 = h.login("a1@x.com");
@@ -179,8 +180,10 @@ TEST_F(ChatRoutingTest, AFloodIsRefusedPerSessionAndSideThenAllowedAgain) {
   int ok = 0, flood = 0;
   for (int i = 0; i < 25; ++i) {
     Json r = say(visitor, "spam " + std::to_string(i));
-    if (r.value("ok", false)) ++ok;
-    else if (RoutingHarness::errorCode(r) == code(Errc::ChatFlood)) ++flood;
+    if (r.value("ok", false))
+      ++ok;
+    else if (RoutingHarness::errorCode(r) == code(Errc::ChatFlood))
+      ++flood;
   }
   EXPECT_EQ(ok, 10);  // the burst
   EXPECT_EQ(flood, 15);
@@ -224,8 +227,9 @@ TEST_F(ChatRoutingTest, AVisitorWhoseSocketDropsResumesWithoutLossThenTimesOut) 
   EXPECT_EQ(h.session(a1, sid)["state"], "talking");  // a drop is not a goodbye
   ASSERT_TRUE(send(a1, sid, "while you were away").value("ok", false));
   ConnectionId again = 901;
-  EXPECT_EQ(RoutingHarness::errorCode(h.customer(again, "chat.resume", {{"sessionId", sid}, {"visitorToken", "r-wrong"}})),
-            code(Errc::SessionNotFound));
+  EXPECT_EQ(
+      RoutingHarness::errorCode(h.customer(again, "chat.resume", {{"sessionId", sid}, {"visitorToken", "r-wrong"}})),
+      code(Errc::SessionNotFound));
   Json resumed = h.customer(again, "chat.resume", {{"sessionId", sid}, {"visitorToken", token}, {"afterSeq", 2}});
   ASSERT_TRUE(resumed.value("ok", false)) << resumed.dump();
   EXPECT_EQ(resumed["data"]["state"], "connected");
@@ -279,7 +283,8 @@ TEST_F(ChatRoutingTest, TransferToAnAgentKeepsTheHistoryVisible) {
                                              "nick-a1 transferred the chat", "nick-a2 joined the chat"}));
   // Transfer to a telephone group is refused with a clear error: there is no online group of that
   // id (the SDK cannot know group types, so this is not an argument error it could have caught).
-  Json refused = h.request(a2, "session.transfer", {{"sessionId", sid}, {"skillGroupId", "1"}, {"clientRequestId", "t2"}});
+  Json refused =
+      h.request(a2, "session.transfer", {{"sessionId", sid}, {"skillGroupId", "1"}, {"clientRequestId", "t2"}});
   EXPECT_EQ(RoutingHarness::errorCode(refused), code(Errc::NotFound));
   EXPECT_EQ(refused["error"]["message"], "session.transfer: no online (im) skill group 1 (Sales takes calls)");
   ASSERT_TRUE(h.request(a2, "session.hangUp", {{"sessionId", sid}}).value("ok", false));

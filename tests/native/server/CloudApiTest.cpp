@@ -61,7 +61,6 @@ class CloudApiTest : public ::testing::Test {
     api.setLiveOps(&live);
   }
 
-
   HttpRequest signedRequest(const std::string& action, const std::string& body, Options o = {}) {
     if (o.secretId.empty()) o.secretId = seed.credential.secretId;
     if (o.secretKey.empty()) o.secretKey = seed.credential.secretKey;
@@ -90,7 +89,9 @@ class CloudApiTest : public ::testing::Test {
     return j["Response"];
   }
 
-  Json call(const std::string& action, Json body, Options o = {}) { return send(signedRequest(action, body.dump(), o)); }
+  Json call(const std::string& action, Json body, Options o = {}) {
+    return send(signedRequest(action, body.dump(), o));
+  }
 
   static std::string code(const Json& response) {
     return response.contains("Error") ? response["Error"]["Code"].get<std::string>() : std::string("OK");
@@ -205,20 +206,32 @@ TEST_F(CloudApiTest, BadParameterTable) {
       {"CreateSDKLoginToken", {{"SdkAppId", a}}, "MissingParameter"},
       {"CreateSDKLoginToken", {{"SdkAppId", a}, {"SeatUserId", 12}}, "InvalidParameter"},
       {"CreateSDKLoginToken", {{"SdkAppId", a}, {"SeatUserId", ""}}, "InvalidParameterValue"},
-      {"CreateSDKLoginToken", {{"SdkAppId", a}, {"SeatUserId", "agent1@tccc.local"}, {"OnlyOnce", "yes"}}, "InvalidParameter"},
+      {"CreateSDKLoginToken",
+       {{"SdkAppId", a}, {"SeatUserId", "agent1@tccc.local"}, {"OnlyOnce", "yes"}},
+       "InvalidParameter"},
       {"CreateSDKLoginToken", {{"SdkAppId", a}, {"SeatUserId", "ghost@tccc.local"}}, "ResourceNotFound"},
       {"CreateSDKLoginToken", {{"SdkAppId", a}, {"SeatUserId", std::string(200, 'x')}}, "InvalidParameterValue"},
       {"CreateStaff", {{"SdkAppId", a}}, "MissingParameter"},
       {"CreateStaff", {{"SdkAppId", a}, {"Staffs", "x"}}, "InvalidParameter"},
       {"CreateStaff", {{"SdkAppId", a}, {"Staffs", Json::array()}}, "InvalidParameterValue"},
       {"CreateStaff", {{"SdkAppId", a}, {"Staffs", {{{"Mail", "n@x.y"}}}}}, "MissingParameter"},
-      {"CreateStaff", {{"SdkAppId", a}, {"Staffs", {{{"Name", "N"}, {"Mail", "not-an-email"}}}}}, "InvalidParameterValue"},
-      {"CreateStaff", {{"SdkAppId", a}, {"Staffs", {{{"Name", "N"}, {"Mail", "n@x.y"}, {"Phone", 123}}}}}, "InvalidParameter"},
-      {"CreateStaff", {{"SdkAppId", a}, {"Staffs", {{{"Name", "N"}, {"Mail", "n@x.y"}, {"SkillGroupNameList", "Sales"}}}}}, "InvalidParameter"},
+      {"CreateStaff",
+       {{"SdkAppId", a}, {"Staffs", {{{"Name", "N"}, {"Mail", "not-an-email"}}}}},
+       "InvalidParameterValue"},
+      {"CreateStaff",
+       {{"SdkAppId", a}, {"Staffs", {{{"Name", "N"}, {"Mail", "n@x.y"}, {"Phone", 123}}}}},
+       "InvalidParameter"},
+      {"CreateStaff",
+       {{"SdkAppId", a}, {"Staffs", {{{"Name", "N"}, {"Mail", "n@x.y"}, {"SkillGroupNameList", "Sales"}}}}},
+       "InvalidParameter"},
       {"ModifyStaff", {{"SdkAppId", a}, {"Email", "ghost@tccc.local"}, {"Name", "X"}}, "ResourceNotFound"},
-      {"ModifyStaff", {{"SdkAppId", a}, {"Email", "agent1@tccc.local"}, {"SkillGroupIds", {99}}}, "InvalidParameterValue"},
+      {"ModifyStaff",
+       {{"SdkAppId", a}, {"Email", "agent1@tccc.local"}, {"SkillGroupIds", {99}}},
+       "InvalidParameterValue"},
       {"ModifyStaff", {{"SdkAppId", a}, {"Email", "agent1@tccc.local"}, {"SkillGroupIds", {"1"}}}, "InvalidParameter"},
-      {"ModifyStaff", {{"SdkAppId", a}, {"Email", "agent1@tccc.local"}, {"UseMobileAccept", 1}}, "UnsupportedOperation"},
+      {"ModifyStaff",
+       {{"SdkAppId", a}, {"Email", "agent1@tccc.local"}, {"UseMobileAccept", 1}},
+       "UnsupportedOperation"},
       {"DeleteStaff", {{"SdkAppId", a}}, "MissingParameter"},
       {"DeleteStaff", {{"SdkAppId", a}, {"StaffList", {1, 2}}}, "InvalidParameter"},
       {"DescribeStaffInfoList", {{"SdkAppId", a}, {"PageSize", 10}}, "MissingParameter"},
@@ -226,17 +239,34 @@ TEST_F(CloudApiTest, BadParameterTable) {
       {"DescribeStaffInfoList", {{"SdkAppId", a}, {"PageSize", 0}, {"PageNumber", 0}}, "InvalidParameterValue"},
       {"DescribeStaffInfoList", {{"SdkAppId", a}, {"PageSize", 10}, {"PageNumber", -1}}, "InvalidParameterValue"},
       {"CreateCCCSkillGroup", {{"SdkAppId", a}, {"SkillGroupName", "X"}}, "MissingParameter"},
-      {"CreateCCCSkillGroup", {{"SdkAppId", a}, {"SkillGroupName", "X"}, {"SkillGroupType", 9}}, "InvalidParameterValue"},
+      {"CreateCCCSkillGroup",
+       {{"SdkAppId", a}, {"SkillGroupName", "X"}, {"SkillGroupType", 9}},
+       "InvalidParameterValue"},
       {"CreateCCCSkillGroup", {{"SdkAppId", a}, {"SkillGroupName", "X"}, {"SkillGroupType", "0"}}, "InvalidParameter"},
       {"BindStaffSkillGroupList", {{"SdkAppId", a}, {"StaffEmail", "agent1@tccc.local"}}, "MissingParameter"},
-      {"BindStaffSkillGroupList", {{"SdkAppId", a}, {"StaffEmail", "agent1@tccc.local"}, {"StaffSkillGroupList", {{{"SkillGroupId", 77}}}}}, "ResourceNotFound"},
-      {"BindStaffSkillGroupList", {{"SdkAppId", a}, {"StaffEmail", "agent1@tccc.local"}, {"StaffSkillGroupList", {1}}}, "InvalidParameter"},
+      {"BindStaffSkillGroupList",
+       {{"SdkAppId", a}, {"StaffEmail", "agent1@tccc.local"}, {"StaffSkillGroupList", {{{"SkillGroupId", 77}}}}},
+       "ResourceNotFound"},
+      {"BindStaffSkillGroupList",
+       {{"SdkAppId", a}, {"StaffEmail", "agent1@tccc.local"}, {"StaffSkillGroupList", {1}}},
+       "InvalidParameter"},
       {"UnbindStaffSkillGroupList", {{"SdkAppId", a}, {"StaffEmail", "agent1@tccc.local"}}, "MissingParameter"},
       {"DescribeNumbers", {{"SdkAppId", a}, {"PageSize", "10"}}, "InvalidParameter"},
       {"DescribeTelCdr", {{"SdkAppId", a}, {"PageSize", 10}, {"PageNumber", 0}}, "MissingParameter"},
-      {"DescribeTelCdr", {{"SdkAppId", a}, {"StartTimeStamp", 200}, {"EndTimeStamp", 100}, {"PageSize", 10}, {"PageNumber", 0}}, "InvalidParameterValue"},
-      {"DescribeTelCdr", {{"SdkAppId", a}, {"StartTimeStamp", 0}, {"EndTimeStamp", 100 * 86400}, {"PageSize", 10}, {"PageNumber", 0}}, "InvalidParameterValue"},
-      {"DescribeTelCdr", {{"SdkAppId", a}, {"StartTimeStamp", 0}, {"EndTimeStamp", 100}, {"PageSize", 10}, {"PageNumber", 0}, {"Phones", "123"}}, "InvalidParameter"},
+      {"DescribeTelCdr",
+       {{"SdkAppId", a}, {"StartTimeStamp", 200}, {"EndTimeStamp", 100}, {"PageSize", 10}, {"PageNumber", 0}},
+       "InvalidParameterValue"},
+      {"DescribeTelCdr",
+       {{"SdkAppId", a}, {"StartTimeStamp", 0}, {"EndTimeStamp", 100 * 86400}, {"PageSize", 10}, {"PageNumber", 0}},
+       "InvalidParameterValue"},
+      {"DescribeTelCdr",
+       {{"SdkAppId", a},
+        {"StartTimeStamp", 0},
+        {"EndTimeStamp", 100},
+        {"PageSize", 10},
+        {"PageNumber", 0},
+        {"Phones", "123"}},
+       "InvalidParameter"},
       {"DescribeTelSession", {{"SdkAppId", a}}, "MissingParameter"},
       {"DescribeTelSession", {{"SdkAppId", a}, {"SessionId", "nope"}}, "ResourceNotFound"},
       {"DescribeStaffStatusMetrics", {{"SdkAppId", a}, {"StatusList", {"sleeping"}}}, "InvalidParameterValue"},
@@ -278,11 +308,13 @@ TEST_F(CloudApiTest, TenantIsolation) {
   Options theirs;
   theirs.secretId = other.credential.secretId;
   theirs.secretKey = other.credential.secretKey;
-  Json list = call("DescribeStaffInfoList", {{"SdkAppId", other.tenant.sdkAppId}, {"PageSize", 10}, {"PageNumber", 0}}, theirs);
+  Json list =
+      call("DescribeStaffInfoList", {{"SdkAppId", other.tenant.sdkAppId}, {"PageSize", 10}, {"PageNumber", 0}}, theirs);
   ASSERT_EQ(code(list), "OK");
   EXPECT_EQ(list["TotalCount"], 1);
   EXPECT_EQ(list["StaffList"][0]["Mail"], "x@other.com");
-  EXPECT_EQ(code(call("CreateSDKLoginToken", {{"SdkAppId", other.tenant.sdkAppId}, {"SeatUserId", "agent1@tccc.local"}}, theirs)),
+  EXPECT_EQ(code(call("CreateSDKLoginToken", {{"SdkAppId", other.tenant.sdkAppId}, {"SeatUserId", "agent1@tccc.local"}},
+                      theirs)),
             "ResourceNotFound");
   // Our key with our own key's secret but their SecretId: signature fails.
   Options mixed;
@@ -305,14 +337,17 @@ TEST_F(CloudApiTest, StaffCrudAndSkillGroups) {
   EXPECT_EQ(groups["SkillGroupList"][2]["SkillGroupType"], 1);  // the demo's online (chat) group
   EXPECT_EQ(groups["SkillGroupList"][3]["SkillGroupName"], "VIP");
   EXPECT_EQ(groups["SkillGroupList"][3]["SkillGroupType"], 0);
-  Json one = call("DescribeSkillGroupInfoList", {{"SdkAppId", app()}, {"PageSize", 10}, {"PageNumber", 0}, {"SkillGroupId", 2}});
+  Json one = call("DescribeSkillGroupInfoList",
+                  {{"SdkAppId", app()}, {"PageSize", 10}, {"PageNumber", 0}, {"SkillGroupId", 2}});
   EXPECT_EQ(one["TotalCount"], 1);
 
-  Json staff = call("CreateStaff", {{"SdkAppId", app()},
-                                    {"Staffs",
-                                     {{{"Name", "Dora"}, {"Mail", "dora@tccc.local"}, {"StaffNumber", "2001"}, {"SkillGroupNameList", {"VIP"}}},
-                                      {{"Name", "Dup"}, {"Mail", "agent1@tccc.local"}, {"StaffNumber", "1"}},
-                                      {{"Name", "Eve"}, {"Mail", "eve@tccc.local"}, {"StaffNumber", "2"}, {"SkillGroupNameList", {"Nope"}}}}}});
+  Json staff =
+      call("CreateStaff",
+           {{"SdkAppId", app()},
+            {"Staffs",
+             {{{"Name", "Dora"}, {"Mail", "dora@tccc.local"}, {"StaffNumber", "2001"}, {"SkillGroupNameList", {"VIP"}}},
+              {{"Name", "Dup"}, {"Mail", "agent1@tccc.local"}, {"StaffNumber", "1"}},
+              {{"Name", "Eve"}, {"Mail", "eve@tccc.local"}, {"StaffNumber", "2"}, {"SkillGroupNameList", {"Nope"}}}}}});
   ASSERT_EQ(code(staff), "OK") << staff.dump();
   ASSERT_EQ(staff["ErrorStaffList"].size(), 2u);
   EXPECT_EQ(staff["ErrorStaffList"][0]["StaffEmail"], "agent1@tccc.local");
@@ -322,16 +357,21 @@ TEST_F(CloudApiTest, StaffCrudAndSkillGroups) {
   ASSERT_TRUE(dora);
   EXPECT_EQ(dora->info.skillGroupIds, std::vector<std::int64_t>{vip});
 
-  EXPECT_EQ(code(call("BindStaffSkillGroupList", {{"SdkAppId", app()}, {"StaffEmail", "dora@tccc.local"},
-                                                   {"StaffSkillGroupList", {{{"SkillGroupId", 1}, {"Priority", 4}}}}})),
+  EXPECT_EQ(code(call("BindStaffSkillGroupList", {{"SdkAppId", app()},
+                                                  {"StaffEmail", "dora@tccc.local"},
+                                                  {"StaffSkillGroupList", {{{"SkillGroupId", 1}, {"Priority", 4}}}}})),
             "OK");
   EXPECT_EQ(store.findStaff(app(), "dora@tccc.local")->skillGroupPriority.at(1), 4);
-  EXPECT_EQ(code(call("UnbindStaffSkillGroupList", {{"SdkAppId", app()}, {"StaffEmail", "dora@tccc.local"}, {"SkillGroupList", {vip}}})),
+  EXPECT_EQ(code(call("UnbindStaffSkillGroupList",
+                      {{"SdkAppId", app()}, {"StaffEmail", "dora@tccc.local"}, {"SkillGroupList", {vip}}})),
             "OK");
   EXPECT_EQ(store.findStaff(app(), "dora@tccc.local")->info.skillGroupIds, std::vector<std::int64_t>{1});
 
-  EXPECT_EQ(code(call("ModifyStaff", {{"SdkAppId", app()}, {"Email", "dora@tccc.local"}, {"Name", "Dora M"}, {"Phone", "+86-1"},
-                                       {"SkillGroupIds", {1, 2}}})),
+  EXPECT_EQ(code(call("ModifyStaff", {{"SdkAppId", app()},
+                                      {"Email", "dora@tccc.local"},
+                                      {"Name", "Dora M"},
+                                      {"Phone", "+86-1"},
+                                      {"SkillGroupIds", {1, 2}}})),
             "OK");
   auto modified = store.findStaff(app(), "dora@tccc.local");
   EXPECT_EQ(modified->info.name, "Dora M");
@@ -342,9 +382,11 @@ TEST_F(CloudApiTest, StaffCrudAndSkillGroups) {
   Json list = call("DescribeStaffInfoList", {{"SdkAppId", app()}, {"PageSize", 2}, {"PageNumber", 1}});
   EXPECT_EQ(list["TotalCount"], 4);
   EXPECT_EQ(list["StaffList"].size(), 2u);
-  Json byGroup = call("DescribeStaffInfoList", {{"SdkAppId", app()}, {"PageSize", 10}, {"PageNumber", 0}, {"SkillGroupId", 2}});
+  Json byGroup =
+      call("DescribeStaffInfoList", {{"SdkAppId", app()}, {"PageSize", 10}, {"PageNumber", 0}, {"SkillGroupId", 2}});
   EXPECT_EQ(byGroup["TotalCount"], 3);  // agent1, agent3, dora
-  Json byMail = call("DescribeStaffInfoList", {{"SdkAppId", app()}, {"PageSize", 10}, {"PageNumber", 0}, {"StaffMail", "dora@tccc.local"}});
+  Json byMail = call("DescribeStaffInfoList",
+                     {{"SdkAppId", app()}, {"PageSize", 10}, {"PageNumber", 0}, {"StaffMail", "dora@tccc.local"}});
   ASSERT_EQ(byMail["TotalCount"], 1);
   EXPECT_EQ(byMail["StaffList"][0]["SkillGroupList"].size(), 2u);
 
@@ -379,13 +421,24 @@ TEST_F(CloudApiTest, DescribeTelCdrReadsStoredCdrs) {
   rec.startTimestamp = now - 100;
   rec.caller = "13800138000";
   rec.callee = "4008001000";
-  rec.cdr = {{"SessionId", "s-9"}, {"Caller", "13800138000"}, {"Callee", "4008001000"}, {"Direction", 0},
-             {"StartTimestamp", now - 100}, {"EndStatusString", "waitingGiveUp"}, {"Uui", "u"},
-             {"QueuedSkillGroupId", 1}, {"QueuedSkillGroupName", "Sales"}, {"SeatUser", {{"Mail", "agent1@tccc.local"}}},
-             {"SdkAppId", app()}, {"Secret", "not a model field"}};
+  rec.cdr = {{"SessionId", "s-9"},
+             {"Caller", "13800138000"},
+             {"Callee", "4008001000"},
+             {"Direction", 0},
+             {"StartTimestamp", now - 100},
+             {"EndStatusString", "waitingGiveUp"},
+             {"Uui", "u"},
+             {"QueuedSkillGroupId", 1},
+             {"QueuedSkillGroupName", "Sales"},
+             {"SeatUser", {{"Mail", "agent1@tccc.local"}}},
+             {"SdkAppId", app()},
+             {"Secret", "not a model field"}};
   store.storeCdr(rec, std::nullopt);
-  Json r = call("DescribeTelCdr", {{"SdkAppId", app()}, {"StartTimeStamp", now - 3600}, {"EndTimeStamp", now},
-                                   {"PageSize", 10}, {"PageNumber", 0}});
+  Json r = call("DescribeTelCdr", {{"SdkAppId", app()},
+                                   {"StartTimeStamp", now - 3600},
+                                   {"EndTimeStamp", now},
+                                   {"PageSize", 10},
+                                   {"PageNumber", 0}});
   ASSERT_EQ(code(r), "OK") << r.dump();
   ASSERT_EQ(r["TotalCount"], 1);
   const Json& cdr = r["TelCdrs"][0];
@@ -397,8 +450,12 @@ TEST_F(CloudApiTest, DescribeTelCdrReadsStoredCdrs) {
   EXPECT_EQ(cdr["UUI"], "u");
   EXPECT_FALSE(cdr.contains("Secret"));
   EXPECT_EQ(r["TelCdrList"], r["TelCdrs"]);
-  Json none = call("DescribeTelCdr", {{"SdkAppId", app()}, {"StartTimeStamp", now - 3600}, {"EndTimeStamp", now},
-                                      {"PageSize", 10}, {"PageNumber", 0}, {"Phones", {"999"}}});
+  Json none = call("DescribeTelCdr", {{"SdkAppId", app()},
+                                      {"StartTimeStamp", now - 3600},
+                                      {"EndTimeStamp", now},
+                                      {"PageSize", 10},
+                                      {"PageNumber", 0},
+                                      {"Phones", {"999"}}});
   EXPECT_EQ(none["TotalCount"], 0);
 
   // DescribeTelSession falls back to the CDR once the contact center no longer knows the session.

@@ -5,8 +5,8 @@
 #include "IoTestSupport.hpp"
 #include "signalling/DurableSendQueue.hpp"
 
-#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -86,11 +86,11 @@ TEST(DurableSendQueue, WithoutPendingAppendsFramesGoStraightOut) {
 }
 
 TEST_F(DurableSendQueueWithCommit, FramesAfterAnAppendWaitForItsSyncAndKeepTheirOrder) {
-  commit.appended = 1;           // a chat message was committed, not yet synced
-  out.sendText(1, "ack");        // its acknowledgement
-  out.sendText(2, "deliver");    // its delivery to the agent
+  commit.appended = 1;         // a chat message was committed, not yet synced
+  out.sendText(1, "ack");      // its acknowledgement
+  out.sendText(2, "deliver");  // its delivery to the agent
   commit.appended = 2;
-  out.sendText(3, "other");      // anything after it waits too, even without an append of its own
+  out.sendText(3, "other");  // anything after it waits too, even without an append of its own
   out.close(1, 1000, "");
   EXPECT_TRUE(sender.log.empty());
   EXPECT_EQ(out.held(), 4u);
@@ -128,7 +128,8 @@ TEST_F(DurableSendQueueWithCommit, ARefusedSyncReleasesNothingAndIsRetried) {
   out.sendText(1, "ack");
   commit.complete(std::nullopt);
   ASSERT_TRUE(runUntil(io, [&] { return commit.syncs.load() == 1; }));
-  runUntil(io, [] { return false; }, std::chrono::milliseconds(30));
+  runUntil(
+      io, [] { return false; }, std::chrono::milliseconds(30));
   EXPECT_TRUE(sender.log.empty());  // not on disk: not announced
   commit.complete(1);               // the retry, 100 ms later, succeeds
   ASSERT_TRUE(runUntil(io, [&] { return out.held() == 0; }));

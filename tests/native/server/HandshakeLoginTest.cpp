@@ -127,7 +127,10 @@ TEST_F(HandshakeLoginTest, ARefusedLoginIsAnsweredLikeAFrameLoginAndTheSocketSta
   EXPECT_EQ(sender.frames(1)[0]["id"], 1);
   EXPECT_EQ(sender.frames(1)[0]["error"]["code"], static_cast<int>(Errc::HttpTokenError));
   EXPECT_FALSE(sender.closedWith.count(1));
-  text(1, {{"v", 1}, {"type", "req"}, {"id", 2}, {"method", "auth.login"},
+  text(1, {{"v", 1},
+           {"type", "req"},
+           {"id", 2},
+           {"method", "auth.login"},
            {"data", {{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}}});
   EXPECT_EQ(response(1, 2)["ok"], true);
 }
@@ -139,7 +142,10 @@ TEST_F(HandshakeLoginTest, AnUndecodableLoginIsAProtocolErrorAndCountsAsAFailedL
   EXPECT_EQ(sender.frames(1)[0]["error"]["code"], static_cast<int>(Errc::Protocol));
   // Two more failures on the same socket and it is closed, as with frame logins.
   for (int i = 0; i < 2; ++i)
-    text(1, {{"v", 1}, {"type", "req"}, {"id", 2 + i}, {"method", "auth.login"},
+    text(1, {{"v", 1},
+             {"type", "req"},
+             {"id", 2 + i},
+             {"method", "auth.login"},
              {"data", {{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"token", "guess"}}}});
   EXPECT_EQ(sender.closedWith[1], 4001);
 }

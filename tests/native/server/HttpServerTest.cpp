@@ -8,6 +8,9 @@
 #include "http/StaticFiles.hpp"
 #include "http/TokenBucket.hpp"
 
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -15,9 +18,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
-#include <gtest/gtest.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <future>
@@ -97,7 +97,8 @@ class ServerHarness {
       std::lock_guard<std::mutex> lock(laterMutex);
       later.push_back(std::move(respond));
     });
-    server.addDeferred("GET", "/later-boom", [](const HttpRequest&, HttpRespond) { throw std::runtime_error("route bug"); });
+    server.addDeferred("GET", "/later-boom",
+                       [](const HttpRequest&, HttpRespond) { throw std::runtime_error("route bug"); });
     server.setRateLimitedRoute([](const HttpRequest&) {
       HttpResponse res;
       res.body = "limited";
@@ -157,7 +158,8 @@ class ServerHarness {
 };
 
 http::response<http::string_body> request(unsigned short port, http::verb verb, const std::string& target,
-                                          const std::string& body = "", std::map<std::string, std::string> headers = {}) {
+                                          const std::string& body = "",
+                                          std::map<std::string, std::string> headers = {}) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
@@ -349,7 +351,8 @@ TEST(HttpServerTest, OversizedWebSocketMessageClosesWith1009) {
   buffer.consume(buffer.size());
   // Over the limit but still readable: a request is answered with ERR_PAYLOAD_TOO_LARGE and the
   // socket stays open.
-  std::string bigRequest = R"({"v":1,"type":"req","id":9,"method":"x","data":{"pad":")" + std::string(1100, 'p') + R"("}})";
+  std::string bigRequest =
+      R"({"v":1,"type":"req","id":9,"method":"x","data":{"pad":")" + std::string(1100, 'p') + R"("}})";
   ws.write(asio::buffer(bigRequest));
   ws.read(buffer);
   Json answer = Json::parse(beast::buffers_to_string(buffer.data()));
@@ -607,7 +610,7 @@ TEST(HttpStaticFilesTest, SendsPrecompressedSiblingsToClientsThatAcceptThem) {
         << row.path << " " << row.acceptEncoding;
     EXPECT_EQ(res.headers["Vary"], "Accept-Encoding") << row.path;
     EXPECT_EQ(res.contentType, row.path.find(".wasm") != std::string::npos ? "application/wasm"
-                                                                            : "application/javascript; charset=utf-8");
+                                                                           : "application/javascript; charset=utf-8");
   }
   // Each variant has its own ETag, so a cached gzip body is never revalidated as the brotli one.
   HttpRequest gz, br;

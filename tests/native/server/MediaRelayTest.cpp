@@ -57,7 +57,8 @@ TEST(MediaRelay, OfferAnswerAndCandidatesFlowBetweenTheLegs) {
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0]["data"], (Json{{"sdp", "v=0 answer"}, {"sessionId", c.sessionId}}));
 
-  Json cand = {{"candidate", "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host"}, {"sdpMid", "0"}, {"sdpMLineIndex", 0}};
+  Json cand = {
+      {"candidate", "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host"}, {"sdpMid", "0"}, {"sdpMLineIndex", 0}};
   Json withJunk = cand;
   withJunk["usernameFragment"] = "x";
   h.request(c.agent, "media.candidate", {{"sessionId", c.sessionId}, {"candidate", withJunk}});
@@ -141,7 +142,8 @@ TEST(MediaRelay, MalformedPayloadsAreInvalidArguments) {
       Json{{"sdp", "v=0"}},
   };
   for (const auto& data : bad) {
-    EXPECT_EQ(RoutingHarness::errorCode(h.request(c.agent, "media.offer", data)), code(Errc::InvalidArgument)) << data.dump().substr(0, 80);
+    EXPECT_EQ(RoutingHarness::errorCode(h.request(c.agent, "media.offer", data)), code(Errc::InvalidArgument))
+        << data.dump().substr(0, 80);
   }
   const Json badCandidates[] = {
       Json("candidate:1"),
@@ -153,9 +155,12 @@ TEST(MediaRelay, MalformedPayloadsAreInvalidArguments) {
   };
   for (const auto& cand : badCandidates) {
     EXPECT_EQ(RoutingHarness::errorCode(h.customer(c.customer, "media.candidate", {{"candidate", cand}})),
-              code(Errc::InvalidArgument)) << cand.dump();
-    EXPECT_EQ(RoutingHarness::errorCode(h.request(c.agent, "media.candidate", {{"sessionId", c.sessionId}, {"candidate", cand}})),
-              code(Errc::InvalidArgument)) << cand.dump();
+              code(Errc::InvalidArgument))
+        << cand.dump();
+    EXPECT_EQ(RoutingHarness::errorCode(
+                  h.request(c.agent, "media.candidate", {{"sessionId", c.sessionId}, {"candidate", cand}})),
+              code(Errc::InvalidArgument))
+        << cand.dump();
   }
   EXPECT_EQ(RoutingHarness::errorCode(h.customer(c.customer, "media.answer", {{"sessionId", 5}, {"sdp", "v=0"}})),
             code(Errc::InvalidArgument));
@@ -168,9 +173,16 @@ TEST(MediaRelay, MalformedPayloadsAreInvalidArguments) {
 TEST(MediaRelay, IceServersOptionIsValidated) {
   Json ok = ServerConfig::parseIceServers(Json::parse(
       R"([{"urls":"stun:s.example.com:3478","extra":1},{"urls":["turn:t.example.com"],"username":"u","credential":"p"}])"));
-  EXPECT_EQ(ok, Json::parse(R"([{"urls":"stun:s.example.com:3478"},{"urls":["turn:t.example.com"],"username":"u","credential":"p"}])"));
-  const char* bad[] = {R"({"urls":"stun:x"})", R"([{"urls":"http://x"}])", R"([{"urls":[]}])", R"([{}])",
-                       R"([{"urls":"stun:x","username":5}])", R"(["stun:x"])"};
+  EXPECT_EQ(
+      ok,
+      Json::parse(
+          R"([{"urls":"stun:s.example.com:3478"},{"urls":["turn:t.example.com"],"username":"u","credential":"p"}])"));
+  const char* bad[] = {R"({"urls":"stun:x"})",
+                       R"([{"urls":"http://x"}])",
+                       R"([{"urls":[]}])",
+                       R"([{}])",
+                       R"([{"urls":"stun:x","username":5}])",
+                       R"(["stun:x"])"};
   for (const char* text : bad) EXPECT_THROW(ServerConfig::parseIceServers(Json::parse(text)), ConfigError) << text;
   ServerConfig config;
   config.applyJson(Json{{"ice-servers", R"([{"urls":"stun:127.0.0.1:3478"}])"}}, {});
@@ -208,7 +220,8 @@ TEST(MediaRelay, InternalCallsRelayBetweenTheTwoAgents) {
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0]["data"], (Json{{"sdp", "v=0 answer"}, {"sessionId", sid}}));
 
-  Json cand = {{"candidate", "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host"}, {"sdpMid", "0"}, {"sdpMLineIndex", 0}};
+  Json cand = {
+      {"candidate", "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host"}, {"sdpMid", "0"}, {"sdpMLineIndex", 0}};
   h.request(a2, "media.candidate", {{"sessionId", sid}, {"candidate", cand}});
   ASSERT_EQ(h.events(a1, "media.candidate").size(), 1u);
   EXPECT_EQ(h.events(a1, "media.candidate")[0]["data"]["candidate"], cand);

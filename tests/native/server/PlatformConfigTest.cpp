@@ -38,9 +38,10 @@ TEST(PlatformConfigTest, Defaults) {
 
 TEST(PlatformConfigTest, CommandLine) {
   ServerConfig c;
-  EXPECT_FALSE(parse({"--port", "0", "--data-dir", "/tmp/x", "--allowed-origins", "https://a.example, https://b.example",
-                      "--cdr-push-url", "http://127.0.0.1:9/p", "--heartbeat-ms", "5000", "--print-credentials"},
-                     c));
+  EXPECT_FALSE(
+      parse({"--port", "0", "--data-dir", "/tmp/x", "--allowed-origins", "https://a.example, https://b.example",
+             "--cdr-push-url", "http://127.0.0.1:9/p", "--heartbeat-ms", "5000", "--print-credentials"},
+            c));
   EXPECT_EQ(c.port, 0);
   EXPECT_EQ(c.dataDir, "/tmp/x");
   EXPECT_EQ(c.allowedOrigins, (std::vector<std::string>{"https://a.example", "https://b.example"}));
@@ -112,7 +113,8 @@ TEST(PlatformConfigTest, CapacityAndRateLimitOptions) {
   EXPECT_EQ(defaults.connectionRateLimit, 20);
 
   ServerConfig cli;
-  EXPECT_FALSE(parse({"--max-connections", "30000", "--api-rate-limit", "100000", "--connection-rate-limit", "500"}, cli));
+  EXPECT_FALSE(
+      parse({"--max-connections", "30000", "--api-rate-limit", "100000", "--connection-rate-limit", "500"}, cli));
   EXPECT_EQ(cli.maxConnections, 30000);
   EXPECT_EQ(cli.apiRateLimit, 100000);
   EXPECT_EQ(cli.connectionRateLimit, 500);
@@ -186,7 +188,8 @@ TEST(PlatformConfigTest, PushAuthOptions) {
 
   ServerConfig basic;
   ::setenv("TCCC_CDR_PUSH_PASSWORD", "from-env", 1);
-  auto rc = parse({"--cdr-push-url", "https://crm.example/hook", "--cdr-push-auth", "basic", "--cdr-push-user", "crm"}, basic);
+  auto rc = parse({"--cdr-push-url", "https://crm.example/hook", "--cdr-push-auth", "basic", "--cdr-push-user", "crm"},
+                  basic);
   ::unsetenv("TCCC_CDR_PUSH_PASSWORD");
   EXPECT_FALSE(rc);
   EXPECT_EQ(basic.cdrPushPassword, "from-env");
@@ -205,17 +208,17 @@ TEST(PlatformConfigTest, PushAuthOptions) {
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   };
-  for (const auto& bad : {with({"--cdr-push-auth", "digest"}),
-                          with({"--cdr-push-auth", "basic"}),  // no user
-                          with({"--cdr-push-auth", "basic", "--cdr-push-user", "a:b"}),
-                          with({"--cdr-push-auth", "basic", "--cdr-push-user", "a", "--cdr-push-password", "x\ny"}),
-                          with({"--cdr-push-user", "a"}),  // auth none
-                          with({"--cdr-push-auth", "basic", "--cdr-push-user", "a", "--cdr-push-client-id", "c"}),
-                          with({"--cdr-push-auth", "oauth2", "--cdr-push-client-id", "c", "--cdr-push-client-secret", "s"}),
-                          with({"--cdr-push-auth", "oauth2", "--cdr-push-token-url", "ftp://x/",
-                                "--cdr-push-client-id", "c", "--cdr-push-client-secret", "s"}),
-                          with({"--cdr-push-auth", "oauth2", "--cdr-push-token-url", "http://x/t", "--cdr-push-client-id", "c"}),
-                          std::vector<std::string>{"--cdr-push-auth", "basic", "--cdr-push-user", "a"}}) {  // no URL
+  for (const auto& bad :
+       {with({"--cdr-push-auth", "digest"}), with({"--cdr-push-auth", "basic"}),  // no user
+        with({"--cdr-push-auth", "basic", "--cdr-push-user", "a:b"}),
+        with({"--cdr-push-auth", "basic", "--cdr-push-user", "a", "--cdr-push-password", "x\ny"}),
+        with({"--cdr-push-user", "a"}),  // auth none
+        with({"--cdr-push-auth", "basic", "--cdr-push-user", "a", "--cdr-push-client-id", "c"}),
+        with({"--cdr-push-auth", "oauth2", "--cdr-push-client-id", "c", "--cdr-push-client-secret", "s"}),
+        with({"--cdr-push-auth", "oauth2", "--cdr-push-token-url", "ftp://x/", "--cdr-push-client-id", "c",
+              "--cdr-push-client-secret", "s"}),
+        with({"--cdr-push-auth", "oauth2", "--cdr-push-token-url", "http://x/t", "--cdr-push-client-id", "c"}),
+        std::vector<std::string>{"--cdr-push-auth", "basic", "--cdr-push-user", "a"}}) {  // no URL
     ServerConfig c;
     EXPECT_EQ(parse(bad, c), 2) << ::testing::PrintToString(bad);
   }

@@ -8,18 +8,18 @@
 #include "push/DurableCdrSink.hpp"
 #include "store/SqliteStore.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <functional>
-#include <set>
 #include <mutex>
+#include <set>
 #include <thread>
 
 using namespace tccc::server;
@@ -33,7 +33,8 @@ using tcp = asio::ip::tcp;
 namespace {
 
 std::int64_t wallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 /// A push receiver answering from a script: each entry is (HTTP status, body); the last one repeats.
@@ -49,7 +50,9 @@ class Receiver {
 
   /// `onHit` runs on the receiver's thread for each request, before it is answered.
   explicit Receiver(std::vector<std::pair<int, std::string>> script, std::function<void(const Hit&)> onHit = {})
-      : mScript(std::move(script)), mOnHit(std::move(onHit)), mAcceptor(mIo, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+      : mScript(std::move(script)),
+        mOnHit(std::move(onHit)),
+        mAcceptor(mIo, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     port = mAcceptor.local_endpoint().port();
     mThread = std::thread([this] { serve(); });
   }
@@ -107,8 +110,8 @@ class Receiver {
 };
 
 Json sampleCdr(const std::string& sessionId) {
-  return {{"SessionId", sessionId}, {"Caller", "13800138000"}, {"Callee", "4008001000"},
-          {"Direction", 0}, {"StartTimestamp", 1700000000}, {"EndStatusString", "ok"}};
+  return {{"SessionId", sessionId}, {"Caller", "13800138000"},      {"Callee", "4008001000"},
+          {"Direction", 0},         {"StartTimestamp", 1700000000}, {"EndStatusString", "ok"}};
 }
 
 /// Push options toward 127.0.0.1:`port` at `path`, retrying after `retryMs`, 2×, 4× …
@@ -191,7 +194,8 @@ TEST(PushTest, BackoffDoubles) {
 }
 
 TEST(PushTest, RetriesWithTheSameUuidUntilErrCodeZero) {
-  Receiver receiver({{500, "oops"}, {200, R"({"ErrCode":1,"ErrMsg":"busy"})"}, {200, R"({"ErrCode":0,"ErrMsg":"ok"})"}});
+  Receiver receiver(
+      {{500, "oops"}, {200, R"({"ErrCode":1,"ErrMsg":"busy"})"}, {200, R"({"ErrCode":0,"ErrMsg":"ok"})"}});
   PushRig rig(pushTo(receiver.port, "/cdr-hook", 50));
   ASSERT_TRUE(rig.sink.storeCdr(1400000001, sampleCdr("s-push-1")));
   EXPECT_EQ(rig.store.pendingPushCount(), 1);
@@ -374,8 +378,10 @@ class TlsReceiver {
 
 std::pair<std::string, std::string> makeCertificate(const TempDir& dir) {
   std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
-  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
-                    "-keyout " + key + " -out " + cert + " >/dev/null 2>&1";
+  std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+      "-keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
   if (std::system(cmd.c_str()) != 0) return {};
   return {cert, key};
 }
@@ -456,10 +462,11 @@ TEST(PushAuthTest, ReadsTokenAnswers) {
     std::int64_t useForMs;  // when accepted
     const char* error;      // when refused (a prefix)
   } cases[] = {
-      {200, R"({"access_token":"abc.DEF-1_2~3+/=","token_type":"Bearer","expires_in":3600})", "abc.DEF-1_2~3+/=", 3570000, ""},
-      {200, R"({"access_token":"t","token_type":"bearer"})", "t", 3570000, ""},         // an hour when absent
-      {200, R"({"access_token":"t","expires_in":20})", "t", 10000, ""},                 // short: retired at half
-      {200, R"({"access_token":"t","expires_in":0})", "t", 0, ""},                      // use once
+      {200, R"({"access_token":"abc.DEF-1_2~3+/=","token_type":"Bearer","expires_in":3600})",
+       "abc.DEF-1_2~3+/=", 3570000, ""},
+      {200, R"({"access_token":"t","token_type":"bearer"})", "t", 3570000, ""},  // an hour when absent
+      {200, R"({"access_token":"t","expires_in":20})", "t", 10000, ""},          // short: retired at half
+      {200, R"({"access_token":"t","expires_in":0})", "t", 0, ""},               // use once
       {200, R"({"access_token":"t","expires_in":"3600"})", nullptr, 0, "expires_in is not a number"},
       {200, R"({"access_token":"t","token_type":"mac"})", nullptr, 0, "token_type \"mac\" is not Bearer"},
       {200, R"({"token_type":"Bearer"})", nullptr, 0, "the answer has no access_token"},

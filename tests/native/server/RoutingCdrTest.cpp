@@ -20,8 +20,8 @@ struct CdrCase {
 std::string acceptedInbound(RoutingHarness& h, bool agentHangsUp) {
   ConnectionId a1 = h.login("a1@x.com");
   ConnectionId cust = 900;
-  std::string sid = h.customer(cust, "customer.dial", {{"serviceNumber", "4008001000"}, {"caller", "13800000000"}})
-                        ["data"]["sessionId"];
+  std::string sid = h.customer(cust, "customer.dial",
+                               {{"serviceNumber", "4008001000"}, {"caller", "13800000000"}})["data"]["sessionId"];
   h.advance(2000);
   h.customer(cust, "customer.dtmf", {{"digits", "1"}});
   h.advance(3000);
@@ -59,8 +59,8 @@ const CdrCase kCases[] = {
      [](RoutingHarness& h) {
        h.login("a1@x.com");
        ConnectionId cust = 901;
-       std::string sid = h.customer(cust, "customer.dial", {{"serviceNumber", "4008002000"}, {"caller", "13800000000"}})
-                             ["data"]["sessionId"];
+       std::string sid = h.customer(cust, "customer.dial",
+                                    {{"serviceNumber", "4008002000"}, {"caller", "13800000000"}})["data"]["sessionId"];
        h.advance(4000);
        h.customer(cust, "customer.hangUp");
        return sid;
@@ -78,8 +78,8 @@ const CdrCase kCases[] = {
      false},
     {"userReject", [](RoutingHarness& h) { return outboundTo(h, "10000000004", 2000); }, "userReject", "user", 1, 1,
      false},
-    {"callerCancel", [](RoutingHarness& h) { return outboundTo(h, "10000000003", 3000, true); }, "callerCancel",
-     "seat", 1, 1, false},
+    {"callerCancel", [](RoutingHarness& h) { return outboundTo(h, "10000000003", 3000, true); }, "callerCancel", "seat",
+     1, 1, false},
     {"outboundOk", [](RoutingHarness& h) { return outboundTo(h, "10000000005", 6000); }, "ok", "user", 1, 1, true},
 };
 

@@ -144,13 +144,19 @@ class RoutingHarness {
           frames[c.connection].push_back(j);
           break;
         }
-        case routing::Command::Type::Close: closed[c.connection] = {c.closeCode, c.reason}; break;
-        case routing::Command::Type::StoreCdr: cdrs.push_back(c.cdr); break;
+        case routing::Command::Type::Close:
+          closed[c.connection] = {c.closeCode, c.reason};
+          break;
+        case routing::Command::Type::StoreCdr:
+          cdrs.push_back(c.cdr);
+          break;
         case routing::Command::Type::MediaOpen:
         case routing::Command::Type::MediaAnswer:
         case routing::Command::Type::MediaRestart:
         case routing::Command::Type::MediaHold:
-        case routing::Command::Type::MediaClose: media.push_back(c); break;  // server media leg
+        case routing::Command::Type::MediaClose:
+          media.push_back(c);
+          break;  // server media leg
       }
     }
   }

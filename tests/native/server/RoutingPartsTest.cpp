@@ -217,14 +217,16 @@ TEST(FarEndSeam, ARefusalEndsTheCallWithItsReasonAndNumbersNobodyReachesRingOut)
   TrunkFarEnd trunk;
   h.engine->addOutboundRoute(trunk);
   ConnectionId agent = h.login("a1@x.com");
-  std::string sid = h.request(agent, "call.startOutbound", {{"phoneNumber", "9555"}, {"clientRequestId", "c-1"}})["data"]["sessionId"];
+  std::string sid = h.request(agent, "call.startOutbound",
+                              {{"phoneNumber", "9555"}, {"clientRequestId", "c-1"}})["data"]["sessionId"];
   h.engine->farEndEvents().refused(*trunk.dialed, EndStatus::Busy, h.now);
   h.pump();
   EXPECT_EQ(h.cdrFor(sid)["EndStatusString"], "busy");
   EXPECT_EQ(h.session(agent, sid)["mainReason"], "busy");
   h.advance(30000);  // after-call work is over: the agent may dial again
 
-  std::string other = h.request(agent, "call.startOutbound", {{"phoneNumber", "1234"}, {"clientRequestId", "c-2"}})["data"]["sessionId"];
+  std::string other = h.request(agent, "call.startOutbound",
+                                {{"phoneNumber", "1234"}, {"clientRequestId", "c-2"}})["data"]["sessionId"];
   h.advance(29000);
   EXPECT_EQ(h.session(agent, other)["state"], "dialing");
   h.advance(2000);

@@ -15,10 +15,10 @@ Json outbound(RoutingHarness& h, ConnectionId conn, const std::string& number, c
 
 struct OutboundCase {
   const char* number;
-  std::int64_t settleMs;    // how long until the outcome
-  const char* state;        // agent view after settleMs
-  const char* mainReason;   // when ended
-  const char* endStatus;    // CDR, when ended
+  std::int64_t settleMs;   // how long until the outcome
+  const char* state;       // agent view after settleMs
+  const char* mainReason;  // when ended
+  const char* endStatus;   // CDR, when ended
 };
 
 const OutboundCase kOutbound[] = {
@@ -67,7 +67,9 @@ TEST_P(OutboundNumbers, BehaveAsDocumented) {
 }
 
 INSTANTIATE_TEST_SUITE_P(TestNumbers, OutboundNumbers, ::testing::ValuesIn(kOutbound),
-                         [](const ::testing::TestParamInfo<OutboundCase>& i) { return std::string("n") + i.param.number; });
+                         [](const ::testing::TestParamInfo<OutboundCase>& i) {
+                           return std::string("n") + i.param.number;
+                         });
 
 TEST(Outbound, AnswerThenHangUpNumberEndsByItself) {
   RoutingHarness h;
@@ -158,7 +160,8 @@ TEST(Outbound, ValidationAndState) {
   EXPECT_EQ(RoutingHarness::errorCode(outbound(h, a1, "12ab", "1")), code(Errc::InvalidArgument));
   EXPECT_EQ(RoutingHarness::errorCode(outbound(h, a1, std::string(40, '1'), "2")), code(Errc::InvalidArgument));
   EXPECT_EQ(RoutingHarness::errorCode(outbound(h, a1, "10000000001", "3", {{"uui", 7}})), code(Errc::InvalidArgument));
-  EXPECT_EQ(RoutingHarness::errorCode(outbound(h, a1, "10000000001", "4", {{"skillGroupId", 2}})), code(Errc::NotFound));
+  EXPECT_EQ(RoutingHarness::errorCode(outbound(h, a1, "10000000001", "4", {{"skillGroupId", 2}})),
+            code(Errc::NotFound));
   ASSERT_TRUE(outbound(h, a1, "10000000001", "5")["ok"].get<bool>());
   EXPECT_EQ(RoutingHarness::errorCode(outbound(h, a1, "10000000001", "6")), code(Errc::InvalidState));
   ConnectionId solo = h.login("solo@x.com");
@@ -347,7 +350,8 @@ TEST(Ownership, OtherAgentsAndTenantsSessionsAreNotFound) {
     for (const char* m : {"session.accept", "session.hangUp", "session.hold", "session.delete"})
       EXPECT_EQ(RoutingHarness::errorCode(h.request(c, m, {{"sessionId", sid}})), code(Errc::SessionNotFound)) << m;
   }
-  EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "session.accept", {{"sessionId", 12}})), code(Errc::InvalidArgument));
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "session.accept", {{"sessionId", 12}})),
+            code(Errc::InvalidArgument));
   EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "session.accept", Json::object())), code(Errc::InvalidArgument));
   EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "session.accept", {{"sessionId", std::string(65, 's')}})),
             code(Errc::InvalidArgument));

@@ -12,7 +12,9 @@ namespace {
 
 class SignallingTest : public ContactCenterTestBase {
  protected:
-  void open(ConnectionId id, const std::string& path = "/ws/agent") { cc->onOpen(id, WsOpenInfo{path, "", "", "127.0.0.1:1", ""}); }
+  void open(ConnectionId id, const std::string& path = "/ws/agent") {
+    cc->onOpen(id, WsOpenInfo{path, "", "", "127.0.0.1:1", ""});
+  }
   void text(ConnectionId id, const std::string& t) { cc->onText(id, t); }
   static std::string req(std::int64_t id, const std::string& method, const Json& data = Json::object()) {
     return Json{{"v", 1}, {"type", "req"}, {"id", id}, {"method", method}, {"data", data}}.dump();
@@ -87,15 +89,18 @@ TEST_F(SignallingTest, RandomGarbageNeverCrashes) {
     std::string s;
     int n = rng() % 200;
     for (int k = 0; k < n; ++k) s += alphabet[rng() % alphabet.size()];
-    if (i % 3 == 0) s = "{\"v\":1,\"type\":\"req\",\"id\":" + std::to_string(rng() % 100) + ",\"method\":\"" +
-                        std::string(i % 2 ? "session.accept" : "customer.dtmf") + "\",\"data\":" + s + "}";
+    if (i % 3 == 0)
+      s = "{\"v\":1,\"type\":\"req\",\"id\":" + std::to_string(rng() % 100) + ",\"method\":\"" +
+          std::string(i % 2 ? "session.accept" : "customer.dtmf") + "\",\"data\":" + s + "}";
     text(1 + i % 2, s);
   }
   // And well-formed requests with hostile data for every method.
   const char* methods[] = {"agent.setStatus", "call.startOutbound", "call.startInternal", "session.accept",
-                           "session.hangUp", "session.delete", "session.transfer", "session.hold",
-                           "session.mute", "session.sendDigits", "auth.login", "agent.online"};
-  Json hostile[] = {Json::object(), Json{{"sessionId", Json::array()}}, Json{{"status", nullptr}},
+                           "session.hangUp",  "session.delete",     "session.transfer",   "session.hold",
+                           "session.mute",    "session.sendDigits", "auth.login",         "agent.online"};
+  Json hostile[] = {Json::object(),
+                    Json{{"sessionId", Json::array()}},
+                    Json{{"status", nullptr}},
                     Json{{"phoneNumber", 1e300}, {"clientRequestId", Json::object()}},
                     Json{{"calleeUserId", std::string(5000, 'x')}, {"clientRequestId", "z"}},
                     Json{{"skillGroupId", -1}, {"userId", ""}, {"sessionId", "s-x"}, {"clientRequestId", "q"}},
@@ -243,8 +248,9 @@ TEST_F(SignallingTest, SimulatorEndpoints) {
   std::filesystem::create_directories(audioDir);
   {
     std::ofstream wav(audioDir / "hello.wav", std::ios::binary);
-    const unsigned char header[44] = {'R', 'I', 'F', 'F', 40, 0, 0, 0, 'W', 'A', 'V', 'E', 'f', 'm', 't', ' ', 16, 0, 0, 0,
-                                      1, 0, 1, 0, 0x80, 0xBB, 0, 0, 0, 0x77, 1, 0, 2, 0, 16, 0, 'd', 'a', 't', 'a', 4, 0, 0, 0};
+    const unsigned char header[44] = {'R', 'I', 'F', 'F', 40, 0, 0,   0,   'W', 'A',  'V',  'E', 'f', 'm', 't',
+                                      ' ', 16,  0,   0,   0,  1, 0,   1,   0,   0x80, 0xBB, 0,   0,   0,   0x77,
+                                      1,   0,   2,   0,   16, 0, 'd', 'a', 't', 'a',  4,    0,   0,   0};
     wav.write(reinterpret_cast<const char*>(header), sizeof header);
     wav.write("\x10\x00\xf0\xff", 4);
   }
@@ -258,7 +264,8 @@ TEST_F(SignallingTest, SimulatorEndpoints) {
   r.path = "/sim/inbound";
   r.body = "not json";
   EXPECT_EQ(cc->simInbound(r).status, 400);
-  r.body = R"({"caller":"13800000000","serviceNumber":"4008001000","ivrKeys":[1],"holdSeconds":2,"audioFile":"hello.wav"})";
+  r.body =
+      R"({"caller":"13800000000","serviceNumber":"4008001000","ivrKeys":[1],"holdSeconds":2,"audioFile":"hello.wav"})";
   HttpResponse res = cc->simInbound(r);
   ASSERT_EQ(res.status, 200) << res.body;
   std::string sid = Json::parse(res.body)["sessionId"];

@@ -193,7 +193,7 @@ TEST(StoreTest, DirectoryExposesTenantConfiguration) {
 
 TEST(StoreTest, CdrIsDurableAcrossReopenWithItsPendingPush) {
   TempDir dir;
-  Json cdr = {{"SessionId", "s-1"}, {"Caller", "13800138000"}, {"Callee", "4008001000"}, {"Direction", 0},
+  Json cdr = {{"SessionId", "s-1"},           {"Caller", "13800138000"}, {"Callee", "4008001000"}, {"Direction", 0},
               {"StartTimestamp", 1700000000}, {"EndStatusString", "ok"}, {"Uui", "order=42"}};
   {
     boost::asio::io_context io;
@@ -318,8 +318,8 @@ TEST(StoreTest, TheSinkStoresTheCdrTextAsItMadeIt) {
   SqliteStore store(dir.file("tccc.db"));
   DurableCdrSink sink(store, nullptr, [] { return std::int64_t{1700000000000}; });
   // As the contact center makes them: its own SdkAppId and a SessionId, stored byte for byte.
-  Json cdr = {{"SdkAppId", 7}, {"SessionId", "t-1"}, {"Caller", "1"}, {"Callee", "2"}, {"StartTimestamp", 1700000001},
-              {"Uui", std::string("\xff bad utf-8")}};
+  Json cdr = {{"SdkAppId", 7}, {"SessionId", "t-1"},           {"Caller", "1"},
+              {"Callee", "2"}, {"StartTimestamp", 1700000001}, {"Uui", std::string("\xff bad utf-8")}};
   auto item = DurableCdrSink::prepare(7, cdr, 1700000000000, true);
   ASSERT_TRUE(item);
   EXPECT_TRUE(item->record.cdr.is_null());  // text only: no deep copy of the CDR

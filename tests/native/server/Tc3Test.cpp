@@ -55,10 +55,10 @@ TEST(Tc3Test, DocumentedCanonicalRequestShape) {
 TEST(Tc3Test, NodeClientVectorCvm) {
   // Node: Sign.sign3({url:"https://cvm.tencentcloudapi.com/", payload:{Limit:1,Filters:[…]},
   //   timestamp:1551113065, service:"cvm", headers:{"Content-Type":"application/json; charset=utf-8"}})
-  std::string auth = Tc3Signer::authorize(
-      kSecretId, kSecretKey, "cvm", 1551113065,
-      {{"content-type", "application/json; charset=utf-8"}, {"host", "cvm.tencentcloudapi.com"}},
-      R"({"Limit":1,"Filters":[{"Values":["未命名"],"Name":"instance-name"}]})");
+  std::string auth =
+      Tc3Signer::authorize(kSecretId, kSecretKey, "cvm", 1551113065,
+                           {{"content-type", "application/json; charset=utf-8"}, {"host", "cvm.tencentcloudapi.com"}},
+                           R"({"Limit":1,"Filters":[{"Values":["未命名"],"Name":"instance-name"}]})");
   EXPECT_EQ(signatureOf(auth), "8df345f0c21bed3d42c13635ba6fe64517993d69ff250cad1deeb4b59834d936");
 }
 
@@ -115,8 +115,8 @@ struct SignedRequest {
 
 SignedRequest makeRequest(const std::string& signedHost, const std::string& sentHost, std::int64_t ts) {
   SignedRequest r;
-  std::string authorization =
-      Tc3Signer::authorize("AKIDtest", "secret", "ccc", ts, {{"content-type", "application/json"}, {"host", signedHost}}, r.body);
+  std::string authorization = Tc3Signer::authorize(
+      "AKIDtest", "secret", "ccc", ts, {{"content-type", "application/json"}, {"host", signedHost}}, r.body);
   r.headers = {{"content-type", "application/json"}, {"host", sentHost}, {"authorization", authorization}};
   r.auth = *Tc3Signer::parseAuthorization(authorization);
   return r;
@@ -156,10 +156,11 @@ TEST(Tc3Test, VerifySignedActionHeaderLowerCasedAsDocumented) {
   // The documentation's demo signs x-tc-action with its value lower-cased.
   const std::int64_t ts = 1732400000;
   std::string body = "{}";
-  std::string authorization = Tc3Signer::authorize(
-      "AKIDtest", "secret", "ccc", ts,
-      {{"content-type", "application/json; charset=utf-8"}, {"host", "ccc.tencentcloudapi.com"}, {"x-tc-action", "describenumbers"}},
-      body);
+  std::string authorization = Tc3Signer::authorize("AKIDtest", "secret", "ccc", ts,
+                                                   {{"content-type", "application/json; charset=utf-8"},
+                                                    {"host", "ccc.tencentcloudapi.com"},
+                                                    {"x-tc-action", "describenumbers"}},
+                                                   body);
   std::map<std::string, std::string> headers = {{"content-type", "application/json; charset=utf-8"},
                                                 {"host", "ccc.tencentcloudapi.com"},
                                                 {"x-tc-action", "DescribeNumbers"}};

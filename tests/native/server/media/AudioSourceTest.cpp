@@ -63,8 +63,8 @@ TEST(WavFile, StereoIsMixedDownAndOtherRatesResampled) {
   ASSERT_TRUE(std::holds_alternative<std::vector<std::int16_t>>(r));
   auto& s = std::get<std::vector<std::int16_t>>(r);
   EXPECT_EQ(s.size(), 48000u);
-  EXPECT_NEAR(s[1000], 0, 2);        // (0.5 - 0.5) / 2
-  EXPECT_NEAR(s[40000], 8192, 2);    // (0.5 + 0) / 2
+  EXPECT_NEAR(s[1000], 0, 2);      // (0.5 - 0.5) / 2
+  EXPECT_NEAR(s[40000], 8192, 2);  // (0.5 + 0) / 2
 }
 
 TEST(WavFile, EightBitTwentyFourBitAndFloat) {
@@ -100,7 +100,8 @@ INSTANTIATE_TEST_SUITE_P(
     Table, WavRefused,
     ::testing::Values(BadWav{"empty", "", "RIFF"}, BadWav{"text", "hello, this is not audio at all", "RIFF"},
                       BadWav{"no_fmt", std::string("RIFF\x04\x00\x00\x00WAVEdata\x00\x00\x00\x00", 20), "fmt"},
-                      BadWav{"fmt_truncated", std::string("RIFF\x10\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00", 22), "fmt"},
+                      BadWav{"fmt_truncated", std::string("RIFF\x10\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00", 22),
+                             "fmt"},
                       BadWav{"no_data", wav(1, 1, 48000, 16, "").substr(0, 36), "data"},
                       BadWav{"adpcm", wav(2, 1, 48000, 4, "ab"), "PCM"},
                       BadWav{"zero_channels", wav(1, 0, 48000, 16, "ab"), "channels"},

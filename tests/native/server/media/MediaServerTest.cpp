@@ -11,17 +11,17 @@
 #include "media/StunMessage.hpp"
 
 #include <gtest/gtest.h>
-#include <spdlog/spdlog.h>
 #include <opus/opus.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/ip/udp.hpp>
 
+#include <unistd.h>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 #include <random>
 #include <regex>
 
@@ -47,7 +47,8 @@ struct TestBrowser {
   std::deque<Bytes> rtp;  // SRTP packets that arrived before the test looked for them
 
   TestBrowser(boost::asio::io_context& ctx, std::uint16_t port)
-      : io(ctx), socket(ctx, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)),
+      : io(ctx),
+        socket(ctx, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)),
         server(boost::asio::ip::make_address("127.0.0.1"), port) {}
 
   void send(const Bytes& b) { socket.send_to(boost::asio::buffer(b), server); }
@@ -145,7 +146,8 @@ std::string answerFor(const DtlsIdentity& id, const std::string& setup = "active
   return "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
          "c=IN IP4 0.0.0.0\r\na=ice-ufrag:brws\r\na=ice-pwd:browserpassword12345678\r\n"
          "a=fingerprint:sha-256 " +
-         id.fingerprint() + "\r\na=setup:" + setup + "\r\na=mid:0\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
+         id.fingerprint() + "\r\na=setup:" + setup +
+         "\r\na=mid:0\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
 }
 
 Bytes bindingRequest(const std::string& user, const std::string& pwd, bool nominate) {
@@ -229,7 +231,8 @@ TEST_F(MediaServerTest, LoopbackCallCarriesAudioBothWaysAndSurvivesJunk) {
   std::uint16_t seq = 100;
   for (int f = 0; f < 40; ++f) {
     opus_int16 pcm[960];
-    for (int i = 0; i < 960; ++i) pcm[i] = static_cast<opus_int16>(10000 * std::sin(2 * M_PI * 440 * (f * 960 + i) / 48000.0));
+    for (int i = 0; i < 960; ++i)
+      pcm[i] = static_cast<opus_int16>(10000 * std::sin(2 * M_PI * 440 * (f * 960 + i) / 48000.0));
     unsigned char payload[400];
     int n = opus_encode(enc, pcm, 960, payload, sizeof payload);
     RtpHeader h;
@@ -492,7 +495,7 @@ TEST_F(MediaStatsMemoryTest, AReopenedSessionIsNotForgottenForItsEarlierClose) {
   o.maxLegs = 2;
   MediaServer server(io, o);
   ASSERT_EQ(server.open("x", "", false).error, "");
-  server.close("x");  // queued for eviction…
+  server.close("x");                                 // queued for eviction…
   ASSERT_EQ(server.open("x", "", false).error, "");  // …and open again: that queue entry is stale
   ASSERT_EQ(server.open("y", "", false).error, "");
   for (int n = 0; n < 20; ++n) EXPECT_FALSE(server.open(id(n), "", false).error.empty());

@@ -12,7 +12,6 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-
 TEST(RtpHeader, WriteThenReadRoundTrips) {
   RtpHeader h;
   h.marker = true;
@@ -63,18 +62,17 @@ Bytes with(Bytes head, const Bytes& tail) {
 INSTANTIATE_TEST_SUITE_P(
     Table, RtpRead,
     ::testing::Values(
-        RtpCase{"plain", with(kBase, {1, 2}), true, 12, 2},
-        RtpCase{"empty_payload", kBase, true, 12, 0},
+        RtpCase{"plain", with(kBase, {1, 2}), true, 12, 2}, RtpCase{"empty_payload", kBase, true, 12, 0},
         RtpCase{"two_csrcs", with(with({0x82, 0x6F, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3}, Bytes(8, 0)), {5}), true, 20, 1},
-        RtpCase{"extension_one_word", with({0x90, 0x6F, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3}, {0xBE, 0xDE, 0, 1, 1, 2, 3, 4, 7, 7}),
-                true, 20, 2},
+        RtpCase{"extension_one_word",
+                with({0x90, 0x6F, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3}, {0xBE, 0xDE, 0, 1, 1, 2, 3, 4, 7, 7}), true, 20, 2},
         RtpCase{"padding_removed", with({0xA0, 0x6F, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3}, {1, 2, 3, 0, 2}), true, 12, 3},
         RtpCase{"too_short", Bytes(kBase.begin(), kBase.begin() + 11), false, 0, 0},
         RtpCase{"version_1", with({0x40, 0x6F, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3}, {1}), false, 0, 0},
         RtpCase{"csrcs_past_end", with({0x8F, 0x6F, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3}, {1, 2, 3}), false, 0, 0},
         RtpCase{"extension_header_cut", with({0x90, 0x6F, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3}, {0xBE, 0xDE}), false, 0, 0},
-        RtpCase{"extension_length_past_end", with({0x90, 0x6F, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3}, {0xBE, 0xDE, 0, 9, 1}), false,
-                0, 0},
+        RtpCase{"extension_length_past_end", with({0x90, 0x6F, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3}, {0xBE, 0xDE, 0, 9, 1}),
+                false, 0, 0},
         RtpCase{"padding_zero", with({0xA0, 0x6F, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3}, {1, 0}), false, 0, 0},
         RtpCase{"padding_larger_than_payload", with({0xA0, 0x6F, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3}, {1, 9}), false, 0, 0}),
     [](const auto& info) { return std::string(info.param.name); });
@@ -94,8 +92,7 @@ TEST_P(Demux, ByFirstByte) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rfc7983, Demux,
-    ::testing::Values(DemuxCase{"empty", {}, PacketKind::Unknown},
-                      DemuxCase{"stun", Bytes(20, 0), PacketKind::Stun},
+    ::testing::Values(DemuxCase{"empty", {}, PacketKind::Unknown}, DemuxCase{"stun", Bytes(20, 0), PacketKind::Stun},
                       DemuxCase{"stun_too_short", Bytes(19, 0), PacketKind::Unknown},
                       DemuxCase{"dtls_handshake", with({22}, Bytes(12, 0)), PacketKind::Dtls},
                       DemuxCase{"dtls_app_data", with({23}, Bytes(12, 0)), PacketKind::Dtls},

@@ -11,7 +11,6 @@
 namespace tccc::server::media {
 namespace {
 
-
 SdpOffer sampleOffer() {
   SdpOffer o;
   o.sessionVersion = 42;
@@ -29,8 +28,8 @@ TEST(Sdp, OfferCarriesWhatABrowserNeeds) {
   for (const char* line :
        {"v=0\r\n", "o=- 42 1 IN IP4 127.0.0.1\r\n", "a=ice-lite\r\n", "m=audio 40002 UDP/TLS/RTP/SAVPF 111\r\n",
         "c=IN IP4 127.0.0.1\r\n", "a=ice-ufrag:abcd1234\r\n", "a=ice-pwd:0123456789abcdefghijklmn\r\n",
-        "a=fingerprint:sha-256 AA:BB:CC\r\n", "a=setup:actpass\r\n", "a=mid:0\r\n", "a=sendrecv\r\n",
-        "a=rtcp-mux\r\n", "a=rtpmap:111 opus/48000/2\r\n", "a=ssrc:777 cname:tccc-server\r\n",
+        "a=fingerprint:sha-256 AA:BB:CC\r\n", "a=setup:actpass\r\n", "a=mid:0\r\n", "a=sendrecv\r\n", "a=rtcp-mux\r\n",
+        "a=rtpmap:111 opus/48000/2\r\n", "a=ssrc:777 cname:tccc-server\r\n",
         "a=candidate:1 1 udp 2130706431 127.0.0.1 40002 typ host\r\n", "a=end-of-candidates\r\n"})
     EXPECT_NE(sdp.find(line), std::string::npos) << line;
   // ice-lite is a session-level attribute: it must come before the m-line.
@@ -48,7 +47,8 @@ const std::string kChromeAnswer =
     "a=msid-semantic: WMS stream\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\n"
     "a=rtcp:9 IN IP4 0.0.0.0\r\na=ice-ufrag:Xy9z\r\na=ice-pwd:Q2w3e4r5t6y7u8i9o0p1a2s3\r\n"
     "a=ice-options:trickle\r\n"
-    "a=fingerprint:sha-256 12:ab:34:CD:56:EF:78:90:12:AB:34:CD:56:EF:78:90:12:AB:34:CD:56:EF:78:90:12:AB:34:CD:56:EF:78:90\r\n"
+    "a=fingerprint:sha-256 "
+    "12:ab:34:CD:56:EF:78:90:12:AB:34:CD:56:EF:78:90:12:AB:34:CD:56:EF:78:90:12:AB:34:CD:56:EF:78:90\r\n"
     "a=setup:active\r\na=mid:0\r\na=sendrecv\r\na=msid:stream track\r\na=rtcp-mux\r\n"
     "a=rtpmap:111 opus/48000/2\r\na=rtcp-fb:111 transport-cc\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n"
     "a=ssrc:1234 cname:abc\r\n";
@@ -117,8 +117,7 @@ TEST_P(SdpBadAnswer, IsRefusedWithAReason) {
 INSTANTIATE_TEST_SUITE_P(
     Table, SdpBadAnswer,
     ::testing::Values(
-        BadAnswer{"empty", "", "empty"},
-        BadAnswer{"garbage", "hello world\r\n\r\n\x01\x02", "no audio"},
+        BadAnswer{"empty", "", "empty"}, BadAnswer{"garbage", "hello world\r\n\r\n\x01\x02", "no audio"},
         BadAnswer{"video_only", replaced(kChromeAnswer, "m=audio 9", "m=video 9"), "no audio"},
         BadAnswer{"audio_rejected", replaced(kChromeAnswer, "m=audio 9", "m=audio 0"), "rejected"},
         BadAnswer{"no_ufrag", replaced(kChromeAnswer, "a=ice-ufrag:Xy9z\r\n", ""), "ice-ufrag"},
@@ -127,11 +126,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadAnswer{"fingerprint_not_hex", replaced(kChromeAnswer, "12:ab:34", "zz:ab:34"), "fingerprint"},
         BadAnswer{"setup_actpass", replaced(kChromeAnswer, "a=setup:active", "a=setup:actpass"), "setup"},
         BadAnswer{"no_opus", replaced(kChromeAnswer, "a=rtpmap:111 opus/48000/2", "a=rtpmap:0 PCMU/8000"), "Opus"},
-        BadAnswer{"too_many_lines", [] {
-                     std::string s;
-                     for (int i = 0; i < 2100; ++i) s += "a=x\r\n";
-                     return s;
-                   }(), "too many lines"}),
+        BadAnswer{"too_many_lines",
+                  [] {
+                    std::string s;
+                    for (int i = 0; i < 2100; ++i) s += "a=x\r\n";
+                    return s;
+                  }(),
+                  "too many lines"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -51,9 +51,10 @@ TEST(ServerMediaConfig, CommandLineAndEnvironment) {
 
 TEST(ServerMediaConfig, ConfigFileKeys) {
   ServerConfig c;
-  c.applyJson(protocol::Json{{"server-media", false}, {"media-host", "127.0.0.2"}, {"media-ports", "1-2"},
-                             {"sim-audio-dir", "audio"}},
-              {});
+  c.applyJson(
+      protocol::Json{
+          {"server-media", false}, {"media-host", "127.0.0.2"}, {"media-ports", "1-2"}, {"sim-audio-dir", "audio"}},
+      {});
   EXPECT_FALSE(c.serverMedia);
   EXPECT_EQ(c.mediaHost, "127.0.0.2");
   EXPECT_EQ(c.mediaPorts, "1-2");

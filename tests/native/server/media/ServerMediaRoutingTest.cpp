@@ -47,10 +47,12 @@ TEST(ServerMedia, AcceptedSimCallOpensTheLegAndItsOfferReachesTheAgent) {
   ASSERT_EQ(h.media.size(), 2u);
   EXPECT_EQ(h.media[1].type, Command::Type::MediaAnswer);
   EXPECT_EQ(h.media[1].text, "v=0 agent answer");
-  r = h.request(a1, "media.candidate", {{"sessionId", sid}, {"candidate", {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5 typ host"}}}});
+  r = h.request(a1, "media.candidate",
+                {{"sessionId", sid}, {"candidate", {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5 typ host"}}}});
   EXPECT_TRUE(r.value("ok", false)) << r.dump();
   EXPECT_EQ(h.media.size(), 2u);
-  EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "media.answer", {{"sessionId", sid}})), code(Errc::InvalidArgument));
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "media.answer", {{"sessionId", sid}})),
+            code(Errc::InvalidArgument));
 
   // A re-offer (ICE restart) goes to the leg, and the leg's answer comes back as media.answer.
   r = h.request(a1, "media.offer", {{"sessionId", sid}, {"sdp", "v=0 restart"}});
