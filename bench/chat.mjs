@@ -25,16 +25,22 @@ function socket(url) {
   ws.on('message', (raw) => {
     const m = JSON.parse(String(raw));
     if (m.type === 'ping') ws.send(JSON.stringify({ v: 1, type: 'pong', t: m.t }));
-    else if (m.type === 'res' && waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); }
-    else if (m.type === 'evt') for (const l of listeners) l(m);
+    else if (m.type === 'res' && waiting.has(m.id)) {
+      waiting.get(m.id)(m);
+      waiting.delete(m.id);
+    } else if (m.type === 'evt') for (const l of listeners) l(m);
   });
   return {
-    ready: new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); }),
-    call: (method, data = {}) => new Promise((resolve) => {
-      const n = ++id;
-      waiting.set(n, resolve);
-      ws.send(JSON.stringify({ v: 1, type: 'req', id: n, method, data }));
+    ready: new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
     }),
+    call: (method, data = {}) =>
+      new Promise((resolve) => {
+        const n = ++id;
+        waiting.set(n, resolve);
+        ws.send(JSON.stringify({ v: 1, type: 'req', id: n, method, data }));
+      }),
     on: (fn) => listeners.push(fn),
     close: () => ws.close(),
   };
@@ -52,7 +58,7 @@ try {
   await agent.ready;
   const login = await agent.call('auth.login', { sdkAppId: server.sdkAppId, userId, token: Token });
   if (!login.ok) throw new Error(`login: ${JSON.stringify(login.error)}`);
-  const delivered = new Map();  // messageId -> ms the agent got it
+  const delivered = new Map(); // messageId -> ms the agent got it
   agent.on((e) => {
     if (e.event === 'chat.message') delivered.set(e.data.message.messageId, performance.now());
     if (e.event === 'session.state' && e.data.session.type === 'im' && e.data.session.state === 'ringing')
@@ -63,8 +69,12 @@ try {
     const v = socket(`${wsBase}/ws/customer`);
     await v.ready;
     let connected;
-    const isConnected = new Promise((resolve) => { connected = resolve; });
-    v.on((e) => { if (e.event === 'customer.state' && e.data.state === 'connected') connected(); });
+    const isConnected = new Promise((resolve) => {
+      connected = resolve;
+    });
+    v.on((e) => {
+      if (e.event === 'customer.state' && e.data.state === 'connected') connected();
+    });
     const r = await v.call('chat.start', { serviceNumber: '4008002000', nickname: `bench-${i}` });
     if (!r.ok) throw new Error(`chat.start: ${JSON.stringify(r.error)}`);
     await isConnected;
@@ -77,12 +87,15 @@ try {
   for (const [i, v] of visitors.entries()) {
     for (let k = 0; k < BURST; k++) {
       const t0 = performance.now();
-      sends.push(v.call('chat.send', { text: `message ${k} from visitor ${i}: ${'x'.repeat(100)}`, clientMsgId: `b-${i}-${k}` })
-        .then((r) => {
-          if (!r.ok) throw new Error(`chat.send: ${JSON.stringify(r.error)}`);
-          rtt.push(performance.now() - t0);
-          return [r.data.message.messageId, t0];
-        }));
+      sends.push(
+        v
+          .call('chat.send', { text: `message ${k} from visitor ${i}: ${'x'.repeat(100)}`, clientMsgId: `b-${i}-${k}` })
+          .then((r) => {
+            if (!r.ok) throw new Error(`chat.send: ${JSON.stringify(r.error)}`);
+            rtt.push(performance.now() - t0);
+            return [r.data.message.messageId, t0];
+          }),
+      );
     }
   }
   const ids = await Promise.all(sends);
@@ -93,10 +106,16 @@ try {
   rtt.sort((a, b) => a - b);
   toAgent.sort((a, b) => a - b);
   const f = (x) => x.toFixed(2);
-  console.log(`chat bench: ${CHATS} chats x ${BURST} messages = ${ids.length} messages in ${f(elapsed)} ms ` +
-    `(${f((ids.length / elapsed) * 1000)} msg/s, each on disk before its answer)`);
-  console.log(`  chat.send round trip ms: p50 ${f(pct(rtt, 50))}  p95 ${f(pct(rtt, 95))}  p99 ${f(pct(rtt, 99))}  max ${f(rtt[rtt.length - 1])}`);
-  console.log(`  send -> agent's chat.message ms: p50 ${f(pct(toAgent, 50))}  p95 ${f(pct(toAgent, 95))}  (${toAgent.length}/${ids.length} delivered)`);
+  console.log(
+    `chat bench: ${CHATS} chats x ${BURST} messages = ${ids.length} messages in ${f(elapsed)} ms ` +
+      `(${f((ids.length / elapsed) * 1000)} msg/s, each on disk before its answer)`,
+  );
+  console.log(
+    `  chat.send round trip ms: p50 ${f(pct(rtt, 50))}  p95 ${f(pct(rtt, 95))}  p99 ${f(pct(rtt, 99))}  max ${f(rtt[rtt.length - 1])}`,
+  );
+  console.log(
+    `  send -> agent's chat.message ms: p50 ${f(pct(toAgent, 50))}  p95 ${f(pct(toAgent, 95))}  (${toAgent.length}/${ids.length} delivered)`,
+  );
   for (const v of visitors) v.close();
   agent.close();
 } finally {

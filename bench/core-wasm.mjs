@@ -39,10 +39,14 @@ for (let i = 0; i < 15; i++) {
   compileOnly.push(performance.now() - t0);
 }
 compileOnly.sort((a, b) => a - b);
-console.log(`core wasm instantiate: median ${times[7].toFixed(2)} ms (compile alone ${compileOnly[7].toFixed(2)} ms), ${wasmBinary.length} bytes`);
+console.log(
+  `core wasm instantiate: median ${times[7].toFixed(2)} ms (compile alone ${compileOnly[7].toFixed(2)} ms), ${wasmBinary.length} bytes`,
+);
 
 // --- throughput ---
-const core = new mod.TcccCore(JSON.stringify({ sdkAppId: 1400000001, userId: 'alice@example.com', token: 'token', randomSeed: 7 }));
+const core = new mod.TcccCore(
+  JSON.stringify({ sdkAppId: 1400000001, userId: 'alice@example.com', token: 'token', randomSeed: 7 }),
+);
 const lastRequestId = (cmds) => {
   let id = 0;
   for (const c of cmds) if (c.kind === 'send') id = JSON.parse(c.text).id;
@@ -52,11 +56,44 @@ const now = 1000;
 core.start(now);
 core.onOpen(now);
 const loginId = lastRequestId(JSON.parse(core.drain()));
-core.onMessage(JSON.stringify({ v: 1, type: 'res', id: loginId, ok: true, data: { resumeToken: 'r-1', heartbeatMs: 600000, serverTime: 0, seq: 0, agent: { userId: 'alice@example.com', sdkAppId: 1400000001, status: 'free', restReason: '' }, sessions: [], iceServers: [] } }), now);
+core.onMessage(
+  JSON.stringify({
+    v: 1,
+    type: 'res',
+    id: loginId,
+    ok: true,
+    data: {
+      resumeToken: 'r-1',
+      heartbeatMs: 600000,
+      serverTime: 0,
+      seq: 0,
+      agent: { userId: 'alice@example.com', sdkAppId: 1400000001, status: 'free', restReason: '' },
+      sessions: [],
+      iceServers: [],
+    },
+  }),
+  now,
+);
 JSON.parse(core.drain());
 
 const frame = (seq, i, state, ended) => {
-  const s = { sessionId: `s-${i}`, type: 'phone', direction: 'in', state, timeout: 30, createdAt: 1732400000000, calleePhoneNumber: '4008001000', callerPhoneNumber: '13800138000', callerLocation: 'Shenzhen', remark: '', ivrPath: [{ key: '1', label: 'Sales' }], serverType: 'staffSeat', skillGroupId: '1', muted: false, held: false };
+  const s = {
+    sessionId: `s-${i}`,
+    type: 'phone',
+    direction: 'in',
+    state,
+    timeout: 30,
+    createdAt: 1732400000000,
+    calleePhoneNumber: '4008001000',
+    callerPhoneNumber: '13800138000',
+    callerLocation: 'Shenzhen',
+    remark: '',
+    ivrPath: [{ key: '1', label: 'Sales' }],
+    serverType: 'staffSeat',
+    skillGroupId: '1',
+    muted: false,
+    held: false,
+  };
   if (ended) Object.assign(s, { endReason: 'hangup', closeBy: 'client', duration: 12 });
   return JSON.stringify({ v: 1, type: 'evt', seq, event: 'session.state', data: { session: s } });
 };
@@ -107,14 +144,19 @@ pass(0, true); // warm-up: lets the JIT settle so neither measured pass pays for
 const coreOnly = pass(calls * 3, false);
 const withShim = pass(calls * 6, true);
 console.log(`core wasm: ${calls} calls, ${coreOnly.rate.toFixed(0)} frames/s (cpu ${coreOnly.cpuSec.toFixed(3)} s)`);
-console.log(`core wasm + JSON.parse in JS: ${withShim.rate.toFixed(0)} frames/s (cpu ${withShim.cpuSec.toFixed(3)} s, ${withShim.events} commands)`);
+console.log(
+  `core wasm + JSON.parse in JS: ${withShim.rate.toFixed(0)} frames/s (cpu ${withShim.cpuSec.toFixed(3)} s, ${withShim.events} commands)`,
+);
 const wasmRate = coreOnly.rate;
 core.delete();
 
 // Native baselines: the lite-JSON core is the same code the wasm runs (the like-for-like ratio, the
 // one quoted against the goal); the nlohmann core is what the server and the native tests link.
 const baselines = [
-  ['lite native (same code as the wasm)', process.env.TCCC_NATIVE_BENCH || join(root, 'build/native/bench/tccc_core_lite_bench')],
+  [
+    'lite native (same code as the wasm)',
+    process.env.TCCC_NATIVE_BENCH || join(root, 'build/native/bench/tccc_core_lite_bench'),
+  ],
   ['nlohmann native', join(root, 'build/native/bench/tccc_core_bench')],
 ];
 for (const [label, bin] of baselines) {
@@ -127,6 +169,8 @@ for (const [label, bin] of baselines) {
   console.log(`${out.replace(/^core native/, `core ${label}`)}`);
   if (m) {
     const base = Number(m[1]);
-    console.log(`core wasm / ${label}: ${(wasmRate / base).toFixed(2)}x (goal >= 0.5x); with JSON.parse in JS ${(withShim.rate / base).toFixed(2)}x`);
+    console.log(
+      `core wasm / ${label}: ${(wasmRate / base).toFixed(2)}x (goal >= 0.5x); with JSON.parse in JS ${(withShim.rate / base).toFixed(2)}x`,
+    );
   }
 }

@@ -64,8 +64,8 @@ const SERVER_ARGS = (arg('server-args', '') || '').split(' ').filter(Boolean);
 const MEDIA = arg('server-media', 'both');
 const SERVICE_NUMBER = '4008002000'; // demo tenant: no IVR, straight to the Sales group
 const GROUP_NAME = '售前 Sales';
-const IDLE_MS = 2000;           // idle CPU measured this long with every agent logged in
-const SETTLE_MS = 10000;        // after the last call is placed, wait this long at most for the rest to end
+const IDLE_MS = 2000; // idle CPU measured this long with every agent logged in
+const SETTLE_MS = 10000; // after the last call is placed, wait this long at most for the rest to end
 const TOKEN_REUSE_MS = 20 * 60 * 1000; // login tokens live 30 min: fetch new ones after 20
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -95,8 +95,15 @@ const fmt = (v, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '?');
 // --- file descriptors -----------------------------------------------------------------------------
 function openFileLimits() {
   try {
-    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-    const [soft, hard] = line.trim().split(/\s+/).slice(3, 5).map((v) => (v === 'unlimited' ? Infinity : Number(v)));
+    const line = fs
+      .readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const [soft, hard] = line
+      .trim()
+      .split(/\s+/)
+      .slice(3, 5)
+      .map((v) => (v === 'unlimited' ? Infinity : Number(v)));
     return { soft, hard };
   } catch {
     return null; // not Linux: let the run show what happens
@@ -109,32 +116,55 @@ function ensureFileLimit(extra) {
   const needed = AGENTS + extra;
   const lim = openFileLimits();
   if (!lim || lim.soft >= needed) return;
-  console.error(`load: ${AGENTS} agents need about ${needed} open files in this process and as many in the server, ` +
-    `but \`ulimit -n\` allows ${lim.soft} (hard limit ${lim.hard}). Raise it (e.g. as root: ulimit -Hn ${needed}; ` +
-    `ulimit -n ${needed}; or LimitNOFILE= for a service) ` +
-    (lim.soft - extra > 0 ? `or run fewer agents (--agents ${lim.soft - extra}).` : 'or lower --rate and --agents.'));
+  console.error(
+    `load: ${AGENTS} agents need about ${needed} open files in this process and as many in the server, ` +
+      `but \`ulimit -n\` allows ${lim.soft} (hard limit ${lim.hard}). Raise it (e.g. as root: ulimit -Hn ${needed}; ` +
+      `ulimit -n ${needed}; or LimitNOFILE= for a service) ` +
+      (lim.soft - extra > 0 ? `or run fewer agents (--agents ${lim.soft - extra}).` : 'or lower --rate and --agents.'),
+  );
   process.exit(2);
 }
 
 // --- the server ----------------------------------------------------------------------------------
 const liveChildren = new Set();
-process.on('exit', () => { for (const c of liveChildren) c.kill('SIGKILL'); });
+process.on('exit', () => {
+  for (const c of liveChildren) c.kill('SIGKILL');
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
 async function startServer(bin, dataDir, serverMedia) {
   // Room for every agent plus the call generator's sockets and the cloud API calls.
   const maxConnections = AGENTS + Math.max(1000, Math.ceil(RATE / 10) + 500);
-  const child = spawn(bin, ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn',
-    '--max-connections', String(maxConnections), '--api-rate-limit', '1000000',
-    '--server-media', String(serverMedia), ...SERVER_ARGS],
-  { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    bin,
+    [
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+      '--max-connections',
+      String(maxConnections),
+      '--api-rate-limit',
+      '1000000',
+      '--server-media',
+      String(serverMedia),
+      ...SERVER_ARGS,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   liveChildren.add(child);
   let exit = null;
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => {
-    exit = { code, signal };
-    liveChildren.delete(child);
-    resolve(exit);
-  }));
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      liveChildren.delete(child);
+      resolve(exit);
+    }),
+  );
   const info = await new Promise((resolve, reject) => {
     const out = {};
     let buf = '';
@@ -147,16 +177,28 @@ async function startServer(bin, dataDir, serverMedia) {
         buf = buf.slice(i + 1);
         const eq = line.indexOf('=');
         if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1);
-        if (line === 'READY') { clearTimeout(timer); resolve(out); }
+        if (line === 'READY') {
+          clearTimeout(timer);
+          resolve(out);
+        }
       }
     });
-    exited.then((e) => { clearTimeout(timer); reject(new Error(`${bin} exited with ${e.signal || e.code} before READY`)); });
+    exited.then((e) => {
+      clearTimeout(timer);
+      reject(new Error(`${bin} exited with ${e.signal || e.code} before READY`));
+    });
   });
   child.stdout.resume(); // keep draining whatever it prints later
   const url = new URL(info.API);
   return {
-    child, exited, exit: () => exit, host: url.hostname, port: Number(url.port), sdkAppId: Number(info.SdkAppId),
-    secretId: info.SecretId, secretKey: info.SecretKey,
+    child,
+    exited,
+    exit: () => exit,
+    host: url.hostname,
+    port: Number(url.port),
+    sdkAppId: Number(info.SdkAppId),
+    secretId: info.SecretId,
+    secretKey: info.SecretKey,
   };
 }
 
@@ -173,8 +215,12 @@ async function stopServer(server) {
 }
 
 // --- cloud API (TC3-HMAC-SHA256, the same signature the official clients make) ---------------
-function hmac(key, msg) { return crypto.createHmac('sha256', key).update(msg).digest(); }
-function sha256hex(msg) { return crypto.createHash('sha256').update(msg).digest('hex'); }
+function hmac(key, msg) {
+  return crypto.createHmac('sha256', key).update(msg).digest();
+}
+function sha256hex(msg) {
+  return crypto.createHash('sha256').update(msg).digest('hex');
+}
 
 // The bench raises the server's per-action limit; should a RequestLimitExceeded come anyway (a
 // smaller --api-rate-limit in --server-args), wait and retry.
@@ -209,17 +255,24 @@ function cloudCallOnce(server, action, params) {
   };
   // A fresh connection per call: the server also rate-limits each connection (20/s by default).
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: server.host, port: server.port, method: 'POST', path: '/', headers, agent: false }, (res) => {
-      let data = '';
-      res.on('data', (c) => { data += c; });
-      res.on('end', () => {
-        try {
-          const r = JSON.parse(data).Response;
-          if (r.Error) reject(new Error(`${action}: ${r.Error.Code} ${r.Error.Message}`));
-          else resolve(r);
-        } catch (e) { reject(e); }
-      });
-    });
+    const req = http.request(
+      { host: server.host, port: server.port, method: 'POST', path: '/', headers, agent: false },
+      (res) => {
+        let data = '';
+        res.on('data', (c) => {
+          data += c;
+        });
+        res.on('end', () => {
+          try {
+            const r = JSON.parse(data).Response;
+            if (r.Error) reject(new Error(`${action}: ${r.Error.Code} ${r.Error.Message}`));
+            else resolve(r);
+          } catch (e) {
+            reject(e);
+          }
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -242,24 +295,44 @@ function connectAgent(server, run, userId, token) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://${server.host}:${server.port}/ws/agent`, { perMessageDeflate: false });
     let id = 1;
-    const send = (method, data) => { run.framesOut++; ws.send(JSON.stringify({ v: 1, type: 'req', id: ++id, method, data })); };
-    ws.on('open', () => ws.send(JSON.stringify({ v: 1, type: 'req', id: 1, method: 'auth.login', data: { sdkAppId: server.sdkAppId, userId, token } })));
+    const send = (method, data) => {
+      run.framesOut++;
+      ws.send(JSON.stringify({ v: 1, type: 'req', id: ++id, method, data }));
+    };
+    ws.on('open', () =>
+      ws.send(
+        JSON.stringify({
+          v: 1,
+          type: 'req',
+          id: 1,
+          method: 'auth.login',
+          data: { sdkAppId: server.sdkAppId, userId, token },
+        }),
+      ),
+    );
     ws.on('error', reject);
     ws.on('message', (raw) => {
       const now = performance.now();
       const f = JSON.parse(raw);
-      if (f.type === 'ping') { run.pings++; ws.send(JSON.stringify({ v: 1, type: 'pong', t: f.t })); return; }
+      if (f.type === 'ping') {
+        run.pings++;
+        ws.send(JSON.stringify({ v: 1, type: 'pong', t: f.t }));
+        return;
+      }
       run.framesIn++;
       run.bytesIn += raw.length;
       if (f.type === 'res' && f.id === 1) {
-        if (f.ok) resolve(ws); else reject(new Error(`login ${userId}: ${f.error.message}`));
+        if (f.ok) resolve(ws);
+        else reject(new Error(`login ${userId}: ${f.error.message}`));
         return;
       }
       if (f.type !== 'evt') return;
       if (f.event === 'session.state') {
         const s = f.data.session;
-        if (s.state === 'ringing') { run.ringAt.set(s.sessionId, now); send('session.accept', { sessionId: s.sessionId }); }
-        else if (s.state === 'talking') send('session.hangUp', { sessionId: s.sessionId });
+        if (s.state === 'ringing') {
+          run.ringAt.set(s.sessionId, now);
+          send('session.accept', { sessionId: s.sessionId });
+        } else if (s.state === 'talking') send('session.hangUp', { sessionId: s.sessionId });
         else if (s.state === 'ended') {
           if (!run.endedAt.has(s.sessionId)) run.endedAt.set(s.sessionId, now);
           send('session.delete', { sessionId: s.sessionId });
@@ -276,17 +349,37 @@ function makeCaller(server, sockets) {
   // Several keep-alive connections used in turn keep each under the server's per-connection limit.
   const agents = Array.from({ length: sockets }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   let turn = 0;
-  const post = (body) => new Promise((resolve) => {
-    const req = http.request({ host: server.host, port: server.port, method: 'POST', path: '/sim/inbound', agent: agents[turn++ % agents.length],
-      headers: { 'content-type': 'application/json' } }, (res) => {
-      let data = '';
-      res.on('data', (c) => { data += c; });
-      res.on('end', () => { try { resolve({ status: res.statusCode, body: JSON.parse(data) }); } catch { resolve({ status: res.statusCode, body: null }); } });
+  const post = (body) =>
+    new Promise((resolve) => {
+      const req = http.request(
+        {
+          host: server.host,
+          port: server.port,
+          method: 'POST',
+          path: '/sim/inbound',
+          agent: agents[turn++ % agents.length],
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          let data = '';
+          res.on('data', (c) => {
+            data += c;
+          });
+          res.on('end', () => {
+            try {
+              resolve({ status: res.statusCode, body: JSON.parse(data) });
+            } catch {
+              resolve({ status: res.statusCode, body: null });
+            }
+          });
+        },
+      );
+      req.on('error', () => resolve({ status: 0, body: null }));
+      req.end(JSON.stringify(body));
     });
-    req.on('error', () => resolve({ status: 0, body: null }));
-    req.end(JSON.stringify(body));
-  });
-  post.close = () => { for (const a of agents) a.destroy(); };
+  post.close = () => {
+    for (const a of agents) a.destroy();
+  };
   return post;
 }
 
@@ -297,11 +390,21 @@ function percentile(sorted, p) {
 
 function getJson(server, p) {
   return new Promise((resolve) => {
-    http.get({ host: server.host, port: server.port, path: p, agent: false }, (res) => {
-      let d = '';
-      res.on('data', (c) => { d += c; });
-      res.on('end', () => { try { resolve(JSON.parse(d)); } catch { resolve({}); } });
-    }).on('error', () => resolve({}));
+    http
+      .get({ host: server.host, port: server.port, path: p, agent: false }, (res) => {
+        let d = '';
+        res.on('data', (c) => {
+          d += c;
+        });
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(d));
+          } catch {
+            resolve({});
+          }
+        });
+      })
+      .on('error', () => resolve({}));
   });
 }
 
@@ -314,10 +417,17 @@ async function ensureAgents(target, server) {
     const t0 = performance.now();
     const batches = [];
     for (let i = 0; i < users.length; i += 100) batches.push(users.slice(i, i + 100));
-    await pool(batches, 4, (batch) => cloudCall(server, 'CreateStaff', {
-      SdkAppId: server.sdkAppId,
-      Staffs: batch.map((u, k) => ({ Name: `Load ${u}`, Mail: u, StaffNumber: String(100000 + k), SkillGroupNameList: [GROUP_NAME] })),
-    }));
+    await pool(batches, 4, (batch) =>
+      cloudCall(server, 'CreateStaff', {
+        SdkAppId: server.sdkAppId,
+        Staffs: batch.map((u, k) => ({
+          Name: `Load ${u}`,
+          Mail: u,
+          StaffNumber: String(100000 + k),
+          SkillGroupNameList: [GROUP_NAME],
+        })),
+      }),
+    );
     target.staffCreated = true;
     log(`created ${AGENTS} staff in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
@@ -352,7 +462,8 @@ async function runOnce(target, serverMedia) {
     await pool(users, 100, async (u, i) => {
       sockets.push(await connectAgent(server, run, u, target.tokens[i]));
       loggedIn++;
-      if (loggedIn % 1000 === 0 || loggedIn === AGENTS) log(`  ${String(loggedIn).padStart(6)} agents logged in: server RSS ${fmt(rssMb(pid), 1)} MB`);
+      if (loggedIn % 1000 === 0 || loggedIn === AGENTS)
+        log(`  ${String(loggedIn).padStart(6)} agents logged in: server RSS ${fmt(rssMb(pid), 1)} MB`);
     });
     log(`logged in ${AGENTS} agents in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
     await sleep(500);
@@ -386,9 +497,14 @@ async function runOnce(target, serverMedia) {
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
       const at = performance.now();
-      pending.push(post({ caller: `139${String(n).padStart(8, '0')}`, serviceNumber: SERVICE_NUMBER }).then((r) => {
-        if (r.status === 200 && r.body && r.body.sessionId) { sentAt.set(r.body.sessionId, at); placed++; } else refused++;
-      }));
+      pending.push(
+        post({ caller: `139${String(n).padStart(8, '0')}`, serviceNumber: SERVICE_NUMBER }).then((r) => {
+          if (r.status === 200 && r.body && r.body.sessionId) {
+            sentAt.set(r.body.sessionId, at);
+            placed++;
+          } else refused++;
+        }),
+      );
     }
     const sendSeconds = (performance.now() - start) / 1000;
     const cpuSend = cpuSeconds(pid);
@@ -399,14 +515,22 @@ async function runOnce(target, serverMedia) {
     const settleBy = performance.now() + SETTLE_MS;
     while (performance.now() < settleBy) {
       let open = 0;
-      for (const sid of sentAt.keys()) if (!run.endedAt.has(sid)) { open++; break; }
+      for (const sid of sentAt.keys())
+        if (!run.endedAt.has(sid)) {
+          open++;
+          break;
+        }
       if (!open) break;
       await sleep(20);
     }
     const end = performance.now();
     const cpuEnd = cpuSeconds(pid);
-    const frames = { in: run.framesIn - frames0.framesIn, bytes: run.bytesIn - frames0.bytesIn, out: run.framesOut - frames0.framesOut,
-      pings: run.pings - frames0.pings };
+    const frames = {
+      in: run.framesIn - frames0.framesIn,
+      bytes: run.bytesIn - frames0.bytesIn,
+      out: run.framesOut - frames0.framesOut,
+      pings: run.pings - frames0.pings,
+    };
     loopDelay.disable();
 
     const lat = [];
@@ -421,35 +545,69 @@ async function runOnce(target, serverMedia) {
       const b = Math.floor((at - start) / 1000);
       (buckets[b] = buckets[b] || []).push(r - at);
     }
-    const perSecond = Array.from(buckets, (b) => (b ? percentile(b.sort((x, y) => x - y), 99).toFixed(1) : '-'));
+    const perSecond = Array.from(buckets, (b) =>
+      b
+        ? percentile(
+            b.sort((x, y) => x - y),
+            99,
+          ).toFixed(1)
+        : '-',
+    );
     lat.sort((a, b) => a - b);
     const windowSeconds = (end - start) / 1000;
     Object.assign(result, {
-      offered: total, placed, refused, routed: lat.length, ended, sendSeconds, windowSeconds,
+      offered: total,
+      placed,
+      refused,
+      routed: lat.length,
+      ended,
+      sendSeconds,
+      windowSeconds,
       routedPerSec: lat.length / sendSeconds,
-      p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat.length ? lat[lat.length - 1] : NaN,
+      p50: percentile(lat, 50),
+      p99: percentile(lat, 99),
+      max: lat.length ? lat[lat.length - 1] : NaN,
       cpuWhilePlacing: ((cpuSend - cpu0) / sendSeconds) * 100,
       cpuSeconds: cpuEnd - cpu0,
       cpuMsPerCall: lat.length ? ((cpuEnd - cpu0) * 1000) / lat.length : NaN,
       // The same, less what the server would have spent idle over the window.
-      netCpuMsPerCall: lat.length ? ((cpuEnd - cpu0 - (result.idleCpu / 100) * windowSeconds) * 1000) / lat.length : NaN,
+      netCpuMsPerCall: lat.length
+        ? ((cpuEnd - cpu0 - (result.idleCpu / 100) * windowSeconds) * 1000) / lat.length
+        : NaN,
     });
     log(`calls offered:  ${total} in ${sendSeconds.toFixed(2)} s (target ${RATE}/s)`);
-    log(`calls placed:   ${placed}, refused/failed: ${refused}, ended at the agents: ${ended} (${windowSeconds.toFixed(2)} s after the first)`);
+    log(
+      `calls placed:   ${placed}, refused/failed: ${refused}, ended at the agents: ${ended} (${windowSeconds.toFixed(2)} s after the first)`,
+    );
     log(`calls routed:   ${lat.length} (${(lat.length / sendSeconds).toFixed(0)} calls/s)`);
-    log(`routing latency (arrival -> ringing at agent): p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, max ${fmt(result.max)} ms`);
+    log(
+      `routing latency (arrival -> ringing at agent): p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, max ${fmt(result.max)} ms`,
+    );
     log(`p99 per second of the run (ms): ${perSecond.join(' ')}`);
-    log(`load generator event-loop delay: p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
-    log(`CPU while placing calls: server ${fmt(result.cpuWhilePlacing, 0)}%, this load generator ${clientCpu.toFixed(0)}% (of one core each); server idle before: ${fmt(result.idleCpu, 1)}%`);
-    log(`server CPU from the first call until all ended: ${fmt(result.cpuSeconds)} s = ${fmt(result.cpuMsPerCall, 3)} ms per routed call (${fmt(result.netCpuMsPerCall, 3)} ms above idle)`);
-    log(`agent WebSocket frames per routed call: ${fmt(frames.in / lat.length, 1)} from the server (${fmt(frames.bytes / lat.length, 0)} bytes), ` +
-      `${fmt(frames.out / lat.length, 1)} requests to it; heartbeat pings meanwhile: ${frames.pings}`);
+    log(
+      `load generator event-loop delay: p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`,
+    );
+    log(
+      `CPU while placing calls: server ${fmt(result.cpuWhilePlacing, 0)}%, this load generator ${clientCpu.toFixed(0)}% (of one core each); server idle before: ${fmt(result.idleCpu, 1)}%`,
+    );
+    log(
+      `server CPU from the first call until all ended: ${fmt(result.cpuSeconds)} s = ${fmt(result.cpuMsPerCall, 3)} ms per routed call (${fmt(result.netCpuMsPerCall, 3)} ms above idle)`,
+    );
+    log(
+      `agent WebSocket frames per routed call: ${fmt(frames.in / lat.length, 1)} from the server (${fmt(frames.bytes / lat.length, 0)} bytes), ` +
+        `${fmt(frames.out / lat.length, 1)} requests to it; heartbeat pings meanwhile: ${frames.pings}`,
+    );
     log(`server RSS after the run: ${fmt(rssMb(pid), 1)} MB with ${sockets.length} agents`);
     const health = await getJson(server, '/healthz');
     log(`CDRs not yet committed after the run: ${health.unwrittenCdrs ?? '?'}`);
     const nowSec = Math.floor(Date.now() / 1000);
-    const cdrs = await cloudCall(server, 'DescribeTelCdr', { SdkAppId: server.sdkAppId, StartTimeStamp: runStartSec,
-      EndTimeStamp: nowSec + 60, PageSize: 1, PageNumber: 0 }).catch((e) => ({ TotalCount: `? (${e.message})` }));
+    const cdrs = await cloudCall(server, 'DescribeTelCdr', {
+      SdkAppId: server.sdkAppId,
+      StartTimeStamp: runStartSec,
+      EndTimeStamp: nowSec + 60,
+      PageSize: 1,
+      PageNumber: 0,
+    }).catch((e) => ({ TotalCount: `? (${e.message})` }));
     log(`CDRs of this run queryable with DescribeTelCdr: ${cdrs.TotalCount} (calls placed: ${placed})`);
     log(`load: ${title}: ${summary(result)}`);
   } finally {
@@ -461,10 +619,12 @@ async function runOnce(target, serverMedia) {
 }
 
 function summary(r) {
-  return `RSS per 1000 agents ${fmt(r.rssPer1000)} MB; routed ${fmt(r.routedPerSec, 0)} calls/s (${r.routed} of ${r.offered} at ${RATE}/s); ` +
+  return (
+    `RSS per 1000 agents ${fmt(r.rssPer1000)} MB; routed ${fmt(r.routedPerSec, 0)} calls/s (${r.routed} of ${r.offered} at ${RATE}/s); ` +
     `latency p50 ${fmt(r.p50)} ms p99 ${fmt(r.p99)} ms max ${fmt(r.max, 1)} ms; ` +
     `server CPU ${fmt(r.cpuMsPerCall, 3)} ms per routed call (${fmt(r.netCpuMsPerCall, 3)} above idle ${fmt(r.idleCpu, 1)}%), ` +
-    `${fmt(r.cpuWhilePlacing, 0)}% of a core while placing`;
+    `${fmt(r.cpuWhilePlacing, 0)}% of a core while placing`
+  );
 }
 
 function median(values) {
@@ -477,31 +637,49 @@ function median(values) {
 function combine(results) {
   if (results.length === 1) return results[0];
   const out = { ...results[0] };
-  for (const key of ['rssPer1000', 'routedPerSec', 'p50', 'p99', 'max', 'cpuWhilePlacing', 'cpuMsPerCall', 'netCpuMsPerCall', 'idleCpu'])
+  for (const key of [
+    'rssPer1000',
+    'routedPerSec',
+    'p50',
+    'p99',
+    'max',
+    'cpuWhilePlacing',
+    'cpuMsPerCall',
+    'netCpuMsPerCall',
+    'idleCpu',
+  ])
     out[key] = median(results.map((r) => r[key]));
   out.routed = Math.round(median(results.map((r) => r.routed)));
   return out;
 }
 
 async function main() {
-  if (!(AGENTS >= 1 && RATE > 0 && SECONDS > 0 && ROUNDS >= 1)) throw new Error('--agents, --rate, --seconds and --rounds must be positive numbers');
+  if (!(AGENTS >= 1 && RATE > 0 && SECONDS > 0 && ROUNDS >= 1))
+    throw new Error('--agents, --rate, --seconds and --rounds must be positive numbers');
   const modes = { both: [true, false], true: [true], false: [false] }[MEDIA];
   if (!modes) throw new Error('--server-media must be both, true or false');
-  for (const b of [BIN, BASELINE_BIN].filter(Boolean)) if (!fs.existsSync(b)) throw new Error(`no server binary at ${b}`);
+  for (const b of [BIN, BASELINE_BIN].filter(Boolean))
+    if (!fs.existsSync(b)) throw new Error(`no server binary at ${b}`);
   ensureFileLimit(Math.ceil(RATE / 10) + 300); // the call generator's sockets, and headroom
 
   const targets = [{ label: BASELINE_BIN ? 'after' : '', bin: BIN }];
   if (BASELINE_BIN) targets.push({ label: 'before', bin: BASELINE_BIN });
   for (const t of targets) {
     t.ownDir = !DATA_DIR;
-    t.dataDir = DATA_DIR ? path.resolve(DATA_DIR, BASELINE_BIN ? t.label : '.') : fs.mkdtempSync(path.join(os.tmpdir(), 'tccc-load-'));
+    t.dataDir = DATA_DIR
+      ? path.resolve(DATA_DIR, BASELINE_BIN ? t.label : '.')
+      : fs.mkdtempSync(path.join(os.tmpdir(), 'tccc-load-'));
     fs.mkdirSync(t.dataDir, { recursive: true });
     t.results = new Map(modes.map((m) => [m, []]));
   }
-  log(`tccc load: ${AGENTS} agents, ${RATE} calls/s for ${SECONDS} s; server media ${modes.map((m) => (m ? 'on' : 'off')).join(', then ')}` +
-    `${BASELINE_BIN ? `; after = ${BIN}, before = ${BASELINE_BIN}` : ''}; ${ROUNDS} round(s)`);
+  log(
+    `tccc load: ${AGENTS} agents, ${RATE} calls/s for ${SECONDS} s; server media ${modes.map((m) => (m ? 'on' : 'off')).join(', then ')}` +
+      `${BASELINE_BIN ? `; after = ${BIN}, before = ${BASELINE_BIN}` : ''}; ${ROUNDS} round(s)`,
+  );
   for (const t of targets)
-    log(`data dir${t.label ? ` (${t.label})` : ''}: ${t.dataDir} (${t.ownDir ? 'a fresh directory under the OS temp dir, removed afterwards; --data-dir to choose' : 'under --data-dir, kept'})`);
+    log(
+      `data dir${t.label ? ` (${t.label})` : ''}: ${t.dataDir} (${t.ownDir ? 'a fresh directory under the OS temp dir, removed afterwards; --data-dir to choose' : 'under --data-dir, kept'})`,
+    );
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const media of modes) {
@@ -515,7 +693,9 @@ async function main() {
   }
 
   log('');
-  log(`load: ${AGENTS} agents, ${RATE} calls/s offered for ${SECONDS} s${ROUNDS > 1 ? `, medians of ${ROUNDS} rounds` : ''}; goal: <= 0.2 ms server CPU per routed call, p99 <= 5 ms`);
+  log(
+    `load: ${AGENTS} agents, ${RATE} calls/s offered for ${SECONDS} s${ROUNDS > 1 ? `, medians of ${ROUNDS} rounds` : ''}; goal: <= 0.2 ms server CPU per routed call, p99 <= 5 ms`,
+  );
   const combined = new Map();
   for (const media of modes) {
     for (const t of targets) {
@@ -529,20 +709,30 @@ async function main() {
     for (const media of modes) {
       const a = combined.get(`after/${media}`);
       const b = combined.get(`before/${media}`);
-      log(`load: ratio after/before, server media ${media ? 'on' : 'off'}: CPU per routed call ${ratio(a.cpuMsPerCall, b.cpuMsPerCall)} ` +
-        `(${fmt(a.cpuMsPerCall, 3)} vs ${fmt(b.cpuMsPerCall, 3)} ms), above idle ${ratio(a.netCpuMsPerCall, b.netCpuMsPerCall)}, ` +
-        `latency p50 ${ratio(a.p50, b.p50)} p99 ${ratio(a.p99, b.p99)}, RSS per 1000 agents ${ratio(a.rssPer1000, b.rssPer1000)}, ` +
-        `routed calls/s ${ratio(a.routedPerSec, b.routedPerSec)}`);
+      log(
+        `load: ratio after/before, server media ${media ? 'on' : 'off'}: CPU per routed call ${ratio(a.cpuMsPerCall, b.cpuMsPerCall)} ` +
+          `(${fmt(a.cpuMsPerCall, 3)} vs ${fmt(b.cpuMsPerCall, 3)} ms), above idle ${ratio(a.netCpuMsPerCall, b.netCpuMsPerCall)}, ` +
+          `latency p50 ${ratio(a.p50, b.p50)} p99 ${ratio(a.p99, b.p99)}, RSS per 1000 agents ${ratio(a.rssPer1000, b.rssPer1000)}, ` +
+          `routed calls/s ${ratio(a.routedPerSec, b.routedPerSec)}`,
+      );
     }
   }
   if (modes.length === 2) {
     for (const t of targets) {
       const on = combined.get(`${t.label}/true`);
       const off = combined.get(`${t.label}/false`);
-      log(`load: ${t.label ? `${t.label}: ` : ''}server media on/off: CPU per routed call ${fmt(on.cpuMsPerCall, 3)} vs ${fmt(off.cpuMsPerCall, 3)} ms ` +
-        `(media adds ${fmt(on.cpuMsPerCall - off.cpuMsPerCall, 3)} ms), latency p99 ${fmt(on.p99)} vs ${fmt(off.p99)} ms`);
+      log(
+        `load: ${t.label ? `${t.label}: ` : ''}server media on/off: CPU per routed call ${fmt(on.cpuMsPerCall, 3)} vs ${fmt(off.cpuMsPerCall, 3)} ms ` +
+          `(media adds ${fmt(on.cpuMsPerCall - off.cpuMsPerCall, 3)} ms), latency p99 ${fmt(on.p99)} vs ${fmt(off.p99)} ms`,
+      );
     }
   }
 }
 
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

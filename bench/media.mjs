@@ -164,7 +164,10 @@ window.dial = (wsUrl, serviceNumber) => new Promise(async (resolve, reject) => {
 });
 </script></body>`;
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 
 const server = await startServer({ args: ['--web-dir', join(ROOT, 'web')] });
@@ -193,17 +196,23 @@ try {
     const r = await p2.evaluate((u) => window.loadAndWaitReady(u), server.agents[1]);
     await p2.evaluate(() => tccc.destroy());
     await p2.close();
-    if (i === 0) continue;  // warm-up
+    if (i === 0) continue; // warm-up
     ready.push(r);
     floors.push(f);
   }
   const afterLoad = ready.map((r) => r.afterLoad);
   const readyMs = median(afterLoad);
   const floorMs = median(floors.map((f) => f.ms));
-  console.log(`script load -> ready: median ${fmt(readyMs)} over ${RUNS} runs (min ${fmt(Math.min(...afterLoad))}, max ${fmt(Math.max(...afterLoad))}), from the SdkURL script's responseEnd`);
-  console.log(`  floor (wasm fetch+instantiate ${fmt(median(floors.map((f) => f.wasm)))} + WebSocket open and one round trip ${fmt(median(floors.map((f) => f.ws)))}): median ${fmt(floorMs)}`);
+  console.log(
+    `script load -> ready: median ${fmt(readyMs)} over ${RUNS} runs (min ${fmt(Math.min(...afterLoad))}, max ${fmt(Math.max(...afterLoad))}), from the SdkURL script's responseEnd`,
+  );
+  console.log(
+    `  floor (wasm fetch+instantiate ${fmt(median(floors.map((f) => f.wasm)))} + WebSocket open and one round trip ${fmt(median(floors.map((f) => f.ws)))}): median ${fmt(floorMs)}`,
+  );
   console.log(`  ratio ${(readyMs / floorMs).toFixed(2)}x (goal <= 1.5x)`);
-  console.log(`  from appending the <script> tag: median ${fmt(median(ready.map((r) => r.ms)))} (the script itself arrives after ${fmt(median(ready.map((r) => r.download)))}), ratio ${(median(ready.map((r) => r.ms)) / floorMs).toFixed(2)}x`);
+  console.log(
+    `  from appending the <script> tag: median ${fmt(median(ready.map((r) => r.ms)))} (the script itself arrives after ${fmt(median(ready.map((r) => r.download)))}), ratio ${(median(ready.map((r) => r.ms)) / floorMs).toFixed(2)}x`,
+  );
 
   // 1b. The same on a first visit: each measurement in a browser of its own with a fresh profile.
   const coldReady = [];
@@ -228,8 +237,10 @@ try {
   }
   const coldMs = median(coldReady.map((r) => r.afterLoad));
   const coldFloorMs = median(coldFloors.map((f) => f.ms));
-  console.log(`  first visit (fresh browser profile, nothing cached; median of ${COLD_RUNS}): ${fmt(coldMs)} from responseEnd, ` +
-    `floor ${fmt(coldFloorMs)}, ratio ${(coldMs / coldFloorMs).toFixed(2)}x; from appending the tag ${fmt(median(coldReady.map((r) => r.ms)))}`);
+  console.log(
+    `  first visit (fresh browser profile, nothing cached; median of ${COLD_RUNS}): ${fmt(coldMs)} from responseEnd, ` +
+      `floor ${fmt(coldFloorMs)}, ratio ${(coldMs / coldFloorMs).toFixed(2)}x; from appending the tag ${fmt(median(coldReady.map((r) => r.ms)))}`,
+  );
 
   // 2. accept -> two-way audio, against a bare RTCPeerConnection loopback in the same browser.
   const agentPage = await browser.context.newPage();
@@ -237,13 +248,15 @@ try {
     agentPage.on('console', (m) => console.log('agent console:', m.text()));
     agentPage.on('crash', () => console.log('agent page crashed'));
     agentPage.on('pageerror', (e) => console.log('agent pageerror', e));
-    agentPage.on('response', (r) => { if (r.status() >= 400) console.log('agent', r.status(), r.url()); });
+    agentPage.on('response', (r) => {
+      if (r.status() >= 400) console.log('agent', r.status(), r.url());
+    });
     agentPage.on('close', () => console.log('agent page closed'));
     browser.context.on('close', () => console.log('context closed'));
     browser.context.browser()?.on('disconnected', () => console.log('browser disconnected'));
   }
   await agentPage.goto(crm.url);
-  await agentPage.evaluate((u) => window.loadAndWaitReady(u), server.agents[1]);  // agent2: Sales only
+  await agentPage.evaluate((u) => window.loadAndWaitReady(u), server.agents[1]); // agent2: Sales only
   // The customer is another device: its own browser, so neither page is a background tab.
   const customerBrowser = await launchBrowser(['--autoplay-policy=no-user-gesture-required']);
   cleanup.push(() => customerBrowser.close());
@@ -257,22 +270,41 @@ try {
   for (let i = 0; i <= RUNS; i++) {
     const agentDone = agentPage.evaluate(() => window.acceptNextCall());
     const customerDone = customerPage.evaluate(([u, n]) => window.dial(u, n), [`${wsBase}/ws/customer`, '4008002000']);
-    agentDone.catch(() => {});  // a customer failure below is the one worth reporting
-    const customerT = await customerDone.catch((e) => { throw new Error(`customer leg: ${e.message}`); });
+    agentDone.catch(() => {}); // a customer failure below is the one worth reporting
+    const customerT = await customerDone.catch((e) => {
+      throw new Error(`customer leg: ${e.message}`);
+    });
     const a = await agentDone;
     // Wait out the after-call work so the agent is free for the next call.
-    await agentPage.evaluate(() => new Promise((resolve) => {
-      (function poll() {
-        if (tccc.Agent.getStatus && tccc.Agent.getStatus() === 'arrange') {
-          tccc.Agent.setStatus({ status: 'free' }).then(resolve, resolve);
-        } else if (tccc.Agent.getStatus && tccc.Agent.getStatus() === 'free') resolve();
-        else setTimeout(poll, 20);
-      })();
-    }));
+    await agentPage.evaluate(
+      () =>
+        new Promise((resolve) => {
+          (function poll() {
+            if (tccc.Agent.getStatus && tccc.Agent.getStatus() === 'arrange') {
+              tccc.Agent.setStatus({ status: 'free' }).then(resolve, resolve);
+            } else if (tccc.Agent.getStatus && tccc.Agent.getStatus() === 'free') resolve();
+            else setTimeout(poll, 20);
+          })();
+        }),
+    );
     if (process.env.TCCC_BENCH_DEBUG) {
-      const tl = await customerPage.evaluate(() => { const t = window.__tl; window.__tl = []; return t; });
-      const ag = await agentPage.evaluate(() => { const t = window.__atl || []; window.__atl = []; return t; });
-      const all = [...tl.map(([k, t]) => ['customer ' + k, t]), ...ag.map(([k, t]) => ['agent ' + k, t]), ['agent accept', a.t0], ['agent audio', a.t], ['customer audio', customerT]].sort((x, y) => x[1] - y[1]);
+      const tl = await customerPage.evaluate(() => {
+        const t = window.__tl;
+        window.__tl = [];
+        return t;
+      });
+      const ag = await agentPage.evaluate(() => {
+        const t = window.__atl || [];
+        window.__atl = [];
+        return t;
+      });
+      const all = [
+        ...tl.map(([k, t]) => ['customer ' + k, t]),
+        ...ag.map(([k, t]) => ['agent ' + k, t]),
+        ['agent accept', a.t0],
+        ['agent audio', a.t],
+        ['customer audio', customerT],
+      ].sort((x, y) => x[1] - y[1]);
       console.log(all.map(([k, t]) => `${(t - a.t0).toFixed(1).padStart(7)} ${k}`).join('\n'));
     }
     const bare = await agentPage.evaluate(() => window.bareLoopback());
@@ -282,7 +314,9 @@ try {
   }
   const acceptMs = median(accepts);
   const bareMs = median(bares);
-  console.log(`accept -> two-way audio: median ${fmt(acceptMs)} over ${RUNS} calls (min ${fmt(Math.min(...accepts))}, max ${fmt(Math.max(...accepts))})`);
+  console.log(
+    `accept -> two-way audio: median ${fmt(acceptMs)} over ${RUNS} calls (min ${fmt(Math.min(...accepts))}, max ${fmt(Math.max(...accepts))})`,
+  );
   console.log(`  bare RTCPeerConnection loopback (offer -> audio both ways): median ${fmt(bareMs)}`);
   console.log(`  ratio ${(acceptMs / bareMs).toFixed(2)}x (goal <= 1.5x)`);
 } catch (e) {

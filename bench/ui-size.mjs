@@ -23,13 +23,26 @@ const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 const ui = read('dist/tccc-ui.js');
 const sdk = read('dist/tccc.js');
 const wasm = read('dist/tccc-core.wasm');
-console.log(`ui-size dist/tccc-ui.js            raw ${kb(ui.length).padStart(9)}  gzip ${kb(gz(ui)).padStart(8)}  (lazy: only when the UI is shown)`);
+console.log(
+  `ui-size dist/tccc-ui.js            raw ${kb(ui.length).padStart(9)}  gzip ${kb(gz(ui)).padStart(8)}  (lazy: only when the UI is shown)`,
+);
 const headless = gz(sdk) + gz(wasm);
-console.log(`ui-size headless tccc.js + wasm     raw ${kb(sdk.length + wasm.length).padStart(9)}  gzip ${kb(headless).padStart(8)}  (bench/payload.mjs)`);
+console.log(
+  `ui-size headless tccc.js + wasm     raw ${kb(sdk.length + wasm.length).padStart(9)}  gzip ${kb(headless).padStart(8)}  (bench/payload.mjs)`,
+);
 console.log(`ui-size with the UI shown           gzip ${kb(headless + gz(ui)).padStart(8)}`);
 
 // Markers that exist only in the UI chunk: its elements and some of its dictionary text.
-const markers = ['tccc-workbench', 'tccc-float-button', 'tccc-incoming-alert', 'tccc-call-bar', 'tccc-video-pane', 'tccc-notify-prompt', 'Keep wrapping up', 'createOscillator'];
+const markers = [
+  'tccc-workbench',
+  'tccc-float-button',
+  'tccc-incoming-alert',
+  'tccc-call-bar',
+  'tccc-video-pane',
+  'tccc-notify-prompt',
+  'Keep wrapping up',
+  'createOscillator',
+];
 const text = sdk.toString('utf8');
 const uiText = ui.toString('utf8');
 const leaked = markers.filter((m) => text.includes(m));
@@ -53,9 +66,19 @@ if (!existsSync(glue)) {
 } else {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: [join(root, 'js/src/script-entry.ts')], bundle: true, write: false, metafile: true, minify: true,
-    format: 'iife', platform: 'browser', outfile: 'tccc.js', alias: { 'tccc-core-glue': glue }, external: ['node:*'],
-    define: { __TCCC_VERSION__: '"0"' }, logLevel: 'silent', absWorkingDir: root,
+    entryPoints: [join(root, 'js/src/script-entry.ts')],
+    bundle: true,
+    write: false,
+    metafile: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    outfile: 'tccc.js',
+    alias: { 'tccc-core-glue': glue },
+    external: ['node:*'],
+    define: { __TCCC_VERSION__: '"0"' },
+    logLevel: 'silent',
+    absWorkingDir: root,
   });
   const inputs = Object.keys(result.metafile.inputs);
   const uiInputs = inputs.filter((f) => f.startsWith('web/'));
@@ -66,5 +89,7 @@ if (!existsSync(glue)) {
   const out = Object.values(result.metafile.outputs)[0].inputs;
   const ui = ['js/src/uiLoader.ts', 'js/src/UiState.ts', 'js/src/uiHost.ts'].filter((f) => out[f]);
   const bytes = ui.reduce((n, f) => n + out[f].bytesInOutput, 0);
-  console.log(`ui-size module graph of tccc.js: ${inputs.length} inputs, none under web/; UI loader + tccc.UI state: ${bytes} B minified (${ui.map((f) => `${f.split('/').pop()} ${out[f].bytesInOutput} B`).join(', ')})`);
+  console.log(
+    `ui-size module graph of tccc.js: ${inputs.length} inputs, none under web/; UI loader + tccc.UI state: ${bytes} B minified (${ui.map((f) => `${f.split('/').pop()} ${out[f].bytesInOutput} B`).join(', ')})`,
+  );
 }

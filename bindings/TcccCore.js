@@ -46,40 +46,78 @@ function tcccText(core, which) {
 }
 
 TcccCore.prototype = {
-  start: function(now) { _tcccStart(tcccSelf(this), now); },
-  call: function(api, argsJson, now) {
+  start: function (now) {
+    _tcccStart(tcccSelf(this), now);
+  },
+  call: function (api, argsJson, now) {
     var self = tcccSelf(this);
-    return tcccWithStrings([api, argsJson], function(a, aLength, b, bLength) {
+    return tcccWithStrings([api, argsJson], function (a, aLength, b, bLength) {
       return _tcccCall(self, a, aLength, b, bLength, now) >>> 0;
     });
   },
-  onOpen: function(now) { _tcccOnOpen(tcccSelf(this), now); },
-  onMessage: function(text, now) {
-    var self = tcccSelf(this);
-    tcccWithStrings([text], function(ptr, length) { _tcccOnMessage(self, ptr, length, now); });
+  onOpen: function (now) {
+    _tcccOnOpen(tcccSelf(this), now);
   },
-  inputBuffer: function(capacity) { return _tcccInputBuffer(tcccSelf(this), capacity); },
-  onMessageInput: function(length, now) { _tcccOnMessageInput(tcccSelf(this), length, now); },
-  onClose: function(code, now) { _tcccOnClose(tcccSelf(this), code, now); },
-  onTick: function(now) { _tcccOnTick(tcccSelf(this), now); },
-  destroy: function(now) { _tcccDestroy(tcccSelf(this), now); },
-  nextDeadline: function() { return _tcccNextDeadline(tcccSelf(this)); },
-  drain: function() { return tcccText(this, 0); },
-  phase: function() { return _tcccPhase(tcccSelf(this)); },
-  agentStatus: function() { return tcccText(this, 1); },
-  sessions: function() { return tcccText(this, 2); },
-  stats: function() { return tcccText(this, 3); },
-  delete: function() {
+  onMessage: function (text, now) {
+    var self = tcccSelf(this);
+    tcccWithStrings([text], function (ptr, length) {
+      _tcccOnMessage(self, ptr, length, now);
+    });
+  },
+  inputBuffer: function (capacity) {
+    return _tcccInputBuffer(tcccSelf(this), capacity);
+  },
+  onMessageInput: function (length, now) {
+    _tcccOnMessageInput(tcccSelf(this), length, now);
+  },
+  onClose: function (code, now) {
+    _tcccOnClose(tcccSelf(this), code, now);
+  },
+  onTick: function (now) {
+    _tcccOnTick(tcccSelf(this), now);
+  },
+  destroy: function (now) {
+    _tcccDestroy(tcccSelf(this), now);
+  },
+  nextDeadline: function () {
+    return _tcccNextDeadline(tcccSelf(this));
+  },
+  drain: function () {
+    return tcccText(this, 0);
+  },
+  phase: function () {
+    return _tcccPhase(tcccSelf(this));
+  },
+  agentStatus: function () {
+    return tcccText(this, 1);
+  },
+  sessions: function () {
+    return tcccText(this, 2);
+  },
+  stats: function () {
+    return tcccText(this, 3);
+  },
+  delete: function () {
     _tcccDelete(tcccSelf(this));
     this.p = 0;
   },
-  isDeleted: function() { return !this.p; },
+  isDeleted: function () {
+    return !this.p;
+  },
 };
 
 Module['TcccCore'] = TcccCore;
 // The memory views, for the shim's fast input path and heap checks. Getters: growing the memory
 // replaces the views (addresses stay valid).
 Object.defineProperties(Module, {
-  HEAP8: { get: function() { return HEAP8; } },
-  HEAPU8: { get: function() { return HEAPU8; } },
+  HEAP8: {
+    get: function () {
+      return HEAP8;
+    },
+  },
+  HEAPU8: {
+    get: function () {
+      return HEAPU8;
+    },
+  },
 });

@@ -10,12 +10,12 @@
 // start() runs) rejects createTcccCore()'s promise. A factory-local WebAssembly shadows the global
 // one for the runtime's single use of it, WebAssembly.instantiate(…).then(start).
 var WebAssembly = {
-  instantiate: function(wasm, imports) {
+  instantiate: function (wasm, imports) {
     var global = typeof globalThis != 'undefined' ? globalThis : self;
     var instantiated = global.WebAssembly.instantiate(wasm, imports);
     return {
-      then: function(start) {
-        instantiated.then(function(output) {
+      then: function (start) {
+        instantiated.then(function (output) {
           try {
             start(output);
           } catch (e) {
@@ -30,7 +30,7 @@ var WebAssembly = {
 // The C++ abort() (a failed allocation, say): an Error that says so, thrown at the caller (the shim
 // then stops using the core), and a rejection if it happens during start-up. Assigned, not
 // declared: the runtime's own `function abort` comes later in the file and would win.
-abort = function(what) {
+abort = function (what) {
   var error = new Error('tccc-core aborted' + (what ? ': ' + what : ''));
   readyPromiseReject(error);
   throw error;

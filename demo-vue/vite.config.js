@@ -8,10 +8,15 @@ import { configFromEnv, createApi } from '../web/demo/server.mjs';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  base: './',  // relative asset URLs: the built page works under any path
+  base: './', // relative asset URLs: the built page works under any path
   plugins: [
     vue(),
-    { name: 'tccc-demo-backend', configureServer(server) { server.middlewares.use(createApi(configFromEnv())); } },
+    {
+      name: 'tccc-demo-backend',
+      configureServer(server) {
+        server.middlewares.use(createApi(configFromEnv()));
+      },
+    },
   ],
   build: { outDir: 'dist', emptyOutDir: true, reportCompressedSize: false },
   server: { host: '127.0.0.1', port: 5173 },

@@ -17,7 +17,10 @@ function newestInput(dir) {
   const visit = (p) => {
     if (!existsSync(p)) return;
     const st = statSync(p);
-    if (st.isDirectory()) { for (const f of readdirSync(p)) visit(join(p, f)); return; }
+    if (st.isDirectory()) {
+      for (const f of readdirSync(p)) visit(join(p, f));
+      return;
+    }
     newest = Math.max(newest, st.mtimeMs);
   };
   for (const f of ['index.html', 'vite.config.js', 'package.json', 'src']) visit(join(dir, f));
@@ -37,7 +40,10 @@ export async function buildDemos({ names = DEMOS, force = false } = {}) {
   const results = [];
   let vite;
   for (const name of names) {
-    if (!force && isUpToDate(name)) { results.push({ name, built: false, ms: 0 }); continue; }
+    if (!force && isUpToDate(name)) {
+      results.push({ name, built: false, ms: 0 });
+      continue;
+    }
     vite ??= await import('vite');
     const started = Date.now();
     await vite.build({ configFile: join(root, name, 'vite.config.js'), logLevel: 'warn' });
@@ -51,7 +57,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const names = args.filter((a) => !a.startsWith('--'));
   try {
     for (const r of await buildDemos({ names: names.length ? names : DEMOS, force: args.includes('--force') })) {
-      console.log(r.built ? `build-demos: ${r.name}/dist built in ${r.ms} ms` : `build-demos: ${r.name}/dist is up to date`);
+      console.log(
+        r.built ? `build-demos: ${r.name}/dist built in ${r.ms} ms` : `build-demos: ${r.name}/dist is up to date`,
+      );
     }
   } catch (err) {
     console.error(err.message || err);

@@ -94,16 +94,17 @@ copyFileSync(wasm, join(dist, 'tccc-core.wasm'));
 //  - tccc-ui.js: the built-in UI (web/ui), fetched only when the UI is shown (bench/ui-size.mjs checks
 //    the headless payload carries none of it); it reaches the SDK only through the public tccc
 //    object and the uiHost hook.
-const browserScript = (entry, outfile, extra = {}) => browserBuild({
-  ...common,
-  entryPoints: [join(root, entry)],
-  outfile: join(dist, outfile),
-  format: 'iife',
-  platform: 'browser',
-  target: BROWSER_TARGETS,
-  minify: true,
-  ...extra,
-});
+const browserScript = (entry, outfile, extra = {}) =>
+  browserBuild({
+    ...common,
+    entryPoints: [join(root, entry)],
+    outfile: join(dist, outfile),
+    format: 'iife',
+    platform: 'browser',
+    target: BROWSER_TARGETS,
+    minify: true,
+    ...extra,
+  });
 // Sequential: each build extends the shared mangle cache.
 await browserScript('js/src/media-entry.ts', 'tccc-media.js', { banner: EAGER_COMPILE });
 await browserScript('web/ui/index.ts', 'tccc-ui.js');
@@ -132,8 +133,11 @@ await browserScript('js/src/script-entry.ts', 'tccc.js', {
 // modules it imports, and nothing internal (the core adapter's types would drag in the glue).
 const typesTmp = join(root, 'build/js-types');
 rmSync(typesTmp, { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.types.json'),
-  '--outDir', typesTmp], { stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.types.json'), '--outDir', typesTmp],
+  { stdio: 'inherit' },
+);
 const seen = new Set();
 (function copyTypes(name) {
   if (seen.has(name)) return;
@@ -148,16 +152,23 @@ const seen = new Set();
 for (const f of ['tccc.js', 'tccc-core.wasm', 'tccc-media.js', 'tccc-ui.js', 'index.mjs', ...Object.values(assets)]) {
   const bytes = readFileSync(join(dist, f));
   writeFileSync(join(dist, `${f}.gz`), gzipSync(bytes, { level: 9 }));
-  writeFileSync(join(dist, `${f}.br`), brotliCompressSync(bytes, {
-    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-  }));
+  writeFileSync(
+    join(dist, `${f}.br`),
+    brotliCompressSync(bytes, {
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    }),
+  );
 }
 
 const sizes = (f) => {
   const bytes = readFileSync(join(dist, f));
   return { raw: statSync(join(dist, f)).size, gzip: gzipSync(bytes, { level: 9 }).length };
 };
-const report = Object.fromEntries(['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.cjs', 'tccc-media.js', 'tccc-ui.js'].map((f) => [f, sizes(f)]));
+const report = Object.fromEntries(
+  ['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.cjs', 'tccc-media.js', 'tccc-ui.js'].map((f) => [f, sizes(f)]),
+);
 for (const [f, s] of Object.entries(report)) console.log(`build-js: dist/${f}: ${s.raw} B raw, ${s.gzip} B gzip -9`);
 const download = report['tccc.js'].gzip + report['tccc-core.wasm'].gzip;
-console.log(`build-js: script-tag download (tccc.js + tccc-core.wasm, gzip -9): ${download} B; typings: ${[...seen].join(', ')}`);
+console.log(
+  `build-js: script-tag download (tccc.js + tccc-core.wasm, gzip -9): ${download} B; typings: ${[...seen].join(', ')}`,
+);

@@ -26,7 +26,12 @@ function validate() {
 
 // ERR_SIP_BAD_REQUEST -> SipBadRequest
 const pascal = (name) =>
-  name.replace(/^ERR_/, '').toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  name
+    .replace(/^ERR_/, '')
+    .toLowerCase()
+    .split('_')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
 const cstr = (s) => JSON.stringify(s); // JSON string escaping is valid C++ for ASCII text
 
 function cpp() {
@@ -92,7 +97,9 @@ function ts() {
   lines.push('/** The whole catalogue keyed by code. */');
   lines.push('export const errorsByCode: ReadonlyMap<number, ErrorInfo> = new Map<number, ErrorInfo>([');
   for (const e of errors)
-    lines.push(`  [${e.code}, { code: ${e.code}, name: ${JSON.stringify(e.name)}, kind: ${JSON.stringify(e.kind)}, message: ${JSON.stringify(e.message)} }],`);
+    lines.push(
+      `  [${e.code}, { code: ${e.code}, name: ${JSON.stringify(e.name)}, kind: ${JSON.stringify(e.kind)}, message: ${JSON.stringify(e.message)} }],`,
+    );
   lines.push(']);');
   return lines.join('\n') + '\n';
 }

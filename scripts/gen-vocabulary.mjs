@@ -21,9 +21,17 @@ const MAX_SAFE = 9007199254740991;
 // --- names ---------------------------------------------------------------------------------------
 
 // "notReady" -> "NotReady", "agent.status" -> "AgentStatus", "in" -> "In"
-const pascal = (text) => text.split(/[._-]/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
-const camel = (text) => { const p = pascal(text); return p[0].toLowerCase() + p.slice(1); };
-const cstr = (s) => JSON.stringify(s);  // JSON string escaping is valid C++ for this ASCII text
+const pascal = (text) =>
+  text
+    .split(/[._-]/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+const camel = (text) => {
+  const p = pascal(text);
+  return p[0].toLowerCase() + p.slice(1);
+};
+const cstr = (s) => JSON.stringify(s); // JSON string escaping is valid C++ for this ASCII text
 const fieldIdent = (name) => `field::${name}`;
 
 // --- the model, checked ----------------------------------------------------------------------------
@@ -31,8 +39,20 @@ const fieldIdent = (name) => `field::${name}`;
 const enums = new Map(voc.enums.map((e) => [e.name, e]));
 const fields = new Map(voc.fields.map((f) => [f.name, f]));
 const FIELD_TYPES = {
-  id: 'Id', decimal: 'Decimal', appId: 'AppId', idList: 'IdList', phone: 'Phone', text: 'Text', label: 'Label',
-  message: 'Message', count: 'Count', bool: 'Bool', enum: 'Enum', dtmf: 'Dtmf', sdp: 'Sdp', candidate: 'Candidate',
+  id: 'Id',
+  decimal: 'Decimal',
+  appId: 'AppId',
+  idList: 'IdList',
+  phone: 'Phone',
+  text: 'Text',
+  label: 'Label',
+  message: 'Message',
+  count: 'Count',
+  bool: 'Bool',
+  enum: 'Enum',
+  dtmf: 'Dtmf',
+  sdp: 'Sdp',
+  candidate: 'Candidate',
 };
 const PHONE_MAX = 32;
 const CLIENT_REQUEST_ID = 'clientRequestId';
@@ -50,12 +70,18 @@ function checkModel() {
       seen.add(x);
     }
   };
-  unique(voc.enums.map((e) => e.name), 'enum');
+  unique(
+    voc.enums.map((e) => e.name),
+    'enum',
+  );
   for (const e of voc.enums) {
     unique(e.values, `value in ${e.name}`);
     for (const v of e.internal ?? []) if (!e.values.includes(v)) fail(`${e.name}: internal value ${v} is not a value`);
   }
-  unique(voc.fields.map((f) => f.name), 'field');
+  unique(
+    voc.fields.map((f) => f.name),
+    'field',
+  );
   for (const f of voc.fields) {
     if (!FIELD_TYPES[f.type]) fail(`field ${f.name}: unknown type ${f.type}`);
     if (f.type === 'enum' && !enums.has(f.enum)) fail(`field ${f.name}: unknown enum ${f.enum}`);
@@ -64,7 +90,10 @@ function checkModel() {
   }
   if (!fields.has(CLIENT_REQUEST_ID)) fail(`the ${CLIENT_REQUEST_ID} field is missing`);
   for (const side of ['agentMethods', 'customerMethods']) {
-    unique(voc[side].map((m) => m.name), `method of ${side}`);
+    unique(
+      voc[side].map((m) => m.name),
+      `method of ${side}`,
+    );
     for (const m of voc[side]) {
       const all = [...(m.required ?? []), ...(m.optional ?? [])];
       unique(all, `field of ${m.name}`);
@@ -72,11 +101,15 @@ function checkModel() {
       for (const rule of ['exactlyOne', 'atLeastOne']) {
         if (!m[rule]) continue;
         if (m[rule].length !== 2) fail(`${m.name}: ${rule} names two fields`);
-        for (const f of m[rule]) if (!(m.optional ?? []).includes(f)) fail(`${m.name}: ${rule} field ${f} must be optional`);
+        for (const f of m[rule])
+          if (!(m.optional ?? []).includes(f)) fail(`${m.name}: ${rule} field ${f} must be optional`);
       }
     }
   }
-  unique(voc.apis.map((a) => a.name), 'API');
+  unique(
+    voc.apis.map((a) => a.name),
+    'API',
+  );
   const agentMethods = new Map(voc.agentMethods.map((m) => [m.name, m]));
   for (const a of voc.apis) {
     if (!/^(Call|Chat|Video|Agent)\.[a-zA-Z]+$/.test(a.name)) fail(`API ${a.name}: not Namespace.name`);
@@ -84,7 +117,8 @@ function checkModel() {
     if (a.method && !agentMethods.has(a.method)) fail(`API ${a.name}: unknown method ${a.method}`);
     const names = a.method ? methodFieldNames(agentMethods.get(a.method)) : a.local;
     for (const f of a.local ?? []) if (!fields.has(f)) fail(`API ${a.name}: unknown field ${f}`);
-    for (const f of Object.keys(a.options ?? {})) if (!names.includes(f)) fail(`API ${a.name}: option for unknown field ${f}`);
+    for (const f of Object.keys(a.options ?? {}))
+      if (!names.includes(f)) fail(`API ${a.name}: option for unknown field ${f}`);
     if (Object.keys(a.options ?? {}).length > 1) fail(`API ${a.name}: at most one renamed option`);
     for (const [f, v] of Object.entries(a.fixed ?? {})) {
       if (!names.includes(f)) fail(`API ${a.name}: fixed value for unknown field ${f}`);
@@ -94,7 +128,10 @@ function checkModel() {
     if (Object.keys(a.fixed ?? {}).length > 1) fail(`API ${a.name}: at most one fixed field`);
   }
   unique(voc.sdkEvents, 'SDK event');
-  unique(voc.coreConfig.map((c) => c.name), 'core config key');
+  unique(
+    voc.coreConfig.map((c) => c.name),
+    'core config key',
+  );
 }
 
 const methodFieldNames = (m) => [...(m.required ?? []), ...(m.optional ?? [])];
@@ -112,12 +149,18 @@ function methodUses(m) {
 
 function ruleOf(m) {
   if (m.exactlyOne) {
-    return { kind: 'ExactlyOne', fields: m.exactlyOne,
-      message: m.ruleMessage ?? `give exactly one of ${m.exactlyOne[0]} and ${m.exactlyOne[1]}` };
+    return {
+      kind: 'ExactlyOne',
+      fields: m.exactlyOne,
+      message: m.ruleMessage ?? `give exactly one of ${m.exactlyOne[0]} and ${m.exactlyOne[1]}`,
+    };
   }
   if (m.atLeastOne) {
-    return { kind: 'AtLeastOne', fields: m.atLeastOne,
-      message: m.ruleMessage ?? `${m.atLeastOne[0]} or ${m.atLeastOne[1]} is required` };
+    return {
+      kind: 'AtLeastOne',
+      fields: m.atLeastOne,
+      message: m.ruleMessage ?? `${m.atLeastOne[0]} or ${m.atLeastOne[1]} is required`,
+    };
   }
   return { kind: 'None', fields: [], message: '' };
 }
@@ -127,11 +170,14 @@ function ruleOf(m) {
 function cppEnum(e, lines) {
   const type = e.name;
   lines.push(`/// ${e.doc}`);
-  lines.push(`enum class ${type} : std::uint8_t { ${e.values.map((v, i) => `${pascal(v)}${i === 0 ? ' = 0' : ''}`).join(', ')} };`);
+  lines.push(
+    `enum class ${type} : std::uint8_t { ${e.values.map((v, i) => `${pascal(v)}${i === 0 ? ' = 0' : ''}`).join(', ')} };`,
+  );
   lines.push(`inline constexpr std::string_view k${type}Names[] = {${e.values.map(cstr).join(', ')}};`);
   lines.push(`inline constexpr int k${type}Count = ${e.values.length};`);
   lines.push(`constexpr std::string_view toString(${type} value) { return k${type}Names[static_cast<int>(value)]; }`);
-  if (e.scope === 'core') {  // the core's own: nothing parses them
+  if (e.scope === 'core') {
+    // the core's own: nothing parses them
     lines.push('');
     return;
   }
@@ -152,7 +198,7 @@ function cppFieldSpec(f) {
   let max = f.max ?? 0;
   if (f.type === 'phone') max = PHONE_MAX;
   const maxText = max === MAX_SAFE ? 'kNoUpperBound' : String(max);
-  if (max !== MAX_SAFE && max > 0xFFFFFFFE) fail(`field ${f.name}: max does not fit 32 bits`);
+  if (max !== MAX_SAFE && max > 0xfffffffe) fail(`field ${f.name}: max does not fit 32 bits`);
   const values = f.type === 'enum' ? `k${f.enum}Names` : 'nullptr';
   const count = f.type === 'enum' ? enums.get(f.enum).values.length : 0;
   const code = f.code ? `Errc::${pascal(f.code.replace(/^ERR_/, '').toLowerCase())}` : 'Errc::InvalidArgument';
@@ -177,7 +223,9 @@ function protocolHeader() {
   l.push('namespace tccc::protocol {');
   l.push('namespace detail {');
   l.push('template <typename E, std::size_t N>');
-  l.push('std::optional<E> enumFromText(const std::string_view (&names)[N], std::string_view text, std::size_t first) {');
+  l.push(
+    'std::optional<E> enumFromText(const std::string_view (&names)[N], std::string_view text, std::size_t first) {',
+  );
   l.push('  for (std::size_t i = first; i < N; ++i)');
   l.push('    if (names[i] == text) return static_cast<E>(i);');
   l.push('  return std::nullopt;');
@@ -193,15 +241,22 @@ function protocolHeader() {
   }
   l.push('}  // namespace field');
   l.push('');
-  for (const [side, type] of [['agentMethods', 'AgentMethod'], ['customerMethods', 'CustomerMethod']]) {
+  for (const [side, type] of [
+    ['agentMethods', 'AgentMethod'],
+    ['customerMethods', 'CustomerMethod'],
+  ]) {
     const list = voc[side];
     l.push(`/// The methods of the ${side === 'agentMethods' ? 'agent' : 'customer'} socket, in table order.`);
-    l.push(`enum class ${type} : std::uint8_t { ${list.map((m, i) => `${pascal(m.name)}${i === 0 ? ' = 0' : ''}`).join(', ')} };`);
+    l.push(
+      `enum class ${type} : std::uint8_t { ${list.map((m, i) => `${pascal(m.name)}${i === 0 ? ' = 0' : ''}`).join(', ')} };`,
+    );
     l.push(`inline constexpr std::size_t k${type}Count = ${list.length};`);
     l.push(`extern const MethodSpec k${type}s[k${type}Count];`);
     l.push(`/// The method called \`name\`, or nullptr.`);
     l.push(`const MethodSpec* find${type}(std::string_view name);`);
-    l.push(`inline const MethodSpec& methodSpec(${type} method) { return k${type}s[static_cast<std::size_t>(method)]; }`);
+    l.push(
+      `inline const MethodSpec& methodSpec(${type} method) { return k${type}s[static_cast<std::size_t>(method)]; }`,
+    );
     l.push('');
   }
   l.push('}  // namespace tccc::protocol');
@@ -232,11 +287,15 @@ function methodTable(side, type) {
   for (const m of voc[side]) {
     const uses = methodUses(m);
     const rule = ruleOf(m);
-    const ruleFields = rule.fields.length ? `{&${fieldIdent(rule.fields[0])}, &${fieldIdent(rule.fields[1])}}` : '{nullptr, nullptr}';
+    const ruleFields = rule.fields.length
+      ? `{&${fieldIdent(rule.fields[0])}, &${fieldIdent(rule.fields[1])}}`
+      : '{nullptr, nullptr}';
     const list = uses.length ? `k${pascal(m.name)}Fields` : 'nullptr';
     const message = rule.kind === 'None' ? 'nullptr' : cstr(rule.message);
     l.push(`    {${cstr(m.name)}, ${list}, ${ruleFields}, ${message},`);
-    l.push(`     static_cast<std::uint8_t>(${type}::${pascal(m.name)}), ${m.idempotent !== false}, ${uses.length}, FieldRule::${rule.kind}},`);
+    l.push(
+      `     static_cast<std::uint8_t>(${type}::${pascal(m.name)}), ${m.idempotent !== false}, ${uses.length}, FieldRule::${rule.kind}},`,
+    );
   }
   l.push('};');
   l.push('');
@@ -252,7 +311,13 @@ function methodTable(side, type) {
 
 // --- C++: src/core -------------------------------------------------------------------------------
 
-const CONFIG_TYPES = { int64: 'std::int64_t', int: 'int', uint32: 'std::uint32_t', string: 'std::string', bool: 'bool' };
+const CONFIG_TYPES = {
+  int64: 'std::int64_t',
+  int: 'int',
+  uint32: 'std::uint32_t',
+  string: 'std::string',
+  bool: 'bool',
+};
 
 function coreHeader() {
   const l = [];
@@ -296,7 +361,9 @@ function coreHeader() {
       l.push(`  if (auto v = protocol::readBool(json, ${key})) config.${c.name} = *v;`);
     } else {
       const allowString = c.name === 'sdkAppId' ? ', nullptr, /*allowString=*/true' : '';
-      l.push(`  if (auto v = protocol::readInt(json, ${key}${allowString})) config.${c.name} = static_cast<${CONFIG_TYPES[c.type]}>(*v);`);
+      l.push(
+        `  if (auto v = protocol::readInt(json, ${key}${allowString})) config.${c.name} = static_cast<${CONFIG_TYPES[c.type]}>(*v);`,
+      );
     }
   }
   l.push('  return config;');
@@ -330,8 +397,12 @@ function apiTable() {
   for (const a of voc.apis.filter((x) => x.local)) {
     const id = pascal(a.name);
     l.push(`// ${a.name} is answered by the core itself: these are the options it takes.`);
-    l.push(`constexpr FieldUse k${id}Fields[] = {${a.local.map((f) => `{&${fieldIdent(f)}, true, false}`).join(', ')}};`);
-    l.push(`constexpr MethodSpec k${id}Options = {${cstr(a.name)}, k${id}Fields, {nullptr, nullptr}, nullptr, 0, true, ${a.local.length}, protocol::FieldRule::None};`);
+    l.push(
+      `constexpr FieldUse k${id}Fields[] = {${a.local.map((f) => `{&${fieldIdent(f)}, true, false}`).join(', ')}};`,
+    );
+    l.push(
+      `constexpr MethodSpec k${id}Options = {${cstr(a.name)}, k${id}Fields, {nullptr, nullptr}, nullptr, 0, true, ${a.local.length}, protocol::FieldRule::None};`,
+    );
     l.push('');
   }
   l.push('}  // namespace');
@@ -346,7 +417,9 @@ function apiTable() {
     const request = a.agentRequest ? `AgentRequest::${a.agentRequest}` : 'std::nullopt';
     const alias = a.options ? `&k${pascal(a.name)}Alias` : 'nullptr';
     const fixed = a.fixed ? `&k${pascal(a.name)}Fixed` : 'nullptr';
-    l.push(`    {${cstr(a.name)}, ${method}, ${alias}, ${fixed}, ${Boolean(a.local)}, ${family}, ${action}, Settle::${a.settle},`);
+    l.push(
+      `    {${cstr(a.name)}, ${method}, ${alias}, ${fixed}, ${Boolean(a.local)}, ${family}, ${action}, Settle::${a.settle},`,
+    );
     l.push(`     ${request}},`);
   }
   l.push('};');
@@ -362,7 +435,7 @@ const TS_CONFIG_TYPES = { int64: 'number', int: 'number', uint32: 'number', stri
 function ts() {
   const l = [];
   l.push(`// ${HEADER}`);
-  l.push('// The shim\'s view of the vocabulary: public API names, enums, SDK events and core config keys.');
+  l.push("// The shim's view of the vocabulary: public API names, enums, SDK events and core config keys.");
   l.push('');
   for (const e of voc.enums) {
     if (e.name === 'Phase') {
@@ -371,7 +444,12 @@ function ts() {
     } else {
       const internal = new Set(e.internal ?? []);
       l.push(`/** ${e.doc} */`);
-      l.push(`export type ${e.name} = ${e.values.filter((v) => !internal.has(v)).map((v) => `'${v}'`).join(' | ')};`);
+      l.push(
+        `export type ${e.name} = ${e.values
+          .filter((v) => !internal.has(v))
+          .map((v) => `'${v}'`)
+          .join(' | ')};`,
+      );
     }
   }
   l.push('');
@@ -386,7 +464,12 @@ function ts() {
   l.push('} as const;');
   for (const ns of Object.keys(groups)) l.push(`export type ${ns}ApiName = typeof API_METHODS.${ns}[number];`);
   l.push('/** APIs the TCCC documentation declares `void`: callers ignore their promise, so a failure only warns. */');
-  l.push(`export const VOID_APIS: readonly string[] = [${voc.apis.filter((a) => a.returnsVoid).map((a) => `'${a.name}'`).join(', ')}];`);
+  l.push(
+    `export const VOID_APIS: readonly string[] = [${voc.apis
+      .filter((a) => a.returnsVoid)
+      .map((a) => `'${a.name}'`)
+      .join(', ')}];`,
+  );
   l.push('');
   l.push('/** Every SDK event name, in documentation order. */');
   l.push(`export const SDK_EVENTS = [${voc.sdkEvents.map((e) => `'${e}'`).join(', ')}] as const;`);
@@ -402,7 +485,12 @@ function ts() {
   }
   l.push('}');
   l.push('/** The config keys an integrator may tune (`TuningOptions`). */');
-  l.push(`export type TuningKey = ${voc.coreConfig.filter((c) => c.tuning).map((c) => `'${c.name}'`).join(' | ')};`);
+  l.push(
+    `export type TuningKey = ${voc.coreConfig
+      .filter((c) => c.tuning)
+      .map((c) => `'${c.name}'`)
+      .join(' | ')};`,
+  );
   return l.join('\n') + '\n';
 }
 
@@ -410,21 +498,39 @@ function ts() {
 
 function limitText(f) {
   switch (f.type) {
-    case 'id': return `non-empty string, ≤ ${f.max} bytes (SDK callers may pass an integer: it is sent as its digits)`;
-    case 'decimal': return 'positive integer, or a string of its digits; sent as a string';
-    case 'appId': return 'positive integer, or a string of its digits';
-    case 'idList': return `array of ≤ ${f.max} ids of ≤ ${f.itemMax} bytes`;
-    case 'phone': return `separators (space, tab, \`-\` \`(\` \`)\` \`.\`) dropped, then 1–${PHONE_MAX} characters: \`0-9 * #\` and a leading \`+\``;
-    case 'text': return `${f.min ? 'non-empty ' : ''}string, ≤ ${f.max} bytes`;
-    case 'label': return `${f.min ? 'non-empty ' : ''}string, ≤ ${f.max} characters`;
-    case 'message': return `string not only of white space (ASCII, no-break, U+2000–200B, U+3000), ≤ ${f.max} characters (over: \`${f.code}\`)`;
-    case 'count': return f.max === MAX_SAFE ? `integer ≥ ${f.min}` : `integer ${f.min}–${f.max}`;
-    case 'bool': return 'boolean';
-    case 'enum': return enums.get(f.enum).values.map((v) => `\`${v}\``).join(', ');
-    case 'dtmf': return `1–${f.max} of \`0-9 * # A-D\` (\`a-d\` upper-cased)`;
-    case 'sdp': return `non-empty string, ≤ ${f.max} bytes`;
-    case 'candidate': return `\`{candidate ≤ ${f.max} bytes, sdpMid? ≤ 64, sdpMLineIndex? 0–65535}\``;
-    default: return f.type;
+    case 'id':
+      return `non-empty string, ≤ ${f.max} bytes (SDK callers may pass an integer: it is sent as its digits)`;
+    case 'decimal':
+      return 'positive integer, or a string of its digits; sent as a string';
+    case 'appId':
+      return 'positive integer, or a string of its digits';
+    case 'idList':
+      return `array of ≤ ${f.max} ids of ≤ ${f.itemMax} bytes`;
+    case 'phone':
+      return `separators (space, tab, \`-\` \`(\` \`)\` \`.\`) dropped, then 1–${PHONE_MAX} characters: \`0-9 * #\` and a leading \`+\``;
+    case 'text':
+      return `${f.min ? 'non-empty ' : ''}string, ≤ ${f.max} bytes`;
+    case 'label':
+      return `${f.min ? 'non-empty ' : ''}string, ≤ ${f.max} characters`;
+    case 'message':
+      return `string not only of white space (ASCII, no-break, U+2000–200B, U+3000), ≤ ${f.max} characters (over: \`${f.code}\`)`;
+    case 'count':
+      return f.max === MAX_SAFE ? `integer ≥ ${f.min}` : `integer ${f.min}–${f.max}`;
+    case 'bool':
+      return 'boolean';
+    case 'enum':
+      return enums
+        .get(f.enum)
+        .values.map((v) => `\`${v}\``)
+        .join(', ');
+    case 'dtmf':
+      return `1–${f.max} of \`0-9 * # A-D\` (\`a-d\` upper-cased)`;
+    case 'sdp':
+      return `non-empty string, ≤ ${f.max} bytes`;
+    case 'candidate':
+      return `\`{candidate ≤ ${f.max} bytes, sdpMid? ≤ 64, sdpMLineIndex? 0–65535}\``;
+    default:
+      return f.type;
   }
 }
 
@@ -443,13 +549,24 @@ function docsSection() {
   l.push('|---|---|---|');
   for (const f of voc.fields) l.push(`| \`${f.name}\` | ${limitText(f)} | ${f.doc ?? ''} |`);
   l.push('');
-  for (const [side, title] of [['agentMethods', 'agent socket'], ['customerMethods', 'customer socket']]) {
+  for (const [side, title] of [
+    ['agentMethods', 'agent socket'],
+    ['customerMethods', 'customer socket'],
+  ]) {
     l.push(`| method (${title}) | required | optional | |`);
     l.push('|---|---|---|---|');
     for (const m of voc[side]) {
       const uses = methodUses(m);
-      const req = uses.filter((u) => u.required).map((u) => `\`${u.name}\``).join(', ') || '—';
-      const opt = uses.filter((u) => !u.required).map((u) => `\`${u.name}\``).join(', ') || '—';
+      const req =
+        uses
+          .filter((u) => u.required)
+          .map((u) => `\`${u.name}\``)
+          .join(', ') || '—';
+      const opt =
+        uses
+          .filter((u) => !u.required)
+          .map((u) => `\`${u.name}\``)
+          .join(', ') || '—';
       const notes = [];
       if (m.idempotent === false) notes.push('not idempotent');
       const rule = ruleOf(m);

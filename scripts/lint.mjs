@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The project's linters and formatters, each over the whole tree:
 //   eslint        every JS/TS file (typescript-eslint's type-aware rules on the shim and the UI)
+//   prettier      the one formatter of JS/TS (and the demos' Vue/JSX)
 //   clang-format  every C++ file of ours (.clang-format)
 // `node scripts/lint.mjs` checks and prints what is wrong; `--fix` rewrites what the tools can fix;
 // `--summary` ends with "lint-result passed=N failed=N" for scripts/test.mjs (one per checker).
@@ -27,6 +28,7 @@ function cppFiles() {
 
 const checkers = [
   ['eslint', () => run('npx', ['eslint', ...(fix ? ['--fix'] : []), '.'])],
+  ['prettier', () => run('npx', ['prettier', fix ? '--write' : '--check', '--log-level', 'warn', '.'])],
   ['clang-format', () => run('clang-format', [fix ? '-i' : '--dry-run', ...(fix ? [] : ['-Werror']), ...cppFiles()])],
 ];
 

@@ -77,7 +77,10 @@ async function startDemos(kv) {
     try {
       const { startDemoServer } = await import(module);
       const demo = await startOn((o) => startDemoServer({ ...config, ...o }), base === 0 ? 0 : base + i);
-      if (stopping) { await demo.close(); return; }
+      if (stopping) {
+        await demo.close();
+        return;
+      }
       demos.push(demo);
       console.log(`${key}=${demo.url}   (${what})`);
     } catch (err) {
@@ -103,7 +106,8 @@ server.stdout.on('data', (chunk) => {
   console.log(`Customers=${base}/sim/   (caller, voice, video, callee and chat visitor pages)`);
   console.log(`Simulator=${base}/sim/test-numbers   (POST ${base}/sim/inbound places a call; see README)`);
   const done = () => console.log('Press Ctrl+C to stop.');
-  if (demosWanted && kv.SecretKey) startDemos(kv).then(done, done); else done();
+  if (demosWanted && kv.SecretKey) startDemos(kv).then(done, done);
+  else done();
 });
 
 async function stop(sig) {
@@ -111,7 +115,10 @@ async function stop(sig) {
   server.kill(sig);
   await Promise.all(demos.map((d) => d.close().catch(() => {})));
 }
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { void stop(sig); });
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, () => {
+    void stop(sig);
+  });
 server.on('exit', async (code, signal) => {
   stopping = true;
   await Promise.all(demos.map((d) => d.close().catch(() => {})));

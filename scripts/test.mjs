@@ -24,7 +24,9 @@ function run(cmd, args, opts = {}) {
   if (opts.capture) {
     const lines = (r.stdout || '').split('\n');
     // Thousands of "Passed" lines say nothing: show everything else (failures with their output).
-    const shown = opts.quietPassed ? lines.filter((l) => !/^\s*\d+\/\d+ Test\s+#\d+: .* Passed /.test(l) && !/^\s+Start\s+\d+: /.test(l)) : lines;
+    const shown = opts.quietPassed
+      ? lines.filter((l) => !/^\s*\d+\/\d+ Test\s+#\d+: .* Passed /.test(l) && !/^\s+Start\s+\d+: /.test(l))
+      : lines;
     process.stdout.write(shown.join('\n'));
     process.stderr.write(r.stderr || '');
   }
@@ -66,7 +68,10 @@ suite('generated', () => {
 
 // 2. GoogleTest through ctest (core, protocol, errors, server).
 suite('native', () => {
-  const r = run('ctest', ['--test-dir', 'build/native', '--output-on-failure', '-j2', '--timeout', '120'], { capture: true, quietPassed: true });
+  const r = run('ctest', ['--test-dir', 'build/native', '--output-on-failure', '-j2', '--timeout', '120'], {
+    capture: true,
+    quietPassed: true,
+  });
   const m = /(\d+)% tests passed, (\d+) tests? failed out of (\d+)/.exec(r.stdout || '');
   if (!m) throw new Error(`ctest printed no summary (exit ${r.status})`);
   const failed = Number(m[2]);
@@ -83,7 +88,9 @@ suite('jest', () => {
     if (!existsSync(out)) throw new Error('jest wrote no results');
     const j = JSON.parse(readFileSync(out, 'utf8'));
     // A suite that failed to load has no test results but must still count.
-    const brokenSuites = (j.testResults || []).filter((t) => t.status === 'failed' && (t.assertionResults || []).length === 0).length;
+    const brokenSuites = (j.testResults || []).filter(
+      (t) => t.status === 'failed' && (t.assertionResults || []).length === 0,
+    ).length;
     return { passed: j.numPassedTests, failed: j.numFailedTests + brokenSuites };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -93,7 +100,8 @@ suite('jest', () => {
 // 4. TypeScript: the shim's sources, and sample integrator code against the published declarations
 //    (the @ts-expect-error lines must fail).
 suite('typecheck', () => {
-  if (!existsSync(join(root, 'tests/typecheck/tsconfig.json'))) throw new Error('tests/typecheck/tsconfig.json missing');
+  if (!existsSync(join(root, 'tests/typecheck/tsconfig.json')))
+    throw new Error('tests/typecheck/tsconfig.json missing');
   // The shim's own sources, every entry (the bundler does not type-check), then the integrator samples.
   let passed = 0;
   let failed = 0;
@@ -127,7 +135,9 @@ console.log('\n=== summary ===');
 let passed = 0;
 let failed = 0;
 for (const r of results) {
-  console.log(`${r.name.padEnd(10)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed  (${r.secs}s)`);
+  console.log(
+    `${r.name.padEnd(10)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed  (${r.secs}s)`,
+  );
   passed += r.passed;
   failed += r.failed;
 }

@@ -10,13 +10,19 @@ export function CallButton({ phoneNumber, disabled, onCalled, onError }) {
   function sdkCall() {
     window.tccc.Call.startOutboundCall({
       phoneNumber,
-    }).then((res) => {
-      onCalled(res.data.sessionId);
-    }).catch((err) => {
-      onError(err.errorMsg);
-    });
+    })
+      .then((res) => {
+        onCalled(res.data.sessionId);
+      })
+      .catch((err) => {
+        onError(err.errorMsg);
+      });
   }
-  return <button type="button" data-testid="call" disabled={disabled} onClick={sdkCall}>一键外呼 Call</button>;
+  return (
+    <button type="button" data-testid="call" disabled={disabled} onClick={sdkCall}>
+      一键外呼 Call
+    </button>
+  );
 }
 
 let counter = 0;
@@ -30,7 +36,7 @@ export function App() {
   const [error, setError] = useState('');
   const [status, setStatus] = useState('offline');
   const [nextStatus, setNextStatus] = useState('free');
-  const [phoneNumber, setPhoneNumber] = useState('10000000001');  // a test number of the reference server
+  const [phoneNumber, setPhoneNumber] = useState('10000000001'); // a test number of the reference server
   const [sessionId, setSessionId] = useState('');
   const [ringing, setRinging] = useState(null);
   const [events, setEvents] = useState([]);
@@ -39,20 +45,34 @@ export function App() {
   builtinRef.current = builtinUi;
 
   useEffect(() => {
-    backend('api/agents').then((res) => {
-      setAgents(res.agents);
-      setUserId(res.agents[0]?.userId ?? '');
-    }).catch((err) => setError(`后端不可用 the demo backend is not reachable (${err.message}): run \`npm start\` at the repository root`));
-    return () => { if (window.tccc) window.tccc.destroy(); };
+    backend('api/agents')
+      .then((res) => {
+        setAgents(res.agents);
+        setUserId(res.agents[0]?.userId ?? '');
+      })
+      .catch((err) =>
+        setError(
+          `后端不可用 the demo backend is not reachable (${err.message}): run \`npm start\` at the repository root`,
+        ),
+      );
+    return () => {
+      if (window.tccc) window.tccc.destroy();
+    };
   }, []);
 
   const applyBuiltinUi = (on) => {
     if (!window.tccc) return;
-    if (on) window.tccc.UI.show(); else window.tccc.UI.hide();
+    if (on) window.tccc.UI.show();
+    else window.tccc.UI.hide();
   };
 
   const log = (name, payload) => {
-    const entry = { n: ++counter, name, time: new Date().toLocaleTimeString(), data: JSON.stringify(payload?.data ?? payload) };
+    const entry = {
+      n: ++counter,
+      name,
+      time: new Date().toLocaleTimeString(),
+      data: JSON.stringify(payload?.data ?? payload),
+    };
     setEvents((list) => [entry, ...list].slice(0, 200));
   };
 
@@ -76,9 +96,14 @@ export function App() {
         setState(`已就绪 ready (${userId})`);
         setStatus(tccc.Agent.getStatus());
       });
-      tccc.on(tccc.events.statusChanged, ({ data }) => setStatus(data.status + (data.restReason ? ` · ${data.restReason}` : '')));
+      tccc.on(tccc.events.statusChanged, ({ data }) =>
+        setStatus(data.status + (data.restReason ? ` · ${data.restReason}` : '')),
+      );
       tccc.on(tccc.events.callIn, ({ data }) => {
-        setRinging({ sessionId: data.sessionId, peer: data.callerPhoneNumber || data.nickname || data.peerUserId || data.sessionId });
+        setRinging({
+          sessionId: data.sessionId,
+          peer: data.callerPhoneNumber || data.nickname || data.peerUserId || data.sessionId,
+        });
       });
       tccc.on(tccc.events.callOuted, ({ data }) => setSessionId(data.sessionId));
       tccc.on(tccc.events.userAccessed, ({ data }) => {
@@ -90,7 +115,11 @@ export function App() {
         setRinging((r) => (r?.sessionId === data.sessionId ? null : r));
       });
       for (const name of ['tokenExpired', 'kickedOut', 'reconnectFailed']) {
-        tccc.on(tccc.events[name], ({ data }) => { setReady(false); setState(name); setError(data?.message || data?.reason || name); });
+        tccc.on(tccc.events[name], ({ data }) => {
+          setReady(false);
+          setState(name);
+          setError(data?.message || data?.reason || name);
+        });
       }
       setState('登录中… logging in');
     } catch (err) {
@@ -108,55 +137,112 @@ export function App() {
 
   return (
     <main>
-      <h1>tccc demo <small>React</small></h1>
+      <h1>
+        tccc demo <small>React</small>
+      </h1>
 
       <section>
         <h2>1. 登录 Log in</h2>
         <div className="row">
-          <label>坐席 Agent{' '}
+          <label>
+            坐席 Agent{' '}
             <select value={userId} onChange={(e) => setUserId(e.target.value)} data-testid="agent">
-              {agents.map((a) => <option key={a.userId} value={a.userId}>{a.name ? `${a.userId} (${a.name})` : a.userId}</option>)}
+              {agents.map((a) => (
+                <option key={a.userId} value={a.userId}>
+                  {a.name ? `${a.userId} (${a.name})` : a.userId}
+                </option>
+              ))}
             </select>
           </label>
-          <button type="button" data-testid="login" disabled={!userId} onClick={login}>登录 Log in</button>
+          <button type="button" data-testid="login" disabled={!userId} onClick={login}>
+            登录 Log in
+          </button>
           <label>
-            <input type="checkbox" data-testid="builtin-ui" checked={builtinUi}
-              onChange={(e) => { setBuiltinUi(e.target.checked); applyBuiltinUi(e.target.checked); }} /> 内置工作台 Built-in workbench
+            <input
+              type="checkbox"
+              data-testid="builtin-ui"
+              checked={builtinUi}
+              onChange={(e) => {
+                setBuiltinUi(e.target.checked);
+                applyBuiltinUi(e.target.checked);
+              }}
+            />{' '}
+            内置工作台 Built-in workbench
           </label>
         </div>
-        <p>状态 State: <b data-testid="state">{state}</b></p>
-        <p className="error" role="alert" data-testid="error">{error}</p>
+        <p>
+          状态 State: <b data-testid="state">{state}</b>
+        </p>
+        <p className="error" role="alert" data-testid="error">
+          {error}
+        </p>
       </section>
 
       <section>
-        <h2>2. 坐席状态 Agent status: <span data-testid="agent-status">{status}</span></h2>
+        <h2>
+          2. 坐席状态 Agent status: <span data-testid="agent-status">{status}</span>
+        </h2>
         <div className="row">
-          <select value={nextStatus} onChange={(e) => setNextStatus(e.target.value)} data-testid="status-select" aria-label="status">
+          <select
+            value={nextStatus}
+            onChange={(e) => setNextStatus(e.target.value)}
+            data-testid="status-select"
+            aria-label="status"
+          >
             <option value="free">空闲 free</option>
             <option value="rest">小休 rest</option>
             <option value="notReady">示忙 notReady</option>
           </select>
-          <button type="button" data-testid="set-status" disabled={!ready} onClick={changeStatus}>切换 Set</button>
+          <button type="button" data-testid="set-status" disabled={!ready} onClick={changeStatus}>
+            切换 Set
+          </button>
         </div>
       </section>
 
       <section>
         <h2>3. 通话 Calls</h2>
         <div className="row">
-          <label>号码 Number <input value={phoneNumber} onChange={(e) => setPhoneNumber(e.target.value)} data-testid="phone" inputMode="tel" /></label>
-          <CallButton phoneNumber={phoneNumber.trim()} disabled={!ready || !!sessionId} onCalled={setSessionId} onError={setError} />
+          <label>
+            号码 Number{' '}
+            <input
+              value={phoneNumber}
+              onChange={(e) => setPhoneNumber(e.target.value)}
+              data-testid="phone"
+              inputMode="tel"
+            />
+          </label>
+          <CallButton
+            phoneNumber={phoneNumber.trim()}
+            disabled={!ready || !!sessionId}
+            onCalled={setSessionId}
+            onError={setError}
+          />
         </div>
         {ringing && (
           <div className="incoming" data-testid="incoming">
             来电 Incoming: <b data-testid="incoming-peer">{ringing.peer}</b>{' '}
-            <button type="button" data-testid="answer" onClick={() => run(window.tccc.Call.accept({ sessionId: ringing.sessionId }))}>接听 Answer</button>{' '}
-            <button type="button" data-testid="reject" onClick={() => run(window.tccc.Call.hungUp({ sessionId: ringing.sessionId }))}>拒接 Decline</button>
+            <button
+              type="button"
+              data-testid="answer"
+              onClick={() => run(window.tccc.Call.accept({ sessionId: ringing.sessionId }))}
+            >
+              接听 Answer
+            </button>{' '}
+            <button
+              type="button"
+              data-testid="reject"
+              onClick={() => run(window.tccc.Call.hungUp({ sessionId: ringing.sessionId }))}
+            >
+              拒接 Decline
+            </button>
           </div>
         )}
         {sessionId && (
           <div className="row">
             会话 Session <code data-testid="session">{sessionId}</code>
-            <button type="button" data-testid="hangup" onClick={() => run(window.tccc.Call.hungUp({ sessionId }))}>挂断 Hang up</button>
+            <button type="button" data-testid="hangup" onClick={() => run(window.tccc.Call.hungUp({ sessionId }))}>
+              挂断 Hang up
+            </button>
           </div>
         )}
       </section>
@@ -164,7 +250,9 @@ export function App() {
       <section>
         <h2>4. 事件 Events</h2>
         <ol data-testid="log" reversed>
-          {events.map((e) => <li key={e.n} data-event={e.name}>{`${e.time}  ${e.name}  ${e.data}`}</li>)}
+          {events.map((e) => (
+            <li key={e.n} data-event={e.name}>{`${e.time}  ${e.name}  ${e.data}`}</li>
+          ))}
         </ol>
       </section>
     </main>

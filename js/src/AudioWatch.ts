@@ -46,16 +46,19 @@ export interface AudioWarningChange {
 
 /** Raises a warning when no sample has shown signs of life for too long, and ends it at the next one. */
 class LifeDetector {
-  private _since: number | undefined;  // since when no sign of life (undefined: no reading yet)
+  private _since: number | undefined; // since when no sign of life (undefined: no reading yet)
   private _active = false;
 
-  constructor(private readonly _warning: AudioWarning, private readonly _limitMs: number) {}
+  constructor(
+    private readonly _warning: AudioWarning,
+    private readonly _limitMs: number,
+  ) {}
 
   /** `alive` undefined (nothing to judge) or `watching` false: the clock starts again. */
   sample(atMs: number, alive: boolean | undefined, watching: boolean, out: AudioWarningChange[]): void {
     if (!watching || alive === undefined) {
       this._since = atMs;
-      if (!watching) this._set(false, out);  // muted, held or disconnected: explained, not a fault
+      if (!watching) this._set(false, out); // muted, held or disconnected: explained, not a fault
       return;
     }
     if (alive || this._since === undefined) {

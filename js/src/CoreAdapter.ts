@@ -44,7 +44,7 @@ export class CoreAdapter {
   private _sink: CommandSink;
   private _pumping = false;
   private _broken = false;
-  private _inputPtr = 0;       // inputBuffer() of the core, owned by the C++ side
+  private _inputPtr = 0; // inputBuffer() of the core, owned by the C++ side
   private _inputCapacity = 0;
 
   private constructor(module: TcccCoreModule, core: TcccCore, sink: CommandSink) {
@@ -62,7 +62,9 @@ export class CoreAdapter {
     return new CoreAdapter(module, new module.TcccCore(JSON.stringify(config)), sink);
   }
 
-  start(): void { this._input((c) => c.start(now())); }
+  start(): void {
+    this._input((c) => c.start(now()));
+  }
   /**
    * A public API call. `register` receives the handle before the core's commands are carried out,
    * because the core may settle the call at once (bad arguments, not ready) in the same batch.
@@ -73,7 +75,9 @@ export class CoreAdapter {
     this._input((c) => register(c.call(api, argsJson, now())));
     return true;
   }
-  onOpen(): void { this._input((c) => c.onOpen(now())); }
+  onOpen(): void {
+    this._input((c) => c.onOpen(now()));
+  }
   onMessage(text: string): void {
     this._input((c) => {
       // UTF-8 needs at most 3 bytes per UTF-16 unit. Frames beyond the protocol's limit take the
@@ -93,8 +97,12 @@ export class CoreAdapter {
       c.onMessageInput(written ?? 0, now());
     });
   }
-  onClose(code: number): void { this._input((c) => c.onClose(code, now())); }
-  onTick(): void { this._input((c) => c.onTick(now())); }
+  onClose(code: number): void {
+    this._input((c) => c.onClose(code, now()));
+  }
+  onTick(): void {
+    this._input((c) => c.onTick(now()));
+  }
 
   /** Milliseconds until the core wants onTick, or -1 for never. */
   msUntilDeadline(): number {
@@ -103,16 +111,26 @@ export class CoreAdapter {
     return deadline < 0 ? -1 : Math.max(0, deadline - now());
   }
 
-  phase(): Phase { return this._core && !this._broken ? this._core.phase() : Phase.Destroyed; }
-  agentStatus(): string { return this._core && !this._broken ? this._core.agentStatus() : 'offline'; }
-  sessions(): unknown[] { return this._core && !this._broken ? (JSON.parse(this._core.sessions()) as unknown[]) : []; }
+  phase(): Phase {
+    return this._core && !this._broken ? this._core.phase() : Phase.Destroyed;
+  }
+  agentStatus(): string {
+    return this._core && !this._broken ? this._core.agentStatus() : 'offline';
+  }
+  sessions(): unknown[] {
+    return this._core && !this._broken ? (JSON.parse(this._core.sessions()) as unknown[]) : [];
+  }
   /** The core's counters of dropped or tolerated input (CoreStats). */
   stats(): Record<string, number> {
     return this._core && !this._broken ? (JSON.parse(this._core.stats()) as Record<string, number>) : {};
   }
   /** Bytes of wasm linear memory (grows only): lets tests see a leak. */
-  heapBytes(): number { return this._module.HEAP8.length; }
-  isDeleted(): boolean { return this._core === null; }
+  heapBytes(): number {
+    return this._module.HEAP8.length;
+  }
+  isDeleted(): boolean {
+    return this._core === null;
+  }
 
   /** Tells the core to shut down, carries out its last commands, then frees the C++ object. */
   destroy(): void {

@@ -13,8 +13,11 @@ function mediaDevices(): MediaDevices | undefined {
 async function listByKind(kind: MediaDeviceKind): Promise<MediaDeviceInfo[]> {
   const devices = mediaDevices();
   if (!devices || typeof devices.enumerateDevices !== 'function') {
-    throw TcccError.of('ERR_NOT_SUPPORTED', 'This environment cannot list media devices ' +
-      '(no navigator.mediaDevices; pages must be served over HTTPS or from localhost).');
+    throw TcccError.of(
+      'ERR_NOT_SUPPORTED',
+      'This environment cannot list media devices ' +
+        '(no navigator.mediaDevices; pages must be served over HTTPS or from localhost).',
+    );
   }
   const all = await devices.enumerateDevices();
   return all.filter((d) => d.kind === kind);
@@ -35,15 +38,24 @@ export function createDevices(media: () => MediaAdapter | undefined = () => unde
     isBrowserSupported(): boolean {
       const g = globalThis as Record<string, unknown>;
       const devices = mediaDevices();
-      return typeof g.WebSocket === 'function' && typeof g.WebAssembly === 'object' &&
-        typeof g.RTCPeerConnection === 'function' && !!devices && typeof devices.getUserMedia === 'function';
+      return (
+        typeof g.WebSocket === 'function' &&
+        typeof g.WebAssembly === 'object' &&
+        typeof g.RTCPeerConnection === 'function' &&
+        !!devices &&
+        typeof devices.getUserMedia === 'function'
+      );
     },
     getMicrophones: () => listByKind('audioinput'),
     getSpeakers: () => listByKind('audiooutput'),
     async setMicrophone(options: { deviceId: string }) {
-      const deviceId = options && typeof options === 'object' ? (options as { deviceId?: unknown }).deviceId : undefined;
+      const deviceId =
+        options && typeof options === 'object' ? (options as { deviceId?: unknown }).deviceId : undefined;
       if (typeof deviceId !== 'string' || !deviceId || deviceId.length > 256)
-        throw TcccError.of('ERR_INVALID_ARGUMENT', 'Devices.setMicrophone: deviceId must be a non-empty string (from getMicrophones())');
+        throw TcccError.of(
+          'ERR_INVALID_ARGUMENT',
+          'Devices.setMicrophone: deviceId must be a non-empty string (from getMicrophones())',
+        );
       const adapter = media();
       if (!adapter || typeof adapter.setMicrophone !== 'function')
         throw TcccError.of('ERR_NOT_SUPPORTED', 'Devices.setMicrophone: this environment has no WebRTC media');

@@ -30,7 +30,7 @@ export function renderHoldMelody(ac: BaseAudioContext): AudioBuffer {
       let env = 1;
       if (i < attack) env = i / attack;
       else if (i > perNote - release) env = Math.max(0, (perNote - i) / release);
-      out[base + i] = GAIN * env * (Math.sin(2 * Math.PI * hz * t) + 0.2 * Math.sin(4 * Math.PI * hz * t)) / 1.2;
+      out[base + i] = (GAIN * env * (Math.sin(2 * Math.PI * hz * t) + 0.2 * Math.sin(4 * Math.PI * hz * t))) / 1.2;
     }
   });
   return buffer;
@@ -48,8 +48,7 @@ export class HoldMusic {
 
   constructor(url?: string, AudioContextImpl?: AudioContextCtor) {
     this._url = url || undefined;
-    this._Ctx = AudioContextImpl ??
-      ((globalThis as { AudioContext?: AudioContextCtor }).AudioContext);
+    this._Ctx = AudioContextImpl ?? (globalThis as { AudioContext?: AudioContextCtor }).AudioContext;
   }
 
   /** A track playing the music; call release() once per acquire() when the hold ends. */
@@ -89,8 +88,10 @@ export class HoldMusic {
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
         buffer = await ctx.decodeAudioData(await res.arrayBuffer());
       } catch (err) {
-        console.warn(`[tccc] holdMusicUrl ${this._url} could not be played (${(err as Error)?.message ?? err}); ` +
-          'using the built-in music on hold');
+        console.warn(
+          `[tccc] holdMusicUrl ${this._url} could not be played (${(err as Error)?.message ?? err}); ` +
+            'using the built-in music on hold',
+        );
       }
     }
     if (this._ctx !== ctx) throw new Error('music on hold stopped while it was starting');
@@ -109,7 +110,11 @@ export class HoldMusic {
     const ctx = this._ctx;
     this._ctx = undefined;
     this._starting = undefined;
-    try { this._source?.stop(); } catch { /* never started */ }
+    try {
+      this._source?.stop();
+    } catch {
+      /* never started */
+    }
     this._source = undefined;
     this._dest?.stream.getTracks().forEach((t) => t.stop());
     this._dest = undefined;

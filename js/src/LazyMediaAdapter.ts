@@ -40,7 +40,8 @@ export class LazyMediaAdapter implements MediaAdapter {
 
   /** Starts fetching the chunk when the page is idle (called once the SDK is ready). */
   prefetch(): void {
-    const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+    const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void })
+      .requestIdleCallback;
     if (idle) idle(() => this._load(), { timeout: 2000 });
     else setTimeout(() => this._load(), 0);
   }
@@ -106,7 +107,7 @@ export class LazyMediaAdapter implements MediaAdapter {
       for (const [, data] of queued) this._fail(data);
       for (const [, reject] of this._waiters.splice(0)) reject(new Error('media module unavailable'));
     };
-    if ((globalThis as Record<symbol, unknown>)[key]) return ready();  // another instance loaded it
+    if ((globalThis as Record<symbol, unknown>)[key]) return ready(); // another instance loaded it
     const doc = (globalThis as { document?: Document }).document;
     if (!doc?.createElement) return failed();
     loadScript(doc, this._url, this._crossOrigin, ready, failed);
@@ -114,6 +115,10 @@ export class LazyMediaAdapter implements MediaAdapter {
 
   private _fail(data: Record<string, unknown>): void {
     if (typeof data.sessionId === 'string')
-      this._host?.emit('mediaStateChanged', { sessionId: data.sessionId, state: 'failed', reason: 'media module unavailable' });
+      this._host?.emit('mediaStateChanged', {
+        sessionId: data.sessionId,
+        state: 'failed',
+        reason: 'media module unavailable',
+      });
   }
 }

@@ -10,7 +10,7 @@ const DOCUMENT_WAKE_EVENTS = ['visibilitychange', 'resume'] as const;
 
 export class Scheduler {
   private _timer: ReturnType<typeof setTimeout> | null = null;
-  private _armedFor = 0;  // when the armed timer fires (monotonicNow clock)
+  private _armedFor = 0; // when the armed timer fires (monotonicNow clock)
   private _tick: () => void;
   private _msUntilDeadline: () => number;
   private _wake = () => this._tick();
@@ -34,16 +34,19 @@ export class Scheduler {
    */
   rearm(): void {
     const ms = this._msUntilDeadline();
-    if (ms < 0) return;  // nothing due; an armed timer just ticks once for nothing
+    if (ms < 0) return; // nothing due; an armed timer just ticks once for nothing
     const at = monotonicNow() + ms;
     if (this._timer !== null && this._armedFor <= at) return;
     if (this._timer !== null) clearTimeout(this._timer);
     this._armedFor = at;
     // Clamp to the 32-bit limit of setTimeout; an overflow would fire at once.
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      this._tick();
-    }, Math.min(ms, 0x7fffffff));
+    this._timer = setTimeout(
+      () => {
+        this._timer = null;
+        this._tick();
+      },
+      Math.min(ms, 0x7fffffff),
+    );
   }
 
   stop(): void {

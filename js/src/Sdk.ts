@@ -18,7 +18,6 @@ import { VERSION } from './version';
 import { API_METHODS, type MediaAction, VOID_APIS } from './vocabulary.generated';
 import type { AgentStatus, SuccessResponse, Tccc, TuningOptions, WebSocketConstructor } from './types';
 
-
 /** Everything an entry point has worked out before the SDK starts. */
 export interface SdkSettings {
   sdkAppId: number | string;
@@ -89,9 +88,18 @@ export class Sdk implements CommandSink {
     });
     this.api = this._buildApi();
     if (settings.ui) {
-      this._uiUnload = uiLoader(settings.ui.url, settings.ui.crossOrigin, this.api, this._ui, this._bus,
-        () => (this._adapter && this._state === 'running' ? this._adapter.sessions() : []) as Array<Record<string, unknown>>,
-        this._media);  // the UI's video pane reads remoteStream()/localStream() when the adapter has them
+      this._uiUnload = uiLoader(
+        settings.ui.url,
+        settings.ui.crossOrigin,
+        this.api,
+        this._ui,
+        this._bus,
+        () =>
+          (this._adapter && this._state === 'running' ? this._adapter.sessions() : []) as Array<
+            Record<string, unknown>
+          >,
+        this._media,
+      ); // the UI's video pane reads remoteStream()/localStream() when the adapter has them
     }
     if (settings.configError) {
       this._state = 'failed';
@@ -105,10 +113,18 @@ export class Sdk implements CommandSink {
 
   execute(command: Command): void {
     switch (command.kind) {
-      case 'connect': this._transport?.connect(); break;
-      case 'send': this._transport?.send(command.text); break;
-      case 'close': this._transport?.close(command.code); break;
-      case 'emit': this._bus.emit(command.name, command.data ?? {}); break;
+      case 'connect':
+        this._transport?.connect();
+        break;
+      case 'send':
+        this._transport?.send(command.text);
+        break;
+      case 'close':
+        this._transport?.close(command.code);
+        break;
+      case 'emit':
+        this._bus.emit(command.name, command.data ?? {});
+        break;
       case 'resolve':
         this._settle(command.handle, (p) => p.resolve({ status: 'success', data: command.data ?? {} }));
         break;
@@ -122,7 +138,8 @@ export class Sdk implements CommandSink {
           console.error(`[tccc] media action "${command.name}" failed:`, err);
         }
         break;
-      default: break;  // a newer core's command this shim does not know: nothing to do
+      default:
+        break; // a newer core's command this shim does not know: nothing to do
     }
   }
 
@@ -143,29 +160,45 @@ export class Sdk implements CommandSink {
     // The socket starts opening now and the wasm loads meanwhile (Transport.preconnect): the
     // core adopts it with its first "connect" command.
     const { sdkAppId, userId, token, tuning } = this._settings;
-    const loginProtocols = tuning?.handshakeLogin === false ? undefined : handshakeLoginProtocols(sdkAppId, userId, token);
-    const transport = new Transport(this._settings.wsUrl, Ctor, {
-      onOpen: () => this._input(() => this._adapter?.onOpen()),
-      onMessage: (text) => this._input(() => this._adapter?.onMessage(text)),
-      onClose: (code) => this._input(() => this._adapter?.onClose(code)),
-    }, loginProtocols);
+    const loginProtocols =
+      tuning?.handshakeLogin === false ? undefined : handshakeLoginProtocols(sdkAppId, userId, token);
+    const transport = new Transport(
+      this._settings.wsUrl,
+      Ctor,
+      {
+        onOpen: () => this._input(() => this._adapter?.onOpen()),
+        onMessage: (text) => this._input(() => this._adapter?.onMessage(text)),
+        onClose: (code) => this._input(() => this._adapter?.onClose(code)),
+      },
+      loginProtocols,
+    );
     this._transport = transport;
     transport.preconnect();
     let adapter: CoreAdapter;
     try {
       const source = await this._settings.wasm();
-      const config = { sdkAppId, userId, token, randomSeed: randomSeed(), handshakeLogin: loginProtocols !== undefined };
+      const config = {
+        sdkAppId,
+        userId,
+        token,
+        randomSeed: randomSeed(),
+        handshakeLogin: loginProtocols !== undefined,
+      };
       adapter = await CoreAdapter.load(source, { ...tuning, ...config }, this);
     } catch (err) {
       this._fail(TcccError.of('ERR_HTTP_REQUEST_FAILURE', `Could not load tccc-core.wasm: ${String(err)}`), true);
       return;
     }
-    if (this._state !== 'loading') {  // destroyed (or failed) while the wasm was loading
+    if (this._state !== 'loading') {
+      // destroyed (or failed) while the wasm was loading
       adapter.destroy();
       return;
     }
     this._adapter = adapter;
-    this._scheduler = new Scheduler(() => this._input(() => adapter.onTick()), () => adapter.msUntilDeadline());
+    this._scheduler = new Scheduler(
+      () => this._input(() => adapter.onTick()),
+      () => adapter.msUntilDeadline(),
+    );
     this._state = 'running';
     this._input(() => adapter.start());
     // Calls made while the wasm loaded go to the core now, in order; it answers them as it would
@@ -211,9 +244,17 @@ export class Sdk implements CommandSink {
     this._adapter?.destroy();
     this._transport?.close(1000);
     this._rejectAll(TcccError.of('ERR_DESTROYED', 'The SDK instance has been destroyed.'));
-    try { this._media.close(); } catch (err) { console.error('[tccc] media close failed:', err); }
+    try {
+      this._media.close();
+    } catch (err) {
+      console.error('[tccc] media close failed:', err);
+    }
     this._uiUnload?.();
-    try { this._settings.onDestroy?.(); } catch (err) { console.error('[tccc] onDestroy failed:', err); }
+    try {
+      this._settings.onDestroy?.();
+    } catch (err) {
+      console.error('[tccc] onDestroy failed:', err);
+    }
   }
 
   // --- API calls ------------------------------------------------------------------------------
@@ -322,6 +363,7 @@ export class Sdk implements CommandSink {
   }
 
   /** The UI state, for the built-in UI when it loads. */
-  get ui(): UiState { return this._ui; }
+  get ui(): UiState {
+    return this._ui;
+  }
 }
-

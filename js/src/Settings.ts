@@ -39,7 +39,12 @@ export function agentSocketUrl(server: string): string {
 export function paramsFromUrl(url: URL): LoginParams {
   const fragment = new URLSearchParams(url.hash.slice(1));
   const get = (name: string) => fragment.get(name) ?? url.searchParams.get(name);
-  return { sdkAppId: get('sdkAppId'), userId: get('userId') ?? get('userid'), token: get('token'), server: get('server') };
+  return {
+    sdkAppId: get('sdkAppId'),
+    userId: get('userId') ?? get('userid'),
+    token: get('token'),
+    server: get('server'),
+  };
 }
 
 /** Checks the login parameters; returns SdkSettings, with configError set if one is unusable. */

@@ -49,7 +49,10 @@ export class Transport {
     if (parked) {
       this._parked = null;
       // Replayed after the core's own command has returned, never from inside it.
-      if (parked.length) queueMicrotask(() => { for (const deliver of parked) deliver(); });
+      if (parked.length)
+        queueMicrotask(() => {
+          for (const deliver of parked) deliver();
+        });
       return;
     }
     this._drop(1000);
@@ -79,11 +82,17 @@ export class Transport {
       if (this._parked) this._parked.push(event);
       else event();
     };
-    socket.onopen = () => deliver(() => { if (this._socket === socket) this._handlers.onOpen(); });
+    socket.onopen = () =>
+      deliver(() => {
+        if (this._socket === socket) this._handlers.onOpen();
+      });
     socket.onmessage = (ev: MessageEvent) => {
       // Binary frames are reserved for media (not yet carried); only text goes to the core.
       const data: unknown = ev.data;
-      if (typeof data === 'string') deliver(() => { if (this._socket === socket) this._handlers.onMessage(data); });
+      if (typeof data === 'string')
+        deliver(() => {
+          if (this._socket === socket) this._handlers.onMessage(data);
+        });
     };
     socket.onclose = (ev: CloseEvent) => {
       const code = typeof ev.code === 'number' ? ev.code : 1006;
@@ -110,7 +119,9 @@ export class Transport {
   }
 
   /** Closes the current socket at the core's request; its close event is not reported back. */
-  close(code: number): void { this._drop(code); }
+  close(code: number): void {
+    this._drop(code);
+  }
 
   private _drop(code: number): void {
     // A socket that the server logged in by its handshake but the core never used (the SDK was
@@ -126,7 +137,11 @@ export class Transport {
       socket.close(code);
     } catch {
       // Browsers accept only 1000 and 3000-4999 from scripts.
-      try { socket.close(1000); } catch { /* already closing */ }
+      try {
+        socket.close(1000);
+      } catch {
+        /* already closing */
+      }
     }
   }
 }

@@ -56,8 +56,8 @@ export interface WebRtcMediaOptions {
   createVideoElement?: () => HTMLVideoElement;
 }
 
-type MediaState = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed' | 'autoplayBlocked' | 'playing' |
-  'iceRestart';
+type MediaState =
+  'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed' | 'autoplayBlocked' | 'playing' | 'iceRestart';
 
 interface Leg {
   sessionId: string;
@@ -149,7 +149,8 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       for (const leg of legs) opened.push([leg, await gum({ audio: this._audioConstraints(deviceId), video: false })]);
       // No call right now: open the device once anyway, so a wrong or refused one is reported now
       // and not as a failed next call.
-      if (legs.length === 0) (await gum({ audio: this._audioConstraints(deviceId), video: false })).getTracks().forEach((t) => t.stop());
+      if (legs.length === 0)
+        (await gum({ audio: this._audioConstraints(deviceId), video: false })).getTracks().forEach((t) => t.stop());
     } catch (err) {
       for (const [, s] of opened) s.getTracks().forEach((t) => t.stop());
       throw micError(err);
@@ -218,7 +219,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
         const held = action === 'hold';
         if (leg.held === held) break;
         leg.held = held;
-        if (leg.audio) leg.audio.muted = held;  // the agent does not hear a held customer
+        if (leg.audio) leg.audio.muted = held; // the agent does not hear a held customer
         this._queue(leg, (l) => this._applyHold(l));
         break;
       }
@@ -228,7 +229,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
         leg.videoMuted = action === 'muteVideo';
         this._queue(leg, async (l) => {
           // replaceTrack(null): no frames at all (a disabled track would still send black ones).
-          if (l.videoSender) await l.videoSender.replaceTrack(l.videoMuted ? null : l.cam ?? null);
+          if (l.videoSender) await l.videoSender.replaceTrack(l.videoMuted ? null : (l.cam ?? null));
         });
         break;
       }
@@ -266,8 +267,15 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     let leg = this._legs.get(sessionId);
     if (!leg) {
       leg = {
-        sessionId, pendingCandidates: [], chain: Promise.resolve(), muted: false, held: false, videoMuted: false,
-        closed: false, wantsVideo: false, iceServers: [],
+        sessionId,
+        pendingCandidates: [],
+        chain: Promise.resolve(),
+        muted: false,
+        held: false,
+        videoMuted: false,
+        closed: false,
+        wantsVideo: false,
+        iceServers: [],
       };
       this._legs.set(sessionId, leg);
       this._watchOnline();
@@ -311,12 +319,12 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     this._state(leg, 'connecting');
     let local: MediaStream;
     try {
-      local = await this._takePrepared(leg, video) ??
-        await this._gum()(this._constraints(video));
+      local = (await this._takePrepared(leg, video)) ?? (await this._gum()(this._constraints(video)));
     } catch (err) {
       throw micError(err, video);
     }
-    if (leg.closed) {  // the call ended while the permission prompt was up
+    if (leg.closed) {
+      // the call ended while the permission prompt was up
       local.getTracks().forEach((t) => t.stop());
       return false;
     }
@@ -325,7 +333,10 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     leg.cam = local.getVideoTracks()[0];
     if (leg.mic) leg.mic.enabled = !leg.muted;
     const Pc = this._options.RTCPeerConnection ?? RTCPeerConnection;
-    const pc = new Pc({ ...(this._options.rtcConfiguration ?? {}), iceServers: this._options.rtcConfiguration?.iceServers ?? leg.iceServers });
+    const pc = new Pc({
+      ...(this._options.rtcConfiguration ?? {}),
+      iceServers: this._options.rtcConfiguration?.iceServers ?? leg.iceServers,
+    });
     leg.pc = pc;
     if (leg.mic) leg.audioSender = pc.addTrack(leg.mic, local);
     if (leg.cam) leg.videoSender = pc.addTrack(leg.cam, local);
@@ -370,7 +381,10 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     const timer = setTimeout(() => {
       if (leg.prepared?.stream !== stream || leg.pc) return;
       leg.prepared = undefined;
-      void stream.then((s) => s.getTracks().forEach((t) => t.stop()), () => {});
+      void stream.then(
+        (s) => s.getTracks().forEach((t) => t.stop()),
+        () => {},
+      );
       if (this._legs.get(leg.sessionId) === leg && !leg.pc) this._legs.delete(leg.sessionId);
     }, PREPARE_TTL_MS);
     leg.prepared = { video, stream, timer };
@@ -386,7 +400,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     try {
       stream = await prepared.stream;
     } catch {
-      return undefined;  // ask again; that attempt's error is the one reported
+      return undefined; // ask again; that attempt's error is the one reported
     }
     if (prepared.video === video) return stream;
     stream.getTracks().forEach((t) => t.stop());
@@ -407,10 +421,15 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   }
 
   /** This side offers: the first offer of a call we place, or an ICE restart. */
-  private async _offer(leg: Leg, iceServers: RTCIceServer[] | undefined, video: boolean, iceRestart: boolean): Promise<void> {
+  private async _offer(
+    leg: Leg,
+    iceServers: RTCIceServer[] | undefined,
+    video: boolean,
+    iceRestart: boolean,
+  ): Promise<void> {
     if (!(await this._ensurePc(leg, iceServers, video))) return;
     const pc = leg.pc!;
-    if (pc.signalingState !== 'stable') return;  // a negotiation is already under way
+    if (pc.signalingState !== 'stable') return; // a negotiation is already under way
     const offer = await pc.createOffer(iceRestart ? { iceRestart: true } : {});
     await pc.setLocalDescription(offer);
     if (leg.closed) return;
@@ -449,7 +468,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
 
   /** Puts the music (held) or the microphone (not held) on the audio sender. */
   private async _applyHold(leg: Leg): Promise<void> {
-    if (!leg.audioSender) return;  // no media yet: _ensurePc applies the state when it starts
+    if (!leg.audioSender) return; // no media yet: _ensurePc applies the state when it starts
     if (leg.held && !leg.holdTrack) {
       let track: MediaStreamTrack | undefined;
       try {
@@ -462,7 +481,8 @@ export class WebRtcMediaAdapter implements MediaAdapter {
         if (track) this._music.release();
         return;
       }
-      if (!leg.held) {  // unHold came in while the music was starting
+      if (!leg.held) {
+        // unHold came in while the music was starting
         if (track) this._music.release();
         return;
       }
@@ -519,7 +539,11 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     leg.watch = new AudioWatch(options);
     const period = options?.intervalMs ?? 1000;
     const next = () => {
-      leg.watchTimer = setTimeout(() => { void this._sampleAudio(leg).then(() => { if (!leg.closed) next(); }); }, period);
+      leg.watchTimer = setTimeout(() => {
+        void this._sampleAudio(leg).then(() => {
+          if (!leg.closed) next();
+        });
+      }, period);
     };
     next();
   }
@@ -530,13 +554,16 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     let packets: number | undefined;
     let level: number | undefined;
     try {
-      (await pc.getStats()).forEach((r: { type?: string; kind?: string; packetsReceived?: number; audioLevel?: number }) => {
-        if (r.kind !== 'audio') return;
-        if (r.type === 'inbound-rtp' && typeof r.packetsReceived === 'number') packets = (packets ?? 0) + r.packetsReceived;
-        if (r.type === 'media-source' && typeof r.audioLevel === 'number') level = Math.max(level ?? 0, r.audioLevel);
-      });
+      (await pc.getStats()).forEach(
+        (r: { type?: string; kind?: string; packetsReceived?: number; audioLevel?: number }) => {
+          if (r.kind !== 'audio') return;
+          if (r.type === 'inbound-rtp' && typeof r.packetsReceived === 'number')
+            packets = (packets ?? 0) + r.packetsReceived;
+          if (r.type === 'media-source' && typeof r.audioLevel === 'number') level = Math.max(level ?? 0, r.audioLevel);
+        },
+      );
     } catch {
-      return;  // a closing pc: the next sample (or the end of the call) settles it
+      return; // a closing pc: the next sample (or the end of the call) settles it
     }
     if (leg.closed) return;
     const changes = leg.watch.sample({
@@ -554,14 +581,16 @@ export class WebRtcMediaAdapter implements MediaAdapter {
 
   private _play(leg: Leg): void {
     if (!leg.audio) {
-      const make = this._options.createAudioElement ?? (() => {
-        const el = document.createElement('audio');
-        el.autoplay = true;
-        el.style.display = 'none';
-        el.dataset.tcccSession = leg.sessionId;
-        document.body.appendChild(el);
-        return el;
-      });
+      const make =
+        this._options.createAudioElement ??
+        (() => {
+          const el = document.createElement('audio');
+          el.autoplay = true;
+          el.style.display = 'none';
+          el.dataset.tcccSession = leg.sessionId;
+          document.body.appendChild(el);
+          return el;
+        });
       leg.audio = make();
     }
     const audio = leg.audio;
@@ -572,15 +601,17 @@ export class WebRtcMediaAdapter implements MediaAdapter {
 
   private _showVideo(leg: Leg): void {
     if (!leg.video) {
-      const make = this._options.createVideoElement ?? (() => {
-        const el = document.createElement('video');
-        el.autoplay = true;
-        el.playsInline = true;
-        el.dataset.tcccSession = leg.sessionId;
-        el.style.maxWidth = '100%';
-        document.body.appendChild(el);
-        return el;
-      });
+      const make =
+        this._options.createVideoElement ??
+        (() => {
+          const el = document.createElement('video');
+          el.autoplay = true;
+          el.playsInline = true;
+          el.dataset.tcccSession = leg.sessionId;
+          el.style.maxWidth = '100%';
+          document.body.appendChild(el);
+          return el;
+        });
       leg.video = make();
     }
     // Sound comes through the <audio> element; the video element only shows the picture.
@@ -593,16 +624,21 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     // Older browsers return nothing from play().
     const p = el.play() as Promise<void> | undefined;
     if (p && typeof p.then === 'function') {
-      p.then(() => { if (el === leg.audio) this._state(leg, 'playing'); }, (err: Error) => {
-        if (leg.closed) return;
-        if (err?.name === 'NotAllowedError') {
-          this._blocked.add(el);
-          this._state(leg, 'autoplayBlocked', 'the browser needs a click or key press before it plays audio');
-          this._watchGestures();
-        } else if (err?.name !== 'AbortError') {
-          this._state(leg, 'failed', `playback failed: ${err?.message ?? String(err)}`);
-        }
-      });
+      p.then(
+        () => {
+          if (el === leg.audio) this._state(leg, 'playing');
+        },
+        (err: Error) => {
+          if (leg.closed) return;
+          if (err?.name === 'NotAllowedError') {
+            this._blocked.add(el);
+            this._state(leg, 'autoplayBlocked', 'the browser needs a click or key press before it plays audio');
+            this._watchGestures();
+          } else if (err?.name !== 'AbortError') {
+            this._state(leg, 'failed', `playback failed: ${err?.message ?? String(err)}`);
+          }
+        },
+      );
     }
   }
 
@@ -639,9 +675,16 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       const { stream, timer } = leg.prepared;
       leg.prepared = undefined;
       clearTimeout(timer);
-      void stream.then((s) => s.getTracks().forEach((t) => t.stop()), () => {});
+      void stream.then(
+        (s) => s.getTracks().forEach((t) => t.stop()),
+        () => {},
+      );
     }
-    try { leg.pc?.close(); } catch { /* already closed */ }
+    try {
+      leg.pc?.close();
+    } catch {
+      /* already closed */
+    }
     leg.local?.getTracks().forEach((t) => t.stop());
     if (leg.holdTrack) {
       leg.holdTrack = undefined;

@@ -5,6 +5,7 @@
 // bundlers) the plain names apply.
 declare const __TCCC_ASSETS__: { wasm: string; media: string; ui: string } | undefined;
 
-export const ASSETS = typeof __TCCC_ASSETS__ !== 'undefined'
-  ? __TCCC_ASSETS__
-  : { wasm: 'tccc-core.wasm', media: 'tccc-media.js', ui: 'tccc-ui.js' };
+export const ASSETS =
+  typeof __TCCC_ASSETS__ !== 'undefined'
+    ? __TCCC_ASSETS__
+    : { wasm: 'tccc-core.wasm', media: 'tccc-media.js', ui: 'tccc-ui.js' };

@@ -14,13 +14,13 @@ export interface EarlyWasm {
 
 function start(): EarlyWasm | undefined {
   try {
-    const script = typeof document !== 'undefined' ? document.currentScript as HTMLScriptElement | null : null;
+    const script = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
     if (!script || !script.src || typeof fetch !== 'function') return undefined;
-    if ((window as { tccc?: unknown }).tccc) return undefined;  // this copy will do nothing (script-entry.ts)
+    if ((window as { tccc?: unknown }).tccc) return undefined; // this copy will do nothing (script-entry.ts)
     if (typeof WebAssembly !== 'object') return undefined;
     const url = new URL(ASSETS.wasm, new URL(script.src, document.baseURI)).toString();
     const module = compileWasmFromUrl(url);
-    module.catch(() => {});  // reported by whoever claims it
+    module.catch(() => {}); // reported by whoever claims it
     return { url, module };
   } catch {
     return undefined;

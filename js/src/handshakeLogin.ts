@@ -17,7 +17,11 @@ function base64Url(bytes: Uint8Array): string {
 }
 
 /** The first socket's subprotocols, or undefined when the login must go as a frame. */
-export function handshakeLoginProtocols(sdkAppId: number | string, userId: string, token: string): string[] | undefined {
+export function handshakeLoginProtocols(
+  sdkAppId: number | string,
+  userId: string,
+  token: string,
+): string[] | undefined {
   const app = Number(sdkAppId);
   if (!Number.isSafeInteger(app) || app <= 0 || !userId || !token) return undefined;
   if (typeof btoa !== 'function' || typeof TextEncoder !== 'function') return undefined;

@@ -35,21 +35,26 @@ function defaultWasm(options: InitOptions, sdkUrl: URL | undefined): () => Promi
     return () => ({ kind: 'bytes', bytes });
   }
   return () => {
-    const url = options.wasmUrl !== undefined
-      ? new URL(String(options.wasmUrl), sdkUrl ?? __TCCC_MODULE_URL__)
-      : new URL('tccc-core.wasm', __TCCC_MODULE_URL__);
+    const url =
+      options.wasmUrl !== undefined
+        ? new URL(String(options.wasmUrl), sdkUrl ?? __TCCC_MODULE_URL__)
+        : new URL('tccc-core.wasm', __TCCC_MODULE_URL__);
     return url.protocol === 'file:' ? readWasmFile(url.toString()) : wasmAt(url);
   };
 }
 
-function uiSettings(options: InitOptions, sdkUrl: URL | undefined): { url: string; crossOrigin: string | null } | undefined {
+function uiSettings(
+  options: InitOptions,
+  sdkUrl: URL | undefined,
+): { url: string; crossOrigin: string | null } | undefined {
   if (typeof (globalThis as { document?: unknown }).document === 'undefined') {
     console.warn('[tccc] init({ui: true}) outside a browser: there is no page to show the UI on.');
     return undefined;
   }
-  const url = options.uiUrl !== undefined
-    ? new URL(String(options.uiUrl), sdkUrl ?? __TCCC_MODULE_URL__)
-    : new URL('tccc-ui.js', __TCCC_MODULE_URL__);
+  const url =
+    options.uiUrl !== undefined
+      ? new URL(String(options.uiUrl), sdkUrl ?? __TCCC_MODULE_URL__)
+      : new URL('tccc-ui.js', __TCCC_MODULE_URL__);
   return { url: url.toString(), crossOrigin: null };
 }
 
@@ -83,18 +88,22 @@ export function init(options: InitOptions): Tccc {
       urlError = `sdkUrl ${JSON.stringify(opts.sdkUrl)} is not a URL`;
     }
   }
-  const settings = buildSettings(params, {
-    wasm: defaultWasm(opts, sdkUrl),
-    WebSocket: opts.WebSocket,
-    tuning: opts.tuning,
-    media: opts.media,
-    mediaFactory: () => (webRtcAvailable() ? new WebRtcMediaAdapter() : new NoopMediaAdapter()),
-    ui: opts.ui ? uiSettings(opts, sdkUrl) : undefined,
-    onDestroy: () => {
-      const w = (globalThis as { window?: { tccc?: Tccc } }).window;
-      if (w && w.tccc === sdk.api) delete w.tccc;  // called by destroy(), after sdk is set
+  const settings = buildSettings(
+    params,
+    {
+      wasm: defaultWasm(opts, sdkUrl),
+      WebSocket: opts.WebSocket,
+      tuning: opts.tuning,
+      media: opts.media,
+      mediaFactory: () => (webRtcAvailable() ? new WebRtcMediaAdapter() : new NoopMediaAdapter()),
+      ui: opts.ui ? uiSettings(opts, sdkUrl) : undefined,
+      onDestroy: () => {
+        const w = (globalThis as { window?: { tccc?: Tccc } }).window;
+        if (w && w.tccc === sdk.api) delete w.tccc; // called by destroy(), after sdk is set
+      },
     },
-  }, urlError ? [urlError] : []);
+    urlError ? [urlError] : [],
+  );
   const sdk = new Sdk(settings);
   if (opts.global) {
     const w = (globalThis as { window?: { tccc?: Tccc } }).window;

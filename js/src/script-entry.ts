@@ -14,7 +14,9 @@ import { NoopMediaAdapter } from './MediaAdapter';
 import { webRtcAvailable } from './webrtcSupport';
 
 declare global {
-  interface Window { tccc: import('./types').Tccc }
+  interface Window {
+    tccc: import('./types').Tccc;
+  }
 }
 
 function install(): void {
@@ -25,8 +27,10 @@ function install(): void {
   }
   if ((window as { tccc?: unknown }).tccc) {
     // Integrators guard against double initialisation themselves; never clobber a live instance.
-    console.warn('[tccc] window.tccc already exists: this copy of the SDK does nothing. ' +
-      'Call tccc.destroy() first to load it again.');
+    console.warn(
+      '[tccc] window.tccc already exists: this copy of the SDK does nothing. ' +
+        'Call tccc.destroy() first to load it again.',
+    );
     return;
   }
   const src = new URL(script.src, document.baseURI);
@@ -39,7 +43,8 @@ function install(): void {
       token: query.token ?? data.token,
       server: query.server ?? data.server ?? src.origin,
     },
-    { wasm: () => {
+    {
+      wasm: () => {
         // Downloading and compiling since the bundle's first statement (earlyWasmFetch.ts).
         const source = wasmAt(ASSETS.wasm, src.href);
         const module = source.kind === 'url' ? claimEarlyWasm(source.url) : undefined;
@@ -48,15 +53,20 @@ function install(): void {
       // The built-in UI is on by default for the script tag (as in TCCC); tccc.UI.hide() keeps it unloaded.
       ui: { url: new URL(ASSETS.ui, src.href).toString(), crossOrigin: script.crossOrigin ?? null },
       // WebRTC code is fetched after ready (tccc-media.js next to this script): see LazyMediaAdapter.
-      mediaFactory: () => (webRtcAvailable()
-        ? new LazyMediaAdapter(new URL(ASSETS.media, src.href).toString(), script.crossOrigin ?? null,
-          // <script data-hold-music-url="…">: the integrator's own music on hold.
-          data.holdMusicUrl ? { holdMusicUrl: new URL(data.holdMusicUrl, location.href).toString() } : undefined)
-        : new NoopMediaAdapter()),
+      mediaFactory: () =>
+        webRtcAvailable()
+          ? new LazyMediaAdapter(
+              new URL(ASSETS.media, src.href).toString(),
+              script.crossOrigin ?? null,
+              // <script data-hold-music-url="…">: the integrator's own music on hold.
+              data.holdMusicUrl ? { holdMusicUrl: new URL(data.holdMusicUrl, location.href).toString() } : undefined,
+            )
+          : new NoopMediaAdapter(),
       onDestroy: () => {
-      // Only remove ourselves: a later SDK may already have taken the name.
-      if (window.tccc === sdk.api) delete (window as { tccc?: unknown }).tccc;
-    } },
+        // Only remove ourselves: a later SDK may already have taken the name.
+        if (window.tccc === sdk.api) delete (window as { tccc?: unknown }).tccc;
+      },
+    },
   );
   const sdk = new Sdk(settings);
   window.tccc = sdk.api;

@@ -180,7 +180,10 @@ export interface ChatApi {
    * and after a transfer. `hasMore`: ask again with `afterSeq` = the last `seq`.
    */
   getMessages(options: GetChatMessagesOptions): ApiResult<{
-    sessionId: string; messages: ChatMessage[]; hasMore: boolean; lastSeq: number;
+    sessionId: string;
+    messages: ChatMessage[];
+    hasMore: boolean;
+    lastSeq: number;
   }>;
 }
 

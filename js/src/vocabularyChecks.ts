@@ -4,7 +4,13 @@
 // API, an event or a tuning option added on one side and not the other fails `tsc` (the typings
 // build, scripts/build-js.mjs). Nothing here is bundled or published.
 import type {
-  AgentApiName, CallApiName, ChatApiName, CoreConfigJson, SdkEventName, TuningKey, VideoApiName,
+  AgentApiName,
+  CallApiName,
+  ChatApiName,
+  CoreConfigJson,
+  SdkEventName,
+  TuningKey,
+  VideoApiName,
 } from './vocabulary.generated';
 import type { AgentApi, CallApi, ChatApi, EventName, TuningOptions, VideoApi } from './types';
 

@@ -4,10 +4,11 @@
 // Emscripten glue so that the script tag can start it as its very first statement
 // (earlyWasmFetch.ts), before the glue has even been evaluated.
 export function compileWasmFromUrl(url: string): Promise<WebAssembly.Module> {
-  const get = () => fetch(url, { credentials: 'same-origin' }).then((response) => {
-    if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
-    return response;
-  });
+  const get = () =>
+    fetch(url, { credentials: 'same-origin' }).then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+      return response;
+    });
   const fromBytes = (response: Response) => response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
   if (typeof WebAssembly.compileStreaming !== 'function') return get().then(fromBytes);
   // The response goes to the compiler untouched: a clone() kept for a fallback would tee the body
@@ -17,5 +18,11 @@ export function compileWasmFromUrl(url: string): Promise<WebAssembly.Module> {
     // A failed download is reported as it is. A server that sends the wasm with another
     // Content-Type makes streaming refuse it: fetch it again (from the cache, normally) and compile
     // the bytes, which also reports a file that is not WebAssembly at all.
-    response.then(() => get().then(fromBytes), () => { throw streamingError; }));
+    response.then(
+      () => get().then(fromBytes),
+      () => {
+        throw streamingError;
+      },
+    ),
+  );
 }

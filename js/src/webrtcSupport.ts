@@ -4,9 +4,16 @@
 
 /** Whether this environment can do WebRTC audio (a browser page, not Node). */
 export function webRtcAvailable(): boolean {
-  const g = globalThis as { RTCPeerConnection?: unknown; navigator?: { mediaDevices?: { getUserMedia?: unknown } }; document?: unknown };
-  return typeof g.RTCPeerConnection === 'function' && typeof g.navigator?.mediaDevices?.getUserMedia === 'function' &&
-    typeof g.document === 'object';
+  const g = globalThis as {
+    RTCPeerConnection?: unknown;
+    navigator?: { mediaDevices?: { getUserMedia?: unknown } };
+    document?: unknown;
+  };
+  return (
+    typeof g.RTCPeerConnection === 'function' &&
+    typeof g.navigator?.mediaDevices?.getUserMedia === 'function' &&
+    typeof g.document === 'object'
+  );
 }
 
 /** Where the lazily loaded media chunk (dist/tccc-media.js) registers the adapter class. */

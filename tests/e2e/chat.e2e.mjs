@@ -78,7 +78,14 @@ async function agentPage(ctx, userId, opts = { headless: true }) {
   await page.goto(ctx.crm.url);
   assertEqual(await page.evaluate(([u, o]) => loadSdk(u, o), [userId, opts]), 'loaded', `${userId}: SDK script`);
   await page.evaluate(() => waitFor(() => events('ready').length, 'ready'));
-  return { page, errors, async close() { await page.evaluate(() => tccc.destroy()).catch(() => {}); await page.close(); } };
+  return {
+    page,
+    errors,
+    async close() {
+      await page.evaluate(() => tccc.destroy()).catch(() => {});
+      await page.close();
+    },
+  };
 }
 
 async function visitorPage(ctx, nickname, clientData = '') {
@@ -112,99 +119,204 @@ export const tests = [
     name: 'a visitor chats with agent A, both sockets drop, A transfers to B, B ends it, the cloud API has it all',
     timeoutMs: 90000,
     async run(ctx) {
-      const a = await agentPage(ctx, ctx.server.agents[0]);  // Alice
-      const b = await agentPage(ctx, ctx.server.agents[1]);  // Bob
+      const a = await agentPage(ctx, ctx.server.agents[0]); // Alice
+      const b = await agentPage(ctx, ctx.server.agents[1]); // Bob
       const v = await visitorPage(ctx, 'Ann', 'order=42');
       const sessionId = await v.page.evaluate(() => window.tcccChatSim.sessionId);
 
       // Offered to A (longest idle); accepted through the SDK.
-      const callIn = await a.page.evaluate((id) => waitFor(() => events('callIn').find((d) => d.sessionId === id), 'callIn'), sessionId);
+      const callIn = await a.page.evaluate(
+        (id) => waitFor(() => events('callIn').find((d) => d.sessionId === id), 'callIn'),
+        sessionId,
+      );
       assertEqual(callIn.type, 'im', 'callIn type');
       assertEqual(callIn.nickname, 'Ann', 'callIn nickname');
       assertEqual(callIn.clientData, 'order=42', 'callIn clientData');
-      assertEqual((await a.page.evaluate((id) => tccc.Chat.accept({ sessionId: id }), sessionId)).status, 'success', 'accept');
+      assertEqual(
+        (await a.page.evaluate((id) => tccc.Chat.accept({ sessionId: id }), sessionId)).status,
+        'success',
+        'accept',
+      );
       await waitFor(() => v.page.evaluate(() => window.tcccChatSim.state === 'connected'), 'visitor connected');
       assert(/Alice/.test(await v.page.textContent('#agent')), 'the visitor sees who joined');
       assertEqual(await a.page.evaluate(() => tccc.Agent.getStatus()), 'free', 'a chat does not make the agent busy');
 
       // Both ways, in order.
       await visitorSays(v, 'hello');
-      await a.page.evaluate((id) => waitFor(() => received(id).some((m) => m.text === 'hello'), 'hello at A'), sessionId);
-      const sent = await a.page.evaluate((id) => tccc.Chat.sendMessage({ sessionId: id, text: 'Hi Ann, how can I help?' }), sessionId);
+      await a.page.evaluate(
+        (id) => waitFor(() => received(id).some((m) => m.text === 'hello'), 'hello at A'),
+        sessionId,
+      );
+      const sent = await a.page.evaluate(
+        (id) => tccc.Chat.sendMessage({ sessionId: id, text: 'Hi Ann, how can I help?' }),
+        sessionId,
+      );
       assertEqual(sent.data.message.from, 'agent', 'stored agent message');
       await visitorSays(v, 'my order is late');
       await waitFor(async () => (await visitorMessages(v)).length >= 4, 'four messages at the visitor');
-      assertEqual((await visitorMessages(v)).map((m) => m.text),
-        ['Alice joined the chat', 'hello', 'Hi Ann, how can I help?', 'my order is late'], 'visitor order');
+      assertEqual(
+        (await visitorMessages(v)).map((m) => m.text),
+        ['Alice joined the chat', 'hello', 'Hi Ann, how can I help?', 'my order is late'],
+        'visitor order',
+      );
 
       // The visitor's socket drops: A writes meanwhile, the visitor writes while offline.
       await v.page.evaluate(() => window.tcccChatSim.drop());
       await a.page.evaluate((id) => tccc.Chat.sendMessage({ sessionId: id, text: 'while you were away' }), sessionId);
       await visitorSays(v, 'typed while offline');
-      await waitFor(() => v.page.evaluate(() => window.tcccChatSim.open && window.tcccChatSim.outbox === 0), 'visitor resumed and flushed');
-      await a.page.evaluate((id) => waitFor(() => received(id).some((m) => m.text === 'typed while offline'), 'offline text at A'), sessionId);
+      await waitFor(
+        () => v.page.evaluate(() => window.tcccChatSim.open && window.tcccChatSim.outbox === 0),
+        'visitor resumed and flushed',
+      );
+      await a.page.evaluate(
+        (id) => waitFor(() => received(id).some((m) => m.text === 'typed while offline'), 'offline text at A'),
+        sessionId,
+      );
       assert((await v.page.evaluate(() => window.tcccChatSim.stats.resumes)) >= 1, 'the visitor resumed');
 
       // The visitor reloads the page: the chat resumes from sessionStorage with the whole history.
       const beforeReload = await visitorMessages(v);
       await v.page.reload();
-      await waitFor(() => v.page.evaluate(() => window.tcccChatSim && window.tcccChatSim.state === 'connected'), 'resumed after reload');
+      await waitFor(
+        () => v.page.evaluate(() => window.tcccChatSim && window.tcccChatSim.state === 'connected'),
+        'resumed after reload',
+      );
       await waitFor(async () => (await visitorMessages(v)).length >= beforeReload.length, 'history after reload');
-      assertEqual((await visitorMessages(v)).map((m) => m.messageId), beforeReload.map((m) => m.messageId), 'same messages after reload');
+      assertEqual(
+        (await visitorMessages(v)).map((m) => m.messageId),
+        beforeReload.map((m) => m.messageId),
+        'same messages after reload',
+      );
 
       // A's socket drops: the visitor writes meanwhile; A catches up after its reconnect.
-      await a.page.evaluate(() => { window.__sockets[window.__sockets.length - 1].close(); });
+      await a.page.evaluate(() => {
+        window.__sockets[window.__sockets.length - 1].close();
+      });
       await a.page.evaluate(() => waitFor(() => events('connectionLost').length, 'connectionLost'));
       await visitorSays(v, 'are you there?');
       await visitorSays(v, 'still waiting');
       await a.page.evaluate(() => waitFor(() => events('connectionRecovery').length, 'connectionRecovery', 15000));
-      await a.page.evaluate((id) => waitFor(() => received(id).some((m) => m.text === 'still waiting'), 'catch-up at A'), sessionId);
+      await a.page.evaluate(
+        (id) => waitFor(() => received(id).some((m) => m.text === 'still waiting'), 'catch-up at A'),
+        sessionId,
+      );
       const atA = await a.page.evaluate((id) => received(id), sessionId);
-      assertEqual(atA.map((m) => m.text),
-        ['Alice joined the chat', 'hello', 'my order is late', 'typed while offline', 'are you there?', 'still waiting'],
-        'A received every visitor message and notice once, in order (its own are the sendMessage results)');
+      assertEqual(
+        atA.map((m) => m.text),
+        [
+          'Alice joined the chat',
+          'hello',
+          'my order is late',
+          'typed while offline',
+          'are you there?',
+          'still waiting',
+        ],
+        'A received every visitor message and notice once, in order (its own are the sendMessage results)',
+      );
       assertEqual(new Set(atA.map((m) => m.messageId)).size, atA.length, 'A: no duplicate messageReceived');
       await waitFor(async () => (await visitorMessages(v)).length >= 8, 'eight messages at the visitor');
       assertExactlyOnce(await visitorMessages(v), 'visitor after both drops');
 
       // Transfer to B: B sees the history (Chat.getMessages).
-      assertEqual((await a.page.evaluate(([id, to]) => tccc.Chat.transfer({ sessionId: id, userId: to }), [sessionId, ctx.server.agents[1]])).status,
-        'success', 'transfer');
-      await a.page.evaluate((id) => waitFor(() => events('transfer').some((d) => d.sessionId === id), 'transfer event at A'), sessionId);
-      await b.page.evaluate((id) => waitFor(() => events('callIn').some((d) => d.sessionId === id), 'callIn at B'), sessionId);
+      assertEqual(
+        (
+          await a.page.evaluate(
+            ([id, to]) => tccc.Chat.transfer({ sessionId: id, userId: to }),
+            [sessionId, ctx.server.agents[1]],
+          )
+        ).status,
+        'success',
+        'transfer',
+      );
+      await a.page.evaluate(
+        (id) => waitFor(() => events('transfer').some((d) => d.sessionId === id), 'transfer event at A'),
+        sessionId,
+      );
+      await b.page.evaluate(
+        (id) => waitFor(() => events('callIn').some((d) => d.sessionId === id), 'callIn at B'),
+        sessionId,
+      );
       await b.page.evaluate((id) => tccc.Chat.accept({ sessionId: id }), sessionId);
       const history = await b.page.evaluate((id) => tccc.Chat.getMessages({ sessionId: id }), sessionId);
       const texts = history.data.messages.map((m) => m.text);
-      for (const t of ['hello', 'Hi Ann, how can I help?', 'while you were away', 'still waiting', 'Alice transferred the chat', 'Bob joined the chat'])
+      for (const t of [
+        'hello',
+        'Hi Ann, how can I help?',
+        'while you were away',
+        'still waiting',
+        'Alice transferred the chat',
+        'Bob joined the chat',
+      ])
         assert(texts.includes(t), `B's history has "${t}": ${JSON.stringify(texts)}`);
       history.data.messages.forEach((m, i) => assertEqual(m.seq, i + 1, 'history in seq order'));
       await waitFor(async () => /Bob/.test(await v.page.textContent('#agent')), 'the visitor sees Bob joined');
-      await b.page.evaluate((id) => tccc.Chat.sendMessage({ sessionId: id, text: 'Bob here, it ships today' }), sessionId);
-      await waitFor(async () => (await visitorMessages(v)).some((m) => m.text === 'Bob here, it ships today'), 'B to visitor');
-      const refused = await a.page.evaluate((id) => tccc.Chat.sendMessage({ sessionId: id, text: 'x' }).then(() => 'sent', (e) => e.name), sessionId);
+      await b.page.evaluate(
+        (id) => tccc.Chat.sendMessage({ sessionId: id, text: 'Bob here, it ships today' }),
+        sessionId,
+      );
+      await waitFor(
+        async () => (await visitorMessages(v)).some((m) => m.text === 'Bob here, it ships today'),
+        'B to visitor',
+      );
+      const refused = await a.page.evaluate(
+        (id) =>
+          tccc.Chat.sendMessage({ sessionId: id, text: 'x' }).then(
+            () => 'sent',
+            (e) => e.name,
+          ),
+        sessionId,
+      );
       assertEqual(refused, 'ERR_INVALID_STATE', 'A can no longer write in the transferred chat');
 
       // B ends it.
-      assertEqual((await b.page.evaluate((id) => tccc.Chat.end({ sessionId: id }), sessionId)).status, 'success', 'Chat.end');
-      await b.page.evaluate((id) => waitFor(() => events('sessionEnded').some((d) => d.sessionId === id), 'sessionEnded at B'), sessionId);
+      assertEqual(
+        (await b.page.evaluate((id) => tccc.Chat.end({ sessionId: id }), sessionId)).status,
+        'success',
+        'Chat.end',
+      );
+      await b.page.evaluate(
+        (id) => waitFor(() => events('sessionEnded').some((d) => d.sessionId === id), 'sessionEnded at B'),
+        sessionId,
+      );
       await waitFor(() => v.page.evaluate(() => window.tcccChatSim.state === 'ended'), 'visitor sees the end');
       const final = await visitorMessages(v);
       assertExactlyOnce(final, 'visitor at the end');
 
       // The cloud API, through the official client.
       const now = Math.floor(Date.now() / 1000);
-      const cdrs = await ctx.ccc.DescribeIMCdrs({ SdkAppId: ctx.server.sdkAppId, StartTimestamp: now - 600, EndTimestamp: now + 60, Limit: 100 });
+      const cdrs = await ctx.ccc.DescribeIMCdrs({
+        SdkAppId: ctx.server.sdkAppId,
+        StartTimestamp: now - 600,
+        EndTimestamp: now + 60,
+        Limit: 100,
+      });
       const cdr = (cdrs.IMCdrList || []).find((c) => c.SessionId === sessionId);
       assert(cdr, `IM CDR of ${sessionId} in ${JSON.stringify(cdrs)}`);
       assertEqual(cdr.EndStatus, 1, 'ended normally by the agent');
       assertEqual(cdr.StaffId, ctx.server.agents[1], 'served last by B');
       assertEqual(cdr.Nickname, 'Ann', 'nickname');
       assertEqual(cdr.Type, 2, 'text chat');
-      const msgs = await ctx.ccc.DescribeChatMessages({ SdkAppId: ctx.server.sdkAppId, SessionId: sessionId, Order: 1, Limit: 100 });
+      const msgs = await ctx.ccc.DescribeChatMessages({
+        SdkAppId: ctx.server.sdkAppId,
+        SessionId: sessionId,
+        Order: 1,
+        Limit: 100,
+      });
       assertEqual(msgs.TotalCount, final.length, 'every message stored once');
-      assertEqual(msgs.Messages.map((m) => m.Messages[0].Content), final.map((m) => m.text), 'stored in the order shown');
-      assert(msgs.Messages.every((m) => typeof m.Timestamp === 'number' && m.Timestamp > 0), 'timestamps');
-      const newest = await ctx.ccc.DescribeChatMessages({ SdkAppId: ctx.server.sdkAppId, SessionId: sessionId, Limit: 1 });
+      assertEqual(
+        msgs.Messages.map((m) => m.Messages[0].Content),
+        final.map((m) => m.text),
+        'stored in the order shown',
+      );
+      assert(
+        msgs.Messages.every((m) => typeof m.Timestamp === 'number' && m.Timestamp > 0),
+        'timestamps',
+      );
+      const newest = await ctx.ccc.DescribeChatMessages({
+        SdkAppId: ctx.server.sdkAppId,
+        SessionId: sessionId,
+        Limit: 1,
+      });
       assertEqual(newest.Messages[0].Messages[0].Content, final[final.length - 1].text, 'default order: newest first');
 
       assertEqual(a.errors.concat(b.errors, v.errors).join('\n'), '', 'no page errors');
@@ -222,7 +334,10 @@ export const tests = [
       await a.page.click('[data-act=float]');
       const v = await visitorPage(ctx, `Eve ${XSS}`);
       const sessionId = await v.page.evaluate(() => window.tcccChatSim.sessionId);
-      await a.page.evaluate((id) => waitFor(() => events('callIn').some((d) => d.sessionId === id), 'callIn'), sessionId);
+      await a.page.evaluate(
+        (id) => waitFor(() => events('callIn').some((d) => d.sessionId === id), 'callIn'),
+        sessionId,
+      );
       await a.page.evaluate((id) => tccc.Chat.accept({ sessionId: id }), sessionId);
       await waitFor(() => v.page.evaluate(() => window.tcccChatSim.state === 'connected'), 'visitor connected');
       await visitorSays(v, `look ${XSS} <script>window.__xss=99</script>`);
@@ -242,7 +357,10 @@ export const tests = [
       // Sent from the pane: it arrives at the visitor.
       await pane.locator('[data-field=chat-input]').fill('Hello Eve');
       await pane.locator('[data-act=chat-send]').click();
-      await waitFor(async () => (await visitorMessages(v)).some((m) => m.text === 'Hello Eve'), 'pane message at the visitor');
+      await waitFor(
+        async () => (await visitorMessages(v)).some((m) => m.text === 'Hello Eve'),
+        'pane message at the visitor',
+      );
 
       // Too long: the error is shown and the draft kept.
       const long = 'x'.repeat(4001);
@@ -252,7 +370,9 @@ export const tests = [
       const tooLong = await waitFor(async () => {
         lastError = await pane.locator('[data-field=chat-error]').textContent();
         return /ERR_CHAT_MESSAGE_TOO_LONG/.test(lastError) && lastError;
-      }, 'too-long error').catch((e) => { throw new Error(`${e.message}; the pane says ${JSON.stringify(lastError)}`); });
+      }, 'too-long error').catch((e) => {
+        throw new Error(`${e.message}; the pane says ${JSON.stringify(lastError)}`);
+      });
       assert(/4000/.test(tooLong), `the error names the limit: ${tooLong}`);
       assertEqual((await pane.locator('[data-field=chat-input]').inputValue()).length, 4001, 'the draft is kept');
 
@@ -260,10 +380,18 @@ export const tests = [
       // stuck key or a runaway integration would); the pane's next send is refused visibly.
       // The pane's send follows at once, in the same task, before the bucket refills.
       const burst = await a.page.evaluate(async (id) => {
-        const results = await Promise.all(Array.from({ length: 12 }, (_, i) =>
-          tccc.Chat.sendMessage({ sessionId: id, text: `burst ${i}` }).then(() => 'ok', (e) => e.name)));
-        const root = document.querySelector('[data-tccc=ui]').shadowRoot.querySelector('tccc-workbench').shadowRoot
-          .querySelector('tccc-chat-pane').shadowRoot;
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            tccc.Chat.sendMessage({ sessionId: id, text: `burst ${i}` }).then(
+              () => 'ok',
+              (e) => e.name,
+            ),
+          ),
+        );
+        const root = document
+          .querySelector('[data-tccc=ui]')
+          .shadowRoot.querySelector('tccc-workbench')
+          .shadowRoot.querySelector('tccc-chat-pane').shadowRoot;
         const input = root.querySelector('[data-field=chat-input]');
         input.value = 'one more';
         input.dispatchEvent(new Event('input'));

@@ -26,7 +26,12 @@ export async function setup() {
   const demos = {};
   for (const [name, module] of DEMOS) {
     const { startDemoServer } = await import(pathToFileURL(join(root, module)).href);
-    demos[name] = await startDemoServer({ apiUrl: server.apiUrl, sdkAppId: server.sdkAppId, secretId: server.secretId, secretKey: server.secretKey });
+    demos[name] = await startDemoServer({
+      apiUrl: server.apiUrl,
+      sdkAppId: server.sdkAppId,
+      secretId: server.secretId,
+      secretKey: server.secretKey,
+    });
   }
   const browser = await launchBrowser();
   return { server, demos, browser };
@@ -41,7 +46,11 @@ export async function teardown({ server, demos, browser }) {
 async function waitText(page, sel, re, ms = 10000) {
   const t0 = Date.now();
   for (;;) {
-    const t = await page.locator(sel).first().textContent().catch(() => null);
+    const t = await page
+      .locator(sel)
+      .first()
+      .textContent()
+      .catch(() => null);
     if (t !== null && re.test(t)) return t;
     if (Date.now() - t0 > ms) throw new Error(`${sel}: text ${JSON.stringify(t)} never matched ${re}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -58,7 +67,9 @@ async function waitLogged(page, event, sessionId, ms = 10000) {
     if (hit) return hit;
     if (Date.now() - t0 > ms) {
       const all = await page.locator('[data-testid=log] li').evaluateAll((els) => els.map((e) => e.dataset.event));
-      throw new Error(`the event log shows no ${event}${sessionId ? ` for ${sessionId}` : ''}; it shows ${all.join(',')}`);
+      throw new Error(
+        `the event log shows no ${event}${sessionId ? ` for ${sessionId}` : ''}; it shows ${all.join(',')}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -99,11 +110,20 @@ function demoTest(name, agentIndex, ivrKeys) {
         await waitLogged(page, 'ready');
         assertEqual(sdkRequests.length, 1, 'the page loaded the SDK once, by script tag');
         const sdkRequest = new URL(sdkRequests[0]);
-        assertEqual([sdkRequest.origin, sdkRequest.pathname, sdkRequest.search], [new URL(ctx.server.apiUrl).origin, '/sdk/tccc.js', ''],
-          'the SDK script, with no login parameter sent over the network');
+        assertEqual(
+          [sdkRequest.origin, sdkRequest.pathname, sdkRequest.search],
+          [new URL(ctx.server.apiUrl).origin, '/sdk/tccc.js', ''],
+          'the SDK script, with no login parameter sent over the network',
+        );
         // The page's script tag holds the SdkURL from CreateSDKLoginToken, the login in its fragment.
-        const scriptSrc = new URL(await page.evaluate(() => [...document.scripts].find((s) => s.src.includes('/sdk/tccc.js')).src));
-        assertEqual(new URLSearchParams(scriptSrc.hash.slice(1)).get('userId'), agent, 'SdkURL from CreateSDKLoginToken');
+        const scriptSrc = new URL(
+          await page.evaluate(() => [...document.scripts].find((s) => s.src.includes('/sdk/tccc.js')).src),
+        );
+        assertEqual(
+          new URLSearchParams(scriptSrc.hash.slice(1)).get('userId'),
+          agent,
+          'SdkURL from CreateSDKLoginToken',
+        );
         assert(!(await page.content()).includes(ctx.server.secretKey), 'the SecretKey never reaches the page');
         // The plain demo keeps the built-in workbench (the script tag's default); the Vite demos
         // start headless and fetch tccc-ui.js only when the box is ticked.
@@ -138,11 +158,19 @@ function demoTest(name, agentIndex, ivrKeys) {
         await backToFree(page);
 
         // Inbound through the simulator, answered with tccc.Call.accept from the demo's button.
-        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, { caller: '13800138000', serviceNumber: '4008001000', ivrKeys });
+        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+          caller: '13800138000',
+          serviceNumber: '4008001000',
+          ivrKeys,
+        });
         assertEqual(call.status, 200, `sim inbound: ${JSON.stringify(call.body)}`);
         const inSid = call.body.sessionId;
         await page.waitForSelector('[data-testid=answer]', { state: 'visible', timeout: 15000 });
-        assertEqual(await page.locator('[data-testid=incoming-peer]').textContent(), '13800138000', 'incoming shows the caller');
+        assertEqual(
+          await page.locator('[data-testid=incoming-peer]').textContent(),
+          '13800138000',
+          'incoming shows the caller',
+        );
         await waitLogged(page, 'callIn', inSid);
         await page.screenshot({ path: join(shots, `${name}-incoming.png`) });
         await page.click('[data-testid=answer]');
@@ -171,7 +199,8 @@ export const tests = [
     name: 'demo backend: bad input gets a clear error, unknown agent the cloud API code, no file outside the demo',
     async run(ctx) {
       const base = ctx.demos.vue.url;
-      const post = (body) => fetch(`${base}api/sdk-url`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const post = (body) =>
+        fetch(`${base}api/sdk-url`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       let r = await post('{not json');
       assertEqual([r.status, (await r.json()).error.code], [400, 'Demo.BadJson'], 'bad JSON');
       r = await post(JSON.stringify({ userId: 42 }));
@@ -179,17 +208,26 @@ export const tests = [
       r = await post(JSON.stringify({ userId: 'nobody@tccc.local' }));
       const body = await r.json();
       assertEqual(r.status, 400, 'unknown agent');
-      assert(/^(ResourceNotFound|InvalidParameterValue)/.test(body.error.code), `cloud API code passed on: ${body.error.code}`);
+      assert(
+        /^(ResourceNotFound|InvalidParameterValue)/.test(body.error.code),
+        `cloud API code passed on: ${body.error.code}`,
+      );
       r = await post('x'.repeat(10000));
       assertEqual(r.status, 413, 'oversized body');
       for (const p of ['server.mjs', '..%2fpackage.json', '%2e%2e/%2e%2e/package.json', 'api/nothing']) {
         r = await fetch(base + p);
         assertEqual(r.status, 404, `GET ${p}`);
       }
-      const nocreds = await (await import(pathToFileURL(join(root, 'web/demo/server.mjs')).href)).startDemoServer({ sdkAppId: '', secretId: '', secretKey: '' });
+      const nocreds = await (
+        await import(pathToFileURL(join(root, 'web/demo/server.mjs')).href)
+      ).startDemoServer({ sdkAppId: '', secretId: '', secretKey: '' });
       try {
         r = await fetch(`${nocreds.url}api/agents`);
-        assertEqual([r.status, (await r.json()).error.code], [503, 'Demo.NoCredentials'], 'a backend without credentials says so');
+        assertEqual(
+          [r.status, (await r.json()).error.code],
+          [503, 'Demo.NoCredentials'],
+          'a backend without credentials says so',
+        );
       } finally {
         await nocreds.close();
       }

@@ -16,9 +16,17 @@ const { chromium } = require('playwright-core');
 export { startServer, cloudClient };
 
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ];
 
 export async function launchBrowser(extraArgs = []) {
@@ -54,7 +62,9 @@ export async function startCrm(server, html) {
           SeatUserId: url.searchParams.get('userId'),
           OnlyOnce: url.searchParams.get('onlyOnce') === '1',
         });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sdkUrl: r.SdkURL, token: r.Token }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ sdkUrl: r.SdkURL, token: r.Token }));
       } else {
         res.writeHead(404).end();
       }
@@ -70,7 +80,11 @@ export async function startCrm(server, html) {
 }
 
 export async function postJson(url, body) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -78,15 +92,26 @@ export async function postJson(url, body) {
 export async function customerSocket(server) {
   const WebSocket = require('ws');
   const ws = new WebSocket(`${server.baseUrl.replace('http', 'ws')}/ws/customer`);
-  await new Promise((res, rej) => { ws.once('open', res); ws.once('error', rej); });
+  await new Promise((res, rej) => {
+    ws.once('open', res);
+    ws.once('error', rej);
+  });
   let id = 0;
   const waiting = new Map();
   ws.on('message', (raw) => {
     const m = JSON.parse(String(raw));
-    if (m.type === 'res' && waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); }
+    if (m.type === 'res' && waiting.has(m.id)) {
+      waiting.get(m.id)(m);
+      waiting.delete(m.id);
+    }
   });
   return {
-    call: (method, data) => new Promise((res) => { const n = ++id; waiting.set(n, res); ws.send(JSON.stringify({ v: 1, type: 'req', id: n, method, data })); }),
+    call: (method, data) =>
+      new Promise((res) => {
+        const n = ++id;
+        waiting.set(n, res);
+        ws.send(JSON.stringify({ v: 1, type: 'req', id: n, method, data }));
+      }),
     close: () => ws.close(),
   };
 }
@@ -99,7 +124,11 @@ export async function nodeAgent(server, userId) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
   const { init } = require(join(root, 'dist/index.cjs'));
   const login = await cloudClient(server).CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: userId });
-  const tccc = init({ sdkUrl: login.SdkURL, WebSocket: require('ws'), wasmBinary: readFileSync(join(root, 'dist/tccc-core.wasm')) });
+  const tccc = init({
+    sdkUrl: login.SdkURL,
+    WebSocket: require('ws'),
+    wasmBinary: readFileSync(join(root, 'dist/tccc-core.wasm')),
+  });
   const callIn = new Promise((r) => tccc.on('callIn', r));
   await new Promise((r) => tccc.on('ready', r));
   return { tccc, callIn };

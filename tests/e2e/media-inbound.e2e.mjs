@@ -74,27 +74,42 @@ export const tests = [
       await agent.evaluate(() => waitEvent('mediaStateChanged', (d) => d.state === 'playing'));
 
       // RTP really arrives on both sides.
-      await waitFor(() => agent.evaluate(async () => (await window.__inboundBytes()) > 2000), 'agent inbound RTP bytes');
-      await waitFor(() => caller.evaluate(async () => (await window.__inboundBytes()) > 2000), 'caller inbound RTP bytes');
+      await waitFor(
+        () => agent.evaluate(async () => (await window.__inboundBytes()) > 2000),
+        'agent inbound RTP bytes',
+      );
+      await waitFor(
+        () => caller.evaluate(async () => (await window.__inboundBytes()) > 2000),
+        'caller inbound RTP bytes',
+      );
       // Only this host's own addresses were used: a host candidate on our side, and on the far side
       // either the signalled 127.0.0.1 or the peer-reflexive address its checks came from (Chromium
       // cannot be told to gather on lo alone, so a check may leave from another local address).
-      for (const [who, page] of [['agent', agent], ['caller', caller]]) {
+      for (const [who, page] of [
+        ['agent', agent],
+        ['caller', caller],
+      ]) {
         const pair = await page.evaluate(async () => {
           const stats = await window.__pcs[window.__pcs.length - 1].getStats();
           let out = null;
           stats.forEach((r) => {
             if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') {
               const remote = stats.get(r.remoteCandidateId);
-              out = { local: stats.get(r.localCandidateId).candidateType, remote: remote.candidateType, address: remote.address };
+              out = {
+                local: stats.get(r.localCandidateId).candidateType,
+                remote: remote.candidateType,
+                address: remote.address,
+              };
             }
           });
           return out;
         });
         assert(pair, `${who} has a selected candidate pair`);
         assertEqual(pair.local, 'host', `${who}'s local candidate type`);
-        assert(pair.remote === 'prflx' || (pair.remote === 'host' && pair.address === '127.0.0.1'),
-          `${who}'s remote candidate is loopback or peer-reflexive: ${JSON.stringify(pair)}`);
+        assert(
+          pair.remote === 'prflx' || (pair.remote === 'host' && pair.address === '127.0.0.1'),
+          `${who}'s remote candidate is loopback or peer-reflexive: ${JSON.stringify(pair)}`,
+        );
       }
 
       // Audible on both sides: the caller hears the agent's tone, the agent hears the caller's speech.
@@ -104,13 +119,21 @@ export const tests = [
       assert(callerHears > RMS_AUDIBLE, `caller hears the agent (rms ${callerHears})`);
 
       // Mute: the caller hears silence, the agent still hears the caller.
-      assertEqual((await agent.evaluate((id) => tccc.Call.muteMic({ sessionId: id }), sessionId)).status, 'success', 'muteMic');
-      await new Promise((r) => setTimeout(r, 400));  // the jitter buffer drains
+      assertEqual(
+        (await agent.evaluate((id) => tccc.Call.muteMic({ sessionId: id }), sessionId)).status,
+        'success',
+        'muteMic',
+      );
+      await new Promise((r) => setTimeout(r, 400)); // the jitter buffer drains
       const mutedLevel = await caller.evaluate(() => window.__energy(window.tcccCaller.remoteStream, 1000));
       assert(mutedLevel < RMS_SILENT, `caller hears silence while the agent is muted (rms ${mutedLevel})`);
       const stillHears = await agent.evaluate(() => window.__energy(remoteAudio().srcObject, 1500));
       assert(stillHears > RMS_AUDIBLE, `agent still hears the caller while muted (rms ${stillHears})`);
-      assertEqual((await agent.evaluate((id) => tccc.Call.unmuteMic({ sessionId: id }), sessionId)).status, 'success', 'unmuteMic');
+      assertEqual(
+        (await agent.evaluate((id) => tccc.Call.unmuteMic({ sessionId: id }), sessionId)).status,
+        'success',
+        'unmuteMic',
+      );
       await new Promise((r) => setTimeout(r, 400));
       const backLevel = await caller.evaluate(() => window.__energy(window.tcccCaller.remoteStream, 1000));
       assert(backLevel > RMS_AUDIBLE, `caller hears the agent again after unmute (rms ${backLevel})`);
@@ -121,15 +144,22 @@ export const tests = [
       assertEqual(ended.sessionId, sessionId, 'sessionEnded session');
       assertEqual(ended.closeBy, 'client', 'closeBy');
       await agent.evaluate(() => waitEvent('mediaStateChanged', (d) => d.state === 'closed'));
-      assertEqual(await agent.evaluate(() => window.__pcs[window.__pcs.length - 1].connectionState), 'closed', 'agent pc closed');
+      assertEqual(
+        await agent.evaluate(() => window.__pcs[window.__pcs.length - 1].connectionState),
+        'closed',
+        'agent pc closed',
+      );
       assertEqual(await agent.evaluate(() => remoteAudio()), null, 'remote <audio> removed');
       await waitFor(() => caller.evaluate(() => window.tcccCaller.state === 'ended'), 'caller ended');
 
       // Events in order on both sides.
-      const order = await agent.evaluate(() => window.__log.map(([k]) => k)
-        .filter((k) => ['callIn', 'userAccessed', 'sessionEnded'].includes(k)));
+      const order = await agent.evaluate(() =>
+        window.__log.map(([k]) => k).filter((k) => ['callIn', 'userAccessed', 'sessionEnded'].includes(k)),
+      );
       assertEqual(order, ['callIn', 'userAccessed', 'sessionEnded'], 'agent call events');
-      const media = await agent.evaluate(() => window.__log.filter(([k]) => k === 'mediaStateChanged').map(([, d]) => d.state));
+      const media = await agent.evaluate(() =>
+        window.__log.filter(([k]) => k === 'mediaStateChanged').map(([, d]) => d.state),
+      );
       assertEqual(media[0], 'connecting', 'first media state');
       assertEqual(media[media.length - 1], 'closed', 'last media state');
       assert(!media.includes('failed') && !media.includes('autoplayBlocked'), `no media failure: ${media}`);
@@ -148,7 +178,10 @@ export const tests = [
       assertEqual(await caller.textContent('#call'), 'Call', 'English UI');
       await caller.fill('#service', '<img src=x onerror=alert(1)>');
       await caller.click('#call');
-      await waitFor(() => caller.evaluate(() => document.getElementById('error').textContent.length > 0), 'error shown');
+      await waitFor(
+        () => caller.evaluate(() => document.getElementById('error').textContent.length > 0),
+        'error shown',
+      );
       assertEqual(await caller.evaluate(() => document.querySelectorAll('img').length), 0, 'nothing rendered as HTML');
       assertEqual(await caller.evaluate(() => window.tcccCaller.state), 'idle', 'back to idle');
       await caller.close();

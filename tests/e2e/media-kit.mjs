@@ -124,10 +124,28 @@ export const RMS_SILENT = 0.002;
 export function makeAudio(dir, toneHz = 440) {
   const speech = join(dir, 'speech.wav');
   const tone = join(dir, `tone-${toneHz}.wav`);
-  execFileSync('espeak-ng', ['-w', join(dir, 'speech-raw.wav'),
-    'Hello, this is the customer calling about my order. Can you hear me clearly? One two three four five.']);
+  execFileSync('espeak-ng', [
+    '-w',
+    join(dir, 'speech-raw.wav'),
+    'Hello, this is the customer calling about my order. Can you hear me clearly? One two three four five.',
+  ]);
   execFileSync('sox', [join(dir, 'speech-raw.wav'), '-r', '48000', '-c', '1', '-b', '16', speech]);
-  execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', tone, 'synth', '4', 'sine', String(toneHz), 'vol', '0.5']);
+  execFileSync('sox', [
+    '-n',
+    '-r',
+    '48000',
+    '-c',
+    '1',
+    '-b',
+    '16',
+    tone,
+    'synth',
+    '4',
+    'sine',
+    String(toneHz),
+    'vol',
+    '0.5',
+  ]);
   assert(statSync(speech).size > 48000, 'espeak-ng produced speech');
   return { speech, tone };
 }

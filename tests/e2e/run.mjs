@@ -11,9 +11,14 @@ const filter = process.argv[2];
 let passed = 0;
 let failed = 0;
 const withTimeout = (p, ms, what) =>
-  Promise.race([p, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    p,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms).unref()),
+  ]);
 
-for (const file of readdirSync(here).filter((f) => f.endsWith('.e2e.mjs')).sort()) {
+for (const file of readdirSync(here)
+  .filter((f) => f.endsWith('.e2e.mjs'))
+  .sort()) {
   const mod = await import(pathToFileURL(join(here, file)).href);
   let ctx;
   try {

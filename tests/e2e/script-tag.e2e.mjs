@@ -69,7 +69,8 @@ export const tests = [
         const name = new URL(r.url()).pathname.split('/').pop();
         // tccc.js, and the content-named wasm it loads (build-js.mjs): tccc-core.<hash>.wasm.
         const key = name.replace(/^tccc-core\.[0-9a-f]{10}\.wasm$/, 'tccc-core.<hash>.wasm');
-        if (key === 'tccc.js' || key === 'tccc-core.<hash>.wasm') encodings[key] = (await r.allHeaders())['content-encoding'] || 'identity';
+        if (key === 'tccc.js' || key === 'tccc-core.<hash>.wasm')
+          encodings[key] = (await r.allHeaders())['content-encoding'] || 'identity';
       });
       assertEqual(await p2.page.evaluate((u) => loadSdk(u), ctx.server.agents[0]), 'loaded', 'script load');
       await p2.page.evaluate(() => waitEvent('ready'));
@@ -82,7 +83,9 @@ export const tests = [
       const changed = await p2.page.evaluate(() => waitEvent('statusChanged', 2));
       assertEqual(changed.data.status, 'rest', 'statusChanged payload');
       // The secret never reached the page: not in the login answer, not in the SdkURL.
-      const pageText = await p2.page.evaluate(() => JSON.stringify(window.__login) + document.documentElement.outerHTML);
+      const pageText = await p2.page.evaluate(
+        () => JSON.stringify(window.__login) + document.documentElement.outerHTML,
+      );
       assert(!pageText.includes(ctx.server.secretKey), 'SecretKey must not reach the browser');
       assertEqual(p2.errors, [], 'page errors');
       // The SDK travels compressed: what bench/payload.mjs measures is what the browser downloads.
@@ -96,11 +99,19 @@ export const tests = [
       const { page, errors } = await openCrm(ctx);
       await page.evaluate((u) => loadSdk(u), ctx.server.agents[1]);
       await page.evaluate(() => waitEvent('ready'));
-      const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, { caller: '13800138000', serviceNumber: '4008001000', ivrKeys: '1' });
+      const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+        caller: '13800138000',
+        serviceNumber: '4008001000',
+        ivrKeys: '1',
+      });
       assertEqual(call.status, 200, 'sim inbound');
       const callIn = await page.evaluate(() => waitEvent('callIn'));
       assertEqual(callIn.data.sessionId, call.body.sessionId, 'callIn sessionId');
-      assertEqual(callIn.data.ivrPath.map((s) => s.key), ['1'], 'ivrPath keys');
+      assertEqual(
+        callIn.data.ivrPath.map((s) => s.key),
+        ['1'],
+        'ivrPath keys',
+      );
       const accepted = await page.evaluate((sessionId) => tccc.Call.accept({ sessionId }), call.body.sessionId);
       assertEqual(accepted.status, 'success', 'accept');
       await page.evaluate(() => waitEvent('userAccessed'));
@@ -108,7 +119,9 @@ export const tests = [
       const ended = await page.evaluate(() => waitEvent('sessionEnded'));
       assertEqual([ended.data.sessionId, ended.data.closeBy], [call.body.sessionId, 'seat'], 'sessionEnded');
       // Errors come back in the documented shape.
-      const err = await page.evaluate(() => tccc.Call.accept({}).catch((e) => ({ status: e.status, errorMsg: e.errorMsg, code: e.code })));
+      const err = await page.evaluate(() =>
+        tccc.Call.accept({}).catch((e) => ({ status: e.status, errorMsg: e.errorMsg, code: e.code })),
+      );
       assertEqual(err.status, 'error', 'error status');
       assert(/sessionId/.test(err.errorMsg), `errorMsg names the field: ${err.errorMsg}`);
       assertEqual(errors, [], 'page errors');
@@ -119,7 +132,9 @@ export const tests = [
     name: 'an existing window.tccc is not clobbered',
     async run(ctx) {
       const { page } = await openCrm(ctx);
-      await page.evaluate(() => { window.tccc = { mine: true }; });
+      await page.evaluate(() => {
+        window.tccc = { mine: true };
+      });
       const r = await page.evaluate((u) => loadSdk(u, { noListen: true }), ctx.server.agents[2]);
       assertEqual(r, 'loaded', 'script load');
       assertEqual(await page.evaluate(() => window.tccc.mine), true, 'window.tccc kept');
@@ -132,7 +147,8 @@ export const tests = [
       const { page } = await openCrm(ctx);
       const sdkBase = `${ctx.server.baseUrl}/sdk/tccc.js`;
       const r = await page.evaluate(
-        ([src, app, user]) => loadSdk(user, { src, dataset: { sdkAppId: String(app), userid: user, token: 'not-a-token' } }),
+        ([src, app, user]) =>
+          loadSdk(user, { src, dataset: { sdkAppId: String(app), userid: user, token: 'not-a-token' } }),
         [sdkBase, ctx.server.sdkAppId, ctx.server.agents[2]],
       );
       assertEqual(r, 'loaded', 'script load');

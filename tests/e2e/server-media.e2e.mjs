@@ -14,7 +14,16 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { startServer, cloudClient, launchBrowser, startCrm, postJson, assert, assertEqual, waitFor } from './harness.mjs';
+import {
+  startServer,
+  cloudClient,
+  launchBrowser,
+  startCrm,
+  postJson,
+  assert,
+  assertEqual,
+  waitFor,
+} from './harness.mjs';
 import { CRM_PAGE, LOOPBACK_ONLY, PROBES, RMS_AUDIBLE, makeAudio } from './media-kit.mjs';
 
 const WebSocket = createRequire(import.meta.url)('ws');
@@ -27,7 +36,10 @@ async function simSession(ctx, sessionId) {
 
 // Audio both ways on an accepted call: what the agent hears, what the server hears.
 async function assertTwoWayAudio(ctx, agent, sessionId) {
-  await agent.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.state === 'connected' && d.sessionId === id), sessionId);
+  await agent.evaluate(
+    (id) => waitEvent('mediaStateChanged', (d) => d.state === 'connected' && d.sessionId === id),
+    sessionId,
+  );
   const first = await waitFor(async () => {
     const s = await simSession(ctx, sessionId);
     return s.media && s.media.state === 'connected' && s.media.packetsIn > 0 ? s.media : null;
@@ -52,15 +64,17 @@ async function assertTwoWayAudio(ctx, agent, sessionId) {
 
 export async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'tccc-srvmedia-'));
-  const { speech } = makeAudio(dir);  // the agent's microphone
+  const { speech } = makeAudio(dir); // the agent's microphone
   const audioDir = join(dir, 'caller-audio');
   mkdirSync(audioDir, { recursive: true });
   // The caller's prompt, as an operator would drop it into --sim-audio-dir (16 kHz: resampled by the server).
   execFileSync('espeak-ng', ['-w', join(audioDir, 'caller.wav'), 'I am calling about my order number four two.']);
   const server = await startServer({ args: ['--sim-audio-dir', audioDir, '--sim-recordings', 'true'] });
   const crm = await startCrm(server, CRM_PAGE);
-  const browser = await launchBrowser([`--use-file-for-fake-audio-capture=${speech}`,
-    '--autoplay-policy=no-user-gesture-required']);
+  const browser = await launchBrowser([
+    `--use-file-for-fake-audio-capture=${speech}`,
+    '--autoplay-policy=no-user-gesture-required',
+  ]);
   await browser.context.addInitScript(LOOPBACK_ONLY + PROBES);
   const agent = await browser.context.newPage();
   const errors = [];
@@ -99,9 +113,15 @@ export const tests = [
     timeoutMs: 60000,
     async run(ctx) {
       const { agent } = ctx;
-      await agent.evaluate(() => { window.__log.length = 0; });
-      const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`,
-        { caller: '13800138000', serviceNumber: '4008001000', ivrKeys: '1', audioFile: 'caller.wav' });
+      await agent.evaluate(() => {
+        window.__log.length = 0;
+      });
+      const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+        caller: '13800138000',
+        serviceNumber: '4008001000',
+        ivrKeys: '1',
+        audioFile: 'caller.wav',
+      });
       assertEqual(placed.status, 200, 'POST /sim/inbound');
       const sessionId = placed.body.sessionId;
       const callIn = await agent.evaluate(() => waitEvent('callIn'));
@@ -113,20 +133,32 @@ export const tests = [
       await assertTwoWayAudio(ctx, agent, sessionId);
 
       // Hold: the server plays music (still audible) and stops listening to the agent.
-      assertEqual((await agent.evaluate((id) => tccc.Call.hold({ sessionId: id }), sessionId)).status, 'success', 'hold');
+      assertEqual(
+        (await agent.evaluate((id) => tccc.Call.hold({ sessionId: id }), sessionId)).status,
+        'success',
+        'hold',
+      );
       const held = await waitFor(async () => {
         const s = await simSession(ctx, sessionId);
         return s.media.held ? s.media : null;
       }, 'media held');
-      await new Promise((r) => setTimeout(r, 1200));  // the 500 ms level window passes
+      await new Promise((r) => setTimeout(r, 1200)); // the 500 ms level window passes
       const whileHeld = (await simSession(ctx, sessionId)).media;
       assert(whileHeld.packetsOut > held.packetsOut, 'the server keeps sending (music) while held');
       assertEqual(whileHeld.rmsIn, held.rmsIn, 'the level of the agent is not measured while held');
-      assertEqual((await agent.evaluate((id) => tccc.Call.unHold({ sessionId: id }), sessionId)).status, 'success', 'unHold');
+      assertEqual(
+        (await agent.evaluate((id) => tccc.Call.unHold({ sessionId: id }), sessionId)).status,
+        'success',
+        'unHold',
+      );
       await waitFor(async () => !(await simSession(ctx, sessionId)).media.held, 'media resumed');
 
       // The agent hangs up: the session ends and the server leg closes.
-      assertEqual((await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId)).status, 'success', 'hungUp');
+      assertEqual(
+        (await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId)).status,
+        'success',
+        'hungUp',
+      );
       const ended = await agent.evaluate((id) => waitEvent('sessionEnded', (d) => d.sessionId === id), sessionId);
       assertEqual(ended.closeBy, 'seat', 'closed by the agent');
       const closed = await waitFor(async () => {
@@ -141,9 +173,14 @@ export const tests = [
       assertEqual(execFileSync('soxi', ['-r', rec]).toString().trim(), '48000', 'rate');
       const seconds = Number(execFileSync('soxi', ['-D', rec]).toString().trim());
       assert(seconds > 2, `recording lasts the call (${seconds} s)`);
-      await agent.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.state === 'closed' && d.sessionId === id), sessionId);
-      assert(!(await agent.evaluate(() => window.__log.some(([k, d]) => k === 'mediaStateChanged' && d.state === 'failed'))),
-        'no media failure');
+      await agent.evaluate(
+        (id) => waitEvent('mediaStateChanged', (d) => d.state === 'closed' && d.sessionId === id),
+        sessionId,
+      );
+      assert(
+        !(await agent.evaluate(() => window.__log.some(([k, d]) => k === 'mediaStateChanged' && d.state === 'failed'))),
+        'no media failure',
+      );
       assertEqual(ctx.errors, [], 'page errors');
       // Settle the agent for the next test: after-call work ends with setStatus free.
       await agent.evaluate(() => tccc.Agent.setStatus({ status: 'free' }).catch(() => {}));
@@ -154,9 +191,17 @@ export const tests = [
     timeoutMs: 60000,
     async run(ctx) {
       const { agent } = ctx;
-      await agent.evaluate(() => { window.__log.length = 0; });
-      await waitFor(() => agent.evaluate(() => tccc.Agent.getStatus() === 'free' ||
-        (tccc.Agent.setStatus({ status: 'free' }).catch(() => {}), false)), 'agent free');
+      await agent.evaluate(() => {
+        window.__log.length = 0;
+      });
+      await waitFor(
+        () =>
+          agent.evaluate(
+            () =>
+              tccc.Agent.getStatus() === 'free' || (tccc.Agent.setStatus({ status: 'free' }).catch(() => {}), false),
+          ),
+        'agent free',
+      );
       const out = await agent.evaluate(() => tccc.Call.startOutboundCall({ phoneNumber: '10000000001' }));
       assertEqual(out.status, 'success', 'startOutboundCall');
       const sessionId = out.data.sessionId;
@@ -168,35 +213,59 @@ export const tests = [
       // state is forced, loopback cannot really fail): the server leg answers with new credentials on
       // the same DTLS association, and audio keeps flowing both ways.
       const pcOf = 'window.__pcs[window.__pcs.length - 1]';
-      const serverUfrag = () => agent.evaluate((pc) => (/a=ice-ufrag:(\S+)/.exec(eval(pc).remoteDescription.sdp) || [])[1], pcOf);
+      const serverUfrag = () =>
+        agent.evaluate((pc) => (/a=ice-ufrag:(\S+)/.exec(eval(pc).remoteDescription.sdp) || [])[1], pcOf);
       const ufrag0 = await serverUfrag();
       const pcCount = await agent.evaluate(() => window.__pcs.length);
       await agent.evaluate((pc) => {
         Object.defineProperty(eval(pc), 'connectionState', { configurable: true, get: () => 'disconnected' });
         window.dispatchEvent(new Event('online'));
       }, pcOf);
-      await agent.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.sessionId === id && d.state === 'iceRestart'), sessionId);
+      await agent.evaluate(
+        (id) => waitEvent('mediaStateChanged', (d) => d.sessionId === id && d.state === 'iceRestart'),
+        sessionId,
+      );
       await waitFor(async () => {
         const u = await serverUfrag();
         return u && u !== ufrag0;
       }, 'the server answered the restart');
       await waitFor(() => agent.evaluate((pc) => eval(pc).signalingState === 'stable', pcOf), 'restart answer applied');
-      await agent.evaluate((pc) => { delete eval(pc).connectionState; }, pcOf);
+      await agent.evaluate((pc) => {
+        delete eval(pc).connectionState;
+      }, pcOf);
       assertEqual(await agent.evaluate(() => window.__pcs.length), pcCount, 'the same peer connection');
       const packetsBefore = (await simSession(ctx, sessionId)).media.packetsIn;
       const bytesBefore = await agent.evaluate(() => window.__inboundBytes());
-      await waitFor(async () => (await simSession(ctx, sessionId)).media.packetsIn > packetsBefore + 50, 'the server still hears the agent');
-      await waitFor(async () => (await agent.evaluate(() => window.__inboundBytes())) > bytesBefore + 4000, 'the agent still hears the server');
+      await waitFor(
+        async () => (await simSession(ctx, sessionId)).media.packetsIn > packetsBefore + 50,
+        'the server still hears the agent',
+      );
+      await waitFor(
+        async () => (await agent.evaluate(() => window.__inboundBytes())) > bytesBefore + 4000,
+        'the agent still hears the server',
+      );
       const afterRestart = (await simSession(ctx, sessionId)).media;
       assertEqual([afterRestart.state, afterRestart.legs], ['connected', 1], 'one leg, still connected');
-      assertEqual((await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId)).status, 'success', 'hungUp');
+      assertEqual(
+        (await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId)).status,
+        'success',
+        'hungUp',
+      );
       await waitFor(async () => (await simSession(ctx, sessionId)).media.state === 'closed', 'server leg closed');
       await agent.evaluate(() => tccc.Agent.setStatus({ status: 'free' }).catch(() => {}));
 
       // 10000000005 answers, talks, and hangs up 5 s later: the server closes its leg by itself.
-      await agent.evaluate(() => { window.__log.length = 0; });
-      await waitFor(() => agent.evaluate(() => tccc.Agent.getStatus() === 'free' ||
-        (tccc.Agent.setStatus({ status: 'free' }).catch(() => {}), false)), 'agent free again');
+      await agent.evaluate(() => {
+        window.__log.length = 0;
+      });
+      await waitFor(
+        () =>
+          agent.evaluate(
+            () =>
+              tccc.Agent.getStatus() === 'free' || (tccc.Agent.setStatus({ status: 'free' }).catch(() => {}), false),
+          ),
+        'agent free again',
+      );
       const out5 = await agent.evaluate(() => tccc.Call.startOutboundCall({ phoneNumber: '10000000005' }));
       const sid5 = out5.data.sessionId;
       await agent.evaluate(() => waitEvent('calloutAccepted'));
@@ -206,7 +275,10 @@ export const tests = [
       const s = await simSession(ctx, sid5);
       assertEqual(s.media.state, 'closed', 'server leg closed with the call');
       assert(s.media.packetsIn > 0, 'the server heard the agent before it hung up');
-      await agent.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.state === 'closed' && d.sessionId === id), sid5);
+      await agent.evaluate(
+        (id) => waitEvent('mediaStateChanged', (d) => d.state === 'closed' && d.sessionId === id),
+        sid5,
+      );
       assertEqual(ctx.errors, [], 'page errors');
     },
   },
@@ -215,9 +287,17 @@ export const tests = [
     timeoutMs: 60000,
     async run(ctx) {
       const { agent } = ctx;
-      await agent.evaluate(() => { window.__log.length = 0; });
-      await waitFor(() => agent.evaluate(() => tccc.Agent.getStatus() === 'free' ||
-        (tccc.Agent.setStatus({ status: 'free' }).catch(() => {}), false)), 'agent A free');
+      await agent.evaluate(() => {
+        window.__log.length = 0;
+      });
+      await waitFor(
+        () =>
+          agent.evaluate(
+            () =>
+              tccc.Agent.getStatus() === 'free' || (tccc.Agent.setStatus({ status: 'free' }).catch(() => {}), false),
+          ),
+        'agent A free',
+      );
       // Agent B: a second page of the same integrator, logged in as the next demo agent.
       const b = await ctx.browser.context.newPage();
       await b.goto(ctx.crm.url);
@@ -225,21 +305,40 @@ export const tests = [
       await b.evaluate(() => waitEvent('ready'));
       // B takes no calls from the queue; only the transfer rings B.
       await b.evaluate(() => tccc.Agent.setStatus({ status: 'notReady' }));
-      const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`,
-        { caller: '13800138001', serviceNumber: '4008001000', ivrKeys: '1' });
+      const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+        caller: '13800138001',
+        serviceNumber: '4008001000',
+        ivrKeys: '1',
+      });
       const sessionId = placed.body.sessionId;
       await agent.evaluate((id) => waitEvent('callIn', (d) => d.sessionId === id), sessionId);
-      assertEqual((await agent.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId)).status, 'success', 'A accepts');
+      assertEqual(
+        (await agent.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId)).status,
+        'success',
+        'A accepts',
+      );
       await assertTwoWayAudio(ctx, agent, sessionId);
 
-      const moved = await agent.evaluate(([id, to]) => tccc.Call.transfer({ sessionId: id, userId: to }),
-        [sessionId, ctx.server.agents[1]]);
+      const moved = await agent.evaluate(
+        ([id, to]) => tccc.Call.transfer({ sessionId: id, userId: to }),
+        [sessionId, ctx.server.agents[1]],
+      );
       assertEqual(moved.status, 'success', 'transfer');
-      await agent.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.state === 'closed' && d.sessionId === id), sessionId);
-      await waitFor(async () => (await simSession(ctx, sessionId)).media.state === 'closed', 'A\'s leg closed');
+      await agent.evaluate(
+        (id) => waitEvent('mediaStateChanged', (d) => d.state === 'closed' && d.sessionId === id),
+        sessionId,
+      );
+      await waitFor(async () => (await simSession(ctx, sessionId)).media.state === 'closed', "A's leg closed");
       await b.evaluate((id) => waitEvent('callIn', (d) => d.sessionId === id), sessionId);
-      assertEqual((await b.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId)).status, 'success', 'B accepts');
-      await b.evaluate((id) => waitEvent('mediaStateChanged', (d) => d.state === 'connected' && d.sessionId === id), sessionId);
+      assertEqual(
+        (await b.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId)).status,
+        'success',
+        'B accepts',
+      );
+      await b.evaluate(
+        (id) => waitEvent('mediaStateChanged', (d) => d.state === 'connected' && d.sessionId === id),
+        sessionId,
+      );
       const second = await waitFor(async () => {
         const s = await simSession(ctx, sessionId);
         return s.media.legs === 2 && s.media.state === 'connected' && s.media.rmsIn > RMS_AUDIBLE ? s : null;
@@ -248,7 +347,11 @@ export const tests = [
       await waitFor(() => b.evaluate(async () => (await window.__inboundBytes()) > 4000), 'B inbound RTP bytes');
       const heard = await b.evaluate(() => window.__energy(remoteAudio().srcObject, 2000));
       assert(heard > RMS_AUDIBLE, `B hears the simulated caller (rms ${heard})`);
-      assertEqual((await b.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId)).status, 'success', 'B hangs up');
+      assertEqual(
+        (await b.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId)).status,
+        'success',
+        'B hangs up',
+      );
       await waitFor(async () => (await simSession(ctx, sessionId)).media.state === 'closed', 'leg closed at hang-up');
       await b.close();
       await agent.evaluate(() => tccc.Agent.setStatus({ status: 'free' }).catch(() => {}));
@@ -260,19 +363,23 @@ export const tests = [
     async run() {
       const server = await startServer({ args: ['--media-ports', '45000-45099'] });
       try {
-        const { Token } = await cloudClient(server).CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: server.agents[0] });
-        // A minimal agent: the protocol over a WebSocket, no browser and no media of its own.
-        const connect = () => new Promise((resolve, reject) => {
-          const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/agent`);
-          const frames = [];
-          ws.on('message', (m) => {
-            const f = JSON.parse(String(m));
-            if (f.type === 'ping') ws.send(JSON.stringify({ v: 1, type: 'pong', t: f.t }));
-            frames.push(f);
-          });
-          ws.on('open', () => resolve({ ws, frames }));
-          ws.on('error', reject);
+        const { Token } = await cloudClient(server).CreateSDKLoginToken({
+          SdkAppId: server.sdkAppId,
+          SeatUserId: server.agents[0],
         });
+        // A minimal agent: the protocol over a WebSocket, no browser and no media of its own.
+        const connect = () =>
+          new Promise((resolve, reject) => {
+            const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/agent`);
+            const frames = [];
+            ws.on('message', (m) => {
+              const f = JSON.parse(String(m));
+              if (f.type === 'ping') ws.send(JSON.stringify({ v: 1, type: 'pong', t: f.t }));
+              frames.push(f);
+            });
+            ws.on('open', () => resolve({ ws, frames }));
+            ws.on('error', reject);
+          });
         const next = async (agent, pred, what) => waitFor(() => agent.frames.find(pred), what);
         let id = 1;
         const req = (agent, method, data) => {
@@ -283,15 +390,26 @@ export const tests = [
         const a = await connect();
         const login = await req(a, 'auth.login', { sdkAppId: server.sdkAppId, userId: server.agents[0], token: Token });
         assert(login.ok, `login: ${JSON.stringify(login)}`);
-        const placed = await postJson(`${server.baseUrl}/sim/inbound`, { caller: '13800138000', serviceNumber: '4008001000', ivrKeys: '1' });
+        const placed = await postJson(`${server.baseUrl}/sim/inbound`, {
+          caller: '13800138000',
+          serviceNumber: '4008001000',
+          ivrKeys: '1',
+        });
         const sessionId = placed.body.sessionId;
         await next(a, (f) => f.event === 'session.state' && f.data.session.state === 'ringing', 'ringing');
         assert((await req(a, 'session.accept', { sessionId })).ok, 'accept');
         const offer = (await next(a, (f) => f.event === 'media.offer', 'media.offer')).data;
         assertEqual(offer.sessionId, sessionId, 'offer session');
-        for (const re of [/^v=0\r\n/, /\r\na=ice-lite\r\n/, /\r\nm=audio (450\d\d) UDP\/TLS\/RTP\/SAVPF 111\r\n/,
-          /\r\na=rtpmap:111 opus\/48000\/2\r\n/, /\r\na=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}\r\n/,
-          /\r\na=setup:actpass\r\n/, /\r\na=rtcp-mux\r\n/, /\r\na=candidate:1 1 udp \d+ 127\.0\.0\.1 450\d\d typ host\r\n/]) {
+        for (const re of [
+          /^v=0\r\n/,
+          /\r\na=ice-lite\r\n/,
+          /\r\nm=audio (450\d\d) UDP\/TLS\/RTP\/SAVPF 111\r\n/,
+          /\r\na=rtpmap:111 opus\/48000\/2\r\n/,
+          /\r\na=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}\r\n/,
+          /\r\na=setup:actpass\r\n/,
+          /\r\na=rtcp-mux\r\n/,
+          /\r\na=candidate:1 1 udp \d+ 127\.0\.0\.1 450\d\d typ host\r\n/,
+        ]) {
           assert(re.test(offer.sdp), `offer matches ${re}`);
         }
         // A nonsense answer is accepted as a request and reported on the leg.
@@ -301,9 +419,17 @@ export const tests = [
         assert(/no audio/.test(s.media.error), `reason: ${s.media.error}`);
         // The agent's socket drops: the leg closes. It comes back with its resume token: a new offer.
         a.ws.close();
-        await waitFor(async () => (await (await fetch(`${server.baseUrl}/sim/sessions/${sessionId}`)).json()).media.state === 'closed', 'leg closed');
+        await waitFor(
+          async () =>
+            (await (await fetch(`${server.baseUrl}/sim/sessions/${sessionId}`)).json()).media.state === 'closed',
+          'leg closed',
+        );
         const b = await connect();
-        const again = await req(b, 'auth.login', { sdkAppId: server.sdkAppId, userId: server.agents[0], resumeToken: login.data.resumeToken });
+        const again = await req(b, 'auth.login', {
+          sdkAppId: server.sdkAppId,
+          userId: server.agents[0],
+          resumeToken: login.data.resumeToken,
+        });
         assert(again.ok, `resume: ${JSON.stringify(again)}`);
         const offer2 = (await next(b, (f) => f.event === 'media.offer', 'second media.offer')).data;
         assert(offer2.sdp !== offer.sdp, 'a fresh offer (new ICE credentials)');

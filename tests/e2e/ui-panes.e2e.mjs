@@ -7,7 +7,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, startCrm, postJson, assert, assertEqual, customerSocket, nodeAgent } from './harness.mjs';
+import {
+  startServer,
+  launchBrowser,
+  startCrm,
+  postJson,
+  assert,
+  assertEqual,
+  customerSocket,
+  nodeAgent,
+} from './harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = join(root, 'test-results/ui');
@@ -92,7 +101,11 @@ export async function teardown({ server, crm, browser }) {
 async function waitText(page, sel, re, ms = 10000) {
   const t0 = Date.now();
   for (;;) {
-    const t = await page.locator(sel).first().textContent().catch(() => null);
+    const t = await page
+      .locator(sel)
+      .first()
+      .textContent()
+      .catch(() => null);
     if (t !== null && re.test(t)) return t;
     if (Date.now() - t0 > ms) throw new Error(`${sel}: text ${JSON.stringify(t)} never matched ${re}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -121,18 +134,28 @@ export const tests = [
         await page.goto(ctx.crm.url);
         await page.evaluate(([b, u]) => loadNpm(b, u), [`${ctx.server.baseUrl}/sdk/`, ctx.server.agents[0]]);
         await page.waitForSelector('[data-act=float]', { state: 'visible', timeout: 10000 });
-        const res = await c.call('customer.video', { serviceNumber: '4008002000', userId: 'visitor-v', nickname: '视频访客' });
+        const res = await c.call('customer.video', {
+          serviceNumber: '4008002000',
+          userId: 'visitor-v',
+          nickname: '视频访客',
+        });
         assert(res.ok, `customer.video: ${JSON.stringify(res.error)}`);
         const sid = res.data.sessionId;
         await page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
-        assertEqual(await page.locator('[data-field=alert-peer]').textContent(), '视频访客', 'alert shows the nickname');
+        assertEqual(
+          await page.locator('[data-field=alert-peer]').textContent(),
+          '视频访客',
+          'alert shows the nickname',
+        );
         await page.click('[data-act=answer]');
         await page.evaluate((id) => waitEvent('userAccessed', id), sid);
         await page.click('[data-act=float]');
         await page.waitForSelector('[data-field=video-pane]', { state: 'visible' });
         // Both videos play the adapter's streams (frames arrive: videoWidth is known).
-        const playing = async (field) => page.locator(`[data-field=${field}]`).evaluate((v) => v.srcObject !== null && v.videoWidth > 0 && v.muted);
-        for (let i = 0; i < 50 && !(await playing('video-remote') && await playing('video-local')); i++) await new Promise((r) => setTimeout(r, 100));
+        const playing = async (field) =>
+          page.locator(`[data-field=${field}]`).evaluate((v) => v.srcObject !== null && v.videoWidth > 0 && v.muted);
+        for (let i = 0; i < 50 && !((await playing('video-remote')) && (await playing('video-local'))); i++)
+          await new Promise((r) => setTimeout(r, 100));
         assert(await playing('video-remote'), 'remote video plays (muted: the adapter plays the audio)');
         assert(await playing('video-local'), 'local video plays');
         await page.waitForSelector('[data-field=video-waiting]', { state: 'hidden' });
@@ -141,15 +164,25 @@ export const tests = [
         await page.click('[data-act=camera]');
         await waitText(page, '[data-act=camera]', /打开摄像头/);
         await page.waitForSelector('[data-field=video-local]', { state: 'hidden' });
-        assert((await page.evaluate(() => window.__media)).some(([a]) => a === 'muteVideo'), 'muteVideo reached the media adapter');
+        assert(
+          (await page.evaluate(() => window.__media)).some(([a]) => a === 'muteVideo'),
+          'muteVideo reached the media adapter',
+        );
         await page.click('[data-act=camera]');
         await waitText(page, '[data-act=camera]', /关闭摄像头/);
         await page.waitForSelector('[data-field=video-local]', { state: 'visible' });
-        assert((await page.evaluate(() => window.__media)).some(([a]) => a === 'unmuteVideo'), 'unmuteVideo reached the media adapter');
+        assert(
+          (await page.evaluate(() => window.__media)).some(([a]) => a === 'unmuteVideo'),
+          'unmuteVideo reached the media adapter',
+        );
         await page.click('[data-act=hangUp]');
         await page.evaluate((id) => waitEvent('sessionEnded', id), sid);
         await page.waitForSelector('[data-field=video-pane]', { state: 'hidden' });
-        assertEqual(await page.locator('[data-field=video-remote]').evaluate((v) => v.srcObject), null, 'streams detached after the call');
+        assertEqual(
+          await page.locator('[data-field=video-remote]').evaluate((v) => v.srcObject),
+          null,
+          'streams detached after the call',
+        );
         assertEqual(errors, [], 'page errors');
       } finally {
         c.close();
@@ -168,7 +201,12 @@ export const tests = [
         await page.evaluate(() => {
           const Real = window.Notification;
           window.__notes = [];
-          window.Notification = class extends Real { constructor(title, o) { super(title, o); window.__notes.push([title, o && o.body]); } };
+          window.Notification = class extends Real {
+            constructor(title, o) {
+              super(title, o);
+              window.__notes.push([title, o && o.body]);
+            }
+          };
         });
         await page.evaluate((u) => loadSdk(u), ctx.server.agents[0]);
         await page.evaluate(() => waitEvent('ready'));
@@ -180,11 +218,18 @@ export const tests = [
           Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
           document.dispatchEvent(new Event('visibilitychange'));
         });
-        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, { caller: '13700137000', serviceNumber: '4008002000' });
+        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+          caller: '13700137000',
+          serviceNumber: '4008002000',
+        });
         assertEqual(call.status, 200, 'sim inbound');
         await page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
         await waitText(page, '[data-field=alert-notice]', /页面在后台，已发送系统通知/);
-        assertEqual(await page.evaluate(() => window.__notes), [['来电', '13700137000']], 'one notification with the caller');
+        assertEqual(
+          await page.evaluate(() => window.__notes),
+          [['来电', '13700137000']],
+          'one notification with the caller',
+        );
         await page.screenshot({ path: join(shots, '21-hidden-tab-notified.png') });
         await page.click('[data-act=answer]');
         await page.evaluate((id) => waitEvent('userAccessed', id), call.body.sessionId);
@@ -207,14 +252,20 @@ export const tests = [
           // Record whether each request came with a user gesture (browsers refuse others).
           const real = Notification.requestPermission.bind(Notification);
           window.__asks = [];
-          Notification.requestPermission = (cb) => { window.__asks.push(navigator.userActivation.isActive); return real(cb); };
+          Notification.requestPermission = (cb) => {
+            window.__asks.push(navigator.userActivation.isActive);
+            return real(cb);
+          };
         });
         await page.evaluate((u) => loadSdk(u), ctx.server.agents[1]);
         await page.evaluate(() => waitEvent('ready'));
         await page.click('[data-act=float]');
         await waitText(page, '[data-field=notify-state]', /未开启/);
         // An incoming call does not ask by itself.
-        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, { caller: '13600136000', serviceNumber: '4008002000' });
+        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+          caller: '13600136000',
+          serviceNumber: '4008002000',
+        });
         await page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
         await new Promise((r) => setTimeout(r, 500));
         assertEqual(await page.evaluate(() => window.__asks), [], 'no request without a click');
@@ -256,7 +307,8 @@ export const tests = [
             for (const el of node.querySelectorAll('*')) {
               if (el.shadowRoot) walk(el.shadowRoot);
               if (!['BUTTON', 'INPUT', 'SELECT'].includes(el.tagName)) continue;
-              if (!(el.getAttribute('aria-label') || el.textContent.trim() || el.closest('label'))) out.push(el.outerHTML.slice(0, 80));
+              if (!(el.getAttribute('aria-label') || el.textContent.trim() || el.closest('label')))
+                out.push(el.outerHTML.slice(0, 80));
             }
           })(document);
           return out;
@@ -283,14 +335,25 @@ export const tests = [
         await page.focus('[data-act=transfer]');
         await page.keyboard.press('Enter');
         await page.focus('[data-field=transfer-kind]');
-        await page.keyboard.press('ArrowDown');  // 坐席 → 技能组
-        assertEqual(await page.inputValue('[data-field=transfer-kind]'), 'skillGroupId', 'arrow keys pick the skill group');
-        assertEqual(await page.locator('[data-field=transfer-target]').getAttribute('aria-label'), '技能组 ID', 'the target field says what it wants');
+        await page.keyboard.press('ArrowDown'); // 坐席 → 技能组
+        assertEqual(
+          await page.inputValue('[data-field=transfer-kind]'),
+          'skillGroupId',
+          'arrow keys pick the skill group',
+        );
+        assertEqual(
+          await page.locator('[data-field=transfer-target]').getAttribute('aria-label'),
+          '技能组 ID',
+          'the target field says what it wants',
+        );
         await page.focus('[data-field=transfer-target]');
         await page.keyboard.type('2');
         await page.screenshot({ path: join(shots, '23-keyboard-transfer-skill-group.png') });
         await page.keyboard.press('Enter');
-        const got = await Promise.race([carolCallIn, new Promise((_, rej) => setTimeout(() => rej(new Error('the skill group got no callIn')), 10000))]);
+        const got = await Promise.race([
+          carolCallIn,
+          new Promise((_, rej) => setTimeout(() => rej(new Error('the skill group got no callIn')), 10000)),
+        ]);
         assertEqual(got.data.sessionId, outed.data.sessionId, 'the transferred session reached skill group 2');
         await page.waitForSelector('[data-act=hangUp]', { state: 'hidden' });
         await carol.Call.hungUp({ sessionId: got.data.sessionId }).catch(() => {});

@@ -7,7 +7,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, startCrm, postJson, assert, assertEqual, customerSocket, nodeAgent } from './harness.mjs';
+import {
+  startServer,
+  launchBrowser,
+  startCrm,
+  postJson,
+  assert,
+  assertEqual,
+  customerSocket,
+  nodeAgent,
+} from './harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = join(root, 'test-results/ui');
@@ -77,14 +86,18 @@ async function agentPage(ctx, userId, opts = {}) {
   const errors = [];
   const uiRequests = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('request', (r) => { if (/\/tccc-ui(\.[0-9a-f]{10})?\.js$/.test(new URL(r.url()).pathname)) uiRequests.push(r.url()); });
+  page.on('request', (r) => {
+    if (/\/tccc-ui(\.[0-9a-f]{10})?\.js$/.test(new URL(r.url()).pathname)) uiRequests.push(r.url());
+  });
   await page.goto(ctx.crm.url);
   assertEqual(await page.evaluate(([u, o]) => loadSdk(u, o), [userId, opts]), 'loaded', 'script load');
   await page.evaluate(() => waitEvent('ready'));
   if (!opts.headless) await page.waitForSelector('[data-act=float]', { state: 'visible', timeout: 10000 });
   await page.evaluate(() => mark());
   return {
-    page, errors, uiRequests,
+    page,
+    errors,
+    uiRequests,
     shot: (name) => page.screenshot({ path: join(shots, `${name}.png`) }),
     async close() {
       await page.evaluate(() => tccc.destroy()).catch(() => {});
@@ -103,7 +116,11 @@ const text = (page, sel) => page.locator(sel).first().textContent();
 async function waitText(page, sel, re, ms = 10000) {
   const t0 = Date.now();
   for (;;) {
-    const t = await page.locator(sel).first().textContent().catch(() => null);
+    const t = await page
+      .locator(sel)
+      .first()
+      .textContent()
+      .catch(() => null);
     if (t !== null && re.test(t)) return t;
     if (Date.now() - t0 > ms) throw new Error(`${sel}: text ${JSON.stringify(t)} never matched ${re}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -124,7 +141,11 @@ export const tests = [
       const a = await agentPage(ctx, ctx.server.agents[2], { headless: true });
       await new Promise((r) => setTimeout(r, 500));
       assertEqual(a.uiRequests.length, 0, 'tccc-ui.js requests in headless mode');
-      assertEqual(await a.page.evaluate(() => document.querySelector('tccc-ui')), null, 'no UI element in headless mode');
+      assertEqual(
+        await a.page.evaluate(() => document.querySelector('tccc-ui')),
+        null,
+        'no UI element in headless mode',
+      );
       await a.page.evaluate(() => tccc.UI.showfloatButton());
       await a.page.waitForSelector('[data-act=float]', { state: 'visible' });
       assertEqual(a.uiRequests.length, 1, 'tccc-ui.js fetched once, on show');
@@ -140,9 +161,20 @@ export const tests = [
       await a.page.focus('[data-field=dial-number]');
       await a.page.keyboard.press('Escape');
       await a.page.waitForSelector('[data-field=status-select]', { state: 'hidden' });
-      assertEqual(await a.page.evaluate(() => tccc[Symbol.for('tccc.diagnostics')]().ui.workbench), false, 'Escape hid the workbench through tccc.UI');
+      assertEqual(
+        await a.page.evaluate(() => tccc[Symbol.for('tccc.diagnostics')]().ui.workbench),
+        false,
+        'Escape hid the workbench through tccc.UI',
+      );
       // configure() validates.
-      const err = await a.page.evaluate(() => { try { tccc.UI.configure({ callBarButtons: ['explode'] }); return null; } catch (e) { return [e.code, e.errorMsg]; } });
+      const err = await a.page.evaluate(() => {
+        try {
+          tccc.UI.configure({ callBarButtons: ['explode'] });
+          return null;
+        } catch (e) {
+          return [e.code, e.errorMsg];
+        }
+      });
       assertEqual(err && err[0], -11001, 'configure rejects an unknown button with ERR_INVALID_ARGUMENT');
       // destroy() removes the UI.
       await a.page.evaluate(() => tccc.destroy());
@@ -177,7 +209,11 @@ export const tests = [
     timeoutMs: 60000,
     async run(ctx) {
       const a = await agentPage(ctx, ctx.server.agents[0]);
-      const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, { caller: '13800138000', serviceNumber: '4008001000', ivrKeys: '1' });
+      const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+        caller: '13800138000',
+        serviceNumber: '4008001000',
+        ivrKeys: '1',
+      });
       assertEqual(call.status, 200, 'sim inbound');
       const sid = call.body.sessionId;
       await a.page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
@@ -193,7 +229,8 @@ export const tests = [
       await waitText(a.page, '[data-field=call-timer]', /^00:0[1-9]$/);
       await a.page.click('[data-act=hold]');
       await waitText(a.page, '[data-field=call-state]', /已保持/);
-      for (let i = 0; i < 50 && (await simSession(ctx, sid)).state !== 'held'; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50 && (await simSession(ctx, sid)).state !== 'held'; i++)
+        await new Promise((r) => setTimeout(r, 100));
       assertEqual((await simSession(ctx, sid)).state, 'held', 'customer side held');
       await a.shot('04-call-held');
       await a.page.click('[data-act=hold]');
@@ -201,7 +238,8 @@ export const tests = [
       await a.page.click('[data-act=keypad]');
       await a.page.click('[data-dtmf="5"]');
       let digits = '';
-      for (let i = 0; i < 50 && !(digits = (await simSession(ctx, sid)).digitsReceived); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50 && !(digits = (await simSession(ctx, sid)).digitsReceived); i++)
+        await new Promise((r) => setTimeout(r, 100));
       assertEqual(digits, '5', 'DTMF reached the customer leg');
       await a.shot('05-call-keypad');
       await a.page.click('[data-act=hangUp]');
@@ -220,7 +258,10 @@ export const tests = [
       await waitText(a.page, '[data-field=agent-status]', /^空闲$/);
       await a.page.waitForSelector('[data-field=acw]', { state: 'hidden' });
       assertEqual(await a.page.evaluate(() => tccc.Agent.getStatus()), 'free', 'back to free');
-      assert(await a.page.locator(`[data-session="${sid}"][data-state=ended]`).count() === 1, 'session list shows the ended call');
+      assert(
+        (await a.page.locator(`[data-session="${sid}"][data-state=ended]`).count()) === 1,
+        'session list shows the ended call',
+      );
       assertEqual(a.errors, [], 'page errors');
       await a.close();
     },
@@ -275,7 +316,10 @@ export const tests = [
         await a.page.fill('[data-field=transfer-target]', ctx.server.agents[1]);
         await a.shot('08-transfer-form');
         await a.page.click('[data-act=transfer-confirm]');
-        const got = await Promise.race([bobCallIn, new Promise((_, rej) => setTimeout(() => rej(new Error('bob got no callIn')), 10000))]);
+        const got = await Promise.race([
+          bobCallIn,
+          new Promise((_, rej) => setTimeout(() => rej(new Error('bob got no callIn')), 10000)),
+        ]);
         assert(got.data.sessionId, 'second agent callIn has a sessionId');
         await a.page.evaluate((id) => waitSession('transfer', id), got.data.sessionId);
         await a.page.waitForSelector('[data-act=hangUp]', { state: 'hidden' });
@@ -310,15 +354,32 @@ export const tests = [
       const a = await agentPage(ctx, ctx.server.agents[0]);
       const c = await customer(ctx);
       try {
-        const res = await c.call('customer.voip', { serviceNumber: '4008002000', userId: 'visitor-1', nickname: payloads[0] + payloads[1], remark: payloads[2] + payloads[3] });
+        const res = await c.call('customer.voip', {
+          serviceNumber: '4008002000',
+          userId: 'visitor-1',
+          nickname: payloads[0] + payloads[1],
+          remark: payloads[2] + payloads[3],
+        });
         assert(res.ok, `customer.voip: ${JSON.stringify(res.error)}`);
         await a.page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
-        assertEqual(await text(a.page, '[data-field=alert-peer]'), payloads[0] + payloads[1], 'nickname shown literally');
-        assertEqual(await text(a.page, '[data-field=alert-remark]'), payloads[2] + payloads[3], 'remark shown literally');
+        assertEqual(
+          await text(a.page, '[data-field=alert-peer]'),
+          payloads[0] + payloads[1],
+          'nickname shown literally',
+        );
+        assertEqual(
+          await text(a.page, '[data-field=alert-remark]'),
+          payloads[2] + payloads[3],
+          'remark shown literally',
+        );
         await a.page.click('[data-act=answer]');
         await a.page.evaluate(() => waitEvent('userAccessed'));
         await openWorkbench(a.page);
-        assertEqual(await text(a.page, '[data-field=call-peer]'), payloads[0] + payloads[1], 'call bar nickname literal');
+        assertEqual(
+          await text(a.page, '[data-field=call-peer]'),
+          payloads[0] + payloads[1],
+          'call bar nickname literal',
+        );
         await a.shot('10-xss-inert');
         await a.page.click('[data-act=hangUp]');
         await a.page.evaluate((id) => waitSession('sessionEnded', id), res.data.sessionId);
@@ -327,9 +388,14 @@ export const tests = [
         try {
           const nickname = unicode[0] + unicode[1];
           const remark = unicode.slice(2).join(' ');
-          const res2 = await c2.call('customer.voip', { serviceNumber: '4008002000', userId: 'visitor-2', nickname, remark });
+          const res2 = await c2.call('customer.voip', {
+            serviceNumber: '4008002000',
+            userId: 'visitor-2',
+            nickname,
+            remark,
+          });
           assert(res2.ok, `customer.voip: ${JSON.stringify(res2.error)}`);
-          if (await a.page.evaluate(() => tccc.Agent.getStatus()) === 'arrange') {
+          if ((await a.page.evaluate(() => tccc.Agent.getStatus())) === 'arrange') {
             await a.page.click('[data-act=acw-free]');
             await waitText(a.page, '[data-field=agent-status]', /^空闲$/);
           }
@@ -344,7 +410,7 @@ export const tests = [
           c2.close();
         }
         // The dial pad's own remark, echoed back in the call bar, is text too.
-        if (await a.page.evaluate(() => tccc.Agent.getStatus()) === 'arrange') {
+        if ((await a.page.evaluate(() => tccc.Agent.getStatus())) === 'arrange') {
           await a.page.click('[data-act=acw-free]');
           await waitText(a.page, '[data-field=agent-status]', /^空闲$/);
         }
@@ -357,15 +423,34 @@ export const tests = [
         const html = await a.page.evaluate(() => {
           const all = [];
           (function walk(node) {
-            for (const el of node.querySelectorAll('*')) { all.push(el.tagName); if (el.shadowRoot) walk(el.shadowRoot); }
+            for (const el of node.querySelectorAll('*')) {
+              all.push(el.tagName);
+              if (el.shadowRoot) walk(el.shadowRoot);
+            }
           })(document);
           return all;
         });
-        assert(!html.includes('IMG') && !html.includes('SVG') && !html.includes('svg') && !html.includes('A') && !html.includes('B'), `no element from a payload: ${[...new Set(html)]}`);
-        const scripts = await a.page.evaluate(() => [...document.querySelectorAll('script')].map((s) => (s.src ? new URL(s.src).pathname.split('/').pop() : 'inline')))
-          .then((names) => names.map((n) => n.replace(/\.[0-9a-f]{10}\.js$/, '.js')));  // content-named chunks
+        assert(
+          !html.includes('IMG') &&
+            !html.includes('SVG') &&
+            !html.includes('svg') &&
+            !html.includes('A') &&
+            !html.includes('B'),
+          `no element from a payload: ${[...new Set(html)]}`,
+        );
+        const scripts = await a.page
+          .evaluate(() =>
+            [...document.querySelectorAll('script')].map((s) =>
+              s.src ? new URL(s.src).pathname.split('/').pop() : 'inline',
+            ),
+          )
+          .then((names) => names.map((n) => n.replace(/\.[0-9a-f]{10}\.js$/, '.js'))); // content-named chunks
         assertEqual(html.filter((t) => t === 'SCRIPT').length, scripts.length, 'no script element inside the UI');
-        assertEqual(scripts.filter((n) => n !== 'inline').sort(), ['tccc-media.js', 'tccc-ui.js', 'tccc.js'], 'scripts: the SDK and its two lazy chunks only');
+        assertEqual(
+          scripts.filter((n) => n !== 'inline').sort(),
+          ['tccc-media.js', 'tccc-ui.js', 'tccc.js'],
+          'scripts: the SDK and its two lazy chunks only',
+        );
         await new Promise((r) => setTimeout(r, 300));
         assertEqual(await a.page.evaluate(() => window.__xss), 0, 'no payload ran');
         assertEqual(a.errors, [], 'page errors');
@@ -379,10 +464,16 @@ export const tests = [
     name: 'English mode: UI.configure({lang: "en"}) and a custom call bar',
     timeoutMs: 45000,
     async run(ctx) {
-      const a = await agentPage(ctx, ctx.server.agents[0], { configure: { lang: 'en', callBarButtons: ['hangUp', 'mute'], restReasons: ['Lunch'] } });
+      const a = await agentPage(ctx, ctx.server.agents[0], {
+        configure: { lang: 'en', callBarButtons: ['hangUp', 'mute'], restReasons: ['Lunch'] },
+      });
       await openWorkbench(a.page);
       await waitText(a.page, '[data-field=agent-status]', /^Available$/);
-      assertEqual(await a.page.locator('[data-field=rest-reason] option').allTextContents(), ['Lunch'], 'configured rest reasons');
+      assertEqual(
+        await a.page.locator('[data-field=rest-reason] option').allTextContents(),
+        ['Lunch'],
+        'configured rest reasons',
+      );
       await a.page.fill('[data-field=dial-number]', '10000000001');
       await a.page.click('[data-act=dial]');
       await a.page.evaluate(() => waitEvent('calloutAccepted'));
@@ -415,22 +506,39 @@ export const tests = [
           // Count the notifications the UI raises (the real constructor still runs).
           const Real = window.Notification;
           window.__notes = [];
-          window.Notification = class extends Real { constructor(title, o) { super(title, o); window.__notes.push([title, o && o.body]); } };
+          window.Notification = class extends Real {
+            constructor(title, o) {
+              super(title, o);
+              window.__notes.push([title, o && o.body]);
+            }
+          };
           // Headless Chromium lets audio start without a gesture even with the flag above; make the
           // AudioContext behave as a blocked one does in a real browser (stays suspended, resume() pends).
           const RealAudio = window.AudioContext;
           window.AudioContext = class extends RealAudio {
-            get state() { return 'suspended'; }
-            resume() { return new Promise(() => {}); }
+            get state() {
+              return 'suspended';
+            }
+            resume() {
+              return new Promise(() => {});
+            }
           };
         });
         await page.evaluate((u) => loadSdk(u), ctx.server.agents[0]);
         await page.evaluate(() => waitEvent('ready'));
         await page.waitForSelector('[data-act=float]', { state: 'visible' });
-        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, { caller: '13900139000', serviceNumber: '4008001000', ivrKeys: '1' });
+        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+          caller: '13900139000',
+          serviceNumber: '4008001000',
+          ivrKeys: '1',
+        });
         await page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
         await waitText(page, '[data-field=alert-notice]', /铃声自动播放.*系统通知/);
-        assertEqual(await page.evaluate(() => window.__notes), [['来电', '13900139000']], 'one system notification with the caller');
+        assertEqual(
+          await page.evaluate(() => window.__notes),
+          [['来电', '13900139000']],
+          'one system notification with the caller',
+        );
         await page.screenshot({ path: join(shots, '12-autoplay-blocked.png') });
         // (Rejecting would let the ACD offer the call to this, the only free agent, again: answer it.)
         await page.click('[data-act=answer]');
@@ -449,19 +557,24 @@ export const tests = [
     async run(ctx) {
       const page = await ctx.browser.context.newPage();
       const uiRequests = [];
-      page.on('request', (r) => { if (/\/tccc-ui(\.[0-9a-f]{10})?\.js$/.test(new URL(r.url()).pathname)) uiRequests.push(r.url()); });
+      page.on('request', (r) => {
+        if (/\/tccc-ui(\.[0-9a-f]{10})?\.js$/.test(new URL(r.url()).pathname)) uiRequests.push(r.url());
+      });
       try {
         await page.goto(ctx.crm.url);
         const base = `${ctx.server.baseUrl}/sdk/`;
-        await page.evaluate(async ([b, user]) => {
-          const { init } = await import(b + 'index.mjs');
-          const login = async () => (await (await fetch('/login?userId=' + encodeURIComponent(user))).json()).sdkUrl;
-          const plain = init({ sdkUrl: await login() });
-          await new Promise((r) => plain.on('ready', r));
-          plain.destroy();
-          window.tccc = init({ sdkUrl: await login(), ui: true });
-          await new Promise((r) => tccc.on('ready', r));
-        }, [base, ctx.server.agents[2]]);
+        await page.evaluate(
+          async ([b, user]) => {
+            const { init } = await import(b + 'index.mjs');
+            const login = async () => (await (await fetch('/login?userId=' + encodeURIComponent(user))).json()).sdkUrl;
+            const plain = init({ sdkUrl: await login() });
+            await new Promise((r) => plain.on('ready', r));
+            plain.destroy();
+            window.tccc = init({ sdkUrl: await login(), ui: true });
+            await new Promise((r) => tccc.on('ready', r));
+          },
+          [base, ctx.server.agents[2]],
+        );
         await page.waitForSelector('[data-act=float]', { state: 'visible', timeout: 10000 });
         assertEqual(uiRequests, [`${base}tccc-ui.js`], 'one UI fetch, next to index.mjs, only for ui: true');
       } finally {

@@ -2,7 +2,7 @@
 // plus the other events it lists.
 import 'tccc';
 
-let sessionId: string | undefined;  // 存在公共区域，可以方便任意时候使用
+let sessionId: string | undefined; // 存在公共区域，可以方便任意时候使用
 
 // 监听电话呼入事件
 window.tccc.on(window.tccc.events.callIn, (response) => {
@@ -32,7 +32,9 @@ export function accept(): void {
   }
 }
 
-window.tccc.on(window.tccc.events.userAccessed, (response) => { console.log(response.data.sessionId); });
+window.tccc.on(window.tccc.events.userAccessed, (response) => {
+  console.log(response.data.sessionId);
+});
 window.tccc.on(window.tccc.events.sessionEnded, (response) => {
   const by: 'client' | 'seat' | 'admin' | 'timer' = response.data.closeBy;
   console.log(by, response.data.mainReason);

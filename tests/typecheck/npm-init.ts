@@ -1,11 +1,28 @@
 // The npm entry: init() with an SdkURL or explicit parameters, typed results, errors and events.
-import { init, ErrorCode, TcccError, events, version, type AgentStatus, type Tccc, type EventPayloads,
-  type MediaAdapter } from 'tccc';
+import {
+  init,
+  ErrorCode,
+  TcccError,
+  events,
+  version,
+  type AgentStatus,
+  type Tccc,
+  type EventPayloads,
+  type MediaAdapter,
+} from 'tccc';
 
 const tccc: Tccc = init({ sdkUrl: 'https://cc.example.com/sdk/tccc.js?sdkAppId=1400000001&userid=a%40b.c&token=t' });
 const media: MediaAdapter = { handle: (action, data) => console.log(action, data.sessionId), close: () => {} };
-const other: Tccc = init({ media, sdkAppId: 1400000001, userId: 'a@b.c', token: 't', serverUrl: 'https://cc.example.com',
-  wasmUrl: '/assets/tccc-core.wasm', global: true, tuning: { requestTimeoutMs: 5000 } });
+const other: Tccc = init({
+  media,
+  sdkAppId: 1400000001,
+  userId: 'a@b.c',
+  token: 't',
+  serverUrl: 'https://cc.example.com',
+  wasmUrl: '/assets/tccc-core.wasm',
+  global: true,
+  tuning: { requestTimeoutMs: 5000 },
+});
 
 tccc.on('ready', () => {});
 tccc.on(events.statusChanged, ({ data }) => {
@@ -30,7 +47,7 @@ async function flow(): Promise<void> {
   } catch (e) {
     if (e instanceof TcccError && e.code === ErrorCode.ERR_INVALID_STATE) console.log(e.name, e.errorMsg, e.status);
   }
-  tccc.Agent.online();  // documented as void: ignoring the promise is fine
+  tccc.Agent.online(); // documented as void: ignoring the promise is fine
   const status: AgentStatus = tccc.Agent.getStatus();
   const supported: boolean = tccc.Devices.isBrowserSupported();
   const mics: MediaDeviceInfo[] = await tccc.Devices.getMicrophones();

@@ -13,19 +13,25 @@ declare global {
 }
 
 export function CallButton() {
-  const [phoneNumber] = useState('19999999999');  // 请替换为真实外呼号码
+  const [phoneNumber] = useState('19999999999'); // 请替换为真实外呼号码
   const [sessionId, setSessionId] = useState('');
   const [error, setError] = useState('');
 
   function sdkCall() {
     window.tccc.Call.startOutboundCall({
       phoneNumber,
-    }).then((res) => {
-      setSessionId(res.data.sessionId);
-    }).catch((err) => {
-      setError(err.errorMsg);
-    });
+    })
+      .then((res) => {
+        setSessionId(res.data.sessionId);
+      })
+      .catch((err) => {
+        setError(err.errorMsg);
+      });
   }
 
-  return <button onClick={sdkCall}>一键外呼 {sessionId} {error}</button>;
+  return (
+    <button onClick={sdkCall}>
+      一键外呼 {sessionId} {error}
+    </button>
+  );
 }

@@ -10,17 +10,19 @@ interface CallButtonState {
 
 export default {
   data(): CallButtonState {
-    return { phoneNumber: '19999999999', sessionId: '', error: '' };  // 请替换为真实外呼号码
+    return { phoneNumber: '19999999999', sessionId: '', error: '' }; // 请替换为真实外呼号码
   },
   methods: {
     sdkCall(this: CallButtonState) {
       window.tccc.Call.startOutboundCall({
         phoneNumber: this.phoneNumber,
-      }).then((res) => {
-        this.sessionId = res.data.sessionId;
-      }).catch((err) => {
-        this.error = err.errorMsg;
-      });
+      })
+        .then((res) => {
+          this.sessionId = res.data.sessionId;
+        })
+        .catch((err) => {
+          this.error = err.errorMsg;
+        });
     },
   },
 };

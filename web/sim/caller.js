@@ -53,12 +53,19 @@
     failed: ['请求失败：', 'Request failed: '],
     media: ['媒体：', 'Media: '],
   };
-  function t(key) { var v = TEXT[key]; return v ? v[en ? 1 : 0] : key; }
+  function t(key) {
+    var v = TEXT[key];
+    return v ? v[en ? 1 : 0] : key;
+  }
 
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
   if (en) {
     document.documentElement.lang = 'en';
-    document.title = { phone: 'Caller simulator', voip: 'VoIP caller', video: 'Video caller', callee: 'Callee simulator' }[mode] || 'Caller simulator';
+    document.title =
+      { phone: 'Caller simulator', voip: 'VoIP caller', video: 'Video caller', callee: 'Callee simulator' }[mode] ||
+      'Caller simulator';
     $('lang').textContent = '中文';
     $('lang').href = '?';
   }
@@ -69,7 +76,7 @@
   // --- state ---------------------------------------------------------------------------------
   var ws = null;
   var nextId = 1;
-  var pending = {};          // request id -> {resolve, reject}
+  var pending = {}; // request id -> {resolve, reject}
   var sessionId = '';
   var iceServers = [];
   var pc = null;
@@ -79,9 +86,9 @@
   var muted = false;
   var onHold = false;
   var preKeysSent = false;
-  var history = [];          // every customer.state, for tests and the log
-  var digitsFromAgent = [];  // customer.dtmf events, in order
-  var numbers = [];          // callee page: registered numbers
+  var history = []; // every customer.state, for tests and the log
+  var digitsFromAgent = []; // customer.dtmf events, in order
+  var numbers = []; // callee page: registered numbers
   var incomingCaller = '';
   var withVideo = mode === 'video';
 
@@ -90,7 +97,9 @@
     el.textContent += new Date().toISOString().slice(11, 23) + ' ' + line + '\n';
     el.scrollTop = el.scrollHeight;
   }
-  function showError(text) { $('error').textContent = text || ''; }
+  function showError(text) {
+    $('error').textContent = text || '';
+  }
   function setState(state, reason) {
     var el = $('state');
     el.dataset.state = state;
@@ -100,7 +109,9 @@
     $('hangup').disabled = !live;
     $('mute').disabled = state !== 'connected' && state !== 'held';
     var incoming = mode === 'callee' && state === 'ringing';
-    ['answer', 'reject', 'busy'].forEach(function (id) { if ($(id)) $(id).disabled = !incoming; });
+    ['answer', 'reject', 'busy'].forEach(function (id) {
+      if ($(id)) $(id).disabled = !incoming;
+    });
     if ($('incoming')) $('incoming').textContent = incoming ? t('incoming') + incomingCaller : '';
   }
 
@@ -115,15 +126,25 @@
     if (ws && ws.readyState <= 1) return Promise.resolve();
     return new Promise(function (resolve, reject) {
       ws = new WebSocket(wsUrl());
-      ws.onopen = function () { resolve(); };
-      ws.onerror = function () { reject(new Error(t('wsClosed'))); };
+      ws.onopen = function () {
+        resolve();
+      };
+      ws.onerror = function () {
+        reject(new Error(t('wsClosed')));
+      };
       ws.onclose = function () {
         for (var id in pending) pending[id].reject(new Error(t('wsClosed')));
         pending = {};
-        if (sessionId) { endMedia(); setState('ended', t('wsClosed')); sessionId = ''; }
+        if (sessionId) {
+          endMedia();
+          setState('ended', t('wsClosed'));
+          sessionId = '';
+        }
         ws = null;
       };
-      ws.onmessage = function (ev) { onFrame(ev.data); };
+      ws.onmessage = function (ev) {
+        onFrame(ev.data);
+      };
     });
   }
 
@@ -139,9 +160,16 @@
 
   function onFrame(text) {
     var f;
-    try { f = JSON.parse(text); } catch (e) { return; }
+    try {
+      f = JSON.parse(text);
+    } catch (e) {
+      return;
+    }
     if (!f || typeof f !== 'object') return;
-    if (f.type === 'ping') { ws.send(JSON.stringify({ v: 1, type: 'pong', t: f.t })); return; }
+    if (f.type === 'ping') {
+      ws.send(JSON.stringify({ v: 1, type: 'pong', t: f.t }));
+      return;
+    }
     if (f.type === 'res') {
       var p = pending[f.id];
       if (!p) return;
@@ -154,8 +182,12 @@
     var d = f.data;
     if (f.event !== 'media.candidate') log('← ' + f.event + ' ' + JSON.stringify(d).slice(0, 200));
     switch (f.event) {
-      case 'customer.state': onState(d); break;
-      case 'customer.ivr': onIvr(d); break;
+      case 'customer.state':
+        onState(d);
+        break;
+      case 'customer.ivr':
+        onIvr(d);
+        break;
       case 'customer.dtmf':
         digitsFromAgent.push(String(d.digits || ''));
         $('agentDigits').textContent = t('agentDigits') + digitsFromAgent.join('');
@@ -166,10 +198,14 @@
         break;
       case 'media.answer':
         if (pc && typeof d.sdp === 'string' && pc.signalingState === 'have-local-offer') {
-          pc.setRemoteDescription({ type: 'answer', sdp: d.sdp }).then(function () {
-            var early = remoteCandidates.splice(0);
-            early.forEach(addRemoteCandidate);
-          }).catch(function (e) { showError(t('media') + e.message); });
+          pc.setRemoteDescription({ type: 'answer', sdp: d.sdp })
+            .then(function () {
+              var early = remoteCandidates.splice(0);
+              early.forEach(addRemoteCandidate);
+            })
+            .catch(function (e) {
+              showError(t('media') + e.message);
+            });
         }
         break;
       case 'media.candidate':
@@ -178,7 +214,8 @@
           else remoteCandidates.push(d.candidate);
         }
         break;
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -225,7 +262,9 @@
   }
 
   function sendKeys(keys) {
-    request('customer.dtmf', { digits: keys }).catch(function (e) { showError(t('failed') + e.message); });
+    request('customer.dtmf', { digits: keys }).catch(function (e) {
+      showError(t('failed') + e.message);
+    });
   }
 
   // --- media ---------------------------------------------------------------------------------
@@ -243,7 +282,14 @@
       var el = ev.track.kind === 'video' ? $('remoteVideo') : $('remote');
       if (!el) return;
       el.srcObject = remote;
-      el.play().then(function () { $('play').hidden = true; }, function () { $('play').hidden = false; });
+      el.play().then(
+        function () {
+          $('play').hidden = true;
+        },
+        function () {
+          $('play').hidden = false;
+        },
+      );
     };
     pc.oniceconnectionstatechange = function () {
       if (pc !== thisPc) return;
@@ -251,60 +297,99 @@
       // The network changed under us: gather anew and offer again; the agent answers on the same pc.
       if (pc.iceConnectionState === 'failed') offer({ iceRestart: true });
     };
-    navigator.mediaDevices.getUserMedia({ audio: true, video: withVideo }).then(function (stream) {
-      if (pc !== thisPc) { stream.getTracks().forEach(function (tr) { tr.stop(); }); return; }
-      local = stream;
-      stream.getTracks().forEach(function (tr) { thisPc.addTrack(tr, stream); });
-      applyMic();
-      if ($('localVideo')) $('localVideo').srcObject = stream;
-      return offer({});
-    }).catch(function (e) {
-      showError(t('noMic') + (e && e.message ? e.message : String(e)));
-    });
+    navigator.mediaDevices
+      .getUserMedia({ audio: true, video: withVideo })
+      .then(function (stream) {
+        if (pc !== thisPc) {
+          stream.getTracks().forEach(function (tr) {
+            tr.stop();
+          });
+          return;
+        }
+        local = stream;
+        stream.getTracks().forEach(function (tr) {
+          thisPc.addTrack(tr, stream);
+        });
+        applyMic();
+        if ($('localVideo')) $('localVideo').srcObject = stream;
+        return offer({});
+      })
+      .catch(function (e) {
+        showError(t('noMic') + (e && e.message ? e.message : String(e)));
+      });
   }
 
   function offer(options) {
     var thisPc = pc;
     var sid = sessionId;
-    return thisPc.createOffer(options).then(function (o) {
-      return thisPc.setLocalDescription(o);
-    }).then(function () {
-      if (pc !== thisPc) return;
-      return request('media.offer', { sessionId: sid, sdp: thisPc.localDescription.sdp });
-    }).catch(function (e) { showError(t('media') + e.message); });
+    return thisPc
+      .createOffer(options)
+      .then(function (o) {
+        return thisPc.setLocalDescription(o);
+      })
+      .then(function () {
+        if (pc !== thisPc) return;
+        return request('media.offer', { sessionId: sid, sdp: thisPc.localDescription.sdp });
+      })
+      .catch(function (e) {
+        showError(t('media') + e.message);
+      });
   }
 
   function answerOffer(sdp) {
     var thisPc = pc;
     var sid = sessionId;
-    var step = thisPc.signalingState === 'have-local-offer'
-      ? thisPc.setLocalDescription({ type: 'rollback' }) : Promise.resolve();
-    step.then(function () {
-      return thisPc.setRemoteDescription({ type: 'offer', sdp: sdp });
-    }).then(function () {
-      remoteCandidates.splice(0).forEach(addRemoteCandidate);
-      return thisPc.createAnswer();
-    }).then(function (a) {
-      return thisPc.setLocalDescription(a);
-    }).then(function () {
-      if (pc !== thisPc) return;
-      return request('media.answer', { sessionId: sid, sdp: thisPc.localDescription.sdp });
-    }).catch(function (e) { showError(t('media') + e.message); });
+    var step =
+      thisPc.signalingState === 'have-local-offer'
+        ? thisPc.setLocalDescription({ type: 'rollback' })
+        : Promise.resolve();
+    step
+      .then(function () {
+        return thisPc.setRemoteDescription({ type: 'offer', sdp: sdp });
+      })
+      .then(function () {
+        remoteCandidates.splice(0).forEach(addRemoteCandidate);
+        return thisPc.createAnswer();
+      })
+      .then(function (a) {
+        return thisPc.setLocalDescription(a);
+      })
+      .then(function () {
+        if (pc !== thisPc) return;
+        return request('media.answer', { sessionId: sid, sdp: thisPc.localDescription.sdp });
+      })
+      .catch(function (e) {
+        showError(t('media') + e.message);
+      });
   }
 
   /** The microphone is on unless muted here or held by the agent. */
   function applyMic() {
-    if (local) local.getAudioTracks().forEach(function (tr) { tr.enabled = !muted && !onHold; });
+    if (local)
+      local.getAudioTracks().forEach(function (tr) {
+        tr.enabled = !muted && !onHold;
+      });
   }
 
   function addRemoteCandidate(c) {
-    pc.addIceCandidate(c.candidate ? c : null).catch(function (e) { log('candidate ignored: ' + e.message); });
+    pc.addIceCandidate(c.candidate ? c : null).catch(function (e) {
+      log('candidate ignored: ' + e.message);
+    });
   }
 
   function endMedia() {
-    if (pc) { try { pc.close(); } catch (e) { /* closed */ } }
+    if (pc) {
+      try {
+        pc.close();
+      } catch (e) {
+        /* closed */
+      }
+    }
     pc = null;
-    if (local) local.getTracks().forEach(function (tr) { tr.stop(); });
+    if (local)
+      local.getTracks().forEach(function (tr) {
+        tr.stop();
+      });
     local = null;
     remote = null;
     remoteCandidates = [];
@@ -315,32 +400,37 @@
   }
 
   // --- controls ------------------------------------------------------------------------------
-  if ($('call')) $('call').onclick = function () {
-    showError('');
-    preKeysSent = false;
-    history = [];
-    digitsFromAgent = [];
-    $('agentDigits').textContent = '';
-    setState('dialing');
-    var method = 'customer.dial';
-    var data = { serviceNumber: $('service').value.trim() };
-    if (mode === 'phone') {
-      data.caller = $('caller').value.replace(/[^0-9+]/g, '');
-    } else {
-      method = mode === 'video' ? 'customer.video' : 'customer.voip';
-      data.userId = $('userId').value.trim();
-      if ($('nickname').value.trim()) data.nickname = $('nickname').value.trim();
-    }
-    request(method, data).then(function (r) {
-      sessionId = String(r.sessionId || '');
-      iceServers = Array.isArray(r.iceServers) ? r.iceServers : [];
-    }).catch(function (e) {
-      setState('idle');
+  if ($('call'))
+    $('call').onclick = function () {
+      showError('');
+      preKeysSent = false;
+      history = [];
+      digitsFromAgent = [];
+      $('agentDigits').textContent = '';
+      setState('dialing');
+      var method = 'customer.dial';
+      var data = { serviceNumber: $('service').value.trim() };
+      if (mode === 'phone') {
+        data.caller = $('caller').value.replace(/[^0-9+]/g, '');
+      } else {
+        method = mode === 'video' ? 'customer.video' : 'customer.voip';
+        data.userId = $('userId').value.trim();
+        if ($('nickname').value.trim()) data.nickname = $('nickname').value.trim();
+      }
+      request(method, data)
+        .then(function (r) {
+          sessionId = String(r.sessionId || '');
+          iceServers = Array.isArray(r.iceServers) ? r.iceServers : [];
+        })
+        .catch(function (e) {
+          setState('idle');
+          showError(t('failed') + e.message);
+        });
+    };
+  $('hangup').onclick = function () {
+    request('customer.hangUp', {}).catch(function (e) {
       showError(t('failed') + e.message);
     });
-  };
-  $('hangup').onclick = function () {
-    request('customer.hangUp', {}).catch(function (e) { showError(t('failed') + e.message); });
   };
   $('mute').onclick = function () {
     muted = !muted;
@@ -348,40 +438,75 @@
     $('mute').textContent = t(muted ? 'unmute' : 'mute');
   };
   // Callee page: own a number, then answer, reject or send busy when an outbound call rings here.
-  if ($('register')) $('register').onclick = function () {
-    showError('');
-    request('customer.registerNumber', { number: $('number').value.trim() }).then(function (r) {
-      if (numbers.indexOf(r.number) < 0) numbers.push(String(r.number));
-      $('registered').textContent = t('registered') + numbers.join(', ');
-    }).catch(function (e) { showError(t('failed') + e.message); });
-  };
-  ['answer', 'reject', 'busy'].forEach(function (id) {
-    if ($(id)) $(id).onclick = function () {
-      request('customer.' + id, { sessionId: sessionId }).catch(function (e) { showError(t('failed') + e.message); });
+  if ($('register'))
+    $('register').onclick = function () {
+      showError('');
+      request('customer.registerNumber', { number: $('number').value.trim() })
+        .then(function (r) {
+          if (numbers.indexOf(r.number) < 0) numbers.push(String(r.number));
+          $('registered').textContent = t('registered') + numbers.join(', ');
+        })
+        .catch(function (e) {
+          showError(t('failed') + e.message);
+        });
     };
+  ['answer', 'reject', 'busy'].forEach(function (id) {
+    if ($(id))
+      $(id).onclick = function () {
+        request('customer.' + id, { sessionId: sessionId }).catch(function (e) {
+          showError(t('failed') + e.message);
+        });
+      };
   });
   $('play').onclick = function () {
-    $('remote').play().then(function () { $('play').hidden = true; }, function () {});
+    $('remote')
+      .play()
+      .then(
+        function () {
+          $('play').hidden = true;
+        },
+        function () {},
+      );
   };
   '123456789*0#'.split('').forEach(function (k) {
     var b = document.createElement('button');
     b.textContent = k;
     b.dataset.key = k;
-    b.onclick = function () { if (sessionId) sendKeys(k); };
+    b.onclick = function () {
+      if (sessionId) sendKeys(k);
+    };
     if ($('keypad')) $('keypad').appendChild(b);
   });
   setState('idle');
 
   // For tests and debugging: read-only views of the call.
   window.tcccCaller = {
-    get sessionId() { return sessionId; },
-    get state() { return $('state').dataset.state; },
-    get history() { return history.slice(); },
-    get pc() { return pc; },
-    get remoteStream() { return remote; },
-    get localStream() { return local; },
-    get digitsFromAgent() { return digitsFromAgent.slice(); },
-    get numbers() { return numbers.slice(); },
-    get incomingCaller() { return incomingCaller; },
+    get sessionId() {
+      return sessionId;
+    },
+    get state() {
+      return $('state').dataset.state;
+    },
+    get history() {
+      return history.slice();
+    },
+    get pc() {
+      return pc;
+    },
+    get remoteStream() {
+      return remote;
+    },
+    get localStream() {
+      return local;
+    },
+    get digitsFromAgent() {
+      return digitsFromAgent.slice();
+    },
+    get numbers() {
+      return numbers.slice();
+    },
+    get incomingCaller() {
+      return incomingCaller;
+    },
   };
 })();

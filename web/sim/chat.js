@@ -40,8 +40,13 @@
     nicknameRequired: ['请填写昵称', 'Please enter a nickname'],
     gone: ['会话已不存在', 'This chat no longer exists'],
   };
-  function t(key) { var v = TEXT[key]; return v ? v[en ? 1 : 0] : key; }
-  var $ = function (id) { return document.getElementById(id); };
+  function t(key) {
+    var v = TEXT[key];
+    return v ? v[en ? 1 : 0] : key;
+  }
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
   if (en) {
     document.documentElement.lang = 'en';
     document.title = 'Web chat';
@@ -56,14 +61,14 @@
   var ws = null;
   var open = false;
   var nextId = 1;
-  var pending = {};          // request id -> {resolve, reject}
-  var chat = null;           // {sessionId, visitorToken}
+  var pending = {}; // request id -> {resolve, reject}
+  var chat = null; // {sessionId, visitorToken}
   var ended = false;
   var state = 'idle';
-  var seqs = {};             // seq -> true, for the hole-free high-water mark
-  var contiguous = 0;        // every seq up to this one is shown
-  var shown = {};            // messageId -> <li>
-  var outbox = [];           // {clientMsgId, text, li}: sent but not acknowledged
+  var seqs = {}; // seq -> true, for the hole-free high-water mark
+  var contiguous = 0; // every seq up to this one is shown
+  var shown = {}; // messageId -> <li>
+  var outbox = []; // {clientMsgId, text, li}: sent but not acknowledged
   var backoff = 300;
   var lastRx = 0;
   var stats = { resumes: 0, duplicatesDropped: 0 };
@@ -74,8 +79,12 @@
     $('log').appendChild(div);
     while ($('log').childNodes.length > 300) $('log').removeChild($('log').firstChild);
   }
-  function showError(text) { $('error').textContent = text || ''; }
-  function errText(e) { return (e && e.name ? e.name + ': ' : '') + (e && e.message ? e.message : String(e)); }
+  function showError(text) {
+    $('error').textContent = text || '';
+  }
+  function errText(e) {
+    return (e && e.name ? e.name + ': ' : '') + (e && e.message ? e.message : String(e));
+  }
 
   function setState(s, extra) {
     state = s;
@@ -89,7 +98,10 @@
     if (extra && extra.agent && extra.agent.nick) $('agent').textContent = t('joined').replace('%s', extra.agent.nick);
     if (s !== 'connected' && s !== 'ended') $('agent').textContent = '';
   }
-  function setConn(ok) { $('conn').textContent = ok ? t('online') : t('offline'); $('conn').dataset.open = ok ? '1' : '0'; }
+  function setConn(ok) {
+    $('conn').textContent = ok ? t('online') : t('offline');
+    $('conn').dataset.open = ok ? '1' : '0';
+  }
 
   // --- messages -------------------------------------------------------------------------------------
 
@@ -100,7 +112,7 @@
     li.dataset.seq = String(m.seq);
     var who = document.createElement('span');
     who.className = 'who';
-    who.textContent = m.from === 'visitor' ? t('me') : m.from === 'system' ? t('system') : (m.senderName || '');
+    who.textContent = m.from === 'visitor' ? t('me') : m.from === 'system' ? t('system') : m.senderName || '';
     var body = document.createElement('span');
     body.className = 'text';
     body.textContent = m.text;
@@ -112,8 +124,11 @@
     var list = $('messages');
     var before = null;
     for (var n = list.firstChild; n; n = n.nextSibling) {
-      var s = n.dataset.seq ? Number(n.dataset.seq) : Infinity;  // pending ones stay at the end
-      if (s > seq) { before = n; break; }
+      var s = n.dataset.seq ? Number(n.dataset.seq) : Infinity; // pending ones stay at the end
+      if (s > seq) {
+        before = n;
+        break;
+      }
     }
     list.insertBefore(li, before);
     list.scrollTop = list.scrollHeight;
@@ -121,7 +136,10 @@
 
   function addMessage(m) {
     if (!m || typeof m.messageId !== 'string' || typeof m.seq !== 'number') return;
-    if (shown[m.messageId]) { stats.duplicatesDropped++; return; }
+    if (shown[m.messageId]) {
+      stats.duplicatesDropped++;
+      return;
+    }
     var li = null;
     if (m.clientMsgId) {
       for (var i = 0; i < outbox.length; i++) {
@@ -166,14 +184,26 @@
       if (ws !== sock) return;
       lastRx = Date.now();
       var f;
-      try { f = JSON.parse(ev.data); } catch (e) { return; }
-      if (f.type === 'ping') { sock.send(JSON.stringify({ v: 1, type: 'pong', t: f.t })); return; }
+      try {
+        f = JSON.parse(ev.data);
+      } catch (e) {
+        return;
+      }
+      if (f.type === 'ping') {
+        sock.send(JSON.stringify({ v: 1, type: 'pong', t: f.t }));
+        return;
+      }
       if (f.type === 'res') {
         var p = pending[f.id];
         if (!p) return;
         delete pending[f.id];
         if (f.ok) p.resolve(f.data || {});
-        else p.reject({ code: f.error && f.error.code, name: errorName(f.error && f.error.code), message: f.error && f.error.message });
+        else
+          p.reject({
+            code: f.error && f.error.code,
+            name: errorName(f.error && f.error.code),
+            message: f.error && f.error.message,
+          });
         return;
       }
       if (f.type === 'evt') onEvent(f.event, f.data || {});
@@ -195,15 +225,25 @@
   }
 
   function errorName(code) {
-    var names = { '-11019': 'ERR_CHAT_MESSAGE_TOO_LONG', '-11020': 'ERR_CHAT_FLOOD', '-11001': 'ERR_INVALID_ARGUMENT',
-      '-11002': 'ERR_INVALID_STATE', '-11004': 'ERR_SESSION_NOT_FOUND', '-11011': 'ERR_RATE_LIMITED',
-      '-11013': 'ERR_NOT_FOUND', '-11016': 'ERR_INTERNAL' };
+    var names = {
+      '-11019': 'ERR_CHAT_MESSAGE_TOO_LONG',
+      '-11020': 'ERR_CHAT_FLOOD',
+      '-11001': 'ERR_INVALID_ARGUMENT',
+      '-11002': 'ERR_INVALID_STATE',
+      '-11004': 'ERR_SESSION_NOT_FOUND',
+      '-11011': 'ERR_RATE_LIMITED',
+      '-11013': 'ERR_NOT_FOUND',
+      '-11016': 'ERR_INTERNAL',
+    };
     return names[String(code)] || String(code);
   }
 
   function request(method, data) {
     return new Promise(function (resolve, reject) {
-      if (!ws || !open) { reject({ name: 'ERR_CONNECTION_LOST', message: 'not connected' }); return; }
+      if (!ws || !open) {
+        reject({ name: 'ERR_CONNECTION_LOST', message: 'not connected' });
+        return;
+      }
       var id = nextId++;
       pending[id] = { resolve: resolve, reject: reject };
       ws.send(JSON.stringify({ v: 1, type: 'req', id: id, method: method, data: data || {} }));
@@ -214,18 +254,29 @@
     return new Promise(function (resolve) {
       if (open) return resolve();
       connect();
-      var timer = setInterval(function () { if (open) { clearInterval(timer); resolve(); } }, 50);
+      var timer = setInterval(function () {
+        if (open) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 50);
     });
   }
 
   // A socket that stopped delivering anything (not even the server's pings) is given up on.
   setInterval(function () {
-    if (ws && open && Date.now() - lastRx > 35000) { log('silent: closing'); ws.close(4000); }
+    if (ws && open && Date.now() - lastRx > 35000) {
+      log('silent: closing');
+      ws.close(4000);
+    }
   }, 5000);
 
   function onEvent(name, d) {
     if (chat && d.sessionId && d.sessionId !== chat.sessionId) return;
-    if (name === 'chat.message') { addMessage(d.message); return; }
+    if (name === 'chat.message') {
+      addMessage(d.message);
+      return;
+    }
     if (name === 'customer.state') {
       log('state ' + d.state + (d.reason ? ' (' + d.reason + ')' : ''));
       if (d.state === 'ended') finish();
@@ -251,9 +302,15 @@
         else setState(r.state, r);
         return r.hasMore ? catchUp() : null;
       })
-      .then(function () { if (!ended) flushOutbox(); })
+      .then(function () {
+        if (!ended) flushOutbox();
+      })
       .catch(function (e) {
-        if (e && e.name === 'ERR_SESSION_NOT_FOUND') { showError(t('gone')); finish(); return; }
+        if (e && e.name === 'ERR_SESSION_NOT_FOUND') {
+          showError(t('gone'));
+          finish();
+          return;
+        }
         if (e && e.name !== 'ERR_CONNECTION_LOST') showError(t('failed') + errText(e));
       });
   }
@@ -269,9 +326,12 @@
 
   function deliver(item) {
     return request('chat.send', { text: item.text, clientMsgId: item.clientMsgId })
-      .then(function (r) { addMessage(r.message); showError(''); })
+      .then(function (r) {
+        addMessage(r.message);
+        showError('');
+      })
       .catch(function (e) {
-        if (e && e.name === 'ERR_CONNECTION_LOST') return;  // stays in the outbox: re-sent on resume
+        if (e && e.name === 'ERR_CONNECTION_LOST') return; // stays in the outbox: re-sent on resume
         var i = outbox.indexOf(item);
         if (i >= 0) outbox.splice(i, 1);
         item.li.classList.add('failed');
@@ -307,32 +367,52 @@
     ev.preventDefault();
     showError('');
     var nickname = $('nickname').value.trim();
-    if (!nickname) { showError(t('nicknameRequired')); return; }
+    if (!nickname) {
+      showError(t('nicknameRequired'));
+      return;
+    }
     var data = { serviceNumber: $('service').value.trim(), nickname: nickname };
     if ($('clientData').value) data.clientData = $('clientData').value;
     if ($('channel').value) data.channelName = $('channel').value;
     $('messages').textContent = '';
-    shown = {}; seqs = {}; contiguous = 0; outbox = []; ended = false; chat = null;
+    shown = {};
+    seqs = {};
+    contiguous = 0;
+    outbox = [];
+    ended = false;
+    chat = null;
     setState('starting');
     whenOpen()
-      .then(function () { return request('chat.start', data); })
+      .then(function () {
+        return request('chat.start', data);
+      })
       .then(function (r) {
         chat = { sessionId: r.sessionId, visitorToken: r.visitorToken };
         sessionStorage.setItem(STORE_KEY, JSON.stringify(chat));
         log('chat ' + r.sessionId);
         if (state === 'starting') setState('queued');
       })
-      .catch(function (e) { setState('idle'); showError(t('failed') + errText(e)); });
+      .catch(function (e) {
+        setState('idle');
+        showError(t('failed') + errText(e));
+      });
   }
 
   $('setup').addEventListener('submit', start);
   $('send').addEventListener('click', send);
   $('text').addEventListener('keydown', function (ev) {
-    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); send(); }
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      send();
+    }
   });
   $('end').addEventListener('click', function () {
     if (!chat || ended) return;
-    request('chat.end', {}).then(finish).catch(function (e) { showError(t('failed') + errText(e)); });
+    request('chat.end', {})
+      .then(finish)
+      .catch(function (e) {
+        showError(t('failed') + errText(e));
+      });
   });
 
   setState('idle');
@@ -343,19 +423,38 @@
       setState('queued');
       connect();
     }
-  } catch (e) { sessionStorage.removeItem(STORE_KEY); }
+  } catch (e) {
+    sessionStorage.removeItem(STORE_KEY);
+  }
 
   // For tests and the curious: drop the socket as a network failure would, and read the page state.
   window.tcccChatSim = {
-    drop: function () { if (ws) ws.close(4000, 'dropped on purpose'); },
-    get sessionId() { return chat && chat.sessionId; },
-    get state() { return state; },
-    get open() { return open; },
-    get outbox() { return outbox.length; },
-    get stats() { return stats; },
+    drop: function () {
+      if (ws) ws.close(4000, 'dropped on purpose');
+    },
+    get sessionId() {
+      return chat && chat.sessionId;
+    },
+    get state() {
+      return state;
+    },
+    get open() {
+      return open;
+    },
+    get outbox() {
+      return outbox.length;
+    },
+    get stats() {
+      return stats;
+    },
     messages: function () {
       return Array.prototype.map.call($('messages').querySelectorAll('li[data-message-id]'), function (li) {
-        return { messageId: li.dataset.messageId, seq: Number(li.dataset.seq), from: li.className, text: li.querySelector('.text').textContent };
+        return {
+          messageId: li.dataset.messageId,
+          seq: Number(li.dataset.seq),
+          from: li.className,
+          text: li.querySelector('.text').textContent,
+        };
       });
     },
   };

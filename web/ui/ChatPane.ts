@@ -32,12 +32,26 @@ const MAX_CHARS = 4000;
 
 const TEXT = {
   'zh-CN': {
-    chats: '在线会话', none: '暂无会话', send: '发送', placeholder: '输入消息，Enter 发送，Shift+Enter 换行',
-    ended: '（已结束）', ringing: '（待接入）', system: '系统', loadError: '消息加载失败：', sendError: '发送失败：',
+    chats: '在线会话',
+    none: '暂无会话',
+    send: '发送',
+    placeholder: '输入消息，Enter 发送，Shift+Enter 换行',
+    ended: '（已结束）',
+    ringing: '（待接入）',
+    system: '系统',
+    loadError: '消息加载失败：',
+    sendError: '发送失败：',
   },
   en: {
-    chats: 'Chats', none: 'No chats', send: 'Send', placeholder: 'Type a message; Enter sends, Shift+Enter adds a line',
-    ended: ' (ended)', ringing: ' (waiting)', system: 'System', loadError: 'Could not load messages: ', sendError: 'Not sent: ',
+    chats: 'Chats',
+    none: 'No chats',
+    send: 'Send',
+    placeholder: 'Type a message; Enter sends, Shift+Enter adds a line',
+    ended: ' (ended)',
+    ringing: ' (waiting)',
+    system: 'System',
+    loadError: 'Could not load messages: ',
+    sendError: 'Not sent: ',
   },
 };
 
@@ -60,8 +74,9 @@ export class ChatPane extends HTMLElement {
   private error!: HTMLDivElement;
   private chats = new Map<string, ChatView>();
   private selected = '';
-  private states = new Map<string, string>();  // last state seen per chat
-  private listener = (p: { data: { sessionId: string; message: ChatMessage } }) => this.received(p.data.sessionId, p.data.message);
+  private states = new Map<string, string>(); // last state seen per chat
+  private listener = (p: { data: { sessionId: string; message: ChatMessage } }) =>
+    this.received(p.data.sessionId, p.data.message);
   private listening = false;
 
   constructor() {
@@ -77,7 +92,11 @@ export class ChatPane extends HTMLElement {
     this.ctx = ctx;
     this.tabs = h('ul', { class: 'chats', 'data-field': 'chat-list' });
     this.list = h('ul', { class: 'msgs', 'data-field': 'chat-messages', 'aria-live': 'polite' });
-    this.input = h('textarea', { 'aria-label': this.text('placeholder'), placeholder: this.text('placeholder'), 'data-field': 'chat-input' });
+    this.input = h('textarea', {
+      'aria-label': this.text('placeholder'),
+      placeholder: this.text('placeholder'),
+      'data-field': 'chat-input',
+    });
     this.count = h('span', { class: 'count', 'data-field': 'chat-count' });
     this.sendBtn = h('button', { type: 'button', class: 'primary', 'data-act': 'chat-send' }, this.text('send'));
     this.error = h('div', { class: 'error', role: 'alert', 'data-field': 'chat-error' });
@@ -89,19 +108,32 @@ export class ChatPane extends HTMLElement {
       }
     });
     this.sendBtn.addEventListener('click', () => void this.send());
-    this.box = h('section', { 'aria-label': this.text('chats'), 'data-field': 'chat-pane' },
-      h('h3', {}, this.text('chats')), this.tabs, this.list, this.input,
-      h('div', { class: 'row' }, this.sendBtn, this.count), this.error);
+    this.box = h(
+      'section',
+      { 'aria-label': this.text('chats'), 'data-field': 'chat-pane' },
+      h('h3', {}, this.text('chats')),
+      this.tabs,
+      this.list,
+      this.input,
+      h('div', { class: 'row' }, this.sendBtn, this.count),
+      this.error,
+    );
     this.shadowRoot!.append(h('style', {}, CSS + PANE_CSS), this.box);
     this.listen();
     ctx.store.subscribe(() => this.update());
     this.update();
   }
 
-  connectedCallback(): void { if (this.ctx) this.listen(); }
+  connectedCallback(): void {
+    if (this.ctx) this.listen();
+  }
   disconnectedCallback(): void {
     if (!this.listening) return;
-    try { this.ctx.store.tccc.off('messageReceived', this.listener); } catch { /* destroyed */ }
+    try {
+      this.ctx.store.tccc.off('messageReceived', this.listener);
+    } catch {
+      /* destroyed */
+    }
     this.listening = false;
   }
   private listen(): void {
@@ -109,10 +141,14 @@ export class ChatPane extends HTMLElement {
     try {
       this.ctx.store.tccc.on('messageReceived', this.listener);
       this.listening = true;
-    } catch { /* the SDK was destroyed */ }
+    } catch {
+      /* the SDK was destroyed */
+    }
   }
 
-  tick(): void { /* no clock */ }
+  tick(): void {
+    /* no clock */
+  }
 
   private sessions(): UiSession[] {
     return [...this.ctx.store.sessions.values()].filter((s) => s.type === 'im');
@@ -172,15 +208,27 @@ export class ChatPane extends HTMLElement {
 
   private render(): void {
     const chats = this.sessions();
-    this.tabs.replaceChildren(...(chats.length ? chats.map((s) => {
-      const v = this.view(s.sessionId);
-      const suffix = s.state === 'ended' ? this.text('ended') : s.state === 'ringing' ? this.text('ringing') : '';
-      const b = h('button', { type: 'button', 'data-chat': s.sessionId, 'aria-pressed': s.sessionId === this.selected ? 'true' : 'false' },
-        h('span', { class: 'text' }, s.peer), suffix,
-        v.unread ? h('span', { class: 'unread', 'data-field': 'chat-unread' }, String(v.unread)) : null);
-      b.addEventListener('click', () => this.select(s.sessionId));
-      return h('li', {}, b);
-    }) : [h('li', { class: 'muted' }, this.text('none'))]));
+    this.tabs.replaceChildren(
+      ...(chats.length
+        ? chats.map((s) => {
+            const v = this.view(s.sessionId);
+            const suffix = s.state === 'ended' ? this.text('ended') : s.state === 'ringing' ? this.text('ringing') : '';
+            const b = h(
+              'button',
+              {
+                type: 'button',
+                'data-chat': s.sessionId,
+                'aria-pressed': s.sessionId === this.selected ? 'true' : 'false',
+              },
+              h('span', { class: 'text' }, s.peer),
+              suffix,
+              v.unread ? h('span', { class: 'unread', 'data-field': 'chat-unread' }, String(v.unread)) : null,
+            );
+            b.addEventListener('click', () => this.select(s.sessionId));
+            return h('li', {}, b);
+          })
+        : [h('li', { class: 'muted' }, this.text('none'))]),
+    );
     const s = chats.find((c) => c.sessionId === this.selected);
     const canSend = !!s && s.state === 'talking';
     this.input.disabled = !canSend;
@@ -201,8 +249,12 @@ export class ChatPane extends HTMLElement {
 
   private item(m: ChatMessage, s: UiSession): HTMLLIElement {
     const who = m.from === 'system' ? this.text('system') : m.senderName || (m.from === 'visitor' ? s.peer : '');
-    return h('li', { class: m.from, 'data-message-id': m.messageId, 'data-seq': m.seq },
-      h('span', { class: 'who' }, who), h('span', { class: 'text' }, m.text));
+    return h(
+      'li',
+      { class: m.from, 'data-message-id': m.messageId, 'data-seq': m.seq },
+      h('span', { class: 'who' }, who),
+      h('span', { class: 'text' }, m.text),
+    );
   }
 
   private updateCount(): void {

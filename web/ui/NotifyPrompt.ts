@@ -38,12 +38,17 @@ export class NotifyPrompt extends HTMLElement {
       const p = N.requestPermission(done) as Promise<NotificationPermission> | undefined;
       if (p && typeof p.then === 'function') p.then(done, done);
     });
-    this.shadowRoot!.append(h('style', {}, CSS), h('div', { class: 'row', 'aria-label': t('notify') }, this.button, this.text));
+    this.shadowRoot!.append(
+      h('style', {}, CSS),
+      h('div', { class: 'row', 'aria-label': t('notify') }, this.button, this.text),
+    );
     this.update();
   }
 
   /** The permission can change in the browser's own UI at any time: re-read it every second. */
-  tick(): void { this.update(); }
+  tick(): void {
+    this.update();
+  }
 
   update(): void {
     const p = permission();

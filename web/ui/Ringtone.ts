@@ -34,15 +34,23 @@ export class Ringtone {
     const ctx = this.ctx;
     this.ctx = undefined;
     if (ctx) void ctx.close().catch(() => undefined);
-    try { this.notification?.close(); } catch { /* already gone */ }
+    try {
+      this.notification?.close();
+    } catch {
+      /* already gone */
+    }
     this.notification = undefined;
   }
 
   private async startAudio(): Promise<boolean> {
-    const Ctor = (window.AudioContext ?? (window as unknown as { webkitAudioContext?: AudioCtor }).webkitAudioContext);
+    const Ctor = window.AudioContext ?? (window as unknown as { webkitAudioContext?: AudioCtor }).webkitAudioContext;
     if (!Ctor) return false;
     let ctx: AudioContext;
-    try { ctx = new Ctor(); } catch { return false; }
+    try {
+      ctx = new Ctor();
+    } catch {
+      return false;
+    }
     this.ctx = ctx;
     if (ctx.state !== 'running') {
       // resume() stays pending (or rejects) while autoplay is blocked: do not wait for it forever.
@@ -54,7 +62,10 @@ export class Ringtone {
       const gain = ctx.createGain();
       gain.connect(ctx.destination);
       gain.gain.setValueAtTime(0.0001, t0);
-      for (const [on, off] of [[0, 0.4], [0.6, 1.0]]) {
+      for (const [on, off] of [
+        [0, 0.4],
+        [0.6, 1.0],
+      ]) {
         gain.gain.setValueAtTime(0.15, t0 + on);
         gain.gain.setValueAtTime(0.0001, t0 + off);
       }
@@ -76,10 +87,17 @@ export class Ringtone {
       const onGesture = () => {
         this.unlisten?.();
         this.unlisten = undefined;
-        void ctx.resume().then(() => { if (this.ctx === ctx && ctx.state === 'running' && this.timer === undefined) ring(); }, () => undefined);
+        void ctx.resume().then(
+          () => {
+            if (this.ctx === ctx && ctx.state === 'running' && this.timer === undefined) ring();
+          },
+          () => undefined,
+        );
       };
       for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, onGesture, true);
-      this.unlisten = () => { for (const type of ['pointerdown', 'keydown']) window.removeEventListener(type, onGesture, true); };
+      this.unlisten = () => {
+        for (const type of ['pointerdown', 'keydown']) window.removeEventListener(type, onGesture, true);
+      };
       return false;
     }
     ring();
@@ -95,7 +113,9 @@ export class Ringtone {
       if (N.permission !== 'granted') return false;
       // body is a caller's number/nickname: the Notification API renders it as plain text.
       this.notification = new N(title, { body, tag: 'tccc-incoming', requireInteraction: true });
-      this.notification.onclick = () => { window.focus(); };
+      this.notification.onclick = () => {
+        window.focus();
+      };
       return true;
     } catch {
       return false;

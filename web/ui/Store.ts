@@ -31,7 +31,10 @@ type Payload = { data: Record<string, unknown> };
  * What each session type supports, as the core enforces it (src/core/SessionMachine.cpp): its API
  * family (Call.* for phone/voip/internal, Video.*, Chat.*) and the call-bar actions that apply.
  */
-const CAPS: Record<string, { family: 'Call' | 'Video' | 'Chat'; hold: boolean; mute: boolean; keypad: boolean; transfer: boolean }> = {
+const CAPS: Record<
+  string,
+  { family: 'Call' | 'Video' | 'Chat'; hold: boolean; mute: boolean; keypad: boolean; transfer: boolean }
+> = {
   phone: { family: 'Call', hold: true, mute: true, keypad: true, transfer: true },
   voip: { family: 'Call', hold: true, mute: true, keypad: false, transfer: true },
   video: { family: 'Video', hold: false, mute: true, keypad: false, transfer: true },
@@ -60,17 +63,27 @@ export class Store {
 
   constructor(private host: UiHost) {}
 
-  get tccc(): Tccc { return this.host.tccc; }
+  get tccc(): Tccc {
+    return this.host.tccc;
+  }
 
   start(): void {
     const names = Object.keys(this.tccc.events) as Array<keyof Tccc['events']>;
     for (const name of names) {
-      const fn = (payload: unknown) => { this.apply(name, payload as Payload); };
+      const fn = (payload: unknown) => {
+        this.apply(name, payload as Payload);
+      };
       this.tccc.on(name, fn);
-      this.offs.push(() => { try { this.tccc.off(name, fn); } catch { /* destroyed */ } });
+      this.offs.push(() => {
+        try {
+          this.tccc.off(name, fn);
+        } catch {
+          /* destroyed */
+        }
+      });
     }
     this.status = this.tccc.Agent.getStatus();
-    this.conn = 'connected';  // the loader mounts the UI after `ready`
+    this.conn = 'connected'; // the loader mounts the UI after `ready`
     this.sync();
     this.changed();
   }
@@ -81,11 +94,17 @@ export class Store {
     this.watchers = [];
   }
 
-  subscribe(fn: () => void): void { this.watchers.push(fn); }
+  subscribe(fn: () => void): void {
+    this.watchers.push(fn);
+  }
 
   changed(): void {
     for (const w of [...this.watchers]) {
-      try { w(); } catch (err) { console.error('[tccc] UI update failed:', err); }
+      try {
+        w();
+      } catch (err) {
+        console.error('[tccc] UI update failed:', err);
+      }
     }
   }
 
@@ -116,14 +135,22 @@ export class Store {
   accept(s: UiSession): void {
     const id = { sessionId: s.sessionId };
     const fam = capsOf(s.type).family;
-    void this.run(() => (fam === 'Video' ? this.tccc.Video.accept(id) : fam === 'Chat' ? this.tccc.Chat.accept(id) : this.tccc.Call.accept(id)));
+    void this.run(() =>
+      fam === 'Video'
+        ? this.tccc.Video.accept(id)
+        : fam === 'Chat'
+          ? this.tccc.Chat.accept(id)
+          : this.tccc.Call.accept(id),
+    );
   }
 
   /** Hangs up, or rejects while ringing (Call.hungUp / Video.end / Chat.end). */
   end(s: UiSession): void {
     const id = { sessionId: s.sessionId };
     const fam = capsOf(s.type).family;
-    void this.run(() => (fam === 'Video' ? this.tccc.Video.end(id) : fam === 'Chat' ? this.tccc.Chat.end(id) : this.tccc.Call.hungUp(id)));
+    void this.run(() =>
+      fam === 'Video' ? this.tccc.Video.end(id) : fam === 'Chat' ? this.tccc.Chat.end(id) : this.tccc.Call.hungUp(id),
+    );
   }
 
   /** Mutes or unmutes the agent's microphone (Call/Video.muteMic). */
@@ -137,7 +164,11 @@ export class Store {
   transfer(s: UiSession, target: { userId: string } | { skillGroupId: string }): Promise<unknown> {
     const opts = { sessionId: s.sessionId, ...target };
     const fam = capsOf(s.type).family;
-    return fam === 'Video' ? this.tccc.Video.transfer(opts) : fam === 'Chat' ? this.tccc.Chat.transfer(opts) : this.tccc.Call.transfer(opts);
+    return fam === 'Video'
+      ? this.tccc.Video.transfer(opts)
+      : fam === 'Chat'
+        ? this.tccc.Chat.transfer(opts)
+        : this.tccc.Call.transfer(opts);
   }
 
   dial(number: string, remark: string): void {
@@ -181,23 +212,36 @@ export class Store {
       if (!id) continue;
       const old = this.sessions.get(id);
       const wireState = str(w.state);
-      const state: SessionState = wireState === 'held' ? 'talking' : (['ringing', 'dialing', 'talking', 'ended'].includes(wireState) ? wireState as SessionState : 'ended');
+      const state: SessionState =
+        wireState === 'held'
+          ? 'talking'
+          : ['ringing', 'dialing', 'talking', 'ended'].includes(wireState)
+            ? (wireState as SessionState)
+            : 'ended';
       const type = str(w.type) || 'phone';
       const direction = w.direction === 'out' ? 'out' : 'in';
       let peer: string;
       if (type === 'internal') peer = str(w.peerUserId);
-      else if (type === 'phone') peer = direction === 'out' ? str(w.calleePhoneNumber) || str(w.protectedCallee) : str(w.callerPhoneNumber) || str(w.protectedCaller);
+      else if (type === 'phone')
+        peer =
+          direction === 'out'
+            ? str(w.calleePhoneNumber) || str(w.protectedCallee)
+            : str(w.callerPhoneNumber) || str(w.protectedCaller);
       else peer = str(w.nickname) || str(w.userId);
       const now = Date.now();
       next.set(id, {
-        sessionId: id, type, direction, state, peer,
+        sessionId: id,
+        type,
+        direction,
+        state,
+        peer,
         remark: str(w.remark) || str(w.calleeRemark) || this.dialRemarks.get(id) || '',
         timeout: Number(w.timeout) || 0,
         createdAt: old?.createdAt ?? now,
         talkingSince: state === 'talking' ? old?.talkingSince || now : 0,
         muted: state === 'ended' ? false : old ? old.muted : w.muted === true,
         held: state === 'ended' ? false : old ? old.held : wireState === 'held',
-        audioWarnings: state === 'ended' ? [] : old?.audioWarnings ?? [],
+        audioWarnings: state === 'ended' ? [] : (old?.audioWarnings ?? []),
       });
     }
     this.sessions = next;
@@ -206,12 +250,27 @@ export class Store {
   apply(name: string, payload: Payload): void {
     const data = (payload && payload.data) || {};
     switch (name) {
-      case 'ready': case 'connectionRecovery': this.conn = 'connected'; this.status = this.tccc.Agent.getStatus(); break;
-      case 'connectionLost': this.conn = 'lost'; break;
-      case 'tryToReconnect': this.conn = 'reconnecting'; this.reconnectAttempt = Number(data.attempt) || 0; break;
-      case 'kickedOut': this.conn = 'kicked'; break;
-      case 'tokenExpired': this.conn = 'tokenExpired'; break;
-      case 'reconnectFailed': this.conn = 'failed'; break;
+      case 'ready':
+      case 'connectionRecovery':
+        this.conn = 'connected';
+        this.status = this.tccc.Agent.getStatus();
+        break;
+      case 'connectionLost':
+        this.conn = 'lost';
+        break;
+      case 'tryToReconnect':
+        this.conn = 'reconnecting';
+        this.reconnectAttempt = Number(data.attempt) || 0;
+        break;
+      case 'kickedOut':
+        this.conn = 'kicked';
+        break;
+      case 'tokenExpired':
+        this.conn = 'tokenExpired';
+        break;
+      case 'reconnectFailed':
+        this.conn = 'failed';
+        break;
       case 'statusChanged': {
         const next = str(data.status) as AgentStatus;
         if (next === 'arrange' && this.status !== 'arrange' && !this.arrangeRequested) {
@@ -220,16 +279,26 @@ export class Store {
           this.acwKept = false;
           this.acwEndsAt = secs > 0 ? Date.now() + secs * 1000 : 0;
         }
-        if (next !== 'arrange') { this.acwEndsAt = 0; this.acwKept = false; }
+        if (next !== 'arrange') {
+          this.acwEndsAt = 0;
+          this.acwKept = false;
+        }
         this.arrangeRequested = false;
         this.status = next;
         this.restReason = str(data.restReason);
         break;
       }
-      case 'callIn': case 'callOuted': case 'userAccessed': case 'calloutAccepted': case 'sessionEnded':
-      case 'autoTransfer': case 'transfer':
+      case 'callIn':
+      case 'callOuted':
+      case 'userAccessed':
+      case 'calloutAccepted':
+      case 'sessionEnded':
+      case 'autoTransfer':
+      case 'transfer':
         break;
-      case 'mediaStateChanged': this.changed(); return;  // new streams for the video pane
+      case 'mediaStateChanged':
+        this.changed();
+        return; // new streams for the video pane
       case 'mediaWarning': {
         const s = this.sessions.get(str(data.sessionId));
         const warning = str(data.warning);
@@ -238,7 +307,8 @@ export class Store {
         this.patch(s.sessionId, { audioWarnings: data.active === true ? [...others, warning] : others });
         return;
       }
-      default: return;
+      default:
+        return;
     }
     this.sync();
     this.changed();

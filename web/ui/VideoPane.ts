@@ -36,8 +36,14 @@ export class VideoPane extends HTMLElement {
     this.ctx = ctx;
     const { t, store } = ctx;
     const video = (cls: string, label: string) => {
-      const v = h('video', { class: cls, 'aria-label': label, 'data-field': `video-${cls}`, playsinline: true, autoplay: true });
-      v.muted = true;  // audio plays through the media adapter
+      const v = h('video', {
+        class: cls,
+        'aria-label': label,
+        'data-field': `video-${cls}`,
+        playsinline: true,
+        autoplay: true,
+      });
+      v.muted = true; // audio plays through the media adapter
       return v;
     };
     this.remote = video('remote', t('remoteVideo'));
@@ -49,13 +55,20 @@ export class VideoPane extends HTMLElement {
       if (!s) return;
       const off = !this.cameraOff;
       void store.run(async () => {
-        await (off ? store.tccc.Video.muteVideo({ sessionId: s.sessionId }) : store.tccc.Video.unmuteVideo({ sessionId: s.sessionId }));
+        await (off
+          ? store.tccc.Video.muteVideo({ sessionId: s.sessionId })
+          : store.tccc.Video.unmuteVideo({ sessionId: s.sessionId }));
         this.cameraOff = off;
         this.update();
       });
     });
-    this.box = h('section', { 'aria-label': t('video'), 'data-field': 'video-pane' },
-      h('h3', {}, t('video')), h('div', { class: 'videos' }, this.remote, this.waiting, this.local), h('div', { class: 'row' }, this.camera));
+    this.box = h(
+      'section',
+      { 'aria-label': t('video'), 'data-field': 'video-pane' },
+      h('h3', {}, t('video')),
+      h('div', { class: 'videos' }, this.remote, this.waiting, this.local),
+      h('div', { class: 'row' }, this.camera),
+    );
     this.shadowRoot!.append(h('style', {}, CSS + PANE_CSS), this.box);
     store.subscribe(() => this.update());
     this.update();
@@ -68,7 +81,9 @@ export class VideoPane extends HTMLElement {
   }
 
   /** Some adapters hand out streams without an event of their own: look again every second. */
-  tick(): void { this.update(); }
+  tick(): void {
+    this.update();
+  }
 
   update(): void {
     const s = this.current();
@@ -79,7 +94,10 @@ export class VideoPane extends HTMLElement {
       attach(this.local, undefined);
       return;
     }
-    if (s.sessionId !== this.sessionId) { this.sessionId = s.sessionId; this.cameraOff = false; }
+    if (s.sessionId !== this.sessionId) {
+      this.sessionId = s.sessionId;
+      this.cameraOff = false;
+    }
     const { remote, local } = this.ctx.host.streams(s.sessionId);
     attach(this.remote, remote);
     attach(this.local, this.cameraOff ? undefined : local);

@@ -13,7 +13,11 @@ import { CSS } from './styles';
 import type { UiHost } from '../../js/src/uiHost';
 import type { AgentStatus } from '../../js/src/types';
 
-export interface Ctx { store: Store; host: UiHost; t: Translate }
+export interface Ctx {
+  store: Store;
+  host: UiHost;
+  t: Translate;
+}
 
 abstract class UiElement extends HTMLElement {
   protected ctx!: Ctx;
@@ -32,7 +36,9 @@ abstract class UiElement extends HTMLElement {
   protected abstract build(): void;
   abstract update(): void;
   /** Called every second while mounted (timers, countdowns). */
-  tick(): void { /* most elements have no clock */ }
+  tick(): void {
+    /* most elements have no clock */
+  }
 }
 
 // --- floating button -----------------------------------------------------------------------------
@@ -45,10 +51,18 @@ export class FloatButton extends UiElement {
     const { t } = this.ctx;
     this.dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
     this.label = h('span');
-    this.button = h('button', { class: 'float', type: 'button', 'data-act': 'float', 'aria-haspopup': 'dialog' }, this.dot, t('workbench'), ' · ', this.label);
+    this.button = h(
+      'button',
+      { class: 'float', type: 'button', 'data-act': 'float', 'aria-haspopup': 'dialog' },
+      this.dot,
+      t('workbench'),
+      ' · ',
+      this.label,
+    );
     this.button.addEventListener('click', () => {
       const vis = this.ctx.host.visibility();
-      if (vis.workbench) this.ctx.host.tccc.UI.hideWorkbench(); else this.ctx.host.tccc.UI.showWorkbench();
+      if (vis.workbench) this.ctx.host.tccc.UI.hideWorkbench();
+      else this.ctx.host.tccc.UI.showWorkbench();
     });
     this.root.append(this.button);
   }
@@ -83,24 +97,47 @@ export class IncomingAlert extends UiElement {
     this.answer = h('button', { type: 'button', class: 'primary', 'data-act': 'answer' }, t('answer'));
     const reject = h('button', { type: 'button', class: 'danger', 'data-act': 'reject' }, t('reject'));
     // Each session type answers with its own API family (Call/Video/Chat.accept; Store.accept).
-    const ringing = () => { const s = store.ringing(); return s && s.sessionId === this.ringingId ? s : undefined; };
-    this.answer.addEventListener('click', () => { const s = ringing(); if (s) store.accept(s); });
-    reject.addEventListener('click', () => { const s = ringing(); if (s) store.end(s); });
+    const ringing = () => {
+      const s = store.ringing();
+      return s && s.sessionId === this.ringingId ? s : undefined;
+    };
+    this.answer.addEventListener('click', () => {
+      const s = ringing();
+      if (s) store.accept(s);
+    });
+    reject.addEventListener('click', () => {
+      const s = ringing();
+      if (s) store.end(s);
+    });
     this.prompt = document.createElement('tccc-notify-prompt') as NotifyPrompt;
     this.prompt.setAttribute('only-ask', '');
-    this.box = h('div', { class: 'alert', role: 'alertdialog', 'aria-live': 'assertive', 'aria-label': t('incoming') },
-      h('header', {}, h('h2', {}, t('incoming')), this.type), this.peer, this.remark, this.countdown, this.notice,
-      h('div', { class: 'row' }, this.answer, reject), this.prompt);
+    this.box = h(
+      'div',
+      { class: 'alert', role: 'alertdialog', 'aria-live': 'assertive', 'aria-label': t('incoming') },
+      h('header', {}, h('h2', {}, t('incoming')), this.type),
+      this.peer,
+      this.remark,
+      this.countdown,
+      this.notice,
+      h('div', { class: 'row' }, this.answer, reject),
+      this.prompt,
+    );
     this.root.append(this.box);
     this.prompt.init(this.ctx);
   }
-  disconnectedCallback(): void { this.ringtone.stop(); }
+  disconnectedCallback(): void {
+    this.ringtone.stop();
+  }
   update(): void {
     const { store, t } = this.ctx;
     const s = store.ringing();
     show(this.box, !!s);
     if (!s) {
-      if (this.ringingId) { this.ringingId = ''; this.ringtone.stop(); this.notice.textContent = ''; }
+      if (this.ringingId) {
+        this.ringingId = '';
+        this.ringtone.stop();
+        this.notice.textContent = '';
+      }
       return;
     }
     this.type.textContent = t(`type.${s.type}` as never);
@@ -120,7 +157,10 @@ export class IncomingAlert extends UiElement {
   }
   override tick(): void {
     const s = this.ctx.store.ringing();
-    if (!s || !s.timeout) { this.countdown.textContent = ''; return; }
+    if (!s || !s.timeout) {
+      this.countdown.textContent = '';
+      return;
+    }
     const left = Math.max(0, Math.ceil((s.createdAt + s.timeout * 1000 - Date.now()) / 1000));
     this.countdown.textContent = this.ctx.t('ringsFor', left);
     this.prompt.tick();
@@ -129,11 +169,16 @@ export class IncomingAlert extends UiElement {
 
 function noticeFor(outcome: RingOutcome, t: Translate): string {
   switch (outcome) {
-    case 'blocked-notified': return t('ringtoneBlocked');
-    case 'blocked-silent': return t('ringtoneBlockedNoNotify');
-    case 'hidden-silent': return t('hiddenNoNotify');
-    case 'hidden-notified': return t('hiddenNotified');
-    default: return '';
+    case 'blocked-notified':
+      return t('ringtoneBlocked');
+    case 'blocked-silent':
+      return t('ringtoneBlockedNoNotify');
+    case 'hidden-silent':
+      return t('hiddenNoNotify');
+    case 'hidden-notified':
+      return t('hiddenNotified');
+    default:
+      return '';
   }
 }
 
@@ -159,24 +204,41 @@ export class CallBar extends UiElement {
     this.timer = h('span', { class: 'timer', 'data-field': 'call-timer' });
     this.audioWarning = h('div', { class: 'notice', role: 'status', 'data-field': 'call-audio-warning', hidden: true });
     const row = h('div', { class: 'row', role: 'toolbar', 'aria-label': t('call') });
-    const act = (fn: (s: UiSession) => void) => () => { const s = store.active(); if (s) fn(s); };
+    const act = (fn: (s: UiSession) => void) => () => {
+      const s = store.active();
+      if (s) fn(s);
+    };
     const defs: Record<string, [string, (s: UiSession) => void, string?]> = {
-      mute: [t('mute'), (s) => {
-        const muted = !s.muted;
-        void store.run(async () => {
-          await store.setMuted(s, muted);
-          store.patch(s.sessionId, { muted });
-        });
-      }],
-      hold: [t('hold'), (s) => {
-        const held = !s.held;
-        void store.run(async () => {
-          await (held ? store.tccc.Call.hold({ sessionId: s.sessionId }) : store.tccc.Call.unHold({ sessionId: s.sessionId }));
-          store.patch(s.sessionId, { held });
-        });
-      }],
+      mute: [
+        t('mute'),
+        (s) => {
+          const muted = !s.muted;
+          void store.run(async () => {
+            await store.setMuted(s, muted);
+            store.patch(s.sessionId, { muted });
+          });
+        },
+      ],
+      hold: [
+        t('hold'),
+        (s) => {
+          const held = !s.held;
+          void store.run(async () => {
+            await (held
+              ? store.tccc.Call.hold({ sessionId: s.sessionId })
+              : store.tccc.Call.unHold({ sessionId: s.sessionId }));
+            store.patch(s.sessionId, { held });
+          });
+        },
+      ],
       keypad: [t('keypad'), () => this.toggle(this.keypad)],
-      transfer: [t('transfer'), () => { this.toggle(this.transfer); if (!this.transfer.hidden) this.transferTarget.focus(); }],
+      transfer: [
+        t('transfer'),
+        () => {
+          this.toggle(this.transfer);
+          if (!this.transfer.hidden) this.transferTarget.focus();
+        },
+      ],
       hangUp: [t('hangUp'), (s) => store.end(s), 'danger'],
     };
     for (const name of host.config().callBarButtons) {
@@ -189,20 +251,46 @@ export class CallBar extends UiElement {
     this.keypad = h('div', { class: 'keys', role: 'group', 'aria-label': t('keypad'), hidden: true });
     for (const d of '123456789*0#') {
       const b = h('button', { type: 'button', 'data-dtmf': d }, d);
-      b.addEventListener('click', act((s) => { void store.run(() => store.tccc.Call.sendDigits({ sessionId: s.sessionId, dtmfText: d })); }));
+      b.addEventListener(
+        'click',
+        act((s) => {
+          void store.run(() => store.tccc.Call.sendDigits({ sessionId: s.sessionId, dtmfText: d }));
+        }),
+      );
       this.keypad.append(b);
     }
-    this.transferKind = h('select', { 'aria-label': t('transferTo'), 'data-field': 'transfer-kind' },
-      h('option', { value: 'userId' }, t('toAgent')), h('option', { value: 'skillGroupId' }, t('toSkillGroup')));
-    this.transferTarget = h('input', { type: 'text', required: true, maxlength: 128, 'aria-label': t('agentId'), 'data-field': 'transfer-target' });
+    this.transferKind = h(
+      'select',
+      { 'aria-label': t('transferTo'), 'data-field': 'transfer-kind' },
+      h('option', { value: 'userId' }, t('toAgent')),
+      h('option', { value: 'skillGroupId' }, t('toSkillGroup')),
+    );
+    this.transferTarget = h('input', {
+      type: 'text',
+      required: true,
+      maxlength: 128,
+      'aria-label': t('agentId'),
+      'data-field': 'transfer-target',
+    });
     this.transferKind.addEventListener('change', () => {
-      this.transferTarget.setAttribute('aria-label', t(this.transferKind.value === 'userId' ? 'agentId' : 'skillGroupId'));
+      this.transferTarget.setAttribute(
+        'aria-label',
+        t(this.transferKind.value === 'userId' ? 'agentId' : 'skillGroupId'),
+      );
     });
     const cancel = h('button', { type: 'button' }, t('cancel'));
     cancel.addEventListener('click', () => show(this.transfer, false));
-    this.transfer = h('form', { hidden: true, 'data-field': 'transfer-form' },
+    this.transfer = h(
+      'form',
+      { hidden: true, 'data-field': 'transfer-form' },
       h('div', { class: 'row' }, t('transferTo'), this.transferKind, this.transferTarget),
-      h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary', 'data-act': 'transfer-confirm' }, t('confirm')), cancel));
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { type: 'submit', class: 'primary', 'data-act': 'transfer-confirm' }, t('confirm')),
+        cancel,
+      ),
+    );
     this.transfer.addEventListener('submit', (e) => {
       e.preventDefault();
       const s = store.active();
@@ -214,13 +302,25 @@ export class CallBar extends UiElement {
         this.transferTarget.value = '';
       });
     });
-    this.bar = h('div', { 'data-field': 'call-bar' },
-      h('div', { class: 'row' }, this.state, this.timer), this.peer, this.remark, this.audioWarning, row, this.keypad, this.transfer);
+    this.bar = h(
+      'div',
+      { 'data-field': 'call-bar' },
+      h('div', { class: 'row' }, this.state, this.timer),
+      this.peer,
+      this.remark,
+      this.audioWarning,
+      row,
+      this.keypad,
+      this.transfer,
+    );
     this.root.append(this.bar);
     this.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape') return;
       const open = [this.transfer, this.keypad].find((p) => !p.hidden);
-      if (open) { show(open, false); e.stopPropagation(); }
+      if (open) {
+        show(open, false);
+        e.stopPropagation();
+      }
     });
   }
   private toggle(panel: HTMLElement): void {
@@ -230,7 +330,11 @@ export class CallBar extends UiElement {
     const { store, t } = this.ctx;
     const s = store.active();
     show(this.bar, !!s);
-    if (!s) { show(this.keypad, false); show(this.transfer, false); return; }
+    if (!s) {
+      show(this.keypad, false);
+      show(this.transfer, false);
+      return;
+    }
     this.peer.textContent = s.peer;
     this.remark.textContent = s.remark;
     const talking = s.state === 'talking';
@@ -239,14 +343,31 @@ export class CallBar extends UiElement {
     show(this.audioWarning, warnings.length > 0);
     this.state.textContent = s.held ? t('held') : t(`state.${s.state}` as never);
     const mute = this.buttons.get('mute');
-    if (mute) { mute.textContent = s.muted ? t('unmute') : t('mute'); mute.setAttribute('aria-pressed', String(s.muted)); mute.disabled = !talking; }
+    if (mute) {
+      mute.textContent = s.muted ? t('unmute') : t('mute');
+      mute.setAttribute('aria-pressed', String(s.muted));
+      mute.disabled = !talking;
+    }
     const hold = this.buttons.get('hold');
-    if (hold) { hold.textContent = s.held ? t('unHold') : t('hold'); hold.setAttribute('aria-pressed', String(s.held)); hold.disabled = !talking; }
-    for (const n of ['keypad', 'transfer']) { const b = this.buttons.get(n); if (b) b.disabled = !talking; }
+    if (hold) {
+      hold.textContent = s.held ? t('unHold') : t('hold');
+      hold.setAttribute('aria-pressed', String(s.held));
+      hold.disabled = !talking;
+    }
+    for (const n of ['keypad', 'transfer']) {
+      const b = this.buttons.get(n);
+      if (b) b.disabled = !talking;
+    }
     // Only what this session type supports (a video call has no hold or keypad, a chat no mute).
     const caps = capsOf(s.type);
-    for (const n of ['mute', 'hold', 'keypad', 'transfer'] as const) { const b = this.buttons.get(n); if (b) show(b, caps[n]); }
-    if (!talking) { show(this.keypad, false); show(this.transfer, false); }
+    for (const n of ['mute', 'hold', 'keypad', 'transfer'] as const) {
+      const b = this.buttons.get(n);
+      if (b) show(b, caps[n]);
+    }
+    if (!talking) {
+      show(this.keypad, false);
+      show(this.transfer, false);
+    }
     this.tick();
   }
   override tick(): void {
@@ -304,24 +425,53 @@ export class Workbench extends UiElement {
     back.addEventListener('click', () => store.setStatus('free'));
     this.keepBtn = h('button', { type: 'button', 'data-act': 'acw-keep' }, t('keepWrapping'));
     this.keepBtn.addEventListener('click', () => store.keepWrapping());
-    this.acw = h('section', { 'aria-label': t('acwTitle'), 'data-field': 'acw' }, h('h3', {}, t('acwTitle')), this.acwText,
-      h('div', { class: 'row' }, back, this.keepBtn));
+    this.acw = h(
+      'section',
+      { 'aria-label': t('acwTitle'), 'data-field': 'acw' },
+      h('h3', {}, t('acwTitle')),
+      this.acwText,
+      h('div', { class: 'row' }, back, this.keepBtn),
+    );
 
     // Dial pad.
-    const number = h('input', { type: 'tel', inputmode: 'tel', maxlength: 32, 'aria-label': t('number'), placeholder: t('number'), 'data-field': 'dial-number' });
-    const remark = h('input', { type: 'text', maxlength: 128, 'aria-label': t('remark'), placeholder: t('remark'), 'data-field': 'dial-remark' });
+    const number = h('input', {
+      type: 'tel',
+      inputmode: 'tel',
+      maxlength: 32,
+      'aria-label': t('number'),
+      placeholder: t('number'),
+      'data-field': 'dial-number',
+    });
+    const remark = h('input', {
+      type: 'text',
+      maxlength: 128,
+      'aria-label': t('remark'),
+      placeholder: t('remark'),
+      'data-field': 'dial-remark',
+    });
     const keys = h('div', { class: 'keys', role: 'group', 'aria-label': t('dialPad') });
     for (const d of '123456789*0#') {
       const b = h('button', { type: 'button', 'data-key': d }, d);
-      b.addEventListener('click', () => { number.value += d; });
+      b.addEventListener('click', () => {
+        number.value += d;
+      });
       keys.append(b);
     }
     this.dialBtn = h('button', { type: 'submit', class: 'primary', 'data-act': 'dial' }, t('call'));
-    const form = h('form', { 'aria-label': t('dialPad') }, h('div', { class: 'row' }, number), keys, h('div', { class: 'row' }, remark, this.dialBtn));
+    const form = h(
+      'form',
+      { 'aria-label': t('dialPad') },
+      h('div', { class: 'row' }, number),
+      keys,
+      h('div', { class: 'row' }, remark, this.dialBtn),
+    );
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const n = number.value.trim();
-      if (!n) { number.focus(); return; }
+      if (!n) {
+        number.focus();
+        return;
+      }
       store.dial(n, remark.value.trim());
     });
 
@@ -330,33 +480,48 @@ export class Workbench extends UiElement {
     this.callBar = document.createElement('tccc-call-bar') as CallBar;
     this.panes = h('div', { 'data-slot': 'panes' });
     const notify = h('section', {}, h('h3', {}, t('notify')));
-    this.panel = h('div', { class: 'panel', role: 'dialog', 'aria-label': t('workbench'), tabindex: -1 },
+    this.panel = h(
+      'div',
+      { class: 'panel', role: 'dialog', 'aria-label': t('workbench'), tabindex: -1 },
       h('header', {}, h('h2', {}, t('workbench')), close),
       h('div', { class: 'row' }, this.dot, this.statusText, this.conn),
       this.error,
       this.callBar,
       this.panes,
       this.acw,
-      h('section', {}, h('h3', {}, t('switchStatus')), h('div', { class: 'row' }, this.statusSelect, this.reasonSelect, apply)),
+      h(
+        'section',
+        {},
+        h('h3', {}, t('switchStatus')),
+        h('div', { class: 'row' }, this.statusSelect, this.reasonSelect, apply),
+      ),
       h('section', {}, h('h3', {}, t('dialPad')), form),
       h('section', {}, h('h3', {}, t('sessions')), this.list),
-      notify);
+      notify,
+    );
     this.root.append(this.panel);
     this.callBar.init(this.ctx);
     this.mountPane(document.createElement('tccc-video-pane') as unknown as Pane);
-    this.mountPane(document.createElement('tccc-chat-pane') as unknown as Pane);  // ChatPane.ts
+    this.mountPane(document.createElement('tccc-chat-pane') as unknown as Pane); // ChatPane.ts
     this.mountPane(document.createElement('tccc-notify-prompt') as unknown as Pane, notify);
     this.panel.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') { e.preventDefault(); host.tccc.UI.hideWorkbench(); }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        host.tccc.UI.hideWorkbench();
+      }
     });
     show(this.reasonSelect, false);
   }
   /** Moves keyboard focus into the panel (when the workbench opens). */
-  focusPanel(): void { this.panel.focus(); }
+  focusPanel(): void {
+    this.panel.focus();
+  }
   update(): void {
     const { store, t } = this.ctx;
     this.dot.className = `dot ${store.status}`;
-    this.statusText.textContent = t(`status.${store.status}` as never) + (store.status === 'rest' && store.restReason ? ` · ${store.restReason}` : '');
+    this.statusText.textContent =
+      t(`status.${store.status}` as never) +
+      (store.status === 'rest' && store.restReason ? ` · ${store.restReason}` : '');
     this.conn.textContent = `${t('connection')}: ${store.conn === 'reconnecting' ? t('conn.reconnecting', store.reconnectAttempt) : t(`conn.${store.conn}` as never)}`;
     this.error.textContent = store.error ? t('errorPrefix') + store.error : '';
     this.statusSelect.disabled = store.status === 'busy' || store.status === 'offline';
@@ -369,15 +534,27 @@ export class Workbench extends UiElement {
     this.dialBtn.disabled = !!store.active() || !!store.ringing();
     this.tick();
     // Session list: rebuilt (it is short); every field is text.
-    const items = [...store.sessions.values()].reverse().map((s) => h('li', { 'data-session': s.sessionId, 'data-state': s.state },
-      h('span', { class: 'text' }, s.peer), ' ', h('span', { class: 'muted' }, `${t(`type.${s.type}` as never)} · ${t(`state.${s.state}` as never)}`),
-      s.remark ? h('div', { class: 'text muted' }, s.remark) : null));
+    const items = [...store.sessions.values()]
+      .reverse()
+      .map((s) =>
+        h(
+          'li',
+          { 'data-session': s.sessionId, 'data-state': s.state },
+          h('span', { class: 'text' }, s.peer),
+          ' ',
+          h('span', { class: 'muted' }, `${t(`type.${s.type}` as never)} · ${t(`state.${s.state}` as never)}`),
+          s.remark ? h('div', { class: 'text muted' }, s.remark) : null,
+        ),
+      );
     this.list.replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, t('noSessions'))]));
   }
   override tick(): void {
     const { store, t } = this.ctx;
     if (store.status !== 'arrange') return;
-    if (store.acwKept || !store.acwEndsAt) { this.acwText.textContent = t('acwKept'); return; }
+    if (store.acwKept || !store.acwEndsAt) {
+      this.acwText.textContent = t('acwKept');
+      return;
+    }
     this.acwText.textContent = t('acwCountdown', Math.max(0, Math.ceil((store.acwEndsAt - Date.now()) / 1000)));
   }
   tickAll(): void {

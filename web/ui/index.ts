@@ -45,7 +45,9 @@ function mount(host: UiHost): () => void {
   // once at build time, so a rebuild is the simplest way to switch everything over.
   const build = () => {
     const cfg = host.config();
-    lang = cfg.lang; buttons = cfg.callBarButtons.join(); reasons = cfg.restReasons.join('\n');
+    lang = cfg.lang;
+    buttons = cfg.callBarButtons.join();
+    reasons = cfg.restReasons.join('\n');
     const shadow = root.shadowRoot!;
     shadow.replaceChildren();
     store.stop();
@@ -79,7 +81,12 @@ function mount(host: UiHost): () => void {
     if (cfg.lang !== lang || cfg.callBarButtons.join() !== buttons || cfg.restReasons.join('\n') !== reasons) build();
     else applyVisibility();
   });
-  const timer = setInterval(() => { if (parts) { parts.workbench.tickAll(); parts.alert.tick(); } }, 1000);
+  const timer = setInterval(() => {
+    if (parts) {
+      parts.workbench.tickAll();
+      parts.alert.tick();
+    }
+  }, 1000);
   return () => {
     clearInterval(timer);
     unwatch();

@@ -33,7 +33,9 @@ const BINARY = process.env.TCCC_SERVER_BIN || path.join(REPO, 'build/native/serv
 function startServer(options = {}) {
   const { args = [], env = {}, timeoutMs = 15000 } = options;
   if (!fs.existsSync(BINARY)) {
-    return Promise.reject(new Error(`${BINARY} is missing: build it first (cmake --build build/native --target tccc-server)`));
+    return Promise.reject(
+      new Error(`${BINARY} is missing: build it first (cmake --build build/native --target tccc-server)`),
+    );
   }
   const ownDataDir = !options.dataDir;
   const dataDir = options.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'tccc-jest-'));
@@ -55,7 +57,9 @@ function startServer(options = {}) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`tccc-server did not print READY within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(
+        new Error(`tccc-server did not print READY within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`),
+      );
     }, timeoutMs);
     child.stderr.on('data', (d) => {
       stderr += d;

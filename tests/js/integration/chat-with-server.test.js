@@ -25,11 +25,17 @@ function record(tccc) {
   };
   return {
     log,
-    received: (sid) => log.filter(([n, p]) => n === 'messageReceived' && p.data.sessionId === sid).map(([, p]) => p.data.message),
-    waitEvent: (name, pred = () => true, ms) => waitFor(() => {
-      const hit = log.find(([n, p]) => n === name && pred(p.data));
-      return hit && hit[1].data;
-    }, name, ms),
+    received: (sid) =>
+      log.filter(([n, p]) => n === 'messageReceived' && p.data.sessionId === sid).map(([, p]) => p.data.message),
+    waitEvent: (name, pred = () => true, ms) =>
+      waitFor(
+        () => {
+          const hit = log.find(([n, p]) => n === name && pred(p.data));
+          return hit && hit[1].data;
+        },
+        name,
+        ms,
+      ),
     waitFor,
   };
 }
@@ -39,22 +45,36 @@ async function startProxy(targetPort) {
   const sockets = new Set();
   let server;
   let port = 0;
-  const listen = () => new Promise((resolve) => {
-    server = net.createServer((client) => {
-      const upstream = net.connect(targetPort, '127.0.0.1');
-      sockets.add(client).add(upstream);
-      const drop = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
-      client.on('error', drop).on('close', drop);
-      upstream.on('error', drop).on('close', drop);
-      client.pipe(upstream).pipe(client);
+  const listen = () =>
+    new Promise((resolve) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(targetPort, '127.0.0.1');
+        sockets.add(client).add(upstream);
+        const drop = () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        };
+        client.on('error', drop).on('close', drop);
+        upstream.on('error', drop).on('close', drop);
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = server.address().port;
+        resolve();
+      });
     });
-    server.listen(port, '127.0.0.1', () => { port = server.address().port; resolve(); });
-  });
   await listen();
   return {
-    get port() { return port; },
+    get port() {
+      return port;
+    },
     async cut() {
-      await new Promise((resolve) => { server.close(resolve); for (const s of sockets) s.destroy(); });
+      await new Promise((resolve) => {
+        server.close(resolve);
+        for (const s of sockets) s.destroy();
+      });
       sockets.clear();
     },
     restore: listen,
@@ -68,21 +88,27 @@ async function startProxy(targetPort) {
 /** A chat visitor on /ws/customer. */
 async function visitor(server) {
   const ws = new WebSocket(`${server.baseUrl.replace('http', 'ws')}/ws/customer`);
-  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
   let id = 0;
   const waiting = new Map();
   const events = [];
   ws.on('message', (raw) => {
     const m = JSON.parse(String(raw));
     if (m.type === 'ping') ws.send(JSON.stringify({ v: 1, type: 'pong', t: m.t }));
-    else if (m.type === 'res' && waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); }
-    else if (m.type === 'evt') events.push(m);
+    else if (m.type === 'res' && waiting.has(m.id)) {
+      waiting.get(m.id)(m);
+      waiting.delete(m.id);
+    } else if (m.type === 'evt') events.push(m);
   });
-  const call = (method, data = {}) => new Promise((resolve) => {
-    const n = ++id;
-    waiting.set(n, resolve);
-    ws.send(JSON.stringify({ v: 1, type: 'req', id: n, method, data }));
-  });
+  const call = (method, data = {}) =>
+    new Promise((resolve) => {
+      const n = ++id;
+      waiting.set(n, resolve);
+      ws.send(JSON.stringify({ v: 1, type: 'req', id: n, method, data }));
+    });
   return { call, events, close: () => ws.close() };
 }
 
@@ -124,7 +150,9 @@ describe('chat through the SDK with the real server', () => {
       const callIn = await rec.waitEvent('callIn', (d) => d.sessionId === sessionId);
       expect(callIn).toMatchObject({ type: 'im', nickname: 'Nina', clientData: 'vip' });
       // Not accepted yet: messages need an accepted chat; the history is readable.
-      await expect(tccc.Chat.sendMessage({ sessionId, text: 'too early' })).rejects.toMatchObject({ name: 'ERR_INVALID_STATE' });
+      await expect(tccc.Chat.sendMessage({ sessionId, text: 'too early' })).rejects.toMatchObject({
+        name: 'ERR_INVALID_STATE',
+      });
       expect((await v.call('chat.send', { text: 'anyone?', clientMsgId: 'n-0' })).ok).toBe(true);
       const early = await tccc.Chat.getMessages({ sessionId });
       expect(early.data.messages.map((m) => m.text)).toEqual(['anyone?']);
@@ -137,7 +165,9 @@ describe('chat through the SDK with the real server', () => {
 
       await proxy.cut();
       await rec.waitEvent('connectionLost');
-      await expect(tccc.Chat.sendMessage({ sessionId, text: 'lost?', clientMsgId: 'a-1' })).rejects.toMatchObject({ name: 'ERR_NOT_READY' });
+      await expect(tccc.Chat.sendMessage({ sessionId, text: 'lost?', clientMsgId: 'a-1' })).rejects.toMatchObject({
+        name: 'ERR_NOT_READY',
+      });
       for (const [i, text] of ['two', 'three', 'four'].entries())
         expect((await v.call('chat.send', { text, clientMsgId: `n-${i + 2}` })).ok).toBe(true);
       await proxy.restore();
@@ -155,13 +185,26 @@ describe('chat through the SDK with the real server', () => {
       expect(again.data.message.messageId).toBe(first.data.message.messageId);
       const visitorCopies = v.events.filter((e) => e.event === 'chat.message' && e.data.message.text === 'answer');
       expect(visitorCopies).toHaveLength(1);
-      expect(visitorCopies[0].data.message.senderId).toBe('');  // the agent's login stays private
+      expect(visitorCopies[0].data.message.senderId).toBe(''); // the agent's login stays private
 
       await tccc.Chat.end({ sessionId });
       await rec.waitEvent('sessionEnded', (d) => d.sessionId === sessionId);
-      const stored = await ccc.DescribeChatMessages({ SdkAppId: server.sdkAppId, SessionId: sessionId, Order: 1, Limit: 100 });
-      expect(stored.Messages.map((m) => m.Messages[0].Content)).toEqual(
-        ['anyone?', 'Alice joined the chat', 'one', 'two', 'three', 'four', 'answer', 'The chat has ended.']);
+      const stored = await ccc.DescribeChatMessages({
+        SdkAppId: server.sdkAppId,
+        SessionId: sessionId,
+        Order: 1,
+        Limit: 100,
+      });
+      expect(stored.Messages.map((m) => m.Messages[0].Content)).toEqual([
+        'anyone?',
+        'Alice joined the chat',
+        'one',
+        'two',
+        'three',
+        'four',
+        'answer',
+        'The chat has ended.',
+      ]);
       expect(stored.Messages[0].From).toMatch(/^visitor-/);
       expect(stored.Messages[6].From).toBe(server.agents[0]);
       // History after the end, as the agent's session list still has it.
@@ -186,7 +229,8 @@ describe('chat through the SDK with the real server', () => {
       await rec.waitEvent('callIn', (d) => d.sessionId === data.sessionId);
       await tccc.Chat.accept({ sessionId: data.sessionId });
       const res = await fetch(`${server.baseUrl}/sim/inbound`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ caller: '13700137000', serviceNumber: '4008002000' }),
       });
       expect(res.status).toBe(200);
@@ -199,8 +243,16 @@ describe('chat through the SDK with the real server', () => {
       await tccc.Call.hungUp({ sessionId: call });
       await tccc.Chat.end({ sessionId: data.sessionId });
       const now = Math.floor(Date.now() / 1000);
-      const cdrs = await ccc.DescribeIMCdrs({ SdkAppId: server.sdkAppId, StartTimestamp: now - 300, EndTimestamp: now + 60 });
-      expect(cdrs.IMCdrList.find((c) => c.SessionId === data.sessionId)).toMatchObject({ EndStatus: 1, Nickname: 'Omar', Type: 2 });
+      const cdrs = await ccc.DescribeIMCdrs({
+        SdkAppId: server.sdkAppId,
+        StartTimestamp: now - 300,
+        EndTimestamp: now + 60,
+      });
+      expect(cdrs.IMCdrList.find((c) => c.SessionId === data.sessionId)).toMatchObject({
+        EndStatus: 1,
+        Nickname: 'Omar',
+        Type: 2,
+      });
     } finally {
       v.close();
     }

@@ -23,7 +23,8 @@ const CATALOGUE = JSON.parse(fs.readFileSync(path.join(REPO, 'src/errors/catalog
 // into the validators' tables owns it (scripts/gen-vocabulary.mjs, PHONE_MAX). Read it from there.
 const GENERATOR = fs.readFileSync(path.join(REPO, 'scripts/gen-vocabulary.mjs'), 'utf8');
 const PHONE_MAX_MATCH = /const PHONE_MAX = (\d+);/.exec(GENERATOR);
-if (!PHONE_MAX_MATCH) throw new Error('scripts/gen-vocabulary.mjs no longer defines PHONE_MAX: update contract-cases.js');
+if (!PHONE_MAX_MATCH)
+  throw new Error('scripts/gen-vocabulary.mjs no longer defines PHONE_MAX: update contract-cases.js');
 const PHONE_MAX = Number(PHONE_MAX_MATCH[1]);
 // The generator's name for the field the core adds to non-idempotent requests.
 const CLIENT_REQUEST_ID = /const CLIENT_REQUEST_ID = '([A-Za-z]+)';/.exec(GENERATOR)[1];
@@ -35,7 +36,10 @@ const NAMES = Object.fromEntries(CATALOGUE.map((e) => [e.code, e.name]));
 // SDK's own ERR_UNKNOWN_EVENT (tccc.on); plus ERR_PROTOCOL, the server's answer to a malformed frame.
 const LOOKUP_ERRORS = new Set(['ERR_SESSION_NOT_FOUND', 'ERR_NOT_FOUND', 'ERR_UNKNOWN_EVENT']);
 const SHAPE_CODES = new Set(
-  CATALOGUE.filter((e) => e.kind === 'argument' && !LOOKUP_ERRORS.has(e.name)).map((e) => e.code).concat([CODES.ERR_PROTOCOL]));
+  CATALOGUE.filter((e) => e.kind === 'argument' && !LOOKUP_ERRORS.has(e.name))
+    .map((e) => e.code)
+    .concat([CODES.ERR_PROTOCOL]),
+);
 
 const FIELDS = new Map(VOCAB.fields.map((f) => [f.name, f]));
 const ENUMS = new Map(VOCAB.enums.map((e) => [e.name, e]));
@@ -66,20 +70,33 @@ function apiSpecs() {
     }
     const options = wireFields
       .filter((f) => !(f.name in fixed))
-      .map((f) => ({ wire: f.name, option: renamed[f.name] || f.name, required: f.required, spec: FIELDS.get(f.name) }));
-    for (const o of options) if (!o.spec) throw new Error(`${a.name}: field ${o.wire} is not in vocabulary.json's fields`);
+      .map((f) => ({
+        wire: f.name,
+        option: renamed[f.name] || f.name,
+        required: f.required,
+        spec: FIELDS.get(f.name),
+      }));
+    for (const o of options)
+      if (!o.spec) throw new Error(`${a.name}: field ${o.wire} is not in vocabulary.json's fields`);
     // The server-side counterpart a local API's refusals are compared with: the first agent method
     // whose fields are exactly the API's (Call.isMicMuted -> session.accept, {sessionId}).
     let compareMethod = a.method;
     if (!compareMethod) {
       const want = [...a.local].sort().join(',');
-      const twin = VOCAB.agentMethods.find((m) => [...(m.required || []), ...(m.optional || [])].sort().join(',') === want);
+      const twin = VOCAB.agentMethods.find(
+        (m) => [...(m.required || []), ...(m.optional || [])].sort().join(',') === want,
+      );
       if (!twin) throw new Error(`${a.name}: no agent method takes exactly ${want}`);
       compareMethod = twin.name;
     }
-    const rule = method && (method.exactlyOne || method.atLeastOne)
-      ? { kind: method.exactlyOne ? 'exactlyOne' : 'atLeastOne', fields: method.exactlyOne || method.atLeastOne, message: method.ruleMessage }
-      : null;
+    const rule =
+      method && (method.exactlyOne || method.atLeastOne)
+        ? {
+            kind: method.exactlyOne ? 'exactlyOne' : 'atLeastOne',
+            fields: method.exactlyOne || method.atLeastOne,
+            message: method.ruleMessage,
+          }
+        : null;
     return {
       name: a.name,
       ns,
@@ -211,8 +228,16 @@ function valuesFor(field, required) {
       const item = spec.itemMax;
       add('empty array', [], true);
       add('one id', ['a'], true);
-      add(`${M} ids (maximum)`, Array.from({ length: M }, (_, i) => `g${i}`), true);
-      add(`${M + 1} ids (maximum + 1)`, Array.from({ length: M + 1 }, (_, i) => `g${i}`), false);
+      add(
+        `${M} ids (maximum)`,
+        Array.from({ length: M }, (_, i) => `g${i}`),
+        true,
+      );
+      add(
+        `${M + 1} ids (maximum + 1)`,
+        Array.from({ length: M + 1 }, (_, i) => `g${i}`),
+        false,
+      );
       add(`an id of ${item} bytes (item maximum)`, [rep('x', item)], true);
       add(`an id of ${item + 1} bytes`, [rep('x', item + 1)], false);
       add(`an id of ${Math.floor(item / 3) + 1} x '你'`, [rep('你', Math.floor(item / 3) + 1)], false);
@@ -268,7 +293,8 @@ function valuesFor(field, required) {
         if (e !== ENUMS.get(spec.enum) && e.values.some((v) => values.includes(v)))
           for (const v of e.values) if (!values.includes(v)) others.add(v);
       for (const v of others) add(`'${v}' (a value of another enum)`, v, false);
-      if (values[0].toUpperCase() !== values[0]) add(`'${values[0].toUpperCase()}' (wrong case)`, values[0].toUpperCase(), false);
+      if (values[0].toUpperCase() !== values[0])
+        add(`'${values[0].toUpperCase()}' (wrong case)`, values[0].toUpperCase(), false);
       add("'bogus'", 'bogus', false);
       add('empty string', '', false);
       add(`'${values[0]} ' (a trailing space)`, `${values[0]} `, false);

@@ -73,7 +73,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const short = (s, n = 200) => (typeof s === 'string' && s.length > n ? `${s.slice(0, n)}…(${s.length})` : s);
 const show = (v) => {
   if (v === C.ABSENT) return '(absent)';
-  const text = JSON.stringify(v, (k, x) => (typeof x === 'string' && x.length > 40 ? `${x.slice(0, 12)}…(${[...x].length} chars)` : x));
+  const text = JSON.stringify(v, (k, x) =>
+    typeof x === 'string' && x.length > 40 ? `${x.slice(0, 12)}…(${[...x].length} chars)` : x,
+  );
   return text === undefined ? String(v) : text;
 };
 
@@ -163,30 +165,32 @@ async function rawAgent(server, ccc, userId) {
   let sent = 0;
   let logins = 0;
   const waiting = new Map();
-  const open = () => new Promise((resolve, reject) => {
-    const s = new WebSocket(url);
-    s.on('error', () => {});
-    s.once('open', () => resolve(s));
-    s.once('close', () => reject(new Error('raw socket closed before it opened')));
-    s.on('message', (raw) => {
-      const m = JSON.parse(String(raw));
-      if (m.type === 'ping') s.send(JSON.stringify({ v: 1, type: 'pong', t: m.t }));
-      else if (m.type === 'evt') lastSeq = Math.max(lastSeq, m.seq);
-      else if (m.type === 'res' && waiting.has(m.id)) {
-        waiting.get(m.id)(m);
-        waiting.delete(m.id);
-      }
+  const open = () =>
+    new Promise((resolve, reject) => {
+      const s = new WebSocket(url);
+      s.on('error', () => {});
+      s.once('open', () => resolve(s));
+      s.once('close', () => reject(new Error('raw socket closed before it opened')));
+      s.on('message', (raw) => {
+        const m = JSON.parse(String(raw));
+        if (m.type === 'ping') s.send(JSON.stringify({ v: 1, type: 'pong', t: m.t }));
+        else if (m.type === 'evt') lastSeq = Math.max(lastSeq, m.seq);
+        else if (m.type === 'res' && waiting.has(m.id)) {
+          waiting.get(m.id)(m);
+          waiting.delete(m.id);
+        }
+      });
     });
-  });
-  const send = (s, method, data) => new Promise((resolve, reject) => {
-    const id = ++nextId;
-    const timer = setTimeout(() => reject(new Error(`no answer to ${method} within 8 s`)), 8000);
-    waiting.set(id, (m) => {
-      clearTimeout(timer);
-      resolve(m);
+  const send = (s, method, data) =>
+    new Promise((resolve, reject) => {
+      const id = ++nextId;
+      const timer = setTimeout(() => reject(new Error(`no answer to ${method} within 8 s`)), 8000);
+      waiting.set(id, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      s.send(JSON.stringify({ v: 1, type: 'req', id, method, data }));
     });
-    s.send(JSON.stringify({ v: 1, type: 'req', id, method, data }));
-  });
   async function login() {
     const old = ws;
     ws = await open();
@@ -232,8 +236,10 @@ async function rawAgent(server, ccc, userId) {
   const cache = new Map();
   /** The server's answer to (method, data); identical probes (clientRequestId aside) share one. */
   function probe(method, data) {
-    const key = JSON.stringify([method, data && typeof data === 'object' && !Array.isArray(data)
-      ? { ...data, [C.CLIENT_REQUEST_ID]: undefined } : data]);
+    const key = JSON.stringify([
+      method,
+      data && typeof data === 'object' && !Array.isArray(data) ? { ...data, [C.CLIENT_REQUEST_ID]: undefined } : data,
+    ]);
     if (!cache.has(key)) cache.set(key, request(method, data));
     return cache.get(key);
   }
@@ -263,11 +269,12 @@ async function customer(server) {
       waiting.delete(m.id);
     }
   });
-  const call = (method, data = {}) => new Promise((resolve) => {
-    const id = ++nextId;
-    waiting.set(id, resolve);
-    ws.send(JSON.stringify({ v: 1, type: 'req', id, method, data }));
-  });
+  const call = (method, data = {}) =>
+    new Promise((resolve) => {
+      const id = ++nextId;
+      waiting.set(id, resolve);
+      ws.send(JSON.stringify({ v: 1, type: 'req', id, method, data }));
+    });
   return { call, close: () => ws.close() };
 }
 
@@ -319,27 +326,58 @@ const untilAccessed = async (c, r) => {
  * extras(api) = cases beyond the field boundaries; after(result) = bookkeeping once a case ran.
  */
 const PLAN = {
-  'Agent.setStatus': { base: () => ({ status: 'rest' }), extras: () => [
-    { label: 'restReason with status free (dropped)', options: () => ({ status: 'free', restReason: 'lunch' }), ok: true },
-    { label: "restReason '' with status rest (dropped)", options: () => ({ status: 'rest', restReason: '' }), ok: true },
-    { label: 'restReason over its maximum with status free', options: () => ({ status: 'free', restReason: 'a'.repeat(FIELD_MAX('restReason') + 1) }), ok: undefined, names: ['restReason'] },
-  ] },
+  'Agent.setStatus': {
+    base: () => ({ status: 'rest' }),
+    extras: () => [
+      {
+        label: 'restReason with status free (dropped)',
+        options: () => ({ status: 'free', restReason: 'lunch' }),
+        ok: true,
+      },
+      {
+        label: "restReason '' with status rest (dropped)",
+        options: () => ({ status: 'rest', restReason: '' }),
+        ok: true,
+      },
+      {
+        label: 'restReason over its maximum with status free',
+        options: () => ({ status: 'free', restReason: 'a'.repeat(FIELD_MAX('restReason') + 1) }),
+        ok: undefined,
+        names: ['restReason'],
+      },
+    ],
+  },
   'Agent.offline': {},
   'Agent.online': {},
-  'Call.startInternalCall': { base: () => ({ calleeUserId: NOBODY }), extras: () => [
-    // Refused by both sides before any state; the probe is another agent, so the server's side of
-    // it is tested natively (tests/native/server), not here: see `self` in runCase.
-    { label: 'semantic: calleeUserId is the agent itself', options: () => ({ calleeUserId: fx.self }), ok: false, self: true, names: ['calleeUserId'] },
-  ] },
+  'Call.startInternalCall': {
+    base: () => ({ calleeUserId: NOBODY }),
+    extras: () => [
+      // Refused by both sides before any state; the probe is another agent, so the server's side of
+      // it is tested natively (tests/native/server), not here: see `self` in runCase.
+      {
+        label: 'semantic: calleeUserId is the agent itself',
+        options: () => ({ calleeUserId: fx.self }),
+        ok: false,
+        self: true,
+        names: ['calleeUserId'],
+      },
+    ],
+  },
   'Call.startOutboundCall': {
     // Blocked after the shape check: a skill group the agent is not in (or, for the skill group's
     // own cases, a caller number that is not the application's) is ERR_NOT_FOUND on the server.
-    base: (f) => (f === 'skillGroupId'
-      ? { phoneNumber: ANSWERING_NUMBER, callerPhoneNumber: fx.notOurNumber }
-      : { phoneNumber: ANSWERING_NUMBER, skillGroupId: fx.noGroup }),
+    base: (f) =>
+      f === 'skillGroupId'
+        ? { phoneNumber: ANSWERING_NUMBER, callerPhoneNumber: fx.notOurNumber }
+        : { phoneNumber: ANSWERING_NUMBER, skillGroupId: fx.noGroup },
     extras: () => [
       // Last: a real call, which is the phone session of the next phase.
-      { label: 'real: a formatted number that answers', options: () => ({ phoneNumber: ANSWERING_NUMBER_FORMATTED, uui: 'contract' }), ok: true, real: true },
+      {
+        label: 'real: a formatted number that answers',
+        options: () => ({ phoneNumber: ANSWERING_NUMBER_FORMATTED, uui: 'contract' }),
+        ok: true,
+        real: true,
+      },
     ],
     after: (c, r) => {
       if (c.real && r.settled && r.settled.ok) fx.sessions.Call = r.settled.value.data.sessionId;
@@ -358,7 +396,11 @@ const PLAN = {
   'Chat.getMessages': { real: 'Chat' },
   'Chat.sendMessage': { real: 'Chat', base: () => ({ sessionId: realSession('Chat')(), text: 'hello' }) },
   'Chat.transfer': transferPlan('Chat', () => [
-    { label: 'semantic: skillGroupId of a phone (not chat) skill group', options: () => ({ sessionId: fx.sessions.Chat, skillGroupId: fx.telGroup }), ok: true },
+    {
+      label: 'semantic: skillGroupId of a phone (not chat) skill group',
+      options: () => ({ sessionId: fx.sessions.Chat, skillGroupId: fx.telGroup }),
+      ok: true,
+    },
   ]),
   'Chat.accept': { real: 'Chat', after: untilAccessed },
   'Chat.end': { real: 'Chat' },
@@ -374,10 +416,17 @@ const PLAN = {
 function transferPlan(family, more = () => []) {
   return {
     real: family,
-    base: (f) => (f === 'sessionId' ? { sessionId: realSession(family)(), userId: NOBODY } : { sessionId: realSession(family)() }),
+    base: (f) =>
+      f === 'sessionId' ? { sessionId: realSession(family)(), userId: NOBODY } : { sessionId: realSession(family)() },
     adjust: transferSafely,
     extras: () => [
-      { label: 'semantic: userId is the agent itself', options: () => ({ sessionId: fx.sessions[family], userId: fx.self }), ok: false, self: true, names: ['userId'] },
+      {
+        label: 'semantic: userId is the agent itself',
+        options: () => ({ sessionId: fx.sessions[family], userId: fx.self }),
+        ok: false,
+        self: true,
+        names: ['userId'],
+      },
       ...more(),
     ],
   };
@@ -389,18 +438,48 @@ function FIELD_MAX(name) {
 
 const PHASES = [
   { name: 'agent status, no session', apis: ['Agent.setStatus', 'Agent.offline', 'Agent.online'] },
-  { name: 'dialling, agent free', apis: ['Call.startInternalCall', 'Call.startOutboundCall'], setup: () => ensureFree() },
+  {
+    name: 'dialling, agent free',
+    apis: ['Call.startInternalCall', 'Call.startOutboundCall'],
+    setup: () => ensureFree(),
+  },
   {
     name: 'a phone call (outbound, talking)',
-    apis: ['Call.isMicMuted', 'Call.muteMic', 'Call.unmuteMic', 'Call.sendDigits', 'Call.transfer', 'Call.hold', 'Call.unHold',
-      'Call.hungUp', 'Call.deleteCall'],
+    apis: [
+      'Call.isMicMuted',
+      'Call.muteMic',
+      'Call.unmuteMic',
+      'Call.sendDigits',
+      'Call.transfer',
+      'Call.hold',
+      'Call.unHold',
+      'Call.hungUp',
+      'Call.deleteCall',
+    ],
     setup: () => phoneCall(),
   },
-  { name: 'an inbound phone call (ringing)', apis: ['Call.accept'], setup: () => inboundCall(), teardown: () => hangUp('Inbound') },
-  { name: 'a chat (ringing, then accepted)', apis: ['Chat.accept', 'Chat.getMessages', 'Chat.sendMessage', 'Chat.transfer', 'Chat.end'], setup: () => chat() },
+  {
+    name: 'an inbound phone call (ringing)',
+    apis: ['Call.accept'],
+    setup: () => inboundCall(),
+    teardown: () => hangUp('Inbound'),
+  },
+  {
+    name: 'a chat (ringing, then accepted)',
+    apis: ['Chat.accept', 'Chat.getMessages', 'Chat.sendMessage', 'Chat.transfer', 'Chat.end'],
+    setup: () => chat(),
+  },
   {
     name: 'a video call (ringing, then accepted)',
-    apis: ['Video.accept', 'Video.muteMic', 'Video.unmuteMic', 'Video.muteVideo', 'Video.unmuteVideo', 'Video.transfer', 'Video.end'],
+    apis: [
+      'Video.accept',
+      'Video.muteMic',
+      'Video.unmuteMic',
+      'Video.muteVideo',
+      'Video.unmuteVideo',
+      'Video.transfer',
+      'Video.end',
+    ],
     setup: () => videoCall(),
   },
 ];
@@ -413,8 +492,16 @@ function casesOf(api) {
   const cases = [];
   if (api.optionsVoid) {
     // The TCCC docs declare these without options: whatever is passed is ignored.
-    for (const [label, args] of [['no argument', []], ['undefined', [undefined]], ['null', [null]], ['{}', [{}]],
-      ['an unknown option', [{ status: 'rest' }]], ['a number', [5]], ['a string', ['x']], ['an array', [[1]]]]) {
+    for (const [label, args] of [
+      ['no argument', []],
+      ['undefined', [undefined]],
+      ['null', [null]],
+      ['{}', [{}]],
+      ['an unknown option', [{ status: 'rest' }]],
+      ['a number', [5]],
+      ['a string', ['x']],
+      ['an array', [[1]]],
+    ]) {
       cases.push({ label: `arguments: ${label}`, args: () => args, ok: true });
     }
     return cases;
@@ -423,7 +510,13 @@ function casesOf(api) {
     for (const v of C.valuesFor(o, o.required)) {
       let ok = v.ok;
       // exactlyOne: the base names no other target, so leaving this one out breaks the rule.
-      if (api.rule && api.rule.kind === 'exactlyOne' && api.rule.fields.includes(o.wire) && (v.value === C.ABSENT || v.value === null)) ok = false;
+      if (
+        api.rule &&
+        api.rule.kind === 'exactlyOne' &&
+        api.rule.fields.includes(o.wire) &&
+        (v.value === C.ABSENT || v.value === null)
+      )
+        ok = false;
       cases.push({
         label: `${C.optionLabel(o)}: ${v.label}`,
         field: o,
@@ -447,26 +540,69 @@ function casesOf(api) {
   };
   const any = () => ({ ...base(api.options[0].wire) });
   const required = api.options.filter((o) => o.required);
-  if (!plan.real) cases.push({ label: 'an unknown option (dropped)', options: () => adjust({ ...any(), bogus: 1 }), ok: true });
-  cases.push({ label: 'options: none', args: () => [], ok: required.length === 0 && !(api.rule && api.rule.kind === 'exactlyOne'), names: required.length ? [required[0].option] : [] });
+  if (!plan.real)
+    cases.push({ label: 'an unknown option (dropped)', options: () => adjust({ ...any(), bogus: 1 }), ok: true });
+  cases.push({
+    label: 'options: none',
+    args: () => [],
+    ok: required.length === 0 && !(api.rule && api.rule.kind === 'exactlyOne'),
+    names: required.length ? [required[0].option] : [],
+  });
   // null options are no options (as null data on the wire): the first required option is missing.
-  cases.push({ label: 'options: null', args: () => [null], ok: required.length === 0 && !(api.rule && api.rule.kind === 'exactlyOne'), names: required.length ? [required[0].option] : [] });
+  cases.push({
+    label: 'options: null',
+    args: () => [null],
+    ok: required.length === 0 && !(api.rule && api.rule.kind === 'exactlyOne'),
+    names: required.length ? [required[0].option] : [],
+  });
   // Options that are not an object cannot be put on the wire at all: a frame's data is an object
   // (docs/protocol.md, "Envelope"), and the server refuses one that is not as a malformed frame
   // (ERR_PROTOCOL). The SDK refuses them as bad arguments; see `envelope` in runCase.
-  for (const [label, value] of [['a string', 'sessionId'], ['a number', 42], ['an array', [any()]], ['true', true]]) {
+  for (const [label, value] of [
+    ['a string', 'sessionId'],
+    ['a number', 42],
+    ['an array', [any()]],
+    ['true', true],
+  ]) {
     cases.push({ label: `options: ${label}`, args: () => [value], ok: false, names: ['options'], envelope: true });
   }
   for (const [field, fixedValue] of Object.entries(api.fixed)) {
     const spec = C.VOCAB.fields.find((f) => f.name === field);
-    const others = spec.type === 'enum' ? C.VOCAB.enums.find((e) => e.name === spec.enum).values.filter((x) => x !== fixedValue) : [];
-    for (const other of others) cases.push({ label: `fixed ${field}: the caller passes '${other}'`, options: () => ({ ...any(), [field]: other }), ok: undefined, names: [field] });
-    cases.push({ label: `fixed ${field}: the caller passes 'bogus'`, options: () => ({ ...any(), [field]: 'bogus' }), ok: undefined, names: [field] });
-    cases.push({ label: `fixed ${field}: the caller passes a number`, options: () => ({ ...any(), [field]: 5 }), ok: undefined, names: [field] });
+    const others =
+      spec.type === 'enum'
+        ? C.VOCAB.enums.find((e) => e.name === spec.enum).values.filter((x) => x !== fixedValue)
+        : [];
+    for (const other of others)
+      cases.push({
+        label: `fixed ${field}: the caller passes '${other}'`,
+        options: () => ({ ...any(), [field]: other }),
+        ok: undefined,
+        names: [field],
+      });
+    cases.push({
+      label: `fixed ${field}: the caller passes 'bogus'`,
+      options: () => ({ ...any(), [field]: 'bogus' }),
+      ok: undefined,
+      names: [field],
+    });
+    cases.push({
+      label: `fixed ${field}: the caller passes a number`,
+      options: () => ({ ...any(), [field]: 5 }),
+      ok: undefined,
+      names: [field],
+    });
   }
   if (!api.idempotent) {
-    cases.push({ label: `${C.CLIENT_REQUEST_ID} from the caller: '' (the core makes its own)`, options: () => adjust({ ...any(), [C.CLIENT_REQUEST_ID]: '' }), ok: true });
-    cases.push({ label: `${C.CLIENT_REQUEST_ID} from the caller: a float`, options: () => adjust({ ...any(), [C.CLIENT_REQUEST_ID]: 1.5 }), ok: true });
+    cases.push({
+      label: `${C.CLIENT_REQUEST_ID} from the caller: '' (the core makes its own)`,
+      options: () => adjust({ ...any(), [C.CLIENT_REQUEST_ID]: '' }),
+      ok: true,
+    });
+    cases.push({
+      label: `${C.CLIENT_REQUEST_ID} from the caller: a float`,
+      options: () => adjust({ ...any(), [C.CLIENT_REQUEST_ID]: 1.5 }),
+      ok: true,
+    });
   }
   for (const [wire, option] of Object.entries(api.renamed)) {
     const o = api.options.find((x) => x.wire === wire);
@@ -495,13 +631,23 @@ function casesOf(api) {
       names: ruleOptions,
     });
     if (api.rule.kind === 'exactlyOne') {
-      cases.push({ label: `rule: both ${ruleOptions.join(' and ')}`, options: () => adjust({ ...full(), skillGroupId: fx.noGroup, userId: NOBODY }), ok: false, names: ruleOptions });
+      cases.push({
+        label: `rule: both ${ruleOptions.join(' and ')}`,
+        options: () => adjust({ ...full(), skillGroupId: fx.noGroup, userId: NOBODY }),
+        ok: false,
+        names: ruleOptions,
+      });
     }
   }
   if (plan.extras) cases.push(...plan.extras(api));
   if (plan.real) {
     // Last, as it acts on the session (accepts, holds, ends it …).
-    cases.push({ label: `sessionId: the live session (${plan.real}), and an unknown option (dropped)`, options: () => ({ ...full(), bogus: 1 }), ok: true, real: true });
+    cases.push({
+      label: `sessionId: the live session (${plan.real}), and an unknown option (dropped)`,
+      options: () => ({ ...full(), bogus: 1 }),
+      ok: true,
+      real: true,
+    });
   }
   return cases;
 }
@@ -537,7 +683,8 @@ function withoutCoreIds(api, data, options) {
   const out = { ...data };
   delete out[C.CLIENT_REQUEST_ID];
   const given = C.asJson(options);
-  if (api.settle === 'ChatSend' && !(given && given.clientMsgId !== undefined && given.clientMsgId !== null)) delete out.clientMsgId;
+  if (api.settle === 'ChatSend' && !(given && given.clientMsgId !== undefined && given.clientMsgId !== null))
+    delete out.clientMsgId;
   return out;
 }
 
@@ -563,7 +710,14 @@ async function runCase(api, c) {
   const syncRequests = wire.sent.slice(mark).filter((s) => s.frame && s.frame.type === 'req');
   pacerA.spend(syncRequests.length - 1); // a case that sent nothing gives its token back
   let settled = null;
-  promise.then((value) => { settled = { ok: true, value }; }, (error) => { settled = { ok: false, error }; });
+  promise.then(
+    (value) => {
+      settled = { ok: true, value };
+    },
+    (error) => {
+      settled = { ok: false, error };
+    },
+  );
   await new Promise((resolve) => setImmediate(resolve));
   const atOnce = settled !== null;
   if (!atOnce) {
@@ -577,11 +731,13 @@ async function runCase(api, c) {
     r.problems.push('the SDK never settled the promise');
     return r;
   }
-  if (!settled.ok && settled.error.code === C.CODES.ERR_RATE_LIMITED) r.problems.push('infrastructure: the SDK was rate limited (pacing too fast)');
+  if (!settled.ok && settled.error.code === C.CODES.ERR_RATE_LIMITED)
+    r.problems.push('infrastructure: the SDK was rate limited (pacing too fast)');
   const options = args.length ? args[0] : undefined;
   const mine = syncRequests.filter((s) => s.frame.method === api.method);
   const others = syncRequests.filter((s) => s.frame.method !== api.method);
-  if (others.length) r.problems.push(`the SDK sent other requests too: ${others.map((s) => s.frame.method).join(', ')}`);
+  if (others.length)
+    r.problems.push(`the SDK sent other requests too: ${others.map((s) => s.frame.method).join(', ')}`);
 
   if (mine.length) {
     // (a) The SDK accepted and sent: the server's answer to that frame.
@@ -589,14 +745,21 @@ async function runCase(api, c) {
     r.sent = mine.map((s) => s.frame.data);
     for (const s of mine) {
       const answers = wire.answers.get(s.socket);
-      const res = await waitFor(() => answers.get(s.frame.id), 8000, `the answer to ${s.frame.method} #${s.frame.id}`).catch(() => null);
+      const res = await waitFor(
+        () => answers.get(s.frame.id),
+        8000,
+        `the answer to ${s.frame.method} #${s.frame.id}`,
+      ).catch(() => null);
       r.server = serverSummary(res);
-      if (!res) r.problems.push('(a) the server never answered the SDK\'s request');
-      else if (!res.ok && isShape(res.error.code)) r.problems.push('(a) the SDK accepted and sent it; the server refused it for its shape');
+      if (!res) r.problems.push("(a) the server never answered the SDK's request");
+      else if (!res.ok && isShape(res.error.code))
+        r.problems.push('(a) the SDK accepted and sent it; the server refused it for its shape');
       const got = withoutCoreIds(api, s.frame.data, options);
       const want = C.normalise(api, options);
-      if (!sameJson(got, want)) r.problems.push(`the SDK sent ${show(got)}, not the documented normalisation ${show(want)}`);
-      if (!api.idempotent && typeof s.frame.data[C.CLIENT_REQUEST_ID] !== 'string') r.problems.push(`the SDK sent no ${C.CLIENT_REQUEST_ID}`);
+      if (!sameJson(got, want))
+        r.problems.push(`the SDK sent ${show(got)}, not the documented normalisation ${show(want)}`);
+      if (!api.idempotent && typeof s.frame.data[C.CLIENT_REQUEST_ID] !== 'string')
+        r.problems.push(`the SDK sent no ${C.CLIENT_REQUEST_ID}`);
     }
     if (mine.length > 1) r.problems.push(`the SDK sent ${mine.length} requests`);
   } else if (!settled.ok && isShape(settled.error.code)) {
@@ -605,35 +768,45 @@ async function runCase(api, c) {
     const e = settled.error;
     if (!atOnce) r.problems.push('(b) refused, but not at once');
     if (syncRequests.length) r.problems.push('(b) refused, but a request frame was sent');
-    if (e.status !== 'error' || typeof e.errorMsg !== 'string') r.problems.push('(b) the rejection is not {status: "error", errorMsg}');
+    if (e.status !== 'error' || typeof e.errorMsg !== 'string')
+      r.problems.push('(b) the rejection is not {status: "error", errorMsg}');
     const sdkTail = tail(e.errorMsg, `${api.name}: `);
     if (sdkTail === null) r.problems.push(`(b) errorMsg does not start with "${api.name}: "`);
-    for (const n of c.names || []) if (!String(e.errorMsg).includes(n)) r.problems.push(`(b) errorMsg does not name '${n}'`);
-    if (c.self) return r;  // the probe is another agent: for it, this data does not name itself
+    for (const n of c.names || [])
+      if (!String(e.errorMsg).includes(n)) r.problems.push(`(b) errorMsg does not name '${n}'`);
+    if (c.self) return r; // the probe is another agent: for it, this data does not name itself
     const data = C.wireData(api, options, freshRequestId());
     r.wireData = data;
-    r.pending.push(probe.probe(api.compareMethod, data).then((res) => {
-      r.server = serverSummary(res);
-      if (res.ok) {
-        r.problems.push('(b) the SDK refuses it; the server accepts the same data');
-        return;
-      }
-      const serverTail = tail(res.error.message, `${api.compareMethod}: `);
-      let mapped = sdkTail;
-      for (const [w, opt] of Object.entries(api.renamed)) if (mapped !== null) mapped = mapped.replace(new RegExp(`\\b${opt}\\b`, 'g'), w);
-      const diffs = [];
-      if (c.envelope) {
-        // Not a request the wire can carry: the server must refuse the frame, as malformed.
-        if (res.error.code !== C.CODES.ERR_PROTOCOL) diffs.push(`with ${C.NAMES[res.error.code]}, not as a malformed frame`);
-        if (diffs.length) r.problems.push(`(b) the server refuses the same data ${diffs.join(', ')}`);
-        return;
-      }
-      if (!isShape(res.error.code)) diffs.push('not for its shape');
-      if (res.error.code !== e.code) diffs.push(`with another code (${C.NAMES[res.error.code]} instead of ${e.name})`);
-      if (serverTail === null) diffs.push(`without the "${api.compareMethod}: " prefix`);
-      else if (mapped !== null && serverTail !== mapped) diffs.push('with another message after the prefix');
-      if (diffs.length) r.problems.push(`(b) the server refuses the same data ${diffs.join(', ')}`);
-    }, (err) => r.problems.push(`infrastructure: ${err.message}`)));
+    r.pending.push(
+      probe.probe(api.compareMethod, data).then(
+        (res) => {
+          r.server = serverSummary(res);
+          if (res.ok) {
+            r.problems.push('(b) the SDK refuses it; the server accepts the same data');
+            return;
+          }
+          const serverTail = tail(res.error.message, `${api.compareMethod}: `);
+          let mapped = sdkTail;
+          for (const [w, opt] of Object.entries(api.renamed))
+            if (mapped !== null) mapped = mapped.replace(new RegExp(`\\b${opt}\\b`, 'g'), w);
+          const diffs = [];
+          if (c.envelope) {
+            // Not a request the wire can carry: the server must refuse the frame, as malformed.
+            if (res.error.code !== C.CODES.ERR_PROTOCOL)
+              diffs.push(`with ${C.NAMES[res.error.code]}, not as a malformed frame`);
+            if (diffs.length) r.problems.push(`(b) the server refuses the same data ${diffs.join(', ')}`);
+            return;
+          }
+          if (!isShape(res.error.code)) diffs.push('not for its shape');
+          if (res.error.code !== e.code)
+            diffs.push(`with another code (${C.NAMES[res.error.code]} instead of ${e.name})`);
+          if (serverTail === null) diffs.push(`without the "${api.compareMethod}: " prefix`);
+          else if (mapped !== null && serverTail !== mapped) diffs.push('with another message after the prefix');
+          if (diffs.length) r.problems.push(`(b) the server refuses the same data ${diffs.join(', ')}`);
+        },
+        (err) => r.problems.push(`infrastructure: ${err.message}`),
+      ),
+    );
   } else {
     // (a) Accepted for its shape but stopped (or answered) by the SDK itself: ask the server about
     // the data the SDK would have sent.
@@ -643,17 +816,26 @@ async function runCase(api, c) {
     const data = C.normalise(api, options);
     if (!api.idempotent) data[C.CLIENT_REQUEST_ID] = freshRequestId();
     r.wireData = data;
-    r.pending.push(probe.probe(api.compareMethod, data).then((res) => {
-      r.server = serverSummary(res);
-      if (!res.ok && isShape(res.error.code)) {
-        r.problems.push('(a) the SDK accepted its shape (and stopped it locally); the server refuses the same normalised data for its shape');
-      }
-    }, (err) => r.problems.push(`infrastructure: ${err.message}`)));
+    r.pending.push(
+      probe.probe(api.compareMethod, data).then(
+        (res) => {
+          r.server = serverSummary(res);
+          if (!res.ok && isShape(res.error.code)) {
+            r.problems.push(
+              '(a) the SDK accepted its shape (and stopped it locally); the server refuses the same normalised data for its shape',
+            );
+          }
+        },
+        (err) => r.problems.push(`infrastructure: ${err.message}`),
+      ),
+    );
   }
   // What vocabulary.json's description implies (reported apart, by the last test).
   if (c.ok === true && r.verdict === 'refused') r.vocabulary = 'refused, though vocabulary.json describes it as valid';
-  if (c.ok === false && r.verdict === 'accepted') r.vocabulary = 'accepted, though vocabulary.json describes it as invalid';
-  if (c.ok === false && r.verdict === 'refused' && c.code && settled.error.name !== c.code) r.vocabulary = `refused with ${settled.error.name}, not ${c.code}`;
+  if (c.ok === false && r.verdict === 'accepted')
+    r.vocabulary = 'accepted, though vocabulary.json describes it as invalid';
+  if (c.ok === false && r.verdict === 'refused' && c.code && settled.error.name !== c.code)
+    r.vocabulary = `refused with ${settled.error.name}, not ${c.code}`;
   return r;
 }
 
@@ -673,10 +855,11 @@ async function runApi(name) {
 
 /** A disagreement without the API, method and session id it was seen through. */
 function rootCause(r, p) {
-  const strip = (x) => String(x)
-    .replace(/\b(Call|Chat|Video|Agent)\.[A-Za-z]+: /g, '')
-    .replace(/\b(session|call|chat|agent)\.[A-Za-z]+: /g, '')
-    .replace(/s-[0-9a-f]{24}/g, '<session>');
+  const strip = (x) =>
+    String(x)
+      .replace(/\b(Call|Chat|Video|Agent)\.[A-Za-z]+: /g, '')
+      .replace(/\b(session|call|chat|agent)\.[A-Za-z]+: /g, '')
+      .replace(/s-[0-9a-f]{24}/g, '<session>');
   const what = p.replace(/the "[^"]*" prefix/, 'the "<method>: " prefix');
   return `${strip(what)} [SDK: ${strip(r.sdk)}; server: ${strip(r.server ?? '-')}]`;
 }
@@ -692,10 +875,14 @@ let ccc;
 const customers = [];
 
 function waitEvent(name, pred = () => true, ms = 8000) {
-  return waitFor(() => {
-    const hit = events.find(([n, p]) => n === name && pred(p.data || {}));
-    return hit && hit[1];
-  }, ms, `event ${name}`);
+  return waitFor(
+    () => {
+      const hit = events.find(([n, p]) => n === name && pred(p.data || {}));
+      return hit && hit[1];
+    },
+    ms,
+    `event ${name}`,
+  );
 }
 
 async function ensureFree() {
@@ -744,7 +931,11 @@ async function videoCall() {
   await ensureFree();
   const caller = await customer(server);
   customers.push(caller);
-  const placed = await caller.call('customer.video', { serviceNumber: SERVICE_NUMBER, userId: 'contract-visitor', nickname: 'Contract' });
+  const placed = await caller.call('customer.video', {
+    serviceNumber: SERVICE_NUMBER,
+    userId: 'contract-visitor',
+    nickname: 'Contract',
+  });
   if (!placed.ok) throw new Error(`customer.video: ${JSON.stringify(placed.error)}`);
   const { sessionId } = placed.data;
   await waitEvent('callIn', (d) => d.sessionId === sessionId, 10000);
@@ -799,17 +990,31 @@ describe('SDK/server contract for every public API (vocabulary.json)', () => {
         `${results.filter((r) => r.verdict === 'accepted' && !r.local).length} sent by the SDK, ` +
         `${results.filter((r) => r.local).length} stopped or answered locally; raw probes ${JSON.stringify(probe ? probe.stats() : {})}`,
       `SDK/server disagreements: ${problems.length} in ${causes.size} groups`,
-      ...[...causes].sort((a, b) => b[1].length - a[1].length).map(([key, rs]) =>
-        `  ${String(rs.length).padStart(4)} x ${key}\n         e.g. ${[...new Set(rs.map((r) => r.api))].slice(0, 4).join(', ')}; ${rs[0].case}`),
+      ...[...causes]
+        .sort((a, b) => b[1].length - a[1].length)
+        .map(
+          ([key, rs]) =>
+            `  ${String(rs.length).padStart(4)} x ${key}\n         e.g. ${[...new Set(rs.map((r) => r.api))].slice(0, 4).join(', ')}; ${rs[0].case}`,
+        ),
       `verdicts that contradict vocabulary.json's descriptions: ${vocab.length}`,
       ...vocab.map((p) => `  ${p}`),
     ];
     if (process.env.TCCC_CONTRACT_VERBOSE) lines.push('every disagreement:', ...problems.map((p) => `  ${p}`));
     console.log(lines.join('\n'));
     if (process.env.TCCC_CONTRACT_REPORT) {
-      fs.writeFileSync(process.env.TCCC_CONTRACT_REPORT, JSON.stringify(results.map(({ pending: _pending, settled: _settled, ...r }) => ({
-        ...r, args: r.args.map((a) => short(show(a), 400)), sent: r.sent && short(show(r.sent), 400), wireData: r.wireData && short(show(r.wireData), 400),
-      })), null, 1));
+      fs.writeFileSync(
+        process.env.TCCC_CONTRACT_REPORT,
+        JSON.stringify(
+          results.map(({ pending: _pending, settled: _settled, ...r }) => ({
+            ...r,
+            args: r.args.map((a) => short(show(a), 400)),
+            sent: r.sent && short(show(r.sent), 400),
+            wireData: r.wireData && short(show(r.wireData), 400),
+          })),
+          null,
+          1,
+        ),
+      );
     }
     if (tccc) tccc.destroy();
     if (probe) probe.close();
@@ -834,12 +1039,16 @@ describe('SDK/server contract for every public API (vocabulary.json)', () => {
       if (phase.setup) beforeAll(() => phase.setup(), 30000);
       if (phase.teardown) afterAll(() => phase.teardown(), 10000);
       for (const name of phase.apis) {
-        test(name, async () => {
-          const out = await runApi(name);
-          expect(out.length).toBeGreaterThan(0);
-          const problems = out.flatMap((r) => r.problems.map((p) => describeProblem(r, p)));
-          expect(problems).toEqual([]);
-        }, 60000);
+        test(
+          name,
+          async () => {
+            const out = await runApi(name);
+            expect(out.length).toBeGreaterThan(0);
+            const problems = out.flatMap((r) => r.problems.map((p) => describeProblem(r, p)));
+            expect(problems).toEqual([]);
+          },
+          60000,
+        );
       }
     });
   }
@@ -849,9 +1058,11 @@ describe('SDK/server contract for every public API (vocabulary.json)', () => {
     for (const api of API_SPECS) {
       const mine = results.filter((r) => r.api === api.name);
       if (!mine.some((r) => r.verdict === 'accepted')) missing.push(`${api.name}: no case the SDK accepts`);
-      if (!api.optionsVoid && !mine.some((r) => r.verdict === 'refused')) missing.push(`${api.name}: no case the SDK refuses`);
+      if (!api.optionsVoid && !mine.some((r) => r.verdict === 'refused'))
+        missing.push(`${api.name}: no case the SDK refuses`);
       // Unless the API is answered by the core, some of its accepted cases really reached the server.
-      if (!api.local && !mine.some((r) => r.verdict === 'accepted' && !r.local)) missing.push(`${api.name}: no case reached the server from the SDK`);
+      if (!api.local && !mine.some((r) => r.verdict === 'accepted' && !r.local))
+        missing.push(`${api.name}: no case reached the server from the SDK`);
     }
     expect(missing).toEqual([]);
   });

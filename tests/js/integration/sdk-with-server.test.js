@@ -87,7 +87,11 @@ async function startProxy(targetPort) {
 }
 
 async function postJson(url, body) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -124,7 +128,11 @@ describe('SDK with the real server', () => {
     const res = await tccc.Agent.setStatus({ status: 'rest', restReason: 'lunch' });
     expect(res.status).toBe('success');
     // statusChanged reports every real change, the login's offline -> free included.
-    await waitFor(() => rec.log.some(([n, p]) => n === 'statusChanged' && p.data.status === 'rest'), 5000, 'statusChanged rest');
+    await waitFor(
+      () => rec.log.some(([n, p]) => n === 'statusChanged' && p.data.status === 'rest'),
+      5000,
+      'statusChanged rest',
+    );
     expect(tccc.Agent.getStatus()).toBe('rest');
 
     // The server refuses what the SDK cannot know is wrong only server-side; the SDK refuses the rest.
@@ -149,12 +157,21 @@ describe('SDK with the real server', () => {
     // Only one agent online, so the ACD must pick this one.
     const { tccc, rec } = await login(server.agents[1]);
     await rec.waitEvent('ready');
-    const call = await postJson(`${server.baseUrl}/sim/inbound`, { caller: '13800138000', serviceNumber: '4008001000', ivrKeys: '1' });
+    const call = await postJson(`${server.baseUrl}/sim/inbound`, {
+      caller: '13800138000',
+      serviceNumber: '4008001000',
+      ivrKeys: '1',
+    });
     expect(call.status).toBe(200);
     const sessionId = call.body.sessionId;
 
     const callIn = await rec.waitEvent('callIn');
-    expect(callIn.data).toMatchObject({ sessionId, type: 'phone', callerPhoneNumber: '13800138000', calleePhoneNumber: '4008001000' });
+    expect(callIn.data).toMatchObject({
+      sessionId,
+      type: 'phone',
+      callerPhoneNumber: '13800138000',
+      calleePhoneNumber: '4008001000',
+    });
     expect(callIn.data.ivrPath).toEqual([expect.objectContaining({ key: '1' })]);
     expect(callIn.data.timeout).toBeGreaterThan(0);
 
@@ -171,12 +188,28 @@ describe('SDK with the real server', () => {
     const order = rec.names().filter((n) => ['callIn', 'userAccessed', 'sessionEnded'].includes(n));
     expect(order).toEqual(['callIn', 'userAccessed', 'sessionEnded']);
 
-    const cdr = await waitFor(async () => {
-      const now = Math.floor(Date.now() / 1000);
-      const r = await ccc.DescribeTelCdr({ SdkAppId: server.sdkAppId, StartTimeStamp: now - 600, EndTimeStamp: now + 60, Limit: 100, Offset: 0 });
-      return (r.TelCdrs || []).find((c) => c.SessionId === sessionId);
-    }, 5000, 'the CDR');
-    expect(cdr).toMatchObject({ Caller: '13800138000', Callee: '4008001000', Direction: 0, EndStatusString: 'ok', HungUpSide: 'seat' });
+    const cdr = await waitFor(
+      async () => {
+        const now = Math.floor(Date.now() / 1000);
+        const r = await ccc.DescribeTelCdr({
+          SdkAppId: server.sdkAppId,
+          StartTimeStamp: now - 600,
+          EndTimeStamp: now + 60,
+          Limit: 100,
+          Offset: 0,
+        });
+        return (r.TelCdrs || []).find((c) => c.SessionId === sessionId);
+      },
+      5000,
+      'the CDR',
+    );
+    expect(cdr).toMatchObject({
+      Caller: '13800138000',
+      Callee: '4008001000',
+      Direction: 0,
+      EndStatusString: 'ok',
+      HungUpSide: 'seat',
+    });
     expect(cdr.IVRKeyPressed).toEqual(['1']);
     expect(cdr.SeatUser.UserId || cdr.SeatUser.Mail).toBe(server.agents[1]);
   });
@@ -187,7 +220,12 @@ describe('SDK with the real server', () => {
       const { tccc, rec } = await login(server.agents[2], { serverUrl: `http://127.0.0.1:${proxy.port}` });
       await rec.waitEvent('ready');
       // The customer hangs up by itself 2 s after the agent answers.
-      const call = await postJson(`${server.baseUrl}/sim/inbound`, { caller: '13900139000', serviceNumber: '4008001000', ivrKeys: '2', holdSeconds: 2 });
+      const call = await postJson(`${server.baseUrl}/sim/inbound`, {
+        caller: '13900139000',
+        serviceNumber: '4008001000',
+        ivrKeys: '2',
+        holdSeconds: 2,
+      });
       expect(call.status).toBe(200);
       const { sessionId } = call.body;
       await rec.waitEvent('callIn');
@@ -198,10 +236,14 @@ describe('SDK with the real server', () => {
       await rec.waitEvent('connectionLost');
       await rec.waitEvent('tryToReconnect');
       // While the agent is away, the caller hangs up.
-      await waitFor(async () => {
-        const r = await fetch(`${server.baseUrl}/sim/sessions/${sessionId}`);
-        return r.ok && (await r.json()).state === 'ended';
-      }, 8000, 'the caller to hang up');
+      await waitFor(
+        async () => {
+          const r = await fetch(`${server.baseUrl}/sim/sessions/${sessionId}`);
+          return r.ok && (await r.json()).state === 'ended';
+        },
+        8000,
+        'the caller to hang up',
+      );
       expect(rec.names()).not.toContain('sessionEnded');
 
       await proxy.restore();
@@ -239,14 +281,18 @@ describe('SDK with the real server', () => {
     for (const handshakeLogin of [true, false]) {
       opened.length = 0;
       const res = await ccc.CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: server.agents[0] });
-      const tccc = sdkPackage.init({ sdkUrl: res.SdkURL, WebSocket: RecordingWebSocket, tuning: { ...TUNING, handshakeLogin } });
+      const tccc = sdkPackage.init({
+        sdkUrl: res.SdkURL,
+        WebSocket: RecordingWebSocket,
+        tuning: { ...TUNING, handshakeLogin },
+      });
       instances.push(tccc);
       await record(tccc).waitEvent('ready');
       expect(opened).toHaveLength(1);
       if (handshakeLogin) {
         expect(opened[0].protocols[0]).toBe('tccc.v1');
         expect(opened[0].protocols[1]).toMatch(/^tccc\.login\.[A-Za-z0-9_-]+$/);
-        expect(opened[0].socket.protocol).toBe('tccc.v1');  // the server selected it
+        expect(opened[0].socket.protocol).toBe('tccc.v1'); // the server selected it
         expect(sentLogins(opened[0])).toEqual([]);
       } else {
         expect(opened[0].protocols).toBeUndefined();
@@ -268,7 +314,9 @@ describe('SDK with the real server', () => {
       constructor(url, protocols) {
         super(url, protocols);
         opened.push(this);
-        this.once('message', (data) => { loginAnswer = JSON.parse(String(data)); });
+        this.once('message', (data) => {
+          loginAnswer = JSON.parse(String(data));
+        });
       }
     }
     // A wasm download that never finishes keeps the SDK loading (its socket parked, unused).
@@ -279,10 +327,12 @@ describe('SDK with the real server', () => {
     // The server logs the socket in by its handshake: its first frame is the login's answer.
     await waitFor(() => loginAnswer, 5000, 'the handshake login answer');
     expect(loginAnswer).toMatchObject({ type: 'res', id: 1, ok: true });
-    const statusOf = async () => (await ccc.DescribeStaffStatusMetrics({ SdkAppId: server.sdkAppId, StaffList: [userId] }))
-      .Metrics.find((m) => m.Email === userId).Status;
+    const statusOf = async () =>
+      (await ccc.DescribeStaffStatusMetrics({ SdkAppId: server.sdkAppId, StaffList: [userId] })).Metrics.find(
+        (m) => m.Email === userId,
+      ).Status;
     expect(await statusOf()).not.toBe('offline');
-    tccc.destroy();  // while loading: the core does not exist yet
+    tccc.destroy(); // while loading: the core does not exist yet
     await waitFor(async () => (await statusOf()) === 'offline', 3000, 'offline at once');
     stall.closeAllConnections();
     await new Promise((resolve) => stall.close(resolve));
@@ -293,7 +343,14 @@ describe('SDK with the real server', () => {
     await first.rec.waitEvent('ready');
 
     // The same one-time token again: refused.
-    const again = sdkPackage.init({ sdkAppId: server.sdkAppId, userId: server.agents[0], token: first.token, serverUrl: server.baseUrl, WebSocket, tuning: TUNING });
+    const again = sdkPackage.init({
+      sdkAppId: server.sdkAppId,
+      userId: server.agents[0],
+      token: first.token,
+      serverUrl: server.baseUrl,
+      WebSocket,
+      tuning: TUNING,
+    });
     instances.push(again);
     const againRec = record(again);
     const expired = await againRec.waitEvent('tokenExpired');

@@ -9,43 +9,163 @@ const { sdkPackage, startSdk, readySdk, settle } = require('./helpers/sdk');
 
 const { ErrorCode, TcccError } = sdkPackage;
 
-const im = (id, state) => ({ sessionId: id, type: 'im', direction: 'in', state, timeout: 30, nickname: 'Bob', createdAt: 1 });
-const video = (id, state) => ({ sessionId: id, type: 'video', direction: 'in', state, timeout: 30, userId: 'u-1', createdAt: 1 });
+const im = (id, state) => ({
+  sessionId: id,
+  type: 'im',
+  direction: 'in',
+  state,
+  timeout: 30,
+  nickname: 'Bob',
+  createdAt: 1,
+});
+const video = (id, state) => ({
+  sessionId: id,
+  type: 'video',
+  direction: 'in',
+  state,
+  timeout: 30,
+  userId: 'u-1',
+  createdAt: 1,
+});
 
 // [api, good options, sessions the server's snapshot must hold, expected wire method, expected wire data,
 //  bad options (ERR_INVALID_ARGUMENT)]
 const CASES = [
-  ['Call.startOutboundCall', { phoneNumber: '19999999999', phoneDesc: 'Tencent' }, [], 'call.startOutbound',
-    { phoneNumber: '19999999999', phoneDesc: 'Tencent' }, { phoneNumber: 'not a number' }],
+  [
+    'Call.startOutboundCall',
+    { phoneNumber: '19999999999', phoneDesc: 'Tencent' },
+    [],
+    'call.startOutbound',
+    { phoneNumber: '19999999999', phoneDesc: 'Tencent' },
+    { phoneNumber: 'not a number' },
+  ],
   ['Call.accept', { sessionId: 's-1' }, [phoneSession('s-1', 'ringing')], 'session.accept', { sessionId: 's-1' }, {}],
-  ['Call.hungUp', { sessionId: 's-1' }, [phoneSession('s-1', 'talking')], 'session.hangUp', { sessionId: 's-1' }, { sessionId: {} }],
-  ['Call.deleteCall', { sessionId: 's-1' }, [phoneSession('s-1', 'ended', { endReason: 'hangup', closeBy: 'client' })],
-    'session.delete', { sessionId: 's-1' }, { sessionId: '' }],
-  ['Call.muteMic', { sessionId: 's-1' }, [phoneSession('s-1', 'talking')], 'session.mute', { sessionId: 's-1', kind: 'audio' }, { sessionId: [] }],
-  ['Call.unmuteMic', { sessionId: 's-1' }, [phoneSession('s-1', 'talking')], 'session.unmute', { sessionId: 's-1', kind: 'audio' }, { sessionId: true }],
+  [
+    'Call.hungUp',
+    { sessionId: 's-1' },
+    [phoneSession('s-1', 'talking')],
+    'session.hangUp',
+    { sessionId: 's-1' },
+    { sessionId: {} },
+  ],
+  [
+    'Call.deleteCall',
+    { sessionId: 's-1' },
+    [phoneSession('s-1', 'ended', { endReason: 'hangup', closeBy: 'client' })],
+    'session.delete',
+    { sessionId: 's-1' },
+    { sessionId: '' },
+  ],
+  [
+    'Call.muteMic',
+    { sessionId: 's-1' },
+    [phoneSession('s-1', 'talking')],
+    'session.mute',
+    { sessionId: 's-1', kind: 'audio' },
+    { sessionId: [] },
+  ],
+  [
+    'Call.unmuteMic',
+    { sessionId: 's-1' },
+    [phoneSession('s-1', 'talking')],
+    'session.unmute',
+    { sessionId: 's-1', kind: 'audio' },
+    { sessionId: true },
+  ],
   ['Call.isMicMuted', { sessionId: 's-1' }, [phoneSession('s-1', 'talking')], null, null, {}],
-  ['Call.startInternalCall', { calleeUserId: 'bob@example.com', useMobile: false }, [], 'call.startInternal',
-    { calleeUserId: 'bob@example.com', useMobile: false }, { calleeUserId: 'bob@example.com', useMobile: 'yes' }],
-  ['Call.transfer', { sessionId: 's-1', skillGroupId: '2' }, [phoneSession('s-1', 'talking')], 'session.transfer',
-    { sessionId: 's-1', skillGroupId: '2' }, { sessionId: 's-1' }],
-  ['Call.hold', { sessionId: 's-1' }, [phoneSession('s-1', 'talking')], 'session.hold', { sessionId: 's-1' }, { sessionId: null }],
+  [
+    'Call.startInternalCall',
+    { calleeUserId: 'bob@example.com', useMobile: false },
+    [],
+    'call.startInternal',
+    { calleeUserId: 'bob@example.com', useMobile: false },
+    { calleeUserId: 'bob@example.com', useMobile: 'yes' },
+  ],
+  [
+    'Call.transfer',
+    { sessionId: 's-1', skillGroupId: '2' },
+    [phoneSession('s-1', 'talking')],
+    'session.transfer',
+    { sessionId: 's-1', skillGroupId: '2' },
+    { sessionId: 's-1' },
+  ],
+  [
+    'Call.hold',
+    { sessionId: 's-1' },
+    [phoneSession('s-1', 'talking')],
+    'session.hold',
+    { sessionId: 's-1' },
+    { sessionId: null },
+  ],
   ['Call.unHold', { sessionId: 's-1' }, [phoneSession('s-1', 'held')], 'session.unHold', { sessionId: 's-1' }, {}],
-  ['Call.sendDigits', { sessionId: 's-1', dtmfText: '1#' }, [phoneSession('s-1', 'talking')], 'session.sendDigits',
-    { sessionId: 's-1', digits: '1#' }, { sessionId: 's-1', dtmfText: 'xyz' }],
+  [
+    'Call.sendDigits',
+    { sessionId: 's-1', dtmfText: '1#' },
+    [phoneSession('s-1', 'talking')],
+    'session.sendDigits',
+    { sessionId: 's-1', digits: '1#' },
+    { sessionId: 's-1', dtmfText: 'xyz' },
+  ],
   ['Chat.accept', { sessionId: 'c-1' }, [im('c-1', 'ringing')], 'session.accept', { sessionId: 'c-1' }, {}],
   ['Chat.end', { sessionId: 'c-1' }, [im('c-1', 'talking')], 'session.hangUp', { sessionId: 'c-1' }, {}],
-  ['Chat.transfer', { sessionId: 'c-1', userId: 'bob@example.com' }, [im('c-1', 'talking')], 'session.transfer',
-    { sessionId: 'c-1', userId: 'bob@example.com' }, { sessionId: 'c-1', userId: 'bob@example.com', skillGroupId: '2' }],
+  [
+    'Chat.transfer',
+    { sessionId: 'c-1', userId: 'bob@example.com' },
+    [im('c-1', 'talking')],
+    'session.transfer',
+    { sessionId: 'c-1', userId: 'bob@example.com' },
+    { sessionId: 'c-1', userId: 'bob@example.com', skillGroupId: '2' },
+  ],
   ['Video.accept', { sessionId: 'v-1' }, [video('v-1', 'ringing')], 'session.accept', { sessionId: 'v-1' }, {}],
   ['Video.end', { sessionId: 'v-1' }, [video('v-1', 'talking')], 'session.hangUp', { sessionId: 'v-1' }, {}],
-  ['Video.muteMic', { sessionId: 'v-1' }, [video('v-1', 'talking')], 'session.mute', { sessionId: 'v-1', kind: 'audio' }, {}],
-  ['Video.unmuteMic', { sessionId: 'v-1' }, [video('v-1', 'talking')], 'session.unmute', { sessionId: 'v-1', kind: 'audio' }, {}],
-  ['Video.muteVideo', { sessionId: 'v-1' }, [video('v-1', 'talking')], 'session.mute', { sessionId: 'v-1', kind: 'video' }, {}],
-  ['Video.unmuteVideo', { sessionId: 'v-1' }, [video('v-1', 'talking')], 'session.unmute', { sessionId: 'v-1', kind: 'video' }, {}],
-  ['Video.transfer', { sessionId: 'v-1', skillGroupId: '3' }, [video('v-1', 'talking')], 'session.transfer',
-    { sessionId: 'v-1', skillGroupId: '3' }, { sessionId: 'v-1', skillGroupId: 3.5 }],
-  ['Agent.setStatus', { status: 'rest', restReason: 'lunch' }, [], 'agent.setStatus', { status: 'rest', restReason: 'lunch' },
-    { status: 'busy' }],
+  [
+    'Video.muteMic',
+    { sessionId: 'v-1' },
+    [video('v-1', 'talking')],
+    'session.mute',
+    { sessionId: 'v-1', kind: 'audio' },
+    {},
+  ],
+  [
+    'Video.unmuteMic',
+    { sessionId: 'v-1' },
+    [video('v-1', 'talking')],
+    'session.unmute',
+    { sessionId: 'v-1', kind: 'audio' },
+    {},
+  ],
+  [
+    'Video.muteVideo',
+    { sessionId: 'v-1' },
+    [video('v-1', 'talking')],
+    'session.mute',
+    { sessionId: 'v-1', kind: 'video' },
+    {},
+  ],
+  [
+    'Video.unmuteVideo',
+    { sessionId: 'v-1' },
+    [video('v-1', 'talking')],
+    'session.unmute',
+    { sessionId: 'v-1', kind: 'video' },
+    {},
+  ],
+  [
+    'Video.transfer',
+    { sessionId: 'v-1', skillGroupId: '3' },
+    [video('v-1', 'talking')],
+    'session.transfer',
+    { sessionId: 'v-1', skillGroupId: '3' },
+    { sessionId: 'v-1', skillGroupId: 3.5 },
+  ],
+  [
+    'Agent.setStatus',
+    { status: 'rest', restReason: 'lunch' },
+    [],
+    'agent.setStatus',
+    { status: 'rest', restReason: 'lunch' },
+    { status: 'busy' },
+  ],
   ['Agent.online', undefined, [], 'agent.online', {}, null],
   ['Agent.offline', undefined, [], 'agent.offline', {}, null],
 ];
@@ -57,7 +177,9 @@ const method = (tccc, api) => {
 
 let server;
 let sdk;
-beforeEach(async () => { server = await FakeServer.start(); });
+beforeEach(async () => {
+  server = await FakeServer.start();
+});
 afterEach(async () => {
   if (sdk) sdk.tccc.destroy();
   sdk = undefined;
@@ -77,8 +199,15 @@ function expectTcccError(error, name) {
 describe.each(CASES)('%s', (api, good, sessions, wireMethod, wireData, bad) => {
   test('succeeds with {status:"success", data} and sends the documented request', async () => {
     server.sessions = sessions;
-    server.handlers['call.startOutbound'] = () => ({ ok: true, data: {
-      sessionId: 'out-1', calleePhoneNumber: '19999999999', callerPhoneNumber: '4008001000', serverType: 'staffSeat' } });
+    server.handlers['call.startOutbound'] = () => ({
+      ok: true,
+      data: {
+        sessionId: 'out-1',
+        calleePhoneNumber: '19999999999',
+        callerPhoneNumber: '4008001000',
+        serverType: 'staffSeat',
+      },
+    });
     server.handlers['call.startInternal'] = () => ({ ok: true, data: { sessionId: 'int-1' } });
     sdk = await readySdk(server);
     const res = await method(sdk.tccc, api)(good);
@@ -88,10 +217,16 @@ describe.each(CASES)('%s', (api, good, sessions, wireMethod, wireData, bad) => {
       await server.waitFor(() => server.requests(wireMethod).length === 1, 2000, wireMethod);
       const sent = server.requests(wireMethod)[0];
       expect(sent).toMatchObject({ v: 1, type: 'req', method: wireMethod, data: wireData });
-      if (/startOutbound|startInternal|transfer/.test(wireMethod)) expect(typeof sent.data.clientRequestId).toBe('string');
+      if (/startOutbound|startInternal|transfer/.test(wireMethod))
+        expect(typeof sent.data.clientRequestId).toBe('string');
     }
     if (api === 'Call.startOutboundCall') {
-      expect(res.data).toEqual({ sessionId: 'out-1', calleePhoneNumber: '19999999999', callerPhoneNumber: '4008001000', serverType: 'staffSeat' });
+      expect(res.data).toEqual({
+        sessionId: 'out-1',
+        calleePhoneNumber: '19999999999',
+        callerPhoneNumber: '4008001000',
+        serverType: 'staffSeat',
+      });
     }
     if (api === 'Call.startInternalCall') expect(res.data.sessionId).toBe('int-1');
     if (api === 'Call.isMicMuted') expect(res.data).toEqual({ sessionId: 's-1', isMicMuted: false });
@@ -130,7 +265,9 @@ describe.each(CASES)('%s', (api, good, sessions, wireMethod, wireData, bad) => {
     sdk = await readySdk(server);
     for (const garbage of [null, 42, 'sessionId', [], () => 1, Symbol('x')]) {
       let p;
-      expect(() => { p = method(sdk.tccc, api)(garbage); }).not.toThrow();
+      expect(() => {
+        p = method(sdk.tccc, api)(garbage);
+      }).not.toThrow();
       expect(p).toBeInstanceOf(Promise);
       await settle(p);
     }
@@ -139,7 +276,10 @@ describe.each(CASES)('%s', (api, good, sessions, wireMethod, wireData, bad) => {
 
 describe('promise shapes and argument edge cases', () => {
   test('a failure reported by the server rejects with its catalogue code and message', async () => {
-    server.handlers['agent.setStatus'] = () => ({ ok: false, error: { code: -11003, message: 'busy: cannot change status during a call' } });
+    server.handlers['agent.setStatus'] = () => ({
+      ok: false,
+      error: { code: -11003, message: 'busy: cannot change status during a call' },
+    });
     sdk = await readySdk(server);
     const r = await settle(sdk.tccc.Agent.setStatus({ status: 'rest' }));
     expectTcccError(r.error, 'ERR_INVALID_STATE');
@@ -198,7 +338,7 @@ describe('promise shapes and argument edge cases', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       sdk = startSdk(server);
-      sdk.tccc.Agent.online();   // before ready: rejects ERR_NOT_READY, ignored by the caller
+      sdk.tccc.Agent.online(); // before ready: rejects ERR_NOT_READY, ignored by the caller
       sdk.tccc.Agent.offline();
       await sdk.waitEvent('ready');
       await new Promise((r) => setTimeout(r, 50));
@@ -213,14 +353,35 @@ describe('promise shapes and argument edge cases', () => {
   test('a promise resolves before the events its request caused are delivered', async () => {
     server.handlers['call.startOutbound'] = (data) => {
       // Answer, then at once announce the new session (as the protocol says a server does).
-      setImmediate(() => server.session({ sessionId: 'out-1', type: 'phone', direction: 'out', state: 'dialing', timeout: 0,
-        calleePhoneNumber: data.phoneNumber, callerPhoneNumber: '4008001000', serverType: 'staffSeat', createdAt: 1 }));
-      return { ok: true, data: { sessionId: 'out-1', calleePhoneNumber: data.phoneNumber, callerPhoneNumber: '4008001000', serverType: 'staffSeat' } };
+      setImmediate(() =>
+        server.session({
+          sessionId: 'out-1',
+          type: 'phone',
+          direction: 'out',
+          state: 'dialing',
+          timeout: 0,
+          calleePhoneNumber: data.phoneNumber,
+          callerPhoneNumber: '4008001000',
+          serverType: 'staffSeat',
+          createdAt: 1,
+        }),
+      );
+      return {
+        ok: true,
+        data: {
+          sessionId: 'out-1',
+          calleePhoneNumber: data.phoneNumber,
+          callerPhoneNumber: '4008001000',
+          serverType: 'staffSeat',
+        },
+      };
     };
     sdk = await readySdk(server);
     const order = [];
     sdk.tccc.on('callOuted', () => order.push('callOuted'));
-    await sdk.tccc.Call.startOutboundCall({ phoneNumber: '19999999999' }).then((res) => order.push(`resolved ${res.data.sessionId}`));
+    await sdk.tccc.Call.startOutboundCall({ phoneNumber: '19999999999' }).then((res) =>
+      order.push(`resolved ${res.data.sessionId}`),
+    );
     await sdk.waitEvent('callOuted');
     expect(order).toEqual(['resolved out-1', 'callOuted']);
   });

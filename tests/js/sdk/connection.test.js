@@ -9,7 +9,9 @@ const { ErrorCode } = sdkPackage;
 
 let server;
 let sdk;
-beforeEach(async () => { server = await FakeServer.start(); });
+beforeEach(async () => {
+  server = await FakeServer.start();
+});
 afterEach(async () => {
   if (sdk) sdk.tccc.destroy();
   sdk = undefined;
@@ -48,7 +50,13 @@ describe('reconnect', () => {
     server.drop();
     await sdk.waitEvent('connectionLost');
     // While the agent is away the customer hangs up; the server's state moves on.
-    server.sessions[0] = { ...server.sessions[0], state: 'ended', endReason: 'hangup', closeBy: 'client', duration: 30 };
+    server.sessions[0] = {
+      ...server.sessions[0],
+      state: 'ended',
+      endReason: 'hangup',
+      closeBy: 'client',
+      duration: 30,
+    };
     server.agent.status = 'arrange';
     await sdk.waitEvent('connectionRecovery');
     await sleep(30);
@@ -64,7 +72,7 @@ describe('reconnect', () => {
   });
 
   test('a request in flight when the socket drops rejects ERR_CONNECTION_LOST and is not retried', async () => {
-    server.handlers['agent.setStatus'] = () => null;  // never answered
+    server.handlers['agent.setStatus'] = () => null; // never answered
     sdk = await readySdk(server);
     const p = settle(sdk.tccc.Agent.setStatus({ status: 'rest' }));
     await server.waitFor(() => server.requests('agent.setStatus').length === 1, 2000, 'setStatus');
@@ -79,7 +87,7 @@ describe('reconnect', () => {
 
   test('calls while reconnecting reject ERR_NOT_READY', async () => {
     sdk = await readySdk(server);
-    server.loginError = { code: 503, message: 'busy' };  // transient: keeps the client retrying
+    server.loginError = { code: 503, message: 'busy' }; // transient: keeps the client retrying
     server.drop();
     await sdk.waitEvent('connectionLost');
     const r = await settle(sdk.tccc.Agent.setStatus({ status: 'rest' }));
@@ -98,15 +106,15 @@ describe('heartbeat', () => {
   });
 
   test('a peer that stops answering is detected after 3 × heartbeatMs, then the client reconnects', async () => {
-    server.heartbeatMs = 1000;  // the smallest the core accepts
-    server.pinging = true;      // a live server pings (every 250 ms here)
+    server.heartbeatMs = 1000; // the smallest the core accepts
+    server.pinging = true; // a live server pings (every 250 ms here)
     sdk = await readySdk(server);
     // While pings flow, the connection outlives 3 × heartbeatMs.
     await sleep(3500);
     expect(count(sdk, 'connectionLost')).toBe(0);
     expect(server.frames.filter((f) => f.frame.type === 'pong').length).toBeGreaterThan(5);
     const silentSince = Date.now();
-    server.silent = true;  // the TCP connection stays up, but nothing comes back
+    server.silent = true; // the TCP connection stays up, but nothing comes back
     await sdk.waitEvent('connectionLost', 1, 6000);
     const detectedAfter = Date.now() - silentSince;
     // 3 s after the last frame, which came at most one ping interval (250 ms) before silence.
@@ -114,7 +122,7 @@ describe('heartbeat', () => {
     expect(detectedAfter).toBeLessThan(4500);
     server.silent = false;
     await sdk.waitEvent('connectionRecovery', 1, 5000);
-    expect(server.sockets[0].readyState).not.toBe(1);  // the client closed the dead socket
+    expect(server.sockets[0].readyState).not.toBe(1); // the client closed the dead socket
   });
 });
 
@@ -173,7 +181,7 @@ describe('destroy()', () => {
     expect(sdk.tccc.Agent.getStatus()).toBe('offline');
     expect(() => sdk.tccc.destroy()).not.toThrow();
     await sleep(200);
-    expect(server.sockets).toHaveLength(1);  // no reconnect after destroy
+    expect(server.sockets).toHaveLength(1); // no reconnect after destroy
     expect(late).not.toHaveBeenCalled();
   });
 
@@ -196,7 +204,7 @@ describe('destroy()', () => {
       expect(globalThis.window.tccc).toBe(sdk.tccc);
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/already exists/));
       second.tccc.destroy();
-      expect(globalThis.window.tccc).toBe(sdk.tccc);  // destroying another instance leaves it
+      expect(globalThis.window.tccc).toBe(sdk.tccc); // destroying another instance leaves it
       sdk.tccc.destroy();
       expect('tccc' in globalThis.window).toBe(false);
     } finally {

@@ -36,9 +36,24 @@ function readyCore(sessions = []) {
   core.onOpen(NOW);
   const [login] = sentFrames(drain(core));
   expect(login.method).toBe('auth.login');
-  core.onMessage(JSON.stringify({ v: 1, type: 'res', id: login.id, ok: true, data: {
-    resumeToken: 'r-1', heartbeatMs: 600000, serverTime: 0, seq: 0,
-    agent: { userId: USER, sdkAppId: 1400000001, status: 'free', restReason: '' }, sessions, iceServers: [] } }), NOW);
+  core.onMessage(
+    JSON.stringify({
+      v: 1,
+      type: 'res',
+      id: login.id,
+      ok: true,
+      data: {
+        resumeToken: 'r-1',
+        heartbeatMs: 600000,
+        serverTime: 0,
+        seq: 0,
+        agent: { userId: USER, sdkAppId: 1400000001, status: 'free', restReason: '' },
+        sessions,
+        iceServers: [],
+      },
+    }),
+    NOW,
+  );
   return core;
 }
 
@@ -50,13 +65,30 @@ test('non-ASCII text crosses into the core and back as the same UTF-8', () => {
   const [login] = sentFrames(drain(core));
   expect(login.data.userId).toBe(USER);
   expect(core.phase()).toBe(1);
-  core.onMessage(JSON.stringify({ v: 1, type: 'res', id: login.id, ok: true, data: {
-    resumeToken: 'r-1', heartbeatMs: 600000, serverTime: 0, seq: 0,
-    agent: { userId: USER, sdkAppId: 1400000001, status: 'rest', restReason: '午休 ☕' }, sessions: [], iceServers: [] } }), NOW);
+  core.onMessage(
+    JSON.stringify({
+      v: 1,
+      type: 'res',
+      id: login.id,
+      ok: true,
+      data: {
+        resumeToken: 'r-1',
+        heartbeatMs: 600000,
+        serverTime: 0,
+        seq: 0,
+        agent: { userId: USER, sdkAppId: 1400000001, status: 'rest', restReason: '午休 ☕' },
+        sessions: [],
+        iceServers: [],
+      },
+    }),
+    NOW,
+  );
   const cmds = drain(core);
   expect(cmds.find((c) => c.kind === 'emit' && c.name === 'ready')).toBeDefined();
-  expect(cmds.find((c) => c.kind === 'emit' && c.name === 'statusChanged').data)
-    .toEqual({ status: 'rest', restReason: '午休 ☕' });
+  expect(cmds.find((c) => c.kind === 'emit' && c.name === 'statusChanged').data).toEqual({
+    status: 'rest',
+    restReason: '午休 ☕',
+  });
   expect(core.agentStatus()).toBe('rest');
   expect(core.phase()).toBe(2);
   core.delete();
@@ -66,7 +98,11 @@ test('call() passes the API name and its options as two strings, each intact', (
   const core = readyCore();
   drain(core);
   // Options longer than the name, non-ASCII on both sides of the boundary between them.
-  const h1 = core.call('Call.startOutboundCall', JSON.stringify({ phoneNumber: '13800138000', phoneDesc: '客户😀'.repeat(20), uui: 'é' }), NOW);
+  const h1 = core.call(
+    'Call.startOutboundCall',
+    JSON.stringify({ phoneNumber: '13800138000', phoneDesc: '客户😀'.repeat(20), uui: 'é' }),
+    NOW,
+  );
   const [req] = sentFrames(drain(core));
   expect(req.method).toBe('call.startOutbound');
   expect(req.data).toMatchObject({ phoneNumber: '13800138000', phoneDesc: '客户😀'.repeat(20), uui: 'é' });
@@ -95,20 +131,43 @@ test('text arguments must be strings', () => {
 test('a frame far beyond the protocol limit is refused, and the core keeps working after it', () => {
   const core = readyCore();
   drain(core);
-  core.onMessage(JSON.stringify({ v: 1, type: 'evt', event: 'agent.status', seq: 1, data: { status: 'busy', pad: 'x'.repeat(400000) } }), NOW);
+  core.onMessage(
+    JSON.stringify({
+      v: 1,
+      type: 'evt',
+      event: 'agent.status',
+      seq: 1,
+      data: { status: 'busy', pad: 'x'.repeat(400000) },
+    }),
+    NOW,
+  );
   expect(JSON.parse(core.stats())).toMatchObject({ droppedFrames: 1 });
   expect(drain(core)).toEqual([]);
   // The scratch buffer is released after such a frame and allocated anew for the next one.
   core.onMessage('x'.repeat(400000), NOW);
-  core.onMessage(JSON.stringify({ v: 1, type: 'evt', event: 'agent.status', seq: 1, data: { status: 'notReady' } }), NOW);
+  core.onMessage(
+    JSON.stringify({ v: 1, type: 'evt', event: 'agent.status', seq: 1, data: { status: 'notReady' } }),
+    NOW,
+  );
   expect(drain(core)).toEqual([{ kind: 'emit', name: 'statusChanged', data: { status: 'notReady' } }]);
   expect(JSON.parse(core.stats())).toMatchObject({ framesReceived: 4, droppedFrames: 2 });
   core.delete();
 });
 
 test('the fast input path and the text results agree with the plain path', () => {
-  const session = { sessionId: 's-é', type: 'phone', direction: 'in', state: 'ringing', timeout: 30, createdAt: 1732400000000,
-    calleePhoneNumber: '4008001000', callerPhoneNumber: '13800138000', callerLocation: '深圳', remark: '', serverType: 'staffSeat' };
+  const session = {
+    sessionId: 's-é',
+    type: 'phone',
+    direction: 'in',
+    state: 'ringing',
+    timeout: 30,
+    createdAt: 1732400000000,
+    calleePhoneNumber: '4008001000',
+    callerPhoneNumber: '13800138000',
+    callerLocation: '深圳',
+    remark: '',
+    serverType: 'staffSeat',
+  };
   const core = readyCore();
   drain(core);
   const text = JSON.stringify({ v: 1, type: 'evt', event: 'session.state', seq: 1, data: { session } });
@@ -134,8 +193,13 @@ test('a deleted core refuses every call instead of touching freed memory', () =>
   expect(core.phase()).toBe(5);
   core.delete();
   expect(core.isDeleted()).toBe(true);
-  for (const f of [() => core.drain(), () => core.call('Call.accept', '{}', NOW), () => core.onTick(NOW),
-    () => core.stats(), () => core.delete()])
+  for (const f of [
+    () => core.drain(),
+    () => core.call('Call.accept', '{}', NOW),
+    () => core.onTick(NOW),
+    () => core.stats(),
+    () => core.delete(),
+  ])
     expect(f).toThrow(/deleted/);
 });
 
@@ -177,7 +241,9 @@ test('the glue also takes a compiled module, and a start-up failure rejects inst
   expect(drain(core)).toEqual([{ kind: 'connect' }]);
   core.delete();
   // A module whose import the glue cannot satisfy ("a"."zz"): instantiation fails with a LinkError.
-  const unlinkable = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 2, 8, 1, 1, 97, 2, 122, 122, 0, 0]);
+  const unlinkable = new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 2, 8, 1, 1, 97, 2, 122, 122, 0, 0,
+  ]);
   await expect(createTcccCore({ wasm: unlinkable })).rejects.toThrow(WebAssembly.LinkError);
   await expect(createTcccCore({ wasm: new Uint8Array([1, 2, 3]) })).rejects.toThrow(WebAssembly.CompileError);
 });

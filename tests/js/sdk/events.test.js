@@ -6,14 +6,35 @@ const { FakeServer, phoneSession } = require('./helpers/FakeServer');
 const { sdkPackage, startSdk, readySdk, sleep } = require('./helpers/sdk');
 
 const { ErrorCode, TcccError } = sdkPackage;
-const SEED_EVENTS = ['ready', 'tokenExpired', 'callIn', 'userAccessed', 'autoTransfer', 'sessionEnded', 'callOuted',
-  'calloutAccepted', 'transfer', 'statusChanged', 'asr'];
-const OUR_EVENTS = ['connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed',
-  'mediaStateChanged', 'messageReceived', 'mediaWarning'];
+const SEED_EVENTS = [
+  'ready',
+  'tokenExpired',
+  'callIn',
+  'userAccessed',
+  'autoTransfer',
+  'sessionEnded',
+  'callOuted',
+  'calloutAccepted',
+  'transfer',
+  'statusChanged',
+  'asr',
+];
+const OUR_EVENTS = [
+  'connectionLost',
+  'tryToReconnect',
+  'connectionRecovery',
+  'kickedOut',
+  'reconnectFailed',
+  'mediaStateChanged',
+  'messageReceived',
+  'mediaWarning',
+];
 
 let server;
 let sdk;
-beforeEach(async () => { server = await FakeServer.start(); });
+beforeEach(async () => {
+  server = await FakeServer.start();
+});
 afterEach(async () => {
   if (sdk) sdk.tccc.destroy();
   sdk = undefined;
@@ -34,7 +55,11 @@ describe('tccc.events, on and off', () => {
     sdk = startSdk(server);
     for (const bad of ['callin', 'READY', '', undefined, 42, {}]) {
       let thrown;
-      try { sdk.tccc.on(bad, () => {}); } catch (e) { thrown = e; }
+      try {
+        sdk.tccc.on(bad, () => {});
+      } catch (e) {
+        thrown = e;
+      }
       expect(thrown).toBeInstanceOf(TcccError);
       expect(thrown.code).toBe(ErrorCode.ERR_UNKNOWN_EVENT);
       expect(thrown.name).toBe('ERR_UNKNOWN_EVENT');
@@ -46,7 +71,11 @@ describe('tccc.events, on and off', () => {
     sdk = startSdk(server);
     for (const bad of [undefined, null, 'fn', {}]) {
       let thrown;
-      try { sdk.tccc.on('callIn', bad); } catch (e) { thrown = e; }
+      try {
+        sdk.tccc.on('callIn', bad);
+      } catch (e) {
+        thrown = e;
+      }
       expect(thrown.code).toBe(ErrorCode.ERR_INVALID_ARGUMENT);
       expect(thrown.status).toBe('error');
     }
@@ -65,7 +94,7 @@ describe('tccc.events, on and off', () => {
     expect(a).toHaveBeenCalledTimes(1);
     expect(b).toHaveBeenCalledTimes(1);
     sdk.tccc.off('callIn', a);
-    sdk.tccc.off('callIn', () => {});  // unknown listener: no-op
+    sdk.tccc.off('callIn', () => {}); // unknown listener: no-op
     server.session(phoneSession('s-2', 'ringing'));
     await sdk.waitEvent('callIn', 2);
     await sleep(10);
@@ -77,7 +106,7 @@ describe('tccc.events, on and off', () => {
     sdk = await readySdk(server);
     const late = jest.fn();
     sdk.tccc.on('ready', late);
-    expect(late).not.toHaveBeenCalled();  // never synchronously inside on()
+    expect(late).not.toHaveBeenCalled(); // never synchronously inside on()
     await sleep(0);
     expect(late).toHaveBeenCalledTimes(1);
     expect(late).toHaveBeenCalledWith({ data: {} });
@@ -90,7 +119,9 @@ describe('tccc.events, on and off', () => {
     try {
       sdk = await readySdk(server);
       const after = jest.fn();
-      sdk.tccc.on('callIn', () => { throw new Error('integrator bug'); });
+      sdk.tccc.on('callIn', () => {
+        throw new Error('integrator bug');
+      });
       sdk.tccc.on('callIn', after);
       server.session(phoneSession('s-1', 'ringing'));
       await sdk.waitEvent('callIn');
@@ -123,8 +154,15 @@ describe('scenarios: events in order, with the documented payloads', () => {
     sdk = await readySdk(server);
     server.session(phoneSession('s-1', 'ringing'));
     const callIn = await sdk.waitEvent('callIn');
-    expect(callIn.data).toMatchObject({ sessionId: 's-1', type: 'phone', timeout: 30, calleePhoneNumber: '4008001000',
-      callerPhoneNumber: '13800138000', serverType: 'staffSeat', ivrPath: [{ key: '1', label: 'Sales' }] });
+    expect(callIn.data).toMatchObject({
+      sessionId: 's-1',
+      type: 'phone',
+      timeout: 30,
+      calleePhoneNumber: '4008001000',
+      callerPhoneNumber: '13800138000',
+      serverType: 'staffSeat',
+      ivrPath: [{ key: '1', label: 'Sales' }],
+    });
     await sdk.tccc.Call.accept({ sessionId: 's-1' });
     server.status('busy', 'callStarted');
     server.session({ sessionId: 's-1', state: 'talking' });
@@ -135,7 +173,11 @@ describe('scenarios: events in order, with the documented payloads', () => {
     expect(ended.data).toMatchObject({ sessionId: 's-1', closeBy: 'client' });
     await sdk.waitEvent('statusChanged', 3);
     expect(sessionEvents(sdk).map(([n]) => n)).toEqual(['callIn', 'userAccessed', 'sessionEnded']);
-    expect(sdk.log.filter(([n]) => n === 'statusChanged').map(([, p]) => p.data.status)).toEqual(['free', 'busy', 'arrange']);
+    expect(sdk.log.filter(([n]) => n === 'statusChanged').map(([, p]) => p.data.status)).toEqual([
+      'free',
+      'busy',
+      'arrange',
+    ]);
     expect(sdk.tccc.Agent.getStatus()).toBe('arrange');
   });
 
@@ -146,17 +188,56 @@ describe('scenarios: events in order, with the documented payloads', () => {
     const nickname = '张三 🎧 Ünïcødé';
     const remark = 'line1\nline2 "quoted" \\ tab\t <b>not html</b> \u2028';
     const clientData = '{"订单":"42","emoji":"😀"}'.repeat(20);
-    server.session({ sessionId: 'im-1', type: 'im', direction: 'in', state: 'ringing', timeout: 30, createdAt: 1,
-      nickname, avatar: '', remark, peerSource: '微信', channelName: '官网', clientData });
+    server.session({
+      sessionId: 'im-1',
+      type: 'im',
+      direction: 'in',
+      state: 'ringing',
+      timeout: 30,
+      createdAt: 1,
+      nickname,
+      avatar: '',
+      remark,
+      peerSource: '微信',
+      channelName: '官网',
+      clientData,
+    });
     const callIn = await sdk.waitEvent('callIn');
-    expect(callIn.data).toMatchObject({ sessionId: 'im-1', type: 'im', nickname, remark, peerSource: '微信', channelName: '官网', clientData });
+    expect(callIn.data).toMatchObject({
+      sessionId: 'im-1',
+      type: 'im',
+      nickname,
+      remark,
+      peerSource: '微信',
+      channelName: '官网',
+      clientData,
+    });
   });
 
   test('outbound call: callOuted → calloutAccepted → sessionEnded (closed by admin with reasons)', async () => {
     server.handlers['call.startOutbound'] = (d) => {
-      setImmediate(() => server.session({ sessionId: 'o-1', type: 'phone', direction: 'out', state: 'dialing', timeout: 0,
-        calleePhoneNumber: d.phoneNumber, callerPhoneNumber: '4008001000', serverType: 'staffSeat', createdAt: 1 }));
-      return { ok: true, data: { sessionId: 'o-1', calleePhoneNumber: d.phoneNumber, callerPhoneNumber: '4008001000', serverType: 'staffSeat' } };
+      setImmediate(() =>
+        server.session({
+          sessionId: 'o-1',
+          type: 'phone',
+          direction: 'out',
+          state: 'dialing',
+          timeout: 0,
+          calleePhoneNumber: d.phoneNumber,
+          callerPhoneNumber: '4008001000',
+          serverType: 'staffSeat',
+          createdAt: 1,
+        }),
+      );
+      return {
+        ok: true,
+        data: {
+          sessionId: 'o-1',
+          calleePhoneNumber: d.phoneNumber,
+          callerPhoneNumber: '4008001000',
+          serverType: 'staffSeat',
+        },
+      };
     };
     sdk = await readySdk(server);
     const res = await sdk.tccc.Call.startOutboundCall({ phoneNumber: '19999999999' });
@@ -164,9 +245,21 @@ describe('scenarios: events in order, with the documented payloads', () => {
     expect((await sdk.waitEvent('callOuted')).data.sessionId).toBe('o-1');
     server.session({ sessionId: 'o-1', state: 'talking' });
     expect((await sdk.waitEvent('calloutAccepted')).data.sessionId).toBe('o-1');
-    server.session({ sessionId: 'o-1', state: 'ended', endReason: 'hangup', closeBy: 'admin', mainReason: 'busy', subReason: 'userReject' });
+    server.session({
+      sessionId: 'o-1',
+      state: 'ended',
+      endReason: 'hangup',
+      closeBy: 'admin',
+      mainReason: 'busy',
+      subReason: 'userReject',
+    });
     const ended = await sdk.waitEvent('sessionEnded');
-    expect(ended.data).toMatchObject({ sessionId: 'o-1', closeBy: 'admin', mainReason: 'busy', subReason: 'userReject' });
+    expect(ended.data).toMatchObject({
+      sessionId: 'o-1',
+      closeBy: 'admin',
+      mainReason: 'busy',
+      subReason: 'userReject',
+    });
     expect(sessionEvents(sdk).map(([n]) => n)).toEqual(['callOuted', 'calloutAccepted', 'sessionEnded']);
   });
 
@@ -185,7 +278,13 @@ describe('scenarios: events in order, with the documented payloads', () => {
     sdk = await readySdk(server);
     await sdk.waitEvent('userAccessed');
     await sdk.tccc.Call.transfer({ sessionId: 's-1', skillGroupId: '2' });
-    server.session({ sessionId: 's-1', state: 'ended', endReason: 'transfer', closeBy: 'seat', transferTo: { skillGroupId: '2' } });
+    server.session({
+      sessionId: 's-1',
+      state: 'ended',
+      endReason: 'transfer',
+      closeBy: 'seat',
+      transferTo: { skillGroupId: '2' },
+    });
     await sdk.waitEvent('sessionEnded');
     const names = sessionEvents(sdk).map(([n]) => n);
     expect(names.slice(-2)).toEqual(['transfer', 'sessionEnded']);
@@ -197,7 +296,13 @@ describe('scenarios: events in order, with the documented payloads', () => {
     server.session(phoneSession('s-1', 'ringing'));
     await sdk.waitEvent('callIn');
     // Replay the same seq: a duplicate must not be emitted twice.
-    server.send({ v: 1, type: 'evt', seq: server.seq, event: 'session.state', data: { session: phoneSession('s-1', 'talking') } });
+    server.send({
+      v: 1,
+      type: 'evt',
+      seq: server.seq,
+      event: 'session.state',
+      data: { session: phoneSession('s-1', 'talking') },
+    });
     server.status('rest', 'request');
     await sdk.waitEvent('statusChanged', 2);
     expect(sessionEvents(sdk).map(([n]) => n)).toEqual(['callIn']);

@@ -6,16 +6,35 @@
 const { WebRtcMediaAdapter } = require('../../../dist/index.cjs');
 
 class FakeTrack {
-  constructor(kind = 'audio', label = 'mic') { this.kind = kind; this.label = label; this.enabled = true; this.stopped = false; }
-  stop() { this.stopped = true; }
+  constructor(kind = 'audio', label = 'mic') {
+    this.kind = kind;
+    this.label = label;
+    this.enabled = true;
+    this.stopped = false;
+  }
+  stop() {
+    this.stopped = true;
+  }
 }
 class FakeStream {
-  constructor(tracks) { this.tracks = tracks; }
-  getTracks() { return this.tracks; }
-  getAudioTracks() { return this.tracks.filter((t) => t.kind === 'audio'); }
-  getVideoTracks() { return this.tracks.filter((t) => t.kind === 'video'); }
-  addTrack(t) { this.tracks.push(t); }
-  removeTrack(t) { this.tracks = this.tracks.filter((x) => x !== t); }
+  constructor(tracks) {
+    this.tracks = tracks;
+  }
+  getTracks() {
+    return this.tracks;
+  }
+  getAudioTracks() {
+    return this.tracks.filter((t) => t.kind === 'audio');
+  }
+  getVideoTracks() {
+    return this.tracks.filter((t) => t.kind === 'video');
+  }
+  addTrack(t) {
+    this.tracks.push(t);
+  }
+  removeTrack(t) {
+    this.tracks = this.tracks.filter((x) => x !== t);
+  }
 }
 class FakePc {
   constructor(config) {
@@ -32,23 +51,38 @@ class FakePc {
     const pc = this;
     const sender = {
       track,
-      dtmf: track.kind === 'audio' ? { canInsertDTMF: true, insertDTMF: (d, dur, gap) => this.log.push(`dtmf ${d} ${dur}/${gap}`) } : null,
-      async replaceTrack(t) { pc.log.push(`replace ${track.kind} ${t ? t.label : 'null'}`); sender.track = t; },
+      dtmf:
+        track.kind === 'audio'
+          ? { canInsertDTMF: true, insertDTMF: (d, dur, gap) => this.log.push(`dtmf ${d} ${dur}/${gap}`) }
+          : null,
+      async replaceTrack(t) {
+        pc.log.push(`replace ${track.kind} ${t ? t.label : 'null'}`);
+        sender.track = t;
+      },
     };
     this.senders.push(sender);
     return sender;
   }
-  getSenders() { return this.senders; }
+  getSenders() {
+    return this.senders;
+  }
   async setRemoteDescription(d) {
     this.log.push(`remote ${d.type} ${d.sdp}`);
     this.remoteDescription = d;
     this.signalingState = d.type === 'offer' ? 'have-remote-offer' : 'stable';
   }
-  async createAnswer() { return { type: 'answer', sdp: 'answer-sdp' }; }
-  async createOffer(o) { return { type: 'offer', sdp: o && o.iceRestart ? 'restart-offer-sdp' : 'offer-sdp' }; }
+  async createAnswer() {
+    return { type: 'answer', sdp: 'answer-sdp' };
+  }
+  async createOffer(o) {
+    return { type: 'offer', sdp: o && o.iceRestart ? 'restart-offer-sdp' : 'offer-sdp' };
+  }
   async setLocalDescription(d) {
     this.log.push(`local ${d.type}`);
-    if (d.type === 'rollback') { this.signalingState = 'stable'; return; }
+    if (d.type === 'rollback') {
+      this.signalingState = 'stable';
+      return;
+    }
     this.localDescription = d;
     this.signalingState = d.type === 'offer' ? 'have-local-offer' : 'stable';
   }
@@ -56,15 +90,27 @@ class FakePc {
     if (c && c.candidate === 'bad') throw new Error('bad candidate');
     this.log.push(`candidate ${c ? c.candidate : 'end'}`);
   }
-  close() { this.log.push('close'); this.connectionState = 'closed'; }
+  close() {
+    this.log.push('close');
+    this.connectionState = 'closed';
+  }
 }
 FakePc.instances = [];
 
 function fakeAudio(playResults) {
   return {
-    srcObject: null, muted: false, plays: 0, paused: false,
-    play() { this.plays++; const r = playResults.shift() || 'ok'; return r === 'ok' ? Promise.resolve() : Promise.reject(Object.assign(new Error(r), { name: r })); },
-    pause() { this.paused = true; },
+    srcObject: null,
+    muted: false,
+    plays: 0,
+    paused: false,
+    play() {
+      this.plays++;
+      const r = playResults.shift() || 'ok';
+      return r === 'ok' ? Promise.resolve() : Promise.reject(Object.assign(new Error(r), { name: r }));
+    },
+    pause() {
+      this.paused = true;
+    },
   };
 }
 
@@ -78,16 +124,21 @@ function setup({ playResults = [], gum, options = {} } = {}) {
   const gumCalls = [];
   const adapter = new WebRtcMediaAdapter({
     RTCPeerConnection: FakePc,
-    getUserMedia: gum || (async (c) => {
-      gumCalls.push(c);
-      return new FakeStream(c.video ? [track, new FakeTrack('video', 'cam')] : [track]);
-    }),
+    getUserMedia:
+      gum ||
+      (async (c) => {
+        gumCalls.push(c);
+        return new FakeStream(c.video ? [track, new FakeTrack('video', 'cam')] : [track]);
+      }),
     createAudioElement: () => audio,
     createVideoElement: () => video,
     ...options,
   });
   adapter.attach({
-    signal: async (kind, data) => { signals.push([kind, data]); return { status: 'success' }; },
+    signal: async (kind, data) => {
+      signals.push([kind, data]);
+      return { status: 'success' };
+    },
     emit: (name, data) => events.push([name, data.state, data.reason]),
   });
   return { adapter, signals, events, track, audio, video, gumCalls };
@@ -96,7 +147,9 @@ function setup({ playResults = [], gum, options = {} } = {}) {
 const settle = () => new Promise((r) => setTimeout(r, 10));
 const ICE = [{ urls: 'stun:127.0.0.1:3478' }];
 
-afterEach(() => { delete globalThis.document; });
+afterEach(() => {
+  delete globalThis.document;
+});
 
 test('an offer is answered on a new pc with the server ICE servers; early candidates wait for it', async () => {
   const { adapter, signals, events, audio } = setup();
@@ -112,7 +165,10 @@ test('an offer is answered on a new pc with the server ICE servers; early candid
   expect(signals).toEqual([['answer', { sessionId: 's-1', sdp: 'answer-sdp' }]]);
   // Local candidates go out; the remote track plays.
   pc.onicecandidate({ candidate: { toJSON: () => ({ candidate: 'mine', sdpMid: '0', sdpMLineIndex: 0 }) } });
-  expect(signals[1]).toEqual(['candidate', { sessionId: 's-1', candidate: { candidate: 'mine', sdpMid: '0', sdpMLineIndex: 0 } }]);
+  expect(signals[1]).toEqual([
+    'candidate',
+    { sessionId: 's-1', candidate: { candidate: 'mine', sdpMid: '0', sdpMLineIndex: 0 } },
+  ]);
   const remote = new FakeStream([new FakeTrack()]);
   pc.ontrack({ streams: [remote], track: remote.tracks[0] });
   await settle();
@@ -131,19 +187,37 @@ test('an offer is answered on a new pc with the server ICE servers; early candid
 
 // A stand-in for Web Audio: enough for HoldMusic to make its looping source and its track.
 class FakeAudioContext {
-  constructor() { this.sampleRate = 8000; this.closed = false; FakeAudioContext.instances.push(this); }
+  constructor() {
+    this.sampleRate = 8000;
+    this.closed = false;
+    FakeAudioContext.instances.push(this);
+  }
   async resume() {}
-  async close() { this.closed = true; }
+  async close() {
+    this.closed = true;
+  }
   createBuffer(channels, length, rate) {
     const data = new Float32Array(length);
     return { length, sampleRate: rate, getChannelData: () => data };
   }
-  createBufferSource() { return { connect() {}, start() { this.started = true; }, stop() { this.stopped = true; } }; }
+  createBufferSource() {
+    return {
+      connect() {},
+      start() {
+        this.started = true;
+      },
+      stop() {
+        this.stopped = true;
+      },
+    };
+  }
   createMediaStreamDestination() {
     const t = new FakeTrack('audio', 'music');
     return { stream: new FakeStream([t]) };
   }
-  async decodeAudioData() { throw new Error('not audio'); }
+  async decodeAudioData() {
+    throw new Error('not audio');
+  }
 }
 FakeAudioContext.instances = [];
 
@@ -152,7 +226,7 @@ test('mute disables the mic; hold puts music on the sender and mutes the far sid
   globalThis.AudioContext = FakeAudioContext;
   try {
     const { adapter, events, track, audio } = setup();
-    adapter.handle('mute', { sessionId: 's-1' });  // before media: applied when the track exists
+    adapter.handle('mute', { sessionId: 's-1' }); // before media: applied when the track exists
     adapter.handle('offer', { sessionId: 's-1', sdp: 'o', iceServers: [] });
     await settle();
     const pc = FakePc.instances[0];
@@ -162,17 +236,17 @@ test('mute disables the mic; hold puts music on the sender and mutes the far sid
     const remote = new FakeStream([new FakeTrack()]);
     pc.ontrack({ streams: [remote], track: remote.tracks[0] });
     adapter.handle('hold', { sessionId: 's-1' });
-    expect(audio.muted).toBe(true);  // the agent does not hear a held customer
+    expect(audio.muted).toBe(true); // the agent does not hear a held customer
     await settle();
-    expect(pc.senders[0].track.label).toBe('music');  // replaceTrack: no renegotiation
+    expect(pc.senders[0].track.label).toBe('music'); // replaceTrack: no renegotiation
     expect(FakeAudioContext.instances).toHaveLength(1);
-    adapter.handle('mute', { sessionId: 's-1' });  // muting while held keeps the music going
+    adapter.handle('mute', { sessionId: 's-1' }); // muting while held keeps the music going
     adapter.handle('unHold', { sessionId: 's-1' });
     await settle();
     expect(audio.muted).toBe(false);
     expect(pc.senders[0].track).toBe(track);
-    expect(track.enabled).toBe(false);  // still muted after the hold
-    expect(FakeAudioContext.instances[0].closed).toBe(true);  // the music stops with the last hold
+    expect(track.enabled).toBe(false); // still muted after the hold
+    expect(FakeAudioContext.instances[0].closed).toBe(true); // the music stops with the last hold
     expect(pc.log.filter((l) => l.startsWith('replace'))).toEqual(['replace audio music', 'replace audio mic']);
     adapter.handle('unmute', { sessionId: 's-1' });
     expect(track.enabled).toBe(true);
@@ -239,7 +313,10 @@ test('an offer that crosses ours wins: ours is rolled back and theirs answered',
 
 test('video: an offer with video opens the camera; muteVideo sends no frames, unmuteVideo resumes', async () => {
   const { adapter, gumCalls, video, audio } = setup();
-  adapter.handle('offer', { sessionId: 's-1', sdp: 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n' });
+  adapter.handle('offer', {
+    sessionId: 's-1',
+    sdp: 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n',
+  });
   await settle();
   expect(gumCalls).toEqual([{ audio: true, video: true }]);
   const pc = FakePc.instances[0];
@@ -249,7 +326,7 @@ test('video: an offer with video opens the camera; muteVideo sends no frames, un
   pc.ontrack({ streams: [remote], track: remote.tracks[1] });
   expect(audio.srcObject).toBe(remote);
   expect(video.srcObject).toBe(remote);
-  expect(video.muted).toBe(true);  // sound plays once, through the audio element
+  expect(video.muted).toBe(true); // sound plays once, through the audio element
   expect(adapter.remoteVideoElement('s-1')).toBe(video);
   adapter.handle('muteVideo', { sessionId: 's-1' });
   await settle();
@@ -273,7 +350,7 @@ test('ICE restart: a connection that stays failed offers with iceRestart; one th
   pc.connectionState = 'disconnected';
   pc.onconnectionstatechange();
   await settle();
-  pc.connectionState = 'connected';  // a blip: back before the delay
+  pc.connectionState = 'connected'; // a blip: back before the delay
   pc.onconnectionstatechange();
   await new Promise((r) => setTimeout(r, 60));
   expect(signals.filter(([k]) => k === 'offer')).toHaveLength(0);
@@ -306,7 +383,7 @@ test('setMicrophone swaps the track mid-call without renegotiating; a refused de
   const pc = FakePc.instances[0];
   await adapter.setMicrophone('usb');
   expect(pc.senders[0].track).toBe(mics.usb);
-  expect(mics.usb.enabled).toBe(false);  // the mute carries over
+  expect(mics.usb.enabled).toBe(false); // the mute carries over
   expect(first.stopped).toBe(true);
   expect(adapter.localStream('s-1').getAudioTracks()).toEqual([mics.usb]);
   refuse = true;
@@ -319,7 +396,12 @@ test('setMicrophone swaps the track mid-call without renegotiating; a refused de
 test('a call that ends while the microphone prompt is up releases the microphone', async () => {
   let grant;
   const track = new FakeTrack();
-  const { adapter, signals } = setup({ gum: () => new Promise((r) => { grant = () => r(new FakeStream([track])); }) });
+  const { adapter, signals } = setup({
+    gum: () =>
+      new Promise((r) => {
+        grant = () => r(new FakeStream([track]));
+      }),
+  });
   adapter.handle('offer', { sessionId: 's-1', sdp: 'o', iceServers: [] });
   await settle();
   adapter.handle('end', { sessionId: 's-1' });
@@ -332,7 +414,11 @@ test('a call that ends while the microphone prompt is up releases the microphone
 
 test('a refused microphone is reported as failed, not thrown', async () => {
   const denied = Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' });
-  const { adapter, signals, events } = setup({ gum: async () => { throw denied; } });
+  const { adapter, signals, events } = setup({
+    gum: async () => {
+      throw denied;
+    },
+  });
   const spy = jest.spyOn(console, 'error').mockImplementation(() => {});
   adapter.handle('offer', { sessionId: 's-1', sdp: 'o', iceServers: [] });
   await settle();
@@ -345,8 +431,12 @@ test('a refused microphone is reported as failed, not thrown', async () => {
 test('autoplay refused: reported, then retried on the next user gesture', async () => {
   const listeners = {};
   globalThis.document = {
-    addEventListener: (name, fn) => { listeners[name] = fn; },
-    removeEventListener: (name) => { delete listeners[name]; },
+    addEventListener: (name, fn) => {
+      listeners[name] = fn;
+    },
+    removeEventListener: (name) => {
+      delete listeners[name];
+    },
   };
   const { adapter, events, audio } = setup({ playResults: ['NotAllowedError', 'ok'] });
   adapter.handle('offer', { sessionId: 's-1', sdp: 'o', iceServers: [] });
@@ -375,7 +465,7 @@ test('malformed commands are ignored', async () => {
   expect(signals).toEqual([]);
 });
 
-test('holdMusicUrl: the integrator\'s file loops on hold; a file that cannot be played falls back to the built-in melody', async () => {
+test("holdMusicUrl: the integrator's file loops on hold; a file that cannot be played falls back to the built-in melody", async () => {
   FakeAudioContext.instances = [];
   globalThis.AudioContext = FakeAudioContext;
   const realFetch = globalThis.fetch;
@@ -385,9 +475,16 @@ test('holdMusicUrl: the integrator\'s file loops on hold; a file that cannot be 
   const proto = FakeAudioContext.prototype;
   const origDecode = proto.decodeAudioData;
   const origSource = proto.createBufferSource;
-  proto.createBufferSource = function () { const s = origSource.call(this); sources.push(s); return s; };
+  proto.createBufferSource = function () {
+    const s = origSource.call(this);
+    sources.push(s);
+    return s;
+  };
   try {
-    globalThis.fetch = async (url) => { fetched.push(url); return { ok: true, arrayBuffer: async () => new ArrayBuffer(8) }; };
+    globalThis.fetch = async (url) => {
+      fetched.push(url);
+      return { ok: true, arrayBuffer: async () => new ArrayBuffer(8) };
+    };
     proto.decodeAudioData = async () => decoded;
     let { adapter } = setup({ options: { holdMusicUrl: '/moh.mp3' } });
     adapter.handle('offer', { sessionId: 's-1', sdp: 'o' });
@@ -428,7 +525,9 @@ describe('tccc.Devices.setMicrophone', () => {
   const { startSdk } = require('./helpers/sdk');
   let server;
   let sdk;
-  beforeEach(async () => { server = await FakeServer.start(); });
+  beforeEach(async () => {
+    server = await FakeServer.start();
+  });
   afterEach(async () => {
     if (sdk) sdk.tccc.destroy();
     sdk = undefined;
@@ -445,15 +544,24 @@ describe('tccc.Devices.setMicrophone', () => {
     };
     const media = new WebRtcMediaAdapter({ RTCPeerConnection: FakePc, getUserMedia: gum });
     sdk = startSdk(server, { media });
-    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'usb' })).resolves.toEqual({ status: 'success', data: { deviceId: 'usb' } });
-    expect(mic.stopped).toBe(true);  // no call: opened once to check, then released
-    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'denied' })).rejects.toMatchObject({ name: 'ERR_MIC_NOT_AUTHORIZED' });
-    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'gone' })).rejects.toMatchObject({ name: 'ERR_MIC_START_FAIL' });
+    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'usb' })).resolves.toEqual({
+      status: 'success',
+      data: { deviceId: 'usb' },
+    });
+    expect(mic.stopped).toBe(true); // no call: opened once to check, then released
+    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'denied' })).rejects.toMatchObject({
+      name: 'ERR_MIC_NOT_AUTHORIZED',
+    });
+    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'gone' })).rejects.toMatchObject({
+      name: 'ERR_MIC_START_FAIL',
+    });
     for (const bad of [undefined, {}, { deviceId: 5 }, { deviceId: '' }, { deviceId: 'x'.repeat(300) }])
       await expect(sdk.tccc.Devices.setMicrophone(bad)).rejects.toMatchObject({ name: 'ERR_INVALID_ARGUMENT' });
     sdk.tccc.destroy();
-    sdk = startSdk(server);  // Node: no WebRTC adapter
-    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'usb' })).rejects.toMatchObject({ name: 'ERR_NOT_SUPPORTED' });
+    sdk = startSdk(server); // Node: no WebRTC adapter
+    await expect(sdk.tccc.Devices.setMicrophone({ deviceId: 'usb' })).rejects.toMatchObject({
+      name: 'ERR_NOT_SUPPORTED',
+    });
   });
 });
 
@@ -462,16 +570,21 @@ test('prepare (the agent accepted) opens the microphone at once; the offer then 
   const gumCalls = [];
   const track = new FakeTrack();
   const { adapter, signals } = setup({
-    gum: (c) => { gumCalls.push(c); return new Promise((r) => { resolveGum = () => r(new FakeStream([track])); }); },
+    gum: (c) => {
+      gumCalls.push(c);
+      return new Promise((r) => {
+        resolveGum = () => r(new FakeStream([track]));
+      });
+    },
   });
   adapter.handle('prepare', { sessionId: 's-1', video: false });
-  expect(gumCalls).toHaveLength(1);  // before any offer
+  expect(gumCalls).toHaveLength(1); // before any offer
   adapter.handle('offer', { sessionId: 's-1', sdp: 'offer-sdp', iceServers: ICE });
   await settle();
-  expect(FakePc.instances).toHaveLength(0);  // still waiting for the prepared microphone
+  expect(FakePc.instances).toHaveLength(0); // still waiting for the prepared microphone
   resolveGum();
   await settle();
-  expect(gumCalls).toHaveLength(1);  // the offer did not ask again
+  expect(gumCalls).toHaveLength(1); // the offer did not ask again
   expect(FakePc.instances[0].senders[0].track).toBe(track);
   expect(signals[0][0]).toBe('answer');
   adapter.close();
@@ -491,7 +604,11 @@ test('a prepared microphone is released when the call ends before any offer, or 
   // A refused prepare is not an error by itself: the offer asks again and reports its own outcome.
   let calls = 0;
   const second = setup({
-    gum: async () => { calls++; if (calls === 1) throw Object.assign(new Error('busy'), { name: 'NotReadableError' }); return new FakeStream([new FakeTrack()]); },
+    gum: async () => {
+      calls++;
+      if (calls === 1) throw Object.assign(new Error('busy'), { name: 'NotReadableError' });
+      return new FakeStream([new FakeTrack()]);
+    },
   });
   second.adapter.handle('prepare', { sessionId: 's-2', video: false });
   await settle();
@@ -514,7 +631,9 @@ describe('one-way audio warnings (mediaWarning)', () => {
 
   // Closed after each test, also a failed one: a live call keeps sampling (and Jest running).
   const open = [];
-  afterEach(() => { for (const a of open.splice(0)) a.close(); });
+  afterEach(() => {
+    for (const a of open.splice(0)) a.close();
+  });
 
   // A connected call whose statistics move only while `flow` says so (one step per getStats()).
   async function connectedCall(options) {
@@ -523,7 +642,9 @@ describe('one-way audio warnings (mediaWarning)', () => {
     const warnings = [];
     adapter.attach({
       signal: async () => ({ status: 'success' }),
-      emit: (name, d) => { if (name === 'mediaWarning') warnings.push([d.sessionId, d.warning, d.active]); },
+      emit: (name, d) => {
+        if (name === 'mediaWarning') warnings.push([d.sessionId, d.warning, d.active]);
+      },
     });
     adapter.handle('offer', { sessionId: 's-1', sdp: 'offer-sdp', iceServers: ICE });
     await settle();
@@ -538,7 +659,14 @@ describe('one-way audio warnings (mediaWarning)', () => {
         ['in', { type: 'inbound-rtp', kind: 'audio', packetsReceived: packets }],
         ['vid', { type: 'inbound-rtp', kind: 'video', packetsReceived: 7 }],
         // A live microphone's level varies; a dead one gives 0 or 1 LSB (what Chromium reports for zeros).
-        ['src', { type: 'media-source', kind: 'audio', audioLevel: flow.mic ? 0.01 + Math.random() * 0.2 : (flow.reads % 2) / 32767 }],
+        [
+          'src',
+          {
+            type: 'media-source',
+            kind: 'audio',
+            audioLevel: flow.mic ? 0.01 + Math.random() * 0.2 : (flow.reads % 2) / 32767,
+          },
+        ],
       ]);
     };
     pc.connectionState = 'connected';
@@ -549,7 +677,7 @@ describe('one-way audio warnings (mediaWarning)', () => {
   test('audio stopping either way is reported, and its return too', async () => {
     const { adapter, flow, warnings } = await connectedCall({ audioWatch: WATCH });
     await waitUntil(() => flow.reads >= 30, 'samples');
-    expect(warnings).toEqual([]);  // everything moves
+    expect(warnings).toEqual([]); // everything moves
     flow.inbound = false;
     await waitUntil(() => warnings.length === 1, 'noInboundAudio');
     expect(warnings).toEqual([['s-1', 'noInboundAudio', true]]);
@@ -565,7 +693,7 @@ describe('one-way audio warnings (mediaWarning)', () => {
     adapter.handle('end', { sessionId: 's-1' });
     const reads = flow.reads;
     await new Promise((r) => setTimeout(r, 100));
-    expect(flow.reads).toBeLessThanOrEqual(reads + 1);  // the watch stops with the call
+    expect(flow.reads).toBeLessThanOrEqual(reads + 1); // the watch stops with the call
   });
 
   test('muting, holding or a lost connection explain the silence: nothing is raised, a raised warning ends', async () => {
@@ -597,7 +725,9 @@ describe('one-way audio warnings (mediaWarning)', () => {
   });
 
   test('a warning needs the whole quiet spell, also when the call starts quiet', async () => {
-    const { flow, warnings } = await connectedCall({ audioWatch: { intervalMs: 10, inboundGapMs: 60000, silentMicMs: 60000 } });
+    const { flow, warnings } = await connectedCall({
+      audioWatch: { intervalMs: 10, inboundGapMs: 60000, silentMicMs: 60000 },
+    });
     flow.mic = false;
     flow.inbound = false;
     await waitUntil(() => flow.reads >= 30, 'samples');

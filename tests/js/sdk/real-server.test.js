@@ -48,7 +48,9 @@ async function loginSdk(userId) {
 
 async function placeInboundCall(body) {
   const res = await fetch(`${server.baseUrl}/sim/inbound`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   expect(res.status).toBe(200);
   return (await res.json()).sessionId;
@@ -62,7 +64,11 @@ test('SdkURL login: ready, then free; an inbound call rings, is accepted, and en
 
   const sessionId = await placeInboundCall({ caller: '13800138000', serviceNumber: '4008002000', holdSeconds: 1 });
   const callIn = await agent.waitEvent('callIn', (p) => p.data.sessionId === sessionId);
-  expect(callIn.data).toMatchObject({ type: 'phone', callerPhoneNumber: '13800138000', calleePhoneNumber: '4008002000' });
+  expect(callIn.data).toMatchObject({
+    type: 'phone',
+    callerPhoneNumber: '13800138000',
+    calleePhoneNumber: '4008002000',
+  });
   const res = await agent.tccc.Call.accept({ sessionId });
   expect(res).toEqual({ status: 'success', data: { sessionId } });
   await agent.waitEvent('userAccessed', (p) => p.data.sessionId === sessionId);
@@ -105,7 +111,7 @@ test('a wrong token is refused with tokenExpired; a second login kicks the first
   const expired = await new Promise((resolve) => refused.on('tokenExpired', resolve));
   expect(typeof expired.message).toBe('string');
   expect(expired.data.code).toBe(ErrorCode.ERR_HTTP_TOKEN_ERROR);
-  expect(first.log.filter(([n]) => n === 'kickedOut')).toHaveLength(0);  // a refused login takes nothing over
+  expect(first.log.filter(([n]) => n === 'kickedOut')).toHaveLength(0); // a refused login takes nothing over
   // A real login of the same agent elsewhere takes over.
   const second = await loginSdk('agent1@tccc.local');
   await second.waitEvent('ready');
@@ -130,7 +136,7 @@ test('script tag: the SdkURL served by the server initialises window.tccc, which
   tccc.on(tccc.events.statusChanged, ({ data }) => seen.push(data.status));
   for (const end = Date.now() + 8000; !seen.includes('ready') && Date.now() < end;) await sleep(10);
   expect(seen[0]).toBe('ready');
-  expect(pg.WebAssembly.compileStreaming).toHaveBeenCalledTimes(1);  // application/wasm from the server
+  expect(pg.WebAssembly.compileStreaming).toHaveBeenCalledTimes(1); // application/wasm from the server
   expect(pg.WebAssembly.compile).not.toHaveBeenCalled();
   expect(pg.console.error).not.toHaveBeenCalled();
   tccc.destroy();

@@ -13,7 +13,9 @@ const FIXTURES = path.join(__dirname, '../../fixtures/protocol');
 
 let server;
 let sdk;
-beforeEach(async () => { server = await FakeServer.start(); });
+beforeEach(async () => {
+  server = await FakeServer.start();
+});
 afterEach(async () => {
   if (sdk) sdk.tccc.destroy();
   sdk = undefined;
@@ -23,7 +25,7 @@ afterEach(async () => {
 function fixtureText(c) {
   if (typeof c.text === 'string') return c.text;
   if (c.generate) return c.generate.prefix + c.generate.repeat.repeat(c.generate.count) + c.generate.suffix;
-  return null;  // hex cases carry invalid UTF-8, which a text WebSocket frame cannot
+  return null; // hex cases carry invalid UTF-8, which a text WebSocket frame cannot
 }
 
 describe('malformed frames from the peer', () => {
@@ -71,33 +73,41 @@ describe('configuration errors', () => {
     ['server', { serverUrl: undefined }, /server URL is missing/],
     ['bad sdkAppId', { sdkAppId: 'abc' }, /sdkAppId must be a positive integer/],
     ['bad server', { serverUrl: 'ftp://x' }, /not usable/],
-  ])('missing or bad %s: logged once, every call rejects ERR_INVALID_ARGUMENT naming it, nothing connects', async (_, patch, re) => {
-    const error = jest.spyOn(console, 'error').mockImplementation(() => {});
-    try {
-      const tccc = init({ ...base, serverUrl: server.url, ...patch });
-      expect(error).toHaveBeenCalledTimes(1);
-      expect(error.mock.calls[0][0]).toMatch(re);
-      for (const p of [tccc.Call.accept({ sessionId: 's' }), tccc.Agent.setStatus({ status: 'free' })]) {
-        const r = await settle(p);
-        expect(r.error.code).toBe(ErrorCode.ERR_INVALID_ARGUMENT);
-        expect(r.error.errorMsg).toMatch(re);
+  ])(
+    'missing or bad %s: logged once, every call rejects ERR_INVALID_ARGUMENT naming it, nothing connects',
+    async (_, patch, re) => {
+      const error = jest.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        const tccc = init({ ...base, serverUrl: server.url, ...patch });
+        expect(error).toHaveBeenCalledTimes(1);
+        expect(error.mock.calls[0][0]).toMatch(re);
+        for (const p of [tccc.Call.accept({ sessionId: 's' }), tccc.Agent.setStatus({ status: 'free' })]) {
+          const r = await settle(p);
+          expect(r.error.code).toBe(ErrorCode.ERR_INVALID_ARGUMENT);
+          expect(r.error.errorMsg).toMatch(re);
+        }
+        await sleep(100);
+        // The socket opened while the wasm loaded (Transport.preconnect) carries nothing and is closed.
+        expect(server.frames).toHaveLength(0);
+        await Promise.all(
+          server.sockets.map((s) => (s.readyState === 3 ? null : new Promise((resolve) => s.once('close', resolve)))),
+        );
+        expect(server.sockets.every((s) => s.readyState === 3)).toBe(true);
+        tccc.destroy();
+      } finally {
+        error.mockRestore();
       }
-      await sleep(100);
-      // The socket opened while the wasm loaded (Transport.preconnect) carries nothing and is closed.
-      expect(server.frames).toHaveLength(0);
-      await Promise.all(server.sockets.map((s) => (s.readyState === 3 ? null : new Promise((resolve) => s.once('close', resolve)))));
-      expect(server.sockets.every((s) => s.readyState === 3)).toBe(true);
-      tccc.destroy();
-    } finally {
-      error.mockRestore();
-    }
-  });
+    },
+  );
 
   const user = encodeURIComponent(USER);
   test.each([
     ['the fragment (what CreateSDKLoginToken hands out)', `#sdkAppId=${APP}&userId=${user}&token=${TOKEN}`],
     ['the query (older SdkURLs), userid spelt as in the TCCC docs', `?sdkAppId=${APP}&userid=${user}&token=${TOKEN}`],
-    ['the fragment and the query, the fragment winning', `?sdkAppId=${APP}&userid=nobody&token=stale#userId=${user}&token=${TOKEN}`],
+    [
+      'the fragment and the query, the fragment winning',
+      `?sdkAppId=${APP}&userid=nobody&token=stale#userId=${user}&token=${TOKEN}`,
+    ],
   ])('init({sdkUrl}) takes the login from %s and the server from the origin', async (_, login) => {
     const tccc = init({ sdkUrl: `${server.url}/sdk/tccc.js${login}`, WebSocket });
     sdk = { tccc };
@@ -116,7 +126,9 @@ describe('configuration errors', () => {
       // The socket opened while the wasm loaded (Transport.preconnect) carries nothing but the login in
       // its handshake, and is closed with the goodbye code, so the agent is not left online.
       expect(server.frames.filter((f) => !f.frame.handshake)).toHaveLength(0);
-      await Promise.all(server.sockets.map((s) => (s.readyState === 3 ? null : new Promise((resolve) => s.once('close', resolve)))));
+      await Promise.all(
+        server.sockets.map((s) => (s.readyState === 3 ? null : new Promise((resolve) => s.once('close', resolve)))),
+      );
       expect(server.sockets.every((s) => s.readyState === 3)).toBe(true);
       // Closed with the goodbye code, never 1000; unless the failure came so early that the client
       // aborted the handshake it had not seen complete (then no close frame at all: 1006). The
@@ -149,14 +161,18 @@ describe('configuration errors', () => {
   test('a server that refuses connections is retried with backoff, without errors thrown', async () => {
     const port = server.port;
     await server.close();
-    const tccc = init({ ...base, serverUrl: `http://127.0.0.1:${port}`, tuning: { reconnectBaseMs: 20, reconnectMaxMs: 50 } });
+    const tccc = init({
+      ...base,
+      serverUrl: `http://127.0.0.1:${port}`,
+      tuning: { reconnectBaseMs: 20, reconnectMaxMs: 50 },
+    });
     const attempts = [];
     tccc.on('tryToReconnect', ({ data }) => attempts.push(data.attempt));
     await sleep(400);
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     expect(attempts[0]).toBe(1);
     tccc.destroy();
-    server = await FakeServer.start();  // for afterEach
+    server = await FakeServer.start(); // for afterEach
   });
 });
 
@@ -172,7 +188,8 @@ describe('resources', () => {
         server.send(ping);
         if (i % 10 === 0) {
           // Forget ended sessions, as an integrator (or the UI) does.
-          for (const s of sdk.diagnostics().sessions.filter((x) => x.state === 'ended')) await sdk.tccc.Call.deleteCall({ sessionId: s.sessionId });
+          for (const s of sdk.diagnostics().sessions.filter((x) => x.state === 'ended'))
+            await sdk.tccc.Call.deleteCall({ sessionId: s.sessionId });
           server.sessions = [];
         }
         if (i % 100 === 0) await sleep(1);
@@ -181,10 +198,10 @@ describe('resources', () => {
     };
     let expected = 0;
     expected += 3 * 1000 + 1;
-    await round(1000);  // warm-up: the heap reaches its working size
+    await round(1000); // warm-up: the heap reaches its working size
     const warm = sdk.diagnostics().heapBytes;
     expected += 3 * 3400;
-    await round(3400);  // 3 frames each: > 10,000 messages
+    await round(3400); // 3 frames each: > 10,000 messages
     await sleep(50);
     const d = sdk.diagnostics();
     expect(d.stats.framesReceived).toBeGreaterThanOrEqual(10000 + 1000);

@@ -20,8 +20,13 @@ const { WebSocketServer } = require('ws');
 const { sdkPackage, DIAGNOSTICS } = require('./helpers/sdk');
 
 const DIR = path.join(__dirname, '../../fixtures/scenarios');
-const FILES = fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort() : [];
-const REAL_WAIT_MS = 3000;  // how long (real time) an expectation may wait for its output
+const FILES = fs.existsSync(DIR)
+  ? fs
+      .readdirSync(DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
+const REAL_WAIT_MS = 3000; // how long (real time) an expectation may wait for its output
 
 const realNow = () => Number(process.hrtime.bigint() / 1000000n);
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -41,7 +46,11 @@ class Peer {
       socket.on('message', (raw, isBinary) => {
         if (isBinary) return;
         let frame;
-        try { frame = JSON.parse(raw.toString()); } catch { frame = { unparsable: raw.toString() }; }
+        try {
+          frame = JSON.parse(raw.toString());
+        } catch {
+          frame = { unparsable: raw.toString() };
+        }
         peer.wire.push({ kind: 'send', frame });
       });
       socket.on('close', (code) => {
@@ -51,9 +60,13 @@ class Peer {
     return peer;
   }
 
-  get socket() { return this.sockets[this.sockets.length - 1]; }
+  get socket() {
+    return this.sockets[this.sockets.length - 1];
+  }
 
-  send(text) { this.socket.send(text); }
+  send(text) {
+    this.socket.send(text);
+  }
 
   /** The connection drops without a close frame (ws terminate: the client sees 1006). */
   drop() {
@@ -62,7 +75,10 @@ class Peer {
   }
 
   async close() {
-    for (const s of this.sockets) { s.closedByPeer = true; s.terminate(); }
+    for (const s of this.sockets) {
+      s.closedByPeer = true;
+      s.terminate();
+    }
     await new Promise((resolve) => this.wss.close(resolve));
   }
 }
@@ -78,7 +94,9 @@ function subsetMismatch(expected, actual, where = '') {
     }
     return null;
   }
-  return JSON.stringify(expected) === JSON.stringify(actual) ? null : `${where || 'value'}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+  return JSON.stringify(expected) === JSON.stringify(actual)
+    ? null
+    : `${where || 'value'}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
 /** Exact comparison where "$any" stands for any present value. */
@@ -104,7 +122,8 @@ function substitute(value, captured) {
     return captured[value.slice(1)];
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, captured));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, captured)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, captured)]));
   return value;
 }
 
@@ -123,7 +142,12 @@ async function runScenario(scenario) {
   }
   jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'hrtime'] });
   const tccc = sdkPackage.init({
-    sdkAppId: config.sdkAppId, userId: config.userId, token: config.token, serverUrl: peer.url, WebSocket, tuning,
+    sdkAppId: config.sdkAppId,
+    userId: config.userId,
+    token: config.token,
+    serverUrl: peer.url,
+    WebSocket,
+    tuning,
     media: { handle: (name, data) => media.push({ name, data }), close() {} },
   });
   for (const name of Object.keys(tccc.events)) tccc.on(name, (payload) => api.push({ kind: 'event', name, payload }));
@@ -175,12 +199,15 @@ async function runScenario(scenario) {
           continue;
         }
         const p = tccc[ns][fn](step.args === null ? undefined : step.args);
-        p.then((res) => api.push({ kind: 'resolve', call: name, data: res.data }),
-          (err) => api.push({ kind: 'reject', call: name, error: err }));
+        p.then(
+          (res) => api.push({ kind: 'resolve', call: name, data: res.data }),
+          (err) => api.push({ kind: 'reject', call: name, error: err }),
+        );
         promises[name] = p;
         await settle();
       } else if (step.check !== undefined) {
-        if (step.check.agentStatus !== undefined) expect([where, tccc.Agent.getStatus()]).toEqual([where, step.check.agentStatus]);
+        if (step.check.agentStatus !== undefined)
+          expect([where, tccc.Agent.getStatus()]).toEqual([where, step.check.agentStatus]);
       } else if (step.expect === 'connect' || step.expect === 'send' || step.expect === 'close') {
         const out = await take('wire', step.expect, i);
         expect([where, out.kind]).toEqual([where, step.expect]);
@@ -193,8 +220,12 @@ async function runScenario(scenario) {
       } else if (step.expect === 'event' || step.expect === 'resolve' || step.expect === 'reject') {
         if (step.call && notExposed.has(step.call)) continue;
         const out = await take('api', step.expect, i);
-        const got = out.kind === 'event' ? `${out.kind} ${out.name} ${JSON.stringify(out.payload)}`
-          : out.kind === 'resolve' ? `resolve ${out.call} ${JSON.stringify(out.data)}` : `reject ${out.call} ${out.error && out.error.name}`;
+        const got =
+          out.kind === 'event'
+            ? `${out.kind} ${out.name} ${JSON.stringify(out.payload)}`
+            : out.kind === 'resolve'
+              ? `resolve ${out.call} ${JSON.stringify(out.data)}`
+              : `reject ${out.call} ${out.error && out.error.name}`;
         if (out.kind !== step.expect) throw new Error(`${where}: got ${got}`);
         if (step.expect === 'event') {
           if (out.name !== step.name) throw new Error(`${where}: got ${got}`);
@@ -211,7 +242,12 @@ async function runScenario(scenario) {
           }
         } else {
           if (out.call !== step.call) throw new Error(`${where}: got ${got}`);
-          expect([where, out.error.code, out.error.name, out.error.status]).toEqual([where, step.code, step.name, 'error']);
+          expect([where, out.error.code, out.error.name, out.error.status]).toEqual([
+            where,
+            step.code,
+            step.name,
+            'error',
+          ]);
           expect(typeof out.error.errorMsg).toBe('string');
         }
       } else if (step.expect === 'media') {
@@ -224,7 +260,11 @@ async function runScenario(scenario) {
     }
     // Nothing may be left over in any stream (a duplicate event, an extra frame, …).
     await settle();
-    expect({ wire: peer.wire, api: api.map((o) => `${o.kind} ${o.name || o.call}`), media }).toEqual({ wire: [], api: [], media: [] });
+    expect({ wire: peer.wire, api: api.map((o) => `${o.kind} ${o.name || o.call}`), media }).toEqual({
+      wire: [],
+      api: [],
+      media: [],
+    });
   } finally {
     tccc.destroy();
     jest.useRealTimers();
@@ -236,8 +276,12 @@ describe('scenario fixtures', () => {
   test('there are scenarios to run', () => {
     expect(FILES.length).toBeGreaterThan(0);
   });
-  test.each(FILES)('%s', async (file) => {
-    const scenario = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
-    await runScenario(scenario);
-  }, 30000);
+  test.each(FILES)(
+    '%s',
+    async (file) => {
+      const scenario = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
+      await runScenario(scenario);
+    },
+    30000,
+  );
 });

@@ -11,8 +11,12 @@ const { ErrorCode } = sdkPackage;
 const page = require('./helpers/page');
 
 let server;
-beforeEach(async () => { server = await FakeServer.start({ staticDir: DIST }); });
-afterEach(async () => { await server.close(); });
+beforeEach(async () => {
+  server = await FakeServer.start({ staticDir: DIST });
+});
+afterEach(async () => {
+  await server.close();
+});
 
 test('loading the script is the initialisation: window.tccc at once, wasm from next to it, ready', async () => {
   const pg = page.makePage(server.url);
@@ -22,7 +26,7 @@ test('loading the script is the initialisation: window.tccc at once, wasm from n
   expect(tccc).toBeDefined();
   expect(typeof tccc.Call.startOutboundCall).toBe('function');
   const ready = jest.fn();
-  tccc.on(tccc.events.ready, ready);  // as in the script's load handler
+  tccc.on(tccc.events.ready, ready); // as in the script's load handler
   await waitFor(() => ready.mock.calls.length === 1);
   // The content-named copy of the wasm (build-js.mjs), which the server lets browsers keep for good.
   expect(server.fetched).toHaveLength(1);
@@ -46,7 +50,7 @@ test('loading the script is the initialisation: window.tccc at once, wasm from n
 });
 
 test('a server that sends the wasm with another Content-Type: fetched again and compiled from its bytes', async () => {
-  server.wasmType = 'application/octet-stream';  // a CDN or proxy that does not know .wasm
+  server.wasmType = 'application/octet-stream'; // a CDN or proxy that does not know .wasm
   const pg = page.makePage(server.url);
   page.loadScript(pg, `${server.url}/sdk/tccc.js#sdkAppId=${APP}&userId=${encodeURIComponent(USER)}&token=${TOKEN}`);
   const ready = jest.fn();
@@ -63,10 +67,13 @@ test('a wasm the server does not have: every call rejects ERR_HTTP_REQUEST_FAILU
   server.wasmType = null;
   const pg = page.makePage(server.url);
   page.loadScript(pg, `${server.url}/sdk/tccc.js#sdkAppId=${APP}&userId=${encodeURIComponent(USER)}&token=${TOKEN}`);
-  const r = await pg.window.tccc.Call.accept({ sessionId: 's' }).then(() => null, (e) => e);
+  const r = await pg.window.tccc.Call.accept({ sessionId: 's' }).then(
+    () => null,
+    (e) => e,
+  );
   expect(r).toMatchObject({ status: 'error', code: ErrorCode.ERR_HTTP_REQUEST_FAILURE });
   expect(r.errorMsg).toMatch(/tccc-core.*HTTP 404/);
-  expect(pg.WebAssembly.compile).not.toHaveBeenCalled();  // a failed download is not retried as bytes
+  expect(pg.WebAssembly.compile).not.toHaveBeenCalled(); // a failed download is not retried as bytes
   expect(pg.console.error).toHaveBeenCalledWith(expect.stringMatching(/HTTP 404/));
   pg.window.tccc.destroy();
 });
@@ -136,7 +143,7 @@ test.each([
   tccc.on('connectionLost', () => seen.push('connectionLost'));
   await waitFor(() => seen.includes('ready'));
   server.silent = true;
-  await sleep(3300);  // past 3 x heartbeatMs, but the liveness timer is throttled
+  await sleep(3300); // past 3 x heartbeatMs, but the liveness timer is throttled
   expect(seen).toEqual(['ready']);
   for (const f of pg.listeners[wakeEvent]) f();
   await waitFor(() => seen.includes('connectionLost'), 1000);

@@ -8,11 +8,15 @@ const { FakeServer } = require('./helpers/FakeServer');
 const { sdkPackage, startSdk } = require('./helpers/sdk');
 
 const { ErrorCode, TcccError, errorsByCode } = sdkPackage;
-const catalogue = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../src/errors/catalogue.json'), 'utf8')).errors;
+const catalogue = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '../../../src/errors/catalogue.json'), 'utf8'),
+).errors;
 
 let server;
 let sdk;
-beforeEach(async () => { server = await FakeServer.start(); });
+beforeEach(async () => {
+  server = await FakeServer.start();
+});
 afterEach(async () => {
   if (sdk) sdk.tccc.destroy();
   sdk = undefined;
@@ -20,17 +24,20 @@ afterEach(async () => {
 });
 
 describe('TcccError over the catalogue', () => {
-  test.each(catalogue.map((e) => [e.name, e.code]))('%s (%i) constructs with its name, code and the documented shape', (name, code) => {
-    const e = new TcccError(code, 'what happened');
-    expect(e).toBeInstanceOf(Error);
-    expect(e.name).toBe(name);
-    expect(e.code).toBe(code);
-    expect(e.status).toBe('error');
-    expect(e.errorMsg).toBe('what happened');
-    expect(e.message).toBe(`${name} (${code}): what happened`);
-    expect(ErrorCode[name]).toBe(code);
-    expect(errorsByCode.get(code).name).toBe(name);
-  });
+  test.each(catalogue.map((e) => [e.name, e.code]))(
+    '%s (%i) constructs with its name, code and the documented shape',
+    (name, code) => {
+      const e = new TcccError(code, 'what happened');
+      expect(e).toBeInstanceOf(Error);
+      expect(e.name).toBe(name);
+      expect(e.code).toBe(code);
+      expect(e.status).toBe('error');
+      expect(e.errorMsg).toBe('what happened');
+      expect(e.message).toBe(`${name} (${code}): what happened`);
+      expect(ErrorCode[name]).toBe(code);
+      expect(errorsByCode.get(code).name).toBe(name);
+    },
+  );
 
   test('a code the catalogue does not know keeps its number', () => {
     const e = new TcccError(123456);
@@ -43,7 +50,8 @@ describe('TcccError over the catalogue', () => {
 describe('Devices', () => {
   const saved = {};
   beforeEach(() => {
-    for (const k of ['navigator', 'RTCPeerConnection', 'WebSocket']) saved[k] = Object.getOwnPropertyDescriptor(globalThis, k);
+    for (const k of ['navigator', 'RTCPeerConnection', 'WebSocket'])
+      saved[k] = Object.getOwnPropertyDescriptor(globalThis, k);
   });
   afterEach(() => {
     for (const [k, d] of Object.entries(saved)) {
@@ -58,8 +66,11 @@ describe('Devices', () => {
     { kind: 'audioinput', deviceId: 'mic-2', label: 'Headset', groupId: 'h' },
   ];
   const browser = () => {
-    Object.defineProperty(globalThis, 'navigator', { configurable: true, writable: true,
-      value: { mediaDevices: { enumerateDevices: async () => devices, getUserMedia: async () => ({}) } } });
+    Object.defineProperty(globalThis, 'navigator', {
+      configurable: true,
+      writable: true,
+      value: { mediaDevices: { enumerateDevices: async () => devices, getUserMedia: async () => ({}) } },
+    });
     globalThis.RTCPeerConnection = function RTCPeerConnection() {};
     globalThis.WebSocket = function WebSocket() {};
   };
@@ -111,15 +122,48 @@ describe('UI and shape', () => {
   test('the object has exactly the documented namespaces and methods, frozen', () => {
     sdk = startSdk(server);
     const { tccc } = sdk;
-    expect(Object.keys(tccc).sort()).toEqual(['Agent', 'Call', 'Chat', 'Devices', 'UI', 'Video', 'destroy', 'events', 'off', 'on', 'version'].sort());
-    expect(Object.keys(tccc.Call).sort()).toEqual(['accept', 'deleteCall', 'hold', 'hungUp', 'isMicMuted', 'muteMic', 'sendDigits',
-      'startInternalCall', 'startOutboundCall', 'transfer', 'unHold', 'unmuteMic'].sort());
+    expect(Object.keys(tccc).sort()).toEqual(
+      ['Agent', 'Call', 'Chat', 'Devices', 'UI', 'Video', 'destroy', 'events', 'off', 'on', 'version'].sort(),
+    );
+    expect(Object.keys(tccc.Call).sort()).toEqual(
+      [
+        'accept',
+        'deleteCall',
+        'hold',
+        'hungUp',
+        'isMicMuted',
+        'muteMic',
+        'sendDigits',
+        'startInternalCall',
+        'startOutboundCall',
+        'transfer',
+        'unHold',
+        'unmuteMic',
+      ].sort(),
+    );
     expect(Object.keys(tccc.Chat).sort()).toEqual(['accept', 'end', 'getMessages', 'sendMessage', 'transfer']);
-    expect(Object.keys(tccc.Video).sort()).toEqual(['accept', 'end', 'muteMic', 'muteVideo', 'transfer', 'unmuteMic', 'unmuteVideo']);
+    expect(Object.keys(tccc.Video).sort()).toEqual([
+      'accept',
+      'end',
+      'muteMic',
+      'muteVideo',
+      'transfer',
+      'unmuteMic',
+      'unmuteVideo',
+    ]);
     expect(Object.keys(tccc.Agent).sort()).toEqual(['getStatus', 'offline', 'online', 'setStatus']);
-    expect(Object.keys(tccc.Devices).sort()).toEqual(['getMicrophones', 'getSpeakers', 'isBrowserSupported', 'setMicrophone']);
-    expect(Object.keys(tccc.UI).sort()).toEqual(['configure', 'hide', 'hidefloatButton', 'hideWorkbench', 'show', 'showWorkbench', 'showfloatButton'].sort());
-    expect(tccc.version).toBe(JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')).version);
+    expect(Object.keys(tccc.Devices).sort()).toEqual([
+      'getMicrophones',
+      'getSpeakers',
+      'isBrowserSupported',
+      'setMicrophone',
+    ]);
+    expect(Object.keys(tccc.UI).sort()).toEqual(
+      ['configure', 'hide', 'hidefloatButton', 'hideWorkbench', 'show', 'showWorkbench', 'showfloatButton'].sort(),
+    );
+    expect(tccc.version).toBe(
+      JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')).version,
+    );
     expect(Object.isFrozen(tccc)).toBe(true);
     expect(Object.isFrozen(tccc.Call)).toBe(true);
   });

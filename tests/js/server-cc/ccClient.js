@@ -31,15 +31,26 @@ class Socket {
     });
   }
   open() {
-    return new Promise((resolve, reject) => { this.ws.once('open', resolve); this.ws.once('error', reject); });
+    return new Promise((resolve, reject) => {
+      this.ws.once('open', resolve);
+      this.ws.once('error', reject);
+    });
   }
   /** Resolves with the first frame (already received or future) matching `pred`. */
   waitFor(pred, what = 'frame', ms = 8000) {
     const seen = this.frames.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.frames)}`)), ms);
-      this.waiters.push((f) => { if (!pred(f)) return false; clearTimeout(timer); resolve(f); return true; });
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.frames)}`)),
+        ms,
+      );
+      this.waiters.push((f) => {
+        if (!pred(f)) return false;
+        clearTimeout(timer);
+        resolve(f);
+        return true;
+      });
     });
   }
   request(method, data = {}) {
@@ -48,10 +59,19 @@ class Socket {
     return this.waitFor((f) => f.type === 'res' && f.id === id, `response to ${method}`);
   }
   waitSession(sessionId, state) {
-    return this.waitFor((f) => f.type === 'evt' && f.event === 'session.state' && f.data.session.sessionId === sessionId &&
-      f.data.session.state === state, `session ${sessionId} ${state}`);
+    return this.waitFor(
+      (f) =>
+        f.type === 'evt' &&
+        f.event === 'session.state' &&
+        f.data.session.sessionId === sessionId &&
+        f.data.session.state === state,
+      `session ${sessionId} ${state}`,
+    );
   }
-  close() { this.ws.close(); return this.closed; }
+  close() {
+    this.ws.close();
+    return this.closed;
+  }
 }
 
 async function httpJson(server, method, urlPath, body) {

@@ -39,13 +39,20 @@ async function loginAgent(userId) {
 test('simulated inbound call: ringing -> accept -> talking -> caller hangs up -> ended -> CDR', async () => {
   const { agent } = await loginAgent('agent2@tccc.local'); // Sales only
   const placed = await httpJson(server, 'POST', '/sim/inbound', {
-    caller: '13800138000', serviceNumber: '4008002000', holdSeconds: 1,
+    caller: '13800138000',
+    serviceNumber: '4008002000',
+    holdSeconds: 1,
   });
   expect(placed.status).toBe(200);
   const { sessionId } = placed.body;
 
   const ringing = await agent.waitSession(sessionId, 'ringing');
-  expect(ringing.data.session).toMatchObject({ type: 'phone', direction: 'in', callerPhoneNumber: '13800138000', calleePhoneNumber: '4008002000' });
+  expect(ringing.data.session).toMatchObject({
+    type: 'phone',
+    direction: 'in',
+    callerPhoneNumber: '13800138000',
+    calleePhoneNumber: '4008002000',
+  });
 
   const accepted = await agent.request('session.accept', { sessionId });
   expect(accepted.ok).toBe(true);
@@ -60,11 +67,20 @@ test('simulated inbound call: ringing -> accept -> talking -> caller hangs up ->
 
   const sim = await httpJson(server, 'GET', `/sim/sessions/${sessionId}`);
   expect(sim.status).toBe(200);
-  expect(sim.body).toMatchObject({ state: 'ended', endStatus: 'ok', hungUpSide: 'user', agentUserId: 'agent2@tccc.local' });
+  expect(sim.body).toMatchObject({
+    state: 'ended',
+    endStatus: 'ok',
+    hungUpSide: 'user',
+    agentUserId: 'agent2@tccc.local',
+  });
 
   const now = Math.floor(Date.now() / 1000);
   const cdrs = await cloud.DescribeTelCdr({
-    SdkAppId: server.sdkAppId, StartTimeStamp: now - 600, EndTimeStamp: now + 60, PageSize: 100, PageNumber: 0,
+    SdkAppId: server.sdkAppId,
+    StartTimeStamp: now - 600,
+    EndTimeStamp: now + 60,
+    PageSize: 100,
+    PageNumber: 0,
   });
   const cdr = (cdrs.TelCdrs || []).find((c) => c.SessionId === sessionId);
   expect(cdr).toBeDefined();

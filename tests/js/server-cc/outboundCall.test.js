@@ -19,7 +19,8 @@ afterAll(async () => {
 
 async function loginAgent(userId, extra = {}) {
   const data = { sdkAppId: server.sdkAppId, userId, ...extra };
-  if (!data.resumeToken) data.token = (await cloud.CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: userId })).Token;
+  if (!data.resumeToken)
+    data.token = (await cloud.CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: userId })).Token;
   const agent = new Socket(`ws://127.0.0.1:${server.port}/ws/agent`);
   await agent.open();
   const res = await agent.request('auth.login', data);
@@ -29,9 +30,17 @@ async function loginAgent(userId, extra = {}) {
 
 test('test number 10000000001 answers after about a second; the CDR is an outbound one', async () => {
   const { agent } = await loginAgent('agent2@tccc.local');
-  const res = await agent.request('call.startOutbound', { phoneNumber: '10000000001', uui: 'order-42', clientRequestId: 'o-1' });
+  const res = await agent.request('call.startOutbound', {
+    phoneNumber: '10000000001',
+    uui: 'order-42',
+    clientRequestId: 'o-1',
+  });
   expect(res.ok).toBe(true);
-  expect(res.data).toMatchObject({ calleePhoneNumber: '10000000001', callerPhoneNumber: '02160001000', serverType: 'staffSeat' });
+  expect(res.data).toMatchObject({
+    calleePhoneNumber: '10000000001',
+    callerPhoneNumber: '02160001000',
+    serverType: 'staffSeat',
+  });
   const { sessionId } = res.data;
   await agent.waitSession(sessionId, 'dialing');
   const t0 = Date.now();
@@ -41,7 +50,10 @@ test('test number 10000000001 answers after about a second; the CDR is an outbou
   const again = await agent.request('call.startOutbound', { phoneNumber: '10000000001', clientRequestId: 'o-1' });
   expect(again.data.sessionId).toBe(sessionId);
 
-  const metrics = await cloud.DescribeStaffStatusMetrics({ SdkAppId: server.sdkAppId, StaffList: ['agent2@tccc.local'] });
+  const metrics = await cloud.DescribeStaffStatusMetrics({
+    SdkAppId: server.sdkAppId,
+    StaffList: ['agent2@tccc.local'],
+  });
   const row = (metrics.Metrics || []).find((m) => m.Email === 'agent2@tccc.local');
   expect(row && row.Status).toBe('busy');
 
@@ -49,7 +61,13 @@ test('test number 10000000001 answers after about a second; the CDR is an outbou
   const ended = await agent.waitSession(sessionId, 'ended');
   expect(ended.data.session.closeBy).toBe('seat');
   const now = Math.floor(Date.now() / 1000);
-  const cdrs = await cloud.DescribeTelCdr({ SdkAppId: server.sdkAppId, StartTimeStamp: now - 600, EndTimeStamp: now + 60, PageSize: 100, PageNumber: 0 });
+  const cdrs = await cloud.DescribeTelCdr({
+    SdkAppId: server.sdkAppId,
+    StartTimeStamp: now - 600,
+    EndTimeStamp: now + 60,
+    PageSize: 100,
+    PageNumber: 0,
+  });
   const cdr = cdrs.TelCdrs.find((c) => c.SessionId === sessionId);
   expect(cdr).toMatchObject({ Direction: 1, Callee: '10000000001', EndStatusString: 'ok' });
   await agent.close();
@@ -62,7 +80,10 @@ test('a registered callee page rings, answers and hangs up', async () => {
   expect((await callee.request('customer.registerNumber', { number: '13700000000' })).ok).toBe(true);
   const res = await agent.request('call.startOutbound', { phoneNumber: '13700000000', clientRequestId: 'o-2' });
   const { sessionId } = res.data;
-  const ring = await callee.waitFor((f) => f.event === 'customer.state' && f.data.state === 'ringing', 'ringing at the callee');
+  const ring = await callee.waitFor(
+    (f) => f.event === 'customer.state' && f.data.state === 'ringing',
+    'ringing at the callee',
+  );
   expect(ring.data.sessionId).toBe(sessionId);
   await callee.request('customer.answer', { sessionId });
   await agent.waitSession(sessionId, 'talking');

@@ -19,7 +19,9 @@ let server;
 function readBody(req) {
   return new Promise((resolve) => {
     let body = '';
-    req.on('data', (d) => { body += d; });
+    req.on('data', (d) => {
+      body += d;
+    });
     req.on('end', () => resolve(body));
   });
 }
@@ -29,10 +31,18 @@ beforeAll(async () => {
     const body = await readBody(req);
     if (req.url === '/oauth/token') {
       tokenRequests.push({ auth: req.headers.authorization, type: req.headers['content-type'], body });
-      const expected = 'Basic ' + Buffer.from(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(CLIENT_SECRET).replace(/%20/g, '+')}`).toString('base64');
+      const expected =
+        'Basic ' +
+        Buffer.from(
+          `${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(CLIENT_SECRET).replace(/%20/g, '+')}`,
+        ).toString('base64');
       const ok = req.headers.authorization === expected && body === 'grant_type=client_credentials';
       res.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(ok ? { access_token: 'issued-1', token_type: 'Bearer', expires_in: 600 } : { error: 'invalid_client' }));
+      res.end(
+        JSON.stringify(
+          ok ? { access_token: 'issued-1', token_type: 'Bearer', expires_in: 600 } : { error: 'invalid_client' },
+        ),
+      );
       return;
     }
     pushes.push({ url: req.url, auth: req.headers.authorization, body });
@@ -43,9 +53,18 @@ beforeAll(async () => {
   await new Promise((resolve) => app.listen(0, '127.0.0.1', resolve));
   port = app.address().port;
   server = await startServer({
-    args: ['--cdr-push-url', `http://127.0.0.1:${port}/tccc/push`, '--cdr-push-retry-ms', '200',
-      '--cdr-push-auth', 'oauth2', '--cdr-push-token-url', `http://127.0.0.1:${port}/oauth/token`,
-      '--cdr-push-client-id', CLIENT_ID],
+    args: [
+      '--cdr-push-url',
+      `http://127.0.0.1:${port}/tccc/push`,
+      '--cdr-push-retry-ms',
+      '200',
+      '--cdr-push-auth',
+      'oauth2',
+      '--cdr-push-token-url',
+      `http://127.0.0.1:${port}/oauth/token`,
+      '--cdr-push-client-id',
+      CLIENT_ID,
+    ],
     env: { TCCC_CDR_PUSH_CLIENT_SECRET: CLIENT_SECRET },
   });
 });
@@ -64,12 +83,13 @@ test('the server gets a token with its client credentials and pushes the CDR wit
   expect(pushes[0].url).toBe('/tccc/push?action=cdr&version=1');
   expect(JSON.parse(pushes[0].body).SessionId).toBe(sessionId);
   await new Promise((r) => setTimeout(r, 500));
-  expect(pushes).toHaveLength(1);  // delivered at the first attempt
+  expect(pushes).toHaveLength(1); // delivered at the first attempt
   const health = await (await fetch(`${server.baseUrl}/healthz`)).json();
   expect(health.pendingPushes).toBe(0);
 });
 
 test('a wrong push configuration is refused at start with a clear message', async () => {
-  await expect(startServer({ args: ['--cdr-push-url', `http://127.0.0.1:${port}/x`, '--cdr-push-auth', 'oauth2'] }))
-    .rejects.toThrow(/--cdr-push-auth oauth2 needs --cdr-push-token-url/);
+  await expect(
+    startServer({ args: ['--cdr-push-url', `http://127.0.0.1:${port}/x`, '--cdr-push-auth', 'oauth2'] }),
+  ).rejects.toThrow(/--cdr-push-auth oauth2 needs --cdr-push-token-url/);
 });

@@ -15,9 +15,17 @@ let server;
 beforeAll(async () => {
   receiver = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (d) => { body += d; });
+    req.on('data', (d) => {
+      body += d;
+    });
     req.on('end', () => {
-      hits.push({ url: req.url, method: req.method, uuid: req.headers['x-tccc-push-uuid'], type: req.headers['content-type'], body });
+      hits.push({
+        url: req.url,
+        method: req.method,
+        uuid: req.headers['x-tccc-push-uuid'],
+        type: req.headers['content-type'],
+        body,
+      });
       if (hits.length === 1) {
         res.writeHead(500, { 'Content-Type': 'text/plain' });
         res.end('temporarily broken');
@@ -64,11 +72,20 @@ test('a finished call is pushed, retried after a 500 with the same UUID, and que
 
   const ccc = cloudClient(server);
   const cdrs = await ccc.DescribeTelCdr({
-    SdkAppId: server.sdkAppId, StartTimeStamp: startedAt - 60, EndTimeStamp: Math.floor(Date.now() / 1000) + 60,
-    PageSize: 10, PageNumber: 0, SessionIds: [sessionId],
+    SdkAppId: server.sdkAppId,
+    StartTimeStamp: startedAt - 60,
+    EndTimeStamp: Math.floor(Date.now() / 1000) + 60,
+    PageSize: 10,
+    PageNumber: 0,
+    SessionIds: [sessionId],
   });
   expect(cdrs.TotalCount).toBe(1);
-  expect(cdrs.TelCdrs[0]).toMatchObject({ SessionId: sessionId, Caller: '13800138000', Callee: '4008002000', Direction: 0 });
+  expect(cdrs.TelCdrs[0]).toMatchObject({
+    SessionId: sessionId,
+    Caller: '13800138000',
+    Callee: '4008002000',
+    Direction: 0,
+  });
   expect(typeof cdrs.TelCdrs[0].EndStatusString).toBe('string');
 
   const health = await (await fetch(`${server.baseUrl}/healthz`)).json();

@@ -37,13 +37,24 @@ async function rawCall(action, body, { timestamp = Math.floor(Date.now() / 1000)
   const url = `http://127.0.0.1:${server.port}/`;
   const headers = { 'Content-Type': 'application/json' };
   const authorization = Sign.sign3({
-    method: 'POST', url, payload: body, timestamp, service: 'ccc',
-    secretId: server.secretId, secretKey: server.secretKey, headers,
+    method: 'POST',
+    url,
+    payload: body,
+    timestamp,
+    service: 'ccc',
+    secretId: server.secretId,
+    secretKey: server.secretKey,
+    headers,
   });
   const res = await fetch(url, {
     method: 'POST',
-    headers: { ...headers, Authorization: authorization, 'X-TC-Action': action, 'X-TC-Version': version,
-      'X-TC-Timestamp': String(timestamp) },
+    headers: {
+      ...headers,
+      Authorization: authorization,
+      'X-TC-Action': action,
+      'X-TC-Version': version,
+      'X-TC-Timestamp': String(timestamp),
+    },
     body: JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };
@@ -101,7 +112,11 @@ test('an OnlyOnce SdkURL written with its login in the query (older SdkURLs) can
   // The SdkURL handed out carries the login in its fragment, which never reaches the server: its
   // one-time token is used up by the login itself (integration/sdk-with-server.test.js). A query
   // form of the same URL is also refused on its second fetch.
-  const res = await ccc.CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: 'agent2@tccc.local', OnlyOnce: true });
+  const res = await ccc.CreateSDKLoginToken({
+    SdkAppId: server.sdkAppId,
+    SeatUserId: 'agent2@tccc.local',
+    OnlyOnce: true,
+  });
   const url = new URL(res.SdkURL);
   url.search = url.hash.slice(1);
   url.hash = '';
@@ -109,7 +124,7 @@ test('an OnlyOnce SdkURL written with its login in the query (older SdkURLs) can
   expect([200, 404]).toContain(first.status); // 404 only when dist/ is not built
   const second = await fetch(url);
   expect(second.status).toBe(410);
-  expect((await fetch(res.SdkURL)).status).not.toBe(410);  // the fragment form names no token
+  expect((await fetch(res.SdkURL)).status).not.toBe(410); // the fragment form names no token
 });
 
 test('SDK files cannot escape their directory', async () => {
@@ -124,25 +139,53 @@ test('staff CRUD through the official client', async () => {
   const app = server.sdkAppId;
   const created = await ccc.CreateStaff({
     SdkAppId: app,
-    Staffs: [{ Name: 'Jest Agent', Mail: 'jest@tccc.local', StaffNumber: '3001', Phone: '13900000000', SkillGroupNameList: ['售前 Sales'] }],
+    Staffs: [
+      {
+        Name: 'Jest Agent',
+        Mail: 'jest@tccc.local',
+        StaffNumber: '3001',
+        Phone: '13900000000',
+        SkillGroupNameList: ['售前 Sales'],
+      },
+    ],
   });
   expect(created.ErrorStaffList).toEqual([]);
 
-  const again = await ccc.CreateStaff({ SdkAppId: app, Staffs: [{ Name: 'Dup', Mail: 'jest@tccc.local', StaffNumber: '1' }] });
+  const again = await ccc.CreateStaff({
+    SdkAppId: app,
+    Staffs: [{ Name: 'Dup', Mail: 'jest@tccc.local', StaffNumber: '1' }],
+  });
   expect(again.ErrorStaffList).toHaveLength(1);
   expect(again.ErrorStaffList[0].StaffEmail).toBe('jest@tccc.local');
 
-  let list = await ccc.DescribeStaffInfoList({ SdkAppId: app, PageSize: 10, PageNumber: 0, StaffMail: 'jest@tccc.local' });
+  let list = await ccc.DescribeStaffInfoList({
+    SdkAppId: app,
+    PageSize: 10,
+    PageNumber: 0,
+    StaffMail: 'jest@tccc.local',
+  });
   expect(list.TotalCount).toBe(1);
-  expect(list.StaffList[0]).toMatchObject({ Name: 'Jest Agent', Mail: 'jest@tccc.local', StaffNumber: '3001', Phone: '13900000000' });
+  expect(list.StaffList[0]).toMatchObject({
+    Name: 'Jest Agent',
+    Mail: 'jest@tccc.local',
+    StaffNumber: '3001',
+    Phone: '13900000000',
+  });
   expect(list.StaffList[0].SkillGroupList.map((g) => g.SkillGroupId)).toEqual([1]);
 
   await ccc.ModifyStaff({ SdkAppId: app, Email: 'jest@tccc.local', Name: 'Jest Renamed', Nick: 'JR' });
-  await ccc.BindStaffSkillGroupList({ SdkAppId: app, StaffEmail: 'jest@tccc.local', StaffSkillGroupList: [{ SkillGroupId: 2, Priority: 3 }] });
+  await ccc.BindStaffSkillGroupList({
+    SdkAppId: app,
+    StaffEmail: 'jest@tccc.local',
+    StaffSkillGroupList: [{ SkillGroupId: 2, Priority: 3 }],
+  });
   list = await ccc.DescribeStaffInfoList({ SdkAppId: app, PageSize: 10, PageNumber: 0, StaffMail: 'jest@tccc.local' });
   expect(list.StaffList[0].Name).toBe('Jest Renamed');
   expect(list.StaffList[0].Nick).toBe('JR');
-  expect(list.StaffList[0].SkillGroupList.map((g) => [g.SkillGroupId, g.Priority])).toEqual([[1, 1], [2, 3]]);
+  expect(list.StaffList[0].SkillGroupList.map((g) => [g.SkillGroupId, g.Priority])).toEqual([
+    [1, 1],
+    [2, 3],
+  ]);
 
   await ccc.UnbindStaffSkillGroupList({ SdkAppId: app, StaffEmail: 'jest@tccc.local', SkillGroupList: [1] });
   list = await ccc.DescribeStaffInfoList({ SdkAppId: app, PageSize: 10, PageNumber: 0, SkillGroupId: 1 });
@@ -152,22 +195,36 @@ test('staff CRUD through the official client', async () => {
   expect(deleted.OnlineStaffList).toEqual([]);
   list = await ccc.DescribeStaffInfoList({ SdkAppId: app, PageSize: 100, PageNumber: 0 });
   expect(list.StaffList.map((s) => s.Mail)).not.toContain('jest@tccc.local');
-  expect(await codeOf(ccc.ModifyStaff({ SdkAppId: app, Email: 'jest@tccc.local', Name: 'x' }))).toBe('ResourceNotFound');
-  expect(await codeOf(ccc.CreateSDKLoginToken({ SdkAppId: app, SeatUserId: 'jest@tccc.local' }))).toBe('ResourceNotFound');
+  expect(await codeOf(ccc.ModifyStaff({ SdkAppId: app, Email: 'jest@tccc.local', Name: 'x' }))).toBe(
+    'ResourceNotFound',
+  );
+  expect(await codeOf(ccc.CreateSDKLoginToken({ SdkAppId: app, SeatUserId: 'jest@tccc.local' }))).toBe(
+    'ResourceNotFound',
+  );
 });
 
 test('skill groups: create and describe', async () => {
-  const { SkillGroupId } = await ccc.CreateCCCSkillGroup({ SdkAppId: server.sdkAppId, SkillGroupName: 'Jest VIP', SkillGroupType: 0 });
+  const { SkillGroupId } = await ccc.CreateCCCSkillGroup({
+    SdkAppId: server.sdkAppId,
+    SkillGroupName: 'Jest VIP',
+    SkillGroupType: 0,
+  });
   expect(SkillGroupId).toBeGreaterThanOrEqual(3);
   const all = await ccc.DescribeSkillGroupInfoList({ SdkAppId: server.sdkAppId, PageSize: 100, PageNumber: 0 });
   const names = all.SkillGroupList.map((g) => g.SkillGroupName);
   expect(names).toEqual(expect.arrayContaining(['售前 Sales', '售后 Support', 'Jest VIP']));
   expect(all.TotalCount).toBe(all.SkillGroupList.length);
-  const one = await ccc.DescribeSkillGroupInfoList({ SdkAppId: server.sdkAppId, PageSize: 10, PageNumber: 0, SkillGroupId });
+  const one = await ccc.DescribeSkillGroupInfoList({
+    SdkAppId: server.sdkAppId,
+    PageSize: 10,
+    PageNumber: 0,
+    SkillGroupId,
+  });
   expect(one.SkillGroupList).toHaveLength(1);
   expect(one.SkillGroupList[0]).toMatchObject({ SkillGroupId, SkillGroupName: 'Jest VIP', SkillGroupType: 0 });
-  expect(await codeOf(ccc.CreateCCCSkillGroup({ SdkAppId: server.sdkAppId, SkillGroupName: 'Jest VIP', SkillGroupType: 0 })))
-    .toMatch(/^InvalidParameterValue/);
+  expect(
+    await codeOf(ccc.CreateCCCSkillGroup({ SdkAppId: server.sdkAppId, SkillGroupName: 'Jest VIP', SkillGroupType: 0 })),
+  ).toMatch(/^InvalidParameterValue/);
 });
 
 test('DescribeNumbers lists the demo numbers', async () => {
@@ -182,7 +239,8 @@ test('DescribeStaffStatusMetrics reports every agent', async () => {
   const res = await ccc.DescribeStaffStatusMetrics({ SdkAppId: server.sdkAppId });
   const emails = res.Metrics.map((m) => m.Email);
   expect(emails).toEqual(expect.arrayContaining(server.agents));
-  for (const m of res.Metrics) expect(['free', 'busy', 'rest', 'notReady', 'afterCallWork', 'offline']).toContain(m.Status);
+  for (const m of res.Metrics)
+    expect(['free', 'busy', 'rest', 'notReady', 'afterCallWork', 'offline']).toContain(m.Status);
 });
 
 test('a wrong SecretKey is AuthFailure.SignatureFailure, an unknown SecretId AuthFailure.SecretIdNotFound', async () => {
@@ -206,24 +264,44 @@ test('a stale timestamp is AuthFailure.SignatureExpire, a fresh hand-signed one 
 
 test('unknown actions and bad parameters get the cloud error codes', async () => {
   expect(await codeOf(ccc.request('DescribeSomethingElse', { SdkAppId: server.sdkAppId }))).toBe('InvalidAction');
-  expect(await codeOf(ccc.CreateSDKLoginToken({ SdkAppId: String(server.sdkAppId), SeatUserId: 'agent1@tccc.local' })))
-    .toBe('InvalidParameter');
+  expect(
+    await codeOf(ccc.CreateSDKLoginToken({ SdkAppId: String(server.sdkAppId), SeatUserId: 'agent1@tccc.local' })),
+  ).toBe('InvalidParameter');
   expect(await codeOf(ccc.CreateSDKLoginToken({ SdkAppId: server.sdkAppId }))).toBe('MissingParameter');
-  expect(await codeOf(ccc.CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: 'agent1@tccc.local', OnlyOnce: 'yes' })))
-    .toBe('InvalidParameter');
-  expect(await codeOf(ccc.DescribeStaffInfoList({ SdkAppId: server.sdkAppId, PageSize: 500, PageNumber: 0 })))
-    .toBe('InvalidParameterValue');
-  expect(await codeOf(ccc.CreateStaff({ SdkAppId: server.sdkAppId, Staffs: [{ Name: 'N', Mail: 42, StaffNumber: '1' }] })))
-    .toBe('InvalidParameter');
-  expect(await codeOf(ccc.HangUpCall({ SdkAppId: server.sdkAppId, SessionId: 'no-such-session' }))).toBe('ResourceNotFound');
-  expect(await codeOf(ccc.DescribeTelCdr({ SdkAppId: server.sdkAppId, StartTimeStamp: 10, EndTimeStamp: 5, PageSize: 10, PageNumber: 0 })))
-    .toBe('InvalidParameterValue');
+  expect(
+    await codeOf(
+      ccc.CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: 'agent1@tccc.local', OnlyOnce: 'yes' }),
+    ),
+  ).toBe('InvalidParameter');
+  expect(await codeOf(ccc.DescribeStaffInfoList({ SdkAppId: server.sdkAppId, PageSize: 500, PageNumber: 0 }))).toBe(
+    'InvalidParameterValue',
+  );
+  expect(
+    await codeOf(ccc.CreateStaff({ SdkAppId: server.sdkAppId, Staffs: [{ Name: 'N', Mail: 42, StaffNumber: '1' }] })),
+  ).toBe('InvalidParameter');
+  expect(await codeOf(ccc.HangUpCall({ SdkAppId: server.sdkAppId, SessionId: 'no-such-session' }))).toBe(
+    'ResourceNotFound',
+  );
+  expect(
+    await codeOf(
+      ccc.DescribeTelCdr({
+        SdkAppId: server.sdkAppId,
+        StartTimeStamp: 10,
+        EndTimeStamp: 5,
+        PageSize: 10,
+        PageNumber: 0,
+      }),
+    ),
+  ).toBe('InvalidParameterValue');
 });
 
 test("another tenant's SdkAppId is refused", async () => {
-  expect(await codeOf(ccc.DescribeNumbers({ SdkAppId: server.sdkAppId + 1 }))).toBe('AuthFailure.UnauthorizedOperation');
-  expect(await codeOf(ccc.CreateSDKLoginToken({ SdkAppId: 1400000000, SeatUserId: 'agent1@tccc.local' })))
-    .toBe('AuthFailure.UnauthorizedOperation');
+  expect(await codeOf(ccc.DescribeNumbers({ SdkAppId: server.sdkAppId + 1 }))).toBe(
+    'AuthFailure.UnauthorizedOperation',
+  );
+  expect(await codeOf(ccc.CreateSDKLoginToken({ SdkAppId: 1400000000, SeatUserId: 'agent1@tccc.local' }))).toBe(
+    'AuthFailure.UnauthorizedOperation',
+  );
 });
 
 test('chat records are empty until chat exists', async () => {
@@ -239,10 +317,16 @@ test('HTTP limits and health', async () => {
   expect(health.status).toBe(200);
   expect((await health.json()).status).toBe('ok');
   const big = await fetch(`http://127.0.0.1:${server.port}/`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(1024 * 1024 + 1),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: 'x'.repeat(1024 * 1024 + 1),
   }).catch((e) => ({ status: `network error ${e.message}` }));
   expect(big.status).toBe(413);
-  const unsigned = await fetch(`http://127.0.0.1:${server.port}/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const unsigned = await fetch(`http://127.0.0.1:${server.port}/`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
   expect((await unsigned.json()).Response.Error.Code).toBe('AuthFailure.InvalidAuthorization');
 });
 
@@ -253,16 +337,28 @@ test('a connection that exceeds its rate limit gets RequestLimitExceeded', async
   const http = require('http');
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const post = () => new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: limited.port, path: '/', method: 'POST', agent,
-        headers: { 'Content-Type': 'application/json' } }, (res) => {
-        let body = '';
-        res.on('data', (d) => { body += d; });
-        res.on('end', () => resolve(JSON.parse(body).Response.Error.Code));
+    const post = () =>
+      new Promise((resolve, reject) => {
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port: limited.port,
+            path: '/',
+            method: 'POST',
+            agent,
+            headers: { 'Content-Type': 'application/json' },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (d) => {
+              body += d;
+            });
+            res.on('end', () => resolve(JSON.parse(body).Response.Error.Code));
+          },
+        );
+        req.on('error', reject);
+        req.end('{}');
       });
-      req.on('error', reject);
-      req.end('{}');
-    });
     const codes = [];
     for (let i = 0; i < 10; i += 1) codes.push(await post());
     // The first requests are judged on their merits (no signature); then the per-connection limit.
@@ -271,7 +367,9 @@ test('a connection that exceeds its rate limit gets RequestLimitExceeded', async
     expect(codes.indexOf('RequestLimitExceeded')).toBeLessThan(6);
     agent.destroy();
     // A fresh connection (the official client's next call) is not affected.
-    await expect(cloudClient(limited).DescribeNumbers({ SdkAppId: limited.sdkAppId })).resolves.toHaveProperty('TotalCount');
+    await expect(cloudClient(limited).DescribeNumbers({ SdkAppId: limited.sdkAppId })).resolves.toHaveProperty(
+      'TotalCount',
+    );
   } finally {
     agent.destroy();
     await limited.stop();
@@ -282,14 +380,22 @@ test('a restart on the same data directory keeps tenant, keys and staff', async 
   const dataDir = require('fs').mkdtempSync(path.join(require('os').tmpdir(), 'tccc-jest-restart-'));
   try {
     const first = await startServer({ dataDir });
-    await cloudClient(first).CreateStaff({ SdkAppId: first.sdkAppId, Staffs: [{ Name: 'Kept', Mail: 'kept@tccc.local', StaffNumber: '9' }] });
+    await cloudClient(first).CreateStaff({
+      SdkAppId: first.sdkAppId,
+      Staffs: [{ Name: 'Kept', Mail: 'kept@tccc.local', StaffNumber: '9' }],
+    });
     await first.stop();
     const second = await startServer({ dataDir });
     try {
       expect(second.sdkAppId).toBe(first.sdkAppId);
       expect(second.secretId).toBe(first.secretId);
       expect(second.secretKey).toBe(first.secretKey);
-      const list = await cloudClient(second).DescribeStaffInfoList({ SdkAppId: second.sdkAppId, PageSize: 10, PageNumber: 0, StaffMail: 'kept@tccc.local' });
+      const list = await cloudClient(second).DescribeStaffInfoList({
+        SdkAppId: second.sdkAppId,
+        PageSize: 10,
+        PageNumber: 0,
+        StaffMail: 'kept@tccc.local',
+      });
       expect(list.TotalCount).toBe(1);
     } finally {
       await second.stop();
@@ -302,8 +408,21 @@ test('a restart on the same data directory keeps tenant, keys and staff', async 
 test('--help documents the options; --print-credentials prints and exits', () => {
   const help = spawnSync(BINARY, ['--help'], { encoding: 'utf8' });
   expect(help.status).toBe(0);
-  for (const opt of ['--host', '--port', '--data-dir', '--config', '--public-url', '--sdk-dir', '--web-dir', '--tls-cert',
-    '--tls-key', '--allowed-origins', '--cdr-push-url', '--heartbeat-ms', '--print-credentials']) {
+  for (const opt of [
+    '--host',
+    '--port',
+    '--data-dir',
+    '--config',
+    '--public-url',
+    '--sdk-dir',
+    '--web-dir',
+    '--tls-cert',
+    '--tls-key',
+    '--allowed-origins',
+    '--cdr-push-url',
+    '--heartbeat-ms',
+    '--print-credentials',
+  ]) {
     expect(help.stdout).toContain(opt);
   }
   const creds = spawnSync(BINARY, ['--data-dir', server.dataDir, '--print-credentials'], { encoding: 'utf8' });

@@ -6,7 +6,10 @@
 const { startServer } = require('../helpers/server');
 
 let server;
-afterEach(async () => { if (server) await server.stop(); server = undefined; });
+afterEach(async () => {
+  if (server) await server.stop();
+  server = undefined;
+});
 
 const post = (url, body) => fetch(url, { method: 'POST', body: JSON.stringify(body) });
 
@@ -14,7 +17,9 @@ test('--simulator false removes POST /sim/inbound, GET /sim/sessions/<id> and /s
   server = await startServer({ args: ['--simulator', 'false'] });
   const base = `http://127.0.0.1:${server.port}`;
   // 405 when the static web files claim /sim/ for GET only, 404 otherwise: either way no call is placed.
-  expect([404, 405]).toContain((await post(`${base}/sim/inbound`, { caller: '13800138000', serviceNumber: '4008002000' })).status);
+  expect([404, 405]).toContain(
+    (await post(`${base}/sim/inbound`, { caller: '13800138000', serviceNumber: '4008002000' })).status,
+  );
   expect((await fetch(`${base}/sim/sessions/s-1`)).status).toBe(404);
   expect((await fetch(`${base}/sim/test-numbers`)).status).toBe(404);
   expect((await fetch(`${base}/healthz`)).status).toBe(200);

@@ -16,10 +16,27 @@ let dir;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tccc-jest-tls-'));
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')]);
+  const made = spawnSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-keyout',
+    path.join(dir, 'key.pem'),
+    '-out',
+    path.join(dir, 'cert.pem'),
+  ]);
   if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
-  server = await startServer({ args: ['--tls-cert', path.join(dir, 'cert.pem'), '--tls-key', path.join(dir, 'key.pem')] });
+  server = await startServer({
+    args: ['--tls-cert', path.join(dir, 'cert.pem'), '--tls-key', path.join(dir, 'key.pem')],
+  });
 });
 
 afterAll(async () => {
@@ -29,12 +46,16 @@ afterAll(async () => {
 
 function httpsGet(pathname) {
   return new Promise((resolve, reject) => {
-    const req = https.get({ host: '127.0.0.1', port: server.port, path: pathname, ca: fs.readFileSync(path.join(dir, 'cert.pem')) },
+    const req = https.get(
+      { host: '127.0.0.1', port: server.port, path: pathname, ca: fs.readFileSync(path.join(dir, 'cert.pem')) },
       (res) => {
         let body = '';
-        res.on('data', (d) => { body += d; });
+        res.on('data', (d) => {
+          body += d;
+        });
         res.on('end', () => resolve({ status: res.statusCode, body }));
-      });
+      },
+    );
     req.on('error', reject);
   });
 }
@@ -53,7 +74,9 @@ test('serves https and plain http on the same port', async () => {
 });
 
 test('a wss upgrade reaches the agent endpoint', async () => {
-  const ws = new WebSocket(`wss://127.0.0.1:${server.port}/ws/agent`, { ca: fs.readFileSync(path.join(dir, 'cert.pem')) });
+  const ws = new WebSocket(`wss://127.0.0.1:${server.port}/ws/agent`, {
+    ca: fs.readFileSync(path.join(dir, 'cert.pem')),
+  });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);

@@ -14,19 +14,19 @@ const TOKEN = 'tok-1';
 
 class FakeServer {
   constructor() {
-    this.frames = [];          // every parsed frame received, in order: {socket, frame}
-    this.sockets = [];         // every connection, in order
-    this.logins = [];          // auth.login request data, in order
+    this.frames = []; // every parsed frame received, in order: {socket, frame}
+    this.sockets = []; // every connection, in order
+    this.logins = []; // auth.login request data, in order
     this.seq = 0;
     this.agent = { userId: USER, sdkAppId: APP, name: 'Alice', status: 'free', restReason: '' };
-    this.sessions = [];        // the snapshot's sessions
+    this.sessions = []; // the snapshot's sessions
     this.heartbeatMs = 10000;
-    this.loginError = null;    // {code, message}: refuse the login
+    this.loginError = null; // {code, message}: refuse the login
     this.answerPings = true;
-    this.silent = false;       // when true, answer nothing at all (a dead peer)
-    this.handlers = {};        // method -> (data, frame, socket) => {ok:true,data} | {ok:false,error} | null
-    this.pinging = false;      // when true, ping the current socket every 250 ms (a live server pings)
-    this.wasmType = 'application/wasm';  // Content-Type of the wasm; null answers 404 instead
+    this.silent = false; // when true, answer nothing at all (a dead peer)
+    this.handlers = {}; // method -> (data, frame, socket) => {ok:true,data} | {ok:false,error} | null
+    this.pinging = false; // when true, ping the current socket every 250 ms (a live server pings)
+    this.wasmType = 'application/wasm'; // Content-Type of the wasm; null answers 404 instead
     this._pingTimer = setInterval(() => {
       if (this.pinging && !this.silent) this.send({ v: 1, type: 'ping', t: Date.now() });
     }, 250);
@@ -65,9 +65,13 @@ class FakeServer {
     res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(file));
   }
 
-  get port() { return this.http.address().port; }
+  get port() {
+    return this.http.address().port;
+  }
 
-  get socket() { return this.sockets[this.sockets.length - 1]; }
+  get socket() {
+    return this.sockets[this.sockets.length - 1];
+  }
 
   _onConnection(socket, request) {
     this.sockets.push(socket);
@@ -75,14 +79,24 @@ class FakeServer {
     socket.on('message', (raw, isBinary) => {
       if (isBinary) return;
       let frame;
-      try { frame = JSON.parse(raw.toString()); } catch { return; }
+      try {
+        frame = JSON.parse(raw.toString());
+      } catch {
+        return;
+      }
       this.frames.push({ socket, frame });
       if (!this.silent) this._answer(socket, frame);
       this._notify();
     });
-    socket.on('close', (code) => { socket.closeCode = code; this._notify(); });
+    socket.on('close', (code) => {
+      socket.closeCode = code;
+      this._notify();
+    });
     // docs/protocol.md, "Login in the handshake": answered as request 1, like a login frame.
-    const login = socket.handshakeProtocols.split(',').map((s) => s.trim()).find((s) => s.startsWith('tccc.login.'));
+    const login = socket.handshakeProtocols
+      .split(',')
+      .map((s) => s.trim())
+      .find((s) => s.startsWith('tccc.login.'));
     if (login) {
       const data = JSON.parse(Buffer.from(login.slice('tccc.login.'.length), 'base64url').toString('utf8'));
       const frame = { v: 1, type: 'req', id: 1, method: 'auth.login', data, handshake: true };
@@ -109,7 +123,7 @@ class FakeServer {
     }
     const handler = this.handlers[frame.method];
     const result = handler ? handler(frame.data || {}, frame, socket) : { ok: true, data: {} };
-    if (result === null) return;  // the test answers later (or never)
+    if (result === null) return; // the test answers later (or never)
     this.sendTo(socket, { v: 1, type: 'res', id: frame.id, ...result });
   }
 
@@ -129,7 +143,9 @@ class FakeServer {
     if (socket && socket.readyState === 1) socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  send(frame) { this.sendTo(this.socket, frame); }
+  send(frame) {
+    this.sendTo(this.socket, frame);
+  }
 
   /** Sends a server event with the next seq (and remembers the state for the next snapshot). */
   event(event, data) {
@@ -174,10 +190,14 @@ class FakeServer {
     });
   }
 
-  _notify() { this._waiters = this._waiters.filter((w) => !w()); }
+  _notify() {
+    this._waiters = this._waiters.filter((w) => !w());
+  }
 
   /** Drops the current connection abruptly, as a network failure would (no close handshake). */
-  drop() { if (this.socket) this.socket.terminate(); }
+  drop() {
+    if (this.socket) this.socket.terminate();
+  }
 
   async close() {
     clearInterval(this._pingTimer);
@@ -192,9 +212,21 @@ class FakeServer {
 /** A phone session in wire form. */
 function phoneSession(sessionId, state, extra = {}) {
   return {
-    sessionId, type: 'phone', direction: 'in', state, timeout: 30, createdAt: Date.now(),
-    calleePhoneNumber: '4008001000', callerPhoneNumber: '13800138000', callerLocation: '', remark: '',
-    ivrPath: [{ key: '1', label: 'Sales' }], serverType: 'staffSeat', skillGroupId: '1', muted: false, held: false,
+    sessionId,
+    type: 'phone',
+    direction: 'in',
+    state,
+    timeout: 30,
+    createdAt: Date.now(),
+    calleePhoneNumber: '4008001000',
+    callerPhoneNumber: '13800138000',
+    callerLocation: '',
+    remark: '',
+    ivrPath: [{ key: '1', label: 'Sales' }],
+    serverType: 'staffSeat',
+    skillGroupId: '1',
+    muted: false,
+    held: false,
     ...extra,
   };
 }

@@ -22,19 +22,40 @@ function makePage(baseUrl, { throttleTimers = false } = {}) {
   wasm.compile = jest.fn((bytes) => WebAssembly.compile(bytes));
   const page = {
     // fetch is a spy too: tests see which URLs the SDK asked for.
-    console, WebSocket, WebAssembly: wasm, fetch: jest.fn((...args) => fetch(...args)), Response, URL, URLSearchParams, TextDecoder, TextEncoder,
+    console,
+    WebSocket,
+    WebAssembly: wasm,
+    fetch: jest.fn((...args) => fetch(...args)),
+    Response,
+    URL,
+    URLSearchParams,
+    TextDecoder,
+    TextEncoder,
     // A background tab: timers of half a second or more do not fire (browsers throttle them).
     setTimeout: throttleTimers ? (f, ms) => (ms >= 500 ? { throttled: true } : setTimeout(f, ms)) : setTimeout,
-    clearTimeout: (t) => { if (!(t && t.throttled)) clearTimeout(t); },
-    queueMicrotask, performance, crypto: globalThis.crypto, Promise,
-    addEventListener: (t, f) => { (listeners[t] = listeners[t] || []).push(f); },
-    removeEventListener: (t, f) => { listeners[t] = (listeners[t] || []).filter((x) => x !== f); },
+    clearTimeout: (t) => {
+      if (!(t && t.throttled)) clearTimeout(t);
+    },
+    queueMicrotask,
+    performance,
+    crypto: globalThis.crypto,
+    Promise,
+    addEventListener: (t, f) => {
+      (listeners[t] = listeners[t] || []).push(f);
+    },
+    removeEventListener: (t, f) => {
+      listeners[t] = (listeners[t] || []).filter((x) => x !== f);
+    },
     listeners,
   };
   page.window = page;
   page.self = page;
-  page.document = { baseURI: `${baseUrl}/page.html`, currentScript: null,
-    addEventListener: page.addEventListener, removeEventListener: page.removeEventListener };
+  page.document = {
+    baseURI: `${baseUrl}/page.html`,
+    currentScript: null,
+    addEventListener: page.addEventListener,
+    removeEventListener: page.removeEventListener,
+  };
   return vm.createContext(page);
 }
 

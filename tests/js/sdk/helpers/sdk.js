@@ -18,7 +18,11 @@ const ALL_EVENTS = Object.keys(sdkPackage.events);
 /** Starts an SDK against `server`, recording events into `.log` as [name, payload]. */
 function startSdk(server, options = {}) {
   const tccc = sdkPackage.init({
-    sdkAppId: APP, userId: USER, token: TOKEN, serverUrl: server.url, WebSocket,
+    sdkAppId: APP,
+    userId: USER,
+    token: TOKEN,
+    serverUrl: server.url,
+    WebSocket,
     tuning: { reconnectBaseMs: 50, reconnectMaxMs: 200, requestTimeoutMs: 2000, loginTimeoutMs: 2000 },
     ...options,
   });
@@ -68,6 +72,10 @@ async function readySdk(server, options) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Settles a promise into {ok, value|error} for assertions. */
-const settle = (p) => p.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+const settle = (p) =>
+  p.then(
+    (value) => ({ ok: true, value }),
+    (error) => ({ ok: false, error }),
+  );
 
 module.exports = { sdkPackage, startSdk, readySdk, sleep, settle, DIAGNOSTICS, ALL_EVENTS, DIST };
