@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 DEBS=(
   build-essential cmake pkg-config git ca-certificates openssl
   nlohmann-json3-dev libboost-dev libboost-system-dev libssl-dev libsqlite3-dev
-  libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libopus-dev libsrtp2-dev
+  libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libopus-dev libsrtp2-dev libjemalloc-dev
   emscripten
   chromium espeak-ng sox brotli pocketsphinx pocketsphinx-en-us fonts-noto-cjk
   clang-format

@@ -48,9 +48,14 @@ void AgentRegistry::detach(ConnectionId conn) {
   mByConnection.erase(it);
 }
 
-void AgentRegistry::notify(Agent& agent, std::string_view event, Json data) {
+void AgentRegistry::notify(Agent& agent, std::string_view event, const Json& data) {
   ++agent.seq;
-  if (agent.conn) mOut.event(agent.conn, agent.seq, event, std::move(data));
+  if (agent.conn) mOut.event(agent.conn, agent.seq, event, data);
+}
+
+void AgentRegistry::notifyText(Agent& agent, std::string_view event, std::string_view dataJson) {
+  ++agent.seq;
+  if (agent.conn) mOut.eventText(agent.conn, agent.seq, event, dataJson);
 }
 
 }  // namespace tccc::server::routing

@@ -36,7 +36,9 @@ class AgentRegistry {
 
   /// Sends an event on the agent's stream. The seq advances even while the agent is away, so the
   /// snapshot after a resume tells the client exactly which point of the stream it reflects.
-  void notify(Agent& agent, std::string_view event, Json data);
+  void notify(Agent& agent, std::string_view event, const Json& data);
+  /// The same, with the data already serialised.
+  void notifyText(Agent& agent, std::string_view event, std::string_view dataJson);
 
  private:
   static std::string key(std::int64_t sdkAppId, std::string_view userId);

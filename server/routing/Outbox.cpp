@@ -14,12 +14,13 @@ void Outbox::send(ConnectionId conn, std::string text) {
   mCommands.push_back(std::move(c));
 }
 
-void Outbox::event(ConnectionId conn, std::int64_t seq, std::string_view name, Json data) {
-  protocol::Event e;
-  e.seq = seq;
-  e.event = std::string(name);
-  e.data = std::move(data);
-  send(conn, protocol::encode(e));
+void Outbox::event(ConnectionId conn, std::int64_t seq, std::string_view name, const Json& data) {
+  eventText(conn, seq, name, data.is_object() ? protocol::dump(data) : std::string("{}"));
+}
+
+void Outbox::eventText(ConnectionId conn, std::int64_t seq, std::string_view name, std::string_view dataJson) {
+  if (conn == 0) return;
+  send(conn, protocol::encodeEvent(seq, name, dataJson));
 }
 
 void Outbox::respond(ConnectionId conn, std::int64_t id, const Result& result, std::size_t mark) {

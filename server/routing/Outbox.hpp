@@ -25,7 +25,9 @@ class Outbox {
 
   void send(ConnectionId conn, std::string text);
   /// One event frame with its sequence number.
-  void event(ConnectionId conn, std::int64_t seq, std::string_view name, Json data);
+  void event(ConnectionId conn, std::int64_t seq, std::string_view name, const Json& data);
+  /// The same, with its data already serialised (no tree built or copied).
+  void eventText(ConnectionId conn, std::int64_t seq, std::string_view name, std::string_view dataJson);
   /// The response to request `id`, placed before every event its request caused (at `mark`):
   /// docs/protocol.md promises a promise resolves before the events it triggered.
   void respond(ConnectionId conn, std::int64_t id, const Result& result, std::size_t mark);

@@ -105,8 +105,10 @@ void SessionViews::update(Agent& agent, Session& session, SessionState state, st
   }
   if (extra.is_object())
     for (auto& [k, val] : extra.items()) w[k] = val;
-  v->wire = w;
-  c.agents.notify(agent, "session.state", Json{{"session", std::move(w)}});
+  // Serialised once, for the event; the view keeps the tree for snapshots.
+  std::string data = "{\"session\":" + protocol::dump(w) + "}";
+  v->wire = std::move(w);
+  c.agents.notifyText(agent, "session.state", data);
 }
 
 void SessionViews::refresh(Agent& agent, Session& session, std::int64_t nowMs) {

@@ -259,32 +259,71 @@ Decoded decode(std::string_view text) {
   return out;
 }
 
+// Requests, responses and events are written as text around their data, which is serialised once:
+// building an envelope object would copy the data (a whole snapshot, in a login's answer) first.
+namespace {
+
+void appendString(std::string& out, std::string_view text) { out += dump(Json(std::string(text))); }
+
+std::string frameHead(const char* type) {
+  std::string out = "{\"v\":";
+  out += std::to_string(kVersion);
+  out += ",\"type\":\"";
+  out += type;
+  out += '"';
+  return out;
+}
+
+void appendData(std::string& out, const Json& data) {
+  out += ",\"data\":";
+  out += data.is_object() ? dump(data) : std::string("{}");
+}
+
+}  // namespace
+
 std::string encode(const Request& request) {
-  Json j = withEnvelope("req");
-  j["id"] = request.id;
-  j["method"] = request.method;
-  j["data"] = request.data.is_object() ? request.data : Json::object();
-  return dump(j);
+  std::string out = frameHead("req");
+  out += ",\"id\":";
+  out += std::to_string(request.id);
+  out += ",\"method\":";
+  appendString(out, request.method);
+  appendData(out, request.data);
+  out += '}';
+  return out;
 }
 
 std::string encode(const Response& response) {
-  Json j = withEnvelope("res");
-  j["id"] = response.id;
-  j["ok"] = response.ok;
+  std::string out = frameHead("res");
+  out += ",\"id\":";
+  out += std::to_string(response.id);
   if (response.ok) {
-    j["data"] = response.data.is_object() ? response.data : Json::object();
+    out += ",\"ok\":true";
+    appendData(out, response.data);
   } else {
-    j["error"] = {{"code", static_cast<int>(response.error.code)}, {"message", response.error.message}};
+    out += ",\"ok\":false,\"error\":{\"code\":";
+    out += std::to_string(static_cast<int>(response.error.code));
+    out += ",\"message\":";
+    appendString(out, response.error.message);
+    out += '}';
   }
-  return dump(j);
+  out += '}';
+  return out;
 }
 
 std::string encode(const Event& event) {
-  Json j = withEnvelope("evt");
-  j["seq"] = event.seq;
-  j["event"] = event.event;
-  j["data"] = event.data.is_object() ? event.data : Json::object();
-  return dump(j);
+  return encodeEvent(event.seq, event.event, event.data.is_object() ? dump(event.data) : std::string("{}"));
+}
+
+std::string encodeEvent(std::int64_t seq, std::string_view name, std::string_view dataJson) {
+  std::string out = frameHead("evt");
+  out += ",\"seq\":";
+  out += std::to_string(seq);
+  out += ",\"event\":";
+  appendString(out, name);
+  out += ",\"data\":";
+  out += dataJson;
+  out += '}';
+  return out;
 }
 
 std::string encode(const Ping& ping) {

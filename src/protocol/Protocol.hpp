@@ -81,6 +81,8 @@ Decoded decode(std::string_view text);
 std::string encode(const Request& request);
 std::string encode(const Response& response);
 std::string encode(const Event& event);
+/// An event frame around data already serialised (a JSON object's text): no tree is built.
+std::string encodeEvent(std::int64_t seq, std::string_view name, std::string_view dataJson);
 std::string encode(const Ping& ping);
 std::string encode(const Pong& pong);
 std::string encode(const Frame& frame);
