@@ -150,6 +150,7 @@ int run(const ServerConfig& config) {
   ccOptions.heartbeatMs = config.heartbeatMs;
   ccOptions.iceServers = config.iceServers;
   ccOptions.serverMedia = config.serverMedia;
+  ccOptions.anchorMedia = config.mediaMode == "anchored";
   ccOptions.enableSimulator = config.simulator;
   ccOptions.media.host = config.mediaHost;
   {
@@ -158,7 +159,6 @@ int run(const ServerConfig& config) {
     ccOptions.media.portMax = static_cast<std::uint16_t>(maxPort);
   }
   ccOptions.media.audioDirs = {config.simAudioDir, config.dataDir};
-  if (config.simRecordings) ccOptions.media.recordingsDir = (fs::path(config.dataDir) / "sim-recordings").string();
   ccOptions.engine.ringTimeoutOverrideSec = config.ringTimeoutSec;
   ccOptions.engine.outboundNoAnswerSec = config.outboundNoAnswerSec;
   ContactCenter contactCenter(io, http, directory, cdrSink, ccOptions);

@@ -102,6 +102,8 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
     } else if (key == "simulator") {
       if (!value.is_boolean()) throw ConfigError("config key \"simulator\" must be true or false");
       simulator = value.get<bool>();
+    } else if (key == "media-mode") {
+      str(key, value, mediaMode);
     } else if (key == "server-media") {
       if (!value.is_boolean()) throw ConfigError("config key \"server-media\" must be true or false");
       serverMedia = value.get<bool>();
@@ -228,6 +230,8 @@ void ServerConfig::validate() const {
     throw ConfigError("--connection-rate-limit must be between 1 and 1000000");
   if (tlsCert.empty() != tlsKey.empty()) throw ConfigError("--tls-cert and --tls-key go together");
   parsePortRange(mediaPorts);
+  if (mediaMode != "anchored" && mediaMode != "p2p")
+    throw ConfigError("--media-mode must be anchored or p2p, not " + mediaMode.substr(0, 32));
   {
     unsigned char buf[16];
     if (inet_pton(AF_INET, mediaHost.c_str(), buf) != 1 && inet_pton(AF_INET6, mediaHost.c_str(), buf) != 1)
@@ -364,6 +368,13 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                                            "(the server's own media endpoint); false: those calls have no audio")
                                 ->envname("TCCC_SERVER_MEDIA")
                                 ->capture_default_str();
+  options["media-mode"] = app.add_option("--media-mode", out.mediaMode,
+                                         "anchored: every call's media goes through the server (recording, "
+                                         "speech recognition); p2p: browsers talk directly, the server relays "
+                                         "their negotiation only")
+                              ->check(CLI::IsMember({"anchored", "p2p"}))
+                              ->envname("TCCC_MEDIA_MODE")
+                              ->capture_default_str();
   options["media-host"] = app.add_option("--media-host", out.mediaHost,
                                          "IP address of the server's media endpoint (bound and advertised "
                                          "to browsers in its ICE candidate)")

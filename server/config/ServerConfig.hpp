@@ -55,6 +55,9 @@ struct ServerConfig {
   protocol::Json iceServers = protocol::Json::array();
   /// The server's own media endpoint (server/media/) for simulated callers and test numbers.
   bool serverMedia = true;
+  /// "anchored": every call's media terminates at the server (recording, speech recognition);
+  /// "p2p": the browsers of a call talk directly, the server only relays their negotiation.
+  std::string mediaMode = "anchored";
   bool simulator = true;                   // the /sim/* HTTP routes (inbound calls from curl, session inspection)
   std::string mediaHost = "127.0.0.1";     // UDP address it binds and advertises (IP literal)
   std::string mediaPorts = "40000-40999";  // "min-max": one UDP port per open leg

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "media/MediaLeg.hpp"
 
-#include "media/RtpHeader.hpp"
+#include "media/AudioSource.hpp"
+#include "media/RtcpFeedback.hpp"
 #include "store/SecureRandom.hpp"
 
 #include <openssl/rand.h>
 #include <opus/opus.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -15,9 +17,9 @@ namespace tccc::server::media {
 
 namespace {
 
-constexpr auto kFrame = std::chrono::milliseconds(20);
 constexpr auto kConnectTimeout = std::chrono::seconds(30);  // ICE + DTLS after the offer
 constexpr auto kSilenceTimeout = std::chrono::seconds(30);  // nothing at all from the browser
+constexpr auto kKeyFrameInterval = std::chrono::milliseconds(300);  // PLIs to one browser at most this often
 constexpr std::size_t kLevelFrames = 25;                    // rmsIn window: 500 ms
 constexpr std::size_t kMaxValidated = 8;
 
@@ -44,41 +46,29 @@ StunAddress toStun(const boost::asio::ip::udp::endpoint& e) {
   return a;
 }
 
-std::string describe(const boost::asio::ip::udp::endpoint& e) {
+std::string describeEndpoint(const boost::asio::ip::udp::endpoint& e) {
   return e.address().to_string() + ":" + std::to_string(e.port());
 }
 
 }  // namespace
 
-MediaLeg::MediaLeg(boost::asio::io_context& io, const DtlsIdentity& identity, boost::asio::ip::udp::socket socket,
-                   std::string host, std::unique_ptr<AudioSource> voice, std::shared_ptr<MediaStats> stats)
+MediaLeg::MediaLeg(boost::asio::io_context& /*io*/, const DtlsIdentity& identity, boost::asio::ip::udp::socket socket,
+                   std::string host, std::shared_ptr<MediaStats> stats)
     : mIdentity(identity),
       mSocket(std::move(socket)),
-      mTimer(io),
       mHost(std::move(host)),
-      mVoice(std::move(voice)),
-      mHoldMusic(AudioSource::holdMusic()),
       mStats(std::move(stats)),
-      mDtls(identity) {
+      mDtls(identity),
+      mAudioOut(random32() | 1, kSampleRate, static_cast<std::uint16_t>(random32()), random32()),
+      mVideoOut(random32() | 1, 90000, static_cast<std::uint16_t>(random32()), random32()) {
   boost::system::error_code ec;
   mPort = mSocket.local_endpoint(ec).port();
   mSocket.non_blocking(true, ec);  // a full send buffer drops a packet instead of stalling the server
   mUfrag = randomIceString(8);
   mPwd = randomIceString(24);
-  mSsrc = random32() | 1;
-  mSeq = static_cast<std::uint16_t>(random32());
-  mTimestamp = random32();
-  int err = 0;
-  mEncoder = opus_encoder_create(kSampleRate, 1, OPUS_APPLICATION_VOIP, &err);
-  if (err != OPUS_OK || !mEncoder) throw std::runtime_error("opus_encoder_create failed");
-  opus_encoder_ctl(mEncoder, OPUS_SET_BITRATE(32000));
-  opus_encoder_ctl(mEncoder, OPUS_SET_COMPLEXITY(5));  // half the CPU of 10, inaudible on speech
-  mDecoder = opus_decoder_create(kSampleRate, 1, &err);
-  if (err != OPUS_OK || !mDecoder) throw std::runtime_error("opus_decoder_create failed");
 }
 
 MediaLeg::~MediaLeg() {
-  if (mEncoder) opus_encoder_destroy(mEncoder);
   if (mDecoder) opus_decoder_destroy(mDecoder);
 }
 
@@ -87,111 +77,133 @@ std::int64_t MediaLeg::wallMs() {
       .count();
 }
 
-SdpOffer MediaLeg::localDescription() const {
-  SdpOffer offer;
-  offer.sessionVersion = mSdpSessionId;
-  offer.iceUfrag = mUfrag;
-  offer.icePwd = mPwd;
-  offer.fingerprint = mIdentity.fingerprint();
-  offer.host = mHost;
-  offer.port = mPort;
-  offer.ssrc = mSsrc;
-  return offer;
+LocalDescription MediaLeg::describe(std::uint64_t sdpSessionId) const {
+  LocalDescription d;
+  d.sessionVersion = sdpSessionId;
+  d.iceUfrag = mUfrag;
+  d.icePwd = mPwd;
+  d.fingerprint = mIdentity.fingerprint();
+  d.host = mHost;
+  d.port = mPort;
+  d.ssrc = mAudioOut.ssrc();
+  d.videoSsrc = mVideoOut.ssrc();
+  d.opusPayloadType = mOpusPt;
+  d.vp8PayloadType = mVp8Pt;
+  d.video = mVideo;
+  return d;
 }
 
-std::string MediaLeg::start(std::uint64_t sdpSessionId) {
-  mSdpSessionId = sdpSessionId;
-  SdpOffer offer = localDescription();
+std::string MediaLeg::offer(std::uint64_t sdpSessionId, bool video) {
+  mOfferer = true;
+  mVideo = video;
+  mLocal = describe(sdpSessionId);
+  return Sdp::build(mLocal);
+}
+
+std::string MediaLeg::answer(std::uint64_t sdpSessionId, const RemoteDescription& offer) {
+  mOfferer = false;
+  mRemote = offer;
+  mOpusPt = offer.opusPayloadType;
+  // Video we cannot forward (no VP8 offered) is refused; the call goes on with audio.
+  mVideo = offer.video && offer.vp8PayloadType >= 0;
+  if (mVideo) mVp8Pt = offer.vp8PayloadType;
+  LocalDescription d = describe(sdpSessionId);
+  d.audioMid = offer.audioMid;
+  d.audioDirection = Sdp::answerDirection(offer.direction);
+  d.video = offer.video;
+  d.videoRejected = offer.video && !mVideo;
+  d.videoMid = offer.videoMid;
+  d.videoFirst = offer.videoFirst;
+  d.videoDirection = Sdp::answerDirection(offer.videoDirection);
+  // An actpass browser lets us choose; we stay the DTLS server and let it connect (RFC 8842 5.3).
+  d.setup = offer.setup == "active" ? "passive" : offer.setup == "passive" ? "active" : "passive";
+  if (mRemote->setup == "actpass") mRemote->setup = "active";
+  mDtls.setRemoteFingerprint(offer.fingerprintAlgorithm, offer.fingerprint);
+  mLocal = d;
+  return Sdp::build(d);
+}
+
+void MediaLeg::start(MediaLegSink* sink) {
+  mSink = sink;
+  mStarted = true;
   mStartedAt = mLastInbound = std::chrono::steady_clock::now();
-  mNextTick = mStartedAt + kFrame;
+  if (mMeasureLevel && !mDecoder) {
+    int err = 0;
+    mDecoder = opus_decoder_create(kSampleRate, 1, &err);
+    if (err != OPUS_OK) mDecoder = nullptr;
+  }
   receive();
-  armTick();
-  return Sdp::buildOffer(offer);
 }
 
-std::optional<std::string> MediaLeg::setAnswer(const std::string& sdp) {
-  if (mClosed) return std::string("the media leg is closed");
-  auto parsed = Sdp::parseAnswer(sdp);
-  if (auto* why = std::get_if<std::string>(&parsed)) {
-    fail("unusable SDP answer: " + *why);
-    return *why;
-  }
-  mAnswer = std::get<SdpAnswer>(parsed);
-  if (mStats->state == "new") mStats->state = "connecting";
-  mDtls.setRemoteFingerprint(mAnswer->fingerprintAlgorithm, mAnswer->fingerprint);
+void MediaLeg::setAnswer(const RemoteDescription& answer) {
+  if (mClosed) return;
+  mRemote = answer;
+  mOpusPt = answer.opusPayloadType;
+  if (mVideo && (!answer.video || answer.vp8PayloadType < 0)) mVideo = false;  // the browser refused video
+  if (mVideo) mVp8Pt = answer.vp8PayloadType;
+  setState("connecting");
+  mDtls.setRemoteFingerprint(answer.fingerprintAlgorithm, answer.fingerprint);
   // A passive browser waits for our ClientHello; that needs a checked address to send it to, so
   // it starts here or at the first successful check, whichever comes last.
-  if (mAnswer->setup == "passive" && mSelected && !mDtls.started()) mDtls.start(DtlsTransport::Role::Client);
+  if (answer.setup == "passive" && mSelected && !mDtls.started()) mDtls.start(DtlsTransport::Role::Client);
   flushDtls();
-  return std::nullopt;
 }
 
-std::optional<std::string> MediaLeg::restartIce(const std::string& offerSdp, std::string& answer) {
-  if (mClosed) return std::string("the media leg is closed");
-  if (!mAnswer) return std::string("the first negotiation has not finished");
-  auto parsed = Sdp::parseOffer(offerSdp);
-  if (auto* why = std::get_if<std::string>(&parsed)) return *why;
-  const SdpAnswer& offer = std::get<SdpAnswer>(parsed);
-  if (offer.fingerprint != mAnswer->fingerprint)
-    return std::string("the re-offer carries another certificate; only an ICE restart is supported");
-  if (offer.opusPayloadType != mAnswer->opusPayloadType)
-    return std::string("the re-offer changes the Opus payload type");
+void MediaLeg::restartIce(const RemoteDescription& offer, const std::string& localUfrag, const std::string& localPwd) {
+  if (mClosed || !mRemote) return;
   // New credentials on both sides (RFC 8445 9): checks with the old ones are refused from now on.
-  // Addresses that passed a check stay valid for DTLS/SRTP until a new pair is nominated, so audio
+  // Addresses that passed a check stay valid for DTLS/SRTP until a new pair is nominated, so media
   // keeps flowing over the old path while the browser checks the new one.
-  mAnswer->iceUfrag = offer.iceUfrag;
-  mAnswer->icePwd = offer.icePwd;
-  mUfrag = randomIceString(8);
-  mPwd = randomIceString(24);
+  mRemote->iceUfrag = offer.iceUfrag;
+  mRemote->icePwd = offer.icePwd;
+  mUfrag = localUfrag;
+  mPwd = localPwd;
   mNominated = false;
-  SdpOffer ours = localDescription();
-  // The DTLS roles of the association stay as they are.
-  ours.setup = mAnswer->setup == "passive" ? "active" : "passive";
-  ours.version = ++mSdpVersion;
-  answer = Sdp::buildOffer(ours);
   // A path that died (no checks, or nothing received) may come back over the new one; a failed DTLS
   // association (e.g. a certificate mismatch) cannot.
-  if (mStats->state == "failed" && mDtls.state() != DtlsTransport::State::Failed) {
+  if (mFailed && mDtls.state() != DtlsTransport::State::Failed) {
+    mFailed = false;
+    std::lock_guard lock(mStats->mutex);
     mStats->state = mSrtpOut ? "connected" : "connecting";
     mStats->error.clear();
   }
   mStartedAt = mLastInbound = std::chrono::steady_clock::now();
-  if (!mTicking) {
-    mNextTick = mStartedAt + kFrame;
-    armTick();
-  }
-  return std::nullopt;
-}
-
-bool MediaLeg::record(const std::string& path) {
-  auto writer = std::make_unique<WavWriter>(path, 2, kSampleRate);
-  if (!writer->ok()) return false;
-  mRecorder = std::move(writer);
-  mStats->recording = path;
-  return true;
 }
 
 void MediaLeg::setHeld(bool held) {
   mHeld = held;
+  std::lock_guard lock(mStats->mutex);
   mStats->held = held;
 }
 
 void MediaLeg::close() {
   if (mClosed) return;
   mClosed = true;
+  mSink = nullptr;
   boost::system::error_code ec;
-  mTimer.cancel();
   mSocket.close(ec);
-  if (mRecorder) mRecorder->close();
+  std::lock_guard lock(mStats->mutex);
   mStats->state = "closed";  // an earlier failure stays explained in `error`
   mStats->closedAtMs = wallMs();
 }
 
+void MediaLeg::setState(const char* state) {
+  std::lock_guard lock(mStats->mutex);
+  if (mStats->state == "new" || std::string_view(state) != "connecting") mStats->state = state;
+}
+
 void MediaLeg::fail(const std::string& why) {
-  if (mStats->state == "failed" || mClosed) return;
+  if (mFailed || mClosed) return;
+  mFailed = true;
   spdlog::warn("server media leg on port {} failed: {}", mPort, why);
+  std::lock_guard lock(mStats->mutex);
   mStats->state = "failed";
   mStats->error = why;
+}
+
+void MediaLeg::dropped() {
+  std::lock_guard lock(mStats->mutex);
+  ++mStats->dropped;
 }
 
 // --- receiving -------------------------------------------------------------------------------
@@ -208,7 +220,7 @@ void MediaLeg::receive() {
                                  try {
                                    self->onDatagram(n);
                                  } catch (const std::exception& e) {
-                                   ++self->mStats->dropped;
+                                   self->dropped();
                                    spdlog::warn("media leg: dropped a datagram: {}", e.what());
                                  }
                                }
@@ -217,66 +229,38 @@ void MediaLeg::receive() {
 }
 
 bool MediaLeg::validated(const Udp::endpoint& from) const {
-  for (const auto& e : mValidated)
-    if (e == from) return true;
-  return false;
+  return std::find(mValidated.begin(), mValidated.end(), from) != mValidated.end();
 }
 
 void MediaLeg::onDatagram(std::size_t size) {
   const std::uint8_t* data = mRx.data();
-  switch (classifyPacket(data, size)) {
-    case PacketKind::Stun:
-      onStun(data, size);
-      break;
-    case PacketKind::Dtls:
-      if (!validated(mRxFrom)) {
-        ++mStats->dropped;
-        return;
-      }
-      onDtls(data, size);
-      break;
-    case PacketKind::Rtp:
-    case PacketKind::Rtcp:
-      if (!validated(mRxFrom)) {
-        ++mStats->dropped;
-        return;
-      }
-      onSrtp(data, size, classifyPacket(data, size) == PacketKind::Rtcp);
-      break;
-    case PacketKind::Unknown:
-      ++mStats->dropped;
-      break;
-  }
+  const PacketKind kind = classifyPacket(data, size);
+  if (kind == PacketKind::Stun) return onStun(data, size);
+  if (kind == PacketKind::Unknown || !validated(mRxFrom)) return dropped();
+  if (kind == PacketKind::Dtls) return onDtls(data, size);
+  onSrtp(data, size, kind == PacketKind::Rtcp);
 }
 
 void MediaLeg::onStun(const std::uint8_t* data, std::size_t size) {
   auto msg = StunMessage::decode(data, size);
-  if (!msg) {
-    ++mStats->dropped;
-    return;
-  }
+  if (!msg) return dropped();
   if (msg->type == StunMessage::kBindingIndication) {  // keepalive
     if (validated(mRxFrom)) mLastInbound = std::chrono::steady_clock::now();
     return;
   }
-  if (msg->type != StunMessage::kBindingRequest) {
-    ++mStats->dropped;
-    return;
-  }
+  if (msg->type != StunMessage::kBindingRequest) return dropped();
   // RFC 8445 7.3: USERNAME is "<our ufrag>:<their ufrag>" and the integrity key is our password.
   auto user = msg->username();
   bool ours = user && user->size() > mUfrag.size() && user->compare(0, mUfrag.size(), mUfrag) == 0 &&
               (*user)[mUfrag.size()] == ':';
   if (!ours || !msg->checkIntegrity(data, size, mPwd)) {
-    ++mStats->dropped;
+    dropped();
     auto reply = StunMessage::bindingError(msg->transactionId, ours ? 401 : 400, ours ? "Unauthorized" : "Bad Request");
     sendTo(mRxFrom, reply.data(), reply.size());
     return;
   }
-  if (mAnswer && user->compare(mUfrag.size() + 1, std::string::npos, mAnswer->iceUfrag) != 0) {
-    ++mStats->dropped;  // a check from an older negotiation
-    return;
-  }
+  if (mRemote && user->compare(mUfrag.size() + 1, std::string::npos, mRemote->iceUfrag) != 0)
+    return dropped();  // a check from an older negotiation
   auto reply = StunMessage::bindingSuccess(msg->transactionId, toStun(mRxFrom), mPwd);
   sendTo(mRxFrom, reply.data(), reply.size());
   mLastInbound = std::chrono::steady_clock::now();
@@ -289,12 +273,13 @@ void MediaLeg::onStun(const std::uint8_t* data, std::size_t size) {
   if (nominate || !mNominated) {
     if (!mSelected || *mSelected != mRxFrom) {
       mSelected = mRxFrom;
-      mStats->remoteAddress = describe(mRxFrom);
+      std::lock_guard lock(mStats->mutex);
+      mStats->remoteAddress = describeEndpoint(mRxFrom);
     }
     if (nominate) mNominated = true;
   }
-  if (mStats->state == "new") mStats->state = "connecting";
-  if (mAnswer && mAnswer->setup == "passive" && !mDtls.started()) {
+  setState("connecting");
+  if (mRemote && mRemote->setup == "passive" && !mDtls.started()) {
     mDtls.start(DtlsTransport::Role::Client);
     flushDtls();
   }
@@ -317,54 +302,85 @@ void MediaLeg::flushDtls() {
       mSrtpOut = std::make_unique<SrtpSession>(SrtpSession::Direction::Outbound, keys.local);
       mSrtpIn = std::make_unique<SrtpSession>(SrtpSession::Direction::Inbound, keys.remote);
     } catch (const std::exception& e) {
+      mSrtpOut.reset();
       fail(e.what());
       return;
     }
-    mStats->state = "connected";
-    mStats->connectedAtMs = wallMs();
-    spdlog::debug("server media leg on port {} connected to {}", mPort, mStats->remoteAddress);
+    {
+      std::lock_guard lock(mStats->mutex);
+      mStats->state = "connected";
+      mStats->connectedAtMs = wallMs();
+    }
+    spdlog::debug("server media leg on port {} connected", mPort);
+    // Whoever sends us video starts with a key frame for whoever we forward it to.
+    if (mVideo) requestKeyFrame();
   } else if (mDtls.state() == DtlsTransport::State::Failed) {
     fail(mDtls.error());
-  } else if (mDtls.state() == DtlsTransport::State::Closed && mStats->state == "connected") {
+  } else if (mDtls.state() == DtlsTransport::State::Closed && mSrtpOut) {
     fail("the browser closed the DTLS association");
   }
 }
 
 void MediaLeg::onSrtp(const std::uint8_t* data, std::size_t size, bool rtcp) {
-  if (!mSrtpIn || mStats->state != "connected") {
-    ++mStats->dropped;
-    return;
-  }
-  std::vector<std::uint8_t> packet(data, data + size);
+  if (!mSrtpIn || mFailed) return dropped();
+  mScratch.assign(data, data + size);
   if (rtcp) {
-    if (mSrtpIn->unprotectRtcp(packet)) {
-      ++mStats->rtcpIn;
-      mLastInbound = std::chrono::steady_clock::now();
-    } else {
-      ++mStats->dropped;
-    }
+    if (!mSrtpIn->unprotectRtcp(mScratch)) return dropped();
+    mLastInbound = std::chrono::steady_clock::now();
+    onRtcp(mScratch.data(), mScratch.size());
     return;
   }
-  if (!mSrtpIn->unprotectRtp(packet)) {
-    ++mStats->dropped;
-    return;
-  }
-  auto header = RtpHeader::read(packet.data(), packet.size());
-  if (!header) {
-    ++mStats->dropped;
-    return;
-  }
+  if (!mSrtpIn->unprotectRtp(mScratch)) return dropped();
+  auto header = RtpHeader::read(mScratch.data(), mScratch.size());
+  if (!header) return dropped();
   mLastInbound = std::chrono::steady_clock::now();
-  ++mStats->packetsIn;
-  mStats->bytesIn += header->payloadSize;
-  if (mHeld || !mAnswer || header->payloadType != mAnswer->opusPayloadType || header->payloadSize == 0) return;
-  std::array<opus_int16, 5760> pcm{};  // up to 120 ms
-  int n = opus_decode(mDecoder, packet.data() + header->payloadOffset, static_cast<opus_int32>(header->payloadSize),
-                      pcm.data(), static_cast<int>(pcm.size()), 0);
-  if (n <= 0) {
-    ++mStats->dropped;
-    return;
+  const std::uint8_t* payload = mScratch.data() + header->payloadOffset;
+  if (header->payloadType == mOpusPt) {
+    {
+      std::lock_guard lock(mStats->mutex);
+      ++mStats->packetsIn;
+      mStats->bytesIn += header->payloadSize;
+    }
+    if (header->payloadSize == 0) return;
+    if (mDecoder && !mHeld) measure(payload, header->payloadSize);  // a held browser plays music
+    if (mSink) mSink->onAudio(*this, *header, payload, header->payloadSize);
+  } else if (mVideo && header->payloadType == mVp8Pt) {
+    mRemoteVideoSsrc = header->ssrc;
+    {
+      std::lock_guard lock(mStats->mutex);
+      ++mStats->videoPacketsIn;
+    }
+    if (mSink) mSink->onVideo(*this, *header, payload, header->payloadSize);
   }
+  // Other payload types (comfort noise, RED, a codec we did not negotiate) are not forwarded.
+}
+
+void MediaLeg::onRtcp(const std::uint8_t* data, std::size_t size) {
+  RtcpFeedback fb = RtcpFeedback::read(data, size);
+  {
+    std::lock_guard lock(mStats->mutex);
+    ++mStats->rtcpIn;
+    if (fb.keyFrameRequested) ++mStats->keyFrameRequests;
+  }
+  if (!fb.nacked.empty() && mSelected) {
+    std::uint64_t resent = 0;
+    for (std::uint16_t seq : fb.nacked) {
+      const std::size_t slot = seq % kHistory;
+      if (slot < mVideoHistory.size() && mVideoHistorySeq[slot] == seq && !mVideoHistory[slot].empty()) {
+        sendTo(*mSelected, mVideoHistory[slot].data(), mVideoHistory[slot].size());
+        ++resent;
+      }
+    }
+    std::lock_guard lock(mStats->mutex);
+    mStats->retransmitted += resent;
+  }
+  if (fb.keyFrameRequested && mSink) mSink->onKeyFrameRequest(*this);
+}
+
+void MediaLeg::measure(const std::uint8_t* payload, std::size_t size) {
+  std::array<opus_int16, 5760> pcm{};  // up to 120 ms
+  int n = opus_decode(mDecoder, payload, static_cast<opus_int32>(size), pcm.data(), static_cast<int>(pcm.size()), 0);
+  if (n <= 0) return;
   double sum = 0;
   for (int i = 0; i < n; ++i) {
     double v = pcm[static_cast<std::size_t>(i)] / 32768.0;
@@ -380,14 +396,10 @@ void MediaLeg::onSrtp(const std::uint8_t* data, std::size_t size, bool rtcp) {
     mLevelWindow.pop_front();
     mLevelCounts.pop_front();
   }
-  mStats->rmsIn = mLevelSamples ? std::sqrt(std::max(0.0, mLevelSum) / static_cast<double>(mLevelSamples)) : 0.0;
-  if (mRecorder) {
-    // Written out by the 20 ms clock next to what we say; more than half a second queued means the
-    // agent sends faster than real time (or the clock stalled): the oldest is dropped.
-    mHeard.insert(mHeard.end(), pcm.begin(), pcm.begin() + n);
-    while (mHeard.size() > kSampleRate / 2) mHeard.pop_front();
-  }
-  mStats->peakRmsIn = std::max(mStats->peakRmsIn, mStats->rmsIn);
+  const double rms = mLevelSamples ? std::sqrt(std::max(0.0, mLevelSum) / static_cast<double>(mLevelSamples)) : 0.0;
+  std::lock_guard lock(mStats->mutex);
+  mStats->rmsIn = rms;
+  mStats->peakRmsIn = std::max(mStats->peakRmsIn, rms);
 }
 
 // --- sending ---------------------------------------------------------------------------------
@@ -398,79 +410,73 @@ void MediaLeg::sendTo(const Udp::endpoint& to, const std::uint8_t* data, std::si
   mSocket.send_to(boost::asio::buffer(data, size), to, 0, ec);  // would_block: the packet is lost, as on a wire
 }
 
-void MediaLeg::armTick() {
-  mTicking = false;
-  if (mClosed) return;
-  // A failed leg has nothing to send or retransmit: its clock stops until an ICE restart revives it.
-  if (mStats->state == "failed") return;
-  mTicking = true;
-  auto now = std::chrono::steady_clock::now();
-  if (mNextTick < now - 10 * kFrame) mNextTick = now;  // the loop stalled: do not burst to catch up
-  mTimer.expires_at(mNextTick);
-  auto self = shared_from_this();
-  mTimer.async_wait([self](const boost::system::error_code& ec) {
-    if (ec || self->mClosed) return;
-    self->mNextTick += kFrame;
-    try {
-      self->tick();
-    } catch (const std::exception& e) {
-      self->fail(std::string("media tick: ") + e.what());
+void MediaLeg::sendRtp(RtpHeader& h, const std::uint8_t* payload, std::size_t size, bool video) {
+  mScratch.clear();
+  h.write(mScratch);
+  mScratch.insert(mScratch.end(), payload, payload + size);
+  if (!mSrtpOut->protectRtp(mScratch)) return;
+  sendTo(*mSelected, mScratch.data(), mScratch.size());
+  if (video) {
+    if (mVideoHistory.empty()) {
+      mVideoHistory.resize(kHistory);
+      mVideoHistorySeq.resize(kHistory);
     }
-    self->armTick();
-  });
+    const std::size_t slot = h.sequence % kHistory;
+    mVideoHistory[slot] = mScratch;
+    mVideoHistorySeq[slot] = h.sequence;
+  }
 }
 
-void MediaLeg::tick() {
-  if (mStats->state == "failed") return;
+void MediaLeg::sendAudio(std::uint64_t source, const RtpHeader& in, const std::uint8_t* payload, std::size_t size,
+                         std::int64_t nowUs) {
+  if (!connected() || !mSelected || mClosed) return;
+  auto stamp = mAudioOut.next(source, in.sequence, in.timestamp, nowUs);
+  RtpHeader h;
+  h.marker = in.marker || stamp.sourceChanged;  // a talkspurt starts: the jitter buffer may adapt
+  h.payloadType = static_cast<std::uint8_t>(mOpusPt);
+  h.sequence = stamp.sequence;
+  h.timestamp = stamp.timestamp;
+  h.ssrc = mAudioOut.ssrc();
+  sendRtp(h, payload, size, false);
+  std::lock_guard lock(mStats->mutex);
+  ++mStats->packetsOut;
+  mStats->bytesOut += size;
+}
+
+void MediaLeg::sendVideo(std::uint64_t source, const RtpHeader& in, const std::uint8_t* payload, std::size_t size,
+                         std::int64_t nowUs) {
+  if (!mVideo || !connected() || !mSelected || mClosed) return;
+  auto stamp = mVideoOut.next(source, in.sequence, in.timestamp, nowUs);
+  RtpHeader h;
+  h.marker = in.marker;  // the last packet of a frame
+  h.payloadType = static_cast<std::uint8_t>(mVp8Pt);
+  h.sequence = stamp.sequence;
+  h.timestamp = stamp.timestamp;
+  h.ssrc = mVideoOut.ssrc();
+  sendRtp(h, payload, size, true);
+  std::lock_guard lock(mStats->mutex);
+  ++mStats->videoPacketsOut;
+}
+
+void MediaLeg::requestKeyFrame() {
+  if (!mVideo || !connected() || !mSelected || mClosed) return;
   auto now = std::chrono::steady_clock::now();
+  if (now - mLastKeyFrameAsked < kKeyFrameInterval) return;  // one is on its way
+  mLastKeyFrameAsked = now;
+  auto pli = RtcpFeedback::pli(mVideoOut.ssrc(), mRemoteVideoSsrc);
+  if (!mSrtpOut->protectRtcp(pli)) return;
+  sendTo(*mSelected, pli.data(), pli.size());
+}
+
+void MediaLeg::tick(std::chrono::steady_clock::time_point now) {
+  if (mClosed || mFailed || !mStarted) return;
   mDtls.onTimer();
   flushDtls();
-  if (mStats->state == "connected") {
-    if (now - mLastInbound > kSilenceTimeout) {
-      fail("nothing received from the browser for 30 s");
-      return;
-    }
-    sendAudioFrame();
+  if (connected()) {
+    if (now - mLastInbound > kSilenceTimeout) fail("nothing received from the browser for 30 s");
   } else if (now - mStartedAt > kConnectTimeout) {
-    fail(mSelected ? "the DTLS handshake did not complete within 30 s"
-                   : "no ICE connectivity check arrived within 30 s");
+    fail(mSelected ? "the DTLS handshake did not complete within 30 s" : "no ICE connectivity check arrived within 30 s");
   }
-}
-
-void MediaLeg::sendAudioFrame() {
-  if (!mSelected || !mSrtpOut) return;
-  std::array<std::int16_t, kFrameSamples> pcm{};
-  (mHeld ? *mHoldMusic : *mVoice).next(pcm);
-  if (mRecorder) {
-    std::array<std::int16_t, 2 * kFrameSamples> stereo{};
-    for (std::size_t i = 0; i < kFrameSamples; ++i) {
-      stereo[2 * i] = pcm[i];
-      if (!mHeard.empty()) {
-        stereo[2 * i + 1] = mHeard.front();
-        mHeard.pop_front();
-      }
-    }
-    if (!mRecorder->write(stereo.data(), kFrameSamples)) mRecorder.reset();  // full disk or cap: stop, keep the call
-  }
-  std::array<unsigned char, 1500> opus{};
-  opus_int32 n = opus_encode(mEncoder, pcm.data(), kFrameSamples, opus.data(), static_cast<opus_int32>(opus.size()));
-  if (n <= 0) return;
-  RtpHeader h;
-  h.marker = mFirstPacket;
-  h.payloadType = static_cast<std::uint8_t>(mAnswer ? mAnswer->opusPayloadType : Sdp::kOpusPayloadType);
-  h.sequence = mSeq++;
-  h.timestamp = mTimestamp;
-  h.ssrc = mSsrc;
-  mTimestamp += kFrameSamples;
-  mFirstPacket = false;
-  std::vector<std::uint8_t> packet;
-  packet.reserve(12 + static_cast<std::size_t>(n) + 16);
-  h.write(packet);
-  packet.insert(packet.end(), opus.begin(), opus.begin() + n);
-  if (!mSrtpOut->protectRtp(packet)) return;
-  sendTo(*mSelected, packet.data(), packet.size());
-  ++mStats->packetsOut;
-  mStats->bytesOut += static_cast<std::uint64_t>(n);
 }
 
 }  // namespace tccc::server::media

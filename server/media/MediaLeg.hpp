@@ -1,145 +1,196 @@
 // SPDX-License-Identifier: Apache-2.0
-// The server's end of one call's audio, toward one agent browser: a UDP socket that is at once an
-// ICE-lite agent (answers the browser's connectivity checks), a DTLS-SRTP endpoint and an Opus
-// talker/listener. It plays its AudioSource every 20 ms (hold music while held) and measures what
-// the agent says (packets, bytes, RMS level). Runs on the server's io_context; every async handler
-// holds a shared_ptr to the leg, and close() cancels them all so nothing outlives the call.
+// The server's end of one browser's WebRTC connection for one call: a UDP socket that is at once an
+// ICE-lite agent (answers the browser's connectivity checks), a DTLS-SRTP endpoint and the sender
+// and receiver of that browser's RTP — Opus audio and, on video calls, VP8 video on the same
+// BUNDLEd transport. It does not decide what it sends: the call's MediaBridge hands it the packets
+// of the other side (renumbered per stream by OutboundRtpStream) and receives what the browser
+// sends through MediaLegSink.
+//
+// Threads: the leg is built and described (offer()/answer()) on the signalling thread before it
+// starts; from start() on, everything happens on the media io_context's thread. Every async
+// handler holds a shared_ptr to the leg, and close() cancels them, so nothing outlives the call.
 #ifndef TCCC_SERVER_MEDIA_MEDIALEG_HPP
 #define TCCC_SERVER_MEDIA_MEDIALEG_HPP
 
-#include "media/AudioSource.hpp"
 #include "media/DtlsTransport.hpp"
+#include "media/OutboundRtpStream.hpp"
+#include "media/RtpHeader.hpp"
 #include "media/Sdp.hpp"
 #include "media/SrtpSession.hpp"
 #include "media/StunMessage.hpp"
-#include "media/WavWriter.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-struct OpusEncoder;
 struct OpusDecoder;
 
 namespace tccc::server::media {
 
-/// What a session's server media leg did; outlives the leg (GET /sim/sessions/<id>).
+/// What one leg did; outlives the leg (GET /sim/sessions/<id>). Written on the media thread and
+/// read on the signalling thread, so every access holds `mutex`.
 struct MediaStats {
+  mutable std::mutex mutex;
   std::string state = "new";  // new | connecting | connected | failed | closed
   std::string error;          // why it failed
   std::string remoteAddress;  // the browser's selected address, "ip:port"
-  int legs = 0;               // offers made (a transfer or a reconnect makes a new leg)
+  int legs = 0;               // legs opened for this side (a transfer or a reconnect makes a new one)
   bool held = false;
-  std::uint64_t packetsIn = 0, bytesIn = 0;    // RTP from the agent (payload bytes, as getStats counts)
-  std::uint64_t packetsOut = 0, bytesOut = 0;  // RTP to the agent
+  std::uint64_t packetsIn = 0, bytesIn = 0;    // audio RTP from the browser (payload bytes, as getStats counts)
+  std::uint64_t packetsOut = 0, bytesOut = 0;  // audio RTP to the browser
+  std::uint64_t videoPacketsIn = 0, videoPacketsOut = 0;
+  std::uint64_t keyFrameRequests = 0;  // PLI/FIR from the browser
+  std::uint64_t retransmitted = 0;     // video packets sent again for a NACK
   std::uint64_t rtcpIn = 0;
   std::uint64_t dropped = 0;  // datagrams refused: malformed, unauthenticated, from unchecked addresses
-  double rmsIn = 0;           // level of the agent's decoded audio over the last 500 ms (full scale 1.0)
+  double rmsIn = 0;           // level of the browser's decoded audio over the last 500 ms (full scale 1.0)
   double peakRmsIn = 0;       // highest rmsIn seen
   std::int64_t connectedAtMs = 0;
   std::int64_t closedAtMs = 0;
-  std::string recording;  // the WAV file of this leg, when recordings are on
+};
+
+class MediaLeg;
+
+/// Where a leg's incoming media goes (its call's bridge). Called on the media thread.
+class MediaLegSink {
+ public:
+  /// An Opus packet from the browser (decrypted; `payload` is the Opus frame).
+  virtual void onAudio(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) = 0;
+  /// A VP8 packet from the browser.
+  virtual void onVideo(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) = 0;
+  /// The browser lost a key frame of the video we send it (PLI or FIR).
+  virtual void onKeyFrameRequest(MediaLeg& from) = 0;
+
+ protected:
+  ~MediaLegSink() = default;
 };
 
 class MediaLeg : public std::enable_shared_from_this<MediaLeg> {
  public:
-  /// `socket` is open and bound; `host` is the address written in the offer's candidate.
+  /// `socket` is open and bound on the media io_context; `host` is the address written in our SDP.
   MediaLeg(boost::asio::io_context& io, const DtlsIdentity& identity, boost::asio::ip::udp::socket socket,
-           std::string host, std::unique_ptr<AudioSource> voice, std::shared_ptr<MediaStats> stats);
+           std::string host, std::shared_ptr<MediaStats> stats);
   ~MediaLeg();
   MediaLeg(const MediaLeg&) = delete;
   MediaLeg& operator=(const MediaLeg&) = delete;
 
-  /// Starts receiving and the 20 ms clock; returns the SDP offer for the agent.
-  std::string start(std::uint64_t sdpSessionId);
-  /// The agent's answer. Returns the reason when it cannot be used (the leg then fails).
-  std::optional<std::string> setAnswer(const std::string& sdp);
-  /// The browser's re-offer on the same peer connection (an ICE restart after a network change):
-  /// new ICE credentials on both sides, the same DTLS association and SRTP keys. Fills `answer` or
-  /// returns the reason it cannot (e.g. a different certificate: a new peer needs a new leg).
-  std::optional<std::string> restartIce(const std::string& offerSdp, std::string& answer);
-  /// Records both sides to a stereo WAV at `path` (left: what the server says, right: the agent)
-  /// while the leg is connected. Call before start(); false when the file cannot be created.
-  bool record(const std::string& path);
-  /// Held: play hold music instead of the voice and ignore what comes in.
+  // --- before start(), on the signalling thread ------------------------------------------------
+
+  /// Our offer (audio, and video when `video`).
+  std::string offer(std::uint64_t sdpSessionId, bool video);
+  /// Our answer to the browser's parsed offer: we take its payload types, mids and m-line order.
+  std::string answer(std::uint64_t sdpSessionId, const RemoteDescription& offer);
+  /// The description offer() or answer() wrote.
+  const LocalDescription& local() const { return mLocal; }
+  /// Decode what the browser says to measure its level (rmsIn): for the simulator's reports.
+  void measureLevel() { mMeasureLevel = true; }
+
+  // --- on the media thread ---------------------------------------------------------------------
+
+  /// Starts receiving; `sink` gets the browser's media until close().
+  void start(MediaLegSink* sink);
+  /// The browser's answer to our offer (parsed and checked by the caller).
+  void setAnswer(const RemoteDescription& answer);
+  /// The browser's ICE restart (same certificate): new credentials on both sides, the same DTLS
+  /// association and SRTP keys. `localUfrag`/`localPwd` are the ones written in our answer.
+  void restartIce(const RemoteDescription& offer, const std::string& localUfrag, const std::string& localPwd);
+  /// Sends an Opus frame of `source` (see OutboundRtpStream) in our audio stream.
+  void sendAudio(std::uint64_t source, const RtpHeader& header, const std::uint8_t* payload, std::size_t size,
+                 std::int64_t nowUs);
+  /// Sends a VP8 packet of `source` in our video stream, keeping it for retransmission.
+  void sendVideo(std::uint64_t source, const RtpHeader& header, const std::uint8_t* payload, std::size_t size,
+                 std::int64_t nowUs);
+  /// Asks the browser for a key frame of the video it sends (a PLI).
+  void requestKeyFrame();
+  /// Held: remembered in the stats (the bridge decides what flows).
   void setHeld(bool held);
+  /// The 20 ms clock: DTLS retransmissions and the connect / silence timeouts.
+  void tick(std::chrono::steady_clock::time_point now);
   /// Stops everything and closes the socket; idempotent.
   void close();
 
+  bool connected() const { return mSrtpOut != nullptr && !mFailed; }
+  bool closed() const { return mClosed; }
+  bool video() const { return mVideo; }
   std::uint16_t port() const { return mPort; }
   const std::string& iceUfrag() const { return mUfrag; }
   const std::string& icePwd() const { return mPwd; }
+  const std::shared_ptr<MediaStats>& stats() const { return mStats; }
 
  private:
-  /// Our side of the SDP with the current ICE credentials (offer, or the answer to a restart).
-  SdpOffer localDescription() const;
   using Udp = boost::asio::ip::udp;
+  LocalDescription describe(std::uint64_t sdpSessionId) const;
   void receive();
   void onDatagram(std::size_t size);
   void onStun(const std::uint8_t* data, std::size_t size);
   void onDtls(const std::uint8_t* data, std::size_t size);
   void onSrtp(const std::uint8_t* data, std::size_t size, bool rtcp);
-  void tick();
-  void armTick();
-  void sendAudioFrame();
+  void onRtcp(const std::uint8_t* data, std::size_t size);
+  void measure(const std::uint8_t* payload, std::size_t size);
   void flushDtls();
   void sendTo(const Udp::endpoint& to, const std::uint8_t* data, std::size_t size);
+  void sendRtp(RtpHeader& header, const std::uint8_t* payload, std::size_t size, bool video);
   bool validated(const Udp::endpoint& from) const;
+  void setState(const char* state);
   void fail(const std::string& why);
+  void dropped();
   static std::int64_t wallMs();
 
   const DtlsIdentity& mIdentity;
   Udp::socket mSocket;
-  boost::asio::steady_timer mTimer;
   std::string mHost;
   std::uint16_t mPort = 0;
-  std::unique_ptr<AudioSource> mVoice;
-  std::unique_ptr<AudioSource> mHoldMusic;
   std::shared_ptr<MediaStats> mStats;
+  MediaLegSink* mSink = nullptr;
 
   std::string mUfrag, mPwd;
-  std::uint64_t mSdpSessionId = 0;
-  int mSdpVersion = 1;
-  std::optional<SdpAnswer> mAnswer;
+  LocalDescription mLocal;
+  std::optional<RemoteDescription> mRemote;
+  bool mOfferer = true;  // we offered (the browser answers), or we answered its offer
+  bool mVideo = false;
+  int mOpusPt = Sdp::kOpusPayloadType;
+  int mVp8Pt = Sdp::kVp8PayloadType;
   std::vector<Udp::endpoint> mValidated;   // addresses that passed an authenticated check
   std::optional<Udp::endpoint> mSelected;  // where media goes (nominated, else the latest valid)
   bool mNominated = false;
 
   DtlsTransport mDtls;
   std::unique_ptr<SrtpSession> mSrtpOut, mSrtpIn;
-  OpusEncoder* mEncoder = nullptr;
-  OpusDecoder* mDecoder = nullptr;
+  OutboundRtpStream mAudioOut, mVideoOut;
+  std::uint32_t mRemoteVideoSsrc = 0;  // learnt from the browser's video packets (for our PLIs)
+  // The video packets we sent lately, protected, by sequence number modulo the ring's size: a NACK
+  // is answered by sending the same bytes again.
+  static constexpr std::size_t kHistory = 512;
+  std::vector<std::vector<std::uint8_t>> mVideoHistory;
+  std::vector<std::uint16_t> mVideoHistorySeq;
+  std::chrono::steady_clock::time_point mLastKeyFrameAsked{};
 
-  std::uint32_t mSsrc = 0;
-  std::uint16_t mSeq = 0;
-  std::uint32_t mTimestamp = 0;
-  bool mFirstPacket = true;
-  bool mHeld = false;
   bool mClosed = false;
-  bool mTicking = false;  // the 20 ms clock runs (it stops while the leg has failed)
-  std::chrono::steady_clock::time_point mNextTick;
+  bool mFailed = false;
+  bool mStarted = false;
   std::chrono::steady_clock::time_point mStartedAt;
   std::chrono::steady_clock::time_point mLastInbound;
 
+  bool mMeasureLevel = false;
+  bool mHeld = false;
+  OpusDecoder* mDecoder = nullptr;
   std::deque<double> mLevelWindow;  // sum of squares of the last frames
+  std::deque<std::size_t> mLevelCounts;
   double mLevelSum = 0;
   std::size_t mLevelSamples = 0;
-  std::deque<std::size_t> mLevelCounts;
-
-  std::unique_ptr<WavWriter> mRecorder;
-  std::deque<std::int16_t> mHeard;  // decoded agent audio not yet written to the recording
 
   std::array<std::uint8_t, 2048> mRx{};
   Udp::endpoint mRxFrom;
+  std::vector<std::uint8_t> mScratch;  // one packet being protected or unprotected
 };
 
 }  // namespace tccc::server::media

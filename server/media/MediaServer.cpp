@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "media/MediaServer.hpp"
 
+#include "store/SecureRandom.hpp"
+
+#include <boost/asio/post.hpp>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
@@ -19,7 +22,12 @@ std::int64_t wallMs() {
 }  // namespace
 
 MediaServer::MediaServer(boost::asio::io_context& io, Options options)
-    : mIo(io), mOptions(std::move(options)), mResolver(mOptions.audioDirs) {
+    : mIo(io),
+      mOptions(std::move(options)),
+      mResolver(mOptions.audioDirs),
+      mTicking(std::make_shared<std::unordered_set<std::shared_ptr<MediaBridge>>>()),
+      mClock(io),
+      mAlive(std::make_shared<bool>(true)) {
   if (mOptions.portMin == 0 || mOptions.portMax < mOptions.portMin)
     throw std::runtime_error("media ports: give a range min-max with 0 < min <= max");
   RAND_bytes(reinterpret_cast<unsigned char*>(&mSdpSessionId), sizeof mSdpSessionId);
@@ -32,9 +40,45 @@ MediaServer::MediaServer(boost::asio::io_context& io, Options options)
   mVoiceWarmUp = std::thread([] { AudioSource::syntheticVoice(0); });
 }
 
+void MediaServer::startClock() {
+  if (mClockRunning) return;
+  mClockRunning = true;
+  mNextTick = std::chrono::steady_clock::now();
+  armClock();
+}
+
 MediaServer::~MediaServer() {
   closeAll();
+  mAlive.reset();
   if (mVoiceWarmUp.joinable()) mVoiceWarmUp.join();
+}
+
+void MediaServer::armClock() {
+  // One clock for every call on this thread: 50 wake-ups a second in all, not per leg.
+  constexpr auto kFrame = std::chrono::milliseconds(20);
+  auto now = std::chrono::steady_clock::now();
+  mNextTick += kFrame;
+  if (mNextTick < now - 10 * kFrame) mNextTick = now;  // the thread stalled: do not burst to catch up
+  mClock.expires_at(mNextTick);
+  std::weak_ptr<bool> alive = mAlive;
+  auto ticking = mTicking;
+  mClock.async_wait([this, alive, ticking](const boost::system::error_code& ec) {
+    if (ec || alive.expired()) return;
+    if (ticking->empty()) {
+      mClockRunning = false;
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    for (const auto& bridge : *ticking) {
+      try {
+        bridge->tick(now, us);
+      } catch (const std::exception& e) {
+        spdlog::warn("server media for {}: {}", bridge->sessionId(), e.what());
+      }
+    }
+    armClock();
+  });
 }
 
 std::optional<boost::asio::ip::udp::socket> MediaServer::bindSocket(std::string& error) {
@@ -66,103 +110,230 @@ std::optional<boost::asio::ip::udp::socket> MediaServer::bindSocket(std::string&
   return std::nullopt;
 }
 
-MediaServer::Opened MediaServer::open(const std::string& sessionId, const std::string& audioFile, bool held) {
-  close(sessionId);
-  const std::int64_t now = nowMs();
-  // References to an unordered_map's elements survive the erasure of others (evictStats).
-  StatsEntry& entry = mStats[sessionId];
-  if (entry.closedSeq != 0) {  // open again: its place in the eviction queue goes stale
-    entry.closedSeq = 0;
-    --mClosedCurrent;
+MediaServer::Call& MediaServer::call(const std::string& sessionId) {
+  auto [it, created] = mCalls.try_emplace(sessionId);
+  Call& c = it->second;
+  if (created) {
+    c.bridge = std::make_shared<MediaBridge>(sessionId, mOptions.tap);
+    std::weak_ptr<bool> alive = mAlive;
+    boost::asio::post(mIo, [this, alive, ticking = mTicking, bridge = c.bridge] {
+      ticking->insert(bridge);
+      if (!alive.expired()) startClock();
+    });
+    // References to an unordered_map's elements survive the erasure of others (evictStats).
+    StatsEntry& entry = mStats[sessionId];
+    if (entry.closedSeq != 0) {  // open again: its place in the eviction queue goes stale
+      entry.closedSeq = 0;
+      --mClosedCurrent;
+    }
+    evictStats(nowMs());  // after the entry is marked open, so never this one
   }
-  evictStats(now);  // after the entry is marked open, so never this one
-  int legs = entry.stats ? entry.stats->legs : 0;
-  // Counters start again for each leg (a new agent, a new connection), the leg count goes on.
-  auto stats = std::make_shared<MediaStats>();
-  stats->legs = legs + 1;
-  entry.stats = stats;
-  auto failWith = [&](const std::string& why) -> Opened {
+  return c;
+}
+
+MediaServer::Opened MediaServer::failed(const std::string& sessionId, Side side, const std::string& why) {
+  spdlog::warn("server media for {}: {}", sessionId, why);
+  auto& stats = mStats[sessionId].sides[static_cast<std::size_t>(side)];
+  if (!stats) stats = std::make_shared<MediaStats>();
+  {
+    std::lock_guard lock(stats->mutex);
     stats->state = "failed";
     stats->error = why;
-    spdlog::warn("server media for {}: {}", sessionId, why);
-    retireStats(sessionId, now);
-    return Opened{"", why};
-  };
-  if (mLegs.size() >= mOptions.maxLegs) return failWith("too many server media legs are open");
-  std::unique_ptr<AudioSource> voice;
+  }
+  // A call left without any leg is over for the media plane: its stats may be forgotten in turn.
+  auto it = mCalls.find(sessionId);
+  if (it != mCalls.end() && !it->second.legs[0] && !it->second.legs[1]) close(sessionId);
+  return Opened{"", why};
+}
+
+void MediaServer::markClosed(const std::string& sessionId, Side side) {
+  auto it = mStats.find(sessionId);
+  if (it == mStats.end()) return;
+  auto& stats = it->second.sides[static_cast<std::size_t>(side)];
+  if (!stats) return;
+  std::lock_guard lock(stats->mutex);
+  stats->state = "closed";  // an earlier failure stays explained in `error`
+  if (!stats->closedAtMs) stats->closedAtMs = nowMs();
+}
+
+std::variant<std::shared_ptr<MediaLeg>, std::string> MediaServer::newLeg(const std::string& sessionId, Side side) {
+  // Counters start again for each leg (a new agent, a new connection), the leg count goes on,
+  // also for a leg that cannot be opened.
+  auto& slot = mStats[sessionId].sides[static_cast<std::size_t>(side)];
+  auto stats = std::make_shared<MediaStats>();
+  stats->legs = slot ? slot->legs + 1 : 1;
+  slot = stats;
+  if (mOpenLegs >= mOptions.maxLegs) return std::string("too many server media legs are open");
+  std::string error;
+  auto socket = bindSocket(error);
+  if (!socket) return error;
+  try {
+    return std::make_shared<MediaLeg>(mIo, mIdentity, std::move(*socket), mOptions.host, stats);
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+}
+
+void MediaServer::install(const std::string& sessionId, Call& c, Side side, std::shared_ptr<MediaLeg> leg,
+                          const std::string& participant) {
+  auto& record = c.legs[static_cast<std::size_t>(side)];
+  if (!record) ++mOpenLegs;
+  record = LegRecord{leg, std::nullopt, {}};
+  boost::asio::post(mIo, [bridge = c.bridge, side, leg, participant] { bridge->attach(side, leg, participant); });
+  (void)sessionId;
+}
+
+MediaServer::Opened MediaServer::offer(const std::string& sessionId, Side side, bool video,
+                                       const std::string& participant) {
+  Call& c = call(sessionId);
+  auto made = newLeg(sessionId, side);
+  if (auto* why = std::get_if<std::string>(&made)) return failed(sessionId, side, *why);
+  auto leg = std::get<std::shared_ptr<MediaLeg>>(made);
+  std::string sdp = leg->offer(++mSdpSessionId, video);
+  install(sessionId, c, side, leg, participant);
+  c.legs[static_cast<std::size_t>(side)]->local = leg->local();
+  if (c.held) boost::asio::post(mIo, [leg] { leg->setHeld(true); });
+  return Opened{std::move(sdp), ""};
+}
+
+MediaServer::Opened MediaServer::answer(const std::string& sessionId, Side side, const std::string& offerSdp,
+                                        const std::string& participant) {
+  auto parsed = Sdp::parseOffer(offerSdp);
+  if (auto* why = std::get_if<std::string>(&parsed)) return Opened{"", *why};
+  RemoteDescription offer = std::get<RemoteDescription>(parsed);
+  Call& c = call(sessionId);
+  auto& record = c.legs[static_cast<std::size_t>(side)];
+  if (record && record->remote && record->remote->fingerprint == offer.fingerprint) {
+    // The same browser connection offers again: an ICE restart on the leg it has. New credentials
+    // on both sides, the same DTLS association; the DTLS roles stay as they are.
+    if (offer.opusPayloadType != record->remote->opusPayloadType)
+      return Opened{"", "the re-offer changes the Opus payload type"};
+    LocalDescription local = record->local;
+    local.iceUfrag = SecureRandom::alphanumeric(8);
+    local.icePwd = SecureRandom::alphanumeric(24);
+    local.version += 1;
+    local.setup = record->remote->setup == "passive" ? "active" : "passive";
+    local.audioMid = offer.audioMid;
+    local.videoMid = offer.video ? offer.videoMid : local.videoMid;
+    local.videoFirst = offer.videoFirst;
+    local.audioDirection = Sdp::answerDirection(offer.direction);
+    local.videoDirection = Sdp::answerDirection(offer.videoDirection);
+    record->local = local;
+    record->remote->iceUfrag = offer.iceUfrag;
+    record->remote->icePwd = offer.icePwd;
+    boost::asio::post(mIo, [leg = record->leg, offer, u = local.iceUfrag, p = local.icePwd] {
+      leg->restartIce(offer, u, p);
+    });
+    return Opened{Sdp::build(local), ""};
+  }
+  auto made = newLeg(sessionId, side);
+  if (auto* why = std::get_if<std::string>(&made)) return failed(sessionId, side, *why);
+  auto leg = std::get<std::shared_ptr<MediaLeg>>(made);
+  const std::uint64_t sdpSession = ++mSdpSessionId;
+  std::string sdp = leg->answer(sdpSession, offer);
+  install(sessionId, c, side, leg, participant);
+  // What an ICE restart answers with later: the same description with new credentials.
+  auto& installed = *c.legs[static_cast<std::size_t>(side)];
+  installed.local = leg->local();
+  installed.remote = offer;
+  if (offer.setup == "actpass") installed.remote->setup = "active";
+  if (c.held) boost::asio::post(mIo, [leg] { leg->setHeld(true); });
+  return Opened{std::move(sdp), ""};
+}
+
+std::optional<std::string> MediaServer::remoteAnswer(const std::string& sessionId, Side side, const std::string& sdp) {
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end() || !it->second.legs[static_cast<std::size_t>(side)])
+    return std::string("the session has no server media leg");
+  auto& record = *it->second.legs[static_cast<std::size_t>(side)];
+  auto parsed = Sdp::parseAnswer(sdp);
+  if (auto* why = std::get_if<std::string>(&parsed)) {
+    failed(sessionId, side, "unusable SDP answer: " + *why);
+    return *why;
+  }
+  record.remote = std::get<RemoteDescription>(parsed);
+  boost::asio::post(mIo, [leg = record.leg, answer = *record.remote] { leg->setAnswer(answer); });
+  return std::nullopt;
+}
+
+std::unique_ptr<AudioSource> MediaServer::voiceFor(const std::string& sessionId, const std::string& audioFile) const {
   if (!audioFile.empty()) {
     auto path = mResolver.resolve(audioFile);
     if (path.error.empty()) {
       auto wav = WavFile::load(path.path);
-      if (auto* samples = std::get_if<std::vector<std::int16_t>>(&wav))
-        voice = AudioSource::loop(std::move(*samples));
-      else
-        spdlog::warn("server media for {}: {}: {}; playing the built-in voice", sessionId, audioFile,
-                     std::get<std::string>(wav));
+      if (auto* samples = std::get_if<std::vector<std::int16_t>>(&wav)) return AudioSource::loop(std::move(*samples));
+      spdlog::warn("server media for {}: {}: {}; playing the built-in voice", sessionId, audioFile,
+                   std::get<std::string>(wav));
     } else {
       spdlog::warn("server media for {}: {}; playing the built-in voice", sessionId, path.error);
     }
   }
-  if (!voice) voice = AudioSource::syntheticVoice(static_cast<std::uint32_t>(std::hash<std::string>()(sessionId)));
-  std::string error;
-  auto socket = bindSocket(error);
-  if (!socket) return failWith(error);
-  try {
-    auto leg = std::make_shared<MediaLeg>(mIo, mIdentity, std::move(*socket), mOptions.host, std::move(voice), stats);
-    leg->setHeld(held);
-    if (!mOptions.recordingsDir.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(mOptions.recordingsDir, ec);
-      // Session ids are the server's own ("s-" and hex); keep only safe characters all the same.
-      std::string name;
-      for (char c : sessionId) name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
-      std::string path =
-          (std::filesystem::path(mOptions.recordingsDir) / (name + "-" + std::to_string(stats->legs) + ".wav"))
-              .string();
-      if (!leg->record(path)) spdlog::warn("server media for {}: cannot write the recording {}", sessionId, path);
-    }
-    std::string sdp = leg->start(++mSdpSessionId);
-    mLegs[sessionId] = leg;
-    return Opened{std::move(sdp), ""};
-  } catch (const std::exception& e) {
-    return failWith(e.what());
-  }
+  return AudioSource::syntheticVoice(static_cast<std::uint32_t>(std::hash<std::string>()(sessionId)));
 }
 
-std::optional<std::string> MediaServer::answer(const std::string& sessionId, const std::string& sdp) {
-  auto it = mLegs.find(sessionId);
-  if (it == mLegs.end()) return std::string("the session has no server media leg");
-  return it->second->setAnswer(sdp);
-}
-
-MediaServer::Opened MediaServer::restart(const std::string& sessionId, const std::string& offerSdp) {
-  auto it = mLegs.find(sessionId);
-  if (it == mLegs.end()) return Opened{"", "the session has no server media leg"};
-  Opened out;
-  if (auto why = it->second->restartIce(offerSdp, out.sdp)) out = Opened{"", *why};
-  return out;
+MediaServer::Opened MediaServer::openSimulated(const std::string& sessionId, const std::string& audioFile, bool held,
+                                               const std::string& participant) {
+  Call& c = call(sessionId);
+  auto made = newLeg(sessionId, Side::Agent);
+  if (auto* why = std::get_if<std::string>(&made)) return failed(sessionId, Side::Agent, *why);
+  auto leg = std::get<std::shared_ptr<MediaLeg>>(made);
+  leg->measureLevel();
+  std::string sdp = leg->offer(++mSdpSessionId, false);
+  const LocalDescription local = leg->local();
+  auto voice = std::make_shared<std::unique_ptr<AudioSource>>(voiceFor(sessionId, audioFile));
+  boost::asio::post(mIo, [bridge = c.bridge, voice, participant] {
+    bridge->setSimulatedCaller(std::move(*voice), participant);
+  });
+  install(sessionId, c, Side::Agent, leg, participant);
+  c.legs[static_cast<std::size_t>(Side::Agent)]->local = local;
+  hold(sessionId, held);
+  return Opened{std::move(sdp), ""};
 }
 
 void MediaServer::hold(const std::string& sessionId, bool held) {
-  auto it = mLegs.find(sessionId);
-  if (it != mLegs.end()) it->second->setHeld(held);
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end()) return;
+  it->second.held = held;
+  for (auto& stats : mStats[sessionId].sides) {
+    if (!stats) continue;
+    std::lock_guard lock(stats->mutex);
+    stats->held = held;
+  }
+  boost::asio::post(mIo, [bridge = it->second.bridge, held] { bridge->setHeld(held); });
+}
+
+void MediaServer::closeLeg(const std::string& sessionId, Side side) {
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end()) return;
+  auto& record = it->second.legs[static_cast<std::size_t>(side)];
+  if (!record) return;
+  record.reset();
+  --mOpenLegs;
+  markClosed(sessionId, side);
+  boost::asio::post(mIo, [bridge = it->second.bridge, side] { bridge->detach(side); });
 }
 
 void MediaServer::close(const std::string& sessionId) {
-  auto it = mLegs.find(sessionId);
-  if (it == mLegs.end()) return;
-  it->second->close();
-  mLegs.erase(it);
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end()) return;
+  for (std::size_t i = 0; i < it->second.legs.size(); ++i)
+    if (it->second.legs[i]) {
+      --mOpenLegs;
+      markClosed(sessionId, static_cast<Side>(i));
+    }
+  boost::asio::post(mIo, [ticking = mTicking, bridge = it->second.bridge] {
+    bridge->close();
+    ticking->erase(bridge);
+  });
+  mCalls.erase(it);
   retireStats(sessionId, nowMs());
 }
 
 void MediaServer::closeAll() {
-  const std::int64_t now = nowMs();
-  for (auto& [id, leg] : mLegs) {
-    leg->close();
-    retireStats(id, now);
-  }
-  mLegs.clear();
+  std::vector<std::string> ids;
+  ids.reserve(mCalls.size());
+  for (auto& [id, c] : mCalls) ids.push_back(id);
+  for (auto& id : ids) close(id);
 }
 
 std::int64_t MediaServer::nowMs() const { return mOptions.clockMs ? mOptions.clockMs() : wallMs(); }
@@ -205,10 +376,9 @@ void MediaServer::evictStats(std::int64_t nowMs) {
   }
 }
 
-std::optional<protocol::Json> MediaServer::stats(const std::string& sessionId) const {
-  auto it = mStats.find(sessionId);
-  if (it == mStats.end()) return std::nullopt;
-  const MediaStats& s = *it->second.stats;
+namespace {
+protocol::Json statsJson(const MediaStats& s) {
+  std::lock_guard lock(s.mutex);
   protocol::Json j{{"state", s.state},
                    {"legs", s.legs},
                    {"held", s.held},
@@ -217,13 +387,26 @@ std::optional<protocol::Json> MediaServer::stats(const std::string& sessionId) c
                    {"bytesIn", s.bytesIn},
                    {"packetsOut", s.packetsOut},
                    {"bytesOut", s.bytesOut},
+                   {"videoPacketsIn", s.videoPacketsIn},
+                   {"videoPacketsOut", s.videoPacketsOut},
+                   {"keyFrameRequests", s.keyFrameRequests},
+                   {"retransmitted", s.retransmitted},
                    {"rtcpIn", s.rtcpIn},
                    {"dropped", s.dropped},
                    {"rmsIn", s.rmsIn},
                    {"peakRmsIn", s.peakRmsIn},
                    {"connectedAt", s.connectedAtMs}};
   if (!s.error.empty()) j["error"] = s.error;
-  if (!s.recording.empty()) j["recording"] = s.recording;
+  return j;
+}
+}  // namespace
+
+std::optional<protocol::Json> MediaServer::stats(const std::string& sessionId) const {
+  auto it = mStats.find(sessionId);
+  if (it == mStats.end()) return std::nullopt;
+  const auto& [far, agent] = it->second.sides;
+  protocol::Json j = agent ? statsJson(*agent) : protocol::Json{{"state", "new"}, {"legs", 0}};
+  if (far) j["far"] = statsJson(*far);
   return j;
 }
 

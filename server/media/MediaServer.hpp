@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-// The server's own media endpoint for calls whose far end it simulates (POST /sim/inbound and the
-// outbound test numbers): one MediaLeg per such call and agent, UDP ports from a configured range,
-// one DTLS identity made at start, and the per-session statistics the simulator API reports.
+// The media plane: every call's media terminates here (docs/media.md). For each call a MediaBridge
+// joins the leg toward the customer (a customer page, or the simulated caller's voice) and the leg
+// toward the agent connected now; an internal call joins its two agents. UDP ports come from a
+// configured range, one DTLS identity is made at start, and the per-session statistics are kept
+// for the simulator API.
+//
+// Threads: the public methods are called on the signalling thread and never wait for media. They
+// bind the socket and write the SDP there (both are quick and need no media state), then post the
+// rest to the media io_context, which runs on threads of its own in the server (tests may run both
+// on one). The media thread's 20 ms clock drives every bridge.
 #ifndef TCCC_SERVER_MEDIA_MEDIASERVER_HPP
 #define TCCC_SERVER_MEDIA_MEDIASERVER_HPP
 
 #include "media/AudioFileResolver.hpp"
 #include "media/DtlsIdentity.hpp"
+#include "media/MediaBridge.hpp"
 #include "media/MediaLeg.hpp"
 #include "protocol/Protocol.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -21,6 +31,8 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
+#include <variant>
 #include <vector>
 
 namespace tccc::server::media {
@@ -32,54 +44,76 @@ class MediaServer {
     std::uint16_t portMin = 40000;
     std::uint16_t portMax = 40999;
     std::vector<std::string> audioDirs;  // where audioFile may come from (data dir, --sim-audio-dir)
-    std::size_t maxLegs = 1000;          // concurrent legs; each holds a socket and a 20 ms timer
-    std::string recordingsDir;           // "" = no recordings; else <dir>/<sessionId>-<leg>.wav
-    // GET /sim/sessions/<id> reports a session's media stats while its leg is open and, afterwards,
+    std::size_t maxLegs = 1000;          // concurrent legs; each holds a socket
+    // GET /sim/sessions/<id> reports a session's media stats while its call is open and, afterwards,
     // for statsRetentionMs or until maxStats sessions are remembered, whichever comes first (the
-    // longest-closed go first; open legs' stats are always kept).
+    // longest-closed go first; open calls' stats are always kept).
     std::size_t maxStats = 2000;
     std::int64_t statsRetentionMs = 600000;  // 10 minutes
     std::function<std::int64_t()> clockMs;   // wall-clock ms for that retention; empty = the system clock
+    MediaTap* tap = nullptr;                 // recording and speech recognition; called on the media thread
   };
 
-  /// Generates the DTLS certificate. Throws std::runtime_error when OpenSSL cannot.
-  MediaServer(boost::asio::io_context& io, Options options);
+  /// `mediaIo` runs the legs and the 20 ms clock. Generates the DTLS certificate; throws
+  /// std::runtime_error when OpenSSL cannot.
+  MediaServer(boost::asio::io_context& mediaIo, Options options);
   ~MediaServer();
   MediaServer(const MediaServer&) = delete;
   MediaServer& operator=(const MediaServer&) = delete;
 
-  /// Opens a new leg for `sessionId` (closing the one it had), plays `audioFile` (resolved through
-  /// the allowed directories; "" = the built-in voice). Returns the SDP offer, or an error message.
   struct Opened {
-    std::string sdp;    // the offer, when it worked
+    std::string sdp;    // our offer or answer, when it worked
     std::string error;  // why not, otherwise
   };
-  Opened open(const std::string& sessionId, const std::string& audioFile, bool held);
-  /// The agent's SDP answer for the session's leg; an error message when it is unusable.
-  std::optional<std::string> answer(const std::string& sessionId, const std::string& sdp);
-  /// The agent's re-offer (ICE restart) for the session's leg: the answer, or why not.
-  Opened restart(const std::string& sessionId, const std::string& offerSdp);
+  /// A new leg toward `side` that offers (to an agent's SDK): replaces the side's leg.
+  Opened offer(const std::string& sessionId, Side side, bool video, const std::string& participant);
+  /// The browser on `side` offered: a new leg answers it, or — the same browser restarting ICE on
+  /// its connection (same certificate) — the side's leg does.
+  Opened answer(const std::string& sessionId, Side side, const std::string& offerSdp, const std::string& participant);
+  /// The browser on `side` answered our offer; an error message when the answer is unusable.
+  std::optional<std::string> remoteAnswer(const std::string& sessionId, Side side, const std::string& sdp);
+  /// The simulated telephone network's call: the far side is the server saying `audioFile`
+  /// ("" = the built-in voice, resolved through the allowed directories), and the agent side is
+  /// offered a leg whose level is measured. Returns the offer for the agent.
+  Opened openSimulated(const std::string& sessionId, const std::string& audioFile, bool held,
+                       const std::string& participant);
   void hold(const std::string& sessionId, bool held);
+  /// Closes `side`'s leg; the call's bridge stays for the next one (a transfer).
+  void closeLeg(const std::string& sessionId, Side side);
+  /// The call is over: its legs close and its taps hear the end.
   void close(const std::string& sessionId);
   void closeAll();
 
-  /// `media` of GET /sim/sessions/<id>; nullopt when the session never had a server leg.
+  /// `media` of GET /sim/sessions/<id> (the agent side's leg; the far side's under "far");
+  /// nullopt when the session never had a server leg.
   std::optional<protocol::Json> stats(const std::string& sessionId) const;
   /// Checks an audioFile name for POST /sim/inbound: "" when it can be played, else why not.
   std::string checkAudioFile(const std::string& name) const;
 
-  std::size_t openLegs() const { return mLegs.size(); }
-  /// Sessions whose stats are remembered (open legs included).
+  std::size_t openLegs() const { return mOpenLegs; }
+  std::size_t openCalls() const { return mCalls.size(); }
+  /// Sessions whose stats are remembered (open calls included).
   std::size_t rememberedStats() const { return mStats.size(); }
   /// Queue entries the stats eviction has looked at since the start: it stays within a small
-  /// multiple of the legs opened (each close queues one entry, each entry is looked at about once).
+  /// multiple of the calls opened (each close queues one entry, each entry is looked at about once).
   std::uint64_t statsEvictionSteps() const { return mEvictionSteps; }
   const std::string& fingerprint() const { return mIdentity.fingerprint(); }
 
  private:
+  /// What the signalling thread remembers of one side's leg (the leg itself is the media thread's).
+  struct LegRecord {
+    std::shared_ptr<MediaLeg> leg;
+    std::optional<RemoteDescription> remote;  // the browser's offer or answer, once known
+    LocalDescription local;                   // our last description
+  };
+  struct Call {
+    std::shared_ptr<MediaBridge> bridge;
+    std::array<std::optional<LegRecord>, 2> legs;
+    bool held = false;
+  };
   struct StatsEntry {
-    std::shared_ptr<MediaStats> stats;
-    std::uint64_t closedSeq = 0;  // 0 while its leg is open (or opening); else its entry in mClosedStats
+    std::array<std::shared_ptr<MediaStats>, 2> sides;
+    std::uint64_t closedSeq = 0;  // 0 while its call is open; else its entry in mClosedStats
   };
   struct ClosedStats {
     std::string sessionId;
@@ -87,12 +121,24 @@ class MediaServer {
     std::uint64_t seq;  // stale once the session's StatsEntry::closedSeq differs (it was opened again)
   };
 
+  Call& call(const std::string& sessionId);
+  /// A bound socket and a leg on it, with fresh stats for `side`; or why not.
+  std::variant<std::shared_ptr<MediaLeg>, std::string> newLeg(const std::string& sessionId, Side side);
+  void install(const std::string& sessionId, Call& call, Side side, std::shared_ptr<MediaLeg> leg,
+               const std::string& participant);
+  Opened failed(const std::string& sessionId, Side side, const std::string& why);
+  /// The side's stats say closed now, not when the media thread gets to it.
+  void markClosed(const std::string& sessionId, Side side);
   std::optional<boost::asio::ip::udp::socket> bindSocket(std::string& error);
+  std::unique_ptr<AudioSource> voiceFor(const std::string& sessionId, const std::string& audioFile) const;
+  /// On the media thread: the clock runs while there are calls, so an idle server sleeps.
+  void startClock();
+  void armClock();
   std::int64_t nowMs() const;
-  /// The session's leg is gone (closed, or it failed to open): its stats join the eviction queue.
+  /// The session's call is gone: its stats join the eviction queue.
   void retireStats(const std::string& sessionId, std::int64_t nowMs);
   /// Forgets the longest-closed sessions' stats while they are past the retention time or more than
-  /// maxStats sessions are remembered. Amortised O(1) per leg: every queue entry is popped once.
+  /// maxStats sessions are remembered. Amortised O(1) per call: every queue entry is popped once.
   void evictStats(std::int64_t nowMs);
   bool isCurrent(const ClosedStats& closed) const;
 
@@ -100,9 +146,16 @@ class MediaServer {
   Options mOptions;
   DtlsIdentity mIdentity;
   AudioFileResolver mResolver;
-  std::unordered_map<std::string, std::shared_ptr<MediaLeg>> mLegs;
+  std::unordered_map<std::string, Call> mCalls;
+  std::size_t mOpenLegs = 0;
+  // The media thread's own list of bridges for its clock (touched only there).
+  std::shared_ptr<std::unordered_set<std::shared_ptr<MediaBridge>>> mTicking;
+  boost::asio::steady_timer mClock;
+  std::chrono::steady_clock::time_point mNextTick;
+  bool mClockRunning = false;  // media thread
+  std::shared_ptr<bool> mAlive;
   std::unordered_map<std::string, StatsEntry> mStats;
-  // Sessions whose leg is gone, in the order they went (so oldest first), with stale entries of
+  // Sessions whose call is gone, in the order they went (so oldest first), with stale entries of
   // sessions opened again since; compacted when stale entries outnumber the current ones.
   std::deque<ClosedStats> mClosedStats;
   std::size_t mClosedCurrent = 0;  // entries of mClosedStats that are not stale

@@ -34,11 +34,76 @@ bool isHexFingerprint(const std::string& f) {
 
 }  // namespace
 
-std::string Sdp::buildOffer(const SdpOffer& o) {
+namespace {
+
+void writeTransport(std::ostringstream& s, const LocalDescription& o, const std::string& ipv, const std::string& port) {
+  // Every m-section repeats the transport attributes (JSEP 5.2.1); they are the same with BUNDLE.
+  s << "c=IN " << ipv << " " << o.host << "\r\n"
+    << "a=rtcp:" << port << " IN " << ipv << " " << o.host << "\r\n"
+    << "a=ice-ufrag:" << o.iceUfrag << "\r\n"
+    << "a=ice-pwd:" << o.icePwd << "\r\n"
+    << "a=fingerprint:sha-256 " << o.fingerprint
+    << "\r\n"
+    // actpass lets the browser pick; it takes the DTLS client role (active), as RFC 8842 advises.
+    << "a=setup:" << o.setup << "\r\n";
+}
+
+void writeCandidate(std::ostringstream& s, const LocalDescription& o, const std::string& port) {
+  s << "a=candidate:1 1 udp 2130706431 " << o.host << " " << port << " typ host\r\n"
+    << "a=end-of-candidates\r\n";
+}
+
+void writeAudio(std::ostringstream& s, const LocalDescription& o, const std::string& ipv, const std::string& port) {
+  const std::string pt = std::to_string(o.opusPayloadType);
+  s << "m=audio " << port << " UDP/TLS/RTP/SAVPF " << pt << "\r\n";
+  writeTransport(s, o, ipv, port);
+  s << "a=mid:" << o.audioMid << "\r\n"
+    << "a=" << o.audioDirection << "\r\n"
+    << "a=msid:tccc tccc-audio\r\n"
+    << "a=rtcp-mux\r\n"
+    << "a=rtpmap:" << pt << " opus/48000/2\r\n"
+    << "a=fmtp:" << pt << " minptime=10;useinbandfec=1\r\n"
+    << "a=ssrc:" << o.ssrc << " cname:" << o.cname << "\r\n";
+  writeCandidate(s, o, port);
+}
+
+void writeVideo(std::ostringstream& s, const LocalDescription& o, const std::string& ipv, const std::string& port) {
+  const std::string pt = std::to_string(o.vp8PayloadType);
+  if (o.videoRejected) {
+    // An answer refuses a section by port 0, keeping its mid so the offerer can match it.
+    s << "m=video 0 UDP/TLS/RTP/SAVPF " << pt << "\r\n"
+      << "c=IN " << ipv << " " << o.host << "\r\n"
+      << "a=mid:" << o.videoMid << "\r\n"
+      << "a=inactive\r\n"
+      << "a=rtpmap:" << pt << " VP8/90000\r\n";
+    return;
+  }
+  s << "m=video " << port << " UDP/TLS/RTP/SAVPF " << pt << "\r\n";
+  writeTransport(s, o, ipv, port);
+  // NACK is answered from the server's own send history and PLI/FIR are passed to the sender, so
+  // a lost packet or a lost key frame recovers without transcoding.
+  s << "a=mid:" << o.videoMid << "\r\n"
+    << "a=" << o.videoDirection << "\r\n"
+    << "a=msid:tccc tccc-video\r\n"
+    << "a=rtcp-mux\r\n"
+    << "a=rtcp-rsize\r\n"
+    << "a=rtpmap:" << pt << " VP8/90000\r\n"
+    << "a=rtcp-fb:" << pt << " nack\r\n"
+    << "a=rtcp-fb:" << pt << " nack pli\r\n"
+    << "a=rtcp-fb:" << pt << " ccm fir\r\n"
+    << "a=ssrc:" << o.videoSsrc << " cname:" << o.cname << "\r\n";
+  writeCandidate(s, o, port);
+}
+
+}  // namespace
+
+std::string Sdp::build(const LocalDescription& o) {
   const bool v6 = o.host.find(':') != std::string::npos;
   const std::string ipv = v6 ? "IP6" : "IP4";
   const std::string port = std::to_string(o.port);
-  const std::string pt = std::to_string(kOpusPayloadType);
+  const bool videoBundled = o.video && !o.videoRejected;
+  std::string bundle = o.audioMid;
+  if (videoBundled) bundle = o.videoFirst ? o.videoMid + " " + o.audioMid : o.audioMid + " " + o.videoMid;
   std::ostringstream s;
   s << "v=0\r\n"
     << "o=- " << o.sessionVersion << " " << o.version << " IN " << ipv << " " << o.host << "\r\n"
@@ -46,77 +111,83 @@ std::string Sdp::buildOffer(const SdpOffer& o) {
     << "t=0 0\r\n"
     // ICE-lite: the server only answers connectivity checks; the browser is the controlling agent.
     << "a=ice-lite\r\n"
-    << "a=group:BUNDLE 0\r\n"
-    << "a=msid-semantic: WMS tccc\r\n"
-    << "m=audio " << port << " UDP/TLS/RTP/SAVPF " << pt << "\r\n"
-    << "c=IN " << ipv << " " << o.host << "\r\n"
-    << "a=rtcp:" << port << " IN " << ipv << " " << o.host << "\r\n"
-    << "a=ice-ufrag:" << o.iceUfrag << "\r\n"
-    << "a=ice-pwd:" << o.icePwd << "\r\n"
-    << "a=fingerprint:sha-256 " << o.fingerprint
-    << "\r\n"
-    // actpass lets the browser pick; it takes the DTLS client role (active), as RFC 8842 advises.
-    << "a=setup:" << o.setup << "\r\n"
-    << "a=mid:0\r\n"
-    << "a=" << (o.sendrecv ? "sendrecv" : "sendonly") << "\r\n"
-    << "a=msid:tccc tccc-audio\r\n"
-    << "a=rtcp-mux\r\n"
-    << "a=rtpmap:" << pt << " opus/48000/2\r\n"
-    << "a=fmtp:" << pt << " minptime=10;useinbandfec=1\r\n"
-    << "a=ssrc:" << o.ssrc << " cname:" << o.cname << "\r\n"
-    << "a=candidate:1 1 udp 2130706431 " << o.host << " " << port << " typ host\r\n"
-    << "a=end-of-candidates\r\n";
+    << "a=group:BUNDLE " << bundle << "\r\n"
+    << "a=msid-semantic: WMS tccc\r\n";
+  if (o.video && o.videoFirst) writeVideo(s, o, ipv, port);
+  writeAudio(s, o, ipv, port);
+  if (o.video && !o.videoFirst) writeVideo(s, o, ipv, port);
   return s.str();
 }
 
-std::variant<SdpAnswer, std::string> Sdp::parseAnswer(const std::string& sdp) { return parse(sdp, false); }
+std::string Sdp::answerDirection(const std::string& offered) {
+  if (offered == "sendonly") return "recvonly";
+  if (offered == "recvonly") return "sendonly";
+  if (offered == "inactive") return "inactive";
+  return "sendrecv";
+}
 
-std::variant<SdpAnswer, std::string> Sdp::parseOffer(const std::string& sdp) { return parse(sdp, true); }
+std::variant<RemoteDescription, std::string> Sdp::parseAnswer(const std::string& sdp) { return parse(sdp, false); }
 
-std::variant<SdpAnswer, std::string> Sdp::parse(const std::string& sdp, bool offer) {
+std::variant<RemoteDescription, std::string> Sdp::parseOffer(const std::string& sdp) { return parse(sdp, true); }
+
+std::variant<RemoteDescription, std::string> Sdp::parse(const std::string& sdp, bool offer) {
   const std::string what = offer ? "the offer" : "the answer";
   if (sdp.empty()) return what + " is empty";
-  SdpAnswer a;
+  RemoteDescription a;
   std::string sessionUfrag, sessionPwd, sessionFpAlg, sessionFp, sessionSetup;
   std::string mediaUfrag, mediaPwd, mediaFpAlg, mediaFp, mediaSetup;
-  bool inAudio = false, sawAudio = false, audioRejected = false, inMedia = false;
-  std::istringstream in(sdp);
+  // The section being read: only the first audio and the first video section count; any other
+  // (a second video, data channels) is left out of our answer, which the browser then rejects.
+  enum class Section { Session, Audio, Video, Other } in = Section::Session;
+  bool sawAudio = false, sawVideo = false, audioRejected = false;
+  std::istringstream in_(sdp);
   std::string line;
   std::size_t lines = 0;
-  while (std::getline(in, line)) {
+  while (std::getline(in_, line)) {
     if (++lines > 2000) return what + " has too many lines";
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.size() < 2 || line[1] != '=') continue;  // tolerate blank or odd lines
     char kind = line[0];
     std::string value = line.substr(2);
     if (kind == 'm') {
-      inMedia = true;
-      inAudio = false;
-      if (value.rfind("audio ", 0) == 0 && !sawAudio) {
-        inAudio = sawAudio = true;
+      in = Section::Other;
+      const bool audio = value.rfind("audio ", 0) == 0, video = value.rfind("video ", 0) == 0;
+      if ((audio && !sawAudio) || (video && !sawVideo)) {
         std::istringstream m(value.substr(6));
         std::string portText;
         m >> portText;
-        audioRejected = portText == "0";
+        if (audio) {
+          in = Section::Audio;
+          sawAudio = true;
+          audioRejected = portText == "0";
+        } else {
+          sawVideo = true;
+          a.videoFirst = !sawAudio;
+          if (portText != "0") {
+            in = Section::Video;
+            a.video = true;
+          }
+        }
       }
       continue;
     }
-    if (kind != 'a' || (inMedia && !inAudio)) continue;
+    if (kind != 'a' || in == Section::Other) continue;
     std::string name = value, attr;
     auto colon = value.find(':');
     if (colon != std::string::npos) {
       name = value.substr(0, colon);
       attr = value.substr(colon + 1);
     }
+    const bool inMedia = in != Section::Session;
     std::string& ufrag = inMedia ? mediaUfrag : sessionUfrag;
     std::string& pwd = inMedia ? mediaPwd : sessionPwd;
     std::string& fpAlg = inMedia ? mediaFpAlg : sessionFpAlg;
     std::string& fp = inMedia ? mediaFp : sessionFp;
     std::string& setup = inMedia ? mediaSetup : sessionSetup;
     if (name == "ice-ufrag") {
-      ufrag = attr;
+      if (ufrag.empty()) ufrag = attr;  // BUNDLE: every section repeats the first one's
     } else if (name == "ice-pwd") {
-      pwd = attr;
+      if (pwd.empty()) pwd = attr;
     } else if (name == "fingerprint") {
       auto sp = attr.find(' ');
       if (sp == std::string::npos) continue;
@@ -128,17 +199,22 @@ std::variant<SdpAnswer, std::string> Sdp::parse(const std::string& sdp, bool off
         fp = upper(attr.substr(sp + 1));
       }
     } else if (name == "setup") {
-      setup = attr;
-    } else if (name == "rtpmap" && inAudio) {
-      // a=rtpmap:<pt> opus/48000/2
+      if (setup.empty()) setup = attr;
+    } else if (name == "mid" && inMedia) {
+      if (attr.empty() || attr.size() > 32) return what + " has an unusable a=mid";
+      (in == Section::Audio ? a.audioMid : a.videoMid) = attr;
+    } else if (name == "rtpmap" && inMedia) {
+      // a=rtpmap:<pt> opus/48000/2 | VP8/90000
       std::istringstream r(attr);
       int pt = -1;
       std::string codec;
       r >> pt >> codec;
-      if (pt >= 0 && pt <= 127 && lower(codec).rfind("opus/48000", 0) == 0 && a.opusPayloadType < 0)
-        a.opusPayloadType = pt;
-    } else if (inAudio && (name == "sendrecv" || name == "sendonly" || name == "recvonly" || name == "inactive")) {
-      a.direction = name;
+      codec = lower(codec);
+      if (pt < 0 || pt > 127) continue;
+      if (in == Section::Audio && codec.rfind("opus/48000", 0) == 0 && a.opusPayloadType < 0) a.opusPayloadType = pt;
+      if (in == Section::Video && codec == "vp8/90000" && a.vp8PayloadType < 0) a.vp8PayloadType = pt;
+    } else if (inMedia && (name == "sendrecv" || name == "sendonly" || name == "recvonly" || name == "inactive")) {
+      (in == Section::Audio ? a.direction : a.videoDirection) = name;
     }
   }
   if (!sawAudio) return what + " has no audio m-line";
@@ -157,6 +233,8 @@ std::variant<SdpAnswer, std::string> Sdp::parse(const std::string& sdp, bool off
     return what + "'s a=setup must be active or passive" + (offer ? " or actpass" : "") + ", not " +
            a.setup.substr(0, 16);
   if (a.opusPayloadType < 0) return what + " does not accept Opus";
+  if (a.audioMid.empty()) a.audioMid = "0";
+  if (a.video && a.videoMid.empty()) a.videoMid = "1";
   return a;
 }
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The two SDP documents of a server media leg: the offer the server sends (one audio m-line,
-// Opus, ICE-lite with one host candidate, DTLS-SRTP) and the browser's answer, from which it only
-// needs the ICE credentials, the DTLS certificate fingerprint and role, and Opus' payload type.
+// The SDP of a server media leg, in both directions of a negotiation. The server offers to an
+// agent's SDK (it answers) and answers a customer page or an internal caller (they offer). Either
+// way the server's side is one BUNDLEd transport (ICE-lite with one host candidate, DTLS-SRTP,
+// rtcp-mux) carrying Opus audio and, for video calls, VP8 video with NACK and PLI feedback. From the
+// browser's side the server needs only the ICE credentials, the certificate fingerprint and DTLS
+// role, the payload types it chose and the directions.
 #ifndef TCCC_SERVER_MEDIA_SDP_HPP
 #define TCCC_SERVER_MEDIA_SDP_HPP
 
@@ -11,7 +14,8 @@
 
 namespace tccc::server::media {
 
-struct SdpOffer {
+/// Our side of a negotiation: an offer, or an answer to a browser's offer.
+struct LocalDescription {
   std::uint64_t sessionVersion = 1;  // o= session id; a new leg gets a new one
   int version = 1;                   // o= version: grows with every new description of the session
   std::string iceUfrag;              // 4..256 ice-chars (RFC 8839)
@@ -19,37 +23,57 @@ struct SdpOffer {
   std::string fingerprint;           // sha-256, "AB:CD:…"
   std::string host;                  // our candidate's address (IPv4 or IPv6 literal)
   std::uint16_t port = 0;
-  std::uint32_t ssrc = 0;
+  std::uint32_t ssrc = 0;       // our audio stream
+  std::uint32_t videoSsrc = 0;  // our video stream (video legs)
   std::string cname = "tccc-server";
-  bool sendrecv = true;           // false: sendonly (the leg still talks but will not listen)
-  std::string setup = "actpass";  // an answer (to a browser's ICE restart) says active or passive
+  std::string setup = "actpass";  // an answer says active or passive
+  // What is negotiated. In an offer: our payload types and mids; in an answer: the offer's.
+  int opusPayloadType = 111;
+  int vp8PayloadType = 96;
+  std::string audioMid = "0";
+  std::string videoMid = "1";
+  bool video = false;       // a video m-line follows (or, in an answer, is accepted)
+  bool videoFirst = false;  // an answer keeps the offer's m-line order
+  bool videoRejected = false;  // an answer to an offer whose video we cannot take: port 0
+  std::string audioDirection = "sendrecv";
+  std::string videoDirection = "sendrecv";
 };
 
-/// What the server needs from the browser's answer.
-struct SdpAnswer {
+/// What the server needs from the browser's description (its answer, or its offer).
+struct RemoteDescription {
   std::string iceUfrag;
   std::string icePwd;
   std::string fingerprintAlgorithm;  // lower case, e.g. "sha-256"
   std::string fingerprint;           // upper-case hex pairs with colons
-  std::string setup;                 // active | passive
+  std::string setup;                 // active | passive (an offer may say actpass)
   int opusPayloadType = -1;
-  std::string direction = "sendrecv";
+  std::string audioMid;
+  std::string direction = "sendrecv";  // of the audio
+  bool video = false;                  // has a video m-line that is not rejected
+  bool videoFirst = false;             // the video m-line came before the audio one
+  int vp8PayloadType = -1;             // -1: the video section offers no VP8
+  std::string videoMid;
+  std::string videoDirection = "sendrecv";
 };
 
 class Sdp {
  public:
   static constexpr int kOpusPayloadType = 111;
+  static constexpr int kVp8PayloadType = 96;
 
-  static std::string buildOffer(const SdpOffer& offer);
+  /// Our offer, or (with `setup` active/passive and the offer's payload types and mids) our answer.
+  static std::string build(const LocalDescription& local);
 
-  /// Parses an answer to buildOffer(). Returns the reason when it cannot be used (no audio, audio
+  /// Parses the answer to our offer. Returns the reason when it cannot be used (no audio, audio
   /// rejected, no ICE credentials, no sha-256/384/512 fingerprint, no Opus, an impossible role).
-  static std::variant<SdpAnswer, std::string> parseAnswer(const std::string& sdp);
-  /// Parses a browser's re-offer (an ICE restart); like parseAnswer() but a=setup may be actpass.
-  static std::variant<SdpAnswer, std::string> parseOffer(const std::string& sdp);
+  static std::variant<RemoteDescription, std::string> parseAnswer(const std::string& sdp);
+  /// Parses a browser's offer (a first offer, or a re-offer to restart ICE); a=setup may be actpass.
+  static std::variant<RemoteDescription, std::string> parseOffer(const std::string& sdp);
+  /// The answer's direction for one the offer states: we send and receive whatever it allows.
+  static std::string answerDirection(const std::string& offered);
 
  private:
-  static std::variant<SdpAnswer, std::string> parse(const std::string& sdp, bool offer);
+  static std::variant<RemoteDescription, std::string> parse(const std::string& sdp, bool offer);
 };
 
 }  // namespace tccc::server::media

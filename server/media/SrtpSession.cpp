@@ -54,6 +54,18 @@ bool SrtpSession::protectRtp(std::vector<std::uint8_t>& packet) {
   return true;
 }
 
+bool SrtpSession::protectRtcp(std::vector<std::uint8_t>& packet) {
+  if (packet.size() < 8) return false;
+  int len = static_cast<int>(packet.size());
+  packet.resize(packet.size() + SRTP_MAX_TRAILER_LEN + 4);  // the tag and the SRTCP index
+  if (srtp_protect_rtcp(mSession, packet.data(), &len) != srtp_err_status_ok) {
+    packet.resize(static_cast<std::size_t>(len));
+    return false;
+  }
+  packet.resize(static_cast<std::size_t>(len));
+  return true;
+}
+
 bool SrtpSession::unprotectRtp(std::vector<std::uint8_t>& packet) {
   if (packet.size() < 12 + 10) return false;
   int len = static_cast<int>(packet.size());

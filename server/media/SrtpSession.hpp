@@ -24,6 +24,8 @@ class SrtpSession {
   /// RTP -> SRTP in place (the vector grows by the auth tag). False on error.
   bool protectRtp(std::vector<std::uint8_t>& packet);
   /// SRTP -> RTP in place (shrinks). False when authentication fails or it is a replay.
+  /// Encrypts and authenticates an RTCP packet in place (for the PLIs we send).
+  bool protectRtcp(std::vector<std::uint8_t>& packet);
   bool unprotectRtp(std::vector<std::uint8_t>& packet);
   bool unprotectRtcp(std::vector<std::uint8_t>& packet);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "routing/AgentLifecycle.hpp"
 
+#include "routing/MediaAnchor.hpp"
+
 #include "routing/Acd.hpp"
 #include "routing/AgentRegistry.hpp"
 #include "routing/AgentStatusTracker.hpp"
@@ -153,7 +155,9 @@ void AgentLifecycle::staffChanged(std::int64_t sdkAppId, std::int64_t nowMs) {
 void AgentLifecycle::mediaConnection(Agent& agent, bool up) {
   for (const auto& v : agent.views) {
     Session* s = c.sessions.find(v.sessionId);
-    if (s && s->farEnd && s->agent && *s->agent == agent.idx) s->farEnd->agentConnection(*s, up);
+    if (!s || !s->agent || *s->agent != agent.idx) continue;
+    if (s->farEnd) s->farEnd->agentConnection(*s, up);
+    c.media.agentConnection(*s, up);
   }
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "routing/CallControl.hpp"
 
+#include "routing/MediaAnchor.hpp"
+
 #include "routing/Acd.hpp"
 #include "routing/AgentRegistry.hpp"
 #include "routing/AgentStatusTracker.hpp"
@@ -65,6 +67,7 @@ void CallControl::tellCustomer(Session& session, CustomerState state, std::optio
   Json d{{"sessionId", session.id}, {"state", toString(state)}};
   if (reason) d["reason"] = toString(*reason);
   if (state == CustomerState::Ringing && session.direction == Direction::Out) d["caller"] = session.caller;
+  if (c.media.anchors(session)) d["mediaAnchored"] = true;
   session.history.push_back(d);
   if (session.farEnd) session.farEnd->customerState(session, d);
 }
@@ -210,6 +213,7 @@ Result CallControl::accept(Agent& agent, const Json& data, std::int64_t nowMs) {
       if (SessionView* v = caller.view(s->id)) v->acceptMs = nowMs;
       c.views.update(caller, *s, SessionState::Talking, nowMs);
     }
+    c.media.agentJoined(*s);
     return Json::object();
   }
   s->agent = agent.idx;
@@ -229,6 +233,7 @@ void CallControl::connect(Session& s, std::int64_t nowMs) {
   if (agent.status != AgentStatus::Busy) c.status.set(agent, AgentStatus::Busy, StatusReason::CallStarted, "", nowMs);
   tellCustomer(s, CustomerState::Connected);
   if (s.farEnd) s.farEnd->agentJoined(s, nowMs);
+  c.media.agentJoined(s);
 }
 
 // --- hanging up, transferring ---------------------------------------------------------------------
@@ -293,6 +298,7 @@ Result CallControl::transfer(Agent& agent, const Json& data, std::int64_t nowMs)
   s->agent.reset();
   s->held = false;
   if (s->farEnd) s->farEnd->agentLeft(*s);  // the next agent gets a media leg of its own when it accepts
+  c.media.agentLeft(*s);
   c.views.update(agent, *s, SessionState::Ended, nowMs,
                  Json{{"endReason", toString(EndReason::Transfer)},
                       {"closeBy", toString(CloseBy::Seat)},
@@ -323,6 +329,7 @@ Result CallControl::hold(Agent& agent, const Json& data, bool hold, std::int64_t
   if (s->held == hold) return Error(Errc::InvalidState, hold ? "the call is already held" : "the call is not held");
   s->held = hold;
   if (s->farEnd) s->farEnd->holdChanged(*s);
+  c.media.holdChanged(*s);
   const SessionState state = hold ? SessionState::Held : SessionState::Talking;
   if (s->agent) c.views.update(c.agents.at(*s->agent), *s, state, nowMs);
   if (s->peer) c.views.update(c.agents.at(*s->peer), *s, state, nowMs);
@@ -362,6 +369,12 @@ Result CallControl::media(Agent& agent, std::string_view method, const Json& dat
   if (e) return e;
   Json payload = data;
   payload.erase("sessionId");  // the session's own id goes back in on the other side
+  if (s && c.media.anchors(*s)) {
+    if (!s->hasParty(agent.idx)) return Error(Errc::SessionNotFound, "not a party of session " + s->id);
+    if (s->phase != SessionPhase::Connected || !s->agent || (s->type == SessionType::Internal && !s->peer))
+      return Error(Errc::InvalidState, "media can only be exchanged during a connected call");
+    return c.media.fromAgent(*s, agent, method, payload);
+  }
   if (s && s->type == SessionType::Internal) return relayInternal(agent, *s, method, std::move(payload));
   // Only the agent on the call, only while it is connected.
   if (!s || !s->agent || *s->agent != agent.idx || s->phase != SessionPhase::Connected)
@@ -539,6 +552,7 @@ void CallControl::end(Session& s, const EndSpec& spec, std::int64_t nowMs) {
     s.farEnd->agentLeft(s);
     s.farEnd->ended(s);
   }
+  c.media.ended(s);
   c.out.storeCdr(s.sdkAppId, c.cdrs.phoneCdr(s));
   c.sessions.retire(s, nowMs + c.options.endedRetentionMs);
   for (auto idx : parties) c.status.callEnded(c.agents.at(idx), s, nowMs);

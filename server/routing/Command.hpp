@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // One output of the routing engine, carried out in order by its host (signalling/ContactCenter):
-// a frame to send, a socket to close, a CDR to store, or a step of the server's own media leg.
+// a frame to send, a socket to close, a CDR to store, or a step of the media plane.
 #ifndef TCCC_SERVER_ROUTING_COMMAND_HPP
 #define TCCC_SERVER_ROUTING_COMMAND_HPP
 
@@ -12,20 +12,31 @@
 namespace tccc::server::routing {
 
 struct Command {
-  enum class Type { Send, Close, StoreCdr, MediaOpen, MediaAnswer, MediaRestart, MediaHold, MediaClose };
+  enum class Type {
+    Send,
+    Close,
+    StoreCdr,
+    // The media plane (server/media, docs/media.md), for `sessionId`:
+    MediaOffer,          // a new leg toward `side` offers (host: serverMedia(…, "media.offer", sdp))
+    MediaAnswerOffer,    // the browser on `side` offered `text`; the host answers (serverMedia "media.answer")
+    MediaRemoteAnswer,   // the browser on `side` answered our offer with `text`
+    MediaOpenSimulated,  // the simulated caller says the file `text` and the agent side is offered a leg
+    MediaHold,           // held or resumed (`held`)
+    MediaCloseLeg,       // `side`'s leg is gone (a transfer); the call's media stays
+    MediaClose,          // the call is over
+  };
   Type type = Type::Send;
   ConnectionId connection = 0;  // Send, Close
-  std::string text;             // Send: one encoded frame; MediaOpen: the audioFile; MediaAnswer/Restart: the SDP
+  std::string text;             // Send: one encoded frame; media: an SDP or the audioFile
   int closeCode = 0;            // Close
   std::string reason;           // Close
-  std::int64_t sdkAppId = 0;    // StoreCdr
+  std::int64_t sdkAppId = 0;    // StoreCdr; Media*: the tenant (recording)
   Json cdr;                     // StoreCdr
-  // Server media leg (server/media/) of a call whose far end the server simulates: open it and
-  // offer to the agent (the host then calls serverMediaOffer), pass on the agent's answer, hold
-  // (held = true) or resume it, close it; MediaRestart: the agent re-offers (ICE restart), the host
-  // answers through serverMediaAnswer.
-  std::string sessionId;  // Media*
-  bool held = false;      // MediaOpen, MediaHold
+  std::string sessionId;        // Media*
+  std::uint8_t side = 0;        // Media*: 0 the far side (customer, or an internal call's callee), 1 the agent
+  bool held = false;            // MediaHold, MediaOpenSimulated, MediaOffer
+  bool video = false;           // MediaOffer
+  std::string participant;      // MediaOffer, MediaAnswerOffer, MediaOpenSimulated: who is on that leg
 };
 
 }  // namespace tccc::server::routing

@@ -4,6 +4,7 @@
 #include "routing/CallControl.hpp"
 #include "routing/CallRouting.hpp"
 #include "routing/ChatRouting.hpp"
+#include "routing/MediaAnchor.hpp"
 #include "routing/SessionTable.hpp"
 #include "routing/TenantDirectory.hpp"
 
@@ -119,7 +120,8 @@ Result CustomerDesk::placeCall(CustomerLeg& l, SessionType type, const Json& d, 
   std::string sessionId = session.id;
   c.callRouting.arrive(session, *info, nowMs);
   // The STUN/TURN servers a customer page needs for its RTCPeerConnection (see "Media").
-  return Json{{"sessionId", sessionId}, {"iceServers", c.options.iceServers}};
+  // mediaAnchored: the page's connection is with the server and stays through a transfer.
+  return Json{{"sessionId", sessionId}, {"iceServers", c.options.iceServers}, {"mediaAnchored", c.options.anchorMedia}};
 }
 
 Result CustomerDesk::registerNumber(CustomerLeg& l, const std::string& number) {
@@ -163,6 +165,13 @@ Result CustomerDesk::media(CustomerLeg& l, const protocol::MethodSpec& method, c
   const std::string sid = d.value("sessionId", "");
   if (!session || connectionOf(*session) != l.conn || (!sid.empty() && sid != session->id))
     return Error(Errc::SessionNotFound, "no call in progress on this connection");
+  if (c.media.anchors(*session)) {
+    // The customer's leg ends at the server and outlives a transfer: once it has been connected,
+    // it may renegotiate (restart ICE) while the call waits for its next agent.
+    if (session->phase != SessionPhase::Connected && !session->acceptMs)
+      return Error(Errc::InvalidState, "media can only be exchanged once an agent has answered");
+    return c.media.fromCustomer(*session, method.name, d);
+  }
   if (session->phase != SessionPhase::Connected || !session->agent)
     return Error(Errc::InvalidState, "media can only be exchanged once an agent has answered");
   Json payload = d;

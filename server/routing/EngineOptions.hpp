@@ -21,7 +21,10 @@ struct EngineOptions {
   int outboundNoAnswerSec = 30;
   int ringTimeoutOverrideSec = 0;  // > 0: every skill group rings an agent this long (demos, tests)
   Json iceServers = Json::array();
-  bool serverMedia = true;  // simulated far ends get a server media leg (MediaOpen & co. commands)
+  bool serverMedia = true;  // simulated far ends get a server media leg (MediaOpenSimulated & co.)
+  // Every call's media terminates at the server (MediaAnchor); false: browsers negotiate with each
+  // other through the engine's relay (the --media-mode p2p option, or no media plane at all).
+  bool anchorMedia = true;
   std::uint64_t seed = 0;   // session-id generator seed; 0 = random
   // Chat (im) sessions, docs/protocol.md "Chat".
   std::size_t chatMaxChars = 4000;           // characters (code points) per message

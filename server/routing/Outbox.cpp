@@ -65,6 +65,11 @@ void Outbox::media(Command::Type type, std::string sessionId, std::string text, 
   mCommands.push_back(std::move(c));
 }
 
+void Outbox::media(Command command) {
+  command.type = command.type == Command::Type::Send ? Command::Type::MediaClose : command.type;
+  mCommands.push_back(std::move(command));
+}
+
 std::vector<Command> Outbox::take() {
   std::vector<Command> out;
   out.swap(mCommands);

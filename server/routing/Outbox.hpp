@@ -33,8 +33,10 @@ class Outbox {
   void respond(ConnectionId conn, std::int64_t id, const Result& result, std::size_t mark);
   void close(ConnectionId conn, int code, std::string reason);
   void storeCdr(std::int64_t sdkAppId, Json cdr);
-  /// A step of the server's own media leg of `sessionId` (MediaOpen … MediaClose).
+  /// A step of the media plane for `sessionId` (Command::Type::Media…).
   void media(Command::Type type, std::string sessionId, std::string text = {}, bool held = false);
+  /// A media step with all its fields set by the caller.
+  void media(Command command);
 
   std::vector<Command> take();
 

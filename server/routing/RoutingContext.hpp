@@ -22,6 +22,7 @@ class ChatRouting;
 class CustomerDesk;
 class FarEnd;
 class Ivr;
+class MediaAnchor;
 class Outbox;
 class SessionTable;
 class SessionViews;
@@ -50,6 +51,7 @@ struct RoutingContext {
   CallControl& calls;
   ChatRouting& chats;
   CustomerDesk& customers;
+  MediaAnchor& media;
   FarEnd& simulator;  // the simulated telephone network (server/sim)
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "routing/RoutingEngine.hpp"
 
+#include "routing/MediaAnchor.hpp"
+
 #include "routing/Acd.hpp"
 #include "routing/AgentLifecycle.hpp"
 #include "routing/AgentRegistry.hpp"
@@ -44,7 +46,8 @@ struct RoutingEngine::Parts {
         acd(tenants),
         sessions(rng, [this](const Session& s) { forget(s); }),
         context{directory, options, rng,       out, timers,      agents, tenants, acd,       sessions, views,
-                cdrs,      status,  lifecycle, ivr, callRouting, calls,  chats,   customers, simulator},
+                cdrs,      status,  lifecycle, ivr, callRouting, calls,  chats,   customers, media,
+                simulator},
         views(context),
         cdrs(context),
         status(context),
@@ -54,6 +57,7 @@ struct RoutingEngine::Parts {
         calls(context),
         chats(context),
         customers(context, calls),
+        media(context),
         simulator(context, calls) {
     if (!options.iceServers.is_array()) options.iceServers = Json::array();
     // Outbound numbers: the simulator's test numbers, then the numbers callee pages registered.
@@ -85,6 +89,7 @@ struct RoutingEngine::Parts {
   CallControl calls;
   ChatRouting chats;
   CustomerDesk customers;
+  MediaAnchor media;
   sim::SimulatedNetwork simulator;
   std::int64_t nextSweepMs = 0;
 };
@@ -307,12 +312,14 @@ std::optional<Json> RoutingEngine::simSession(std::string_view sessionId) const 
   return out;
 }
 
-void RoutingEngine::serverMediaOffer(const std::string& sessionId, const std::string& sdp) {
-  p->simulator.mediaFromLeg(sessionId, "media.offer", sdp);
-}
-
-void RoutingEngine::serverMediaAnswer(const std::string& sessionId, const std::string& sdp) {
-  p->simulator.mediaFromLeg(sessionId, "media.answer", sdp);
+void RoutingEngine::serverMedia(const std::string& sessionId, std::uint8_t side, std::string_view event,
+                                const std::string& sdp) {
+  Session* s = p->sessions.find(sessionId);
+  if (!s) return;
+  if (p->media.anchors(*s))
+    p->media.fromServer(*s, static_cast<MediaAnchor::Side>(side), event, sdp);
+  else
+    p->simulator.mediaFromLeg(sessionId, event, sdp);
 }
 
 // --- cloud API ------------------------------------------------------------------------------------

@@ -62,12 +62,11 @@ class RoutingEngine {
   /// The simulator's view of a call (state, agent, IVR path, the customer-side state history).
   std::optional<Json> simSession(std::string_view sessionId) const;
 
-  // --- server media leg (simulated callers and test numbers with real audio) ---
-  /// The host opened the session's server media leg: sends its SDP offer to the call's agent as a
-  /// media.offer event. Ignored when the call is no longer connected to an agent.
-  void serverMediaOffer(const std::string& sessionId, const std::string& sdp);
-  /// The leg's answer to the agent's re-offer (MediaRestart): a media.answer event to the agent.
-  void serverMediaAnswer(const std::string& sessionId, const std::string& sdp);
+  // --- the media plane ---
+  /// The server's offer ("media.offer") or answer ("media.answer") for the leg on `side` (0 far,
+  /// 1 agent) of the session, to whoever is on that side. Dropped when the call is no longer
+  /// connected (late output of a leg already closed).
+  void serverMedia(const std::string& sessionId, std::uint8_t side, std::string_view event, const std::string& sdp);
 
   // --- cloud API (LiveOps) ---
   Error adminHangUp(std::int64_t sdkAppId, std::string_view sessionId, std::int64_t nowMs);

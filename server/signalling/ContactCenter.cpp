@@ -7,6 +7,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+
+#include <future>
+
 #include <algorithm>
 #include <chrono>
 
@@ -32,11 +37,18 @@ ContactCenter::ContactCenter(boost::asio::io_context& io, WsSender& sender, Dire
                 e.graceMs = mOptions.graceMs;
                 e.iceServers = mOptions.iceServers;
                 e.serverMedia = mOptions.serverMedia;
+                e.anchorMedia = mOptions.anchorMedia;
                 return e;
               }()),
       mOut(io, sender),
       mTimer(io) {
-  if (mOptions.serverMedia) mMedia = std::make_unique<media::MediaServer>(io, mOptions.media);
+  if (mOptions.serverMedia || mOptions.anchorMedia) {
+    mMedia = std::make_unique<media::MediaServer>(mMediaIo, mOptions.media);
+    mMediaThread = std::thread([this] {
+      auto work = boost::asio::make_work_guard(mMediaIo);
+      mMediaIo.run();
+    });
+  }
   // Housekeeping (pings, silent sockets, login timeouts) visits every connection once per cycle,
   // a quarter of the shorter period and at most a second, in slices of at least 5 ms.
   int shortest = std::max(40, std::min(mOptions.heartbeatMs, mOptions.loginTimeoutMs));
@@ -50,13 +62,29 @@ ContactCenter::ContactCenter(boost::asio::io_context& io, WsSender& sender, Dire
 ContactCenter::~ContactCenter() {
   *mAlive = false;
   mTimer.cancel();
+  stopMedia();
 }
 
 void ContactCenter::stop() {
   mStopped = true;
-  if (mMedia) mMedia->closeAll();  // sockets and 20 ms timers, so the io_context can run dry
+  stopMedia();
   mTimer.cancel();
   mArmedAt = 0;
+}
+
+void ContactCenter::stopMedia() {
+  if (!mMediaThread.joinable()) return;
+  // Every leg closes (its taps finish their recordings), then the media server goes on its own
+  // thread, where its clock and sockets live; then the thread ends.
+  mMedia->closeAll();
+  std::promise<void> done;
+  boost::asio::post(mMediaIo, [this, &done] {
+    mMedia.reset();
+    done.set_value();
+  });
+  done.get_future().wait();
+  mMediaIo.stop();
+  mMediaThread.join();
 }
 
 std::int64_t ContactCenter::nowMs() {
@@ -214,10 +242,12 @@ void ContactCenter::flush() {
             if (!mNextCdrRetryMs) mNextCdrRetryMs = nowMs() + mOptions.cdrRetryMs;
           }
           break;
-        case routing::Command::Type::MediaOpen:
-        case routing::Command::Type::MediaAnswer:
-        case routing::Command::Type::MediaRestart:
+        case routing::Command::Type::MediaOffer:
+        case routing::Command::Type::MediaAnswerOffer:
+        case routing::Command::Type::MediaRemoteAnswer:
+        case routing::Command::Type::MediaOpenSimulated:
         case routing::Command::Type::MediaHold:
+        case routing::Command::Type::MediaCloseLeg:
         case routing::Command::Type::MediaClose:
           runMediaCommand(cmd);
           break;
@@ -227,31 +257,42 @@ void ContactCenter::flush() {
 }
 
 void ContactCenter::runMediaCommand(const routing::Command& cmd) {
-  if (!mMedia) return;  // no server media: the engine's offers simply never come
+  if (!mMedia) return;  // no media plane: the engine's offers simply never come
+  using Type = routing::Command::Type;
+  const auto side = static_cast<media::Side>(cmd.side);
+  // A leg that cannot be opened is logged by the media server and visible in GET
+  // /sim/sessions/<id> (media.error); the call goes on without audio.
   switch (cmd.type) {
-    case routing::Command::Type::MediaOpen: {
-      auto opened = mMedia->open(cmd.sessionId, cmd.text, cmd.held);
-      if (opened.error.empty()) mEngine.serverMediaOffer(cmd.sessionId, opened.sdp);
-      // else: logged by the media server and visible in GET /sim/sessions/<id> (media.error);
-      // the call goes on without audio, as it would without the feature.
+    case Type::MediaOffer: {
+      auto opened = mMedia->offer(cmd.sessionId, side, cmd.video, cmd.participant);
+      if (cmd.held) mMedia->hold(cmd.sessionId, true);
+      if (opened.error.empty()) mEngine.serverMedia(cmd.sessionId, cmd.side, "media.offer", opened.sdp);
       break;
     }
-    case routing::Command::Type::MediaAnswer:
-      if (auto why = mMedia->answer(cmd.sessionId, cmd.text))
-        spdlog::warn("server media for {}: the agent's answer was refused: {}", cmd.sessionId, *why);
+    case Type::MediaOpenSimulated: {
+      auto opened = mMedia->openSimulated(cmd.sessionId, cmd.text, cmd.held, cmd.participant);
+      if (opened.error.empty()) mEngine.serverMedia(cmd.sessionId, cmd.side, "media.offer", opened.sdp);
       break;
-    case routing::Command::Type::MediaRestart: {
-      auto answered = mMedia->restart(cmd.sessionId, cmd.text);
+    }
+    case Type::MediaAnswerOffer: {
+      auto answered = mMedia->answer(cmd.sessionId, side, cmd.text, cmd.participant);
       if (answered.error.empty())
-        mEngine.serverMediaAnswer(cmd.sessionId, answered.sdp);
+        mEngine.serverMedia(cmd.sessionId, cmd.side, "media.answer", answered.sdp);
       else
-        spdlog::warn("server media for {}: the agent's re-offer was refused: {}", cmd.sessionId, answered.error);
+        spdlog::warn("media for {}: an offer was refused: {}", cmd.sessionId, answered.error);
       break;
     }
-    case routing::Command::Type::MediaHold:
+    case Type::MediaRemoteAnswer:
+      if (auto why = mMedia->remoteAnswer(cmd.sessionId, side, cmd.text))
+        spdlog::warn("media for {}: an answer was refused: {}", cmd.sessionId, *why);
+      break;
+    case Type::MediaHold:
       mMedia->hold(cmd.sessionId, cmd.held);
       break;
-    case routing::Command::Type::MediaClose:
+    case Type::MediaCloseLeg:
+      mMedia->closeLeg(cmd.sessionId, side);
+      break;
+    case Type::MediaClose:
       mMedia->close(cmd.sessionId);
       break;
     default:
@@ -373,7 +414,8 @@ void ContactCenter::registerRoutes(HttpRouter& router) {
 
 HttpResponse ContactCenter::simInbound(const HttpRequest& request) {
   sim::SimHttpApi::AudioCheck check;
-  if (mMedia) check = [this](const std::string& name) { return mMedia->checkAudioFile(name); };
+  if (mMedia)
+    check = [this](const std::string& name) { return mMedia ? mMedia->checkAudioFile(name) : std::string(); };
   HttpResponse res = sim::SimHttpApi::inbound(mEngine, request, nowMs(), check);
   flush();
   schedule();
@@ -382,7 +424,8 @@ HttpResponse ContactCenter::simInbound(const HttpRequest& request) {
 
 HttpResponse ContactCenter::simSession(const HttpRequest& request) {
   sim::SimHttpApi::MediaStats media;
-  if (mMedia) media = [this](const std::string& id) { return mMedia->stats(id); };
+  if (mMedia)
+    media = [this](const std::string& id) { return mMedia ? mMedia->stats(id) : std::optional<Json>(); };
   return sim::SimHttpApi::session(mEngine, request, media);
 }
 

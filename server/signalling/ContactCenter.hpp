@@ -19,6 +19,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -40,6 +41,9 @@ class ContactCenter : public WsHandler, public LiveOps {
     // The server's own media leg for calls it simulates (/sim/inbound, test numbers): real audio
     // over WebRTC to the agent. Off: those calls have no media, as before.
     bool serverMedia = true;
+    // Every call's media terminates at the server (docs/media.md); false: the browsers of a call
+    // negotiate with each other through the relay (--media-mode p2p).
+    bool anchorMedia = true;
     media::MediaServer::Options media;
   };
 
@@ -100,6 +104,7 @@ class ContactCenter : public WsHandler, public LiveOps {
   void dropConnection(ConnectionId id, int code, const std::string& reason);
   void sendError(ConnectionId id, std::int64_t requestId, const Error& error);
   void runMediaCommand(const routing::Command& cmd);
+  void stopMedia();
   void agentRequest(ConnectionId id, const protocol::Request& req, std::int64_t now);
 
   boost::asio::io_context& mIo;
@@ -108,6 +113,10 @@ class ContactCenter : public WsHandler, public LiveOps {
   Options mOptions;
   routing::RoutingEngine mEngine;
   DurableSendQueue mOut;  // every frame the engine (or a refusal) sends; heartbeats go direct
+  // The media plane runs on a thread of its own, so that signalling never waits on media and a
+  // flood of media packets never starves signalling. Declared before mMedia: it outlives it.
+  boost::asio::io_context mMediaIo{1};
+  std::thread mMediaThread;
   std::unique_ptr<media::MediaServer> mMedia;
   std::unordered_map<ConnectionId, Conn> mConns;
   boost::asio::steady_timer mTimer;

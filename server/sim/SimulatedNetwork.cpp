@@ -129,14 +129,22 @@ void SimulatedNetwork::openMedia(Session& session) {
   // A second open (a new login of the same agent) replaces the leg: the old peer connection is gone.
   SimCall& sim = call(session);
   sim.mediaOpen = true;
-  c.out.media(Command::Type::MediaOpen, session.id, sim.audioFile, session.held);
+  Command cmd;
+  cmd.type = Command::Type::MediaOpenSimulated;
+  cmd.sessionId = session.id;
+  cmd.sdkAppId = session.sdkAppId;
+  cmd.side = 1;
+  cmd.text = sim.audioFile;
+  cmd.held = session.held;
+  cmd.participant = session.direction == protocol::Direction::Out ? session.callee : session.caller;
+  c.out.media(std::move(cmd));
 }
 
 void SimulatedNetwork::closeMedia(const Session& session) {
   auto it = mCalls.find(session.serial);
   if (it == mCalls.end() || !it->second.mediaOpen) return;
   it->second.mediaOpen = false;
-  c.out.media(Command::Type::MediaClose, session.id);
+  c.out.media(Command::Type::MediaClose, session.id);  // the caller's voice goes with the agent
 }
 
 void SimulatedNetwork::holdChanged(Session& session) {
@@ -155,10 +163,18 @@ routing::Result SimulatedNetwork::agentMedia(Session& session, std::string_view 
   // The server's leg makes the first offer; the agent answers it, and may later re-offer to restart
   // ICE, which the leg answers. Its one host candidate is in its SDP, and as an ICE-lite agent it
   // learns the browser's address from the checks, so candidates need no relaying.
-  if (method == "media.answer")
-    c.out.media(Command::Type::MediaAnswer, session.id, payload.value("sdp", ""));
-  else if (method == "media.offer")
-    c.out.media(Command::Type::MediaRestart, session.id, payload.value("sdp", ""));
+  Command cmd;
+  cmd.sessionId = session.id;
+  cmd.sdkAppId = session.sdkAppId;
+  cmd.side = 1;  // the agent's
+  cmd.text = payload.value("sdp", "");
+  if (method == "media.answer") {
+    cmd.type = Command::Type::MediaRemoteAnswer;
+    c.out.media(std::move(cmd));
+  } else if (method == "media.offer") {
+    cmd.type = Command::Type::MediaAnswerOffer;
+    c.out.media(std::move(cmd));
+  }
   return Json::object();
 }
 

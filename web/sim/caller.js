@@ -4,9 +4,11 @@
 // docs/protocol.md over /ws/customer; media follows its "Media" section: this page is the offerer —
 // whenever its state becomes `connected` (an agent accepted, or — callee page — it answered an
 // outbound call) it opens the microphone (and camera for video), offers, trickles candidates and
-// applies the agent's answer. If the call moves to another agent (transfer, ring timeout) the old
-// connection is dropped and the next `connected` offers anew. A later offer from the agent (its ICE
-// restart) is answered on the same connection; if ICE fails here this page offers an ICE restart.
+// applies the answer. Where the server anchors media (mediaAnchored, the default) this page's
+// connection is with the server and outlives a transfer or a ring timeout: the next agent is joined
+// to it without a new negotiation. Where the browsers talk directly (--media-mode p2p) the old
+// connection is dropped and the next `connected` offers anew. A later offer from the other side (an
+// ICE restart) is answered on the same connection; if ICE fails here this page offers an ICE restart.
 // While the agent holds the call this page's microphone is off (a held caller is not heard).
 // Nothing received is ever inserted as HTML: only textContent.
 (function () {
@@ -80,6 +82,7 @@
   var sessionId = '';
   var iceServers = [];
   var pc = null;
+  var anchored = false; // the server terminates this call's media (see the top of this file)
   var local = null;
   var remote = null;
   var remoteCandidates = []; // candidates that arrived before the answer
@@ -230,9 +233,11 @@
     if (d.sessionId && sessionId && d.sessionId !== sessionId) return;
     history.push({ state: d.state, reason: d.reason || '' });
     setState(String(d.state || ''), d.reason ? String(d.reason) : '');
-    // Back in the queue or ringing at another agent (transfer, ring timeout): the old agent's media
-    // is gone; the next `connected` starts a new connection with whoever answers.
-    if ((d.state === 'queued' || d.state === 'ringing') && pc) endMedia();
+    if (d.mediaAnchored === true) anchored = true;
+    // Back in the queue or ringing at another agent (transfer, ring timeout): with direct media the
+    // old agent's connection is gone and the next `connected` starts a new one; an anchored
+    // connection stays (the server plays to it and joins the next agent to it).
+    if ((d.state === 'queued' || d.state === 'ringing') && pc && !anchored) endMedia();
     onHold = d.state === 'held';
     applyMic();
     if (d.state === 'connected' && !pc) startMedia();
@@ -421,6 +426,7 @@
         .then(function (r) {
           sessionId = String(r.sessionId || '');
           iceServers = Array.isArray(r.iceServers) ? r.iceServers : [];
+          anchored = r.mediaAnchored === true;
         })
         .catch(function (e) {
           setState('idle');

@@ -31,6 +31,7 @@ Connected connectedCall(RoutingHarness& h, ConnectionId customer = 900) {
 
 TEST(MediaRelay, DialAnswerCarriesTheConfiguredIceServers) {
   routing::RoutingEngine::Options options;
+  options.anchorMedia = false;  // the relay of --media-mode p2p
   options.iceServers = Json::parse(R"([{"urls":"stun:127.0.0.1:3478"}])");
   RoutingHarness h(options);
   Json res = h.customer(900, "customer.dial", {{"serviceNumber", "4008002000"}, {"caller", "139"}});
@@ -122,6 +123,7 @@ TEST(MediaRelay, OnlyConnectedCallsRelay) {
 TEST(MediaRelay, SimulatedCallersHaveNoMediaLegWithoutServerMedia) {
   // With the server's own media leg (the default) they do: tests/native/server/media/.
   routing::RoutingEngine::Options options;
+  options.anchorMedia = false;  // the relay of --media-mode p2p
   options.serverMedia = false;
   RoutingHarness h(options);
   ConnectionId a1 = h.login("a1@x.com");
@@ -240,6 +242,7 @@ TEST(MediaRelay, InternalCallsRelayBetweenTheTwoAgents) {
 // ringing session says so in `timeout`.
 TEST(MediaRelay, RingTimeoutOverrideMovesTheOfferOnSooner) {
   routing::RoutingEngine::Options options;
+  options.anchorMedia = false;  // the relay of --media-mode p2p
   options.ringTimeoutOverrideSec = 3;
   RoutingHarness h(options);
   ConnectionId a1 = h.login("a1@x.com");

@@ -130,7 +130,15 @@ class RoutingHarness {
   std::int64_t nextId = 1;
   ConnectionId nextConn = 1;
 
-  explicit RoutingHarness(routing::RoutingEngine::Options options = {}) {
+  /// Relayed media (p2p) unless the test asks for anchored media: most routing tables predate the
+  /// media plane and check the relay, which stays an option (--media-mode p2p).
+  static routing::RoutingEngine::Options relayed() {
+    routing::RoutingEngine::Options o;
+    o.anchorMedia = false;
+    return o;
+  }
+
+  explicit RoutingHarness(routing::RoutingEngine::Options options = relayed()) {
     seedDirectory(dir);
     options.seed = 42;
     engine = std::make_unique<routing::RoutingEngine>(dir, options);
@@ -150,13 +158,15 @@ class RoutingHarness {
         case routing::Command::Type::StoreCdr:
           cdrs.push_back(c.cdr);
           break;
-        case routing::Command::Type::MediaOpen:
-        case routing::Command::Type::MediaAnswer:
-        case routing::Command::Type::MediaRestart:
+        case routing::Command::Type::MediaOffer:
+        case routing::Command::Type::MediaAnswerOffer:
+        case routing::Command::Type::MediaRemoteAnswer:
+        case routing::Command::Type::MediaOpenSimulated:
         case routing::Command::Type::MediaHold:
+        case routing::Command::Type::MediaCloseLeg:
         case routing::Command::Type::MediaClose:
           media.push_back(c);
-          break;  // server media leg
+          break;  // the media plane
       }
     }
   }

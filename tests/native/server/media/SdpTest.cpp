@@ -11,8 +11,8 @@
 namespace tccc::server::media {
 namespace {
 
-SdpOffer sampleOffer() {
-  SdpOffer o;
+LocalDescription sampleOffer() {
+  LocalDescription o;
   o.sessionVersion = 42;
   o.iceUfrag = "abcd1234";
   o.icePwd = "0123456789abcdefghijklmn";
@@ -24,7 +24,7 @@ SdpOffer sampleOffer() {
 }
 
 TEST(Sdp, OfferCarriesWhatABrowserNeeds) {
-  std::string sdp = Sdp::buildOffer(sampleOffer());
+  std::string sdp = Sdp::build(sampleOffer());
   for (const char* line :
        {"v=0\r\n", "o=- 42 1 IN IP4 127.0.0.1\r\n", "a=ice-lite\r\n", "m=audio 40002 UDP/TLS/RTP/SAVPF 111\r\n",
         "c=IN IP4 127.0.0.1\r\n", "a=ice-ufrag:abcd1234\r\n", "a=ice-pwd:0123456789abcdefghijklmn\r\n",
@@ -34,9 +34,9 @@ TEST(Sdp, OfferCarriesWhatABrowserNeeds) {
     EXPECT_NE(sdp.find(line), std::string::npos) << line;
   // ice-lite is a session-level attribute: it must come before the m-line.
   EXPECT_LT(sdp.find("a=ice-lite"), sdp.find("m=audio"));
-  SdpOffer v6 = sampleOffer();
+  LocalDescription v6 = sampleOffer();
   v6.host = "::1";
-  std::string sdp6 = Sdp::buildOffer(v6);
+  std::string sdp6 = Sdp::build(v6);
   EXPECT_NE(sdp6.find("c=IN IP6 ::1\r\n"), std::string::npos);
   EXPECT_NE(sdp6.find(" ::1 40002 typ host"), std::string::npos);
 }
@@ -55,8 +55,8 @@ const std::string kChromeAnswer =
 
 TEST(Sdp, ParsesABrowserAnswer) {
   auto r = Sdp::parseAnswer(kChromeAnswer);
-  ASSERT_TRUE(std::holds_alternative<SdpAnswer>(r)) << std::get<std::string>(r);
-  const auto& a = std::get<SdpAnswer>(r);
+  ASSERT_TRUE(std::holds_alternative<RemoteDescription>(r)) << std::get<std::string>(r);
+  const auto& a = std::get<RemoteDescription>(r);
   EXPECT_EQ(a.iceUfrag, "Xy9z");
   EXPECT_EQ(a.icePwd, "Q2w3e4r5t6y7u8i9o0p1a2s3");
   EXPECT_EQ(a.fingerprintAlgorithm, "sha-256");
@@ -78,24 +78,24 @@ TEST(Sdp, SessionLevelAttributesAndOtherPayloadTypesAreUnderstood) {
   s = replaced(s, "a=rtpmap:111 opus/48000/2", "a=rtpmap:109 OPUS/48000/2");
   s = replaced(s, "a=setup:active\r\n", "a=setup:passive\r\n");
   auto r = Sdp::parseAnswer(s);
-  ASSERT_TRUE(std::holds_alternative<SdpAnswer>(r)) << std::get<std::string>(r);
-  EXPECT_EQ(std::get<SdpAnswer>(r).iceUfrag, "Sess");
-  EXPECT_EQ(std::get<SdpAnswer>(r).opusPayloadType, 109);
-  EXPECT_EQ(std::get<SdpAnswer>(r).setup, "passive");
+  ASSERT_TRUE(std::holds_alternative<RemoteDescription>(r)) << std::get<std::string>(r);
+  EXPECT_EQ(std::get<RemoteDescription>(r).iceUfrag, "Sess");
+  EXPECT_EQ(std::get<RemoteDescription>(r).opusPayloadType, 109);
+  EXPECT_EQ(std::get<RemoteDescription>(r).setup, "passive");
 }
 
 TEST(Sdp, ARestartOfferMayBeActpassAndAnAnswerSaysItsRole) {
   std::string offer = replaced(kChromeAnswer, "a=setup:active", "a=setup:actpass");
   auto r = Sdp::parseOffer(offer);
-  ASSERT_TRUE(std::holds_alternative<SdpAnswer>(r)) << std::get<std::string>(r);
-  EXPECT_EQ(std::get<SdpAnswer>(r).setup, "actpass");
+  ASSERT_TRUE(std::holds_alternative<RemoteDescription>(r)) << std::get<std::string>(r);
+  EXPECT_EQ(std::get<RemoteDescription>(r).setup, "actpass");
   EXPECT_TRUE(std::holds_alternative<std::string>(Sdp::parseAnswer(offer)));
   auto noAudio = Sdp::parseOffer(replaced(kChromeAnswer, "m=audio 9", "m=video 9"));
   EXPECT_EQ(std::get<std::string>(noAudio), "the offer has no audio m-line");
-  SdpOffer o = sampleOffer();
+  LocalDescription o = sampleOffer();
   o.setup = "passive";
   o.version = 3;
-  std::string sdp = Sdp::buildOffer(o);
+  std::string sdp = Sdp::build(o);
   EXPECT_NE(sdp.find("a=setup:passive\r\n"), std::string::npos);
   EXPECT_NE(sdp.find("o=- 42 3 IN IP4"), std::string::npos);
 }

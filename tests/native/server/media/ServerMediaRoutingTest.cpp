@@ -30,11 +30,11 @@ TEST(ServerMedia, AcceptedSimCallOpensTheLegAndItsOfferReachesTheAgent) {
   ConnectionId a1 = h.login("a1@x.com");
   std::string sid = connectedSimCall(h, a1);
   ASSERT_EQ(h.media.size(), 1u);
-  EXPECT_EQ(h.media[0].type, Command::Type::MediaOpen);
+  EXPECT_EQ(h.media[0].type, Command::Type::MediaOpenSimulated);
   EXPECT_EQ(h.media[0].sessionId, sid);
   EXPECT_FALSE(h.media[0].held);
 
-  h.engine->serverMediaOffer(sid, "v=0 server offer");
+  h.engine->serverMedia(sid, 1, "media.offer", "v=0 server offer");
   h.pump();
   auto offers = h.events(a1, "media.offer");
   ASSERT_EQ(offers.size(), 1u);
@@ -45,7 +45,7 @@ TEST(ServerMedia, AcceptedSimCallOpensTheLegAndItsOfferReachesTheAgent) {
   Json r = h.request(a1, "media.answer", {{"sessionId", sid}, {"sdp", "v=0 agent answer"}});
   EXPECT_TRUE(r.value("ok", false)) << r.dump();
   ASSERT_EQ(h.media.size(), 2u);
-  EXPECT_EQ(h.media[1].type, Command::Type::MediaAnswer);
+  EXPECT_EQ(h.media[1].type, Command::Type::MediaRemoteAnswer);
   EXPECT_EQ(h.media[1].text, "v=0 agent answer");
   r = h.request(a1, "media.candidate",
                 {{"sessionId", sid}, {"candidate", {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5 typ host"}}}});
@@ -58,10 +58,10 @@ TEST(ServerMedia, AcceptedSimCallOpensTheLegAndItsOfferReachesTheAgent) {
   r = h.request(a1, "media.offer", {{"sessionId", sid}, {"sdp", "v=0 restart"}});
   EXPECT_TRUE(r.value("ok", false)) << r.dump();
   ASSERT_EQ(h.media.size(), 3u);
-  EXPECT_EQ(h.media[2].type, Command::Type::MediaRestart);
+  EXPECT_EQ(h.media[2].type, Command::Type::MediaAnswerOffer);
   EXPECT_EQ(h.media[2].text, "v=0 restart");
   h.media.pop_back();
-  h.engine->serverMediaAnswer(sid, "v=0 restart answer");
+  h.engine->serverMedia(sid, 1, "media.answer", "v=0 restart answer");
   h.pump();
   auto answers = h.events(a1, "media.answer");
   ASSERT_EQ(answers.size(), 1u);
@@ -81,7 +81,7 @@ TEST(ServerMedia, AcceptedSimCallOpensTheLegAndItsOfferReachesTheAgent) {
   ASSERT_EQ(h.media.size(), 5u);
   EXPECT_EQ(h.media[4].type, Command::Type::MediaClose);
   EXPECT_EQ(h.media[4].sessionId, sid);
-  h.engine->serverMediaOffer(sid, "v=0 late");
+  h.engine->serverMedia(sid, 1, "media.offer", "v=0 late");
   h.pump();
   EXPECT_EQ(h.events(a1, "media.offer").size(), 1u);
   EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "media.answer", {{"sessionId", sid}, {"sdp", "v=0"}})),
@@ -95,7 +95,7 @@ TEST(ServerMedia, TheSimulatedCallerHangingUpClosesTheLeg) {
   std::string sid = h.simCall("4008002000", "", 3);
   EXPECT_TRUE(h.request(a1, "session.accept", {{"sessionId", sid}}).value("ok", false));
   h.advance(3000);
-  EXPECT_EQ(types(h), (std::vector<Command::Type>{Command::Type::MediaOpen, Command::Type::MediaClose}));
+  EXPECT_EQ(types(h), (std::vector<Command::Type>{Command::Type::MediaOpenSimulated, Command::Type::MediaClose}));
 }
 
 TEST(ServerMedia, AudioFileTravelsWithTheOpenCommand) {
@@ -120,10 +120,10 @@ TEST(ServerMedia, OutboundTestNumbersGetALegWhenTheyAnswer) {
   std::string sid = res["data"]["sessionId"];
   EXPECT_TRUE(h.media.empty()) << "nothing while it rings";
   h.advance(1000);
-  ASSERT_EQ(types(h), std::vector<Command::Type>{Command::Type::MediaOpen});
+  ASSERT_EQ(types(h), std::vector<Command::Type>{Command::Type::MediaOpenSimulated});
   EXPECT_EQ(h.media[0].sessionId, sid);
   h.advance(5000);  // 10000000005 hangs up by itself
-  EXPECT_EQ(types(h), (std::vector<Command::Type>{Command::Type::MediaOpen, Command::Type::MediaClose}));
+  EXPECT_EQ(types(h), (std::vector<Command::Type>{Command::Type::MediaOpenSimulated, Command::Type::MediaClose}));
 
   // Busy, rejecting and unanswered numbers never connect: no leg.
   h.media.clear();
@@ -154,15 +154,15 @@ TEST(ServerMedia, TransferClosesTheLegAndTheNewAgentGetsItsOwn) {
   std::string sid = connectedSimCall(h, a1);
   Json r = h.request(a1, "session.transfer", {{"sessionId", sid}, {"userId", "a2@x.com"}, {"clientRequestId", "t1"}});
   ASSERT_TRUE(r.value("ok", false)) << r.dump();
-  EXPECT_EQ(types(h), (std::vector<Command::Type>{Command::Type::MediaOpen, Command::Type::MediaClose}));
+  EXPECT_EQ(types(h), (std::vector<Command::Type>{Command::Type::MediaOpenSimulated, Command::Type::MediaClose}));
   // The leg's offer for the old agent, arriving late, reaches nobody.
-  h.engine->serverMediaOffer(sid, "v=0 stale");
+  h.engine->serverMedia(sid, 1, "media.offer", "v=0 stale");
   h.pump();
   EXPECT_TRUE(h.events(a1, "media.offer").empty());
   EXPECT_TRUE(h.request(a2, "session.accept", {{"sessionId", sid}}).value("ok", false));
   ASSERT_EQ(h.media.size(), 3u);
-  EXPECT_EQ(h.media[2].type, Command::Type::MediaOpen);
-  h.engine->serverMediaOffer(sid, "v=0 for a2");
+  EXPECT_EQ(h.media[2].type, Command::Type::MediaOpenSimulated);
+  h.engine->serverMedia(sid, 1, "media.offer", "v=0 for a2");
   h.pump();
   ASSERT_EQ(h.events(a2, "media.offer").size(), 1u);
   EXPECT_TRUE(h.events(a1, "media.offer").empty());
@@ -175,15 +175,15 @@ TEST(ServerMedia, AgentSocketDropClosesAndAResumeReopens) {
   std::string sid = connectedSimCall(h, a1);
   h.engine->agentDisconnected(a1, h.now);
   h.pump();
-  EXPECT_EQ(types(h), (std::vector<Command::Type>{Command::Type::MediaOpen, Command::Type::MediaClose}));
+  EXPECT_EQ(types(h), (std::vector<Command::Type>{Command::Type::MediaOpenSimulated, Command::Type::MediaClose}));
   ConnectionId again = h.nextConn++;
   Json res = h.request(again, "auth.login", {{"sdkAppId", kApp}, {"userId", "a1@x.com"}, {"resumeToken", resume}});
   ASSERT_TRUE(res.value("ok", false)) << res.dump();
   ASSERT_EQ(h.media.size(), 3u);
-  EXPECT_EQ(h.media[2].type, Command::Type::MediaOpen);
+  EXPECT_EQ(h.media[2].type, Command::Type::MediaOpenSimulated);
   EXPECT_EQ(h.media[2].sessionId, sid);
   // The response (with the snapshot) comes before any media event of the new leg.
-  h.engine->serverMediaOffer(sid, "v=0 again");
+  h.engine->serverMedia(sid, 1, "media.offer", "v=0 again");
   h.pump();
   ASSERT_FALSE(h.frames[again].empty());
   EXPECT_EQ(h.frames[again].front()["type"], "res");

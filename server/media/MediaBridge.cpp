@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "media/MediaBridge.hpp"
+
+#include <openssl/rand.h>
+#include <opus/opus.h>
+
+namespace tccc::server::media {
+
+namespace {
+
+constexpr std::uint64_t kGenerated = 1ull << 63;  // source ids of generated audio
+constexpr std::uint64_t kHoldMusicId = kGenerated | 1, kCallerVoiceId = kGenerated | 2;
+
+std::uint32_t random32() {
+  std::uint32_t v = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v);
+  return v;
+}
+
+Side other(Side side) { return side == Side::Far ? Side::Agent : Side::Far; }
+
+}  // namespace
+
+MediaBridge::Generator::~Generator() {
+  if (encoder) opus_encoder_destroy(encoder);
+}
+
+bool MediaBridge::Generator::next(RtpHeader& header, std::array<unsigned char, 1500>& out, std::size_t& size) {
+  std::array<std::int16_t, kFrameSamples> pcm{};
+  source->next(pcm);
+  opus_int32 n = opus_encode(encoder, pcm.data(), kFrameSamples, out.data(), static_cast<opus_int32>(out.size()));
+  if (n <= 0) return false;
+  size = static_cast<std::size_t>(n);
+  header = RtpHeader{};
+  header.sequence = sequence++;
+  header.timestamp = timestamp;
+  timestamp += kFrameSamples;
+  return true;
+}
+
+std::unique_ptr<MediaBridge::Generator> MediaBridge::makeGenerator(std::unique_ptr<AudioSource> source) {
+  auto g = std::make_unique<Generator>();
+  int err = 0;
+  g->encoder = opus_encoder_create(kSampleRate, 1, OPUS_APPLICATION_VOIP, &err);
+  if (err != OPUS_OK || !g->encoder) {
+    g->encoder = nullptr;
+    return nullptr;
+  }
+  opus_encoder_ctl(g->encoder, OPUS_SET_BITRATE(32000));
+  opus_encoder_ctl(g->encoder, OPUS_SET_COMPLEXITY(5));  // half the CPU of 10, inaudible on speech
+  g->source = std::move(source);
+  g->sequence = static_cast<std::uint16_t>(random32());
+  g->timestamp = random32();
+  return g;
+}
+
+MediaBridge::MediaBridge(std::string sessionId, MediaTap* tap) : mSessionId(std::move(sessionId)), mTap(tap) {}
+
+MediaBridge::~MediaBridge() { close(); }
+
+std::int64_t MediaBridge::nowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+Side MediaBridge::sideOf(const MediaLeg& l) const { return mLegs[0].get() == &l ? Side::Far : Side::Agent; }
+
+std::uint64_t MediaBridge::sourceId(Side side, std::uint32_t ssrc) const {
+  // A leg's SSRC names its stream; the leg's serial tells a new leg (the next agent) from the old.
+  return (std::uint64_t(mLegSerial[index(side)]) << 33) | (std::uint64_t(index(side)) << 32) | ssrc;
+}
+
+void MediaBridge::attach(Side side, std::shared_ptr<MediaLeg> leg, const std::string& participant) {
+  if (mClosed) {
+    leg->close();
+    return;
+  }
+  detach(side);
+  auto& slot = mLegs[index(side)];
+  slot = std::move(leg);
+  ++mLegSerial[index(side)];
+  mWasConnected[index(side)] = false;
+  slot->setHeld(mHeld);
+  slot->start(this);
+  if (mTap) mTap->joined(mSessionId, side, participant);
+}
+
+void MediaBridge::detach(Side side) {
+  auto& slot = mLegs[index(side)];
+  if (!slot) return;
+  slot->close();
+  slot.reset();
+  if (mTap) mTap->left(mSessionId, side);
+}
+
+void MediaBridge::setSimulatedCaller(std::unique_ptr<AudioSource> voice, const std::string& participant) {
+  if (mClosed || !voice) return;
+  const bool first = !mCallerVoice;
+  mCallerVoice = makeGenerator(std::move(voice));
+  if (mCallerVoice) mCallerVoice->id = kCallerVoiceId;
+  if (first && mCallerVoice && mTap) mTap->joined(mSessionId, Side::Far, participant);
+}
+
+void MediaBridge::setHeld(bool held) {
+  mHeld = held;
+  for (auto& l : mLegs)
+    if (l) l->setHeld(held);
+}
+
+void MediaBridge::tick(std::chrono::steady_clock::time_point now, std::int64_t us) {
+  if (mClosed) return;
+  for (std::size_t i = 0; i < mLegs.size(); ++i) {
+    auto& l = mLegs[i];
+    if (!l) continue;
+    l->tick(now);
+    // A leg that has just connected gets a picture at once: ask the other side for a key frame.
+    const bool connected = l->connected();
+    if (connected && !mWasConnected[i]) {
+      if (MediaLeg* o = leg(other(static_cast<Side>(i)))) o->requestKeyFrame();
+    }
+    mWasConnected[i] = connected;
+  }
+  std::array<unsigned char, 1500> opus{};
+  std::size_t size = 0;
+  RtpHeader h;
+  if (mCallerVoice && mCallerVoice->next(h, opus, size)) {
+    if (mTap) mTap->audio(mSessionId, Side::Far, h, opus.data(), size);
+    if (!mHeld)
+      if (MediaLeg* a = leg(Side::Agent)) a->sendAudio(mCallerVoice->id, h, opus.data(), size, us);
+  }
+  // The agent's SDK sends its own music on hold (the integrator's, when it chose one), which is
+  // forwarded; when it sends nothing — a dead browser, another kind of far end — the server's music
+  // plays, in the same stream as the agent's voice before it. A customer whose agent has left (a
+  // transfer, waiting for the next agent) hears it too.
+  MediaLeg* far = leg(Side::Far);
+  MediaLeg* agent = leg(Side::Agent);
+  const bool agentPlays = mHeld && us - mLastAgentAudioUs < 100000;
+  const bool toFar = far && ((mHeld && !agentPlays) || !agent);
+  const bool toAgent = mHeld && mCallerVoice && agent;  // the simulated caller's music on hold
+  if (!toFar && !toAgent) return;
+  if (!mHoldMusic) {
+    mHoldMusic = makeGenerator(AudioSource::holdMusic());
+    if (!mHoldMusic) return;
+    mHoldMusic->id = kHoldMusicId;
+  }
+  if (!mHoldMusic->next(h, opus, size)) return;
+  if (toFar) far->sendAudio(mHoldMusic->id, h, opus.data(), size, us);
+  if (toAgent) agent->sendAudio(mHoldMusic->id, h, opus.data(), size, us);
+}
+
+void MediaBridge::close() {
+  if (mClosed) return;
+  mClosed = true;
+  for (auto& l : mLegs) {
+    if (l) l->close();
+    l.reset();
+  }
+  if (mTap) mTap->ended(mSessionId);
+}
+
+// --- what the legs receive ------------------------------------------------------------------------
+
+void MediaBridge::onAudio(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {
+  const Side side = sideOf(from);
+  if (mTap) mTap->audio(mSessionId, side, header, payload, size);
+  // While held the customer hears the agent's music on hold (its SDK sends it instead of the
+  // microphone), and the customer's silenced stream still reaches the agent, whose SDK does not play
+  // it: the streams stay alive, so neither side's one-way-audio watch fires.
+  if (mHeld && side == Side::Agent) mLastAgentAudioUs = nowUs();
+  if (MediaLeg* to = leg(other(side))) to->sendAudio(sourceId(side, header.ssrc), header, payload, size, nowUs());
+}
+
+void MediaBridge::onVideo(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {
+  if (mHeld) return;
+  const Side side = sideOf(from);
+  if (MediaLeg* to = leg(other(side))) to->sendVideo(sourceId(side, header.ssrc), header, payload, size, nowUs());
+}
+
+void MediaBridge::onKeyFrameRequest(MediaLeg& from) {
+  if (MediaLeg* sender = leg(other(sideOf(from)))) sender->requestKeyFrame();
+}
+
+}  // namespace tccc::server::media

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+// One call's media at the server: the legs of its two sides and what flows between them. The far
+// side is the customer (a customer page, the simulated caller's voice, or — in an internal call —
+// the agent who was called); the agent side is the agent connected to the call now. Opus and VP8
+// packets are forwarded as they are (no transcoding), renumbered per outgoing stream so that a
+// transfer or hold music never shows the browser a jump; a key frame request goes to whoever sends
+// the video. While the call is held the customer hears music generated here and nothing crosses.
+// Taps (recording, speech recognition) see every party's audio. Lives on the media thread.
+#ifndef TCCC_SERVER_MEDIA_MEDIABRIDGE_HPP
+#define TCCC_SERVER_MEDIA_MEDIABRIDGE_HPP
+
+#include "media/AudioSource.hpp"
+#include "media/MediaLeg.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+struct OpusEncoder;
+
+namespace tccc::server::media {
+
+enum class Side : std::uint8_t { Far = 0, Agent = 1 };
+
+/// Watches a call's audio: recording and speech recognition. Called on the media thread; an
+/// implementation must not block it (hand work to threads of its own).
+class MediaTap {
+ public:
+  virtual ~MediaTap() = default;
+  /// A party joined the call on `side`; after a transfer the agent side has a new participant.
+  virtual void joined(const std::string& sessionId, Side side, const std::string& participant) = 0;
+  /// An Opus frame that party said (its own RTP numbering; the generated caller voice counts).
+  virtual void audio(const std::string& sessionId, Side side, const RtpHeader& header, const std::uint8_t* opus,
+                     std::size_t size) = 0;
+  /// The party on `side` left (its leg closed); the call may go on with another.
+  virtual void left(const std::string& sessionId, Side side) = 0;
+  /// The call's media is over.
+  virtual void ended(const std::string& sessionId) = 0;
+};
+
+class MediaBridge final : public MediaLegSink {
+ public:
+  MediaBridge(std::string sessionId, MediaTap* tap);
+  ~MediaBridge();
+  MediaBridge(const MediaBridge&) = delete;
+  MediaBridge& operator=(const MediaBridge&) = delete;
+
+  /// `leg` becomes `side`'s (the one it replaces is closed) and starts; `participant` names it.
+  void attach(Side side, std::shared_ptr<MediaLeg> leg, const std::string& participant);
+  /// Closes `side`'s leg; the call stays (a transfer: the next agent attaches later).
+  void detach(Side side);
+  /// The far side is the server itself, saying `voice` (the simulated telephone network).
+  void setSimulatedCaller(std::unique_ptr<AudioSource> voice, const std::string& participant);
+  void setHeld(bool held);
+  /// Every 20 ms: the legs' clocks and the audio the server generates (caller voice, hold music).
+  void tick(std::chrono::steady_clock::time_point now, std::int64_t nowUs);
+  /// Closes every leg; the taps hear ended(). Idempotent.
+  void close();
+
+  const std::string& sessionId() const { return mSessionId; }
+  bool held() const { return mHeld; }
+
+  // MediaLegSink
+  void onAudio(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) override;
+  void onVideo(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) override;
+  void onKeyFrameRequest(MediaLeg& from) override;
+
+ private:
+  /// Audio the server makes itself, encoded to Opus 20 ms at a time.
+  struct Generator {
+    std::unique_ptr<AudioSource> source;
+    OpusEncoder* encoder = nullptr;
+    std::uint64_t id = 0;  // its source id in the outgoing streams
+    std::uint16_t sequence = 0;
+    std::uint32_t timestamp = 0;
+    ~Generator();
+    /// Encodes the next 20 ms; false when the encoder failed.
+    bool next(RtpHeader& header, std::array<unsigned char, 1500>& out, std::size_t& size);
+  };
+  static std::unique_ptr<Generator> makeGenerator(std::unique_ptr<AudioSource> source);
+
+  static std::size_t index(Side side) { return static_cast<std::size_t>(side); }
+  MediaLeg* leg(Side side) const { return mLegs[index(side)].get(); }
+  Side sideOf(const MediaLeg& leg) const;
+  std::uint64_t sourceId(Side side, std::uint32_t ssrc) const;
+  static std::int64_t nowUs();
+
+  std::string mSessionId;
+  MediaTap* mTap;
+  std::array<std::shared_ptr<MediaLeg>, 2> mLegs;
+  std::array<std::uint32_t, 2> mLegSerial{};  // grows with every leg attached on a side
+  std::array<bool, 2> mWasConnected{};
+  std::unique_ptr<Generator> mCallerVoice;  // the simulated caller (far side)
+  std::unique_ptr<Generator> mHoldMusic;    // made at the first hold
+  bool mHeld = false;
+  bool mClosed = false;
+  std::int64_t mLastAgentAudioUs = 0;  // while held: when the agent's music last arrived
+};
+
+}  // namespace tccc::server::media
+
+#endif

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "routing/MediaAnchor.hpp"
+
+#include "routing/AgentRegistry.hpp"
+#include "routing/CustomerDesk.hpp"
+
+namespace tccc::server::routing {
+
+bool MediaAnchor::anchors(const Session& s) const {
+  return c.options.anchorMedia && !s.isChat() && s.farEnd != &c.simulator;
+}
+
+std::string MediaAnchor::participantOf(const Session& s, Side side) const {
+  if (side == Side::Agent) return s.agent ? c.agents.at(*s.agent).staff.userId : std::string();
+  if (s.type == SessionType::Internal) return s.peer ? c.agents.at(*s.peer).staff.userId : std::string();
+  // The customer: its number for a phone call, its user id for a web caller.
+  return !s.caller.empty() ? s.caller : !s.callee.empty() ? s.callee : s.customerUserId;
+}
+
+void MediaAnchor::command(Command::Type type, const Session& s, Side side) {
+  Command cmd;
+  cmd.type = type;
+  cmd.sessionId = s.id;
+  cmd.sdkAppId = s.sdkAppId;
+  cmd.side = static_cast<std::uint8_t>(side);
+  cmd.held = s.held;
+  cmd.video = s.type == SessionType::Video;
+  cmd.participant = participantOf(s, side);
+  c.out.media(std::move(cmd));
+}
+
+void MediaAnchor::agentJoined(Session& s) {
+  if (!anchors(s)) return;
+  if (s.type == SessionType::Internal) {
+    // The caller offers once the callee has answered (its SDK's `start`); the callee is offered a
+    // leg by the server, as an agent of a customer call is.
+    if (s.peer) command(Command::Type::MediaOffer, s, Side::Far);
+    return;
+  }
+  if (s.agent) command(Command::Type::MediaOffer, s, Side::Agent);
+}
+
+void MediaAnchor::agentLeft(Session& s) {
+  if (anchors(s)) command(Command::Type::MediaCloseLeg, s, Side::Agent);
+}
+
+void MediaAnchor::holdChanged(Session& s) {
+  if (anchors(s)) command(Command::Type::MediaHold, s, Side::Agent);
+}
+
+void MediaAnchor::agentConnection(Session& s, bool up) {
+  if (!anchors(s) || s.type == SessionType::Internal || s.phase != SessionPhase::Connected) return;
+  // A new login of the agent is a new browser: the old leg's peer connection is gone with it.
+  command(up ? Command::Type::MediaOffer : Command::Type::MediaCloseLeg, s, Side::Agent);
+}
+
+void MediaAnchor::ended(Session& s) {
+  if (anchors(s)) command(Command::Type::MediaClose, s, Side::Agent);
+}
+
+Result MediaAnchor::negotiate(Session& s, Side side, std::string_view method, const Json& payload,
+                              const std::string& participant) {
+  // As an ICE-lite endpoint the server learns the browser's addresses from its checks, and its
+  // own single host candidate is in its SDP: candidates need no relaying.
+  if (method == "media.candidate") return Json::object();
+  Command cmd;
+  cmd.type = method == "media.offer" ? Command::Type::MediaAnswerOffer : Command::Type::MediaRemoteAnswer;
+  cmd.sessionId = s.id;
+  cmd.sdkAppId = s.sdkAppId;
+  cmd.side = static_cast<std::uint8_t>(side);
+  cmd.held = s.held;
+  cmd.video = s.type == SessionType::Video;
+  cmd.participant = participant;
+  cmd.text = payload.value("sdp", "");
+  c.out.media(std::move(cmd));
+  return Json::object();
+}
+
+Result MediaAnchor::fromAgent(Session& s, const Agent& agent, std::string_view method, const Json& payload) {
+  // In an internal call the caller is the agent side and the callee the far side.
+  const bool callee = s.type == SessionType::Internal && s.peer && *s.peer == agent.idx;
+  return negotiate(s, callee ? Side::Far : Side::Agent, method, payload, agent.staff.userId);
+}
+
+Result MediaAnchor::fromCustomer(Session& s, std::string_view method, const Json& payload) {
+  return negotiate(s, Side::Far, method, payload, participantOf(s, Side::Far));
+}
+
+void MediaAnchor::fromServer(Session& s, Side side, std::string_view event, const std::string& sdp) {
+  // Late output for a leg whose party has gone (a transfer, the end): dropped.
+  if (s.phase != SessionPhase::Connected) return;
+  Json data{{"sessionId", s.id}, {"sdp", sdp}};
+  if (side == Side::Agent) {
+    if (s.agent) c.agents.notify(c.agents.at(*s.agent), event, std::move(data));
+  } else if (s.type == SessionType::Internal) {
+    if (s.peer) c.agents.notify(c.agents.at(*s.peer), event, std::move(data));
+  } else {
+    c.customers.send(s, event, std::move(data));
+  }
+}
+
+}  // namespace tccc::server::routing

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// The engine's side of the media plane (docs/media.md): every call's media is anchored at the
+// server, so each party negotiates with the server, never with the other party. This part decides
+// which legs a call has — the customer's (far side) and the connected agent's; an internal call's
+// callee on the far side — and turns the parties' media requests into media commands for the host
+// and the server's descriptions back into events for the right party. A transfer or a ring
+// timeout closes only the agent's leg: the customer's stays, and the next agent gets a leg of its
+// own. Calls of the simulated telephone network keep their own leg (sim::SimulatedNetwork).
+// Off (EngineOptions::anchorMedia false) the engine relays negotiation browser to browser.
+#ifndef TCCC_SERVER_ROUTING_MEDIAANCHOR_HPP
+#define TCCC_SERVER_ROUTING_MEDIAANCHOR_HPP
+
+#include "routing/Agent.hpp"
+#include "routing/Outbox.hpp"
+#include "routing/RoutingContext.hpp"
+#include "routing/Session.hpp"
+
+#include <string_view>
+
+namespace tccc::server::routing {
+
+class MediaAnchor {
+ public:
+  /// Which side of a call's media a party is on (media::Side's values).
+  enum class Side : std::uint8_t { Far = 0, Agent = 1 };
+
+  explicit MediaAnchor(RoutingContext& c) : c(c) {}
+
+  /// Whether the server terminates this call's media (not a chat, not a simulated far end).
+  bool anchors(const Session& session) const;
+
+  /// An agent is connected to the call now (accepted, or its outbound call was answered): the
+  /// server offers it a leg. An internal call's callee answered: the server offers it a leg too.
+  void agentJoined(Session& session);
+  /// The connected agent left (transfer, ring timeout, its session ended for it).
+  void agentLeft(Session& session);
+  void holdChanged(Session& session);
+  /// The agent's socket dropped (its leg goes) or came back (it gets a new leg).
+  void agentConnection(Session& session, bool up);
+  void ended(Session& session);
+
+  /// media.offer / media.answer / media.candidate from an agent who is a party of the session.
+  Result fromAgent(Session& session, const Agent& agent, std::string_view method, const Json& payload);
+  /// The same from the customer's socket.
+  Result fromCustomer(Session& session, std::string_view method, const Json& payload);
+  /// The server's offer or answer for `side`'s leg, to whoever is on that side.
+  void fromServer(Session& session, Side side, std::string_view event, const std::string& sdp);
+
+ private:
+  Result negotiate(Session& session, Side side, std::string_view method, const Json& payload,
+                   const std::string& participant);
+  std::string participantOf(const Session& session, Side side) const;
+  void command(Command::Type type, const Session& session, Side side);
+
+  RoutingContext& c;
+};
+
+}  // namespace tccc::server::routing
+
+#endif
