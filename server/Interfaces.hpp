@@ -120,6 +120,7 @@ struct SkillGroupInfo {
   int maxWaitSec = 120;    // queued longer -> the session ends (waitingGiveUp)
   int priority = 0;        // ACD: higher first when a number or IVR feeds several groups
   int maxConcurrency = 1;  // online (im) groups: chats one agent of the group holds at once
+  bool recording = true;   // its calls are recorded (if its tenant records at all)
 };
 
 struct IvrOption {
