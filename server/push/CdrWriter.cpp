@@ -111,7 +111,8 @@ bool CdrWriter::runTask(std::unique_lock<std::mutex>& lock, int& failuresInARow)
   }
   spdlog::error("CDR writer: a store task failed: {}", error);
   ++failuresInARow;
-  if (mClosing && failuresInARow >= mOptions.shutdownAttempts) {
+  if (failuresInARow >= (mClosing ? mOptions.shutdownAttempts : kMaxTaskAttempts)) {
+    spdlog::error("CDR writer: giving up on a store task after {} attempts", failuresInARow);
     ++mStats.tasksFailed;
     failuresInARow = 0;
     lock.unlock();
@@ -249,13 +250,16 @@ void CdrWriter::run() {
   for (;;) {
     mWake.wait(lock, [&] { return !mQueue.empty() || !mTasks.empty() || mClosing; });
     if (mQueue.empty() && mTasks.empty()) break;  // closing and drained
+    // One task, then one CDR batch: neither kind can starve the other, and a task that keeps
+    // failing waits out retryDelay only when no CDRs are waiting.
     if (!mTasks.empty()) {
-      if (!runTask(lock, taskFailuresInARow)) {
+      const bool ok = runTask(lock, taskFailuresInARow);
+      if (!ok && mQueue.empty()) {
         const bool closingBefore = mClosing;
-        mWake.wait_for(lock, mOptions.retryDelay, [&] { return mClosing != closingBefore; });
+        mWake.wait_for(lock, mOptions.retryDelay, [&] { return mClosing != closingBefore || !mQueue.empty(); });
       }
-      continue;
     }
+    if (mQueue.empty()) continue;
     // Linger briefly so that CDRs finishing together share one fsync; a full batch or shutdown
     // ends the wait early.
     if (mQueue.size() < mOptions.maxBatch && !mClosing && mOptions.maxDelay.count() > 0)

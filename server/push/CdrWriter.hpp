@@ -73,7 +73,9 @@ class CdrWriter : public CdrSink {
   /// A write of something other than a CDR, for the writer thread: `write` gets the writer's own
   /// store and makes its own transaction (one repository call does). Then `done(ok)` runs on the
   /// io_context, after the pusher was woken when `queuesPush`. A `write` that throws is retried
-  /// like a CDR batch (after retryDelay; given up after shutdownAttempts while shutting down).
+  /// like a CDR batch (after retryDelay, or sooner when CDRs are waiting) and given up, logged,
+  /// after kMaxTaskAttempts failures in a row (shutdownAttempts while shutting down).
+  static constexpr int kMaxTaskAttempts = 10;
   struct StoreTask {
     std::function<void(SqliteStore&)> write;
     bool queuesPush = false;
