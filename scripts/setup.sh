@@ -9,6 +9,7 @@ DEBS=(
   build-essential cmake pkg-config git ca-certificates openssl
   nlohmann-json3-dev libboost-dev libboost-system-dev libssl-dev libsqlite3-dev
   libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libopus-dev libsrtp2-dev libjemalloc-dev
+  libogg-dev libopusenc-dev libopusfile-dev
   emscripten
   chromium espeak-ng sox brotli pocketsphinx pocketsphinx-en-us fonts-noto-cjk
   clang-format

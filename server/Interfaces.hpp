@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,11 +76,17 @@ struct HttpRequest {
   std::string remote;
 };
 
+/// Part of an open file to send as a response body (http/FileRangeBody.hpp).
+struct HttpFileBody;
+
 struct HttpResponse {
   int status = 200;
   std::string contentType = "application/json; charset=utf-8";
   std::string body;
   std::map<std::string, std::string> headers;
+  /// When set, the body is read from this file as it is sent, in chunks, instead of `body`: for
+  /// files too large to hold in memory (recordings).
+  std::shared_ptr<const HttpFileBody> file;
 };
 
 using HttpRoute = std::function<HttpResponse(const HttpRequest&)>;
@@ -120,6 +127,7 @@ struct SkillGroupInfo {
   int maxWaitSec = 120;    // queued longer -> the session ends (waitingGiveUp)
   int priority = 0;        // ACD: higher first when a number or IVR feeds several groups
   int maxConcurrency = 1;  // online (im) groups: chats one agent of the group holds at once
+  bool recording = true;   // its calls are recorded (if its tenant records at all)
 };
 
 struct IvrOption {

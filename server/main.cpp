@@ -14,6 +14,10 @@
 #include "http/StaticFiles.hpp"
 #include "push/CdrPusher.hpp"
 #include "push/CdrWriter.hpp"
+#include "recording/CallRecorder.hpp"
+#include "recording/RecordUrlSigner.hpp"
+#include "recording/RecordingCatalog.hpp"
+#include "recording/RecordingRoute.hpp"
 #include "store/DemoSeeder.hpp"
 #include "store/SqliteStore.hpp"
 #include "store/StoreDirectory.hpp"
@@ -80,6 +84,22 @@ int run(const ServerConfig& config) {
   DemoSeeder::writeCredentialsFile(credentialsPath, seed);
   if (seed.created) spdlog::info("first start: created demo tenant {} in {}", seed.tenant.sdkAppId, config.dataDir);
 
+  if (!config.setRecording.empty()) {
+    for (const auto& text : config.setRecording) {
+      auto sw = ServerConfig::parseRecordingSwitch(text);  // validated at parse time
+      bool found = sw.skillGroupId ? store.setSkillGroupRecording(sw.sdkAppId, sw.skillGroupId, sw.on)
+                                   : store.setTenantRecording(sw.sdkAppId, sw.on);
+      if (!found) throw std::runtime_error("--set-recording " + text + ": no such tenant or skill group");
+      printLine("recording " + std::string(sw.on ? "on" : "off") + " for " + std::to_string(sw.sdkAppId) +
+                (sw.skillGroupId ? " skill group " + std::to_string(sw.skillGroupId) : std::string()));
+    }
+    return 0;
+  }
+  // Recordings a previous run was writing when it stopped: their .part files play up to then.
+  if (auto n = store.failUnfinishedRecordings(
+          "the server stopped during the call; what was recorded is kept in the file named by path + \".part\""))
+    spdlog::warn("{} recording(s) were cut short by the last stop; marked failed", n);
+
   if (config.printCredentials) {
     printLine("SdkAppId=" + std::to_string(seed.tenant.sdkAppId));
     printLine("SecretId=" + seed.credential.secretId);
@@ -145,6 +165,25 @@ int run(const ServerConfig& config) {
   CloudApi cloud(store, store, store, store, store, directory, apiOptions, nowSec);
   cloud.setChatRepository(&store);
 
+  // --- recordings: files written off the media thread, catalogued off the event loop ---
+  const std::string recordingsDir =
+      config.recordingsDir.empty() ? (fs::path(config.dataDir) / "recordings").string() : config.recordingsDir;
+  RecordUrlSigner recordUrls(
+      config.recordUrlSecret.empty()
+          ? RecordUrlSigner::loadOrCreateSecret((fs::path(config.dataDir) / "record-url-secret").string())
+          : config.recordUrlSecret,
+      publicUrl, config.recordUrlTtlSec);
+  cloud.setRecordings(&store, &store, &recordUrls);
+  RecordingCatalog recordingCatalog(cdrSink, recordUrls, pusher.enabled(), nowMs);
+  RecordingDiskWriter recordingDisk;
+  StereoExporter stereoExporter;
+  CallRecorder::Options recorderOptions;
+  recorderOptions.enabled = config.recordings;
+  recorderOptions.dir = recordingsDir;
+  // The media bridge records through this (recording/CallRecorder.hpp is its contract).
+  CallRecorder callRecorder(io.get_executor(), recordingCatalog, recordingDisk, stereoExporter, recorderOptions);
+  RecordingRoute recordingRoute(store, recordUrls, nowSec);
+
 #if TCCC_HAS_CONTACT_CENTER
   ContactCenter::Options ccOptions;
   ccOptions.heartbeatMs = config.heartbeatMs;
@@ -196,12 +235,25 @@ int run(const ServerConfig& config) {
     r.headers["Retry-After"] = "1";
     return r;
   });
+  http.addPrefix("GET", RecordingRoute::kPrefix,
+                 [&recordingRoute](const HttpRequest& request) { return recordingRoute.serve(request); });
   http.add("GET", "/healthz", [&](const HttpRequest&) {
+    const auto rec = callRecorder.health();
     Json health{{"status", "ok"},
                 {"webSockets", http.openWebSockets()},
                 {"pendingPushes", pusher.enabled() ? store.pendingPushCount() : 0},
                 {"unwrittenCdrs", cdrSink.stats().queued},
-                {"contactCenter", TCCC_HAS_CONTACT_CENTER == 1}};
+                {"contactCenter", TCCC_HAS_CONTACT_CENTER == 1},
+                // Recording failures (disk full, I/O errors) show here; calls go on without them.
+                {"recordings",
+                 {{"enabled", callRecorder.enabled()},
+                  {"active", rec.active},
+                  {"completed", rec.completed},
+                  {"failed", rec.failed},
+                  {"failingNow", rec.failingNow},
+                  {"lastError", rec.lastError},
+                  {"lastErrorAtMs", rec.lastErrorAtMs},
+                  {"diskQueueBytes", rec.diskQueueBytes}}}};
 #if TCCC_HAS_CONTACT_CENTER
     // Frames waiting for chat messages to reach the disk: stays near 0 unless the disk stalls.
     health["framesAwaitingDisk"] = contactCenter.framesAwaitingDisk();

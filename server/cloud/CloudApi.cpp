@@ -142,6 +142,7 @@ CloudApi::CloudApi(TenantRepository& tenants, StaffRepository& staff, SkillGroup
       {"UnbindStaffSkillGroupList", &CloudApi::unbindStaffSkillGroupList},
       {"DescribeNumbers", &CloudApi::describeNumbers},
       {"DescribeTelCdr", &CloudApi::describeTelCdr},
+      {"DescribeTelRecordAsr", &CloudApi::describeTelRecordAsr},
       {"DescribeTelSession", &CloudApi::describeTelSession},
       {"DescribeStaffStatusMetrics", &CloudApi::describeStaffStatusMetrics},
       {"HangUpCall", &CloudApi::hangUpCall},
@@ -666,8 +667,85 @@ Json CloudApi::describeTelCdr(const Call& call) {
   q.sessionIds = p.optStringArray("SessionIds", 100, 128).value_or(std::vector<std::string>{});
   auto [total, rows] = mCdrs.queryCdrs(q);
   Json list = Json::array();
-  for (const auto& r : rows) list.push_back(telCdrInfo(r));
+  for (const auto& r : rows) {
+    list.push_back(telCdrInfo(r));
+    addRecordings(list.back(), call.sdkAppId, call.now);
+  }
   return Json{{"TotalCount", total}, {"TelCdrs", list}, {"TelCdrList", list}};
+}
+
+void CloudApi::addRecordings(Json& cdr, std::int64_t sdkAppId, std::int64_t nowSec) {
+  if (!mRecordings || !mRecordSigner) return;
+  const std::string sessionId = cdr.value("SessionId", "");
+  auto recordings = mRecordings->listRecordings(sdkAppId, sessionId);
+  if (recordings.empty()) return;
+  // Links are signed now, for the configured lifetime: each query hands out fresh ones, as the
+  // cloud's temporary RecordURLs are.
+  auto url = [&](const RecordingRecord& r) { return mRecordSigner->url(r.recordId, nowSec); };
+  const RecordingRecord* customer = nullptr;
+  const RecordingRecord* mix = nullptr;
+  Json details = Json::array();
+  std::string errors;
+  for (const auto& r : recordings) {
+    const bool complete = r.state == "complete";
+    if (complete && r.participant == "customer" && !customer) customer = &r;
+    if (complete && r.participant == "mix") mix = &r;
+    Json spans = Json::parse(r.pausedSpans, nullptr, false);
+    Json d{{"RecordId", r.recordId},
+           {"Participant", r.participant},
+           {"EndpointUser", r.endpointUser},
+           {"State", r.state},
+           {"StartTimestampMs", r.startMs},
+           {"EndTimestampMs", r.endMs},
+           {"PausedSpans", spans.is_array() ? spans : Json::array()},
+           {"RecordURL", complete ? url(r) : ""}};
+    if (!r.error.empty()) {
+      d["Error"] = r.error;
+      errors += (errors.empty() ? "" : "; ") + r.participant + ": " + r.error;
+    }
+    details.push_back(std::move(d));
+  }
+  // RecordURL: the whole conversation (the stereo mix) when it is ready, else the customer's side.
+  if (mix || customer) cdr["RecordURL"] = url(mix ? *mix : *customer);
+  if (customer) cdr["RecordId"] = customer->recordId;
+  if (!cdr.contains("CustomRecordURL")) cdr["CustomRecordURL"] = "";
+  // Each agent leg gets its own file: the agent's recordings in order, one per leg of theirs.
+  if (cdr.contains("ServeParticipants") && cdr["ServeParticipants"].is_array()) {
+    std::map<std::string, std::size_t> used;
+    for (auto& leg : cdr["ServeParticipants"]) {
+      if (!leg.is_object()) continue;
+      const std::string mail = leg.value("Mail", "");
+      std::size_t seen = 0;
+      for (const auto& r : recordings) {
+        if (r.participant != "agent" || r.endpointUser != mail || r.state != "complete") continue;
+        if (seen++ < used[mail]) continue;
+        ++used[mail];
+        leg["RecordId"] = r.recordId;
+        leg["RecordURL"] = url(r);
+        leg["CustomRecordURL"] = "";
+        break;
+      }
+    }
+  }
+  // Not in the cloud's model: every file's state, pauses and errors (docs/protocol.md).
+  cdr["Recordings"] = std::move(details);
+  if (!errors.empty()) cdr["RecordError"] = errors;
+}
+
+Json CloudApi::describeTelRecordAsr(const Call& call) {
+  requireOwnApp(call);
+  const std::string sessionId = call.params.requireString("SessionId", 128);
+  Json list = Json::array();
+  if (mAsr) {
+    for (const auto& s : mAsr->listAsr(call.sdkAppId, sessionId))
+      list.push_back({{"User", s.user},
+                      {"Message", s.message},
+                      {"Start", s.startMs},
+                      {"End", s.endMs},
+                      // Deprecated in the model, still filled: the sentence's start in Unix seconds.
+                      {"Timestamp", s.startMs / 1000}});
+  }
+  return Json{{"AsrDataList", list}};
 }
 
 Json CloudApi::describeTelSession(const Call& call) {

@@ -11,6 +11,7 @@
 #include "cloud/CloudApiError.hpp"
 #include "cloud/ParamReader.hpp"
 #include "http/TokenBucket.hpp"
+#include "recording/RecordUrlSigner.hpp"
 #include "store/Repositories.hpp"
 #include "store/StoreDirectory.hpp"
 
@@ -42,6 +43,14 @@ class CloudApi {
   void setLiveOps(LiveOps* liveOps) { mLiveOps = liveOps; }
   /// Chat messages and IM CDRs (DescribeChatMessages, DescribeIMCdrs); null: both answer empty lists.
   void setChatRepository(ChatRepository* chats) { mChats = chats; }
+
+  /// Recordings (RecordURL and ServeParticipants[].RecordURL in DescribeTelCdr, as freshly signed
+  /// links) and transcripts (DescribeTelRecordAsr). Null: no RecordURL, and no sentences.
+  void setRecordings(RecordingRepository* recordings, AsrRepository* asr, const RecordUrlSigner* signer) {
+    mRecordings = recordings;
+    mAsr = asr;
+    mRecordSigner = signer;
+  }
 
   /// Handles one `POST /`. Never throws.
   HttpResponse handle(const HttpRequest& request);
@@ -75,6 +84,9 @@ class CloudApi {
   Json unbindStaffSkillGroupList(const Call& call);
   Json describeNumbers(const Call& call);
   Json describeTelCdr(const Call& call);
+  Json describeTelRecordAsr(const Call& call);
+  /// Adds a CDR's recordings to its TelCdrInfo (see docs/protocol.md, "Recordings").
+  void addRecordings(Json& telCdr, std::int64_t sdkAppId, std::int64_t nowSec);
   Json describeTelSession(const Call& call);
   Json describeStaffStatusMetrics(const Call& call);
   Json hangUpCall(const Call& call);
@@ -95,6 +107,9 @@ class CloudApi {
   std::function<std::int64_t()> mClock;
   LiveOps* mLiveOps = nullptr;
   ChatRepository* mChats = nullptr;
+  RecordingRepository* mRecordings = nullptr;
+  AsrRepository* mAsr = nullptr;
+  const RecordUrlSigner* mRecordSigner = nullptr;
   std::map<std::string, Action> mActions;
   std::map<std::pair<std::string, std::string>, TokenBucket> mLimits;  // (SecretId, action)
 };

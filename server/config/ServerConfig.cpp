@@ -99,6 +99,15 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
     else if (key == "sim-recordings") {
       if (!value.is_boolean()) throw ConfigError("config key \"sim-recordings\" must be true or false");
       simRecordings = value.get<bool>();
+    } else if (key == "recordings") {
+      if (!value.is_boolean()) throw ConfigError("config key \"recordings\" must be true or false");
+      recordings = value.get<bool>();
+    } else if (key == "recordings-dir") {
+      str(key, value, recordingsDir);
+    } else if (key == "record-url-ttl") {
+      integer(key, value, recordUrlTtlSec);
+    } else if (key == "record-url-secret") {
+      str(key, value, recordUrlSecret);
     } else if (key == "simulator") {
       if (!value.is_boolean()) throw ConfigError("config key \"simulator\" must be true or false");
       simulator = value.get<bool>();
@@ -245,6 +254,31 @@ void ServerConfig::validate() const {
     throw ConfigError("--public-url must start with http:// or https://");
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!kLevels.count(logLevel)) throw ConfigError("--log-level must be one of trace, debug, info, warn, error, off");
+  if (recordUrlTtlSec < 60 || recordUrlTtlSec > 90 * 86400)
+    throw ConfigError("--record-url-ttl must be between 60 and 7776000 seconds (90 days)");
+  if (!recordUrlSecret.empty() && recordUrlSecret.size() < 16)
+    throw ConfigError("--record-url-secret must be at least 16 characters long");
+  for (const auto& s : setRecording) parseRecordingSwitch(s);
+}
+
+ServerConfig::RecordingSwitch ServerConfig::parseRecordingSwitch(const std::string& text) {
+  const std::string usage = "--set-recording takes APP=on|off or APP:GROUP=on|off, not " + text.substr(0, 64);
+  auto eq = text.find('=');
+  if (eq == std::string::npos) throw ConfigError(usage);
+  RecordingSwitch out;
+  const std::string value = text.substr(eq + 1);
+  if (value != "on" && value != "off") throw ConfigError(usage);
+  out.on = value == "on";
+  auto id = [&](const std::string& s) {
+    if (s.empty() || s.size() > 15 || s.find_first_not_of("0123456789") != std::string::npos) throw ConfigError(usage);
+    return std::stoll(s);
+  };
+  const std::string target = text.substr(0, eq);
+  auto colon = target.find(':');
+  out.sdkAppId = id(target.substr(0, colon));
+  if (colon != std::string::npos) out.skillGroupId = id(target.substr(colon + 1));
+  if (out.sdkAppId == 0 || (colon != std::string::npos && out.skillGroupId == 0)) throw ConfigError(usage);
+  return out;
 }
 
 std::optional<int> ServerConfig::parse(int argc, const char* const* argv, ServerConfig& out) {
@@ -393,6 +427,27 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                                              "<data-dir>/sim-recordings/<sessionId>-<leg>.wav")
                                   ->envname("TCCC_SIM_RECORDINGS")
                                   ->capture_default_str();
+  options["recordings"] = app.add_option("--recordings", out.recordings,
+                                         "true: record calls (one Ogg Opus file per participant and a stereo "
+                                         "mix); tenants and skill groups can still opt out (--set-recording)")
+                              ->envname("TCCC_RECORDINGS")
+                              ->capture_default_str();
+  options["recordings-dir"] = app.add_option("--recordings-dir", out.recordingsDir,
+                                             "Where recordings are written (default <data-dir>/recordings)")
+                                  ->envname("TCCC_RECORDINGS_DIR");
+  options["record-url-ttl"] = app.add_option("--record-url-ttl", out.recordUrlTtlSec,
+                                             "Lifetime in seconds of the signed RecordURL links that DescribeTelCdr "
+                                             "and recording pushes hand out")
+                                  ->envname("TCCC_RECORD_URL_TTL")
+                                  ->capture_default_str();
+  options["record-url-secret"] = app.add_option("--record-url-secret", out.recordUrlSecret,
+                                                "Secret that signs RecordURL links (default: generated once into "
+                                                "<data-dir>/record-url-secret); servers sharing recordings share it")
+                                     ->envname("TCCC_RECORD_URL_SECRET");
+  app.add_option("--set-recording", out.setRecording,
+                 "Switch recording for a tenant (APP=on|off) or a skill group (APP:GROUP=on|off) in the "
+                 "database, then exit; repeatable")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--print-credentials", out.printCredentials,
                "Print SdkAppId, SecretId and SecretKey of the first tenant and exit (creates it if needed)")
       ->envname("TCCC_PRINT_CREDENTIALS");

@@ -63,6 +63,14 @@ struct ServerConfig {
   std::string mediaPorts = "40000-40999";  // "min-max": one UDP port per open leg
   std::string simAudioDir;                 // POST /sim/inbound audioFile may come from here (and the data dir)
   bool simRecordings = false;              // record server media legs to <data-dir>/sim-recordings/
+  /// Call recordings (server/recording/): one Ogg Opus file per participant, a stereo mix, signed links.
+  bool recordings = true;
+  std::string recordingsDir;    // "" = <data-dir>/recordings
+  int recordUrlTtlSec = 86400;  // lifetime of a signed RecordURL (TCCC's temporary links: a day)
+  std::string recordUrlSecret;  // "" = generated once into <data-dir>/record-url-secret
+  /// --set-recording APP[:GROUP]=on|off (repeatable): switch recording for a tenant or one of its
+  /// skill groups in the database, then exit.
+  std::vector<std::string> setRecording;
 
   /// Parses argv (and the environment, and the --config file). Returns an exit code when the
   /// program should stop now (--help: 0, bad arguments: 2), nullopt to go on.
@@ -78,6 +86,15 @@ struct ServerConfig {
   void validatePushAuth() const;
 
   static std::vector<std::string> splitList(const std::string& commaList);
+
+  /// One --set-recording value: "1400000000=off" (a tenant) or "1400000000:2=on" (a skill group).
+  struct RecordingSwitch {
+    std::int64_t sdkAppId = 0;
+    std::int64_t skillGroupId = 0;  // 0: the tenant itself
+    bool on = true;
+  };
+  /// Throws ConfigError saying what is wrong.
+  static RecordingSwitch parseRecordingSwitch(const std::string& text);
 
   /// "40000-40999" (or one port "40000") -> {min, max}; throws ConfigError.
   static std::pair<int, int> parsePortRange(const std::string& text);

@@ -4,6 +4,7 @@
 #ifndef TCCC_SERVER_HTTP_HTTPSESSION_HPP
 #define TCCC_SERVER_HTTP_HTTPSESSION_HPP
 
+#include "http/FileRangeBody.hpp"
 #include "http/HttpServer.hpp"
 #include "http/TokenBucket.hpp"
 #include "http/WsSession.hpp"
@@ -25,6 +26,7 @@ template <class Stream>
 class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
+  using FileResponse = boost::beast::http::response<FileRangeBody>;
 
  public:
   static constexpr bool kTls = !std::is_same_v<Stream, boost::beast::tcp_stream>;
@@ -98,6 +100,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if (!mBucket.take()) return write(toResponse(mServer.rateLimited(request), version, keepAlive, head));
     // Nothing is read from the connection until the answer is written, however late it comes.
     mServer.handleHttp(request, [self = this->shared_from_this(), version, keepAlive, head](HttpResponse response) {
+      if (response.file && !head) return self->writeFile(std::move(response), version, keepAlive);
       self->write(toResponse(std::move(response), version, keepAlive, head));
     });
   }
@@ -121,16 +124,23 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     return out;
   }
 
-  static Response toResponse(HttpResponse in, unsigned version, bool keepAlive, bool head) {
+  template <class Message>
+  static void setHeaders(Message& res, const HttpResponse& in, bool keepAlive) {
     namespace http = boost::beast::http;
-    Response res{static_cast<http::status>(in.status), version};
     res.set(http::field::server, "tccc");
     if (in.status != 304 && in.status != 204) res.set(http::field::content_type, in.contentType);
     res.set("X-Content-Type-Options", "nosniff");
     for (const auto& [name, value] : in.headers) res.set(name, value);
     res.keep_alive(keepAlive);
+  }
+
+  static Response toResponse(HttpResponse in, unsigned version, bool keepAlive, bool head) {
+    namespace http = boost::beast::http;
+    Response res{static_cast<http::status>(in.status), version};
+    setHeaders(res, in, keepAlive);
     if (head) {
-      res.content_length(in.body.size());  // HEAD: the size of what GET would send, no body
+      // HEAD: the size of what GET would send, no body.
+      res.content_length(in.file ? in.file->length : in.body.size());
     } else {
       res.body() = std::move(in.body);
       res.prepare_payload();
@@ -153,6 +163,30 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     boost::beast::http::async_write(mStream, *res,
                                     [self = this->shared_from_this(), close = res->need_eof()](
                                         boost::beast::error_code ec, std::size_t) { self->onWrite(ec, close); });
+  }
+
+  /// A body streamed from a file: written piece by piece, each piece with the write timeout of
+  /// its own, so a long file to a slow client is not cut off while it is still moving.
+  void writeFile(HttpResponse in, unsigned version, bool keepAlive) {
+    namespace http = boost::beast::http;
+    auto res = std::make_shared<FileResponse>(static_cast<http::status>(in.status), version);
+    setHeaders(*res, in, keepAlive);
+    res->body() = in.file;
+    res->prepare_payload();
+    auto serializer = std::make_shared<http::response_serializer<FileRangeBody>>(*res);
+    mPending = std::make_shared<std::pair<std::shared_ptr<FileResponse>, decltype(serializer)>>(res, serializer);
+    writeSome(serializer, res->need_eof());
+  }
+
+  template <class Serializer>
+  void writeSome(const std::shared_ptr<Serializer>& serializer, bool close) {
+    boost::beast::get_lowest_layer(mStream).expires_after(mServer.options().requestTimeout);
+    boost::beast::http::async_write_some(
+        mStream, *serializer,
+        [self = this->shared_from_this(), serializer, close](boost::beast::error_code ec, std::size_t) {
+          if (ec || serializer->is_done()) return self->onWrite(ec, close);
+          self->writeSome(serializer, close);
+        });
   }
 
   void onWrite(boost::beast::error_code ec, bool close) {

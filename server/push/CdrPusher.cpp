@@ -159,8 +159,8 @@ CdrPusher::CdrPusher(asio::io_context& io, PushQueueRepository& queue, CdrPushOp
                      std::function<std::int64_t()> clockMs)
     : mIo(io), mQueue(queue), mOptions(std::move(options)), mClockMs(std::move(clockMs)), mTimer(io) {
   if (mOptions.url.empty()) return;
-  mUrl = parseUrl(mOptions.url, "cdr");
-  if (!mUrl) throw std::runtime_error("the CDR push URL must be an http:// or https:// URL: " + mOptions.url);
+  mUrl = parseUrl(mOptions.url, "");
+  if (!mUrl) throw std::runtime_error("the push URL must be an http:// or https:// URL: " + mOptions.url);
   if (mOptions.auth.kind == PushAuth::Kind::OAuth2) {
     mTokenUrl = parseUrl(mOptions.auth.tokenUrl, "");
     if (!mTokenUrl)
@@ -282,7 +282,7 @@ void CdrPusher::start() {
   if (!enabled()) return;
   mStopped = false;
   auto pending = mQueue.pendingPushCount();
-  if (pending > 0) spdlog::info("CDR push: {} pending push(es) from before, resuming", pending);
+  if (pending > 0) spdlog::info("push: {} pending push(es) from before, resuming", pending);
   schedule();
 }
 
@@ -302,7 +302,7 @@ void CdrPusher::schedule() {
   try {
     next = mQueue.nextPendingPush();
   } catch (const std::exception& e) {
-    spdlog::error("CDR push: cannot read the queue: {}", e.what());
+    spdlog::error("push: cannot read the queue: {}", e.what());
     return;
   }
   if (!next) return;
@@ -320,7 +320,7 @@ void CdrPusher::runDue() {
   try {
     job = mQueue.nextPendingPush();
   } catch (const std::exception& e) {
-    spdlog::error("CDR push: cannot read the queue: {}", e.what());
+    spdlog::error("push: cannot read the queue: {}", e.what());
     return;
   }
   if (!job) return;
@@ -353,7 +353,15 @@ void CdrPusher::fetchTokenThenPush(const PushJob& job) {
 }
 
 void CdrPusher::push(const PushJob& job) {
-  Request::Post post{*mUrl, "application/json;charset=utf8", {{"X-TCCC-PUSH-UUID", job.uuid}}, job.body};
+  // The kind is a word this server chose (cdr, record); anything else in the queue is refused
+  // rather than spliced into the query.
+  const bool plainKind = !job.kind.empty() && job.kind.size() <= 32 &&
+                         std::all_of(job.kind.begin(), job.kind.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  if (!plainKind) return onResult(job, false, "the push kind `" + job.kind.substr(0, 32) + "` is not a plain word");
+  PushUrl url = *mUrl;
+  url.target += (url.target.find('?') == std::string::npos ? "?" : "&");
+  url.target += "action=" + job.kind + "&version=1";
+  Request::Post post{url, "application/json;charset=utf8", {{"X-TCCC-PUSH-UUID", job.uuid}}, job.body};
   const PushAuth& auth = mOptions.auth;
   if (auth.kind == PushAuth::Kind::Basic)
     post.headers.emplace_back("Authorization", "Basic " + base64(auth.user + ":" + auth.password));
@@ -378,17 +386,18 @@ void CdrPusher::onResult(const PushJob& job, bool delivered, const std::string& 
   try {
     if (delivered) {
       mQueue.completePush(job.id);
-      spdlog::info("CDR push {} delivered (attempt {})", job.uuid, attempts);
+      spdlog::info("{} push {} delivered (attempt {})", job.kind, job.uuid, attempts);
     } else if (attempts > mOptions.maxRetries) {
       mQueue.failPush(job.id, attempts, error);
-      spdlog::warn("CDR push {} failed after {} attempts, giving up: {}", job.uuid, attempts, error);
+      spdlog::warn("{} push {} failed after {} attempts, giving up: {}", job.kind, job.uuid, attempts, error);
     } else {
       auto wait = backoff(attempts);
       mQueue.reschedulePush(job.id, attempts, mClockMs() + wait.count(), error);
-      spdlog::info("CDR push {} attempt {} failed ({}); retrying in {} ms", job.uuid, attempts, error, wait.count());
+      spdlog::info("{} push {} attempt {} failed ({}); retrying in {} ms", job.kind, job.uuid, attempts, error,
+                   wait.count());
     }
   } catch (const std::exception& e) {
-    spdlog::error("CDR push: cannot update the queue: {}", e.what());
+    spdlog::error("push: cannot update the queue: {}", e.what());
   }
   schedule();
 }

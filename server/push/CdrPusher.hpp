@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// Delivers queued CDR pushes (tccc-facts.md §3.1–3.2): POST <url>?action=cdr&version=1 with the CDR
-// as JSON and X-TCCC-PUSH-UUID (the same on every retry of one CDR). Success is a 2xx answer whose
-// JSON has ErrCode 0; anything else is retried up to maxRetries times with exponential backoff,
-// then the job is marked failed. The queue is the database table, so a restart loses nothing: the
-// pusher simply resumes with what is pending. One push is in flight at a time.
-// The receiver may require authentication, as the TCCC console offers it: HTTP Basic, or an OAuth 2.0
-// bearer token from the client-credentials grant (RFC 6749 §4.4), fetched when needed, reused until
-// shortly before it expires, and fetched anew after the receiver answers 401.
+// Delivers queued pushes (tccc-facts.md §3.1–3.2): POST <url>?action=<kind>&version=1 with the
+// job's JSON and X-TCCC-PUSH-UUID (the same on every retry of one job). The kind is the job's:
+// `cdr` for call records, `record` for recordings (one per participant's file); every kind goes to
+// the one push URL with the same authentication, retries and durability, as TCCC's data push does. Success is a 2xx
+// answer whose JSON has ErrCode 0; anything else is retried up to maxRetries times with exponential backoff, then the
+// job is marked failed. The queue is the database table, so a restart loses nothing: the pusher simply resumes with
+// what is pending. One push is in flight at a time. The receiver may require authentication, as the TCCC console offers
+// it: HTTP Basic, or an OAuth 2.0 bearer token from the client-credentials grant (RFC 6749 §4.4), fetched when needed,
+// reused until shortly before it expires, and fetched anew after the receiver answers 401.
 #ifndef TCCC_SERVER_PUSH_CDRPUSHER_HPP
 #define TCCC_SERVER_PUSH_CDRPUSHER_HPP
 
@@ -93,7 +94,7 @@ class CdrPusher {
   PushQueueRepository& mQueue;
   CdrPushOptions mOptions;
   std::function<std::int64_t()> mClockMs;
-  std::optional<PushUrl> mUrl;
+  std::optional<PushUrl> mUrl;        // without action/version: those come from each job's kind
   std::optional<PushUrl> mTokenUrl;   // OAuth2 only
   std::optional<BearerToken> mToken;  // OAuth2: the current token, if any
   std::unique_ptr<boost::asio::ssl::context> mTls;

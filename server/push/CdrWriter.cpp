@@ -70,6 +70,70 @@ bool CdrWriter::storeCdr(std::int64_t sdkAppId, const Json& cdr) {
   return true;
 }
 
+bool CdrWriter::submit(StoreTask task) {
+  {
+    std::lock_guard<std::mutex> lock(mMutex);
+    if (mClosing) {
+      spdlog::warn("CDR writer: shut down; a store task was refused");
+      return false;
+    }
+    if (mTasks.size() >= mOptions.maxQueued) {
+      spdlog::warn("CDR writer: {} store tasks wait for the disk; one more refused", mTasks.size());
+      return false;
+    }
+    mTasks.push_back(std::move(task));
+  }
+  mWake.notify_one();
+  return true;
+}
+
+bool CdrWriter::runTask(std::unique_lock<std::mutex>& lock, int& failuresInARow) {
+  StoreTask task = std::move(mTasks.front());
+  mTasks.pop_front();
+  ++mTasksInFlight;
+  lock.unlock();
+  bool ok = false;
+  std::string error;
+  try {
+    task.write(*mStore);
+    ok = true;
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  lock.lock();
+  --mTasksInFlight;
+  if (ok) {
+    failuresInARow = 0;
+    lock.unlock();
+    notifyTaskDone(std::move(task), true);
+    lock.lock();
+    return true;
+  }
+  spdlog::error("CDR writer: a store task failed: {}", error);
+  ++failuresInARow;
+  if (failuresInARow >= (mClosing ? mOptions.shutdownAttempts : kMaxTaskAttempts)) {
+    spdlog::error("CDR writer: giving up on a store task after {} attempts", failuresInARow);
+    ++mStats.tasksFailed;
+    failuresInARow = 0;
+    lock.unlock();
+    notifyTaskDone(std::move(task), false);
+    lock.lock();
+    return true;
+  }
+  mTasks.push_front(std::move(task));
+  return false;
+}
+
+void CdrWriter::notifyTaskDone(StoreTask task, bool ok) {
+  if (!task.done && !(ok && task.queuesPush && mPushEnabled)) return;
+  boost::asio::post(mIo, [weak = mSharedWeak, task = std::move(task), ok] {
+    auto shared = weak.lock();
+    if (!shared) return;
+    if (ok && task.queuesPush && shared->pusher) shared->pusher->kick();
+    if (task.done) task.done(ok);
+  });
+}
+
 bool CdrWriter::flush(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mMutex);
   const std::uint64_t target = mAcceptedSeq;
@@ -148,6 +212,7 @@ CdrWriter::Stats CdrWriter::stats() const {
   std::lock_guard<std::mutex> lock(mMutex);
   Stats s = mStats;
   s.queued = mQueue.size() + mInFlight;
+  s.tasksQueued = mTasks.size() + mTasksInFlight;
   return s;
 }
 
@@ -179,11 +244,22 @@ void CdrWriter::notifyStored(std::vector<CdrBatchItem> batch) {
 
 void CdrWriter::run() {
   int failuresInARow = 0;
+  int taskFailuresInARow = 0;
   bool gaveUp = false;  // at shutdown: once one batch was given up, the disk is not coming back
   std::unique_lock<std::mutex> lock(mMutex);
   for (;;) {
-    mWake.wait(lock, [&] { return !mQueue.empty() || mClosing; });
-    if (mQueue.empty()) break;  // closing and drained
+    mWake.wait(lock, [&] { return !mQueue.empty() || !mTasks.empty() || mClosing; });
+    if (mQueue.empty() && mTasks.empty()) break;  // closing and drained
+    // One task, then one CDR batch: neither kind can starve the other, and a task that keeps
+    // failing waits out retryDelay only when no CDRs are waiting.
+    if (!mTasks.empty()) {
+      const bool ok = runTask(lock, taskFailuresInARow);
+      if (!ok && mQueue.empty()) {
+        const bool closingBefore = mClosing;
+        mWake.wait_for(lock, mOptions.retryDelay, [&] { return mClosing != closingBefore || !mQueue.empty(); });
+      }
+    }
+    if (mQueue.empty()) continue;
     // Linger briefly so that CDRs finishing together share one fsync; a full batch or shutdown
     // ends the wait early.
     if (mQueue.size() < mOptions.maxBatch && !mClosing && mOptions.maxDelay.count() > 0)

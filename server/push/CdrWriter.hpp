@@ -11,6 +11,10 @@
 // restart. A failed commit (disk full, database locked for long) keeps the batch at the head of the
 // queue and retries; the queue bound then makes storeCdr refuse, and the contact center keeps
 // (and re-offers) the CDRs it could not hand over.
+//
+// The same thread and connection also take the server's other small records that must not cost
+// the event loop an fsync (recording catalogue rows and their pushes, transcript sentences):
+// submit() queues a StoreTask, run in a transaction of its own between CDR batches.
 #ifndef TCCC_SERVER_PUSH_CDRWRITER_HPP
 #define TCCC_SERVER_PUSH_CDRWRITER_HPP
 
@@ -60,8 +64,22 @@ class CdrWriter : public CdrSink {
     std::uint64_t stored = 0;        // CDRs committed
     std::uint64_t transactions = 0;  // successful commits
     std::uint64_t failedCommits = 0;
-    std::uint64_t lost = 0;  // given up at shutdown after repeated failures (logged with their JSON)
-    std::size_t queued = 0;  // waiting or being committed
+    std::uint64_t lost = 0;         // given up at shutdown after repeated failures (logged with their JSON)
+    std::size_t queued = 0;         // waiting or being committed
+    std::size_t tasksQueued = 0;    // StoreTasks waiting or running
+    std::uint64_t tasksFailed = 0;  // given up (logged)
+  };
+
+  /// A write of something other than a CDR, for the writer thread: `write` gets the writer's own
+  /// store and makes its own transaction (one repository call does). Then `done(ok)` runs on the
+  /// io_context, after the pusher was woken when `queuesPush`. A `write` that throws is retried
+  /// like a CDR batch (after retryDelay, or sooner when CDRs are waiting) and given up, logged,
+  /// after kMaxTaskAttempts failures in a row (shutdownAttempts while shutting down).
+  static constexpr int kMaxTaskAttempts = 10;
+  struct StoreTask {
+    std::function<void(SqliteStore&)> write;
+    bool queuesPush = false;
+    std::function<void(bool ok)> done;  // optional
   };
 
   /// Opens its own connection to `databasePath` (throws StoreError when that fails) and starts the
@@ -76,6 +94,9 @@ class CdrWriter : public CdrSink {
   /// Queues the CDR. False when it is not a JSON object, when the writer is shut down, or when the
   /// backlog is over maxQueued (the caller keeps the CDR and offers it again later).
   bool storeCdr(std::int64_t sdkAppId, const Json& cdr) override;
+
+  /// Queues a StoreTask; any thread. False when shut down or when maxQueued tasks wait already.
+  bool submit(StoreTask task);
 
   /// Call on the io thread before the first storeCdr.
   void setStoredHandler(StoredHandler handler);
@@ -109,6 +130,9 @@ class CdrWriter : public CdrSink {
   };
 
   void run();
+  /// Runs the first queued task (the lock held on entry and exit); false when it must be retried.
+  bool runTask(std::unique_lock<std::mutex>& lock, int& failuresInARow);
+  void notifyTaskDone(StoreTask task, bool ok);
   bool commit(const std::vector<CdrBatchItem>& batch);
   void notifyStored(std::vector<CdrBatchItem> batch);
   /// Writer thread, after mFinishedSeq grew: settles the whenFlushed waiters it satisfies, on the io thread.
@@ -132,6 +156,8 @@ class CdrWriter : public CdrSink {
   std::condition_variable mWake;      // the writer: work arrived or closing
   std::condition_variable mProgress;  // flush(): a batch finished
   std::deque<CdrBatchItem> mQueue;
+  std::deque<StoreTask> mTasks;
+  std::size_t mTasksInFlight = 0;
   std::size_t mInFlight = 0;
   bool mClosing = false;
   bool mExited = false;

@@ -20,6 +20,7 @@ struct TenantRecord {
   std::int64_t sdkAppId = 0;
   std::string name;
   std::int64_t createdAt = 0;
+  bool recording = true;  // calls of this tenant are recorded (each skill group can still opt out)
 };
 
 /// An API key pair. The SecretKey has to be kept in clear: TC3 verification recomputes the HMAC.
@@ -89,6 +90,31 @@ struct PushJob {
   std::string lastError;
 };
 
+/// One participant's recording of a call (or the stereo mix of a call: participant "mix").
+struct RecordingRecord {
+  std::string recordId;  // 32 hex digits (RecordUrlSigner::newRecordId)
+  std::int64_t sdkAppId = 0;
+  std::string sessionId;
+  std::string participant;          // customer | agent | mix
+  std::string endpointUser;         // the agent's user id, or the customer's number/id ("" for mix)
+  std::string path;                 // the final file path (`<path>.part` while recording)
+  std::int64_t startMs = 0;         // Unix ms of the file's offset 0
+  std::int64_t endMs = 0;           // Unix ms of its end (0 while recording)
+  std::string pausedSpans = "[]";   // JSON: [{"StartMs":…,"EndMs":…}], ms from the file's start
+  std::string state = "recording";  // recording | complete | failed
+  std::string error;                // why it failed (or why a complete one is incomplete)
+};
+
+/// One final sentence of a call's speech recognition.
+struct AsrSentence {
+  std::int64_t sdkAppId = 0;
+  std::string sessionId;
+  std::string user;  // who spoke: the agent's user id or the customer's id/number
+  std::string message;
+  std::int64_t startMs = 0;  // Unix ms
+  std::int64_t endMs = 0;
+};
+
 /// One CDR and, when pushing is configured, its push job: they are committed together.
 struct CdrBatchItem {
   CdrRecord record;
@@ -128,6 +154,19 @@ class SkillGroupRepository {
   virtual std::optional<SkillGroupRecord> findSkillGroup(std::int64_t sdkAppId, std::int64_t skillGroupId) = 0;
   /// Assigns the next free id when group.info.skillGroupId is 0; returns the id.
   virtual std::int64_t createSkillGroup(const SkillGroupRecord& group) = 0;
+};
+
+/// Whether calls are recorded: per tenant, then per skill group; both default to on.
+class RecordingSettingsRepository {
+ public:
+  virtual ~RecordingSettingsRepository() = default;
+  /// false if there is no such tenant.
+  virtual bool setTenantRecording(std::int64_t sdkAppId, bool on) = 0;
+  /// false if there is no such skill group.
+  virtual bool setSkillGroupRecording(std::int64_t sdkAppId, std::int64_t skillGroupId, bool on) = 0;
+  /// The tenant records and, when skillGroupId is not 0, so does that skill group (an unknown
+  /// tenant records nothing; an unknown skill group follows its tenant).
+  virtual bool recordingEnabled(std::int64_t sdkAppId, std::int64_t skillGroupId) = 0;
 };
 
 class NumberRepository {
@@ -175,6 +214,28 @@ class PushQueueRepository {
   /// Gives up on a job; it stays in the table (state 'failed') for an operator to inspect.
   virtual void failPush(std::int64_t id, int attempts, std::string_view lastError) = 0;
   virtual std::int64_t pendingPushCount() = 0;
+};
+
+class RecordingRepository {
+ public:
+  virtual ~RecordingRepository() = default;
+  /// Inserts or replaces the recording (by recordId) and, if given, queues its push, in one
+  /// durable transaction. Returns the push job's id (0 without one).
+  virtual std::int64_t saveRecording(const RecordingRecord& recording, const std::optional<PushJob>& push) = 0;
+  virtual std::optional<RecordingRecord> findRecording(std::string_view recordId) = 0;
+  /// A call's recordings, oldest first.
+  virtual std::vector<RecordingRecord> listRecordings(std::int64_t sdkAppId, std::string_view sessionId) = 0;
+  /// At start-up: recordings a previous run left in state `recording` (it stopped mid-call) become
+  /// failed with `error`; their `.part` files stay for an operator. Returns how many.
+  virtual std::int64_t failUnfinishedRecordings(std::string_view error) = 0;
+};
+
+class AsrRepository {
+ public:
+  virtual ~AsrRepository() = default;
+  virtual void addAsrSentence(const AsrSentence& sentence) = 0;
+  /// A call's sentences by start time.
+  virtual std::vector<AsrSentence> listAsr(std::int64_t sdkAppId, std::string_view sessionId) = 0;
 };
 
 }  // namespace tccc::server

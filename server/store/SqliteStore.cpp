@@ -144,30 +144,38 @@ void SqliteStore::migrate() {
     mDb.exec("PRAGMA user_version=2");
     tx.commit();
   }
+  if (current < 3) {
+    SqliteDatabase::Transaction tx(mDb);
+    migrateRecordingsV3();
+    mDb.exec("PRAGMA user_version=3");
+    tx.commit();
+  }
 }
 
 // --- tenants ---------------------------------------------------------------------------------
 
 std::vector<TenantRecord> SqliteStore::listTenants() {
-  SqliteDatabase::Statement st(mDb, "SELECT sdk_app_id, name, created_at FROM tenants ORDER BY created_at, sdk_app_id");
+  SqliteDatabase::Statement st(
+      mDb, "SELECT sdk_app_id, name, created_at, recording FROM tenants ORDER BY created_at, sdk_app_id");
   std::vector<TenantRecord> out;
-  while (st.step()) out.push_back({st.int64(0), st.text(1), st.int64(2)});
+  while (st.step()) out.push_back({st.int64(0), st.text(1), st.int64(2), st.int64(3) != 0});
   return out;
 }
 
 std::optional<TenantRecord> SqliteStore::findTenant(std::int64_t sdkAppId) {
-  SqliteDatabase::Statement st(mDb, "SELECT sdk_app_id, name, created_at FROM tenants WHERE sdk_app_id=?");
+  SqliteDatabase::Statement st(mDb, "SELECT sdk_app_id, name, created_at, recording FROM tenants WHERE sdk_app_id=?");
   st.bind(1, sdkAppId);
   if (!st.step()) return std::nullopt;
-  return TenantRecord{st.int64(0), st.text(1), st.int64(2)};
+  return TenantRecord{st.int64(0), st.text(1), st.int64(2), st.int64(3) != 0};
 }
 
 void SqliteStore::createTenant(const TenantRecord& tenant, const CredentialRecord& credential) {
   SqliteDatabase::Transaction tx(mDb);
-  SqliteDatabase::Statement(mDb, "INSERT INTO tenants(sdk_app_id, name, created_at) VALUES(?,?,?)")
+  SqliteDatabase::Statement(mDb, "INSERT INTO tenants(sdk_app_id, name, created_at, recording) VALUES(?,?,?,?)")
       .bind(1, tenant.sdkAppId)
       .bind(2, tenant.name)
       .bind(3, tenant.createdAt)
+      .bind(4, tenant.recording ? 1 : 0)
       .run();
   SqliteDatabase::Statement(mDb,
                             "INSERT INTO credentials(secret_id, secret_key, sdk_app_id, created_at) VALUES(?,?,?,?)")
@@ -339,7 +347,7 @@ void SqliteStore::setStaffSkillGroups(std::int64_t sdkAppId, std::string_view us
 namespace {
 constexpr const char* kGroupColumns =
     "sdk_app_id, skill_group_id, name, type, skill_group_type, ring_timeout_sec, after_call_work_sec, "
-    "max_queue_length, max_wait_sec, priority, max_concurrency, modified_at";
+    "max_queue_length, max_wait_sec, priority, max_concurrency, modified_at, recording";
 }
 
 SkillGroupRecord SqliteStore::readSkillGroup(SqliteDatabase::Statement& st) {
@@ -356,6 +364,7 @@ SkillGroupRecord SqliteStore::readSkillGroup(SqliteDatabase::Statement& st) {
   r.info.priority = static_cast<int>(st.int64(9));
   r.maxConcurrency = static_cast<int>(st.int64(10));
   r.modifiedAt = st.int64(11);
+  r.info.recording = st.int64(12) != 0;
   return r;
 }
 
@@ -387,7 +396,7 @@ std::int64_t SqliteStore::createSkillGroup(const SkillGroupRecord& group) {
     id = next.int64(0);
   }
   SqliteDatabase::Statement(
-      mDb, std::string("INSERT INTO skill_groups(") + kGroupColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?)")
+      mDb, std::string("INSERT INTO skill_groups(") + kGroupColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .bind(1, group.info.sdkAppId)
       .bind(2, id)
       .bind(3, group.info.name)
@@ -400,6 +409,7 @@ std::int64_t SqliteStore::createSkillGroup(const SkillGroupRecord& group) {
       .bind(10, group.info.priority)
       .bind(11, group.maxConcurrency)
       .bind(12, group.modifiedAt)
+      .bind(13, group.info.recording ? 1 : 0)
       .run();
   tx.commit();
   return id;
@@ -558,15 +568,19 @@ std::int64_t SqliteStore::insertCdr(const CdrRecord& cdr, const std::optional<Pu
       .bind(7, cdr.storedAt)
       .run();
   if (!push) return 0;
+  return insertPushJob(*push);
+}
+
+std::int64_t SqliteStore::insertPushJob(const PushJob& push) {
   SqliteDatabase::Statement(mDb,
                             "INSERT INTO push_queue(sdk_app_id, kind, uuid, body, attempts, next_attempt_ms) "
                             "VALUES(?,?,?,?,?,?)")
-      .bind(1, push->sdkAppId)
-      .bind(2, push->kind)
-      .bind(3, push->uuid)
-      .bind(4, push->body)
-      .bind(5, push->attempts)
-      .bind(6, push->nextAttemptAtMs)
+      .bind(1, push.sdkAppId)
+      .bind(2, push.kind)
+      .bind(3, push.uuid)
+      .bind(4, push.body)
+      .bind(5, push.attempts)
+      .bind(6, push.nextAttemptAtMs)
       .run();
   return mDb.lastInsertRowId();
 }

@@ -24,9 +24,12 @@ class SqliteStore : public TenantRepository,
                     public CdrRepository,
                     public PushQueueRepository,
                     public ChatRepository,
-                    public ChatGroupCommit {
+                    public ChatGroupCommit,
+                    public RecordingSettingsRepository,
+                    public RecordingRepository,
+                    public AsrRepository {
  public:
-  static constexpr int kSchemaVersion = 2;  // 2: chat_messages, im_cdrs
+  static constexpr int kSchemaVersion = 3;  // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences
 
   /// Opens or creates the database and brings its schema up to date.
   explicit SqliteStore(const std::string& path);
@@ -100,6 +103,17 @@ class SqliteStore : public TenantRepository,
                                                                 std::int64_t end, std::int64_t offset,
                                                                 std::int64_t limit) override;
 
+  // RecordingSettingsRepository, RecordingRepository, AsrRepository (SqliteRecordingStore.cpp)
+  bool setTenantRecording(std::int64_t sdkAppId, bool on) override;
+  bool setSkillGroupRecording(std::int64_t sdkAppId, std::int64_t skillGroupId, bool on) override;
+  bool recordingEnabled(std::int64_t sdkAppId, std::int64_t skillGroupId) override;
+  std::int64_t saveRecording(const RecordingRecord& recording, const std::optional<PushJob>& push) override;
+  std::optional<RecordingRecord> findRecording(std::string_view recordId) override;
+  std::vector<RecordingRecord> listRecordings(std::int64_t sdkAppId, std::string_view sessionId) override;
+  std::int64_t failUnfinishedRecordings(std::string_view error) override;
+  void addAsrSentence(const AsrSentence& sentence) override;
+  std::vector<AsrSentence> listAsr(std::int64_t sdkAppId, std::string_view sessionId) override;
+
   // ChatGroupCommit (SqliteChatStore.cpp). Off until enableChatGroupCommit(): appends then fsync
   // themselves, as every other write of this store does.
   /// Chat appends stop waiting for the disk; the caller must then hold back what depends on them
@@ -110,6 +124,10 @@ class SqliteStore : public TenantRepository,
 
  private:
   static const char* chatSchemaV2();
+  /// Version 3 (SqliteRecordingStore.cpp): recording tables and the recording switches.
+  void migrateRecordingsV3();
+  /// The push-job insert without a transaction of its own; returns its id.
+  std::int64_t insertPushJob(const PushJob& push);
   void migrate();
   /// The CDR and push-job inserts without a transaction of their own; returns the push job id (0: none).
   std::int64_t insertCdr(const CdrRecord& cdr, const std::optional<PushJob>& push);

@@ -312,6 +312,24 @@ test('chat records are empty until chat exists', async () => {
   expect(messages.TotalCount).toBe(0);
 });
 
+test('DescribeTelRecordAsr through the official client; recordings only behind signed links', async () => {
+  // No call has been transcribed on this fresh server: an empty list, in the model's shape.
+  const asr = await ccc.DescribeTelRecordAsr({ SdkAppId: server.sdkAppId, SessionId: 'no-such-call' });
+  expect(asr.AsrDataList).toEqual([]);
+  expect(await codeOf(ccc.DescribeTelRecordAsr({ SdkAppId: server.sdkAppId }))).toBe('MissingParameter');
+  const health = await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).json();
+  expect(health.recordings).toMatchObject({ enabled: true, active: 0, failed: 0, lastError: '' });
+  const id = '0123456789abcdef0123456789abcdef';
+  const forged = await fetch(
+    `http://127.0.0.1:${server.port}/records/${id}.ogg?expires=9999999999&sig=${'0'.repeat(64)}`,
+  );
+  expect(forged.status).toBe(403);
+  expect(await forged.text()).toContain('not valid');
+  expect((await fetch(`http://127.0.0.1:${server.port}/records/../tccc.db`)).status).toBe(404);
+  // The secret that signs the links stays in the data directory, for the owner only.
+  expect(fs.statSync(path.join(server.dataDir, 'record-url-secret')).mode & 0o777).toBe(0o600);
+});
+
 test('HTTP limits and health', async () => {
   const health = await fetch(`http://127.0.0.1:${server.port}/healthz`);
   expect(health.status).toBe(200);
@@ -421,6 +439,10 @@ test('--help documents the options; --print-credentials prints and exits', () =>
     '--allowed-origins',
     '--cdr-push-url',
     '--heartbeat-ms',
+    '--recordings',
+    '--recordings-dir',
+    '--record-url-ttl',
+    '--set-recording',
     '--print-credentials',
   ]) {
     expect(help.stdout).toContain(opt);
@@ -431,4 +453,13 @@ test('--help documents the options; --print-credentials prints and exits', () =>
   expect(creds.stdout).toContain(`SdkAppId=${server.sdkAppId}`);
   const bad = spawnSync(BINARY, ['--port', 'eighty'], { encoding: 'utf8' });
   expect(bad.status).toBe(2);
+  const off = spawnSync(BINARY, ['--data-dir', server.dataDir, '--set-recording', `${server.sdkAppId}=off`], {
+    encoding: 'utf8',
+  });
+  expect(off.status).toBe(0);
+  expect(off.stdout).toContain(`recording off for ${server.sdkAppId}`);
+  const unknown = spawnSync(BINARY, ['--data-dir', server.dataDir, '--set-recording', '1:99=on'], { encoding: 'utf8' });
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr).toContain('no such tenant or skill group');
+  expect(spawnSync(BINARY, ['--set-recording', 'everything=off'], { encoding: 'utf8' }).status).toBe(2);
 });

@@ -237,3 +237,50 @@ TEST(CdrWriterTest, WhenFlushedGivesUpAfterItsTimeoutWhileTheDiskIsStuck) {
   EXPECT_EQ(results, (std::vector<bool>{false, true}));
   EXPECT_TRUE(store.findCdr(4, "stuck"));
 }
+
+TEST(CdrWriterTest, StoreTasksRunOnTheWriterAndReportOnTheIoThread) {
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  boost::asio::io_context io;
+  CdrWriterOptions o;
+  o.retryDelay = std::chrono::milliseconds(5);
+  CdrWriter writer(io, dir.file("tccc.db"), nullptr, wallMs, o);
+  const auto ioThread = std::this_thread::get_id();
+  std::thread::id writerThread, doneThread;
+  std::vector<std::pair<std::string, bool>> done;
+  int badAttempts = 0;
+  // A task that always fails is retried, then given up. It does not hold up the CDRs; the tasks
+  // queued after it wait for it (their order matters: a recording's rows), then run.
+  CdrWriter::StoreTask bad;
+  bad.write = [&](SqliteStore&) {
+    ++badAttempts;
+    throw StoreError("disk says no");
+  };
+  bad.done = [&](bool ok) { done.emplace_back("bad", ok); };
+  ASSERT_TRUE(writer.submit(std::move(bad)));
+  ASSERT_TRUE(writer.storeCdr(1400000001, cdr("s-1")));
+  CdrWriter::StoreTask good;
+  good.write = [&](SqliteStore& s) {
+    writerThread = std::this_thread::get_id();
+    s.addAsrSentence({1400000001, "s-1", "u", "hello", 1, 2});
+  };
+  good.done = [&](bool ok) {
+    doneThread = std::this_thread::get_id();
+    done.emplace_back("good", ok);
+  };
+  ASSERT_TRUE(writer.submit(std::move(good)));
+  ASSERT_TRUE(runUntil(io, [&] { return done.size() == 2; }));
+  EXPECT_EQ(done[0], (std::pair<std::string, bool>{"bad", false}));
+  EXPECT_EQ(done[1], (std::pair<std::string, bool>{"good", true}));
+  EXPECT_EQ(badAttempts, CdrWriter::kMaxTaskAttempts);
+  EXPECT_NE(writerThread, ioThread);
+  EXPECT_EQ(doneThread, ioThread);
+  EXPECT_EQ(store.listAsr(1400000001, "s-1").size(), 1u);
+  EXPECT_TRUE(store.findCdr(1400000001, "s-1"));
+  EXPECT_EQ(writer.stats().tasksFailed, 1u);
+  EXPECT_EQ(writer.stats().tasksQueued, 0u);
+  writer.shutdown();
+  CdrWriter::StoreTask late;
+  late.write = [](SqliteStore&) {};
+  EXPECT_FALSE(writer.submit(std::move(late)));  // refused once shut down
+}

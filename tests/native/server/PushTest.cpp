@@ -2,6 +2,7 @@
 // CDR push over real HTTP to a receiver on 127.0.0.1: the query, the UUID header that stays the
 // same across retries, the ErrCode judgement, the retry limit, and resumption after a restart.
 #include "IoTestSupport.hpp"
+#include "PushReceiver.hpp"
 #include "StoreTestSupport.hpp"
 #include "push/CdrPusher.hpp"
 #include "push/CdrWriter.hpp"
@@ -23,6 +24,7 @@
 #include <thread>
 
 using namespace tccc::server;
+using tccc::server::test::Receiver;
 using tccc::server::test::runUntil;
 using tccc::server::test::TempDir;
 namespace beast = boost::beast;
@@ -36,78 +38,6 @@ std::int64_t wallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-/// A push receiver answering from a script: each entry is (HTTP status, body); the last one repeats.
-class Receiver {
- public:
-  struct Hit {
-    std::string target;
-    std::string uuid;
-    std::string contentType;
-    std::string body;
-    std::string authorization;
-  };
-
-  /// `onHit` runs on the receiver's thread for each request, before it is answered.
-  explicit Receiver(std::vector<std::pair<int, std::string>> script, std::function<void(const Hit&)> onHit = {})
-      : mScript(std::move(script)),
-        mOnHit(std::move(onHit)),
-        mAcceptor(mIo, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-    port = mAcceptor.local_endpoint().port();
-    mThread = std::thread([this] { serve(); });
-  }
-  ~Receiver() {
-    mStop = true;
-    beast::error_code ec;
-    // Wake the blocking accept with one last connection.
-    tcp::socket poke(mIo);
-    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
-    mThread.join();
-  }
-  std::vector<Hit> hits() {
-    std::lock_guard<std::mutex> lock(mMutex);
-    return mHits;
-  }
-
-  unsigned short port = 0;
-
- private:
-  void serve() {
-    while (!mStop) {
-      beast::error_code ec;
-      tcp::socket socket(mIo);
-      mAcceptor.accept(socket, ec);
-      if (ec || mStop) return;
-      beast::flat_buffer buffer;
-      http::request<http::string_body> req;
-      http::read(socket, buffer, req, ec);
-      if (ec) continue;
-      Hit hit{std::string(req.target()), std::string(req["X-TCCC-PUSH-UUID"]),
-              std::string(req[http::field::content_type]), req.body(), std::string(req[http::field::authorization])};
-      if (mOnHit) mOnHit(hit);
-      std::pair<int, std::string> answer;
-      {
-        std::lock_guard<std::mutex> lock(mMutex);
-        mHits.push_back(hit);
-        answer = mScript[std::min(mHits.size() - 1, mScript.size() - 1)];
-      }
-      http::response<http::string_body> res{static_cast<http::status>(answer.first), 11};
-      res.set(http::field::content_type, "application/json");
-      res.body() = answer.second;
-      res.prepare_payload();
-      http::write(socket, res, ec);
-    }
-  }
-
-  std::vector<std::pair<int, std::string>> mScript;
-  std::function<void(const Hit&)> mOnHit;
-  asio::io_context mIo;
-  tcp::acceptor mAcceptor;
-  std::thread mThread;
-  std::atomic<bool> mStop{false};
-  std::mutex mMutex;
-  std::vector<Hit> mHits;
-};
 
 Json sampleCdr(const std::string& sessionId) {
   return {{"SessionId", sessionId}, {"Caller", "13800138000"},      {"Callee", "4008001000"},
