@@ -10,7 +10,8 @@ DEBS=(
   nlohmann-json3-dev libboost-dev libboost-system-dev libssl-dev libsqlite3-dev
   libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libopus-dev libsrtp2-dev libjemalloc-dev
   emscripten
-  chromium espeak-ng sox brotli pocketsphinx pocketsphinx-en-us fonts-noto-cjk
+  chromium espeak-ng sox brotli fonts-noto-cjk
+  pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   clang-format
 )
 
