@@ -60,6 +60,15 @@ struct ServerConfig {
   std::string mediaPorts = "40000-40999";  // "min-max": one UDP port per open leg
   std::string simAudioDir;                 // POST /sim/inbound audioFile may come from here (and the data dir)
   bool simRecordings = false;              // record server media legs to <data-dir>/sim-recordings/
+  /// Real-time speech recognition of calls through the server's media plane (docs/asr.md).
+  bool asr = false;
+  int asrThreads = 1;  // worker threads shared by every call's recognition
+  std::string asrEngine = "pocketsphinx";
+  std::string asrModel;          // acoustic model directory; "" = the engine's default
+  std::string asrDictionary;     // pronunciation dictionary; "" = the engine's default
+  std::string asrLanguageModel;  // n-gram model used without grammar or keywords; "" = default
+  std::string asrGrammar;        // JSGF grammar: recognise only its sentences
+  std::string asrKeywords;       // keyword list: spot these phrases
 
   /// Parses argv (and the environment, and the --config file). Returns an exit code when the
   /// program should stop now (--help: 0, bad arguments: 2), nullopt to go on.
