@@ -86,7 +86,8 @@ class AsrStream {
   AsrStream& operator=(const AsrStream&) = delete;
 
   /// One Opus RTP payload (48 kHz clock) and its RTP timestamp. Real-time safe: copies the packet
-  /// into the bounded queue and wakes a worker; no allocation, no waiting on the workers. Ignored
+  /// into the bounded queue (memory allocated up front) and, when the stream was idle, queues it for
+  /// a worker (a short lock, the run queue's only allocation); never waits on the workers. Ignored
   /// after close(). Call from one thread (the media thread); the stream must outlive the call.
   void feedOpus(const std::uint8_t* opus, std::size_t size, std::uint32_t rtpTimestamp);
 
