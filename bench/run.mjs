@@ -18,6 +18,9 @@ const benches = [
 // (10,000 agents, 1,000 calls/s) and takes --baseline-bin to compare two server builds.
 if (existsSync(join(root, 'bench/load.mjs')))
   benches.push(['node', ['bench/load.mjs', '--agents', '1000', '--rate', '200', '--seconds', '5']]);
+// Real-time speech recognition (native, PocketSphinx on espeak-ng speech): about 30 s.
+const asrBench = join(root, 'build/native/bench/tccc_asr_bench');
+if (existsSync(asrBench)) benches.push([asrBench, ['--streams', '1,8']]);
 let failed = 0;
 for (const [cmd, args] of benches) {
   console.log(`\n# ${cmd} ${args.join(' ')}`);

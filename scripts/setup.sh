@@ -11,7 +11,8 @@ DEBS=(
   libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libopus-dev libsrtp2-dev libjemalloc-dev
   libogg-dev libopusenc-dev libopusfile-dev
   emscripten
-  chromium espeak-ng sox brotli pocketsphinx pocketsphinx-en-us fonts-noto-cjk
+  chromium espeak-ng sox brotli fonts-noto-cjk
+  pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   clang-format
 )
 

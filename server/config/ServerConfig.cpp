@@ -96,6 +96,20 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
       str(key, value, mediaPorts);
     else if (key == "sim-audio-dir")
       str(key, value, simAudioDir);
+    else if (key == "asr-threads")
+      integer(key, value, asrThreads);
+    else if (key == "asr-engine")
+      str(key, value, asrEngine);
+    else if (key == "asr-model")
+      str(key, value, asrModel);
+    else if (key == "asr-dictionary")
+      str(key, value, asrDictionary);
+    else if (key == "asr-language-model")
+      str(key, value, asrLanguageModel);
+    else if (key == "asr-grammar")
+      str(key, value, asrGrammar);
+    else if (key == "asr-keywords")
+      str(key, value, asrKeywords);
     else if (key == "sim-recordings") {
       if (!value.is_boolean()) throw ConfigError("config key \"sim-recordings\" must be true or false");
       simRecordings = value.get<bool>();
@@ -108,6 +122,9 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
       integer(key, value, recordUrlTtlSec);
     } else if (key == "record-url-secret") {
       str(key, value, recordUrlSecret);
+    } else if (key == "asr") {
+      if (!value.is_boolean()) throw ConfigError("config key \"asr\" must be true or false");
+      asr = value.get<bool>();
     } else if (key == "simulator") {
       if (!value.is_boolean()) throw ConfigError("config key \"simulator\" must be true or false");
       simulator = value.get<bool>();
@@ -252,6 +269,10 @@ void ServerConfig::validate() const {
   validatePushAuth();
   if (!publicUrl.empty() && publicUrl.rfind("http://", 0) != 0 && publicUrl.rfind("https://", 0) != 0)
     throw ConfigError("--public-url must start with http:// or https://");
+  if (asrThreads < 1 || asrThreads > 64) throw ConfigError("--asr-threads must be between 1 and 64");
+  if (asrEngine != "pocketsphinx") throw ConfigError("--asr-engine must be pocketsphinx (the one engine built in)");
+  if (!asrGrammar.empty() && !asrKeywords.empty())
+    throw ConfigError("--asr-grammar and --asr-keywords are alternatives: give one");
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!kLevels.count(logLevel)) throw ConfigError("--log-level must be one of trace, debug, info, warn, error, off");
   if (recordUrlTtlSec < 60 || recordUrlTtlSec > 90 * 86400)
@@ -448,6 +469,35 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                  "Switch recording for a tenant (APP=on|off) or a skill group (APP:GROUP=on|off) in the "
                  "database, then exit; repeatable")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  options["asr"] = app.add_option("--asr", out.asr,
+                                  "true: transcribe calls through the server's media plane in real time and "
+                                  "send asr events to the agent (docs/asr.md)")
+                       ->envname("TCCC_ASR")
+                       ->capture_default_str();
+  options["asr-threads"] =
+      app.add_option("--asr-threads", out.asrThreads, "Threads that decode and recognise every call's audio")
+          ->envname("TCCC_ASR_THREADS")
+          ->capture_default_str();
+  options["asr-engine"] = app.add_option("--asr-engine", out.asrEngine, "Speech recognition engine")
+                              ->envname("TCCC_ASR_ENGINE")
+                              ->capture_default_str();
+  options["asr-model"] =
+      app.add_option("--asr-model", out.asrModel, "Acoustic model directory (default: Debian's pocketsphinx-en-us)")
+          ->envname("TCCC_ASR_MODEL");
+  options["asr-dictionary"] =
+      app.add_option("--asr-dictionary", out.asrDictionary, "Pronunciation dictionary (default: the model's)")
+          ->envname("TCCC_ASR_DICTIONARY");
+  options["asr-language-model"] =
+      app.add_option("--asr-language-model", out.asrLanguageModel,
+                     "N-gram language model, used without --asr-grammar or --asr-keywords (default: the model's)")
+          ->envname("TCCC_ASR_LANGUAGE_MODEL");
+  options["asr-grammar"] = app.add_option("--asr-grammar", out.asrGrammar,
+                                          "JSGF grammar file: recognise only its sentences (IVR menus, scripts)")
+                               ->envname("TCCC_ASR_GRAMMAR");
+  options["asr-keywords"] =
+      app.add_option("--asr-keywords", out.asrKeywords,
+                     "Keyword list file: one phrase per line, optionally /threshold/; spots them in free speech")
+          ->envname("TCCC_ASR_KEYWORDS");
   app.add_flag("--print-credentials", out.printCredentials,
                "Print SdkAppId, SecretId and SecretKey of the first tenant and exit (creates it if needed)")
       ->envname("TCCC_PRINT_CREDENTIALS");

@@ -71,6 +71,15 @@ struct ServerConfig {
   /// --set-recording APP[:GROUP]=on|off (repeatable): switch recording for a tenant or one of its
   /// skill groups in the database, then exit.
   std::vector<std::string> setRecording;
+  /// Real-time speech recognition of calls through the server's media plane (docs/asr.md).
+  bool asr = false;
+  int asrThreads = 1;  // worker threads shared by every call's recognition
+  std::string asrEngine = "pocketsphinx";
+  std::string asrModel;          // acoustic model directory; "" = the engine's default
+  std::string asrDictionary;     // pronunciation dictionary; "" = the engine's default
+  std::string asrLanguageModel;  // n-gram model used without grammar or keywords; "" = default
+  std::string asrGrammar;        // JSGF grammar: recognise only its sentences
+  std::string asrKeywords;       // keyword list: spot these phrases
 
   /// Parses argv (and the environment, and the --config file). Returns an exit code when the
   /// program should stop now (--help: 0, bad arguments: 2), nullopt to go on.
