@@ -21,6 +21,9 @@ if (existsSync(join(root, 'bench/load.mjs')))
 // Real-time speech recognition (native, PocketSphinx on espeak-ng speech): about 30 s.
 const asrBench = join(root, 'build/native/bench/tccc_asr_bench');
 if (existsSync(asrBench)) benches.push([asrBench, ['--streams', '1,8']]);
+// Anchored calls per core (the media plane relaying recorded and unrecorded calls on one thread): about 40 s.
+const anchorBench = join(root, 'build/native/bench/tccc_anchor_bench');
+if (existsSync(anchorBench)) benches.push([anchorBench, ['--calls', '100,300', '--seconds', '5']]);
 let failed = 0;
 for (const [cmd, args] of benches) {
   console.log(`\n# ${cmd} ${args.join(' ')}`);

@@ -6,6 +6,8 @@
 //
 // stdout carries only machine-readable start-up lines (API=…, SdkAppId=…, …, READY) for scripts and
 // tests; logs go to stderr.
+#include "asr/AsrEngineFactory.hpp"
+#include "asr/AsrWorkers.hpp"
 #include "cloud/CloudApi.hpp"
 #include "config/FileDescriptorLimit.hpp"
 #include "config/ServerConfig.hpp"
@@ -184,12 +186,32 @@ int run(const ServerConfig& config) {
   CallRecorder callRecorder(io.get_executor(), recordingCatalog, recordingDisk, stereoExporter, recorderOptions);
   RecordingRoute recordingRoute(store, recordUrls, nowSec);
 
+  // --- live transcripts (docs/asr.md): the engine is checked now, so a bad model stops the start ---
+  std::unique_ptr<asr::AsrWorkers> asrWorkers;
+  if (config.asr) {
+    try {
+      auto engine = asr::makeAsrEngine({config.asrEngine, config.asrModel, config.asrDictionary,
+                                        config.asrLanguageModel, config.asrGrammar, config.asrKeywords});
+      asrWorkers = std::make_unique<asr::AsrWorkers>(engine, static_cast<std::size_t>(config.asrThreads));
+      spdlog::info("speech recognition: {} on {} thread(s)", engine->name(), config.asrThreads);
+    } catch (const std::exception& e) {
+      spdlog::error("speech recognition cannot start: {}", e.what());
+      return 2;
+    }
+  }
+
 #if TCCC_HAS_CONTACT_CENTER
   ContactCenter::Options ccOptions;
   ccOptions.heartbeatMs = config.heartbeatMs;
   ccOptions.iceServers = config.iceServers;
   ccOptions.serverMedia = config.serverMedia;
   ccOptions.anchorMedia = config.mediaMode == "anchored";
+  ccOptions.recorder = &callRecorder;
+  ccOptions.asrWorkers = asrWorkers.get();
+  ccOptions.recordingEnabled = [&store](std::int64_t sdkAppId, std::int64_t skillGroupId) {
+    return store.recordingEnabled(sdkAppId, skillGroupId);
+  };
+  ccOptions.storeAsrSentence = [&recordingCatalog](const AsrSentence& s) { recordingCatalog.addAsrSentence(s); };
   ccOptions.enableSimulator = config.simulator;
   ccOptions.media.host = config.mediaHost;
   {

@@ -153,6 +153,14 @@ export interface CallApi {
   hold(options: SessionOptions): ApiResult;
   /** Takes a call off hold. */
   unHold(options: SessionOptions): ApiResult;
+  /**
+   * (ours) Pauses the call's recording, e.g. while the customer reads out a card number (PCI DSS):
+   * the paused span is silent in every participant's file and marked in the CDR (`Recordings`).
+   * `ERR_INVALID_STATE` unless the call is connected (talking or held).
+   */
+  pauseRecording(options: SessionOptions): ApiResult;
+  /** (ours) Resumes a paused recording. */
+  resumeRecording(options: SessionOptions): ApiResult;
   /** Sends DTMF digits, e.g. an extension. */
   sendDigits(options: SendDigitsOptions): ApiResult;
 }
@@ -187,6 +195,16 @@ export interface ChatApi {
   }>;
 }
 
+/** One speech recognition result of the `asr` event. */
+export interface AsrResult {
+  text: string;
+  isFinal: boolean;
+  /** Utterance number within the call and direction, from 1. */
+  sentenceId: number;
+  startTime: number;
+  endTime: number;
+}
+
 /** Video sessions. Errors as for {@link CallApi}. */
 export interface VideoApi {
   accept(options: SessionOptions): ApiResult;
@@ -196,6 +214,10 @@ export interface VideoApi {
   muteVideo(options: SessionOptions): ApiResult;
   unmuteVideo(options: SessionOptions): ApiResult;
   transfer(options: TransferOptions): ApiResult;
+  /** (ours) As {@link CallApi.pauseRecording}. */
+  pauseRecording(options: SessionOptions): ApiResult;
+  /** (ours) As {@link CallApi.resumeRecording}. */
+  resumeRecording(options: SessionOptions): ApiResult;
 }
 
 export interface AgentApi {
@@ -364,7 +386,12 @@ export interface EventPayloads {
   /** The agent's status changed. */
   statusChanged: { data: { status: AgentStatus; restReason?: string } };
   /** Speech recognition result. `flow` IN = customer, OUT = agent. */
-  asr: { data: { sessionId: string; result: unknown; flow: 'IN' | 'OUT' } };
+  /**
+   * Live transcript of a call whose media goes through the server (server option `--asr`): `IN` is
+   * the customer, `OUT` the agent. Partial results while an utterance forms, then exactly one final
+   * (`isFinal`) per utterance, in order; none after `sessionEnded`. Times are epoch milliseconds.
+   */
+  asr: { data: { sessionId: string; result: AsrResult; flow: 'IN' | 'OUT' } };
   /**
    * (ours) A chat message arrived in a chat this agent holds (from the visitor, or a system
    * notice): exactly once per message, in `seq` order, also for messages that came while the

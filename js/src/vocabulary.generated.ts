@@ -36,7 +36,7 @@ export type PhoneEncodeType = 'number';
 /** Which endpoint of the agent a phone session uses. */
 export type ServerType = 'staffSeat' | 'staffPhoneSeat' | 'miniProgramSeat' | 'staffExtensionSeat';
 /** Events the server sends on an agent socket. */
-export type ServerEvent = 'agent.status' | 'agent.kicked' | 'session.state' | 'media.offer' | 'media.answer' | 'media.candidate' | 'chat.message';
+export type ServerEvent = 'agent.status' | 'agent.kicked' | 'session.state' | 'media.offer' | 'media.answer' | 'media.candidate' | 'chat.message' | 'session.asr';
 /** What the core asks its host's media adapter to do (a `media` command). */
 export type MediaAction = 'prepare' | 'start' | 'offer' | 'answer' | 'candidate' | 'mute' | 'unmute' | 'muteVideo' | 'unmuteVideo' | 'hold' | 'unHold' | 'sendDigits' | 'end';
 /** The core's connection phase, as a host may show it. Mirrors tccc::core::Phase. */
@@ -44,9 +44,9 @@ export const enum Phase { Idle = 0, Connecting = 1, Ready = 2, Reconnecting = 3,
 
 /** The public API methods of `tccc`, by namespace (Sdk.ts builds the object from this). */
 export const API_METHODS = {
-  Call: ['startOutboundCall', 'accept', 'hungUp', 'deleteCall', 'muteMic', 'unmuteMic', 'isMicMuted', 'startInternalCall', 'transfer', 'hold', 'unHold', 'sendDigits'],
+  Call: ['startOutboundCall', 'accept', 'hungUp', 'deleteCall', 'muteMic', 'unmuteMic', 'isMicMuted', 'startInternalCall', 'transfer', 'hold', 'unHold', 'pauseRecording', 'resumeRecording', 'sendDigits'],
   Chat: ['accept', 'end', 'transfer', 'sendMessage', 'getMessages'],
-  Video: ['accept', 'end', 'muteMic', 'unmuteMic', 'muteVideo', 'unmuteVideo', 'transfer'],
+  Video: ['accept', 'end', 'muteMic', 'unmuteMic', 'muteVideo', 'unmuteVideo', 'pauseRecording', 'resumeRecording', 'transfer'],
   Agent: ['online', 'offline', 'setStatus'],
 } as const;
 export type CallApiName = typeof API_METHODS.Call[number];

@@ -110,10 +110,7 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
       str(key, value, asrGrammar);
     else if (key == "asr-keywords")
       str(key, value, asrKeywords);
-    else if (key == "sim-recordings") {
-      if (!value.is_boolean()) throw ConfigError("config key \"sim-recordings\" must be true or false");
-      simRecordings = value.get<bool>();
-    } else if (key == "recordings") {
+    else if (key == "recordings") {
       if (!value.is_boolean()) throw ConfigError("config key \"recordings\" must be true or false");
       recordings = value.get<bool>();
     } else if (key == "recordings-dir") {
@@ -443,11 +440,6 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                                             "Directory of WAV files POST /sim/inbound may play as the caller's "
                                             "voice (audioFile); the data dir is always allowed")
                                  ->envname("TCCC_SIM_AUDIO_DIR");
-  options["sim-recordings"] = app.add_option("--sim-recordings", out.simRecordings,
-                                             "true: record both sides of every server media leg to "
-                                             "<data-dir>/sim-recordings/<sessionId>-<leg>.wav")
-                                  ->envname("TCCC_SIM_RECORDINGS")
-                                  ->capture_default_str();
   options["recordings"] = app.add_option("--recordings", out.recordings,
                                          "true: record calls (one Ogg Opus file per participant and a stereo "
                                          "mix); tenants and skill groups can still opt out (--set-recording)")

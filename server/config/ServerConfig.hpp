@@ -62,7 +62,6 @@ struct ServerConfig {
   std::string mediaHost = "127.0.0.1";     // UDP address it binds and advertises (IP literal)
   std::string mediaPorts = "40000-40999";  // "min-max": one UDP port per open leg
   std::string simAudioDir;                 // POST /sim/inbound audioFile may come from here (and the data dir)
-  bool simRecordings = false;              // record server media legs to <data-dir>/sim-recordings/
   /// Call recordings (server/recording/): one Ogg Opus file per participant, a stereo mix, signed links.
   bool recordings = true;
   std::string recordingsDir;    // "" = <data-dir>/recordings

@@ -17,10 +17,10 @@ namespace tccc::server::media {
 
 namespace {
 
-constexpr auto kConnectTimeout = std::chrono::seconds(30);  // ICE + DTLS after the offer
-constexpr auto kSilenceTimeout = std::chrono::seconds(30);  // nothing at all from the browser
+constexpr auto kConnectTimeout = std::chrono::seconds(30);          // ICE + DTLS after the offer
+constexpr auto kSilenceTimeout = std::chrono::seconds(30);          // nothing at all from the browser
 constexpr auto kKeyFrameInterval = std::chrono::milliseconds(300);  // PLIs to one browser at most this often
-constexpr std::size_t kLevelFrames = 25;                    // rmsIn window: 500 ms
+constexpr std::size_t kLevelFrames = 25;                            // rmsIn window: 500 ms
 constexpr std::size_t kMaxValidated = 8;
 
 // ICE ufrag/pwd (RFC 8445 ice-chars): alphanumerics are a valid subset.
@@ -475,7 +475,8 @@ void MediaLeg::tick(std::chrono::steady_clock::time_point now) {
   if (connected()) {
     if (now - mLastInbound > kSilenceTimeout) fail("nothing received from the browser for 30 s");
   } else if (now - mStartedAt > kConnectTimeout) {
-    fail(mSelected ? "the DTLS handshake did not complete within 30 s" : "no ICE connectivity check arrived within 30 s");
+    fail(mSelected ? "the DTLS handshake did not complete within 30 s"
+                   : "no ICE connectivity check arrived within 30 s");
   }
 }
 

@@ -3,9 +3,9 @@
 
 #include "store/SecureRandom.hpp"
 
-#include <boost/asio/post.hpp>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -221,9 +221,8 @@ MediaServer::Opened MediaServer::answer(const std::string& sessionId, Side side,
     record->local = local;
     record->remote->iceUfrag = offer.iceUfrag;
     record->remote->icePwd = offer.icePwd;
-    boost::asio::post(mIo, [leg = record->leg, offer, u = local.iceUfrag, p = local.icePwd] {
-      leg->restartIce(offer, u, p);
-    });
+    boost::asio::post(
+        mIo, [leg = record->leg, offer, u = local.iceUfrag, p = local.icePwd] { leg->restartIce(offer, u, p); });
     return Opened{Sdp::build(local), ""};
   }
   auto made = newLeg(sessionId, side);
@@ -281,9 +280,8 @@ MediaServer::Opened MediaServer::openSimulated(const std::string& sessionId, con
   std::string sdp = leg->offer(++mSdpSessionId, false);
   const LocalDescription local = leg->local();
   auto voice = std::make_shared<std::unique_ptr<AudioSource>>(voiceFor(sessionId, audioFile));
-  boost::asio::post(mIo, [bridge = c.bridge, voice, participant] {
-    bridge->setSimulatedCaller(std::move(*voice), participant);
-  });
+  boost::asio::post(
+      mIo, [bridge = c.bridge, voice, participant] { bridge->setSimulatedCaller(std::move(*voice), participant); });
   install(sessionId, c, Side::Agent, leg, participant);
   c.legs[static_cast<std::size_t>(Side::Agent)]->local = local;
   hold(sessionId, held);

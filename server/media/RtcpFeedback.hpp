@@ -13,8 +13,8 @@
 namespace tccc::server::media {
 
 struct RtcpFeedback {
-  bool keyFrameRequested = false;      // a PLI or FIR for any of our streams
-  std::vector<std::uint16_t> nacked;   // sequence numbers reported lost (capped)
+  bool keyFrameRequested = false;         // a PLI or FIR for any of our streams
+  std::vector<std::uint16_t> nacked;      // sequence numbers reported lost (capped)
   std::vector<std::uint32_t> mediaSsrcs;  // the streams they were about
 
   /// Reads a compound RTCP packet; malformed parts end the reading, what was read stays.

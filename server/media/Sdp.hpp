@@ -32,8 +32,8 @@ struct LocalDescription {
   int vp8PayloadType = 96;
   std::string audioMid = "0";
   std::string videoMid = "1";
-  bool video = false;       // a video m-line follows (or, in an answer, is accepted)
-  bool videoFirst = false;  // an answer keeps the offer's m-line order
+  bool video = false;          // a video m-line follows (or, in an answer, is accepted)
+  bool videoFirst = false;     // an answer keeps the offer's m-line order
   bool videoRejected = false;  // an answer to an offer whose video we cannot take: port 0
   std::string audioDirection = "sendrecv";
   std::string videoDirection = "sendrecv";

@@ -351,6 +351,19 @@ Result CallControl::mute(Agent& agent, const Json& data, bool mute, std::int64_t
   return Json::object();
 }
 
+Result CallControl::pauseRecording(Agent& agent, const Json& data, bool pause) {
+  Error e;
+  Session* s = owned(agent, data, e);
+  if (e) return e;
+  if (!s || !s->hasParty(agent.idx) || s->phase != SessionPhase::Connected)
+    return Error(Errc::InvalidState, "only a connected call's recording can be paused or resumed");
+  if (!c.media.anchors(*s)) return Error(Errc::NotSupported, "this call is not recorded by the server");
+  if (s->recordingPaused == pause) return Json{{"sessionId", s->id}};  // idempotent
+  s->recordingPaused = pause;
+  c.media.recordingPaused(*s);
+  return Json{{"sessionId", s->id}};
+}
+
 Result CallControl::sendDigits(Agent& agent, const Json& data, std::int64_t nowMs) {
   Error e;
   Session* s = owned(agent, data, e);

@@ -35,6 +35,7 @@ class CallControl : public FarEndEvents, public TimerOwner {
   Result transfer(Agent& agent, const Json& data, std::int64_t nowMs);
   Result hold(Agent& agent, const Json& data, bool hold, std::int64_t nowMs);
   Result mute(Agent& agent, const Json& data, bool mute, std::int64_t nowMs);
+  Result pauseRecording(Agent& agent, const Json& data, bool pause);
   Result sendDigits(Agent& agent, const Json& data, std::int64_t nowMs);
   Result media(Agent& agent, std::string_view method, const Json& data);
   Result chatSend(Agent& agent, const Json& data, std::int64_t nowMs);

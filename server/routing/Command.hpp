@@ -22,6 +22,7 @@ struct Command {
     MediaRemoteAnswer,   // the browser on `side` answered our offer with `text`
     MediaOpenSimulated,  // the simulated caller says the file `text` and the agent side is offered a leg
     MediaHold,           // held or resumed (`held`)
+    MediaRecording,      // the recording is paused (`held` true) or resumed
     MediaCloseLeg,       // `side`'s leg is gone (a transfer); the call's media stays
     MediaClose,          // the call is over
   };
@@ -36,6 +37,7 @@ struct Command {
   std::uint8_t side = 0;        // Media*: 0 the far side (customer, or an internal call's callee), 1 the agent
   bool held = false;            // MediaHold, MediaOpenSimulated, MediaOffer
   bool video = false;           // MediaOffer
+  std::int64_t skillGroupId = 0;  // Media*: the call's skill group (whether it is recorded, transcribed)
   std::string participant;      // MediaOffer, MediaAnswerOffer, MediaOpenSimulated: who is on that leg
 };
 

@@ -26,6 +26,7 @@ void MediaAnchor::command(Command::Type type, const Session& s, Side side) {
   cmd.held = s.held;
   cmd.video = s.type == SessionType::Video;
   cmd.participant = participantOf(s, side);
+  cmd.skillGroupId = s.skillGroupId;
   c.out.media(std::move(cmd));
 }
 
@@ -46,6 +47,15 @@ void MediaAnchor::agentLeft(Session& s) {
 
 void MediaAnchor::holdChanged(Session& s) {
   if (anchors(s)) command(Command::Type::MediaHold, s, Side::Agent);
+}
+
+void MediaAnchor::recordingPaused(Session& s) {
+  Command cmd;
+  cmd.type = Command::Type::MediaRecording;
+  cmd.sessionId = s.id;
+  cmd.sdkAppId = s.sdkAppId;
+  cmd.held = s.recordingPaused;
+  c.out.media(std::move(cmd));
 }
 
 void MediaAnchor::agentConnection(Session& s, bool up) {
@@ -71,6 +81,7 @@ Result MediaAnchor::negotiate(Session& s, Side side, std::string_view method, co
   cmd.held = s.held;
   cmd.video = s.type == SessionType::Video;
   cmd.participant = participant;
+  cmd.skillGroupId = s.skillGroupId;
   cmd.text = payload.value("sdp", "");
   c.out.media(std::move(cmd));
   return Json::object();

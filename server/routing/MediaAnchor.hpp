@@ -35,6 +35,8 @@ class MediaAnchor {
   /// The connected agent left (transfer, ring timeout, its session ended for it).
   void agentLeft(Session& session);
   void holdChanged(Session& session);
+  /// session.pauseRecording / resumeRecording: the recording is paused (session.recordingPaused) or not.
+  void recordingPaused(Session& session);
   /// The agent's socket dropped (its leg goes) or came back (it gets a new leg).
   void agentConnection(Session& session, bool up);
   void ended(Session& session);

@@ -46,8 +46,7 @@ struct RoutingEngine::Parts {
         acd(tenants),
         sessions(rng, [this](const Session& s) { forget(s); }),
         context{directory, options, rng,       out, timers,      agents, tenants, acd,       sessions, views,
-                cdrs,      status,  lifecycle, ivr, callRouting, calls,  chats,   customers, media,
-                simulator},
+                cdrs,      status,  lifecycle, ivr, callRouting, calls,  chats,   customers, media,    simulator},
         views(context),
         cdrs(context),
         status(context),
@@ -215,6 +214,12 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
     case AgentMethod::SessionUnHold:
       result = p->calls.hold(*agent, data, false, nowMs);
       break;
+    case AgentMethod::SessionPauseRecording:
+      result = p->calls.pauseRecording(*agent, data, true);
+      break;
+    case AgentMethod::SessionResumeRecording:
+      result = p->calls.pauseRecording(*agent, data, false);
+      break;
     case AgentMethod::SessionMute:
       result = p->calls.mute(*agent, data, true, nowMs);
       break;
@@ -320,6 +325,14 @@ void RoutingEngine::serverMedia(const std::string& sessionId, std::uint8_t side,
     p->media.fromServer(*s, static_cast<MediaAnchor::Side>(side), event, sdp);
   else
     p->simulator.mediaFromLeg(sessionId, event, sdp);
+}
+
+void RoutingEngine::asrResult(const std::string& sessionId, std::string_view flow, const Json& result) {
+  Session* s = p->sessions.find(sessionId);
+  if (!s || s->phase != SessionPhase::Connected) return;
+  Json data{{"sessionId", s->id}, {"flow", flow}, {"result", result}};
+  for (auto idx : {s->agent, s->peer})
+    if (idx) p->agents.notify(p->agents.at(*idx), "session.asr", data);
 }
 
 // --- cloud API ------------------------------------------------------------------------------------

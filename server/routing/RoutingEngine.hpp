@@ -67,6 +67,9 @@ class RoutingEngine {
   /// 1 agent) of the session, to whoever is on that side. Dropped when the call is no longer
   /// connected (late output of a leg already closed).
   void serverMedia(const std::string& sessionId, std::uint8_t side, std::string_view event, const std::string& sdp);
+  /// A live transcript result of the call (flow IN: the customer, OUT: the agent): a session.asr
+  /// event to the agents on it while it is connected (held included); dropped once it has ended.
+  void asrResult(const std::string& sessionId, std::string_view flow, const Json& result);
 
   // --- cloud API (LiveOps) ---
   Error adminHangUp(std::int64_t sdkAppId, std::string_view sessionId, std::int64_t nowMs);

@@ -82,6 +82,7 @@ struct Session {
   std::uint64_t timerGen = 0;       // bumped to cancel the session's pending timer
 
   bool held = false, muted = false, videoMuted = false;
+  bool recordingPaused = false;  // session.pauseRecording (PCI DSS): the files are silent meanwhile
   EndStatus endStatus = EndStatus::Ok;
   std::optional<HungUpSide> hungUpSide;
   std::vector<Participant> participants;

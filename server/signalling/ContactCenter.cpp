@@ -43,6 +43,11 @@ ContactCenter::ContactCenter(boost::asio::io_context& io, WsSender& sender, Dire
       mOut(io, sender),
       mTimer(io) {
   if (mOptions.serverMedia || mOptions.anchorMedia) {
+    mTap = std::make_unique<CallTap>(
+        mOptions.recorder, mOptions.asrWorkers, io.get_executor(),
+        [this](std::int64_t sdkAppId, const std::string& sessionId, const std::string& speaker, const char* flow,
+               const asr::AsrResult& r) { transcribed(sdkAppId, sessionId, speaker, flow, r); });
+    mOptions.media.tap = mTap.get();
     mMedia = std::make_unique<media::MediaServer>(mMediaIo, mOptions.media);
     mMediaThread = std::thread([this] {
       auto work = boost::asio::make_work_guard(mMediaIo);
@@ -247,6 +252,7 @@ void ContactCenter::flush() {
         case routing::Command::Type::MediaRemoteAnswer:
         case routing::Command::Type::MediaOpenSimulated:
         case routing::Command::Type::MediaHold:
+        case routing::Command::Type::MediaRecording:
         case routing::Command::Type::MediaCloseLeg:
         case routing::Command::Type::MediaClose:
           runMediaCommand(cmd);
@@ -260,6 +266,12 @@ void ContactCenter::runMediaCommand(const routing::Command& cmd) {
   if (!mMedia) return;  // no media plane: the engine's offers simply never come
   using Type = routing::Command::Type;
   const auto side = static_cast<media::Side>(cmd.side);
+  if (mTap &&
+      (cmd.type == Type::MediaOffer || cmd.type == Type::MediaAnswerOffer || cmd.type == Type::MediaOpenSimulated)) {
+    // Asked at every leg, so a switch changed mid-call applies from the next participant on.
+    const bool record = !mOptions.recordingEnabled || mOptions.recordingEnabled(cmd.sdkAppId, cmd.skillGroupId);
+    mTap->configure(cmd.sessionId, cmd.sdkAppId, record, mOptions.asrWorkers != nullptr);
+  }
   // A leg that cannot be opened is logged by the media server and visible in GET
   // /sim/sessions/<id> (media.error); the call goes on without audio.
   switch (cmd.type) {
@@ -289,6 +301,9 @@ void ContactCenter::runMediaCommand(const routing::Command& cmd) {
     case Type::MediaHold:
       mMedia->hold(cmd.sessionId, cmd.held);
       break;
+    case Type::MediaRecording:
+      if (mTap) mTap->pauseRecording(cmd.sessionId, cmd.held);
+      break;
     case Type::MediaCloseLeg:
       mMedia->closeLeg(cmd.sessionId, side);
       break;
@@ -298,6 +313,21 @@ void ContactCenter::runMediaCommand(const routing::Command& cmd) {
     default:
       break;
   }
+}
+
+void ContactCenter::transcribed(std::int64_t sdkAppId, const std::string& sessionId, const std::string& speaker,
+                                const char* flow, const asr::AsrResult& r) {
+  if (mStopped) return;
+  mEngine.asrResult(sessionId, flow,
+                    Json{{"text", r.text},
+                         {"isFinal", r.isFinal},
+                         {"sentenceId", r.sentenceId},
+                         {"startTime", r.startTimeMs},
+                         {"endTime", r.endTimeMs}});
+  flush();
+  // Finals are kept for DescribeTelRecordAsr, also the last one of a call that has just ended.
+  if (r.isFinal && !r.text.empty() && mOptions.storeAsrSentence)
+    mOptions.storeAsrSentence(AsrSentence{sdkAppId, sessionId, speaker, r.text, r.startTimeMs, r.endTimeMs});
 }
 
 void ContactCenter::schedule() {
@@ -414,8 +444,7 @@ void ContactCenter::registerRoutes(HttpRouter& router) {
 
 HttpResponse ContactCenter::simInbound(const HttpRequest& request) {
   sim::SimHttpApi::AudioCheck check;
-  if (mMedia)
-    check = [this](const std::string& name) { return mMedia ? mMedia->checkAudioFile(name) : std::string(); };
+  if (mMedia) check = [this](const std::string& name) { return mMedia ? mMedia->checkAudioFile(name) : std::string(); };
   HttpResponse res = sim::SimHttpApi::inbound(mEngine, request, nowMs(), check);
   flush();
   schedule();
@@ -424,8 +453,7 @@ HttpResponse ContactCenter::simInbound(const HttpRequest& request) {
 
 HttpResponse ContactCenter::simSession(const HttpRequest& request) {
   sim::SimHttpApi::MediaStats media;
-  if (mMedia)
-    media = [this](const std::string& id) { return mMedia ? mMedia->stats(id) : std::optional<Json>(); };
+  if (mMedia) media = [this](const std::string& id) { return mMedia ? mMedia->stats(id) : std::optional<Json>(); };
   return sim::SimHttpApi::session(mEngine, request, media);
 }
 

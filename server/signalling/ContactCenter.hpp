@@ -7,9 +7,11 @@
 #define TCCC_SERVER_SIGNALLING_CONTACTCENTER_HPP
 
 #include "../Interfaces.hpp"
+#include "../calltap/CallTap.hpp"
 #include "../http/TokenBucket.hpp"
 #include "../media/MediaServer.hpp"
 #include "../routing/RoutingEngine.hpp"
+#include "../store/Repositories.hpp"
 #include "DurableSendQueue.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -45,6 +47,13 @@ class ContactCenter : public WsHandler, public LiveOps {
     // negotiate with each other through the relay (--media-mode p2p).
     bool anchorMedia = true;
     media::MediaServer::Options media;
+    // What happens to an anchored call's audio besides forwarding (server/calltap): recordings
+    // (null: none), live transcripts (null: none), whether a tenant's skill group records (empty:
+    // all do) and where a transcript's final sentences are kept (DescribeTelRecordAsr).
+    CallRecorder* recorder = nullptr;
+    asr::AsrWorkers* asrWorkers = nullptr;
+    std::function<bool(std::int64_t sdkAppId, std::int64_t skillGroupId)> recordingEnabled;
+    std::function<void(const AsrSentence&)> storeAsrSentence;
   };
 
   ContactCenter(boost::asio::io_context& io, WsSender& sender, Directory& directory, CdrSink& cdrSink, Options options);
@@ -105,6 +114,9 @@ class ContactCenter : public WsHandler, public LiveOps {
   void sendError(ConnectionId id, std::int64_t requestId, const Error& error);
   void runMediaCommand(const routing::Command& cmd);
   void stopMedia();
+  /// On this thread: a transcript result of an anchored call (CallTap).
+  void transcribed(std::int64_t sdkAppId, const std::string& sessionId, const std::string& speaker, const char* flow,
+                   const asr::AsrResult& result);
   void agentRequest(ConnectionId id, const protocol::Request& req, std::int64_t now);
 
   boost::asio::io_context& mIo;
@@ -112,7 +124,8 @@ class ContactCenter : public WsHandler, public LiveOps {
   CdrSink& mCdrSink;
   Options mOptions;
   routing::RoutingEngine mEngine;
-  DurableSendQueue mOut;  // every frame the engine (or a refusal) sends; heartbeats go direct
+  DurableSendQueue mOut;          // every frame the engine (or a refusal) sends; heartbeats go direct
+  std::unique_ptr<CallTap> mTap;  // used by the media thread until mMedia is gone
   // The media plane runs on a thread of its own, so that signalling never waits on media and a
   // flood of media packets never starves signalling. Declared before mMedia: it outlives it.
   boost::asio::io_context mMediaIo{1};

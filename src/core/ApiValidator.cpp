@@ -113,6 +113,11 @@ Error checkSession(const ApiSpec& spec, const SessionRecord& session) {
       if (!caps.hold) return stateError(spec, session, "cannot be held");
       if (session.state != St::Held) return stateError(spec, session, "is not on hold");
       return {};
+    case SessionAction::Record:
+      if (!caps.hold) return stateError(spec, session, "has no recording");
+      if (!oneOf(session.state, {St::Talking, St::Held}))
+        return stateError(spec, session, "is not connected: only a talking or held call is recorded");
+      return {};
     case SessionAction::Transfer:
       if (!caps.transfer) return stateError(spec, session, "cannot be transferred");
       if (!oneOf(session.state, {St::Talking, St::Held}))

@@ -33,6 +33,7 @@ enum class SessionAction : std::uint8_t {
   UnmuteVideo,
   Hold,
   UnHold,
+  Record,  // pause or resume the call's recording: while connected
   Transfer,
   SendDigits,
   SendMessage,  // chat: needs an accepted (talking) chat

@@ -118,6 +118,9 @@ class Core::Impl final : public Connection::Listener {
       case protocol::ServerEvent::ChatMessage:
         mChat.onMessageEvent(event.data, now);
         break;
+      case protocol::ServerEvent::SessionAsr:
+        asrEvent(event.data);
+        break;
       case protocol::ServerEvent::AgentKicked: {
         auto reason = protocol::readString(event.data, "reason", kMaxReasonLength);
         mConnection.kick(reason && !reason->empty() ? *reason : std::string("kicked out by the server"));
@@ -127,6 +130,21 @@ class Core::Impl final : public Connection::Listener {
   }
 
   void onLost() override { mChat.onLost(); }
+
+  /// The server's live transcript of a call: `asr` {sessionId, flow, result} for a session this
+  /// agent has and that has not ended (the SDK never raises one after sessionEnded).
+  void asrEvent(const Json& data) {
+    auto sessionId = protocol::readString(data, "sessionId", 64);
+    auto flow = protocol::readString(data, "flow", 3);
+    auto result = data.find("result");
+    if (!sessionId || !flow || (*flow != "IN" && *flow != "OUT") || result == data.end() || !result->is_object()) {
+      ++mStats.rejectedEvents;
+      return;
+    }
+    const SessionRecord* session = mSessions.find(*sessionId);
+    if (!session || !session->live()) return;
+    mQueue.emit("asr", Json{{"sessionId", *sessionId}, {"flow", *flow}, {"result", *result}});
+  }
 
   // --- the login snapshot and server state --------------------------------------------------------
 

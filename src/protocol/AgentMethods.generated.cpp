@@ -51,6 +51,12 @@ constexpr FieldUse kSessionHoldFields[] = {
 constexpr FieldUse kSessionUnHoldFields[] = {
     {&field::sessionId, true, false},
 };
+constexpr FieldUse kSessionPauseRecordingFields[] = {
+    {&field::sessionId, true, false},
+};
+constexpr FieldUse kSessionResumeRecordingFields[] = {
+    {&field::sessionId, true, false},
+};
 constexpr FieldUse kSessionMuteFields[] = {
     {&field::sessionId, true, false},
     {&field::kind, false, false},
@@ -115,6 +121,10 @@ const MethodSpec kAgentMethods[kAgentMethodCount] = {
      static_cast<std::uint8_t>(AgentMethod::SessionHold), true, 1, FieldRule::None},
     {"session.unHold", kSessionUnHoldFields, {nullptr, nullptr}, nullptr,
      static_cast<std::uint8_t>(AgentMethod::SessionUnHold), true, 1, FieldRule::None},
+    {"session.pauseRecording", kSessionPauseRecordingFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::SessionPauseRecording), true, 1, FieldRule::None},
+    {"session.resumeRecording", kSessionResumeRecordingFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::SessionResumeRecording), true, 1, FieldRule::None},
     {"session.mute", kSessionMuteFields, {nullptr, nullptr}, nullptr,
      static_cast<std::uint8_t>(AgentMethod::SessionMute), true, 2, FieldRule::None},
     {"session.unmute", kSessionUnmuteFields, {nullptr, nullptr}, nullptr,

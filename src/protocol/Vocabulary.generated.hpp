@@ -192,9 +192,9 @@ inline std::optional<ServerType> serverTypeFromString(std::string_view text) {
 }
 
 /// Events the server sends on an agent socket.
-enum class ServerEvent : std::uint8_t { AgentStatus = 0, AgentKicked, SessionState, MediaOffer, MediaAnswer, MediaCandidate, ChatMessage };
-inline constexpr std::string_view kServerEventNames[] = {"agent.status", "agent.kicked", "session.state", "media.offer", "media.answer", "media.candidate", "chat.message"};
-inline constexpr int kServerEventCount = 7;
+enum class ServerEvent : std::uint8_t { AgentStatus = 0, AgentKicked, SessionState, MediaOffer, MediaAnswer, MediaCandidate, ChatMessage, SessionAsr };
+inline constexpr std::string_view kServerEventNames[] = {"agent.status", "agent.kicked", "session.state", "media.offer", "media.answer", "media.candidate", "chat.message", "session.asr"};
+inline constexpr int kServerEventCount = 8;
 constexpr std::string_view toString(ServerEvent value) { return kServerEventNames[static_cast<int>(value)]; }
 /// The value called `text` on the wire, if there is one.
 inline std::optional<ServerEvent> serverEventFromString(std::string_view text) {
@@ -276,8 +276,8 @@ inline constexpr FieldSpec visitorToken{"visitorToken", nullptr, 128, 0, 0, Fiel
 }  // namespace field
 
 /// The methods of the agent socket, in table order.
-enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate };
-inline constexpr std::size_t kAgentMethodCount = 21;
+enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionPauseRecording, SessionResumeRecording, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate };
+inline constexpr std::size_t kAgentMethodCount = 23;
 extern const MethodSpec kAgentMethods[kAgentMethodCount];
 /// The method called `name`, or nullptr.
 const MethodSpec* findAgentMethod(std::string_view name);

@@ -163,6 +163,7 @@ class RoutingHarness {
         case routing::Command::Type::MediaRemoteAnswer:
         case routing::Command::Type::MediaOpenSimulated:
         case routing::Command::Type::MediaHold:
+        case routing::Command::Type::MediaRecording:
         case routing::Command::Type::MediaCloseLeg:
         case routing::Command::Type::MediaClose:
           media.push_back(c);

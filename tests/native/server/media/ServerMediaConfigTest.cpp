@@ -25,19 +25,17 @@ TEST(ServerMediaConfig, DefaultsAreOnLoopbackWithARange) {
   EXPECT_EQ(c.mediaHost, "127.0.0.1");
   EXPECT_EQ(ServerConfig::parsePortRange(c.mediaPorts), std::make_pair(40000, 40999));
   EXPECT_EQ(c.simAudioDir, "");
-  EXPECT_FALSE(c.simRecordings);
 }
 
 TEST(ServerMediaConfig, CommandLineAndEnvironment) {
   ServerConfig c;
   ASSERT_FALSE(parseArgs({"--server-media", "false", "--media-host", "::1", "--media-ports", "50000-50010",
-                          "--sim-audio-dir", "/srv/prompts", "--sim-recordings", "true"},
+                          "--sim-audio-dir", "/srv/prompts"},
                          c));
   EXPECT_FALSE(c.serverMedia);
   EXPECT_EQ(c.mediaHost, "::1");
   EXPECT_EQ(ServerConfig::parsePortRange(c.mediaPorts), std::make_pair(50000, 50010));
   EXPECT_EQ(c.simAudioDir, "/srv/prompts");
-  EXPECT_TRUE(c.simRecordings);
   ::setenv("TCCC_MEDIA_PORTS", "41000", 1);
   ::setenv("TCCC_MEDIA_HOST", "10.0.0.5", 1);
   ServerConfig e;
@@ -61,9 +59,6 @@ TEST(ServerMediaConfig, ConfigFileKeys) {
   EXPECT_EQ(c.simAudioDir, "audio");
   EXPECT_THROW(c.applyJson(protocol::Json{{"server-media", "yes"}}, {}), ConfigError);
   EXPECT_THROW(c.applyJson(protocol::Json{{"media-ports", 40000}}, {}), ConfigError);
-  EXPECT_THROW(c.applyJson(protocol::Json{{"sim-recordings", 1}}, {}), ConfigError);
-  c.applyJson(protocol::Json{{"sim-recordings", true}}, {});
-  EXPECT_TRUE(c.simRecordings);
 }
 
 class BadMediaOption : public ::testing::TestWithParam<std::vector<const char*>> {};
