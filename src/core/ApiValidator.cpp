@@ -114,7 +114,7 @@ Error checkSession(const ApiSpec& spec, const SessionRecord& session) {
       if (session.state != St::Held) return stateError(spec, session, "is not on hold");
       return {};
     case SessionAction::Record:
-      if (!caps.hold) return stateError(spec, session, "has no recording");
+      if (!caps.muteAudio) return stateError(spec, session, "has no audio to record");
       if (!oneOf(session.state, {St::Talking, St::Held}))
         return stateError(spec, session, "is not connected: only a talking or held call is recorded");
       return {};

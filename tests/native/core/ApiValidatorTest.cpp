@@ -112,6 +112,14 @@ std::vector<Row> rows() {
       {"Call.hold", R"({"sessionId":""})", E::InvalidArgument, "sessionId"},
       {"Call.unHold", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
       {"Call.unHold", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Call.pauseRecording", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Call.pauseRecording", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Call.resumeRecording", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Call.resumeRecording", R"({"sessionId":""})", E::InvalidArgument, "sessionId"},
+      {"Video.pauseRecording", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Video.pauseRecording", R"({})", E::InvalidArgument, "sessionId is required"},
+      {"Video.resumeRecording", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Video.resumeRecording", R"({})", E::InvalidArgument, "sessionId is required"},
       {"Chat.accept", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
       {"Chat.accept", R"({})", E::InvalidArgument, "sessionId is required"},
       {"Chat.end", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
@@ -302,7 +310,7 @@ TEST(ApiOptions, TheTableCoversEveryApiWithAPassingAndAFailingCase) {
     EXPECT_TRUE(passing.count(std::string(spec->name))) << spec->name;
     EXPECT_TRUE(failing.count(std::string(spec->name))) << spec->name;
   }
-  EXPECT_EQ(all.size(), 27u);
+  EXPECT_EQ(all.size(), 31u);
 }
 
 }  // namespace

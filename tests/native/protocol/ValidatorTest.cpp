@@ -180,6 +180,8 @@ std::vector<Row> rows() {
       {A, "session.delete", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
       {A, "session.hold", R"({"sessionId":null})", E::InvalidArgument, "sessionId is required"},
       {A, "session.unHold", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {A, "session.pauseRecording", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {A, "session.resumeRecording", R"({})", E::InvalidArgument, "sessionId is required"},
       {A, "session.unmute", R"({"sessionId":"s-1","kind":"audio"})", E::None, R"({"sessionId":"s-1","kind":"audio"})"},
       {A, "media.answer", R"({"sessionId":"s-1","sdp":5})", E::InvalidArgument, "sdp must be a string"},
   };
