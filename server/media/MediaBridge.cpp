@@ -162,12 +162,13 @@ void MediaBridge::close() {
 
 void MediaBridge::onAudio(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {
   const Side side = sideOf(from);
-  if (mTap) mTap->audio(mSessionId, side, header, payload, size);
+  const bool dtmf = from.isDtmf(header.payloadType);
+  if (mTap && !dtmf) mTap->audio(mSessionId, side, header, payload, size);
   // While held the customer hears the agent's music on hold (its SDK sends it instead of the
   // microphone), and the customer's silenced stream still reaches the agent, whose SDK does not play
   // it: the streams stay alive, so neither side's one-way-audio watch fires.
   if (mHeld && side == Side::Agent) mLastAgentAudioUs = nowUs();
-  if (MediaLeg* to = leg(other(side))) to->sendAudio(sourceId(side, header.ssrc), header, payload, size, nowUs());
+  if (MediaLeg* to = leg(other(side))) to->sendAudio(sourceId(side, header.ssrc), header, payload, size, nowUs(), dtmf);
 }
 
 void MediaBridge::onVideo(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {

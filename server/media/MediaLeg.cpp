@@ -88,6 +88,7 @@ LocalDescription MediaLeg::describe(std::uint64_t sdpSessionId) const {
   d.ssrc = mAudioOut.ssrc();
   d.videoSsrc = mVideoOut.ssrc();
   d.opusPayloadType = mOpusPt;
+  d.dtmfPayloadType = mDtmfPt;
   d.vp8PayloadType = mVp8Pt;
   d.video = mVideo;
   return d;
@@ -104,6 +105,7 @@ std::string MediaLeg::answer(std::uint64_t sdpSessionId, const RemoteDescription
   mOfferer = false;
   mRemote = offer;
   mOpusPt = offer.opusPayloadType;
+  mDtmfPt = offer.dtmfPayloadType;
   // Video we cannot forward (no VP8 offered) is refused; the call goes on with audio.
   mVideo = offer.video && offer.vp8PayloadType >= 0;
   if (mVideo) mVp8Pt = offer.vp8PayloadType;
@@ -139,6 +141,7 @@ void MediaLeg::setAnswer(const RemoteDescription& answer) {
   if (mClosed) return;
   mRemote = answer;
   mOpusPt = answer.opusPayloadType;
+  mDtmfPt = answer.dtmfPayloadType;
   if (mVideo && (!answer.video || answer.vp8PayloadType < 0)) mVideo = false;  // the browser refused video
   if (mVideo) mVp8Pt = answer.vp8PayloadType;
   setState("connecting");
@@ -344,6 +347,8 @@ void MediaLeg::onSrtp(const std::uint8_t* data, std::size_t size, bool rtcp) {
     if (header->payloadSize == 0) return;
     if (mDecoder && !mHeld) measure(payload, header->payloadSize);  // a held browser plays music
     if (mSink) mSink->onAudio(*this, *header, payload, header->payloadSize);
+  } else if (isDtmf(header->payloadType)) {
+    if (mSink && header->payloadSize >= 4) mSink->onAudio(*this, *header, payload, header->payloadSize);
   } else if (mVideo && header->payloadType == mVp8Pt) {
     mRemoteVideoSsrc = header->ssrc;
     {
@@ -428,12 +433,13 @@ void MediaLeg::sendRtp(RtpHeader& h, const std::uint8_t* payload, std::size_t si
 }
 
 void MediaLeg::sendAudio(std::uint64_t source, const RtpHeader& in, const std::uint8_t* payload, std::size_t size,
-                         std::int64_t nowUs) {
-  if (!connected() || !mSelected || mClosed) return;
+                         std::int64_t nowUs, bool dtmf) {
+  if (!connected() || !mSelected || mClosed || (dtmf && mDtmfPt < 0)) return;
   auto stamp = mAudioOut.next(source, in.sequence, in.timestamp, nowUs);
   RtpHeader h;
-  h.marker = in.marker || stamp.sourceChanged;  // a talkspurt starts: the jitter buffer may adapt
-  h.payloadType = static_cast<std::uint8_t>(mOpusPt);
+  // A talkspurt starts: the jitter buffer may adapt. An event's marker says its first packet.
+  h.marker = dtmf ? in.marker : in.marker || stamp.sourceChanged;
+  h.payloadType = static_cast<std::uint8_t>(dtmf ? mDtmfPt : mOpusPt);
   h.sequence = stamp.sequence;
   h.timestamp = stamp.timestamp;
   h.ssrc = mAudioOut.ssrc();

@@ -103,9 +103,12 @@ class MediaLeg : public std::enable_shared_from_this<MediaLeg> {
   /// The browser's ICE restart (same certificate): new credentials on both sides, the same DTLS
   /// association and SRTP keys. `localUfrag`/`localPwd` are the ones written in our answer.
   void restartIce(const RemoteDescription& offer, const std::string& localUfrag, const std::string& localPwd);
-  /// Sends an Opus frame of `source` (see OutboundRtpStream) in our audio stream.
+  /// Sends an Opus frame of `source` (see OutboundRtpStream) in our audio stream; with `dtmf`, an
+  /// RFC 4733 event packet in the same stream (dropped when the browser did not negotiate events).
   void sendAudio(std::uint64_t source, const RtpHeader& header, const std::uint8_t* payload, std::size_t size,
-                 std::int64_t nowUs);
+                 std::int64_t nowUs, bool dtmf = false);
+  /// Whether a payload type this leg receives is its DTMF events'.
+  bool isDtmf(std::uint8_t payloadType) const { return mDtmfPt >= 0 && payloadType == mDtmfPt; }
   /// Sends a VP8 packet of `source` in our video stream, keeping it for retransmission.
   void sendVideo(std::uint64_t source, const RtpHeader& header, const std::uint8_t* payload, std::size_t size,
                  std::int64_t nowUs);
@@ -158,6 +161,7 @@ class MediaLeg : public std::enable_shared_from_this<MediaLeg> {
   bool mOfferer = true;  // we offered (the browser answers), or we answered its offer
   bool mVideo = false;
   int mOpusPt = Sdp::kOpusPayloadType;
+  int mDtmfPt = Sdp::kDtmfPayloadType;
   int mVp8Pt = Sdp::kVp8PayloadType;
   std::vector<Udp::endpoint> mValidated;   // addresses that passed an authenticated check
   std::optional<Udp::endpoint> mSelected;  // where media goes (nominated, else the latest valid)

@@ -55,15 +55,20 @@ void writeCandidate(std::ostringstream& s, const LocalDescription& o, const std:
 
 void writeAudio(std::ostringstream& s, const LocalDescription& o, const std::string& ipv, const std::string& port) {
   const std::string pt = std::to_string(o.opusPayloadType);
-  s << "m=audio " << port << " UDP/TLS/RTP/SAVPF " << pt << "\r\n";
+  const std::string dtmf = o.dtmfPayloadType >= 0 ? std::to_string(o.dtmfPayloadType) : "";
+  s << "m=audio " << port << " UDP/TLS/RTP/SAVPF " << pt << (dtmf.empty() ? "" : " " + dtmf) << "\r\n";
   writeTransport(s, o, ipv, port);
   s << "a=mid:" << o.audioMid << "\r\n"
     << "a=" << o.audioDirection << "\r\n"
     << "a=msid:tccc tccc-audio\r\n"
     << "a=rtcp-mux\r\n"
     << "a=rtpmap:" << pt << " opus/48000/2\r\n"
-    << "a=fmtp:" << pt << " minptime=10;useinbandfec=1\r\n"
-    << "a=ssrc:" << o.ssrc << " cname:" << o.cname << "\r\n";
+    << "a=fmtp:" << pt << " minptime=10;useinbandfec=1\r\n";
+  // DTMF as RFC 4733 events, forwarded like the voice (the browsers' RTCDTMFSender needs it).
+  if (!dtmf.empty())
+    s << "a=rtpmap:" << dtmf << " telephone-event/48000\r\n"
+      << "a=fmtp:" << dtmf << " 0-16\r\n";
+  s << "a=ssrc:" << o.ssrc << " cname:" << o.cname << "\r\n";
   writeCandidate(s, o, port);
 }
 
@@ -212,6 +217,7 @@ std::variant<RemoteDescription, std::string> Sdp::parse(const std::string& sdp, 
       codec = lower(codec);
       if (pt < 0 || pt > 127) continue;
       if (in == Section::Audio && codec.rfind("opus/48000", 0) == 0 && a.opusPayloadType < 0) a.opusPayloadType = pt;
+      if (in == Section::Audio && codec == "telephone-event/48000" && a.dtmfPayloadType < 0) a.dtmfPayloadType = pt;
       if (in == Section::Video && codec == "vp8/90000" && a.vp8PayloadType < 0) a.vp8PayloadType = pt;
     } else if (inMedia && (name == "sendrecv" || name == "sendonly" || name == "recvonly" || name == "inactive")) {
       (in == Section::Audio ? a.direction : a.videoDirection) = name;

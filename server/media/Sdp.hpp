@@ -29,6 +29,7 @@ struct LocalDescription {
   std::string setup = "actpass";  // an answer says active or passive
   // What is negotiated. In an offer: our payload types and mids; in an answer: the offer's.
   int opusPayloadType = 111;
+  int dtmfPayloadType = 126;  // RFC 4733 telephone-event/48000; < 0: none (the offer had none)
   int vp8PayloadType = 96;
   std::string audioMid = "0";
   std::string videoMid = "1";
@@ -47,6 +48,7 @@ struct RemoteDescription {
   std::string fingerprint;           // upper-case hex pairs with colons
   std::string setup;                 // active | passive (an offer may say actpass)
   int opusPayloadType = -1;
+  int dtmfPayloadType = -1;  // telephone-event/48000, if offered or accepted
   std::string audioMid;
   std::string direction = "sendrecv";  // of the audio
   bool video = false;                  // has a video m-line that is not rejected
@@ -60,6 +62,7 @@ class Sdp {
  public:
   static constexpr int kOpusPayloadType = 111;
   static constexpr int kVp8PayloadType = 96;
+  static constexpr int kDtmfPayloadType = 126;
 
   /// Our offer, or (with `setup` active/passive and the offer's payload types and mids) our answer.
   static std::string build(const LocalDescription& local);

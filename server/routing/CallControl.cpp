@@ -357,7 +357,7 @@ Result CallControl::pauseRecording(Agent& agent, const Json& data, bool pause) {
   if (e) return e;
   if (!s || !s->hasParty(agent.idx) || s->phase != SessionPhase::Connected)
     return Error(Errc::InvalidState, "only a connected call's recording can be paused or resumed");
-  if (!c.media.anchors(*s)) return Error(Errc::NotSupported, "this call is not recorded by the server");
+  if (!c.media.records(*s)) return Error(Errc::NotSupported, "this call's media does not pass through the server");
   if (s->recordingPaused == pause) return Json{{"sessionId", s->id}};  // idempotent
   s->recordingPaused = pause;
   c.media.recordingPaused(*s);

@@ -27,18 +27,18 @@ struct Command {
     MediaClose,          // the call is over
   };
   Type type = Type::Send;
-  ConnectionId connection = 0;  // Send, Close
-  std::string text;             // Send: one encoded frame; media: an SDP or the audioFile
-  int closeCode = 0;            // Close
-  std::string reason;           // Close
-  std::int64_t sdkAppId = 0;    // StoreCdr; Media*: the tenant (recording)
-  Json cdr;                     // StoreCdr
-  std::string sessionId;        // Media*
-  std::uint8_t side = 0;        // Media*: 0 the far side (customer, or an internal call's callee), 1 the agent
-  bool held = false;            // MediaHold, MediaOpenSimulated, MediaOffer
-  bool video = false;           // MediaOffer
+  ConnectionId connection = 0;    // Send, Close
+  std::string text;               // Send: one encoded frame; media: an SDP or the audioFile
+  int closeCode = 0;              // Close
+  std::string reason;             // Close
+  std::int64_t sdkAppId = 0;      // StoreCdr; Media*: the tenant (recording)
+  Json cdr;                       // StoreCdr
+  std::string sessionId;          // Media*
+  std::uint8_t side = 0;          // Media*: 0 the far side (customer, or an internal call's callee), 1 the agent
+  bool held = false;              // MediaHold, MediaOpenSimulated, MediaOffer
+  bool video = false;             // MediaOffer
   std::int64_t skillGroupId = 0;  // Media*: the call's skill group (whether it is recorded, transcribed)
-  std::string participant;      // MediaOffer, MediaAnswerOffer, MediaOpenSimulated: who is on that leg
+  std::string participant;        // MediaOffer, MediaAnswerOffer, MediaOpenSimulated: who is on that leg
 };
 
 }  // namespace tccc::server::routing

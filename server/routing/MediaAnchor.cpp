@@ -10,6 +10,10 @@ bool MediaAnchor::anchors(const Session& s) const {
   return c.options.anchorMedia && !s.isChat() && s.farEnd != &c.simulator;
 }
 
+bool MediaAnchor::records(const Session& s) const {
+  return anchors(s) || (s.farEnd == &c.simulator && c.options.serverMedia);
+}
+
 std::string MediaAnchor::participantOf(const Session& s, Side side) const {
   if (side == Side::Agent) return s.agent ? c.agents.at(*s.agent).staff.userId : std::string();
   if (s.type == SessionType::Internal) return s.peer ? c.agents.at(*s.peer).staff.userId : std::string();

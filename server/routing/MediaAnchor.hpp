@@ -28,6 +28,9 @@ class MediaAnchor {
 
   /// Whether the server terminates this call's media (not a chat, not a simulated far end).
   bool anchors(const Session& session) const;
+  /// Whether the call's audio passes through the server (and so can be recorded): anchored calls and
+  /// the simulated telephone network's calls with server media.
+  bool records(const Session& session) const;
 
   /// An agent is connected to the call now (accepted, or its outbound call was answered): the
   /// server offers it a leg. An internal call's callee answered: the server offers it a leg too.

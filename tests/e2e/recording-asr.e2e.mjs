@@ -165,6 +165,16 @@ export const tests = [
           'partial results while an utterance forms',
         );
 
+        // The built-in workbench shows the live transcript in the call bar (zh-CN by default).
+        await a.evaluate(() => tccc.UI.showWorkbench());
+        const transcript = a.locator('[data-field=call-transcript]');
+        await transcript.waitFor({ state: 'visible', timeout: 5000 });
+        await waitFor(async () => {
+          const text = await transcript.textContent();
+          return text.includes(`客户${CALLER_SAYS}`) && text.includes(`我${AGENT_SAYS}`);
+        }, 'both sentences in the call bar');
+        if (process.env.TCCC_SHOTS) await a.screenshot({ path: join(process.env.TCCC_SHOTS, 'transcript.png') });
+
         // Pause the recording for a while (PCI DSS), then resume.
         ok(await a.evaluate((id) => tccc.Call.pauseRecording({ sessionId: id }), sid), 'pauseRecording');
         await new Promise((r) => setTimeout(r, 3000));

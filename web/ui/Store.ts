@@ -23,7 +23,20 @@ export interface UiSession {
   held: boolean;
   /** One-way audio warnings in force (mediaWarning), in the order they started. */
   audioWarnings: string[];
+  /** The live transcript (`asr`): the last finished sentences, then the sentences still forming. */
+  transcript: TranscriptLine[];
 }
+
+/** One sentence of the live transcript; `IN` the customer, `OUT` the agent. Text only, never HTML. */
+export interface TranscriptLine {
+  flow: 'IN' | 'OUT';
+  sentenceId: number;
+  text: string;
+  final: boolean;
+}
+
+/** Sentences kept per session: enough to follow the call, bounded however long it goes on. */
+const TRANSCRIPT_LINES = 12;
 
 type Payload = { data: Record<string, unknown> };
 
@@ -242,6 +255,7 @@ export class Store {
         muted: state === 'ended' ? false : old ? old.muted : w.muted === true,
         held: state === 'ended' ? false : old ? old.held : wireState === 'held',
         audioWarnings: state === 'ended' ? [] : (old?.audioWarnings ?? []),
+        transcript: old?.transcript ?? [],
       });
     }
     this.sessions = next;
@@ -299,6 +313,19 @@ export class Store {
       case 'mediaStateChanged':
         this.changed();
         return; // new streams for the video pane
+      case 'asr': {
+        const s = this.sessions.get(str(data.sessionId));
+        const result = (data.result ?? {}) as Record<string, unknown>;
+        const flow = data.flow === 'OUT' ? 'OUT' : data.flow === 'IN' ? 'IN' : null;
+        const sentenceId = Number(result.sentenceId);
+        if (!s || !flow || !Number.isFinite(sentenceId)) return;
+        const line: TranscriptLine = { flow, sentenceId, text: str(result.text), final: result.isFinal === true };
+        // A partial replaces the one before it; the final replaces the partials of its sentence.
+        const rest = s.transcript.filter((l) => !(l.flow === flow && l.sentenceId === sentenceId));
+        const next = line.text ? [...rest, line] : rest;
+        this.patch(s.sessionId, { transcript: next.slice(-TRANSCRIPT_LINES) });
+        return;
+      }
       case 'mediaWarning': {
         const s = this.sessions.get(str(data.sessionId));
         const warning = str(data.warning);

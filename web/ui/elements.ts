@@ -191,6 +191,8 @@ export class CallBar extends UiElement {
   private state!: HTMLSpanElement;
   private timer!: HTMLSpanElement;
   private audioWarning!: HTMLDivElement;
+  private transcript!: HTMLOListElement;
+  private transcriptShown = '';
   private buttons = new Map<string, HTMLButtonElement>();
   private keypad!: HTMLDivElement;
   private transfer!: HTMLFormElement;
@@ -203,6 +205,14 @@ export class CallBar extends UiElement {
     this.state = h('span', { class: 'muted', 'data-field': 'call-state' });
     this.timer = h('span', { class: 'timer', 'data-field': 'call-timer' });
     this.audioWarning = h('div', { class: 'notice', role: 'status', 'data-field': 'call-audio-warning', hidden: true });
+    // The live transcript (server --asr): a polite live region, so a screen reader reads new sentences.
+    this.transcript = h('ol', {
+      class: 'transcript',
+      'data-field': 'call-transcript',
+      'aria-label': t('transcript'),
+      'aria-live': 'polite',
+      hidden: true,
+    });
     const row = h('div', { class: 'row', role: 'toolbar', 'aria-label': t('call') });
     const act = (fn: (s: UiSession) => void) => () => {
       const s = store.active();
@@ -309,6 +319,7 @@ export class CallBar extends UiElement {
       this.peer,
       this.remark,
       this.audioWarning,
+      this.transcript,
       row,
       this.keypad,
       this.transfer,
@@ -322,6 +333,24 @@ export class CallBar extends UiElement {
         e.stopPropagation();
       }
     });
+  }
+  private renderTranscript(s: UiSession): void {
+    const { t } = this.ctx;
+    const key = JSON.stringify(s.transcript);
+    if (key === this.transcriptShown) return;
+    this.transcriptShown = key;
+    this.transcript.replaceChildren(
+      ...s.transcript.map((l) =>
+        h(
+          'li',
+          { class: l.final ? 'final' : 'partial', 'data-flow': l.flow },
+          h('span', { class: 'who' }, l.flow === 'IN' ? t('transcriptCustomer') : t('transcriptAgent')),
+          h('span', {}, l.text),
+        ),
+      ),
+    );
+    show(this.transcript, s.transcript.length > 0);
+    this.transcript.scrollTop = this.transcript.scrollHeight;
   }
   private toggle(panel: HTMLElement): void {
     show(panel, panel.hidden);
@@ -341,6 +370,7 @@ export class CallBar extends UiElement {
     const warnings = talking ? s.audioWarnings.map((w) => t(`audio.${w}` as never)) : [];
     this.audioWarning.textContent = warnings.join(' ');
     show(this.audioWarning, warnings.length > 0);
+    this.renderTranscript(s);
     this.state.textContent = s.held ? t('held') : t(`state.${s.state}` as never);
     const mute = this.buttons.get('mute');
     if (mute) {

@@ -26,11 +26,12 @@ LocalDescription sampleOffer() {
 TEST(Sdp, OfferCarriesWhatABrowserNeeds) {
   std::string sdp = Sdp::build(sampleOffer());
   for (const char* line :
-       {"v=0\r\n", "o=- 42 1 IN IP4 127.0.0.1\r\n", "a=ice-lite\r\n", "m=audio 40002 UDP/TLS/RTP/SAVPF 111\r\n",
-        "c=IN IP4 127.0.0.1\r\n", "a=ice-ufrag:abcd1234\r\n", "a=ice-pwd:0123456789abcdefghijklmn\r\n",
-        "a=fingerprint:sha-256 AA:BB:CC\r\n", "a=setup:actpass\r\n", "a=mid:0\r\n", "a=sendrecv\r\n", "a=rtcp-mux\r\n",
-        "a=rtpmap:111 opus/48000/2\r\n", "a=ssrc:777 cname:tccc-server\r\n",
-        "a=candidate:1 1 udp 2130706431 127.0.0.1 40002 typ host\r\n", "a=end-of-candidates\r\n"})
+       {"v=0\r\n", "o=- 42 1 IN IP4 127.0.0.1\r\n", "a=ice-lite\r\n", "m=audio 40002 UDP/TLS/RTP/SAVPF 111 126\r\n",
+        "c=IN IP4 127.0.0.1\r\n", "a=ice-ufrag:abcd1234\r\n", "a=rtpmap:126 telephone-event/48000\r\n",
+        "a=ice-pwd:0123456789abcdefghijklmn\r\n", "a=fingerprint:sha-256 AA:BB:CC\r\n", "a=setup:actpass\r\n",
+        "a=mid:0\r\n", "a=sendrecv\r\n", "a=rtcp-mux\r\n", "a=rtpmap:111 opus/48000/2\r\n",
+        "a=ssrc:777 cname:tccc-server\r\n", "a=candidate:1 1 udp 2130706431 127.0.0.1 40002 typ host\r\n",
+        "a=end-of-candidates\r\n"})
     EXPECT_NE(sdp.find(line), std::string::npos) << line;
   // ice-lite is a session-level attribute: it must come before the m-line.
   EXPECT_LT(sdp.find("a=ice-lite"), sdp.find("m=audio"));
