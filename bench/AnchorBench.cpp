@@ -40,6 +40,8 @@
 #include "recording/StereoExport.hpp"
 #include "store/SqliteStore.hpp"
 
+#include <opus/opus.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -47,11 +49,9 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
-#include <opus/opus.h>
-#include <spdlog/spdlog.h>
 
-#include <poll.h>
 #include <malloc.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -343,12 +343,12 @@ class Browser : public std::enable_shared_from_this<Browser> {
   void receive() {
     if (mClosed) return;
     auto self = shared_from_this();
-    mSocket.async_receive_from(boost::asio::buffer(mRx), mFrom, [self](const boost::system::error_code& ec,
-                                                                       std::size_t n) {
-      if (self->mClosed || ec == boost::asio::error::operation_aborted) return;
-      if (!ec) self->onDatagram(n);
-      self->receive();
-    });
+    mSocket.async_receive_from(boost::asio::buffer(mRx), mFrom,
+                               [self](const boost::system::error_code& ec, std::size_t n) {
+                                 if (self->mClosed || ec == boost::asio::error::operation_aborted) return;
+                                 if (!ec) self->onDatagram(n);
+                                 self->receive();
+                               });
   }
 
   void onDatagram(std::size_t n) {
@@ -482,12 +482,11 @@ int browsersMain(int fd) {
               failed += b->failed();
             }
         char text[256];
-        std::snprintf(text, sizeof text, "SNAP %zu %zu %llu %llu %llu %llu %.6f %ld %llu", connected, failed,
-                      static_cast<unsigned long long>(counters.sent),
-                      static_cast<unsigned long long>(counters.received),
-                      static_cast<unsigned long long>(counters.sampled),
-                      static_cast<unsigned long long>(counters.sampleBad), cpuSeconds(CLOCK_PROCESS_CPUTIME_ID),
-                      rssKb(), static_cast<unsigned long long>(counters.sendFailed));
+        std::snprintf(
+            text, sizeof text, "SNAP %zu %zu %llu %llu %llu %llu %.6f %ld %llu", connected, failed,
+            static_cast<unsigned long long>(counters.sent), static_cast<unsigned long long>(counters.received),
+            static_cast<unsigned long long>(counters.sampled), static_cast<unsigned long long>(counters.sampleBad),
+            cpuSeconds(CLOCK_PROCESS_CPUTIME_ID), rssKb(), static_cast<unsigned long long>(counters.sendFailed));
         reply(text);
       } else if (w[0] == "CLOSE") {
         for (auto& c : calls) {
@@ -552,7 +551,8 @@ class BrowserLink {
         if (line.rfind("ERROR ", 0) == 0) throw std::runtime_error("browsers: " + line.substr(6));
         return line;
       }
-      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("the browsers' process does not answer");
+      if (std::chrono::steady_clock::now() > deadline)
+        throw std::runtime_error("the browsers' process does not answer");
       pump(std::chrono::milliseconds(0));
       pollfd p{mFd, POLLIN, 0};
       int r = ::poll(&p, 1, 5);
@@ -733,7 +733,9 @@ class Variant {
   }
 
  private:
-  std::string id(std::size_t i) const { return std::string("anchor-") + (mRecord ? "rec-" : "relay-") + std::to_string(i); }
+  std::string id(std::size_t i) const {
+    return std::string("anchor-") + (mRecord ? "rec-" : "relay-") + std::to_string(i);
+  }
 
   void ramp(std::size_t target) {
     while (mIds.size() < target) {
@@ -782,9 +784,10 @@ class Variant {
     if (c.connected != 2 * target || s.connectedLegs != 2 * target) {
       std::string some;
       for (std::size_t i = 0; i < s.notConnected.size() && i < 5; ++i) some += " " + s.notConnected[i];
-      std::printf("WARNING: after 30 s only %zu/%zu browsers and %zu/%zu server legs are connected (%zu browsers' DTLS "
-                  "failed); not connected:%s\n",
-                  c.connected, 2 * target, s.connectedLegs, 2 * target, c.failed, some.c_str());
+      std::printf(
+          "WARNING: after 30 s only %zu/%zu browsers and %zu/%zu server legs are connected (%zu browsers' DTLS "
+          "failed); not connected:%s\n",
+          c.connected, 2 * target, s.connectedLegs, 2 * target, c.failed, some.c_str());
       std::fflush(stdout);
     }
   }
@@ -905,7 +908,8 @@ StepResult Variant::measure(std::size_t calls, long rssBase, CallRecorder* recor
       static_cast<unsigned long long>(s1.rcvbufErrors - s0.rcvbufErrors));
   std::printf(
       "    noise: media thread waited for a CPU %.1f%% of the time, load average %s; browsers: %zu/%zu connected, "
-      "%llu/%llu sampled packets decrypted bad, %llu send errors, their CPU %.1f%% (other process); server RSS %ld MB\n",
+      "%llu/%llu sampled packets decrypted bad, %llu send errors, their CPU %.1f%% (other process); server RSS %ld "
+      "MB\n",
       100 * mediaWait, loadAverage().c_str(), c1.connected, 2 * calls,
       static_cast<unsigned long long>(c1.sampleBad - c0.sampleBad),
       static_cast<unsigned long long>(c1.sampled - c0.sampled),
@@ -1042,14 +1046,15 @@ int main(int argc, char** argv) {
     boost::asio::io_context* signalling = nullptr;
     BrowserLink link(pair[0], signalling);
     try {
-      std::printf("tccc_anchor_bench: one media thread, calls %s, %d s per step, browsers in process %d, data in %s\n",
-                  [&] {
-                    std::string s;
-                    for (auto n : args.calls) s += (s.empty() ? "" : ",") + std::to_string(n);
-                    return s;
-                  }()
-                      .c_str(),
-                  args.seconds, static_cast<int>(child), made);
+      std::printf(
+          "tccc_anchor_bench: one media thread, calls %s, %d s per step, browsers in process %d, data in %s\n",
+          [&] {
+            std::string s;
+            for (auto n : args.calls) s += (s.empty() ? "" : ",") + std::to_string(n);
+            return s;
+          }()
+              .c_str(),
+          args.seconds, static_cast<int>(child), made);
       std::fflush(stdout);
       srtpCost();
       for (bool record : {true, false}) {
@@ -1060,8 +1065,9 @@ int main(int argc, char** argv) {
       for (auto& [record, steps] : all) {
         if (steps.empty()) continue;
         const auto& top = steps.back();  // the largest step: fixed costs are spread the most
-        std::printf("calls per core (record %s): %.0f (all server threads, from %zu calls; the media thread alone: %.0f)\n",
-                    record ? "on" : "off", top.callsPerCoreServer, top.calls, top.callsPerCoreMedia);
+        std::printf(
+            "calls per core (record %s): %.0f (all server threads, from %zu calls; the media thread alone: %.0f)\n",
+            record ? "on" : "off", top.callsPerCoreServer, top.calls, top.callsPerCoreMedia);
       }
       link.send("QUIT");
     } catch (const std::exception& e) {

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert } from './harness.mjs';
+import { assert, launchBrowser } from './harness.mjs';
 
 // Injected into every browser before any page script: drop every remote ICE candidate that is not on
 // 127.0.0.1 (so only loopback pairs are ever checked), and keep every RTCPeerConnection the page
@@ -148,4 +148,17 @@ export function makeAudio(dir, toneHz = 440) {
   ]);
   assert(statSync(speech).size > 48000, 'espeak-ng produced speech');
   return { speech, tone };
+}
+
+/**
+ * The two browsers of a call test: the agent's and the customer's, each with its own fake
+ * microphone file, autoplay allowed, loopback-only ICE and the probes.
+ */
+export async function mediaBrowsers(agentAudio, customerAudio) {
+  const autoplay = ['--autoplay-policy=no-user-gesture-required'];
+  const agentBrowser = await launchBrowser([`--use-file-for-fake-audio-capture=${agentAudio}`, ...autoplay]);
+  const customerBrowser = await launchBrowser([`--use-file-for-fake-audio-capture=${customerAudio}`, ...autoplay]);
+  await agentBrowser.context.addInitScript(LOOPBACK_ONLY + PROBES);
+  await customerBrowser.context.addInitScript(LOOPBACK_ONLY + PROBES);
+  return { agentBrowser, customerBrowser };
 }

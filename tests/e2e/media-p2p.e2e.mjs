@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, startCrm, assert, assertEqual, waitFor } from './harness.mjs';
-import { CRM_PAGE, LOOPBACK_ONLY, PROBES, makeAudio } from './media-kit.mjs';
+import { startServer, startCrm, assert, assertEqual, waitFor } from './harness.mjs';
+import { CRM_PAGE, makeAudio, mediaBrowsers } from './media-kit.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -18,11 +18,7 @@ export async function setup() {
   const { speech, tone } = makeAudio(dir, 440);
   const server = await startServer({ args: ['--web-dir', join(ROOT, 'web'), '--media-mode', 'p2p'] });
   const crm = await startCrm(server, CRM_PAGE);
-  const autoplay = ['--autoplay-policy=no-user-gesture-required'];
-  const agentBrowser = await launchBrowser([`--use-file-for-fake-audio-capture=${tone}`, ...autoplay]);
-  const customerBrowser = await launchBrowser([`--use-file-for-fake-audio-capture=${speech}`, ...autoplay]);
-  await agentBrowser.context.addInitScript(LOOPBACK_ONLY + PROBES);
-  await customerBrowser.context.addInitScript(LOOPBACK_ONLY + PROBES);
+  const { agentBrowser, customerBrowser } = await mediaBrowsers(tone, speech);
   const [a, b] = server.agents;
   return { dir, server, crm, agentBrowser, customerBrowser, a, b };
 }

@@ -14,8 +14,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, startCrm, cloudClient, assert, assertEqual, waitFor } from './harness.mjs';
-import { CRM_PAGE, LOOPBACK_ONLY, PROBES } from './media-kit.mjs';
+import { startServer, startCrm, cloudClient, assert, assertEqual, waitFor } from './harness.mjs';
+import { CRM_PAGE, mediaBrowsers } from './media-kit.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const AGENT_SAYS = 'please hold while i check your account';
@@ -40,11 +40,11 @@ function pushReceiver() {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const url = new URL(req.url, 'http://x');
-      let json = null;
+      let json;
       try {
         json = JSON.parse(body);
       } catch {
-        json = null;
+        json = null; // kept as null: the test then says which push was not JSON
       }
       got.push({ action: url.searchParams.get('action'), uuid: req.headers['x-tccc-push-uuid'], body: json });
       res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -70,11 +70,7 @@ export async function setup() {
     args: ['--web-dir', join(ROOT, 'web'), '--asr', 'true', '--asr-grammar', grammar, '--cdr-push-url', push.url],
   });
   const crm = await startCrm(server, CRM_PAGE);
-  const autoplay = ['--autoplay-policy=no-user-gesture-required'];
-  const agentBrowser = await launchBrowser([`--use-file-for-fake-audio-capture=${agentVoice}`, ...autoplay]);
-  const callerBrowser = await launchBrowser([`--use-file-for-fake-audio-capture=${callerVoice}`, ...autoplay]);
-  await agentBrowser.context.addInitScript(LOOPBACK_ONLY + PROBES);
-  await callerBrowser.context.addInitScript(LOOPBACK_ONLY + PROBES);
+  const { agentBrowser, customerBrowser: callerBrowser } = await mediaBrowsers(agentVoice, callerVoice);
   const [a, b] = server.agents;
   return { dir, server, crm, push, agentBrowser, callerBrowser, a, b, ccc: cloudClient(server) };
 }

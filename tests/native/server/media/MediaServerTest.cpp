@@ -316,7 +316,6 @@ TEST_F(MediaServerTest, LoopbackCallCarriesAudioBothWaysAndSurvivesJunk) {
   auto t0 = std::chrono::steady_clock::now();
   io.run_for(std::chrono::seconds(2));
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500)) << "a timer or socket leaked";
-
 }
 
 TEST_F(MediaServerTest, PassiveBrowserGetsAClientHelloAfterTheCheck) {
@@ -404,7 +403,8 @@ TEST_F(MediaStatsMemoryTest, TheLongestClosedGoFirstAndOpenLegsStay) {
   MediaServer server(io, o);
   ASSERT_EQ(server.openSimulated("live-1", "", false, "caller").error, "");
   ASSERT_EQ(server.openSimulated("live-2", "", false, "caller").error, "");
-  for (int n = 0; n < 10; ++n) EXPECT_FALSE(server.openSimulated(id(n), "", false, "caller").error.empty());  // no leg left
+  for (int n = 0; n < 10; ++n)
+    EXPECT_FALSE(server.openSimulated(id(n), "", false, "caller").error.empty());  // no leg left
   // Four remembered: the two open legs and the two sessions that failed last, not any two.
   EXPECT_EQ(server.rememberedStats(), 4u);
   EXPECT_TRUE(server.stats("live-1"));
@@ -463,7 +463,7 @@ TEST_F(MediaStatsMemoryTest, AReopenedSessionIsNotForgottenForItsEarlierClose) {
   o.maxLegs = 2;
   MediaServer server(io, o);
   ASSERT_EQ(server.openSimulated("x", "", false, "caller").error, "");
-  server.close("x");                                 // queued for eviction…
+  server.close("x");                                                    // queued for eviction…
   ASSERT_EQ(server.openSimulated("x", "", false, "caller").error, "");  // …and open again: that queue entry is stale
   ASSERT_EQ(server.openSimulated("y", "", false, "caller").error, "");
   for (int n = 0; n < 20; ++n) EXPECT_FALSE(server.openSimulated(id(n), "", false, "caller").error.empty());
