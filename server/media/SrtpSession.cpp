@@ -257,7 +257,7 @@ bool SrtpSession::protectRtcp(std::vector<std::uint8_t>& packet) {
   if (!crypt(mRtcp, stream.ssrc, index, packet.data() + 8, size - 8)) return false;
   packet.resize(size + kRtcpIndexSize + kTagSize);
   store32(packet.data() + size, kEncryptedFlag | index);
-  tag(mRtcp, packet.data(), size + kRtcpIndexSize - 4, packet.data() + size, packet.data() + size + kRtcpIndexSize);
+  tag(mRtcp, packet.data(), size, packet.data() + size, packet.data() + size + kRtcpIndexSize);
   return true;
 }
 
