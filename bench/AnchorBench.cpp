@@ -924,9 +924,9 @@ StepResult Variant::measure(std::size_t calls, long rssBase, CallRecorder* recor
   return r;
 }
 
-/// What SRTP alone costs here (protect + unprotect of a 100-byte Opus packet with this libsrtp2
-/// build's crypto backend), with one session pair and round-robin over 100 and 1,000 pairs (one
-/// pair per leg, as on the media thread): every forwarded packet pays one unprotect and one protect.
+/// What SRTP alone costs here (protect + unprotect of a 100-byte Opus packet with media/SrtpSession),
+/// with one session pair and round-robin over 100 and 1,000 pairs (one pair per leg, as on the media
+/// thread): every forwarded packet pays one unprotect and one protect.
 void srtpCost() {
   RtpHeader h;
   h.payloadType = 111;
