@@ -166,10 +166,11 @@ Result CustomerDesk::media(CustomerLeg& l, const protocol::MethodSpec& method, c
   if (!session || connectionOf(*session) != l.conn || (!sid.empty() && sid != session->id))
     return Error(Errc::SessionNotFound, "no call in progress on this connection");
   if (c.media.anchors(*session)) {
-    // The customer's leg ends at the server and outlives a transfer: once it has been connected,
-    // it may renegotiate (restart ICE) while the call waits for its next agent.
-    if (session->phase != SessionPhase::Connected && !session->acceptMs)
-      return Error(Errc::InvalidState, "media can only be exchanged once an agent has answered");
+    // The customer's leg ends at the server, so it may connect as soon as the call is placed (it
+    // hears the queue's music until an agent is joined to it) and outlives a transfer. A callee
+    // page's leg waits until it has answered.
+    if (session->phase == SessionPhase::Dialing)
+      return Error(Errc::InvalidState, "media can only be exchanged once the call is answered");
     return c.media.fromCustomer(*session, method.name, d);
   }
   if (session->phase != SessionPhase::Connected || !session->agent)

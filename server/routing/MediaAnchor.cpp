@@ -102,8 +102,10 @@ Result MediaAnchor::fromCustomer(Session& s, std::string_view method, const Json
 }
 
 void MediaAnchor::fromServer(Session& s, Side side, std::string_view event, const std::string& sdp) {
-  // Late output for a leg whose party has gone (a transfer, the end): dropped.
-  if (s.phase != SessionPhase::Connected) return;
+  // Late output for a leg whose party has gone (a transfer, the end): dropped. The customer's leg
+  // may connect before an agent is on the call (it hears the queue's music).
+  if (s.ended() || (s.phase != SessionPhase::Connected && !(side == Side::Far && s.type != SessionType::Internal)))
+    return;
   Json data{{"sessionId", s.id}, {"sdp", sdp}};
   if (side == Side::Agent) {
     if (s.agent) c.agents.notify(c.agents.at(*s.agent), event, std::move(data));

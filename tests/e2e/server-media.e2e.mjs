@@ -413,7 +413,7 @@ export const tests = [
         for (const re of [
           /^v=0\r\n/,
           /\r\na=ice-lite\r\n/,
-          /\r\nm=audio (450\d\d) UDP\/TLS\/RTP\/SAVPF 111\r\n/,
+          /\r\nm=audio (450\d\d) UDP\/TLS\/RTP\/SAVPF 111 126\r\n/,
           /\r\na=rtpmap:111 opus\/48000\/2\r\n/,
           /\r\na=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}\r\n/,
           /\r\na=setup:actpass\r\n/,

@@ -5,7 +5,8 @@
 // whenever its state becomes `connected` (an agent accepted, or — callee page — it answered an
 // outbound call) it opens the microphone (and camera for video), offers, trickles candidates and
 // applies the answer. Where the server anchors media (mediaAnchored, the default) this page's
-// connection is with the server and outlives a transfer or a ring timeout: the next agent is joined
+// connection is with the server: a caller page opens it as soon as its call is placed (it hears the
+// queue's music meanwhile), and it outlives a transfer or a ring timeout: the next agent is joined
 // to it without a new negotiation. Where the browsers talk directly (--media-mode p2p) the old
 // connection is dropped and the next `connected` offers anew. A later offer from the other side (an
 // ICE restart) is answered on the same connection; if ICE fails here this page offers an ICE restart.
@@ -427,6 +428,9 @@
           sessionId = String(r.sessionId || '');
           iceServers = Array.isArray(r.iceServers) ? r.iceServers : [];
           anchored = r.mediaAnchored === true;
+          // Anchored, the page connects to the server at once: it hears the queue's music, and
+          // when an agent accepts only the agent's side has to connect.
+          if (anchored && !pc && sessionId) startMedia();
         })
         .catch(function (e) {
           setState('idle');
