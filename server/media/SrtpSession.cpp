@@ -120,8 +120,7 @@ void SrtpSession::ReplayWindow::accept(std::uint64_t index) {
   bits[bit / 64] |= std::uint64_t{1} << (bit % 64);
 }
 
-SrtpSession::SrtpSession(Direction direction, const std::array<std::uint8_t, 30>& keyAndSalt)
-    : mDirection(direction) {
+SrtpSession::SrtpSession(Direction direction, const std::array<std::uint8_t, 30>& keyAndSalt) : mDirection(direction) {
   const std::uint8_t* masterKey = keyAndSalt.data();
   const std::uint8_t* masterSalt = keyAndSalt.data() + 16;
   auto setUp = [&](Keys& keys, std::uint8_t firstLabel) {

@@ -9,9 +9,9 @@
 #include <gtest/gtest.h>
 #include <srtp2/srtp.h>
 
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -26,7 +26,8 @@ using Key = std::array<std::uint8_t, 30>;
 
 Bytes hex(const std::string& s) {
   Bytes out;
-  for (std::size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < s.size(); i += 2)
+    out.push_back(static_cast<std::uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16)));
   return out;
 }
 
@@ -74,8 +75,8 @@ Key randomKey(std::mt19937& rng) {
 
 /// An RTP packet with `csrcs` CSRCs, an optional one-byte-header extension and a random payload.
 Bytes rtp(std::uint32_t ssrc, std::uint16_t seq, int csrcs, bool extension, std::size_t payload, std::mt19937& rng) {
-  Bytes p = {static_cast<std::uint8_t>(0x80 | (extension ? 0x10 : 0) | csrcs), 111,
-             static_cast<std::uint8_t>(seq >> 8), static_cast<std::uint8_t>(seq)};
+  Bytes p = {static_cast<std::uint8_t>(0x80 | (extension ? 0x10 : 0) | csrcs), 111, static_cast<std::uint8_t>(seq >> 8),
+             static_cast<std::uint8_t>(seq)};
   const std::uint32_t ts = seq * 960u;
   for (std::uint32_t v : {ts, ssrc}) {
     for (int s = 24; s >= 0; s -= 8) p.push_back(static_cast<std::uint8_t>(v >> s));
@@ -103,7 +104,8 @@ Bytes rtcp(std::uint32_t ssrc, int n, std::mt19937& rng) {
 
 TEST(SrtpVectors, Rfc3711B3KeyDerivation) {
   Bytes masterKey = hex("E1F97A0D3E018BE0D64FA32C06DE4139"), masterSalt = hex("0EC675AD498AFEEBB6960B3AABE6");
-  EXPECT_EQ(srtp_detail::deriveKey(masterKey.data(), masterSalt.data(), 0x00, 16), hex("C61E7A93744F39EE10734AFE3FF7A087"));
+  EXPECT_EQ(srtp_detail::deriveKey(masterKey.data(), masterSalt.data(), 0x00, 16),
+            hex("C61E7A93744F39EE10734AFE3FF7A087"));
   EXPECT_EQ(srtp_detail::deriveKey(masterKey.data(), masterSalt.data(), 0x02, 14), hex("30CBBC08863D8C85D49DB34A9AE1"));
   EXPECT_EQ(srtp_detail::deriveKey(masterKey.data(), masterSalt.data(), 0x01, 20),
             hex("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4"));
@@ -336,9 +338,10 @@ TEST(SrtpBench, ProtectPlusUnprotectAgainstLibsrtp) {
   for (std::size_t sessions : {std::size_t{1}, std::size_t{1000}}) {
     const double before = costPerPacket<LibSrtp>(sessions, sessions == 1 ? 50000 : 20000);
     const double after = costPerPacket<SrtpSession>(sessions, 200000);
-    std::printf("[ bench    ] SRTP protect+unprotect, 100-byte payload, %4zu session pair%s: libsrtp2 %.2f µs/packet, "
-                "OpenSSL %.2f µs/packet (x%.1f)\n",
-                sessions, sessions == 1 ? " " : "s", before, after, before / after);
+    std::printf(
+        "[ bench    ] SRTP protect+unprotect, 100-byte payload, %4zu session pair%s: libsrtp2 %.2f µs/packet, "
+        "OpenSSL %.2f µs/packet (x%.1f)\n",
+        sessions, sessions == 1 ? " " : "s", before, after, before / after);
   }
 }
 
