@@ -21,7 +21,7 @@ std::string MediaAnchor::participantOf(const Session& s, Side side) const {
   return !s.caller.empty() ? s.caller : !s.callee.empty() ? s.callee : s.customerUserId;
 }
 
-void MediaAnchor::command(Command::Type type, const Session& s, Side side) {
+Command MediaAnchor::make(Command::Type type, const Session& s, Side side, std::string participant) const {
   Command cmd;
   cmd.type = type;
   cmd.sessionId = s.id;
@@ -29,9 +29,13 @@ void MediaAnchor::command(Command::Type type, const Session& s, Side side) {
   cmd.side = static_cast<std::uint8_t>(side);
   cmd.held = s.held;
   cmd.video = s.type == SessionType::Video;
-  cmd.participant = participantOf(s, side);
+  cmd.participant = std::move(participant);
   cmd.skillGroupId = s.skillGroupId;
-  c.out.media(std::move(cmd));
+  return cmd;
+}
+
+void MediaAnchor::command(Command::Type type, const Session& s, Side side) {
+  c.out.media(make(type, s, side, participantOf(s, side)));
 }
 
 void MediaAnchor::agentJoined(Session& s) {
@@ -54,11 +58,8 @@ void MediaAnchor::holdChanged(Session& s) {
 }
 
 void MediaAnchor::recordingPaused(Session& s) {
-  Command cmd;
-  cmd.type = Command::Type::MediaRecording;
-  cmd.sessionId = s.id;
-  cmd.sdkAppId = s.sdkAppId;
-  cmd.held = s.recordingPaused;
+  Command cmd = make(Command::Type::MediaRecording, s, Side::Agent, {});
+  cmd.held = s.recordingPaused;  // MediaRecording's `held` says paused
   c.out.media(std::move(cmd));
 }
 
@@ -77,15 +78,8 @@ Result MediaAnchor::negotiate(Session& s, Side side, std::string_view method, co
   // As an ICE-lite endpoint the server learns the browser's addresses from its checks, and its
   // own single host candidate is in its SDP: candidates need no relaying.
   if (method == "media.candidate") return Json::object();
-  Command cmd;
-  cmd.type = method == "media.offer" ? Command::Type::MediaAnswerOffer : Command::Type::MediaRemoteAnswer;
-  cmd.sessionId = s.id;
-  cmd.sdkAppId = s.sdkAppId;
-  cmd.side = static_cast<std::uint8_t>(side);
-  cmd.held = s.held;
-  cmd.video = s.type == SessionType::Video;
-  cmd.participant = participant;
-  cmd.skillGroupId = s.skillGroupId;
+  Command cmd = make(method == "media.offer" ? Command::Type::MediaAnswerOffer : Command::Type::MediaRemoteAnswer, s,
+                     side, participant);
   cmd.text = payload.value("sdp", "");
   c.out.media(std::move(cmd));
   return Json::object();

@@ -55,6 +55,8 @@ class MediaAnchor {
   Result negotiate(Session& session, Side side, std::string_view method, const Json& payload,
                    const std::string& participant);
   std::string participantOf(const Session& session, Side side) const;
+  /// A media command for `side` of the session, with what every media command carries.
+  Command make(Command::Type type, const Session& session, Side side, std::string participant) const;
   void command(Command::Type type, const Session& session, Side side);
 
   RoutingContext& c;
