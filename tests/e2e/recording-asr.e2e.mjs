@@ -170,6 +170,15 @@ export const tests = [
           return text.includes(`客户${CALLER_SAYS}`) && text.includes(`我${AGENT_SAYS}`);
         }, 'both sentences in the call bar');
         if (process.env.TCCC_SHOTS) await a.screenshot({ path: join(process.env.TCCC_SHOTS, 'transcript.png') });
+        // …and in English on request.
+        await a.evaluate(() => tccc.UI.configure({ lang: 'en' }));
+        const english = a.locator('[data-field=call-transcript]');
+        await english.waitFor({ state: 'visible', timeout: 5000 });
+        await waitFor(async () => {
+          const text = await english.textContent();
+          return text.includes(`Customer${CALLER_SAYS}`) && text.includes(`Me${AGENT_SAYS}`);
+        }, 'the transcript in English');
+        if (process.env.TCCC_SHOTS) await a.screenshot({ path: join(process.env.TCCC_SHOTS, 'transcript-en.png') });
 
         // Pause the recording for a while (PCI DSS), then resume.
         ok(await a.evaluate((id) => tccc.Call.pauseRecording({ sessionId: id }), sid), 'pauseRecording');
