@@ -8,6 +8,7 @@
 #include "routing/CdrBuilder.hpp"
 #include "routing/ChatRouting.hpp"
 #include "routing/Ivr.hpp"
+#include "routing/JsonObject.hpp"
 #include "routing/Outbox.hpp"
 #include "routing/SessionTable.hpp"
 #include "routing/SessionViews.hpp"
@@ -62,7 +63,7 @@ void CallControl::armTimer(Session& session, std::int64_t atMs) {
 }
 
 void CallControl::tellCustomer(Session& session, CustomerState state, std::optional<EndStatus> reason) {
-  Json d{{"sessionId", session.id}, {"state", toString(state)}};
+  Json d = JsonObject().add("sessionId", session.id).add("state", toString(state)).take();
   if (reason) d["reason"] = toString(*reason);
   if (state == CustomerState::Ringing && session.direction == Direction::Out) d["caller"] = session.caller;
   session.history.push_back(d);
