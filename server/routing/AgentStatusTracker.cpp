@@ -177,9 +177,9 @@ Json AgentStatusTracker::metrics(std::int64_t sdkAppId, const std::vector<std::s
     Json extra{{"Type", "tel"}, {"Direct", "callin"}};
     for (auto& v : a.views) {
       if (v.ended) continue;
-      const std::string& type = v.wire.value("type", "phone");
+      const std::string type(toString(v.type));
       extra["Type"] = type == "phone" || type == "internal" ? "tel" : type;
-      extra["Direct"] = v.wire.value("direction", "in") == "out" ? "callout" : "callin";
+      extra["Direct"] = v.outgoing ? "callout" : "callin";
     }
     rows.push_back(Json{{"Email", a.staff.userId},
                         {"Status", status},
