@@ -6,6 +6,7 @@
 #include "routing/CallControl.hpp"
 #include "routing/CallRouting.hpp"
 #include "routing/ChatRouting.hpp"
+#include "routing/JsonObject.hpp"
 #include "routing/SessionTable.hpp"
 #include "routing/TenantDirectory.hpp"
 
@@ -36,7 +37,8 @@ void AgentStatusTracker::set(Agent& agent, AgentStatus status, StatusReason reas
   agent.status = status;
   agent.restReason = status == AgentStatus::Rest ? restReason : "";
   agent.lastReason = reason;
-  Json data{{"status", toString(status)}, {"reason", toString(reason)}};
+  // Three a routed call (busy, arrange, free): built in place, not with Json{{…}} (JsonObject.hpp).
+  Json data = JsonObject().add("status", toString(status)).add("reason", toString(reason)).take();
   if (status == AgentStatus::Rest) data["restReason"] = agent.restReason;
   c.agents.notify(agent, "agent.status", std::move(data));
   refreshAvailability(agent, nowMs);
