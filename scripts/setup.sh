@@ -11,7 +11,7 @@ DEBS=(
   libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libopus-dev libsrtp2-dev libjemalloc-dev
   emscripten
   chromium espeak-ng sox brotli pocketsphinx pocketsphinx-en-us fonts-noto-cjk
-  clang-format
+  clang-format clang-tidy
 )
 
 missing=()
