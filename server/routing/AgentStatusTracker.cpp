@@ -40,7 +40,7 @@ void AgentStatusTracker::set(Agent& agent, AgentStatus status, StatusReason reas
   // Three a routed call (busy, arrange, free): built in place, not with Json{{…}} (JsonObject.hpp).
   Json data = JsonObject().add("status", toString(status)).add("reason", toString(reason)).take();
   if (status == AgentStatus::Rest) data["restReason"] = agent.restReason;
-  c.agents.notify(agent, "agent.status", std::move(data));
+  c.agents.notify(agent, "agent.status", data);
   refreshAvailability(agent, nowMs);
   if (wasOnline && !isOnline) {
     // The last agent of a group went offline: its waiting callers would wait for nobody.

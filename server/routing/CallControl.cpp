@@ -380,7 +380,7 @@ Result CallControl::relayInternal(Agent& agent, Session& s, std::string_view met
   if (s.phase != SessionPhase::Connected || !s.agent || !s.peer)
     return Error(Errc::InvalidState, "media can only be exchanged during a connected call");
   payload["sessionId"] = s.id;
-  c.agents.notify(c.agents.at(isCaller ? *s.peer : *s.agent), method, std::move(payload));
+  c.agents.notify(c.agents.at(isCaller ? *s.peer : *s.agent), method, payload);
   return Json::object();
 }
 
@@ -445,7 +445,7 @@ void CallControl::mediaToAgent(Session& s, std::string_view event, Json payload)
   // Late output of a leg that has been closed, or for an agent who is gone: dropped.
   if (s.phase != SessionPhase::Connected || !s.agent) return;
   payload["sessionId"] = s.id;
-  c.agents.notify(c.agents.at(*s.agent), event, std::move(payload));
+  c.agents.notify(c.agents.at(*s.agent), event, payload);
 }
 
 // --- timers and the end ---------------------------------------------------------------------------
