@@ -1,31 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 // A stream layer under Beast's websocket::stream that lets several WebSocket frames leave in one
 // write. docs/protocol.md wants one JSON message per frame, and Beast writes one frame per
-// async_write, each a sendmsg of its own; a routed call sent ~11 frames to its agent, most of them
+// async_write, each a sendmsg of its own; a routed call sent ~10 frames to its agent, most of them
 // in bursts of two or three (a response and the events its request caused), and those sends were
 // ~30 % of the server's CPU in bench/load.mjs (on loopback the kernel also delivers each segment
 // to the peer's socket inside the sender's sendmsg). Only HttpServer.cpp includes this (through
 // WsSession.hpp).
 //
-// While `hold(true)`, a write is copied into a pending buffer and completes at once (posted, never
-// inline); the first write after `hold(false)` sends the pending bytes and its own in one write, and completes when
-// they all have been written. The owner (WsSession) holds only while it has more messages queued behind the one it
-// writes, so whatever is held always has a write behind it that sends it. Beast serialises its writes (one frame at a
-// time, its control frames included), so writes reach this layer in wire order and at most one real write is in flight.
+// The owner frames every message of a burst but the last itself (appendFrame: a server's frames
+// are unmasked, RFC 6455 §5.1) and has Beast write the last one: this layer sends the appended
+// frames and Beast's bytes in one write. Appending must happen only between Beast's frames, so
+// every write through this layer is written whole before it completes (never a partial
+// write_some that Beast would continue later); Beast serialises its own writes, control frames
+// included, so appended frames land before the next frame Beast writes, whichever it is.
 #ifndef TCCC_SERVER_HTTP_WRITEBATCHSTREAM_HPP
 #define TCCC_SERVER_HTTP_WRITEBATCHSTREAM_HPP
 
 #include <boost/asio/associated_allocator.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace tccc::server {
@@ -43,8 +44,25 @@ class WriteBatchStream {
   const next_layer_type& next_layer() const noexcept { return mNext; }
   executor_type get_executor() noexcept { return mNext.get_executor(); }
 
-  /// While on, writes are collected instead of sent; the first write after it is off sends them.
-  void hold(bool on) noexcept { mHold = on; }
+  /// Adds one whole message as a single unmasked frame (text or binary) to the bytes that the
+  /// next write through this layer sends first.
+  void appendFrame(bool binary, std::string_view payload) {
+    if (!mPending) mPending = std::make_unique<std::string>();
+    std::string& out = *mPending;
+    out.push_back(static_cast<char>(0x80 | (binary ? 0x2 : 0x1)));  // FIN: the message in one frame
+    const std::uint64_t size = payload.size();
+    if (size < 126) {
+      out.push_back(static_cast<char>(size));
+    } else if (size <= 0xFFFF) {
+      out.push_back(static_cast<char>(126));
+      out.push_back(static_cast<char>(size >> 8));
+      out.push_back(static_cast<char>(size & 0xFF));
+    } else {
+      out.push_back(static_cast<char>(127));
+      for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((size >> shift) & 0xFF));
+    }
+    out.append(payload);
+  }
 
   template <class MutableBufferSequence, class ReadHandler>
   auto async_read_some(const MutableBufferSequence& buffers, ReadHandler&& handler) {
@@ -58,13 +76,13 @@ class WriteBatchStream {
   }
 
  private:
-  // The flush's completion: hands the caller's handler the size of its own write, and keeps the
-  // pending bytes alive until the write is done. It holds nothing of this layer, which may be gone
-  // by then (Beast's operations keep only a weak reference to the websocket's state).
+  // A write's completion: reports the caller's own bytes, and keeps the appended ones alive until
+  // they are written. It holds nothing of this layer, which may be gone by then (Beast's
+  // operations keep only a weak reference to the websocket's state).
   template <class Handler>
-  struct FlushDone {
+  struct WriteDone {
     Handler handler;
-    std::unique_ptr<std::string> bytes;
+    std::unique_ptr<std::string> bytes;  // null: the caller's buffers were written as they were
     std::size_t own;
 
     // The caller's allocator serves the write's intermediate state too. Its executor is not
@@ -80,28 +98,21 @@ class WriteBatchStream {
 
   template <class Handler, class ConstBufferSequence>
   void write(Handler handler, const ConstBufferSequence& buffers) {
-    if (!mHold && !mPending) {  // nothing held: straight through, as without this layer
-      mNext.async_write_some(buffers, std::move(handler));
+    const std::size_t own = boost::asio::buffer_size(buffers);
+    if (!mPending) {  // nothing appended: the caller's bytes as they are, but whole
+      boost::asio::async_write(mNext, buffers, WriteDone<Handler>{std::move(handler), nullptr, own});
       return;
     }
-    const std::size_t own = boost::asio::buffer_size(buffers);
-    if (!mPending) mPending = std::make_unique<std::string>();
     const std::size_t at = mPending->size();
     mPending->resize(at + own);
     boost::asio::buffer_copy(boost::asio::buffer(&(*mPending)[at], own), buffers);
-    if (mHold) {
-      boost::asio::post(mNext.get_executor(),
-                        boost::beast::bind_front_handler(std::move(handler), boost::beast::error_code(), own));
-      return;
-    }
-    auto bytes = std::move(mPending);  // this layer may hold again while these are written
+    auto bytes = std::move(mPending);  // frames appended from now on go with the next write
     auto view = boost::asio::buffer(*bytes);
-    boost::asio::async_write(mNext, view, FlushDone<Handler>{std::move(handler), std::move(bytes), own});
+    boost::asio::async_write(mNext, view, WriteDone<Handler>{std::move(handler), std::move(bytes), own});
   }
 
   NextLayer mNext;
-  std::unique_ptr<std::string> mPending;  // null while nothing is held: an idle connection pays 8 bytes
-  bool mHold = false;
+  std::unique_ptr<std::string> mPending;  // appended frames; null while none: an idle connection pays 8 bytes
 };
 
 // Beast tears a WebSocket down through its next layer's teardown, found by argument-dependent lookup.

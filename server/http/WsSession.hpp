@@ -98,7 +98,7 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
   bool queue(std::string data, bool binary) override {
     if (!mOpen || mClosing) return false;
     const auto& o = mServer.options();
-    const std::size_t queued = mQueue.size() + (mWriting ? 1 : 0);  // the one in flight counts too
+    const std::size_t queued = mQueue.size() + (mWriting ? 1 : 0);  // the write in flight counts too
     if (queued >= o.maxWsQueueMessages || mQueuedBytes + data.size() > o.maxWsQueueBytes) {
       spdlog::warn("ws {} send queue full ({} messages, {} bytes): closing", mId, queued, mQueuedBytes);
       closeWith(1008, "send queue overflow");
@@ -253,12 +253,21 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
 
   void doWrite() {
     mWriting = true;
+    // Every queued message but the last is framed here, into the stream layer, and goes out in the
+    // one write that carries the last, which Beast frames and writes. (Passing each through Beast
+    // cost a scheduler round, and with it an epoll_wait, per message.)
+    mInFlightBytes = 0;
+    while (mQueue.size() > 1) {
+      const auto& item = mQueue.front();
+      mWs.next_layer().appendFrame(item.binary, item.data);
+      mInFlightBytes += item.data.size();
+      mQueue.popFront();
+    }
     // Out of the queue while it is written: the queue's vector may move its items (a short
     // string's bytes with them), the buffer handed to Beast must stay put.
     mInFlight = std::move(mQueue.front());
     mQueue.popFront();
-    // With more queued behind it, this frame waits in the stream layer and goes out with the last.
-    mWs.next_layer().hold(!mQueue.empty());
+    mInFlightBytes += mInFlight.data.size();
     mWs.binary(mInFlight.binary);
     mWs.async_write(boost::asio::buffer(mInFlight.data),
                     [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) { self->onWrite(ec); });
@@ -266,9 +275,8 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
 
   void onWrite(boost::beast::error_code ec) {
     mWriting = false;
-    // Anything written now (Beast's close frame, a keep-alive ping) sends what is held with it.
-    mWs.next_layer().hold(false);
-    mQueuedBytes -= mInFlight.data.size();
+    mQueuedBytes -= mInFlightBytes;
+    mInFlightBytes = 0;
     mInFlight = WsSendQueue::Item();
     if (ec) {
       finish(ec, "ws write");
@@ -316,8 +324,9 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
   TokenBucket mText;
   TokenBucket mBinary;
   ConnectionId mId = 0;
-  WsSendQueue mQueue;           // waiting to be written
-  WsSendQueue::Item mInFlight;  // being written (while mWriting)
+  WsSendQueue mQueue;              // waiting to be written
+  WsSendQueue::Item mInFlight;     // the last message of the write in flight (while mWriting)
+  std::size_t mInFlightBytes = 0;  // the bytes of every message in that write: they still count
   std::size_t mQueuedBytes = 0;
   int mRejected = 0;
   int mCloseCode = 1000;
