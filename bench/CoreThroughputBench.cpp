@@ -46,7 +46,17 @@ double cpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
 }  // namespace
 
 int main(int argc, char** argv) {
-  int calls = argc > 1 ? std::atoi(argv[1]) : 20000;
+  int calls = 20000;
+  if (argc > 1) {
+    // strtol, not atoi: a typo must not silently run 0 calls.
+    char* end = nullptr;
+    const long wanted = std::strtol(argv[1], &end, 10);
+    if (end == argv[1] || *end != '\0' || wanted <= 0 || wanted > 100000000) {
+      std::fprintf(stderr, "usage: %s [calls: a positive number]\n", argv[0]);
+      return 2;
+    }
+    calls = static_cast<int>(wanted);
+  }
   CoreConfig config;
   config.sdkAppId = 1400000001;
   config.userId = "alice@example.com";

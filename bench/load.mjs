@@ -23,7 +23,13 @@
 // "ringing", p50/p99/max; server CPU per routed call (server CPU seconds from the first call until
 // every call ended, divided by the calls routed; the idle CPU of the logged-in agents' heartbeats is
 // shown beside it) and the server's CPU while calls were placed; the WebSocket frames an agent
-// gets and sends per call are printed too. With a baseline: the ratios
+// gets and sends per call are printed too. Server CPU is utime + stime of the server process from
+// /proc/PID/stat (all its threads, the CDR writer's included): this generator's own CPU is not in
+// it. What is in it on loopback: a send runs the receiving socket's TCP input in the sender's
+// system call, so the server is charged the delivery of what it sends to the agents and they pay
+// for what they send to it; across a real network each side pays for its own input instead, about
+// the same work. The simulated carrier (POST /sim/inbound and its HTTP parsing) and, with server
+// media on, each call's server-side media leg run inside the server and count as server CPU. With a baseline: the ratios
 // after/before measured in this run (below 1 means the new binary costs less). With several rounds
 // the figures are medians.
 //

@@ -13,7 +13,7 @@ DEBS=(
   emscripten
   chromium espeak-ng sox brotli fonts-noto-cjk
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
-  clang-format
+  clang-format clang-tidy
 )
 
 missing=()

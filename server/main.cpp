@@ -237,7 +237,7 @@ int run(const ServerConfig& config) {
 #endif
 
   // --- routes ---
-  http.addDeferred("POST", "/", [&cloud, &cdrSink](const HttpRequest& request, HttpRespond respond) {
+  http.addDeferred("POST", "/", [&cloud, &cdrSink](const HttpRequest& request, const HttpRespond& respond) {
     // CDRs are committed by the writer thread a few ms after a call ends. A CDR query is answered
     // once those already handed over are on disk (at most 250 ms later, usually one fsync), so a
     // call's CDR can be read as soon as the call has ended, as with synchronous storage. It waits

@@ -583,6 +583,7 @@ Json CloudApi::describeNumbers(const Call& call) {
   for (const auto& n : mNumbers.listServiceNumbers(call.sdkAppId)) numbers[n.number];
   for (const auto& n : mNumbers.listCallerNumbers(call.sdkAppId)) numbers[n.number] = n.skillGroupIds;
   std::vector<Json> rows;
+  rows.reserve(numbers.size());
   for (const auto& [number, groups] : numbers)
     rows.push_back({{"Number", number}, {"CallOutSkillGroupIds", groups}, {"State", 1}, {"CostType", 0}});
   return Json{{"TotalCount", rows.size()}, {"Numbers", page(rows, offset, limit)}};

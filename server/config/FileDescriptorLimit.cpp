@@ -11,6 +11,14 @@
 namespace tccc::server {
 
 namespace {
+
+// strerror may return a buffer shared by every thread (clang-tidy: concurrency-mt-unsafe), and
+// the server runs several threads: glibc's strerror_r (GNU form) writes into one of ours.
+std::string errnoText(int err) {
+  char buffer[256];
+  return ::strerror_r(err, buffer, sizeof buffer);
+}
+
 std::uint64_t toU64(rlim_t v) {
   return v == RLIM_INFINITY ? std::numeric_limits<std::uint64_t>::max() : static_cast<std::uint64_t>(v);
 }
@@ -25,7 +33,7 @@ FileDescriptorLimit::Result FileDescriptorLimit::raiseFor(std::size_t wantedConn
   Result r;
   struct rlimit lim {};
   if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) {
-    r.error = std::string("getrlimit(RLIMIT_NOFILE): ") + std::strerror(errno);
+    r.error = "getrlimit(RLIMIT_NOFILE): " + errnoText(errno);
     r.connections = wantedConnections;  // nothing known: leave the cap as configured
     r.honoured = true;
     return r;
@@ -41,7 +49,7 @@ FileDescriptorLimit::Result FileDescriptorLimit::raiseFor(std::size_t wantedConn
       r.soft = target;
     } else {
       // E.g. a hard limit above the kernel's fs.nr_open: keep what we had and report why.
-      r.error = std::string("setrlimit(RLIMIT_NOFILE, ") + std::to_string(target) + "): " + std::strerror(errno);
+      r.error = std::string("setrlimit(RLIMIT_NOFILE, ") + std::to_string(target) + "): " + errnoText(errno);
     }
   }
   r.connections = connectionsFor(r.soft, wantedConnections);

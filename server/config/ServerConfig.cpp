@@ -40,7 +40,7 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
     field = static_cast<int>(x);
   };
   for (const auto& [key, value] : json.items()) {
-    if (key.rfind("$", 0) == 0 || key == "comment") continue;  // room for comments in the file
+    if (key.rfind('$', 0) == 0 || key == "comment") continue;  // room for comments in the file
     if (alreadySet.count(key)) continue;
     if (key == "host")
       str(key, value, host);

@@ -179,7 +179,8 @@ bool HttpServer::methodMatches(const std::string& routeMethod, const std::string
 namespace {
 
 HttpDeferredRoute answeringAtOnce(HttpRoute route) {
-  return [route = std::move(route)](const HttpRequest& request, HttpRespond respond) { respond(route(request)); };
+  return
+      [route = std::move(route)](const HttpRequest& request, const HttpRespond& respond) { respond(route(request)); };
 }
 
 }  // namespace

@@ -34,10 +34,13 @@ class QueryString {
 
   static std::string encode(std::string_view s, Style style = Style::Component) {
     static const char kHex[] = "0123456789ABCDEF";
-    const char kept = style == Style::Form ? '*' : '~';
+    const unsigned char kept = style == Style::Form ? '*' : '~';
     std::string out;
     for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == kept) {
+      // ASCII letters and digits only: std::isalnum follows the C locale, which may call bytes of
+      // UTF-8 text letters and leave them unencoded.
+      const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (alnum || c == '-' || c == '.' || c == '_' || c == kept) {
         out.push_back(static_cast<char>(c));
       } else if (c == ' ' && style == Style::Form) {
         out.push_back('+');

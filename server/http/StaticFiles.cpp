@@ -56,7 +56,7 @@ int hexValue(char c) {
 }
 }  // namespace
 
-StaticFiles::StaticFiles(std::string root, std::string defaultCacheControl)
+StaticFiles::StaticFiles(const std::string& root, std::string defaultCacheControl)
     : mDefaultCacheControl(std::move(defaultCacheControl)) {
   if (root.empty()) return;
   std::error_code ec;

@@ -15,7 +15,7 @@ namespace tccc::server {
 class StaticFiles {
  public:
   /// `cacheControl` is sent with every file (e.g. "no-cache" for tccc.js whose URL never changes).
-  StaticFiles(std::string root, std::string defaultCacheControl = "no-cache");
+  StaticFiles(const std::string& root, std::string defaultCacheControl = "no-cache");
 
   bool enabled() const { return !mRoot.empty(); }
 

@@ -7,9 +7,11 @@
 
 #include "http/HttpServer.hpp"
 #include "http/TokenBucket.hpp"
+#include "http/WriteBatchStream.hpp"
 #include "protocol/Protocol.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -96,7 +98,7 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
   bool queue(std::string data, bool binary) override {
     if (!mOpen || mClosing) return false;
     const auto& o = mServer.options();
-    const std::size_t queued = mQueue.size() + (mWriting ? 1 : 0);  // the one in flight counts too
+    const std::size_t queued = mQueue.size() + (mWriting ? 1 : 0);  // the write in flight counts too
     if (queued >= o.maxWsQueueMessages || mQueuedBytes + data.size() > o.maxWsQueueBytes) {
       spdlog::warn("ws {} send queue full ({} messages, {} bytes): closing", mId, queued, mQueuedBytes);
       closeWith(1008, "send queue overflow");
@@ -104,7 +106,12 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
     }
     mQueuedBytes += data.size();
     mQueue.pushBack(std::move(data), binary);
-    if (!mWriting) doWrite();
+    // Writing starts once the current handler is done, so that everything it queues for this
+    // socket (a response and the events its request caused, typically) leaves in one write.
+    if (!mWriting && !mStartPosted) {
+      mStartPosted = true;
+      boost::asio::post(mWs.get_executor(), [self = this->shared_from_this()] { self->startWriting(); });
+    }
     return true;
   }
 
@@ -114,11 +121,14 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
     mCloseCode = code;
     mCloseReason = reason.substr(0, 120);  // a close frame's payload is at most 125 bytes
     // Whatever is still queued behind the frame in flight is dropped: the connection is going.
-    while (!mQueue.empty()) {
+    // With a start posted, the oldest queued frame counts as in flight: it would have been, had
+    // writing started at once as it did before writes were batched (e.g. agent.kicked, then 4003).
+    const std::size_t keep = mStartPosted ? 1 : 0;
+    while (mQueue.size() > keep) {
       mQueuedBytes -= mQueue.back().data.size();
       mQueue.popBack();
     }
-    if (!mWriting) startClose();
+    if (!mWriting && !mStartPosted) startClose();
   }
 
  private:
@@ -232,12 +242,32 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
     }
   }
 
+  void startWriting() {
+    mStartPosted = false;
+    if (mFinished || mWriting) return;
+    if (!mQueue.empty())
+      doWrite();
+    else if (mClosing)
+      startClose();
+  }
+
   void doWrite() {
     mWriting = true;
+    // Every queued message but the last is framed here, into the stream layer, and goes out in the
+    // one write that carries the last, which Beast frames and writes. (Passing each through Beast
+    // cost a scheduler round, and with it an epoll_wait, per message.)
+    mInFlightBytes = 0;
+    while (mQueue.size() > 1) {
+      const auto& item = mQueue.front();
+      mWs.next_layer().appendFrame(item.binary, item.data);
+      mInFlightBytes += item.data.size();
+      mQueue.popFront();
+    }
     // Out of the queue while it is written: the queue's vector may move its items (a short
     // string's bytes with them), the buffer handed to Beast must stay put.
     mInFlight = std::move(mQueue.front());
     mQueue.popFront();
+    mInFlightBytes += mInFlight.data.size();
     mWs.binary(mInFlight.binary);
     mWs.async_write(boost::asio::buffer(mInFlight.data),
                     [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) { self->onWrite(ec); });
@@ -245,7 +275,8 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
 
   void onWrite(boost::beast::error_code ec) {
     mWriting = false;
-    mQueuedBytes -= mInFlight.data.size();
+    mQueuedBytes -= mInFlightBytes;
+    mInFlightBytes = 0;
     mInFlight = WsSendQueue::Item();
     if (ec) {
       finish(ec, "ws write");
@@ -284,7 +315,7 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
     }
   }
 
-  boost::beast::websocket::stream<Stream> mWs;
+  boost::beast::websocket::stream<WriteBatchStream<Stream>> mWs;
   boost::beast::flat_buffer mBuffer;
   HttpServer& mServer;
   WsHandler& mHandler;
@@ -293,14 +324,16 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
   TokenBucket mText;
   TokenBucket mBinary;
   ConnectionId mId = 0;
-  WsSendQueue mQueue;           // waiting to be written
-  WsSendQueue::Item mInFlight;  // being written (while mWriting)
+  WsSendQueue mQueue;              // waiting to be written
+  WsSendQueue::Item mInFlight;     // the last message of the write in flight (while mWriting)
+  std::size_t mInFlightBytes = 0;  // the bytes of every message in that write: they still count
   std::size_t mQueuedBytes = 0;
   int mRejected = 0;
   int mCloseCode = 1000;
   std::string mCloseReason;
   bool mOpen = false;
   bool mWriting = false;
+  bool mStartPosted = false;  // startWriting() is on its way
   bool mClosing = false;
   bool mCloseStarted = false;
   bool mFinished = false;

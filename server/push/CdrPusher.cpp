@@ -60,7 +60,7 @@ class CdrPusher::Request : public std::enable_shared_from_this<CdrPusher::Reques
 
   void run() {
     mResolver.async_resolve(mUrl.host, mUrl.port,
-                            [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
+                            [self = shared_from_this()](beast::error_code ec, const tcp::resolver::results_type& r) {
                               if (ec) return self->finish(false, "resolve " + self->mUrl.host + ": " + ec.message());
                               self->connect(r);
                             });
@@ -339,16 +339,17 @@ void CdrPusher::fetchTokenThenPush(const PushJob& job) {
   const auto form = [](const std::string& s) { return QueryString::encode(s, QueryString::Style::Form); };
   post.headers.emplace_back("Authorization", "Basic " + base64(form(auth.clientId) + ":" + form(auth.clientSecret)));
   post.headers.emplace_back("Accept", "application/json");
-  auto request = std::make_shared<Request>(
-      mIo, mTls.get(), std::move(post), mOptions.requestTimeout,
-      [this, job, alive = std::weak_ptr<bool>(mAlive)](unsigned status, std::string body, std::string error) {
-        if (alive.expired()) return;
-        if (status == 0) return onResult(job, false, "OAuth token: " + error);
-        auto [token, why] = parseTokenAnswer(status, body, mClockMs());
-        if (!token) return onResult(job, false, "OAuth token: " + why);
-        mToken = std::move(token);
-        push(job);
-      });
+  auto answered = [this, job, alive = std::weak_ptr<bool>(mAlive)](unsigned status, const std::string& body,
+                                                                   const std::string& error) {
+    if (alive.expired()) return;
+    if (status == 0) return onResult(job, false, "OAuth token: " + error);
+    auto [token, why] = parseTokenAnswer(status, body, mClockMs());
+    if (!token) return onResult(job, false, "OAuth token: " + why);
+    mToken = std::move(token);
+    push(job);
+  };
+  auto request =
+      std::make_shared<Request>(mIo, mTls.get(), std::move(post), mOptions.requestTimeout, std::move(answered));
   request->run();
 }
 
@@ -367,16 +368,17 @@ void CdrPusher::push(const PushJob& job) {
     post.headers.emplace_back("Authorization", "Basic " + base64(auth.user + ":" + auth.password));
   else if (auth.kind == PushAuth::Kind::OAuth2 && mToken)
     post.headers.emplace_back("Authorization", "Bearer " + mToken->value);
-  auto request = std::make_shared<Request>(
-      mIo, mTls.get(), std::move(post), mOptions.requestTimeout,
-      [this, job, alive = std::weak_ptr<bool>(mAlive)](unsigned status, std::string body, std::string error) {
-        if (alive.expired()) return;
-        if (status == 0) return onResult(job, false, error);
-        // A refused token (revoked, or the receiver's clock disagrees): the next attempt gets a new one.
-        if (status == 401) mToken.reset();
-        auto [delivered, why] = judgeAnswer(status, body);
-        onResult(job, delivered, why);
-      });
+  auto answered = [this, job, alive = std::weak_ptr<bool>(mAlive)](unsigned status, const std::string& body,
+                                                                   const std::string& error) {
+    if (alive.expired()) return;
+    if (status == 0) return onResult(job, false, error);
+    // A refused token (revoked, or the receiver's clock disagrees): the next attempt gets a new one.
+    if (status == 401) mToken.reset();
+    auto [delivered, why] = judgeAnswer(status, body);
+    onResult(job, delivered, why);
+  };
+  auto request =
+      std::make_shared<Request>(mIo, mTls.get(), std::move(post), mOptions.requestTimeout, std::move(answered));
   request->run();
 }
 

@@ -18,9 +18,14 @@
 namespace tccc::server::routing {
 
 /// An agent's view of one session: its wire form as last sent (docs/protocol.md, "Sessions").
+/// Kept as the JSON text that was sent, not as a tree: a tree cost ~20 allocations to build, as
+/// many to free at the next change, and ~2 KB per view; only a login's snapshot reads it back.
 struct SessionView {
   std::string sessionId;
-  Json wire;
+  std::string wire;                            // the session object as JSON text
+  SessionState state = SessionState::Ringing;  // the "state" in `wire`
+  SessionType type = SessionType::Phone;       // the "type" in `wire`
+  bool outgoing = false;                       // "direction" is "out"
   bool ended = false;
   std::int64_t endedAtMs = 0;
   std::int64_t acceptMs = 0;

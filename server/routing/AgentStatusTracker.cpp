@@ -6,6 +6,7 @@
 #include "routing/CallControl.hpp"
 #include "routing/CallRouting.hpp"
 #include "routing/ChatRouting.hpp"
+#include "routing/JsonObject.hpp"
 #include "routing/SessionTable.hpp"
 #include "routing/TenantDirectory.hpp"
 
@@ -36,9 +37,10 @@ void AgentStatusTracker::set(Agent& agent, AgentStatus status, StatusReason reas
   agent.status = status;
   agent.restReason = status == AgentStatus::Rest ? restReason : "";
   agent.lastReason = reason;
-  Json data{{"status", toString(status)}, {"reason", toString(reason)}};
+  // Three a routed call (busy, arrange, free): built in place, not with Json{{…}} (JsonObject.hpp).
+  Json data = JsonObject().add("status", toString(status)).add("reason", toString(reason)).take();
   if (status == AgentStatus::Rest) data["restReason"] = agent.restReason;
-  c.agents.notify(agent, "agent.status", std::move(data));
+  c.agents.notify(agent, "agent.status", data);
   refreshAvailability(agent, nowMs);
   if (wasOnline && !isOnline) {
     // The last agent of a group went offline: its waiting callers would wait for nobody.
@@ -177,9 +179,9 @@ Json AgentStatusTracker::metrics(std::int64_t sdkAppId, const std::vector<std::s
     Json extra{{"Type", "tel"}, {"Direct", "callin"}};
     for (auto& v : a.views) {
       if (v.ended) continue;
-      const std::string& type = v.wire.value("type", "phone");
+      const std::string type(toString(v.type));
       extra["Type"] = type == "phone" || type == "internal" ? "tel" : type;
-      extra["Direct"] = v.wire.value("direction", "in") == "out" ? "callout" : "callin";
+      extra["Direct"] = v.outgoing ? "callout" : "callin";
     }
     rows.push_back(Json{{"Email", a.staff.userId},
                         {"Status", status},

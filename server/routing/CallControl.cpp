@@ -10,6 +10,7 @@
 #include "routing/CdrBuilder.hpp"
 #include "routing/ChatRouting.hpp"
 #include "routing/Ivr.hpp"
+#include "routing/JsonObject.hpp"
 #include "routing/Outbox.hpp"
 #include "routing/SessionTable.hpp"
 #include "routing/SessionViews.hpp"
@@ -64,7 +65,7 @@ void CallControl::armTimer(Session& session, std::int64_t atMs) {
 }
 
 void CallControl::tellCustomer(Session& session, CustomerState state, std::optional<EndStatus> reason) {
-  Json d{{"sessionId", session.id}, {"state", toString(state)}};
+  Json d = JsonObject().add("sessionId", session.id).add("state", toString(state)).take();
   if (reason) d["reason"] = toString(*reason);
   if (state == CustomerState::Ringing && session.direction == Direction::Out) d["caller"] = session.caller;
   if (c.media.anchors(session)) d["mediaAnchored"] = true;
@@ -405,7 +406,7 @@ Result CallControl::relayInternal(Agent& agent, Session& s, std::string_view met
   if (s.phase != SessionPhase::Connected || !s.agent || !s.peer)
     return Error(Errc::InvalidState, "media can only be exchanged during a connected call");
   payload["sessionId"] = s.id;
-  c.agents.notify(c.agents.at(isCaller ? *s.peer : *s.agent), method, std::move(payload));
+  c.agents.notify(c.agents.at(isCaller ? *s.peer : *s.agent), method, payload);
   return Json::object();
 }
 
@@ -470,7 +471,7 @@ void CallControl::mediaToAgent(Session& s, std::string_view event, Json payload)
   // Late output of a leg that has been closed, or for an agent who is gone: dropped.
   if (s.phase != SessionPhase::Connected || !s.agent) return;
   payload["sessionId"] = s.id;
-  c.agents.notify(c.agents.at(*s.agent), event, std::move(payload));
+  c.agents.notify(c.agents.at(*s.agent), event, payload);
 }
 
 // --- timers and the end ---------------------------------------------------------------------------

@@ -36,9 +36,15 @@ void CallRouting::arrive(Session& session, const ServiceNumberInfo& number, std:
 
 void CallRouting::enqueue(Session& session, std::int64_t skillGroupId, std::int64_t nowMs, bool first) {
   SkillGroupBook* book = c.acd.group(session.sdkAppId, skillGroupId);
+  if (!book) {
+    // admit() refuses it the same way; refused here, `book` is visibly non-null below (clang-tidy's
+    // analyzer could not see that admit() looks up the same book).
+    c.calls.end(session, refusedWith(EndStatus::Error), nowMs);
+    return;
+  }
   std::int64_t giveUpAt = 0;
-  if (auto refused = admit(session, skillGroupId, book ? book->calls.size() : 0, first, EndStatus::WaitingGiveUp, nowMs,
-                           giveUpAt)) {
+  if (auto refused =
+          admit(session, skillGroupId, book->calls.size(), first, EndStatus::WaitingGiveUp, nowMs, giveUpAt)) {
     c.calls.end(session, *refused, nowMs);
     return;
   }

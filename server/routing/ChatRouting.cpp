@@ -137,7 +137,7 @@ void ChatRouting::tellVisitor(Session& chat, CustomerState customerState, std::o
   if (customerState == CustomerState::Connected && chat.agent)
     d["agent"] = Json{{"nick", c.agents.at(*chat.agent).displayName()}};
   chat.history.push_back(d);
-  c.customers.send(chat, "customer.state", std::move(d));
+  c.customers.send(chat, "customer.state", d);
 }
 
 // --- messages -------------------------------------------------------------------------------------

@@ -51,14 +51,14 @@ ConnectionId CustomerDesk::connectionOf(const Session& session) const {
   return it == mBySession.end() ? 0 : it->second;
 }
 
-void CustomerDesk::sendTo(CustomerLeg& leg, std::string_view event, Json data) {
-  c.out.event(leg.conn, ++leg.seq, event, std::move(data));
+void CustomerDesk::sendTo(CustomerLeg& leg, std::string_view event, const Json& data) {
+  c.out.event(leg.conn, ++leg.seq, event, data);
 }
 
-void CustomerDesk::send(const Session& session, std::string_view event, Json data) {
+void CustomerDesk::send(const Session& session, std::string_view event, const Json& data) {
   ConnectionId conn = connectionOf(session);
   auto it = conn ? mLegs.find(conn) : mLegs.end();
-  if (it != mLegs.end()) sendTo(*it->second, event, std::move(data));
+  if (it != mLegs.end()) sendTo(*it->second, event, data);
 }
 
 // --- requests ------------------------------------------------------------------------------------
@@ -256,7 +256,7 @@ void CustomerDesk::ended(Session& session) {
 Result CustomerDesk::agentMedia(Session& session, std::string_view method, Json payload) {
   if (!connectionOf(session)) return Error(Errc::InvalidState, "the other side of this call has no media connection");
   payload["sessionId"] = session.id;
-  send(session, method, std::move(payload));
+  send(session, method, payload);
   return Json::object();
 }
 

@@ -42,7 +42,7 @@ class CustomerDesk : public FarEnd, public TimerOwner {
   /// The socket that holds the session's customer side, or 0.
   ConnectionId connectionOf(const Session& session) const;
   /// An event to the session's customer, if its socket is there.
-  void send(const Session& session, std::string_view event, Json data);
+  void send(const Session& session, std::string_view event, const Json& data);
 
   // FarEnd
   bool reaches(std::string_view number) const override;
@@ -58,7 +58,7 @@ class CustomerDesk : public FarEnd, public TimerOwner {
 
  private:
   CustomerLeg& leg(ConnectionId conn);
-  void sendTo(CustomerLeg& leg, std::string_view event, Json data);
+  void sendTo(CustomerLeg& leg, std::string_view event, const Json& data);
   Result placeCall(CustomerLeg& leg, SessionType type, const Json& data, std::int64_t nowMs);
   Result registerNumber(CustomerLeg& leg, const std::string& number);
   Result chat(CustomerLeg& leg, protocol::CustomerMethod method, const Json& data, std::int64_t nowMs);

@@ -3,6 +3,7 @@
 
 #include "routing/AgentRegistry.hpp"
 #include "routing/ChatRouting.hpp"
+#include "routing/JsonObject.hpp"
 #include "routing/TenantDirectory.hpp"
 
 #include <algorithm>
@@ -11,67 +12,152 @@ namespace tccc::server::routing {
 
 namespace {
 constexpr int kDefaultRingTimeoutSec = 30;
+
+// A JSON string as protocol::dump writes it. Nearly every value is printable ASCII with nothing to
+// escape, copied as it is; anything else (escapes, UTF-8 to check) goes through the serialiser.
+void appendQuoted(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char ch) {
+    const auto u = static_cast<unsigned char>(ch);
+    return u >= 0x20 && u < 0x7f && ch != '"' && ch != '\\';
+  });
+  if (!plain) {
+    out += protocol::dump(Json(std::string(text)));
+    return;
+  }
+  out += '"';
+  out += text;
+  out += '"';
 }
 
-Json SessionViews::wire(const Agent& agent, const Session& s, SessionState state) const {
-  const bool outgoing = (s.type == SessionType::Internal || s.direction == Direction::Out) && !s.participants.empty() &&
-                        s.participants.front().agent == agent.idx;
-  Json w{{"sessionId", s.id},
-         {"type", toString(s.type)},
-         {"direction", outgoing ? "out" : "in"},
-         {"state", toString(state)},
-         {"timeout", 0},
-         {"createdAt", s.startMs},
-         {"serverType", toString(protocol::ServerType::StaffSeat)},
-         {"skillGroupId", s.skillGroupId ? std::to_string(s.skillGroupId) : std::string()},
-         {"muted", s.muted},
-         {"videoMuted", s.videoMuted},
-         {"held", s.held}};
-  if (state == SessionState::Ringing && s.skillGroupId) {
-    if (const SkillGroupInfo* info = c.tenants.group(s.sdkAppId, s.skillGroupId)) w["timeout"] = info->ringTimeoutSec;
-    if (c.options.ringTimeoutOverrideSec > 0) w["timeout"] = c.options.ringTimeoutOverrideSec;
-  } else if (state == SessionState::Ringing) {
-    w["timeout"] = s.type == SessionType::Internal ? c.options.internalRingTimeoutSec : kDefaultRingTimeoutSec;
+std::string quoted(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  appendQuoted(out, text);
+  return out;
+}
+
+}  // namespace
+
+/// A session object written as JSON text without building a tree: members are collected with
+/// their values already written, then joined sorted by key, as protocol::dump writes an object
+/// (nlohmann's std::map), so the text is byte for byte what the tree gave. A member set twice
+/// keeps the later value, as `w[key] = value` did.
+class SessionViews::WireText {
+ public:
+  void string(std::string_view key, std::string_view value) { set(key, quoted(value)); }
+  void number(std::string_view key, std::int64_t value) { set(key, std::to_string(value)); }
+  void boolean(std::string_view key, bool value) { set(key, value ? "true" : "false"); }
+  void json(std::string_view key, const Json& value) { set(key, protocol::dump(value)); }
+  void set(std::string_view key, std::string text) {
+    for (auto& m : mMembers)
+      if (m.key == key) {
+        m.text = std::move(text);
+        return;
+      }
+    mMembers.push_back(Member{key, std::move(text)});
   }
-  Json ivr = Json::array();
-  for (auto& [key, label] : s.ivrPath)
-    if (!label.empty()) ivr.push_back(Json{{"key", key}, {"label", label}});
+
+  std::string take() {
+    std::sort(mMembers.begin(), mMembers.end(), [](const Member& a, const Member& b) { return a.key < b.key; });
+    std::size_t size = 2;
+    for (auto& m : mMembers) size += m.key.size() + m.text.size() + 4;
+    std::string out;
+    out.reserve(size);
+    out += '{';
+    for (auto& m : mMembers) {
+      if (out.size() > 1) out += ',';
+      appendQuoted(out, m.key);
+      out += ':';
+      out += m.text;
+    }
+    out += '}';
+    return out;
+  }
+
+ private:
+  struct Member {
+    std::string_view key;  // a literal, or a key of a Json that outlives the writer
+    std::string text;
+  };
+  std::vector<Member> mMembers;
+};
+
+bool SessionViews::isOutgoing(const Agent& agent, const Session& s) {
+  return (s.type == SessionType::Internal || s.direction == Direction::Out) && !s.participants.empty() &&
+         s.participants.front().agent == agent.idx;
+}
+
+void SessionViews::wire(WireText& w, const Agent& agent, const Session& s, SessionState state, Json& imFields) const {
+  const bool outgoing = isOutgoing(agent, s);
+  w.string("sessionId", s.id);
+  w.string("type", toString(s.type));
+  w.string("direction", outgoing ? "out" : "in");
+  w.string("state", toString(state));
+  std::int64_t timeout = 0;
+  if (state == SessionState::Ringing && s.skillGroupId) {
+    if (const SkillGroupInfo* info = c.tenants.group(s.sdkAppId, s.skillGroupId)) timeout = info->ringTimeoutSec;
+    if (c.options.ringTimeoutOverrideSec > 0) timeout = c.options.ringTimeoutOverrideSec;
+  } else if (state == SessionState::Ringing) {
+    timeout = s.type == SessionType::Internal ? c.options.internalRingTimeoutSec : kDefaultRingTimeoutSec;
+  }
+  w.number("timeout", timeout);
+  w.number("createdAt", s.startMs);
+  w.string("serverType", toString(protocol::ServerType::StaffSeat));
+  w.string("skillGroupId", s.skillGroupId ? std::to_string(s.skillGroupId) : std::string());
+  w.boolean("muted", s.muted);
+  w.boolean("videoMuted", s.videoMuted);
+  w.boolean("held", s.held);
+  auto ivrPath = [&] {
+    std::string ivr = "[";
+    for (auto& [key, label] : s.ivrPath) {
+      if (label.empty()) continue;
+      if (ivr.size() > 1) ivr += ',';
+      ivr += "{\"key\":";
+      appendQuoted(ivr, key);
+      ivr += ",\"label\":";
+      appendQuoted(ivr, label);
+      ivr += '}';
+    }
+    ivr += ']';
+    return ivr;
+  };
   switch (s.type) {
     case SessionType::Phone:
-      w["calleePhoneNumber"] = s.callee;
-      w["callerPhoneNumber"] = s.caller;
-      w["callerLocation"] = "";
-      w["remark"] = s.remark;
-      w["ivrPath"] = ivr;
-      w["protectedCallee"] = "";
-      w["protectedCaller"] = "";
-      if (!s.uui.empty()) w["uui"] = s.uui;
+      w.string("calleePhoneNumber", s.callee);
+      w.string("callerPhoneNumber", s.caller);
+      w.string("callerLocation", "");
+      w.string("remark", s.remark);
+      w.set("ivrPath", ivrPath());
+      w.string("protectedCallee", "");
+      w.string("protectedCaller", "");
+      if (!s.uui.empty()) w.string("uui", s.uui);
       break;
     case SessionType::Voip:
-      w["callee"] = s.serviceNumber;
-      w["calleeRemark"] = "";
-      w["userId"] = s.customerUserId;
-      w["nickname"] = s.nickname;
-      w["avatar"] = s.avatar;
-      w["remark"] = s.remark;
-      w["peerSource"] = "";
-      w["ivrPath"] = ivr;
-      w["clientData"] = "";
+      w.string("callee", s.serviceNumber);
+      w.string("calleeRemark", "");
+      w.string("userId", s.customerUserId);
+      w.string("nickname", s.nickname);
+      w.string("avatar", s.avatar);
+      w.string("remark", s.remark);
+      w.string("peerSource", "");
+      w.set("ivrPath", ivrPath());
+      w.string("clientData", "");
       break;
     case SessionType::Video:
-      w["userId"] = s.customerUserId;
-      w["nickname"] = s.nickname;
-      w["avatar"] = s.avatar;
-      w["remark"] = s.remark;
+      w.string("userId", s.customerUserId);
+      w.string("nickname", s.nickname);
+      w.string("avatar", s.avatar);
+      w.string("remark", s.remark);
       break;
     case SessionType::Internal:
-      w["peerUserId"] = outgoing ? s.callee : s.caller;
+      w.string("peerUserId", outgoing ? s.callee : s.caller);
       break;
     case SessionType::Im:
-      c.chats.wireFields(s, w);
+      imFields = Json::object();
+      c.chats.wireFields(s, imFields);
+      for (auto& [k, val] : imFields.items()) w.json(k, val);
       break;
   }
-  return w;
 }
 
 void SessionViews::update(Agent& agent, Session& session, SessionState state, std::int64_t nowMs, const Json& extra) {
@@ -94,33 +180,45 @@ void SessionViews::update(Agent& agent, Session& session, SessionState state, st
         ++it;
       }
     }
-    agent.views.push_back(SessionView{session.id, Json(), false, 0, 0});
+    agent.views.push_back(SessionView{});
     v = &agent.views.back();
+    v->sessionId = session.id;
   }
-  Json w = wire(agent, session, state);
+  WireText w;
+  Json imFields;  // holds the keys `w` refers to
+  wire(w, agent, session, state, imFields);
   if (state == SessionState::Ended) {
     v->ended = true;
     v->endedAtMs = nowMs;
-    w["duration"] = v->acceptMs ? (nowMs - v->acceptMs) / 1000 : 0;
+    w.number("duration", v->acceptMs ? (nowMs - v->acceptMs) / 1000 : 0);
   }
   if (extra.is_object())
-    for (auto& [k, val] : extra.items()) w[k] = val;
-  // Serialised once, for the event; the view keeps the tree for snapshots.
-  std::string data = "{\"session\":" + protocol::dump(w) + "}";
-  v->wire = std::move(w);
+    for (auto& [k, val] : extra.items()) w.json(k, val);
+  v->wire = w.take();
+  v->state = state;
+  v->type = session.type;
+  v->outgoing = isOutgoing(agent, session);
+  // The event carries the text as it is kept for snapshots.
+  std::string data;
+  data.reserve(v->wire.size() + 12);
+  data += "{\"session\":";
+  data += v->wire;
+  data += '}';
   c.agents.notifyText(agent, "session.state", data);
 }
 
 void SessionViews::refresh(Agent& agent, Session& session, std::int64_t nowMs) {
   SessionView* v = agent.view(session.id);
-  auto state = v ? protocol::sessionStateFromString(v->wire.value("state", "")) : std::nullopt;
-  update(agent, session, state.value_or(SessionState::Talking), nowMs);
+  update(agent, session, v ? v->state : SessionState::Talking, nowMs);
 }
 
 void SessionViews::end(Session& session, Agent& agent, const EndSpec& spec, EndReason endReason, bool connected,
                        std::int64_t nowMs) {
   const bool byThisAgent = spec.actor && *spec.actor == agent.idx;
-  Json extra{{"endReason", toString(endReason)}, {"closeBy", toString(byThisAgent ? CloseBy::Seat : spec.closeBy)}};
+  Json extra = JsonObject()
+                   .add("endReason", toString(endReason))
+                   .add("closeBy", toString(byThisAgent ? CloseBy::Seat : spec.closeBy))
+                   .take();
   if (spec.mainReason && (session.type == SessionType::Phone || session.type == SessionType::Internal))
     extra["mainReason"] = toString(*spec.mainReason);
   if (Participant* leg = session.openLeg(agent.idx)) {
@@ -149,7 +247,7 @@ void SessionViews::prune(Agent& agent, std::int64_t nowMs) {
 Json SessionViews::snapshot(Agent& agent, std::int64_t nowMs) {
   prune(agent, nowMs);
   Json sessions = Json::array();
-  for (auto& v : agent.views) sessions.push_back(v.wire);
+  for (auto& v : agent.views) sessions.push_back(Json::parse(v.wire));  // text this server wrote
   c.chats.refreshWires(sessions);
   Json a{{"userId", agent.staff.userId},
          {"sdkAppId", agent.sdkAppId},

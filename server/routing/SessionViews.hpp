@@ -34,7 +34,11 @@ class SessionViews {
   Json snapshot(Agent& agent, std::int64_t nowMs);
 
  private:
-  Json wire(const Agent& agent, const Session& session, SessionState state) const;
+  class WireText;
+  /// The agent placed this call (its wire "direction" is "out").
+  static bool isOutgoing(const Agent& agent, const Session& session);
+  /// Writes `session` as `agent` sees it in `state` (a chat's fields come through `imFields`).
+  void wire(WireText& out, const Agent& agent, const Session& session, SessionState state, Json& imFields) const;
 
   RoutingContext& c;
 };

@@ -14,6 +14,15 @@
 
 namespace tccc::server {
 
+namespace {
+// strerror may return a buffer shared by every thread (clang-tidy: concurrency-mt-unsafe), and
+// the server runs several threads: glibc's strerror_r (GNU form) writes into one of ours.
+std::string errnoText(int err) {
+  char buffer[256];
+  return ::strerror_r(err, buffer, sizeof buffer);
+}
+}  // namespace
+
 SeedResult DemoSeeder::createTenant(SqliteStore& store, const std::string& name, std::int64_t now) {
   SeedResult seed;
   // "1400xxxxxx" like the cloud's TCCC apps; retry on the (unlikely) collision with a local tenant.
@@ -119,7 +128,7 @@ void DemoSeeder::writeCredentialsFile(const std::string& path, const SeedResult&
   std::string temp = path + ".tmp";
   ::unlink(temp.c_str());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error("cannot create " + temp + ": " + std::strerror(errno));
+  if (fd < 0) throw std::runtime_error("cannot create " + temp + ": " + errnoText(errno));
   ::fchmod(fd, 0600);  // the umask can only remove bits, but be explicit
   std::size_t written = 0;
   while (written < text.size()) {
@@ -129,7 +138,7 @@ void DemoSeeder::writeCredentialsFile(const std::string& path, const SeedResult&
       int err = errno;
       ::close(fd);
       ::unlink(temp.c_str());
-      throw std::runtime_error("cannot write " + temp + ": " + std::strerror(err));
+      throw std::runtime_error("cannot write " + temp + ": " + errnoText(err));
     }
     written += static_cast<std::size_t>(n);
   }
@@ -138,7 +147,7 @@ void DemoSeeder::writeCredentialsFile(const std::string& path, const SeedResult&
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(temp.c_str());
-    throw std::runtime_error("cannot replace " + path + ": " + std::strerror(err));
+    throw std::runtime_error("cannot replace " + path + ": " + errnoText(err));
   }
 }
 
