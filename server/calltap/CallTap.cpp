@@ -41,10 +41,25 @@ void CallTap::joined(const std::string& sessionId, media::Side side, const std::
   auto it = mCalls.find(sessionId);
   if (it == mCalls.end()) return;
   Call& call = it->second;
-  if (call.record)
+  call.participants[index(side)] = participant;
+  const bool agentHere = !call.participants[index(media::Side::Agent)].empty();
+  if (!agentHere) return;  // a caller in the IVR or the queue: nothing is captured yet
+  startCapture(sessionId, call, side);
+  // The caller has been connected since it dialled; the conversation starts now.
+  const auto far = media::Side::Far;
+  if (side == media::Side::Agent && !call.participants[index(far)].empty() && !call.capturing[index(far)])
+    startCapture(sessionId, call, far);
+}
+
+void CallTap::startCapture(const std::string& sessionId, Call& call, media::Side side) {
+  const std::string& participant = call.participants[index(side)];
+  call.capturing[index(side)] = true;
+  if (call.record) {
+    call.recorded = true;
     call.recordings[index(side)] = mRecorder->startParticipant(
         call.sdkAppId, sessionId,
         side == media::Side::Far ? CallRecorder::Participant::Customer : CallRecorder::Participant::Agent, participant);
+  }
   if (call.transcribe) {
     if (auto old = std::move(call.transcripts[index(side)])) closeStream(std::move(old));
     const char* flow = side == media::Side::Far ? "IN" : "OUT";
@@ -70,6 +85,8 @@ void CallTap::left(const std::string& sessionId, media::Side side) {
   if (it == mCalls.end()) return;
   // The participant's file stops growing (a later one gets a file of its own) and is finished
   // with the call; its transcript ends now.
+  it->second.participants[index(side)].clear();
+  it->second.capturing[index(side)] = false;
   it->second.recordings[index(side)] = 0;
   if (auto stream = std::move(it->second.transcripts[index(side)])) closeStream(std::move(stream));
 }
@@ -80,7 +97,7 @@ void CallTap::ended(const std::string& sessionId) {
   if (it == mCalls.end()) return;
   for (auto& stream : it->second.transcripts)
     if (stream) closeStream(std::move(stream));
-  if (it->second.record) mRecorder->endSession(sessionId);
+  if (it->second.recorded) mRecorder->endSession(sessionId);
   mCalls.erase(it);
 }
 

@@ -2,8 +2,12 @@
 // What the server does with a call's audio besides forwarding it: it records each participant
 // (recording/CallRecorder) and transcribes each direction (asr/AsrStream), as the call's settings
 // say. The media plane calls it as its MediaTap on the media thread; the signalling thread says,
-// before a call's legs open, whether that call is recorded and transcribed (configure), and gets
-// the transcript back through `onAsr` on its own thread.
+// before each of a call's legs opens, whether that call is recorded and transcribed (configure),
+// and gets the transcript back through `onAsr` on its own thread.
+//
+// Capture starts when an agent joins, not when the customer does: what a caller says to the IVR or
+// while queued is not recorded, and the settings that decide are those of the skill group the call
+// reached (a caller connects before it is known). A side that joins later starts at its join.
 #ifndef TCCC_SERVER_CALLTAP_CALLTAP_HPP
 #define TCCC_SERVER_CALLTAP_CALLTAP_HPP
 
@@ -33,7 +37,8 @@ class CallTap final : public media::MediaTap {
   CallTap(CallRecorder* recorder, asr::AsrWorkers* asrWorkers, boost::asio::any_io_executor executor, AsrHandler onAsr);
   ~CallTap() override;
 
-  /// Signalling thread, before the call's first leg: what happens to this call's audio.
+  /// Signalling thread, before each leg opens: what happens to this call's audio from the next
+  /// participant that starts being captured on.
   void configure(const std::string& sessionId, std::int64_t sdkAppId, bool record, bool transcribe);
   /// Signalling thread: pause or resume the call's recording (session.pauseRecording).
   void pauseRecording(const std::string& sessionId, bool paused);
@@ -50,9 +55,14 @@ class CallTap final : public media::MediaTap {
     std::int64_t sdkAppId = 0;
     bool record = false;
     bool transcribe = false;
+    bool recorded = false;                    // a participant file was started: the recorder ends the session
+    std::array<std::string, 2> participants;  // who is on each side now ("" = nobody)
+    std::array<bool, 2> capturing{};          // that side's participant is being captured
     std::array<CallRecorder::Handle, 2> recordings{};
     std::array<std::shared_ptr<asr::AsrStream>, 2> transcripts;
   };
+  /// Starts recording and transcribing `side`'s participant, as the call's settings say now.
+  void startCapture(const std::string& sessionId, Call& call, media::Side side);
   /// Closes a stream on the signalling thread (AsrStream's rule), flushing its last final.
   void closeStream(std::shared_ptr<asr::AsrStream> stream);
 

@@ -3,15 +3,8 @@
 // session ended, the catalogue filled (customer, agent, stereo mix) through the CDR writer's
 // thread, and one recording push per participant sent exactly like the CDR push (same URL with
 // action=record, same authentication, a UUID per push), to a receiver on 127.0.0.1.
-#include "../IoTestSupport.hpp"
 #include "../PushReceiver.hpp"
-#include "../StoreTestSupport.hpp"
-#include "OpusTestSupport.hpp"
-#include "push/CdrPusher.hpp"
-#include "push/CdrWriter.hpp"
-#include "recording/CallRecorder.hpp"
-#include "recording/RecordingCatalog.hpp"
-#include "store/SqliteStore.hpp"
+#include "RecordingPipeline.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
@@ -23,88 +16,15 @@
 
 using namespace tccc::server;
 using tccc::server::test::decodeFile;
+using tccc::server::test::findRecording;
 using tccc::server::test::Receiver;
+using tccc::server::test::RecordingPipeline;
 using tccc::server::test::runUntil;
-using tccc::server::test::TempDir;
 using tccc::server::test::ToneEncoder;
-
-namespace {
-
-std::int64_t wallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-/// The server's recording pipeline over a fresh database, pushing to `receiverPort` with Basic auth.
-struct Pipeline {
-  explicit Pipeline(unsigned short receiverPort, bool recordingOn = true)
-      : store(dir.file("tccc.db")),
-        pusher(io, store, pushOptions(receiverPort), wallMs),
-        writer(io, dir.file("tccc.db"), &pusher, wallMs),
-        signer(std::string(32, 'k'), "https://cc.example", 3600),
-        catalog(writer, signer, pusher.enabled(), wallMs),
-        recorder(io.get_executor(), catalog, disk, exporter, recorderOptions(recordingOn)) {
-    pusher.start();
-  }
-  static CdrPushOptions pushOptions(unsigned short port) {
-    CdrPushOptions o;
-    o.url = "http://127.0.0.1:" + std::to_string(port) + "/hook?key=1";
-    o.retryBase = std::chrono::milliseconds(20);
-    o.auth.kind = PushAuth::Kind::Basic;
-    o.auth.user = "crm";
-    o.auth.password = "pw";
-    return o;
-  }
-  CallRecorder::Options recorderOptions(bool on) {
-    CallRecorder::Options o;
-    o.enabled = on;
-    o.dir = dir.file("recordings");
-    return o;
-  }
-  /// `count` 20 ms packets of a tone for one participant.
-  void talk(CallRecorder::Handle h, ToneEncoder& tone, std::uint32_t& rtp, int count) {
-    for (int i = 0; i < count; ++i, rtp += 960) {
-      auto p = tone.next();
-      recorder.packet(h, p.data(), p.size(), rtp);
-    }
-  }
-  std::vector<RecordingRecord> settled(const std::string& session, std::size_t count) {
-    std::vector<RecordingRecord> rows;
-    runUntil(
-        io,
-        [&] {
-          rows = store.listRecordings(7, session);
-          std::size_t done = 0;
-          for (const auto& r : rows) done += r.state != "recording";
-          return rows.size() == count && done == count && store.pendingPushCount() == 0;
-        },
-        std::chrono::seconds(20));
-    return rows;
-  }
-
-  TempDir dir;
-  SqliteStore store;
-  boost::asio::io_context io;
-  CdrPusher pusher;
-  CdrWriter writer;
-  RecordUrlSigner signer;
-  RecordingCatalog catalog;
-  RecordingDiskWriter disk;
-  StereoExporter exporter;
-  CallRecorder recorder;
-};
-
-const RecordingRecord* find(const std::vector<RecordingRecord>& rows, const std::string& participant) {
-  for (const auto& r : rows)
-    if (r.participant == participant) return &r;
-  return nullptr;
-}
-
-}  // namespace
 
 TEST(CallRecorderTest, SessionEndsWithCatalogueMixAndOnePushPerParticipant) {
   Receiver receiver({{200, R"({"ErrCode":0})"}});
-  Pipeline p(receiver.port);
+  RecordingPipeline p(receiver.port);
   // A CDR of the same call, pushed by the same pusher: the recording pushes must look the same.
   ASSERT_TRUE(p.writer.storeCdr(7, {{"SessionId", "s1"}, {"StartTimestamp", 1700000000}}));
 
@@ -124,9 +44,9 @@ TEST(CallRecorderTest, SessionEndsWithCatalogueMixAndOnePushPerParticipant) {
 
   auto rows = p.settled("s1", 3);
   ASSERT_EQ(rows.size(), 3u);
-  const RecordingRecord* c = find(rows, "customer");
-  const RecordingRecord* a = find(rows, "agent");
-  const RecordingRecord* mix = find(rows, "mix");
+  const RecordingRecord* c = findRecording(rows, "customer");
+  const RecordingRecord* a = findRecording(rows, "agent");
+  const RecordingRecord* mix = findRecording(rows, "mix");
   ASSERT_TRUE(c && a && mix);
   for (const auto* r : {c, a, mix}) {
     EXPECT_EQ(r->state, "complete") << r->participant << ": " << r->error;
@@ -184,7 +104,7 @@ TEST(CallRecorderTest, SessionEndsWithCatalogueMixAndOnePushPerParticipant) {
 
 TEST(CallRecorderTest, AFailedFileIsCataloguedFailedNotPushedAndShownInHealth) {
   Receiver receiver({{200, R"({"ErrCode":0})"}});
-  Pipeline p(receiver.port);
+  RecordingPipeline p(receiver.port);
   // The agent's day directory cannot be created: a file stands where it would go.
   std::filesystem::create_directories(p.dir.file("recordings"));
   { std::ofstream(p.dir.file("recordings/7")) << "in the way"; }
@@ -207,7 +127,7 @@ TEST(CallRecorderTest, AFailedFileIsCataloguedFailedNotPushedAndShownInHealth) {
 
 TEST(CallRecorderTest, SwitchedOffRecordsNothing) {
   Receiver receiver({{200, R"({"ErrCode":0})"}});
-  Pipeline p(receiver.port, false);
+  RecordingPipeline p(receiver.port, false);
   EXPECT_EQ(p.recorder.startParticipant(7, "s3", CallRecorder::Participant::Customer, "x"), 0u);
   p.recorder.endSession("s3");
   runUntil(
