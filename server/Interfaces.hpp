@@ -128,6 +128,7 @@ struct SkillGroupInfo {
   int priority = 0;        // ACD: higher first when a number or IVR feeds several groups
   int maxConcurrency = 1;  // online (im) groups: chats one agent of the group holds at once
   bool recording = true;   // its calls are recorded (if its tenant records at all)
+  bool asr = true;         // and transcribed live (if its tenant does and the server runs --asr)
 };
 
 struct IvrOption {

@@ -86,15 +86,17 @@ int run(const ServerConfig& config) {
   DemoSeeder::writeCredentialsFile(credentialsPath, seed);
   if (seed.created) spdlog::info("first start: created demo tenant {} in {}", seed.tenant.sdkAppId, config.dataDir);
 
-  if (!config.setRecording.empty()) {
-    for (const auto& text : config.setRecording) {
-      auto sw = ServerConfig::parseRecordingSwitch(text);  // validated at parse time
-      bool found = sw.skillGroupId ? store.setSkillGroupRecording(sw.sdkAppId, sw.skillGroupId, sw.on)
-                                   : store.setTenantRecording(sw.sdkAppId, sw.on);
-      if (!found) throw std::runtime_error("--set-recording " + text + ": no such tenant or skill group");
-      printLine("recording " + std::string(sw.on ? "on" : "off") + " for " + std::to_string(sw.sdkAppId) +
+  if (!config.setRecording.empty() || !config.setAsr.empty()) {
+    auto apply = [&store](const char* option, const char* what, CaptureFeature feature, const std::string& text) {
+      auto sw = ServerConfig::parseCaptureSwitch(option, text);  // validated at parse time
+      bool found = sw.skillGroupId ? store.setSkillGroupCapture(sw.sdkAppId, sw.skillGroupId, feature, sw.on)
+                                   : store.setTenantCapture(sw.sdkAppId, feature, sw.on);
+      if (!found) throw std::runtime_error(std::string(option) + " " + text + ": no such tenant or skill group");
+      printLine(std::string(what) + (sw.on ? " on" : " off") + " for " + std::to_string(sw.sdkAppId) +
                 (sw.skillGroupId ? " skill group " + std::to_string(sw.skillGroupId) : std::string()));
-    }
+    };
+    for (const auto& text : config.setRecording) apply("--set-recording", "recording", CaptureFeature::Recording, text);
+    for (const auto& text : config.setAsr) apply("--set-asr", "asr", CaptureFeature::Asr, text);
     return 0;
   }
   // Recordings a previous run was writing when it stopped: their .part files play up to then.
@@ -208,8 +210,8 @@ int run(const ServerConfig& config) {
   ccOptions.anchorMedia = config.mediaMode == "anchored";
   ccOptions.recorder = &callRecorder;
   ccOptions.asrWorkers = asrWorkers.get();
-  ccOptions.recordingEnabled = [&store](std::int64_t sdkAppId, std::int64_t skillGroupId) {
-    return store.recordingEnabled(sdkAppId, skillGroupId);
+  ccOptions.capturePolicy = [&store](std::int64_t sdkAppId, std::int64_t skillGroupId) {
+    return store.capturePolicy(sdkAppId, skillGroupId);
   };
   ccOptions.storeAsrSentence = [&recordingCatalog](const AsrSentence& s) { recordingCatalog.addAsrSentence(s); };
   ccOptions.enableSimulator = config.simulator;

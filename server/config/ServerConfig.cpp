@@ -276,14 +276,15 @@ void ServerConfig::validate() const {
     throw ConfigError("--record-url-ttl must be between 60 and 7776000 seconds (90 days)");
   if (!recordUrlSecret.empty() && recordUrlSecret.size() < 16)
     throw ConfigError("--record-url-secret must be at least 16 characters long");
-  for (const auto& s : setRecording) parseRecordingSwitch(s);
+  for (const auto& s : setRecording) parseCaptureSwitch("--set-recording", s);
+  for (const auto& s : setAsr) parseCaptureSwitch("--set-asr", s);
 }
 
-ServerConfig::RecordingSwitch ServerConfig::parseRecordingSwitch(const std::string& text) {
-  const std::string usage = "--set-recording takes APP=on|off or APP:GROUP=on|off, not " + text.substr(0, 64);
+ServerConfig::CaptureSwitch ServerConfig::parseCaptureSwitch(const std::string& option, const std::string& text) {
+  const std::string usage = option + " takes APP=on|off or APP:GROUP=on|off, not " + text.substr(0, 64);
   auto eq = text.find('=');
   if (eq == std::string::npos) throw ConfigError(usage);
-  RecordingSwitch out;
+  CaptureSwitch out;
   const std::string value = text.substr(eq + 1);
   if (value != "on" && value != "off") throw ConfigError(usage);
   out.on = value == "on";
@@ -459,13 +460,18 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                                      ->envname("TCCC_RECORD_URL_SECRET");
   app.add_option("--set-recording", out.setRecording,
                  "Switch recording for a tenant (APP=on|off) or a skill group (APP:GROUP=on|off) in the "
-                 "database, then exit; repeatable")
+                 "database, then exit; repeatable (a running server applies it from the next call leg)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  options["asr"] = app.add_option("--asr", out.asr,
-                                  "true: transcribe calls through the server's media plane in real time and "
-                                  "send asr events to the agent (docs/asr.md)")
-                       ->envname("TCCC_ASR")
-                       ->capture_default_str();
+  app.add_option("--set-asr", out.setAsr,
+                 "Switch speech recognition for a tenant (APP=on|off) or a skill group (APP:GROUP=on|off) in "
+                 "the database, then exit; repeatable (a running server applies it from the next call leg)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  options["asr"] =
+      app.add_option("--asr", out.asr,
+                     "true: transcribe calls through the server's media plane in real time and "
+                     "send asr events to the agent (docs/asr.md); tenants and skill groups can opt out (--set-asr)")
+          ->envname("TCCC_ASR")
+          ->capture_default_str();
   options["asr-threads"] =
       app.add_option("--asr-threads", out.asrThreads, "Threads that decode and recognise every call's audio")
           ->envname("TCCC_ASR_THREADS")

@@ -79,6 +79,8 @@ struct ServerConfig {
   std::string asrLanguageModel;  // n-gram model used without grammar or keywords; "" = default
   std::string asrGrammar;        // JSGF grammar: recognise only its sentences
   std::string asrKeywords;       // keyword list: spot these phrases
+  /// --set-asr APP[:GROUP]=on|off (repeatable): switch speech recognition likewise, then exit.
+  std::vector<std::string> setAsr;
 
   /// Parses argv (and the environment, and the --config file). Returns an exit code when the
   /// program should stop now (--help: 0, bad arguments: 2), nullopt to go on.
@@ -95,14 +97,15 @@ struct ServerConfig {
 
   static std::vector<std::string> splitList(const std::string& commaList);
 
-  /// One --set-recording value: "1400000000=off" (a tenant) or "1400000000:2=on" (a skill group).
-  struct RecordingSwitch {
+  /// One --set-recording or --set-asr value: "1400000000=off" (a tenant) or "1400000000:2=on" (a
+  /// skill group).
+  struct CaptureSwitch {
     std::int64_t sdkAppId = 0;
     std::int64_t skillGroupId = 0;  // 0: the tenant itself
     bool on = true;
   };
-  /// Throws ConfigError saying what is wrong.
-  static RecordingSwitch parseRecordingSwitch(const std::string& text);
+  /// Throws ConfigError naming `option` and saying what is wrong.
+  static CaptureSwitch parseCaptureSwitch(const std::string& option, const std::string& text);
 
   /// "40000-40999" (or one port "40000") -> {min, max}; throws ConfigError.
   static std::pair<int, int> parsePortRange(const std::string& text);

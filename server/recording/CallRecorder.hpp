@@ -16,7 +16,7 @@
 //  - health() is for any thread (/healthz).
 //
 // Whether to record at all is decided before startParticipant, on the io thread, when the call
-// connects: RecordingSettingsRepository::recordingEnabled(sdkAppId, skillGroupId) (also in
+// connects: CaptureSettingsRepository::capturePolicy(sdkAppId, skillGroupId) (also in
 // SkillGroupInfo::recording for the routing engine), and enabled() for the server-wide switch.
 //
 // Failures (disk full, I/O errors, a stalled disk) stop that participant's file, are logged,

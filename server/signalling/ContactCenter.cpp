@@ -300,8 +300,9 @@ void ContactCenter::runMediaCommand(const routing::Command& cmd) {
   if (mTap &&
       (cmd.type == Type::MediaOffer || cmd.type == Type::MediaAnswerOffer || cmd.type == Type::MediaOpenSimulated)) {
     // Asked at every leg, so a switch changed mid-call applies from the next participant on.
-    const bool record = !mOptions.recordingEnabled || mOptions.recordingEnabled(cmd.sdkAppId, cmd.skillGroupId);
-    mTap->configure(cmd.sessionId, cmd.sdkAppId, record, mOptions.asrWorkers != nullptr);
+    const CapturePolicy policy =
+        mOptions.capturePolicy ? mOptions.capturePolicy(cmd.sdkAppId, cmd.skillGroupId) : CapturePolicy{true, true};
+    mTap->configure(cmd.sessionId, cmd.sdkAppId, policy.record, policy.transcribe && mOptions.asrWorkers != nullptr);
   }
   // A leg that cannot be opened is logged by the media server and visible in GET
   // /sim/sessions/<id> (media.error); the call goes on without audio.

@@ -48,11 +48,12 @@ class ContactCenter : public WsHandler, public LiveOps {
     bool anchorMedia = true;
     media::MediaServer::Options media;
     // What happens to an anchored call's audio besides forwarding (server/calltap): recordings
-    // (null: none), live transcripts (null: none), whether a tenant's skill group records (empty:
-    // all do) and where a transcript's final sentences are kept (DescribeTelRecordAsr).
+    // (null: none), live transcripts (null: none), whether a tenant's skill group records and
+    // transcribes (empty: all do both) and where a transcript's final sentences are kept
+    // (DescribeTelRecordAsr).
     CallRecorder* recorder = nullptr;
     asr::AsrWorkers* asrWorkers = nullptr;
-    std::function<bool(std::int64_t sdkAppId, std::int64_t skillGroupId)> recordingEnabled;
+    std::function<CapturePolicy(std::int64_t sdkAppId, std::int64_t skillGroupId)> capturePolicy;
     std::function<void(const AsrSentence&)> storeAsrSentence;
   };
 

@@ -21,6 +21,7 @@ struct TenantRecord {
   std::string name;
   std::int64_t createdAt = 0;
   bool recording = true;  // calls of this tenant are recorded (each skill group can still opt out)
+  bool asr = true;        // and transcribed live, when the server runs --asr (likewise)
 };
 
 /// An API key pair. The SecretKey has to be kept in clear: TC3 verification recomputes the HMAC.
@@ -156,17 +157,28 @@ class SkillGroupRepository {
   virtual std::int64_t createSkillGroup(const SkillGroupRecord& group) = 0;
 };
 
-/// Whether calls are recorded: per tenant, then per skill group; both default to on.
-class RecordingSettingsRepository {
+/// What the media plane makes of a call besides forwarding it.
+enum class CaptureFeature { Recording, Asr };
+
+/// The features a call gets: its tenant's switches, then its skill group's.
+struct CapturePolicy {
+  bool record = false;
+  bool transcribe = false;
+};
+
+/// Whether calls are recorded and transcribed: per tenant, then per skill group; all default to on
+/// (the server's --recordings and --asr switch each feature as a whole).
+class CaptureSettingsRepository {
  public:
-  virtual ~RecordingSettingsRepository() = default;
+  virtual ~CaptureSettingsRepository() = default;
   /// false if there is no such tenant.
-  virtual bool setTenantRecording(std::int64_t sdkAppId, bool on) = 0;
+  virtual bool setTenantCapture(std::int64_t sdkAppId, CaptureFeature feature, bool on) = 0;
   /// false if there is no such skill group.
-  virtual bool setSkillGroupRecording(std::int64_t sdkAppId, std::int64_t skillGroupId, bool on) = 0;
-  /// The tenant records and, when skillGroupId is not 0, so does that skill group (an unknown
-  /// tenant records nothing; an unknown skill group follows its tenant).
-  virtual bool recordingEnabled(std::int64_t sdkAppId, std::int64_t skillGroupId) = 0;
+  virtual bool setSkillGroupCapture(std::int64_t sdkAppId, std::int64_t skillGroupId, CaptureFeature feature,
+                                    bool on) = 0;
+  /// Each feature is on when the tenant has it and, when skillGroupId is not 0, so does that skill
+  /// group (an unknown tenant gets nothing; an unknown skill group follows its tenant).
+  virtual CapturePolicy capturePolicy(std::int64_t sdkAppId, std::int64_t skillGroupId) = 0;
 };
 
 class NumberRepository {

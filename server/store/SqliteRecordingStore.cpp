@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// SqliteStore's recording catalogue, speech-recognition transcripts and recording switches.
+// SqliteStore's recording catalogue, speech-recognition transcripts and the capture switches.
 #include "store/SqliteStore.hpp"
 
 namespace tccc::server {
@@ -72,18 +72,31 @@ void SqliteStore::migrateRecordingsV3() {
       mDb.exec(std::string("ALTER TABLE ") + table + " ADD COLUMN recording INTEGER NOT NULL DEFAULT 1");
 }
 
-// --- recording switches ----------------------------------------------------------------------
+// --- capture switches ------------------------------------------------------------------------
 
-bool SqliteStore::setTenantRecording(std::int64_t sdkAppId, bool on) {
-  SqliteDatabase::Statement(mDb, "UPDATE tenants SET recording=? WHERE sdk_app_id=?")
+void SqliteStore::migrateAsrSwitchesV4() {
+  // Speech recognition is on unless switched off, as recording is; the server-wide --asr decides first.
+  for (const char* table : {"tenants", "skill_groups"})
+    if (!hasColumn(mDb, table, "asr"))
+      mDb.exec(std::string("ALTER TABLE ") + table + " ADD COLUMN asr INTEGER NOT NULL DEFAULT 1");
+}
+
+namespace {
+const char* captureColumn(CaptureFeature feature) { return feature == CaptureFeature::Asr ? "asr" : "recording"; }
+}  // namespace
+
+bool SqliteStore::setTenantCapture(std::int64_t sdkAppId, CaptureFeature feature, bool on) {
+  SqliteDatabase::Statement(mDb, std::string("UPDATE tenants SET ") + captureColumn(feature) + "=? WHERE sdk_app_id=?")
       .bind(1, on ? 1 : 0)
       .bind(2, sdkAppId)
       .run();
   return mDb.changes() > 0;
 }
 
-bool SqliteStore::setSkillGroupRecording(std::int64_t sdkAppId, std::int64_t skillGroupId, bool on) {
-  SqliteDatabase::Statement(mDb, "UPDATE skill_groups SET recording=? WHERE sdk_app_id=? AND skill_group_id=?")
+bool SqliteStore::setSkillGroupCapture(std::int64_t sdkAppId, std::int64_t skillGroupId, CaptureFeature feature,
+                                       bool on) {
+  SqliteDatabase::Statement(mDb, std::string("UPDATE skill_groups SET ") + captureColumn(feature) +
+                                     "=? WHERE sdk_app_id=? AND skill_group_id=?")
       .bind(1, on ? 1 : 0)
       .bind(2, sdkAppId)
       .bind(3, skillGroupId)
@@ -91,12 +104,16 @@ bool SqliteStore::setSkillGroupRecording(std::int64_t sdkAppId, std::int64_t ski
   return mDb.changes() > 0;
 }
 
-bool SqliteStore::recordingEnabled(std::int64_t sdkAppId, std::int64_t skillGroupId) {
-  auto tenant = findTenant(sdkAppId);
-  if (!tenant || !tenant->recording) return false;
-  if (skillGroupId == 0) return true;
-  auto group = findSkillGroup(sdkAppId, skillGroupId);
-  return !group || group->info.recording;
+CapturePolicy SqliteStore::capturePolicy(std::int64_t sdkAppId, std::int64_t skillGroupId) {
+  // One indexed read per leg: asked again for every participant, so a switch made with
+  // --set-recording/--set-asr while the server runs applies from the next one on.
+  SqliteDatabase::Statement st(mDb,
+                               "SELECT t.recording AND COALESCE(g.recording, 1), t.asr AND COALESCE(g.asr, 1) "
+                               "FROM tenants t LEFT JOIN skill_groups g "
+                               "ON g.sdk_app_id = t.sdk_app_id AND g.skill_group_id = ? WHERE t.sdk_app_id = ?");
+  st.bind(1, skillGroupId).bind(2, sdkAppId);
+  if (!st.step()) return {};
+  return {st.int64(0) != 0, st.int64(1) != 0};
 }
 
 // --- recordings --------------------------------------------------------------------------------

@@ -150,32 +150,40 @@ void SqliteStore::migrate() {
     mDb.exec("PRAGMA user_version=3");
     tx.commit();
   }
+  if (current < 4) {
+    SqliteDatabase::Transaction tx(mDb);
+    migrateAsrSwitchesV4();
+    mDb.exec("PRAGMA user_version=4");
+    tx.commit();
+  }
 }
 
 // --- tenants ---------------------------------------------------------------------------------
 
 std::vector<TenantRecord> SqliteStore::listTenants() {
   SqliteDatabase::Statement st(
-      mDb, "SELECT sdk_app_id, name, created_at, recording FROM tenants ORDER BY created_at, sdk_app_id");
+      mDb, "SELECT sdk_app_id, name, created_at, recording, asr FROM tenants ORDER BY created_at, sdk_app_id");
   std::vector<TenantRecord> out;
-  while (st.step()) out.push_back({st.int64(0), st.text(1), st.int64(2), st.int64(3) != 0});
+  while (st.step()) out.push_back({st.int64(0), st.text(1), st.int64(2), st.int64(3) != 0, st.int64(4) != 0});
   return out;
 }
 
 std::optional<TenantRecord> SqliteStore::findTenant(std::int64_t sdkAppId) {
-  SqliteDatabase::Statement st(mDb, "SELECT sdk_app_id, name, created_at, recording FROM tenants WHERE sdk_app_id=?");
+  SqliteDatabase::Statement st(mDb,
+                               "SELECT sdk_app_id, name, created_at, recording, asr FROM tenants WHERE sdk_app_id=?");
   st.bind(1, sdkAppId);
   if (!st.step()) return std::nullopt;
-  return TenantRecord{st.int64(0), st.text(1), st.int64(2), st.int64(3) != 0};
+  return TenantRecord{st.int64(0), st.text(1), st.int64(2), st.int64(3) != 0, st.int64(4) != 0};
 }
 
 void SqliteStore::createTenant(const TenantRecord& tenant, const CredentialRecord& credential) {
   SqliteDatabase::Transaction tx(mDb);
-  SqliteDatabase::Statement(mDb, "INSERT INTO tenants(sdk_app_id, name, created_at, recording) VALUES(?,?,?,?)")
+  SqliteDatabase::Statement(mDb, "INSERT INTO tenants(sdk_app_id, name, created_at, recording, asr) VALUES(?,?,?,?,?)")
       .bind(1, tenant.sdkAppId)
       .bind(2, tenant.name)
       .bind(3, tenant.createdAt)
       .bind(4, tenant.recording ? 1 : 0)
+      .bind(5, tenant.asr ? 1 : 0)
       .run();
   SqliteDatabase::Statement(mDb,
                             "INSERT INTO credentials(secret_id, secret_key, sdk_app_id, created_at) VALUES(?,?,?,?)")
@@ -347,7 +355,7 @@ void SqliteStore::setStaffSkillGroups(std::int64_t sdkAppId, std::string_view us
 namespace {
 constexpr const char* kGroupColumns =
     "sdk_app_id, skill_group_id, name, type, skill_group_type, ring_timeout_sec, after_call_work_sec, "
-    "max_queue_length, max_wait_sec, priority, max_concurrency, modified_at, recording";
+    "max_queue_length, max_wait_sec, priority, max_concurrency, modified_at, recording, asr";
 }
 
 SkillGroupRecord SqliteStore::readSkillGroup(SqliteDatabase::Statement& st) {
@@ -365,6 +373,7 @@ SkillGroupRecord SqliteStore::readSkillGroup(SqliteDatabase::Statement& st) {
   r.maxConcurrency = static_cast<int>(st.int64(10));
   r.modifiedAt = st.int64(11);
   r.info.recording = st.int64(12) != 0;
+  r.info.asr = st.int64(13) != 0;
   return r;
 }
 
@@ -396,7 +405,7 @@ std::int64_t SqliteStore::createSkillGroup(const SkillGroupRecord& group) {
     id = next.int64(0);
   }
   SqliteDatabase::Statement(
-      mDb, std::string("INSERT INTO skill_groups(") + kGroupColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)")
+      mDb, std::string("INSERT INTO skill_groups(") + kGroupColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .bind(1, group.info.sdkAppId)
       .bind(2, id)
       .bind(3, group.info.name)
@@ -410,6 +419,7 @@ std::int64_t SqliteStore::createSkillGroup(const SkillGroupRecord& group) {
       .bind(11, group.maxConcurrency)
       .bind(12, group.modifiedAt)
       .bind(13, group.info.recording ? 1 : 0)
+      .bind(14, group.info.asr ? 1 : 0)
       .run();
   tx.commit();
   return id;

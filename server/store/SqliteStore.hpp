@@ -25,11 +25,11 @@ class SqliteStore : public TenantRepository,
                     public PushQueueRepository,
                     public ChatRepository,
                     public ChatGroupCommit,
-                    public RecordingSettingsRepository,
+                    public CaptureSettingsRepository,
                     public RecordingRepository,
                     public AsrRepository {
  public:
-  static constexpr int kSchemaVersion = 3;  // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences
+  static constexpr int kSchemaVersion = 4;  // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences; 4: asr switches
 
   /// Opens or creates the database and brings its schema up to date.
   explicit SqliteStore(const std::string& path);
@@ -103,10 +103,10 @@ class SqliteStore : public TenantRepository,
                                                                 std::int64_t end, std::int64_t offset,
                                                                 std::int64_t limit) override;
 
-  // RecordingSettingsRepository, RecordingRepository, AsrRepository (SqliteRecordingStore.cpp)
-  bool setTenantRecording(std::int64_t sdkAppId, bool on) override;
-  bool setSkillGroupRecording(std::int64_t sdkAppId, std::int64_t skillGroupId, bool on) override;
-  bool recordingEnabled(std::int64_t sdkAppId, std::int64_t skillGroupId) override;
+  // CaptureSettingsRepository, RecordingRepository, AsrRepository (SqliteRecordingStore.cpp)
+  bool setTenantCapture(std::int64_t sdkAppId, CaptureFeature feature, bool on) override;
+  bool setSkillGroupCapture(std::int64_t sdkAppId, std::int64_t skillGroupId, CaptureFeature feature, bool on) override;
+  CapturePolicy capturePolicy(std::int64_t sdkAppId, std::int64_t skillGroupId) override;
   std::int64_t saveRecording(const RecordingRecord& recording, const std::optional<PushJob>& push) override;
   std::optional<RecordingRecord> findRecording(std::string_view recordId) override;
   std::vector<RecordingRecord> listRecordings(std::int64_t sdkAppId, std::string_view sessionId) override;
@@ -126,6 +126,8 @@ class SqliteStore : public TenantRepository,
   static const char* chatSchemaV2();
   /// Version 3 (SqliteRecordingStore.cpp): recording tables and the recording switches.
   void migrateRecordingsV3();
+  /// Version 4 (SqliteRecordingStore.cpp): the speech-recognition switches beside the recording ones.
+  void migrateAsrSwitchesV4();
   /// The push-job insert without a transaction of its own; returns its id.
   std::int64_t insertPushJob(const PushJob& push);
   void migrate();

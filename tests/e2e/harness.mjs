@@ -10,10 +10,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const { startServer, cloudClient } = require('../js/helpers/server.js');
+const { startServer, cloudClient, BINARY } = require('../js/helpers/server.js');
 const { chromium } = require('playwright-core');
 
-export { startServer, cloudClient };
+export { startServer, cloudClient, BINARY as SERVER_BINARY };
 
 export const CHROMIUM_ARGS = [
   '--headless',

@@ -7,14 +7,15 @@
 // gives a third participant file; each participant's file is pushed (action=record) once complete;
 // the RecordURLs of DescribeTelCdr download and decode (in the page, with the browser's own Ogg Opus
 // decoder) with the right voice in the right file and channel; a tampered or expired link is refused;
-// DescribeTelRecordAsr answers through the official client.
-import { execFileSync } from 'node:child_process';
+// DescribeTelRecordAsr answers through the official client. A skill group switched out of speech
+// recognition (--set-asr, on the running server) still records its calls but transcribes none.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, startCrm, cloudClient, assert, assertEqual, waitFor } from './harness.mjs';
+import { startServer, startCrm, cloudClient, assert, assertEqual, waitFor, SERVER_BINARY } from './harness.mjs';
 import { CRM_PAGE, mediaBrowsers } from './media-kit.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -143,6 +144,7 @@ export const tests = [
         await caller.click('#call');
         const sid = (await a.evaluate(() => waitEvent('callIn'))).sessionId;
         ok(await a.evaluate((id) => tccc.Call.accept({ sessionId: id }), sid), 'A accepts');
+        const acceptedAt = Date.now();
 
         // Live transcript: both sentences, final once each, with partials before.
         await waitFor(
@@ -153,6 +155,8 @@ export const tests = [
           'finals for IN and OUT',
           30000,
         );
+        // The next test waits this long (and more) for transcripts that must not come.
+        ctx.finalsAfterMs = Date.now() - acceptedAt;
         let events = await asrEvents(a, sid);
         checkFlow(events, 'IN', CALLER_SAYS);
         checkFlow(events, 'OUT', AGENT_SAYS);
@@ -307,6 +311,60 @@ export const tests = [
         assertEqual(pages.errors, [], 'page errors');
       } finally {
         for (const p of pages) await p.close().catch(() => {});
+      }
+    },
+  },
+  {
+    name: 'recording & asr: a skill group without speech recognition records its calls, transcribes none',
+    timeoutMs: 90000,
+    async run(ctx) {
+      assert(ctx.finalsAfterMs, 'the first test transcribed a call (the control for this one)');
+      // 4008002000 routes to skill group 1; switched off while the server runs.
+      const off = spawnSync(
+        SERVER_BINARY,
+        ['--data-dir', ctx.server.dataDir, '--set-asr', `${ctx.server.sdkAppId}:1=off`],
+        { encoding: 'utf8' },
+      );
+      assertEqual(off.status, 0, `--set-asr: ${off.stderr}`);
+      assert(off.stdout.includes(`asr off for ${ctx.server.sdkAppId} skill group 1`), off.stdout);
+      const pages = [];
+      pages.errors = [];
+      try {
+        const a = await agentPage(ctx, ctx.a, 'free', pages);
+        const caller = await ctx.callerBrowser.context.newPage();
+        pages.push(caller);
+        await caller.goto(`http://127.0.0.1:${ctx.server.port}/sim/caller.html`);
+        await caller.fill('#caller', CALLER_NUMBER);
+        await caller.fill('#service', '4008002000');
+        await caller.click('#call');
+        const sid = (await a.evaluate(() => waitEvent('callIn'))).sessionId;
+        ok(await a.evaluate((id) => tccc.Call.accept({ sessionId: id }), sid), 'A accepts');
+        // Both voices loop; the first call had its finals after ctx.finalsAfterMs.
+        await new Promise((r) => setTimeout(r, Math.max(8000, 2 * ctx.finalsAfterMs)));
+        ok(await a.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sid), 'A hangs up');
+        await a.evaluate(() => waitEvent('sessionEnded'));
+        assertEqual(await asrEvents(a, sid), [], 'no asr events for a skill group without speech recognition');
+
+        // Still recorded: both participants' files, pushed once complete.
+        const pushed = await waitFor(
+          () => {
+            const mine = ctx.push.got.filter((p) => p.action === 'record' && p.body?.SessionId === sid);
+            return mine.length >= 2 ? mine : null;
+          },
+          "the call's two record pushes",
+          20000,
+        );
+        assertEqual(
+          pushed.map((p) => p.body.EndpointUser).sort(),
+          [CALLER_NUMBER, ctx.a].sort(),
+          'a recording for each participant',
+        );
+        const asr = await ctx.ccc.DescribeTelRecordAsr({ SdkAppId: ctx.server.sdkAppId, SessionId: sid });
+        assertEqual(asr.AsrDataList, [], 'nothing transcribed is stored');
+        assertEqual(pages.errors, [], 'page errors');
+      } finally {
+        for (const p of pages) await p.close().catch(() => {});
+        spawnSync(SERVER_BINARY, ['--data-dir', ctx.server.dataDir, '--set-asr', `${ctx.server.sdkAppId}:1=on`]);
       }
     },
   },

@@ -443,6 +443,7 @@ test('--help documents the options; --print-credentials prints and exits', () =>
     '--recordings-dir',
     '--record-url-ttl',
     '--set-recording',
+    '--set-asr',
     '--print-credentials',
   ]) {
     expect(help.stdout).toContain(opt);

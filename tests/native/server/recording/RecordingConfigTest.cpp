@@ -30,15 +30,16 @@ TEST(RecordingConfigTest, DefaultsAndOptions) {
   EXPECT_EQ(defaults.recordUrlSecret, "");
 
   ServerConfig c;
-  ASSERT_FALSE(
-      parse({"--recordings", "false", "--recordings-dir", "/srv/rec", "--record-url-ttl", "600", "--record-url-secret",
-             "0123456789abcdef0123", "--set-recording", "1400000001=off", "--set-recording", "1400000001:2=on"},
-            c));
+  ASSERT_FALSE(parse({"--recordings", "false", "--recordings-dir", "/srv/rec", "--record-url-ttl", "600",
+                      "--record-url-secret", "0123456789abcdef0123", "--set-recording", "1400000001=off",
+                      "--set-recording", "1400000001:2=on", "--set-asr", "1400000001:3=off"},
+                     c));
   EXPECT_FALSE(c.recordings);
   EXPECT_EQ(c.recordingsDir, "/srv/rec");
   EXPECT_EQ(c.recordUrlTtlSec, 600);
   EXPECT_EQ(c.recordUrlSecret, "0123456789abcdef0123");
   EXPECT_EQ(c.setRecording, (std::vector<std::string>{"1400000001=off", "1400000001:2=on"}));
+  EXPECT_EQ(c.setAsr, (std::vector<std::string>{"1400000001:3=off"}));
 
   ServerConfig fromFile;
   fromFile.applyJson(
@@ -59,6 +60,8 @@ TEST(RecordingConfigTest, BadValuesAreUsageErrors) {
       {"--set-recording", "1400000001:=on"},
       {"--set-recording", "0=on"},
       {"--set-recording", "1:0=on"},
+      {"--set-asr", "1400000001=yes"},
+      {"--set-asr", "1400000001:x=off"},
   };
   for (const auto& args : bad) {
     ServerConfig c;
@@ -66,7 +69,7 @@ TEST(RecordingConfigTest, BadValuesAreUsageErrors) {
   }
 }
 
-TEST(RecordingConfigTest, RecordingSwitches) {
+TEST(RecordingConfigTest, CaptureSwitches) {
   struct Case {
     const char* text;
     std::int64_t app, group;
@@ -78,9 +81,19 @@ TEST(RecordingConfigTest, RecordingSwitches) {
       {"1400000001:12=off", 1400000001, 12, false},
   };
   for (const auto& c : cases) {
-    auto s = ServerConfig::parseRecordingSwitch(c.text);
+    auto s = ServerConfig::parseCaptureSwitch("--set-recording", c.text);
     EXPECT_EQ(s.sdkAppId, c.app) << c.text;
     EXPECT_EQ(s.skillGroupId, c.group) << c.text;
     EXPECT_EQ(s.on, c.on) << c.text;
+  }
+}
+
+TEST(RecordingConfigTest, ASwitchErrorNamesItsOption) {
+  try {
+    ServerConfig::parseCaptureSwitch("--set-asr", "1400000001=maybe");
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("--set-asr takes APP=on|off or APP:GROUP=on|off"), std::string::npos)
+        << e.what();
   }
 }

@@ -82,7 +82,7 @@ TEST(RecordingStoreTest, AsrSentencesComeBackInSpeakingOrder) {
   EXPECT_TRUE(store.listAsr(8, "s1").empty());
 }
 
-TEST(RecordingStoreTest, RecordingSwitchesPerTenantAndSkillGroup) {
+TEST(RecordingStoreTest, CaptureSwitchesPerTenantAndSkillGroup) {
   TempDir dir;
   SqliteStore store(dir.file("tccc.db"));
   SeedResult seed = DemoSeeder::ensureDemoTenant(store, 1700000000);
@@ -91,31 +91,47 @@ TEST(RecordingStoreTest, RecordingSwitchesPerTenantAndSkillGroup) {
   ASSERT_GE(groups.size(), 2u);
   const std::int64_t g1 = groups[0].info.skillGroupId, g2 = groups[1].info.skillGroupId;
   EXPECT_TRUE(groups[0].info.recording);  // on by default
+  EXPECT_TRUE(groups[0].info.asr);
   EXPECT_TRUE(store.findTenant(app)->recording);
+  EXPECT_TRUE(store.findTenant(app)->asr);
 
+  using F = CaptureFeature;
   struct Step {
     const char* name;
     std::function<bool()> change;
-    bool tenant, group1, group2;  // recordingEnabled afterwards
+    // capturePolicy afterwards, as "record,transcribe" bits: tenant alone, group 1, group 2
+    int tenant, group1, group2;
   };
+  constexpr int R = 2, T = 1;
   const Step steps[] = {
-      {"defaults", [] { return true; }, true, true, true},
-      {"group 1 off", [&] { return store.setSkillGroupRecording(app, g1, false); }, true, false, true},
-      {"tenant off", [&] { return store.setTenantRecording(app, false); }, false, false, false},
-      {"tenant on again", [&] { return store.setTenantRecording(app, true); }, true, false, true},
-      {"group 1 on again", [&] { return store.setSkillGroupRecording(app, g1, true); }, true, true, true},
+      {"defaults", [] { return true; }, R | T, R | T, R | T},
+      {"group 1 stops recording", [&] { return store.setSkillGroupCapture(app, g1, F::Recording, false); }, R | T, T,
+       R | T},
+      {"group 2 stops asr", [&] { return store.setSkillGroupCapture(app, g2, F::Asr, false); }, R | T, T, R},
+      {"tenant stops asr", [&] { return store.setTenantCapture(app, F::Asr, false); }, R, 0, R},
+      {"tenant stops recording", [&] { return store.setTenantCapture(app, F::Recording, false); }, 0, 0, 0},
+      {"tenant records again", [&] { return store.setTenantCapture(app, F::Recording, true); }, R, 0, R},
+      {"tenant transcribes again", [&] { return store.setTenantCapture(app, F::Asr, true); }, R | T, T, R},
+      {"group 1 records again", [&] { return store.setSkillGroupCapture(app, g1, F::Recording, true); }, R | T, R | T,
+       R},
+  };
+  auto bits = [&](std::int64_t group) {
+    CapturePolicy p = store.capturePolicy(app, group);
+    return (p.record ? R : 0) | (p.transcribe ? T : 0);
   };
   for (const auto& s : steps) {
     SCOPED_TRACE(s.name);
     EXPECT_TRUE(s.change());
-    EXPECT_EQ(store.recordingEnabled(app, 0), s.tenant);
-    EXPECT_EQ(store.recordingEnabled(app, g1), s.group1);
-    EXPECT_EQ(store.recordingEnabled(app, g2), s.group2);
+    EXPECT_EQ(bits(0), s.tenant);
+    EXPECT_EQ(bits(g1), s.group1);
+    EXPECT_EQ(bits(g2), s.group2);
   }
-  EXPECT_FALSE(store.setTenantRecording(app + 1, false));
-  EXPECT_FALSE(store.setSkillGroupRecording(app, 999, false));
-  EXPECT_FALSE(store.recordingEnabled(app + 1, 0));  // no such tenant: nothing to record for
-  EXPECT_TRUE(store.recordingEnabled(app, 999));     // no such group: the tenant decides
+  EXPECT_FALSE(store.findSkillGroup(app, g2)->info.asr);  // the switch is the group's own
+  EXPECT_FALSE(store.setTenantCapture(app + 1, F::Recording, false));
+  EXPECT_FALSE(store.setSkillGroupCapture(app, 999, F::Asr, false));
+  CapturePolicy none = store.capturePolicy(app + 1, 0);  // no such tenant: nothing is captured
+  EXPECT_FALSE(none.record || none.transcribe);
+  EXPECT_EQ(bits(999), R | T);  // no such group: the tenant decides
 }
 
 TEST(RecordingStoreTest, AVersionTwoDatabaseIsMigratedAndRecordsByDefault) {
@@ -127,11 +143,13 @@ TEST(RecordingStoreTest, AVersionTwoDatabaseIsMigratedAndRecordsByDefault) {
     // Pretend version 2 made it: no recording tables or columns.
     store.database().exec(
         "DROP TABLE recordings; DROP TABLE asr_sentences; ALTER TABLE tenants DROP COLUMN recording; "
-        "ALTER TABLE skill_groups DROP COLUMN recording; PRAGMA user_version=2");
+        "ALTER TABLE skill_groups DROP COLUMN recording; ALTER TABLE tenants DROP COLUMN asr; "
+        "ALTER TABLE skill_groups DROP COLUMN asr; PRAGMA user_version=2");
   }
   SqliteStore store(dir.file("tccc.db"));
   EXPECT_TRUE(store.findTenant(app));
-  EXPECT_TRUE(store.recordingEnabled(app, store.listSkillGroups(app).at(0).info.skillGroupId));
+  CapturePolicy policy = store.capturePolicy(app, store.listSkillGroups(app).at(0).info.skillGroupId);
+  EXPECT_TRUE(policy.record && policy.transcribe);
   store.saveRecording(recording("a", "s1", "customer", 1), std::nullopt);
   EXPECT_TRUE(store.findRecording("a"));
   SqliteDatabase::Statement version(store.database(), "PRAGMA user_version");
