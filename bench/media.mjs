@@ -91,6 +91,7 @@ window.__now = () => Date.now();
     return pc;
   };
   window.RTCPeerConnection.prototype = Prev.prototype;
+  Object.setPrototypeOf(window.RTCPeerConnection, Prev); // its statics too (generateCertificate)
 })();
 // Resolves with the time the first inbound audio RTP packet arrived on pc.
 window.__firstAudio = (pc) => new Promise((resolve) => {
@@ -146,6 +147,7 @@ const DEBUG_HOOKS = `(() => {
     return pc;
   };
   window.RTCPeerConnection.prototype = Pc.prototype;
+  Object.setPrototypeOf(window.RTCPeerConnection, Pc); // its statics too (generateCertificate)
   for (const name of ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription']) {
     const f = Pc.prototype[name];
     Pc.prototype[name] = async function (...args) {

@@ -2,8 +2,9 @@
 // The browser's media: one RTCPeerConnection per session, audio, plus the camera for video sessions
 // (docs/protocol.md, "Media"):
 //
-//   core "offer" {sessionId, sdp, iceServers}  -> getUserMedia (camera too when the offer has video),
-//                                                 new RTCPeerConnection, setRemote, answer -> signal('answer')
+//   core "offer" {sessionId, sdp, iceServers}  -> new RTCPeerConnection, setRemote, answer -> signal('answer');
+//                                                 getUserMedia (camera too when the offer has video) runs
+//                                                 beside it and the tracks join by replaceTrack when ready
 //   core "start" {sessionId, iceServers}       -> this side offers (the caller of an internal call)
 //   core "answer" {sessionId, sdp}             -> setRemote on our own offer
 //   core "candidate" {sessionId, candidate}    -> addIceCandidate (queued until a remote description)
@@ -106,6 +107,8 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   private _music: HoldMusic;
   private _onlineListener: (() => void) | undefined;
   private _micDeviceId: string | undefined;
+  /** One DTLS certificate for this adapter's connections, made ahead (a new pc would make its own). */
+  private _certificate: Promise<RTCCertificate | undefined> | undefined;
 
   constructor(options: WebRtcMediaOptions = {}) {
     this._options = options;
@@ -289,7 +292,8 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       try {
         await step(leg);
       } catch (err) {
-        if (leg.closed) return;
+        // A closed pc has said why already (its devices failed); what fails after it is noise.
+        if (leg.closed || leg.pc?.signalingState === 'closed') return;
         console.error(`[tccc] media for ${leg.sessionId} failed:`, err);
         this._state(leg, 'failed', String((err as Error)?.message ?? err));
       }
@@ -311,37 +315,53 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     return { ...(typeof base === 'object' ? base : {}), deviceId: { exact: deviceId } };
   }
 
-  /** Opens the devices and the pc on first use; later calls reuse them. */
-  private async _ensurePc(leg: Leg, iceServers: RTCIceServer[] | undefined, video: boolean): Promise<boolean> {
+  /**
+   * Opens the pc and the devices on first use; later calls reuse them. When this side offers
+   * (`devicesFirst`), the tracks are in the pc before the offer is made. When it answers, the
+   * negotiation does not wait for getUserMedia: the answer claims the offer's transceivers
+   * (_claimTransceivers) and the tracks take their senders when they are ready (_attachDevices).
+   */
+  private async _ensurePc(
+    leg: Leg,
+    iceServers: RTCIceServer[] | undefined,
+    video: boolean,
+    devicesFirst: boolean,
+  ): Promise<boolean> {
     if (leg.pc) return true;
     if (iceServers) leg.iceServers = iceServers;
     leg.wantsVideo = video;
     this._state(leg, 'connecting');
-    let local: MediaStream;
-    try {
-      local = (await this._takePrepared(leg, video)) ?? (await this._gum()(this._constraints(video)));
-    } catch (err) {
-      throw micError(err, video);
-    }
-    if (leg.closed) {
-      // the call ended while the permission prompt was up
-      local.getTracks().forEach((t) => t.stop());
-      return false;
-    }
-    leg.local = local;
-    leg.mic = local.getAudioTracks()[0];
-    leg.cam = local.getVideoTracks()[0];
-    if (leg.mic) leg.mic.enabled = !leg.muted;
+    const devices = this._openDevices(leg, video);
+    devices.catch(() => {}); // handled below; this only keeps it from counting as unhandled meanwhile
+    if (devicesFirst && !(await devices)) return false;
+    const certificate = await this._dtlsCertificate();
+    if (leg.closed) return false;
     const Pc = this._options.RTCPeerConnection ?? RTCPeerConnection;
-    const pc = new Pc({
+    const configuration: RTCConfiguration = {
       ...(this._options.rtcConfiguration ?? {}),
       iceServers: this._options.rtcConfiguration?.iceServers ?? leg.iceServers,
-    });
+    };
+    if (certificate && !configuration.certificates) configuration.certificates = [certificate];
+    const pc = new Pc(configuration);
     leg.pc = pc;
-    if (leg.mic) leg.audioSender = pc.addTrack(leg.mic, local);
-    if (leg.cam) leg.videoSender = pc.addTrack(leg.cam, local);
-    if (leg.held) await this._applyHold(leg);
-    if (leg.videoMuted && leg.videoSender) await leg.videoSender.replaceTrack(null);
+    if (devicesFirst) {
+      if (leg.mic) leg.audioSender = pc.addTrack(leg.mic, leg.local!);
+      if (leg.cam) leg.videoSender = pc.addTrack(leg.cam, leg.local!);
+      if (leg.held) await this._applyHold(leg);
+      if (leg.videoMuted && leg.videoSender) await leg.videoSender.replaceTrack(null);
+    } else {
+      devices.then(
+        (open) => (open ? this._attachDevices(leg) : undefined),
+        (err) => {
+          if (leg.closed) return;
+          // As when this side offers: no microphone, no media (the far side is not left listening
+          // to an agent who cannot speak while the agent hears them).
+          console.error(`[tccc] media for ${leg.sessionId} failed:`, err);
+          this._state(leg, 'failed', String((err as Error)?.message ?? err));
+          pc.close();
+        },
+      );
+    }
     pc.onicecandidate = (ev) => {
       if (leg.closed || !ev.candidate) return;
       const c = ev.candidate.toJSON();
@@ -370,12 +390,86 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   }
 
   /**
+   * The microphone (and camera) of a call, from "prepare" or asked for now. False when the call
+   * ended meanwhile (the tracks are stopped); rejects with the device's error.
+   */
+  private async _openDevices(leg: Leg, video: boolean): Promise<boolean> {
+    let local: MediaStream;
+    try {
+      local = (await this._takePrepared(leg, video)) ?? (await this._gum()(this._constraints(video)));
+    } catch (err) {
+      throw micError(err, video);
+    }
+    if (leg.closed) {
+      // the call ended while the permission prompt was up
+      local.getTracks().forEach((t) => t.stop());
+      return false;
+    }
+    leg.local = local;
+    leg.mic = local.getAudioTracks()[0];
+    leg.cam = local.getVideoTracks()[0];
+    if (leg.mic) leg.mic.enabled = !leg.muted;
+    return true;
+  }
+
+  /** An answering pc's devices are open: they take the senders the answer claimed. */
+  private async _attachDevices(leg: Leg): Promise<void> {
+    if (leg.closed) return;
+    if (leg.audioSender && !leg.held && leg.mic) await leg.audioSender.replaceTrack(leg.mic);
+    if (leg.videoSender && !leg.videoMuted && leg.cam) await leg.videoSender.replaceTrack(leg.cam);
+  }
+
+  /**
+   * After the first remote offer: this side sends on the offer's audio (and video) transceivers,
+   * with whatever tracks it has now (none yet, or the music while held).
+   */
+  private async _claimTransceivers(leg: Leg): Promise<void> {
+    const pc = leg.pc!;
+    for (const t of pc.getTransceivers()) {
+      if (t.direction === 'stopped') continue; // an m-line the offer rejected
+      const kind = t.receiver.track?.kind;
+      if (kind === 'audio' && !leg.audioSender) {
+        t.direction = 'sendrecv';
+        leg.audioSender = t.sender;
+        if (leg.held) await this._applyHold(leg);
+        else if (leg.mic) await t.sender.replaceTrack(leg.mic);
+      } else if (kind === 'video' && leg.wantsVideo && !leg.videoSender) {
+        t.direction = 'sendrecv';
+        leg.videoSender = t.sender;
+        if (leg.cam && !leg.videoMuted) await t.sender.replaceTrack(leg.cam);
+      }
+    }
+  }
+
+  /** A DTLS certificate made once per adapter (renewed a day before it expires), if the browser can. */
+  private _dtlsCertificate(): Promise<RTCCertificate | undefined> {
+    const Pc = (this._options.RTCPeerConnection ?? globalThis.RTCPeerConnection) as
+      (typeof RTCPeerConnection & { generateCertificate?: typeof RTCPeerConnection.generateCertificate }) | undefined;
+    if (!Pc || typeof Pc.generateCertificate !== 'function') return Promise.resolve(undefined);
+    const current = this._certificate;
+    if (current) {
+      return current.then((cert) => {
+        if (!cert || cert.expires > Date.now() + 86400000) return cert; // none possible, or still good
+        if (this._certificate === current) this._certificate = undefined;
+        return this._dtlsCertificate();
+      });
+    }
+    const ecdsa: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' }; // fast to make, the WebRTC default
+    const made = Pc.generateCertificate(ecdsa).catch(
+      () => undefined, // the pc makes its own
+    );
+    this._certificate = made;
+    return made;
+  }
+
+  /**
    * Opens the devices as soon as the agent accepts, so getUserMedia overlaps the accept's round trip
    * and the far side's offer instead of following them. A failure here is not reported: the
    * negotiation asks again and reports its own.
    */
   private _prepare(leg: Leg, video: boolean): void {
     if (leg.pc || leg.prepared || leg.closed) return;
+    void this._dtlsCertificate(); // made while the accept travels, not when the offer arrives
     const stream = this._gum()(this._constraints(video));
     stream.catch(() => {});
     const timer = setTimeout(() => {
@@ -408,15 +502,16 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   }
 
   private async _answer(leg: Leg, sdp: string, iceServers: RTCIceServer[] | undefined): Promise<void> {
-    if (!(await this._ensurePc(leg, iceServers, /\r?\nm=video /.test('\n' + sdp)))) return;
+    if (!(await this._ensurePc(leg, iceServers, /\r?\nm=video /.test('\n' + sdp), false))) return;
     const pc = leg.pc!;
     // An offer that crosses our own (both sides restarting at once): ours gives way.
     if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
     await pc.setRemoteDescription({ type: 'offer', sdp });
+    await this._claimTransceivers(leg);
     await this._flushCandidates(leg);
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
-    if (leg.closed) return;
+    if (leg.closed || pc.signalingState === 'closed') return;
     await this._signal('answer', { sessionId: leg.sessionId, sdp: pc.localDescription?.sdp ?? answer.sdp ?? '' });
   }
 
@@ -427,7 +522,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     video: boolean,
     iceRestart: boolean,
   ): Promise<void> {
-    if (!(await this._ensurePc(leg, iceServers, video))) return;
+    if (!(await this._ensurePc(leg, iceServers, video, true))) return;
     const pc = leg.pc!;
     if (pc.signalingState !== 'stable') return; // a negotiation is already under way
     const offer = await pc.createOffer(iceRestart ? { iceRestart: true } : {});

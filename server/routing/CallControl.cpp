@@ -206,6 +206,7 @@ Result CallControl::accept(Agent& agent, const Json& data, std::int64_t nowMs) {
     s->phase = SessionPhase::Connected;
     if (!s->acceptMs) s->acceptMs = nowMs;
     ++s->timerGen;
+    c.media.agentJoined(*s);  // first: the media connection is the slow part of answering
     if (SessionView* v = agent.view(s->id)) v->acceptMs = nowMs;
     c.views.update(agent, *s, SessionState::Talking, nowMs);
     c.status.set(agent, AgentStatus::Busy, StatusReason::CallStarted, "", nowMs);
@@ -214,7 +215,6 @@ Result CallControl::accept(Agent& agent, const Json& data, std::int64_t nowMs) {
       if (SessionView* v = caller.view(s->id)) v->acceptMs = nowMs;
       c.views.update(caller, *s, SessionState::Talking, nowMs);
     }
-    c.media.agentJoined(*s);
     return Json::object();
   }
   s->agent = agent.idx;
@@ -230,11 +230,13 @@ void CallControl::connect(Session& s, std::int64_t nowMs) {
   if (!s.acceptMs) s.acceptMs = nowMs;
   if (SessionView* v = agent.view(s.id)) v->acceptMs = nowMs;
   ++s.timerGen;
+  // First: the agent's media connection is the slow part of answering, and the server's offer goes
+  // out ahead of the updates below (ContactCenter::flush).
+  c.media.agentJoined(s);
   c.views.update(agent, s, SessionState::Talking, nowMs);
   if (agent.status != AgentStatus::Busy) c.status.set(agent, AgentStatus::Busy, StatusReason::CallStarted, "", nowMs);
   tellCustomer(s, CustomerState::Connected);
   if (s.farEnd) s.farEnd->agentJoined(s, nowMs);
-  c.media.agentJoined(s);
 }
 
 // --- hanging up, transferring ---------------------------------------------------------------------

@@ -26,6 +26,7 @@ export const LOOPBACK_ONLY = `(() => {
     return pc;
   };
   window.RTCPeerConnection.prototype = Native.prototype;
+  Object.setPrototypeOf(window.RTCPeerConnection, Native); // its statics too (generateCertificate)
 })();`;
 
 // Evaluated in every page. All read the newest peer connection (the current call's).

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // WebRtcMediaAdapter against scripted stand-ins for the browser's objects (the real thing runs in
 // Chromium in tests/e2e/media-inbound.e2e.mjs): the order of negotiation, candidates that race ahead
-// of the offer, mute/hold on the local track, teardown, a call ending while the microphone prompt is
-// up, a refused microphone, and the autoplay refusal retried on the next user gesture.
+// of the offer, an answer that does not wait for the microphone (prepare), mute/hold on the local track,
+// teardown, a call ending while the microphone prompt is up, a refused microphone, and the autoplay
+// refusal retried on the next user gesture.
 const { WebRtcMediaAdapter } = require('../../../dist/index.cjs');
 
 class FakeTrack {
@@ -36,6 +37,9 @@ class FakeStream {
     this.tracks = this.tracks.filter((x) => x !== t);
   }
 }
+// Unified Plan as far as the adapter uses it: addTrack makes a transceiver (or takes a remote
+// offer's unused one), a remote offer makes a recvonly transceiver per m-line (audio always here,
+// video when the SDP has one), and a closed pc refuses everything, as browsers do.
 class FakePc {
   constructor(config) {
     this.config = config;
@@ -45,33 +49,63 @@ class FakePc {
     this.signalingState = 'stable';
     this.connectionState = 'new';
     this.senders = [];
+    this.transceivers = [];
     FakePc.instances.push(this);
   }
-  addTrack(track) {
+  _sender(kind, track) {
     const pc = this;
     const sender = {
       track,
       dtmf:
-        track.kind === 'audio'
+        kind === 'audio'
           ? { canInsertDTMF: true, insertDTMF: (d, dur, gap) => this.log.push(`dtmf ${d} ${dur}/${gap}`) }
           : null,
       async replaceTrack(t) {
-        pc.log.push(`replace ${track.kind} ${t ? t.label : 'null'}`);
+        pc.log.push(`replace ${kind} ${t ? t.label : 'null'}`);
         sender.track = t;
       },
     };
     this.senders.push(sender);
     return sender;
   }
+  _transceiver(kind, direction, track) {
+    const t = { direction, receiver: { track: { kind } }, sender: this._sender(kind, track) };
+    this.transceivers.push(t);
+    return t;
+  }
+  _open() {
+    if (this.signalingState === 'closed') throw Object.assign(new Error('closed'), { name: 'InvalidStateError' });
+  }
+  addTrack(track) {
+    this._open();
+    const unused = this.transceivers.find(
+      (t) => t.receiver.track.kind === track.kind && !t.sender.track && t.direction === 'recvonly',
+    );
+    if (unused) {
+      unused.direction = 'sendrecv';
+      unused.sender.track = track;
+      return unused.sender;
+    }
+    return this._transceiver(track.kind, 'sendrecv', track).sender;
+  }
   getSenders() {
     return this.senders;
   }
+  getTransceivers() {
+    return this.transceivers;
+  }
   async setRemoteDescription(d) {
+    this._open();
     this.log.push(`remote ${d.type} ${d.sdp}`);
+    if (d.type === 'offer' && !this.remoteDescription && !this.transceivers.length) {
+      this._transceiver('audio', 'recvonly', null);
+      if (/m=video/.test(d.sdp)) this._transceiver('video', 'recvonly', null);
+    }
     this.remoteDescription = d;
     this.signalingState = d.type === 'offer' ? 'have-remote-offer' : 'stable';
   }
   async createAnswer() {
+    this._open();
     return { type: 'answer', sdp: 'answer-sdp' };
   }
   async createOffer(o) {
@@ -93,6 +127,7 @@ class FakePc {
   close() {
     this.log.push('close');
     this.connectionState = 'closed';
+    this.signalingState = 'closed';
   }
 }
 FakePc.instances = [];
@@ -161,8 +196,11 @@ test('an offer is answered on a new pc with the server ICE servers; early candid
   const pc = FakePc.instances[0];
   expect(FakePc.instances).toHaveLength(1);
   expect(pc.config.iceServers).toEqual(ICE);
-  expect(pc.log).toEqual(['remote offer offer-sdp', 'candidate early', 'local answer', 'candidate late']);
+  const negotiation = pc.log.filter((l) => !l.startsWith('replace'));
+  expect(negotiation).toEqual(['remote offer offer-sdp', 'candidate early', 'local answer', 'candidate late']);
   expect(signals).toEqual([['answer', { sessionId: 's-1', sdp: 'answer-sdp' }]]);
+  expect(pc.transceivers.map((t) => t.direction)).toEqual(['sendrecv']); // the answer sends too
+  expect(pc.senders.map((s) => s.track && s.track.label)).toEqual(['mic']);
   // Local candidates go out; the remote track plays.
   pc.onicecandidate({ candidate: { toJSON: () => ({ candidate: 'mine', sdpMid: '0', sdpMLineIndex: 0 }) } });
   expect(signals[1]).toEqual([
@@ -183,6 +221,7 @@ test('an offer is answered on a new pc with the server ICE servers; early candid
   expect(FakePc.instances).toHaveLength(1);
   expect(pc.log.slice(-2)).toEqual(['remote offer restart-sdp', 'local answer']);
   expect(signals.filter(([k]) => k === 'answer')).toHaveLength(2);
+  expect(pc.senders).toHaveLength(1);
 });
 
 // A stand-in for Web Audio: enough for HoldMusic to make its looping source and its track.
@@ -247,7 +286,11 @@ test('mute disables the mic; hold puts music on the sender and mutes the far sid
     expect(pc.senders[0].track).toBe(track);
     expect(track.enabled).toBe(false); // still muted after the hold
     expect(FakeAudioContext.instances[0].closed).toBe(true); // the music stops with the last hold
-    expect(pc.log.filter((l) => l.startsWith('replace'))).toEqual(['replace audio music', 'replace audio mic']);
+    expect(pc.log.filter((l) => l.startsWith('replace'))).toEqual([
+      'replace audio mic', // the microphone opened
+      'replace audio music',
+      'replace audio mic',
+    ]);
     adapter.handle('unmute', { sessionId: 's-1' });
     expect(track.enabled).toBe(true);
     adapter.handle('sendDigits', { sessionId: 's-1', digits: '12#x' });
@@ -408,8 +451,9 @@ test('a call that ends while the microphone prompt is up releases the microphone
   grant();
   await settle();
   expect(track.stopped).toBe(true);
-  expect(FakePc.instances).toHaveLength(0);
-  expect(signals).toEqual([]);
+  expect(FakePc.instances[0].log).toContain('close');
+  expect(FakePc.instances[0].senders[0].track).toBe(null); // never sent a thing
+  expect(signals.map(([k]) => k)).toEqual(['answer']);
 });
 
 test('a refused microphone is reported as failed, not thrown', async () => {
@@ -423,7 +467,10 @@ test('a refused microphone is reported as failed, not thrown', async () => {
   adapter.handle('offer', { sessionId: 's-1', sdp: 'o', iceServers: [] });
   await settle();
   spy.mockRestore();
+  // The microphone is refused before the answer is ready: no answer, the pc closed, one failure.
   expect(signals).toEqual([]);
+  expect(FakePc.instances[0].log).toContain('close');
+  expect(events.filter((e) => e[1] === 'failed')).toHaveLength(1);
   expect(events[events.length - 1][1]).toBe('failed');
   expect(events[events.length - 1][2]).toMatch(/microphone.*NotAllowedError/);
 });
@@ -565,7 +612,7 @@ describe('tccc.Devices.setMicrophone', () => {
   });
 });
 
-test('prepare (the agent accepted) opens the microphone at once; the offer then reuses it', async () => {
+test('prepare (the agent accepted) opens the microphone at once; the answer does not wait for it', async () => {
   let resolveGum;
   const gumCalls = [];
   const track = new FakeTrack();
@@ -580,13 +627,17 @@ test('prepare (the agent accepted) opens the microphone at once; the offer then 
   adapter.handle('prepare', { sessionId: 's-1', video: false });
   expect(gumCalls).toHaveLength(1); // before any offer
   adapter.handle('offer', { sessionId: 's-1', sdp: 'offer-sdp', iceServers: ICE });
+  adapter.handle('mute', { sessionId: 's-1' });
   await settle();
-  expect(FakePc.instances).toHaveLength(0); // still waiting for the prepared microphone
+  // Answered while the microphone is still opening: its sender has no track yet.
+  expect(signals).toEqual([['answer', { sessionId: 's-1', sdp: 'answer-sdp' }]]);
+  expect(FakePc.instances[0].senders.map((x) => x.track)).toEqual([null]);
   resolveGum();
   await settle();
   expect(gumCalls).toHaveLength(1); // the offer did not ask again
   expect(FakePc.instances[0].senders[0].track).toBe(track);
-  expect(signals[0][0]).toBe('answer');
+  expect(track.enabled).toBe(false); // the mute made before the microphone opened holds
+  expect(adapter.localStream('s-1').getAudioTracks()).toEqual([track]);
   adapter.close();
   expect(track.stopped).toBe(true);
 });
@@ -741,4 +792,31 @@ describe('one-way audio warnings (mediaWarning)', () => {
     expect(warnings).toEqual([]);
     adapter.close();
   });
+});
+
+test('one DTLS certificate, made at prepare, serves every call until a day before it expires', async () => {
+  const made = [];
+  FakePc.generateCertificate = async (algorithm) => {
+    const cert = { algorithm, expires: Date.now() + (made.length === 0 ? 30 * 86400000 : 3600000) };
+    made.push(cert);
+    return cert;
+  };
+  try {
+    const { adapter } = setup();
+    adapter.handle('prepare', { sessionId: 's-1' });
+    expect(made).toHaveLength(1); // while the accept travels
+    adapter.handle('offer', { sessionId: 's-1', sdp: 'o' });
+    adapter.handle('offer', { sessionId: 's-2', sdp: 'o' });
+    await settle();
+    expect(made[0].algorithm).toEqual({ name: 'ECDSA', namedCurve: 'P-256' });
+    expect(FakePc.instances.map((pc) => pc.config.certificates)).toEqual([[made[0]], [made[0]]]);
+    made[0].expires = Date.now() + 3600000; // within a day of expiring: the next call gets a new one
+    adapter.handle('offer', { sessionId: 's-3', sdp: 'o' });
+    await settle();
+    expect(made).toHaveLength(2);
+    expect(FakePc.instances[2].config.certificates).toEqual([made[1]]);
+    adapter.close();
+  } finally {
+    delete FakePc.generateCertificate;
+  }
 });
