@@ -13,7 +13,6 @@
 #include <future>
 
 #include <algorithm>
-#include <iterator>
 #include <chrono>
 
 namespace tccc::server {
@@ -254,19 +253,13 @@ void ContactCenter::dropConnection(ConnectionId id, int code, const std::string&
 
 void ContactCenter::flush() {
   // Carrying out a media command can produce more commands (the leg's offer becomes an event, which
-  // is a Send). Those go out before the rest of the batch: an agent who accepts a call gets the
-  // server's offer ahead of the state and status updates its page spends time drawing, so its
-  // media connection starts sooner. The bound only guards against a future loop.
-  std::deque<routing::Command> pending;
-  for (int round = 0; round < 64; ++round) {
-    if (pending.empty()) {
-      auto commands = mEngine.takeCommands();
-      if (commands.empty()) break;
-      pending.assign(std::make_move_iterator(commands.begin()), std::make_move_iterator(commands.end()));
-    }
-    while (!pending.empty()) {
-      routing::Command cmd = std::move(pending.front());
-      pending.pop_front();
+  // is a Send): a second round carries those out, after this round's. They cannot go ahead of it:
+  // every event carries the next sequence number, and an SDK takes a number it has passed for a
+  // replay it has seen. The bound only guards against a future loop.
+  for (int round = 0; round < 8; ++round) {
+    auto commands = mEngine.takeCommands();
+    if (commands.empty()) break;
+    for (auto& cmd : commands) {
       switch (cmd.type) {
         case routing::Command::Type::Send:
           // A full send queue makes the platform close the socket; onClose then tells the engine.
@@ -294,13 +287,9 @@ void ContactCenter::flush() {
         case routing::Command::Type::MediaHold:
         case routing::Command::Type::MediaRecording:
         case routing::Command::Type::MediaCloseLeg:
-        case routing::Command::Type::MediaClose: {
+        case routing::Command::Type::MediaClose:
           runMediaCommand(cmd);
-          auto produced = mEngine.takeCommands();
-          pending.insert(pending.begin(), std::make_move_iterator(produced.begin()),
-                         std::make_move_iterator(produced.end()));
           break;
-        }
       }
     }
   }
