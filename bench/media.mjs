@@ -20,11 +20,12 @@
 // The customer behaves as web/sim/caller.js does where the server anchors media: it offers to the
 // server as soon as `customer.dial` answers (`mediaAnchored: true`) and hears the queue's music; the
 // agent accepts once the call rings and the customer hears that music, plus 200 ms (a person clicks
-// later still), so at accept only the agent's leg is left to connect, as with a real caller page.
+// later still). The server connects the agent's leg while the call rings (docs/media.md, "Ringing"),
+// so what accept still costs is joining that leg to the call and opening the agent's microphone.
 // "Audio arrived" is always the arrival of the first RTP packet, never its playout:
-//   - the agent hears the customer when the first audio packet arrives on the SDK's new peer
-//     connection. The server sends the agent nothing else while the call is not held (no music), so
-//     it is the customer's voice. A remote track starts muted and Chrome unmutes it on its first
+//   - the agent hears the customer when the first audio packet arrives on the call's peer
+//     connection. The server sends the agent nothing else while the call is not held (no music, and
+//     nothing at all to a leg that is only ringing), so it is the customer's voice. A remote track starts muted and Chrome unmutes it on its first
 //     packet, about 1 ms later; getStats() is no use for this: Chrome serves one cached report for
 //     50 ms, which would add up to 50 ms to any figure read from it.
 //   - the customer hears the agent when the agent's first packet arrives. The customer's connection
@@ -233,12 +234,16 @@ window.armCall = () => new Promise((resolve) => {
   window.__atl = [];
   tccc.on('mediaStateChanged', ({ data }) => window.__atl.push(['SDK mediaStateChanged ' + data.state, window.__now()]));
   tccc.on('userAccessed', () => window.__atl.push(['SDK userAccessed', window.__now()]));
-  tccc.on('callIn', ({ data }) => window.__onCall && window.__onCall(data.sessionId));
+  tccc.on('callIn', ({ data }) => {
+    window.__pcsAtRing = window.__pcs.length;
+    if (window.__onCall) window.__onCall(data.sessionId);
+  });
 });
-// Accepts the ringing call; resolves once the SDK's new peer connection has received audio (the
-// customer's voice, forwarded by the server).
+// Accepts the ringing call; resolves once the call's peer connection has received audio (the
+// customer's voice, forwarded by the server). The connection may be older than the accept: the
+// server connects the agent while the call rings (docs/media.md, "Ringing").
 window.acceptCall = async (sessionId) => {
-  const before = window.__pcs.length;
+  const before = window.__pcsAtRing;
   window.__atl = [];
   if (window.__wtl) window.__wtl.length = 0;
   const t0 = window.__now();

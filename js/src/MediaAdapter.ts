@@ -3,7 +3,9 @@
 // data.sessionId: the SDK's own actions ("mute", "unmute", "muteVideo", "unmuteVideo", "hold",
 // "unHold", "sendDigits", "end", "prepare" {video}: open the devices of a call being accepted, and
 // "start" {iceServers}: offer, as the caller of an internal call) and the far side's signalling
-// ("offer" {sdp, iceServers}, "answer" {sdp}, "candidate" {candidate}). Browsers get the
+// ("offer" {sdp, iceServers, ringing?}, "answer" {sdp}, "candidate" {candidate}); an offer with
+// `ringing: true` comes while the call rings: answer it without opening devices, which "prepare"
+// then opens (docs/protocol.md, "Media"). Browsers get the
 // WebRtcMediaAdapter by default; elsewhere (Node) the NoopMediaAdapter, and signalling (which the
 // server acts on) is unaffected.
 import type { MediaAction } from './vocabulary.generated';

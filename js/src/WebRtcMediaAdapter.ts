@@ -5,6 +5,10 @@
 //   core "offer" {sessionId, sdp, iceServers}  -> new RTCPeerConnection, setRemote, answer -> signal('answer');
 //                                                 getUserMedia (camera too when the offer has video) runs
 //                                                 beside it and the tracks join by replaceTrack when ready
+//   core "offer" {…, ringing: true}            -> the same while the call still rings, but no device is
+//                                                 opened and no state shown until "prepare" (the accept):
+//                                                 the connection is up when the agent answers
+//   core "prepare" {sessionId, video}          -> the agent accepted: open the devices now
 //   core "start" {sessionId, iceServers}       -> this side offers (the caller of an internal call)
 //   core "answer" {sessionId, sdp}             -> setRemote on our own offer
 //   core "candidate" {sessionId, candidate}    -> addIceCandidate (queued until a remote description)
@@ -91,6 +95,9 @@ interface Leg {
   watchTimer?: ReturnType<typeof setTimeout>;
   /** Devices opened on "prepare" (the agent accepted), before the far side's offer arrived. */
   prepared?: { video: boolean; stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> };
+  /** Connected while the call rings: no devices, no state shown, until "prepare". */
+  ringing: boolean;
+  lastReason?: string;
 }
 
 /** A prepared microphone that no negotiation has used after this long is closed again. */
@@ -185,6 +192,9 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       case 'offer':
         if (typeof data.sdp === 'string') {
           const sdp = data.sdp;
+          const leg = this._leg(sessionId);
+          // An accept that came first (prepare) makes the call answered whatever the offer says.
+          if (data.ringing === true && !leg.pc && !leg.prepared) leg.ringing = true;
           this._queue(this._leg(sessionId), (leg) => this._answer(leg, sdp, ice));
         }
         break;
@@ -279,6 +289,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
         closed: false,
         wantsVideo: false,
         iceServers: [],
+        ringing: false,
       };
       this._legs.set(sessionId, leg);
       this._watchOnline();
@@ -331,8 +342,9 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     if (iceServers) leg.iceServers = iceServers;
     leg.wantsVideo = video;
     this._state(leg, 'connecting');
-    const devices = this._openDevices(leg, video);
-    devices.catch(() => {}); // handled below; this only keeps it from counting as unhandled meanwhile
+    // A ringing call's devices open when it is accepted (_prepare).
+    const devices = leg.ringing && !devicesFirst ? undefined : this._openDevices(leg, video);
+    devices?.catch(() => {}); // handled below; this only keeps it from counting as unhandled meanwhile
     if (devicesFirst && !(await devices)) return false;
     const certificate = await this._dtlsCertificate();
     if (leg.closed) return false;
@@ -349,18 +361,11 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       if (leg.cam) leg.videoSender = pc.addTrack(leg.cam, leg.local!);
       if (leg.held) await this._applyHold(leg);
       if (leg.videoMuted && leg.videoSender) await leg.videoSender.replaceTrack(null);
-    } else {
-      devices.then(
-        (open) => (open ? this._attachDevices(leg) : undefined),
-        (err) => {
-          if (leg.closed) return;
-          // As when this side offers: no microphone, no media (the far side is not left listening
-          // to an agent who cannot speak while the agent hears them).
-          console.error(`[tccc] media for ${leg.sessionId} failed:`, err);
-          this._state(leg, 'failed', String((err as Error)?.message ?? err));
-          pc.close();
-        },
-      );
+    } else if (devices) {
+      this._attachWhenOpen(leg, devices);
+    } else if (!leg.ringing) {
+      // Accepted while this pc was being made (_answered found none to give the devices to).
+      this._attachWhenOpen(leg, this._openDevices(leg, video));
     }
     pc.onicecandidate = (ev) => {
       if (leg.closed || !ev.candidate) return;
@@ -410,6 +415,21 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     leg.cam = local.getVideoTracks()[0];
     if (leg.mic) leg.mic.enabled = !leg.muted;
     return true;
+  }
+
+  /** The devices of an answering pc join it when open; if they cannot, its media fails. */
+  private _attachWhenOpen(leg: Leg, devices: Promise<boolean>): void {
+    devices.then(
+      (open) => (open ? this._attachDevices(leg) : undefined),
+      (err) => {
+        if (leg.closed) return;
+        // As when this side offers: no microphone, no media (the far side is not left listening
+        // to an agent who cannot speak while the agent hears them).
+        console.error(`[tccc] media for ${leg.sessionId} failed:`, err);
+        this._state(leg, 'failed', String((err as Error)?.message ?? err));
+        leg.pc?.close();
+      },
+    );
   }
 
   /** An answering pc's devices are open: they take the senders the answer claimed. */
@@ -468,6 +488,10 @@ export class WebRtcMediaAdapter implements MediaAdapter {
    * negotiation asks again and reports its own.
    */
   private _prepare(leg: Leg, video: boolean): void {
+    if (leg.ringing) {
+      this._answered(leg);
+      return;
+    }
     if (leg.pc || leg.prepared || leg.closed) return;
     void this._dtlsCertificate(); // made while the accept travels, not when the offer arrives
     const stream = this._gum()(this._constraints(video));
@@ -482,6 +506,20 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       if (this._legs.get(leg.sessionId) === leg && !leg.pc) this._legs.delete(leg.sessionId);
     }, PREPARE_TTL_MS);
     leg.prepared = { video, stream, timer };
+  }
+
+  /**
+   * The call that connected while it rang is answered: its devices open and take their senders,
+   * and what happened to its connection meanwhile is shown now.
+   */
+  private _answered(leg: Leg): void {
+    leg.ringing = false;
+    if (leg.closed) return;
+    if (leg.lastState) this._emit(leg, leg.lastState as MediaState, leg.lastReason);
+    if (leg.pc) {
+      this._attachWhenOpen(leg, this._openDevices(leg, leg.wantsVideo));
+      if (leg.pc.connectionState === 'connected') this._watchAudio(leg);
+    }
   }
 
   /** The prepared stream if it suits this negotiation; undefined when there is none (or it failed). */
@@ -630,6 +668,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   /** Starts sampling the call's audio statistics (once per call; it stops when the call ends). */
   private _watchAudio(leg: Leg): void {
     const options = this._options.audioWatch;
+    if (leg.ringing) return; // nothing flows to a call not answered yet (_answered starts it)
     if (options === false || leg.watch || typeof leg.pc?.getStats !== 'function') return;
     leg.watch = new AudioWatch(options);
     const period = options?.intervalMs ?? 1000;
@@ -803,6 +842,8 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   private _state(leg: Leg, state: MediaState, reason?: string): void {
     if (leg.lastState === state && state !== 'failed' && state !== 'iceRestart') return;
     leg.lastState = state;
+    leg.lastReason = reason;
+    if (leg.ringing) return; // shown once the call is answered (_answered)
     this._emit(leg, state, reason);
   }
 

@@ -85,6 +85,35 @@ void MediaBridge::attach(Side side, std::shared_ptr<MediaLeg> leg, const std::st
   if (mTap) mTap->joined(mSessionId, side, participant);
 }
 
+void MediaBridge::ring(std::shared_ptr<MediaLeg> leg) {
+  if (mClosed) {
+    leg->close();
+    return;
+  }
+  unring();
+  mRinging = std::move(leg);
+  mRinging->setHeld(mHeld);
+  mRinging->start(this);
+}
+
+bool MediaBridge::promote(const std::string& participant) {
+  if (mClosed || !mRinging) return false;
+  detach(Side::Agent);
+  auto& slot = mLegs[index(Side::Agent)];
+  slot = std::move(mRinging);
+  ++mLegSerial[index(Side::Agent)];
+  mWasConnected[index(Side::Agent)] = false;  // connected already: the far side's video sends a key frame
+  slot->setHeld(mHeld);
+  if (mTap) mTap->joined(mSessionId, Side::Agent, participant);
+  return true;
+}
+
+void MediaBridge::unring() {
+  if (!mRinging) return;
+  mRinging->close();
+  mRinging.reset();
+}
+
 void MediaBridge::detach(Side side) {
   auto& slot = mLegs[index(side)];
   if (!slot) return;
@@ -109,6 +138,7 @@ void MediaBridge::setHeld(bool held) {
 
 void MediaBridge::tick(std::chrono::steady_clock::time_point now, std::int64_t us) {
   if (mClosed) return;
+  if (mRinging) mRinging->tick(now);
   for (std::size_t i = 0; i < mLegs.size(); ++i) {
     auto& l = mLegs[i];
     if (!l) continue;
@@ -151,6 +181,7 @@ void MediaBridge::tick(std::chrono::steady_clock::time_point now, std::int64_t u
 void MediaBridge::close() {
   if (mClosed) return;
   mClosed = true;
+  unring();
   for (auto& l : mLegs) {
     if (l) l->close();
     l.reset();
@@ -161,6 +192,7 @@ void MediaBridge::close() {
 // --- what the legs receive ------------------------------------------------------------------------
 
 void MediaBridge::onAudio(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {
+  if (&from == mRinging.get()) return;  // an agent who has not accepted yet is heard by nobody
   const Side side = sideOf(from);
   const bool dtmf = from.isDtmf(header.payloadType);
   if (mTap && !dtmf) mTap->audio(mSessionId, side, header, payload, size);
@@ -172,12 +204,13 @@ void MediaBridge::onAudio(MediaLeg& from, const RtpHeader& header, const std::ui
 }
 
 void MediaBridge::onVideo(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {
-  if (mHeld) return;
+  if (mHeld || &from == mRinging.get()) return;
   const Side side = sideOf(from);
   if (MediaLeg* to = leg(other(side))) to->sendVideo(sourceId(side, header.ssrc), header, payload, size, nowUs());
 }
 
 void MediaBridge::onKeyFrameRequest(MediaLeg& from) {
+  if (&from == mRinging.get()) return;
   if (MediaLeg* sender = leg(other(sideOf(from)))) sender->requestKeyFrame();
 }
 

@@ -5,7 +5,9 @@
 // packets are forwarded as they are (no transcoding), renumbered per outgoing stream so that a
 // transfer or hold music never shows the browser a jump; a key frame request goes to whoever sends
 // the video. While the call is held the customer hears music generated here and nothing crosses.
-// Taps (recording, speech recognition) see every party's audio. Lives on the media thread.
+// Taps (recording, speech recognition) see every party's audio. An agent the call rings at has a
+// leg of its own beside them that connects while it rings and carries nothing (ring/promote), so
+// that accepting costs no negotiation. Lives on the media thread.
 #ifndef TCCC_SERVER_MEDIA_MEDIABRIDGE_HPP
 #define TCCC_SERVER_MEDIA_MEDIABRIDGE_HPP
 
@@ -51,6 +53,14 @@ class MediaBridge final : public MediaLegSink {
   void attach(Side side, std::shared_ptr<MediaLeg> leg, const std::string& participant);
   /// Closes `side`'s leg; the call stays (a transfer: the next agent attaches later).
   void detach(Side side);
+  /// `leg` is the leg of the agent the call rings at (one at a time; a previous one is closed): it
+  /// starts and connects, but nothing is forwarded to or from it until promote().
+  void ring(std::shared_ptr<MediaLeg> leg);
+  /// The ringing agent accepted: its leg becomes the agent side's (the one it replaces is closed).
+  /// False when there is no ringing leg.
+  bool promote(const std::string& participant);
+  /// The ringing agent did not accept: its leg is closed.
+  void unring();
   /// The far side is the server itself, saying `voice` (the simulated telephone network).
   void setSimulatedCaller(std::unique_ptr<AudioSource> voice, const std::string& participant);
   void setHeld(bool held);
@@ -92,6 +102,7 @@ class MediaBridge final : public MediaLegSink {
   std::array<std::shared_ptr<MediaLeg>, 2> mLegs;
   std::array<std::uint32_t, 2> mLegSerial{};  // grows with every leg attached on a side
   std::array<bool, 2> mWasConnected{};
+  std::shared_ptr<MediaLeg> mRinging;       // the ringing agent's leg (ring)
   std::unique_ptr<Generator> mCallerVoice;  // the simulated caller (far side)
   std::unique_ptr<Generator> mHoldMusic;    // made at the first hold
   bool mHeld = false;

@@ -163,6 +163,10 @@ std::variant<std::shared_ptr<MediaLeg>, std::string> MediaServer::newLeg(const s
   auto stats = std::make_shared<MediaStats>();
   stats->legs = slot ? slot->legs + 1 : 1;
   slot = stats;
+  return makeLeg(std::move(stats));
+}
+
+std::variant<std::shared_ptr<MediaLeg>, std::string> MediaServer::makeLeg(std::shared_ptr<MediaStats> stats) {
   if (mOpenLegs >= mOptions.maxLegs) return std::string("too many server media legs are open");
   std::string error;
   auto socket = bindSocket(error);
@@ -255,6 +259,71 @@ std::optional<std::string> MediaServer::remoteAnswer(const std::string& sessionI
   return std::nullopt;
 }
 
+MediaServer::Opened MediaServer::offerRinging(const std::string& sessionId, bool video) {
+  Call& c = call(sessionId);
+  closeRinging(sessionId);
+  auto stats = std::make_shared<MediaStats>();
+  auto made = makeLeg(stats);
+  if (auto* why = std::get_if<std::string>(&made)) {
+    // Not fatal: accepting offers the agent a leg as it did before ringing legs existed.
+    spdlog::warn("server media for {}: no leg for the ringing agent: {}", sessionId, *why);
+    return Opened{"", *why};
+  }
+  auto leg = std::get<std::shared_ptr<MediaLeg>>(made);
+  std::string sdp = leg->offer(++mSdpSessionId, video);
+  c.ringing = LegRecord{leg, std::nullopt, leg->local()};
+  c.ringingStats = std::move(stats);
+  ++mOpenLegs;
+  boost::asio::post(mIo, [bridge = c.bridge, leg] { bridge->ring(leg); });
+  return Opened{std::move(sdp), ""};
+}
+
+std::optional<std::string> MediaServer::remoteAnswerRinging(const std::string& sessionId, const std::string& sdp) {
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end() || !it->second.ringing) return std::string("the session has no ringing agent leg");
+  auto parsed = Sdp::parseAnswer(sdp);
+  if (auto* why = std::get_if<std::string>(&parsed)) {
+    closeRinging(sessionId);
+    return *why;
+  }
+  auto& record = *it->second.ringing;
+  record.remote = std::get<RemoteDescription>(parsed);
+  boost::asio::post(mIo, [leg = record.leg, answer = *record.remote] { leg->setAnswer(answer); });
+  return std::nullopt;
+}
+
+bool MediaServer::connectRinging(const std::string& sessionId, const std::string& participant) {
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end() || !it->second.ringing) return false;
+  Call& c = it->second;
+  auto& agent = c.legs[static_cast<std::size_t>(Side::Agent)];
+  if (agent) {
+    --mOpenLegs;
+    markClosed(sessionId, Side::Agent);
+  }
+  // Its counters become the agent side's, as a new leg's would.
+  auto& slot = mStats[sessionId].sides[static_cast<std::size_t>(Side::Agent)];
+  c.ringingStats->legs = slot ? slot->legs + 1 : 1;
+  slot = std::move(c.ringingStats);
+  agent = std::move(c.ringing);
+  c.ringing.reset();
+  const bool held = c.held;
+  boost::asio::post(mIo, [bridge = c.bridge, participant, held, leg = agent->leg] {
+    if (!bridge->promote(participant)) return;
+    if (held) leg->setHeld(true);
+  });
+  return true;
+}
+
+void MediaServer::closeRinging(const std::string& sessionId) {
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end() || !it->second.ringing) return;
+  it->second.ringing.reset();
+  it->second.ringingStats.reset();
+  --mOpenLegs;
+  boost::asio::post(mIo, [bridge = it->second.bridge] { bridge->unring(); });
+}
+
 std::unique_ptr<AudioSource> MediaServer::voiceFor(const std::string& sessionId, const std::string& audioFile) const {
   if (!audioFile.empty()) {
     auto path = mResolver.resolve(audioFile);
@@ -319,6 +388,7 @@ void MediaServer::close(const std::string& sessionId) {
       --mOpenLegs;
       markClosed(sessionId, static_cast<Side>(i));
     }
+  if (it->second.ringing) --mOpenLegs;
   boost::asio::post(mIo, [ticking = mTicking, bridge = it->second.bridge] {
     bridge->close();
     ticking->erase(bridge);

@@ -72,6 +72,18 @@ class MediaServer {
   Opened answer(const std::string& sessionId, Side side, const std::string& offerSdp, const std::string& participant);
   /// The browser on `side` answered our offer; an error message when the answer is unusable.
   std::optional<std::string> remoteAnswer(const std::string& sessionId, Side side, const std::string& sdp);
+
+  // The agent a call rings at gets a leg while it rings (MediaBridge::ring): it connects then, and
+  // accepting only moves it into the call.
+  /// A new leg that offers to the ringing agent (a previous ringing leg is closed).
+  Opened offerRinging(const std::string& sessionId, bool video);
+  /// The ringing agent answered that offer; an error message when the answer is unusable.
+  std::optional<std::string> remoteAnswerRinging(const std::string& sessionId, const std::string& sdp);
+  /// The ringing agent accepted: its leg becomes the agent side's. False when there is none (it
+  /// could not be opened): the caller offers a new leg instead.
+  bool connectRinging(const std::string& sessionId, const std::string& participant);
+  /// The ring ended without an accept: the leg closes.
+  void closeRinging(const std::string& sessionId);
   /// The simulated telephone network's call: the far side is the server saying `audioFile`
   /// ("" = the built-in voice, resolved through the allowed directories), and the agent side is
   /// offered a leg whose level is measured. Returns the offer for the agent.
@@ -109,6 +121,8 @@ class MediaServer {
   struct Call {
     std::shared_ptr<MediaBridge> bridge;
     std::array<std::optional<LegRecord>, 2> legs;
+    std::optional<LegRecord> ringing;          // the ringing agent's leg, outside the bridge's two sides
+    std::shared_ptr<MediaStats> ringingStats;  // becomes the agent side's when it connects
     bool held = false;
   };
   struct StatsEntry {
@@ -124,6 +138,8 @@ class MediaServer {
   Call& call(const std::string& sessionId);
   /// A bound socket and a leg on it, with fresh stats for `side`; or why not.
   std::variant<std::shared_ptr<MediaLeg>, std::string> newLeg(const std::string& sessionId, Side side);
+  /// A bound socket and a leg on it that counts into `stats`; or why not.
+  std::variant<std::shared_ptr<MediaLeg>, std::string> makeLeg(std::shared_ptr<MediaStats> stats);
   void install(const std::string& sessionId, Call& call, Side side, std::shared_ptr<MediaLeg> leg,
                const std::string& participant);
   Opened failed(const std::string& sessionId, Side side, const std::string& why);

@@ -386,6 +386,7 @@ Result CallControl::media(Agent& agent, std::string_view method, const Json& dat
   Json payload = data;
   payload.erase("sessionId");  // the session's own id goes back in on the other side
   if (s && c.media.anchors(*s)) {
+    if (c.media.ringsWithLeg(*s, agent)) return c.media.fromAgent(*s, agent, method, payload);
     if (!s->hasParty(agent.idx)) return Error(Errc::SessionNotFound, "not a party of session " + s->id);
     if (s->phase != SessionPhase::Connected || !s->agent || (s->type == SessionType::Internal && !s->peer))
       return Error(Errc::InvalidState, "media can only be exchanged during a connected call");

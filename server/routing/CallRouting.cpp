@@ -6,6 +6,7 @@
 #include "routing/AgentStatusTracker.hpp"
 #include "routing/CallControl.hpp"
 #include "routing/Ivr.hpp"
+#include "routing/MediaAnchor.hpp"
 #include "routing/SessionTable.hpp"
 #include "routing/SessionViews.hpp"
 #include "routing/TenantDirectory.hpp"
@@ -115,6 +116,7 @@ void CallRouting::offerTo(Session& session, Agent& agent, std::int64_t nowMs) {
   c.views.update(agent, session, SessionState::Ringing, nowMs);
   c.calls.tellCustomer(session, CustomerState::Ringing);
   c.calls.armTimer(session, ringEnd);
+  c.media.agentRinging(session, agent);  // after the ringing view: the SDK knows the call it is for
 }
 
 void CallRouting::withdrawOffer(Session& session, EndReason endReason, CloseBy closeBy, EndStatus legStatus,
@@ -183,6 +185,7 @@ Agent* CallRouting::endOffer(Session& session, EndReason endReason, CloseBy clos
   if (!session.offered) return nullptr;
   Agent& agent = c.agents.at(*session.offered);
   session.offered.reset();
+  c.media.ringEnded(session);
   session.tried.insert(agent.idx);  // not offered to this agent again
   if (Participant* leg = session.openLeg(agent.idx)) {
     leg->endedMs = nowMs;

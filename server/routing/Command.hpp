@@ -17,24 +17,27 @@ struct Command {
     Close,
     StoreCdr,
     // The media plane (server/media, docs/media.md), for `sessionId`:
-    MediaOffer,          // a new leg toward `side` offers (host: serverMedia(…, "media.offer", sdp))
-    MediaAnswerOffer,    // the browser on `side` offered `text`; the host answers (serverMedia "media.answer")
-    MediaRemoteAnswer,   // the browser on `side` answered our offer with `text`
-    MediaOpenSimulated,  // the simulated caller says the file `text` and the agent side is offered a leg
-    MediaHold,           // held or resumed (`held`)
-    MediaRecording,      // the recording is paused (`held` true) or resumed
-    MediaCloseLeg,       // `side`'s leg is gone (a transfer); the call's media stays
-    MediaClose,          // the call is over
+    MediaOffer,           // a new leg toward `side` offers (host: serverMedia(…, "media.offer", sdp))
+    MediaAnswerOffer,     // the browser on `side` offered `text`; the host answers (serverMedia "media.answer")
+    MediaRemoteAnswer,    // the browser on `side` answered our offer with `text`
+    MediaOpenSimulated,   // the simulated caller says the file `text` and the agent side is offered a leg
+    MediaHold,            // held or resumed (`held`)
+    MediaRecording,       // the recording is paused (`held` true) or resumed
+    MediaCloseLeg,        // `side`'s leg is gone (a transfer); the call's media stays
+    MediaClose,           // the call is over
+    MediaConnectRinging,  // the ringing agent accepted: its leg joins the call (else a MediaOffer's work)
   };
   Type type = Type::Send;
-  ConnectionId connection = 0;    // Send, Close
-  std::string text;               // Send: one encoded frame; media: an SDP or the audioFile
-  int closeCode = 0;              // Close
-  std::string reason;             // Close
-  std::int64_t sdkAppId = 0;      // StoreCdr; Media*: the tenant (recording)
-  Json cdr;                       // StoreCdr
-  std::string sessionId;          // Media*
-  std::uint8_t side = 0;          // Media*: 0 the far side (customer, or an internal call's callee), 1 the agent
+  ConnectionId connection = 0;  // Send, Close
+  std::string text;             // Send: one encoded frame; media: an SDP or the audioFile
+  int closeCode = 0;            // Close
+  std::string reason;           // Close
+  std::int64_t sdkAppId = 0;    // StoreCdr; Media*: the tenant (recording)
+  Json cdr;                     // StoreCdr
+  std::string sessionId;        // Media*
+  // Media*: 0 the far side (customer, or an internal call's callee), 1 the agent, 2 the agent the
+  // call rings at (its leg connects while it rings and joins at accept: MediaConnectRinging)
+  std::uint8_t side = 0;
   bool held = false;              // MediaHold, MediaOpenSimulated, MediaOffer
   bool video = false;             // MediaOffer
   std::int64_t skillGroupId = 0;  // Media*: the call's skill group (whether it is recorded, transcribed)

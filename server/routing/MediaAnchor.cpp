@@ -38,6 +38,18 @@ void MediaAnchor::command(Command::Type type, const Session& s, Side side) {
   c.out.media(make(type, s, side, participantOf(s, side)));
 }
 
+void MediaAnchor::agentRinging(Session& s, const Agent& agent) {
+  if (!anchors(s) || s.type == SessionType::Internal) return;
+  s.ringingLeg = agent.idx;
+  c.out.media(make(Command::Type::MediaOffer, s, Side::RingingAgent, agent.staff.userId));
+}
+
+void MediaAnchor::ringEnded(Session& s) {
+  if (!s.ringingLeg) return;
+  s.ringingLeg.reset();
+  c.out.media(make(Command::Type::MediaCloseLeg, s, Side::RingingAgent, {}));
+}
+
 void MediaAnchor::agentJoined(Session& s) {
   if (!anchors(s)) return;
   if (s.type == SessionType::Internal) {
@@ -46,7 +58,16 @@ void MediaAnchor::agentJoined(Session& s) {
     if (s.peer) command(Command::Type::MediaOffer, s, Side::Far);
     return;
   }
-  if (s.agent) command(Command::Type::MediaOffer, s, Side::Agent);
+  if (!s.agent) return;
+  if (s.ringingLeg && *s.ringingLeg == *s.agent) {
+    // Its connection was made while it rang (its answer may still be on the way: the leg takes it
+    // as the agent side's).
+    s.ringingLeg.reset();
+    command(Command::Type::MediaConnectRinging, s, Side::Agent);
+    return;
+  }
+  ringEnded(s);  // someone else's (it cannot happen today; a leg must not outlive its ring)
+  command(Command::Type::MediaOffer, s, Side::Agent);
 }
 
 void MediaAnchor::agentLeft(Session& s) {
@@ -88,7 +109,16 @@ Result MediaAnchor::negotiate(Session& s, Side side, std::string_view method, co
 Result MediaAnchor::fromAgent(Session& s, const Agent& agent, std::string_view method, const Json& payload) {
   // In an internal call the caller is the agent side and the callee the far side.
   const bool callee = s.type == SessionType::Internal && s.peer && *s.peer == agent.idx;
-  return negotiate(s, callee ? Side::Far : Side::Agent, method, payload, agent.staff.userId);
+  const bool ringing = s.ringingLeg && *s.ringingLeg == agent.idx;
+  return negotiate(s,
+                   callee    ? Side::Far
+                   : ringing ? Side::RingingAgent
+                             : Side::Agent,
+                   method, payload, agent.staff.userId);
+}
+
+bool MediaAnchor::ringsWithLeg(const Session& s, const Agent& agent) const {
+  return s.ringingLeg && *s.ringingLeg == agent.idx && s.offered && *s.offered == agent.idx;
 }
 
 Result MediaAnchor::fromCustomer(Session& s, std::string_view method, const Json& payload) {
@@ -96,11 +126,17 @@ Result MediaAnchor::fromCustomer(Session& s, std::string_view method, const Json
 }
 
 void MediaAnchor::fromServer(Session& s, Side side, std::string_view event, const std::string& sdp) {
+  if (s.ended()) return;
+  Json data{{"sessionId", s.id}, {"sdp", sdp}};
+  if (side == Side::RingingAgent) {
+    // Still ringing at the agent it was made for (else the ring is over and the leg closed).
+    if (s.ringingLeg && s.offered && *s.offered == *s.ringingLeg)
+      c.agents.notify(c.agents.at(*s.ringingLeg), event, std::move(data));
+    return;
+  }
   // Late output for a leg whose party has gone (a transfer, the end): dropped. The customer's leg
   // may connect before an agent is on the call (it hears the queue's music).
-  if (s.ended() || (s.phase != SessionPhase::Connected && !(side == Side::Far && s.type != SessionType::Internal)))
-    return;
-  Json data{{"sessionId", s.id}, {"sdp", sdp}};
+  if (s.phase != SessionPhase::Connected && !(side == Side::Far && s.type != SessionType::Internal)) return;
   if (side == Side::Agent) {
     if (s.agent) c.agents.notify(c.agents.at(*s.agent), event, std::move(data));
   } else if (s.type == SessionType::Internal) {

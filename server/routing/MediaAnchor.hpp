@@ -5,7 +5,9 @@
 // callee on the far side — and turns the parties' media requests into media commands for the host
 // and the server's descriptions back into events for the right party. A transfer or a ring
 // timeout closes only the agent's leg: the customer's stays, and the next agent gets a leg of its
-// own. Calls of the simulated telephone network keep their own leg (sim::SimulatedNetwork).
+// own. The agent a customer call rings at is offered its leg while it rings, so the connection is
+// up when it accepts and accepting only joins it to the call (docs/media.md, "Ringing"). Calls of
+// the simulated telephone network keep their own leg (sim::SimulatedNetwork).
 // Off (EngineOptions::anchorMedia false) the engine relays negotiation browser to browser.
 #ifndef TCCC_SERVER_ROUTING_MEDIAANCHOR_HPP
 #define TCCC_SERVER_ROUTING_MEDIAANCHOR_HPP
@@ -22,7 +24,7 @@ namespace tccc::server::routing {
 class MediaAnchor {
  public:
   /// Which side of a call's media a party is on (media::Side's values).
-  enum class Side : std::uint8_t { Far = 0, Agent = 1 };
+  enum class Side : std::uint8_t { Far = 0, Agent = 1, RingingAgent = 2 };
 
   explicit MediaAnchor(RoutingContext& c) : c(c) {}
 
@@ -32,8 +34,14 @@ class MediaAnchor {
   /// the simulated telephone network's calls with server media.
   bool records(const Session& session) const;
 
-  /// An agent is connected to the call now (accepted, or its outbound call was answered): the
-  /// server offers it a leg. An internal call's callee answered: the server offers it a leg too.
+  /// The call rings at `agent`: the server offers it a leg now, which carries nothing until it
+  /// accepts (customer calls; an internal call's callee is offered its leg when it answers).
+  void agentRinging(Session& session, const Agent& agent);
+  /// The ring ended without an accept (rejected, timed out, withdrawn): the waiting leg closes.
+  void ringEnded(Session& session);
+  /// An agent is connected to the call now (accepted, or its outbound call was answered): its
+  /// ringing leg joins the call, or the server offers it a leg. An internal call's callee answered:
+  /// the server offers it a leg too.
   void agentJoined(Session& session);
   /// The connected agent left (transfer, ring timeout, its session ended for it).
   void agentLeft(Session& session);
@@ -44,8 +52,11 @@ class MediaAnchor {
   void agentConnection(Session& session, bool up);
   void ended(Session& session);
 
-  /// media.offer / media.answer / media.candidate from an agent who is a party of the session.
+  /// media.offer / media.answer / media.candidate from an agent who is a party of the session, or
+  /// whom it rings at with a leg (ringsWithLeg).
   Result fromAgent(Session& session, const Agent& agent, std::string_view method, const Json& payload);
+  /// The call rings at `agent`, which has a leg waiting: it may negotiate before it accepts.
+  bool ringsWithLeg(const Session& session, const Agent& agent) const;
   /// The same from the customer's socket.
   Result fromCustomer(Session& session, std::string_view method, const Json& payload);
   /// The server's offer or answer for `side`'s leg, to whoever is on that side.

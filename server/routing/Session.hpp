@@ -75,11 +75,12 @@ struct Session {
   std::int64_t waitStartMs = 0;  // maxWaitSec counts from here (reset by a transfer)
   bool inQueue = false;
   QueueKey queueKey{0, 0};
-  std::optional<AgentIdx> offered;  // ringing at this agent
-  std::optional<AgentIdx> agent;    // connected (or dialing) agent
-  std::optional<AgentIdx> peer;     // internal call: the callee once it answered
-  std::set<AgentIdx> tried;         // agents that let it ring out or rejected it
-  std::uint64_t timerGen = 0;       // bumped to cancel the session's pending timer
+  std::optional<AgentIdx> offered;     // ringing at this agent
+  std::optional<AgentIdx> ringingLeg;  // the agent with a server media leg waiting while it rings (MediaAnchor)
+  std::optional<AgentIdx> agent;       // connected (or dialing) agent
+  std::optional<AgentIdx> peer;        // internal call: the callee once it answered
+  std::set<AgentIdx> tried;            // agents that let it ring out or rejected it
+  std::uint64_t timerGen = 0;          // bumped to cancel the session's pending timer
 
   bool held = false, muted = false, videoMuted = false;
   bool recordingPaused = false;  // session.pauseRecording (PCI DSS): the files are silent meanwhile

@@ -288,6 +288,7 @@ void ContactCenter::flush() {
         case routing::Command::Type::MediaRecording:
         case routing::Command::Type::MediaCloseLeg:
         case routing::Command::Type::MediaClose:
+        case routing::Command::Type::MediaConnectRinging:
           runMediaCommand(cmd);
           break;
       }
@@ -298,9 +299,13 @@ void ContactCenter::flush() {
 void ContactCenter::runMediaCommand(const routing::Command& cmd) {
   if (!mMedia) return;  // no media plane: the engine's offers simply never come
   using Type = routing::Command::Type;
+  if (cmd.side == kRingingAgentSide) {
+    runRingingCommand(cmd);
+    return;
+  }
   const auto side = static_cast<media::Side>(cmd.side);
-  if (mTap &&
-      (cmd.type == Type::MediaOffer || cmd.type == Type::MediaAnswerOffer || cmd.type == Type::MediaOpenSimulated)) {
+  if (mTap && (cmd.type == Type::MediaOffer || cmd.type == Type::MediaAnswerOffer ||
+               cmd.type == Type::MediaOpenSimulated || cmd.type == Type::MediaConnectRinging)) {
     // Asked at every leg, so a switch changed mid-call applies from the next participant on.
     const CapturePolicy policy =
         mOptions.capturePolicy ? mOptions.capturePolicy(cmd.sdkAppId, cmd.skillGroupId) : CapturePolicy{true, true};
@@ -309,6 +314,9 @@ void ContactCenter::runMediaCommand(const routing::Command& cmd) {
   // A leg that cannot be opened is logged by the media server and visible in GET
   // /sim/sessions/<id> (media.error); the call goes on without audio.
   switch (cmd.type) {
+    case Type::MediaConnectRinging:
+      if (mMedia->connectRinging(cmd.sessionId, cmd.participant)) break;
+      [[fallthrough]];  // it had no leg (none could be opened): one is offered now
     case Type::MediaOffer: {
       auto opened = mMedia->offer(cmd.sessionId, side, cmd.video, cmd.participant);
       if (cmd.held) mMedia->hold(cmd.sessionId, true);
@@ -345,6 +353,26 @@ void ContactCenter::runMediaCommand(const routing::Command& cmd) {
       mMedia->close(cmd.sessionId);
       break;
     default:
+      break;
+  }
+}
+
+void ContactCenter::runRingingCommand(const routing::Command& cmd) {
+  using Type = routing::Command::Type;
+  switch (cmd.type) {
+    case Type::MediaOffer: {
+      auto opened = mMedia->offerRinging(cmd.sessionId, cmd.video);
+      if (opened.error.empty()) mEngine.serverMedia(cmd.sessionId, cmd.side, "media.offer", opened.sdp);
+      break;
+    }
+    case Type::MediaRemoteAnswer:
+      if (auto why = mMedia->remoteAnswerRinging(cmd.sessionId, cmd.text))
+        spdlog::warn("media for {}: the ringing agent's answer was refused: {}", cmd.sessionId, *why);
+      break;
+    case Type::MediaCloseLeg:
+      mMedia->closeRinging(cmd.sessionId);
+      break;
+    default:  // the ringing agent offering itself is refused by the engine; nothing else applies
       break;
   }
 }

@@ -114,6 +114,9 @@ class ContactCenter : public WsHandler, public LiveOps {
   void dropConnection(ConnectionId id, int code, const std::string& reason);
   void sendError(ConnectionId id, std::int64_t requestId, const Error& error);
   void runMediaCommand(const routing::Command& cmd);
+  /// The media commands for the leg of the agent a call rings at (Command::side 2).
+  void runRingingCommand(const routing::Command& cmd);
+  static constexpr std::uint8_t kRingingAgentSide = 2;
   void stopMedia();
   /// On this thread: a transcript result of an anchored call (CallTap).
   void transcribed(std::int64_t sdkAppId, const std::string& sessionId, const std::string& speaker, const char* flow,

@@ -190,6 +190,7 @@ class Core::Impl final : public Connection::Listener {
     const SessionRecord* before = mSessions.find(parsed.id);
     bool wasLive = before && before->live();
     bool wasDialing = before && before->state == SessionState::Dialing;
+    bool wasRinging = before && before->state == SessionState::Ringing;
     SdkEvents events;
     if (mSessions.apply(*it, events)) {
       ++mStats.rejectedEvents;
@@ -199,6 +200,8 @@ class Core::Impl final : public Connection::Listener {
     mQueue.emit(events);
     mChat.onSession(*it, now);
     if (wasDialing && parsed.state == SessionState::Talking) mMedia.startIfCaller(parsed);
+    // However the call was answered, a leg that connected while it rang now carries the agent.
+    if (wasRinging && parsed.state == SessionState::Talking) mMedia.answered(parsed.id);
   }
 
   // Declared in the order they must be built: each part gets references to those above it.

@@ -70,7 +70,17 @@ void MediaRelay::relay(const protocol::Event& event) {
     ++mStats.rejectedEvents;
     return;
   }
-  if (kind == "offer") data["iceServers"] = mIceServers;
+  if (kind == "offer") {
+    data["iceServers"] = mIceServers;
+    // The server connects a ringing agent ahead of its accept (docs/media.md, "Ringing"): the host
+    // answers without opening the microphone, and shows nothing of it until the accept (prepare).
+    std::string id = data["sessionId"].get<std::string>();  // a copy: adding "ringing" may move the members
+    if (mSessions.find(id)->state == SessionState::Ringing) {
+      data["ringing"] = true;
+      forgetRinging(id);
+      mRingingOffers.push_back(id);
+    }
+  }
   mQueue.media(std::move(kind), std::move(data));
 }
 
@@ -89,7 +99,21 @@ void MediaRelay::startIfCaller(const WireSession& session) {
 // Accepting a call means media within one signalling round trip: the host may open the
 // microphone (and camera) now, while the accept and the far side's offer are on their way, instead
 // of after the offer arrives. If the accept fails, the session's end still releases them.
+void MediaRelay::answered(const std::string& sessionId) {
+  for (const auto& id : mRingingOffers)
+    if (id == sessionId) return prepare(sessionId);
+}
+
+void MediaRelay::forgetRinging(const std::string& sessionId) {
+  for (auto it = mRingingOffers.begin(); it != mRingingOffers.end(); ++it)
+    if (*it == sessionId) {
+      mRingingOffers.erase(it);
+      return;
+    }
+}
+
 void MediaRelay::prepare(const std::string& sessionId) {
+  forgetRinging(sessionId);
   const SessionRecord* session = mSessions.find(sessionId);
   if (!session || !SessionMachine::capabilities(session->type).media) return;
   Json data = Json::object();
@@ -99,6 +123,7 @@ void MediaRelay::prepare(const std::string& sessionId) {
 }
 
 void MediaRelay::end(const std::string& sessionId) {
+  forgetRinging(sessionId);
   const SessionRecord* session = mSessions.find(sessionId);
   if (session && SessionMachine::capabilities(session->type).media) act(MediaAction::End, sessionId);
 }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tccc::core {
 
@@ -36,6 +37,9 @@ class MediaRelay {
 
   /// Call.accept / Video.accept was sent: the host may open the microphone (and camera) now.
   void prepare(const std::string& sessionId);
+  /// A session went ringing → talking: if its host answered an offer while it rang and has not been
+  /// told of an accept (one made elsewhere), it is told now (prepare), so its devices open.
+  void answered(const std::string& sessionId);
   /// A session went dialing → talking: the caller of an internal call offers.
   void startIfCaller(const WireSession& session);
   /// A session ended: the host releases its media, if it had any.
@@ -52,6 +56,10 @@ class MediaRelay {
   const SessionStore& mSessions;
   CoreStats& mStats;
   Json mIceServers = Json::array();  // from the last login answer
+  // Sessions whose offer came while ringing, not yet prepared: a handful at most, and a vector
+  // costs the wasm nothing new (a std::set<std::string> costs about 1 KB gzip).
+  std::vector<std::string> mRingingOffers;
+  void forgetRinging(const std::string& sessionId);
 };
 
 }  // namespace tccc::core

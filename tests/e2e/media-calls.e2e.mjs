@@ -492,7 +492,15 @@ export const tests = [
         await mediaUp(b, caller, sid, 'B');
         await assertTwoWayAudio(b, caller, 'with B after autoTransfer');
         assertEqual(await a.evaluate(() => callEvents()), ['callIn', 'autoTransfer'], 'A events');
-        assertEqual(await a.evaluate(() => window.__pcs.length), 0, 'A never opened media');
+        // A was connected while it rang (docs/media.md, "Ringing"), but never with a microphone, and
+        // that connection closed with its ring.
+        const aMedia = await a.evaluate(() =>
+          window.__pcs.map((pc) => ({
+            state: pc.connectionState,
+            tracks: pc.getSenders().filter((s) => s.track).length,
+          })),
+        );
+        assertEqual(aMedia, [{ state: 'closed', tracks: 0 }], "A's ringing connection: no microphone, closed");
 
         ok(await b.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sid), 'B hangs up');
         const ended = await b.evaluate(() => waitEvent('sessionEnded'));

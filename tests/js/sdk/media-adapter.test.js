@@ -820,3 +820,46 @@ test('one DTLS certificate, made at prepare, serves every call until a day befor
     delete FakePc.generateCertificate;
   }
 });
+
+test('an offer while the call rings is answered without a microphone or a shown state; the accept opens it', async () => {
+  const { adapter, signals, events, gumCalls, track } = setup();
+  adapter.handle('offer', { sessionId: 's-1', sdp: 'offer-sdp', iceServers: ICE, ringing: true });
+  await settle();
+  const pc = FakePc.instances[0];
+  expect(signals).toEqual([['answer', { sessionId: 's-1', sdp: 'answer-sdp' }]]); // connects while it rings
+  expect(gumCalls).toEqual([]); // no microphone before the agent answers
+  pc.connectionState = 'connected';
+  pc.onconnectionstatechange();
+  expect(events).toEqual([]); // nothing to show for a call not answered
+  adapter.handle('prepare', { sessionId: 's-1', video: false }); // Call.accept
+  await settle();
+  expect(gumCalls).toHaveLength(1);
+  expect(pc.senders[0].track).toBe(track);
+  expect(events.map((e) => e[1])).toEqual(['connected']); // where the connection is now
+  adapter.handle('prepare', { sessionId: 's-1', video: false }); // the core's repeat at talking
+  await settle();
+  expect(gumCalls).toHaveLength(1);
+  expect(FakePc.instances).toHaveLength(1);
+  adapter.close();
+});
+
+test('a ringing call that is rejected never opens the microphone', async () => {
+  const { adapter, gumCalls } = setup();
+  adapter.handle('offer', { sessionId: 's-1', sdp: 'offer-sdp', ringing: true });
+  await settle();
+  adapter.handle('end', { sessionId: 's-1' });
+  await settle();
+  expect(gumCalls).toEqual([]);
+  expect(FakePc.instances[0].log).toContain('close');
+});
+
+test('accepted before the ringing offer arrived: the offer is answered with the prepared microphone', async () => {
+  const { adapter, gumCalls, events, track } = setup();
+  adapter.handle('prepare', { sessionId: 's-1', video: false });
+  adapter.handle('offer', { sessionId: 's-1', sdp: 'offer-sdp', ringing: true });
+  await settle();
+  expect(gumCalls).toHaveLength(1);
+  expect(FakePc.instances[0].senders[0].track).toBe(track);
+  expect(events.map((e) => e[1])).toEqual(['connecting']);
+  adapter.close();
+});

@@ -187,5 +187,36 @@ TEST(CoreMedia, InternalCallerStartsMediaWhenTheCalleeAnswers) {
   host.expectIdle();
 }
 
+TEST(CoreMedia, AnOfferWhileTheCallRingsIsMarkedAndTheAnswerTellsTheHost) {
+  FakeHost host;
+  loginTalking(host);
+  // Answered elsewhere than through Call.accept: the session turning talking says so (prepare).
+  host.sessionState(wireSession("s-2", "phone", "in", "ringing"));
+  host.expectEmit("callIn");
+  host.event("media.offer", Json{{"sessionId", "s-2"}, {"sdp", "v=0\r\n"}});
+  host.expectMedia("offer", Json{{"sessionId", "s-2"}, {"sdp", "v=0\r\n"}, {"iceServers", kIce}, {"ringing", true}});
+  host.sessionState(wireSession("s-2", "phone", "in", "talking"));
+  host.expectEmit("userAccessed");
+  host.expectMedia("prepare", Json{{"sessionId", "s-2"}, {"video", false}});
+  host.expectIdle();
+  // Through Call.accept: prepare once, at the accept, not again at talking.
+  host.sessionState(wireSession("s-3", "phone", "in", "ringing"));
+  host.expectEmit("callIn");
+  host.event("media.offer", Json{{"sessionId", "s-3"}, {"sdp", "v=0\r\n"}});
+  host.expectMedia("offer", Json{{"sessionId", "s-3"}, {"sdp", "v=0\r\n"}, {"iceServers", kIce}, {"ringing", true}});
+  host.core.call("Call.accept", Json{{"sessionId", "s-3"}}, host.now);
+  Json accept = host.expectRequest("session.accept");
+  host.expectMedia("prepare", Json{{"sessionId", "s-3"}, {"video", false}});
+  host.reply(accept, Json::object());
+  host.next(CommandKind::Resolve);
+  host.sessionState(wireSession("s-3", "phone", "in", "talking"));
+  host.expectEmit("userAccessed");
+  host.expectIdle();  // no second prepare
+  // An offer on a talking call is a plain one.
+  host.event("media.offer", Json{{"sessionId", "s-3"}, {"sdp", "v=1\r\n"}});
+  host.expectMedia("offer", Json{{"sessionId", "s-3"}, {"sdp", "v=1\r\n"}, {"iceServers", kIce}});
+  host.expectIdle();
+}
+
 }  // namespace
 }  // namespace tccc::core

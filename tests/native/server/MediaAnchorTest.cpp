@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The engine's side of anchored media (routing/MediaAnchor): which media commands a call's events
-// give, where the server's descriptions go, and that a transfer closes only the agent's leg.
+// give, where the server's descriptions go, that a transfer closes only the agent's leg, and that
+// the agent a call rings at is connected while it rings.
 #include "RoutingHarness.hpp"
 
 #include <gtest/gtest.h>
@@ -31,32 +32,50 @@ TEST(MediaAnchor, ACustomerCallNegotiatesWithTheServerAndSurvivesATransfer) {
   const std::string sid = dial["data"]["sessionId"].get<std::string>();
   ConnectionId first = h.events(a1, "session.state").empty() ? a2 : a1;
   ConnectionId second = first == a1 ? a2 : a1;
-  ASSERT_TRUE(h.request(first, "session.accept", {{"sessionId", sid}}).value("ok", false));
 
-  // The agent is offered a leg by the server; the customer's offer is answered by the server.
+  // The agent it rings at is offered a leg by the server while it rings, and answers it.
   ASSERT_EQ(types(h), std::vector<Type>{Type::MediaOffer});
+  EXPECT_EQ(h.media[0].side, 2);
+  EXPECT_EQ(h.media[0].participant, first == a1 ? "a1@x.com" : "a2@x.com");
+  h.engine->serverMedia(sid, 2, "media.offer", "v=0 server to the ringing agent");
+  h.pump();
+  ASSERT_EQ(h.events(first, "media.offer").size(), 1u);
+  EXPECT_TRUE(h.events(second, "media.offer").empty());
+  Json r = h.request(first, "media.answer", {{"sessionId", sid}, {"sdp", "v=0 ringing agent"}});
+  EXPECT_TRUE(r.value("ok", false)) << r.dump();
+  EXPECT_EQ(h.media.back().type, Type::MediaRemoteAnswer);
+  EXPECT_EQ(h.media.back().side, 2);
+  EXPECT_NE(RoutingHarness::errorCode(h.request(second, "media.answer", {{"sessionId", sid}, {"sdp", "v=0"}})), 0)
+      << "only the agent it rings at";
+  // Accepting joins that leg to the call: nothing is negotiated again.
+  h.media.clear();
+  ASSERT_TRUE(h.request(first, "session.accept", {{"sessionId", sid}}).value("ok", false));
+  ASSERT_EQ(types(h), std::vector<Type>{Type::MediaConnectRinging});
   EXPECT_EQ(h.media[0].side, 1);
   EXPECT_EQ(h.media[0].participant, first == a1 ? "a1@x.com" : "a2@x.com");
-  Json r = h.customer(900, "media.offer", {{"sessionId", sid}, {"sdp", "v=0 customer"}});
+
+  // The customer's offer is answered by the server.
+  h.media.clear();
+  r = h.customer(900, "media.offer", {{"sessionId", sid}, {"sdp", "v=0 customer"}});
   EXPECT_TRUE(r.value("ok", false)) << r.dump();
-  ASSERT_EQ(h.media.size(), 2u);
-  EXPECT_EQ(h.media[1].type, Type::MediaAnswerOffer);
-  EXPECT_EQ(h.media[1].side, 0);
-  EXPECT_EQ(h.media[1].text, "v=0 customer");
-  EXPECT_EQ(h.media[1].participant, "13900000000");
-  EXPECT_TRUE(h.events(first, "media.offer").empty()) << "nothing is relayed between the parties";
+  ASSERT_EQ(h.media.size(), 1u);
+  EXPECT_EQ(h.media[0].type, Type::MediaAnswerOffer);
+  EXPECT_EQ(h.media[0].side, 0);
+  EXPECT_EQ(h.media[0].text, "v=0 customer");
+  EXPECT_EQ(h.media[0].participant, "13900000000");
+  EXPECT_EQ(h.events(first, "media.offer").size(), 1u) << "nothing is relayed between the parties";
   // Candidates are accepted and not needed.
   r = h.customer(900, "media.candidate",
                  {{"sessionId", sid}, {"candidate", {{"candidate", "candidate:1 1 udp 1 127.0.0.1 5 typ host"}}}});
   EXPECT_TRUE(r.value("ok", false));
-  EXPECT_EQ(h.media.size(), 2u);
+  EXPECT_EQ(h.media.size(), 1u);
 
-  // The server's descriptions reach the right party.
+  // The server's descriptions reach the right party (an ICE restart's offer to the agent).
   h.engine->serverMedia(sid, 1, "media.offer", "v=0 server to agent");
   h.engine->serverMedia(sid, 0, "media.answer", "v=0 server to customer");
   h.pump();
-  ASSERT_EQ(h.events(first, "media.offer").size(), 1u);
-  EXPECT_EQ(h.events(first, "media.offer")[0]["data"]["sdp"], "v=0 server to agent");
+  ASSERT_EQ(h.events(first, "media.offer").size(), 2u);
+  EXPECT_EQ(h.events(first, "media.offer")[1]["data"]["sdp"], "v=0 server to agent");
   auto toCustomer = h.events(900, "media.answer");
   ASSERT_EQ(toCustomer.size(), 1u);
   EXPECT_EQ(toCustomer[0]["data"]["sdp"], "v=0 server to customer");
@@ -81,11 +100,13 @@ TEST(MediaAnchor, ACustomerCallNegotiatesWithTheServerAndSurvivesATransfer) {
   const std::string to = second == a1 ? "a1@x.com" : "a2@x.com";
   Json t = h.request(first, "session.transfer", {{"sessionId", sid}, {"userId", to}, {"clientRequestId", "t1"}});
   ASSERT_TRUE(t.value("ok", false)) << t.dump();
-  ASSERT_EQ(types(h), std::vector<Type>{Type::MediaCloseLeg});
-  EXPECT_EQ(h.media[0].side, 1);
-  ASSERT_TRUE(h.request(second, "session.accept", {{"sessionId", sid}}).value("ok", false));
   ASSERT_EQ(types(h), (std::vector<Type>{Type::MediaCloseLeg, Type::MediaOffer}));
+  EXPECT_EQ(h.media[0].side, 1);
+  EXPECT_EQ(h.media[1].side, 2) << "the next agent is connected while it rings";
   EXPECT_EQ(h.media[1].participant, to);
+  ASSERT_TRUE(h.request(second, "session.accept", {{"sessionId", sid}}).value("ok", false));
+  ASSERT_EQ(types(h), (std::vector<Type>{Type::MediaCloseLeg, Type::MediaOffer, Type::MediaConnectRinging}));
+  EXPECT_EQ(h.media[2].participant, to);
   // Late output for the first agent's leg goes to whoever is on the agent side now.
   h.engine->serverMedia(sid, 1, "media.offer", "v=0 to the second");
   h.pump();
@@ -99,6 +120,35 @@ TEST(MediaAnchor, ACustomerCallNegotiatesWithTheServerAndSurvivesATransfer) {
   h.engine->serverMedia(sid, 0, "media.answer", "v=0 late");
   h.pump();
   EXPECT_EQ(h.events(900, "media.answer").size(), 1u) << "nothing after the end";
+}
+
+TEST(MediaAnchor, ARingThatEndsUnansweredClosesItsLegAndNothingReachesTheAgentAfter) {
+  RoutingHarness h(anchored());
+  ConnectionId a1 = h.login("a1@x.com");
+  ConnectionId a2 = h.login("a2@x.com");
+  Json dial = h.customer(900, "customer.dial", {{"serviceNumber", "4008002000"}, {"caller", "139"}});
+  const std::string sid = dial["data"]["sessionId"].get<std::string>();
+  ConnectionId first = h.events(a1, "session.state").empty() ? a2 : a1;
+  ConnectionId second = first == a1 ? a2 : a1;
+  ASSERT_EQ(types(h), std::vector<Type>{Type::MediaOffer});
+  EXPECT_EQ(h.media[0].side, 2);
+  // The first agent rejects: its ringing leg closes and the next agent's opens.
+  h.media.clear();
+  ASSERT_TRUE(h.request(first, "session.hangUp", {{"sessionId", sid}}).value("ok", false));
+  ASSERT_EQ(types(h), (std::vector<Type>{Type::MediaCloseLeg, Type::MediaOffer}));
+  EXPECT_EQ(h.media[0].side, 2);
+  EXPECT_EQ(h.media[1].side, 2);
+  EXPECT_EQ(h.media[1].participant, second == a1 ? "a1@x.com" : "a2@x.com");
+  h.engine->serverMedia(sid, 2, "media.offer", "v=0 to whoever rings now");
+  h.pump();
+  EXPECT_TRUE(h.events(first, "media.offer").empty()) << "its ring is over";
+  EXPECT_EQ(h.events(second, "media.offer").size(), 1u);
+  EXPECT_NE(RoutingHarness::errorCode(h.request(first, "media.answer", {{"sessionId", sid}, {"sdp", "v=0"}})), 0);
+  // The caller hangs up while it rings: the call's media closes, the ringing leg with it.
+  h.media.clear();
+  ASSERT_TRUE(h.customer(900, "customer.hangUp", {{"sessionId", sid}}).value("ok", false));
+  ASSERT_FALSE(h.media.empty());
+  EXPECT_EQ(h.media.back().type, Type::MediaClose);
 }
 
 TEST(MediaAnchor, AnInternalCallHasTheCallerOnTheAgentSideAndTheCalleeOnTheFarSide) {

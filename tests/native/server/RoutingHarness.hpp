@@ -162,6 +162,7 @@ class RoutingHarness {
         case routing::Command::Type::MediaAnswerOffer:
         case routing::Command::Type::MediaRemoteAnswer:
         case routing::Command::Type::MediaOpenSimulated:
+        case routing::Command::Type::MediaConnectRinging:
         case routing::Command::Type::MediaHold:
         case routing::Command::Type::MediaRecording:
         case routing::Command::Type::MediaCloseLeg:
