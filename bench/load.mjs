@@ -29,9 +29,12 @@
 // system call, so the server is charged the delivery of what it sends to the agents and they pay
 // for what they send to it; across a real network each side pays for its own input instead, about
 // the same work. The simulated carrier (POST /sim/inbound and its HTTP parsing) and, with server
-// media on, each call's server-side media leg run inside the server and count as server CPU. With a baseline: the ratios
-// after/before measured in this run (below 1 means the new binary costs less). With several rounds
-// the figures are medians.
+// media on, each call's server-side media leg run inside the server and count as server CPU. With
+// server media on, every call is also recorded unless --server-args "--recordings false" is given:
+// its participant files, their catalogue rows and the stereo mix made after it (which decodes and
+// encodes both files) count too, a fixed cost per call that these short calls do not amortise.
+// With a baseline: the ratios after/before measured in this run (below 1 means the new binary
+// costs less). With several rounds the figures are medians.
 //
 // Data: fresh directories under the OS temp dir (removed afterwards) unless --data-dir is given
 // (kept; with a baseline, DIR/after and DIR/before). The server commits CDRs with SQLite
