@@ -7,9 +7,10 @@
 // grow (getStats), and GET /sim/sessions/<id> shows the server receiving the agent (packetsIn
 // growing, rmsIn above silence). Hold switches the server to music and makes it ignore the agent;
 // an ICE restart from the agent is answered on the same connection; a transfer moves the leg to the
-// new agent; hang-up, the far end hanging up and the agent's socket dropping tear the leg down. ICE stays on loopback (remote candidates other than 127.0.0.1 are
+// new agent; hang-up, the far end hanging up and the agent's socket dropping tear the leg down; a
+// flood of garbage at a leg is dropped and counted while the agent's requests are answered. ICE stays on loopback (remote candidates other than 127.0.0.1 are
 // dropped by an init script), so the test needs no network.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,64 @@ import {
 import { CRM_PAGE, LOOPBACK_ONLY, PROBES, RMS_AUDIBLE, makeAudio } from './media-kit.mjs';
 
 const WebSocket = createRequire(import.meta.url)('ws');
+
+/** Sends garbage datagrams to 127.0.0.1:<port> until <epoch ms>, then prints how many it sent. */
+const FLOOD = `
+const socket = require('node:dgram').createSocket('udp4');
+const { randomBytes } = require('node:crypto');
+const [port, until] = process.argv.slice(1).map(Number);
+const shapes = [0x00, 0x01, 0x16, 0x17, 0x80, 0x90, 0xff];
+let sent = 0;
+(async () => {
+  while (Date.now() < until) {
+    const burst = [];
+    for (let i = 0; i < 200; i++) {
+      const bytes = randomBytes(20 + (i % 180));
+      bytes[0] = shapes[i % shapes.length];
+      burst.push(new Promise((resolve) => socket.send(bytes, port, '127.0.0.1', () => resolve())));
+    }
+    await Promise.all(burst);
+    sent += burst.length;
+  }
+  socket.close();
+  console.log(sent);
+})();
+`;
+
+/** A minimal agent: the protocol over a WebSocket, no browser and no media of its own. */
+function socketAgentKit(server) {
+  const connect = () =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/agent`);
+      const frames = [];
+      ws.on('message', (m) => {
+        const f = JSON.parse(String(m));
+        if (f.type === 'ping') ws.send(JSON.stringify({ v: 1, type: 'pong', t: f.t }));
+        frames.push(f);
+      });
+      ws.on('open', () => resolve({ ws, frames }));
+      ws.on('error', reject);
+    });
+  const next = async (agent, pred, what, ms) => waitFor(() => agent.frames.find(pred), what, ms);
+  let id = 1;
+  const req = (agent, method, data, ms) => {
+    const rid = id++;
+    agent.ws.send(JSON.stringify({ v: 1, type: 'req', id: rid, method, data }));
+    return next(agent, (f) => f.type === 'res' && f.id === rid, method, ms);
+  };
+  return { connect, next, req };
+}
+
+/** Logs `agent` in as the server's first agent with a fresh login token; returns the answer. */
+async function loginSocketAgent(server, agent, req) {
+  const { Token } = await cloudClient(server).CreateSDKLoginToken({
+    SdkAppId: server.sdkAppId,
+    SeatUserId: server.agents[0],
+  });
+  const login = await req(agent, 'auth.login', { sdkAppId: server.sdkAppId, userId: server.agents[0], token: Token });
+  assert(login.ok, `login: ${JSON.stringify(login)}`);
+  return login;
+}
 
 async function simSession(ctx, sessionId) {
   const res = await fetch(`${ctx.server.baseUrl}/sim/sessions/${sessionId}`);
@@ -373,33 +432,9 @@ export const tests = [
     async run() {
       const server = await startServer({ args: ['--media-ports', '45000-45099'] });
       try {
-        const { Token } = await cloudClient(server).CreateSDKLoginToken({
-          SdkAppId: server.sdkAppId,
-          SeatUserId: server.agents[0],
-        });
-        // A minimal agent: the protocol over a WebSocket, no browser and no media of its own.
-        const connect = () =>
-          new Promise((resolve, reject) => {
-            const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/agent`);
-            const frames = [];
-            ws.on('message', (m) => {
-              const f = JSON.parse(String(m));
-              if (f.type === 'ping') ws.send(JSON.stringify({ v: 1, type: 'pong', t: f.t }));
-              frames.push(f);
-            });
-            ws.on('open', () => resolve({ ws, frames }));
-            ws.on('error', reject);
-          });
-        const next = async (agent, pred, what) => waitFor(() => agent.frames.find(pred), what);
-        let id = 1;
-        const req = (agent, method, data) => {
-          const rid = id++;
-          agent.ws.send(JSON.stringify({ v: 1, type: 'req', id: rid, method, data }));
-          return next(agent, (f) => f.type === 'res' && f.id === rid, method);
-        };
+        const { connect, next, req } = socketAgentKit(server);
         const a = await connect();
-        const login = await req(a, 'auth.login', { sdkAppId: server.sdkAppId, userId: server.agents[0], token: Token });
-        assert(login.ok, `login: ${JSON.stringify(login)}`);
+        const login = await loginSocketAgent(server, a, req);
         const placed = await postJson(`${server.baseUrl}/sim/inbound`, {
           caller: '13800138000',
           serviceNumber: '4008001000',
@@ -451,6 +486,70 @@ export const tests = [
         assertEqual(code, 0, 'exit code');
         assert(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
         b.ws.close();
+      } finally {
+        await server.stop().catch(() => {});
+      }
+    },
+  },
+  {
+    name: 'server media: a flood of garbage at a leg is dropped and counted while signalling answers throughout',
+    timeoutMs: 60000,
+    async run() {
+      const server = await startServer({ args: ['--media-ports', '45100-45199'] });
+      try {
+        const { connect, next, req } = socketAgentKit(server);
+        const a = await connect();
+        await loginSocketAgent(server, a, req);
+        const placed = await postJson(`${server.baseUrl}/sim/inbound`, {
+          caller: '13800138000',
+          serviceNumber: '4008001000',
+          ivrKeys: '1',
+        });
+        const sessionId = placed.body.sessionId;
+        await next(a, (f) => f.event === 'session.state' && f.data.session.state === 'ringing', 'ringing');
+        assert((await req(a, 'session.accept', { sessionId })).ok, 'accept');
+        const offer = (await next(a, (f) => f.event === 'media.offer', 'media.offer')).data;
+        const port = Number(/\r\nm=audio (\d+) /.exec(offer.sdp)[1]);
+        // For 3 s, from another process (this one keeps the agent's socket): random bytes, and ones
+        // shaped like STUN, DTLS and RTP (the first byte each kind is told apart by), from an
+        // address no ICE check has passed, as fast as the socket takes them. Meanwhile the agent
+        // keeps asking the server for things over its socket.
+        const until = Date.now() + 3000;
+        const flooder = spawn(process.execPath, ['-e', FLOOD, String(port), String(until)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        flooder.stdout.on('data', (d) => (out += d));
+        const flood = new Promise((resolve) => flooder.on('exit', () => resolve(Number(out.trim()) || 0)));
+        let answered = 0;
+        while (Date.now() < until) {
+          const held = answered % 2 === 0;
+          const r = await req(a, held ? 'session.hold' : 'session.unHold', { sessionId }, 5000);
+          assert(r.ok, `${held ? 'hold' : 'unHold'} during the flood: ${JSON.stringify(r)}`);
+          answered++;
+        }
+        const sent = await flood;
+        assert(answered >= 10, `the agent's requests were answered during the flood (${answered})`);
+        assert(sent >= 10000, `a flood was sent (${sent} datagrams)`);
+        const s = await waitFor(async () => {
+          const j = await (await fetch(`${server.baseUrl}/sim/sessions/${sessionId}`)).json();
+          return j.media.dropped > 0 ? j : null;
+        }, 'the leg counting what it dropped');
+        assertEqual([s.media.packetsIn, s.media.state], [0, 'new'], 'nothing of it taken as media');
+        // The server goes on routing: another call rings at the agent after this one ends.
+        assert((await req(a, 'session.hangUp', { sessionId })).ok, 'hang up');
+        const free = await req(a, 'agent.setStatus', { status: 'free' });
+        assert(free.ok, `back to free: ${JSON.stringify(free)}`);
+        await postJson(`${server.baseUrl}/sim/inbound`, {
+          caller: '13800138001',
+          serviceNumber: '4008001000',
+          ivrKeys: '1',
+        });
+        await waitFor(
+          () => a.frames.filter((f) => f.event === 'session.state' && f.data.session.state === 'ringing').length >= 2,
+          'the next call ringing',
+        );
+        a.ws.close();
       } finally {
         await server.stop().catch(() => {});
       }
