@@ -97,7 +97,8 @@ interface Leg {
   prepared?: { video: boolean; stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> };
   /** Connected while the call rings: no devices, no state shown, until "prepare". */
   ringing: boolean;
-  lastReason?: string;
+  /** The states a ringing call went through, shown in order once it is answered. */
+  unshown: [MediaState, string | undefined][];
 }
 
 /** A prepared microphone that no negotiation has used after this long is closed again. */
@@ -290,6 +291,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
         wantsVideo: false,
         iceServers: [],
         ringing: false,
+        unshown: [],
       };
       this._legs.set(sessionId, leg);
       this._watchOnline();
@@ -515,7 +517,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   private _answered(leg: Leg): void {
     leg.ringing = false;
     if (leg.closed) return;
-    if (leg.lastState) this._emit(leg, leg.lastState as MediaState, leg.lastReason);
+    for (const [state, reason] of leg.unshown.splice(0)) this._emit(leg, state, reason);
     if (leg.pc) {
       this._attachWhenOpen(leg, this._openDevices(leg, leg.wantsVideo));
       if (leg.pc.connectionState === 'connected') this._watchAudio(leg);
@@ -842,8 +844,10 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   private _state(leg: Leg, state: MediaState, reason?: string): void {
     if (leg.lastState === state && state !== 'failed' && state !== 'iceRestart') return;
     leg.lastState = state;
-    leg.lastReason = reason;
-    if (leg.ringing) return; // shown once the call is answered (_answered)
+    if (leg.ringing) {
+      leg.unshown.push([state, reason]); // shown once the call is answered (_answered)
+      return;
+    }
     this._emit(leg, state, reason);
   }
 

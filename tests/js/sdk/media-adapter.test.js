@@ -828,6 +828,9 @@ test('an offer while the call rings is answered without a microphone or a shown 
   const pc = FakePc.instances[0];
   expect(signals).toEqual([['answer', { sessionId: 's-1', sdp: 'answer-sdp' }]]); // connects while it rings
   expect(gumCalls).toEqual([]); // no microphone before the agent answers
+  const remote = new FakeStream([new FakeTrack()]);
+  pc.ontrack({ streams: [remote], track: remote.tracks[0] });
+  await settle();
   pc.connectionState = 'connected';
   pc.onconnectionstatechange();
   expect(events).toEqual([]); // nothing to show for a call not answered
@@ -835,7 +838,8 @@ test('an offer while the call rings is answered without a microphone or a shown 
   await settle();
   expect(gumCalls).toHaveLength(1);
   expect(pc.senders[0].track).toBe(track);
-  expect(events.map((e) => e[1])).toEqual(['connected']); // where the connection is now
+  // What happened while it rang is shown now, in order, as it would have been.
+  expect(events.map((e) => e[1])).toEqual(['connecting', 'playing', 'connected']);
   adapter.handle('prepare', { sessionId: 's-1', video: false }); // the core's repeat at talking
   await settle();
   expect(gumCalls).toHaveLength(1);
