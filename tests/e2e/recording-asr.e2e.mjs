@@ -101,6 +101,19 @@ async function agentPage(ctx, userId, status, pages) {
 
 const ok = (r, what) => assertEqual(r.status, 'success', what);
 
+/** The caller page dials 4008002000 and agent page `a` accepts the call: the caller page and the session. */
+async function callAnsweredBy(ctx, a, pages) {
+  const caller = await ctx.callerBrowser.context.newPage();
+  pages.push(caller);
+  await caller.goto(`http://127.0.0.1:${ctx.server.port}/sim/caller.html`);
+  await caller.fill('#caller', CALLER_NUMBER);
+  await caller.fill('#service', '4008002000');
+  await caller.click('#call');
+  const sid = (await a.evaluate(() => waitEvent('callIn'))).sessionId;
+  ok(await a.evaluate((id) => tccc.Call.accept({ sessionId: id }), sid), 'A accepts');
+  return { caller, sid };
+}
+
 /** The `asr` events of the session on this page, in the order they came. */
 const asrEvents = (page, sid) =>
   page.evaluate((id) => window.logSince().filter(([k, d]) => k === 'asr' && d.sessionId === id), sid);
@@ -136,14 +149,7 @@ export const tests = [
       try {
         const a = await agentPage(ctx, ctx.a, 'free', pages);
         const b = await agentPage(ctx, ctx.b, 'rest', pages);
-        const caller = await ctx.callerBrowser.context.newPage();
-        pages.push(caller);
-        await caller.goto(`http://127.0.0.1:${ctx.server.port}/sim/caller.html`);
-        await caller.fill('#caller', CALLER_NUMBER);
-        await caller.fill('#service', '4008002000');
-        await caller.click('#call');
-        const sid = (await a.evaluate(() => waitEvent('callIn'))).sessionId;
-        ok(await a.evaluate((id) => tccc.Call.accept({ sessionId: id }), sid), 'A accepts');
+        const { caller, sid } = await callAnsweredBy(ctx, a, pages);
         const acceptedAt = Date.now();
 
         // Live transcript: both sentences, final once each, with partials before.
@@ -331,14 +337,7 @@ export const tests = [
       pages.errors = [];
       try {
         const a = await agentPage(ctx, ctx.a, 'free', pages);
-        const caller = await ctx.callerBrowser.context.newPage();
-        pages.push(caller);
-        await caller.goto(`http://127.0.0.1:${ctx.server.port}/sim/caller.html`);
-        await caller.fill('#caller', CALLER_NUMBER);
-        await caller.fill('#service', '4008002000');
-        await caller.click('#call');
-        const sid = (await a.evaluate(() => waitEvent('callIn'))).sessionId;
-        ok(await a.evaluate((id) => tccc.Call.accept({ sessionId: id }), sid), 'A accepts');
+        const { sid } = await callAnsweredBy(ctx, a, pages);
         // Both voices loop; the first call had its finals after ctx.finalsAfterMs.
         await new Promise((r) => setTimeout(r, Math.max(8000, 2 * ctx.finalsAfterMs)));
         ok(await a.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sid), 'A hangs up');

@@ -76,6 +76,21 @@ function socketAgentKit(server) {
   return { connect, next, req };
 }
 
+/** A simulated inbound call rings at the socket agent `a`, which accepts it: its session and the
+ *  server's media offer. */
+async function answeredSimCall(server, a, { next, req }) {
+  const placed = await postJson(`${server.baseUrl}/sim/inbound`, {
+    caller: '13800138000',
+    serviceNumber: '4008001000',
+    ivrKeys: '1',
+  });
+  const sessionId = placed.body.sessionId;
+  await next(a, (f) => f.event === 'session.state' && f.data.session.state === 'ringing', 'ringing');
+  assert((await req(a, 'session.accept', { sessionId })).ok, 'accept');
+  const offer = (await next(a, (f) => f.event === 'media.offer', 'media.offer')).data;
+  return { sessionId, offer };
+}
+
 /** Logs `agent` in as the server's first agent with a fresh login token; returns the answer. */
 async function loginSocketAgent(server, agent, req) {
   const { Token } = await cloudClient(server).CreateSDKLoginToken({
@@ -435,15 +450,7 @@ export const tests = [
         const { connect, next, req } = socketAgentKit(server);
         const a = await connect();
         const login = await loginSocketAgent(server, a, req);
-        const placed = await postJson(`${server.baseUrl}/sim/inbound`, {
-          caller: '13800138000',
-          serviceNumber: '4008001000',
-          ivrKeys: '1',
-        });
-        const sessionId = placed.body.sessionId;
-        await next(a, (f) => f.event === 'session.state' && f.data.session.state === 'ringing', 'ringing');
-        assert((await req(a, 'session.accept', { sessionId })).ok, 'accept');
-        const offer = (await next(a, (f) => f.event === 'media.offer', 'media.offer')).data;
+        const { sessionId, offer } = await answeredSimCall(server, a, { next, req });
         assertEqual(offer.sessionId, sessionId, 'offer session');
         for (const re of [
           /^v=0\r\n/,
@@ -500,15 +507,7 @@ export const tests = [
         const { connect, next, req } = socketAgentKit(server);
         const a = await connect();
         await loginSocketAgent(server, a, req);
-        const placed = await postJson(`${server.baseUrl}/sim/inbound`, {
-          caller: '13800138000',
-          serviceNumber: '4008001000',
-          ivrKeys: '1',
-        });
-        const sessionId = placed.body.sessionId;
-        await next(a, (f) => f.event === 'session.state' && f.data.session.state === 'ringing', 'ringing');
-        assert((await req(a, 'session.accept', { sessionId })).ok, 'accept');
-        const offer = (await next(a, (f) => f.event === 'media.offer', 'media.offer')).data;
+        const { sessionId, offer } = await answeredSimCall(server, a, { next, req });
         const port = Number(/\r\nm=audio (\d+) /.exec(offer.sdp)[1]);
         // For 3 s, from another process (this one keeps the agent's socket): random bytes, and ones
         // shaped like STUN, DTLS and RTP (the first byte each kind is told apart by), from an
