@@ -23,6 +23,8 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
+#include "http/DrainingTeardown.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -126,6 +128,14 @@ template <class NextLayer, class TeardownHandler>
 void async_teardown(boost::beast::role_type role, WriteBatchStream<NextLayer>& stream, TeardownHandler&& handler) {
   using boost::beast::websocket::async_teardown;
   async_teardown(role, stream.next_layer(), std::forward<TeardownHandler>(handler));
+}
+
+// Over plain TCP the drain is ours: Beast 1.74's resets a peer that is still sending (DrainingTeardown.hpp).
+template <class Protocol, class Executor, class RatePolicy, class TeardownHandler>
+void async_teardown(boost::beast::role_type role,
+                    WriteBatchStream<boost::beast::basic_stream<Protocol, Executor, RatePolicy>>& stream,
+                    TeardownHandler&& handler) {
+  asyncDrainingTeardown(role, stream.next_layer(), std::forward<TeardownHandler>(handler));
 }
 
 }  // namespace tccc::server
