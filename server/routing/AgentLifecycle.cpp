@@ -41,8 +41,9 @@ Result AgentLifecycle::login(ConnectionId conn, const Json& data, std::int64_t n
   const std::string token = data.value("token", "");
   const std::string resume = data.value("resumeToken", "");
   if (token.empty() && resume.empty()) return Error(Errc::InvalidArgument, "token or resumeToken is required");
-  auto staff = c.directory.findStaff(sdkAppId, userId);
-  if (!staff) return Error(Errc::NotFound, "no agent " + userId + " in app " + std::to_string(sdkAppId));
+  // The credential is checked before the directory is asked about the agent: an unauthenticated
+  // caller gets the same answer for an agent that exists and one that does not, so the login
+  // cannot be used to list a tenant's agents (or to learn which apps exist).
   Agent* existing = c.agents.find(sdkAppId, userId);
   if (!resume.empty()) {
     if (!existing || existing->resumeToken.empty() || existing->resumeToken != resume)
@@ -50,6 +51,8 @@ Result AgentLifecycle::login(ConnectionId conn, const Json& data, std::int64_t n
   } else if (Error refused = c.directory.verifyLoginToken(sdkAppId, userId, token, nowMs / 1000)) {
     return refused;
   }
+  auto staff = c.directory.findStaff(sdkAppId, userId);
+  if (!staff) return Error(Errc::HttpTokenError, "the agent no longer exists: log in again");
   Agent& agent = ensure(*staff);
   if (agent.conn && agent.conn != conn) {
     c.agents.notify(agent, "agent.kicked", Json{{"reason", toString(protocol::KickReason::LoggedInElsewhere)}});

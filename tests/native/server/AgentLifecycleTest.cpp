@@ -14,13 +14,24 @@ TEST(AgentLogin, Errors) {
   RoutingHarness h;
   auto err = [&](Json d) { return RoutingHarness::errorCode(loginWith(h, 50, d)); };
   EXPECT_EQ(err({{"userId", "a1@x.com"}, {"token", "nope"}}), code(Errc::HttpTokenError));
-  EXPECT_EQ(err({{"userId", "ghost@x.com"}, {"token", "good-ghost@x.com"}}), code(Errc::NotFound));
-  EXPECT_EQ(err({{"userId", "o1@y.com"}, {"token", "good-o1@y.com"}}), code(Errc::NotFound)) << "wrong tenant";
+  // A token the directory would accept for an agent it does not list (deleted meanwhile).
+  EXPECT_EQ(err({{"userId", "ghost@x.com"}, {"token", "good-ghost@x.com"}}), code(Errc::HttpTokenError));
+  EXPECT_EQ(err({{"userId", "o1@y.com"}, {"token", "good-o1@y.com"}}), code(Errc::HttpTokenError)) << "wrong tenant";
   EXPECT_EQ(err({{"userId", "a1@x.com"}}), code(Errc::InvalidArgument));
   EXPECT_EQ(err({{"userId", 7}, {"token", "x"}}), code(Errc::InvalidArgument));
   EXPECT_EQ(err({{"sdkAppId", "abc"}, {"userId", "a1@x.com"}, {"token", "x"}}), code(Errc::InvalidArgument));
   EXPECT_EQ(err({{"userId", "a1@x.com"}, {"resumeToken", "r-made-up"}}), code(Errc::HttpTokenError));
   EXPECT_FALSE(h.engine->isAgentLoggedIn(50));
+  // Without a valid credential an agent that exists and one that does not get the same answer,
+  // in every tenant: the login does not tell who is there.
+  const Json known = loginWith(h, 50, {{"userId", "a1@x.com"}, {"token", "nope"}});
+  for (const Json& probe : {Json{{"userId", "ghost@x.com"}, {"token", "nope"}},
+                            Json{{"sdkAppId", kApp + 999}, {"userId", "a1@x.com"}, {"token", "nope"}}}) {
+    const Json unknown = loginWith(h, 50, probe);
+    EXPECT_EQ(unknown["error"], known["error"]) << probe.dump();
+  }
+  EXPECT_EQ(loginWith(h, 50, {{"userId", "ghost@x.com"}, {"resumeToken", "r-made-up"}})["error"],
+            loginWith(h, 50, {{"userId", "a1@x.com"}, {"resumeToken", "r-made-up"}})["error"]);
   // sdkAppId may come as a string of digits (the SDK reads it from a data attribute).
   EXPECT_EQ(err({{"sdkAppId", std::to_string(kApp)}, {"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}), 0);
   EXPECT_EQ(err({{"userId", "a1@x.com"}, {"token", "good-a1@x.com"}}), code(Errc::InvalidState))
