@@ -5,12 +5,16 @@ namespace tccc::protocol {
 namespace {
 
 // Walks the text once, outside string literals, to find the deepest nesting. Doing this before
-// parsing keeps a hostile "[[[[…" frame from exhausting the (small, in WebAssembly) stack.
+// parsing keeps a hostile "[[[[…" frame from exhausting the (small, in WebAssembly) stack. It also
+// refuses a NUL byte anywhere: JSON has no place for one (inside a string it must be escaped), and
+// nlohmann's lexer takes it for the end of the input, so `{}` followed by NULs and then anything
+// at all would be accepted as `{}`.
 bool depthWithin(std::string_view text, int maxDepth) {
   int depth = 0;
   bool inString = false;
   bool escaped = false;
   for (char c : text) {
+    if (c == '\0') return false;
     if (inString) {
       if (escaped)
         escaped = false;

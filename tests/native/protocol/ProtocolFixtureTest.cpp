@@ -136,6 +136,11 @@ TEST(ProtocolReaders, ReportWrongTypesAndLengths) {
 TEST(ProtocolParseJson, RefusesOversizeAndDeepInputWithoutParsing) {
   EXPECT_TRUE(parseJson(std::string(70000, ' ')).is_discarded());
   EXPECT_TRUE(parseJson(std::string(100000, '[')).is_discarded());
+  // nlohmann stops at a NUL byte; whatever follows it must not ride along on a valid prefix.
+  EXPECT_TRUE(parseJson(std::string("{}\0\0", 4)).is_discarded());
+  EXPECT_TRUE(parseJson(std::string("{\"a\":1}\0{\"b\":2}", 15)).is_discarded());
+  EXPECT_TRUE(parseJson(std::string("\"a\0b\"", 5)).is_discarded());
+  EXPECT_FALSE(parseJson(R"({"a":"\u0000"})").is_discarded()) << "an escaped NUL is fine";
   EXPECT_FALSE(parseJson("[[1]]", 100, 2).is_discarded());
   EXPECT_TRUE(parseJson("[[[1]]]", 100, 2).is_discarded());
   // Brackets inside strings do not count as nesting.
