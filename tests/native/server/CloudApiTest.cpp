@@ -187,6 +187,9 @@ TEST_F(CloudApiTest, ActionVersionAndBodyChecks) {
   EXPECT_EQ(code(send(signedRequest("DescribeNumbers", "[1,2]"))), "InvalidParameter");
   std::string deep(200, '[');
   EXPECT_EQ(code(send(signedRequest("DescribeNumbers", deep))), "InvalidParameter");
+  // Signed as sent: the NULs are part of the body, and a body that is not JSON is refused.
+  const std::string withNuls = Json{{"SdkAppId", app()}}.dump() + std::string(3, '\0') + "junk";
+  EXPECT_EQ(code(send(signedRequest("DescribeNumbers", withNuls))), "InvalidParameter");
   HttpRequest get = signedRequest("DescribeNumbers", "{}");
   get.method = "GET";
   EXPECT_EQ(code(send(get)), "UnsupportedOperation");
