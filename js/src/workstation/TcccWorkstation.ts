@@ -173,8 +173,19 @@ export class TCCCWorkstation {
       () => failLogin(TcccErrorCode.ERR_SIP_REQUESTTIMEOUT, 'login: the server did not answer in time'),
       LOGIN_TIMEOUT_MS,
     );
+    // An SDK that cannot start (no WebSocket, the wasm not loadable) emits no event: its state says
+    // so, and any call then rejects with the reason.
+    const watch = setInterval(() => {
+      if (this._sdkState(sdk) !== 'failed') return;
+      clearInterval(watch);
+      sdk.api.Agent.setStatus({ status: 'free' }).then(
+        () => undefined,
+        (err: TcccError) => failLogin(err.code, `login: ${err.errorMsg}`),
+      );
+    }, 100);
     const failLogin = (code: number, message: string) => {
       clearTimeout(timer);
+      clearInterval(watch);
       if (this._sdk !== sdk || this._state !== 'loggingIn') return;
       this._teardown('failed');
       cb(code, message);
@@ -187,6 +198,7 @@ export class TCCCWorkstation {
         if (this._state === 'loggingIn') {
           if (name === 'ready') {
             clearTimeout(timer);
+            clearInterval(watch);
             this._state = 'loggedIn';
             return cb(TcccErrorCode.ERR_NONE, 'logged in');
           }
@@ -436,9 +448,18 @@ export class TCCCWorkstation {
     }
   }
 
+  /** The SDK's own view (its diagnostics hook): its state and the core's sessions. */
+  private _diagnostics(sdk: Sdk | undefined): { state?: string; sessions?: unknown[] } {
+    const api = sdk?.api as unknown as Record<symbol, (() => { state?: string; sessions?: unknown[] }) | undefined>;
+    return api?.[DIAGNOSTICS]?.() ?? {};
+  }
+
+  private _sdkState(sdk: Sdk): string | undefined {
+    return this._diagnostics(sdk).state;
+  }
+
   private _wireSession(sessionId: string): Record<string, unknown> {
-    const diagnostics = this._sdk ? (this._sdk.api as unknown as Record<symbol, () => { sessions?: unknown[] }>) : {};
-    const sessions = diagnostics[DIAGNOSTICS]?.().sessions ?? [];
+    const sessions = this._diagnostics(this._sdk).sessions ?? [];
     const found = sessions.find((s) => (s as { sessionId?: unknown }).sessionId === sessionId);
     return (found as Record<string, unknown>) ?? {};
   }
@@ -516,7 +537,7 @@ export class TCCCWorkstation {
   }
 
   private _reply(callback: unknown, code: number, message: string, _method?: string): void {
-    if (code !== TcccErrorCode.ERR_NONE) this._log(TCCCLogLevel.Warn, `${code} ${message}`);
+    if (code !== TcccErrorCode.ERR_NONE) this._log(TCCCLogLevel.Debug, `${code} ${message}`);
     if (typeof callback === 'function') {
       try {
         (callback as TCCCCallback)(code, message);
