@@ -3,6 +3,7 @@
 // Builds the JavaScript SDK into dist/ from the TypeScript shim (js/src) and the Emscripten output
 // (build/wasm/tccc-core.js + .wasm, made by `scripts/build.sh wasm`):
 //   dist/tccc.js          script tag: minified IIFE that installs window.tccc
+//   dist/tccc-workstation.js  script tag of the uni-app API: defines window.TCCCWorkstation and its enums
 //   dist/index.mjs        npm, ESM (bundlers, Node)
 //   dist/index.cjs        npm, CommonJS (Node, Jest)
 //   dist/tccc-core.wasm   the core, loaded next to whichever of the above runs
@@ -10,7 +11,7 @@
 // Prints the sizes that matter for the download budget (raw and gzip -9).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
@@ -129,6 +130,13 @@ await browserScript('js/src/script-entry.ts', 'tccc.js', {
   external: ['node:*'],
 });
 
+// The uni-app TCCCWorkstation API for script tags: its own file, so tccc.js (the headless payload,
+// bench/payload.mjs) carries none of it. It bundles the media adapter rather than fetching it later.
+await browserScript('js/src/workstation-entry.ts', 'tccc-workstation.js', {
+  define: { ...common.define, __TCCC_ASSETS__: JSON.stringify(assets) },
+  external: ['node:*'],
+});
+
 // Typings: tsc writes a .d.ts per module into a scratch directory; dist/ gets index.d.ts and the
 // modules it imports, and nothing internal (the core adapter's types would drag in the glue).
 const typesTmp = join(root, 'build/js-types');
@@ -138,18 +146,32 @@ execFileSync(
   [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.types.json'), '--outDir', typesTmp],
   { stdio: 'inherit' },
 );
+// Module names are paths below js/src ('index', 'workstation/enums'); an import of a directory is
+// its index.
 const seen = new Set();
 (function copyTypes(name) {
   if (seen.has(name)) return;
   seen.add(name);
   const text = readFileSync(join(typesTmp, `${name}.d.ts`), 'utf8');
+  mkdirSync(dirname(join(dist, name)), { recursive: true });
   writeFileSync(join(dist, `${name}.d.ts`), text);
-  for (const m of text.matchAll(/(?:from|import\()\s*['"]\.\/([\w.-]+)['"]/g)) copyTypes(m[1]);
+  for (const m of text.matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[\w./-]+)['"]/g)) {
+    const target = posix.join(posix.dirname(name), m[1]);
+    copyTypes(existsSync(join(typesTmp, `${target}.d.ts`)) ? target : `${target}/index`);
+  }
 })('index');
 
 // Precompressed siblings for the reference server, which sends them to browsers that accept them
 // (server/http/StaticFiles.cpp): the bytes on the wire are the figures bench/payload.mjs prints.
-for (const f of ['tccc.js', 'tccc-core.wasm', 'tccc-media.js', 'tccc-ui.js', 'index.mjs', ...Object.values(assets)]) {
+for (const f of [
+  'tccc.js',
+  'tccc-core.wasm',
+  'tccc-media.js',
+  'tccc-ui.js',
+  'tccc-workstation.js',
+  'index.mjs',
+  ...Object.values(assets),
+]) {
   const bytes = readFileSync(join(dist, f));
   writeFileSync(join(dist, `${f}.gz`), gzipSync(bytes, { level: 9 }));
   writeFileSync(
@@ -165,7 +187,9 @@ const sizes = (f) => {
   return { raw: statSync(join(dist, f)).size, gzip: gzipSync(bytes, { level: 9 }).length };
 };
 const report = Object.fromEntries(
-  ['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.cjs', 'tccc-media.js', 'tccc-ui.js'].map((f) => [f, sizes(f)]),
+  ['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.cjs', 'tccc-media.js', 'tccc-ui.js', 'tccc-workstation.js'].map(
+    (f) => [f, sizes(f)],
+  ),
 );
 for (const [f, s] of Object.entries(report)) console.log(`build-js: dist/${f}: ${s.raw} B raw, ${s.gzip} B gzip -9`);
 const download = report['tccc.js'].gzip + report['tccc-core.wasm'].gzip;

@@ -59,6 +59,11 @@ export interface WebRtcMediaOptions {
   createAudioElement?: () => HTMLAudioElement;
   /** Makes the element the remote video of a video session shows in (default: a <video> in <body>). */
   createVideoElement?: () => HTMLVideoElement;
+  /**
+   * What the remote audio element plays instead of the far end's stream itself, e.g. the stream
+   * through a Web Audio gain (the TCCCWorkstation's playout volume); `release` runs when the call ends.
+   */
+  playbackStream?: (remote: MediaStream, sessionId: string) => { stream: MediaStream; release(): void };
 }
 
 type MediaState =
@@ -71,6 +76,8 @@ interface Leg {
   remote?: MediaStream;
   audio?: HTMLAudioElement;
   video?: HTMLVideoElement;
+  /** What `audio` plays when `playbackStream` is given (made once, from `remote`). */
+  playback?: { stream: MediaStream; release(): void };
   /** The microphone and camera tracks (kept while the sender carries music or nothing). */
   mic?: MediaStreamTrack;
   cam?: MediaStreamTrack;
@@ -731,7 +738,10 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     }
     const audio = leg.audio;
     audio.muted = leg.held;
-    if (audio.srcObject !== leg.remote) audio.srcObject = leg.remote ?? null;
+    const filter = this._options.playbackStream;
+    if (filter && leg.remote && !leg.playback) leg.playback = filter(leg.remote, leg.sessionId);
+    const played = leg.playback?.stream ?? leg.remote ?? null;
+    if (audio.srcObject !== played) audio.srcObject = played;
     this._start(leg, audio);
   }
 
@@ -832,6 +842,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       el.pause();
       el.srcObject = null;
     }
+    leg.playback?.release();
     if (leg.audio && !this._options.createAudioElement) leg.audio.remove();
     if (leg.video && !this._options.createVideoElement) leg.video.remove();
     if (leg.pc) this._emit(leg, 'closed');

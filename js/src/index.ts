@@ -10,6 +10,7 @@ import type { InitOptions, Tccc } from './types';
 import { NoopMediaAdapter } from './MediaAdapter';
 import { WebRtcMediaAdapter } from './WebRtcMediaAdapter';
 import { webRtcAvailable } from './webrtcSupport';
+import { configureWorkstation } from './workstation/environment';
 
 export * from './types';
 export { TcccError } from './TcccError';
@@ -18,6 +19,8 @@ export { events } from './events';
 export { NoopMediaAdapter, type MediaHost } from './MediaAdapter';
 export { WebRtcMediaAdapter, type WebRtcMediaOptions } from './WebRtcMediaAdapter';
 export { VERSION as version };
+// The uni-app TCCCWorkstation API (README, "TCCCWorkstation"), on the same core and media.
+export * from './workstation';
 
 declare global {
   interface Window {
@@ -113,3 +116,7 @@ export function init(options: InitOptions): Tccc {
   }
   return sdk.api;
 }
+
+// The workstation loads the wasm from next to this module, as init() does; its server comes from
+// login({serverUrl}) or callExperimentalAPI setServerUrl (an npm bundle does not know the server).
+configureWorkstation({ wasm: defaultWasm({}, undefined) });
