@@ -576,29 +576,27 @@ export class Workbench extends UiElement {
   /** The session list, newest first: who, type, direction, state, start time and duration (text only). */
   private renderSessions(): void {
     const { store, t } = this.ctx;
-    const items = [...store.sessions.values()]
-      .reverse()
-      .map((s) =>
+    const items = [...store.sessions.values()].reverse().map((s) =>
+      h(
+        'li',
+        { 'data-session': s.sessionId, 'data-state': s.state },
+        h('div', { class: 'row between' }, h('span', { class: 'text' }, s.peer), durationOf(s)),
         h(
-          'li',
-          { 'data-session': s.sessionId, 'data-state': s.state },
-          h('div', { class: 'row between' }, h('span', { class: 'text' }, s.peer), durationOf(s)),
-          h(
-            'div',
-            { class: 'muted', 'data-field': 'session-meta' },
-            [
-              t(`type.${s.type}` as never),
-              t(`dir.${s.direction}`),
-              t(`state.${s.state}` as never),
-              new Date(s.startedAt).toLocaleTimeString(this.ctx.host.config().lang, {
-                hour: '2-digit',
-                minute: '2-digit',
-              }),
-            ].join(' · '),
-          ),
-          s.remark ? h('div', { class: 'text muted' }, s.remark) : null,
+          'div',
+          { class: 'muted', 'data-field': 'session-meta' },
+          [
+            t(`type.${s.type}` as never),
+            t(`dir.${s.direction}`),
+            t(`state.${s.state}` as never),
+            new Date(s.startedAt).toLocaleTimeString(this.ctx.host.config().lang, {
+              hour: '2-digit',
+              minute: '2-digit',
+            }),
+          ].join(' · '),
         ),
-      );
+        s.remark ? h('div', { class: 'text muted' }, s.remark) : null,
+      ),
+    );
     this.list.replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, t('noSessions'))]));
   }
   override tick(): void {
