@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, postJson, assert, assertEqual, customerSocket, waitFor } from './harness.mjs';
+import { startServer, launchBrowser, postJson, assert, assertEqual, customerSocket } from './harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = join(root, 'test-results/demos');
