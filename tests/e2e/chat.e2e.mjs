@@ -473,7 +473,7 @@ export const tests = [
       await pane.locator('[data-act=transfer-confirm]').click();
       await b.page.evaluate((id) => waitFor(() => events('callIn').some((d) => d.sessionId === id), 'callIn'), first);
       await waitFor(async () => /已结束/.test(await tab(first).textContent()), 'the transferred chat shows as ended');
-      await pane.locator('[data-act=chat-close]').click();
+      await pane.locator(`[data-field=chat-list] li:has(button[data-chat="${first}"]) [data-act=chat-close]`).click();
       await tab(first).waitFor({ state: 'detached' });
       await b.page.evaluate(async (id) => {
         await tccc.Chat.accept({ sessionId: id });

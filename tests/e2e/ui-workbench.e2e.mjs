@@ -525,7 +525,7 @@ export const tests = [
         );
         assertEqual(
           await text(a.page, '[data-field=alert-remark]'),
-          payloads[2] + payloads[3],
+          `备注: ${payloads[2]}${payloads[3]}`,
           'remark shown literally',
         );
         await a.page.click('[data-act=answer]');
@@ -557,7 +557,11 @@ export const tests = [
           }
           await a.page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
           assertEqual(await text(a.page, '[data-field=alert-peer]'), nickname, 'unicode nickname shown literally');
-          assertEqual(await text(a.page, '[data-field=alert-remark]'), remark, 'unicode remark shown literally');
+          assertEqual(
+            await text(a.page, '[data-field=alert-remark]'),
+            `备注: ${remark}`,
+            'unicode remark shown literally',
+          );
           // The caller gives up (a rejected call would only be offered to this agent again).
           await c2.call('customer.hangUp', {});
           await a.page.waitForSelector('[data-act=answer]', { state: 'hidden' });

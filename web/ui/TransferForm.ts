@@ -41,6 +41,7 @@ export function transferForm(ctx: Ctx, session: () => UiSession | undefined): Tr
   const labelTarget = () => {
     const agent = kind.value === 'userId';
     targetLabel.textContent = t(agent ? 'agentId' : 'skillGroupId');
+    target.setAttribute('aria-label', targetLabel.textContent);
     target.placeholder = t(agent ? 'agentIdExample' : 'skillGroupIdExample');
     target.inputMode = agent ? 'email' : 'numeric';
     problem.textContent = '';
