@@ -24,8 +24,8 @@ function newestInput(dir) {
     newest = Math.max(newest, st.mtimeMs);
   };
   for (const f of ['index.html', 'vite.config.js', 'package.json', 'src']) visit(join(dir, f));
-  // Shared with the other demo: the backend routes and the login helper.
-  for (const f of ['server.mjs', 'sdk-login.js']) visit(join(dir, '../web/demo', f));
+  // Shared with the other demos: the backend routes, the login helper and the session words.
+  for (const f of ['server.mjs', 'sdk-login.js', 'demo-sessions.js']) visit(join(dir, '../web/demo', f));
   return newest;
 }
 

@@ -2,8 +2,13 @@
 // The React demo: log in through the backend's SdkURL, one-click outbound (the seed guide's React
 // "CallButton" sample), answer a callIn through the API, switch status, and watch every SDK event
 // live. Text from the network is rendered as JSX text (escaped), never dangerouslySetInnerHTML.
+// Sessions are told apart by type (web/demo/demo-sessions.js): chats use tccc.Chat.* and run
+// alongside calls.
 import { useEffect, useRef, useState } from 'react';
 import { backend, loadSdk } from '../../web/demo/sdk-login.js';
+import '../../web/demo/demo-sessions.js';
+
+const words = window.tcccDemoSessions;
 
 /** The seed guide's React sample: one click places the call. */
 export function CallButton({ phoneNumber, disabled, onCalled, onError }) {
@@ -34,11 +39,14 @@ export function App() {
   const [state, setState] = useState('未登录 logged out');
   const [ready, setReady] = useState(false);
   const [error, setError] = useState('');
-  const [status, setStatus] = useState('offline');
+  const [status, setStatus] = useState({ status: 'offline', restReason: '' });
   const [nextStatus, setNextStatus] = useState('free');
   const [phoneNumber, setPhoneNumber] = useState('10000000001'); // a test number of the reference server
-  const [sessionId, setSessionId] = useState('');
-  const [ringing, setRinging] = useState(null);
+  const [callId, setCallId] = useState(''); // the call in progress; chats are not calls
+  const [ringing, setRinging] = useState(null); // the callIn data of the offer on screen
+  const [chats, setChats] = useState([]); // answered chats: [{sessionId, type, peer}]
+  // sessionId -> callIn data: the type and peer of every session offered to us (read by callbacks).
+  const offers = useRef({});
   const [events, setEvents] = useState([]);
   // The SDK's callbacks outlive a render: they read the current builtinUi through a ref.
   const builtinRef = useRef(builtinUi);
@@ -81,11 +89,32 @@ export function App() {
     return promise.catch((err) => setError(err?.errorMsg || err?.message || String(err)));
   };
 
+  // A session the agent is now in (answered here, in the built-in workbench, or dialled).
+  const joined = (sessionId) => {
+    const offer = offers.current[sessionId];
+    setRinging((r) => (r?.sessionId === sessionId ? null : r));
+    if (offer && words.isChat(offer.type)) {
+      const chat = { sessionId, type: offer.type, peer: words.peerOf(offer) };
+      setChats((list) => (list.some((c) => c.sessionId === sessionId) ? list : [...list, chat]));
+    } else {
+      setCallId(sessionId);
+    }
+  };
+
+  const ended = (sessionId) => {
+    setCallId((s) => (s === sessionId ? '' : s));
+    setRinging((r) => (r?.sessionId === sessionId ? null : r));
+    setChats((list) => list.filter((c) => c.sessionId !== sessionId));
+    delete offers.current[sessionId];
+  };
+
   async function login() {
     setError('');
     setReady(false);
-    setSessionId('');
+    offers.current = {};
+    setCallId('');
     setRinging(null);
+    setChats([]);
     try {
       setState('加载 SDK… loading the SDK');
       const tccc = await loadSdk(userId);
@@ -94,31 +123,23 @@ export function App() {
       tccc.on(tccc.events.ready, () => {
         setReady(true);
         setState(`已就绪 ready (${userId})`);
-        setStatus(tccc.Agent.getStatus());
+        setStatus({ status: tccc.Agent.getStatus(), restReason: '' });
       });
       tccc.on(tccc.events.statusChanged, ({ data }) =>
-        setStatus(data.status + (data.restReason ? ` · ${data.restReason}` : '')),
+        setStatus({ status: data.status, restReason: data.restReason || '' }),
       );
       tccc.on(tccc.events.callIn, ({ data }) => {
-        setRinging({
-          sessionId: data.sessionId,
-          peer: data.callerPhoneNumber || data.nickname || data.peerUserId || data.sessionId,
-        });
+        offers.current[data.sessionId] = data;
+        setRinging(data);
       });
-      tccc.on(tccc.events.callOuted, ({ data }) => setSessionId(data.sessionId));
-      tccc.on(tccc.events.userAccessed, ({ data }) => {
-        setSessionId(data.sessionId);
-        setRinging((r) => (r?.sessionId === data.sessionId ? null : r));
-      });
-      tccc.on(tccc.events.sessionEnded, ({ data }) => {
-        setSessionId((s) => (s === data.sessionId ? '' : s));
-        setRinging((r) => (r?.sessionId === data.sessionId ? null : r));
-      });
+      tccc.on(tccc.events.callOuted, ({ data }) => setCallId(data.sessionId));
+      tccc.on(tccc.events.userAccessed, ({ data }) => joined(data.sessionId));
+      tccc.on(tccc.events.sessionEnded, ({ data }) => ended(data.sessionId));
       for (const name of ['tokenExpired', 'kickedOut', 'reconnectFailed']) {
         tccc.on(tccc.events[name], ({ data }) => {
           setReady(false);
-          setState(name);
-          setError(data?.message || data?.reason || name);
+          setState('未登录 logged out');
+          setError(words.problemText(name, data));
         });
       }
       setState('登录中… logging in');
@@ -132,7 +153,8 @@ export function App() {
     let next = nextStatus;
     // Leaving notReady is its own request (stopNotReady), as in the TCCC API.
     if (next === 'free' && window.tccc.Agent.getStatus() === 'notReady') next = 'stopNotReady';
-    run(window.tccc.Agent.setStatus(next === 'rest' ? { status: next, restReason: '休息 break' } : { status: next }));
+    // The reason goes as a code; every page shows it in its own words (demo-sessions.js).
+    run(window.tccc.Agent.setStatus(next === 'rest' ? { status: next, restReason: 'break' } : { status: next }));
   }
 
   return (
@@ -180,7 +202,10 @@ export function App() {
 
       <section>
         <h2>
-          2. 坐席状态 Agent status: <span data-testid="agent-status">{status}</span>
+          2. 坐席状态 Agent status:{' '}
+          <span data-testid="agent-status" data-status={status.status}>
+            {words.statusText(status.status, status.restReason)}
+          </span>
         </h2>
         <div className="row">
           <select
@@ -189,9 +214,9 @@ export function App() {
             data-testid="status-select"
             aria-label="status"
           >
-            <option value="free">空闲 free</option>
-            <option value="rest">小休 rest</option>
-            <option value="notReady">示忙 notReady</option>
+            <option value="free">空闲 Available</option>
+            <option value="rest">小休 On break</option>
+            <option value="notReady">示忙 Not ready</option>
           </select>
           <button type="button" data-testid="set-status" disabled={!ready} onClick={changeStatus}>
             切换 Set
@@ -213,38 +238,50 @@ export function App() {
           </label>
           <CallButton
             phoneNumber={phoneNumber.trim()}
-            disabled={!ready || !!sessionId}
-            onCalled={setSessionId}
+            disabled={!ready || !!callId}
+            onCalled={setCallId}
             onError={setError}
           />
         </div>
         {ringing && (
           <div className="incoming" data-testid="incoming">
-            来电 Incoming: <b data-testid="incoming-peer">{ringing.peer}</b>{' '}
-            <button
-              type="button"
-              data-testid="answer"
-              onClick={() => run(window.tccc.Call.accept({ sessionId: ringing.sessionId }))}
-            >
+            <b data-testid="incoming-title">{words.incomingTitle(ringing.type)}</b>:{' '}
+            <b data-testid="incoming-peer">{words.peerOf(ringing)}</b>
+            <ul className="details" data-testid="incoming-details">
+              {words.detailsOf(ringing).map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+            <button type="button" data-testid="answer" onClick={() => run(words.accept(window.tccc, ringing))}>
               接听 Answer
             </button>{' '}
-            <button
-              type="button"
-              data-testid="reject"
-              onClick={() => run(window.tccc.Call.hungUp({ sessionId: ringing.sessionId }))}
-            >
-              拒接 Decline
+            <button type="button" data-testid="reject" onClick={() => run(words.end(window.tccc, ringing))}>
+              {words.declineLabel(ringing.type)}
             </button>
           </div>
         )}
-        {sessionId && (
-          <div className="row">
-            会话 Session <code data-testid="session">{sessionId}</code>
-            <button type="button" data-testid="hangup" onClick={() => run(window.tccc.Call.hungUp({ sessionId }))}>
+        {callId && (
+          <div className="row" data-testid="active">
+            通话 Call <code data-testid="session">{callId}</code>
+            <button
+              type="button"
+              data-testid="hangup"
+              onClick={() => run(words.end(window.tccc, { sessionId: callId, type: offers.current[callId]?.type }))}
+            >
               挂断 Hang up
             </button>
           </div>
         )}
+        <ul className="chats" data-testid="chats">
+          {chats.map((c) => (
+            <li key={c.sessionId} data-testid="chat" data-session={c.sessionId}>
+              会话 Chat <b>{c.peer}</b> <code>{c.sessionId}</code>{' '}
+              <button type="button" data-testid="end-chat" onClick={() => run(words.end(window.tccc, c))}>
+                {words.endLabel(c.type)}
+              </button>
+            </li>
+          ))}
+        </ul>
       </section>
 
       <section>

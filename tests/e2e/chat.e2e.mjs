@@ -7,11 +7,13 @@
 // reads the IM CDR (DescribeIMCdrs) and the messages (DescribeChatMessages). A second test drives
 // the workbench's chat pane: an XSS nickname and message render as inert text, and a too-long
 // message and a flood surface their errors.
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, startCrm, assert, assertEqual, cloudClient, waitFor } from './harness.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = join(ROOT, 'test-results/ui');
 const XSS = '<img src=x onerror="window.__xss=(window.__xss||0)+1">';
 
 const CRM_PAGE = `<!doctype html><meta charset="utf-8"><title>CRM</title>
@@ -58,6 +60,7 @@ const SOCKET_SPY = `(() => {
 })();`;
 
 export async function setup() {
+  mkdirSync(SHOTS, { recursive: true });
   const server = await startServer({ args: ['--web-dir', join(ROOT, 'web')] });
   const crm = await startCrm(server, CRM_PAGE);
   const browser = await launchBrowser();
@@ -409,6 +412,103 @@ export const tests = [
       await a.page.evaluate((id) => tccc.Chat.end({ sessionId: id }), sessionId);
       await a.close();
       await v.page.close();
+    },
+  },
+  {
+    name: 'workbench chats: announced as a new chat, words wrap whole, transferred and ended from the pane, ended tabs close',
+    timeoutMs: 90000,
+    async run(ctx) {
+      const a = await agentPage(ctx, ctx.server.agents[0], {});
+      await a.page.setViewportSize({ width: 1280, height: 900 });
+      await a.page.waitForSelector('[data-act=float]', { state: 'visible', timeout: 10000 });
+      await a.page.click('[data-act=float]');
+      const b = await agentPage(ctx, ctx.server.agents[1]);
+      const pane = a.page.locator('tccc-chat-pane');
+      const tab = (id) => pane.locator(`[data-field=chat-list] button[data-chat="${id}"]`);
+      const v = await visitorPage(ctx, 'Ann');
+      const first = await v.page.evaluate(() => window.tcccChatSim.sessionId);
+      await a.page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
+      // A chat is a new conversation, not an incoming call.
+      assertEqual(await a.page.locator('[data-field=alert-title]').textContent(), '新会话', 'the alert title');
+      assertEqual(await a.page.locator('[data-act=answer]').textContent(), '接入', 'the answer button');
+      await a.page.screenshot({ path: join(SHOTS, 'chat-offer-zh.png') });
+      await a.page.click('[data-act=answer]');
+      await waitFor(() => v.page.evaluate(() => window.tcccChatSim.state === 'connected'), 'visitor connected');
+      assertEqual(await a.page.locator('[data-field=error]').first().textContent(), '', 'answered without an error');
+
+      // Latin words wrap whole; CJK and a long URL still wrap inside the pane.
+      const words = 'internationalization responsibilities notwithstanding extraordinarily';
+      await visitorSays(
+        v,
+        `${words} 国际化的责任与义务 https://example.com/a/very/long/path/without/any/break/at/all/0123456789`,
+      );
+      await pane.locator('[data-field=chat-messages] li.visitor').first().waitFor({ timeout: 10000 });
+      for (const width of [1280, 360]) {
+        await a.page.setViewportSize({ width, height: 800 });
+        const check = await pane
+          .locator('[data-field=chat-messages] li.visitor .text')
+          .first()
+          .evaluate((el, latin) => {
+            const node = el.firstChild;
+            const split = [];
+            let at = 0;
+            for (const w of latin.split(' ')) {
+              const r = document.createRange();
+              r.setStart(node, at);
+              r.setEnd(node, at + w.length);
+              if (new Set([...r.getClientRects()].map((q) => Math.round(q.top))).size !== 1) split.push(w);
+              at += w.length + 1;
+            }
+            return { split, fits: el.scrollWidth <= el.parentElement.clientWidth };
+          }, words);
+        assertEqual(check.split, [], `${width}px: no Latin word broken across lines`);
+        assert(check.fits, `${width}px: the message stays inside its bubble`);
+        await a.page.screenshot({ path: join(SHOTS, `chat-pane-${width}.png`) });
+      }
+      await a.page.setViewportSize({ width: 1280, height: 900 });
+
+      // Transfer from the pane to Bob.
+      await pane.locator('[data-act=chat-transfer]').click();
+      await pane.locator('[data-field=transfer-target]').fill(ctx.server.agents[1]);
+      await pane.locator('[data-act=transfer-confirm]').click();
+      await b.page.evaluate((id) => waitFor(() => events('callIn').some((d) => d.sessionId === id), 'callIn'), first);
+      await waitFor(async () => /已结束/.test(await tab(first).textContent()), 'the transferred chat shows as ended');
+      await pane.locator(`[data-field=chat-list] li:has(button[data-chat="${first}"]) [data-act=chat-close]`).click();
+      await tab(first).waitFor({ state: 'detached' });
+      await b.page.evaluate(async (id) => {
+        await tccc.Chat.accept({ sessionId: id });
+        await tccc.Chat.end({ sessionId: id });
+      }, first);
+      await b.close();
+
+      // A second chat, ended from the pane; its tab closes too.
+      const v2 = await visitorPage(ctx, 'Bea');
+      const second = await v2.page.evaluate(() => window.tcccChatSim.sessionId);
+      await a.page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
+      await a.page.click('[data-act=answer]');
+      await waitFor(
+        () => v2.page.evaluate(() => window.tcccChatSim.state === 'connected'),
+        'second visitor connected',
+      ).catch(async (e) => {
+        const shown = await a.page.locator('[data-field=error]').first().textContent();
+        const seen = await a.page.evaluate(() => window.__log.map(([k, p]) => k + ':' + (p.data && p.data.sessionId)));
+        throw new Error(
+          `${e.message}; the workbench says ${JSON.stringify(shown)}; events ${seen.join(' ')}; ${second}`,
+        );
+      });
+      await a.page.screenshot({ path: join(SHOTS, 'chat-pane-actions.png') });
+      await pane.locator('[data-act=chat-end]').click();
+      await a.page.evaluate(
+        (id) => waitFor(() => events('sessionEnded').some((d) => d.sessionId === id), 'sessionEnded'),
+        second,
+      );
+      await waitFor(() => v2.page.evaluate(() => window.tcccChatSim.state === 'ended'), 'the visitor sees the end');
+      await pane.locator(`[data-field=chat-list] li:has(button[data-chat="${second}"]) [data-act=chat-close]`).click();
+      await tab(second).waitFor({ state: 'detached' });
+      assertEqual(a.errors.concat(v.errors, v2.errors).join('\n'), '', 'no page errors');
+      await a.close();
+      await v.page.close();
+      await v2.page.close();
     },
   },
 ];

@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, postJson, assert, assertEqual } from './harness.mjs';
+import { startServer, launchBrowser, postJson, assert, assertEqual, customerSocket } from './harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = join(root, 'test-results/demos');
@@ -75,12 +75,29 @@ async function waitLogged(page, event, sessionId, ms = 10000) {
   }
 }
 
+const statusOf = (page) => page.locator('[data-testid=agent-status]').getAttribute('data-status');
+
 /** Back to free after a call (the demo's status switcher; the agent may be in after-call work). */
 async function backToFree(page) {
-  if (/^free$/.test(await page.locator('[data-testid=agent-status]').textContent())) return;
+  if ((await statusOf(page)) === 'free') return;
   await page.selectOption('[data-testid=status-select]', 'free');
   await page.click('[data-testid=set-status]');
-  await waitText(page, '[data-testid=agent-status]', /^free$/);
+  await waitText(page, '[data-testid=agent-status]', /^空闲 Available$/);
+}
+
+/** Opens the demo, logs `agent` in and waits for ready; returns the page and its page errors. */
+async function loggedIn(ctx, name, agent) {
+  const page = await ctx.browser.context.newPage();
+  await page.setViewportSize({ width: 1000, height: 900 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(ctx.demos[name].url);
+  await page.waitForSelector(`[data-testid=agent] option[value="${agent}"]`, { state: 'attached' });
+  await page.selectOption('[data-testid=agent]', agent);
+  await page.click('[data-testid=login]');
+  await waitText(page, '[data-testid=state]', /ready/);
+  await waitLogged(page, 'ready');
+  return { page, errors };
 }
 
 /** `ivrKeys`: the IVR choice that reaches the agent's skill group (agent3 is in 售后 Support only). */
@@ -125,23 +142,25 @@ function demoTest(name, agentIndex, ivrKeys) {
           'SdkURL from CreateSDKLoginToken',
         );
         assert(!(await page.content()).includes(ctx.server.secretKey), 'the SecretKey never reaches the page');
-        // The plain demo keeps the built-in workbench (the script tag's default); the Vite demos
-        // start headless and fetch tccc-ui.js only when the box is ticked.
-        if (name === 'plain') {
-          await page.waitForSelector('[data-act=float]', { state: 'visible', timeout: 10000 });
-        } else {
-          assertEqual(uiRequests.length, 0, 'headless: no tccc-ui.js');
-          await page.check('[data-testid=builtin-ui]');
-          await page.waitForSelector('[data-act=float]', { state: 'visible', timeout: 10000 });
-          await page.uncheck('[data-testid=builtin-ui]');
-          await page.waitForSelector('[data-act=float]', { state: 'hidden' });
-        }
+        // All three demos start headless (the box unticked) and fetch tccc-ui.js only when it is ticked.
+        assertEqual(
+          await page.isChecked('[data-testid=builtin-ui]'),
+          false,
+          'the built-in workbench box starts unticked',
+        );
+        assertEqual(uiRequests.length, 0, 'headless: no tccc-ui.js');
+        await page.check('[data-testid=builtin-ui]');
+        await page.waitForSelector('[data-act=float]', { state: 'visible', timeout: 10000 });
+        await page.uncheck('[data-testid=builtin-ui]');
+        await page.waitForSelector('[data-act=float]', { state: 'hidden' });
 
-        // Status switching.
+        // Status switching: statuses and rest reasons in words, the reason sent as a code.
+        await waitText(page, '[data-testid=agent-status]', /^空闲 Available$/);
         await page.selectOption('[data-testid=status-select]', 'rest');
         await page.click('[data-testid=set-status]');
-        await waitText(page, '[data-testid=agent-status]', /^rest/);
-        await waitLogged(page, 'statusChanged');
+        await waitText(page, '[data-testid=agent-status]', /^小休 On break · 休息 Break$/);
+        const rest = await waitLogged(page, 'statusChanged');
+        assert(rest.includes('"restReason":"break"'), `the reason travels as a code: ${rest}`);
         await backToFree(page);
 
         // One-click outbound to the test number that answers after 1 s.
@@ -171,6 +190,13 @@ function demoTest(name, agentIndex, ivrKeys) {
           '13800138000',
           'incoming shows the caller',
         );
+        assertEqual(await page.locator('[data-testid=incoming-title]').textContent(), '来电 Incoming call', 'a call');
+        const details = await page.locator('[data-testid=incoming-details] li').allTextContents();
+        assert(
+          details.includes('服务号码 Service number: 4008001000') &&
+            details.some((d) => /^按键 Menu choice: \d/.test(d)),
+          `the offer shows the service number and the IVR choice: ${JSON.stringify(details)}`,
+        );
         await waitLogged(page, 'callIn', inSid);
         await page.screenshot({ path: join(shots, `${name}-incoming.png`) });
         await page.click('[data-testid=answer]');
@@ -191,10 +217,90 @@ function demoTest(name, agentIndex, ivrKeys) {
   };
 }
 
+/**
+ * A web chat offered to the demo's agent: announced as a new chat (not a call), answered with
+ * tccc.Chat.accept (Call.accept is refused for chats), outbound calls stay available during it,
+ * and it ends with Chat.end from its own row.
+ */
+function chatTest(name, agentIndex) {
+  return {
+    name: `${name} demo: a chat is announced as a chat, answered and ended with Chat.*, calls stay available`,
+    timeoutMs: 60000,
+    async run(ctx) {
+      const { page, errors } = await loggedIn(ctx, name, ctx.server.agents[agentIndex]);
+      const visitor = await customerSocket(ctx.server);
+      try {
+        const started = await visitor.call('chat.start', { serviceNumber: '4008002000', nickname: `Ann ${name}` });
+        assert(started.ok, `chat.start: ${JSON.stringify(started.error)}`);
+        const sid = started.data.sessionId;
+        await page.waitForSelector('[data-testid=answer]', { state: 'visible', timeout: 15000 });
+        assertEqual(await page.locator('[data-testid=incoming-title]').textContent(), '新会话 New chat', 'a chat');
+        assertEqual(await page.locator('[data-testid=incoming-peer]').textContent(), `Ann ${name}`, 'the visitor');
+        await page.screenshot({ path: join(shots, `${name}-chat-offer.png`) });
+        await page.click('[data-testid=answer]');
+        await waitLogged(page, 'userAccessed', sid);
+        await page.waitForSelector('[data-testid=incoming]', { state: 'hidden' });
+        const row = page.locator(`[data-testid=chat][data-session="${sid}"]`);
+        await row.waitFor({ state: 'visible' });
+        assertEqual(await row.locator('[data-testid=end-chat]').textContent(), '结束会话 End chat', 'the chat row');
+        assertEqual(await page.isVisible('[data-testid=hangup]'), false, 'no call to hang up: a chat is not a call');
+        assertEqual(await page.isEnabled('[data-testid=call]'), true, 'outbound calls stay available during a chat');
+        assertEqual(await statusOf(page), 'free', 'a chat does not make the agent busy');
+
+        // A call during the chat, hung up; the chat goes on.
+        await page.click('[data-testid=call]');
+        const outSid = /"sessionId":"([^"]+)"/.exec(await waitLogged(page, 'callOuted'))[1];
+        await page.waitForSelector('[data-testid=hangup]', { state: 'visible' });
+        await page.screenshot({ path: join(shots, `${name}-chat-and-call.png`) });
+        await page.click('[data-testid=hangup]');
+        await waitLogged(page, 'sessionEnded', outSid);
+        assertEqual(await row.isVisible(), true, 'the chat is still there');
+
+        await row.locator('[data-testid=end-chat]').click();
+        const ended = await waitLogged(page, 'sessionEnded', sid);
+        assert(ended.includes('"closeBy":"seat"'), `ended by the agent: ${ended}`);
+        await row.waitFor({ state: 'detached' });
+        assertEqual(await page.locator('[data-testid=error]').textContent(), '', 'no error shown');
+        assertEqual(errors, [], 'page errors');
+      } finally {
+        visitor.close();
+        await page.evaluate(() => window.tccc && window.tccc.destroy()).catch(() => {});
+        await page.close();
+      }
+    },
+  };
+}
+
 export const tests = [
   demoTest('plain', 0, '1'),
   demoTest('vue', 1, '1'),
   demoTest('react', 2, '2'),
+  chatTest('plain', 0),
+  chatTest('vue', 1),
+  chatTest('react', 0),
+  {
+    name: 'plain demo before login: no session row, and a click on its buttons throws nothing',
+    async run(ctx) {
+      const page = await ctx.browser.context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      try {
+        await page.goto(ctx.demos.plain.url);
+        await page.waitForSelector('[data-testid=login]');
+        for (const id of ['active', 'hangup', 'incoming', 'answer'])
+          assertEqual(await page.isVisible(`[data-testid=${id}]`), false, `${id} hidden before login`);
+        // Clicked anyway (a script, a stale keyboard focus): nothing throws.
+        await page.evaluate(() =>
+          ['hangup', 'answer', 'reject', 'call', 'set-status'].forEach((id) => document.getElementById(id).click()),
+        );
+        await page.waitForTimeout(200);
+        assertEqual(errors, [], 'page errors');
+        assertEqual(await page.isChecked('[data-testid=builtin-ui]'), false, 'unticked, as in the Vite demos');
+      } finally {
+        await page.close();
+      }
+    },
+  },
   {
     name: 'demo backend: bad input gets a clear error, unknown agent the cloud API code, no file outside the demo',
     async run(ctx) {

@@ -334,19 +334,19 @@ export const tests = [
         assert(await page.locator('[data-field=status-select]').isVisible(), 'Escape closed only the sub-panel');
         await page.focus('[data-act=transfer]');
         await page.keyboard.press('Enter');
-        await page.focus('[data-field=transfer-kind]');
+        await page.focus('tccc-call-bar [data-field=transfer-kind]');
         await page.keyboard.press('ArrowDown'); // 坐席 → 技能组
         assertEqual(
-          await page.inputValue('[data-field=transfer-kind]'),
+          await page.inputValue('tccc-call-bar [data-field=transfer-kind]'),
           'skillGroupId',
           'arrow keys pick the skill group',
         );
         assertEqual(
-          await page.locator('[data-field=transfer-target]').getAttribute('aria-label'),
+          await page.locator('tccc-call-bar [data-field=transfer-target]').getAttribute('aria-label'),
           '技能组 ID',
           'the target field says what it wants',
         );
-        await page.focus('[data-field=transfer-target]');
+        await page.focus('tccc-call-bar [data-field=transfer-target]');
         await page.keyboard.type('2');
         await page.screenshot({ path: join(shots, '23-keyboard-transfer-skill-group.png') });
         await page.keyboard.press('Enter');

@@ -113,6 +113,28 @@ async function openWorkbench(page) {
 
 const text = (page, sel) => page.locator(sel).first().textContent();
 
+/** The bounding box of the first visible match (Playwright's locators pierce the open shadow roots). */
+const box = (page, sel) => page.locator(sel).first().boundingBox();
+
+function overlaps(a, b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function onScreen(b, vw, vh) {
+  return b.x >= 0 && b.y >= 0 && b.x + b.width <= vw + 0.5 && b.y + b.height <= vh + 0.5;
+}
+
+/** How many lines the text of the first match takes (1: it did not wrap). */
+const lineCount = (page, sel) =>
+  page
+    .locator(sel)
+    .first()
+    .evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+
 async function waitText(page, sel, re, ms = 10000) {
   const t0 = Date.now();
   for (;;) {
@@ -190,12 +212,23 @@ export const tests = [
       await openWorkbench(a.page);
       await waitText(a.page, '[data-field=agent-status]', /空闲/);
       await a.page.selectOption('[data-field=status-select]', 'rest');
-      await a.page.selectOption('[data-field=rest-reason]', '会议');
+      await a.page.selectOption('[data-field=rest-reason]', { label: '会议' });
       await a.shot('01-status-switcher');
       await a.page.click('[data-act=apply-status]');
       await waitText(a.page, '[data-field=agent-status]', /小休 · 会议/);
       const changed = await a.page.evaluate(() => window.__log.filter(([k]) => k === 'statusChanged').pop()[1]);
-      assertEqual([changed.data.status, changed.data.restReason], ['rest', '会议'], 'statusChanged');
+      // Stored as a code: whoever reads it sees it in their own language.
+      assertEqual([changed.data.status, changed.data.restReason], ['rest', 'meeting'], 'statusChanged');
+      await a.page.selectOption('[data-field=lang-select]', 'en');
+      await waitText(a.page, '[data-field=agent-status]', /^On break · Meeting$/);
+      assertEqual(
+        await a.page.locator('[data-field=rest-reason] option').allTextContents(),
+        ['Meal', 'Meeting', 'Training', 'Break'],
+        'the reasons in English after the on-screen switch',
+      );
+      await a.shot('01b-status-english');
+      await a.page.selectOption('[data-field=lang-select]', 'zh-CN');
+      await waitText(a.page, '[data-field=agent-status]', /^小休 · 会议$/);
       await a.page.selectOption('[data-field=status-select]', 'free');
       await a.page.click('[data-act=apply-status]');
       await waitText(a.page, '[data-field=agent-status]', /^空闲$/);
@@ -333,6 +366,129 @@ export const tests = [
     },
   },
   {
+    name: 'layout: alert and workbench stacked without overlap at 1280 and 360 px; one keypad in a call; Hang up on one line',
+    timeoutMs: 60000,
+    async run(ctx) {
+      const a = await agentPage(ctx, ctx.server.agents[0]);
+      try {
+        await openWorkbench(a.page);
+        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+          caller: '13800138000',
+          serviceNumber: '4008001000',
+          ivrKeys: '1',
+        });
+        assertEqual(call.status, 200, 'sim inbound');
+        await a.page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
+        // What callIn carries besides the caller: the service number dialled and the IVR choice.
+        assertEqual(await text(a.page, '[data-field=alert-title]'), '来电', 'a call is announced as a call');
+        assertEqual(await text(a.page, '[data-field=alert-service]'), '服务号码: 4008001000', 'service number');
+        await waitText(a.page, '[data-field=alert-ivr]', /^按键选择: 1 \S/);
+        for (const [w, h] of [
+          [1280, 800],
+          [360, 740],
+        ]) {
+          await a.page.setViewportSize({ width: w, height: h });
+          await a.page.waitForTimeout(100);
+          const alert = await box(a.page, '.alert');
+          const panel = await box(a.page, '.panel');
+          assert(alert && panel, 'both shown');
+          assert(
+            !overlaps(alert, panel),
+            `${w}px: the alert ${JSON.stringify(alert)} and the panel ${JSON.stringify(panel)} overlap`,
+          );
+          assert(onScreen(alert, w, h) && onScreen(panel, w, h), `${w}px: both inside the window`);
+          await a.shot(`20-alert-and-workbench-${w}`);
+        }
+        await a.page.setViewportSize({ width: 1280, height: 800 });
+        await a.page.click('[data-act=answer]');
+        await a.page.evaluate(() => waitEvent('userAccessed'));
+        await a.page.waitForSelector('[data-act=hangUp]', { state: 'visible' });
+        // During a call: no dial pad (its keys would be a second keypad), one keypad when asked for.
+        await a.page.waitForSelector('[data-field=dial-section]', { state: 'hidden' });
+        assertEqual(await a.page.locator('[data-key]').first().isVisible(), false, 'no dial pad keys in a call');
+        await a.page.click('[data-act=keypad]');
+        const grids = await a.page.locator('.keys').evaluateAll((els) => els.filter((e) => e.offsetParent).length);
+        assertEqual(grids, 1, 'one keypad on screen');
+        await a.shot('21-one-keypad');
+        await a.page.evaluate(() => tccc.UI.configure({ lang: 'en' }));
+        await waitText(a.page, '[data-act=hangUp]', /^Hang up$/);
+        for (const w of [1280, 360]) {
+          await a.page.setViewportSize({ width: w, height: 740 });
+          assertEqual(await lineCount(a.page, '[data-act=hangUp]'), 1, `${w}px: "Hang up" on one line`);
+          await a.shot(`22-call-english-${w}`);
+        }
+        await a.page.setViewportSize({ width: 1280, height: 800 });
+        await a.page.click('[data-act=hangUp]');
+        // After-call work: the picker says so instead of a stale "Available".
+        await a.page.waitForSelector('[data-field=acw]', { state: 'visible' });
+        assertEqual(
+          await a.page.locator('[data-field=status-select]').evaluate((s) => s.selectedOptions[0].textContent),
+          'After-call work',
+          'the status picker during after-call work',
+        );
+        await a.page.evaluate(() => tccc.UI.configure({ lang: 'zh-CN' }));
+        await waitText(a.page, '[data-field=agent-status]', /^话后整理$/);
+        assertEqual(
+          await a.page.locator('[data-field=status-select]').evaluate((s) => s.selectedOptions[0].textContent),
+          '话后整理',
+          'the status picker during after-call work (zh)',
+        );
+        // The session list: direction, start time and how long the talk lasted.
+        const meta = await text(a.page, `[data-session="${call.body.sessionId}"] [data-field=session-meta]`);
+        assert(/^电话 · 呼入 · 已结束 · \d{2}:\d{2}$/.test(meta), `session meta: ${meta}`);
+        const duration = await text(a.page, `[data-session="${call.body.sessionId}"] [data-field=session-duration]`);
+        assert(/^\d{2}:\d{2}$/.test(duration), `session duration: ${duration}`);
+        await a.shot('23-acw-session-list');
+        await a.page.click('[data-act=acw-free]');
+        await waitText(a.page, '[data-field=agent-status]', /^空闲$/);
+        assertEqual(a.errors, [], 'page errors');
+      } finally {
+        await a.close();
+      }
+    },
+  },
+  {
+    name: 'workbench: 下线/上线 with Agent.offline/online; transfer target checked and labelled before it is sent',
+    timeoutMs: 45000,
+    async run(ctx) {
+      const a = await agentPage(ctx, ctx.server.agents[1]);
+      try {
+        await openWorkbench(a.page);
+        await a.page.click('[data-act=online-toggle]');
+        await waitText(a.page, '[data-field=agent-status]', /^离线$/);
+        assertEqual(await a.page.evaluate(() => tccc.Agent.getStatus()), 'offline', 'offline');
+        await waitText(a.page, '[data-act=online-toggle]', /^上线$/);
+        await a.shot('24-offline');
+        await a.page.click('[data-act=online-toggle]');
+        await waitText(a.page, '[data-field=agent-status]', /^空闲$/);
+
+        await a.page.fill('[data-field=dial-number]', '10000000001');
+        await a.page.click('[data-act=dial]');
+        await a.page.evaluate(() => waitEvent('calloutAccepted'));
+        await a.page.click('[data-act=transfer]');
+        await a.page.selectOption('[data-field=transfer-kind]', 'skillGroupId');
+        await a.page.fill('[data-field=transfer-target]', 'sales');
+        await a.page.click('[data-act=transfer-confirm]');
+        await waitText(a.page, '[data-field=transfer-problem]', /^技能组 ID 应为数字$/);
+        assert(
+          (await a.page.locator('tccc-call-bar label[for=transfer-target]').textContent()) === '技能组 ID',
+          'the target field has a visible label',
+        );
+        await a.shot('25-transfer-validation');
+        assertEqual(
+          await a.page.evaluate(() => window.__log.slice(window.__mark).some(([k]) => k === 'transfer')),
+          false,
+          'nothing was sent',
+        );
+        await a.page.click('[data-act=hangUp]');
+        await a.page.evaluate(() => waitEvent('sessionEnded'));
+        assertEqual(a.errors, [], 'page errors');
+      } finally {
+        await a.close();
+      }
+    },
+  },
+  {
     name: 'XSS corpus in caller nickname/remark and dial remark renders as inert text',
     timeoutMs: 45000,
     async run(ctx) {
@@ -369,7 +525,7 @@ export const tests = [
         );
         assertEqual(
           await text(a.page, '[data-field=alert-remark]'),
-          payloads[2] + payloads[3],
+          `备注: ${payloads[2]}${payloads[3]}`,
           'remark shown literally',
         );
         await a.page.click('[data-act=answer]');
@@ -401,7 +557,11 @@ export const tests = [
           }
           await a.page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
           assertEqual(await text(a.page, '[data-field=alert-peer]'), nickname, 'unicode nickname shown literally');
-          assertEqual(await text(a.page, '[data-field=alert-remark]'), remark, 'unicode remark shown literally');
+          assertEqual(
+            await text(a.page, '[data-field=alert-remark]'),
+            `备注: ${remark}`,
+            'unicode remark shown literally',
+          );
           // The caller gives up (a rejected call would only be offered to this agent again).
           await c2.call('customer.hangUp', {});
           await a.page.waitForSelector('[data-act=answer]', { state: 'hidden' });

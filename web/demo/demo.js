@@ -2,19 +2,29 @@
 // The plain-HTML demo: log an agent in by loading the SdkURL this page's backend returns, then drive
 // the public window.tccc API — one-click outbound, answering a callIn, status switching — and show
 // every SDK event in a live log. Everything from the network is shown with textContent, never as HTML.
+// Sessions are told apart by type (demo-sessions.js): a chat is answered and ended with tccc.Chat.*,
+// and runs alongside calls.
 (function () {
   'use strict';
+  var words = window.tcccDemoSessions;
   var $ = function (id) {
     return document.getElementById(id);
   };
-  var activeSessionId = '';
-  var ringingSessionId = '';
+  var offers = {}; // sessionId -> callIn data: the type and peer of every session offered to us
+  var callId = ''; // the call in progress (outbound or answered); chats are not calls
+  var ringing = null; // the callIn data of the offer on screen
+  var chats = []; // answered chats: [{sessionId, type, peer}]
 
   function showError(text) {
     $('error').textContent = text || '';
   }
   function setState(text) {
     $('state').textContent = text;
+  }
+  function showStatus(status, restReason) {
+    var el = $('status');
+    el.setAttribute('data-status', status);
+    el.textContent = words.statusText(status, restReason);
   }
 
   function log(name, payload) {
@@ -59,13 +69,75 @@
     });
   }
 
+  function isReady() {
+    return !!window.tccc && $('state').getAttribute('data-ready') === '1';
+  }
+
   function refresh() {
-    var ready = !!window.tccc && $('state').getAttribute('data-ready') === '1';
+    var ready = isReady();
     $('set-status').disabled = !ready;
-    $('call').disabled = !ready || !!activeSessionId;
-    $('incoming').hidden = !ringingSessionId;
-    $('active').hidden = !activeSessionId;
-    $('session').textContent = activeSessionId;
+    $('call').disabled = !ready || !!callId;
+    $('incoming').hidden = !ringing;
+    if (ringing) {
+      $('incoming-title').textContent = words.incomingTitle(ringing.type);
+      $('incoming-peer').textContent = words.peerOf(ringing);
+      $('incoming-details').replaceChildren.apply(
+        $('incoming-details'),
+        words.detailsOf(ringing).map(function (line) {
+          var li = document.createElement('li');
+          li.textContent = line;
+          return li;
+        }),
+      );
+      $('reject').textContent = words.declineLabel(ringing.type);
+    }
+    $('active').hidden = !callId;
+    $('session').textContent = callId;
+    $('chats').replaceChildren.apply($('chats'), chats.map(chatRow));
+  }
+
+  function chatRow(chat) {
+    var li = document.createElement('li');
+    li.setAttribute('data-testid', 'chat');
+    li.setAttribute('data-session', chat.sessionId);
+    var peer = document.createElement('b');
+    peer.textContent = chat.peer;
+    var id = document.createElement('code');
+    id.textContent = chat.sessionId;
+    var end = document.createElement('button');
+    end.type = 'button';
+    end.setAttribute('data-testid', 'end-chat');
+    end.textContent = words.endLabel(chat.type);
+    end.addEventListener('click', function () {
+      run(words.end(window.tccc, chat));
+    });
+    li.append('会话 Chat ', peer, ' ', id, ' ', end);
+    return li;
+  }
+
+  // A session the agent is now in (answered here, in the built-in workbench, or dialled).
+  function joined(sessionId) {
+    var offer = offers[sessionId];
+    if (ringing && ringing.sessionId === sessionId) ringing = null;
+    if (offer && words.isChat(offer.type)) {
+      if (
+        !chats.some(function (c) {
+          return c.sessionId === sessionId;
+        })
+      )
+        chats.push({ sessionId: sessionId, type: offer.type, peer: words.peerOf(offer) });
+    } else {
+      callId = sessionId;
+    }
+  }
+
+  function ended(sessionId) {
+    if (callId === sessionId) callId = '';
+    if (ringing && ringing.sessionId === sessionId) ringing = null;
+    chats = chats.filter(function (c) {
+      return c.sessionId !== sessionId;
+    });
+    delete offers[sessionId];
   }
 
   function run(promise) {
@@ -83,7 +155,10 @@
   async function login() {
     showError('');
     $('state').removeAttribute('data-ready');
-    activeSessionId = ringingSessionId = '';
+    offers = {};
+    callId = '';
+    ringing = null;
+    chats = [];
     refresh();
     try {
       setState('获取 SdkURL… getting the SdkURL');
@@ -99,37 +174,34 @@
       tccc.on(tccc.events.ready, function () {
         $('state').setAttribute('data-ready', '1');
         setState('已就绪 ready (' + $('agent').value + ')');
-        $('status').textContent = tccc.Agent.getStatus();
+        showStatus(tccc.Agent.getStatus(), '');
         refresh();
       });
       tccc.on(tccc.events.statusChanged, function (p) {
-        $('status').textContent = p.data.status + (p.data.restReason ? ' · ' + p.data.restReason : '');
+        showStatus(p.data.status, p.data.restReason);
       });
       tccc.on(tccc.events.callIn, function (p) {
-        ringingSessionId = p.data.sessionId;
-        $('incoming-peer').textContent =
-          p.data.callerPhoneNumber || p.data.nickname || p.data.peerUserId || p.data.sessionId;
+        offers[p.data.sessionId] = p.data;
+        ringing = p.data;
         refresh();
       });
       tccc.on(tccc.events.callOuted, function (p) {
-        activeSessionId = p.data.sessionId;
+        callId = p.data.sessionId;
         refresh();
       });
       tccc.on(tccc.events.userAccessed, function (p) {
-        activeSessionId = p.data.sessionId;
-        if (ringingSessionId === p.data.sessionId) ringingSessionId = '';
+        joined(p.data.sessionId);
         refresh();
       });
       tccc.on(tccc.events.sessionEnded, function (p) {
-        if (activeSessionId === p.data.sessionId) activeSessionId = '';
-        if (ringingSessionId === p.data.sessionId) ringingSessionId = '';
+        ended(p.data.sessionId);
         refresh();
       });
       ['tokenExpired', 'kickedOut', 'reconnectFailed'].forEach(function (name) {
         tccc.on(tccc.events[name], function (p) {
           $('state').removeAttribute('data-ready');
-          setState(name);
-          showError((p.data && (p.data.message || p.data.reason)) || name);
+          setState('未登录 logged out');
+          showError(words.problemText(name, p.data));
           refresh();
         });
       });
@@ -144,36 +216,36 @@
   $('builtin').addEventListener('change', function () {
     if (window.tccc) applyBuiltinUi(window.tccc);
   });
+  // Every button checks that there is something to act on: a click before login does nothing.
   $('set-status').addEventListener('click', function () {
+    if (!isReady()) return;
     var status = $('status-select').value;
     var current = window.tccc.Agent.getStatus();
     // Leaving notReady is its own request (stopNotReady), as in the TCCC API.
     if (status === 'free' && current === 'notReady') status = 'stopNotReady';
-    run(
-      window.tccc.Agent.setStatus(
-        status === 'rest' ? { status: status, restReason: '休息 break' } : { status: status },
-      ),
-    );
+    // The reason goes as a code; every page shows it in its own words (demo-sessions.js).
+    run(window.tccc.Agent.setStatus(status === 'rest' ? { status: status, restReason: 'break' } : { status: status }));
   });
   // The seed guide's "一键外呼" sample.
   $('call').addEventListener('click', function () {
+    if (!isReady()) return;
     run(
       window.tccc.Call.startOutboundCall({ phoneNumber: $('phone').value.trim(), phoneDesc: 'demo' }).then(
         function (res) {
-          activeSessionId = res.data.sessionId;
+          callId = res.data.sessionId;
           refresh();
         },
       ),
     );
   });
   $('answer').addEventListener('click', function () {
-    run(window.tccc.Call.accept({ sessionId: ringingSessionId }));
+    if (isReady() && ringing) run(words.accept(window.tccc, ringing));
   });
   $('reject').addEventListener('click', function () {
-    run(window.tccc.Call.hungUp({ sessionId: ringingSessionId }));
+    if (isReady() && ringing) run(words.end(window.tccc, ringing));
   });
   $('hangup').addEventListener('click', function () {
-    run(window.tccc.Call.hungUp({ sessionId: activeSessionId }));
+    if (isReady() && callId) run(words.end(window.tccc, { sessionId: callId, type: (offers[callId] || {}).type }));
   });
 
   backend('api/agents')

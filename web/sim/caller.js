@@ -60,6 +60,29 @@
     var v = TEXT[key];
     return v ? v[en ? 1 : 0] : key;
   }
+  // Why a call ended (customer.state `reason`, the EndStatus codes): shown in words, never the code.
+  var REASONS = {
+    ok: ['通话结束', 'call ended'],
+    unconnected: ['未接通', 'not connected'],
+    seatGiveUp: ['坐席未接听', 'the agent did not answer'],
+    seatForward: ['已转接', 'transferred'],
+    ivrGiveUp: ['在语音菜单中挂断', 'hung up in the menu'],
+    ivrEnd: ['语音菜单结束', 'the menu ended the call'],
+    waitingGiveUp: ['排队时挂断', 'hung up while queued'],
+    ringingGiveUp: ['振铃时挂断', 'hung up while ringing'],
+    noSeatOnline: ['暂无坐席在线', 'no agent online'],
+    error: ['系统错误', 'system error'],
+    notAnswer: ['无人接听', 'no answer'],
+    userReject: ['已拒接', 'declined'],
+    busy: ['忙线', 'busy'],
+    callerCancel: ['主叫取消', 'cancelled by the caller'],
+    waitingTimeout: ['排队超时', 'queue timed out'],
+    userTimeout: ['超时未接听', 'not answered in time'],
+  };
+  function reasonText(code) {
+    var v = REASONS[code];
+    return v ? v[en ? 1 : 0] : '';
+  }
 
   var $ = function (id) {
     return document.getElementById(id);
@@ -107,7 +130,9 @@
   function setState(state, reason) {
     var el = $('state');
     el.dataset.state = state;
-    el.textContent = t(state) + (reason ? ' (' + reason + ')' : '');
+    el.dataset.reason = reason || '';
+    var words = reasonText(reason);
+    el.textContent = t(state) + (words ? (en ? ' (' + words + ')' : '（' + words + '）') : '');
     var live = state !== 'idle' && state !== 'ended';
     if ($('call')) $('call').disabled = live;
     $('hangup').disabled = !live;

@@ -3,12 +3,15 @@
 // at once), the selected chat's messages, an input to send, and end / transfer through the session
 // list and call bar as for any session. Messages come from Chat.getMessages (history, paged with
 // afterSeq: also what was said before this agent had the chat) and the `messageReceived` event;
+// the selected chat is ended (Chat.end) or transferred (Chat.transfer) from under its messages, and
+// an ended chat's tab can be closed;
 // each messageId is shown once, in seq order. Everything from the network — nicknames, message
 // text, error messages — is set as textContent (dom.ts has no HTML path), so a visitor's
 // `<img onerror=…>` stays text. A refused send (ERR_CHAT_MESSAGE_TOO_LONG, ERR_CHAT_FLOOD) keeps the
 // draft in the input and shows the error under it.
 import { h, show } from './dom';
 import type { Ctx } from './elements';
+import { transferForm, type TransferForm } from './TransferForm';
 import type { UiSession } from './Store';
 import { CSS } from './styles';
 import type { ChatMessage } from '../../js/src/types';
@@ -17,8 +20,10 @@ const PANE_CSS = `
 .chats { display: flex; gap: 4px; flex-wrap: wrap; margin: 0 0 6px; padding: 0; list-style: none; }
 .chats button[aria-pressed=true] { font-weight: 600; outline: 2px solid #0052d9; }
 .chats .unread { color: #d93026; margin-left: 4px; }
+.chats li { display: flex; align-items: center; }
+.chats [data-act=chat-close] { padding: 2px 6px; margin-left: 2px; }
 .msgs { list-style: none; margin: 0; padding: 4px; max-height: 260px; overflow: auto; border: 1px solid #dee0e3; border-radius: 6px; }
-.msgs li { margin: 4px 0; padding: 4px 6px; border-radius: 6px; background: #f2f3f5; white-space: pre-wrap; overflow-wrap: anywhere; }
+.msgs li { margin: 4px 0; padding: 4px 6px; border-radius: 6px; background: #f2f3f5; white-space: pre-wrap; }
 .msgs li.agent { background: #e8f0fe; margin-left: 24px; }
 .msgs li.visitor { margin-right: 24px; }
 .msgs li.system { background: none; color: #646a73; font-size: 12px; text-align: center; }
@@ -72,6 +77,11 @@ export class ChatPane extends HTMLElement {
   private count!: HTMLSpanElement;
   private sendBtn!: HTMLButtonElement;
   private error!: HTMLDivElement;
+  private endBtn!: HTMLButtonElement;
+  private transferBtn!: HTMLButtonElement;
+  private transfer!: TransferForm;
+  /** Ended chats whose tab the agent closed. */
+  private closed = new Set<string>();
   private chats = new Map<string, ChatView>();
   private selected = '';
   private states = new Map<string, string>(); // last state seen per chat
@@ -108,6 +118,16 @@ export class ChatPane extends HTMLElement {
       }
     });
     this.sendBtn.addEventListener('click', () => void this.send());
+    const { t, store } = ctx;
+    const current = () => this.sessions().find((s) => s.sessionId === this.selected && s.state === 'talking');
+    this.endBtn = h('button', { type: 'button', class: 'danger', 'data-act': 'chat-end' }, t('endChat'));
+    this.endBtn.addEventListener('click', () => {
+      const s = current();
+      if (s) store.end(s);
+    });
+    this.transfer = transferForm(ctx, current);
+    this.transferBtn = h('button', { type: 'button', 'data-act': 'chat-transfer' }, t('transfer'));
+    this.transferBtn.addEventListener('click', () => this.transfer.toggle());
     this.box = h(
       'section',
       { 'aria-label': this.text('chats'), 'data-field': 'chat-pane' },
@@ -117,6 +137,8 @@ export class ChatPane extends HTMLElement {
       this.input,
       h('div', { class: 'row' }, this.sendBtn, this.count),
       this.error,
+      h('div', { class: 'row' }, this.transferBtn, this.endBtn),
+      this.transfer.form,
     );
     this.shadowRoot!.append(h('style', {}, CSS + PANE_CSS), this.box);
     this.listen();
@@ -151,7 +173,17 @@ export class ChatPane extends HTMLElement {
   }
 
   private sessions(): UiSession[] {
-    return [...this.ctx.store.sessions.values()].filter((s) => s.type === 'im');
+    return [...this.ctx.store.sessions.values()].filter(
+      (s) => s.type === 'im' && !(s.state === 'ended' && this.closed.has(s.sessionId)),
+    );
+  }
+
+  /** Closes an ended chat's tab (its messages stay on the server: DescribeChatMessages). */
+  private close(sessionId: string): void {
+    this.closed.add(sessionId);
+    this.chats.delete(sessionId);
+    if (this.selected === sessionId) this.selected = '';
+    this.update();
   }
 
   private view(sessionId: string): ChatView {
@@ -225,7 +257,14 @@ export class ChatPane extends HTMLElement {
               v.unread ? h('span', { class: 'unread', 'data-field': 'chat-unread' }, String(v.unread)) : null,
             );
             b.addEventListener('click', () => this.select(s.sessionId));
-            return h('li', {}, b);
+            if (s.state !== 'ended') return h('li', {}, b);
+            const x = h(
+              'button',
+              { type: 'button', 'data-act': 'chat-close', 'aria-label': `${this.ctx.t('close')} ${s.peer}` },
+              '×',
+            );
+            x.addEventListener('click', () => this.close(s.sessionId));
+            return h('li', {}, b, x);
           })
         : [h('li', { class: 'muted' }, this.text('none'))]),
     );
@@ -233,6 +272,9 @@ export class ChatPane extends HTMLElement {
     const canSend = !!s && s.state === 'talking';
     this.input.disabled = !canSend;
     this.sendBtn.disabled = !canSend;
+    show(this.endBtn, canSend);
+    show(this.transferBtn, canSend);
+    if (!canSend) this.transfer.close();
     this.updateCount();
     if (!s) {
       this.list.replaceChildren();

@@ -18,7 +18,14 @@ export interface UiSession {
   /** Seconds the offer rings before it moves on (0: no limit), and when it started ringing. */
   timeout: number;
   createdAt: number;
+  /** When the session began (the server's clock), for the session list. */
+  startedAt: number;
+  /** When talking began and (once ended) when it ended here; 0: not (yet). */
   talkingSince: number;
+  endedAt: number;
+  /** The service number an inbound phone call dialled, and the caller's IVR keys ("1 售前 Sales"). */
+  serviceNumber: string;
+  ivrChoice: string;
   muted: boolean;
   held: boolean;
   /** One-way audio warnings in force (mediaWarning), in the order they started. */
@@ -201,6 +208,11 @@ export class Store {
     void this.run(() => this.tccc.Agent.setStatus(restReason ? { status, restReason } : { status }));
   }
 
+  /** Agent.offline / Agent.online: documented as void, so a missing promise is not an error. */
+  setOnline(online: boolean): void {
+    void this.run(async () => (online ? this.tccc.Agent.online() : this.tccc.Agent.offline()));
+  }
+
   keepWrapping(): void {
     this.acwKept = true;
     this.acwEndsAt = 0;
@@ -242,6 +254,7 @@ export class Store {
             : str(w.callerPhoneNumber) || str(w.protectedCaller);
       else peer = str(w.nickname) || str(w.userId);
       const now = Date.now();
+      const ivr = Array.isArray(w.ivrPath) ? (w.ivrPath as Array<Record<string, unknown>>) : [];
       next.set(id, {
         sessionId: id,
         type,
@@ -251,7 +264,13 @@ export class Store {
         remark: str(w.remark) || str(w.calleeRemark) || this.dialRemarks.get(id) || '',
         timeout: Number(w.timeout) || 0,
         createdAt: old?.createdAt ?? now,
-        talkingSince: state === 'talking' ? old?.talkingSince || now : 0,
+        startedAt: Number(w.createdAt) || old?.startedAt || now,
+        // An ended session keeps when its talk began, for its duration in the session list.
+        talkingSince:
+          state === 'talking' || state === 'ended' ? old?.talkingSince || (state === 'talking' ? now : 0) : 0,
+        endedAt: state === 'ended' ? old?.endedAt || now : 0,
+        serviceNumber: type === 'phone' && direction === 'in' ? str(w.calleePhoneNumber) : '',
+        ivrChoice: ivr.map((p) => [str(p.key), str(p.label)].filter(Boolean).join(' ')).join(' → '),
         muted: state === 'ended' ? false : old ? old.muted : w.muted === true,
         held: state === 'ended' ? false : old ? old.held : wireState === 'held',
         audioWarnings: state === 'ended' ? [] : (old?.audioWarnings ?? []),

@@ -5,11 +5,12 @@
 // Keyboard: everything is a native button/select/input (Tab, Enter, Space); Escape closes the open
 // sub-panel, then the workbench.
 import { clock, h, show } from './dom';
-import type { Translate } from './i18n';
+import { DEFAULT_REST_REASONS, restReasonLabel, type Translate } from './i18n';
 import type { NotifyPrompt } from './NotifyPrompt';
 import { Ringtone, type RingOutcome } from './Ringtone';
 import { capsOf, type Store, type UiSession } from './Store';
 import { CSS } from './styles';
+import { transferForm, type TransferForm } from './TransferForm';
 import type { UiHost } from '../../js/src/uiHost';
 import type { AgentStatus } from '../../js/src/types';
 
@@ -78,8 +79,11 @@ export class FloatButton extends UiElement {
 
 export class IncomingAlert extends UiElement {
   private box!: HTMLDivElement;
+  private heading!: HTMLHeadingElement;
   private type!: HTMLSpanElement;
   private peer!: HTMLDivElement;
+  private service!: HTMLDivElement;
+  private ivr!: HTMLDivElement;
   private remark!: HTMLDivElement;
   private countdown!: HTMLDivElement;
   private notice!: HTMLDivElement;
@@ -90,7 +94,10 @@ export class IncomingAlert extends UiElement {
   protected build(): void {
     const { t, store } = this.ctx;
     this.type = h('span', { class: 'muted' });
+    this.heading = h('h2', { 'data-field': 'alert-title' }, t('incoming'));
     this.peer = h('div', { class: 'peer', 'data-field': 'alert-peer' });
+    this.service = h('div', { class: 'text muted', 'data-field': 'alert-service' });
+    this.ivr = h('div', { class: 'text muted', 'data-field': 'alert-ivr' });
     this.remark = h('div', { class: 'text muted', 'data-field': 'alert-remark' });
     this.countdown = h('div', { class: 'muted', 'data-field': 'alert-countdown' });
     this.notice = h('div', { class: 'notice', role: 'status', 'data-field': 'alert-notice' });
@@ -114,8 +121,10 @@ export class IncomingAlert extends UiElement {
     this.box = h(
       'div',
       { class: 'alert', role: 'alertdialog', 'aria-live': 'assertive', 'aria-label': t('incoming') },
-      h('header', {}, h('h2', {}, t('incoming')), this.type),
+      h('header', {}, this.heading, this.type),
       this.peer,
+      this.service,
+      this.ivr,
       this.remark,
       this.countdown,
       this.notice,
@@ -140,15 +149,22 @@ export class IncomingAlert extends UiElement {
       }
       return;
     }
+    // A chat is a new conversation, not a ringing phone: its own title and answer wording.
+    const title = incomingTitle(s.type, t);
+    this.heading.textContent = title;
+    this.box.setAttribute('aria-label', title);
+    this.answer.textContent = s.type === 'im' ? t('acceptChat') : t('answer');
     this.type.textContent = t(`type.${s.type}` as never);
     this.peer.textContent = s.peer;
-    this.remark.textContent = s.remark;
+    line(this.service, t('serviceNumber'), s.serviceNumber);
+    line(this.ivr, t('ivrChoice'), s.ivrChoice);
+    line(this.remark, t('remarkLabel'), s.remark);
     this.tick();
     if (s.sessionId !== this.ringingId) {
       this.ringingId = s.sessionId;
       this.notice.textContent = '';
       const id = s.sessionId;
-      void this.ringtone.start(t('incoming'), s.peer).then((outcome) => {
+      void this.ringtone.start(title, s.peer).then((outcome) => {
         if (this.ringingId === id) this.notice.textContent = noticeFor(outcome, t);
       });
       // Bring the answer button under the keyboard at once; the page keeps focus otherwise.
@@ -165,6 +181,16 @@ export class IncomingAlert extends UiElement {
     this.countdown.textContent = this.ctx.t('ringsFor', left);
     this.prompt.tick();
   }
+}
+
+function incomingTitle(type: string, t: Translate): string {
+  return type === 'im' || type === 'video' || type === 'internal' ? t(`incoming.${type}`) : t('incoming');
+}
+
+/** "Label: value" as text, hidden while there is no value. */
+function line(el: HTMLElement, label: string, value: string): void {
+  el.textContent = value ? `${label}: ${value}` : '';
+  show(el, !!value);
 }
 
 function noticeFor(outcome: RingOutcome, t: Translate): string {
@@ -195,9 +221,7 @@ export class CallBar extends UiElement {
   private transcriptShown = '';
   private buttons = new Map<string, HTMLButtonElement>();
   private keypad!: HTMLDivElement;
-  private transfer!: HTMLFormElement;
-  private transferKind!: HTMLSelectElement;
-  private transferTarget!: HTMLInputElement;
+  private transfer!: TransferForm;
   protected build(): void {
     const { t, store, host } = this.ctx;
     this.peer = h('div', { class: 'peer', 'data-field': 'call-peer' });
@@ -242,13 +266,7 @@ export class CallBar extends UiElement {
         },
       ],
       keypad: [t('keypad'), () => this.toggle(this.keypad)],
-      transfer: [
-        t('transfer'),
-        () => {
-          this.toggle(this.transfer);
-          if (!this.transfer.hidden) this.transferTarget.focus();
-        },
-      ],
+      transfer: [t('transfer'), () => this.transfer.toggle()],
       hangUp: [t('hangUp'), (s) => store.end(s), 'danger'],
     };
     for (const name of host.config().callBarButtons) {
@@ -269,49 +287,7 @@ export class CallBar extends UiElement {
       );
       this.keypad.append(b);
     }
-    this.transferKind = h(
-      'select',
-      { 'aria-label': t('transferTo'), 'data-field': 'transfer-kind' },
-      h('option', { value: 'userId' }, t('toAgent')),
-      h('option', { value: 'skillGroupId' }, t('toSkillGroup')),
-    );
-    this.transferTarget = h('input', {
-      type: 'text',
-      required: true,
-      maxlength: 128,
-      'aria-label': t('agentId'),
-      'data-field': 'transfer-target',
-    });
-    this.transferKind.addEventListener('change', () => {
-      this.transferTarget.setAttribute(
-        'aria-label',
-        t(this.transferKind.value === 'userId' ? 'agentId' : 'skillGroupId'),
-      );
-    });
-    const cancel = h('button', { type: 'button' }, t('cancel'));
-    cancel.addEventListener('click', () => show(this.transfer, false));
-    this.transfer = h(
-      'form',
-      { hidden: true, 'data-field': 'transfer-form' },
-      h('div', { class: 'row' }, t('transferTo'), this.transferKind, this.transferTarget),
-      h(
-        'div',
-        { class: 'row' },
-        h('button', { type: 'submit', class: 'primary', 'data-act': 'transfer-confirm' }, t('confirm')),
-        cancel,
-      ),
-    );
-    this.transfer.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const s = store.active();
-      const target = this.transferTarget.value.trim();
-      if (!s || !target) return;
-      void store.run(async () => {
-        await store.transfer(s, this.transferKind.value === 'userId' ? { userId: target } : { skillGroupId: target });
-        show(this.transfer, false);
-        this.transferTarget.value = '';
-      });
-    });
+    this.transfer = transferForm(this.ctx, () => store.active());
     this.bar = h(
       'div',
       { 'data-field': 'call-bar' },
@@ -322,12 +298,12 @@ export class CallBar extends UiElement {
       this.transcript,
       row,
       this.keypad,
-      this.transfer,
+      this.transfer.form,
     );
     this.root.append(this.bar);
     this.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape') return;
-      const open = [this.transfer, this.keypad].find((p) => !p.hidden);
+      const open = [this.transfer.form, this.keypad].find((p) => !p.hidden);
       if (open) {
         show(open, false);
         e.stopPropagation();
@@ -361,7 +337,7 @@ export class CallBar extends UiElement {
     show(this.bar, !!s);
     if (!s) {
       show(this.keypad, false);
-      show(this.transfer, false);
+      this.transfer.close();
       return;
     }
     this.peer.textContent = s.peer;
@@ -396,7 +372,7 @@ export class CallBar extends UiElement {
     }
     if (!talking) {
       show(this.keypad, false);
-      show(this.transfer, false);
+      this.transfer.close();
     }
     this.tick();
   }
@@ -416,7 +392,11 @@ export class Workbench extends UiElement {
   private dot!: HTMLSpanElement;
   private conn!: HTMLSpanElement;
   private statusSelect!: HTMLSelectElement;
+  /** Shows a status the agent cannot pick (after-call work, busy, offline) while it is in force. */
+  private currentStatus!: HTMLOptionElement;
   private reasonSelect!: HTMLSelectElement;
+  private onlineBtn!: HTMLButtonElement;
+  private dialSection!: HTMLElement;
   private acw!: HTMLElement;
   private acwText!: HTMLDivElement;
   private keepBtn!: HTMLButtonElement;
@@ -436,18 +416,35 @@ export class Workbench extends UiElement {
 
     // Status switcher: the statuses an agent may pick, and the rest reasons.
     this.statusSelect = h('select', { 'aria-label': t('switchStatus'), 'data-field': 'status-select' });
+    this.currentStatus = h('option', { value: '', disabled: true, 'data-field': 'status-current' });
+    this.statusSelect.append(this.currentStatus);
     for (const st of SETTABLE) this.statusSelect.append(h('option', { value: st }, t(`status.${st}` as never)));
-    const reasons = host.config().restReasons.length ? host.config().restReasons : t('restReasons').split('|');
+    // The built-in reasons are sent as codes and shown in each viewer's language (restReasonLabel).
+    const reasons = host.config().restReasons.length ? host.config().restReasons : DEFAULT_REST_REASONS;
     this.reasonSelect = h('select', { 'aria-label': t('restReason'), 'data-field': 'rest-reason' });
-    for (const r of reasons) this.reasonSelect.append(h('option', { value: r }, r));
+    for (const r of reasons) this.reasonSelect.append(h('option', { value: r }, restReasonLabel(t, r)));
     const apply = h('button', { type: 'button', 'data-act': 'apply-status' }, t('confirm'));
     this.statusSelect.addEventListener('change', () => show(this.reasonSelect, this.statusSelect.value === 'rest'));
     apply.addEventListener('click', () => {
       const v = this.statusSelect.value;
+      if (!v) return; // still showing the current status: nothing picked
       if (v === 'rest') store.setStatus('rest', this.reasonSelect.value);
       else if (v === 'free' && store.status === 'notReady') store.setStatus('stopNotReady');
       else store.setStatus(v as 'free' | 'notReady');
     });
+
+    // Going offline ends the agent's availability without closing the page (Agent.offline);
+    // destroy() is the integrator's full log-out.
+    this.onlineBtn = h('button', { type: 'button', 'data-act': 'online-toggle' });
+    this.onlineBtn.addEventListener('click', () => store.setOnline(store.status === 'offline'));
+    const lang = h(
+      'select',
+      { 'aria-label': t('language'), 'data-field': 'lang-select' },
+      h('option', { value: 'zh-CN' }, '中文'),
+      h('option', { value: 'en' }, 'English'),
+    );
+    lang.value = host.config().lang;
+    lang.addEventListener('change', () => host.tccc.UI.configure({ lang: lang.value as 'zh-CN' | 'en' }));
 
     // After-call work.
     this.acwText = h('div', { 'data-field': 'acw-text' });
@@ -505,7 +502,10 @@ export class Workbench extends UiElement {
       store.dial(n, remark.value.trim());
     });
 
-    this.list = h('ul', { 'data-field': 'sessions' });
+    // During a call the call bar has the keypad: a second one (and dialling) would only confuse.
+    this.dialSection = h('section', { 'data-field': 'dial-section' }, h('h3', {}, t('dialPad')), form);
+
+    this.list = h('ul', { class: 'sessions', 'data-field': 'sessions' });
     this.error = h('div', { class: 'error', role: 'alert', 'data-field': 'error' });
     this.callBar = document.createElement('tccc-call-bar') as CallBar;
     this.panes = h('div', { 'data-slot': 'panes' });
@@ -513,7 +513,7 @@ export class Workbench extends UiElement {
     this.panel = h(
       'div',
       { class: 'panel', role: 'dialog', 'aria-label': t('workbench'), tabindex: -1 },
-      h('header', {}, h('h2', {}, t('workbench')), close),
+      h('header', {}, h('h2', {}, t('workbench')), h('div', { class: 'row' }, lang, close)),
       h('div', { class: 'row' }, this.dot, this.statusText, this.conn),
       this.error,
       this.callBar,
@@ -523,9 +523,9 @@ export class Workbench extends UiElement {
         'section',
         {},
         h('h3', {}, t('switchStatus')),
-        h('div', { class: 'row' }, this.statusSelect, this.reasonSelect, apply),
+        h('div', { class: 'row' }, this.statusSelect, this.reasonSelect, apply, this.onlineBtn),
       ),
-      h('section', {}, h('h3', {}, t('dialPad')), form),
+      this.dialSection,
       h('section', {}, h('h3', {}, t('sessions')), this.list),
       notify,
     );
@@ -551,35 +551,60 @@ export class Workbench extends UiElement {
     this.dot.className = `dot ${store.status}`;
     this.statusText.textContent =
       t(`status.${store.status}` as never) +
-      (store.status === 'rest' && store.restReason ? ` · ${store.restReason}` : '');
+      (store.status === 'rest' && store.restReason ? ` · ${restReasonLabel(t, store.restReason)}` : '');
     this.conn.textContent = `${t('connection')}: ${store.conn === 'reconnecting' ? t('conn.reconnecting', store.reconnectAttempt) : t(`conn.${store.conn}` as never)}`;
     this.error.textContent = store.error ? t('errorPrefix') + store.error : '';
     this.statusSelect.disabled = store.status === 'busy' || store.status === 'offline';
-    if (SETTABLE.includes(store.status) && this.root.activeElement !== this.statusSelect) {
-      this.statusSelect.value = store.status;
+    const settable = SETTABLE.includes(store.status);
+    this.currentStatus.textContent = settable ? '' : t(`status.${store.status}` as never);
+    show(this.currentStatus, !settable);
+    if (this.root.activeElement !== this.statusSelect) {
+      // Not a status one can pick (after-call work, busy): say so instead of a stale "Available".
+      this.statusSelect.value = settable ? store.status : '';
       show(this.reasonSelect, store.status === 'rest');
     }
+    this.onlineBtn.textContent = store.status === 'offline' ? t('goOnline') : t('goOffline');
+    this.onlineBtn.disabled = store.status === 'busy';
     show(this.acw, store.status === 'arrange');
     show(this.keepBtn, !store.acwKept);
-    this.dialBtn.disabled = !!store.active() || !!store.ringing();
+    const inCall = !!store.active();
+    show(this.dialSection, !inCall);
+    this.dialBtn.disabled = inCall || !!store.ringing();
+    this.renderSessions();
     this.tick();
-    // Session list: rebuilt (it is short); every field is text.
-    const items = [...store.sessions.values()]
-      .reverse()
-      .map((s) =>
+  }
+  /** The session list, newest first: who, type, direction, state, start time and duration (text only). */
+  private renderSessions(): void {
+    const { store, t } = this.ctx;
+    const items = [...store.sessions.values()].reverse().map((s) =>
+      h(
+        'li',
+        { 'data-session': s.sessionId, 'data-state': s.state },
+        h('div', { class: 'row between' }, h('span', { class: 'text' }, s.peer), durationOf(s)),
         h(
-          'li',
-          { 'data-session': s.sessionId, 'data-state': s.state },
-          h('span', { class: 'text' }, s.peer),
-          ' ',
-          h('span', { class: 'muted' }, `${t(`type.${s.type}` as never)} · ${t(`state.${s.state}` as never)}`),
-          s.remark ? h('div', { class: 'text muted' }, s.remark) : null,
+          'div',
+          { class: 'muted', 'data-field': 'session-meta' },
+          [
+            t(`type.${s.type}` as never),
+            t(`dir.${s.direction}`),
+            t(`state.${s.state}` as never),
+            new Date(s.startedAt).toLocaleTimeString(this.ctx.host.config().lang, {
+              hour: '2-digit',
+              minute: '2-digit',
+            }),
+          ].join(' · '),
         ),
-      );
+        s.remark ? h('div', { class: 'text muted' }, s.remark) : null,
+      ),
+    );
     this.list.replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, t('noSessions'))]));
   }
   override tick(): void {
     const { store, t } = this.ctx;
+    for (const el of Array.from(this.list.querySelectorAll<HTMLElement>('[data-field=session-duration]'))) {
+      const s = store.sessions.get(el.closest('li')?.dataset.session ?? '');
+      if (s) el.textContent = durationOf(s).textContent;
+    }
     if (store.status !== 'arrange') return;
     if (store.acwKept || !store.acwEndsAt) {
       this.acwText.textContent = t('acwKept');
@@ -602,6 +627,13 @@ export class Workbench extends UiElement {
     pane.init(this.ctx);
     this.mounted.push(pane);
   }
+}
+
+/** How long a session has been (or was) in talk: a live clock while talking, '—' if it never was. */
+function durationOf(s: UiSession): HTMLSpanElement {
+  const end = s.state === 'ended' ? s.endedAt : Date.now();
+  const text = s.talkingSince ? clock(end - s.talkingSince) : '—';
+  return h('span', { class: 'timer muted', 'data-field': 'session-duration' }, text);
 }
 
 /** What mountPane() needs of a pane element. */

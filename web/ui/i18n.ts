@@ -22,7 +22,13 @@ const zh = {
   'status.offline': '离线',
   switchStatus: '切换状态',
   restReason: '小休原因',
-  restReasons: '用餐|会议|培训|休息',
+  'reason.meal': '用餐',
+  'reason.meeting': '会议',
+  'reason.training': '培训',
+  'reason.break': '休息',
+  goOffline: '下线',
+  goOnline: '上线',
+  language: '语言',
   acwTitle: '话后整理',
   acwCountdown: '{n} 秒后自动返回空闲',
   acwKept: '继续话后整理中',
@@ -44,7 +50,19 @@ const zh = {
   'state.talking': '通话中',
   'state.ended': '已结束',
   incoming: '来电',
+  'incoming.im': '新会话',
+  'incoming.video': '视频来电',
+  'incoming.internal': '内线来电',
   answer: '接听',
+  acceptChat: '接入',
+  serviceNumber: '服务号码',
+  ivrChoice: '按键选择',
+  remarkLabel: '备注',
+  'dir.in': '呼入',
+  'dir.out': '呼出',
+  startedAt: '开始',
+  duration: '时长',
+  endChat: '结束会话',
   reject: '拒接',
   ringsFor: '{n} 秒后转给其他坐席',
   ringtoneBlocked: '浏览器阻止了铃声自动播放，已改用系统通知提醒。',
@@ -63,6 +81,11 @@ const zh = {
   toSkillGroup: '技能组',
   agentId: '坐席账号',
   skillGroupId: '技能组 ID',
+  agentIdExample: '如 agent2@tccc.local',
+  skillGroupIdExample: '如 2',
+  transferEmpty: '请填写转接目标',
+  badAgentId: '坐席账号不能含空格',
+  badSkillGroupId: '技能组 ID 应为数字',
   confirm: '确定',
   cancel: '取消',
   held: '已保持',
@@ -107,7 +130,13 @@ const en: Record<Key, string> = {
   'status.offline': 'Offline',
   switchStatus: 'Change status',
   restReason: 'Break reason',
-  restReasons: 'Meal|Meeting|Training|Break',
+  'reason.meal': 'Meal',
+  'reason.meeting': 'Meeting',
+  'reason.training': 'Training',
+  'reason.break': 'Break',
+  goOffline: 'Go offline',
+  goOnline: 'Go online',
+  language: 'Language',
   acwTitle: 'After-call work',
   acwCountdown: 'Back to available in {n} s',
   acwKept: 'Still wrapping up',
@@ -129,7 +158,19 @@ const en: Record<Key, string> = {
   'state.talking': 'Talking',
   'state.ended': 'Ended',
   incoming: 'Incoming call',
+  'incoming.im': 'New chat',
+  'incoming.video': 'Incoming video call',
+  'incoming.internal': 'Internal call',
   answer: 'Answer',
+  acceptChat: 'Accept',
+  serviceNumber: 'Service number',
+  ivrChoice: 'Menu choice',
+  remarkLabel: 'Remark',
+  'dir.in': 'Inbound',
+  'dir.out': 'Outbound',
+  startedAt: 'Started',
+  duration: 'Duration',
+  endChat: 'End chat',
   reject: 'Decline',
   ringsFor: 'Goes to another agent in {n} s',
   ringtoneBlocked: 'The browser blocked the ringtone; a system notification was shown instead.',
@@ -149,6 +190,11 @@ const en: Record<Key, string> = {
   toSkillGroup: 'Skill group',
   agentId: 'Agent user ID',
   skillGroupId: 'Skill group ID',
+  agentIdExample: 'e.g. agent2@tccc.local',
+  skillGroupIdExample: 'e.g. 2',
+  transferEmpty: 'Enter whom to transfer to',
+  badAgentId: 'An agent user ID has no spaces',
+  badSkillGroupId: 'A skill group ID is a number',
   confirm: 'OK',
   cancel: 'Cancel',
   held: 'On hold',
@@ -171,6 +217,17 @@ const en: Record<Key, string> = {
   notifyOff: 'Off: calls may be missed while the page is in the background or the ringtone is blocked.',
   notifyDenied: 'The browser blocks notifications for this site: allow them in its site settings.',
 };
+
+/** The rest reasons the switcher offers unless tccc.UI.configure({restReasons}) says otherwise. */
+export const DEFAULT_REST_REASONS = ['meal', 'meeting', 'training', 'break'];
+
+/**
+ * A rest reason in the viewer's words: the built-in reasons travel as codes (so an agent on an
+ * English screen and a supervisor on a Chinese one read the same reason), anything else as given.
+ */
+export function restReasonLabel(t: Translate, reason: string): string {
+  return DEFAULT_REST_REASONS.includes(reason) ? t(`reason.${reason}` as Key) : reason;
+}
 
 export type Translate = (key: Key, n?: number | string) => string;
 

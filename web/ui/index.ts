@@ -11,6 +11,18 @@ import { ChatPane } from './ChatPane';
 import { Store } from './Store';
 import { UI_GLOBAL_KEY, type UiHost, type UiModule } from '../../js/src/uiHost';
 
+// The alert and the workbench share one dock at the right edge: the alert sits above the panel and
+// the panel shrinks to what is left, so neither covers the other at any window size. The empty part
+// of the dock lets clicks through to the page.
+const DOCK_CSS = `
+.dock { position: fixed; z-index: 2147483001; right: 24px; top: 16px; bottom: 80px; width: min(340px, calc(100vw - 32px));
+  display: flex; flex-direction: column; justify-content: flex-end; pointer-events: none; }
+.dock > * { display: block; flex: none; pointer-events: auto; }
+.dock > tccc-workbench { display: flex; flex-direction: column; flex: 0 1 auto; min-height: 0; }
+.dock > [hidden] { display: none !important; }
+@media (max-width: 480px) { .dock { right: 16px; } }
+`;
+
 class UiRoot extends HTMLElement {
   constructor() {
     super();
@@ -55,7 +67,12 @@ function mount(host: UiHost): () => void {
     const float = document.createElement('tccc-float-button') as FloatButton;
     const alert = document.createElement('tccc-incoming-alert') as IncomingAlert;
     const workbench = document.createElement('tccc-workbench') as Workbench;
-    shadow.append(float, alert, workbench);
+    const dock = document.createElement('div');
+    dock.className = 'dock';
+    dock.append(alert, workbench);
+    const style = document.createElement('style');
+    style.textContent = DOCK_CSS;
+    shadow.append(style, float, dock);
     root.setAttribute('lang', cfg.lang);
     for (const el of [float, alert, workbench]) el.init(ctx);
     parts = { float, alert, workbench };

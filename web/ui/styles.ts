@@ -4,7 +4,8 @@ export const CSS = `
 :host { all: initial; font: 14px/1.4 system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2329; }
 :host([hidden]), [hidden] { display: none !important; }
 button, select, input { font: inherit; }
-button { cursor: pointer; border: 1px solid #c9cdd4; background: #fff; border-radius: 6px; padding: 4px 10px; color: inherit; }
+button { cursor: pointer; border: 1px solid #c9cdd4; background: #fff; border-radius: 6px; padding: 4px 10px; color: inherit;
+  white-space: nowrap; }
 button:hover { background: #f2f3f5; }
 button:disabled { cursor: not-allowed; opacity: .5; }
 button.primary { background: #0052d9; border-color: #0052d9; color: #fff; }
@@ -17,19 +18,23 @@ input, select { border: 1px solid #c9cdd4; border-radius: 6px; padding: 4px 6px;
 .dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 6px; background: #a6a6a6; }
 .dot.free { background: #2ba471; } .dot.busy { background: #d54941; } .dot.arrange { background: #e37318; }
 .dot.rest, .dot.notReady { background: #e37318; }
-.panel { position: fixed; right: 24px; bottom: 80px; width: 340px; max-height: calc(100vh - 100px); overflow: auto;
-  z-index: 2147483001; background: #fff; border-radius: 10px; box-shadow: 0 8px 24px rgba(0,0,0,.25); padding: 12px; box-sizing: border-box; }
-.alert { position: fixed; right: 24px; top: 24px; width: 300px; z-index: 2147483002; background: #fff; border-radius: 10px;
+/* The panel and the alert are placed by the root's dock (index.ts): stacked, never on top of each other. */
+.panel { flex: 0 1 auto; min-height: 0; overflow: auto; background: #fff; border-radius: 10px;
+  box-shadow: 0 8px 24px rgba(0,0,0,.25); padding: 12px; box-sizing: border-box; }
+.alert { margin-bottom: 12px; background: #fff; border-radius: 10px;
   box-shadow: 0 8px 24px rgba(0,0,0,.3); padding: 12px; border-top: 4px solid #0052d9; box-sizing: border-box; }
 header { display: flex; align-items: center; justify-content: space-between; gap: 8px; }
 h2 { font-size: 16px; margin: 0; } h3 { font-size: 13px; margin: 12px 0 6px; color: #4e5969; }
 section { border-top: 1px solid #e5e6eb; margin-top: 10px; padding-top: 6px; }
 .row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; margin: 4px 0; }
+.row.between { justify-content: space-between; flex-wrap: nowrap; }
 .muted { color: #86909c; font-size: 12px; }
 .error { color: #d54941; font-size: 12px; }
 .notice { color: #e37318; font-size: 12px; }
-.peer { font-size: 18px; font-weight: 600; word-break: break-all; }
-.text { word-break: break-all; white-space: pre-wrap; }
+/* Text from people: Latin wraps between words, CJK between characters, and only a run with no
+   break opportunity (a long URL or number) is cut where it must be. Never break-all. */
+.peer { font-size: 18px; font-weight: 600; overflow-wrap: anywhere; }
+.text { overflow-wrap: anywhere; word-break: normal; white-space: pre-wrap; }
 .keys { display: grid; grid-template-columns: repeat(3, 1fr); gap: 4px; margin: 4px 0; }
 ul { list-style: none; margin: 0; padding: 0; } li { padding: 4px 0; border-bottom: 1px dashed #e5e6eb; }
 .timer { font-variant-numeric: tabular-nums; font-weight: 600; }
