@@ -336,7 +336,6 @@ int run(const ServerConfig& config) {
 
   // --- shutdown on SIGINT/SIGTERM: close WebSockets politely, then stop ---
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  boost::asio::steady_timer grace(io);
   signals.async_wait([&](const boost::system::error_code& error, int signal) {
     if (error) return;
     spdlog::info("signal {}: shutting down", signal);
@@ -345,8 +344,9 @@ int run(const ServerConfig& config) {
 #if TCCC_HAS_CONTACT_CENTER
     contactCenter.stop();
 #endif
-    grace.expires_after(std::chrono::milliseconds(300));  // lets the close frames go out
-    grace.async_wait([&io](const boost::system::error_code&) { io.stop(); });
+    // The io_context stops once the close frames are out and every request routed so far is
+    // answered (a DescribeTelCdr waits up to 250 ms for the CDR writer), within a bound.
+    http.whenQuiet(std::chrono::seconds(2), [&io] { io.stop(); });
   });
 
   std::string agents;

@@ -108,6 +108,31 @@ void HttpServer::stop() {
   for (auto& [id, ws] : open) ws->closeWith(1001, "server shutting down");
 }
 
+void HttpServer::whenQuiet(std::chrono::milliseconds deadline, std::function<void()> done) {
+  // Polled: shutdown is rare, and a timer per check keeps the request path free of any hook.
+  static constexpr std::chrono::milliseconds kPoll{20};
+  auto timer = std::make_shared<asio::steady_timer>(mIo);
+  auto until = std::chrono::steady_clock::now() + deadline;
+  auto check = std::make_shared<std::function<void()>>();
+  *check = [this, timer, until, check, done = std::move(done)]() mutable {
+    const bool quiet = *mPendingResponses == 0 && mWs.empty();
+    if (quiet || std::chrono::steady_clock::now() >= until) {
+      if (!quiet)
+        spdlog::warn("shutdown: {} requests unanswered and {} WebSockets still closing after the grace period",
+                     *mPendingResponses, mWs.size());
+      auto finish = std::move(done);
+      *check = nullptr;  // breaks the cycle through the captured `check`
+      finish();
+      return;
+    }
+    timer->expires_after(kPoll);
+    timer->async_wait([check](const beast::error_code&) {
+      if (*check) (*check)();
+    });
+  };
+  (*check)();
+}
+
 void HttpServer::doAccept() {
   // Every connection's handlers run on the io_context itself, not on a strand per connection:
   // the server runs one io thread (main.cpp), so a strand only added a queue, a lock and two
@@ -229,9 +254,11 @@ void HttpServer::handleHttp(const HttpRequest& request, HttpRespond respond) {
   // Exactly one answer per request, whatever the route does: a second one is dropped, and a route
   // that throws before answering gets a 500.
   auto answered = std::make_shared<bool>(false);
-  HttpRespond once = [answered, respond = std::move(respond)](HttpResponse response) {
+  ++*mPendingResponses;
+  HttpRespond once = [answered, pending = mPendingResponses, respond = std::move(respond)](HttpResponse response) {
     if (*answered) return;
     *answered = true;
+    --*pending;
     respond(std::move(response));
   };
   try {

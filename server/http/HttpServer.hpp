@@ -17,6 +17,7 @@
 #include <boost/beast/core/error.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -69,6 +70,13 @@ class HttpServer : public WsSender, public HttpRouter {
   unsigned short listen();
   /// Stops accepting and closes every WebSocket with 1001 (going away).
   void stop();
+  /// After stop(): `done` runs (on the io thread) once every request routed so far has been answered
+  /// and every WebSocket has finished its close, or once `deadline` has passed, whichever is first.
+  /// The server's shutdown stops the io_context only then, so that a request waiting on a deferred
+  /// route (DescribeTelCdr waiting for the CDR writer) still gets its answer.
+  void whenQuiet(std::chrono::milliseconds deadline, std::function<void()> done);
+  /// Requests routed whose route has not answered yet.
+  std::size_t pendingResponses() const { return *mPendingResponses; }
   bool tlsEnabled() const { return mTls != nullptr; }
   const HttpServerOptions& options() const { return mOptions; }
 
@@ -127,6 +135,8 @@ class HttpServer : public WsSender, public HttpRouter {
   std::unordered_map<ConnectionId, std::shared_ptr<WsConnection>> mWs;
   ConnectionId mLastConnectionId = 0;
   std::shared_ptr<std::size_t> mOpenConnections = std::make_shared<std::size_t>(0);
+  // Shared with each request's answer callback, which may outlive a route's bookkeeping.
+  std::shared_ptr<std::size_t> mPendingResponses = std::make_shared<std::size_t>(0);
   boost::asio::steady_timer mAcceptPause;
   std::chrono::steady_clock::time_point mLastFdWarning{};
   bool mStopped = false;

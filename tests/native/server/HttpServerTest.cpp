@@ -215,6 +215,43 @@ TEST(HttpServerTest, DeferredRouteAnswersLaterWithoutHoldingTheLoop) {
   EXPECT_EQ(request(h.port, http::verb::get, "/hello").result_int(), 200);
 }
 
+TEST(HttpServerTest, ShutdownWaitsForTheAnswerOfADeferredRoute) {
+  ServerHarness h(HttpServerOptions{});
+  auto pending = std::async(std::launch::async, [&] { return request(h.port, http::verb::get, "/later"); });
+  for (int i = 0; i < 500 && h.laterWaiting() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_EQ(h.laterWaiting(), 1u);
+  std::promise<void> quiet;
+  asio::post(h.io, [&] {
+    EXPECT_EQ(h.server.pendingResponses(), 1u);
+    h.server.stop();
+    h.server.whenQuiet(std::chrono::seconds(5), [&] { quiet.set_value(); });
+  });
+  auto quietFuture = quiet.get_future();
+  // The route answers well after the old fixed 300 ms grace: still not quiet until it has.
+  EXPECT_EQ(quietFuture.wait_for(std::chrono::milliseconds(400)), std::future_status::timeout);
+  h.answerLater("late");
+  EXPECT_EQ(quietFuture.wait_for(std::chrono::seconds(2)), std::future_status::ready);
+  auto answered = pending.get();
+  EXPECT_EQ(answered.result_int(), 200);
+  EXPECT_EQ(answered.body(), "late0");
+}
+
+TEST(HttpServerTest, ShutdownGivesUpOnARouteThatNeverAnswersAtTheDeadline) {
+  ServerHarness h(HttpServerOptions{});
+  auto pending = std::async(std::launch::async, [&] { return request(h.port, http::verb::get, "/later"); });
+  for (int i = 0; i < 500 && h.laterWaiting() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::promise<void> quiet;
+  const auto start = std::chrono::steady_clock::now();
+  asio::post(h.io, [&] {
+    h.server.stop();
+    h.server.whenQuiet(std::chrono::milliseconds(200), [&] { quiet.set_value(); });
+  });
+  ASSERT_EQ(quiet.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
+  h.answerLater("late");  // lets the client thread finish
+  pending.get();
+}
+
 TEST(HttpServerTest, DeferredRouteThatAnswersTwiceSendsOneResponse) {
   ServerHarness h(HttpServerOptions{});
   asio::io_context io;
