@@ -20,6 +20,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'build/native/server/tccc-server');
 const serverArgs = process.argv.slice(2);
 const helpOnly = serverArgs.some((a) => a === '--help' || a === '-h' || a === '--version');
+// Commands that change the database or print something and exit: no demos, no SDK build needed.
+const oneShot = serverArgs.some((a) =>
+  ['--create-tenant', '--set-recording', '--set-asr', '--print-credentials'].includes(a.split('=')[0]),
+);
 
 function buildStep(what, missing) {
   console.error(`start: ${missing} is missing; building (${what})…`);
@@ -31,13 +35,13 @@ function buildStep(what, missing) {
 }
 
 if (!existsSync(bin)) buildStep('native', bin);
-if (!helpOnly) {
+if (!helpOnly && !oneShot) {
   if (!existsSync(join(root, 'dist/tccc.js'))) {
     if (!existsSync(join(root, 'build/wasm/tccc-core.wasm'))) buildStep('wasm', 'build/wasm/tccc-core.wasm');
     buildStep('js', 'dist/tccc.js');
   }
 }
-const demosWanted = !helpOnly && process.env.TCCC_DEMOS !== '0';
+const demosWanted = !helpOnly && !oneShot && process.env.TCCC_DEMOS !== '0';
 if (demosWanted) {
   const { buildDemos } = await import('./build-demos.mjs');
   try {

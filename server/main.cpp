@@ -86,6 +86,15 @@ int run(const ServerConfig& config) {
   DemoSeeder::writeCredentialsFile(credentialsPath, seed);
   if (seed.created) spdlog::info("first start: created demo tenant {} in {}", seed.tenant.sdkAppId, config.dataDir);
 
+  if (!config.createTenant.empty()) {
+    // Tenants are isolated by their API key and SdkAppId: the operator hands these lines to the
+    // tenant's backend, which then adds staff, skill groups and numbers through the cloud API.
+    SeedResult tenant = DemoSeeder::createTenant(store, config.createTenant, nowSec());
+    printLine("SdkAppId=" + std::to_string(tenant.tenant.sdkAppId));
+    printLine("SecretId=" + tenant.credential.secretId);
+    printLine("SecretKey=" + tenant.credential.secretKey);
+    return 0;
+  }
   if (!config.setRecording.empty() || !config.setAsr.empty()) {
     auto apply = [&store](const char* option, const char* what, CaptureFeature feature, const std::string& text) {
       auto sw = ServerConfig::parseCaptureSwitch(option, text);  // validated at parse time

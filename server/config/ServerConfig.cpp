@@ -496,6 +496,15 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
       app.add_option("--asr-keywords", out.asrKeywords,
                      "Keyword list file: one phrase per line, optionally /threshold/; spots them in free speech")
           ->envname("TCCC_ASR_KEYWORDS");
+  app.add_option("--create-tenant", out.createTenant,
+                 "Create a tenant (an app with its own SdkAppId, SecretId and SecretKey) named NAME in the "
+                 "database, print its credentials, and exit; a running server serves it at once")
+      ->check([](const std::string& name) {
+        if (name.empty() || name.size() > 64) return std::string("the tenant name must be 1 to 64 bytes");
+        for (unsigned char c : name)
+          if (c < 0x20 || c == 0x7f) return std::string("the tenant name must not contain control characters");
+        return std::string();
+      });
   app.add_flag("--print-credentials", out.printCredentials,
                "Print SdkAppId, SecretId and SecretKey of the first tenant and exit (creates it if needed)")
       ->envname("TCCC_PRINT_CREDENTIALS");

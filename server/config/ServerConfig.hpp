@@ -49,6 +49,8 @@ struct ServerConfig {
   int connectionRateLimit = 20;  // HTTP requests/s per connection (burst 2x)
   std::string logLevel = "info";
   bool printCredentials = false;
+  /// --create-tenant NAME: adds a tenant (app) with its own API key, prints it, and exits.
+  std::string createTenant;
   /// STUN/TURN servers handed to browsers (agent login snapshot, customer.dial answer) as
   /// RTCIceServer objects: [{"urls": "stun:…" | ["turn:…"], "username"?, "credential"?}]. Empty = none
   /// (host candidates only: enough on one machine or one LAN).

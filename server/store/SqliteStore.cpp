@@ -162,7 +162,12 @@ void SqliteStore::migrate() {
 
 std::vector<TenantRecord> SqliteStore::listTenants() {
   SqliteDatabase::Statement st(
-      mDb, "SELECT sdk_app_id, name, created_at, recording, asr FROM tenants ORDER BY created_at, sdk_app_id");
+      mDb,
+      // Oldest first. created_at is in seconds (as the cloud reports it), so tenants created in the
+      // same second are ordered by their first API key's insertion (its rowid): the demo tenant
+      // made at first start stays first even when an operator adds one with a lower SdkAppId.
+      "SELECT sdk_app_id, name, created_at, recording, asr FROM tenants ORDER BY created_at, "
+      "(SELECT MIN(rowid) FROM credentials c WHERE c.sdk_app_id = tenants.sdk_app_id), sdk_app_id");
   std::vector<TenantRecord> out;
   while (st.step()) out.push_back({st.int64(0), st.text(1), st.int64(2), st.int64(3) != 0, st.int64(4) != 0});
   return out;

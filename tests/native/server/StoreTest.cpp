@@ -67,6 +67,25 @@ TEST(StoreTest, FirstStartSeedsDemoTenantAndLaterStartsReuseIt) {
   EXPECT_EQ(reopened.listTenants().size(), 1u);
 }
 
+TEST(StoreTest, TenantsAddedLaterNeverDisplaceTheDemoTenant) {
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  SeedResult demo = DemoSeeder::ensureDemoTenant(store, 1000);
+  // Several in the same second as the demo tenant: whatever SdkAppIds they draw, they come after it.
+  std::vector<std::int64_t> added;
+  for (int i = 0; i < 8; ++i)
+    added.push_back(DemoSeeder::createTenant(store, "Tenant " + std::to_string(i), 1000).tenant.sdkAppId);
+  auto tenants = store.listTenants();
+  ASSERT_EQ(tenants.size(), 9u);
+  EXPECT_EQ(tenants[0].sdkAppId, demo.tenant.sdkAppId);
+  for (std::size_t i = 0; i < added.size(); ++i) EXPECT_EQ(tenants[i + 1].sdkAppId, added[i]);
+  SeedResult again = DemoSeeder::ensureDemoTenant(store, 2000);
+  EXPECT_FALSE(again.created);
+  EXPECT_EQ(again.tenant.sdkAppId, demo.tenant.sdkAppId);
+  EXPECT_EQ(again.credential.secretId, demo.credential.secretId);
+  for (auto app : added) EXPECT_TRUE(store.listStaff(app).empty()) << "a new tenant starts empty";
+}
+
 TEST(StoreTest, CredentialsFileIsPrivate) {
   TempDir dir;
   SqliteStore store(dir.file("tccc.db"));
