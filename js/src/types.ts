@@ -3,7 +3,7 @@
 // fields follow the TCCC Web agent SDK documentation so that code written for it type-checks here.
 import type { MediaAdapter } from './MediaAdapter';
 import type { TcccError } from './TcccError';
-import type { AgentStatus, CloseBy, ServerType, StatusRequest } from './vocabulary.generated';
+import type { AgentStatus, ChatNotice, CloseBy, ServerType, StatusRequest } from './vocabulary.generated';
 
 // The wire's words (src/protocol/vocabulary.json). AgentStatus: `offline` is ours, an agent logged in
 // to the SDK but not taking work. ServerType: which endpoint of the agent a phone session uses.
@@ -104,6 +104,11 @@ export interface ChatMessage {
   text: string;
   /** The sender's idempotency key, when it gave one. */
   clientMsgId?: string;
+  /**
+   * For `system` messages: what happened (`joined`, `transferred`, `left`, `ended`), so that a UI can
+   * word it in its own language; `senderName` is then the agent it is about. `text` is the English.
+   */
+  notice?: ChatNotice;
   /** When the server stored it (Unix epoch ms). */
   time: number;
 }

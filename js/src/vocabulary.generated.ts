@@ -29,6 +29,8 @@ export type CustomerState = 'queued' | 'ringing' | 'connected' | 'held' | 'ended
 export type TransferTargetType = 'skillGroup' | 'seat';
 /** Who wrote a chat message (`from`): `system` is the server's notices. */
 export type MessageFrom = 'visitor' | 'agent' | 'system';
+/** What a `system` chat message tells (`notice`), for each reader to word in its own language; `senderName` is the agent it is about. */
+export type ChatNotice = 'joined' | 'transferred' | 'left' | 'ended';
 /** What `session.mute` / `session.unmute` act on. */
 export type MediaKind = 'audio' | 'video';
 /** `startOutboundCall`'s `phoneEncodeType`: dial the real number even when number masking is on. */

@@ -27,8 +27,28 @@ namespace {
 constexpr std::int64_t kDefaultHistoryLimit = 50;
 constexpr std::string_view kImGroupType = "im";
 
+// The English words of a notice, kept as the message's text for readers that do not know the
+// notice codes (the cloud API's history, older SDKs); ours word it in the reader's language.
+std::string englishNotice(protocol::ChatNotice notice, const std::string& agentName) {
+  switch (notice) {
+    case protocol::ChatNotice::Joined:
+      return agentName + " joined the chat";
+    case protocol::ChatNotice::Transferred:
+      return agentName + " transferred the chat";
+    case protocol::ChatNotice::Left:
+      return agentName + " left the chat";
+    case protocol::ChatNotice::Ended:
+      break;
+  }
+  return "The chat has ended.";
+}
+
 Json messageWire(const ChatMessageRecord& m, bool forVisitor) {
   const bool byAgent = m.senderRole == toString(protocol::MessageFrom::Agent);
+  // A system message's row keeps its notice code in `type` (no schema change); on the wire every
+  // message is text, and a notice says which one it is. Rows from before notices have "text".
+  const bool bySystem = m.senderRole == toString(protocol::MessageFrom::System);
+  const auto notice = bySystem ? protocol::chatNoticeFromString(m.type) : std::nullopt;
   Json w{{"messageId", m.messageId},
          {"sessionId", m.sessionId},
          {"seq", m.seq},
@@ -36,9 +56,10 @@ Json messageWire(const ChatMessageRecord& m, bool forVisitor) {
          // A visitor learns the agent's display name, never its login (an e-mail address).
          {"senderId", forVisitor && byAgent ? std::string() : m.senderId},
          {"senderName", m.senderName},
-         {"type", m.type},
+         {"type", notice ? std::string("text") : m.type},
          {"text", m.content},
          {"time", m.createdMs}};
+  if (notice) w["notice"] = std::string(toString(*notice));
   if (!m.clientMsgId.empty() && (!forVisitor || m.senderRole == toString(protocol::MessageFrom::Visitor)))
     w["clientMsgId"] = m.clientMsgId;
   return w;
@@ -149,7 +170,8 @@ void ChatRouting::deliver(Session& chat, const ChatMessageRecord& message) {
   c.customers.send(chat, "chat.message", Json{{"sessionId", chat.id}, {"message", messageWire(message, true)}});
 }
 
-void ChatRouting::systemMessage(Session& chat, const std::string& text, std::int64_t nowMs) {
+void ChatRouting::systemMessage(Session& chat, protocol::ChatNotice notice, const std::string& agentName,
+                                std::int64_t nowMs) {
   ChatState* st = state(chat.id);
   if (!st) return;
   ChatMessageRecord m;
@@ -158,7 +180,9 @@ void ChatRouting::systemMessage(Session& chat, const std::string& text, std::int
   m.seq = st->lastSeq + 1;
   m.messageId = messageId(chat, m.seq);
   m.senderRole = toString(protocol::MessageFrom::System);
-  m.content = text;
+  m.senderName = agentName;
+  m.type = std::string(toString(notice));  // stored as the row's type; see messageWire
+  m.content = englishNotice(notice, agentName);
   m.createdMs = nowMs;
   try {
     repository().appendChatMessage(m);
@@ -289,7 +313,7 @@ Result ChatRouting::accept(Agent& agent, Session& chat, std::int64_t nowMs) {
   if (st) st->phaseDeadline = 0;
   arm(chat);
   c.views.update(agent, chat, SessionState::Talking, nowMs);
-  systemMessage(chat, agent.displayName() + " joined the chat", nowMs);
+  systemMessage(chat, protocol::ChatNotice::Joined, agent.displayName(), nowMs);
   tellVisitor(chat, CustomerState::Connected);
   return Json::object();
 }
@@ -342,7 +366,7 @@ Result ChatRouting::transfer(Agent& agent, Session& chat, const Json& data, std:
                  Json{{"endReason", toString(EndReason::Transfer)},
                       {"closeBy", toString(CloseBy::Seat)},
                       {"transferTo", transferTo}});
-  systemMessage(chat, agent.displayName() + " transferred the chat", nowMs);
+  systemMessage(chat, protocol::ChatNotice::Transferred, agent.displayName(), nowMs);
   chat.pendingTransferFrom = agent.staff.userId;
   chat.tried.clear();
   chat.tried.insert(agent.idx);
@@ -377,7 +401,7 @@ void ChatRouting::agentGone(Agent& agent, std::int64_t nowMs) {
       chat->agent.reset();
       c.views.update(agent, *chat, SessionState::Ended, nowMs,
                      Json{{"endReason", toString(EndReason::Failed)}, {"closeBy", toString(CloseBy::Admin)}});
-      systemMessage(*chat, agent.displayName() + " left the chat", nowMs);
+      systemMessage(*chat, protocol::ChatNotice::Left, agent.displayName(), nowMs);
       chat->pendingTransferFrom = agent.staff.userId;
       chat->tried.clear();
       chat->waitStartMs = nowMs;
@@ -567,7 +591,7 @@ void ChatRouting::end(Session& chat, const EndSpec& spec, std::int64_t nowMs) {
   if (chat.ended()) return;
   dequeue(chat);
   mOffers.erase(chat.serial);
-  if (chat.agent || chat.acceptMs) systemMessage(chat, "The chat has ended.", nowMs);
+  if (chat.agent || chat.acceptMs) systemMessage(chat, protocol::ChatNotice::Ended, "", nowMs);
   chat.phase = SessionPhase::Ended;
   chat.endedMs = nowMs;
   chat.endStatus = spec.endStatus;

@@ -92,7 +92,8 @@ class ChatRouting {
   void withdraw(Session& chat, EndReason endReason, CloseBy closeBy, EndStatus legStatus, std::int64_t nowMs);
   void arm(Session& chat);
   void tellVisitor(Session& chat, CustomerState state, std::optional<EndStatus> reason = std::nullopt);
-  void systemMessage(Session& chat, const std::string& text, std::int64_t nowMs);
+  /// Stores and delivers a notice from the server; `agentName` is the agent it is about ("" for Ended).
+  void systemMessage(Session& chat, protocol::ChatNotice notice, const std::string& agentName, std::int64_t nowMs);
   void deliver(Session& chat, const ChatMessageRecord& message);
   void storeImCdr(const Session& chat);
   bool eligible(const Agent& agent, bool forNewOffer) const;

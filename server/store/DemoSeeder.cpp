@@ -106,7 +106,7 @@ SeedResult DemoSeeder::ensureDemoTenant(SqliteStore& store, std::int64_t now) {
   ivr.sdkAppId = app;
   ivr.number = "4008001000";
   ivr.ivrPrompt = "欢迎致电。售前咨询请按 1，售后服务请按 2。Welcome. For sales press 1, for support press 2.";
-  ivr.ivrOptions = {{"1", "Sales", 1}, {"2", "Support", 2}};
+  ivr.ivrOptions = {{"1", "售前咨询", 1}, {"2", "售后服务", 2}};
   ivr.defaultSkillGroupId = 1;
   store.upsertServiceNumber(ivr);
   ServiceNumberInfo plain;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/ChatTracker.hpp"
 
+#include "protocol/Vocabulary.generated.hpp"
+
 namespace tccc::core {
 
 using Json = protocol::Json;
@@ -147,6 +149,10 @@ std::optional<Json> normaliseChatMessage(const Json& message) {
   out["type"] = type ? *type : std::string("text");
   out["text"] = *text;
   if (auto clientMsgId = protocol::readString(message, "clientMsgId", 64)) out["clientMsgId"] = *clientMsgId;
+  // Only a known notice passes: the UI words it from its own table, so an unknown one would
+  // show nothing; without it the message's text is shown as it is.
+  if (auto notice = protocol::readString(message, "notice", 32); notice && protocol::chatNoticeFromString(*notice))
+    out["notice"] = *notice;
   out["time"] = *time;
   return out;
 }

@@ -161,6 +161,16 @@ inline std::optional<MessageFrom> messageFromFromString(std::string_view text) {
   return detail::enumFromText<MessageFrom>(kMessageFromNames, text, 0);
 }
 
+/// What a `system` chat message tells (`notice`), for each reader to word in its own language; `senderName` is the agent it is about.
+enum class ChatNotice : std::uint8_t { Joined = 0, Transferred, Left, Ended };
+inline constexpr std::string_view kChatNoticeNames[] = {"joined", "transferred", "left", "ended"};
+inline constexpr int kChatNoticeCount = 4;
+constexpr std::string_view toString(ChatNotice value) { return kChatNoticeNames[static_cast<int>(value)]; }
+/// The value called `text` on the wire, if there is one.
+inline std::optional<ChatNotice> chatNoticeFromString(std::string_view text) {
+  return detail::enumFromText<ChatNotice>(kChatNoticeNames, text, 0);
+}
+
 /// What `session.mute` / `session.unmute` act on.
 enum class MediaKind : std::uint8_t { Audio = 0, Video };
 inline constexpr std::string_view kMediaKindNames[] = {"audio", "video"};

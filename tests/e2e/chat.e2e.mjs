@@ -159,7 +159,9 @@ export const tests = [
       await waitFor(async () => (await visitorMessages(v)).length >= 4, 'four messages at the visitor');
       assertEqual(
         (await visitorMessages(v)).map((m) => m.text),
-        ['Alice joined the chat', 'hello', 'Hi Ann, how can I help?', 'my order is late'],
+        // The page words the server's notice from its code, in its own language and phrasing
+        // (here English: "Agent …"), not from the message's English text.
+        ['Agent Alice joined the chat', 'hello', 'Hi Ann, how can I help?', 'my order is late'],
         'visitor order',
       );
 
@@ -308,7 +310,8 @@ export const tests = [
       assertEqual(msgs.TotalCount, final.length, 'every message stored once');
       assertEqual(
         msgs.Messages.map((m) => m.Messages[0].Content),
-        final.map((m) => m.text),
+        // Notices are stored in English; the visitor's page words them its own way ("Agent …").
+        final.map((m) => (m.from === 'system' ? m.text.replace(/^Agent /, '') : m.text)),
         'stored in the order shown',
       );
       assert(
@@ -435,6 +438,13 @@ export const tests = [
       await a.page.click('[data-act=answer]');
       await waitFor(() => v.page.evaluate(() => window.tcccChatSim.state === 'connected'), 'visitor connected');
       assertEqual(await a.page.locator('[data-field=error]').first().textContent(), '', 'answered without an error');
+      // The server's notice is worded in the workbench's language (Chinese by default).
+      const notice = pane.locator('[data-field=chat-messages] li.system .text').first();
+      await notice.waitFor({ timeout: 10000 });
+      assert(
+        /加入了会话$/.test(await notice.textContent()),
+        `the joined notice in Chinese: ${await notice.textContent()}`,
+      );
 
       // Latin words wrap whole; CJK and a long URL still wrap inside the pane.
       const words = 'internationalization responsibilities notwithstanding extraordinarily';

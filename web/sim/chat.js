@@ -34,6 +34,10 @@
     joined: ['客服 %s 为您服务', 'Agent %s joined'],
     me: ['我', 'Me'],
     system: ['系统', 'System'],
+    'notice.joined': ['客服 %s 加入了会话', 'Agent %s joined the chat'],
+    'notice.transferred': ['客服 %s 转接了会话', 'Agent %s transferred the chat'],
+    'notice.left': ['客服 %s 离开了会话', 'Agent %s left the chat'],
+    'notice.ended': ['会话已结束', 'The chat has ended.'],
     online: ['', ''],
     offline: ['（连接中断，正在重连…）', '(connection lost, reconnecting…)'],
     failed: ['请求失败：', 'Request failed: '],
@@ -115,7 +119,11 @@
     who.textContent = m.from === 'visitor' ? t('me') : m.from === 'system' ? t('system') : m.senderName || '';
     var body = document.createElement('span');
     body.className = 'text';
-    body.textContent = m.text;
+    // A server notice is worded in this page's language; its English text is the fallback.
+    body.textContent =
+      m.from === 'system' && m.notice && TEXT['notice.' + m.notice]
+        ? t('notice.' + m.notice).replace('%s', m.senderName || '')
+        : m.text;
     li.appendChild(who);
     li.appendChild(body);
   }

@@ -44,6 +44,10 @@ const TEXT = {
     ended: '（已结束）',
     ringing: '（待接入）',
     system: '系统',
+    'notice.joined': '{name} 加入了会话',
+    'notice.transferred': '{name} 转接了会话',
+    'notice.left': '{name} 离开了会话',
+    'notice.ended': '会话已结束',
     loadError: '消息加载失败：',
     sendError: '发送失败：',
   },
@@ -55,6 +59,10 @@ const TEXT = {
     ended: ' (ended)',
     ringing: ' (waiting)',
     system: 'System',
+    'notice.joined': '{name} joined the chat',
+    'notice.transferred': '{name} transferred the chat',
+    'notice.left': '{name} left the chat',
+    'notice.ended': 'The chat has ended.',
     loadError: 'Could not load messages: ',
     sendError: 'Not sent: ',
   },
@@ -289,13 +297,19 @@ export class ChatPane extends HTMLElement {
     if (atBottom) this.list.scrollTop = this.list.scrollHeight;
   }
 
+  /** A server notice in the viewer's language; any other message as it was written. */
+  private messageText(m: ChatMessage): string {
+    if (m.from !== 'system' || !m.notice) return m.text;
+    return this.text(`notice.${m.notice}` as const).replace('{name}', m.senderName);
+  }
+
   private item(m: ChatMessage, s: UiSession): HTMLLIElement {
     const who = m.from === 'system' ? this.text('system') : m.senderName || (m.from === 'visitor' ? s.peer : '');
     return h(
       'li',
       { class: m.from, 'data-message-id': m.messageId, 'data-seq': m.seq },
       h('span', { class: 'who' }, who),
-      h('span', { class: 'text' }, m.text),
+      h('span', { class: 'text' }, this.messageText(m)),
     );
   }
 

@@ -104,7 +104,7 @@ test('customer socket through the IVR to an agent, hold, caller hangs up', async
   expect((await customer.request('customer.dtmf', { digits: '2' })).ok).toBe(true);
 
   const ringing = await agent.waitSession(sessionId, 'ringing');
-  expect(ringing.data.session.ivrPath).toEqual([{ key: '2', label: 'Support' }]);
+  expect(ringing.data.session.ivrPath).toEqual([{ key: '2', label: '售后服务' }]);
   await customer.waitFor((f) => f.event === 'customer.state' && f.data.state === 'ringing', 'customer ringing');
   await agent.request('session.accept', { sessionId });
   await customer.waitFor((f) => f.event === 'customer.state' && f.data.state === 'connected', 'connected');

@@ -50,8 +50,15 @@ TEST_F(CoreChat, EventsAfterTheKnownHistoryAreReceivedOnceInOrder) {
   chatMessage(message("c-1", 2, "visitor", "old"));  // history from before: not an event
   host.expectIdle();
   Json m4 = message("c-1", 4, "system", "Bob joined the chat", "");
+  m4["notice"] = "joined";
   chatMessage(m4);
   expectReceived(m4);
+  // A notice the vocabulary does not know is dropped from the message, which keeps its text.
+  Json m5 = message("c-1", 5, "system", "Something new happened", "");
+  Json odd = m5;
+  odd["notice"] = "exploded";
+  chatMessage(odd);
+  expectReceived(m5);
 }
 
 TEST_F(CoreChat, AGapIsFilledFromHistoryBeforeAnythingElseIsReceived) {

@@ -115,6 +115,12 @@ TEST_F(ChatRoutingTest, VisitorAndAgentTalkInOrderAndTheAgentStaysFree) {
   }
   EXPECT_EQ(texts, (std::vector<std::string>{"nick-a1 joined the chat", "hello", "hi Ann", "second"}));
   EXPECT_EQ(atAgent[0]["from"], "system");
+  // A notice carries a code and the agent it is about, for each reader to word in its language.
+  EXPECT_EQ(atAgent[0]["notice"], "joined");
+  EXPECT_EQ(atAgent[0]["senderName"], "nick-a1");
+  EXPECT_EQ(atAgent[0]["type"], "text");
+  EXPECT_EQ(atVisitor[0]["notice"], "joined");
+  EXPECT_FALSE(atAgent[1].contains("notice")) << "only system messages are notices";
   EXPECT_EQ(atAgent[2]["from"], "agent");
   EXPECT_EQ(atAgent[2]["senderId"], "a1@x.com");
   EXPECT_EQ(atVisitor[2]["senderId"], "");  // the visitor never sees the agent's login
@@ -281,6 +287,9 @@ TEST_F(ChatRoutingTest, TransferToAnAgentKeepsTheHistoryVisible) {
   for (auto& m : history["data"]["messages"]) texts.push_back(m["text"]);
   EXPECT_EQ(texts, (std::vector<std::string>{"nick-a1 joined the chat", "my order is late", "let me get a colleague",
                                              "nick-a1 transferred the chat", "nick-a2 joined the chat"}));
+  std::vector<std::string> notices;
+  for (auto& m : history["data"]["messages"]) notices.push_back(m.value("notice", "-"));
+  EXPECT_EQ(notices, (std::vector<std::string>{"joined", "-", "-", "transferred", "joined"}));
   // Transfer to a telephone group is refused with a clear error: there is no online group of that
   // id (the SDK cannot know group types, so this is not an argument error it could have caught).
   Json refused =

@@ -56,7 +56,8 @@ TEST(CallRecorderTest, SessionEndsWithCatalogueMixAndOnePushPerParticipant) {
   }
   EXPECT_EQ(c->endpointUser, "13800138000");
   EXPECT_EQ(a->endpointUser, "agent1@tccc.local");
-  EXPECT_NEAR(static_cast<double>(c->endMs - c->startMs), 1000, 30);
+  // Wall-clock times of a second of paced audio: a loaded 2-core machine has been seen 37 ms late.
+  EXPECT_NEAR(static_cast<double>(c->endMs - c->startMs), 1000, 150);
   EXPECT_EQ(decodeFile(c->path).channels, 1);
   EXPECT_EQ(decodeFile(mix->path).channels, 2);
   EXPECT_EQ(p.recorder.health().active, 0u);
