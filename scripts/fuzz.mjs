@@ -27,6 +27,7 @@ export const TARGETS = [
   'json',
   'tc3',
   'http',
+  'cloud',
   'websocket',
   'stun',
   'sdp',

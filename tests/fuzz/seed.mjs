@@ -115,6 +115,57 @@ for (const [header, host] of [
   put('tc3', Buffer.concat([Buffer.from(strings), bigEndianTail(1551113065, 5), bigEndianTail(1551113065, 8)]));
 }
 
+// --- cloud API bodies, one per action (the last byte picks the action in sorted order; the
+// harness puts the demo tenant's SdkAppId where a body says APP) ------------------------------
+const cloudBodies = {
+  BindStaffSkillGroupList: { SdkAppId: 'APP', StaffEmail: 'agent1@tccc.local', SkillGroupList: [1, 2] },
+  CreateCCCSkillGroup: { SdkAppId: 'APP', SkillGroupName: 'Sales', SkillGroupType: 0, MaxConcurrency: 1 },
+  CreateSDKLoginToken: { SdkAppId: 'APP', SeatUserId: 'agent1@tccc.local', OnlyOnce: true },
+  CreateStaff: {
+    SdkAppId: 'APP',
+    Staffs: [{ Name: 'N', Mail: 'n@x.y', Phone: '13800000000', Nick: 'n', SkillGroupList: [1] }],
+  },
+  DeleteStaff: { SdkAppId: 'APP', StaffList: ['n@x.y'] },
+  DescribeChatMessages: { SdkAppId: 'APP', SessionId: 's-1', Order: 1, Offset: 0, Limit: 100 },
+  DescribeIMCdrs: {
+    SdkAppId: 'APP',
+    StartTimestamp: 1732400000,
+    EndTimestamp: 1732406400,
+    Offset: 0,
+    Limit: 10,
+    Type: 1,
+  },
+  DescribeNumbers: { SdkAppId: 'APP', PageNumber: 0, PageSize: 10 },
+  DescribeSkillGroupInfoList: { SdkAppId: 'APP', PageSize: 10, PageNumber: 0, SkillGroupId: 1 },
+  DescribeStaffInfoList: {
+    SdkAppId: 'APP',
+    PageSize: 10,
+    PageNumber: 0,
+    StaffMail: 'agent1@tccc.local',
+    ModifiedTime: 0,
+  },
+  DescribeStaffStatusMetrics: { SdkAppId: 'APP', StaffList: ['agent1@tccc.local'], GroupIdList: [1] },
+  DescribeTelCdr: {
+    SdkAppId: 'APP',
+    StartTimeStamp: 1732400000,
+    EndTimeStamp: 1732406400,
+    Limit: 10,
+    Offset: 0,
+    Phones: ['1'],
+  },
+  DescribeTelRecordAsr: { SdkAppId: 'APP', SessionId: 's-1' },
+  DescribeTelSession: { SdkAppId: 'APP', SessionId: 's-1' },
+  HangUpCall: { SdkAppId: 'APP', SessionId: 's-1' },
+  ModifyStaff: { SdkAppId: 'APP', Email: 'agent1@tccc.local', Name: 'A', SkillGroupIds: [1], StaffNo: '7' },
+  UnbindStaffSkillGroupList: { SdkAppId: 'APP', StaffEmail: 'agent1@tccc.local', SkillGroupList: [2] },
+};
+Object.keys(cloudBodies)
+  .sort()
+  .forEach((action, i) => {
+    const body = JSON.stringify(cloudBodies[action]).replaceAll('"APP"', 'APP');
+    put('cloud', Buffer.concat([Buffer.from(body), Buffer.from([i])]));
+  });
+
 // --- HTTP requests the server receives ---------------------------------------------------------
 const login = Buffer.from(JSON.stringify({ sdkAppId: 1400000001, userId: 'a@b.c', token: 't' })).toString('base64url');
 for (const r of [
@@ -305,6 +356,19 @@ writeDict(
     '"SdkAppId":',
   ],
   'HTTP/1.1 request syntax and what the server reads from requests.',
+);
+writeDict(
+  'cloud',
+  [
+    ...Object.values(cloudBodies).flatMap((b) => Object.keys(b).map((k) => `"${k}":`)),
+    'APP',
+    '"Staffs":[{',
+    '-1',
+    '9007199254740992',
+    'null',
+    '""',
+  ],
+  'Parameters of the cloud API actions (CCC 2020-02-10) and values at the edges of their ranges.',
 );
 writeDict(
   'sdp',
