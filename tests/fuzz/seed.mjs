@@ -3,7 +3,8 @@
 // Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/) from the project's
 // fixtures and test vectors, so that each fuzzer starts from real inputs instead of from nothing.
 // Files are named by the SHA-1 of their content, as libFuzzer names what it adds; running this
-// again changes nothing. Inputs the fuzzers found later (regressions) live in the same folders.
+// again adds back the seeds that `node scripts/fuzz.mjs --minimize` dropped as redundant: minimise
+// after it. Inputs that found bugs (regress-*) live in the same folders and are always kept.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
