@@ -28,8 +28,10 @@ struct World {
   SqliteStore store{":memory:"};
   SeedResult seed = DemoSeeder::ensureDemoTenant(store, kNow);
   StoreDirectory directory{store, store, store, store, store};
-  CloudApi api{store, store, store, store, store, directory, CloudApiOptions{"http://127.0.0.1:8080", 300, 1800, 0, 0},
-               [] { return kNow; }};
+  CloudApi api{
+      store, store, store, store, store, directory, CloudApiOptions{"http://127.0.0.1:8080", 300, 1800, 0, 0}, [] {
+        return kNow;
+      }};
   World() { api.setChatRepository(&store); }
 };
 
