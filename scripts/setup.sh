@@ -14,6 +14,7 @@ DEBS=(
   chromium espeak-ng sox brotli fonts-noto-cjk
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   clang-format clang-tidy
+  clang libclang-rt-14-dev
 )
 
 missing=()

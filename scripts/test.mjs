@@ -121,7 +121,17 @@ suite('lint', () => {
   return { passed: Number(m[1]), failed: Number(m[2]) };
 });
 
-// 6. Browser end-to-end (Playwright + Debian Chromium), when present.
+// 6. Fuzzing (docs/fuzzing.md): the libFuzzer targets built with clang under ASan and UBSan in
+//    build/fuzz, every corpus file replayed (each crashing file is a failed test naming it) and each
+//    target fuzzed for a few seconds. scripts/fuzz.mjs prints one line per test.
+suite('fuzz', () => {
+  const r = run('node', ['scripts/fuzz.mjs', '--suite', '--seconds', '3'], { capture: true });
+  const m = /^fuzz-result passed=(\d+) failed=(\d+)$/m.exec(r.stdout || '');
+  if (!m) throw new Error(`fuzz printed no summary (exit ${r.status})`);
+  return { passed: Number(m[1]), failed: Number(m[2]) };
+});
+
+// 7. Browser end-to-end (Playwright + Debian Chromium), when present.
 if (existsSync(join(root, 'tests/e2e/run.mjs'))) {
   suite('e2e', () => {
     const r = run('node', ['tests/e2e/run.mjs'], { capture: true });

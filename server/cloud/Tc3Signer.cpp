@@ -67,10 +67,12 @@ std::string Tc3Signer::hmacSha256(std::string_view key, std::string_view message
 std::string Tc3Signer::utcDate(std::int64_t timestamp) {
   std::time_t t = static_cast<std::time_t>(timestamp);
   std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-  return buffer;
+  // Far-off timestamps (the year beyond an int) have no calendar date: "" matches no credential.
+  if (gmtime_r(&t, &tm) == nullptr) return {};
+  // Room for any year an int holds; strftime returns 0 (and leaves the buffer undefined) when the
+  // text does not fit, so only the length it reports is read.
+  char buffer[32];
+  return std::string(buffer, std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm));
 }
 
 std::string Tc3Signer::canonicalRequest(std::string_view method, std::string_view uri, std::string_view query,

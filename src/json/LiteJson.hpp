@@ -7,7 +7,9 @@
 //   - numbers are int64 / uint64 / double like nlohmann (a parsed non-negative integer is unsigned,
 //     integers beyond 64 bits become doubles), compared across kinds the way nlohmann compares them;
 //   - objects keep their keys sorted (nlohmann's std::map), so dump() output is byte-identical and a
-//     duplicate key in parsed text keeps the last value;
+//     duplicate key in parsed text keeps the last value (one exception: for the ~0.1% of doubles
+//     where nlohmann's Grisu2 misses the shortest or closest digits, this prints those, which read
+//     back as the same double; see LiteJsonNumbers.RandomDoublesRoundTripAndMatchNlohmann);
 //   - `{{"k", v}, ...}` builds an object when every element is a two-element array with a string
 //     first, otherwise an array (nlohmann's rule);
 //   - dump() is compact, escapes control characters and replaces invalid UTF-8 with U+FFFD.

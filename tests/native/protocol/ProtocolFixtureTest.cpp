@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string_view>
 
 namespace tccc::protocol {
 namespace {
@@ -145,6 +146,16 @@ TEST(ProtocolParseJson, RefusesOversizeAndDeepInputWithoutParsing) {
   EXPECT_TRUE(parseJson("[[[1]]]", 100, 2).is_discarded());
   // Brackets inside strings do not count as nesting.
   EXPECT_FALSE(parseJson(R"({"s":"[[[[[[[[\"[[["})", 100, 1).is_discarded());
+}
+
+// Found by fuzz_json: nlohmann took a NUL byte for the end of the text and accepted what followed
+// unread; the lite JSON refused it. JSON has no raw NUL anywhere, so both refuse it now.
+TEST(ProtocolParseJson, RefusesANulByteAnywhere) {
+  using namespace std::string_view_literals;
+  EXPECT_TRUE(parseJson("[]\0"sv).is_discarded());
+  EXPECT_TRUE(parseJson("{\"a\":1}\0{\"b\":2}"sv).is_discarded());
+  EXPECT_TRUE(parseJson("[\"a\0b\"]"sv).is_discarded());
+  EXPECT_FALSE(parseJson(R"(["a\u0000b"])").is_discarded());  // an escaped NUL is fine
 }
 
 }  // namespace

@@ -174,3 +174,12 @@ TEST(Tc3Test, ConstantTimeEquals) {
   EXPECT_FALSE(Tc3Signer::constantTimeEquals("abc", "abd"));
   EXPECT_FALSE(Tc3Signer::constantTimeEquals("abc", "abcd"));
 }
+
+// Found by fuzz_tc3: a year too long for the old 16-byte buffer made strftime fail, and the
+// undefined buffer was read as a string. Far-off timestamps must give a bounded date or none.
+TEST(Tc3Test, UtcDateOfFarOffTimestampsStaysBounded) {
+  EXPECT_EQ(Tc3Signer::utcDate(253402300799), "9999-12-31");
+  EXPECT_EQ(Tc3Signer::utcDate(67767976233532799), "2147483647-12-31");  // the last day a tm holds
+  EXPECT_EQ(Tc3Signer::utcDate(INT64_MAX), "");                          // beyond it: no date
+  EXPECT_EQ(Tc3Signer::utcDate(INT64_MIN), "");
+}
