@@ -178,6 +178,12 @@ class CdrSink {
  public:
   virtual ~CdrSink() = default;
   virtual bool storeCdr(std::int64_t sdkAppId, const Json& cdr) = 0;
+  /// A phone call is live (it started, or an agent answered it): `cdrSoFar` is its CDR as it would
+  /// be now, built by the same code, its end not known yet (EndedTimestamp 0). A sink that keeps a
+  /// crash journal (CdrWriter) writes it down and forgets it when the call's CDR is stored, so a
+  /// call the server dies in still gets a CDR at the next start (docs/reliability.md). By value:
+  /// the sink may serialise and free it off the event loop. The default keeps no journal.
+  virtual void journalLiveCall(std::int64_t /*sdkAppId*/, Json /*cdrSoFar*/) {}
 };
 
 /// Implemented by the contact center: live state the cloud API reads or changes.

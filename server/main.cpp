@@ -16,6 +16,7 @@
 #include "http/StaticFiles.hpp"
 #include "push/CdrPusher.hpp"
 #include "push/CdrWriter.hpp"
+#include "push/InterruptedCallRecovery.hpp"
 #include "recording/CallRecorder.hpp"
 #include "recording/RecordUrlSigner.hpp"
 #include "recording/RecordingCatalog.hpp"
@@ -168,6 +169,11 @@ int run(const ServerConfig& config) {
     pushOptions.auth.clientSecret = config.cdrPushClientSecret;
   }
   CdrPusher pusher(io, store, pushOptions, nowMs);
+  // Calls the last run died in (SIGKILL, crash): their CDRs, before any new call and before the
+  // pusher starts, which then pushes them with the rest of the queue.
+  if (auto n = InterruptedCallRecovery(store, pusher.enabled()).run(nowMs()))
+    spdlog::warn("{} call(s) were live when the server last stopped: CDRs made with EndStatusString \"{}\"", n,
+                 InterruptedCallRecovery::kEndStatus);
   // Declared after io and pusher: destroyed (drained) before them.
   CdrWriter cdrSink(io, databasePath, &pusher, nowMs);
 

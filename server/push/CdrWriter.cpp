@@ -70,6 +70,29 @@ bool CdrWriter::storeCdr(std::int64_t sdkAppId, const Json& cdr) {
   return true;
 }
 
+void CdrWriter::journalLiveCall(std::int64_t sdkAppId, Json cdrSoFar) {
+  LiveCallEntry entry;
+  auto sessionId = cdrSoFar.find("SessionId");
+  if (!cdrSoFar.is_object() || sessionId == cdrSoFar.end() || !sessionId->is_string()) return;
+  entry.record.sdkAppId = sdkAppId;
+  entry.record.sessionId = sessionId->get<std::string>();
+  entry.record.journaledAtMs = mClockMs();
+  entry.cdr = std::move(cdrSoFar);
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(mMutex);
+    if (mClosing || mLiveCalls.size() >= mOptions.maxQueued) {
+      spdlog::warn("CDR writer: live call {} not journaled (shut down or backlog full)", entry.record.sessionId);
+      return;
+    }
+    mLiveCalls.push_back(std::move(entry));
+    // As storeCdr: only the first item of an idle writer needs a wake-up; otherwise the writer is
+    // lingering or committing and takes the entry with its next batch.
+    wake = mLiveCalls.size() == 1 && mQueue.empty();
+  }
+  if (wake) mWake.notify_one();
+}
+
 bool CdrWriter::submit(StoreTask task) {
   {
     std::lock_guard<std::mutex> lock(mMutex);
@@ -216,14 +239,46 @@ CdrWriter::Stats CdrWriter::stats() const {
   return s;
 }
 
-bool CdrWriter::commit(const std::vector<CdrBatchItem>& batch) {
+bool CdrWriter::commit(const CdrWriteBatch& batch) {
   try {
-    mStore->storeCdrBatch(batch);
+    mStore->storeWriteBatch(batch);
     return true;
   } catch (const std::exception& e) {
-    spdlog::error("CDR writer: committing {} CDRs failed: {}", batch.size(), e.what());
+    spdlog::error("CDR writer: committing {} CDRs and {} live calls failed: {}", batch.cdrs.size(),
+                  batch.liveCalls.size(), e.what());
     return false;
   }
+}
+
+std::size_t CdrWriter::prepareLiveCalls(CdrWriteBatch& batch, std::vector<LiveCallEntry>& entries) {
+  // Calls whose CDR is in this batch: their entries are moot, and their row (if any) goes.
+  std::unordered_set<std::string_view> ending;
+  for (auto& item : batch.cdrs) {
+    item.endsLiveCall = mJournaled.count(item.record.sessionId) > 0;
+    if (!entries.empty()) ending.insert(item.record.sessionId);
+  }
+  // Newest first, so the first entry seen for a call is the one to keep. The views point into the
+  // kept records: reserved, so they do not move.
+  std::unordered_set<std::string_view> seen;
+  std::size_t coalesced = 0;
+  batch.liveCalls.reserve(entries.size());
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    const std::string& id = it->record.sessionId;
+    if (ending.count(id) || seen.count(id)) {
+      ++coalesced;
+      continue;
+    }
+    if (it->record.cdrText.empty()) it->record.cdrText = protocol::dump(it->cdr);
+    it->cdr = Json();
+    batch.liveCalls.push_back(std::move(it->record));
+    seen.insert(batch.liveCalls.back().sessionId);
+  }
+  return coalesced;
+}
+
+bool CdrWriter::aliveMarkDue(const CdrWriteBatch& batch) const {
+  if (mJournaled.empty() && batch.liveCalls.empty()) return false;  // no live call would need it
+  return std::chrono::steady_clock::now() >= mNextAliveMark;
 }
 
 void CdrWriter::notifyStored(std::vector<CdrBatchItem> batch) {
@@ -247,9 +302,18 @@ void CdrWriter::run() {
   int taskFailuresInARow = 0;
   bool gaveUp = false;  // at shutdown: once one batch was given up, the disk is not coming back
   std::unique_lock<std::mutex> lock(mMutex);
+  auto hasWork = [&] { return !mQueue.empty() || !mLiveCalls.empty() || !mTasks.empty() || mClosing; };
   for (;;) {
-    mWake.wait(lock, [&] { return !mQueue.empty() || !mTasks.empty() || mClosing; });
-    if (mQueue.empty() && mTasks.empty()) break;  // closing and drained
+    // With calls journaled, an idle writer still wakes for the liveness mark.
+    if (mJournaled.empty())
+      mWake.wait(lock, hasWork);
+    else
+      mWake.wait_until(lock, mNextAliveMark, hasWork);
+    const bool aliveDue = !mJournaled.empty() && std::chrono::steady_clock::now() >= mNextAliveMark;
+    if (mQueue.empty() && mTasks.empty() && mLiveCalls.empty() && !aliveDue) {
+      if (mClosing) break;  // closing and drained
+      continue;
+    }
     // One task, then one CDR batch: neither kind can starve the other, and a task that keeps
     // failing waits out retryDelay only when no CDRs are waiting.
     if (!mTasks.empty()) {
@@ -259,35 +323,49 @@ void CdrWriter::run() {
         mWake.wait_for(lock, mOptions.retryDelay, [&] { return mClosing != closingBefore || !mQueue.empty(); });
       }
     }
-    if (mQueue.empty()) continue;
-    // Linger briefly so that CDRs finishing together share one fsync; a full batch or shutdown
-    // ends the wait early.
+    if (mQueue.empty() && mLiveCalls.empty() && !aliveDue) continue;
+    // Linger briefly so that CDRs finishing together share one fsync (and a call's start, answer
+    // and end journal entries coalesce); a full batch or shutdown ends the wait early.
     if (mQueue.size() < mOptions.maxBatch && !mClosing && mOptions.maxDelay.count() > 0)
       mWake.wait_for(lock, mOptions.maxDelay,
                      [&] { return mQueue.size() >= mOptions.maxBatch || mClosing || mFlushWaiters > 0; });
 
     const std::size_t n = std::min(mQueue.size(), mOptions.maxBatch);
-    std::vector<CdrBatchItem> batch;
-    batch.reserve(n);
+    CdrWriteBatch batch;
+    batch.cdrs.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-      batch.push_back(std::move(mQueue.front()));
+      batch.cdrs.push_back(std::move(mQueue.front()));
       mQueue.pop_front();
     }
+    std::vector<LiveCallEntry> liveCalls;
+    liveCalls.swap(mLiveCalls);
     mInFlight = n;
     lock.unlock();
+    // Serialising the journal entries and freeing their trees happens here, off the event loop.
+    const std::size_t coalesced = prepareLiveCalls(batch, liveCalls);
+    if (aliveMarkDue(batch)) batch.aliveAtMs = mClockMs();
     const bool ok = commit(batch);
     lock.lock();
     mInFlight = 0;
+    mStats.liveCallsCoalesced += coalesced;
 
     if (ok) {
       failuresInARow = 0;
+      for (const auto& live : batch.liveCalls) mJournaled.insert(live.sessionId);
+      for (const auto& item : batch.cdrs)
+        if (item.endsLiveCall) mJournaled.erase(item.record.sessionId);
+      if (batch.aliveAtMs) {
+        mNextAliveMark = std::chrono::steady_clock::now() + mOptions.aliveEvery;
+        ++mStats.aliveMarks;
+      }
+      mStats.liveCallsJournaled += batch.liveCalls.size();
       mFinishedSeq += n;
       mStats.stored += n;
-      ++mStats.transactions;
+      if (n > 0 || !batch.liveCalls.empty()) ++mStats.transactions;
       mProgress.notify_all();
       if (mFlushWaiters > 0) notifyFinished(mFinishedSeq);
       lock.unlock();
-      notifyStored(std::move(batch));
+      notifyStored(std::move(batch.cdrs));
       lock.lock();
       continue;
     }
@@ -296,8 +374,11 @@ void CdrWriter::run() {
     ++failuresInARow;
     if (mClosing && (gaveUp || failuresInARow >= mOptions.shutdownAttempts)) {
       // Nothing left to wait for: put every CDR into the log so an operator can still recover it.
-      for (const auto& item : batch)
+      // The journal entries go: those calls will not get a CDR from the next start either.
+      for (const auto& item : batch.cdrs)
         spdlog::error("CDR writer: giving up on CDR (app {}): {}", item.record.sdkAppId, item.record.cdrText);
+      if (!batch.liveCalls.empty())
+        spdlog::error("CDR writer: giving up on journaling {} live calls", batch.liveCalls.size());
       mFinishedSeq += n;
       mStats.lost += n;
       failuresInARow = 0;
@@ -306,8 +387,14 @@ void CdrWriter::run() {
       if (mFlushWaiters > 0) notifyFinished(mFinishedSeq);
       continue;
     }
-    // Back to the head of the queue, in order, and try again after a pause (cut short by shutdown).
-    for (auto it = batch.rbegin(); it != batch.rend(); ++it) mQueue.push_front(std::move(*it));
+    // Back to the head of the queues, in order, and try again after a pause (cut short by shutdown).
+    for (auto it = batch.cdrs.rbegin(); it != batch.cdrs.rend(); ++it) mQueue.push_front(std::move(*it));
+    std::vector<LiveCallEntry> retry;
+    retry.reserve(batch.liveCalls.size() + mLiveCalls.size());
+    for (auto it = batch.liveCalls.rbegin(); it != batch.liveCalls.rend(); ++it)  // back to oldest first
+      retry.push_back({std::move(*it), Json()});
+    for (auto& entry : mLiveCalls) retry.push_back(std::move(entry));
+    mLiveCalls.swap(retry);
     const bool closingBefore = mClosing;
     mWake.wait_for(lock, mOptions.retryDelay, [&] { return mClosing != closingBefore; });
   }

@@ -12,6 +12,13 @@
 // queue and retries; the queue bound then makes storeCdr refuse, and the contact center keeps
 // (and re-offers) the CDRs it could not hand over.
 //
+// It also keeps the crash journal of live phone calls (docs/reliability.md): journalLiveCall
+// (io thread) queues a call's CDR so far; the writer serialises it and writes it in the next
+// batch's transaction, and a CDR deletes its call's journal row in its own transaction. Entries of
+// a call whose CDR is in the same batch, and older entries of a call journaled again, are never
+// written: a short call costs only its CDR. While calls are journaled the writer also stamps the
+// server's liveness mark every aliveEvery, in a batch's transaction or in one of its own when idle.
+//
 // The same thread and connection also take the server's other small records that must not cost
 // the event loop an fsync (recording catalogue rows and their pushes, transcript sentences):
 // submit() queues a StoreTask, run in a transaction of its own between CDR batches.
@@ -35,6 +42,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 namespace tccc::server {
@@ -51,6 +59,9 @@ struct CdrWriterOptions {
   std::size_t maxQueued = 100000;              // storeCdr refuses (returns false) beyond this backlog
   std::chrono::milliseconds retryDelay{1000};  // after a failed commit
   int shutdownAttempts = 3;                    // commits tried per batch while shutting down
+  // While calls are journaled, the liveness mark is rewritten this often at least: a call the
+  // server dies in ends, in its recovered CDR, at most this long before the server really died.
+  std::chrono::milliseconds aliveEvery{2000};
 };
 
 class CdrWriter : public CdrSink {
@@ -64,10 +75,13 @@ class CdrWriter : public CdrSink {
     std::uint64_t stored = 0;        // CDRs committed
     std::uint64_t transactions = 0;  // successful commits
     std::uint64_t failedCommits = 0;
-    std::uint64_t lost = 0;         // given up at shutdown after repeated failures (logged with their JSON)
-    std::size_t queued = 0;         // waiting or being committed
-    std::size_t tasksQueued = 0;    // StoreTasks waiting or running
-    std::uint64_t tasksFailed = 0;  // given up (logged)
+    std::uint64_t lost = 0;                // given up at shutdown after repeated failures (logged with their JSON)
+    std::size_t queued = 0;                // waiting or being committed
+    std::size_t tasksQueued = 0;           // StoreTasks waiting or running
+    std::uint64_t tasksFailed = 0;         // given up (logged)
+    std::uint64_t liveCallsJournaled = 0;  // journal rows written (or replaced)
+    std::uint64_t liveCallsCoalesced = 0;  // journal entries never written: superseded, or their CDR came along
+    std::uint64_t aliveMarks = 0;          // liveness marks written
   };
 
   /// A write of something other than a CDR, for the writer thread: `write` gets the writer's own
@@ -94,6 +108,10 @@ class CdrWriter : public CdrSink {
   /// Queues the CDR. False when it is not a JSON object, when the writer is shut down, or when the
   /// backlog is over maxQueued (the caller keeps the CDR and offers it again later).
   bool storeCdr(std::int64_t sdkAppId, const Json& cdr) override;
+
+  /// Queues a live call's CDR so far for the journal (CdrSink). Dropped, logged, when shut down or
+  /// when maxQueued entries wait already.
+  void journalLiveCall(std::int64_t sdkAppId, Json cdrSoFar) override;
 
   /// Queues a StoreTask; any thread. False when shut down or when maxQueued tasks wait already.
   bool submit(StoreTask task);
@@ -129,11 +147,23 @@ class CdrWriter : public CdrSink {
     std::vector<FlushWaiter> flushWaiters;  // whenFlushed, oldest first
   };
 
+  /// A journal entry waiting for the writer: the CDR is serialised on the writer thread.
+  struct LiveCallEntry {
+    LiveCallRecord record;  // cdrText empty until serialised
+    Json cdr;
+  };
+
   void run();
+  /// Writer thread, lock not held: the batch's journal rows out of the taken entries (the newest per
+  /// call, none for a call whose CDR is in `cdrs`), and which CDRs end a journaled call. Returns how
+  /// many entries it left out.
+  std::size_t prepareLiveCalls(CdrWriteBatch& batch, std::vector<LiveCallEntry>& entries);
+  /// Writer thread: whether this commit should carry a liveness mark.
+  bool aliveMarkDue(const CdrWriteBatch& batch) const;
   /// Runs the first queued task (the lock held on entry and exit); false when it must be retried.
   bool runTask(std::unique_lock<std::mutex>& lock, int& failuresInARow);
   void notifyTaskDone(StoreTask task, bool ok);
-  bool commit(const std::vector<CdrBatchItem>& batch);
+  bool commit(const CdrWriteBatch& batch);
   void notifyStored(std::vector<CdrBatchItem> batch);
   /// Writer thread, after mFinishedSeq grew: settles the whenFlushed waiters it satisfies, on the io thread.
   void notifyFinished(std::uint64_t finishedSeq);
@@ -157,6 +187,10 @@ class CdrWriter : public CdrSink {
   std::condition_variable mProgress;  // flush(): a batch finished
   std::deque<CdrBatchItem> mQueue;
   std::deque<StoreTask> mTasks;
+  std::vector<LiveCallEntry> mLiveCalls;  // journal entries waiting, oldest first
+  // Writer thread only: the calls with a journal row, and when the next liveness mark is due.
+  std::unordered_set<std::string> mJournaled;
+  std::chrono::steady_clock::time_point mNextAliveMark{};
   std::size_t mTasksInFlight = 0;
   std::size_t mInFlight = 0;
   bool mClosing = false;

@@ -151,6 +151,7 @@ Result CallControl::startOutbound(Agent& agent, const Json& data, std::int64_t n
       break;
     }
   armTimer(s, nowMs + c.options.outboundNoAnswerSec * 1000LL);
+  journal(s);  // before dialling: a far end that answers at once journals the answer after it
   s.farEnd->dial(s, nowMs);
   return Json{{"sessionId", s.id},
               {"calleePhoneNumber", s.callee},
@@ -186,6 +187,7 @@ Result CallControl::startInternal(Agent& agent, const Json& data, std::int64_t n
   s.addLeg(peer->idx, nowMs);
   c.views.update(*peer, s, SessionState::Ringing, nowMs);
   armTimer(s, nowMs + c.options.internalRingTimeoutSec * 1000LL);
+  journal(s);
   return Json{{"sessionId", s.id}};
 }
 
@@ -215,6 +217,7 @@ Result CallControl::accept(Agent& agent, const Json& data, std::int64_t nowMs) {
       if (SessionView* v = caller.view(s->id)) v->acceptMs = nowMs;
       c.views.update(caller, *s, SessionState::Talking, nowMs);
     }
+    journal(*s);
     return Json::object();
   }
   s->agent = agent.idx;
@@ -237,6 +240,12 @@ void CallControl::connect(Session& s, std::int64_t nowMs) {
   if (agent.status != AgentStatus::Busy) c.status.set(agent, AgentStatus::Busy, StatusReason::CallStarted, "", nowMs);
   tellCustomer(s, CustomerState::Connected);
   if (s.farEnd) s.farEnd->agentJoined(s, nowMs);
+  journal(s);
+}
+
+void CallControl::journal(const Session& s) {
+  if (s.ended() || s.isChat()) return;
+  c.out.journalLiveCall(s.sdkAppId, c.cdrs.phoneCdr(s));
 }
 
 // --- hanging up, transferring ---------------------------------------------------------------------

@@ -48,6 +48,10 @@ class CallControl : public FarEndEvents, public TimerOwner {
   void end(Session& session, const EndSpec& spec, std::int64_t nowMs);
   /// Tells the customer where the session is (and keeps it in the session's history).
   void tellCustomer(Session& session, CustomerState state, std::optional<EndStatus> reason = std::nullopt);
+  /// A live call's CDR so far goes to the crash journal: when it starts and when an agent answers,
+  /// the two moments its CDR-to-be gains what a recovered CDR must show (caller, agent). Chats keep
+  /// no journal (docs/reliability.md says what they would need).
+  void journal(const Session& session);
   /// The session's one timer fires at `atMs` (replacing any other it had).
   void armTimer(Session& session, std::int64_t atMs);
 

@@ -24,6 +24,8 @@ EndSpec refusedWith(EndStatus status) {
 void CallRouting::arrive(Session& session, const ServiceNumberInfo& number, std::int64_t nowMs) {
   session.serviceNumber = number.number;
   session.callee = number.number;
+  // Journaled first: whatever happens next (IVR, queue, ringing) the call is live from here on.
+  c.calls.journal(session);
   if (!number.ivrOptions.empty()) {
     c.ivr.start(session, number, nowMs);
     return;

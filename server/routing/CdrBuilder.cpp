@@ -43,6 +43,8 @@ std::string text(std::optional<EndStatus> status) { return status ? std::string(
 }  // namespace
 
 Json CdrBuilder::phoneCdr(const Session& s) const {
+  // Also built for a live call (the crash journal, CallControl::journal): its end is not known
+  // yet, so EndedTimestamp is 0, and so is the EndedTimestamp of every leg still open.
   // Built member by member (JsonObject): one CDR per call, and its Json{{…}} form was ~5 % of
   // the server's CPU in bench/load.mjs, mostly copies of the nested trees.
   auto groupName = [&](std::int64_t gid) -> std::string {
@@ -120,7 +122,7 @@ Json CdrBuilder::phoneCdr(const Session& s) const {
       .add("AcceptTimestamp", seconds(s.acceptMs))
       .add("EndedTimestamp", seconds(s.endedMs))
       .add("QueuedTimestamp", seconds(s.queuedMs))
-      .add("Duration", s.acceptMs ? seconds(s.endedMs) - seconds(s.acceptMs) : 0)
+      .add("Duration", s.acceptMs && s.endedMs ? seconds(s.endedMs) - seconds(s.acceptMs) : 0)
       .add("IVRDuration", std::max<std::int64_t>(0, ivrDuration))
       .add("IVRKeyPressed", std::move(keys))
       .add("IVRKeyPressedEx", std::move(keysEx))

@@ -16,6 +16,7 @@ class CdrBuilder {
  public:
   explicit CdrBuilder(RoutingContext& c) : c(c) {}
 
+  /// The phone CDR; for a live session, its CDR so far (EndedTimestamp 0 where nothing ended yet).
   Json phoneCdr(const Session& session) const;
   ImCdrRecord imCdr(const Session& session) const;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // One output of the routing engine, carried out in order by its host (signalling/ContactCenter):
-// a frame to send, a socket to close, a CDR to store, or a step of the media plane.
+// a frame to send, a socket to close, a CDR to store (or a live call's CDR so far to journal), or a
+// step of the media plane.
 #ifndef TCCC_SERVER_ROUTING_COMMAND_HPP
 #define TCCC_SERVER_ROUTING_COMMAND_HPP
 
@@ -16,6 +17,8 @@ struct Command {
     Send,
     Close,
     StoreCdr,
+    // The call is live: `cdr` is its CDR so far (no end yet), for the crash journal (docs/reliability.md)
+    JournalLiveCall,
     // The media plane (server/media, docs/media.md), for `sessionId`:
     MediaOffer,           // a new leg toward `side` offers (host: serverMedia(…, "media.offer", sdp))
     MediaAnswerOffer,     // the browser on `side` offered `text`; the host answers (serverMedia "media.answer")
@@ -32,8 +35,8 @@ struct Command {
   std::string text;             // Send: one encoded frame; media: an SDP or the audioFile
   int closeCode = 0;            // Close
   std::string reason;           // Close
-  std::int64_t sdkAppId = 0;    // StoreCdr; Media*: the tenant (recording)
-  Json cdr;                     // StoreCdr
+  std::int64_t sdkAppId = 0;    // StoreCdr, JournalLiveCall; Media*: the tenant (recording)
+  Json cdr;                     // StoreCdr, JournalLiveCall
   std::string sessionId;        // Media*
   // Media*: 0 the far side (customer, or an internal call's callee), 1 the agent, 2 the agent the
   // call rings at (its leg connects while it rings and joins at accept: MediaConnectRinging)

@@ -56,6 +56,14 @@ void Outbox::storeCdr(std::int64_t sdkAppId, Json cdr) {
   mCommands.push_back(std::move(c));
 }
 
+void Outbox::journalLiveCall(std::int64_t sdkAppId, Json cdrSoFar) {
+  Command c;
+  c.type = Command::Type::JournalLiveCall;
+  c.sdkAppId = sdkAppId;
+  c.cdr = std::move(cdrSoFar);
+  mCommands.push_back(std::move(c));
+}
+
 void Outbox::media(Command::Type type, std::string sessionId, std::string text, bool held) {
   Command c;
   c.type = type;

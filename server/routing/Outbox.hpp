@@ -33,6 +33,8 @@ class Outbox {
   void respond(ConnectionId conn, std::int64_t id, const Result& result, std::size_t mark);
   void close(ConnectionId conn, int code, std::string reason);
   void storeCdr(std::int64_t sdkAppId, Json cdr);
+  /// A live call's CDR so far, for the journal that gives it a CDR should the server die mid-call.
+  void journalLiveCall(std::int64_t sdkAppId, Json cdrSoFar);
   /// A step of the media plane for `sessionId` (Command::Type::Media…).
   void media(Command::Type type, std::string sessionId, std::string text = {}, bool held = false);
   /// A media step with all its fields set by the caller.

@@ -280,6 +280,11 @@ void ContactCenter::flush() {
             if (!mNextCdrRetryMs) mNextCdrRetryMs = nowMs() + mOptions.cdrRetryMs;
           }
           break;
+        case routing::Command::Type::JournalLiveCall:
+          // Best effort: a journal entry refused (backlog full) only leaves that call without a
+          // CDR if the server also dies before the call ends.
+          mCdrSink.journalLiveCall(cmd.sdkAppId, std::move(cmd.cdr));
+          break;
         case routing::Command::Type::MediaOffer:
         case routing::Command::Type::MediaAnswerOffer:
         case routing::Command::Type::MediaRemoteAnswer:

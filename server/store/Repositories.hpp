@@ -120,6 +120,24 @@ struct AsrSentence {
 struct CdrBatchItem {
   CdrRecord record;
   std::optional<PushJob> push;
+  /// The call has a row in the live-call journal: it is deleted in the same transaction.
+  bool endsLiveCall = false;
+};
+
+/// A row of the live-call journal: a phone call in progress and its CDR so far (docs/reliability.md).
+struct LiveCallRecord {
+  std::int64_t sdkAppId = 0;
+  std::string sessionId;
+  std::string cdrText;             // the CDR so far (CdrBuilder::phoneCdr of the live session), JSON
+  std::int64_t journaledAtMs = 0;  // when this version was written
+};
+
+/// What the CDR writer commits in one transaction: CDRs (each deleting its journal row when it has
+/// one), journal rows written or replaced, and the server's liveness mark.
+struct CdrWriteBatch {
+  std::vector<CdrBatchItem> cdrs;
+  std::vector<LiveCallRecord> liveCalls;
+  std::optional<std::int64_t> aliveAtMs;
 };
 
 class TenantRepository {
@@ -213,6 +231,20 @@ class CdrRepository {
   virtual std::optional<CdrRecord> findCdr(std::int64_t sdkAppId, std::string_view sessionId) = 0;
   /// Matching CDRs by StartTimestamp, newest first, plus the total count before paging.
   virtual std::pair<std::int64_t, std::vector<CdrRecord>> queryCdrs(const CdrQuery& query) = 0;
+};
+
+/// The crash journal of live phone calls, and the last time the server was known alive: a call that
+/// was live when the server died becomes a CDR at the next start (push/InterruptedCallRecovery).
+class LiveCallJournalRepository {
+ public:
+  virtual ~LiveCallJournalRepository() = default;
+  /// Every journaled call, every tenant's, oldest first.
+  virtual std::vector<LiveCallRecord> listLiveCalls() = 0;
+  /// The last liveness mark (Unix ms), nullopt when none was ever written.
+  virtual std::optional<std::int64_t> lastAliveAtMs() = 0;
+  /// Stores the CDRs (and their push jobs) and deletes their calls' journal rows, all in one
+  /// transaction: a second recovery finds nothing left to do, and none is done twice.
+  virtual void closeLiveCalls(const std::vector<CdrBatchItem>& cdrs) = 0;
 };
 
 class PushQueueRepository {

@@ -156,6 +156,12 @@ void SqliteStore::migrate() {
     mDb.exec("PRAGMA user_version=4");
     tx.commit();
   }
+  if (current < 5) {
+    SqliteDatabase::Transaction tx(mDb);
+    migrateLiveCallsV5();
+    mDb.exec("PRAGMA user_version=5");
+    tx.commit();
+  }
 }
 
 // --- tenants ---------------------------------------------------------------------------------

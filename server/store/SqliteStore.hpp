@@ -27,9 +27,11 @@ class SqliteStore : public TenantRepository,
                     public ChatGroupCommit,
                     public CaptureSettingsRepository,
                     public RecordingRepository,
-                    public AsrRepository {
+                    public AsrRepository,
+                    public LiveCallJournalRepository {
  public:
-  static constexpr int kSchemaVersion = 4;  // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences; 4: asr switches
+  // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences; 4: asr switches; 5: live_calls, server_liveness
+  static constexpr int kSchemaVersion = 5;
 
   /// Opens or creates the database and brings its schema up to date.
   explicit SqliteStore(const std::string& path);
@@ -81,6 +83,14 @@ class SqliteStore : public TenantRepository,
   /// Group commit: every CDR (and push job) of `batch` in one transaction, so one fsync covers
   /// them all. All or nothing: on an exception none of them is stored.
   void storeCdrBatch(const std::vector<CdrBatchItem>& batch);
+  /// The CDR writer's transaction (SqliteLiveCallStore.cpp): the CDRs as storeCdrBatch (each
+  /// deleting its journal row when endsLiveCall), the journal rows written, the liveness mark.
+  void storeWriteBatch(const CdrWriteBatch& batch);
+
+  // LiveCallJournalRepository (SqliteLiveCallStore.cpp)
+  std::vector<LiveCallRecord> listLiveCalls() override;
+  std::optional<std::int64_t> lastAliveAtMs() override;
+  void closeLiveCalls(const std::vector<CdrBatchItem>& cdrs) override;
 
   // PushQueueRepository
   std::optional<PushJob> nextPendingPush() override;
@@ -128,6 +138,9 @@ class SqliteStore : public TenantRepository,
   void migrateRecordingsV3();
   /// Version 4 (SqliteRecordingStore.cpp): the speech-recognition switches beside the recording ones.
   void migrateAsrSwitchesV4();
+  /// Version 5 (SqliteLiveCallStore.cpp): the live-call journal and the liveness mark.
+  void migrateLiveCallsV5();
+  void deleteLiveCall(std::string_view sessionId);
   /// The push-job insert without a transaction of its own; returns its id.
   std::int64_t insertPushJob(const PushJob& push);
   void migrate();

@@ -126,6 +126,7 @@ class RoutingHarness {
   std::map<ConnectionId, std::vector<Json>> frames;
   std::map<ConnectionId, std::pair<int, std::string>> closed;
   std::vector<Json> cdrs;
+  std::vector<Json> journal;            // live calls' CDRs so far (JournalLiveCall), in order
   std::vector<routing::Command> media;  // server media leg commands, in order
   std::int64_t nextId = 1;
   ConnectionId nextConn = 1;
@@ -157,6 +158,9 @@ class RoutingHarness {
           break;
         case routing::Command::Type::StoreCdr:
           cdrs.push_back(c.cdr);
+          break;
+        case routing::Command::Type::JournalLiveCall:
+          journal.push_back(c.cdr);
           break;
         case routing::Command::Type::MediaOffer:
         case routing::Command::Type::MediaAnswerOffer:

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+// End to end against the real server binary (docs/reliability.md, "Server crash: live calls"): a
+// call ends normally, a second one is answered, the server is SIGKILLed mid-call and restarted on
+// the same data directory. DescribeTelCdr (official tencentcloud-sdk-nodejs client) then shows
+// exactly one CDR per call: the first as it ended, the second ended when the server was last alive
+// with EndStatusString "error". A further restart adds nothing.
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { startServer, cloudClient, Socket, httpJson } = require('./ccClient');
+
+jest.setTimeout(60000);
+
+let dataDir;
+let server;
+
+beforeAll(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tccc-crash-'));
+});
+
+afterAll(async () => {
+  if (server) await server.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function loginAgent(srv, userId) {
+  const { Token } = await cloudClient(srv).CreateSDKLoginToken({ SdkAppId: srv.sdkAppId, SeatUserId: userId });
+  const agent = new Socket(`ws://${srv.host}:${srv.port}/ws/agent`);
+  await agent.open();
+  const res = await agent.request('auth.login', { sdkAppId: srv.sdkAppId, userId, token: Token });
+  expect(res.ok).toBe(true);
+  if (res.data.agent.status === 'offline') {
+    await agent.waitFor((f) => f.event === 'agent.status' && f.data.status === 'free', 'free after login');
+  }
+  return agent;
+}
+
+async function cdrsOf(srv, sessionId) {
+  const now = Math.floor(Date.now() / 1000);
+  const res = await cloudClient(srv).DescribeTelCdr({
+    SdkAppId: srv.sdkAppId,
+    StartTimeStamp: now - 3600,
+    EndTimeStamp: now + 60,
+    SessionIds: [sessionId],
+    PageSize: 100,
+    PageNumber: 0,
+  });
+  return res.TelCdrs || [];
+}
+
+function killHard(srv) {
+  return new Promise((resolve) => {
+    srv.process.once('exit', (code, signal) => resolve(signal));
+    srv.process.kill('SIGKILL');
+  });
+}
+
+test('a call live when the server is SIGKILLed gets one CDR after the restart; an ended one keeps its own', async () => {
+  server = await startServer({ dataDir });
+  server.host = '127.0.0.1';
+
+  // Call 1 ends normally before the kill.
+  const sales = await loginAgent(server, 'agent2@tccc.local');
+  const placed = await httpJson(server, 'POST', '/sim/inbound', {
+    caller: '13800138000',
+    serviceNumber: '4008002000',
+    holdSeconds: 1,
+  });
+  expect(placed.status).toBe(200);
+  const endedId = placed.body.sessionId;
+  await sales.waitSession(endedId, 'ringing');
+  expect((await sales.request('session.accept', { sessionId: endedId })).ok).toBe(true);
+  await sales.waitSession(endedId, 'ended');
+
+  // Call 2 is answered and still talking when the server dies.
+  const support = await loginAgent(server, 'agent3@tccc.local');
+  const customer = new Socket(`ws://${server.host}:${server.port}/ws/customer`);
+  await customer.open();
+  const startedAt = Math.floor(Date.now() / 1000);
+  const dial = await customer.request('customer.dial', { serviceNumber: '4008001000', caller: '13900000000' });
+  expect(dial.ok).toBe(true);
+  const liveId = dial.data.sessionId;
+  await customer.waitFor((f) => f.event === 'customer.ivr', 'IVR menu');
+  expect((await customer.request('customer.dtmf', { digits: '2' })).ok).toBe(true);
+  await support.waitSession(liveId, 'ringing');
+  expect((await support.request('session.accept', { sessionId: liveId })).ok).toBe(true);
+  await support.waitSession(liveId, 'talking');
+  // Long enough for the writer to commit the answer (it lingers 20 ms) and stamp a liveness mark.
+  await sleep(2500);
+  const killedAt = Math.floor(Date.now() / 1000);
+  expect(await killHard(server)).toBe('SIGKILL');
+  await Promise.all([sales.closed, support.closed, customer.closed]);
+
+  // Restart on the same data directory.
+  server = await startServer({ dataDir });
+  server.host = '127.0.0.1';
+  const { stdout, stderr } = server.output();
+  expect(stdout + stderr).toMatch(/1 call\(s\) were live when the server last stopped/);
+
+  const live = await cdrsOf(server, liveId);
+  expect(live).toHaveLength(1);
+  const cdr = live[0];
+  expect(cdr.Caller).toBe('13900000000');
+  expect(cdr.Callee).toBe('4008001000');
+  expect(cdr.SeatUser && cdr.SeatUser.Mail).toBe('agent3@tccc.local');
+  expect(cdr.StartTimestamp).toBeGreaterThanOrEqual(startedAt);
+  expect(cdr.StartTimestamp).toBeLessThanOrEqual(startedAt + 1);
+  expect(cdr.AcceptTimestamp).toBeGreaterThanOrEqual(cdr.StartTimestamp);
+  expect(cdr.EndStatusString).toBe('error');
+  expect(cdr.EndStatus).toBe(0);
+  // Ended when the server was last known alive: not before the answer, not after the kill (and so
+  // not at the restart either).
+  expect(cdr.EndedTimestamp).toBeGreaterThanOrEqual(cdr.AcceptTimestamp);
+  expect(cdr.EndedTimestamp).toBeLessThanOrEqual(killedAt);
+  expect(cdr.Duration).toBe(cdr.EndedTimestamp - cdr.AcceptTimestamp);
+
+  const ended = await cdrsOf(server, endedId);
+  expect(ended).toHaveLength(1);
+  expect(ended[0].EndStatusString).toBe('ok');
+  expect(ended[0].SeatUser && ended[0].SeatUser.Mail).toBe('agent2@tccc.local');
+
+  // A second restart makes no second CDR.
+  await server.stop();
+  server = await startServer({ dataDir });
+  server.host = '127.0.0.1';
+  expect(await cdrsOf(server, liveId)).toHaveLength(1);
+  expect(await cdrsOf(server, endedId)).toHaveLength(1);
+});
