@@ -218,7 +218,9 @@ TEST(HttpServerTest, DeferredRouteAnswersLaterWithoutHoldingTheLoop) {
 TEST(HttpServerTest, ShutdownWaitsForTheAnswerOfADeferredRoute) {
   ServerHarness h(HttpServerOptions{});
   auto pending = std::async(std::launch::async, [&] { return request(h.port, http::verb::get, "/later"); });
-  for (int i = 0; i < 500 && h.laterWaiting() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  // Until the request has reached its route (a loaded machine can take seconds); else it would
+  // arrive after the test answered and wait forever.
+  for (int i = 0; i < 5000 && h.laterWaiting() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   ASSERT_EQ(h.laterWaiting(), 1u);
   std::promise<void> quiet;
   asio::post(h.io, [&] {
@@ -239,7 +241,8 @@ TEST(HttpServerTest, ShutdownWaitsForTheAnswerOfADeferredRoute) {
 TEST(HttpServerTest, ShutdownGivesUpOnARouteThatNeverAnswersAtTheDeadline) {
   ServerHarness h(HttpServerOptions{});
   auto pending = std::async(std::launch::async, [&] { return request(h.port, http::verb::get, "/later"); });
-  for (int i = 0; i < 500 && h.laterWaiting() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  for (int i = 0; i < 5000 && h.laterWaiting() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_EQ(h.laterWaiting(), 1u);  // routed before stop(): else the client would wait for an answer forever
   std::promise<void> quiet;
   const auto start = std::chrono::steady_clock::now();
   asio::post(h.io, [&] {
