@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -149,6 +150,9 @@ class ServerHarness {
   }
 
   asio::io_context io;
+  // Keeps io.run() going when the server has nothing left to wait on (after whenQuiet gave up,
+  // a deferred route still holds its answer): the test posts that answer afterwards.
+  asio::executor_work_guard<asio::io_context::executor_type> keepRunning = asio::make_work_guard(io);
   HttpServer server;
   EchoHandler handler;
   unsigned short port = 0;
