@@ -4,8 +4,18 @@
 // only when one of its sources is newer than its dist/index.html (so `npm start` is instant when
 // nothing changed). `--force` rebuilds anyway; names limit it: `node scripts/build-demos.mjs demo-vue`.
 // Also importable: `await buildDemos({ names, force })` resolves [{name, built, ms}].
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,7 +36,38 @@ function newestInput(dir) {
   for (const f of ['index.html', 'vite.config.js', 'package.json', 'src']) visit(join(dir, f));
   // Shared with the other demos: the backend routes, the login helper and the session words.
   for (const f of ['server.mjs', 'sdk-login.js', 'demo-sessions.js']) visit(join(dir, '../web/demo', f));
+  // A demo that imports the npm package bundles its browser build and the files it copies.
+  if (localSdkDependency(dir))
+    for (const f of ['index.browser.mjs', 'tccc-core.wasm', 'tccc-ui.js']) visit(join(root, 'dist', f));
   return newest;
+}
+
+/** The demo's `"tccc": "file:…"` dependency, resolved to a directory; undefined when it has none. */
+function localSdkDependency(dir) {
+  const spec = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies?.tccc;
+  return typeof spec === 'string' && spec.startsWith('file:') ? resolve(dir, spec.slice(5)) : undefined;
+}
+
+/**
+ * What `npm install` does for a `file:` dependency, without installing anything else: the demo's
+ * node_modules/tccc becomes a link to the package. The demos take every other package from the
+ * repository's node_modules (resolved upwards), so their own `npm install` is never needed here.
+ */
+export function linkLocalSdk(dir) {
+  const target = localSdkDependency(dir);
+  if (!target) return;
+  const link = join(dir, 'node_modules/tccc');
+  const want = relative(dirname(link), target);
+  let current;
+  try {
+    current = lstatSync(link).isSymbolicLink() ? readlinkSync(link) : '(not a link)';
+  } catch {
+    current = undefined;
+  }
+  if (current === want) return;
+  if (current !== undefined) rmSync(link, { recursive: true, force: true });
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(want, link, 'dir');
 }
 
 export function isUpToDate(name) {
@@ -44,6 +85,7 @@ export async function buildDemos({ names = DEMOS, force = false } = {}) {
       results.push({ name, built: false, ms: 0 });
       continue;
     }
+    linkLocalSdk(join(root, name));
     vite ??= await import('vite');
     const started = Date.now();
     await vite.build({ configFile: join(root, name, 'vite.config.js'), logLevel: 'warn' });

@@ -4,7 +4,9 @@
 // (build/wasm/tccc-core.js + .wasm, made by `scripts/build.sh wasm`):
 //   dist/tccc.js          script tag: minified IIFE that installs window.tccc
 //   dist/tccc-workstation.js  script tag of the uni-app API: defines window.TCCCWorkstation and its enums
-//   dist/index.mjs        npm, ESM (bundlers, Node)
+//   dist/index.mjs        npm, ESM (Node, and bundlers that do not pick the browser build)
+//   dist/index.browser.mjs  npm, ESM for bundlers targeting browsers (the `browser` export
+//                         condition): no node: imports, so Vite and webpack build it without warnings
 //   dist/index.cjs        npm, CommonJS (Node, Jest)
 //   dist/tccc-core.wasm   the core, loaded next to whichever of the above runs
 //   dist/*.d.ts           typings of the npm entry (index.d.ts and what it imports)
@@ -66,6 +68,15 @@ const browserBuild = async (options) => {
   return result;
 };
 
+// The browser build of the npm entry reads no files: nodeWasm.ts (node:fs, node:url) becomes its
+// stand-in, which refuses file: URLs with a clear message.
+const browserStandIns = {
+  name: 'tccc-browser-stand-ins',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/nodeWasm$/ }, () => ({ path: join(root, 'js/src/nodeWasm.browser.ts') }));
+  },
+};
+
 await Promise.all([
   esbuild.build({
     ...common,
@@ -75,6 +86,16 @@ await Promise.all([
     platform: 'neutral',
     target: 'es2020',
     external: ['node:*'],
+    define: { ...common.define, __TCCC_MODULE_URL__: 'import.meta.url', __TCCC_CJS__: 'false' },
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: [join(root, 'js/src/index.ts')],
+    outfile: join(dist, 'index.browser.mjs'),
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    plugins: [browserStandIns],
     define: { ...common.define, __TCCC_MODULE_URL__: 'import.meta.url', __TCCC_CJS__: 'false' },
   }),
   esbuild.build({
@@ -170,6 +191,7 @@ for (const f of [
   'tccc-ui.js',
   'tccc-workstation.js',
   'index.mjs',
+  'index.browser.mjs',
   ...Object.values(assets),
 ]) {
   const bytes = readFileSync(join(dist, f));
@@ -187,7 +209,7 @@ const sizes = (f) => {
   return { raw: statSync(join(dist, f)).size, gzip: gzipSync(bytes, { level: 9 }).length };
 };
 const report = Object.fromEntries(
-  ['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.cjs', 'tccc-media.js', 'tccc-ui.js', 'tccc-workstation.js'].map(
+  ['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.browser.mjs', 'index.cjs', 'tccc-media.js', 'tccc-ui.js', 'tccc-workstation.js'].map(
     (f) => [f, sizes(f)],
   ),
 );

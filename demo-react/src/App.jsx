@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// The React demo: log in through the backend's SdkURL, one-click outbound (the seed guide's React
+// The React demo: log in through the backend's SdkURL with the npm package (src/sdk.js), one-click outbound (the seed guide's React
 // "CallButton" sample), answer a callIn through the API, switch status, and watch every SDK event
 // live. Text from the network is rendered as JSX text (escaped), never dangerouslySetInnerHTML.
 // Sessions are told apart by type (web/demo/demo-sessions.js): chats use tccc.Chat.* and run
 // alongside calls.
 import { useEffect, useRef, useState } from 'react';
-import { backend, loadSdk } from '../../web/demo/sdk-login.js';
+import { backend } from '../../web/demo/sdk-login.js';
+import { startSdk } from './sdk.js';
 import '../../web/demo/demo-sessions.js';
 
 const words = window.tcccDemoSessions;
@@ -117,7 +118,7 @@ export function App() {
     setChats([]);
     try {
       setState('加载 SDK… loading the SDK');
-      const tccc = await loadSdk(userId);
+      const tccc = await startSdk(userId);
       applyBuiltinUi(builtinRef.current);
       for (const name of Object.keys(tccc.events)) tccc.on(tccc.events[name], (p) => log(name, p));
       tccc.on(tccc.events.ready, () => {

@@ -29,7 +29,9 @@ declare global {
   }
 }
 
-// This module's own URL: import.meta.url in the ESM build; build-js.mjs defines it for the CJS one.
+// This module's own URL: import.meta.url in the ESM builds; build-js.mjs defines it for the CJS one.
+// The default files are written `new URL('./file', import.meta.url)` in the output, the pattern
+// bundlers (Vite, webpack 5, Rollup) recognise: they copy the wasm and the UI chunk into the build.
 declare const __TCCC_MODULE_URL__: string;
 
 function defaultWasm(options: InitOptions, sdkUrl: URL | undefined): () => Promise<WasmSource> | WasmSource {
@@ -41,7 +43,7 @@ function defaultWasm(options: InitOptions, sdkUrl: URL | undefined): () => Promi
     const url =
       options.wasmUrl !== undefined
         ? new URL(String(options.wasmUrl), sdkUrl ?? __TCCC_MODULE_URL__)
-        : new URL('tccc-core.wasm', __TCCC_MODULE_URL__);
+        : new URL('./tccc-core.wasm', __TCCC_MODULE_URL__);
     return url.protocol === 'file:' ? readWasmFile(url.toString()) : wasmAt(url);
   };
 }
@@ -57,7 +59,7 @@ function uiSettings(
   const url =
     options.uiUrl !== undefined
       ? new URL(String(options.uiUrl), sdkUrl ?? __TCCC_MODULE_URL__)
-      : new URL('tccc-ui.js', __TCCC_MODULE_URL__);
+      : new URL('./tccc-ui.js', __TCCC_MODULE_URL__);
   return { url: url.toString(), crossOrigin: null };
 }
 

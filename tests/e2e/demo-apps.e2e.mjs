@@ -4,6 +4,7 @@
 // own backends (which call CreateSDKLoginToken through the official client) against the real
 // tccc-server, in Debian's Chromium: log in, switch status, one outbound call and one inbound call
 // (POST /sim/inbound) answered through the API, every step visible in the demo's live event log.
+// The plain and Vue demos load the SdkURL as a script tag; the React demo imports the npm package.
 // Screenshots go to test-results/demos/ (git-ignored).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -101,7 +102,8 @@ async function loggedIn(ctx, name, agent) {
 }
 
 /** `ivrKeys`: the IVR choice that reaches the agent's skill group (agent3 is in 售后 Support only). */
-function demoTest(name, agentIndex, ivrKeys) {
+/** `loadedBy`: 'script' (the SdkURL as a script tag) or 'npm' (`import { init } from 'tccc'`, bundled by Vite). */
+function demoTest(name, agentIndex, ivrKeys, loadedBy) {
   return {
     name: `${name} demo: backend SdkURL → ready, status switch, outbound and inbound calls in the event log`,
     timeoutMs: 60000,
@@ -112,9 +114,12 @@ function demoTest(name, agentIndex, ivrKeys) {
       page.on('pageerror', (e) => errors.push(String(e)));
       const sdkRequests = [];
       const uiRequests = [];
+      const wasmRequests = [];
       page.on('request', (r) => {
+        const path = new URL(r.url()).pathname;
         if (r.url().includes('/sdk/tccc.js')) sdkRequests.push(r.url());
-        if (/\/sdk\/tccc-ui(\.[0-9a-f]{10})?\.js$/.test(new URL(r.url()).pathname)) uiRequests.push(r.url());
+        if (/\/(sdk\/tccc-ui(\.[0-9a-f]{10})?|assets\/tccc-ui-[\w-]+)\.js$/.test(path)) uiRequests.push(r.url());
+        if (path.endsWith('.wasm')) wasmRequests.push(r.url());
       });
       try {
         await page.goto(ctx.demos[name].url);
@@ -125,22 +130,32 @@ function demoTest(name, agentIndex, ivrKeys) {
         await page.click('[data-testid=login]');
         await waitText(page, '[data-testid=state]', /ready/);
         await waitLogged(page, 'ready');
-        assertEqual(sdkRequests.length, 1, 'the page loaded the SDK once, by script tag');
-        const sdkRequest = new URL(sdkRequests[0]);
-        assertEqual(
-          [sdkRequest.origin, sdkRequest.pathname, sdkRequest.search],
-          [new URL(ctx.server.apiUrl).origin, '/sdk/tccc.js', ''],
-          'the SDK script, with no login parameter sent over the network',
-        );
-        // The page's script tag holds the SdkURL from CreateSDKLoginToken, the login in its fragment.
-        const scriptSrc = new URL(
-          await page.evaluate(() => [...document.scripts].find((s) => s.src.includes('/sdk/tccc.js')).src),
-        );
-        assertEqual(
-          new URLSearchParams(scriptSrc.hash.slice(1)).get('userId'),
-          agent,
-          'SdkURL from CreateSDKLoginToken',
-        );
+        if (loadedBy === 'script') {
+          assertEqual(sdkRequests.length, 1, 'the page loaded the SDK once, by script tag');
+          const sdkRequest = new URL(sdkRequests[0]);
+          assertEqual(
+            [sdkRequest.origin, sdkRequest.pathname, sdkRequest.search],
+            [new URL(ctx.server.apiUrl).origin, '/sdk/tccc.js', ''],
+            'the SDK script, with no login parameter sent over the network',
+          );
+          // The page's script tag holds the SdkURL from CreateSDKLoginToken, the login in its fragment.
+          const scriptSrc = new URL(
+            await page.evaluate(() => [...document.scripts].find((s) => s.src.includes('/sdk/tccc.js')).src),
+          );
+          assertEqual(
+            new URLSearchParams(scriptSrc.hash.slice(1)).get('userId'),
+            agent,
+            'SdkURL from CreateSDKLoginToken',
+          );
+        } else {
+          // Bundled from npm: no script tag; the wasm Vite copied into the demo's own assets.
+          assertEqual(sdkRequests, [], 'no SDK script tag');
+          const demoOrigin = new URL(ctx.demos[name].url).origin;
+          assert(
+            wasmRequests.length === 1 && wasmRequests[0].startsWith(`${demoOrigin}/assets/tccc-core-`),
+            `the core came from the bundle's assets: ${JSON.stringify(wasmRequests)}`,
+          );
+        }
         assert(!(await page.content()).includes(ctx.server.secretKey), 'the SecretKey never reaches the page');
         // All three demos start headless (the box unticked) and fetch tccc-ui.js only when it is ticked.
         assertEqual(
@@ -272,9 +287,9 @@ function chatTest(name, agentIndex) {
 }
 
 export const tests = [
-  demoTest('plain', 0, '1'),
-  demoTest('vue', 1, '1'),
-  demoTest('react', 2, '2'),
+  demoTest('plain', 0, '1', 'script'),
+  demoTest('vue', 1, '1', 'script'),
+  demoTest('react', 2, '2', 'npm'),
   chatTest('plain', 0),
   chatTest('vue', 1),
   chatTest('react', 0),

@@ -30,6 +30,8 @@ const TYPES = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.map': 'application/json',
+  // Browsers compile WebAssembly while it downloads only when it comes as application/wasm.
+  '.wasm': 'application/wasm',
 };
 
 /**
