@@ -613,13 +613,6 @@ std::int64_t SqliteStore::storeCdr(const CdrRecord& cdr, const std::optional<Pus
   return pushId;
 }
 
-void SqliteStore::storeCdrBatch(const std::vector<CdrBatchItem>& batch) {
-  if (batch.empty()) return;
-  SqliteDatabase::Transaction tx(mDb);
-  for (const auto& item : batch) insertCdr(item.record, item.push);
-  tx.commit();
-}
-
 namespace {
 CdrRecord readCdr(SqliteDatabase::Statement& st) {
   CdrRecord r;

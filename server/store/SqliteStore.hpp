@@ -80,11 +80,9 @@ class SqliteStore : public TenantRepository,
   std::int64_t storeCdr(const CdrRecord& cdr, const std::optional<PushJob>& push) override;
   std::optional<CdrRecord> findCdr(std::int64_t sdkAppId, std::string_view sessionId) override;
   std::pair<std::int64_t, std::vector<CdrRecord>> queryCdrs(const CdrQuery& query) override;
-  /// Group commit: every CDR (and push job) of `batch` in one transaction, so one fsync covers
-  /// them all. All or nothing: on an exception none of them is stored.
-  void storeCdrBatch(const std::vector<CdrBatchItem>& batch);
-  /// The CDR writer's transaction (SqliteLiveCallStore.cpp): the CDRs as storeCdrBatch (each
-  /// deleting its journal row when endsLiveCall), the journal rows written, the liveness mark.
+  /// The CDR writer's group commit (SqliteLiveCallStore.cpp), one transaction so one fsync covers
+  /// it all, all or nothing: the journal rows written, every CDR with its push job (each deleting
+  /// its journal row when endsLiveCall), the liveness mark.
   void storeWriteBatch(const CdrWriteBatch& batch);
 
   // LiveCallJournalRepository (SqliteLiveCallStore.cpp)
