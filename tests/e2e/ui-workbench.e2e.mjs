@@ -156,6 +156,26 @@ async function simSession(ctx, sessionId) {
 /** A customer leg on /ws/customer (the simulator's other end). */
 const customer = (ctx) => customerSocket(ctx.server);
 
+/**
+ * axe-core's findings of impact serious or critical on the page (it walks open shadow roots, so the
+ * workbench's Shadow DOM is included), each as "rule: target … (summary)".
+ */
+async function seriousA11yFindings(page) {
+  await page.addScriptTag({ path: join(root, 'node_modules/axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    // Only the UI: the integrator's page around it (here a bare test page) is not ours to judge.
+    const result = await window.axe.run({ include: [['tccc-ui']] }, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => `${JSON.stringify(n.target)} (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 160)})`),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n}`));
+}
+
 export const tests = [
   {
     name: 'the UI chunk loads lazily: headless pages never fetch it; UI.show() brings the real elements',
@@ -710,6 +730,42 @@ export const tests = [
         await page.evaluate(() => tccc.destroy()).catch(() => {});
         await strict.close();
       }
+    },
+  },
+  {
+    name: 'accessibility: axe-core finds nothing serious in the workbench, its alert and a call, in Chinese and English',
+    timeoutMs: 60000,
+    async run(ctx) {
+      const a = await agentPage(ctx, ctx.server.agents[1]);
+      const findings = [];
+      const scan = async (where) => {
+        for (const f of await seriousA11yFindings(a.page)) findings.push(`${where}: ${f}`);
+      };
+      await scan('float button');
+      await openWorkbench(a.page);
+      await scan('workbench');
+      const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+        caller: '13800138001',
+        serviceNumber: '4008001000',
+        ivrKeys: '1',
+      });
+      assertEqual(call.status, 200, 'sim inbound');
+      await a.page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
+      await scan('incoming alert');
+      await a.page.click('[data-act=answer]');
+      await a.page.evaluate(() => waitEvent('userAccessed'));
+      await a.page.waitForSelector('[data-act=hangUp]', { state: 'visible' });
+      await scan('in a call');
+      await a.page.selectOption('[data-field=lang-select]', 'en');
+      await scan('in a call, English');
+      await a.shot('13-a11y-call-english');
+      await a.page.click('[data-act=hangUp]');
+      await a.page.evaluate(() => waitEvent('sessionEnded'));
+      await scan('after-call work, English');
+      await a.page.selectOption('[data-field=lang-select]', 'zh-CN');
+      assertEqual(findings, [], 'serious or critical accessibility findings');
+      assertEqual(a.errors, [], 'page errors');
+      await a.close();
     },
   },
   {

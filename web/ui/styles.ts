@@ -7,9 +7,12 @@ button, select, input { font: inherit; }
 button { cursor: pointer; border: 1px solid #c9cdd4; background: #fff; border-radius: 6px; padding: 4px 10px; color: inherit;
   white-space: nowrap; }
 button:hover { background: #f2f3f5; }
+/* Text colours meet WCAG AA (4.5:1) on their backgrounds (axe-core in tests/e2e/ui-workbench.e2e.mjs). */
 button:disabled { cursor: not-allowed; opacity: .5; }
 button.primary { background: #0052d9; border-color: #0052d9; color: #fff; }
-button.danger { background: #d54941; border-color: #d54941; color: #fff; }
+button.primary:hover, .float:hover { background: #003cab; }
+button.danger { background: #c9353f; border-color: #c9353f; color: #fff; }
+button.danger:hover { background: #a82a33; }
 button[aria-pressed="true"] { background: #e8f0ff; border-color: #0052d9; }
 :focus-visible { outline: 3px solid #ff9f1a; outline-offset: 2px; }
 input, select { border: 1px solid #c9cdd4; border-radius: 6px; padding: 4px 6px; min-width: 0; }
@@ -28,9 +31,9 @@ h2 { font-size: 16px; margin: 0; } h3 { font-size: 13px; margin: 12px 0 6px; col
 section { border-top: 1px solid #e5e6eb; margin-top: 10px; padding-top: 6px; }
 .row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; margin: 4px 0; }
 .row.between { justify-content: space-between; flex-wrap: nowrap; }
-.muted { color: #86909c; font-size: 12px; }
-.error { color: #d54941; font-size: 12px; }
-.notice { color: #e37318; font-size: 12px; }
+.muted { color: #646a73; font-size: 12px; }
+.error { color: #c9353f; font-size: 12px; }
+.notice { color: #b85a0b; font-size: 12px; }
 /* Text from people: Latin wraps between words, CJK between characters, and only a run with no
    break opportunity (a long URL or number) is cut where it must be. Never break-all. */
 .peer { font-size: 18px; font-weight: 600; overflow-wrap: anywhere; }
@@ -41,7 +44,7 @@ ul { list-style: none; margin: 0; padding: 0; } li { padding: 4px 0; border-bott
 .transcript { list-style: none; margin: 6px 0; padding: 6px 8px; max-height: 140px; overflow: auto; background: #f7f8fa;
   border-radius: 6px; font-size: 13px; }
 .transcript li { border: none; padding: 2px 0; word-break: break-word; }
-.transcript li.partial { color: #86909c; font-style: italic; }
+.transcript li.partial { color: #646a73; font-style: italic; }
 .transcript .who { font-weight: 600; margin-right: 6px; color: #4e5969; }
 .transcript li[data-flow="OUT"] .who { color: #0052d9; }
 `;
