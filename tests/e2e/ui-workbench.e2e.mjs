@@ -156,6 +156,27 @@ async function simSession(ctx, sessionId) {
 /** A customer leg on /ws/customer (the simulator's other end). */
 const customer = (ctx) => customerSocket(ctx.server);
 
+/** What has keyboard focus, looking into shadow roots: its data-act or data-field, else its tag. */
+const focused = (page) =>
+  page.evaluate(() => {
+    let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    if (!a) return null;
+    return a.getAttribute('data-act') || a.getAttribute('data-field') || a.tagName.toLowerCase();
+  });
+
+/** Presses Tab until the control `name` (data-act or data-field) has focus; fails after 40 presses. */
+async function tabTo(page, name) {
+  const seen = [];
+  for (let i = 0; i < 40; i++) {
+    const now = await focused(page);
+    if (now === name) return;
+    seen.push(now);
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${name}; focus went through ${JSON.stringify(seen)}`);
+}
+
 /**
  * axe-core's findings of impact serious or critical on the page (it walks open shadow roots, so the
  * workbench's Shadow DOM is included), each as "rule: target … (summary)".
@@ -730,6 +751,53 @@ export const tests = [
         await page.evaluate(() => tccc.destroy()).catch(() => {});
         await strict.close();
       }
+    },
+  },
+  {
+    name: 'keyboard only: open, answer, hang up, back to work, dial and close without a mouse',
+    timeoutMs: 60000,
+    async run(ctx) {
+      const a = await agentPage(ctx, ctx.server.agents[1]);
+      const { page } = a;
+      await tabTo(page, 'float');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-field=status-select]', { state: 'visible' });
+      // Escape closes the workbench and gives the focus back to the button that opened it.
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-field=status-select]', { state: 'hidden' });
+      assertEqual(await focused(page), 'float', 'focus back on the float button after Escape');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-field=status-select]', { state: 'visible' });
+      const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+        caller: '13800138002',
+        serviceNumber: '4008001000',
+        ivrKeys: '1',
+      });
+      assertEqual(call.status, 200, 'sim inbound');
+      await page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
+      // The ringing call takes the focus to its answer button while the workbench is open.
+      for (let i = 0; i < 100 && (await focused(page)) !== 'answer'; i++) await new Promise((r) => setTimeout(r, 50));
+      assertEqual(await focused(page), 'answer', 'the answer button has the focus');
+      await page.keyboard.press('Enter');
+      await page.evaluate(() => waitEvent('userAccessed'));
+      await page.waitForSelector('[data-act=hangUp]', { state: 'visible' });
+      await tabTo(page, 'hangUp');
+      await a.shot('14-keyboard-hangup-focused');
+      await page.keyboard.press('Enter');
+      await page.evaluate(() => waitEvent('sessionEnded'));
+      await page.waitForSelector('[data-act=acw-free]', { state: 'visible' });
+      await tabTo(page, 'acw-free');
+      await page.keyboard.press('Enter');
+      await waitText(page, '[data-field=agent-status]', /^空闲$/);
+      await tabTo(page, 'dial-number');
+      await page.keyboard.type('10000000001');
+      await page.keyboard.press('Enter');
+      await page.evaluate(() => waitEvent('calloutAccepted'));
+      await tabTo(page, 'hangUp');
+      await page.keyboard.press('Enter');
+      await page.evaluate(() => waitEvent('sessionEnded', 2));
+      assertEqual(a.errors, [], 'page errors');
+      await a.close();
     },
   },
   {

@@ -67,6 +67,10 @@ export class FloatButton extends UiElement {
     });
     this.root.append(this.button);
   }
+  /** Gives the button the keyboard focus (the workbench it opened has closed). */
+  focusButton(): void {
+    this.button.focus();
+  }
   update(): void {
     const { store, t, host } = this.ctx;
     this.dot.className = `dot ${store.status}`;

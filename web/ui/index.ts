@@ -83,12 +83,16 @@ function mount(host: UiHost): () => void {
   const applyVisibility = () => {
     if (!parts) return;
     const v = host.visibility();
+    const open = v.visible && v.workbench;
+    // Closing the workbench while the keyboard is in it (Escape, its × button) hands the focus back
+    // to the float button, as a dialog returns it to its opener; else it would fall to the page's body.
+    const focusBack = wasOpen && !open && root.shadowRoot!.activeElement === parts.workbench;
     parts.float.hidden = !(v.visible && v.floatButton);
-    parts.workbench.hidden = !(v.visible && v.workbench);
+    parts.workbench.hidden = !open;
     // The alert is shown whenever the UI is (the float button alone is enough to take calls).
     parts.alert.hidden = !(v.visible && (v.floatButton || v.workbench));
-    const open = v.visible && v.workbench;
     if (open && !wasOpen) parts.workbench.focusPanel();
+    if (focusBack && !parts.float.hidden) parts.float.focusButton();
     wasOpen = open;
   };
   build();
