@@ -48,14 +48,17 @@ export async function launchBrowser(extraArgs = []) {
 /**
  * An integrator's web app on its own origin: GET / serves `html`; GET /login?userId=… calls
  * CreateSDKLoginToken with the official client on the server side and returns only {sdkUrl}.
+ * `headers` go with the page (a Content-Security-Policy, say); `files` maps paths to scripts it serves.
  */
-export async function startCrm(server, html) {
+export async function startCrm(server, html, { headers = {}, files = {} } = {}) {
   const ccc = cloudClient(server);
   const app = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     try {
       if (url.pathname === '/') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(html);
+      } else if (Object.hasOwn(files, url.pathname)) {
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(files[url.pathname]);
       } else if (url.pathname === '/login') {
         const r = await ccc.CreateSDKLoginToken({
           SdkAppId: server.sdkAppId,

@@ -15,6 +15,7 @@ import { transferForm, type TransferForm } from './TransferForm';
 import type { UiSession } from './Store';
 import { CSS } from './styles';
 import type { ChatMessage } from '../../js/src/types';
+import { adoptStyles } from './sheets';
 
 const PANE_CSS = `
 .chats { display: flex; gap: 4px; flex-wrap: wrap; margin: 0 0 6px; padding: 0; list-style: none; }
@@ -148,7 +149,8 @@ export class ChatPane extends HTMLElement {
       h('div', { class: 'row' }, this.transferBtn, this.endBtn),
       this.transfer.form,
     );
-    this.shadowRoot!.append(h('style', {}, CSS + PANE_CSS), this.box);
+    adoptStyles(this.shadowRoot!, CSS, PANE_CSS);
+    this.shadowRoot!.append(this.box);
     this.listen();
     ctx.store.subscribe(() => this.update());
     this.update();

@@ -6,6 +6,7 @@
 import { h, show } from './dom';
 import type { Ctx } from './elements';
 import { CSS } from './styles';
+import { adoptStyles } from './sheets';
 
 type Permission = NotificationPermission | 'unsupported';
 
@@ -38,10 +39,8 @@ export class NotifyPrompt extends HTMLElement {
       const p = N.requestPermission(done) as Promise<NotificationPermission> | undefined;
       if (p && typeof p.then === 'function') p.then(done, done);
     });
-    this.shadowRoot!.append(
-      h('style', {}, CSS),
-      h('div', { class: 'row', 'aria-label': t('notify') }, this.button, this.text),
-    );
+    adoptStyles(this.shadowRoot!, CSS);
+    this.shadowRoot!.append(h('div', { class: 'row', 'aria-label': t('notify') }, this.button, this.text));
     this.update();
   }
 

@@ -8,6 +8,7 @@ import { h, show } from './dom';
 import type { Ctx } from './elements';
 import type { UiSession } from './Store';
 import { CSS } from './styles';
+import { adoptStyles } from './sheets';
 
 const PANE_CSS = `
 .videos { position: relative; background: #111; border-radius: 8px; overflow: hidden; aspect-ratio: 4 / 3; }
@@ -69,7 +70,8 @@ export class VideoPane extends HTMLElement {
       h('div', { class: 'videos' }, this.remote, this.waiting, this.local),
       h('div', { class: 'row' }, this.camera),
     );
-    this.shadowRoot!.append(h('style', {}, CSS + PANE_CSS), this.box);
+    adoptStyles(this.shadowRoot!, CSS, PANE_CSS);
+    this.shadowRoot!.append(this.box);
     store.subscribe(() => this.update());
     this.update();
   }

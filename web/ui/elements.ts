@@ -13,6 +13,7 @@ import { CSS } from './styles';
 import { transferForm, type TransferForm } from './TransferForm';
 import type { UiHost } from '../../js/src/uiHost';
 import type { AgentStatus } from '../../js/src/types';
+import { adoptStyles } from './sheets';
 
 export interface Ctx {
   store: Store;
@@ -29,7 +30,7 @@ abstract class UiElement extends HTMLElement {
   }
   init(ctx: Ctx): void {
     this.ctx = ctx;
-    this.root.append(h('style', {}, CSS));
+    adoptStyles(this.root, CSS);
     this.build();
     ctx.store.subscribe(() => this.update());
     this.update();

@@ -10,6 +10,7 @@ import { VideoPane } from './VideoPane';
 import { ChatPane } from './ChatPane';
 import { Store } from './Store';
 import { UI_GLOBAL_KEY, type UiHost, type UiModule } from '../../js/src/uiHost';
+import { adoptStyles } from './sheets';
 
 // The alert and the workbench share one dock at the right edge: the alert sits above the panel and
 // the panel shrinks to what is left, so neither covers the other at any window size. The empty part
@@ -70,9 +71,8 @@ function mount(host: UiHost): () => void {
     const dock = document.createElement('div');
     dock.className = 'dock';
     dock.append(alert, workbench);
-    const style = document.createElement('style');
-    style.textContent = DOCK_CSS;
-    shadow.append(style, float, dock);
+    adoptStyles(shadow, DOCK_CSS);
+    shadow.append(float, dock);
     root.setAttribute('lang', cfg.lang);
     for (const el of [float, alert, workbench]) el.init(ctx);
     parts = { float, alert, workbench };
