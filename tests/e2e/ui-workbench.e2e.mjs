@@ -801,6 +801,57 @@ export const tests = [
     },
   },
   {
+    name: 'devices: pick a microphone, see its level, play a test tone; the microphone is released when closed',
+    timeoutMs: 60000,
+    async run(ctx) {
+      const a = await agentPage(ctx, ctx.server.agents[2]);
+      const { page } = a;
+      await openWorkbench(page);
+      await page.click('[data-field=device-settings] summary');
+      // Chromium's fake devices: a default and two numbered inputs, with a beep on them.
+      await page.waitForSelector('[data-field=mic-select] option >> nth=1', { state: 'attached', timeout: 10000 });
+      const options = await page.locator('[data-field=mic-select] option').allTextContents();
+      assert(options.length >= 2 && options.every((o) => o.trim()), `microphones listed by name: ${options}`);
+      let peak = 0;
+      for (let i = 0; i < 60 && peak < 20; i++) {
+        peak = Math.max(peak, await page.locator('[data-field=mic-level]').evaluate((m) => m.value));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert(peak >= 20, `the level meter moves with the fake microphone's beep: peak ${peak}`);
+      const second = await page.locator('[data-field=mic-select] option').nth(1).getAttribute('value');
+      await page.selectOption('[data-field=mic-select]', second);
+      await waitText(page, '[data-field=device-message]', /已切换麦克风/);
+      await page.click('[data-act=test-tone]');
+      await waitText(page, '[data-field=device-message]', /正在播放测试音/);
+      await a.shot('16-devices');
+      await waitText(page, '[data-field=device-message]', /^$/, 5000);
+      assertEqual(await page.isEnabled('[data-act=test-tone]'), true, 'the tone button is back after the tone');
+      for (const f of await seriousA11yFindings(page)) throw new Error(`accessibility: ${f}`);
+      // Closing the section stops the meter and ends the capture track.
+      await page.click('[data-field=device-settings] summary');
+      await waitText(page, '[data-field=device-message]', /^$/);
+      const level = await page.locator('[data-field=mic-level]').evaluate((m) => m.value);
+      assertEqual(level, 0, 'the meter rests at 0 once closed');
+      await page.selectOption('[data-field=lang-select]', 'en');
+      await page.click('[data-field=device-settings] summary');
+      await page.waitForSelector('[data-field=mic-select] option >> nth=1', { state: 'attached', timeout: 10000 });
+      assertEqual(
+        await page.locator('[data-field=device-settings] summary').textContent(),
+        'Devices and test',
+        'English section title',
+      );
+      assertEqual(
+        await page.locator('[data-field=mic-select]').inputValue(),
+        second,
+        'the chosen microphone is still shown after the language switch',
+      );
+      await a.shot('16b-devices-english');
+      await page.selectOption('[data-field=lang-select]', 'zh-CN');
+      assertEqual(a.errors, [], 'page errors');
+      await a.close();
+    },
+  },
+  {
     name: 'accessibility: axe-core finds nothing serious in the workbench, its alert and a call, in Chinese and English',
     timeoutMs: 60000,
     async run(ctx) {

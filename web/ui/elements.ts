@@ -515,6 +515,7 @@ export class Workbench extends UiElement {
     this.callBar = document.createElement('tccc-call-bar') as CallBar;
     this.panes = h('div', { 'data-slot': 'panes' });
     const notify = h('section', {}, h('h3', {}, t('notify')));
+    const devices = h('section', {});
     this.panel = h(
       'div',
       { class: 'panel', role: 'dialog', 'aria-label': t('workbench'), tabindex: -1 },
@@ -533,12 +534,14 @@ export class Workbench extends UiElement {
       this.dialSection,
       h('section', {}, h('h3', {}, t('sessions')), this.list),
       notify,
+      devices,
     );
     this.root.append(this.panel);
     this.callBar.init(this.ctx);
     this.mountPane(document.createElement('tccc-video-pane') as unknown as Pane);
     this.mountPane(document.createElement('tccc-chat-pane') as unknown as Pane); // ChatPane.ts
     this.mountPane(document.createElement('tccc-notify-prompt') as unknown as Pane, notify);
+    this.mountPane(document.createElement('tccc-device-settings') as unknown as Pane, devices); // DeviceSettings.ts
     this.panel.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') {
         e.preventDefault();

@@ -107,6 +107,15 @@ const zh = {
   notifyOn: '已开启：页面在后台或铃声被阻止时用系统通知提醒来电。',
   notifyOff: '未开启：页面在后台或铃声被阻止时可能错过来电。',
   notifyDenied: '浏览器已禁止本站的通知：请在浏览器的网站设置中允许。',
+  devices: '设备与测试',
+  microphone: '麦克风',
+  inputLevel: '输入音量',
+  micNumbered: '麦克风 {n}',
+  micSwitched: '已切换麦克风，通话中也立即生效。',
+  micUnavailable: '无法使用麦克风：{n}',
+  devicesUnsupported: '此浏览器无法检测设备（页面需通过 HTTPS 或 localhost 打开）。',
+  testTone: '播放测试音',
+  tonePlaying: '正在播放测试音…',
 };
 type Key = keyof typeof zh;
 
@@ -216,6 +225,15 @@ const en: Record<Key, string> = {
   notifyOn: 'On: a system notification announces calls while the page is in the background or the ringtone is blocked.',
   notifyOff: 'Off: calls may be missed while the page is in the background or the ringtone is blocked.',
   notifyDenied: 'The browser blocks notifications for this site: allow them in its site settings.',
+  devices: 'Devices and test',
+  microphone: 'Microphone',
+  inputLevel: 'Input level',
+  micNumbered: 'Microphone {n}',
+  micSwitched: 'Microphone switched; calls under way use it at once.',
+  micUnavailable: 'The microphone cannot be used: {n}',
+  devicesUnsupported: 'This browser cannot check devices (open the page over HTTPS or from localhost).',
+  testTone: 'Play a test tone',
+  tonePlaying: 'Playing a test tone…',
 };
 
 /** The rest reasons the switcher offers unless tccc.UI.configure({restReasons}) says otherwise. */

@@ -6,6 +6,7 @@
 import { CallBar, type Ctx, FloatButton, IncomingAlert, Workbench } from './elements';
 import { translator } from './i18n';
 import { NotifyPrompt } from './NotifyPrompt';
+import { DeviceSettings } from './DeviceSettings';
 import { VideoPane } from './VideoPane';
 import { ChatPane } from './ChatPane';
 import { Store } from './Store';
@@ -42,6 +43,7 @@ define('tccc-call-bar', CallBar);
 define('tccc-video-pane', VideoPane);
 define('tccc-chat-pane', ChatPane);
 define('tccc-notify-prompt', NotifyPrompt);
+define('tccc-device-settings', DeviceSettings);
 
 function mount(host: UiHost): () => void {
   const store = new Store(host);

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: Apache-2.0
+// "Devices" section of the workbench: which microphone the SDK uses (tccc.Devices.setMicrophone,
+// applied to calls under way too), a live input level so the agent sees the microphone works before
+// the first call, and a test tone through the speakers. Collapsed by default: the level meter opens
+// the microphone only while the section is open and the workbench shown, and releases it after.
+import { h, show } from './dom';
+import type { Ctx } from './elements';
+import { adoptStyles } from './sheets';
+import { CSS } from './styles';
+
+const PANE_CSS = `
+details > summary { cursor: pointer; font-size: 13px; color: #4e5969; font-weight: 600; margin: 6px 0; }
+meter { width: 100%; height: 10px; }
+label { display: block; font-size: 12px; color: #646a73; margin: 6px 0 2px; }
+select { width: 100%; box-sizing: border-box; }
+`;
+
+type AudioCtor = typeof AudioContext;
+
+// The microphone picked here, kept across rebuilds of the UI (a language switch makes new elements).
+let chosenMicrophone = '';
+const audioContextClass = (): AudioCtor | undefined =>
+  (window as unknown as { AudioContext?: AudioCtor; webkitAudioContext?: AudioCtor }).AudioContext ??
+  (window as unknown as { webkitAudioContext?: AudioCtor }).webkitAudioContext;
+
+/** The RMS of a time-domain frame (bytes centred on 128) as 0–100, on a scale where speech reads 20–80. */
+export function levelOf(frame: Uint8Array): number {
+  let sum = 0;
+  for (const b of frame) {
+    const x = (b - 128) / 128;
+    sum += x * x;
+  }
+  const rms = Math.sqrt(sum / Math.max(1, frame.length));
+  // dBFS from −60 (silence floor) to 0 mapped onto 0–100.
+  const db = rms > 0 ? 20 * Math.log10(rms) : -Infinity;
+  return Math.max(0, Math.min(100, Math.round(((db + 60) / 60) * 100)));
+}
+
+export class DeviceSettings extends HTMLElement {
+  private ctx!: Ctx;
+  private details!: HTMLDetailsElement;
+  private micSelect!: HTMLSelectElement;
+  private meter!: HTMLMeterElement;
+  private message!: HTMLDivElement;
+  private toneBtn!: HTMLButtonElement;
+  /** The open level meter: its stream, audio graph and sampling timer. */
+  private metering: { stream: MediaStream; audio: AudioContext; timer: ReturnType<typeof setInterval> } | undefined;
+  private opening = false;
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' });
+  }
+
+  init(ctx: Ctx): void {
+    this.ctx = ctx;
+    const { t } = ctx;
+    this.micSelect = h('select', { id: 'mic', 'data-field': 'mic-select' });
+    this.micSelect.addEventListener('change', () => void this.useMicrophone(this.micSelect.value));
+    this.meter = h('meter', { id: 'level', min: 0, max: 100, value: 0, 'data-field': 'mic-level' });
+    this.toneBtn = h('button', { type: 'button', 'data-act': 'test-tone' }, t('testTone'));
+    this.toneBtn.addEventListener('click', () => void this.playTone());
+    this.message = h('div', { class: 'muted', role: 'status', 'data-field': 'device-message' });
+    this.details = h(
+      'details',
+      { 'data-field': 'device-settings' },
+      h('summary', {}, t('devices')),
+      h('label', { for: 'mic' }, t('microphone')),
+      this.micSelect,
+      h('label', { for: 'level' }, t('inputLevel')),
+      this.meter,
+      h('div', { class: 'row' }, this.toneBtn),
+      this.message,
+    );
+    this.details.addEventListener('toggle', () => this.tick());
+    adoptStyles(this.shadowRoot!, CSS, PANE_CSS);
+    this.shadowRoot!.append(this.details);
+  }
+
+  update(): void {
+    /* nothing follows the store: the section is driven by its own controls */
+  }
+
+  /** Opens the meter while the section is open and the workbench shown; releases the microphone otherwise. */
+  tick(): void {
+    const wanted = this.isConnected && this.details.open && this.ctx.host.visibility().workbench;
+    if (wanted && !this.metering && !this.opening) void this.openMeter();
+    if (!wanted) this.closeMeter();
+  }
+
+  disconnectedCallback(): void {
+    this.closeMeter();
+  }
+
+  private async openMeter(): Promise<void> {
+    const { t } = this.ctx;
+    const Audio = audioContextClass();
+    if (!Audio || !navigator.mediaDevices?.getUserMedia) {
+      this.say(t('devicesUnsupported'), 'error');
+      return;
+    }
+    this.opening = true;
+    try {
+      const audio = chosenMicrophone ? { deviceId: { exact: chosenMicrophone } } : true;
+      const stream = await navigator.mediaDevices.getUserMedia({ audio });
+      if (!this.details.open || !this.isConnected) {
+        for (const track of stream.getTracks()) track.stop();
+        return;
+      }
+      const ctx = new Audio();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 1024;
+      ctx.createMediaStreamSource(stream).connect(analyser);
+      const frame = new Uint8Array(analyser.fftSize);
+      const timer = setInterval(() => {
+        analyser.getByteTimeDomainData(frame);
+        this.meter.value = levelOf(frame);
+      }, 100);
+      this.metering = { stream, audio: ctx, timer };
+      if (this.message.dataset.kind === 'error') this.say('', '');
+      // Labels are only given once the page may use a microphone: list them now.
+      await this.listMicrophones();
+    } catch (err) {
+      this.say(t('micUnavailable', (err as Error)?.message ?? String(err)), 'error');
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  private closeMeter(): void {
+    const m = this.metering;
+    this.metering = undefined;
+    if (!m) return;
+    clearInterval(m.timer);
+    for (const track of m.stream.getTracks()) track.stop();
+    void m.audio.close().catch(() => undefined);
+    this.meter.value = 0;
+  }
+
+  private async listMicrophones(): Promise<void> {
+    const { t, host } = this.ctx;
+    let mics: MediaDeviceInfo[];
+    try {
+      mics = await host.tccc.Devices.getMicrophones();
+    } catch (err) {
+      this.say(t('micUnavailable', (err as { errorMsg?: string })?.errorMsg ?? String(err)), 'error');
+      return;
+    }
+    const current = chosenMicrophone || this.metering?.stream.getAudioTracks()[0]?.getSettings().deviceId || '';
+    this.micSelect.replaceChildren(
+      ...mics.map((m, i) => h('option', { value: m.deviceId }, m.label || t('micNumbered', i + 1))),
+    );
+    if (current && mics.some((m) => m.deviceId === current)) this.micSelect.value = current;
+    show(this.micSelect, mics.length > 0);
+  }
+
+  private async useMicrophone(deviceId: string): Promise<void> {
+    const { t, host } = this.ctx;
+    try {
+      await host.tccc.Devices.setMicrophone({ deviceId });
+      chosenMicrophone = deviceId;
+      this.say(t('micSwitched'), 'info');
+      // The meter follows the new microphone.
+      this.closeMeter();
+      this.tick();
+    } catch (err) {
+      this.say(t('micUnavailable', (err as { errorMsg?: string })?.errorMsg ?? String(err)), 'error');
+    }
+  }
+
+  /** The status line under the controls; an error is cleared once the microphone works again. */
+  private say(text: string, kind: 'error' | 'info' | ''): void {
+    this.message.textContent = text;
+    this.message.dataset.kind = kind;
+  }
+
+  /** One second of a 440 Hz tone, faded in and out, so the agent can check the speakers. */
+  private async playTone(): Promise<void> {
+    const Audio = audioContextClass();
+    if (!Audio) return;
+    const ctx = new Audio();
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.frequency.value = 440;
+    gain.gain.setValueAtTime(0, ctx.currentTime);
+    gain.gain.linearRampToValueAtTime(0.2, ctx.currentTime + 0.05);
+    gain.gain.setValueAtTime(0.2, ctx.currentTime + 0.95);
+    gain.gain.linearRampToValueAtTime(0, ctx.currentTime + 1);
+    osc.connect(gain).connect(ctx.destination);
+    this.toneBtn.disabled = true;
+    this.say(this.ctx.t('tonePlaying'), 'info');
+    osc.start();
+    osc.stop(ctx.currentTime + 1);
+    await new Promise<void>((resolve) => {
+      osc.onended = () => resolve();
+    });
+    await ctx.close().catch(() => undefined);
+    this.toneBtn.disabled = false;
+    this.say('', '');
+  }
+}
