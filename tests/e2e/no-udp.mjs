@@ -72,14 +72,14 @@ function remove(name) {
 
 /** Removes the namespaces of runs whose process is gone (a killed run must not break this one). */
 export function sweepStale() {
-  let names = [];
+  let names;
   try {
     names = ip('netns', 'list')
       .split('\n')
       .map((l) => l.split(' ')[0])
       .filter((n) => n.startsWith(PREFIX));
   } catch {
-    return;
+    return; // no ip, or not allowed: nothing of ours can be there
   }
   for (const name of names) {
     const pid = Number(name.slice(PREFIX.length).split('-')[0]);
