@@ -13,15 +13,22 @@ export interface QualityReport {
   rttMs?: number;
 }
 
+// A figure is a finite number ≥ 0 or not a figure at all: a transport's counters may come from the
+// network (the server's report frames), and NaN must neither stall a call nor reach a listener.
+const figure = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+
 export class QualityMeter {
   private _received: number | undefined;
   private _lost: number | undefined;
 
   /** Sets the start of the first interval (the first reading of a call). */
   mark(sample: MeterSample): void {
-    if (sample.packetsReceived !== undefined && sample.packetsLost !== undefined) {
-      this._received = sample.packetsReceived;
-      this._lost = Math.max(0, sample.packetsLost);
+    const received = figure(sample.packetsReceived);
+    const lost = figure(Math.max(0, sample.packetsLost ?? NaN));
+    if (received !== undefined && lost !== undefined) {
+      this._received = received;
+      this._lost = lost;
     }
   }
 
@@ -29,10 +36,11 @@ export class QualityMeter {
   grade(sample: MeterSample): QualityReport {
     if (!sample.connected) return { quality: TCCCQuality.Down };
     const figures: QualityFigures = {};
-    const received = sample.packetsReceived;
-    const lost = sample.packetsLost === undefined ? undefined : Math.max(0, sample.packetsLost);
+    const received = figure(sample.packetsReceived);
+    const lost = figure(Math.max(0, sample.packetsLost ?? NaN));
     if (received !== undefined && lost !== undefined) {
-      if (this._received !== undefined && this._lost !== undefined) {
+      // A counter that went back is a new stream (e.g. a new socket): this reading only marks.
+      if (this._received !== undefined && this._lost !== undefined && received >= this._received) {
         const dReceived = Math.max(0, received - this._received);
         // Late packets make the lost counter go down (RFC 3550); they do not count as negative loss.
         const dLost = Math.max(0, lost - this._lost);
@@ -42,11 +50,10 @@ export class QualityMeter {
       this._received = received;
       this._lost = lost;
     }
-    const upstream = sample.remoteFractionLost;
-    if (typeof upstream === 'number' && Number.isFinite(upstream) && upstream >= 0)
-      figures.lossPercent = Math.max(figures.lossPercent ?? 0, Math.min(100, upstream * 100));
-    if (typeof sample.jitterMs === 'number') figures.jitterMs = sample.jitterMs;
-    if (typeof sample.rttMs === 'number') figures.rttMs = sample.rttMs;
+    const upstream = figure(sample.remoteFractionLost);
+    if (upstream !== undefined) figures.lossPercent = Math.max(figures.lossPercent ?? 0, Math.min(100, upstream * 100));
+    figures.jitterMs = figure(sample.jitterMs);
+    figures.rttMs = figure(sample.rttMs);
     const report: QualityReport = { quality: qualityOf(figures) };
     if (figures.lossPercent !== undefined) report.lossPercent = Math.round(figures.lossPercent * 10) / 10;
     else if (figures.stalled) report.lossPercent = 100;

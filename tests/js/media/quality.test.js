@@ -83,6 +83,32 @@ test.each([
     { quality: Q.Poor, jitterMs: 45, rttMs: 13 },
   ],
   ['first grading without a mark: no loss yet', [reading(500, 0, { rttMs: 30 })], { quality: Q.Excellent, rttMs: 30 }],
+  [
+    'a counter that went back (a new stream) only marks',
+    [reading(500, 10), reading(20, 0, { rttMs: 5 })],
+    { quality: Q.Excellent, rttMs: 5 },
+  ],
+  // Figures that may come from the network (the WebSocket transport's report frames): never NaN out.
+  [
+    'NaN counters are no counters',
+    [reading(100, 0), reading(NaN, NaN, { rttMs: 3 })],
+    { quality: Q.Excellent, rttMs: 3 },
+  ],
+  [
+    'Infinity and negatives are not figures',
+    [reading(100, 0), reading(Infinity, 0, { jitterMs: -5, rttMs: Infinity, remoteFractionLost: -1 })],
+    { quality: Q.Unknown },
+  ],
+  [
+    'a fraction lost over 1 is capped at 100 %',
+    [reading(0, 0), reading(100, 0, { remoteFractionLost: 255 })],
+    { quality: Q.Down, lossPercent: 100 },
+  ],
+  [
+    'strings are not figures',
+    [reading(0, 0), { connected: true, packetsReceived: '100', packetsLost: '5', jitterMs: '9', rttMs: '9' }],
+    { quality: Q.Unknown },
+  ],
 ])('%s', (_what, readings, expected) => {
   const m = new QualityMeter();
   const [first, ...rest] = readings;
