@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { startServer, launchBrowser, startCrm, postJson, assert, assertEqual, waitFor } from './harness.mjs';
 import { CRM_PAGE } from './media-kit.mjs';
-import { runInside, startNoUdp, sweepStale } from './no-udp.mjs';
+import { launchNoUdpBrowser, runInside, startNoUdp, sweepStale } from './no-udp.mjs';
 
 const namespaces = () =>
   execFileSync('ip', ['netns', 'list'])
@@ -65,8 +65,11 @@ export const tests = [
     timeoutMs: 90000,
     async run(ctx) {
       const crmPort = Number(new URL(ctx.crm.url).port);
-      const ns = await startNoUdp([ctx.server.port, crmPort]);
-      let inside;
+      const inside = await launchNoUdpBrowser(
+        [ctx.server.port, crmPort],
+        ['--autoplay-policy=no-user-gesture-required'],
+      );
+      const ns = { name: inside.namespace };
       try {
         // The namespace has its loopback and nothing else.
         const links = runInside(ns.name, 'ip', ['-o', 'link']);
@@ -78,9 +81,6 @@ export const tests = [
           ['lo'],
           'interfaces in the namespace',
         );
-        inside = await launchBrowser(['--autoplay-policy=no-user-gesture-required'], {
-          executablePath: ns.executablePath,
-        });
         const { page, sessionId } = await acceptedCall(ctx, inside, ctx.server.agents[0]);
         // HTTP and the WebSocket worked (logged in, call accepted); the media cannot: ICE gives up.
         await page.evaluate(
@@ -94,8 +94,7 @@ export const tests = [
         assertEqual([media.packetsIn, media.connectedAt], [0, 0], 'the server leg never got a packet');
         await hangUp(page, sessionId);
       } finally {
-        await inside?.close();
-        await ns.close();
+        await inside.close();
       }
       assert(!namespaces().includes(ns.name), `${ns.name} is removed`);
 

@@ -16,6 +16,7 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchBrowser } from './harness.mjs';
 
 const PREFIX = 'tccc-noudp-';
 const CHROMIUM = process.env.TCCC_CHROMIUM || '/usr/bin/chromium';
@@ -163,4 +164,31 @@ export function runInside(name, command, args) {
   return execFileSync('ip', ['netns', 'exec', name, command, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   }).toString();
+}
+
+/**
+ * A Chromium (harness.mjs's launchBrowser, with `extraArgs`) in a fresh namespace that reaches only
+ * `ports`: `{context, namespace, close()}`; close() ends the browser and then removes the namespace.
+ * @example const agent = await launchNoUdpBrowser([server.port, crmPort]); … await agent.close();
+ */
+export async function launchNoUdpBrowser(ports, extraArgs = []) {
+  const ns = await startNoUdp(ports);
+  let browser;
+  try {
+    browser = await launchBrowser(extraArgs, { executablePath: ns.executablePath });
+  } catch (e) {
+    await ns.close();
+    throw e;
+  }
+  return {
+    context: browser.context,
+    namespace: ns.name,
+    async close() {
+      try {
+        await browser.close();
+      } finally {
+        await ns.close();
+      }
+    },
+  };
 }
