@@ -113,7 +113,7 @@ interface Leg {
   /** The one-way audio watch and its next sample, while the call is connected. */
   watch?: AudioWatch;
   watchTimer?: ReturnType<typeof setTimeout>;
-  /** Levels and quality (`audioVolume`, `networkQuality`) while metering is wanted and connected. */
+  /** Levels and quality (`audioVolume`, `networkQuality`): from the first connection to the end of the call. */
   meters?: CallMeters;
   /** Devices opened on "prepare" (the agent accepted), before the far side's offer arrived. */
   prepared?: { video: boolean; stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> };

@@ -5,7 +5,7 @@
 // the server). The agent's volumes must be high in its speech and low in its silence, the far end's
 // the same for the caller's, and each must follow its own file: the agent is loud about a third of
 // the time, the caller about two thirds. The quality of a clean loopback call is Excellent or Good,
-// with the figures it was graded from.
+// with the figures it was graded from. Muted, the agent's volume is 0.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,6 +142,24 @@ export const tests = [
         assert(typeof q.lossPercent === 'number' && q.lossPercent < 1, `its loss: ${JSON.stringify(q)}`);
         assert(typeof q.jitterMs === 'number' && typeof q.rttMs === 'number', `its figures: ${JSON.stringify(q)}`);
       }
+      // Muted, the agent's volume is 0 through a whole cycle of its file; the caller's still moves.
+      await agent.evaluate((id) => tccc.Call.muteMic({ sessionId: id }), sessionId);
+      await new Promise((r) => setTimeout(r, 500));
+      await agent.evaluate(() => markLog());
+      await new Promise((r) => setTimeout(r, 6500));
+      const muted = await agent.evaluate(() =>
+        logSince()
+          .filter(([k]) => k === 'audioVolume')
+          .map(([, d]) => d),
+      );
+      assert(
+        muted.length >= 15 && muted.every((v) => v.agent === 0),
+        `muted: agent 0 (${JSON.stringify(muted.map((v) => v.agent))})`,
+      );
+      assert(
+        muted.some((v) => v.remote >= LOUD),
+        `muted: the caller is still heard (${JSON.stringify(muted.map((v) => v.remote))})`,
+      );
       await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId);
       await agent.evaluate((id) => waitEvent('sessionEnded', (d) => d.sessionId === id), sessionId);
       // The meters stop with the call.
