@@ -11,7 +11,7 @@ DEBS=(
   libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libopus-dev libsrtp2-dev libjemalloc-dev
   libogg-dev libopusenc-dev libopusfile-dev
   emscripten
-  chromium espeak-ng sox brotli fonts-noto-cjk
+  chromium espeak-ng sox brotli fonts-noto-cjk iproute2
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev
   clang-format clang-tidy
   clang libclang-rt-14-dev

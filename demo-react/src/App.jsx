@@ -120,7 +120,9 @@ export function App() {
       setState('加载 SDK… loading the SDK');
       const tccc = await startSdk(userId);
       applyBuiltinUi(builtinRef.current);
-      for (const name of Object.keys(tccc.events)) tccc.on(tccc.events[name], (p) => log(name, p));
+      // Every event but the meters (audioVolume, networkQuality: several a second during a call).
+      for (const name of Object.keys(tccc.events))
+        if (name !== 'audioVolume' && name !== 'networkQuality') tccc.on(tccc.events[name], (p) => log(name, p));
       tccc.on(tccc.events.ready, () => {
         setReady(true);
         setState(`已就绪 ready (${userId})`);

@@ -39,6 +39,11 @@ export class EventBus {
     if (i >= 0) list.splice(i, 1);
   }
 
+  /** Whether `event` has a listener now. */
+  listening(event: EventName): boolean {
+    return !!this._listeners.get(event)?.length;
+  }
+
   /** Queues delivery of one event to the listeners registered when it is delivered. */
   emit(event: string, data: Record<string, unknown>): void {
     if (this._closed || !(EVENT_NAMES as readonly string[]).includes(event)) return;

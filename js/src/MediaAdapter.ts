@@ -27,10 +27,20 @@ export interface MediaHost {
    *  through the core; rejects with a TcccError (e.g. the session ended meanwhile). */
   signal(kind: 'offer' | 'answer' | 'candidate', data: Record<string, unknown>): Promise<unknown>;
   /**
-   * Emits an SDK event: `mediaStateChanged` {sessionId, state, reason?} or `mediaWarning`
-   * {sessionId, warning, active}.
+   * Emits an SDK event: `mediaStateChanged` {sessionId, state, reason?}, `mediaWarning`
+   * {sessionId, warning, active}, `audioVolume` {sessionId, agent, remote} or `networkQuality`
+   * {sessionId, quality, lossPercent?, jitterMs?, rttMs?}.
    */
-  emit(name: 'mediaStateChanged' | 'mediaWarning', data: Record<string, unknown>): void;
+  emit(
+    name: 'mediaStateChanged' | 'mediaWarning' | 'audioVolume' | 'networkQuality',
+    data: Record<string, unknown>,
+  ): void;
+  /**
+   * Whether the page listens to `audioVolume` or `networkQuality` now: an adapter measures its
+   * connected calls only while it does (it asks at every reading, so a listener added during a
+   * call is served at once and a removed one stops the work).
+   */
+  metering?(): boolean;
 }
 
 export class NoopMediaAdapter implements MediaAdapter {

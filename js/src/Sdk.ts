@@ -85,6 +85,7 @@ export class Sdk implements CommandSink {
     this._media.attach?.({
       signal: (kind, data) => this._invoke(`Media.${kind}`, data),
       emit: (name, data) => this._bus.emit(name, data),
+      metering: () => this._bus.listening('audioVolume') || this._bus.listening('networkQuality'),
     });
     this.api = this._buildApi();
     if (settings.ui) {

@@ -32,8 +32,14 @@
 // One-way audio: while a call is connected, its statistics are read about once a second and
 // `mediaWarning` {sessionId, warning: 'noInboundAudio'|'microphoneSilent', active} says when audio
 // stops arriving or the microphone goes dead, and when that ends (AudioWatch.ts).
+//
+// Meters: while a call is connected and the page listens to `audioVolume` or `networkQuality`
+// (MediaHost.metering), media/CallMeters reads its getStats() every 300 ms (media/WebRtcStats.ts)
+// and emits both events; nobody listening, nothing is read.
 import { AudioWatch, type AudioWatchOptions } from './AudioWatch';
 import { HoldMusic } from './HoldMusic';
+import { CallMeters } from './media/CallMeters';
+import { webRtcSource } from './media/WebRtcStats';
 import type { MediaAdapter, MediaHost } from './MediaAdapter';
 import type { MediaAction } from './vocabulary.generated';
 
@@ -47,6 +53,13 @@ export interface WebRtcMediaOptions {
   holdMusicUrl?: string;
   /** Only these local ICE candidates are sent to the far side (default: all). */
   candidateFilter?: (candidate: RTCIceCandidateInit) => boolean;
+  /**
+   * Testing and debugging only — never in production: drops every ICE candidate both ways (the
+   * candidate lines of the far side's SDP, its trickled candidates and this side's own), so no
+   * connection can ever be established: the SDK sees what an agent whose network blocks UDP sees
+   * (a leg that stays `connecting` until ICE fails).
+   */
+  debugDropIceCandidates?: boolean;
   /** Extra RTCPeerConnection settings merged over the server's ICE servers (e.g. iceTransportPolicy). */
   rtcConfiguration?: RTCConfiguration;
   /** How long a connection may stay disconnected/failed before this side restarts ICE (default 4000 ms). */
@@ -100,6 +113,8 @@ interface Leg {
   /** The one-way audio watch and its next sample, while the call is connected. */
   watch?: AudioWatch;
   watchTimer?: ReturnType<typeof setTimeout>;
+  /** Levels and quality (`audioVolume`, `networkQuality`): from the first connection to the end of the call. */
+  meters?: CallMeters;
   /** Devices opened on "prepare" (the agent accepted), before the far side's offer arrived. */
   prepared?: { video: boolean; stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> };
   /** Connected while the call rings: no devices, no state shown, until "prepare". */
@@ -199,7 +214,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     switch (action) {
       case 'offer':
         if (typeof data.sdp === 'string') {
-          const sdp = data.sdp;
+          const sdp = this._remoteSdp(data.sdp);
           const leg = this._leg(sessionId);
           // An accept that came first (prepare) makes the call answered whatever the offer says.
           if (data.ringing === true && !leg.pc && !leg.prepared) leg.ringing = true;
@@ -214,7 +229,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
         break;
       case 'answer':
         if (typeof data.sdp === 'string') {
-          const sdp = data.sdp;
+          const sdp = this._remoteSdp(data.sdp);
           this._queue(this._leg(sessionId), async (leg) => {
             if (!leg.pc || leg.pc.signalingState !== 'have-local-offer') return;
             await leg.pc.setRemoteDescription({ type: 'answer', sdp });
@@ -224,7 +239,8 @@ export class WebRtcMediaAdapter implements MediaAdapter {
         break;
       case 'candidate': {
         const c = data.candidate as RTCIceCandidateInit | undefined;
-        if (c && typeof c === 'object') this._queue(this._leg(sessionId), (leg) => this._addCandidate(leg, c));
+        if (c && typeof c === 'object' && !this._options.debugDropIceCandidates)
+          this._queue(this._leg(sessionId), (leg) => this._addCandidate(leg, c));
         break;
       }
       case 'mute':
@@ -377,7 +393,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       this._attachWhenOpen(leg, this._openDevices(leg, video));
     }
     pc.onicecandidate = (ev) => {
-      if (leg.closed || !ev.candidate) return;
+      if (leg.closed || !ev.candidate || this._options.debugDropIceCandidates) return;
       const c = ev.candidate.toJSON();
       if (this._options.candidateFilter && !this._options.candidateFilter(c)) return;
       void this._signal('candidate', { sessionId: leg.sessionId, candidate: c });
@@ -396,6 +412,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
       if (s === 'connected') {
         this._cancelRestart(leg);
         this._watchAudio(leg);
+        this._meter(leg);
       } else if (s === 'disconnected' || s === 'failed') {
         this._scheduleRestart(leg);
       }
@@ -528,6 +545,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     if (leg.pc) {
       this._attachWhenOpen(leg, this._openDevices(leg, leg.wantsVideo));
       if (leg.pc.connectionState === 'connected') this._watchAudio(leg);
+      this._meter(leg);
     }
   }
 
@@ -670,6 +688,34 @@ export class WebRtcMediaAdapter implements MediaAdapter {
         if (leg.pc && leg.pc.connectionState !== 'connected' && leg.pc.connectionState !== 'closed') this._restart(leg);
     };
     addEventListener('online', this._onlineListener);
+  }
+
+  /** The far side's SDP as applied: without its candidates under `debugDropIceCandidates`. */
+  private _remoteSdp(sdp: string): string {
+    if (!this._options.debugDropIceCandidates) return sdp;
+    return sdp.replace(/^a=(candidate:|end-of-candidates).*\r?\n/gm, '');
+  }
+
+  // --- meters -----------------------------------------------------------------------------------
+
+  /**
+   * Starts a leg's meters once it is answered and connected (once per call: they stop when it
+   * ends); each reading first asks the host whether anyone listens.
+   */
+  private _meter(leg: Leg): void {
+    if (leg.closed || leg.ringing || leg.meters || leg.pc?.connectionState !== 'connected') return;
+    const host = this._host;
+    if (!host?.metering) return; // a host that cannot say whether anyone listens is never measured
+    const sessionId = leg.sessionId;
+    leg.meters = new CallMeters(
+      webRtcSource(() => leg.pc),
+      {
+        volume: (agent, remote) => host.emit('audioVolume', { sessionId, agent, remote }),
+        quality: (report) => host.emit('networkQuality', { sessionId, ...report }),
+      },
+      { wanted: () => host.metering?.() === true },
+    );
+    leg.meters.start();
   }
 
   // --- one-way audio ----------------------------------------------------------------------------
@@ -817,6 +863,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
     leg.closed = true;
     this._cancelRestart(leg);
     if (leg.watchTimer !== undefined) clearTimeout(leg.watchTimer);
+    leg.meters?.stop();
     if (leg.prepared) {
       const { stream, timer } = leg.prepared;
       leg.prepared = undefined;

@@ -440,6 +440,34 @@ export interface EventPayloads {
       active: boolean;
     };
   };
+  /**
+   * (ours; the Web form of the native SDKs' `onAudioVolume`) The levels of a connected call, about
+   * every 300 ms: `agent`, the agent's voice as sent (0 while muted), and `remote`, the far end's as
+   * received, each 0–100. Measured only while this event or `networkQuality` has a listener.
+   * @example tccc.on('audioVolume', ({ data }) => meter.style.width = `${data.agent}%`)
+   */
+  audioVolume: { data: { sessionId: string; agent: number; remote: number } };
+  /**
+   * (ours; the Web form of `onNetworkQuality`) A connected call's network quality about every 2 s,
+   * on the TCCC scale: 1 Excellent, 2 Good, 3 Poor, 4 Bad, 5 Vbad (very bad), 6 Down (unusable: no
+   * audio arrives), 0 Unknown; graded from the figures beside it, over the last interval (a figure
+   * that could not be measured is left out). Measured only while this event or `audioVolume` has a
+   * listener.
+   */
+  networkQuality: { data: NetworkQualityData };
+}
+
+/** `networkQuality`'s data. */
+export interface NetworkQualityData {
+  sessionId: string;
+  /** 1 Excellent … 6 Down, 0 Unknown (`TCCCQuality`). */
+  quality: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+  /** Audio packets lost, in percent, the worse of the two directions (0.1 resolution). */
+  lossPercent?: number;
+  /** Jitter of the audio arriving, ms. */
+  jitterMs?: number;
+  /** Round-trip time to the media server, ms. */
+  rttMs?: number;
 }
 
 export type EventName = keyof EventPayloads;

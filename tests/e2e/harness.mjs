@@ -29,10 +29,11 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-export async function launchBrowser(extraArgs = []) {
+/** Chromium with a fresh profile; `executablePath` runs another launcher (no-udp.mjs: one in a network namespace). */
+export async function launchBrowser(extraArgs = [], { executablePath } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'tccc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.TCCC_CHROMIUM || '/usr/bin/chromium',
+    executablePath: executablePath || process.env.TCCC_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
   });

@@ -301,8 +301,11 @@ export const tests = [
       await a.page.waitForSelector('[data-act=hangUp]', { state: 'visible' });
       assertEqual(await text(a.page, '[data-field=call-peer]'), '13800138000', 'call bar peer');
       await waitText(a.page, '[data-field=call-timer]', /^00:0[1-9]$/);
+      // The call's network quality (networkQuality, about every 2 s): a clean loopback call.
+      await waitText(a.page, '[data-field=call-quality]', /^▮{3,4}▯{0,1} 网络 (极佳|良好)$/);
       await a.page.click('[data-act=hold]');
       await waitText(a.page, '[data-field=call-state]', /已保持/);
+      await a.page.waitForSelector('[data-field=call-quality]', { state: 'hidden' }); // nothing flows while held
       for (let i = 0; i < 50 && (await simSession(ctx, sid)).state !== 'held'; i++)
         await new Promise((r) => setTimeout(r, 100));
       assertEqual((await simSession(ctx, sid)).state, 'held', 'customer side held');

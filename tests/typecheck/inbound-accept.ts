@@ -39,3 +39,14 @@ window.tccc.on(window.tccc.events.sessionEnded, (response) => {
   const by: 'client' | 'seat' | 'admin' | 'timer' = response.data.closeBy;
   console.log(by, response.data.mainReason);
 });
+
+// Levels and network quality of the call (ours; the native SDKs' onAudioVolume / onNetworkQuality).
+window.tccc.on(window.tccc.events.audioVolume, ({ data }) => {
+  const levels: [string, number, number] = [data.sessionId, data.agent, data.remote];
+  console.log(levels);
+});
+window.tccc.on('networkQuality', ({ data }) => {
+  const bad = data.quality >= 3;
+  const figures: Array<number | undefined> = [data.lossPercent, data.jitterMs, data.rttMs];
+  console.log(data.sessionId, bad, figures);
+});

@@ -36,3 +36,7 @@ init();
 window.tccc.Phone.dial();
 // @ts-expect-error a media adapter needs handle() and close()
 init({ sdkUrl: 'https://x/sdk/tccc.js', media: { handle() {} } });
+// @ts-expect-error audioVolume's levels are agent and remote, not a single volume
+tccc.on('audioVolume', ({ data }) => data.volume);
+// @ts-expect-error networkQuality's quality is a number on the TCCC scale, not a word
+tccc.on('networkQuality', ({ data }) => data.quality === 'good');

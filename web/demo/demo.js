@@ -166,7 +166,9 @@
       setState('加载 SDK… loading the SDK');
       var tccc = await loadSdk(res.sdkUrl);
       applyBuiltinUi(tccc);
+      // Every event but the meters (audioVolume, networkQuality: several a second during a call).
       Object.keys(tccc.events).forEach(function (name) {
+        if (name === 'audioVolume' || name === 'networkQuality') return;
         tccc.on(tccc.events[name], function (p) {
           log(name, p);
         });

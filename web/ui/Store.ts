@@ -30,6 +30,8 @@ export interface UiSession {
   held: boolean;
   /** One-way audio warnings in force (mediaWarning), in the order they started. */
   audioWarnings: string[];
+  /** The last `networkQuality` of the call: 1 Excellent … 6 Down, 0 not known (yet). */
+  quality: number;
   /** The live transcript (`asr`): the last finished sentences, then the sentences still forming. */
   transcript: TranscriptLine[];
 }
@@ -88,7 +90,8 @@ export class Store {
   }
 
   start(): void {
-    const names = Object.keys(this.tccc.events) as Array<keyof Tccc['events']>;
+    // Not audioVolume: the UI shows no levels, and a listener would make the SDK deliver them.
+    const names = (Object.keys(this.tccc.events) as Array<keyof Tccc['events']>).filter((n) => n !== 'audioVolume');
     for (const name of names) {
       const fn = (payload: unknown) => {
         this.apply(name, payload as Payload);
@@ -274,6 +277,7 @@ export class Store {
         muted: state === 'ended' ? false : old ? old.muted : w.muted === true,
         held: state === 'ended' ? false : old ? old.held : wireState === 'held',
         audioWarnings: state === 'ended' ? [] : (old?.audioWarnings ?? []),
+        quality: state === 'ended' ? 0 : (old?.quality ?? 0),
         transcript: old?.transcript ?? [],
       });
     }
@@ -343,6 +347,13 @@ export class Store {
         const rest = s.transcript.filter((l) => !(l.flow === flow && l.sentenceId === sentenceId));
         const next = line.text ? [...rest, line] : rest;
         this.patch(s.sessionId, { transcript: next.slice(-TRANSCRIPT_LINES) });
+        return;
+      }
+      case 'networkQuality': {
+        const s = this.sessions.get(str(data.sessionId));
+        const quality = Number(data.quality);
+        if (!s || !Number.isInteger(quality) || quality < 0 || quality > 6 || quality === s.quality) return;
+        this.patch(s.sessionId, { quality });
         return;
       }
       case 'mediaWarning': {

@@ -222,6 +222,7 @@ export class CallBar extends UiElement {
   private state!: HTMLSpanElement;
   private timer!: HTMLSpanElement;
   private audioWarning!: HTMLDivElement;
+  private quality!: HTMLSpanElement;
   private transcript!: HTMLOListElement;
   private transcriptShown = '';
   private buttons = new Map<string, HTMLButtonElement>();
@@ -233,6 +234,8 @@ export class CallBar extends UiElement {
     this.remark = h('div', { class: 'text muted', 'data-field': 'call-remark' });
     this.state = h('span', { class: 'muted', 'data-field': 'call-state' });
     this.timer = h('span', { class: 'timer', 'data-field': 'call-timer' });
+    // The call's network quality (networkQuality): four bars and a word, coloured from Poor down.
+    this.quality = h('span', { class: 'quality', role: 'status', 'data-field': 'call-quality', hidden: true });
     this.audioWarning = h('div', { class: 'notice', role: 'status', 'data-field': 'call-audio-warning', hidden: true });
     // The live transcript (server --asr): a polite live region, so a screen reader reads new sentences.
     this.transcript = h('ol', {
@@ -296,7 +299,7 @@ export class CallBar extends UiElement {
     this.bar = h(
       'div',
       { 'data-field': 'call-bar' },
-      h('div', { class: 'row' }, this.state, this.timer),
+      h('div', { class: 'row' }, this.state, this.timer, this.quality),
       this.peer,
       this.remark,
       this.audioWarning,
@@ -352,6 +355,15 @@ export class CallBar extends UiElement {
     this.audioWarning.textContent = warnings.join(' ');
     show(this.audioWarning, warnings.length > 0);
     this.renderTranscript(s);
+    const quality = talking && !s.held ? s.quality : 0;
+    if (quality > 0) {
+      const word = t(`quality.${quality}` as never);
+      // Bars lit: 4 for Excellent, 3 Good, 2 Poor, 1 Bad or Vbad, 0 Down.
+      const lit = [0, 4, 3, 2, 1, 1, 0][quality];
+      this.quality.textContent = `${'▮'.repeat(lit)}${'▯'.repeat(4 - lit)} ${t('network')} ${word}`;
+      this.quality.dataset.level = String(quality);
+    }
+    show(this.quality, quality > 0);
     this.state.textContent = s.held ? t('held') : t(`state.${s.state}` as never);
     const mute = this.buttons.get('mute');
     if (mute) {

@@ -41,6 +41,9 @@ section { border-top: 1px solid #e5e6eb; margin-top: 10px; padding-top: 6px; }
 .keys { display: grid; grid-template-columns: repeat(3, 1fr); gap: 4px; margin: 4px 0; }
 ul { list-style: none; margin: 0; padding: 0; } li { padding: 4px 0; border-bottom: 1px dashed #e5e6eb; }
 .timer { font-variant-numeric: tabular-nums; font-weight: 600; }
+.quality { font-size: 12px; color: #2ba471; margin-left: auto; white-space: nowrap; }
+.quality[data-level="3"], .quality[data-level="4"] { color: #e37318; }
+.quality[data-level="5"], .quality[data-level="6"] { color: #d54941; }
 .transcript { list-style: none; margin: 6px 0; padding: 6px 8px; max-height: 140px; overflow: auto; background: #f7f8fa;
   border-radius: 6px; font-size: 13px; }
 .transcript li { border: none; padding: 2px 0; word-break: break-word; }

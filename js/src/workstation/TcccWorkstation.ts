@@ -4,7 +4,7 @@
 // a singleton whose methods take `(code, message)` callbacks instead of promises, whose events are
 // `on('onEnded', (reason, reasonMessage, sessionId) => …)`, and whose calls need no sessionId (they
 // act on the current call). This module owns the login lifecycle and the mapping; the parts are
-// SessionEvents (events), AudioGraph + DeviceManager (volumes, route, music), CallMeters (levels,
+// SessionEvents (events), AudioGraph + DeviceManager (volumes, route, music), media/CallMeters (levels,
 // quality) and arguments.ts (checks). Entry points (the npm index, tccc-workstation.js) say where
 // the wasm and the server are (environment.ts).
 import { type MediaAdapter, NoopMediaAdapter } from '../MediaAdapter';
@@ -18,10 +18,11 @@ import { WebRtcMediaAdapter } from '../WebRtcMediaAdapter';
 import { webRtcAvailable } from '../webrtcSupport';
 import { checkCall, checkDigits, checkExperimental, checkLogin, checkMusic } from './arguments';
 import { AudioGraph } from './AudioGraph';
-import { CallMeters } from './CallMeters';
+import { CallMeters } from '../media/CallMeters';
+import { webRtcSource } from '../media/WebRtcStats';
 import { DeviceManager } from './DeviceManager';
 import { workstationEnvironment } from './environment';
-import { TCCCServerType, TCCCWarningCode, type TCCCQuality } from './enums';
+import { TCCCServerType, TCCCWarningCode } from './enums';
 import { Listeners } from './Listeners';
 import { SessionEvents, type WorkstationEmit } from './SessionEvents';
 import { TcccErrorCode } from './TcccErrorCode.generated';
@@ -98,14 +99,7 @@ export class TCCCWorkstation {
     error: (code, message) => this._error(code, message),
     warn: (message) => this._warning(TCCCWarningCode.AudioNotApplied, message),
   });
-  private _meters = new CallMeters({
-    peerConnection: () => this._peerConnection(),
-    localUserId: () => this._userId,
-    remoteUserId: () => this._remoteUserId(),
-    remoteLevel: () => this._graph.remoteLevel(),
-    volume: (userId, volume) => this._listeners.emit('onAudioVolume', userId, volume),
-    quality: (quality: TCCCQuality) => this._listeners.emit('onNetworkQuality', { userId: this._userId, quality }, []),
-  });
+  private _meters = this._makeMeters();
   private _sdk: Sdk | undefined;
   private _media: WebRtcMediaAdapter | undefined;
   private _state: LoginState = 'never';
@@ -462,6 +456,28 @@ export class TCCCWorkstation {
     const sessions = this._diagnostics(this._sdk).sessions ?? [];
     const found = sessions.find((s) => (s as { sessionId?: unknown }).sessionId === sessionId);
     return (found as Record<string, unknown>) ?? {};
+  }
+
+  /**
+   * The levels and quality of the current call (src/media/CallMeters.ts) from its peer connection,
+   * the far end's level as the page's own audio graph measures it when it can. Nothing is reported
+   * while the connection is not up (as the native SDKs do).
+   */
+  private _makeMeters(): CallMeters {
+    const stats = webRtcSource(() => this._peerConnection());
+    const source = {
+      read: async () => {
+        const s = await stats.read();
+        return s?.connected ? { ...s, remoteLevel: this._graph.remoteLevel() ?? s.remoteLevel } : undefined;
+      },
+    };
+    return new CallMeters(source, {
+      volume: (agent, remote) => {
+        this._listeners.emit('onAudioVolume', this._userId, agent);
+        this._listeners.emit('onAudioVolume', this._remoteUserId(), remote);
+      },
+      quality: ({ quality }) => this._listeners.emit('onNetworkQuality', { userId: this._userId, quality }, []),
+    });
   }
 
   private _peerConnection(): RTCPeerConnection | undefined {

@@ -40,17 +40,8 @@ export type TCCCEndReason = (typeof TCCCEndReason)[keyof typeof TCCCEndReason];
 export const TCCCSessionDirection = Object.freeze({ CallIn: 0, CallOut: 1 } as const);
 export type TCCCSessionDirection = (typeof TCCCSessionDirection)[keyof typeof TCCCSessionDirection];
 
-/** `onNetworkQuality({quality})`: the TRTC/TCCC scale, 1 best … 6 unusable, 0 not known yet. */
-export const TCCCQuality = Object.freeze({
-  Unknown: 0,
-  Excellent: 1,
-  Good: 2,
-  Poor: 3,
-  Bad: 4,
-  Vbad: 5,
-  Down: 6,
-} as const);
-export type TCCCQuality = (typeof TCCCQuality)[keyof typeof TCCCQuality];
+// `onNetworkQuality({quality})`: the TRTC/TCCC scale, shared with the `tccc` events.
+export { TCCCQuality } from '../media/QualityScale';
 
 /** `onConnectionLost/onTryToReconnect/onConnectionRecovery(serverType)`: which connection. */
 export const TCCCServerType = Object.freeze({

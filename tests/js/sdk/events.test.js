@@ -28,6 +28,8 @@ const OUR_EVENTS = [
   'mediaStateChanged',
   'messageReceived',
   'mediaWarning',
+  'audioVolume',
+  'networkQuality',
 ];
 
 let server;

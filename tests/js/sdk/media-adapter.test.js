@@ -867,3 +867,156 @@ test('accepted before the ringing offer arrived: the offer is answered with the 
   expect(events.map((e) => e[1])).toEqual(['connecting']);
   adapter.close();
 });
+
+describe('debugDropIceCandidates (testing only): a leg that can never connect', () => {
+  test("the far side's candidate lines, its trickled candidates and ours are all dropped", async () => {
+    const { adapter, signals } = setup({ options: { debugDropIceCandidates: true } });
+    const offer = [
+      'v=0',
+      'a=ice-lite',
+      'm=audio 40000 UDP/TLS/RTP/SAVPF 111',
+      'c=IN IP4 127.0.0.1',
+      'a=candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host',
+      'a=end-of-candidates',
+      'a=rtpmap:111 opus/48000/2',
+      '',
+    ].join('\r\n');
+    adapter.handle('offer', { sessionId: 's-1', sdp: offer, iceServers: ICE });
+    adapter.handle('candidate', {
+      sessionId: 's-1',
+      candidate: { candidate: 'candidate:2 1 udp 1 127.0.0.1 40001 typ host' },
+    });
+    await settle();
+    const pc = FakePc.instances[0];
+    const applied = pc.remoteDescription.sdp;
+    expect(applied).not.toMatch(/candidate/);
+    expect(applied).toBe(
+      'v=0\r\na=ice-lite\r\nm=audio 40000 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 127.0.0.1\r\na=rtpmap:111 opus/48000/2\r\n',
+    );
+    expect(pc.log.filter((l) => l.startsWith('candidate'))).toEqual([]);
+    pc.onicecandidate({ candidate: { toJSON: () => ({ candidate: 'mine', sdpMid: '0', sdpMLineIndex: 0 }) } });
+    expect(signals.map(([k]) => k)).toEqual(['answer']); // negotiation goes on; no candidate leaves
+    adapter.close();
+  });
+
+  test('without it, the same offer is applied as it came', async () => {
+    const { adapter } = setup();
+    const offer = 'v=0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host\r\n';
+    adapter.handle('offer', { sessionId: 's-1', sdp: offer, iceServers: ICE });
+    await settle();
+    expect(FakePc.instances[0].remoteDescription.sdp).toBe(offer);
+    adapter.close();
+  });
+});
+
+describe('meters (audioVolume, networkQuality)', () => {
+  const waitUntil = async (fn, what) => {
+    for (const end = Date.now() + 5000; !fn();) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  // A connected call whose getStats() says the agent speaks at 0.5 and the far end at 0.2, with
+  // every packet arriving; `host.listening` is what the SDK's event bus would say.
+  async function meteredCall() {
+    const { adapter } = setup({ options: { audioWatch: false } });
+    const host = { listening: false, events: [] };
+    adapter.attach({
+      signal: async () => ({ status: 'success' }),
+      emit: (name, data) => host.events.push([name, data]),
+      metering: () => host.listening,
+    });
+    adapter.handle('offer', { sessionId: 's-1', sdp: 'offer-sdp', iceServers: ICE });
+    await settle();
+    const pc = FakePc.instances[0];
+    const stats = { reads: 0, packets: 0 };
+    pc.getStats = async () => {
+      stats.reads++;
+      stats.packets += 15;
+      return new Map([
+        [
+          'in',
+          {
+            type: 'inbound-rtp',
+            kind: 'audio',
+            packetsReceived: stats.packets,
+            packetsLost: 0,
+            jitter: 0.002,
+            audioLevel: 0.2,
+          },
+        ],
+        ['src', { type: 'media-source', kind: 'audio', audioLevel: 0.5 }],
+        ['pair', { type: 'candidate-pair', selected: true, currentRoundTripTime: 0.001 }],
+      ]);
+    };
+    return { adapter, pc, host, stats };
+  }
+
+  test('nothing is read until the call is connected and someone listens; then both events, per session', async () => {
+    const { adapter, pc, host, stats } = await meteredCall();
+    host.listening = true;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(stats.reads).toBe(0); // not connected yet
+    pc.connectionState = 'connected';
+    host.listening = false;
+    pc.onconnectionstatechange();
+    await new Promise((r) => setTimeout(r, 700));
+    expect(stats.reads).toBe(0); // connected, nobody listens
+    host.listening = true;
+    await waitUntil(() => host.events.some(([k]) => k === 'networkQuality'), 'networkQuality');
+    const volumes = host.events.filter(([k]) => k === 'audioVolume').map(([, d]) => d);
+    expect(volumes.length).toBeGreaterThanOrEqual(6);
+    expect(volumes[0]).toEqual({ sessionId: 's-1', agent: 50, remote: 20 });
+    expect(host.events.find(([k]) => k === 'networkQuality')[1]).toEqual({
+      sessionId: 's-1',
+      quality: 1,
+      lossPercent: 0,
+      jitterMs: 2,
+      rttMs: 1,
+    });
+    host.listening = false; // the last listener went away
+    await new Promise((r) => setTimeout(r, 400));
+    const reads = stats.reads;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(stats.reads).toBe(reads);
+    adapter.close();
+  });
+
+  test('the end of the call stops the meters', async () => {
+    const { adapter, pc, host, stats } = await meteredCall();
+    host.listening = true;
+    pc.connectionState = 'connected';
+    pc.onconnectionstatechange();
+    await waitUntil(() => stats.reads >= 2, 'readings');
+    adapter.handle('end', { sessionId: 's-1' });
+    const reads = stats.reads;
+    const events = host.events.length;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(stats.reads).toBeLessThanOrEqual(reads + 1);
+    expect(host.events.slice(events).filter(([k]) => k === 'audioVolume' || k === 'networkQuality')).toEqual([]);
+    adapter.close();
+  });
+
+  test('a ringing leg is not measured until it is answered', async () => {
+    const { adapter } = setup({ options: { audioWatch: false } });
+    const events = [];
+    adapter.attach({ signal: async () => ({}), emit: (n, d) => events.push([n, d]), metering: () => true });
+    adapter.handle('offer', { sessionId: 's-2', sdp: 'offer-sdp', iceServers: ICE, ringing: true });
+    await settle();
+    const pc = FakePc.instances[0];
+    let reads = 0;
+    pc.getStats = async () => {
+      reads++;
+      return new Map([['src', { type: 'media-source', kind: 'audio', audioLevel: 0.3 }]]);
+    };
+    pc.connectionState = 'connected';
+    pc.onconnectionstatechange();
+    await new Promise((r) => setTimeout(r, 700));
+    expect(reads).toBe(0);
+    adapter.handle('prepare', { sessionId: 's-2', video: false });
+    await waitUntil(() => events.some(([k]) => k === 'audioVolume'), 'audioVolume once answered');
+    expect(events.find(([k]) => k === 'audioVolume')[1]).toEqual({ sessionId: 's-2', agent: 30, remote: 0 });
+    adapter.close();
+  });
+});
