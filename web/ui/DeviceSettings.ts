@@ -55,9 +55,16 @@ export class DeviceSettings extends HTMLElement {
   init(ctx: Ctx): void {
     this.ctx = ctx;
     const { t } = ctx;
-    this.micSelect = h('select', { id: 'mic', 'data-field': 'mic-select' });
+    this.micSelect = h('select', { id: 'mic', 'aria-label': t('microphone'), 'data-field': 'mic-select' });
     this.micSelect.addEventListener('change', () => void this.useMicrophone(this.micSelect.value));
-    this.meter = h('meter', { id: 'level', min: 0, max: 100, value: 0, 'data-field': 'mic-level' });
+    this.meter = h('meter', {
+      id: 'level',
+      min: 0,
+      max: 100,
+      value: 0,
+      'aria-label': t('inputLevel'),
+      'data-field': 'mic-level',
+    });
     this.toneBtn = h('button', { type: 'button', 'data-act': 'test-tone' }, t('testTone'));
     this.toneBtn.addEventListener('click', () => void this.playTone());
     this.message = h('div', { class: 'muted', role: 'status', 'data-field': 'device-message' });
