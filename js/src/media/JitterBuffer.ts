@@ -133,13 +133,23 @@ export class JitterBuffer {
   private _extTsBase = 0; // extended timestamp of the highest packet (u32 unwrapped), in samples
   private _tsOfHighest = 0;
 
-  private readonly _stats = { received: 0, late: 0, duplicates: 0, invalid: 0, concealed: 0, recoveredByFec: 0, skipped: 0, resyncs: 0 };
+  private readonly _stats = {
+    received: 0,
+    late: 0,
+    duplicates: 0,
+    invalid: 0,
+    concealed: 0,
+    recoveredByFec: 0,
+    skipped: 0,
+    resyncs: 0,
+  };
   private readonly _pull: JitterPull = { kind: 'idle', reason: null, payload: null };
 
   constructor(options: JitterBufferOptions = {}) {
     const ms = (v: number | undefined, fallback: number, name: string) => {
       const x = v ?? fallback;
-      if (!Number.isFinite(x) || x < FRAME_MS || x > 10000) throw new TypeError(`${name} must be in ${FRAME_MS}..10000 ms`);
+      if (!Number.isFinite(x) || x < FRAME_MS || x > 10000)
+        throw new TypeError(`${name} must be in ${FRAME_MS}..10000 ms`);
       return x;
     };
     this._minDelay = ms(options.minDelayMs, 40, 'minDelayMs');
@@ -153,7 +163,7 @@ export class JitterBuffer {
     this._capacity = Math.ceil((2 * this._maxDelay) / FRAME_MS) + 8;
     this._slotSeq = new Float64Array(this._capacity).fill(-1);
     this._slotTs = new Float64Array(this._capacity);
-    this._slotPayload = new Array(this._capacity).fill(null);
+    this._slotPayload = new Array<Uint8Array | null>(this._capacity).fill(null);
   }
 
   /**
@@ -162,7 +172,13 @@ export class JitterBuffer {
    */
   push(seq: number, timestamp: number, payload: Uint8Array, nowMs: number): JitterPushResult {
     checkClock(nowMs);
-    if (!isU16(seq) || !isU32(timestamp) || !(payload instanceof Uint8Array) || payload.length < 1 || payload.length > MAX_PACKET) {
+    if (
+      !isU16(seq) ||
+      !isU32(timestamp) ||
+      !(payload instanceof Uint8Array) ||
+      payload.length < 1 ||
+      payload.length > MAX_PACKET
+    ) {
       this._stats.invalid++;
       return 'invalid';
     }
@@ -350,7 +366,11 @@ export class JitterBuffer {
       this._lastShrinkMs = nowMs;
       return;
     }
-    if (this._count > 1 && this._delayMs() >= this._target + 2 * FRAME_MS && nowMs - this._lastShrinkMs >= this._shrinkInterval) {
+    if (
+      this._count > 1 &&
+      this._delayMs() >= this._target + 2 * FRAME_MS &&
+      nowMs - this._lastShrinkMs >= this._shrinkInterval
+    ) {
       this._skipOne(false);
       this._lastShrinkMs = nowMs;
     }

@@ -55,11 +55,26 @@ describe('JitterBuffer play-out', () => {
   test.each([
     ['in order, no jitter', stream(0, 49), { concealed: 0, recoveredByFec: 0, late: 0, lost: 0 }, 50],
     ['two packets swapped within the delay', moved(stream(0, 49), 10, 225), { concealed: 0, late: 0, lost: 0 }, 50],
-    ['a lost packet rebuilt by FEC from the next one', without(stream(0, 49), 20), { recoveredByFec: 1, concealed: 0, lost: 1 }, 50],
-    ['two lost in a row: PLC, then FEC', without(stream(0, 49), 20, 21), { recoveredByFec: 1, concealed: 1, lost: 2 }, 50],
+    [
+      'a lost packet rebuilt by FEC from the next one',
+      without(stream(0, 49), 20),
+      { recoveredByFec: 1, concealed: 0, lost: 1 },
+      50,
+    ],
+    [
+      'two lost in a row: PLC, then FEC',
+      without(stream(0, 49), 20, 21),
+      { recoveredByFec: 1, concealed: 1, lost: 2 },
+      50,
+    ],
     // At a 40 ms delay the gap is first an underrun (nothing buffered: the position holds one
     // frame), then 23 arrives: 20 and 21 are concealed, 22 is rebuilt from it.
-    ['three lost in a row: an underrun, PLC twice, then FEC', without(stream(0, 49), 20, 21, 22), { recoveredByFec: 1, concealed: 3, lost: 3 }, 51],
+    [
+      'three lost in a row: an underrun, PLC twice, then FEC',
+      without(stream(0, 49), 20, 21, 22),
+      { recoveredByFec: 1, concealed: 3, lost: 3 },
+      51,
+    ],
   ])('%s', (_name, packets, expected, frames) => {
     const { log, stats } = simulate(packets, { untilMs: 2000 });
     expect(stats).toMatchObject(expected);
@@ -90,9 +105,12 @@ describe('JitterBuffer play-out', () => {
 
   test('a packet already played, sent again, is a duplicate, as is one still buffered', () => {
     const packets = stream(0, 20);
-    const { stats, results } = simulate([...packets, { seq: 3, ts: 3 * FRAME, at: 300 }, { seq: 20, ts: 20 * FRAME, at: 400 }], {
-      untilMs: 600,
-    });
+    const { stats, results } = simulate(
+      [...packets, { seq: 3, ts: 3 * FRAME, at: 300 }, { seq: 20, ts: 20 * FRAME, at: 400 }],
+      {
+        untilMs: 600,
+      },
+    );
     expect(results.filter((r) => r === 'duplicate')).toHaveLength(2);
     expect(stats).toMatchObject({ duplicates: 2, late: 0, lost: 0, received: 21 });
   });
@@ -132,10 +150,7 @@ describe('JitterBuffer play-out', () => {
 describe('JitterBuffer DTX and stalls', () => {
   // Ten frames of speech, a pause of 20 frames (the sender sends nothing and does not count them),
   // then speech again: the next sequence number with a timestamp 21 frames later.
-  const dtx = [
-    ...stream(0, 9),
-    ...stream(10, 29, { startMs: 30 * 20, ts0: 30 * FRAME, seq0: 10 }),
-  ];
+  const dtx = [...stream(0, 9), ...stream(10, 29, { startMs: 30 * 20, ts0: 30 * FRAME, seq0: 10 })];
 
   test('a DTX pause is played as comfort noise and is not loss', () => {
     const { log, stats } = simulate(dtx, { untilMs: 2000 });
@@ -165,12 +180,18 @@ describe('JitterBuffer DTX and stalls', () => {
     expect(first.stats.delayMs).toBeGreaterThan(200);
     expect(first.stats.targetDelayMs).toBeGreaterThanOrEqual(240); // the stall's 220 ms of jitter
     // One second later the delay is still well above its start (one frame a second goes) ...
-    const later = simulate(packets.filter((p) => p.at > 760), { pullFromMs: 780, untilMs: 1800, jb });
+    const later = simulate(
+      packets.filter((p) => p.at > 760),
+      { pullFromMs: 780, untilMs: 1800, jb },
+    );
     expect(later.stats.delayMs).toBeGreaterThan(150);
     const seqs = [...played(first.log), ...played(later.log)];
     expect(seqs.slice(0, 40)).toEqual([...Array(40).keys()]);
     // ... and eight seconds on, it has shrunk (frames skipped), still without loss or late packets.
-    const end = simulate(packets.filter((p) => p.at > 1800), { pullFromMs: 1820, untilMs: 8000, jb });
+    const end = simulate(
+      packets.filter((p) => p.at > 1800),
+      { pullFromMs: 1820, untilMs: 8000, jb },
+    );
     expect(end.stats.skipped).toBeGreaterThan(3);
     expect(end.stats.delayMs).toBeLessThan(first.stats.delayMs);
     expect(end.stats).toMatchObject({ late: 0, lost: 0 });
@@ -187,19 +208,30 @@ describe('JitterBuffer DTX and stalls', () => {
 
 describe('JitterBuffer target delay', () => {
   // Every 10th packet 80-100 ms late for the first 5 s, then a clean stream.
-  const jittery = stream(0, 1999).map((p) => (p.seq < 250 && p.seq % 10 === 5 ? { ...p, at: p.at + 80 + (p.seq % 3) * 10 } : p));
+  const jittery = stream(0, 1999).map((p) =>
+    p.seq < 250 && p.seq % 10 === 5 ? { ...p, at: p.at + 80 + (p.seq % 3) * 10 } : p,
+  );
 
   test('grows at once under jitter, shrinks slowly after, stays within its bounds', () => {
     const jb = new JitterBuffer();
     simulate(jittery.slice(0, 6), { untilMs: 200, jb });
     expect(jb.stats().targetDelayMs).toBeGreaterThanOrEqual(100); // after the first late packet
-    simulate(jittery.filter((p) => p.at > 200 && p.at <= 5300), { pullFromMs: 220, untilMs: 5300, jb });
+    simulate(
+      jittery.filter((p) => p.at > 200 && p.at <= 5300),
+      { pullFromMs: 220, untilMs: 5300, jb },
+    );
     const high = jb.stats().targetDelayMs;
     expect(high).toBeGreaterThanOrEqual(120);
     expect(high).toBeLessThanOrEqual(300);
-    simulate(jittery.filter((p) => p.at > 5300 && p.at <= 6300), { pullFromMs: 5320, untilMs: 6300, jb });
+    simulate(
+      jittery.filter((p) => p.at > 5300 && p.at <= 6300),
+      { pullFromMs: 5320, untilMs: 6300, jb },
+    );
     expect(jb.stats().targetDelayMs).toBeGreaterThan(60); // a second later: still up
-    simulate(jittery.filter((p) => p.at > 6300), { pullFromMs: 6320, untilMs: 40000, jb });
+    simulate(
+      jittery.filter((p) => p.at > 6300),
+      { pullFromMs: 6320, untilMs: 40000, jb },
+    );
     expect(jb.stats().targetDelayMs).toBe(40); // back to the floor
     expect(jb.stats().late).toBeLessThanOrEqual(2);
   });
@@ -269,7 +301,7 @@ describe('JitterBuffer against hostile input', () => {
 
   test('a flood of random packets keeps memory bounded and never throws', () => {
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const jb = new JitterBuffer();
     const payload = new Uint8Array(10);
     let maxBuffered = 0;
@@ -291,7 +323,7 @@ describe('JitterBuffer against hostile input', () => {
 
   test('timestamps that jump wildly within a steady sequence: never stuck, delay bounded', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const packets = stream(0, 300).map((p) => ({ ...p, ts: Math.floor(rnd() * 2 ** 32) }));
     const { log, stats } = simulate(packets, { untilMs: 8000 });
     // Many are skipped (each looks like hours of delay), but the stream is not stuck.
