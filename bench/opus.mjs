@@ -7,7 +7,8 @@
 // 20 ms frame and "x real time" (audio seconds per CPU second); then the chunk's size.
 // Goals: encode >= opusscript and >= 0.7x native; chunk <= 120 KB gzip -9.
 // TCCC_OPUS_WASM=a.wasm,b.wasm benches other builds of tccc-opus.wasm in the same run (the
-// variants measured in docs/opus.md). It prints figures and never fails on a number.
+// variants measured in docs/opus.md), TCCC_OPUS_COMPLEXITY=0,5,9 other complexities than 10 and
+// the default, TCCC_OPUS_REPEAT the runs per figure (3). It prints figures, never fails on one.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -140,7 +141,9 @@ try {
   );
   if (!existsSync(nativeBench))
     console.log('opus: native baseline missing (scripts/build.sh native builds tccc_opus_bench)');
-  const complexities = [...new Set([10, DEFAULT_OPUS_COMPLEXITY])];
+  const complexities = process.env.TCCC_OPUS_COMPLEXITY
+    ? process.env.TCCC_OPUS_COMPLEXITY.split(',').map(Number)
+    : [...new Set([10, DEFAULT_OPUS_COMPLEXITY])];
   for (const complexity of complexities) {
     const rows = [
       ...variants.map((v) => [v.label, ours(v.opus, complexity)]),

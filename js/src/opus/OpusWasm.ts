@@ -21,8 +21,12 @@ export interface OpusEncoderOptions {
   expectedLossPercent?: number;
 }
 
-/** The complexity the SDK encodes with unless told otherwise (bench/opus.mjs, docs/opus.md). */
-export const DEFAULT_OPUS_COMPLEXITY = 5;
+/**
+ * The complexity the SDK encodes with unless told otherwise: 9, as WebRTC's Opus encoder on
+ * desktops. About 0.5 ms of CPU per 20 ms frame here, as fast as opusscript (bench/opus.mjs,
+ * docs/opus.md); the adapter may go lower on a machine whose audio thread overruns.
+ */
+export const DEFAULT_OPUS_COMPLEXITY = 9;
 
 /** libopus's error codes, and ours (src/opus/TcccOpus.h). */
 const ERROR_TEXT: Record<number, string> = {
