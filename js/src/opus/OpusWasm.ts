@@ -23,7 +23,7 @@ export interface OpusEncoderOptions {
 
 /**
  * The complexity the SDK encodes with unless told otherwise: 9, as WebRTC's Opus encoder on
- * desktops. About 0.5 ms of CPU per 20 ms frame here, as fast as opusscript (bench/opus.mjs,
+ * desktops. About 0.45 ms of CPU per 20 ms frame here, about opusscript's speed (bench/opus.mjs,
  * docs/opus.md); the adapter may go lower on a machine whose audio thread overruns.
  */
 export const DEFAULT_OPUS_COMPLEXITY = 9;
