@@ -31,6 +31,8 @@ const HISTORY = 1024;
 const PEAK_DECAY = 1 / 256;
 /** The minimum transit time is taken over two windows of this many packets (follows clock drift). */
 const BASE_WINDOW = 500;
+/** Packets in sequence far behind the play-out position that make the buffer follow them. */
+const RESTART_RUN = 5;
 
 export interface JitterBufferOptions {
   /** Lower bound of the target delay in ms (default 40). */
@@ -120,6 +122,8 @@ export class JitterBuffer {
   private _highestSeq = 0; // highest extended sequence number received
   private _firstSeq = 0;
   private _heldFrames = 0; // underrun frames not yet known as stall or pause
+  private _restartSeq = -1; // the last packet far behind, and how many came in sequence there
+  private _restartRun = 0;
   private _lastShrinkMs = -Infinity;
 
   // Delay estimation (ms): transit = arrival - timestamp; its minimum is the fastest path.
@@ -197,6 +201,20 @@ export class JitterBuffer {
     // Unwrap: the u16 closest to the highest number seen.
     const delta = ((seq - (this._highestSeq & 0xffff) + 0x8000) & 0xffff) - 0x8000;
     const ext = this._highestSeq + delta;
+    if (this._nextSeq - ext > this._capacity) {
+      // Far behind: a straggler, or a sender that started over with other numbers (a jump of more
+      // than half the u16 space looks like this too). RFC 3550's probation, in short: after
+      // RESTART_RUN packets in sequence there, follow them instead of dropping every one as late.
+      this._restartRun = ext === this._restartSeq + 1 ? this._restartRun + 1 : 1;
+      this._restartSeq = ext;
+      if (this._restartRun >= RESTART_RUN) {
+        this._restartRun = 0;
+        this._resync(ext, timestamp, nowMs);
+        return this._accept(ext, timestamp, payload, nowMs);
+      }
+    } else {
+      this._restartRun = 0;
+    }
     if (ext >= 0 && this._history[ext % HISTORY] === ext) {
       this._stats.duplicates++;
       return 'duplicate';
@@ -397,7 +415,9 @@ export class JitterBuffer {
       this._slotPayload[i] = null;
     }
     this._count = 0;
-    // Loss is counted from the new position on: the jump is not loss.
+    // After a jump back, the old numbers would read as duplicates of the new ones.
+    this._history.fill(-1);
+    // Loss is counted from the new position on: the jump (either way) is not loss.
     this._firstSeq += ext - this._highestSeq - 1;
     this._nextSeq = this._highestSeq = ext;
     this._playTs = this._tsOfHighest = timestamp;

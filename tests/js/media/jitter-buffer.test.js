@@ -299,6 +299,33 @@ describe('JitterBuffer against hostile input', () => {
     expect(log.filter((e) => e === 'c:loss')).toHaveLength(0);
   });
 
+  test.each([
+    ['a jump of more than half the u16 space (it unwraps as far behind)', 40000],
+    ['a jump back to numbers already received (in the duplicate history)', 1010],
+    ['a jump back to numbers never seen', 0],
+  ])('a sender that starts over with other numbers, %s, is followed after five packets', (_name, seq0) => {
+    const packets = [...stream(1000, 1100), ...stream(seq0, seq0 + 100, { startMs: 101 * 20, ts0: 777 * FRAME, seq0 })];
+    const { log, stats, results } = simulate(packets, { untilMs: 5000 });
+    expect(stats.resyncs).toBe(1);
+    // Four dropped (late, or duplicates of old numbers) while it could still be a straggler, then
+    // the new stream plays, none of it taken for a duplicate.
+    const dropped = results.slice(101).filter((r) => r !== 'accepted');
+    expect(dropped).toHaveLength(4);
+    expect(results.slice(105).every((r) => r === 'accepted')).toBe(true);
+    expect(played(log)).toEqual(expect.arrayContaining([seq0 + 4, seq0 + 50, seq0 + 100]));
+    expect(stats.lost).toBe(0);
+  });
+
+  test('a single straggler from far behind is late, not a restart', () => {
+    const packets = [...stream(0, 100), { seq: 3, ts: 3 * FRAME, at: 1000 }, { seq: 60, ts: 60 * FRAME, at: 1900 }];
+    const { stats } = simulate(
+      packets.filter((p, i) => !(p.seq === 60 && i === 60)),
+      { untilMs: 2500 },
+    );
+    expect(stats.resyncs).toBe(0);
+    expect(stats.late + stats.duplicates).toBe(2);
+  });
+
   test('a flood of random packets keeps memory bounded and never throws', () => {
     let seed = 12345;
     const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
