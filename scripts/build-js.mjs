@@ -10,6 +10,8 @@
 //   dist/index.cjs        npm, CommonJS (Node, Jest)
 //   dist/tccc-core.wasm   the core, loaded next to whichever of the above runs
 //   dist/*.d.ts           typings of the npm entry (index.d.ts and what it imports)
+//   dist/tccc-opus.js + dist/tccc-opus.wasm  the Opus chunk of the WebSocket media path
+//                         (build/wasm/tccc-opus.wasm; docs/opus.md), which nothing above loads
 // Prints the sizes that matter for the download budget (raw and gzip -9).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,9 +25,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmDir = process.env.TCCC_WASM_DIR || join(root, 'build/wasm');
 const glue = join(wasmDir, 'tccc-core.js');
 const wasm = join(wasmDir, 'tccc-core.wasm');
+const opusWasm = join(wasmDir, 'tccc-opus.wasm');
 const dist = join(root, 'dist');
 
-for (const f of [glue, wasm]) {
+for (const f of [glue, wasm, opusWasm]) {
   if (!existsSync(f)) {
     console.error(`build-js: ${f} is missing; build the wasm first (scripts/build.sh wasm).`);
     process.exit(1);
@@ -158,6 +161,22 @@ await browserScript('js/src/workstation-entry.ts', 'tccc-workstation.js', {
   external: ['node:*'],
 });
 
+// The Opus chunk: registers the codec and the jitter buffer (js/src/opus-entry.ts) as a classic
+// script or inside an AudioWorklet; whoever loads it compiles dist/tccc-opus.wasm and hands it over.
+// Minified and mangled on its own (nothing of it crosses to the other bundles), so adding it left
+// the shared mangle cache, and so tccc.js, byte for byte as before.
+await esbuild.build({
+  ...common,
+  entryPoints: [join(root, 'js/src/opus-entry.ts')],
+  outfile: join(dist, 'tccc-opus.js'),
+  format: 'iife',
+  platform: 'browser',
+  target: BROWSER_TARGETS,
+  minify: true,
+  mangleProps: MANGLE_PROPS,
+});
+copyFileSync(opusWasm, join(dist, 'tccc-opus.wasm'));
+
 // Typings: tsc writes a .d.ts per module into a scratch directory; dist/ gets index.d.ts and the
 // modules it imports, and nothing internal (the core adapter's types would drag in the glue).
 const typesTmp = join(root, 'build/js-types');
@@ -190,6 +209,8 @@ for (const f of [
   'tccc-media.js',
   'tccc-ui.js',
   'tccc-workstation.js',
+  'tccc-opus.js',
+  'tccc-opus.wasm',
   'index.mjs',
   'index.browser.mjs',
   ...Object.values(assets),
@@ -209,12 +230,24 @@ const sizes = (f) => {
   return { raw: statSync(join(dist, f)).size, gzip: gzipSync(bytes, { level: 9 }).length };
 };
 const report = Object.fromEntries(
-  ['tccc.js', 'tccc-core.wasm', 'index.mjs', 'index.browser.mjs', 'index.cjs', 'tccc-media.js', 'tccc-ui.js', 'tccc-workstation.js'].map(
-    (f) => [f, sizes(f)],
-  ),
+  [
+    'tccc.js',
+    'tccc-core.wasm',
+    'index.mjs',
+    'index.browser.mjs',
+    'index.cjs',
+    'tccc-media.js',
+    'tccc-ui.js',
+    'tccc-workstation.js',
+    'tccc-opus.js',
+    'tccc-opus.wasm',
+  ].map((f) => [f, sizes(f)]),
 );
 for (const [f, s] of Object.entries(report)) console.log(`build-js: dist/${f}: ${s.raw} B raw, ${s.gzip} B gzip -9`);
 const download = report['tccc.js'].gzip + report['tccc-core.wasm'].gzip;
 console.log(
   `build-js: script-tag download (tccc.js + tccc-core.wasm, gzip -9): ${download} B; typings: ${[...seen].join(', ')}`,
+);
+console.log(
+  `build-js: Opus chunk (tccc-opus.js + tccc-opus.wasm, gzip -9): ${report['tccc-opus.js'].gzip + report['tccc-opus.wasm'].gzip} B (goal <= ${120 * 1024} B)`,
 );

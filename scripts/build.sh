@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Incremental builds. Usage: scripts/build.sh [native|wasm|js|demos|all]   (default: all)
 #   native -> build/native  (server, GoogleTest suites, native benchmarks)
-#   wasm   -> build/wasm    (tccc-core.js + tccc-core.wasm via Debian's Emscripten)
+#   wasm   -> build/wasm    (tccc-core.js + tccc-core.wasm, tccc-opus.wasm via Debian's Emscripten)
 #   js     -> dist/         (tccc.js script-tag bundle, ESM/CJS entries, typings, wasm copy)
 #   demos  -> demo-vue/dist, demo-react/dist (Vite; each skipped while up to date)
 set -euo pipefail
@@ -19,6 +19,8 @@ build_native() {
 build_wasm() {
   # Debian's emcc needs Debian's acorn for its JS optimizer.
   export NODE_PATH=/usr/share/nodejs
+  # libopus sources for the Opus chunk (cached in build/deps; fetched once from the npm registry).
+  bash scripts/fetch-opus.sh
   if [ ! -f build/wasm/CMakeCache.txt ]; then
     emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
