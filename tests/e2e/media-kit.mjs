@@ -90,10 +90,10 @@ window.loadSdk = async function (userId, dataset = {}) {
     script.src = login.sdkUrl;
     script.addEventListener('error', () => resolve('script-error'));
     script.addEventListener('load', () => {
-      // Not the meters (audioVolume, networkQuality): they tick several times a second, listening
-      // turns the measuring on, and meters.e2e.mjs reads them itself.
+      // The meters (audioVolume, networkQuality) only when a test sets window.__logMeters: they
+      // tick several times a second and listening turns the measuring on.
       for (const name of Object.keys(tccc.events)) {
-        if (name === 'audioVolume' || name === 'networkQuality') continue;
+        if ((name === 'audioVolume' || name === 'networkQuality') && !window.__logMeters) continue;
         tccc.on(name, (p) => window.__log.push([name, p.data]));
       }
       resolve('loaded');

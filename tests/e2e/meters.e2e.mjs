@@ -66,8 +66,15 @@ export async function setup() {
   await browser.context.addInitScript(LOOPBACK_ONLY);
   const agent = await browser.context.newPage();
   await agent.goto(crm.url);
-  // The page listens to every event (CRM_PAGE), audioVolume and networkQuality among them.
-  assertEqual(await agent.evaluate((u) => loadSdk(u), server.agents[0]), 'loaded', 'SDK script');
+  // The page listens to every event (CRM_PAGE), the meters too (window.__logMeters).
+  assertEqual(
+    await agent.evaluate((u) => {
+      window.__logMeters = true;
+      return loadSdk(u);
+    }, server.agents[0]),
+    'loaded',
+    'SDK script',
+  );
   await agent.evaluate(() => waitEvent('ready'));
   return { dir, server, crm, browser, agent };
 }
