@@ -7,7 +7,7 @@
 // SdkURL (the secret stays in this process):
 //   Demo=      web/demo/    plain HTML, script tag       (port 8081, or TCCC_DEMO_PORT)
 //   DemoVue=   demo-vue/    Vue 3 + Vite                 (next port)
-//   DemoReact= demo-react/  React + Vite                 (next port)
+//   DemoReact= demo-react/  React + Vite, the npm package (next port)
 // A busy demo port falls back to a free one (the printed URL is the truth); TCCC_DEMO_PORT=0 always
 // takes free ones, TCCC_DEMOS=0 serves none. Extra arguments go to the server, e.g.
 // `npm start -- --port 9000`; every server option also has a TCCC_* environment variable (--help).
@@ -75,7 +75,7 @@ async function startDemos(kv) {
   const list = [
     ['Demo', '../web/demo/server.mjs', 'plain HTML: the SDK by script tag from the SdkURL'],
     ['DemoVue', '../demo-vue/server.mjs', 'Vue 3 + Vite'],
-    ['DemoReact', '../demo-react/server.mjs', 'React + Vite'],
+    ['DemoReact', '../demo-react/server.mjs', 'React + Vite: the SDK imported from npm'],
   ];
   for (const [i, [key, module, what]] of list.entries()) {
     try {
