@@ -37,11 +37,18 @@ build_demos() {
   node scripts/build-demos.mjs
 }
 
+# Each step's wall time, so a slow fresh-clone run shows where its minutes went.
+timed() {
+  local start=$SECONDS
+  "$@"
+  echo "build: ${1#build_} took $((SECONDS - start)) s"
+}
+
 case "$what" in
   native) build_native ;;
   wasm) build_wasm ;;
   js) build_js ;;
   demos) build_demos ;;
-  all) build_native; build_wasm; build_js; build_demos ;;
+  all) timed build_native; timed build_wasm; timed build_js; timed build_demos ;;
   *) echo "usage: $0 [native|wasm|js|demos|all]" >&2; exit 2 ;;
 esac

@@ -25,8 +25,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  apt_start=$SECONDS
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  echo "setup: Debian packages took $((SECONDS - apt_start)) s"
 fi
 
 # npm ci only when package-lock.json differs from what was last installed.
@@ -34,7 +36,9 @@ stamp=node_modules/.tccc-lock.sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: npm ci"
+  npm_start=$SECONDS
   npm ci --no-audit --no-fund --loglevel=error
+  echo "setup: npm ci took $((SECONDS - npm_start)) s"
   echo "$want" > "$stamp"
 fi
 
