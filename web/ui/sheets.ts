@@ -17,11 +17,14 @@ function constructable(): boolean {
 /** Applies `texts`, in order, to `root` (replacing what it adopted before). */
 export function adoptStyles(root: ShadowRoot, ...texts: string[]): void {
   if (!constructable()) {
-    for (const text of texts) {
-      const style = document.createElement('style');
-      style.textContent = text;
-      root.prepend(style);
-    }
+    // One prepend of them all keeps their order (one by one would reverse it, and the cascade).
+    root.prepend(
+      ...texts.map((text) => {
+        const style = document.createElement('style');
+        style.textContent = text;
+        return style;
+      }),
+    );
     return;
   }
   root.adoptedStyleSheets = texts.map((text) => {
