@@ -37,11 +37,14 @@ class WsSender {
   virtual bool sendText(ConnectionId id, std::string text) = 0;
   virtual bool sendBinary(ConnectionId id, std::string bytes) = 0;
   virtual void close(ConnectionId id, int code, std::string reason) = 0;
+  /// Messages waiting in the connection's send queue (those of the write in flight included): how
+  /// far behind its reader is. 0 for a connection that is gone.
+  virtual std::size_t queuedMessages(ConnectionId /*id*/) const { return 0; }
 };
 
 /// What the platform knows about a WebSocket when it opens.
 struct WsOpenInfo {
-  std::string path;       // "/ws/agent", "/ws/customer"
+  std::string path;       // "/ws/agent", "/ws/customer", "/ws/media"
   std::string query;      // raw query string, without '?'
   std::string origin;     // Origin header ("" if none); already checked against allowed origins
   std::string remote;     // "ip:port"

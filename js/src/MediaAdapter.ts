@@ -21,11 +21,23 @@ export interface MediaAdapter {
   setMicrophone?(deviceId: string): Promise<void>;
 }
 
+/** Where a call's audio WebSocket is: `wss://<signalling origin><path>?token=<token>`. */
+export interface MediaWsTicket {
+  path: string;
+  token: string;
+}
+
 /** What the SDK offers a media adapter. */
 export interface MediaHost {
   /** Sends media.offer / media.answer / media.candidate ({sessionId, sdp} or {sessionId, candidate})
    *  through the core; rejects with a TcccError (e.g. the session ended meanwhile). */
   signal(kind: 'offer' | 'answer' | 'candidate', data: Record<string, unknown>): Promise<unknown>;
+  /**
+   * Asks the server for the call's audio WebSocket (media.ws, docs/protocol.md "Media over the
+   * WebSocket"): resolves with the path to open on the signalling origin and its single-use token
+   * (valid 30 s); rejects with a TcccError (ERR_SESSION_NOT_FOUND, ERR_INVALID_STATE, …).
+   */
+  mediaWs(sessionId: string): Promise<MediaWsTicket>;
   /**
    * Emits an SDK event: `mediaStateChanged` {sessionId, state, reason?}, `mediaWarning`
    * {sessionId, warning, active}, `audioVolume` {sessionId, agent, remote} or `networkQuality`

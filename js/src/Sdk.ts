@@ -84,6 +84,11 @@ export class Sdk implements CommandSink {
     if (prefetch) this._bus.on('ready', () => prefetch.call(this._media));
     this._media.attach?.({
       signal: (kind, data) => this._invoke(`Media.${kind}`, data),
+      mediaWs: async (sessionId) => {
+        const res = await this._invoke('Media.ws', { sessionId });
+        const data = res.data as { path: string; token: string };
+        return { path: data.path, token: data.token };
+      },
       emit: (name, data) => this._bus.emit(name, data),
       metering: () => this._bus.listening('audioVolume') || this._bus.listening('networkQuality'),
     });

@@ -16,7 +16,7 @@ export * from './types';
 export { TcccError } from './TcccError';
 export { ErrorCode, type ErrorCodeName, errorsByCode, type ErrorInfo, type ErrorKind } from './errors.generated';
 export { events } from './events';
-export { NoopMediaAdapter, type MediaHost } from './MediaAdapter';
+export { NoopMediaAdapter, type MediaHost, type MediaWsTicket } from './MediaAdapter';
 export { WebRtcMediaAdapter, type WebRtcMediaOptions } from './WebRtcMediaAdapter';
 export { VERSION as version };
 // The uni-app TCCCWorkstation API (README, "TCCCWorkstation"), on the same core and media.

@@ -321,6 +321,11 @@ bool HttpServer::sendBinary(ConnectionId id, std::string bytes) {
   return it != mWs.end() && it->second->queue(std::move(bytes), true);
 }
 
+std::size_t HttpServer::queuedMessages(ConnectionId id) const {
+  auto it = mWs.find(id);
+  return it == mWs.end() ? 0 : it->second->queuedMessages();
+}
+
 void HttpServer::close(ConnectionId id, int code, std::string reason) {
   auto it = mWs.find(id);
   if (it == mWs.end()) return;

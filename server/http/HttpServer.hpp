@@ -57,6 +57,8 @@ class WsConnection {
   virtual ~WsConnection() = default;
   virtual bool queue(std::string data, bool binary) = 0;
   virtual void closeWith(int code, std::string reason) = 0;
+  /// Messages queued and not yet written (the write in flight counts as one).
+  virtual std::size_t queuedMessages() const = 0;
 };
 
 class HttpServer : public WsSender, public HttpRouter {
@@ -95,6 +97,7 @@ class HttpServer : public WsSender, public HttpRouter {
   bool sendText(ConnectionId id, std::string text) override;
   bool sendBinary(ConnectionId id, std::string bytes) override;
   void close(ConnectionId id, int code, std::string reason) override;
+  std::size_t queuedMessages(ConnectionId id) const override;
   std::size_t openWebSockets() const { return mWs.size(); }
 
   // --- used by the connection classes ---

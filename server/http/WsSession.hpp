@@ -115,6 +115,8 @@ class WsSession : public WsConnection, public std::enable_shared_from_this<WsSes
     return true;
   }
 
+  std::size_t queuedMessages() const override { return mQueue.size() + (mWriting ? 1 : 0); }
+
   void closeWith(int code, std::string reason) override {
     if (!mOpen || mClosing) return;
     mClosing = true;

@@ -63,14 +63,14 @@ std::int64_t MediaBridge::nowUs() {
       .count();
 }
 
-Side MediaBridge::sideOf(const MediaLeg& l) const { return mLegs[0].get() == &l ? Side::Far : Side::Agent; }
+Side MediaBridge::sideOf(const BridgeLeg& l) const { return mLegs[0].get() == &l ? Side::Far : Side::Agent; }
 
 std::uint64_t MediaBridge::sourceId(Side side, std::uint32_t ssrc) const {
   // A leg's SSRC names its stream; the leg's serial tells a new leg (the next agent) from the old.
   return (std::uint64_t(mLegSerial[index(side)]) << 33) | (std::uint64_t(index(side)) << 32) | ssrc;
 }
 
-void MediaBridge::attach(Side side, std::shared_ptr<MediaLeg> leg, const std::string& participant) {
+void MediaBridge::attach(Side side, std::shared_ptr<BridgeLeg> leg, const std::string& participant) {
   if (mClosed) {
     leg->close();
     return;
@@ -81,8 +81,18 @@ void MediaBridge::attach(Side side, std::shared_ptr<MediaLeg> leg, const std::st
   ++mLegSerial[index(side)];
   mWasConnected[index(side)] = false;
   slot->setHeld(mHeld);
+  if (side == Side::Agent && mAgentLoss > 0) slot->setLoss(mAgentLoss);
   slot->start(this);
   if (mTap) mTap->joined(mSessionId, side, participant);
+}
+
+void MediaBridge::detachIf(Side side, const BridgeLeg* l) {
+  if (leg(side) == l) detach(side);
+}
+
+void MediaBridge::setAgentLoss(double fraction) {
+  mAgentLoss = fraction;
+  if (BridgeLeg* a = leg(Side::Agent)) a->setLoss(fraction);
 }
 
 void MediaBridge::ring(std::shared_ptr<MediaLeg> leg) {
@@ -104,6 +114,7 @@ bool MediaBridge::promote(const std::string& participant) {
   ++mLegSerial[index(Side::Agent)];
   mWasConnected[index(Side::Agent)] = false;  // connected already: the far side's video sends a key frame
   slot->setHeld(mHeld);
+  if (mAgentLoss > 0) slot->setLoss(mAgentLoss);
   if (mTap) mTap->joined(mSessionId, Side::Agent, participant);
   return true;
 }
@@ -146,7 +157,7 @@ void MediaBridge::tick(std::chrono::steady_clock::time_point now, std::int64_t u
     // A leg that has just connected gets a picture at once: ask the other side for a key frame.
     const bool connected = l->connected();
     if (connected && !mWasConnected[i]) {
-      if (MediaLeg* o = leg(other(static_cast<Side>(i)))) o->requestKeyFrame();
+      if (BridgeLeg* o = leg(other(static_cast<Side>(i)))) o->requestKeyFrame();
     }
     mWasConnected[i] = connected;
   }
@@ -156,14 +167,14 @@ void MediaBridge::tick(std::chrono::steady_clock::time_point now, std::int64_t u
   if (mCallerVoice && mCallerVoice->next(h, opus, size)) {
     if (mTap) mTap->audio(mSessionId, Side::Far, h, opus.data(), size);
     if (!mHeld)
-      if (MediaLeg* a = leg(Side::Agent)) a->sendAudio(mCallerVoice->id, h, opus.data(), size, us);
+      if (BridgeLeg* a = leg(Side::Agent)) a->sendAudio(mCallerVoice->id, h, opus.data(), size, us);
   }
   // The agent's SDK sends its own music on hold (the integrator's, when it chose one), which is
   // forwarded; when it sends nothing — a dead browser, another kind of far end — the server's music
   // plays, in the same stream as the agent's voice before it. A customer whose agent has left (a
   // transfer, waiting for the next agent) hears it too.
-  MediaLeg* far = leg(Side::Far);
-  MediaLeg* agent = leg(Side::Agent);
+  BridgeLeg* far = leg(Side::Far);
+  BridgeLeg* agent = leg(Side::Agent);
   const bool agentPlays = mHeld && us - mLastAgentAudioUs < 100000;
   const bool toFar = far && ((mHeld && !agentPlays) || !agent);
   const bool toAgent = mHeld && mCallerVoice && agent;  // the simulated caller's music on hold
@@ -191,7 +202,7 @@ void MediaBridge::close() {
 
 // --- what the legs receive ------------------------------------------------------------------------
 
-void MediaBridge::onAudio(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {
+void MediaBridge::onAudio(BridgeLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {
   if (&from == mRinging.get()) return;  // an agent who has not accepted yet is heard by nobody
   const Side side = sideOf(from);
   const bool dtmf = from.isDtmf(header.payloadType);
@@ -200,18 +211,18 @@ void MediaBridge::onAudio(MediaLeg& from, const RtpHeader& header, const std::ui
   // microphone), and the customer's silenced stream still reaches the agent, whose SDK does not play
   // it: the streams stay alive, so neither side's one-way-audio watch fires.
   if (mHeld && side == Side::Agent) mLastAgentAudioUs = nowUs();
-  if (MediaLeg* to = leg(other(side))) to->sendAudio(sourceId(side, header.ssrc), header, payload, size, nowUs(), dtmf);
+  if (BridgeLeg* to = leg(other(side))) to->sendAudio(sourceId(side, header.ssrc), header, payload, size, nowUs(), dtmf);
 }
 
-void MediaBridge::onVideo(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {
+void MediaBridge::onVideo(BridgeLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {
   if (mHeld || &from == mRinging.get()) return;
   const Side side = sideOf(from);
-  if (MediaLeg* to = leg(other(side))) to->sendVideo(sourceId(side, header.ssrc), header, payload, size, nowUs());
+  if (BridgeLeg* to = leg(other(side))) to->sendVideo(sourceId(side, header.ssrc), header, payload, size, nowUs());
 }
 
-void MediaBridge::onKeyFrameRequest(MediaLeg& from) {
+void MediaBridge::onKeyFrameRequest(BridgeLeg& from) {
   if (&from == mRinging.get()) return;
-  if (MediaLeg* sender = leg(other(sideOf(from)))) sender->requestKeyFrame();
+  if (BridgeLeg* sender = leg(other(sideOf(from)))) sender->requestKeyFrame();
 }
 
 }  // namespace tccc::server::media

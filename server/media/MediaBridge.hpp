@@ -12,6 +12,7 @@
 #define TCCC_SERVER_MEDIA_MEDIABRIDGE_HPP
 
 #include "media/AudioSource.hpp"
+#include "media/BridgeLeg.hpp"
 #include "media/MediaLeg.hpp"
 
 #include <array>
@@ -49,10 +50,16 @@ class MediaBridge final : public MediaLegSink {
   MediaBridge(const MediaBridge&) = delete;
   MediaBridge& operator=(const MediaBridge&) = delete;
 
-  /// `leg` becomes `side`'s (the one it replaces is closed) and starts; `participant` names it.
-  void attach(Side side, std::shared_ptr<MediaLeg> leg, const std::string& participant);
+  /// `leg` becomes `side`'s (the one it replaces is closed) and starts; `participant` names it. A
+  /// WebRTC leg or, on the agent side, the SDK's audio WebSocket (WebSocketLeg).
+  void attach(Side side, std::shared_ptr<BridgeLeg> leg, const std::string& participant);
   /// Closes `side`'s leg; the call stays (a transfer: the next agent attaches later).
   void detach(Side side);
+  /// Closes `side`'s leg if it is still `leg` (its socket closed; a newer leg may have replaced it).
+  void detachIf(Side side, const BridgeLeg* leg);
+  /// Simulated loss of `fraction` of the agent side's audio, each way, on its leg now and the legs
+  /// that replace it (POST /sim/sessions/<id>/impair).
+  void setAgentLoss(double fraction);
   /// `leg` is the leg of the agent the call rings at (one at a time; a previous one is closed): it
   /// starts and connects, but nothing is forwarded to or from it until promote().
   void ring(std::shared_ptr<MediaLeg> leg);
@@ -73,9 +80,9 @@ class MediaBridge final : public MediaLegSink {
   bool held() const { return mHeld; }
 
   // MediaLegSink
-  void onAudio(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) override;
-  void onVideo(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) override;
-  void onKeyFrameRequest(MediaLeg& from) override;
+  void onAudio(BridgeLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) override;
+  void onVideo(BridgeLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) override;
+  void onKeyFrameRequest(BridgeLeg& from) override;
 
  private:
   /// Audio the server makes itself, encoded to Opus 20 ms at a time.
@@ -92,21 +99,22 @@ class MediaBridge final : public MediaLegSink {
   static std::unique_ptr<Generator> makeGenerator(std::unique_ptr<AudioSource> source);
 
   static std::size_t index(Side side) { return static_cast<std::size_t>(side); }
-  MediaLeg* leg(Side side) const { return mLegs[index(side)].get(); }
-  Side sideOf(const MediaLeg& leg) const;
+  BridgeLeg* leg(Side side) const { return mLegs[index(side)].get(); }
+  Side sideOf(const BridgeLeg& leg) const;
   std::uint64_t sourceId(Side side, std::uint32_t ssrc) const;
   static std::int64_t nowUs();
 
   std::string mSessionId;
   MediaTap* mTap;
-  std::array<std::shared_ptr<MediaLeg>, 2> mLegs;
+  std::array<std::shared_ptr<BridgeLeg>, 2> mLegs;
   std::array<std::uint32_t, 2> mLegSerial{};  // grows with every leg attached on a side
   std::array<bool, 2> mWasConnected{};
-  std::shared_ptr<MediaLeg> mRinging;       // the ringing agent's leg (ring)
+  std::shared_ptr<BridgeLeg> mRinging;      // the ringing agent's leg (ring)
   std::unique_ptr<Generator> mCallerVoice;  // the simulated caller (far side)
   std::unique_ptr<Generator> mHoldMusic;    // made at the first hold
   bool mHeld = false;
   bool mClosed = false;
+  double mAgentLoss = 0;  // simulated loss on the agent side's leg
   std::int64_t mLastAgentAudioUs = 0;  // while held: when the agent's music last arrived
 };
 

@@ -20,7 +20,6 @@ namespace {
 constexpr auto kConnectTimeout = std::chrono::seconds(30);          // ICE + DTLS after the offer
 constexpr auto kSilenceTimeout = std::chrono::seconds(30);          // nothing at all from the browser
 constexpr auto kKeyFrameInterval = std::chrono::milliseconds(300);  // PLIs to one browser at most this often
-constexpr std::size_t kLevelFrames = 25;                            // rmsIn window: 500 ms
 constexpr std::size_t kMaxValidated = 8;
 
 // ICE ufrag/pwd (RFC 8445 ice-chars): alphanumerics are a valid subset.
@@ -68,9 +67,7 @@ MediaLeg::MediaLeg(boost::asio::io_context& /*io*/, const DtlsIdentity& identity
   mPwd = randomIceString(24);
 }
 
-MediaLeg::~MediaLeg() {
-  if (mDecoder) opus_decoder_destroy(mDecoder);
-}
+MediaLeg::~MediaLeg() = default;
 
 std::int64_t MediaLeg::wallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -129,11 +126,7 @@ void MediaLeg::start(MediaLegSink* sink) {
   mSink = sink;
   mStarted = true;
   mStartedAt = mLastInbound = std::chrono::steady_clock::now();
-  if (mMeasureLevel && !mDecoder) {
-    int err = 0;
-    mDecoder = opus_decoder_create(kSampleRate, 1, &err);
-    if (err != OPUS_OK) mDecoder = nullptr;
-  }
+  if (mMeasureLevel && !mMeter) mMeter = std::make_unique<LevelMeter>();
   receive();
 }
 
@@ -177,6 +170,13 @@ void MediaLeg::setHeld(bool held) {
   mHeld = held;
   std::lock_guard lock(mStats->mutex);
   mStats->held = held;
+}
+
+void MediaLeg::setLoss(double fraction) {
+  mLossIn.setLoss(fraction);
+  mLossOut.setLoss(fraction);
+  std::lock_guard lock(mStats->mutex);
+  mStats->loss = mLossIn.loss();
 }
 
 void MediaLeg::close() {
@@ -338,6 +338,12 @@ void MediaLeg::onSrtp(const std::uint8_t* data, std::size_t size, bool rtcp) {
   if (!header) return dropped();
   mLastInbound = std::chrono::steady_clock::now();
   const std::uint8_t* payload = mScratch.data() + header->payloadOffset;
+  const bool audio = header->payloadType == mOpusPt || isDtmf(header->payloadType);
+  if (audio && mLossIn.drop()) {  // simulated loss: as if the network had lost it
+    std::lock_guard lock(mStats->mutex);
+    ++mStats->impairedIn;
+    return;
+  }
   if (header->payloadType == mOpusPt) {
     {
       std::lock_guard lock(mStats->mutex);
@@ -345,7 +351,7 @@ void MediaLeg::onSrtp(const std::uint8_t* data, std::size_t size, bool rtcp) {
       mStats->bytesIn += header->payloadSize;
     }
     if (header->payloadSize == 0) return;
-    if (mDecoder && !mHeld) measure(payload, header->payloadSize);  // a held browser plays music
+    if (mMeter && !mHeld) measure(payload, header->payloadSize);  // a held browser plays music
     if (mSink) mSink->onAudio(*this, *header, payload, header->payloadSize);
   } else if (isDtmf(header->payloadType)) {
     if (mSink && header->payloadSize >= 4) mSink->onAudio(*this, *header, payload, header->payloadSize);
@@ -383,25 +389,8 @@ void MediaLeg::onRtcp(const std::uint8_t* data, std::size_t size) {
 }
 
 void MediaLeg::measure(const std::uint8_t* payload, std::size_t size) {
-  std::array<opus_int16, 5760> pcm{};  // up to 120 ms
-  int n = opus_decode(mDecoder, payload, static_cast<opus_int32>(size), pcm.data(), static_cast<int>(pcm.size()), 0);
-  if (n <= 0) return;
-  double sum = 0;
-  for (int i = 0; i < n; ++i) {
-    double v = pcm[static_cast<std::size_t>(i)] / 32768.0;
-    sum += v * v;
-  }
-  mLevelWindow.push_back(sum);
-  mLevelCounts.push_back(static_cast<std::size_t>(n));
-  mLevelSum += sum;
-  mLevelSamples += static_cast<std::size_t>(n);
-  while (mLevelWindow.size() > kLevelFrames) {
-    mLevelSum -= mLevelWindow.front();
-    mLevelSamples -= mLevelCounts.front();
-    mLevelWindow.pop_front();
-    mLevelCounts.pop_front();
-  }
-  const double rms = mLevelSamples ? std::sqrt(std::max(0.0, mLevelSum) / static_cast<double>(mLevelSamples)) : 0.0;
+  if (!mMeter->add(payload, size)) return;
+  const double rms = mMeter->rms();
   std::lock_guard lock(mStats->mutex);
   mStats->rmsIn = rms;
   mStats->peakRmsIn = std::max(mStats->peakRmsIn, rms);
@@ -435,6 +424,11 @@ void MediaLeg::sendRtp(RtpHeader& h, const std::uint8_t* payload, std::size_t si
 void MediaLeg::sendAudio(std::uint64_t source, const RtpHeader& in, const std::uint8_t* payload, std::size_t size,
                          std::int64_t nowUs, bool dtmf) {
   if (!connected() || !mSelected || mClosed || (dtmf && mDtmfPt < 0)) return;
+  if (mLossOut.drop()) {
+    std::lock_guard lock(mStats->mutex);
+    ++mStats->impairedOut;
+    return;
+  }
   auto stamp = mAudioOut.next(source, in.sequence, in.timestamp, nowUs);
   RtpHeader h;
   // A talkspurt starts: the jitter buffer may adapt. An event's marker says its first packet.

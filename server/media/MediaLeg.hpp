@@ -12,7 +12,10 @@
 #ifndef TCCC_SERVER_MEDIA_MEDIALEG_HPP
 #define TCCC_SERVER_MEDIA_MEDIALEG_HPP
 
+#include "media/BridgeLeg.hpp"
 #include "media/DtlsTransport.hpp"
+#include "media/LevelMeter.hpp"
+#include "media/LossInjector.hpp"
 #include "media/OutboundRtpStream.hpp"
 #include "media/RtpHeader.hpp"
 #include "media/Sdp.hpp"
@@ -32,49 +35,9 @@
 #include <string>
 #include <vector>
 
-struct OpusDecoder;
-
 namespace tccc::server::media {
 
-/// What one leg did; outlives the leg (GET /sim/sessions/<id>). Written on the media thread and
-/// read on the signalling thread, so every access holds `mutex`.
-struct MediaStats {
-  mutable std::mutex mutex;
-  std::string state = "new";  // new | connecting | connected | failed | closed
-  std::string error;          // why it failed
-  std::string remoteAddress;  // the browser's selected address, "ip:port"
-  int legs = 0;               // legs opened for this side (a transfer or a reconnect makes a new one)
-  bool held = false;
-  std::uint64_t packetsIn = 0, bytesIn = 0;    // audio RTP from the browser (payload bytes, as getStats counts)
-  std::uint64_t packetsOut = 0, bytesOut = 0;  // audio RTP to the browser
-  std::uint64_t videoPacketsIn = 0, videoPacketsOut = 0;
-  std::uint64_t keyFrameRequests = 0;  // PLI/FIR from the browser
-  std::uint64_t retransmitted = 0;     // video packets sent again for a NACK
-  std::uint64_t rtcpIn = 0;
-  std::uint64_t dropped = 0;  // datagrams refused: malformed, unauthenticated, from unchecked addresses
-  double rmsIn = 0;           // level of the browser's decoded audio over the last 500 ms (full scale 1.0)
-  double peakRmsIn = 0;       // highest rmsIn seen
-  std::int64_t connectedAtMs = 0;
-  std::int64_t closedAtMs = 0;
-};
-
-class MediaLeg;
-
-/// Where a leg's incoming media goes (its call's bridge). Called on the media thread.
-class MediaLegSink {
- public:
-  /// An Opus packet from the browser (decrypted; `payload` is the Opus frame).
-  virtual void onAudio(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) = 0;
-  /// A VP8 packet from the browser.
-  virtual void onVideo(MediaLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) = 0;
-  /// The browser lost a key frame of the video we send it (PLI or FIR).
-  virtual void onKeyFrameRequest(MediaLeg& from) = 0;
-
- protected:
-  ~MediaLegSink() = default;
-};
-
-class MediaLeg : public std::enable_shared_from_this<MediaLeg> {
+class MediaLeg final : public BridgeLeg, public std::enable_shared_from_this<MediaLeg> {
  public:
   /// `socket` is open and bound on the media io_context; `host` is the address written in our SDP.
   MediaLeg(boost::asio::io_context& io, const DtlsIdentity& identity, boost::asio::ip::udp::socket socket,
@@ -97,7 +60,7 @@ class MediaLeg : public std::enable_shared_from_this<MediaLeg> {
   // --- on the media thread ---------------------------------------------------------------------
 
   /// Starts receiving; `sink` gets the browser's media until close().
-  void start(MediaLegSink* sink);
+  void start(MediaLegSink* sink) override;
   /// The browser's answer to our offer (parsed and checked by the caller).
   void setAnswer(const RemoteDescription& answer);
   /// The browser's ICE restart (same certificate): new credentials on both sides, the same DTLS
@@ -106,22 +69,23 @@ class MediaLeg : public std::enable_shared_from_this<MediaLeg> {
   /// Sends an Opus frame of `source` (see OutboundRtpStream) in our audio stream; with `dtmf`, an
   /// RFC 4733 event packet in the same stream (dropped when the browser did not negotiate events).
   void sendAudio(std::uint64_t source, const RtpHeader& header, const std::uint8_t* payload, std::size_t size,
-                 std::int64_t nowUs, bool dtmf = false);
+                 std::int64_t nowUs, bool dtmf = false) override;
   /// Whether a payload type this leg receives is its DTMF events'.
-  bool isDtmf(std::uint8_t payloadType) const { return mDtmfPt >= 0 && payloadType == mDtmfPt; }
+  bool isDtmf(std::uint8_t payloadType) const override { return mDtmfPt >= 0 && payloadType == mDtmfPt; }
   /// Sends a VP8 packet of `source` in our video stream, keeping it for retransmission.
   void sendVideo(std::uint64_t source, const RtpHeader& header, const std::uint8_t* payload, std::size_t size,
-                 std::int64_t nowUs);
+                 std::int64_t nowUs) override;
   /// Asks the browser for a key frame of the video it sends (a PLI).
-  void requestKeyFrame();
+  void requestKeyFrame() override;
   /// Held: remembered in the stats (the bridge decides what flows).
-  void setHeld(bool held);
+  void setHeld(bool held) override;
+  void setLoss(double fraction) override;
   /// The 20 ms clock: DTLS retransmissions and the connect / silence timeouts.
-  void tick(std::chrono::steady_clock::time_point now);
+  void tick(std::chrono::steady_clock::time_point now) override;
   /// Stops everything and closes the socket; idempotent.
-  void close();
+  void close() override;
 
-  bool connected() const { return mSrtpOut != nullptr && !mFailed; }
+  bool connected() const override { return mSrtpOut != nullptr && !mFailed; }
   bool closed() const { return mClosed; }
   bool video() const { return mVideo; }
   std::uint16_t port() const { return mPort; }
@@ -186,11 +150,8 @@ class MediaLeg : public std::enable_shared_from_this<MediaLeg> {
 
   bool mMeasureLevel = false;
   bool mHeld = false;
-  OpusDecoder* mDecoder = nullptr;
-  std::deque<double> mLevelWindow;  // sum of squares of the last frames
-  std::deque<std::size_t> mLevelCounts;
-  double mLevelSum = 0;
-  std::size_t mLevelSamples = 0;
+  std::unique_ptr<LevelMeter> mMeter;
+  LossInjector mLossIn, mLossOut;
 
   std::array<std::uint8_t, 2048> mRx{};
   Udp::endpoint mRxFrom;

@@ -156,14 +156,24 @@ void MediaServer::markClosed(const std::string& sessionId, Side side) {
   if (!stats->closedAtMs) stats->closedAtMs = nowMs();
 }
 
-std::variant<std::shared_ptr<MediaLeg>, std::string> MediaServer::newLeg(const std::string& sessionId, Side side) {
+std::shared_ptr<MediaStats> MediaServer::freshStats(const std::string& sessionId, Side side) {
   // Counters start again for each leg (a new agent, a new connection), the leg count goes on,
   // also for a leg that cannot be opened.
   auto& slot = mStats[sessionId].sides[static_cast<std::size_t>(side)];
   auto stats = std::make_shared<MediaStats>();
   stats->legs = slot ? slot->legs + 1 : 1;
   slot = stats;
-  return makeLeg(std::move(stats));
+  return stats;
+}
+
+void MediaServer::dropRecord(std::optional<LegRecord>& record) {
+  if (!record) return;
+  if (record->leg) --mOpenLegs;
+  record.reset();
+}
+
+std::variant<std::shared_ptr<MediaLeg>, std::string> MediaServer::newLeg(const std::string& sessionId, Side side) {
+  return makeLeg(freshStats(sessionId, side));
 }
 
 std::variant<std::shared_ptr<MediaLeg>, std::string> MediaServer::makeLeg(std::shared_ptr<MediaStats> stats) {
@@ -181,8 +191,9 @@ std::variant<std::shared_ptr<MediaLeg>, std::string> MediaServer::makeLeg(std::s
 void MediaServer::install(const std::string& sessionId, Call& c, Side side, std::shared_ptr<MediaLeg> leg,
                           const std::string& participant) {
   auto& record = c.legs[static_cast<std::size_t>(side)];
-  if (!record) ++mOpenLegs;
-  record = LegRecord{leg, std::nullopt, {}};
+  dropRecord(record);
+  ++mOpenLegs;
+  record = LegRecord{leg, std::nullopt, {}, nullptr};
   boost::asio::post(mIo, [bridge = c.bridge, side, leg, participant] { bridge->attach(side, leg, participant); });
   (void)sessionId;
 }
@@ -249,6 +260,7 @@ std::optional<std::string> MediaServer::remoteAnswer(const std::string& sessionI
   if (it == mCalls.end() || !it->second.legs[static_cast<std::size_t>(side)])
     return std::string("the session has no server media leg");
   auto& record = *it->second.legs[static_cast<std::size_t>(side)];
+  if (!record.leg) return std::string("the agent's audio goes over a WebSocket: there is no offer to answer");
   auto parsed = Sdp::parseAnswer(sdp);
   if (auto* why = std::get_if<std::string>(&parsed)) {
     failed(sessionId, side, "unusable SDP answer: " + *why);
@@ -271,7 +283,7 @@ MediaServer::Opened MediaServer::offerRinging(const std::string& sessionId, bool
   }
   auto leg = std::get<std::shared_ptr<MediaLeg>>(made);
   std::string sdp = leg->offer(++mSdpSessionId, video);
-  c.ringing = LegRecord{leg, std::nullopt, leg->local()};
+  c.ringing = LegRecord{leg, std::nullopt, leg->local(), nullptr};
   c.ringingStats = std::move(stats);
   ++mOpenLegs;
   boost::asio::post(mIo, [bridge = c.bridge, leg] { bridge->ring(leg); });
@@ -297,10 +309,8 @@ bool MediaServer::connectRinging(const std::string& sessionId, const std::string
   if (it == mCalls.end() || !it->second.ringing) return false;
   Call& c = it->second;
   auto& agent = c.legs[static_cast<std::size_t>(Side::Agent)];
-  if (agent) {
-    --mOpenLegs;
-    markClosed(sessionId, Side::Agent);
-  }
+  if (agent) markClosed(sessionId, Side::Agent);
+  dropRecord(agent);
   // Its counters become the agent side's, as a new leg's would.
   auto& slot = mStats[sessionId].sides[static_cast<std::size_t>(Side::Agent)];
   c.ringingStats->legs = slot ? slot->legs + 1 : 1;
@@ -342,6 +352,7 @@ std::unique_ptr<AudioSource> MediaServer::voiceFor(const std::string& sessionId,
 MediaServer::Opened MediaServer::openSimulated(const std::string& sessionId, const std::string& audioFile, bool held,
                                                const std::string& participant) {
   Call& c = call(sessionId);
+  c.simulated = true;
   auto made = newLeg(sessionId, Side::Agent);
   if (auto* why = std::get_if<std::string>(&made)) return failed(sessionId, Side::Agent, *why);
   auto leg = std::get<std::shared_ptr<MediaLeg>>(made);
@@ -369,13 +380,55 @@ void MediaServer::hold(const std::string& sessionId, bool held) {
   boost::asio::post(mIo, [bridge = it->second.bridge, held] { bridge->setHeld(held); });
 }
 
+std::variant<std::shared_ptr<WebSocketLeg>, std::string> MediaServer::attachWebSocket(
+    const std::string& sessionId, std::shared_ptr<WsMediaOutlet> outlet, const std::string& participant) {
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end()) return std::string("the call has no server media");
+  Call& c = it->second;
+  auto& record = c.legs[static_cast<std::size_t>(Side::Agent)];
+  if (record) markClosed(sessionId, Side::Agent);
+  dropRecord(record);
+  auto leg = std::make_shared<WebSocketLeg>(std::move(outlet), freshStats(sessionId, Side::Agent), c.simulated);
+  record = LegRecord{nullptr, std::nullopt, {}, leg};
+  {
+    std::lock_guard lock(leg->stats()->mutex);
+    leg->stats()->held = c.held;
+  }
+  // The bridge closes the leg it replaces (a WebRTC connection, an earlier socket) as it attaches.
+  boost::asio::post(mIo, [bridge = c.bridge, leg, participant] { bridge->attach(Side::Agent, leg, participant); });
+  return leg;
+}
+
+void MediaServer::webSocketClosed(const std::string& sessionId, const std::shared_ptr<WebSocketLeg>& leg) {
+  auto it = mCalls.find(sessionId);
+  if (it != mCalls.end()) {
+    auto& record = it->second.legs[static_cast<std::size_t>(Side::Agent)];
+    if (record && record->webSocket == leg) {
+      dropRecord(record);
+      markClosed(sessionId, Side::Agent);
+    }
+    boost::asio::post(mIo, [bridge = it->second.bridge, leg] {
+      bridge->detachIf(Side::Agent, leg.get());
+      leg->close();  // replaced meanwhile: not the bridge's any more, closed all the same
+    });
+    return;
+  }
+  boost::asio::post(mIo, [leg] { leg->close(); });
+}
+
+bool MediaServer::impair(const std::string& sessionId, double fraction) {
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end()) return false;
+  boost::asio::post(mIo, [bridge = it->second.bridge, fraction] { bridge->setAgentLoss(fraction); });
+  return true;
+}
+
 void MediaServer::closeLeg(const std::string& sessionId, Side side) {
   auto it = mCalls.find(sessionId);
   if (it == mCalls.end()) return;
   auto& record = it->second.legs[static_cast<std::size_t>(side)];
   if (!record) return;
-  record.reset();
-  --mOpenLegs;
+  dropRecord(record);
   markClosed(sessionId, side);
   boost::asio::post(mIo, [bridge = it->second.bridge, side] { bridge->detach(side); });
 }
@@ -385,8 +438,8 @@ void MediaServer::close(const std::string& sessionId) {
   if (it == mCalls.end()) return;
   for (std::size_t i = 0; i < it->second.legs.size(); ++i)
     if (it->second.legs[i]) {
-      --mOpenLegs;
       markClosed(sessionId, static_cast<Side>(i));
+      dropRecord(it->second.legs[i]);
     }
   if (it->second.ringing) --mOpenLegs;
   boost::asio::post(mIo, [ticking = mTicking, bridge = it->second.bridge] {
@@ -447,7 +500,8 @@ void MediaServer::evictStats(std::int64_t nowMs) {
 namespace {
 protocol::Json statsJson(const MediaStats& s) {
   std::lock_guard lock(s.mutex);
-  protocol::Json j{{"state", s.state},
+  protocol::Json j{{"transport", s.transport},
+                   {"state", s.state},
                    {"legs", s.legs},
                    {"held", s.held},
                    {"remoteAddress", s.remoteAddress},
@@ -461,6 +515,10 @@ protocol::Json statsJson(const MediaStats& s) {
                    {"retransmitted", s.retransmitted},
                    {"rtcpIn", s.rtcpIn},
                    {"dropped", s.dropped},
+                   {"droppedOut", s.droppedOut},
+                   {"loss", s.loss},
+                   {"impairedIn", s.impairedIn},
+                   {"impairedOut", s.impairedOut},
                    {"rmsIn", s.rmsIn},
                    {"peakRmsIn", s.peakRmsIn},
                    {"connectedAt", s.connectedAtMs}};

@@ -16,6 +16,7 @@
 #include "media/DtlsIdentity.hpp"
 #include "media/MediaBridge.hpp"
 #include "media/MediaLeg.hpp"
+#include "media/WebSocketLeg.hpp"
 #include "protocol/Protocol.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -90,6 +91,17 @@ class MediaServer {
   Opened openSimulated(const std::string& sessionId, const std::string& audioFile, bool held,
                        const std::string& participant);
   void hold(const std::string& sessionId, bool held);
+  /// The agent's SDK carries the call's audio over a WebSocket from now on (/ws/media): a leg on
+  /// `outlet` becomes the agent side's, and the leg it replaces (WebRTC, or an earlier socket)
+  /// closes. The leg, or why not (the call has no server media).
+  std::variant<std::shared_ptr<WebSocketLeg>, std::string> attachWebSocket(const std::string& sessionId,
+                                                                          std::shared_ptr<WsMediaOutlet> outlet,
+                                                                          const std::string& participant);
+  /// The agent's audio socket closed: its leg closes (the call goes on; the SDK may open another).
+  void webSocketClosed(const std::string& sessionId, const std::shared_ptr<WebSocketLeg>& leg);
+  /// Simulated loss of `fraction` (0..1) of the agent side's audio packets, each way, on whatever
+  /// leg carries it (POST /sim/sessions/<id>/impair). False when the session has no server media.
+  bool impair(const std::string& sessionId, double fraction);
   /// Closes `side`'s leg; the call's bridge stays for the next one (a transfer).
   void closeLeg(const std::string& sessionId, Side side);
   /// The call is over: its legs close and its taps hear the end.
@@ -102,6 +114,8 @@ class MediaServer {
   /// Checks an audioFile name for POST /sim/inbound: "" when it can be played, else why not.
   std::string checkAudioFile(const std::string& name) const;
 
+  /// The media thread's executor (where legs are touched).
+  boost::asio::io_context::executor_type executor() { return mIo.get_executor(); }
   std::size_t openLegs() const { return mOpenLegs; }
   std::size_t openCalls() const { return mCalls.size(); }
   /// Sessions whose stats are remembered (open calls included).
@@ -114,9 +128,10 @@ class MediaServer {
  private:
   /// What the signalling thread remembers of one side's leg (the leg itself is the media thread's).
   struct LegRecord {
-    std::shared_ptr<MediaLeg> leg;
+    std::shared_ptr<MediaLeg> leg;            // null for an audio WebSocket (no UDP socket, no SDP)
     std::optional<RemoteDescription> remote;  // the browser's offer or answer, once known
     LocalDescription local;                   // our last description
+    std::shared_ptr<WebSocketLeg> webSocket;  // the agent's audio WebSocket, when that carries it
   };
   struct Call {
     std::shared_ptr<MediaBridge> bridge;
@@ -124,6 +139,7 @@ class MediaServer {
     std::optional<LegRecord> ringing;          // the ringing agent's leg, outside the bridge's two sides
     std::shared_ptr<MediaStats> ringingStats;  // becomes the agent side's when it connects
     bool held = false;
+    bool simulated = false;  // the far side is the server's simulated caller: the agent's level is measured
   };
   struct StatsEntry {
     std::array<std::shared_ptr<MediaStats>, 2> sides;
@@ -136,6 +152,10 @@ class MediaServer {
   };
 
   Call& call(const std::string& sessionId);
+  /// Fresh stats for `side`'s next leg (the leg count goes on).
+  std::shared_ptr<MediaStats> freshStats(const std::string& sessionId, Side side);
+  /// Forgets a side's leg record; a WebRTC leg gives its UDP socket back to the maxLegs budget.
+  void dropRecord(std::optional<LegRecord>& record);
   /// A bound socket and a leg on it, with fresh stats for `side`; or why not.
   std::variant<std::shared_ptr<MediaLeg>, std::string> newLeg(const std::string& sessionId, Side side);
   /// A bound socket and a leg on it that counts into `stats`; or why not.

@@ -409,6 +409,22 @@ Result CallControl::media(Agent& agent, std::string_view method, const Json& dat
   return s->farEnd->agentMedia(*s, method, std::move(payload));
 }
 
+Result CallControl::mediaWs(Agent& agent, const Json& data, std::int64_t nowMs) {
+  Error e;
+  Session* s = owned(agent, data, e);
+  if (e) return e;
+  if (!s || !s->hasParty(agent.idx)) return Error(Errc::SessionNotFound, "not a party of session " + data["sessionId"].get<std::string>());
+  // The server carries the call's media: an anchored call, or the simulated network's with its leg.
+  const bool simulated = s->farEnd == &c.simulator && c.options.serverMedia;
+  if (!c.options.anchorMedia || s->isChat() || (!c.media.anchors(*s) && !simulated))
+    return Error(Errc::InvalidState, "this call's media does not pass through the server");
+  if (s->phase != SessionPhase::Connected || !s->agent)
+    return Error(Errc::InvalidState, "media can only be exchanged during a connected call");
+  if (*s->agent != agent.idx)
+    return Error(Errc::InvalidState, "only the agent side of a call can carry its audio over a WebSocket");
+  return c.media.webSocketTicket(*s, agent, nowMs);
+}
+
 Result CallControl::relayInternal(Agent& agent, Session& s, std::string_view method, Json payload) {
   // Both ends are agents: whichever of the two sends, the other receives. Before the callee has
   // answered there is nobody to negotiate with, so nothing is relayed ahead of time.

@@ -38,6 +38,9 @@ class CallControl : public FarEndEvents, public TimerOwner {
   Result pauseRecording(Agent& agent, const Json& data, bool pause);
   Result sendDigits(Agent& agent, const Json& data, std::int64_t nowMs);
   Result media(Agent& agent, std::string_view method, const Json& data);
+  /// media.ws: the call's audio over a WebSocket (docs/protocol.md), for the agent side's agent of a
+  /// connected call whose media the server carries.
+  Result mediaWs(Agent& agent, const Json& data, std::int64_t nowMs);
   Result chatSend(Agent& agent, const Json& data, std::int64_t nowMs);
   Result chatHistory(Agent& agent, const Json& data);
 

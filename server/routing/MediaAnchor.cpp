@@ -3,6 +3,7 @@
 
 #include "routing/AgentRegistry.hpp"
 #include "routing/CustomerDesk.hpp"
+#include "routing/SessionTable.hpp"
 
 namespace tccc::server::routing {
 
@@ -123,6 +124,24 @@ bool MediaAnchor::ringsWithLeg(const Session& s, const Agent& agent) const {
 
 Result MediaAnchor::fromCustomer(Session& s, std::string_view method, const Json& payload) {
   return negotiate(s, Side::Far, method, payload, participantOf(s, Side::Far));
+}
+
+Result MediaAnchor::webSocketTicket(const Session& s, const Agent& agent, std::int64_t nowMs) {
+  std::string token = mTickets.issue(MediaWsTokens::Grant{agent.sdkAppId, agent.staff.userId, s.id}, nowMs);
+  return Json{{"path", kWebSocketPath}, {"token", std::move(token)}};
+}
+
+std::variant<MediaWsClaim, Error> MediaAnchor::redeemWebSocket(std::string_view token, std::int64_t nowMs) {
+  auto grant = mTickets.redeem(token, nowMs);
+  if (!grant) return Error(Errc::InvalidArgument, "unknown, used or expired media token");
+  const Session* s = c.sessions.find(grant->sessionId);
+  // The call may have moved on since the ticket was issued: ended, transferred, held elsewhere.
+  if (!s || s->phase != SessionPhase::Connected || !s->agent || s->sdkAppId != grant->sdkAppId)
+    return Error(Errc::InvalidState, "the call is no longer connected");
+  const Agent& agent = c.agents.at(*s->agent);
+  if (agent.sdkAppId != grant->sdkAppId || agent.staff.userId != grant->userId)
+    return Error(Errc::InvalidState, "the agent is no longer on the call");
+  return MediaWsClaim{s->id, agent.staff.userId};
 }
 
 void MediaAnchor::fromServer(Session& s, Side side, std::string_view event, const std::string& sdp) {

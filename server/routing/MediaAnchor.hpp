@@ -13,11 +13,13 @@
 #define TCCC_SERVER_ROUTING_MEDIAANCHOR_HPP
 
 #include "routing/Agent.hpp"
+#include "routing/MediaWsTokens.hpp"
 #include "routing/Outbox.hpp"
 #include "routing/RoutingContext.hpp"
 #include "routing/Session.hpp"
 
 #include <string_view>
+#include <variant>
 
 namespace tccc::server::routing {
 
@@ -62,6 +64,14 @@ class MediaAnchor {
   /// The server's offer or answer for `side`'s leg, to whoever is on that side.
   void fromServer(Session& session, Side side, std::string_view event, const std::string& sdp);
 
+  /// media.ws from the agent on the agent side of a connected call whose media the server carries
+  /// (checked by CallControl): a single-use ticket for /ws/media, {path, token}.
+  Result webSocketTicket(const Session& session, const Agent& agent, std::int64_t nowMs);
+  /// A ticket presented at /ws/media: used up, and the call it names if that agent is still on it.
+  std::variant<MediaWsClaim, Error> redeemWebSocket(std::string_view token, std::int64_t nowMs);
+  /// The path of the audio WebSocket.
+  static constexpr const char* kWebSocketPath = "/ws/media";
+
  private:
   Result negotiate(Session& session, Side side, std::string_view method, const Json& payload,
                    const std::string& participant);
@@ -71,6 +81,7 @@ class MediaAnchor {
   void command(Command::Type type, const Session& session, Side side);
 
   RoutingContext& c;
+  MediaWsTokens mTickets;
 };
 
 }  // namespace tccc::server::routing

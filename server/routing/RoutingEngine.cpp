@@ -240,6 +240,9 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
     case AgentMethod::MediaCandidate:
       result = p->calls.media(*agent, method->name, data);
       break;
+    case AgentMethod::MediaWs:
+      result = p->calls.mediaWs(*agent, data, nowMs);
+      break;
   }
   if (!method->idempotent) agent->dedupe[dedupeKey] = {nowMs + p->options.dedupeMs, result};
   return result;
@@ -325,6 +328,10 @@ void RoutingEngine::serverMedia(const std::string& sessionId, std::uint8_t side,
     p->media.fromServer(*s, static_cast<MediaAnchor::Side>(side), event, sdp);
   else
     p->simulator.mediaFromLeg(sessionId, event, sdp);
+}
+
+std::variant<MediaWsClaim, Error> RoutingEngine::redeemMediaWs(std::string_view token, std::int64_t nowMs) {
+  return p->media.redeemWebSocket(token, nowMs);
 }
 
 void RoutingEngine::asrResult(const std::string& sessionId, std::string_view flow, const Json& result) {

@@ -22,6 +22,7 @@
 #include "routing/Command.hpp"
 #include "routing/EngineOptions.hpp"
 #include "routing/FarEnd.hpp"
+#include "routing/MediaWsTokens.hpp"
 #include "sim/SimulatedNetwork.hpp"
 
 #include <memory>
@@ -67,6 +68,9 @@ class RoutingEngine {
   /// 1 agent) of the session, to whoever is on that side. Dropped when the call is no longer
   /// connected (late output of a leg already closed).
   void serverMedia(const std::string& sessionId, std::uint8_t side, std::string_view event, const std::string& sdp);
+  /// A /ws/media socket presents the token of a media.ws answer: the call it may carry the agent
+  /// side's audio of, or why not (the token is used up either way).
+  std::variant<MediaWsClaim, Error> redeemMediaWs(std::string_view token, std::int64_t nowMs);
   /// A live transcript result of the call (flow IN: the customer, OUT: the agent): a session.asr
   /// event to the agents on it while it is connected (held included); dropped once it has ended.
   void asrResult(const std::string& sessionId, std::string_view flow, const Json& result);

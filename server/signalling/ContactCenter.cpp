@@ -83,6 +83,7 @@ ContactCenter::ContactCenter(boost::asio::io_context& io, WsSender& sender, Dire
       auto work = boost::asio::make_work_guard(mMediaIo);
       mMediaIo.run();
     });
+    mMediaSockets = std::make_unique<MediaSockets>(io, sender, *mMedia);
   }
   // Housekeeping (pings, silent sockets, login timeouts) visits every connection once per cycle,
   // a quarter of the shorter period and at most a second, in slices of at least 5 ms.
@@ -109,6 +110,7 @@ void ContactCenter::stop() {
 
 void ContactCenter::stopMedia() {
   if (!mMediaThread.joinable()) return;
+  mMediaSockets.reset();  // before the media server: its legs' late posts find nobody
   // Every leg closes (its taps finish their recordings), then the media server goes on its own
   // thread, where its clock and sockets live; then the thread ends.
   mMedia->closeAll();
@@ -127,13 +129,21 @@ std::int64_t ContactCenter::nowMs() {
       .count();
 }
 
-bool ContactCenter::claims(std::string_view path) const { return path == "/ws/agent" || path == "/ws/customer"; }
+bool ContactCenter::claims(std::string_view path) const {
+  return path == "/ws/agent" || path == "/ws/customer" || (path == "/ws/media" && mMediaSockets);
+}
 
 std::string ContactCenter::subprotocol(const WsOpenInfo& info) const {
   return parseOfferedProtocols(info.protocols).v1 ? std::string(kSubprotocolV1) : std::string();
 }
 
 void ContactCenter::onOpen(ConnectionId id, const WsOpenInfo& info) {
+  if (info.path == "/ws/media") {
+    // An agent's audio socket: no login and no heartbeat of its own, only the token of media.ws.
+    if (!mMediaSockets) return;
+    mMediaSockets->open(id, info.query, [this](std::string_view token) { return mEngine.redeemMediaWs(token, nowMs()); });
+    return;
+  }
   Conn c;
   c.agent = info.path != "/ws/customer";
   c.openedMs = c.lastSeenMs = c.lastPingMs = nowMs();
@@ -161,6 +171,7 @@ void ContactCenter::sendError(ConnectionId id, std::int64_t requestId, const Err
 }
 
 void ContactCenter::onText(ConnectionId id, std::string_view text) {
+  if (mMediaSockets && mMediaSockets->owns(id)) return mMediaSockets->onText(id);
   auto it = mConns.find(id);
   if (it == mConns.end()) return;
   Conn& c = it->second;
@@ -214,7 +225,8 @@ void ContactCenter::agentRequest(ConnectionId id, const protocol::Request& req, 
   schedule();
 }
 
-void ContactCenter::onBinary(ConnectionId id, std::string_view) {
+void ContactCenter::onBinary(ConnectionId id, std::string_view bytes) {
+  if (mMediaSockets && mMediaSockets->owns(id)) return mMediaSockets->onBinary(id, bytes);
   // Media frames come with the media relay; until then binary data is refused, not buffered.
   auto it = mConns.find(id);
   if (it == mConns.end()) return;
@@ -223,6 +235,7 @@ void ContactCenter::onBinary(ConnectionId id, std::string_view) {
 }
 
 void ContactCenter::onClose(ConnectionId id, int peerCloseCode) {
+  if (mMediaSockets && mMediaSockets->owns(id)) return mMediaSockets->onClose(id);
   auto it = mConns.find(id);
   bool agent = it == mConns.end() ? true : it->second.agent;
   if (it != mConns.end()) mConns.erase(it);
@@ -505,8 +518,10 @@ void ContactCenter::registerRoutes(HttpRouter& router) {
   router.add("GET", "/sim/sessions", [this](const HttpRequest& r) { return simSession(r); });
   router.add("GET", "/sim/test-numbers", [](const HttpRequest&) { return sim::SimHttpApi::testNumbers(); });
   // GET /sim/sessions/<id> needs a prefix route, which only the platform's HttpServer offers.
-  if (auto* server = dynamic_cast<HttpServer*>(&router))
+  if (auto* server = dynamic_cast<HttpServer*>(&router)) {
     server->addPrefix("GET", "/sim/sessions/", [this](const HttpRequest& r) { return simSession(r); });
+    server->addPrefix("POST", "/sim/sessions/", [this](const HttpRequest& r) { return simImpair(r); });
+  }
 }
 
 HttpResponse ContactCenter::simInbound(const HttpRequest& request) {
@@ -516,6 +531,12 @@ HttpResponse ContactCenter::simInbound(const HttpRequest& request) {
   flush();
   schedule();
   return res;
+}
+
+HttpResponse ContactCenter::simImpair(const HttpRequest& request) {
+  sim::SimHttpApi::Impair apply;
+  if (mMedia) apply = [this](const std::string& id, double loss) { return mMedia && mMedia->impair(id, loss); };
+  return sim::SimHttpApi::impair(mEngine, request, apply);
 }
 
 HttpResponse ContactCenter::simSession(const HttpRequest& request) {

@@ -13,6 +13,7 @@
 #include "../routing/RoutingEngine.hpp"
 #include "../store/Repositories.hpp"
 #include "DurableSendQueue.hpp"
+#include "MediaSockets.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -68,7 +69,8 @@ class ContactCenter : public WsHandler, public LiveOps {
   /// Frames waiting for chat messages to reach the disk.
   std::size_t framesAwaitingDisk() const { return mOut.held(); }
 
-  /// The simulator's endpoints: POST /sim/inbound, GET /sim/sessions/<id>, GET /sim/test-numbers.
+  /// The simulator's endpoints: POST /sim/inbound, GET /sim/sessions/<id>, POST
+  /// /sim/sessions/<id>/impair, GET /sim/test-numbers.
   void registerRoutes(HttpRouter& router);
 
   // WsHandler
@@ -95,6 +97,7 @@ class ContactCenter : public WsHandler, public LiveOps {
   // Used by the simulator routes.
   HttpResponse simInbound(const HttpRequest& request);
   HttpResponse simSession(const HttpRequest& request);
+  HttpResponse simImpair(const HttpRequest& request);
 
  private:
   struct Conn {
@@ -135,6 +138,7 @@ class ContactCenter : public WsHandler, public LiveOps {
   boost::asio::io_context mMediaIo{1};
   std::thread mMediaThread;
   std::unique_ptr<media::MediaServer> mMedia;
+  std::unique_ptr<MediaSockets> mMediaSockets;  // /ws/media: agents' audio over a WebSocket (with mMedia)
   std::unordered_map<ConnectionId, Conn> mConns;
   boost::asio::steady_timer mTimer;
   std::int64_t mArmedAt = 0;  // wall-clock ms the timer is armed for; 0 = not armed

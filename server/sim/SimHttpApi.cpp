@@ -103,6 +103,28 @@ HttpResponse SimHttpApi::session(const routing::RoutingEngine& engine, const Htt
   return json(200, *s);
 }
 
+HttpResponse SimHttpApi::impair(const routing::RoutingEngine& engine, const HttpRequest& request,
+                                const Impair& apply) {
+  static const std::string prefix = "/sim/sessions/", suffix = "/impair";
+  const std::string& path = request.path;
+  if (path.size() <= prefix.size() + suffix.size() || path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return error(Error(Errc::NotFound, "POST /sim/sessions/<id>/impair is the only action on a session"));
+  const std::string id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+  if (id.empty() || id.size() > 64 || id.find('/') != std::string::npos)
+    return error(Error(Errc::InvalidArgument, "give a sessionId"));
+  Json body = protocol::parseJson(request.body);
+  if (!body.is_object()) return error(Error(Errc::InvalidArgument, "the body must be a JSON object"));
+  auto loss = body.find("loss");
+  if (loss == body.end() || !loss->is_number())
+    return error(Error(Errc::InvalidArgument, "loss is required: a number from 0 to 1"));
+  const double fraction = loss->get<double>();
+  if (!(fraction >= 0 && fraction <= 1)) return error(Error(Errc::InvalidArgument, "loss must be from 0 to 1"));
+  if (!engine.simSession(id)) return error(Error(Errc::SessionNotFound, "no session " + id));
+  if (!apply || !apply(id, fraction))
+    return error(Error(Errc::InvalidState, "session " + id + " has no media at the server"));
+  return json(200, Json{{"sessionId", id}, {"loss", fraction}});
+}
+
 HttpResponse SimHttpApi::testNumbers() {
   Json rows = Json::array();
   for (auto& n : kTestNumbers)

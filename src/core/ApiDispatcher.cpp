@@ -127,6 +127,19 @@ void ApiDispatcher::settle(PendingRequest& pending, protocol::Response& response
     case Settle::SendDigits:
       mMedia.act(MediaAction::SendDigits, pending.sessionId, &pending.digits);
       break;
+    case Settle::MediaWs: {
+      // Only what the host needs to open the socket, and only in a shape it can use.
+      auto path = protocol::readString(response.data, "path", 256);
+      auto token = protocol::readString(response.data, "token", 256);
+      if (!path || !token || path->empty() || (*path)[0] != '/' || token->empty()) {
+        mQueue.reject(pending.handle, Error(Errc::Protocol, pending.method + ": the server's answer has no path and token"));
+        return;
+      }
+      data = Json::object();
+      data["path"] = *path;
+      data["token"] = *token;
+      break;
+    }
     case Settle::ChatSend:
     case Settle::ChatHistory:
       if (!mChat.resolveData(pending, response.data, data, now)) {

@@ -57,7 +57,8 @@ enum class CommandKind : int {
           //  offers (the caller of an internal call, once the callee answered); and the far side's signalling: "offer"
           //  {sessionId, sdp, iceServers}, "answer" {sessionId, sdp}, "candidate" {sessionId,
           //  candidate}. The host sends its own through call("Media.offer" | "Media.answer" |
-          //  "Media.candidate", same shapes), a host-internal API settled like any other.
+          //  "Media.candidate", same shapes), a host-internal API settled like any other;
+          //  call("Media.ws", {sessionId}) resolves {path, token} for the call's audio WebSocket.
 };
 
 struct Command {

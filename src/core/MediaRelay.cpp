@@ -14,6 +14,7 @@ const protocol::MethodSpec* mediaMethod(std::string_view kind) {
   if (kind == "offer") return &protocol::methodSpec(AgentMethod::MediaOffer);
   if (kind == "answer") return &protocol::methodSpec(AgentMethod::MediaAnswer);
   if (kind == "candidate") return &protocol::methodSpec(AgentMethod::MediaCandidate);
+  if (kind == "ws") return &protocol::methodSpec(AgentMethod::MediaWs);
   return nullptr;
 }
 
@@ -54,7 +55,9 @@ void MediaRelay::signal(std::uint32_t handle, std::string_view api, const Json& 
     mQueue.reject(handle, Error(Errc::InvalidState, std::string(api) + ": the session has ended or carries no media"));
     return;
   }
-  mRequests.send(method->name, std::move(data), handle, Settle::Empty, sessionId, now);
+  // media.ws answers where the audio WebSocket is ({path, token}); the others answer nothing.
+  const Settle settle = method == &protocol::methodSpec(protocol::AgentMethod::MediaWs) ? Settle::MediaWs : Settle::Empty;
+  mRequests.send(method->name, std::move(data), handle, settle, sessionId, now);
 }
 
 void MediaRelay::relay(const protocol::Event& event) {

@@ -29,8 +29,9 @@ class MediaRelay {
   /// The STUN/TURN servers of a login answer's data, handed over with each offer and start.
   void setIceServers(const Json& loginData);
 
-  /// The host's own signalling, `Media.offer` / `Media.answer` / `Media.candidate` (a host-internal
-  /// API, settled like any other): checked, then sent as the media.* request for API call `handle`.
+  /// The host's own signalling, `Media.offer` / `Media.answer` / `Media.candidate` / `Media.ws` (a
+  /// host-internal API, settled like any other): checked, then sent as the media.* request for API
+  /// call `handle`. `Media.ws` resolves with the server's {path, token} for the call's audio socket.
   void signal(std::uint32_t handle, std::string_view api, const Json& args, std::int64_t nowMs);
   /// A media.* event from the far side: becomes a media command, or is dropped (rejectedEvents).
   void relay(const protocol::Event& event);

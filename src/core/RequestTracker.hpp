@@ -29,6 +29,7 @@ enum class Settle : std::uint8_t {
   ChatSend,     // resolve {sessionId, message}; the message counts as delivered (ChatTracker)
   ChatHistory,  // resolve {sessionId, messages, hasMore, lastSeq}
   ChatCatchUp,  // no promise: missed messages, handed to ChatTracker and emitted as messageReceived
+  MediaWs,      // resolve {path, token} of media.ws: where the host opens the call's audio WebSocket
 };
 
 struct PendingRequest {

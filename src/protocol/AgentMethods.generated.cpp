@@ -91,6 +91,9 @@ constexpr FieldUse kMediaCandidateFields[] = {
     {&field::sessionId, true, false},
     {&field::candidate, true, false},
 };
+constexpr FieldUse kMediaWsFields[] = {
+    {&field::sessionId, true, false},
+};
 
 }  // namespace
 
@@ -141,6 +144,8 @@ const MethodSpec kAgentMethods[kAgentMethodCount] = {
      static_cast<std::uint8_t>(AgentMethod::MediaAnswer), true, 2, FieldRule::None},
     {"media.candidate", kMediaCandidateFields, {nullptr, nullptr}, nullptr,
      static_cast<std::uint8_t>(AgentMethod::MediaCandidate), true, 2, FieldRule::None},
+    {"media.ws", kMediaWsFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::MediaWs), true, 1, FieldRule::None},
 };
 
 const MethodSpec* findAgentMethod(std::string_view name) {

@@ -286,8 +286,8 @@ inline constexpr FieldSpec visitorToken{"visitorToken", nullptr, 128, 0, 0, Fiel
 }  // namespace field
 
 /// The methods of the agent socket, in table order.
-enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionPauseRecording, SessionResumeRecording, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate };
-inline constexpr std::size_t kAgentMethodCount = 23;
+enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionPauseRecording, SessionResumeRecording, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate, MediaWs };
+inline constexpr std::size_t kAgentMethodCount = 24;
 extern const MethodSpec kAgentMethods[kAgentMethodCount];
 /// The method called `name`, or nullptr.
 const MethodSpec* findAgentMethod(std::string_view name);

@@ -136,6 +136,8 @@ std::vector<Row> rows() {
        "candidate.candidate must be a string"},
       {A, "media.candidate", R"({"sessionId":"s-1","candidate":{"candidate":"","sdpMLineIndex":65536}})",
        E::InvalidArgument, "candidate.sdpMLineIndex must be an integer 0-65535"},
+      {A, "media.ws", R"({"sessionId":"s-1","transport":"udp"})", E::None, R"({"sessionId":"s-1"})"},
+      {A, "media.ws", R"({"sessionId":7})", E::InvalidArgument, "sessionId must be a string"},
       // --- customer socket ---
       {C, "customer.dial", R"({"serviceNumber":"400 800 1000","caller":"+86 138-0013-8000"})", E::None,
        R"({"serviceNumber":"4008001000","caller":"+8613800138000"})"},

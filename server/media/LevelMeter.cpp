@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "media/LevelMeter.hpp"
+
+#include "media/AudioSource.hpp"
+
+#include <opus/opus.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace tccc::server::media {
+
+LevelMeter::LevelMeter() {
+  int err = 0;
+  mDecoder = opus_decoder_create(kSampleRate, 1, &err);
+  if (err != OPUS_OK) mDecoder = nullptr;
+}
+
+LevelMeter::~LevelMeter() {
+  if (mDecoder) opus_decoder_destroy(mDecoder);
+}
+
+bool LevelMeter::add(const std::uint8_t* opus, std::size_t size) {
+  if (!mDecoder) return false;
+  std::array<opus_int16, 5760> pcm{};  // up to 120 ms
+  int n = opus_decode(mDecoder, opus, static_cast<opus_int32>(size), pcm.data(), static_cast<int>(pcm.size()), 0);
+  if (n <= 0) return false;
+  double sum = 0;
+  for (int i = 0; i < n; ++i) {
+    double v = pcm[static_cast<std::size_t>(i)] / 32768.0;
+    sum += v * v;
+  }
+  mSums.push_back(sum);
+  mCounts.push_back(static_cast<std::size_t>(n));
+  mSum += sum;
+  mSamples += static_cast<std::size_t>(n);
+  while (mSums.size() > kFrames) {
+    mSum -= mSums.front();
+    mSamples -= mCounts.front();
+    mSums.pop_front();
+    mCounts.pop_front();
+  }
+  return true;
+}
+
+double LevelMeter::rms() const {
+  return mSamples ? std::sqrt(std::max(0.0, mSum) / static_cast<double>(mSamples)) : 0.0;
+}
+
+}  // namespace tccc::server::media

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// The level of what a participant says, for the simulator's reports (rmsIn in GET /sim/sessions):
+// decodes each Opus frame and keeps the RMS over the last 500 ms (full scale 1.0).
+#ifndef TCCC_SERVER_MEDIA_LEVELMETER_HPP
+#define TCCC_SERVER_MEDIA_LEVELMETER_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+
+struct OpusDecoder;
+
+namespace tccc::server::media {
+
+class LevelMeter {
+ public:
+  LevelMeter();
+  ~LevelMeter();
+  LevelMeter(const LevelMeter&) = delete;
+  LevelMeter& operator=(const LevelMeter&) = delete;
+
+  /// Decodes one Opus packet into the window; false when it does not decode (the level stays).
+  bool add(const std::uint8_t* opus, std::size_t size);
+  /// RMS over the window.
+  double rms() const;
+
+ private:
+  static constexpr std::size_t kFrames = 25;  // 500 ms of 20 ms frames
+  OpusDecoder* mDecoder = nullptr;
+  std::deque<double> mSums;  // sum of squares per frame
+  std::deque<std::size_t> mCounts;
+  double mSum = 0;
+  std::size_t mSamples = 0;
+};
+
+}  // namespace tccc::server::media
+
+#endif
