@@ -8,6 +8,7 @@
 // tests; logs go to stderr.
 #include "asr/AsrEngineFactory.hpp"
 #include "asr/AsrWorkers.hpp"
+#include "chat/InterruptedChatRecovery.hpp"
 #include "cloud/CloudApi.hpp"
 #include "config/FileDescriptorLimit.hpp"
 #include "config/ServerConfig.hpp"
@@ -174,6 +175,9 @@ int run(const ServerConfig& config) {
   if (auto n = InterruptedCallRecovery(store, pusher.enabled()).run(nowMs()))
     spdlog::warn("{} call(s) were live when the server last stopped: CDRs made with EndStatusString \"{}\"", n,
                  InterruptedCallRecovery::kEndStatus);
+  if (auto n = InterruptedChatRecovery(store).run(store.lastAliveAtMs().value_or(0)))
+    spdlog::warn("{} chat(s) were live when the server last stopped: IM CDRs made with EndStatus {}", n,
+                 InterruptedChatRecovery::kEndStatus);
   // Declared after io and pusher: destroyed (drained) before them.
   CdrWriter cdrSink(io, databasePath, &pusher, nowMs);
 

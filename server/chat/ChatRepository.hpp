@@ -55,6 +55,25 @@ class ChatGroupCommit {
   virtual std::optional<std::uint64_t> syncAppended() = 0;
 };
 
+/// A chat the live-chat journal holds: what its IM CDR was when last journaled.
+struct LiveChatRecord {
+  ImCdrRecord soFar;
+  std::int64_t acceptedSec = 0;    // 0: no agent had accepted it
+  std::int64_t journaledAtMs = 0;  // when the entry was written
+  std::int64_t lastMessageMs = 0;  // the chat's newest stored message (0: none), when listed
+};
+
+/// What start-up recovery needs of the live-chat journal (SqliteStore implements it).
+class LiveChatJournal {
+ public:
+  virtual ~LiveChatJournal() = default;
+  /// Every journaled chat, every tenant's, oldest first.
+  virtual std::vector<LiveChatRecord> listLiveChats() = 0;
+  /// Stores the IM CDRs and deletes their chats' journal entries, in one transaction: a second
+  /// recovery finds nothing left, and no chat gets two CDRs.
+  virtual void closeLiveChats(const std::vector<ImCdrRecord>& cdrs) = 0;
+};
+
 class ChatRepository {
  public:
   virtual ~ChatRepository() = default;
@@ -72,8 +91,13 @@ class ChatRepository {
                                                                                     std::string_view sessionId,
                                                                                     bool ascending, std::int64_t offset,
                                                                                     std::int64_t limit) = 0;
-  /// Writes (or replaces) the IM CDR of a finished session.
+  /// Writes (or replaces) the IM CDR of a finished session, and deletes its live-chat journal
+  /// entry in the same transaction.
   virtual void storeImCdr(const ImCdrRecord& cdr) = 0;
+  /// Journals a live chat (`lastMessageMs` is not written), replacing the chat's earlier entry. A
+  /// chat still live when the server dies becomes an IM CDR at the next start
+  /// (chat/InterruptedChatRecovery, docs/reliability.md). Throws when it cannot be written.
+  virtual void journalLiveChat(const LiveChatRecord& entry) = 0;
   /// Cloud API DescribeIMCdrs: (total, page), newest first, StartTimestamp within [start, end].
   virtual std::pair<std::int64_t, std::vector<ImCdrRecord>> queryImCdrs(std::int64_t sdkAppId, std::int64_t start,
                                                                         std::int64_t end, std::int64_t offset,

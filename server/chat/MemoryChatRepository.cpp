@@ -48,7 +48,14 @@ std::pair<std::int64_t, std::vector<ChatMessageRecord>> MemoryChatRepository::qu
   return {static_cast<std::int64_t>(all.size()), std::move(page)};
 }
 
-void MemoryChatRepository::storeImCdr(const ImCdrRecord& cdr) { mCdrs[{cdr.sdkAppId, cdr.sessionId}] = cdr; }
+void MemoryChatRepository::storeImCdr(const ImCdrRecord& cdr) {
+  mCdrs[{cdr.sdkAppId, cdr.sessionId}] = cdr;
+  mLiveChats.erase({cdr.sdkAppId, cdr.sessionId});
+}
+
+void MemoryChatRepository::journalLiveChat(const LiveChatRecord& entry) {
+  mLiveChats[{entry.soFar.sdkAppId, entry.soFar.sessionId}] = entry;
+}
 
 std::pair<std::int64_t, std::vector<ImCdrRecord>> MemoryChatRepository::queryImCdrs(
     std::int64_t sdkAppId, std::int64_t start, std::int64_t end, std::int64_t offset, std::int64_t limit) {

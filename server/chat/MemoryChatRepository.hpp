@@ -21,9 +21,13 @@ class MemoryChatRepository : public ChatRepository {
                                                                             std::int64_t offset,
                                                                             std::int64_t limit) override;
   void storeImCdr(const ImCdrRecord& cdr) override;
+  void journalLiveChat(const LiveChatRecord& entry) override;
   std::pair<std::int64_t, std::vector<ImCdrRecord>> queryImCdrs(std::int64_t sdkAppId, std::int64_t start,
                                                                 std::int64_t end, std::int64_t offset,
                                                                 std::int64_t limit) override;
+
+  /// The live-chat journal as it stands (tests).
+  const std::map<std::pair<std::int64_t, std::string>, LiveChatRecord>& liveChats() const { return mLiveChats; }
 
   /// Makes the next appends throw (tests of the "store failed" path).
   void setFailing(bool failing) { mFailing = failing; }
@@ -32,6 +36,7 @@ class MemoryChatRepository : public ChatRepository {
   using Key = std::pair<std::int64_t, std::string>;
   std::map<Key, std::vector<ChatMessageRecord>> mMessages;
   std::map<Key, ImCdrRecord> mCdrs;
+  std::map<Key, LiveChatRecord> mLiveChats;
   bool mFailing = false;
 };
 

@@ -312,6 +312,7 @@ Result ChatRouting::accept(Agent& agent, Session& chat, std::int64_t nowMs) {
   if (SessionView* v = agent.view(chat.id)) v->acceptMs = nowMs;
   if (st) st->phaseDeadline = 0;
   arm(chat);
+  journal(chat, nowMs);
   c.views.update(agent, chat, SessionState::Talking, nowMs);
   systemMessage(chat, protocol::ChatNotice::Joined, agent.displayName(), nowMs);
   tellVisitor(chat, CustomerState::Connected);
@@ -609,6 +610,19 @@ void ChatRouting::end(Session& chat, const EndSpec& spec, std::int64_t nowMs) {
   c.sessions.retire(chat, nowMs + c.options.endedRetentionMs);
 }
 
+void ChatRouting::journal(const Session& chat, std::int64_t nowMs) {
+  LiveChatRecord entry;
+  entry.soFar = c.cdrs.imCdr(chat);
+  entry.acceptedSec = chat.acceptMs / 1000;
+  entry.journaledAtMs = nowMs;
+  try {
+    repository().journalLiveChat(entry);
+  } catch (const std::exception&) {
+    // The chat goes on: only its CDR after a crash is at stake, as before there was a journal, and
+    // the next accept writes the entry again. A failing disk shows in the writes that must succeed.
+  }
+}
+
 void ChatRouting::storeImCdr(const Session& chat) {
   ImCdrRecord record = c.cdrs.imCdr(chat);
   try {
@@ -669,6 +683,7 @@ Result ChatRouting::start(CustomerLeg& leg, const Json& d, std::int64_t nowMs) {
               {"visitorToken", st->visitorToken},
               {"userId", visitor},
               {"skillGroupId", std::to_string(chosen)}};
+  journal(chat, nowMs);  // before enqueue: a chat it ends at once deletes its entry with its CDR
   enqueue(chat, chosen, nowMs, true);
   return result;
 }

@@ -96,6 +96,8 @@ class ChatRouting {
   void systemMessage(Session& chat, protocol::ChatNotice notice, const std::string& agentName, std::int64_t nowMs);
   void deliver(Session& chat, const ChatMessageRecord& message);
   void storeImCdr(const Session& chat);
+  /// Writes the chat's entry in the live-chat journal (at its start and at each accept).
+  void journal(const Session& chat, std::int64_t nowMs);
   bool eligible(const Agent& agent, bool forNewOffer) const;
   int load(const Agent& agent) const;
   int capacity(const Agent& agent) const;

@@ -4,6 +4,7 @@
 // before it returns; with group commit on (the server's setting) it returns once committed, and
 // syncAppended() fsyncs the WAL from a helper thread for every append of a burst at once, while
 // ContactCenter holds back the frames that would tell anyone about them (DurableSendQueue).
+#include "store/RelaxedSync.hpp"
 #include "store/SqliteStore.hpp"
 
 #include <fcntl.h>
@@ -65,28 +66,6 @@ ChatMessageRecord readMessage(SqliteDatabase::Statement& st) {
   m.createdMs = st.int64(10);
   return m;
 }
-
-// For one transaction: commit without waiting for the disk (WAL mode: the frames are written, not
-// synced). The setting cannot change inside a transaction, so this wraps the whole of it.
-class RelaxedSync {
- public:
-  explicit RelaxedSync(SqliteDatabase& db, bool on) : mDb(on ? &db : nullptr) {
-    if (mDb) mDb->exec("PRAGMA synchronous=NORMAL");
-  }
-  ~RelaxedSync() {
-    if (!mDb) return;
-    try {
-      mDb->exec("PRAGMA synchronous=FULL");
-    } catch (const std::exception&) {
-      // Never fails on an open connection; a destructor must not throw either way.
-    }
-  }
-  RelaxedSync(const RelaxedSync&) = delete;
-  RelaxedSync& operator=(const RelaxedSync&) = delete;
-
- private:
-  SqliteDatabase* mDb;
-};
 
 }  // namespace
 
@@ -197,6 +176,13 @@ std::pair<std::int64_t, std::vector<ChatMessageRecord>> SqliteStore::queryChatMe
 }
 
 void SqliteStore::storeImCdr(const ImCdrRecord& cdr) {
+  SqliteDatabase::Transaction tx(mDb);
+  insertImCdr(cdr);
+  deleteLiveChat(cdr.sdkAppId, cdr.sessionId);
+  tx.commit();
+}
+
+void SqliteStore::insertImCdr(const ImCdrRecord& cdr) {
   SqliteDatabase::Statement(mDb,
                             "INSERT OR REPLACE INTO im_cdrs(sdk_app_id, session_id, start_ts, body) VALUES(?,?,?,?)")
       .bind(1, cdr.sdkAppId)

@@ -162,6 +162,12 @@ void SqliteStore::migrate() {
     mDb.exec("PRAGMA user_version=5");
     tx.commit();
   }
+  if (current < 6) {
+    SqliteDatabase::Transaction tx(mDb);
+    migrateLiveChatsV6();
+    mDb.exec("PRAGMA user_version=6");
+    tx.commit();
+  }
 }
 
 // --- tenants ---------------------------------------------------------------------------------

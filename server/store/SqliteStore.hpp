@@ -28,10 +28,12 @@ class SqliteStore : public TenantRepository,
                     public CaptureSettingsRepository,
                     public RecordingRepository,
                     public AsrRepository,
-                    public LiveCallJournalRepository {
+                    public LiveCallJournalRepository,
+                    public LiveChatJournal {
  public:
-  // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences; 4: asr switches; 5: live_calls, server_liveness
-  static constexpr int kSchemaVersion = 5;
+  // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences; 4: asr switches; 5: live_calls, server_liveness;
+  // 6: live_chats
+  static constexpr int kSchemaVersion = 6;
 
   /// Opens or creates the database and brings its schema up to date.
   explicit SqliteStore(const std::string& path);
@@ -107,9 +109,14 @@ class SqliteStore : public TenantRepository,
                                                                             std::int64_t offset,
                                                                             std::int64_t limit) override;
   void storeImCdr(const ImCdrRecord& cdr) override;
+  void journalLiveChat(const LiveChatRecord& entry) override;
   std::pair<std::int64_t, std::vector<ImCdrRecord>> queryImCdrs(std::int64_t sdkAppId, std::int64_t start,
                                                                 std::int64_t end, std::int64_t offset,
                                                                 std::int64_t limit) override;
+
+  // LiveChatJournal (SqliteLiveChatStore.cpp)
+  std::vector<LiveChatRecord> listLiveChats() override;
+  void closeLiveChats(const std::vector<ImCdrRecord>& cdrs) override;
 
   // CaptureSettingsRepository, RecordingRepository, AsrRepository (SqliteRecordingStore.cpp)
   bool setTenantCapture(std::int64_t sdkAppId, CaptureFeature feature, bool on) override;
@@ -139,6 +146,11 @@ class SqliteStore : public TenantRepository,
   /// Version 5 (SqliteLiveCallStore.cpp): the live-call journal and the liveness mark.
   void migrateLiveCallsV5();
   void deleteLiveCall(std::string_view sessionId);
+  /// Version 6 (SqliteLiveChatStore.cpp): the live-chat journal.
+  void migrateLiveChatsV6();
+  void deleteLiveChat(std::int64_t sdkAppId, std::string_view sessionId);
+  /// The IM CDR insert without a transaction of its own.
+  void insertImCdr(const ImCdrRecord& cdr);
   /// The push-job insert without a transaction of its own; returns its id.
   std::int64_t insertPushJob(const PushJob& push);
   void migrate();

@@ -130,3 +130,48 @@ test('a call live when the server is SIGKILLed gets one CDR after the restart; a
   expect(await cdrsOf(server, liveId)).toHaveLength(1);
   expect(await cdrsOf(server, endedId)).toHaveLength(1);
 });
+
+test('a chat live when the server is SIGKILLed gets one IM CDR after the restart, with EndStatus 0', async () => {
+  if (server) await server.stop();
+  server = await startServer({ dataDir });
+  server.host = '127.0.0.1';
+  const alice = await loginAgent(server, 'agent1@tccc.local');
+  const visitor = new Socket(`ws://${server.host}:${server.port}/ws/customer`);
+  await visitor.open();
+  const started = await visitor.request('chat.start', { serviceNumber: '4008002000', nickname: 'Nina' });
+  expect(started.ok).toBe(true);
+  const chatId = started.data.sessionId;
+  await alice.waitSession(chatId, 'ringing');
+  expect((await alice.request('session.accept', { sessionId: chatId })).ok).toBe(true);
+  await alice.waitSession(chatId, 'talking');
+  expect((await visitor.request('chat.send', { text: 'where is my parcel?' })).ok).toBe(true);
+  await sleep(1200);
+  expect((await alice.request('chat.send', { sessionId: chatId, text: 'checking now' })).ok).toBe(true);
+  expect(await killHard(server)).toBe('SIGKILL');
+  await Promise.all([alice.closed, visitor.closed]);
+
+  server = await startServer({ dataDir });
+  server.host = '127.0.0.1';
+  const { stdout, stderr } = server.output();
+  expect(stdout + stderr).toMatch(/1 chat\(s\) were live when the server last stopped/);
+  const imCdrsOf = async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const res = await cloudClient(server).DescribeIMCdrs({
+      SdkAppId: server.sdkAppId,
+      StartTimestamp: now - 3600,
+      EndTimestamp: now + 60,
+    });
+    return (res.IMCdrList || []).filter((c) => c.SessionId === chatId);
+  };
+  const recovered = await imCdrsOf();
+  expect(recovered).toHaveLength(1);
+  expect(recovered[0]).toMatchObject({ EndStatus: 0, StaffId: 'agent1@tccc.local', Nickname: 'Nina', Type: 2 });
+  // Ended at its last message, sent 1.2 s after the accept, not when the chat was journaled.
+  expect(recovered[0].Duration).toBeGreaterThanOrEqual(1);
+  expect(recovered[0].Duration).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000 - recovered[0].Timestamp));
+
+  await server.stop();
+  server = await startServer({ dataDir });
+  server.host = '127.0.0.1';
+  expect(await imCdrsOf()).toHaveLength(1);
+});

@@ -306,6 +306,49 @@ TEST_F(ChatRoutingTest, TransferToAnAgentKeepsTheHistoryVisible) {
   EXPECT_EQ(customerStates(visitor).back(), "ended");
 }
 
+// The live-chat journal (docs/reliability.md, "Server crash: live chats"): an entry from the start,
+// rewritten at each accept with the agent, gone with the IM CDR; a chat ended at once leaves none.
+TEST_F(ChatRoutingTest, ALiveChatIsJournaledUntilItsImCdrIsStored) {
+  const auto entry = [&](const std::string& sid) -> const LiveChatRecord* {
+    auto it = repo.liveChats().find({kApp, sid});
+    return it == repo.liveChats().end() ? nullptr : &it->second;
+  };
+  ConnectionId a1 = h.login("a1@x.com");
+  ConnectionId a2 = h.login("a2@x.com");
+  std::string sid = start(visitor)["data"]["sessionId"];
+  ASSERT_NE(entry(sid), nullptr) << "journaled when it starts";
+  EXPECT_EQ(entry(sid)->acceptedSec, 0);
+  EXPECT_EQ(entry(sid)->soFar.cdr["StaffId"], "");
+  EXPECT_EQ(entry(sid)->soFar.cdr["Nickname"], "Ann");
+  EXPECT_EQ(entry(sid)->journaledAtMs, h.now);
+
+  h.advance(3000);
+  ConnectionId ringing = h.session(a1, sid).is_null() ? a2 : a1;
+  ASSERT_TRUE(h.request(ringing, "session.accept", {{"sessionId", sid}}).value("ok", false));
+  const std::string first = ringing == a1 ? "a1@x.com" : "a2@x.com";
+  const std::string second = ringing == a1 ? "a2@x.com" : "a1@x.com";
+  ASSERT_NE(entry(sid), nullptr);
+  EXPECT_EQ(entry(sid)->acceptedSec, h.now / 1000);
+  EXPECT_EQ(entry(sid)->soFar.cdr["StaffId"], first);
+
+  h.advance(5000);
+  ASSERT_TRUE(h.request(ringing, "session.transfer", {{"sessionId", sid}, {"userId", second}, {"clientRequestId", "t"}})
+                  .value("ok", false));
+  ConnectionId next = ringing == a1 ? a2 : a1;
+  ASSERT_TRUE(h.request(next, "session.accept", {{"sessionId", sid}}).value("ok", false));
+  EXPECT_EQ(entry(sid)->soFar.cdr["StaffId"], second) << "rewritten when the next agent accepts";
+
+  ASSERT_TRUE(h.request(next, "session.hangUp", {{"sessionId", sid}}).value("ok", false));
+  EXPECT_EQ(entry(sid), nullptr) << "deleted with the IM CDR";
+  EXPECT_EQ(repo.queryImCdrs(kApp, 0, h.now, 0, 10).first, 1);
+
+  ASSERT_TRUE(h.request(a1, "agent.offline").value("ok", false));
+  ASSERT_TRUE(h.request(a2, "agent.offline").value("ok", false));
+  std::string unserved = start(901)["data"]["sessionId"];
+  EXPECT_EQ(customerStates(901).back(), "ended");
+  EXPECT_EQ(entry(unserved), nullptr) << "a chat nobody could take ends with its CDR and no entry";
+}
+
 TEST_F(ChatRoutingTest, AnAgentHoldsSeveralChatsUpToItsCapacityWhileTakingCalls) {
   ConnectionId a1 = h.login("a1@x.com");
   std::string c1 = connected(a1, 900);
