@@ -44,7 +44,7 @@
 // File descriptors: this process holds one per agent, and so does the server. Both raise their soft
 // limit to what is needed within the hard limit (Node by itself, the server at start-up); when the
 // hard limit is too low the bench stops at once with a message saying what to raise.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -141,6 +141,12 @@ process.on('exit', () => {
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
+/** Whether `bin` knows a command-line flag (a baseline binary may predate it). */
+function knowsFlag(bin, flag) {
+  const help = spawnSync(bin, ['--help'], { encoding: 'utf8' });
+  return `${help.stdout}${help.stderr}`.includes(flag);
+}
+
 async function startServer(bin, dataDir, serverMedia) {
   // Room for every agent plus the call generator's sockets and the cloud API calls.
   const maxConnections = AGENTS + Math.max(1000, Math.ceil(RATE / 10) + 500);
@@ -157,6 +163,10 @@ async function startServer(bin, dataDir, serverMedia) {
       'warn',
       '--max-connections',
       String(maxConnections),
+      // Every simulated agent comes from 127.0.0.1.
+      ...(knowsFlag(bin, '--max-connections-per-address')
+        ? ['--max-connections-per-address', String(maxConnections)]
+        : []),
       '--api-rate-limit',
       '1000000',
       '--server-media',

@@ -143,6 +143,7 @@ int run(const ServerConfig& config) {
   httpOptions.tlsKeyFile = config.tlsKey;
   httpOptions.allowedOrigins = config.allowedOrigins;
   httpOptions.maxConnections = std::max<std::size_t>(1, fds.connections);
+  httpOptions.maxConnectionsPerAddress = static_cast<std::size_t>(config.maxConnectionsPerAddress);
   httpOptions.httpRatePerSec = config.connectionRateLimit;
   httpOptions.httpBurst = 2.0 * config.connectionRateLimit;
   HttpServer http(io, httpOptions);

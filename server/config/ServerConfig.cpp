@@ -84,6 +84,8 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
       integer(key, value, outboundNoAnswerSec);
     else if (key == "max-connections")
       integer(key, value, maxConnections);
+    else if (key == "max-connections-per-address")
+      integer(key, value, maxConnectionsPerAddress);
     else if (key == "api-rate-limit")
       integer(key, value, apiRateLimit);
     else if (key == "connection-rate-limit")
@@ -248,6 +250,8 @@ void ServerConfig::validate() const {
     throw ConfigError("--cdr-push-retry-ms must be between 10 and 3600000");
   if (maxConnections < 1 || maxConnections > 1000000)
     throw ConfigError("--max-connections must be between 1 and 1000000");
+  if (maxConnectionsPerAddress < 1 || maxConnectionsPerAddress > 1000000)
+    throw ConfigError("--max-connections-per-address must be between 1 and 1000000");
   if (apiRateLimit < 1 || apiRateLimit > 1000000) throw ConfigError("--api-rate-limit must be between 1 and 1000000");
   if (connectionRateLimit < 1 || connectionRateLimit > 1000000)
     throw ConfigError("--connection-rate-limit must be between 1 and 1000000");
@@ -391,6 +395,11 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                      "Open HTTP/WebSocket connections at most (one per logged-in agent); the file-descriptor "
                      "limit is raised to match at start-up")
           ->envname("TCCC_MAX_CONNECTIONS")
+          ->capture_default_str();
+  options["max-connections-per-address"] =
+      app.add_option("--max-connections-per-address", out.maxConnectionsPerAddress,
+                     "Of those, from one remote address; a call centre behind one NAT address needs one per agent")
+          ->envname("TCCC_MAX_CONNECTIONS_PER_ADDRESS")
           ->capture_default_str();
   options["api-rate-limit"] = app.add_option("--api-rate-limit", out.apiRateLimit,
                                              "Cloud API requests/s per SecretId and action (burst twice that); "

@@ -42,11 +42,12 @@ struct ServerConfig {
   std::string cdrPushClientId;
   std::string cdrPushClientSecret;
   int heartbeatMs = 10000;
-  int ringTimeoutSec = 0;        // > 0: overrides every skill group's ring time (demos, tests)
-  int outboundNoAnswerSec = 30;  // an outbound call nobody answers ends (notAnswer) after this
-  int maxConnections = 10000;    // open HTTP/WebSocket connections; each also needs a file descriptor
-  int apiRateLimit = 20;         // cloud API requests/s per SecretId and action (burst 2x), as the cloud
-  int connectionRateLimit = 20;  // HTTP requests/s per connection (burst 2x)
+  int ringTimeoutSec = 0;               // > 0: overrides every skill group's ring time (demos, tests)
+  int outboundNoAnswerSec = 30;         // an outbound call nobody answers ends (notAnswer) after this
+  int maxConnections = 10000;           // open HTTP/WebSocket connections; each also needs a file descriptor
+  int maxConnectionsPerAddress = 2000;  // of those, from one remote address (a NAT'd site shares one)
+  int apiRateLimit = 20;                // cloud API requests/s per SecretId and action (burst 2x), as the cloud
+  int connectionRateLimit = 20;         // HTTP requests/s per connection (burst 2x)
   std::string logLevel = "info";
   bool printCredentials = false;
   /// --create-tenant NAME: adds a tenant (app) with its own API key, prints it, and exits.

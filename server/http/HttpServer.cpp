@@ -63,7 +63,11 @@ class DetectSession : public std::enable_shared_from_this<DetectSession> {
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& io, HttpServerOptions options)
-    : mIo(io), mOptions(std::move(options)), mAcceptor(io), mAcceptPause(io) {
+    : mIo(io),
+      mOptions(std::move(options)),
+      mAcceptor(io),
+      mConnections(mOptions.maxConnections, mOptions.maxConnectionsPerAddress),
+      mAcceptPause(io) {
   if (!mOptions.tlsCertFile.empty() || !mOptions.tlsKeyFile.empty()) {
     if (mOptions.tlsCertFile.empty() || mOptions.tlsKeyFile.empty())
       throw std::runtime_error("TLS needs both --tls-cert and --tls-key");
@@ -152,7 +156,7 @@ void HttpServer::onAccept(beast::error_code ec, tcp::socket socket) {
       if (now - mLastFdWarning > std::chrono::seconds(1)) {
         mLastFdWarning = now;
         spdlog::warn("accept: {} ({} connections open); raise `ulimit -n` or lower --max-connections", ec.message(),
-                     *mOpenConnections);
+                     mConnections.total());
       }
       mAcceptPause.expires_after(mOptions.acceptBackoff);
       mAcceptPause.async_wait([this](beast::error_code waitEc) {
@@ -164,19 +168,32 @@ void HttpServer::onAccept(beast::error_code ec, tcp::socket socket) {
   } else {
     beast::error_code epEc;
     auto ep = socket.remote_endpoint(epEc);
-    std::string remote = epEc ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
-    if (*mOpenConnections >= mOptions.maxConnections) {
-      spdlog::warn("refusing connection from {}: {} connections open", remote, *mOpenConnections);
+    std::string address = epEc ? std::string("?") : ep.address().to_string();
+    std::string remote = epEc ? address : address + ":" + std::to_string(ep.port());
+    ConnectionLedger::Refusal refusal;
+    // The slot is released when the last session object holding it goes.
+    std::shared_ptr<void> slot = mConnections.acquire(address, refusal);
+    if (!slot) {
+      // Closed at once, before a byte is read: a flood costs an accept and a close. Said at most
+      // once a second, so that the flood does not fill the log as well.
+      auto now = std::chrono::steady_clock::now();
+      if (now - mLastRefusalWarning > std::chrono::seconds(1)) {
+        mLastRefusalWarning = now;
+        if (refusal == ConnectionLedger::Refusal::ServerFull)
+          spdlog::warn("refusing connection from {}: {} connections open (--max-connections)", remote,
+                       mConnections.total());
+        else
+          spdlog::warn(
+              "refusing connection from {}: {} connections open from that address "
+              "(--max-connections-per-address)",
+              remote, mConnections.fromAddress(address));
+      }
       socket.close(epEc);
     } else {
-      ++*mOpenConnections;
       // Signalling frames are small and latency-bound: without TCP_NODELAY, Nagle's algorithm holds
       // a frame written right after another until the peer's delayed ACK (40 ms on Linux), which
       // showed up as a 40 ms stall between an agent's accept and the customer's `connected`.
       socket.set_option(tcp::no_delay(true), epEc);
-      // The slot is released when the last session object holding it goes, even if this server
-      // object is gone by then (shutdown order), hence the shared counter.
-      std::shared_ptr<void> slot(nullptr, [counter = mOpenConnections](void*) { --*counter; });
       if (mTls) {
         std::make_shared<DetectSession>(std::move(socket), *this, remote, std::move(slot))->run();
       } else {

@@ -9,6 +9,7 @@
 #define TCCC_SERVER_HTTP_HTTPSERVER_HPP
 
 #include "Interfaces.hpp"
+#include "http/ConnectionLedger.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -39,7 +40,10 @@ struct HttpServerOptions {
   std::size_t maxWsMessageBytes = 65536;
   std::size_t maxWsQueueMessages = 1024;
   std::size_t maxWsQueueBytes = 8 * 1024 * 1024;
-  std::size_t maxConnections = 20000;            // main.cpp lowers it to what the fd limit allows
+  std::size_t maxConnections = 20000;  // main.cpp lowers it to what the fd limit allows
+  // From one remote address. A whole call centre behind one NAT shares an address: keep it high
+  // enough for the largest site (--max-connections-per-address).
+  std::size_t maxConnectionsPerAddress = 2000;
   std::chrono::milliseconds acceptBackoff{100};  // pause accepting this long when out of file descriptors
 
   double httpRatePerSec = 20;  // per connection; the cloud's CreateSDKLoginToken limit is 20/s
@@ -137,11 +141,12 @@ class HttpServer : public WsSender, public HttpRouter {
   HttpRoute mRateLimited;
   std::unordered_map<ConnectionId, std::shared_ptr<WsConnection>> mWs;
   ConnectionId mLastConnectionId = 0;
-  std::shared_ptr<std::size_t> mOpenConnections = std::make_shared<std::size_t>(0);
+  ConnectionLedger mConnections;
   // Shared with each request's answer callback, which may outlive a route's bookkeeping.
   std::shared_ptr<std::size_t> mPendingResponses = std::make_shared<std::size_t>(0);
   boost::asio::steady_timer mAcceptPause;
   std::chrono::steady_clock::time_point mLastFdWarning{};
+  std::chrono::steady_clock::time_point mLastRefusalWarning{};
   bool mStopped = false;
 };
 

@@ -768,6 +768,51 @@ TEST(HttpServerTest, ConnectionCapRefusesTheOneTooMany) {
   EXPECT_EQ(request(h.port, http::verb::get, "/hello").result_int(), 200);
 }
 
+// One address cannot take every slot: its connection over the cap is closed at once while another
+// address is still served, and a slot it gives back can be taken again.
+TEST(HttpServerTest, PerAddressCapRefusesOneAddressAndServesTheOthers) {
+  HttpServerOptions o;
+  o.maxConnectionsPerAddress = 2;
+  ServerHarness h(o);
+  asio::io_context io;
+  auto open = [&](const char* from) {
+    auto s = std::make_unique<tcp::socket>(io);
+    s->open(tcp::v4());
+    s->bind(tcp::endpoint(asio::ip::make_address(from), 0));  // all of 127/8 is loopback on Linux
+    s->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port));
+    return s;
+  };
+  const auto refused = [](tcp::socket& s) {
+    char byte;
+    beast::error_code ec;
+    s.read_some(asio::buffer(&byte, 1), ec);
+    return ec == asio::error::eof || ec == asio::error::connection_reset;
+  };
+  const auto served = [](tcp::socket& s) {
+    http::request<http::empty_body> req{http::verb::get, "/hello", 11};
+    req.set(http::field::host, "127.0.0.1");
+    beast::error_code ec;
+    http::write(s, req, ec);
+    if (ec) return false;
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(s, buffer, res, ec);
+    return !ec && res.result_int() == 200;
+  };
+  auto a = open("127.0.0.1");
+  auto b = open("127.0.0.1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // both accepted by now
+  auto c = open("127.0.0.1");
+  EXPECT_TRUE(refused(*c)) << "the third from one address";
+  auto other = open("127.0.0.2");
+  EXPECT_TRUE(served(*other)) << "another address is not affected";
+  EXPECT_TRUE(served(*a));
+  a->close();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the slot is given back
+  auto d = open("127.0.0.1");
+  EXPECT_TRUE(served(*d));
+}
+
 TEST(HttpServerTest, OutOfFileDescriptorsPausesAcceptingInsteadOfSpinning) {
   ServerHarness h(HttpServerOptions{});
   struct rlimit before {};
