@@ -9,6 +9,8 @@
 //   websocket  the WebRTC actions of a call are held back while the WebSocket is asked for (once the
 //              call is answered: the server gives no ticket for a ringing call); when it opens they
 //              are dropped, when it is refused (media not anchored) they go to WebRTC after all.
+// A ticket refused because the call is not connected yet (this side called and it still rings) is
+// asked for again after the same delay.
 // Once a call is on the WebSocket, WebRTC signalling for it is dropped; when that leg gives up, the
 // call starts over (a fresh offer from the server is negotiated as a new call's).
 
@@ -25,6 +27,8 @@ export type ChooserEvent =
   | 'timeout'
   | 'wsOpened'
   | 'wsRefused'
+  /** the server gave no ticket yet because the call is not connected (the caller of a ringing call) */
+  | 'wsNotYet'
   | 'wsClosed';
 
 export type Phase = 'new' | 'ringing' | 'trying' | 'asking' | 'webrtc' | 'websocket';
@@ -95,6 +99,10 @@ export class TransportChooser {
       case 'wsRefused':
         if (p === 'asking') this.phase = 'webrtc';
         return [];
+      case 'wsNotYet':
+        if (p !== 'asking') return [];
+        this.phase = 'trying';
+        return ['startTimer'];
       case 'wsClosed':
         if (p === 'websocket') this.phase = 'new';
         return [];
@@ -130,11 +138,15 @@ export class TransportChooser {
         if (p !== 'asking') return [];
         this.phase = 'webrtc';
         return ['replay'];
+      case 'wsNotYet':
+        return p === 'asking' ? ['startTimer'] : [];
+      case 'timeout':
+        return p === 'asking' ? ['askWebSocket'] : [];
       case 'wsClosed':
         if (p === 'websocket') this.phase = 'new';
         return [];
       default:
-        return []; // iceConnected, timeout: no WebRTC runs before the WebSocket is refused
+        return []; // iceConnected: no WebRTC runs before the WebSocket is refused
     }
   }
 

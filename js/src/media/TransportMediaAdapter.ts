@@ -31,11 +31,15 @@ interface Call {
   meters?: CallMeters;
   muted: boolean;
   held: boolean;
+  /** Tickets refused because the call was not connected yet. */
+  notYet: number;
   /** The WebSocket leg's socket opened: its states are the call's media states from then on. */
   wsShown?: boolean;
 }
 
 export const DEFAULT_FALLBACK_AFTER_MS = 4000;
+/** How often a ticket refused as "not connected yet" is asked for again. */
+const MAX_NOT_YET = 3;
 
 export class TransportMediaAdapter implements MediaAdapter {
   private readonly _options: TransportMediaOptions;
@@ -146,7 +150,7 @@ export class TransportMediaAdapter implements MediaAdapter {
   private _call(sessionId: string): Call {
     let call = this._calls.get(sessionId);
     if (!call) {
-      call = { chooser: new TransportChooser(this._mode), queued: [], muted: false, held: false };
+      call = { chooser: new TransportChooser(this._mode), queued: [], muted: false, held: false, notYet: 0 };
       this._calls.set(sessionId, call);
     }
     return call;
@@ -236,9 +240,13 @@ export class TransportMediaAdapter implements MediaAdapter {
       (err) => {
         if (call.ws === leg) call.ws = undefined;
         leg.close();
+        if (this._calls.get(sessionId) !== call) return;
+        // Not connected yet (this side's call still rings): asked again later, a few times.
+        if ((err as { name?: string })?.name === 'ERR_INVALID_STATE' && call.notYet++ < MAX_NOT_YET)
+          return this._step(sessionId, call, 'wsNotYet');
         // Not anchored, the call already over, or the WebSocket unreachable: WebRTC goes on.
         console.warn(`[tccc] the WebSocket audio of ${sessionId} did not start:`, err);
-        if (this._calls.get(sessionId) === call) this._step(sessionId, call, 'wsRefused');
+        this._step(sessionId, call, 'wsRefused');
       },
     );
   }

@@ -111,6 +111,31 @@ test.each([
     'websocket',
   ],
   [
+    'auto: this side calls and it still rings: the ticket is asked for again later',
+    'auto',
+    ['start', 'timeout', 'wsNotYet', 'timeout', 'wsOpened'],
+    [
+      'start -> forward,startTimer',
+      'timeout -> askWebSocket',
+      'wsNotYet -> startTimer',
+      'timeout -> askWebSocket',
+      'wsOpened -> endWebRtc,announce',
+    ],
+    'websocket',
+  ],
+  [
+    'websocket: this side calls and it still rings: asked again after the delay',
+    'websocket',
+    ['start', 'wsNotYet', 'timeout', 'wsOpened'],
+    [
+      'start -> queue,askWebSocket',
+      'wsNotYet -> startTimer',
+      'timeout -> askWebSocket',
+      'wsOpened -> discard,announce',
+    ],
+    'websocket',
+  ],
+  [
     'webrtc: everything to WebRTC, no timer',
     'webrtc',
     ['offer', 'signal', 'prepare', 'timeout', 'iceConnected'],
