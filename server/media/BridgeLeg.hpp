@@ -34,9 +34,9 @@ struct MediaStats {
   std::uint64_t keyFrameRequests = 0;  // PLI/FIR from the browser
   std::uint64_t retransmitted = 0;     // video packets sent again for a NACK
   std::uint64_t rtcpIn = 0;
-  std::uint64_t dropped = 0;     // refused input: malformed, unauthenticated, from unchecked addresses
-  std::uint64_t droppedOut = 0;  // audio not sent: the WebSocket's send queue held more than 200 ms
-  double loss = 0;               // the simulated loss (impair), each way
+  std::uint64_t dropped = 0;                      // refused input: malformed, unauthenticated, from unchecked addresses
+  std::uint64_t droppedOut = 0;                   // audio not sent: the WebSocket's send queue held more than 200 ms
+  double loss = 0;                                // the simulated loss (impair), each way
   std::uint64_t impairedIn = 0, impairedOut = 0;  // audio packets the simulated loss dropped
   double rmsIn = 0;      // level of the party's decoded audio over the last 500 ms (full scale 1.0)
   double peakRmsIn = 0;  // highest rmsIn seen

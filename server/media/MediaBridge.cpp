@@ -211,7 +211,8 @@ void MediaBridge::onAudio(BridgeLeg& from, const RtpHeader& header, const std::u
   // microphone), and the customer's silenced stream still reaches the agent, whose SDK does not play
   // it: the streams stay alive, so neither side's one-way-audio watch fires.
   if (mHeld && side == Side::Agent) mLastAgentAudioUs = nowUs();
-  if (BridgeLeg* to = leg(other(side))) to->sendAudio(sourceId(side, header.ssrc), header, payload, size, nowUs(), dtmf);
+  if (BridgeLeg* to = leg(other(side)))
+    to->sendAudio(sourceId(side, header.ssrc), header, payload, size, nowUs(), dtmf);
 }
 
 void MediaBridge::onVideo(BridgeLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {

@@ -114,7 +114,7 @@ class MediaBridge final : public MediaLegSink {
   std::unique_ptr<Generator> mHoldMusic;    // made at the first hold
   bool mHeld = false;
   bool mClosed = false;
-  double mAgentLoss = 0;  // simulated loss on the agent side's leg
+  double mAgentLoss = 0;               // simulated loss on the agent side's leg
   std::int64_t mLastAgentAudioUs = 0;  // while held: when the agent's music last arrived
 };
 

@@ -95,8 +95,8 @@ class MediaServer {
   /// `outlet` becomes the agent side's, and the leg it replaces (WebRTC, or an earlier socket)
   /// closes. The leg, or why not (the call has no server media).
   std::variant<std::shared_ptr<WebSocketLeg>, std::string> attachWebSocket(const std::string& sessionId,
-                                                                          std::shared_ptr<WsMediaOutlet> outlet,
-                                                                          const std::string& participant);
+                                                                           std::shared_ptr<WsMediaOutlet> outlet,
+                                                                           const std::string& participant);
   /// The agent's audio socket closed: its leg closes (the call goes on; the SDK may open another).
   void webSocketClosed(const std::string& sessionId, const std::shared_ptr<WebSocketLeg>& leg);
   /// Simulated loss of `fraction` (0..1) of the agent side's audio packets, each way, on whatever

@@ -57,13 +57,15 @@ std::uint64_t ReceptionStats::expected() const {
 ReceptionStats::Report ReceptionStats::report() {
   Report r;
   const std::uint64_t expected = this->expected();
-  r.cumulativeLost = expected > mReceived ? static_cast<std::uint32_t>(std::min<std::uint64_t>(expected - mReceived, 0xFFFFFFFFu)) : 0;
+  r.cumulativeLost =
+      expected > mReceived ? static_cast<std::uint32_t>(std::min<std::uint64_t>(expected - mReceived, 0xFFFFFFFFu)) : 0;
   const std::uint64_t expectedInterval = expected - std::min(expected, mExpectedPrior);
   const std::uint64_t receivedInterval = mReceived - std::min(mReceived, mReceivedPrior);
   mExpectedPrior = expected;
   mReceivedPrior = mReceived;
   if (expectedInterval > receivedInterval)
-    r.fractionLost = static_cast<std::uint8_t>(std::min<std::uint64_t>(255, ((expectedInterval - receivedInterval) << 8) / expectedInterval));
+    r.fractionLost = static_cast<std::uint8_t>(
+        std::min<std::uint64_t>(255, ((expectedInterval - receivedInterval) << 8) / expectedInterval));
   r.jitter = mJitterQ4 >> 4;
   r.packetsReceived = static_cast<std::uint32_t>(std::min<std::uint64_t>(mReceived, 0xFFFFFFFFu));
   return r;

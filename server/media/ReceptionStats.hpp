@@ -14,7 +14,7 @@ namespace tccc::server::media {
 class ReceptionStats {
  public:
   struct Report {
-    std::uint8_t fractionLost = 0;    // lost/expected since the previous report, in 1/256
+    std::uint8_t fractionLost = 0;     // lost/expected since the previous report, in 1/256
     std::uint32_t cumulativeLost = 0;  // expected - received since the start (never negative)
     std::uint32_t jitter = 0;          // timestamp units
     std::uint32_t packetsReceived = 0;

@@ -27,8 +27,7 @@ std::int64_t wallMs() {
 
 }  // namespace
 
-WebSocketLeg::WebSocketLeg(std::shared_ptr<WsMediaOutlet> outlet, std::shared_ptr<MediaStats> stats,
-                           bool measureLevel)
+WebSocketLeg::WebSocketLeg(std::shared_ptr<WsMediaOutlet> outlet, std::shared_ptr<MediaStats> stats, bool measureLevel)
     : mOutlet(std::move(outlet)),
       mStats(std::move(stats)),
       mSsrc(random32() | 1),

@@ -12,7 +12,8 @@ std::uint16_t read16(std::string_view b, std::size_t at) {
 std::uint32_t read32(std::string_view b, std::size_t at) {
   return (std::uint32_t(static_cast<std::uint8_t>(b[at])) << 24) |
          (std::uint32_t(static_cast<std::uint8_t>(b[at + 1])) << 16) |
-         (std::uint32_t(static_cast<std::uint8_t>(b[at + 2])) << 8) | std::uint32_t(static_cast<std::uint8_t>(b[at + 3]));
+         (std::uint32_t(static_cast<std::uint8_t>(b[at + 2])) << 8) |
+         std::uint32_t(static_cast<std::uint8_t>(b[at + 3]));
 }
 
 void put16(std::string& out, std::uint16_t v) {

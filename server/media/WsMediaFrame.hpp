@@ -15,10 +15,10 @@ namespace tccc::server::media {
 
 struct WsMediaFrame {
   enum class Type : std::uint8_t { Audio = 1, Ping = 2, Pong = 3, Report = 4, TelephoneEvent = 5 };
-  static constexpr std::size_t kHeaderBytes = 7;        // type, u16 seq, u32 timestamp
-  static constexpr std::size_t kMaxOpusBytes = 1275;    // RFC 6716 3.2.1: one frame's most
-  static constexpr std::size_t kMaxMessageBytes = 1500; // larger closes the socket (1009)
-  static constexpr std::size_t kEventBytes = 4;         // RFC 4733 2.3
+  static constexpr std::size_t kHeaderBytes = 7;         // type, u16 seq, u32 timestamp
+  static constexpr std::size_t kMaxOpusBytes = 1275;     // RFC 6716 3.2.1: one frame's most
+  static constexpr std::size_t kMaxMessageBytes = 1500;  // larger closes the socket (1009)
+  static constexpr std::size_t kEventBytes = 4;          // RFC 4733 2.3
   static constexpr std::size_t kPingBytes = 5;
 
   /// What a client's message is. `Invalid` carries why (for the log and the tests): the frame is

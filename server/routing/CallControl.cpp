@@ -413,7 +413,8 @@ Result CallControl::mediaWs(Agent& agent, const Json& data, std::int64_t nowMs) 
   Error e;
   Session* s = owned(agent, data, e);
   if (e) return e;
-  if (!s || !s->hasParty(agent.idx)) return Error(Errc::SessionNotFound, "not a party of session " + data["sessionId"].get<std::string>());
+  if (!s || !s->hasParty(agent.idx))
+    return Error(Errc::SessionNotFound, "not a party of session " + data["sessionId"].get<std::string>());
   // The server carries the call's media: an anchored call, or the simulated network's with its leg.
   const bool simulated = s->farEnd == &c.simulator && c.options.serverMedia;
   if (!c.options.anchorMedia || s->isChat() || (!c.media.anchors(*s) && !simulated))

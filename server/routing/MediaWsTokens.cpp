@@ -24,8 +24,9 @@ void MediaWsTokens::sweep(std::int64_t nowMs, std::size_t room) {
   // Used tokens leave their queue entry behind; once they outnumber the live ones, one pass drops
   // them (paid for by the redeems that made them).
   if (mOrder.size() > 2 * mByToken.size() + 64)
-    mOrder.erase(std::remove_if(mOrder.begin(), mOrder.end(), [this](const std::string& t) { return !mByToken.count(t); }),
-                 mOrder.end());
+    mOrder.erase(
+        std::remove_if(mOrder.begin(), mOrder.end(), [this](const std::string& t) { return !mByToken.count(t); }),
+        mOrder.end());
 }
 
 std::string MediaWsTokens::issue(Grant grant, std::int64_t nowMs) {

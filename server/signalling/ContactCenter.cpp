@@ -141,7 +141,8 @@ void ContactCenter::onOpen(ConnectionId id, const WsOpenInfo& info) {
   if (info.path == "/ws/media") {
     // An agent's audio socket: no login and no heartbeat of its own, only the token of media.ws.
     if (!mMediaSockets) return;
-    mMediaSockets->open(id, info.query, [this](std::string_view token) { return mEngine.redeemMediaWs(token, nowMs()); });
+    mMediaSockets->open(id, info.query,
+                        [this](std::string_view token) { return mEngine.redeemMediaWs(token, nowMs()); });
     return;
   }
   Conn c;

@@ -64,9 +64,8 @@ void MediaSockets::open(ConnectionId id, std::string_view query, const Redeem& r
 }
 
 void MediaSockets::post(const std::shared_ptr<media::WebSocketLeg>& leg, std::string bytes) {
-  boost::asio::post(mMedia.executor(), [leg, bytes = std::move(bytes)] {
-    leg->onMessage(bytes, std::chrono::steady_clock::now());
-  });
+  boost::asio::post(mMedia.executor(),
+                    [leg, bytes = std::move(bytes)] { leg->onMessage(bytes, std::chrono::steady_clock::now()); });
 }
 
 void MediaSockets::onBinary(ConnectionId id, std::string_view bytes) {

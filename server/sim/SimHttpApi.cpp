@@ -103,11 +103,11 @@ HttpResponse SimHttpApi::session(const routing::RoutingEngine& engine, const Htt
   return json(200, *s);
 }
 
-HttpResponse SimHttpApi::impair(const routing::RoutingEngine& engine, const HttpRequest& request,
-                                const Impair& apply) {
+HttpResponse SimHttpApi::impair(const routing::RoutingEngine& engine, const HttpRequest& request, const Impair& apply) {
   static const std::string prefix = "/sim/sessions/", suffix = "/impair";
   const std::string& path = request.path;
-  if (path.size() <= prefix.size() + suffix.size() || path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+  if (path.size() <= prefix.size() + suffix.size() ||
+      path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
     return error(Error(Errc::NotFound, "POST /sim/sessions/<id>/impair is the only action on a session"));
   const std::string id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
   if (id.empty() || id.size() > 64 || id.find('/') != std::string::npos)

@@ -132,7 +132,8 @@ void ApiDispatcher::settle(PendingRequest& pending, protocol::Response& response
       auto path = protocol::readString(response.data, "path", 256);
       auto token = protocol::readString(response.data, "token", 256);
       if (!path || !token || path->empty() || (*path)[0] != '/' || token->empty()) {
-        mQueue.reject(pending.handle, Error(Errc::Protocol, pending.method + ": the server's answer has no path and token"));
+        mQueue.reject(pending.handle,
+                      Error(Errc::Protocol, pending.method + ": the server's answer has no path and token"));
         return;
       }
       data = Json::object();

@@ -56,7 +56,8 @@ void MediaRelay::signal(std::uint32_t handle, std::string_view api, const Json& 
     return;
   }
   // media.ws answers where the audio WebSocket is ({path, token}); the others answer nothing.
-  const Settle settle = method == &protocol::methodSpec(protocol::AgentMethod::MediaWs) ? Settle::MediaWs : Settle::Empty;
+  const Settle settle =
+      method == &protocol::methodSpec(protocol::AgentMethod::MediaWs) ? Settle::MediaWs : Settle::Empty;
   mRequests.send(method->name, std::move(data), handle, settle, sessionId, now);
 }
 

@@ -60,12 +60,13 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ParseCase{"audio", bytes({1, 0x12, 0x34, 0xDE, 0xAD, 0xBE, 0xEF, 0xF8, 0xFF, 0xFE}), WsMediaFrame::Kind::Audio,
                   0x1234, 0xDEADBEEF, 3},
-        ParseCase{"audio_largest", bytes({1, 0, 1, 0, 0, 0, 2}) + std::string(1275, 'x'), WsMediaFrame::Kind::Audio, 1, 2,
-                  1275},
+        ParseCase{"audio_largest", bytes({1, 0, 1, 0, 0, 0, 2}) + std::string(1275, 'x'), WsMediaFrame::Kind::Audio, 1,
+                  2, 1275},
         ParseCase{"audio_too_big", bytes({1, 0, 1, 0, 0, 0, 2}) + std::string(1276, 'x'), WsMediaFrame::Kind::Invalid},
         ParseCase{"audio_empty", bytes({1, 0, 1, 0, 0, 0, 2}), WsMediaFrame::Kind::Invalid},
         ParseCase{"audio_short_header", bytes({1, 0, 1, 0}), WsMediaFrame::Kind::Invalid},
-        ParseCase{"event", bytes({5, 0, 9, 0, 0, 1, 0, 5, 0x8A, 0x03, 0x20}), WsMediaFrame::Kind::TelephoneEvent, 9, 256, 4},
+        ParseCase{"event", bytes({5, 0, 9, 0, 0, 1, 0, 5, 0x8A, 0x03, 0x20}), WsMediaFrame::Kind::TelephoneEvent, 9,
+                  256, 4},
         ParseCase{"event_short", bytes({5, 0, 9, 0, 0, 1, 0, 5, 0x8A, 0x03}), WsMediaFrame::Kind::Invalid},
         ParseCase{"event_long", bytes({5, 0, 9, 0, 0, 1, 0, 5, 0x8A, 0x03, 0x20, 0}), WsMediaFrame::Kind::Invalid},
         ParseCase{"ping", bytes({2, 0, 0, 0, 42}), WsMediaFrame::Kind::Ping, 0, 42},
@@ -87,8 +88,7 @@ TEST(WsMediaFrame, EncodesWhatItParses) {
   const std::uint8_t ev[] = {5, 0x8A, 0x03, 0x20};
   EXPECT_EQ(WsMediaFrame::telephoneEvent(1, 2, ev), bytes({5, 0, 1, 0, 0, 0, 2, 5, 0x8A, 0x03, 0x20}));
   EXPECT_EQ(WsMediaFrame::pong(0x01020304), bytes({3, 1, 2, 3, 4}));
-  EXPECT_EQ(WsMediaFrame::report(64, 7, 0x100, 1000),
-            bytes({4, 64, 0, 0, 0, 7, 0, 0, 1, 0, 0, 0, 0x03, 0xE8}));
+  EXPECT_EQ(WsMediaFrame::report(64, 7, 0x100, 1000), bytes({4, 64, 0, 0, 0, 7, 0, 0, 1, 0, 0, 0, 0x03, 0xE8}));
 }
 
 TEST(WsMediaFrame, EveryShortPrefixOfEveryTypeIsRefusedWithoutReadingPastIt) {
@@ -144,8 +144,7 @@ TEST_P(ReportArithmetic, MatchesRfc3550) {
 INSTANTIATE_TEST_SUITE_P(
     Table, ReportArithmetic,
     ::testing::Values(
-        ReportCase{"nothing", {}, 0, 0, 0, 0},
-        ReportCase{"no_loss_steady_clock", steady(100, 50), 0, 0, 50, 0},
+        ReportCase{"nothing", {}, 0, 0, 0, 0}, ReportCase{"no_loss_steady_clock", steady(100, 50), 0, 0, 50, 0},
         // 10 of 50 lost: 10/50 of 256 = 51.2 -> 51.
         ReportCase{"every_fifth_lost", steady(100, 50, {4, 9, 14, 19, 24, 29, 34, 39, 44, 49 - 1}), 51, 10, 40, 0},
         ReportCase{"wraps_without_loss", steady(65530, 20), 0, 0, 20, 0},
@@ -159,7 +158,10 @@ INSTANTIATE_TEST_SUITE_P(
         // Constant 100-unit delay swings: J converges towards 100 by 1/16 per packet.
         ReportCase{"alternating_delay",
                    {{1, 0, 0}, {2, 960, 1060}, {3, 1920, 1920}, {4, 2880, 2980}, {5, 3840, 3840}},
-                   0, 0, 5, 22}),
+                   0,
+                   0,
+                   5,
+                   22}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(ReceptionStats, FractionCountsSinceTheLastReport) {
@@ -328,7 +330,8 @@ TEST_F(Bridged, DtmfCrossesBothWaysAsEventsNeverToTheTap) {
 }
 
 TEST_F(Bridged, HostileFramesAreCountedAndGoNowhere) {
-  for (const std::string& bad : {bytes({}), bytes({9}), bytes({1, 0}), bytes({4, 1, 2, 3}), bytes({5, 0, 0, 0, 0, 0, 0, 1})})
+  for (const std::string& bad :
+       {bytes({}), bytes({9}), bytes({1, 0}), bytes({4, 1, 2, 3}), bytes({5, 0, 0, 0, 0, 0, 0, 1})})
     ws->onMessage(bad, t0);
   ws->onRefused();
   EXPECT_TRUE(far->sent.empty());
