@@ -556,6 +556,7 @@ export interface InitOptions {
    * Receives the core's media actions (`mute`, `unmute`, `muteVideo`, `unmuteVideo`, `hold`,
    * `unHold`, `sendDigits`, `end`) and the far side's signalling (`offer`, `answer`, `candidate`),
    * each with `data.sessionId`. Default: the built-in WebRTC adapter in browsers, nothing in Node.
+   * Or the built-in adapter's transport options, e.g. `{transport: 'websocket'}` (MediaTransportOptions).
    */
   media?: MediaAdapter | MediaTransportOptions;
   /**
