@@ -5,7 +5,9 @@
 //   ways (the server hears the agent's fake microphone, a recorded voice, and the agent's worklet
 //   plays the server's voice: `audioVolume`), through mute (the server hears nothing), hold, DTMF and
 //   20 % injected loss (audio still flows, networkQuality worsens);
-// - outside it, `data-media-transport="websocket"` never makes a peer connection.
+// - outside it, `data-media-transport="websocket"` never makes a peer connection; a microphone switch
+//   keeps the audio flowing, and a transfer closes the leg without an error and the next agent gets
+//   a leg of its own.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +61,14 @@ async function acceptedCall(ctx, browser, userId, dataset) {
     'SDK script',
   );
   await page.evaluate(() => waitEvent('ready'));
+  // An agent of an earlier test may still be in after-call work: free it, so the call rings it.
+  await waitFor(
+    () =>
+      page.evaluate(
+        () => tccc.Agent.getStatus() === 'free' || (tccc.Agent.setStatus({ status: 'free' }).catch(() => {}), false),
+      ),
+    `${userId} free`,
+  );
   const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
     caller: '13800138000',
     serviceNumber: '4008001000',
@@ -245,6 +255,85 @@ export const tests = [
         await page.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId);
         await page.evaluate((id) => waitEvent('sessionEnded', (d) => d.sessionId === id), sessionId);
         await page.close();
+      } finally {
+        await browser.close();
+      }
+    },
+  },
+  {
+    name: 'ws-audio: on the WebSocket a microphone switch keeps the audio; a transfer closes the leg quietly',
+    timeoutMs: 90000,
+    async run(ctx) {
+      const browser = await launchBrowser([AUTOPLAY, `--use-file-for-fake-audio-capture=${ctx.audio.speech}`]);
+      try {
+        // A is in the skill group the simulated call rings; B (agents[2]) need not be.
+        const { page, sessionId } = await acceptedCall(ctx, browser, ctx.server.agents[1], {
+          mediaTransport: 'websocket',
+        });
+        await page.evaluate((id) => waitEvent('mediaTransportChanged', (d) => d.sessionId === id, 10000), sessionId);
+        await packetsFlow(ctx, sessionId, 25, 'audio over the socket');
+
+        const mics = await page.evaluate(async () => (await tccc.Devices.getMicrophones()).map((d) => d.deviceId));
+        const target = mics.find((id) => id && id !== 'default') || mics[0];
+        const switched = await page.evaluate((id) => tccc.Devices.setMicrophone({ deviceId: id }), target);
+        assertEqual(switched, { status: 'success', data: { deviceId: target } }, 'setMicrophone');
+        await packetsFlow(ctx, sessionId, 25, 'audio after the microphone switch');
+        await waitFor(async () => (await simMedia(ctx, sessionId)).rmsIn > 0.01, 'the server hears the new microphone');
+
+        // B: another agent, free, in a page of its own.
+        const b = await browser.context.newPage();
+        await b.goto(ctx.crm.url);
+        assertEqual(
+          await b.evaluate((u) => loadSdk(u, { mediaTransport: 'websocket' }), ctx.server.agents[2]),
+          'loaded',
+          'B',
+        );
+        await b.evaluate(() => waitEvent('ready'));
+        // B may still be in after-call work from the test before: free it (a transfer rings a free agent).
+        await waitFor(
+          () =>
+            b.evaluate(
+              () =>
+                tccc.Agent.getStatus() === 'free' || (tccc.Agent.setStatus({ status: 'free' }).catch(() => {}), false),
+            ),
+          'agent B free',
+        );
+        await b.evaluate(() => markLog());
+
+        const legsOfA = (await simMedia(ctx, sessionId)).legs;
+        const moved = await page.evaluate(
+          ([id, to]) => tccc.Call.transfer({ sessionId: id, userId: to }),
+          [sessionId, ctx.server.agents[2]],
+        );
+        assertEqual(moved.status, 'success', 'transfer');
+        await page.evaluate(
+          (id) => waitEvent('mediaStateChanged', (d) => d.sessionId === id && d.state === 'closed', 10000),
+          sessionId,
+        );
+        await new Promise((r) => setTimeout(r, 1500)); // past the leg's reopen delay
+        const states = await page.evaluate((id) => mediaStates(id), sessionId);
+        assert(!states.includes('failed'), `no error shown to A: ${JSON.stringify(states)}`);
+
+        await b.evaluate((id) => waitEvent('callIn', (d) => d.sessionId === id, 15000), sessionId);
+        assertEqual(
+          (await b.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId)).status,
+          'success',
+          'B accepts',
+        );
+        let last;
+        await waitFor(
+          async () => {
+            const m = (last = await simMedia(ctx, sessionId));
+            return m.legs > legsOfA && m.transport === 'websocket' && m.state === 'connected' && m.packetsIn > 25;
+          },
+          "B's own leg over the socket",
+          15000,
+        ).catch((e) => {
+          throw new Error(`${e.message}: ${JSON.stringify(last)}`);
+        });
+        assertEqual((await simSession(ctx, sessionId)).agentUserId, ctx.server.agents[2], 'the call is with B');
+        await b.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId);
+        await b.evaluate((id) => waitEvent('sessionEnded', (d) => d.sessionId === id), sessionId);
       } finally {
         await browser.close();
       }
