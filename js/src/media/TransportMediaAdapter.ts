@@ -198,11 +198,14 @@ export class TransportMediaAdapter implements MediaAdapter {
       case 'endWebRtc':
         this._webrtc.handle('end', { sessionId });
         break;
-      case 'closeWebSocket':
-        call.meters?.stop();
-        call.ws?.close();
+      case 'closeWebSocket': {
+        // Detached first: the call stays on WebRTC, so this leg's closing is no news to the page.
+        const leg = call.ws;
         call.ws = undefined;
+        call.meters?.stop();
+        leg?.close();
         break;
+      }
       case 'announce':
         this._host?.emit('mediaTransportChanged', {
           sessionId,
