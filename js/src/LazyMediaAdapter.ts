@@ -13,6 +13,8 @@ import type { MediaAction } from './vocabulary.generated';
 /** What the real adapter is built with (a subset of WebRtcMediaOptions that a script tag can give). */
 export interface LazyMediaOptions {
   holdMusicUrl?: string;
+  transport?: 'auto' | 'webrtc' | 'websocket';
+  fallbackAfterMs?: number;
 }
 
 type AdapterClass = new (options?: LazyMediaOptions) => MediaAdapter;

@@ -25,6 +25,8 @@ export interface MediaAdapter {
 export interface MediaWsTicket {
   path: string;
   token: string;
+  /** The socket's URL without the token: `path` on the signalling origin, ws: or wss: as it is. */
+  url?: string;
 }
 
 /** What the SDK offers a media adapter. */
@@ -41,10 +43,11 @@ export interface MediaHost {
   /**
    * Emits an SDK event: `mediaStateChanged` {sessionId, state, reason?}, `mediaWarning`
    * {sessionId, warning, active}, `audioVolume` {sessionId, agent, remote} or `networkQuality`
-   * {sessionId, quality, lossPercent?, jitterMs?, rttMs?}.
+   * {sessionId, quality, lossPercent?, jitterMs?, rttMs?} or `mediaTransportChanged` {sessionId,
+   * transport, reason}.
    */
   emit(
-    name: 'mediaStateChanged' | 'mediaWarning' | 'audioVolume' | 'networkQuality',
+    name: 'mediaStateChanged' | 'mediaWarning' | 'audioVolume' | 'networkQuality' | 'mediaTransportChanged',
     data: Record<string, unknown>,
   ): void;
   /**

@@ -87,7 +87,8 @@ export class Sdk implements CommandSink {
       mediaWs: async (sessionId) => {
         const res = await this._invoke('Media.ws', { sessionId });
         const data = res.data as { path: string; token: string };
-        return { path: data.path, token: data.token };
+        // The media socket is on the signalling origin (ws: or wss: as the agent socket is).
+        return { path: data.path, token: data.token, url: new URL(data.path, this._settings.wsUrl).toString() };
       },
       emit: (name, data) => this._bus.emit(name, data),
       metering: () => this._bus.listening('audioVolume') || this._bus.listening('networkQuality'),

@@ -7,8 +7,8 @@ import { Sdk } from './Sdk';
 import { VERSION } from './version';
 import { buildSettings, type LoginParams, paramsFromUrl, wasmAt } from './Settings';
 import type { InitOptions, Tccc } from './types';
-import { NoopMediaAdapter } from './MediaAdapter';
-import { WebRtcMediaAdapter } from './WebRtcMediaAdapter';
+import { type MediaAdapter, NoopMediaAdapter } from './MediaAdapter';
+import { TransportMediaAdapter } from './media/TransportMediaAdapter';
 import { webRtcAvailable } from './webrtcSupport';
 import { configureWorkstation } from './workstation/environment';
 
@@ -18,6 +18,7 @@ export { ErrorCode, type ErrorCodeName, errorsByCode, type ErrorInfo, type Error
 export { events } from './events';
 export { NoopMediaAdapter, type MediaHost, type MediaWsTicket } from './MediaAdapter';
 export { WebRtcMediaAdapter, type WebRtcMediaOptions } from './WebRtcMediaAdapter';
+export { TransportMediaAdapter, type TransportMediaOptions } from './media/TransportMediaAdapter';
 export { VERSION as version };
 // The uni-app TCCCWorkstation API (README, "TCCCWorkstation"), on the same core and media.
 export * from './workstation';
@@ -99,8 +100,17 @@ export function init(options: InitOptions): Tccc {
       wasm: defaultWasm(opts, sdkUrl),
       WebSocket: opts.WebSocket,
       tuning: opts.tuning,
-      media: opts.media,
-      mediaFactory: () => (webRtcAvailable() ? new WebRtcMediaAdapter() : new NoopMediaAdapter()),
+      // `media` is an adapter of the integrator's, or the built-in one's transport options.
+      media: isAdapter(opts.media) ? opts.media : undefined,
+      mediaFactory: () =>
+        webRtcAvailable()
+          ? new TransportMediaAdapter({
+              ...(isAdapter(opts.media) ? {} : opts.media),
+              // Both spelled out: bundlers (Vite) copy each as an asset under a name of their own.
+              opusUrl: new URL('./tccc-opus.js', __TCCC_MODULE_URL__).toString(),
+              opusWasmUrl: new URL('./tccc-opus.wasm', __TCCC_MODULE_URL__).toString(),
+            })
+          : new NoopMediaAdapter(),
       ui: opts.ui ? uiSettings(opts, sdkUrl) : undefined,
       onDestroy: () => {
         const w = (globalThis as { window?: { tccc?: Tccc } }).window;
@@ -122,3 +132,8 @@ export function init(options: InitOptions): Tccc {
 // The workstation loads the wasm from next to this module, as init() does; its server comes from
 // login({serverUrl}) or callExperimentalAPI setServerUrl (an npm bundle does not know the server).
 configureWorkstation({ wasm: defaultWasm({}, undefined) });
+
+/** `init({media})` is an integrator's adapter (it has handle()), or transport options. */
+function isAdapter(media: InitOptions['media']): media is MediaAdapter {
+  return !!media && typeof (media as MediaAdapter).handle === 'function';
+}

@@ -9,7 +9,7 @@ import { claimEarlyWasm } from './earlyWasmFetch';
 import { ASSETS } from './assets';
 import { Sdk } from './Sdk';
 import { buildSettings, paramsFromUrl, wasmAt } from './Settings';
-import { LazyMediaAdapter } from './LazyMediaAdapter';
+import { LazyMediaAdapter, type LazyMediaOptions } from './LazyMediaAdapter';
 import { NoopMediaAdapter } from './MediaAdapter';
 import { webRtcAvailable } from './webrtcSupport';
 
@@ -58,8 +58,7 @@ function install(): void {
           ? new LazyMediaAdapter(
               new URL(ASSETS.media, src.href).toString(),
               script.crossOrigin ?? null,
-              // <script data-hold-music-url="…">: the integrator's own music on hold.
-              data.holdMusicUrl ? { holdMusicUrl: new URL(data.holdMusicUrl, location.href).toString() } : undefined,
+              mediaOptions(data),
             )
           : new NoopMediaAdapter(),
       onDestroy: () => {
@@ -70,6 +69,22 @@ function install(): void {
   );
   const sdk = new Sdk(settings);
   window.tccc = sdk.api;
+}
+
+/**
+ * What the script tag says about media: <script data-hold-music-url="…"> (the integrator's own music
+ * on hold), data-media-transport="auto|webrtc|websocket" and data-media-fallback-after-ms="…".
+ */
+function mediaOptions(data: DOMStringMap): LazyMediaOptions {
+  const options: LazyMediaOptions = {};
+  if (data.holdMusicUrl) options.holdMusicUrl = new URL(data.holdMusicUrl, location.href).toString();
+  const transport = data.mediaTransport;
+  if (transport === 'auto' || transport === 'webrtc' || transport === 'websocket') options.transport = transport;
+  else if (transport)
+    console.warn(`[tccc] data-media-transport="${transport}" is not auto, webrtc or websocket: auto.`);
+  const after = Number(data.mediaFallbackAfterMs);
+  if (data.mediaFallbackAfterMs && Number.isFinite(after) && after >= 0) options.fallbackAfterMs = after;
+  return options;
 }
 
 install();

@@ -455,6 +455,14 @@ export interface EventPayloads {
    * listener.
    */
   networkQuality: { data: NetworkQualityData };
+  /**
+   * (ours) A call's audio changed transport: `websocket` when it goes over the WebSocket (the
+   * `media.transport` option; `reason` `iceTimeout` when `auto` gave up waiting for WebRTC to
+   * connect, `configured` when `websocket` was asked for).
+   */
+  mediaTransportChanged: {
+    data: { sessionId: string; transport: 'webrtc' | 'websocket'; reason: 'iceTimeout' | 'configured' };
+  };
 }
 
 /** `networkQuality`'s data. */
@@ -548,8 +556,9 @@ export interface InitOptions {
    * Receives the core's media actions (`mute`, `unmute`, `muteVideo`, `unmuteVideo`, `hold`,
    * `unHold`, `sendDigits`, `end`) and the far side's signalling (`offer`, `answer`, `candidate`),
    * each with `data.sessionId`. Default: the built-in WebRTC adapter in browsers, nothing in Node.
+   * Or the built-in adapter's transport options, e.g. `{transport: 'websocket'}` (MediaTransportOptions).
    */
-  media?: MediaAdapter;
+  media?: MediaAdapter | MediaTransportOptions;
   /**
    * Browser only: load the built-in UI (`tccc-ui.js`) once logged in, unless `UI.hide()` /
    * `UI.hidefloatButton()` said otherwise. Default `false` (headless). The script tag defaults to `true`.
@@ -557,6 +566,21 @@ export interface InitOptions {
   ui?: boolean;
   /** Where to fetch `tccc-ui.js` (default: next to this module). */
   uiUrl?: string | URL;
+}
+
+/**
+ * How a browser's calls carry their audio (`init({media: {transport}})`, or the script tag's
+ * `data-media-transport` / `data-media-fallback-after-ms`).
+ */
+export interface MediaTransportOptions {
+  /**
+   * `auto` (default): WebRTC, switching to the WebSocket when ICE has not connected within
+   * `fallbackAfterMs` (a network that blocks UDP); `webrtc`: WebRTC only; `websocket`: the WebSocket
+   * for every call with server-anchored media (others stay on WebRTC). See docs/media.md.
+   */
+  transport?: 'auto' | 'webrtc' | 'websocket';
+  /** `auto`: how long ICE may take before the audio moves to the WebSocket (default 4000 ms). */
+  fallbackAfterMs?: number;
 }
 
 export type { MediaAdapter, TcccError };

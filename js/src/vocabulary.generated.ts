@@ -59,7 +59,7 @@ export type AgentApiName = typeof API_METHODS.Agent[number];
 export const VOID_APIS: readonly string[] = ['Agent.online', 'Agent.offline'];
 
 /** Every SDK event name, in documentation order. */
-export const SDK_EVENTS = ['ready', 'tokenExpired', 'callIn', 'userAccessed', 'autoTransfer', 'sessionEnded', 'callOuted', 'calloutAccepted', 'transfer', 'statusChanged', 'asr', 'connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed', 'mediaStateChanged', 'messageReceived', 'mediaWarning', 'audioVolume', 'networkQuality'] as const;
+export const SDK_EVENTS = ['ready', 'tokenExpired', 'callIn', 'userAccessed', 'autoTransfer', 'sessionEnded', 'callOuted', 'calloutAccepted', 'transfer', 'statusChanged', 'asr', 'connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed', 'mediaStateChanged', 'messageReceived', 'mediaWarning', 'audioVolume', 'networkQuality', 'mediaTransportChanged'] as const;
 export type SdkEventName = typeof SDK_EVENTS[number];
 
 /** The core configuration as bindings/CoreBinding.cpp reads it (readCoreConfig). */

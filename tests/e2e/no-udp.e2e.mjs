@@ -27,7 +27,8 @@ async function simMedia(ctx, sessionId) {
 async function acceptedCall(ctx, browser, userId) {
   const page = await browser.context.newPage();
   await page.goto(ctx.crm.url);
-  assertEqual(await page.evaluate((u) => loadSdk(u), userId), 'loaded', 'SDK script');
+  // WebRTC only: the default (`auto`) would move the call to the WebSocket (ws-audio.e2e.mjs).
+  assertEqual(await page.evaluate((u) => loadSdk(u, { mediaTransport: 'webrtc' }), userId), 'loaded', 'SDK script');
   await page.evaluate(() => waitEvent('ready'));
   const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
     caller: '13800138000',

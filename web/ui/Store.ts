@@ -32,6 +32,8 @@ export interface UiSession {
   audioWarnings: string[];
   /** The last `networkQuality` of the call: 1 Excellent … 6 Down, 0 not known (yet). */
   quality: number;
+  /** How the call's audio travels (mediaTransportChanged): `websocket` when UDP was blocked. */
+  transport: 'webrtc' | 'websocket';
   /** The live transcript (`asr`): the last finished sentences, then the sentences still forming. */
   transcript: TranscriptLine[];
 }
@@ -278,6 +280,7 @@ export class Store {
         held: state === 'ended' ? false : old ? old.held : wireState === 'held',
         audioWarnings: state === 'ended' ? [] : (old?.audioWarnings ?? []),
         quality: state === 'ended' ? 0 : (old?.quality ?? 0),
+        transport: old?.transport ?? 'webrtc',
         transcript: old?.transcript ?? [],
       });
     }
@@ -354,6 +357,13 @@ export class Store {
         const quality = Number(data.quality);
         if (!s || !Number.isInteger(quality) || quality < 0 || quality > 6 || quality === s.quality) return;
         this.patch(s.sessionId, { quality });
+        return;
+      }
+      case 'mediaTransportChanged': {
+        const s = this.sessions.get(str(data.sessionId));
+        const transport = data.transport === 'websocket' ? 'websocket' : 'webrtc';
+        if (!s || s.transport === transport) return;
+        this.patch(s.sessionId, { transport });
         return;
       }
       case 'mediaWarning': {

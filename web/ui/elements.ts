@@ -223,6 +223,7 @@ export class CallBar extends UiElement {
   private timer!: HTMLSpanElement;
   private audioWarning!: HTMLDivElement;
   private quality!: HTMLSpanElement;
+  private transport!: HTMLDivElement;
   private transcript!: HTMLOListElement;
   private transcriptShown = '';
   private buttons = new Map<string, HTMLButtonElement>();
@@ -237,6 +238,8 @@ export class CallBar extends UiElement {
     // The call's network quality (networkQuality): four bars and a word, coloured from Poor down.
     this.quality = h('span', { class: 'quality', role: 'status', 'data-field': 'call-quality', hidden: true });
     this.audioWarning = h('div', { class: 'notice', role: 'status', 'data-field': 'call-audio-warning', hidden: true });
+    // The call's audio left WebRTC for the WebSocket (mediaTransportChanged): said, as it may explain its quality.
+    this.transport = h('div', { class: 'text muted', role: 'status', 'data-field': 'call-transport', hidden: true });
     // The live transcript (server --asr): a polite live region, so a screen reader reads new sentences.
     this.transcript = h('ol', {
       class: 'transcript',
@@ -302,6 +305,7 @@ export class CallBar extends UiElement {
       h('div', { class: 'row' }, this.state, this.timer, this.quality),
       this.peer,
       this.remark,
+      this.transport,
       this.audioWarning,
       this.transcript,
       row,
@@ -364,6 +368,9 @@ export class CallBar extends UiElement {
       this.quality.dataset.level = String(quality);
     }
     show(this.quality, quality > 0);
+    const viaSocket = talking && s.transport === 'websocket';
+    if (viaSocket) this.transport.textContent = t('viaWebSocket');
+    show(this.transport, viaSocket);
     this.state.textContent = s.held ? t('held') : t(`state.${s.state}` as never);
     const mute = this.buttons.get('mute');
     if (mute) {

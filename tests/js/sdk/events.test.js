@@ -30,6 +30,7 @@ const OUR_EVENTS = [
   'mediaWarning',
   'audioVolume',
   'networkQuality',
+  'mediaTransportChanged',
 ];
 
 let server;
