@@ -12,12 +12,13 @@ window.__violations = [];
 document.addEventListener('securitypolicyviolation', (e) =>
   window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || '(inline)')));
 window.__log = [];
-window.loadSdk = async function (userId, integrity) {
+window.loadSdk = async function (userId, integrity, transport) {
   const login = await (await fetch('/login?userId=' + encodeURIComponent(userId))).json();
   return new Promise((resolve) => {
     const script = document.createElement('script');
     script.crossOrigin = 'anonymous';
     script.integrity = integrity;
+    if (transport) script.dataset.mediaTransport = transport;
     script.src = login.sdkUrl;
     script.addEventListener('error', () => resolve('script-error'));
     script.addEventListener('load', () => {
@@ -102,6 +103,52 @@ export const tests = [
         await page.screenshot({ path: 'test-results/ui/15-strict-csp-call.png' });
         await page.click('[data-act=hangUp]');
         await page.evaluate(() => waitEvent('sessionEnded'));
+        assertEqual(await page.evaluate(() => window.__violations), [], 'CSP violations');
+        assertEqual(errors, [], 'page errors');
+      } finally {
+        await page.evaluate(() => window.tccc && window.tccc.destroy()).catch(() => {});
+        await page.close();
+      }
+    },
+  },
+  {
+    // The WebSocket transport adds the Opus chunk to an AudioWorklet: it must come from the SDK's
+    // origin as a file (a blob: processor is refused by such a policy).
+    name: 'strict CSP: audio over the WebSocket transport loads its worklet and flows to the server',
+    timeoutMs: 60000,
+    async run(ctx) {
+      const page = await ctx.browser.context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      try {
+        await page.goto(ctx.crm.url);
+        const agent = ctx.server.agents[2];
+        assertEqual(
+          await page.evaluate(([u, i]) => loadSdk(u, i, 'websocket'), [agent, ctx.integrity]),
+          'loaded',
+          'script load',
+        );
+        await page.evaluate(() => waitEvent('ready'));
+        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+          caller: '13800138001',
+          serviceNumber: '4008001000',
+          ivrKeys: '2',
+        });
+        assertEqual(call.status, 200, 'sim inbound');
+        const sessionId = call.body.sessionId;
+        await page.evaluate(() => waitEvent('callIn'));
+        await page.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId);
+        await page.evaluate(() => waitEvent('mediaTransportChanged'));
+        const heard = async () => {
+          const res = await fetch(`${ctx.server.baseUrl}/sim/sessions/${sessionId}`);
+          return ((await res.json()).media || {}).packetsIn || 0;
+        };
+        const t0 = Date.now();
+        while ((await heard()) < 25) {
+          assert(Date.now() - t0 < 15000, `the server got ${await heard()} packets over the WebSocket`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        await page.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId);
         assertEqual(await page.evaluate(() => window.__violations), [], 'CSP violations');
         assertEqual(errors, [], 'page errors');
       } finally {

@@ -2,8 +2,7 @@
 // Fetches the Opus chunk (dist/tccc-opus.js + tccc-opus.wasm, docs/opus.md) for the WebSocket audio
 // leg, only when a call's audio goes that way: the wasm is compiled once per page off the main
 // thread (compileStreaming) and the compiled module is posted to each call's worklet, which cannot
-// fetch; the script is added to each call's AudioContext together with the processor.
-import { WS_AUDIO_PROCESSOR_SOURCE } from './WsAudioProcessor';
+// fetch; the script, which also registers the processor there, is added to each call's AudioContext.
 
 /** Where the chunk is: its script URL (the wasm is next to it, same name). */
 export interface OpusChunk {
@@ -17,7 +16,6 @@ export interface OpusChunk {
 /** `wasmUrl` defaults to the script's URL with .wasm for .js (a bundler that renames assets gives both). */
 export function opusChunk(scriptUrl: string, wasmUrl = scriptUrl.replace(/\.js(?=$|[?#])/, '.wasm')): OpusChunk {
   let compiled: Promise<WebAssembly.Module> | undefined;
-  let processorUrl: string | undefined;
   return {
     scriptUrl,
     module() {
@@ -36,8 +34,6 @@ export function opusChunk(scriptUrl: string, wasmUrl = scriptUrl.replace(/\.js(?
     },
     async install(context) {
       await context.audioWorklet.addModule(scriptUrl);
-      processorUrl ??= URL.createObjectURL(new Blob([WS_AUDIO_PROCESSOR_SOURCE], { type: 'text/javascript' }));
-      await context.audioWorklet.addModule(processorUrl);
     },
   };
 }
