@@ -311,6 +311,7 @@ void ContactCenter::flush() {
           break;
       }
     }
+    mEngine.recycleCommands(std::move(commands));
   }
 }
 
