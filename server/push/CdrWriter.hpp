@@ -13,7 +13,7 @@
 // (and re-offers) the CDRs it could not hand over.
 //
 // It also keeps the crash journal of live phone calls (docs/reliability.md): journalLiveCall
-// (io thread) queues a call's CDR so far; the writer serialises it and writes it in the next
+// (io thread) serialises a call's CDR so far and queues it; the writer writes it in the next
 // batch's transaction, and a CDR deletes its call's journal row in its own transaction. Entries of
 // a call whose CDR is in the same batch, and older entries of a call journaled again, are never
 // written: a short call costs only its CDR. While calls are journaled the writer also stamps the
@@ -149,8 +149,7 @@ class CdrWriter : public CdrSink {
 
   /// A journal entry waiting for the writer: the CDR is serialised on the writer thread.
   struct LiveCallEntry {
-    LiveCallRecord record;  // cdrText empty until serialised
-    Json cdr;
+    LiveCallRecord record;  // the CDR so far already serialised (cdrText)
   };
 
   void run();

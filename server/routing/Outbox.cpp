@@ -81,7 +81,18 @@ void Outbox::media(Command command) {
 std::vector<Command> Outbox::take() {
   std::vector<Command> out;
   out.swap(mCommands);
+  mCommands.swap(mSpare);
   return out;
+}
+
+void Outbox::recycle(std::vector<Command> used) {
+  used.clear();
+  if (used.capacity() > kMaxRecycledCapacity || used.capacity() <= mSpare.capacity()) return;
+  if (mCommands.capacity() < used.capacity() && mCommands.empty()) {
+    mCommands.swap(used);  // the next input's commands go straight into it
+    return;
+  }
+  mSpare.swap(used);
 }
 
 }  // namespace tccc::server::routing

@@ -113,6 +113,7 @@ RoutingEngine::RoutingEngine(Directory& directory, Options options)
 RoutingEngine::~RoutingEngine() = default;
 
 std::vector<Command> RoutingEngine::takeCommands() { return p->out.take(); }
+void RoutingEngine::recycleCommands(std::vector<Command> used) { p->out.recycle(std::move(used)); }
 
 void RoutingEngine::setChatRepository(ChatRepository* repository) { p->chats.setRepository(repository); }
 

@@ -98,6 +98,9 @@ class RoutingEngine {
 
   /// Moves out the commands produced so far.
   std::vector<Command> takeCommands();
+  /// Hands back a vector takeCommands() returned, once its commands are carried out (optional: it
+  /// only saves the next input's allocations).
+  void recycleCommands(std::vector<Command> used);
 
   // --- introspection (tests, metrics) ---
   std::string agentStatus(std::int64_t sdkAppId, std::string_view userId) const;

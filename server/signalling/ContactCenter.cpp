@@ -312,6 +312,7 @@ void ContactCenter::flush() {
           break;
       }
     }
+    mEngine.recycleCommands(std::move(commands));
   }
 }
 
