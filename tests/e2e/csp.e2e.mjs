@@ -129,6 +129,7 @@ export const tests = [
           'script load',
         );
         await page.evaluate(() => waitEvent('ready'));
+        await page.evaluate(() => tccc.UI.showWorkbench());
         const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
           caller: '13800138001',
           serviceNumber: '4008001000',
@@ -148,6 +149,11 @@ export const tests = [
           assert(Date.now() - t0 < 15000, `the server got ${await heard()} packets over the WebSocket`);
           await new Promise((r) => setTimeout(r, 200));
         }
+        // The call bar says how the audio travels; chosen by the integrator, not for a lack of UDP.
+        const line = page.locator('[data-field=call-transport]');
+        await line.waitFor({ state: 'visible', timeout: 10000 });
+        assertEqual(await line.textContent(), '音频经 WebSocket 传输', 'the call bar transport line');
+        await page.screenshot({ path: 'test-results/ui/17-websocket-transport-call.png' });
         await page.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId);
         assertEqual(await page.evaluate(() => window.__violations), [], 'CSP violations');
         assertEqual(errors, [], 'page errors');

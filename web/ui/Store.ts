@@ -32,8 +32,10 @@ export interface UiSession {
   audioWarnings: string[];
   /** The last `networkQuality` of the call: 1 Excellent … 6 Down, 0 not known (yet). */
   quality: number;
-  /** How the call's audio travels (mediaTransportChanged): `websocket` when UDP was blocked. */
+  /** How the call's audio travels (mediaTransportChanged), and whether that is because ICE (UDP)
+   *  never connected rather than the integrator's choice. */
   transport: 'webrtc' | 'websocket';
+  udpBlocked: boolean;
   /** The live transcript (`asr`): the last finished sentences, then the sentences still forming. */
   transcript: TranscriptLine[];
 }
@@ -281,6 +283,7 @@ export class Store {
         audioWarnings: state === 'ended' ? [] : (old?.audioWarnings ?? []),
         quality: state === 'ended' ? 0 : (old?.quality ?? 0),
         transport: old?.transport ?? 'webrtc',
+        udpBlocked: old?.udpBlocked ?? false,
         transcript: old?.transcript ?? [],
       });
     }
@@ -363,7 +366,7 @@ export class Store {
         const s = this.sessions.get(str(data.sessionId));
         const transport = data.transport === 'websocket' ? 'websocket' : 'webrtc';
         if (!s || s.transport === transport) return;
-        this.patch(s.sessionId, { transport });
+        this.patch(s.sessionId, { transport, udpBlocked: data.reason === 'iceTimeout' });
         return;
       }
       case 'mediaWarning': {

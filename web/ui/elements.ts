@@ -369,7 +369,7 @@ export class CallBar extends UiElement {
     }
     show(this.quality, quality > 0);
     const viaSocket = talking && s.transport === 'websocket';
-    if (viaSocket) this.transport.textContent = t('viaWebSocket');
+    if (viaSocket) this.transport.textContent = t(s.udpBlocked ? 'viaWebSocketNoUdp' : 'viaWebSocket');
     show(this.transport, viaSocket);
     this.state.textContent = s.held ? t('held') : t(`state.${s.state}` as never);
     const mute = this.buttons.get('mute');
