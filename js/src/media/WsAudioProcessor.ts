@@ -130,11 +130,11 @@ export function registerWsAudioProcessor(): void {
       if (this.sending && this.enc) {
         if (this.silent) this.frame.fill(0);
         this.agentPeak = Math.max(this.agentPeak, peakOf(this.frame));
-        let n = 0;
+        let n: number;
         try {
           n = this.enc.encode(this.frame, this.packet);
         } catch {
-          n = 0;
+          n = 0; // an encoder error loses this frame, never the audio thread
         }
         // 1 or 2 bytes: a DTX pause with nothing new to say (sent while muted: the far end measures
         // silence rather than a stalled stream).
