@@ -133,6 +133,12 @@ export class WsAudioLeg implements MeterSource {
 
   close(): void {
     if (this._closed) return;
+    this._release();
+    this._o.onState('closed');
+  }
+
+  /** Stops everything the leg holds: timers, socket, microphone, worklet and audio context. */
+  private _release(): void {
     this._closed = true;
     this._stopTimers();
     try {
@@ -144,7 +150,6 @@ export class WsAudioLeg implements MeterSource {
     this._mic?.getTracks().forEach((t) => t.stop());
     this._node?.disconnect();
     void this._context?.close().catch(() => {});
-    this._o.onState('closed');
   }
 
   read(): Promise<MeterSample | undefined> {
@@ -352,16 +357,7 @@ export class WsAudioLeg implements MeterSource {
   private _fail(reason: string): void {
     if (this._closed) return;
     this._o.onState('failed', reason);
-    this._closed = true;
-    this._stopTimers();
-    try {
-      this._ws?.close(1000);
-    } catch {
-      /* closing already */
-    }
-    this._micSource?.disconnect();
-    this._mic?.getTracks().forEach((t) => t.stop());
-    void this._context?.close().catch(() => {});
+    if (!this._closed) this._release(); // the listener may have closed the leg already
   }
 }
 
