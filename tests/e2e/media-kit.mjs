@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, launchBrowser } from './harness.mjs';
+import { assert, assertEqual, launchBrowser, postJson } from './harness.mjs';
 
 // Injected into every browser before any page script: drop every remote ICE candidate that is not on
 // 127.0.0.1 (so only loopback pairs are ever checked), and keep every RTCPeerConnection the page
@@ -167,4 +167,22 @@ export async function mediaBrowsers(agentAudio, customerAudio) {
   await agentBrowser.context.addInitScript(LOOPBACK_ONLY + PROBES);
   await customerBrowser.context.addInitScript(LOOPBACK_ONLY + PROBES);
   return { agentBrowser, customerBrowser };
+}
+
+/**
+ * Rings a /sim/inbound call (IVR key 1) at the agent logged in on `page` (a CRM_PAGE) and accepts
+ * it there; returns its sessionId.
+ */
+export async function acceptSimCall(baseUrl, page) {
+  const placed = await postJson(`${baseUrl}/sim/inbound`, {
+    caller: '13800138000',
+    serviceNumber: '4008001000',
+    ivrKeys: '1',
+  });
+  assertEqual(placed.status, 200, 'POST /sim/inbound');
+  const sessionId = placed.body.sessionId;
+  await page.evaluate((id) => waitEvent('callIn', (d) => d.sessionId === id, 15000), sessionId);
+  const accepted = await page.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId);
+  assertEqual(accepted.status, 'success', 'accept');
+  return sessionId;
 }

@@ -6,8 +6,8 @@
 // the namespace connect, so it is the namespace that blocks the media, not the test. A namespace
 // left by a killed run is swept by the next.
 import { execFileSync } from 'node:child_process';
-import { startServer, launchBrowser, startCrm, postJson, assert, assertEqual, waitFor } from './harness.mjs';
-import { CRM_PAGE } from './media-kit.mjs';
+import { startServer, launchBrowser, startCrm, assert, assertEqual, waitFor } from './harness.mjs';
+import { CRM_PAGE, acceptSimCall } from './media-kit.mjs';
 import { launchNoUdpBrowser, runInside, startNoUdp, sweepStale } from './no-udp.mjs';
 
 const namespaces = () =>
@@ -30,16 +30,7 @@ async function acceptedCall(ctx, browser, userId) {
   // WebRTC only: the default (`auto`) would move the call to the WebSocket (ws-audio.e2e.mjs).
   assertEqual(await page.evaluate((u) => loadSdk(u, { mediaTransport: 'webrtc' }), userId), 'loaded', 'SDK script');
   await page.evaluate(() => waitEvent('ready'));
-  const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
-    caller: '13800138000',
-    serviceNumber: '4008001000',
-    ivrKeys: '1',
-  });
-  assertEqual(placed.status, 200, 'POST /sim/inbound');
-  const sessionId = placed.body.sessionId;
-  await page.evaluate((id) => waitEvent('callIn', (d) => d.sessionId === id, 15000), sessionId);
-  const accepted = await page.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId);
-  assertEqual(accepted.status, 'success', 'accept');
+  const sessionId = await acceptSimCall(ctx.server.baseUrl, page);
   return { page, sessionId };
 }
 

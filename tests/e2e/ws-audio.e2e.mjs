@@ -11,8 +11,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, startCrm, postJson, assert, assertEqual, waitFor } from './harness.mjs';
-import { CRM_PAGE, makeAudio } from './media-kit.mjs';
+import { startServer, launchBrowser, startCrm, assert, assertEqual, waitFor } from './harness.mjs';
+import { CRM_PAGE, acceptSimCall, makeAudio } from './media-kit.mjs';
 import { launchNoUdpBrowser } from './no-udp.mjs';
 
 const AUTOPLAY = '--autoplay-policy=no-user-gesture-required';
@@ -69,16 +69,7 @@ async function acceptedCall(ctx, browser, userId, dataset) {
       ),
     `${userId} free`,
   );
-  const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
-    caller: '13800138000',
-    serviceNumber: '4008001000',
-    ivrKeys: '1',
-  });
-  assertEqual(placed.status, 200, 'POST /sim/inbound');
-  const sessionId = placed.body.sessionId;
-  await page.evaluate((id) => waitEvent('callIn', (d) => d.sessionId === id, 15000), sessionId);
-  const accepted = await page.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId);
-  assertEqual(accepted.status, 'success', 'accept');
+  const sessionId = await acceptSimCall(ctx.server.baseUrl, page);
   return { page, sessionId };
 }
 
