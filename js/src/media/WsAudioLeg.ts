@@ -71,6 +71,11 @@ export class WsAudioLeg implements MeterSource {
   private _watch: AudioWatch | undefined;
   private _watchTimer: ReturnType<typeof setInterval> | undefined;
   private _dtmf: Promise<void> = Promise.resolve();
+  /** Whether the audio plays ('playing' or 'autoplayBlocked'), told only once the socket is connected. */
+  private _audioState: WsLegState | undefined;
+  private _audioReason: string | undefined;
+  /** The socket said 'connected' and has not closed since. */
+  private _connected = false;
   /** Own frames dropped for backpressure, and server frames refused (for diagnostics). */
   readonly counters = { sent: 0, backpressureDrops: 0, received: 0, invalid: 0 };
 
@@ -184,13 +189,16 @@ export class WsAudioLeg implements MeterSource {
     if (this._closed) return ws.close(1000);
     ws.onmessage = (ev) => this._onMessage(ev.data);
     ws.onclose = (ev) => this._onSocketClosed(ws, ev.code);
+    this._connected = true;
     this._o.onState('connected');
+    if (this._audioState) this._o.onState(this._audioState, this._audioReason);
     this._pingTimer ??= setInterval(() => this._ping(), PING_MS);
     this._ping();
   }
 
   private _onSocketClosed(ws: WebSocket, code: number): void {
     if (this._closed || ws !== this._ws) return;
+    this._connected = false;
     // 4401: the token was refused; a transfer or a hang-up closes the socket and then ends the
     // session here. Otherwise (a proxy cut it) a fresh ticket reopens it, a few times.
     if (code === 4401 || this._reopens >= MAX_REOPENS) return this._fail(`the media socket closed (${code})`);
@@ -308,15 +316,22 @@ export class WsAudioLeg implements MeterSource {
   /** Browsers may start an AudioContext suspended until a user gesture (autoplay policy). */
   private async _resume(context: AudioContext): Promise<void> {
     await context.resume().catch(() => {});
-    if (context.state === 'running') return this._o.onState('playing');
-    this._o.onState('autoplayBlocked', 'the browser needs a click or key press before it plays audio');
+    if (context.state === 'running') return this._audio('playing');
+    this._audio('autoplayBlocked', 'the browser needs a click or key press before it plays audio');
     const gesture = () => {
       void context.resume().then(() => {
-        if (!this._closed && context.state === 'running') this._o.onState('playing');
+        if (!this._closed && context.state === 'running') this._audio('playing');
       });
       for (const g of ['pointerdown', 'keydown'] as const) document.removeEventListener(g, gesture, true);
     };
     for (const g of ['pointerdown', 'keydown'] as const) document.addEventListener(g, gesture, true);
+  }
+
+  /** The audio's state; the microphone may be ready before the socket, and 'connected' comes first. */
+  private _audio(state: WsLegState, reason?: string): void {
+    this._audioState = state;
+    this._audioReason = reason;
+    if (this._connected) this._o.onState(state, reason);
   }
 
   private async _tone(code: number): Promise<void> {
