@@ -459,6 +459,20 @@ export const tests = [
         for (const w of [1280, 360]) {
           await a.page.setViewportSize({ width: w, height: 740 });
           assertEqual(await lineCount(a.page, '[data-act=hangUp]'), 1, `${w}px: "Hang up" on one line`);
+          // The toggles share one row; hang-up has the row below to itself, as wide as the toolbar.
+          const layout = await a.page.locator('[role=toolbar]').evaluate((bar) => {
+            const box = (e) => e.getBoundingClientRect();
+            const toggles = [...bar.querySelectorAll('button:not([data-act=hangUp])')].map((b) =>
+              Math.round(box(b).top),
+            );
+            const hang = box(bar.querySelector('[data-act=hangUp]'));
+            return {
+              rows: new Set(toggles).size,
+              hangBelow: hang.top > Math.max(...toggles),
+              wide: hang.width >= box(bar).width - 1,
+            };
+          });
+          assertEqual(JSON.stringify(layout), '{"rows":1,"hangBelow":true,"wide":true}', `${w}px: call buttons`);
           await a.shot(`22-call-english-${w}`);
         }
         await a.page.setViewportSize({ width: 1280, height: 800 });

@@ -248,7 +248,7 @@ export class CallBar extends UiElement {
       'aria-live': 'polite',
       hidden: true,
     });
-    const row = h('div', { class: 'row', role: 'toolbar', 'aria-label': t('call') });
+    const row = h('div', { class: 'call-actions', role: 'toolbar', 'aria-label': t('call') });
     const act = (fn: (s: UiSession) => void) => () => {
       const s = store.active();
       if (s) fn(s);

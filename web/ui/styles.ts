@@ -38,6 +38,11 @@ section { border-top: 1px solid #e5e6eb; margin-top: 10px; padding-top: 6px; }
    break opportunity (a long URL or number) is cut where it must be. Never break-all. */
 .peer { font-size: 18px; font-weight: 600; overflow-wrap: anywhere; }
 .text { overflow-wrap: anywhere; word-break: normal; white-space: pre-wrap; }
+/* The call's toggles share a row in equal columns; hang-up spans the row below, a large target that
+   stays in one place whatever the language's label widths. */
+.call-actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(4.5em, 1fr)); gap: 6px; margin: 6px 0; }
+.call-actions button { padding: 4px 2px; white-space: nowrap; }
+.call-actions button.danger { grid-column: 1 / -1; padding: 6px 10px; }
 .keys { display: grid; grid-template-columns: repeat(3, 1fr); gap: 4px; margin: 4px 0; }
 ul { list-style: none; margin: 0; padding: 0; } li { padding: 4px 0; border-bottom: 1px dashed #e5e6eb; }
 .timer { font-variant-numeric: tabular-nums; font-weight: 600; }
