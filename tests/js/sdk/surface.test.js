@@ -172,3 +172,16 @@ describe('UI and shape', () => {
     expect(Object.isFrozen(tccc.Call)).toBe(true);
   });
 });
+
+describe('the npm package', () => {
+  // What an integrator's `npm install tccc` brings in: nothing but this package, and no script runs.
+  // Everything the SDK needs is bundled at build time, so its supply chain is this repository, and
+  // `npm audit --omit=dev` has nothing to report (docs/reliability.md, "Dependencies").
+  test('has no runtime dependencies and no install scripts', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8'));
+    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'bundleDependencies'])
+      expect([field, Object.keys(pkg[field] ?? {})]).toEqual([field, []]);
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
+      expect([hook, pkg.scripts?.[hook]]).toEqual([hook, undefined]);
+  });
+});
