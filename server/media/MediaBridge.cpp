@@ -75,14 +75,22 @@ void MediaBridge::attach(Side side, std::shared_ptr<BridgeLeg> leg, const std::s
     leg->close();
     return;
   }
-  detach(side);
   auto& slot = mLegs[index(side)];
+  const bool sameParty = slot && mParticipants[index(side)] == participant;
+  if (sameParty) {
+    slot->close();  // the party stays: the taps hear no leave
+    slot.reset();
+  } else {
+    detach(side);
+  }
   slot = std::move(leg);
   ++mLegSerial[index(side)];
   mWasConnected[index(side)] = false;
   slot->setHeld(mHeld);
   if (side == Side::Agent && mAgentLoss > 0) slot->setLoss(mAgentLoss);
   slot->start(this);
+  if (sameParty) return;
+  mParticipants[index(side)] = participant;
   if (mTap) mTap->joined(mSessionId, side, participant);
 }
 
@@ -115,6 +123,7 @@ bool MediaBridge::promote(const std::string& participant) {
   mWasConnected[index(Side::Agent)] = false;  // connected already: the far side's video sends a key frame
   slot->setHeld(mHeld);
   if (mAgentLoss > 0) slot->setLoss(mAgentLoss);
+  mParticipants[index(Side::Agent)] = participant;
   if (mTap) mTap->joined(mSessionId, Side::Agent, participant);
   return true;
 }
@@ -130,6 +139,7 @@ void MediaBridge::detach(Side side) {
   if (!slot) return;
   slot->close();
   slot.reset();
+  mParticipants[index(side)].clear();
   if (mTap) mTap->left(mSessionId, side);
 }
 

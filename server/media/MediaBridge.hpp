@@ -51,7 +51,10 @@ class MediaBridge final : public MediaLegSink {
   MediaBridge& operator=(const MediaBridge&) = delete;
 
   /// `leg` becomes `side`'s (the one it replaces is closed) and starts; `participant` names it. A
-  /// WebRTC leg or, on the agent side, the SDK's audio WebSocket (WebSocketLeg).
+  /// WebRTC leg or, on the agent side, the SDK's audio WebSocket (WebSocketLeg). A new leg of the
+  /// participant already there (its WebSocket reopened, or it took its call over the WebSocket
+  /// after the WebRTC leg it was rung with) is the same party: the taps go on with its recording
+  /// and transcript rather than hearing it leave and join again.
   void attach(Side side, std::shared_ptr<BridgeLeg> leg, const std::string& participant);
   /// Closes `side`'s leg; the call stays (a transfer: the next agent attaches later).
   void detach(Side side);
@@ -108,6 +111,7 @@ class MediaBridge final : public MediaLegSink {
   MediaTap* mTap;
   std::array<std::shared_ptr<BridgeLeg>, 2> mLegs;
   std::array<std::uint32_t, 2> mLegSerial{};  // grows with every leg attached on a side
+  std::array<std::string, 2> mParticipants;   // who the taps heard join on each side (until it left)
   std::array<bool, 2> mWasConnected{};
   std::shared_ptr<BridgeLeg> mRinging;      // the ringing agent's leg (ring)
   std::unique_ptr<Generator> mCallerVoice;  // the simulated caller (far side)

@@ -8,7 +8,8 @@
 // the RecordURLs of DescribeTelCdr download and decode (in the page, with the browser's own Ogg Opus
 // decoder) with the right voice in the right file and channel; a tampered or expired link is refused;
 // DescribeTelRecordAsr answers through the official client. A skill group switched out of speech
-// recognition (--set-asr, on the running server) still records its calls but transcribes none.
+// recognition (--set-asr, on the running server) still records its calls but transcribes none. An
+// agent on the WebSocket transport is transcribed and recorded the same way, in one file.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -85,12 +86,13 @@ export async function teardown(ctx) {
   rmSync(ctx.dir, { recursive: true, force: true });
 }
 
-async function agentPage(ctx, userId, status, pages) {
+/** An agent's page with the SDK logged in; `dataset`: the script tag's data- attributes. */
+async function agentPage(ctx, userId, status, pages, dataset = {}) {
   const page = await ctx.agentBrowser.context.newPage();
   pages.push(page);
   page.on('pageerror', (e) => pages.errors.push(`${userId}: ${e}`));
   await page.goto(ctx.crm.url);
-  assertEqual(await page.evaluate((u) => loadSdk(u), userId), 'loaded', `SDK for ${userId}`);
+  assertEqual(await page.evaluate(([u, d]) => loadSdk(u, d), [userId, dataset]), 'loaded', `SDK for ${userId}`);
   await page.evaluate(() => waitEvent('ready'));
   await page.evaluate(async (s) => {
     if (tccc.Agent.getStatus() !== s) await tccc.Agent.setStatus({ status: s });
@@ -113,6 +115,27 @@ async function callAnsweredBy(ctx, a, pages) {
   ok(await a.evaluate((id) => tccc.Call.accept({ sessionId: id }), sid), 'A accepts');
   return { caller, sid };
 }
+
+/** Downloads a recording in `page` and decodes it there (Ogg Opus): RMS per 250 ms window, per channel. */
+const decodeRecording = (page, url) =>
+  page.evaluate(async (u) => {
+    const res = await fetch(u);
+    if (res.status !== 200) return { status: res.status };
+    const buf = await new OfflineAudioContext(1, 48000, 48000).decodeAudioData(await res.arrayBuffer());
+    const levels = [];
+    for (let ch = 0; ch < buf.numberOfChannels; ch++) {
+      const d = buf.getChannelData(ch);
+      const w = Math.floor(buf.sampleRate / 4);
+      const out = [];
+      for (let i = 0; i + w <= d.length; i += w) {
+        let sum = 0;
+        for (let j = i; j < i + w; j++) sum += d[j] * d[j];
+        out.push(Math.sqrt(sum / w));
+      }
+      levels.push(out);
+    }
+    return { status: 200, channels: buf.numberOfChannels, seconds: buf.duration, levels };
+  }, url);
 
 /** The `asr` events of the session on this page, in the order they came. */
 const asrEvents = (page, sid) =>
@@ -261,27 +284,7 @@ export const tests = [
 
         // The files decode in the browser (Ogg Opus) with the voice where it belongs: in a page of
         // the server's own origin, as a player on the integrator's site would need CORS for.
-        const decode = (url) =>
-          caller.evaluate(async (u) => {
-            const res = await fetch(u);
-            if (res.status !== 200) return { status: res.status };
-            const ac = new OfflineAudioContext(1, 48000, 48000);
-            const buf = await ac.decodeAudioData(await res.arrayBuffer());
-            // RMS per 250 ms window, per channel.
-            const levels = [];
-            for (let ch = 0; ch < buf.numberOfChannels; ch++) {
-              const d = buf.getChannelData(ch);
-              const w = Math.floor(buf.sampleRate / 4);
-              const out = [];
-              for (let i = 0; i + w <= d.length; i += w) {
-                let s = 0;
-                for (let j = i; j < i + w; j++) s += d[j] * d[j];
-                out.push(Math.sqrt(s / w));
-              }
-              levels.push(out);
-            }
-            return { status: 200, channels: buf.numberOfChannels, seconds: buf.duration, levels };
-          }, url);
+        const decode = (url) => decodeRecording(caller, url);
         const mix = await decode(cdr.RecordURL);
         assertEqual(mix.status, 200, 'the mix downloads');
         assertEqual(mix.channels, 2, 'the mix is stereo');
@@ -314,6 +317,68 @@ export const tests = [
         assert(said.includes(`${CALLER_NUMBER}: ${CALLER_SAYS}`), `the caller's sentence: ${said}`);
         assert(said.includes(`${ctx.a}: ${AGENT_SAYS}`), `agent A's sentence: ${said}`);
         for (const x of asr.AsrDataList) assert(x.End >= x.Start && x.Start > 1.6e12, 'Start/End in epoch ms');
+        assertEqual(pages.errors, [], 'page errors');
+      } finally {
+        for (const p of pages) await p.close().catch(() => {});
+      }
+    },
+  },
+  {
+    // Issue 16: the WebSocket transport bridges the agent's Opus into the same anchored call, so
+    // what the server does with a call's audio (recording, speech recognition) must not notice.
+    name: 'recording & asr on the WebSocket transport: the agent is transcribed and recorded like over WebRTC',
+    timeoutMs: 90000,
+    async run(ctx) {
+      const pages = [];
+      pages.errors = [];
+      try {
+        const a = await agentPage(ctx, ctx.a, 'free', pages, { mediaTransport: 'websocket' });
+        const { caller, sid } = await callAnsweredBy(ctx, a, pages);
+        const changed = await a.evaluate(
+          (id) => waitEvent('mediaTransportChanged', (d) => d.sessionId === id, 10000),
+          sid,
+        );
+        assertEqual(changed.transport, 'websocket', 'the agent is on the WebSocket');
+        await waitFor(
+          async () => {
+            const finals = (await asrEvents(a, sid)).filter(([, d]) => d.result.isFinal).map(([, d]) => d.flow);
+            return finals.includes('IN') && finals.includes('OUT');
+          },
+          'finals for IN and OUT',
+          30000,
+        );
+        const events = await asrEvents(a, sid);
+        checkFlow(events, 'IN', CALLER_SAYS);
+        checkFlow(events, 'OUT', AGENT_SAYS);
+        ok(await a.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sid), 'A hangs up');
+        await a.evaluate(() => waitEvent('sessionEnded'));
+
+        const pushed = await waitFor(
+          () => {
+            const mine = ctx.push.got.filter((p) => p.action === 'record' && p.body?.SessionId === sid);
+            return mine.length >= 2 ? mine.map((p) => p.body) : null;
+          },
+          "the call's two record pushes",
+          20000,
+        );
+        // One file per party: the agent's WebSocket leg continues the participant its call was
+        // rung with (its WebRTC leg), it does not start a second file.
+        await new Promise((r) => setTimeout(r, 1500));
+        const files = ctx.push.got.filter((p) => p.action === 'record' && p.body?.SessionId === sid).map((p) => p.body);
+        assertEqual(files.map((p) => p.EndpointUser).sort(), [CALLER_NUMBER, ctx.a].sort(), 'one file per party');
+        const agentFile = pushed.find((p) => p.EndpointUser === ctx.a);
+        const heard = await decodeRecording(caller, agentFile.RecordURL);
+        assertEqual(heard.status, 200, "the agent's file downloads");
+        const loud = heard.levels[0].filter((v) => v > 0.02).length;
+        assert(
+          loud > 4,
+          `the agent's voice is in the agent's file (${loud} loud windows of ${heard.levels[0].length})`,
+        );
+
+        const asr = await ctx.ccc.DescribeTelRecordAsr({ SdkAppId: ctx.server.sdkAppId, SessionId: sid });
+        const said = asr.AsrDataList.map((x) => `${x.User}: ${x.Message}`);
+        assert(said.includes(`${ctx.a}: ${AGENT_SAYS}`), `the agent's sentence stored: ${said}`);
+        assert(said.includes(`${CALLER_NUMBER}: ${CALLER_SAYS}`), `the caller's sentence stored: ${said}`);
         assertEqual(pages.errors, [], 'page errors');
       } finally {
         for (const p of pages) await p.close().catch(() => {});

@@ -247,9 +247,10 @@ class FakeTap final : public MediaTap {
   void audio(const std::string&, Side side, const RtpHeader& h, const std::uint8_t*, std::size_t) override {
     if (side == Side::Agent) agentAudio.push_back(h);
   }
-  void left(const std::string&, Side) override {}
+  void left(const std::string&, Side side) override { lefts.push_back(side); }
   void ended(const std::string&) override {}
   std::vector<std::pair<Side, std::string>> joins;
+  std::vector<Side> lefts;
   std::vector<RtpHeader> agentAudio;
 };
 
@@ -389,6 +390,45 @@ TEST_F(Bridged, AWebRtcOrNewSocketLegReplacingItClosesTheSocket) {
   EXPECT_TRUE(far->sent.empty()) << "a closed leg forwards nothing";
   std::lock_guard lock(stats->mutex);
   EXPECT_EQ(stats->state, "closed");
+}
+
+// The recorder and the recogniser keep one file and one transcript per party: a party's new leg
+// (its socket reopened, or the WebRTC leg it was rung with replaced by its WebSocket) is not a new
+// participant; another party's is. Found by recording a WebSocket call: the agent's first file was
+// the unconnected WebRTC leg's 20 ms of silence, its voice in a second one.
+TEST_F(Bridged, ANewLegOfTheSamePartyKeepsItsPlaceInTheTapsAnotherPartysDoesNot) {
+  using Joins = std::vector<std::pair<Side, std::string>>;
+  struct Case {
+    const char* name;
+    std::string nextParty;
+    Joins joinsAfter;  // beyond the first two
+    std::vector<Side> leftsAfter;
+  };
+  const std::vector<Case> cases = {
+      {"the same agent's new socket", "agent@x", {}, {}},
+      {"a transfer to another agent", "agent2@x", {{Side::Agent, "agent2@x"}}, {Side::Agent}},
+  };
+  for (const auto& c : cases) {
+    FakeTap t;
+    MediaBridge b{"s-2", &t};
+    auto farLeg = std::make_shared<FakeLeg>();
+    auto first = std::make_shared<FakeLeg>();
+    b.attach(Side::Far, farLeg, "caller");
+    b.attach(Side::Agent, first, "agent@x");
+    const auto joinsBefore = t.joins.size();
+    auto next = std::make_shared<FakeLeg>();
+    b.attach(Side::Agent, next, c.nextParty);
+    EXPECT_TRUE(first->closed) << c.name;
+    EXPECT_EQ(Joins(t.joins.begin() + static_cast<std::ptrdiff_t>(joinsBefore), t.joins.end()), c.joinsAfter) << c.name;
+    EXPECT_EQ(t.lefts, c.leftsAfter) << c.name;
+    // Either way the new leg is the one that is heard.
+    next->say(5, 960, "\xF8\xFF\xFE");
+    EXPECT_EQ(farLeg->sent.size(), 1u) << c.name;
+    // After the party left, the same name joining again is a new participant.
+    b.detach(Side::Agent);
+    b.attach(Side::Agent, std::make_shared<FakeLeg>(), c.nextParty);
+    EXPECT_EQ(t.joins.back(), (std::pair<Side, std::string>{Side::Agent, c.nextParty})) << c.name;
+  }
 }
 
 TEST_F(Bridged, DetachIfLeavesANewerLegAlone) {
