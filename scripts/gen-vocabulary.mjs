@@ -112,7 +112,7 @@ function checkModel() {
   );
   const agentMethods = new Map(voc.agentMethods.map((m) => [m.name, m]));
   for (const a of voc.apis) {
-    if (!/^(Call|Chat|Video|Agent)\.[a-zA-Z]+$/.test(a.name)) fail(`API ${a.name}: not Namespace.name`);
+    if (!/^(Call|Chat|Video|Agent|Supervisor)\.[a-zA-Z]+$/.test(a.name)) fail(`API ${a.name}: not Namespace.name`);
     if (!a.method === !a.local) fail(`API ${a.name}: give either method or local`);
     if (a.method && !agentMethods.has(a.method)) fail(`API ${a.name}: unknown method ${a.method}`);
     const names = a.method ? methodFieldNames(agentMethods.get(a.method)) : a.local;

@@ -117,6 +117,7 @@ struct StaffInfo {
   std::string phone;
   std::string staffNumber;
   std::vector<std::int64_t> skillGroupIds;
+  int role = 1;  // 1 agent, 2 quality inspector (may watch the supervisor view), 3 administrator (supervises)
 };
 
 struct SkillGroupInfo {

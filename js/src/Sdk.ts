@@ -345,6 +345,7 @@ export class Sdk implements CommandSink {
           return (adapter && this._state === 'running' ? adapter.agentStatus() : 'offline') as AgentStatus;
         },
       }),
+      Supervisor: Object.freeze(group('Supervisor')),
       Devices: Object.freeze(createDevices(() => this._media)),
       UI: Object.freeze(this._ui.api()),
       events,

@@ -239,6 +239,68 @@ export interface AgentApi {
   getStatus(): AgentStatus;
 }
 
+/** (ours) One agent as the supervisor view sees it. `since` is when its status began (epoch ms). */
+export interface SupervisedAgent {
+  userId: string;
+  name: string;
+  status: AgentStatus;
+  restReason?: string;
+  since: number;
+  /** The call ringing at it or that it is on, if any. */
+  sessionId?: string;
+}
+
+/** (ours) A skill group's queue as the supervisor view sees it. */
+export interface SupervisedSkillGroup {
+  id: string;
+  name: string;
+  /** Calls waiting in the queue. */
+  queued: number;
+  /** When the longest-waiting call started waiting (epoch ms); 0 when none waits. */
+  longestWaitSince: number;
+  agentsFree: number;
+  agentsOnline: number;
+}
+
+/** (ours) Today's (UTC) inbound calls that queued, counted when they end. */
+export interface SupervisorToday {
+  offered: number;
+  answered: number;
+  abandoned: number;
+  answeredWithin20s: number;
+  /** answeredWithin20s / offered in percent (one decimal), or null before the first call. */
+  serviceLevel: number | null;
+}
+
+/** (ours) The answer of `Supervisor.watch`: the whole picture, then `supervisorUpdate` events. */
+export interface SupervisorSnapshot {
+  agents: SupervisedAgent[];
+  skillGroups: SupervisedSkillGroup[];
+  today: SupervisorToday;
+}
+
+/** (ours) What changed since the last update: only the agents and groups that changed. */
+export interface SupervisorUpdate {
+  agents?: SupervisedAgent[];
+  skillGroups?: SupervisedSkillGroup[];
+  today?: SupervisorToday;
+}
+
+/**
+ * (ours) The supervisor view, for staff with role 3 (administrator; role 2, quality inspector, may
+ * only watch). Others get `ERR_SIP_FORBIDDEN`.
+ */
+export interface SupervisorApi {
+  /** Starts watching the tenant: resolves with the snapshot; `supervisorUpdate` events follow. */
+  watch(): ApiResult<SupervisorSnapshot & Record<string, unknown>>;
+  /** Stops the updates. */
+  unwatch(): ApiResult;
+  /** Forces an agent's status (the agent sees `statusChanged`). `ERR_INVALID_STATE` while it is offline or busy. */
+  setAgentStatus(options: { userId: string } & SetStatusOptions): ApiResult;
+  /** Logs an agent out: its SDK raises `kickedOut` with reason `supervisorLogout`. */
+  logoutAgent(options: { userId: string }): ApiResult;
+}
+
 export interface DevicesApi {
   /** Whether this browser has what the SDK needs: WebSocket, WebAssembly, WebRTC and getUserMedia. */
   isBrowserSupported(): boolean;
@@ -397,6 +459,8 @@ export interface EventPayloads {
    * (`isFinal`) per utterance, in order; none after `sessionEnded`. Times are epoch milliseconds.
    */
   asr: { data: { sessionId: string; result: AsrResult; flow: 'IN' | 'OUT' } };
+  /** (ours) While `Supervisor.watch` is on: the agents, queues and figures that changed (at most 4 a second). */
+  supervisorUpdate: { data: SupervisorUpdate };
   /**
    * (ours) A chat message arrived in a chat this agent holds (from the visitor, or a system
    * notice): exactly once per message, in `seq` order, also for messages that came while the
@@ -490,6 +554,8 @@ export interface Tccc {
   readonly Chat: ChatApi;
   readonly Video: VideoApi;
   readonly Agent: AgentApi;
+  /** (ours) The supervisor view (role 3). */
+  readonly Supervisor: SupervisorApi;
   readonly Devices: DevicesApi;
   readonly UI: UiApi;
   /** Event names. */

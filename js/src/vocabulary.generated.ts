@@ -18,7 +18,7 @@ export type StatusRequest = 'free' | 'rest' | 'arrange' | 'notReady' | 'stopNotR
 /** Why an agent's status changed (event `agent.status`, `reason`). */
 export type StatusReason = 'login' | 'request' | 'callStarted' | 'callEnded' | 'acwTimeout' | 'admin' | 'logout';
 /** Why the server took an agent's socket away (event `agent.kicked`). */
-export type KickReason = 'loggedInElsewhere' | 'staffRemoved';
+export type KickReason = 'loggedInElsewhere' | 'staffRemoved' | 'supervisorLogout';
 /** How a session ended, for its CDR (`EndStatusString`) and the customer's `customer.state` `reason`. */
 export type EndStatus = 'ok' | 'unconnected' | 'seatGiveUp' | 'seatForward' | 'ivrGiveUp' | 'ivrEnd' | 'waitingGiveUp' | 'ringingGiveUp' | 'noSeatOnline' | 'error' | 'notAnswer' | 'userReject' | 'busy' | 'callerCancel' | 'waitingTimeout' | 'userTimeout';
 /** Which side hung up, for the CDR (`HungUpSide`). */
@@ -38,7 +38,7 @@ export type PhoneEncodeType = 'number';
 /** Which endpoint of the agent a phone session uses. */
 export type ServerType = 'staffSeat' | 'staffPhoneSeat' | 'miniProgramSeat' | 'staffExtensionSeat';
 /** Events the server sends on an agent socket. */
-export type ServerEvent = 'agent.status' | 'agent.kicked' | 'session.state' | 'media.offer' | 'media.answer' | 'media.candidate' | 'chat.message' | 'session.asr';
+export type ServerEvent = 'agent.status' | 'agent.kicked' | 'session.state' | 'media.offer' | 'media.answer' | 'media.candidate' | 'chat.message' | 'session.asr' | 'supervisor.update';
 /** What the core asks its host's media adapter to do (a `media` command). */
 export type MediaAction = 'prepare' | 'start' | 'offer' | 'answer' | 'candidate' | 'mute' | 'unmute' | 'muteVideo' | 'unmuteVideo' | 'hold' | 'unHold' | 'sendDigits' | 'end';
 /** The core's connection phase, as a host may show it. Mirrors tccc::core::Phase. */
@@ -50,16 +50,18 @@ export const API_METHODS = {
   Chat: ['accept', 'end', 'transfer', 'sendMessage', 'getMessages'],
   Video: ['accept', 'end', 'muteMic', 'unmuteMic', 'muteVideo', 'unmuteVideo', 'pauseRecording', 'resumeRecording', 'transfer'],
   Agent: ['online', 'offline', 'setStatus'],
+  Supervisor: ['watch', 'unwatch', 'setAgentStatus', 'logoutAgent'],
 } as const;
 export type CallApiName = typeof API_METHODS.Call[number];
 export type ChatApiName = typeof API_METHODS.Chat[number];
 export type VideoApiName = typeof API_METHODS.Video[number];
 export type AgentApiName = typeof API_METHODS.Agent[number];
+export type SupervisorApiName = typeof API_METHODS.Supervisor[number];
 /** APIs the TCCC documentation declares `void`: callers ignore their promise, so a failure only warns. */
 export const VOID_APIS: readonly string[] = ['Agent.online', 'Agent.offline'];
 
 /** Every SDK event name, in documentation order. */
-export const SDK_EVENTS = ['ready', 'tokenExpired', 'callIn', 'userAccessed', 'autoTransfer', 'sessionEnded', 'callOuted', 'calloutAccepted', 'transfer', 'statusChanged', 'asr', 'connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed', 'mediaStateChanged', 'messageReceived', 'mediaWarning', 'audioVolume', 'networkQuality', 'mediaTransportChanged'] as const;
+export const SDK_EVENTS = ['ready', 'tokenExpired', 'callIn', 'userAccessed', 'autoTransfer', 'sessionEnded', 'callOuted', 'calloutAccepted', 'transfer', 'statusChanged', 'asr', 'connectionLost', 'tryToReconnect', 'connectionRecovery', 'kickedOut', 'reconnectFailed', 'mediaStateChanged', 'messageReceived', 'mediaWarning', 'audioVolume', 'networkQuality', 'mediaTransportChanged', 'supervisorUpdate'] as const;
 export type SdkEventName = typeof SDK_EVENTS[number];
 
 /** The core configuration as bindings/CoreBinding.cpp reads it (readCoreConfig). */

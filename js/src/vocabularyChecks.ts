@@ -9,10 +9,11 @@ import type {
   ChatApiName,
   CoreConfigJson,
   SdkEventName,
+  SupervisorApiName,
   TuningKey,
   VideoApiName,
 } from './vocabulary.generated';
-import type { AgentApi, CallApi, ChatApi, EventName, TuningOptions, VideoApi } from './types';
+import type { AgentApi, CallApi, ChatApi, EventName, SupervisorApi, TuningOptions, VideoApi } from './types';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Holds<T extends true> = T;
@@ -23,6 +24,7 @@ export type VocabularyMatchesTypings = [
   Holds<Same<keyof VideoApi, VideoApiName>>,
   // getStatus() is answered by the shim from the core's state, not a request.
   Holds<Same<Exclude<keyof AgentApi, 'getStatus'>, AgentApiName>>,
+  Holds<Same<keyof SupervisorApi, SupervisorApiName>>,
   Holds<Same<EventName, SdkEventName>>,
   Holds<Same<keyof TuningOptions, TuningKey>>,
   Holds<Same<TuningKey, Extract<keyof CoreConfigJson, TuningKey>>>,

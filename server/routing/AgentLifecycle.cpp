@@ -155,6 +155,18 @@ void AgentLifecycle::staffChanged(std::int64_t sdkAppId, std::int64_t nowMs) {
   }
 }
 
+void AgentLifecycle::kick(Agent& agent, protocol::KickReason reason, std::int64_t nowMs) {
+  if (agent.conn) {
+    c.agents.notify(agent, "agent.kicked", Json{{"reason", toString(reason)}});
+    c.out.close(agent.conn, kCloseKicked, std::string(toString(reason)));
+    c.agents.detach(agent.conn);
+  }
+  agent.resumeToken.clear();
+  c.status.set(agent, AgentStatus::Offline, StatusReason::Admin, "", nowMs);
+  ++agent.graceGen;
+  c.timers.arm(nowMs, *this, agent.idx, agent.graceGen);
+}
+
 void AgentLifecycle::mediaConnection(Agent& agent, bool up) {
   for (const auto& v : agent.views) {
     Session* s = c.sessions.find(v.sessionId);

@@ -5,6 +5,7 @@
 #ifndef TCCC_SERVER_ROUTING_AGENTLIFECYCLE_HPP
 #define TCCC_SERVER_ROUTING_AGENTLIFECYCLE_HPP
 
+#include "routing/Ids.hpp"
 #include "routing/Outbox.hpp"
 #include "routing/RoutingContext.hpp"
 #include "routing/TimerQueue.hpp"
@@ -25,6 +26,9 @@ class AgentLifecycle : public TimerOwner {
   void disconnected(Agent& agent, ConnectionId conn, std::int64_t nowMs);
   /// Staff of a tenant changed: deleted staff are logged out, the others' groups follow.
   void staffChanged(std::int64_t sdkAppId, std::int64_t nowMs);
+  /// Logs the agent out from outside (a supervisor): `agent.kicked` with `reason`, its socket closed
+  /// with the no-reconnect code, then as auth.logout (offline, its calls and offer ended).
+  void kick(Agent& agent, protocol::KickReason reason, std::int64_t nowMs);
 
   void onTimer(std::uint64_t agentIdx, std::uint64_t gen, std::int64_t nowMs) override;  // grace period over
 

@@ -8,6 +8,7 @@
 #include "routing/ChatRouting.hpp"
 #include "routing/JsonObject.hpp"
 #include "routing/SessionTable.hpp"
+#include "routing/SupervisorDesk.hpp"
 #include "routing/TenantDirectory.hpp"
 
 #include <algorithm>
@@ -41,6 +42,7 @@ void AgentStatusTracker::set(Agent& agent, AgentStatus status, StatusReason reas
   Json data = JsonObject().add("status", toString(status)).add("reason", toString(reason)).take();
   if (status == AgentStatus::Rest) data["restReason"] = agent.restReason;
   c.agents.notify(agent, "agent.status", data);
+  c.supervisors.agentChanged(agent, nowMs);
   refreshAvailability(agent, nowMs);
   if (wasOnline && !isOnline) {
     // The last agent of a group went offline: its waiting callers would wait for nobody.
@@ -71,6 +73,7 @@ void AgentStatusTracker::refreshAvailability(Agent& agent, std::int64_t nowMs) {
   const bool should = agent.status == AgentStatus::Free && agent.conn != 0 && agent.offering.empty() &&
                       !agent.removed && !onCall(agent);
   if (should == agent.available) return;
+  c.supervisors.agentChanged(agent, nowMs);  // free or not, ringing or not
   if (!should) {
     c.acd.setAvailable(agent, false);
     return;

@@ -14,6 +14,7 @@
 #include "routing/Outbox.hpp"
 #include "routing/SessionTable.hpp"
 #include "routing/SessionViews.hpp"
+#include "routing/SupervisorDesk.hpp"
 #include "routing/TenantDirectory.hpp"
 
 #include <algorithm>
@@ -598,6 +599,7 @@ void CallControl::end(Session& s, const EndSpec& spec, std::int64_t nowMs) {
   c.media.ended(s);
   c.out.storeCdr(s.sdkAppId, c.cdrs.phoneCdr(s));
   c.sessions.retire(s, nowMs + c.options.endedRetentionMs);
+  c.supervisors.sessionEnded(s, nowMs);
   for (auto idx : parties) c.status.callEnded(c.agents.at(idx), s, nowMs);
 }
 

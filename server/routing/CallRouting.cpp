@@ -9,6 +9,7 @@
 #include "routing/MediaAnchor.hpp"
 #include "routing/SessionTable.hpp"
 #include "routing/SessionViews.hpp"
+#include "routing/SupervisorDesk.hpp"
 #include "routing/TenantDirectory.hpp"
 
 namespace tccc::server::routing {
@@ -52,6 +53,7 @@ void CallRouting::enqueue(Session& session, std::int64_t skillGroupId, std::int6
     return;
   }
   book->calls.insert(session.queueKey);
+  c.supervisors.queueChanged(session.sdkAppId, nowMs);
   c.calls.armTimer(session, giveUpAt);
   c.calls.tellCustomer(session, CustomerState::Queued);  // tryOffer may move it on to "ringing" at once
   tryOffer(session, nowMs);

@@ -26,6 +26,7 @@ class MediaAnchor;
 class Outbox;
 class SessionTable;
 class SessionViews;
+class SupervisorDesk;
 class TenantDirectory;
 class TimerQueue;
 
@@ -53,6 +54,7 @@ struct RoutingContext {
   CustomerDesk& customers;
   MediaAnchor& media;
   FarEnd& simulator;  // the simulated telephone network (server/sim)
+  SupervisorDesk& supervisors;
 };
 
 }  // namespace tccc::server::routing

@@ -17,6 +17,7 @@
 #include "routing/RoutingContext.hpp"
 #include "routing/SessionTable.hpp"
 #include "routing/SessionViews.hpp"
+#include "routing/SupervisorDesk.hpp"
 #include "routing/TenantDirectory.hpp"
 #include "routing/TimerQueue.hpp"
 
@@ -45,8 +46,8 @@ struct RoutingEngine::Parts {
         tenants(directory),
         acd(tenants),
         sessions(rng, [this](const Session& s) { forget(s); }),
-        context{directory, options, rng,       out, timers,      agents, tenants, acd,       sessions, views,
-                cdrs,      status,  lifecycle, ivr, callRouting, calls,  chats,   customers, media,    simulator},
+        context{directory, options,   rng, out,         timers, agents, tenants,   acd,   sessions,  views,      cdrs,
+                status,    lifecycle, ivr, callRouting, calls,  chats,  customers, media, simulator, supervisors},
         views(context),
         cdrs(context),
         status(context),
@@ -57,7 +58,8 @@ struct RoutingEngine::Parts {
         chats(context),
         customers(context, calls),
         media(context),
-        simulator(context, calls) {
+        simulator(context, calls),
+        supervisors(context) {
     if (!options.iceServers.is_array()) options.iceServers = Json::array();
     // Outbound numbers: the simulator's test numbers, then the numbers callee pages registered.
     calls.addOutboundRoute(simulator);
@@ -90,6 +92,7 @@ struct RoutingEngine::Parts {
   CustomerDesk customers;
   MediaAnchor media;
   sim::SimulatedNetwork simulator;
+  SupervisorDesk supervisors;
   std::int64_t nextSweepMs = 0;
 };
 
@@ -164,7 +167,12 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
   if (!method) return Error(Errc::UnknownMethod, "unknown method " + req.method);
   Json data;
   if (Error invalid = protocol::validateFields(*method, req.data, data, method->name)) return invalid;
-  if (id == AgentMethod::AuthLogin) return p->lifecycle.login(conn, data, nowMs);
+  if (id == AgentMethod::AuthLogin) {
+    Result login = p->lifecycle.login(conn, data, nowMs);
+    // A new login (a takeover or a resume) starts without the old socket's supervisor watch.
+    if (Agent* in = p->agents.onConnection(conn); in && std::holds_alternative<Json>(login)) p->supervisors.forget(*in);
+    return login;
+  }
   if (Error mistaken = targetsItself(id, data, agent->staff.userId)) return mistaken;
   if (id == AgentMethod::AuthLogout) {
     p->lifecycle.logout(*agent, conn, nowMs);  // its answer still goes first
@@ -244,6 +252,18 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
     case AgentMethod::MediaWs:
       result = p->calls.mediaWs(*agent, data, nowMs);
       break;
+    case AgentMethod::SupervisorWatch:
+      result = p->supervisors.watch(*agent, nowMs);
+      break;
+    case AgentMethod::SupervisorUnwatch:
+      result = p->supervisors.unwatch(*agent);
+      break;
+    case AgentMethod::SupervisorSetAgentStatus:
+      result = p->supervisors.setAgentStatus(*agent, data, nowMs);
+      break;
+    case AgentMethod::SupervisorLogoutAgent:
+      result = p->supervisors.logoutAgent(*agent, data, nowMs);
+      break;
   }
   if (!method->idempotent) agent->dedupe[dedupeKey] = {nowMs + p->options.dedupeMs, result};
   return result;
@@ -255,6 +275,7 @@ void RoutingEngine::agentDisconnected(ConnectionId conn, std::int64_t nowMs, boo
   ChatDispatch dispatch(*p, nowMs);
   Agent* agent = p->agents.onConnection(conn);
   if (!agent) return;
+  p->supervisors.forget(*agent);
   if (loggedOut)
     p->lifecycle.logout(*agent, conn, nowMs);  // exactly as auth.logout: its calls end now, and their media with them
   else

@@ -19,12 +19,16 @@ std::vector<std::int64_t> StoreDirectory::sdkAppIds() {
 std::optional<StaffInfo> StoreDirectory::findStaff(std::int64_t sdkAppId, std::string_view userId) {
   auto r = mStaff.findStaff(sdkAppId, userId);
   if (!r) return std::nullopt;
+  r->info.role = r->role;
   return r->info;
 }
 
 std::vector<StaffInfo> StoreDirectory::listStaff(std::int64_t sdkAppId) {
   std::vector<StaffInfo> out;
-  for (auto& r : mStaff.listStaff(sdkAppId)) out.push_back(std::move(r.info));
+  for (auto& r : mStaff.listStaff(sdkAppId)) {
+    r.info.role = r.role;
+    out.push_back(std::move(r.info));
+  }
   return out;
 }
 

@@ -141,6 +141,9 @@ void ApiDispatcher::settle(PendingRequest& pending, protocol::Response& response
       data["token"] = *token;
       break;
     }
+    case Settle::Data:
+      data = response.data.is_object() ? std::move(response.data) : Json::object();
+      break;
     case Settle::ChatSend:
     case Settle::ChatHistory:
       if (!mChat.resolveData(pending, response.data, data, now)) {

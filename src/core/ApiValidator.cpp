@@ -36,14 +36,14 @@ Error ApiValidator::validate(std::string_view api, const protocol::Json& args, V
   }
   if (auto id = data.find("sessionId"); id != data.end()) out.sessionId = id->get<std::string>();
   if (auto status = data.find("status"); status != data.end()) {
-    out.agentRequest = settableStatusFromString(status->get<std::string>());
+    const auto request = settableStatusFromString(status->get<std::string>());
+    // Agent.setStatus is checked against this agent's own status; Supervisor.setAgentStatus is about
+    // another agent, whose status only the server knows.
+    if (spec->method && spec->method->name == std::string_view("agent.setStatus")) out.agentRequest = request;
     // A rest reason means nothing for other statuses: it is checked but not sent.
     auto reason = data.find("restReason");
-    if (reason != data.end() && (out.agentRequest != AgentRequest::Rest || reason->get<std::string>().empty())) {
-      protocol::Json statusOnly = protocol::Json::object();
-      statusOnly["status"] = *status;
-      out.data = std::move(statusOnly);
-    }
+    if (reason != data.end() && (request != AgentRequest::Rest || reason->get<std::string>().empty()))
+      out.data.erase("restReason");
   }
   return {};
 }

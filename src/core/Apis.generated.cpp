@@ -85,6 +85,14 @@ const ApiSpec kApis[kApiCount] = {
      AgentRequest::Offline},
     {"Agent.setStatus", &protocol::kAgentMethods[2], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Empty,
      std::nullopt},
+    {"Supervisor.watch", &protocol::kAgentMethods[24], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Data,
+     std::nullopt},
+    {"Supervisor.unwatch", &protocol::kAgentMethods[25], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Empty,
+     std::nullopt},
+    {"Supervisor.setAgentStatus", &protocol::kAgentMethods[26], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Empty,
+     std::nullopt},
+    {"Supervisor.logoutAgent", &protocol::kAgentMethods[27], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Empty,
+     std::nullopt},
 };
 
 }  // namespace tccc::core

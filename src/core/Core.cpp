@@ -121,6 +121,13 @@ class Core::Impl final : public Connection::Listener {
       case protocol::ServerEvent::SessionAsr:
         asrEvent(event.data);
         break;
+      case protocol::ServerEvent::SupervisorUpdate:
+        // The supervisor view's coalesced changes, as the server sent them (docs/protocol.md).
+        if (event.data.is_object())
+          mQueue.emit("supervisorUpdate", std::move(event.data));
+        else
+          ++mStats.rejectedEvents;
+        break;
       case protocol::ServerEvent::AgentKicked: {
         auto reason = protocol::readString(event.data, "reason", kMaxReasonLength);
         mConnection.kick(reason && !reason->empty() ? *reason : std::string("kicked out by the server"));

@@ -94,6 +94,14 @@ constexpr FieldUse kMediaCandidateFields[] = {
 constexpr FieldUse kMediaWsFields[] = {
     {&field::sessionId, true, false},
 };
+constexpr FieldUse kSupervisorSetAgentStatusFields[] = {
+    {&field::userId, true, false},
+    {&field::status, true, false},
+    {&field::restReason, false, false},
+};
+constexpr FieldUse kSupervisorLogoutAgentFields[] = {
+    {&field::userId, true, false},
+};
 
 }  // namespace
 
@@ -146,6 +154,14 @@ const MethodSpec kAgentMethods[kAgentMethodCount] = {
      static_cast<std::uint8_t>(AgentMethod::MediaCandidate), true, 2, FieldRule::None},
     {"media.ws", kMediaWsFields, {nullptr, nullptr}, nullptr,
      static_cast<std::uint8_t>(AgentMethod::MediaWs), true, 1, FieldRule::None},
+    {"supervisor.watch", nullptr, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::SupervisorWatch), true, 0, FieldRule::None},
+    {"supervisor.unwatch", nullptr, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::SupervisorUnwatch), true, 0, FieldRule::None},
+    {"supervisor.setAgentStatus", kSupervisorSetAgentStatusFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::SupervisorSetAgentStatus), true, 3, FieldRule::None},
+    {"supervisor.logoutAgent", kSupervisorLogoutAgentFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::SupervisorLogoutAgent), true, 1, FieldRule::None},
 };
 
 const MethodSpec* findAgentMethod(std::string_view name) {

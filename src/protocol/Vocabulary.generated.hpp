@@ -102,9 +102,9 @@ inline std::optional<StatusReason> statusReasonFromString(std::string_view text)
 }
 
 /// Why the server took an agent's socket away (event `agent.kicked`).
-enum class KickReason : std::uint8_t { LoggedInElsewhere = 0, StaffRemoved };
-inline constexpr std::string_view kKickReasonNames[] = {"loggedInElsewhere", "staffRemoved"};
-inline constexpr int kKickReasonCount = 2;
+enum class KickReason : std::uint8_t { LoggedInElsewhere = 0, StaffRemoved, SupervisorLogout };
+inline constexpr std::string_view kKickReasonNames[] = {"loggedInElsewhere", "staffRemoved", "supervisorLogout"};
+inline constexpr int kKickReasonCount = 3;
 constexpr std::string_view toString(KickReason value) { return kKickReasonNames[static_cast<int>(value)]; }
 /// The value called `text` on the wire, if there is one.
 inline std::optional<KickReason> kickReasonFromString(std::string_view text) {
@@ -202,9 +202,9 @@ inline std::optional<ServerType> serverTypeFromString(std::string_view text) {
 }
 
 /// Events the server sends on an agent socket.
-enum class ServerEvent : std::uint8_t { AgentStatus = 0, AgentKicked, SessionState, MediaOffer, MediaAnswer, MediaCandidate, ChatMessage, SessionAsr };
-inline constexpr std::string_view kServerEventNames[] = {"agent.status", "agent.kicked", "session.state", "media.offer", "media.answer", "media.candidate", "chat.message", "session.asr"};
-inline constexpr int kServerEventCount = 8;
+enum class ServerEvent : std::uint8_t { AgentStatus = 0, AgentKicked, SessionState, MediaOffer, MediaAnswer, MediaCandidate, ChatMessage, SessionAsr, SupervisorUpdate };
+inline constexpr std::string_view kServerEventNames[] = {"agent.status", "agent.kicked", "session.state", "media.offer", "media.answer", "media.candidate", "chat.message", "session.asr", "supervisor.update"};
+inline constexpr int kServerEventCount = 9;
 constexpr std::string_view toString(ServerEvent value) { return kServerEventNames[static_cast<int>(value)]; }
 /// The value called `text` on the wire, if there is one.
 inline std::optional<ServerEvent> serverEventFromString(std::string_view text) {
@@ -286,8 +286,8 @@ inline constexpr FieldSpec visitorToken{"visitorToken", nullptr, 128, 0, 0, Fiel
 }  // namespace field
 
 /// The methods of the agent socket, in table order.
-enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionPauseRecording, SessionResumeRecording, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate, MediaWs };
-inline constexpr std::size_t kAgentMethodCount = 24;
+enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionPauseRecording, SessionResumeRecording, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate, MediaWs, SupervisorWatch, SupervisorUnwatch, SupervisorSetAgentStatus, SupervisorLogoutAgent };
+inline constexpr std::size_t kAgentMethodCount = 28;
 extern const MethodSpec kAgentMethods[kAgentMethodCount];
 /// The method called `name`, or nullptr.
 const MethodSpec* findAgentMethod(std::string_view name);

@@ -349,6 +349,12 @@ const PLAN = {
   },
   'Agent.offline': {},
   'Agent.online': {},
+  // The SDK's agent is role 1: every accepted case reaches the server and is refused for its role
+  // (ERR_SIP_FORBIDDEN, after the shape check), so nothing is watched or forced.
+  'Supervisor.watch': {},
+  'Supervisor.unwatch': {},
+  'Supervisor.setAgentStatus': { base: () => ({ userId: NOBODY, status: 'rest' }) },
+  'Supervisor.logoutAgent': { base: () => ({ userId: NOBODY }) },
   'Call.startInternalCall': {
     base: () => ({ calleeUserId: NOBODY }),
     extras: () => [
@@ -442,6 +448,10 @@ function FIELD_MAX(name) {
 
 const PHASES = [
   { name: 'agent status, no session', apis: ['Agent.setStatus', 'Agent.offline', 'Agent.online'] },
+  {
+    name: 'supervisor APIs (refused for the role)',
+    apis: ['Supervisor.watch', 'Supervisor.unwatch', 'Supervisor.setAgentStatus', 'Supervisor.logoutAgent'],
+  },
   {
     name: 'dialling, agent free',
     apis: ['Call.startInternalCall', 'Call.startOutboundCall'],
@@ -546,7 +556,8 @@ function casesOf(api) {
     for (const o of api.options) Object.assign(all, base(o.wire));
     return all;
   };
-  const any = () => ({ ...base(api.options[0].wire) });
+  // Supervisor.watch / unwatch take no options at all.
+  const any = () => (api.options.length ? { ...base(api.options[0].wire) } : {});
   const required = api.options.filter((o) => o.required);
   if (!plan.real)
     cases.push({ label: 'an unknown option (dropped)', options: () => adjust({ ...any(), bogus: 1 }), ok: true });

@@ -54,6 +54,26 @@ describe('malformed frames from the peer', () => {
     expect(sdk.diagnostics().stats.rejectedEvents).toBeGreaterThanOrEqual(3);
   });
 
+  test('supervisor.update becomes supervisorUpdate with its data; data that is not an object is rejected', async () => {
+    sdk = await readySdk(server);
+    const before = sdk.diagnostics().stats.droppedFrames;
+    server.event('supervisor.update', { agents: [{ userId: 'a@x.com', name: '<b>A</b>', status: 'rest', since: 1 }] });
+    server.event('supervisor.update', 'not an object');
+    server.session(phoneSession('s-1', 'ringing'));
+    await sdk.waitEvent('callIn');
+    const updates = sdk.log.filter(([n]) => n === 'supervisorUpdate');
+    expect(updates).toHaveLength(1);
+    const payload = updates[0][1];
+    expect((payload.data || payload).agents[0]).toEqual({
+      userId: 'a@x.com',
+      name: '<b>A</b>',
+      status: 'rest',
+      since: 1,
+    });
+    // The envelope's data must be an object: such a frame is dropped before it is an event.
+    expect(sdk.diagnostics().stats.droppedFrames).toBe(before + 1);
+  });
+
   test('binary frames are ignored', async () => {
     sdk = await readySdk(server);
     server.socket.send(Buffer.from([1, 2, 3]));

@@ -123,7 +123,20 @@ describe('UI and shape', () => {
     sdk = startSdk(server);
     const { tccc } = sdk;
     expect(Object.keys(tccc).sort()).toEqual(
-      ['Agent', 'Call', 'Chat', 'Devices', 'UI', 'Video', 'destroy', 'events', 'off', 'on', 'version'].sort(),
+      [
+        'Agent',
+        'Call',
+        'Chat',
+        'Devices',
+        'Supervisor',
+        'UI',
+        'Video',
+        'destroy',
+        'events',
+        'off',
+        'on',
+        'version',
+      ].sort(),
     );
     expect(Object.keys(tccc.Call).sort()).toEqual(
       [
@@ -156,6 +169,7 @@ describe('UI and shape', () => {
       'unmuteVideo',
     ]);
     expect(Object.keys(tccc.Agent).sort()).toEqual(['getStatus', 'offline', 'online', 'setStatus']);
+    expect(Object.keys(tccc.Supervisor).sort()).toEqual(['logoutAgent', 'setAgentStatus', 'unwatch', 'watch']);
     expect(Object.keys(tccc.Devices).sort()).toEqual([
       'getMicrophones',
       'getSpeakers',

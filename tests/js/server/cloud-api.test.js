@@ -65,7 +65,12 @@ test('start-up prints the credentials and agents, and keeps the credentials file
   expect(server.sdkAppId).toBeLessThanOrEqual(1400999999);
   expect(server.secretId).toMatch(/^AKID[A-Za-z0-9]{32}$/);
   expect(server.secretKey).toMatch(/^[A-Za-z0-9]{32}$/);
-  expect(server.agents).toEqual(['agent1@tccc.local', 'agent2@tccc.local', 'agent3@tccc.local']);
+  expect(server.agents).toEqual([
+    'agent1@tccc.local',
+    'agent2@tccc.local',
+    'agent3@tccc.local',
+    'supervisor@tccc.local',
+  ]);
   expect(server.sdkUrl).toBe(`http://127.0.0.1:${server.port}/sdk/tccc.js`);
   const stat = fs.statSync(path.join(server.dataDir, 'credentials'));
   expect(stat.mode & 0o777).toBe(0o600);

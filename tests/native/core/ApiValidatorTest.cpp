@@ -254,6 +254,18 @@ std::vector<Row> rows() {
       {"Agent.online", R"("now")", E::InvalidArgument, "options must be an object when given"},
       {"Agent.offline", R"(null)", E::None, R"({})"},
       {"Agent.offline", R"(7)", E::InvalidArgument, "options must be an object when given"},
+      // --- supervisor ---
+      {"Supervisor.watch", R"(null)", E::None, R"({})"},
+      {"Supervisor.watch", R"(7)", E::InvalidArgument, "options must be an object when given"},
+      {"Supervisor.unwatch", R"({})", E::None, R"({})"},
+      {"Supervisor.unwatch", R"("now")", E::InvalidArgument, "options must be an object when given"},
+      {"Supervisor.setAgentStatus", R"({"userId":"bob","status":"rest","restReason":"lunch"})", E::None,
+       R"({"userId":"bob","status":"rest","restReason":"lunch"})"},
+      {"Supervisor.setAgentStatus", R"({"userId":"bob","status":"free","restReason":"x"})", E::None,
+       R"({"userId":"bob","status":"free"})"},
+      {"Supervisor.setAgentStatus", R"({"status":"free"})", E::InvalidArgument, "userId is required"},
+      {"Supervisor.logoutAgent", R"({"userId":"bob"})", E::None, R"({"userId":"bob"})"},
+      {"Supervisor.logoutAgent", R"({})", E::InvalidArgument, "userId is required"},
       {"Agent.setStatus", R"({"status":"free"})", E::None, R"({"status":"free"})"},
       {"Agent.setStatus", R"({"status":"rest","restReason":"lunch"})", E::None,
        R"({"status":"rest","restReason":"lunch"})"},
@@ -310,7 +322,7 @@ TEST(ApiOptions, TheTableCoversEveryApiWithAPassingAndAFailingCase) {
     EXPECT_TRUE(passing.count(std::string(spec->name))) << spec->name;
     EXPECT_TRUE(failing.count(std::string(spec->name))) << spec->name;
   }
-  EXPECT_EQ(all.size(), 31u);
+  EXPECT_EQ(all.size(), 35u);
 }
 
 }  // namespace

@@ -124,6 +124,17 @@ const Success kSuccesses[] = {
     {"Video.transfer", R"({"sessionId":"s-1","skillGroupId":"3"})", kVideoTalking, "busy", "session.transfer",
      R"({"sessionId":"s-1","skillGroupId":"3"})", true, "{}", "", "", R"({"sessionId":"s-1"})"},
     {"Agent.online", "null", "", "offline", "agent.online", "{}", false, "{}", "", "", "{}"},
+    // The supervisor's: watch resolves with the server's snapshot as it is; setAgentStatus is about
+    // another agent, so this one's own status (offline here) does not stop it.
+    {"Supervisor.watch", "{}", "", "free", "supervisor.watch", "{}", false,
+     R"({"agents":[{"userId":"bob","name":"<b>Bob</b>","status":"rest","since":1}],"skillGroups":[],"today":{"offered":0}})",
+     "", "",
+     R"({"agents":[{"userId":"bob","name":"<b>Bob</b>","status":"rest","since":1}],"skillGroups":[],"today":{"offered":0}})"},
+    {"Supervisor.unwatch", "null", "", "free", "supervisor.unwatch", "{}", false, "{}", "", "", "{}"},
+    {"Supervisor.setAgentStatus", R"({"userId":"bob","status":"notReady","restReason":"x"})", "", "offline",
+     "supervisor.setAgentStatus", R"({"userId":"bob","status":"notReady"})", false, "{}", "", "", "{}"},
+    {"Supervisor.logoutAgent", R"({"userId":"bob"})", "", "free", "supervisor.logoutAgent", R"({"userId":"bob"})",
+     false, "{}", "", "", "{}"},
     {"Agent.offline", "{}", "", "free", "agent.offline", "{}", false, "{}", "", "", "{}"},
     {"Agent.setStatus", R"({"status":"rest","restReason":"lunch"})", "", "free", "agent.setStatus",
      R"({"status":"rest","restReason":"lunch"})", false, "{}", "", "", "{}"},

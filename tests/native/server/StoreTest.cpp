@@ -30,7 +30,8 @@ TEST(StoreTest, FirstStartSeedsDemoTenantAndLaterStartsReuseIt) {
     EXPECT_LE(first.tenant.sdkAppId, 1400999999);
     EXPECT_TRUE(std::regex_match(first.credential.secretId, std::regex("AKID[A-Za-z0-9]{32}")));
     EXPECT_TRUE(std::regex_match(first.credential.secretKey, std::regex("[A-Za-z0-9]{32}")));
-    EXPECT_EQ(first.agents, (std::vector<std::string>{"agent1@tccc.local", "agent2@tccc.local", "agent3@tccc.local"}));
+    EXPECT_EQ(first.agents, (std::vector<std::string>{"agent1@tccc.local", "agent2@tccc.local", "agent3@tccc.local",
+                                                      "supervisor@tccc.local"}));
 
     auto groups = store.listSkillGroups(first.tenant.sdkAppId);
     ASSERT_EQ(groups.size(), 3u);  // Sales, Support (tel) and Online (im, chats)
@@ -200,7 +201,10 @@ TEST(StoreTest, DirectoryExposesTenantConfiguration) {
   auto seed = DemoSeeder::ensureDemoTenant(store, 1000);
   StoreDirectory directory(store, store, store, store, store);
   EXPECT_EQ(directory.sdkAppIds(), std::vector<std::int64_t>{seed.tenant.sdkAppId});
-  EXPECT_EQ(directory.listStaff(seed.tenant.sdkAppId).size(), 3u);
+  EXPECT_EQ(directory.listStaff(seed.tenant.sdkAppId).size(), 4u);
+  // The supervisor view's user: role 3 (administrator), and the directory says so.
+  EXPECT_EQ(directory.findStaff(seed.tenant.sdkAppId, "supervisor@tccc.local")->role, 3);
+  EXPECT_EQ(directory.findStaff(seed.tenant.sdkAppId, "agent1@tccc.local")->role, 1);
   EXPECT_EQ(directory.listSkillGroups(seed.tenant.sdkAppId).size(), 3u);
   EXPECT_EQ(directory.listSkillGroups(seed.tenant.sdkAppId)[2].maxConcurrency, 5);
   EXPECT_TRUE(directory.findStaff(seed.tenant.sdkAppId, "agent2@tccc.local"));

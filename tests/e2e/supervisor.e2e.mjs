@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+// The supervisor page (web/demo/supervisor.html) against the real tccc-server in Debian's Chromium:
+// the seeded supervisor (role 3) watches while an agent on the plain demo changes status and a
+// simulated caller queues; the supervisor forces the agent to rest and logs it out, and the agent's
+// page shows both. An agent (role 1) is refused. Screenshots, zh and en, at 1000 px and 360 px, go
+// to test-results/supervisor/ (git-ignored).
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startServer, launchBrowser, postJson, assert, assertEqual, waitFor } from './harness.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const shots = join(root, 'test-results/supervisor');
+const SUPERVISOR = 'supervisor@tccc.local';
+const AGENT = 'agent2@tccc.local'; // Bob: 售前 Sales (1) and Online (3)
+
+export async function setup() {
+  mkdirSync(shots, { recursive: true });
+  const server = await startServer();
+  const { startDemoServer } = await import(pathToFileURL(join(root, 'web/demo/server.mjs')).href);
+  const demo = await startDemoServer({
+    apiUrl: server.apiUrl,
+    sdkAppId: server.sdkAppId,
+    secretId: server.secretId,
+    secretKey: server.secretKey,
+  });
+  const browser = await launchBrowser();
+  return { server, demo, browser };
+}
+
+export async function teardown({ server, demo, browser }) {
+  await browser.close();
+  await demo.close();
+  await server.stop();
+}
+
+async function waitText(page, sel, re, ms = 10000) {
+  let last = null;
+  await waitFor(
+    async () => {
+      last = await page
+        .locator(sel)
+        .first()
+        .textContent()
+        .catch(() => null);
+      return last !== null && re.test(last);
+    },
+    `${sel} to match ${re} (last ${JSON.stringify(last)})`,
+    ms,
+  );
+}
+
+const row = (userId) => `[data-testid=sv-agents] tr[data-user="${userId}"]`;
+const salesCard = '[data-testid=sv-groups] li[data-group="1"]';
+
+/** Nothing of the page sticks out sideways or overlaps at the current width. */
+async function checkLayout(page, what) {
+  const bad = await page.evaluate(() => {
+    const out = [];
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width + 1)
+      out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+    const figures = [...document.querySelectorAll('.sv-figure, .sv-group')].map((e) => e.getBoundingClientRect());
+    for (let i = 0; i < figures.length; i++)
+      for (let j = i + 1; j < figures.length; j++) {
+        const a = figures[i];
+        const b = figures[j];
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+          out.push(`cards ${i} and ${j} overlap`);
+      }
+    return out;
+  });
+  assertEqual(bad, [], `${what}: layout`);
+}
+
+export const tests = [
+  {
+    name: 'supervisor page: live agents and queue, force rest, log out; the agent page shows it',
+    timeoutMs: 90000,
+    async run(ctx) {
+      const context = ctx.browser.context;
+      const errors = [];
+      // The agent: the plain demo, logged in as Bob.
+      const agent = await context.newPage();
+      await agent.setViewportSize({ width: 1000, height: 900 });
+      agent.on('pageerror', (e) => errors.push(`agent: ${e}`));
+      await agent.goto(ctx.demo.url);
+      await agent.waitForSelector(`[data-testid=agent] option[value="${AGENT}"]`, { state: 'attached' });
+      await agent.selectOption('[data-testid=agent]', AGENT);
+      await agent.click('[data-testid=login]');
+      await waitText(agent, '[data-testid=state]', /ready/);
+
+      // The supervisor: its own page, logged in as the seeded role-3 staff.
+      const sv = await context.newPage();
+      await sv.setViewportSize({ width: 1000, height: 900 });
+      sv.on('pageerror', (e) => errors.push(`supervisor: ${e}`));
+      await sv.goto(`${ctx.demo.url}supervisor.html?autologin=1`);
+      await sv.waitForSelector('[data-testid=sv-state][data-state=watching]');
+      assertEqual(await sv.inputValue('[data-testid=sv-user]'), SUPERVISOR, 'the seeded supervisor');
+      await waitText(sv, `${row(AGENT)} [data-testid=sv-status]`, /^空闲$/);
+      await waitText(sv, `${row('agent1@tccc.local')} [data-testid=sv-status]`, /^离线$/);
+      await waitText(sv, `${salesCard} [data-testid=sv-group-queued]`, /^0$/);
+
+      // The agent changes its own status: the supervisor sees it (an update, not a reload).
+      await agent.selectOption('[data-testid=status-select]', 'notReady');
+      await agent.click('[data-testid=set-status]');
+      await waitText(sv, `${row(AGENT)} [data-testid=sv-status]`, /^示忙$/);
+
+      // The supervisor forces it to rest, after confirming; the agent's page shows the rest.
+      await sv.selectOption(`${row(AGENT)} [data-testid=sv-force-select]`, 'rest');
+      await sv.click(`${row(AGENT)} [data-testid=sv-force]`);
+      await waitText(sv, '[data-testid=sv-confirm]', /Bob.*小休/);
+      await sv.keyboard.press('Enter'); // the confirm button has the focus
+      await waitFor(
+        async () => (await agent.getAttribute('[data-testid=agent-status]', 'data-status')) === 'rest',
+        'the agent page to show rest',
+      );
+      await waitText(sv, `${row(AGENT)} [data-testid=sv-status]`, /^小休$/);
+
+      // A caller queues for Sales (Bob is online but resting): the queue card counts it.
+      const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+        caller: '13800138000',
+        serviceNumber: '4008002000',
+      });
+      assertEqual(placed.status, 200, `sim inbound: ${JSON.stringify(placed.body)}`);
+      await waitText(sv, `${salesCard} [data-testid=sv-group-queued]`, /^1$/);
+      await waitText(sv, `${salesCard} [data-testid=sv-group-wait]`, /^\d+:\d\d$/);
+
+      // Screenshots: zh and en, at the default width and at 360 px.
+      await sv.screenshot({ path: join(shots, 'supervisor-zh.png'), fullPage: true });
+      await checkLayout(sv, 'zh 1000');
+      await sv.click('[data-testid=sv-lang]');
+      await waitText(sv, `${row(AGENT)} [data-testid=sv-status]`, /^On break$/);
+      await waitText(sv, '[data-testid=sv-state]', /^Watching live$/);
+      await sv.screenshot({ path: join(shots, 'supervisor-en.png'), fullPage: true });
+      await checkLayout(sv, 'en 1000');
+      await sv.setViewportSize({ width: 360, height: 800 });
+      await sv.screenshot({ path: join(shots, 'supervisor-en-360.png'), fullPage: true });
+      await checkLayout(sv, 'en 360');
+      await sv.click('[data-testid=sv-lang]');
+      await sv.screenshot({ path: join(shots, 'supervisor-zh-360.png'), fullPage: true });
+      await checkLayout(sv, 'zh 360');
+      await sv.setViewportSize({ width: 1000, height: 900 });
+
+      // Log Bob out: his page is kicked (no reconnect); he shows offline; the waiting caller, left
+      // with nobody online in Sales, ends and counts as offered and abandoned today.
+      await sv.click(`${row(AGENT)} [data-testid=sv-logout]`);
+      await waitText(sv, '[data-testid=sv-confirm]', /Bob/);
+      await sv.click('[data-testid=sv-confirm-yes]');
+      await waitText(agent, '[data-testid=state]', /未登录 logged out/);
+      const kicked = await agent.locator('[data-testid=log] li[data-event=kickedOut]').first().textContent();
+      assert(kicked.includes('supervisorLogout'), `the kick reason: ${kicked}`);
+      await waitText(sv, `${row(AGENT)} [data-testid=sv-status]`, /^离线$/);
+      await waitText(sv, `${salesCard} [data-testid=sv-group-queued]`, /^0$/);
+      await waitText(sv, '[data-testid=sv-offered]', /^1$/);
+      await waitText(sv, '[data-testid=sv-abandoned]', /^1$/);
+      await waitText(sv, '[data-testid=sv-service-level]', /^0%$/);
+      await sv.screenshot({ path: join(shots, 'supervisor-after-logout-zh.png'), fullPage: true });
+      assertEqual(errors, [], 'no page errors');
+      await sv.close();
+      await agent.close();
+    },
+  },
+  {
+    name: 'supervisor page: an agent (role 1) is refused with a clear error',
+    async run(ctx) {
+      const sv = await ctx.browser.context.newPage();
+      await sv.goto(`${ctx.demo.url}supervisor.html?lang=en`);
+      await sv.fill('[data-testid=sv-user]', 'agent3@tccc.local');
+      await sv.click('[data-testid=sv-login]');
+      await waitText(sv, '[data-testid=sv-error]', /supervisor\.watch: only supervisors and quality inspectors/);
+      await waitText(sv, '[data-testid=sv-state]', /^Logged out$/);
+      await sv.close();
+    },
+  },
+];
