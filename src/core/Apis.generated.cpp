@@ -85,6 +85,10 @@ const ApiSpec kApis[kApiCount] = {
      AgentRequest::Offline},
     {"Agent.setStatus", &protocol::kAgentMethods[2], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Empty,
      std::nullopt},
+    {"Agent.wrapUp", &protocol::kAgentMethods[24], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::SessionId,
+     std::nullopt},
+    {"Agent.getHistory", &protocol::kAgentMethods[25], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::History,
+     std::nullopt},
 };
 
 }  // namespace tccc::core

@@ -94,6 +94,15 @@ constexpr FieldUse kMediaCandidateFields[] = {
 constexpr FieldUse kMediaWsFields[] = {
     {&field::sessionId, true, false},
 };
+constexpr FieldUse kSessionWrapUpFields[] = {
+    {&field::sessionId, true, false},
+    {&field::disposition, true, false},
+    {&field::notes, false, false},
+};
+constexpr FieldUse kAgentHistoryFields[] = {
+    {&field::since, false, false},
+    {&field::limit, false, false},
+};
 
 }  // namespace
 
@@ -146,6 +155,10 @@ const MethodSpec kAgentMethods[kAgentMethodCount] = {
      static_cast<std::uint8_t>(AgentMethod::MediaCandidate), true, 2, FieldRule::None},
     {"media.ws", kMediaWsFields, {nullptr, nullptr}, nullptr,
      static_cast<std::uint8_t>(AgentMethod::MediaWs), true, 1, FieldRule::None},
+    {"session.wrapUp", kSessionWrapUpFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::SessionWrapUp), true, 3, FieldRule::None},
+    {"agent.history", kAgentHistoryFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::AgentHistory), true, 2, FieldRule::None},
 };
 
 const MethodSpec* findAgentMethod(std::string_view name) {
