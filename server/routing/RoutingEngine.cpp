@@ -4,6 +4,7 @@
 #include "routing/MediaAnchor.hpp"
 
 #include "routing/Acd.hpp"
+#include "routing/AfterCallWork.hpp"
 #include "routing/AgentLifecycle.hpp"
 #include "routing/AgentRegistry.hpp"
 #include "routing/AgentStatusTracker.hpp"
@@ -57,7 +58,8 @@ struct RoutingEngine::Parts {
         chats(context),
         customers(context, calls),
         media(context),
-        simulator(context, calls) {
+        simulator(context, calls),
+        afterCall(context) {
     if (!options.iceServers.is_array()) options.iceServers = Json::array();
     // Outbound numbers: the simulator's test numbers, then the numbers callee pages registered.
     calls.addOutboundRoute(simulator);
@@ -90,6 +92,7 @@ struct RoutingEngine::Parts {
   CustomerDesk customers;
   MediaAnchor media;
   sim::SimulatedNetwork simulator;
+  AfterCallWork afterCall;
   std::int64_t nextSweepMs = 0;
 };
 
@@ -116,6 +119,8 @@ std::vector<Command> RoutingEngine::takeCommands() { return p->out.take(); }
 void RoutingEngine::recycleCommands(std::vector<Command> used) { p->out.recycle(std::move(used)); }
 
 void RoutingEngine::setChatRepository(ChatRepository* repository) { p->chats.setRepository(repository); }
+
+void RoutingEngine::setAfterCallStore(AfterCallStore* store) { p->afterCall.setStore(store); }
 
 void RoutingEngine::addOutboundRoute(FarEnd& farEnd) { p->calls.addOutboundRoute(farEnd); }
 
@@ -243,6 +248,12 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
       break;
     case AgentMethod::MediaWs:
       result = p->calls.mediaWs(*agent, data, nowMs);
+      break;
+    case AgentMethod::SessionWrapUp:
+      result = p->afterCall.wrapUp(*agent, data, nowMs);
+      break;
+    case AgentMethod::AgentHistory:
+      result = p->afterCall.history(*agent, data, nowMs);
       break;
   }
   if (!method->idempotent) agent->dedupe[dedupeKey] = {nowMs + p->options.dedupeMs, result};
