@@ -64,7 +64,9 @@ std::optional<Json> historyRow(const FinishedRecord& r, std::string_view userId)
       }
     }
   }
-  if (!mine && stringAt(cdr, "SeatUser") != userId) return std::nullopt;
+  auto seat = cdr.find("SeatUser");  // the staff member who served it last ({UserId, Mail, …})
+  const bool seatUser = seat != cdr.end() && seat->is_object() && stringAt(*seat, "UserId") == userId;
+  if (!mine && !seatUser) return std::nullopt;
   const bool outbound = numberAt(cdr, "Direction") == 1;
   const std::int64_t callType = numberAt(cdr, "CallType");
   const std::string endStatus = stringAt(cdr, "EndStatusString");

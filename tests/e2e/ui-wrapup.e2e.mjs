@@ -132,6 +132,7 @@ export const tests = [
         await page.click('[data-act=wrap-up-save]');
         await waitText(page, '[data-field=wrap-up-status]', /请选择处理结果/);
         await page.selectOption('[data-field=wrap-up-disposition]', 'followUp');
+        await waitText(page, '[data-field=wrap-up-status]', /^$/);
         await page.fill('[data-field=wrap-up-notes]', NOTES);
         await assertLayout(page, FORM_PARTS, 'zh form');
         await page.locator('[data-field=wrap-up]').screenshot({ path: join(shots, '40-wrap-up-zh.png') });
@@ -171,7 +172,7 @@ export const tests = [
         );
         assertEqual(cdr.Disposition, 'followUp', 'DescribeTelCdr Disposition');
         assertEqual(cdr.AgentNotes, NOTES, 'DescribeTelCdr AgentNotes');
-        assertEqual(cdr.SeatUser, ctx.server.agents[0], 'TCCC fields untouched');
+        assertEqual(cdr.SeatUser.UserId, ctx.server.agents[0], 'TCCC fields untouched');
 
         // The push receiver gets the CDR twice: at the end, then with the wrap-up (a new UUID).
         const pushed = await waitFor(
@@ -214,8 +215,12 @@ export const tests = [
         await page.evaluate(() => markLog());
         await page.click(`${row} [data-act=call-back]`);
         const out = await page.evaluate(() => waitEvent('callOuted', () => true, 15000));
-        // callOuted carries the dialled number (its callee field) as the TCCC event does.
-        assert(JSON.stringify(out).includes(CALLER), `callOuted dials ${CALLER}: ${JSON.stringify(out)}`);
+        // The workbench's session list shows whom the new call dials.
+        await waitText(
+          page,
+          `[data-field=sessions] li[data-session="${out.sessionId}"] .text`,
+          new RegExp(`^${CALLER}$`),
+        );
         await page.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), out.sessionId);
         await page.evaluate((id) => waitEvent('sessionEnded', (d) => d.sessionId === id), out.sessionId);
         // The unanswered call-back joins the history as an outbound call.

@@ -104,6 +104,10 @@ export class WrapUpForm extends HTMLElement {
       e.preventDefault();
       void this.submit();
     });
+    // A choice answers "choose a disposition": that notice goes.
+    this.select.addEventListener('change', () => {
+      if (this.status.className === 'error') this.say('', 'muted');
+    });
     later.addEventListener('click', () => {
       this.settled.add(this.sessionId);
       this.savedHere = '';

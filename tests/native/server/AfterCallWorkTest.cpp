@@ -178,7 +178,7 @@ TEST_P(WrapUpTest, AnswersAndStores) {
   ASSERT_TRUE(cdr.has_value());
   EXPECT_EQ(cdr->cdr["Disposition"], data["disposition"]);
   EXPECT_EQ(cdr->cdr["AgentNotes"], data.value("notes", ""));
-  EXPECT_EQ(cdr->cdr["SeatUser"], "a1@x.com");  // TCCC's own fields untouched
+  EXPECT_EQ(cdr->cdr["SeatUser"]["UserId"], "a1@x.com");  // TCCC's own fields untouched
   CdrQuery q;
   q.sdkAppId = kApp;
   q.endTimestamp = b.h.now / 1000 + 1;
@@ -268,7 +268,7 @@ Json phoneCdr(int direction, const char* endStatus, std::int64_t accept, Json le
               {"EndedTimestamp", 1100},
               {"Duration", accept ? 1100 - accept : 0},
               {"EndStatusString", endStatus},
-              {"SeatUser", seatUser},
+              {"SeatUser", Json{{"UserId", seatUser}}},
               {"ServeParticipants", std::move(legs)}};
 }
 
