@@ -387,7 +387,9 @@ TEST_P(HistoryArgTest, ChecksItsFields) {
   ConnectionId a1 = b.h.login("a1@x.com");
   Json res = b.h.request(a1, "agent.history", GetParam().data);
   EXPECT_EQ(RoutingHarness::errorCode(res), code(GetParam().expected)) << res.dump();
-  if (GetParam().expected == Errc::None) EXPECT_TRUE(res["data"]["sessions"].is_array());
+  if (GetParam().expected == Errc::None) {
+    EXPECT_TRUE(res["data"]["sessions"].is_array());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AfterCallWork, HistoryArgTest, ::testing::ValuesIn(kHistoryArgs),
