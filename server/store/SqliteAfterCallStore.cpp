@@ -9,7 +9,7 @@ namespace tccc::server {
 namespace {
 
 constexpr const char* kWrapUpSchemaV7 = R"SQL(
-CREATE TABLE wrap_ups (
+CREATE TABLE IF NOT EXISTS wrap_ups (
   sdk_app_id INTEGER NOT NULL,
   session_id TEXT NOT NULL,
   user_id TEXT NOT NULL,
