@@ -15,6 +15,7 @@
 #include "http/HttpServer.hpp"
 #include "http/QueryString.hpp"
 #include "http/StaticFiles.hpp"
+#include "push/AfterCallRecords.hpp"
 #include "push/CdrPusher.hpp"
 #include "push/CdrWriter.hpp"
 #include "push/InterruptedCallRecovery.hpp"
@@ -248,6 +249,14 @@ int run(const ServerConfig& config) {
   http.addWsHandler(contactCenter);
   cloud.setLiveOps(&contactCenter);
   contactCenter.engine().setChatRepository(&store);  // chat messages and IM CDRs in SQLite
+  // Wrap-ups and history; a wrap-up's CDR push waits for the CDRs handed to the writer so far.
+  AfterCallRecords afterCallRecords(
+      store, &pusher,
+      [&cdrSink](std::function<void()> then) {
+        cdrSink.whenFlushed(std::chrono::seconds(5), [then = std::move(then)](bool) { then(); });
+      },
+      nowMs);
+  contactCenter.engine().setAfterCallStore(&afterCallRecords);
   // Group commit: a chat message is committed on the event loop but synced to disk by a helper
   // thread, for a whole burst at once; frames wait for it instead of the loop.
   if (store.enableChatGroupCommit())

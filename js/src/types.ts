@@ -3,11 +3,19 @@
 // fields follow the TCCC Web agent SDK documentation so that code written for it type-checks here.
 import type { MediaAdapter } from './MediaAdapter';
 import type { TcccError } from './TcccError';
-import type { AgentStatus, ChatNotice, CloseBy, ServerType, StatusRequest } from './vocabulary.generated';
+import type {
+  AgentStatus,
+  ChatNotice,
+  CloseBy,
+  Disposition,
+  HistoryOutcome,
+  ServerType,
+  StatusRequest,
+} from './vocabulary.generated';
 
 // The wire's words (src/protocol/vocabulary.json). AgentStatus: `offline` is ours, an agent logged in
 // to the SDK but not taking work. ServerType: which endpoint of the agent a phone session uses.
-export type { AgentStatus, CloseBy, ServerType, StatusRequest };
+export type { AgentStatus, CloseBy, Disposition, HistoryOutcome, ServerType, StatusRequest };
 
 /** The settled value of every successful API call: `res.data.sessionId` etc. */
 export interface SuccessResponse<T = Record<string, unknown>> {
@@ -125,6 +133,41 @@ export interface SetStatusOptions {
   restReason?: string;
 }
 
+/** (ours) Options of {@link AgentApi.wrapUp}: the after-call work of one finished session. */
+export interface WrapUpOptions extends SessionOptions {
+  /** How the session went, as a code; the workbench words it in the agent's language. */
+  disposition: Disposition;
+  /** Free notes, at most 1000 characters (may be empty). */
+  notes?: string;
+}
+
+/** (ours) Options of {@link AgentApi.getHistory}. */
+export interface GetHistoryOptions {
+  /** Unix ms: only sessions that started at or after it, e.g. local midnight. At most 48 h back (default 24 h). */
+  since?: number;
+  /** At most this many rows (1–100, default 100), newest first. */
+  limit?: number;
+}
+
+/** (ours) One session of {@link AgentApi.getHistory}, as this agent had it. */
+export interface HistoryEntry {
+  sessionId: string;
+  type: 'phone' | 'voip' | 'video' | 'im' | 'internal';
+  direction: 'in' | 'out';
+  /** The other party: the caller's or callee's number, or the chat visitor's nickname. */
+  peer: string;
+  /** When it started ringing at (or was dialled by) this agent, Unix ms. */
+  startedAt: number;
+  /** Seconds this agent talked (0 when not answered). */
+  duration: number;
+  /** `answered`; `missed` (rang here, not answered here); `abandoned` (the caller gave up while it
+   * rang); `noAnswer` / `failed` (an outbound call the far end did not answer / that failed). */
+  outcome: HistoryOutcome;
+  /** The wrap-up, once there is one. */
+  disposition?: Disposition;
+  notes?: string;
+}
+
 /** A promise that resolves with {@link SuccessResponse} or rejects with {@link TcccError}. */
 export type ApiResult<T = Record<string, unknown>> = Promise<SuccessResponse<T>>;
 
@@ -237,6 +280,16 @@ export interface AgentApi {
   setStatus(options: SetStatusOptions): ApiResult;
   /** The agent's status as last confirmed by the server (synchronous). */
   getStatus(): AgentStatus;
+  /**
+   * (ours) Files the after-call work of a finished session this agent answered: a disposition code
+   * and notes, stored with its CDR (`Disposition`, `AgentNotes` in DescribeTelCdr / DescribeIMCdrs
+   * and in an updated CDR push). Allowed for 24 hours after the end; a later one replaces the
+   * earlier. `ERR_INVALID_STATE` while the session is live or when this agent did not answer it,
+   * `ERR_SESSION_NOT_FOUND` for a session that is not this agent's.
+   */
+  wrapUp(options: WrapUpOptions): ApiResult<{ sessionId: string }>;
+  /** (ours) This agent's finished sessions since `since` (default: the last 24 hours), newest first. */
+  getHistory(options?: GetHistoryOptions): ApiResult<{ sessions: HistoryEntry[] }>;
 }
 
 /** (ours) One agent as the supervisor view sees it. `since` is when its status began (epoch ms). */

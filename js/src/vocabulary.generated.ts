@@ -33,6 +33,10 @@ export type MessageFrom = 'visitor' | 'agent' | 'system';
 export type ChatNotice = 'joined' | 'transferred' | 'left' | 'ended';
 /** What `session.mute` / `session.unmute` act on. */
 export type MediaKind = 'audio' | 'video';
+/** How an agent classes a finished session in its wrap-up (`session.wrapUp`); stored in the CDR as this code, worded by each reader. */
+export type Disposition = 'resolved' | 'followUp' | 'callBack' | 'noAnswer' | 'wrongNumber' | 'complaint' | 'sale' | 'other';
+/** How a session of `agent.history` went for this agent. */
+export type HistoryOutcome = 'answered' | 'missed' | 'abandoned' | 'noAnswer' | 'failed';
 /** `startOutboundCall`'s `phoneEncodeType`: dial the real number even when number masking is on. */
 export type PhoneEncodeType = 'number';
 /** Which endpoint of the agent a phone session uses. */
@@ -49,7 +53,7 @@ export const API_METHODS = {
   Call: ['startOutboundCall', 'accept', 'hungUp', 'deleteCall', 'muteMic', 'unmuteMic', 'isMicMuted', 'startInternalCall', 'transfer', 'hold', 'unHold', 'pauseRecording', 'resumeRecording', 'sendDigits'],
   Chat: ['accept', 'end', 'transfer', 'sendMessage', 'getMessages'],
   Video: ['accept', 'end', 'muteMic', 'unmuteMic', 'muteVideo', 'unmuteVideo', 'pauseRecording', 'resumeRecording', 'transfer'],
-  Agent: ['online', 'offline', 'setStatus'],
+  Agent: ['online', 'offline', 'setStatus', 'wrapUp', 'getHistory'],
   Supervisor: ['watch', 'unwatch', 'setAgentStatus', 'logoutAgent'],
 } as const;
 export type CallApiName = typeof API_METHODS.Call[number];

@@ -623,7 +623,9 @@ Json telCdrInfo(const CdrRecord& record) {
                                   "ProtectedCaller",
                                   "ProtectedCallee",
                                   "Uui",
-                                  "SeatUser"};
+                                  "SeatUser",
+                                  "Disposition",
+                                  "AgentNotes"};
   const Json& c = record.cdr;
   Json out = Json::object();
   for (const char* key : kCopied)
@@ -639,6 +641,9 @@ Json telCdrInfo(const CdrRecord& record) {
   if (out.contains("QueuedSkillGroupId")) out["SkillGroupId"] = out["QueuedSkillGroupId"];
   if (out.contains("Uui")) out["UUI"] = out["Uui"];
   if (c.is_object() && c.contains("UserRemark")) out["Remark"] = c["UserRemark"];
+  // Ours, not TCCC's: the agent's wrap-up (session.wrapUp), "" until there is one.
+  if (!out.contains("Disposition")) out["Disposition"] = "";
+  if (!out.contains("AgentNotes")) out["AgentNotes"] = "";
   return out;
 }
 

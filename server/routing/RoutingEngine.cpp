@@ -4,6 +4,7 @@
 #include "routing/MediaAnchor.hpp"
 
 #include "routing/Acd.hpp"
+#include "routing/AfterCallWork.hpp"
 #include "routing/AgentLifecycle.hpp"
 #include "routing/AgentRegistry.hpp"
 #include "routing/AgentStatusTracker.hpp"
@@ -59,7 +60,8 @@ struct RoutingEngine::Parts {
         customers(context, calls),
         media(context),
         simulator(context, calls),
-        supervisors(context) {
+        supervisors(context),
+        afterCall(context) {
     if (!options.iceServers.is_array()) options.iceServers = Json::array();
     // Outbound numbers: the simulator's test numbers, then the numbers callee pages registered.
     calls.addOutboundRoute(simulator);
@@ -93,6 +95,7 @@ struct RoutingEngine::Parts {
   MediaAnchor media;
   sim::SimulatedNetwork simulator;
   SupervisorDesk supervisors;
+  AfterCallWork afterCall;
   std::int64_t nextSweepMs = 0;
 };
 
@@ -119,6 +122,8 @@ std::vector<Command> RoutingEngine::takeCommands() { return p->out.take(); }
 void RoutingEngine::recycleCommands(std::vector<Command> used) { p->out.recycle(std::move(used)); }
 
 void RoutingEngine::setChatRepository(ChatRepository* repository) { p->chats.setRepository(repository); }
+
+void RoutingEngine::setAfterCallStore(AfterCallStore* store) { p->afterCall.setStore(store); }
 
 void RoutingEngine::addOutboundRoute(FarEnd& farEnd) { p->calls.addOutboundRoute(farEnd); }
 
@@ -263,6 +268,12 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
       break;
     case AgentMethod::SupervisorLogoutAgent:
       result = p->supervisors.logoutAgent(*agent, data, nowMs);
+      break;
+    case AgentMethod::SessionWrapUp:
+      result = p->afterCall.wrapUp(*agent, data, nowMs);
+      break;
+    case AgentMethod::AgentHistory:
+      result = p->afterCall.history(*agent, data, nowMs);
       break;
   }
   if (!method->idempotent) agent->dedupe[dedupeKey] = {nowMs + p->options.dedupeMs, result};

@@ -17,6 +17,7 @@
 #ifndef TCCC_SERVER_ROUTING_ROUTINGENGINE_HPP
 #define TCCC_SERVER_ROUTING_ROUTINGENGINE_HPP
 
+#include "../AfterCall.hpp"
 #include "../Interfaces.hpp"
 #include "../chat/ChatRepository.hpp"
 #include "routing/Command.hpp"
@@ -95,6 +96,9 @@ class RoutingEngine {
 
   /// Where chat messages and IM CDRs go (not owned). Without one the engine keeps them in memory.
   void setChatRepository(ChatRepository* repository);
+  /// Where wrap-ups go and history comes from (not owned). Without one, history lists only the
+  /// sessions the engine still keeps and wrap-ups are refused (ERR_NOT_SUPPORTED).
+  void setAfterCallStore(AfterCallStore* store);
 
   /// Moves out the commands produced so far.
   std::vector<Command> takeCommands();

@@ -200,8 +200,13 @@ std::pair<std::int64_t, std::vector<ImCdrRecord>> SqliteStore::queryImCdrs(std::
   count.bind(1, sdkAppId).bind(2, start).bind(3, end);
   count.step();
   std::int64_t total = count.int64(0);
-  SqliteDatabase::Statement st(mDb, std::string("SELECT sdk_app_id, session_id, start_ts, body") + where +
-                                        " ORDER BY start_ts DESC, session_id LIMIT ? OFFSET ?");
+  SqliteDatabase::Statement st(mDb,
+                               std::string("SELECT sdk_app_id, session_id, start_ts, body, "
+                                           "(SELECT disposition FROM wrap_ups w WHERE w.sdk_app_id=im_cdrs.sdk_app_id "
+                                           "AND w.session_id=im_cdrs.session_id), "
+                                           "(SELECT notes FROM wrap_ups w WHERE w.sdk_app_id=im_cdrs.sdk_app_id "
+                                           "AND w.session_id=im_cdrs.session_id)") +
+                                   where + " ORDER BY start_ts DESC, session_id LIMIT ? OFFSET ?");
   st.bind(1, sdkAppId).bind(2, start).bind(3, end).bind(4, limit).bind(5, offset);
   std::vector<ImCdrRecord> rows;
   while (st.step()) {
@@ -211,6 +216,10 @@ std::pair<std::int64_t, std::vector<ImCdrRecord>> SqliteStore::queryImCdrs(std::
     r.startTimestamp = st.int64(2);
     r.cdr = Json::parse(st.text(3), nullptr, false);
     if (r.cdr.is_discarded()) r.cdr = Json::object();
+    if (!st.isNull(4)) {
+      r.cdr["Disposition"] = st.text(4);
+      r.cdr["AgentNotes"] = st.text(5);
+    }
     rows.push_back(std::move(r));
   }
   return {total, std::move(rows)};

@@ -168,6 +168,12 @@ void SqliteStore::migrate() {
     mDb.exec("PRAGMA user_version=6");
     tx.commit();
   }
+  if (current < 7) {
+    SqliteDatabase::Transaction tx(mDb);
+    migrateWrapUpsV7();
+    mDb.exec("PRAGMA user_version=7");
+    tx.commit();
+  }
 }
 
 // --- tenants ---------------------------------------------------------------------------------
@@ -620,6 +626,12 @@ std::int64_t SqliteStore::storeCdr(const CdrRecord& cdr, const std::optional<Pus
 }
 
 namespace {
+// A CDR row and its wrap-up, if any (columns 7 and 8).
+constexpr const char* kCdrColumns =
+    "SELECT sdk_app_id, session_id, start_ts, caller, callee, body, stored_at, "
+    "(SELECT disposition FROM wrap_ups w WHERE w.sdk_app_id=cdrs.sdk_app_id AND w.session_id=cdrs.session_id), "
+    "(SELECT notes FROM wrap_ups w WHERE w.sdk_app_id=cdrs.sdk_app_id AND w.session_id=cdrs.session_id)";
+
 CdrRecord readCdr(SqliteDatabase::Statement& st) {
   CdrRecord r;
   r.sdkAppId = st.int64(0);
@@ -630,14 +642,16 @@ CdrRecord readCdr(SqliteDatabase::Statement& st) {
   r.cdr = Json::parse(st.text(5), nullptr, false);
   if (r.cdr.is_discarded()) r.cdr = Json::object();
   r.storedAt = st.int64(6);
+  if (r.cdr.is_object() && !st.isNull(7)) {
+    r.cdr["Disposition"] = st.text(7);
+    r.cdr["AgentNotes"] = st.text(8);
+  }
   return r;
 }
 }  // namespace
 
 std::optional<CdrRecord> SqliteStore::findCdr(std::int64_t sdkAppId, std::string_view sessionId) {
-  SqliteDatabase::Statement st(mDb,
-                               "SELECT sdk_app_id, session_id, start_ts, caller, callee, body, stored_at FROM cdrs "
-                               "WHERE sdk_app_id=? AND session_id=?");
+  SqliteDatabase::Statement st(mDb, std::string(kCdrColumns) + " FROM cdrs WHERE sdk_app_id=? AND session_id=?");
   st.bind(1, sdkAppId).bind(2, sessionId);
   if (!st.step()) return std::nullopt;
   return readCdr(st);
@@ -672,8 +686,7 @@ std::pair<std::int64_t, std::vector<CdrRecord>> SqliteStore::queryCdrs(const Cdr
   std::int64_t total = count.int64(0);
 
   SqliteDatabase::Statement st(
-      mDb, "SELECT sdk_app_id, session_id, start_ts, caller, callee, body, stored_at FROM cdrs" + where +
-               " ORDER BY start_ts DESC, session_id LIMIT ? OFFSET ?");
+      mDb, std::string(kCdrColumns) + " FROM cdrs" + where + " ORDER BY start_ts DESC, session_id LIMIT ? OFFSET ?");
   int next = bindAll(st);
   st.bind(next, query.limit).bind(next + 1, query.offset);
   std::vector<CdrRecord> rows;

@@ -8,6 +8,7 @@
 #ifndef TCCC_SERVER_STORE_SQLITESTORE_HPP
 #define TCCC_SERVER_STORE_SQLITESTORE_HPP
 
+#include "AfterCall.hpp"
 #include "chat/ChatRepository.hpp"
 #include "store/Repositories.hpp"
 #include "store/SqliteDatabase.hpp"
@@ -32,8 +33,8 @@ class SqliteStore : public TenantRepository,
                     public LiveChatJournal {
  public:
   // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences; 4: asr switches; 5: live_calls, server_liveness;
-  // 6: live_chats
-  static constexpr int kSchemaVersion = 6;
+  // 6: live_chats; 7: wrap_ups
+  static constexpr int kSchemaVersion = 7;
 
   /// Opens or creates the database and brings its schema up to date.
   explicit SqliteStore(const std::string& path);
@@ -42,6 +43,16 @@ class SqliteStore : public TenantRepository,
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   SqliteDatabase& database() { return mDb; }
+
+  // After-call work (SqliteAfterCallStore.cpp): wrap-ups, kept apart from the CDRs so that one may
+  // come before its CDR is committed, and merged into every CDR read (Disposition, AgentNotes).
+  void upsertWrapUp(const WrapUpRecord& wrapUp);
+  std::optional<WrapUpRecord> findWrapUp(std::int64_t sdkAppId, std::string_view sessionId);
+  std::optional<FinishedRecord> findFinished(std::int64_t sdkAppId, std::string_view sessionId);
+  std::vector<FinishedRecord> listFinished(std::int64_t sdkAppId, std::string_view userId, std::int64_t sinceSec,
+                                           std::size_t limit);
+  /// Queues a push job on its own (a CDR's update after its wrap-up); returns its id.
+  std::int64_t queuePush(const PushJob& push);
 
   // TenantRepository
   std::vector<TenantRecord> listTenants() override;
@@ -148,6 +159,7 @@ class SqliteStore : public TenantRepository,
   void deleteLiveCall(std::string_view sessionId);
   /// Version 6 (SqliteLiveChatStore.cpp): the live-chat journal.
   void migrateLiveChatsV6();
+  void migrateWrapUpsV7();
   void deleteLiveChat(std::int64_t sdkAppId, std::string_view sessionId);
   /// The IM CDR insert without a transaction of its own.
   void insertImCdr(const ImCdrRecord& cdr);

@@ -15,6 +15,29 @@ std::string hex32(std::uint32_t value) {
   return out;
 }
 
+// agent.history's rows, copied field by field: only known fields, each of its type and within its
+// bound, so a confused server cannot hand the page anything else. false for a malformed answer.
+bool historyRows(const Json& answer, Json& out) {
+  auto rows = answer.find("sessions");
+  if (rows == answer.end() || !rows->is_array() || rows->size() > 100) return false;
+  out = Json::array();
+  for (const Json& row : *rows) {
+    if (!row.is_object()) return false;
+    Json clean = Json::object();
+    auto sessionId = protocol::readString(row, "sessionId", SessionStore::kMaxSessionIdLength);
+    if (!sessionId || sessionId->empty()) return false;
+    clean["sessionId"] = *sessionId;
+    static constexpr std::string_view kStrings[] = {"type", "direction", "peer", "outcome", "disposition", "notes"};
+    for (auto key : kStrings)
+      if (auto value = protocol::readString(row, key, 4096)) clean[std::string(key)] = *value;
+    static constexpr std::string_view kNumbers[] = {"startedAt", "duration"};
+    for (auto key : kNumbers)
+      if (auto value = protocol::readInt(row, key)) clean[std::string(key)] = *value;
+    out.push_back(std::move(clean));
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string ApiDispatcher::nextClientId(const char* prefix) {
@@ -144,6 +167,16 @@ void ApiDispatcher::settle(PendingRequest& pending, protocol::Response& response
     case Settle::Data:
       data = response.data.is_object() ? std::move(response.data) : Json::object();
       break;
+    case Settle::History: {
+      Json rows;
+      if (!historyRows(response.data, rows)) {
+        mQueue.reject(pending.handle, Error(Errc::Protocol, pending.method + ": malformed answer from the server"));
+        return;
+      }
+      data = Json::object();
+      data["sessions"] = std::move(rows);
+      break;
+    }
     case Settle::ChatSend:
     case Settle::ChatHistory:
       if (!mChat.resolveData(pending, response.data, data, now)) {

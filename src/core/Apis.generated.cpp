@@ -93,6 +93,10 @@ const ApiSpec kApis[kApiCount] = {
      std::nullopt},
     {"Supervisor.logoutAgent", &protocol::kAgentMethods[27], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Empty,
      std::nullopt},
+    {"Agent.wrapUp", &protocol::kAgentMethods[28], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::SessionId,
+     std::nullopt},
+    {"Agent.getHistory", &protocol::kAgentMethods[29], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::History,
+     std::nullopt},
 };
 
 }  // namespace tccc::core

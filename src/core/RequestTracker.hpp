@@ -31,6 +31,7 @@ enum class Settle : std::uint8_t {
   ChatCatchUp,  // no promise: missed messages, handed to ChatTracker and emitted as messageReceived
   MediaWs,      // resolve {path, token} of media.ws: where the host opens the call's audio WebSocket
   Data,         // resolve the server's answer as it is (supervisor.watch: the snapshot)
+  History,      // resolve {sessions}: agent.history's rows, each checked field by field (HistoryRows)
 };
 
 struct PendingRequest {

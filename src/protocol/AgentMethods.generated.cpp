@@ -102,6 +102,15 @@ constexpr FieldUse kSupervisorSetAgentStatusFields[] = {
 constexpr FieldUse kSupervisorLogoutAgentFields[] = {
     {&field::userId, true, false},
 };
+constexpr FieldUse kSessionWrapUpFields[] = {
+    {&field::sessionId, true, false},
+    {&field::disposition, true, false},
+    {&field::notes, false, false},
+};
+constexpr FieldUse kAgentHistoryFields[] = {
+    {&field::since, false, false},
+    {&field::limit, false, false},
+};
 
 }  // namespace
 
@@ -162,6 +171,10 @@ const MethodSpec kAgentMethods[kAgentMethodCount] = {
      static_cast<std::uint8_t>(AgentMethod::SupervisorSetAgentStatus), true, 3, FieldRule::None},
     {"supervisor.logoutAgent", kSupervisorLogoutAgentFields, {nullptr, nullptr}, nullptr,
      static_cast<std::uint8_t>(AgentMethod::SupervisorLogoutAgent), true, 1, FieldRule::None},
+    {"session.wrapUp", kSessionWrapUpFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::SessionWrapUp), true, 3, FieldRule::None},
+    {"agent.history", kAgentHistoryFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::AgentHistory), true, 2, FieldRule::None},
 };
 
 const MethodSpec* findAgentMethod(std::string_view name) {

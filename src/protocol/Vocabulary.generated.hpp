@@ -181,6 +181,26 @@ inline std::optional<MediaKind> mediaKindFromString(std::string_view text) {
   return detail::enumFromText<MediaKind>(kMediaKindNames, text, 0);
 }
 
+/// How an agent classes a finished session in its wrap-up (`session.wrapUp`); stored in the CDR as this code, worded by each reader.
+enum class Disposition : std::uint8_t { Resolved = 0, FollowUp, CallBack, NoAnswer, WrongNumber, Complaint, Sale, Other };
+inline constexpr std::string_view kDispositionNames[] = {"resolved", "followUp", "callBack", "noAnswer", "wrongNumber", "complaint", "sale", "other"};
+inline constexpr int kDispositionCount = 8;
+constexpr std::string_view toString(Disposition value) { return kDispositionNames[static_cast<int>(value)]; }
+/// The value called `text` on the wire, if there is one.
+inline std::optional<Disposition> dispositionFromString(std::string_view text) {
+  return detail::enumFromText<Disposition>(kDispositionNames, text, 0);
+}
+
+/// How a session of `agent.history` went for this agent.
+enum class HistoryOutcome : std::uint8_t { Answered = 0, Missed, Abandoned, NoAnswer, Failed };
+inline constexpr std::string_view kHistoryOutcomeNames[] = {"answered", "missed", "abandoned", "noAnswer", "failed"};
+inline constexpr int kHistoryOutcomeCount = 5;
+constexpr std::string_view toString(HistoryOutcome value) { return kHistoryOutcomeNames[static_cast<int>(value)]; }
+/// The value called `text` on the wire, if there is one.
+inline std::optional<HistoryOutcome> historyOutcomeFromString(std::string_view text) {
+  return detail::enumFromText<HistoryOutcome>(kHistoryOutcomeNames, text, 0);
+}
+
 /// `startOutboundCall`'s `phoneEncodeType`: dial the real number even when number masking is on.
 enum class PhoneEncodeType : std::uint8_t { Number = 0 };
 inline constexpr std::string_view kPhoneEncodeTypeNames[] = {"number"};
@@ -249,8 +269,14 @@ inline constexpr FieldSpec clientMsgId{"clientMsgId", nullptr, 64, 0, 0, FieldTy
 inline constexpr FieldSpec clientRequestId{"clientRequestId", nullptr, 64, 0, 0, FieldType::Id, 0, Errc::InvalidArgument};
 /// Only messages with a greater `seq`.
 inline constexpr FieldSpec afterSeq{"afterSeq", nullptr, kNoUpperBound, 0, 0, FieldType::Count, 0, Errc::InvalidArgument};
-/// At most this many messages (default 50).
+/// At most this many messages (default 50), or history rows (default 100).
 inline constexpr FieldSpec limit{"limit", nullptr, 100, 0, 1, FieldType::Count, 0, Errc::InvalidArgument};
+/// The wrap-up's code.
+inline constexpr FieldSpec disposition{"disposition", kDispositionNames, 0, 0, 0, FieldType::Enum, 8, Errc::InvalidArgument};
+/// The agent's notes on a finished session (may be empty).
+inline constexpr FieldSpec notes{"notes", nullptr, 1000, 0, 0, FieldType::Label, 0, Errc::InvalidArgument};
+/// Unix ms: only sessions that started at or after it (the page's local midnight); at most 48 hours back (default 24).
+inline constexpr FieldSpec since{"since", nullptr, kNoUpperBound, 0, 0, FieldType::Count, 0, Errc::InvalidArgument};
 /// A session description (the 64 KiB frame limit minus the envelope).
 inline constexpr FieldSpec sdp{"sdp", nullptr, 60000, 0, 0, FieldType::Sdp, 0, Errc::InvalidArgument};
 /// An ICE candidate `{candidate, sdpMid?, sdpMLineIndex?}`: `candidate` at most this many bytes (`""` ends the candidates), `sdpMid` at most 64, `sdpMLineIndex` 0-65535.
@@ -286,8 +312,8 @@ inline constexpr FieldSpec visitorToken{"visitorToken", nullptr, 128, 0, 0, Fiel
 }  // namespace field
 
 /// The methods of the agent socket, in table order.
-enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionPauseRecording, SessionResumeRecording, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate, MediaWs, SupervisorWatch, SupervisorUnwatch, SupervisorSetAgentStatus, SupervisorLogoutAgent };
-inline constexpr std::size_t kAgentMethodCount = 28;
+enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionPauseRecording, SessionResumeRecording, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate, MediaWs, SupervisorWatch, SupervisorUnwatch, SupervisorSetAgentStatus, SupervisorLogoutAgent, SessionWrapUp, AgentHistory };
+inline constexpr std::size_t kAgentMethodCount = 30;
 extern const MethodSpec kAgentMethods[kAgentMethodCount];
 /// The method called `name`, or nullptr.
 const MethodSpec* findAgentMethod(std::string_view name);

@@ -535,6 +535,8 @@ export class Workbench extends UiElement {
     this.panes = h('div', { 'data-slot': 'panes' });
     const notify = h('section', {}, h('h3', {}, t('notify')));
     const devices = h('section', {});
+    const wrapUp = h('div', { 'data-slot': 'wrap-up' }); // WrapUpForm.ts
+    const history = h('div', { 'data-slot': 'history' }); // HistoryPane.ts
     this.panel = h(
       'div',
       { class: 'panel', role: 'dialog', 'aria-label': t('workbench'), tabindex: -1 },
@@ -544,6 +546,7 @@ export class Workbench extends UiElement {
       this.callBar,
       this.panes,
       this.acw,
+      wrapUp,
       h(
         'section',
         {},
@@ -552,6 +555,7 @@ export class Workbench extends UiElement {
       ),
       this.dialSection,
       h('section', {}, h('h3', {}, t('sessions')), this.list),
+      history,
       notify,
       devices,
     );
@@ -561,6 +565,8 @@ export class Workbench extends UiElement {
     this.mountPane(document.createElement('tccc-chat-pane') as unknown as Pane); // ChatPane.ts
     this.mountPane(document.createElement('tccc-notify-prompt') as unknown as Pane, notify);
     this.mountPane(document.createElement('tccc-device-settings') as unknown as Pane, devices); // DeviceSettings.ts
+    this.mountPane(document.createElement('tccc-wrap-up') as unknown as Pane, wrapUp);
+    this.mountPane(document.createElement('tccc-history') as unknown as Pane, history);
     this.panel.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') {
         e.preventDefault();

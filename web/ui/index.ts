@@ -9,6 +9,8 @@ import { NotifyPrompt } from './NotifyPrompt';
 import { DeviceSettings } from './DeviceSettings';
 import { VideoPane } from './VideoPane';
 import { ChatPane } from './ChatPane';
+import { WrapUpForm } from './WrapUpForm';
+import { HistoryPane } from './HistoryPane';
 import { Store } from './Store';
 import { UI_GLOBAL_KEY, type UiHost, type UiModule } from '../../js/src/uiHost';
 import { adoptStyles } from './sheets';
@@ -44,6 +46,8 @@ define('tccc-video-pane', VideoPane);
 define('tccc-chat-pane', ChatPane);
 define('tccc-notify-prompt', NotifyPrompt);
 define('tccc-device-settings', DeviceSettings);
+define('tccc-wrap-up', WrapUpForm);
+define('tccc-history', HistoryPane);
 
 function mount(host: UiHost): () => void {
   const store = new Store(host);

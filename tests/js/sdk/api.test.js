@@ -168,6 +168,15 @@ const CASES = [
   ],
   ['Agent.online', undefined, [], 'agent.online', {}, null],
   ['Agent.offline', undefined, [], 'agent.offline', {}, null],
+  [
+    'Agent.wrapUp',
+    { sessionId: 's-1', disposition: 'sale', notes: '<b>n</b>' },
+    [],
+    'session.wrapUp',
+    { sessionId: 's-1', disposition: 'sale', notes: '<b>n</b>' },
+    { sessionId: 's-1', disposition: 'great' },
+  ],
+  ['Agent.getHistory', { limit: 5 }, [], 'agent.history', { limit: 5 }, { limit: 0 }],
 ];
 
 const method = (tccc, api) => {
@@ -209,6 +218,11 @@ describe.each(CASES)('%s', (api, good, sessions, wireMethod, wireData, bad) => {
       },
     });
     server.handlers['call.startInternal'] = () => ({ ok: true, data: { sessionId: 'int-1' } });
+    const row = { sessionId: 's-9', type: 'phone', direction: 'in', peer: '138', startedAt: 1, duration: 0 };
+    server.handlers['agent.history'] = () => ({
+      ok: true,
+      data: { sessions: [{ ...row, outcome: 'missed', script: '<img>' }] },
+    });
     sdk = await readySdk(server);
     const res = await method(sdk.tccc, api)(good);
     expect(res.status).toBe('success');
@@ -230,6 +244,9 @@ describe.each(CASES)('%s', (api, good, sessions, wireMethod, wireData, bad) => {
     }
     if (api === 'Call.startInternalCall') expect(res.data.sessionId).toBe('int-1');
     if (api === 'Call.isMicMuted') expect(res.data).toEqual({ sessionId: 's-1', isMicMuted: false });
+    if (api === 'Agent.wrapUp') expect(res.data).toEqual({ sessionId: 's-1' });
+    // Only the row's known fields reach the page.
+    if (api === 'Agent.getHistory') expect(res.data).toEqual({ sessions: [{ ...row, outcome: 'missed' }] });
   });
 
   test('rejects ERR_NOT_READY before ready', async () => {
@@ -255,7 +272,9 @@ describe.each(CASES)('%s', (api, good, sessions, wireMethod, wireData, bad) => {
       expect(r.ok).toBe(false);
       expectTcccError(r.error, 'ERR_INVALID_ARGUMENT');
       // The message names the culprit (e.g. "sessionId is required").
-      expect(r.error.errorMsg).toMatch(/sessionId|phoneNumber|useMobile|skillGroupId|userId|dtmfText|status/);
+      expect(r.error.errorMsg).toMatch(
+        /sessionId|phoneNumber|useMobile|skillGroupId|userId|dtmfText|status|disposition|limit/,
+      );
       expect(server.frames.length).toBe(before);
     });
   }

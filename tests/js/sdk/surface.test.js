@@ -168,7 +168,14 @@ describe('UI and shape', () => {
       'unmuteMic',
       'unmuteVideo',
     ]);
-    expect(Object.keys(tccc.Agent).sort()).toEqual(['getStatus', 'offline', 'online', 'setStatus']);
+    expect(Object.keys(tccc.Agent).sort()).toEqual([
+      'getHistory',
+      'getStatus',
+      'offline',
+      'online',
+      'setStatus',
+      'wrapUp',
+    ]);
     expect(Object.keys(tccc.Supervisor).sort()).toEqual(['logoutAgent', 'setAgentStatus', 'unwatch', 'watch']);
     expect(Object.keys(tccc.Devices).sort()).toEqual([
       'getMicrophones',

@@ -138,6 +138,12 @@ const Success kSuccesses[] = {
     {"Agent.offline", "{}", "", "free", "agent.offline", "{}", false, "{}", "", "", "{}"},
     {"Agent.setStatus", R"({"status":"rest","restReason":"lunch"})", "", "free", "agent.setStatus",
      R"({"status":"rest","restReason":"lunch"})", false, "{}", "", "", "{}"},
+    // Not session-bound in the core: the server alone knows the sessions of earlier days.
+    {"Agent.wrapUp", R"({"sessionId":"s-1","disposition":"sale","notes":"n"})", kPhoneEnded, "free", "session.wrapUp",
+     R"({"sessionId":"s-1","disposition":"sale","notes":"n"})", false, "{}", "", "", R"({"sessionId":"s-1"})"},
+    {"Agent.getHistory", R"({"limit":5})", "", "free", "agent.history", R"({"limit":5})", false,
+     R"({"sessions":[{"sessionId":"s-9","outcome":"missed","secret":1}],"extra":2})", "", "",
+     R"({"sessions":[{"outcome":"missed","sessionId":"s-9"}]})"},
 };
 
 void PrintTo(const Success& r, std::ostream* os) { *os << r.api; }
