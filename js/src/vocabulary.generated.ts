@@ -49,7 +49,7 @@ export const API_METHODS = {
   Call: ['startOutboundCall', 'accept', 'hungUp', 'deleteCall', 'muteMic', 'unmuteMic', 'isMicMuted', 'startInternalCall', 'transfer', 'hold', 'unHold', 'pauseRecording', 'resumeRecording', 'sendDigits'],
   Chat: ['accept', 'end', 'transfer', 'sendMessage', 'getMessages'],
   Video: ['accept', 'end', 'muteMic', 'unmuteMic', 'muteVideo', 'unmuteVideo', 'pauseRecording', 'resumeRecording', 'transfer'],
-  Agent: ['online', 'offline', 'setStatus'],
+  Agent: ['online', 'offline', 'setStatus', 'getDirectory'],
 } as const;
 export type CallApiName = typeof API_METHODS.Call[number];
 export type ChatApiName = typeof API_METHODS.Chat[number];

@@ -19,6 +19,7 @@
 #include "routing/SessionViews.hpp"
 #include "routing/TenantDirectory.hpp"
 #include "routing/TimerQueue.hpp"
+#include "routing/TransferDirectory.hpp"
 
 #include "protocol/Validator.hpp"
 
@@ -57,7 +58,8 @@ struct RoutingEngine::Parts {
         chats(context),
         customers(context, calls),
         media(context),
-        simulator(context, calls) {
+        simulator(context, calls),
+        transferDirectory(agents, tenants, acd) {
     if (!options.iceServers.is_array()) options.iceServers = Json::array();
     // Outbound numbers: the simulator's test numbers, then the numbers callee pages registered.
     calls.addOutboundRoute(simulator);
@@ -90,6 +92,7 @@ struct RoutingEngine::Parts {
   CustomerDesk customers;
   MediaAnchor media;
   sim::SimulatedNetwork simulator;
+  TransferDirectory transferDirectory;
   std::int64_t nextSweepMs = 0;
 };
 
@@ -243,6 +246,9 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
       break;
     case AgentMethod::MediaWs:
       result = p->calls.mediaWs(*agent, data, nowMs);
+      break;
+    case AgentMethod::DirectoryList:
+      result = p->transferDirectory.list(*agent, data);
       break;
   }
   if (!method->idempotent) agent->dedupe[dedupeKey] = {nowMs + p->options.dedupeMs, result};

@@ -85,6 +85,8 @@ const ApiSpec kApis[kApiCount] = {
      AgentRequest::Offline},
     {"Agent.setStatus", &protocol::kAgentMethods[2], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Empty,
      std::nullopt},
+    {"Agent.getDirectory", &protocol::kAgentMethods[24], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Directory,
+     std::nullopt},
 };
 
 }  // namespace tccc::core

@@ -30,6 +30,7 @@ enum class Settle : std::uint8_t {
   ChatHistory,  // resolve {sessionId, messages, hasMore, lastSeq}
   ChatCatchUp,  // no promise: missed messages, handed to ChatTracker and emitted as messageReceived
   MediaWs,      // resolve {path, token} of media.ws: where the host opens the call's audio WebSocket
+  Directory,    // resolve {skillGroups, agents, truncated} of directory.list (DirectoryAnswer)
 };
 
 struct PendingRequest {

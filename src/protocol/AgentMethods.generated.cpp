@@ -94,6 +94,10 @@ constexpr FieldUse kMediaCandidateFields[] = {
 constexpr FieldUse kMediaWsFields[] = {
     {&field::sessionId, true, false},
 };
+constexpr FieldUse kDirectoryListFields[] = {
+    {&field::query, false, false},
+    {&field::limit, false, false},
+};
 
 }  // namespace
 
@@ -146,6 +150,8 @@ const MethodSpec kAgentMethods[kAgentMethodCount] = {
      static_cast<std::uint8_t>(AgentMethod::MediaCandidate), true, 2, FieldRule::None},
     {"media.ws", kMediaWsFields, {nullptr, nullptr}, nullptr,
      static_cast<std::uint8_t>(AgentMethod::MediaWs), true, 1, FieldRule::None},
+    {"directory.list", kDirectoryListFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::DirectoryList), true, 2, FieldRule::None},
 };
 
 const MethodSpec* findAgentMethod(std::string_view name) {
