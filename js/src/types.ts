@@ -66,6 +66,47 @@ export interface TransferOptions extends SessionOptions {
   userId?: string;
 }
 
+/** Options of {@link AgentApi.getDirectory}. */
+export interface DirectoryOptions {
+  /**
+   * Case-insensitive substring of an agent's name, nickname, user id or staff number, or of a skill
+   * group's name or id; at most 64 characters. Absent or empty: everything (up to `limit`).
+   */
+  query?: string;
+  /** At most this many skill groups and this many agents, 1–100 (default 50). */
+  limit?: number;
+}
+
+/** A skill group of the agent's application, as {@link AgentApi.getDirectory} lists it. */
+export interface DirectorySkillGroup {
+  skillGroupId: string;
+  name: string;
+  /** `tel` (calls), `im` (chats), … */
+  type: string;
+  /** Agents of the group free for a call now. */
+  free: number;
+  /** Agents of the group online (any status but `offline`). */
+  online: number;
+  /** Calls and chats waiting in the group's queue. */
+  queued: number;
+}
+
+/** A colleague, as {@link AgentApi.getDirectory} lists it (never the agent itself). */
+export interface DirectoryAgent {
+  userId: string;
+  name: string;
+  nick: string;
+  staffNumber: string;
+  status: AgentStatus;
+  /** Only while `status` is `rest`. */
+  restReason: string;
+  /** A call transferred to this agent would ring it now (free or notReady, connected, not on a call). */
+  takesCalls: boolean;
+  /** A chat transferred to this agent would be offered to it now (below its chat capacity). */
+  takesChats: boolean;
+  skillGroupIds: string[];
+}
+
 /** Options of {@link ChatApi.sendMessage}. */
 export interface SendChatMessageOptions extends SessionOptions {
   /** The text, at most 4,000 characters (`ERR_CHAT_MESSAGE_TOO_LONG` beyond). Shown as text, never HTML. */
@@ -237,6 +278,18 @@ export interface AgentApi {
   setStatus(options: SetStatusOptions): ApiResult;
   /** The agent's status as last confirmed by the server (synchronous). */
   getStatus(): AgentStatus;
+  /**
+   * (ours) The transfer directory of the agent's application, live: its skill groups (those with a
+   * free agent first) and its colleagues with their current status (free first, then after-call
+   * work, not ready, resting, busy, offline; each by name). `truncated`: a list was cut at `limit`.
+   * Rejects `ERR_INVALID_ARGUMENT` (a `query` over 64 characters, a `limit` outside 1–100) and, like
+   * every API, `ERR_NOT_READY` before `ready`.
+   */
+  getDirectory(options?: DirectoryOptions): ApiResult<{
+    skillGroups: DirectorySkillGroup[];
+    agents: DirectoryAgent[];
+    truncated: boolean;
+  }>;
 }
 
 export interface DevicesApi {

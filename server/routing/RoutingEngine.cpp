@@ -59,7 +59,7 @@ struct RoutingEngine::Parts {
         customers(context, calls),
         media(context),
         simulator(context, calls),
-        transferDirectory(agents, tenants, acd) {
+        transferDirectory(agents, tenants, acd, calls, chats) {
     if (!options.iceServers.is_array()) options.iceServers = Json::array();
     // Outbound numbers: the simulator's test numbers, then the numbers callee pages registered.
     calls.addOutboundRoute(simulator);

@@ -115,6 +115,8 @@ Json TransferDirectory::list(const Agent& self, const Json& data) {
                              {"staffNumber", r.staff->staffNumber},
                              {"status", std::string(toString(r.status))},
                              {"restReason", r.live && r.status == AgentStatus::Rest ? r.live->restReason : ""},
+                             {"takesCalls", r.live && mCalls.takesCallsNow(*r.live)},
+                             {"takesChats", r.live && mChats.takesChatNow(*r.live)},
                              {"skillGroupIds", std::move(ids)}});
   }
   return Json{{"skillGroups", std::move(outGroups)}, {"agents", std::move(outAgents)}, {"truncated", truncated}};

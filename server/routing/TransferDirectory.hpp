@@ -9,6 +9,8 @@
 
 #include "routing/Acd.hpp"
 #include "routing/AgentRegistry.hpp"
+#include "routing/CallControl.hpp"
+#include "routing/ChatRouting.hpp"
 #include "routing/TenantDirectory.hpp"
 
 namespace tccc::server::routing {
@@ -17,18 +19,22 @@ class TransferDirectory {
  public:
   static constexpr std::int64_t kDefaultLimit = 50;
 
-  TransferDirectory(AgentRegistry& agents, TenantDirectory& tenants, Acd& acd)
-      : mAgents(agents), mTenants(tenants), mAcd(acd) {}
+  TransferDirectory(AgentRegistry& agents, TenantDirectory& tenants, Acd& acd, const CallControl& calls,
+                    const ChatRouting& chats)
+      : mAgents(agents), mTenants(tenants), mAcd(acd), mCalls(calls), mChats(chats) {}
 
   /// The directory as `self` sees it (validated `data`: `query?`, `limit?`). Only `self`'s tenant,
   /// never `self`. Skill groups with a free agent first, then by id; agents free first, then
-  /// after-call work, not ready, resting, busy, offline, each by name and user id.
+  /// after-call work, not ready, resting, busy, offline, each by name and user id. `takesCalls` /
+  /// `takesChats`: whether session.transfer to the agent would be accepted now.
   Json list(const Agent& self, const Json& data);
 
  private:
   AgentRegistry& mAgents;
   TenantDirectory& mTenants;
   Acd& mAcd;
+  const CallControl& mCalls;
+  const ChatRouting& mChats;
 };
 
 }  // namespace tccc::server::routing

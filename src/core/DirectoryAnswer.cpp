@@ -49,6 +49,8 @@ std::optional<Json> agent(const Json& a) {
   out["staffNumber"] = text(a, "staffNumber", 64);
   out["status"] = *status;
   out["restReason"] = text(a, "restReason", 64);
+  out["takesCalls"] = protocol::readBool(a, "takesCalls").value_or(false);
+  out["takesChats"] = protocol::readBool(a, "takesChats").value_or(false);
   Json groups = Json::array();
   auto ids = a.find("skillGroupIds");
   if (ids != a.end() && ids->is_array())

@@ -130,9 +130,9 @@ const Success kSuccesses[] = {
     // The directory is rebuilt, not passed through: unknown fields and malformed entries are dropped.
     {"Agent.getDirectory", R"({"query":"ann","limit":5})", "", "free", "directory.list", R"({"query":"ann","limit":5})",
      false,
-     R"({"skillGroups":[{"skillGroupId":"1","name":"Sales","type":"tel","free":1,"online":2,"queued":-3,"x":1},{"name":"no id"}],"agents":[{"userId":"ann@x","name":"Ann","nick":"","staffNumber":"7","status":"rest","restReason":"lunch","skillGroupIds":["1",2],"token":"secret"},{"userId":"bob@x","status":"sleeping"}],"truncated":true})",
+     R"({"skillGroups":[{"skillGroupId":"1","name":"Sales","type":"tel","free":1,"online":2,"queued":-3,"x":1},{"name":"no id"}],"agents":[{"userId":"ann@x","name":"Ann","nick":"","staffNumber":"7","status":"rest","restReason":"lunch","takesCalls":"yes","skillGroupIds":["1",2],"token":"secret"},{"userId":"bob@x","status":"sleeping"}],"truncated":true})",
      "", "",
-     R"({"skillGroups":[{"skillGroupId":"1","name":"Sales","type":"tel","free":1,"online":2,"queued":0}],"agents":[{"userId":"ann@x","name":"Ann","nick":"","staffNumber":"7","status":"rest","restReason":"lunch","skillGroupIds":["1"]}],"truncated":true})"},
+     R"({"skillGroups":[{"skillGroupId":"1","name":"Sales","type":"tel","free":1,"online":2,"queued":0}],"agents":[{"userId":"ann@x","name":"Ann","nick":"","staffNumber":"7","status":"rest","restReason":"lunch","takesCalls":false,"takesChats":false,"skillGroupIds":["1"]}],"truncated":true})"},
 };
 
 void PrintTo(const Success& r, std::ostream* os) { *os << r.api; }

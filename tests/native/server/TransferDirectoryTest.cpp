@@ -69,7 +69,10 @@ const SearchCase kSearches[] = {
     {"NoMatch", {{"query", "zzz"}}, {}, {}, false},
     {"Limit", {{"limit", 1}}, {"a2@x.com"}, {"1"}, true},
     {"LimitExact", {{"limit", 4}}, {"a2@x.com", "a3@x.com", "a4@x.com", "solo@x.com"}, {"1", "2", "3"}, false},
-    {"NullQueryIsAbsent", {{"query", nullptr}}, {"a2@x.com", "a3@x.com", "a4@x.com", "solo@x.com"}, {"1", "2", "3"},
+    {"NullQueryIsAbsent",
+     {{"query", nullptr}},
+     {"a2@x.com", "a3@x.com", "a4@x.com", "solo@x.com"},
+     {"1", "2", "3"},
      false},
 };
 
@@ -93,12 +96,9 @@ TEST_P(DirectoryBadInput, IsRefusedWithTheField) {
 }
 
 const BadCase kBad[] = {
-    {"LimitZero", {{"limit", 0}}},
-    {"LimitOver", {{"limit", 101}}},
-    {"LimitText", {{"limit", "ten"}}},
-    {"QueryTooLong", {{"query", std::string(65, 'a')}}},
-    {"QueryNumber", {{"query", 5}}},
-    {"QueryObject", {{"query", Json::object()}}},
+    {"LimitZero", {{"limit", 0}}},     {"LimitOver", {{"limit", 101}}},
+    {"LimitText", {{"limit", "ten"}}}, {"QueryTooLong", {{"query", std::string(65, 'a')}}},
+    {"QueryNumber", {{"query", 5}}},   {"QueryObject", {{"query", Json::object()}}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Fields, DirectoryBadInput, ::testing::ValuesIn(kBad),
@@ -110,12 +110,17 @@ TEST(TransferDirectory, ShowsLiveStatusAndCounts) {
   ASSERT_TRUE(res["ok"].get<bool>());
   auto& agents = res["data"]["agents"];
   EXPECT_EQ(agents[0]["status"], "free");
+  EXPECT_EQ(agents[0]["takesCalls"], true);
+  EXPECT_EQ(agents[0]["takesChats"], true);
   EXPECT_EQ(agents[1]["status"], "rest");
   EXPECT_EQ(agents[1]["restReason"], "lunch");
+  EXPECT_EQ(agents[1]["takesCalls"], false);
   EXPECT_EQ(agents[1]["skillGroupIds"], Json::array({"1", "2"}));
   EXPECT_EQ(agents[1]["staffNumber"], "1002");
   EXPECT_EQ(agents[1]["nick"], "nick-a3");
   EXPECT_EQ(agents[2]["status"], "offline");
+  EXPECT_EQ(agents[2]["takesCalls"], false);
+  EXPECT_EQ(agents[2]["takesChats"], false);
   auto& sales = res["data"]["skillGroups"][0];
   EXPECT_EQ(sales["name"], "Sales");
   EXPECT_EQ(sales["free"], 2);    // a1 and a2
@@ -150,6 +155,16 @@ TEST(TransferDirectory, FreeGroupsComeFirstAndQueuesAreCounted) {
   res = b.list();
   EXPECT_EQ(groupIds(res), (std::vector<std::string>{"2", "1", "3"}));
   EXPECT_EQ(res["data"]["agents"][0]["userId"], "a4@x.com");
+}
+
+TEST(TransferDirectory, NotReadyAgentsStillTakeTransferredCalls) {
+  DirectoryBench b;
+  ASSERT_TRUE(b.h.request(2, "agent.setStatus", {{"status", "notReady"}})["ok"].get<bool>());
+  Json res = b.list({{"query", "a2@"}});
+  ASSERT_EQ(res["data"]["agents"].size(), 1u);
+  EXPECT_EQ(res["data"]["agents"][0]["status"], "notReady");
+  EXPECT_EQ(res["data"]["agents"][0]["takesCalls"], true);  // tccc-facts.md §3.3
+  EXPECT_EQ(res["data"]["agents"][0]["takesChats"], false);
 }
 
 TEST(TransferDirectory, OtherTenantSeesOnlyItsOwn) {
