@@ -310,6 +310,19 @@ export interface DevicesApi {
    * `ERR_NOT_SUPPORTED` (no WebRTC media in this environment).
    */
   setMicrophone(options: { deviceId: string }): Promise<SuccessResponse<{ deviceId: string }>>;
+  /**
+   * (ours) Plays calls on this audio output (a `deviceId` from {@link getSpeakers}; `''` = the
+   * system's default) from now on, also calls under way, through `HTMLMediaElement.setSinkId`.
+   * Rejects `ERR_INVALID_ARGUMENT` (deviceId not a string, over 256 characters),
+   * `ERR_SPEAKER_START_FAIL` (no such output, or not allowed; the old one stays) and
+   * `ERR_NOT_SUPPORTED` where the browser cannot choose an output (no `setSinkId`: Safari, Firefox
+   * before 116).
+   */
+  setSpeaker(options: { deviceId: string }): Promise<SuccessResponse<{ deviceId: string }>>;
+  /** (ours) The output {@link setSpeaker} chose (`''`: the system's default). */
+  getSpeaker(): string;
+  /** (ours) Whether this browser can choose an audio output (`HTMLMediaElement.setSinkId`). */
+  canChooseSpeaker(): boolean;
 }
 
 /**
