@@ -107,7 +107,7 @@ export class TransportMediaAdapter implements MediaAdapter {
   async setSpeaker(deviceId: string): Promise<void> {
     this._speaker = deviceId;
     await this._webrtc.setSpeaker(deviceId);
-    await Promise.all([...this._calls.values()].map((c) => (c.ws && !c.ws.closed ? c.ws.setSpeaker(deviceId) : null)));
+    for (const c of this._calls.values()) if (c.ws && !c.ws.closed) await c.ws.setSpeaker(deviceId);
   }
 
   handle(action: MediaAction, data: Record<string, unknown>): void {

@@ -116,7 +116,8 @@ export class WsAudioLeg implements MeterSource {
   }
 
   private async _sink(): Promise<void> {
-    const context = this._context as (AudioContext & { setSinkId?: (id: string) => Promise<void> }) | undefined;
+    const context = this._context as unknown as
+      { setSinkId?: (id: string) => Promise<void>; state: AudioContextState } | undefined;
     if (context && typeof context.setSinkId === 'function' && context.state !== 'closed')
       await context.setSinkId(this._speaker);
   }
