@@ -349,6 +349,8 @@ const PLAN = {
   },
   'Agent.offline': {},
   'Agent.online': {},
+  // Any status; the boundaries of query and limit come from their fields.
+  'Agent.getDirectory': {},
   'Call.startInternalCall': {
     base: () => ({ calleeUserId: NOBODY }),
     extras: () => [
@@ -441,7 +443,7 @@ function FIELD_MAX(name) {
 }
 
 const PHASES = [
-  { name: 'agent status, no session', apis: ['Agent.setStatus', 'Agent.offline', 'Agent.online'] },
+  { name: 'agent status, no session', apis: ['Agent.setStatus', 'Agent.offline', 'Agent.online', 'Agent.getDirectory'] },
   {
     name: 'dialling, agent free',
     apis: ['Call.startInternalCall', 'Call.startOutboundCall'],
