@@ -112,6 +112,22 @@ const option = (page, re) =>
       : null;
   }, re.source);
 
+/** axe-core's serious and critical findings inside the UI (the listbox, combobox and options). */
+async function seriousA11yFindings(page) {
+  await page.addScriptTag({ path: join(root, 'node_modules/axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run({ include: [['tccc-ui']] }, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => JSON.stringify(n.target)),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n}`));
+}
+
 const optionCount = (page) => page.locator('tccc-call-bar [data-field=transfer-list] [role=option]').count();
 
 export const tests = [
@@ -158,6 +174,7 @@ export const tests = [
         assertEqual(resting.disabled, true, 'a resting agent is shown but cannot be picked');
         assertEqual((await option(a.page, /Carol/)).status, '空闲', 'Carol free');
         await a.shot('40-directory-zh');
+        for (const f of await seriousA11yFindings(a.page)) throw new Error(`accessibility: ${f}`);
 
         // Search: only Bob is left; a click on him picks nothing while he rests.
         await a.page.fill('tccc-call-bar [data-field=transfer-search]', 'bob');
