@@ -443,7 +443,10 @@ function FIELD_MAX(name) {
 }
 
 const PHASES = [
-  { name: 'agent status, no session', apis: ['Agent.setStatus', 'Agent.offline', 'Agent.online', 'Agent.getDirectory'] },
+  {
+    name: 'agent status, no session',
+    apis: ['Agent.setStatus', 'Agent.offline', 'Agent.online', 'Agent.getDirectory'],
+  },
   {
     name: 'dialling, agent free',
     apis: ['Call.startInternalCall', 'Call.startOutboundCall'],
