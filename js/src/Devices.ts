@@ -33,7 +33,18 @@ function micFailure(err: unknown): TcccError {
   return TcccError.of('ERR_MIC_START_FAIL', `The microphone could not be opened: ${text}`);
 }
 
+type SinkElement = HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> };
+
+/** An <audio> element that can choose its output, or undefined where browsers cannot. */
+function sinkProbe(): SinkElement | undefined {
+  const g = globalThis as { Audio?: new () => HTMLAudioElement; HTMLMediaElement?: { prototype: object } };
+  if (!g.Audio || !g.HTMLMediaElement || typeof (g.HTMLMediaElement.prototype as SinkElement).setSinkId !== 'function')
+    return undefined;
+  return new g.Audio();
+}
+
 export function createDevices(media: () => MediaAdapter | undefined = () => undefined): DevicesApi {
+  let speaker = '';
   return {
     isBrowserSupported(): boolean {
       const g = globalThis as Record<string, unknown>;
@@ -64,6 +75,37 @@ export function createDevices(media: () => MediaAdapter | undefined = () => unde
       } catch (err) {
         throw micFailure(err);
       }
+      return { status: 'success' as const, data: { deviceId } };
+    },
+    canChooseSpeaker: () => !!sinkProbe(),
+    getSpeaker: () => speaker,
+    async setSpeaker(options: { deviceId: string }) {
+      const deviceId =
+        options && typeof options === 'object' ? (options as { deviceId?: unknown }).deviceId : undefined;
+      if (typeof deviceId !== 'string' || deviceId.length > 256)
+        throw TcccError.of(
+          'ERR_INVALID_ARGUMENT',
+          "Devices.setSpeaker: deviceId must be a string (from getSpeakers(); '' for the default output)",
+        );
+      const probe = sinkProbe();
+      if (!probe)
+        throw TcccError.of(
+          'ERR_NOT_SUPPORTED',
+          'Devices.setSpeaker: this browser cannot choose an audio output (no HTMLMediaElement.setSinkId)',
+        );
+      // Tried on an element of our own first: an unknown or forbidden output is reported now and
+      // changes nothing, instead of silencing the next call.
+      try {
+        await probe.setSinkId(deviceId);
+        await media()?.setSpeaker?.(deviceId);
+      } catch (err) {
+        const e = err as Error;
+        throw TcccError.of(
+          'ERR_SPEAKER_START_FAIL',
+          `Devices.setSpeaker: the audio output ${JSON.stringify(deviceId)} cannot be used: ${e?.name ?? ''} ${e?.message ?? String(err)}`.trim(),
+        );
+      }
+      speaker = deviceId;
       return { status: 'success' as const, data: { deviceId } };
     },
   };

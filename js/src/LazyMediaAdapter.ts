@@ -24,6 +24,7 @@ export class LazyMediaAdapter implements MediaAdapter {
   private _crossOrigin: string | null;
   private _host: MediaHost | undefined;
   private _real: MediaAdapter | undefined;
+  private _speaker = '';
   private _queue: Array<[MediaAction, Record<string, unknown>]> = [];
   private _state: 'idle' | 'loading' | 'loaded' | 'failed' | 'closed' = 'idle';
   private _waiters: Array<[() => void, (e: Error) => void]> = [];
@@ -77,6 +78,12 @@ export class LazyMediaAdapter implements MediaAdapter {
     await this._real!.setMicrophone?.(deviceId);
   }
 
+  /** The output for calls: kept until the real adapter is here (nothing plays before it). */
+  async setSpeaker(deviceId: string): Promise<void> {
+    this._speaker = deviceId;
+    await this._real?.setSpeaker?.(deviceId);
+  }
+
   close(): void {
     this._state = 'closed';
     this._queue = [];
@@ -95,6 +102,7 @@ export class LazyMediaAdapter implements MediaAdapter {
       this._state = 'loaded';
       this._real = new Adapter(this._options);
       if (this._host) this._real.attach?.(this._host);
+      if (this._speaker) void this._real.setSpeaker?.(this._speaker).catch(() => undefined);
       const queued = this._queue;
       this._queue = [];
       for (const [action, data] of queued) this._real.handle(action, data);

@@ -19,6 +19,9 @@ export interface MediaAdapter {
   attach?(host: MediaHost): void;
   /** Uses this microphone from now on, also in calls under way (tccc.Devices.setMicrophone). */
   setMicrophone?(deviceId: string): Promise<void>;
+  /** Plays calls on this audio output from now on, also calls under way ('' = the system's default;
+   *  tccc.Devices.setSpeaker). */
+  setSpeaker?(deviceId: string): Promise<void>;
 }
 
 /** Where a call's audio WebSocket is: `wss://<signalling origin><path>?token=<token>`. */

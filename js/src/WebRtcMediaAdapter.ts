@@ -137,6 +137,7 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   private _music: HoldMusic;
   private _onlineListener: (() => void) | undefined;
   private _micDeviceId: string | undefined;
+  private _speaker = ''; // the audio output calls play on ('' = the default)
   /** One DTLS certificate for this adapter's connections, made ahead (a new pc would make its own). */
   private _certificate: Promise<RTCCertificate | undefined> | undefined;
 
@@ -167,6 +168,21 @@ export class WebRtcMediaAdapter implements MediaAdapter {
   /** The session's RTCPeerConnection (getStats() and diagnostics). */
   peerConnection(sessionId: string): RTCPeerConnection | undefined {
     return this._legs.get(sessionId)?.pc;
+  }
+
+  /**
+   * Plays calls on this output from now on: every call's <audio> element now (a call under way
+   * moves without a gap) and those of later calls as they are made.
+   */
+  async setSpeaker(deviceId: string): Promise<void> {
+    this._speaker = deviceId;
+    await Promise.all([...this._legs.values()].filter((l) => l.audio && !l.closed).map((l) => this._sink(l.audio!)));
+  }
+
+  private _sink(el: HTMLMediaElement): Promise<void> {
+    const sink = el as HTMLMediaElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
+    if (typeof sink.setSinkId !== 'function' || (sink.sinkId ?? '') === this._speaker) return Promise.resolve();
+    return sink.setSinkId(this._speaker);
   }
 
   /**
@@ -781,6 +797,10 @@ export class WebRtcMediaAdapter implements MediaAdapter {
           return el;
         });
       leg.audio = make();
+      if (this._speaker)
+        this._sink(leg.audio).catch((err: Error) =>
+          console.warn(`[tccc] the chosen audio output could not be used: ${err?.message ?? err}`),
+        );
     }
     const audio = leg.audio;
     audio.muted = leg.held;

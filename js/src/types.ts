@@ -74,6 +74,47 @@ export interface TransferOptions extends SessionOptions {
   userId?: string;
 }
 
+/** Options of {@link AgentApi.getDirectory}. */
+export interface DirectoryOptions {
+  /**
+   * Case-insensitive substring of an agent's name, nickname, user id or staff number, or of a skill
+   * group's name or id; at most 64 characters. Absent or empty: everything (up to `limit`).
+   */
+  query?: string;
+  /** At most this many skill groups and this many agents, 1–100 (default 50). */
+  limit?: number;
+}
+
+/** A skill group of the agent's application, as {@link AgentApi.getDirectory} lists it. */
+export interface DirectorySkillGroup {
+  skillGroupId: string;
+  name: string;
+  /** `tel` (calls), `im` (chats), … */
+  type: string;
+  /** Agents of the group free for a call now. */
+  free: number;
+  /** Agents of the group online (any status but `offline`). */
+  online: number;
+  /** Calls and chats waiting in the group's queue. */
+  queued: number;
+}
+
+/** A colleague, as {@link AgentApi.getDirectory} lists it (never the agent itself). */
+export interface DirectoryAgent {
+  userId: string;
+  name: string;
+  nick: string;
+  staffNumber: string;
+  status: AgentStatus;
+  /** Only while `status` is `rest`. */
+  restReason: string;
+  /** A call transferred to this agent would ring it now (free or notReady, connected, not on a call). */
+  takesCalls: boolean;
+  /** A chat transferred to this agent would be offered to it now (below its chat capacity). */
+  takesChats: boolean;
+  skillGroupIds: string[];
+}
+
 /** Options of {@link ChatApi.sendMessage}. */
 export interface SendChatMessageOptions extends SessionOptions {
   /** The text, at most 4,000 characters (`ERR_CHAT_MESSAGE_TOO_LONG` beyond). Shown as text, never HTML. */
@@ -290,6 +331,18 @@ export interface AgentApi {
   wrapUp(options: WrapUpOptions): ApiResult<{ sessionId: string }>;
   /** (ours) This agent's finished sessions since `since` (default: the last 24 hours), newest first. */
   getHistory(options?: GetHistoryOptions): ApiResult<{ sessions: HistoryEntry[] }>;
+  /**
+   * (ours) The transfer directory of the agent's application, live: its skill groups (those with a
+   * free agent first) and its colleagues with their current status (free first, then after-call
+   * work, not ready, resting, busy, offline; each by name). `truncated`: a list was cut at `limit`.
+   * Rejects `ERR_INVALID_ARGUMENT` (a `query` over 64 characters, a `limit` outside 1–100) and, like
+   * every API, `ERR_NOT_READY` before `ready`.
+   */
+  getDirectory(options?: DirectoryOptions): ApiResult<{
+    skillGroups: DirectorySkillGroup[];
+    agents: DirectoryAgent[];
+    truncated: boolean;
+  }>;
 }
 
 /** (ours) One agent as the supervisor view sees it. `since` is when its status began (epoch ms). */
@@ -372,6 +425,19 @@ export interface DevicesApi {
    * `ERR_NOT_SUPPORTED` (no WebRTC media in this environment).
    */
   setMicrophone(options: { deviceId: string }): Promise<SuccessResponse<{ deviceId: string }>>;
+  /**
+   * (ours) Plays calls on this audio output (a `deviceId` from {@link getSpeakers}; `''` = the
+   * system's default) from now on, also calls under way, through `HTMLMediaElement.setSinkId`.
+   * Rejects `ERR_INVALID_ARGUMENT` (deviceId not a string, over 256 characters),
+   * `ERR_SPEAKER_START_FAIL` (no such output, or not allowed; the old one stays) and
+   * `ERR_NOT_SUPPORTED` where the browser cannot choose an output (no `setSinkId`: Safari, Firefox
+   * before 116).
+   */
+  setSpeaker(options: { deviceId: string }): Promise<SuccessResponse<{ deviceId: string }>>;
+  /** (ours) The output {@link setSpeaker} chose (`''`: the system's default). */
+  getSpeaker(): string;
+  /** (ours) Whether this browser can choose an audio output (`HTMLMediaElement.setSinkId`). */
+  canChooseSpeaker(): boolean;
 }
 
 /**

@@ -53,7 +53,7 @@ export const API_METHODS = {
   Call: ['startOutboundCall', 'accept', 'hungUp', 'deleteCall', 'muteMic', 'unmuteMic', 'isMicMuted', 'startInternalCall', 'transfer', 'hold', 'unHold', 'pauseRecording', 'resumeRecording', 'sendDigits'],
   Chat: ['accept', 'end', 'transfer', 'sendMessage', 'getMessages'],
   Video: ['accept', 'end', 'muteMic', 'unmuteMic', 'muteVideo', 'unmuteVideo', 'pauseRecording', 'resumeRecording', 'transfer'],
-  Agent: ['online', 'offline', 'setStatus', 'wrapUp', 'getHistory'],
+  Agent: ['online', 'offline', 'setStatus', 'wrapUp', 'getHistory', 'getDirectory'],
   Supervisor: ['watch', 'unwatch', 'setAgentStatus', 'logoutAgent'],
 } as const;
 export type CallApiName = typeof API_METHODS.Call[number];

@@ -67,13 +67,16 @@ class CallControl : public FarEndEvents, public TimerOwner {
 
   void onTimer(std::uint64_t serial, std::uint64_t gen, std::int64_t nowMs) override;
 
+  /// Whether a transfer or internal call to `agent` would ring it now (free or notReady, connected,
+  /// not on a call or being offered one).
+  bool takesCallsNow(const Agent& agent) const;
+
  private:
   /// The session `data.sessionId` names, if this agent has seen it: ERR_SESSION_NOT_FOUND otherwise
   /// (another agent's or tenant's ids look like unknown ones). Null when the engine forgot it.
   Session* owned(Agent& agent, const Json& data, Error& error) const;
   void connect(Session& session, std::int64_t nowMs);
   Result relayInternal(Agent& agent, Session& session, std::string_view method, Json payload);
-  bool takesCallsNow(const Agent& agent) const;
 
   RoutingContext& c;
   std::vector<FarEnd*> mOutboundRoutes;

@@ -79,6 +79,10 @@ class ChatRouting {
   /// Views keep the wire form of their last state change; a snapshot needs the current message count.
   void refreshWires(Json& sessions) const;
 
+  /// Whether a chat transferred to `agent` would be offered to it now (connected, free or busy,
+  /// below its capacity).
+  bool takesChatNow(const Agent& agent) const { return eligible(agent, true) && load(agent) < capacity(agent); }
+
  private:
   struct ChatState;
   ChatState* state(const std::string& sessionId) const;

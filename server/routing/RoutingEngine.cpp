@@ -21,6 +21,7 @@
 #include "routing/SupervisorDesk.hpp"
 #include "routing/TenantDirectory.hpp"
 #include "routing/TimerQueue.hpp"
+#include "routing/TransferDirectory.hpp"
 
 #include "protocol/Validator.hpp"
 
@@ -61,7 +62,8 @@ struct RoutingEngine::Parts {
         media(context),
         simulator(context, calls),
         supervisors(context),
-        afterCall(context) {
+        afterCall(context),
+        transferDirectory(agents, tenants, acd, calls, chats) {
     if (!options.iceServers.is_array()) options.iceServers = Json::array();
     // Outbound numbers: the simulator's test numbers, then the numbers callee pages registered.
     calls.addOutboundRoute(simulator);
@@ -96,6 +98,7 @@ struct RoutingEngine::Parts {
   sim::SimulatedNetwork simulator;
   SupervisorDesk supervisors;
   AfterCallWork afterCall;
+  TransferDirectory transferDirectory;
   std::int64_t nextSweepMs = 0;
 };
 
@@ -274,6 +277,9 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
       break;
     case AgentMethod::AgentHistory:
       result = p->afterCall.history(*agent, data, nowMs);
+      break;
+    case AgentMethod::DirectoryList:
+      result = p->transferDirectory.list(*agent, data);
       break;
   }
   if (!method->idempotent) agent->dedupe[dedupeKey] = {nowMs + p->options.dedupeMs, result};

@@ -19,6 +19,7 @@ void TenantDirectory::load(std::int64_t sdkAppId, Tenant& t) {
   t.groups.clear();
   for (auto& g : mDirectory.listSkillGroups(sdkAppId)) t.groups[g.skillGroupId] = g;
   t.callerNumbers = mDirectory.listCallerNumbers(sdkAppId);
+  t.staff.reset();
 }
 
 const SkillGroupInfo* TenantDirectory::group(std::int64_t sdkAppId, std::int64_t skillGroupId) {
@@ -33,6 +34,12 @@ const std::unordered_map<std::int64_t, SkillGroupInfo>& TenantDirectory::groups(
 
 const std::vector<CallerNumberInfo>& TenantDirectory::callerNumbers(std::int64_t sdkAppId) {
   return tenant(sdkAppId).callerNumbers;
+}
+
+const std::vector<StaffInfo>& TenantDirectory::staff(std::int64_t sdkAppId) {
+  Tenant& t = tenant(sdkAppId);
+  if (!t.staff) t.staff = mDirectory.listStaff(sdkAppId);
+  return *t.staff;
 }
 
 std::optional<ServiceNumberInfo> TenantDirectory::serviceNumber(std::string_view number) {

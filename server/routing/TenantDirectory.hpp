@@ -23,6 +23,9 @@ class TenantDirectory {
   const SkillGroupInfo* group(std::int64_t sdkAppId, std::int64_t skillGroupId);
   const std::unordered_map<std::int64_t, SkillGroupInfo>& groups(std::int64_t sdkAppId);
   const std::vector<CallerNumberInfo>& callerNumbers(std::int64_t sdkAppId);
+  /// The tenant's staff, read on first use and kept until reload(): the transfer directory lists
+  /// it on every search, which must not be a database scan.
+  const std::vector<StaffInfo>& staff(std::int64_t sdkAppId);
   /// A service number (unique across tenants), cached: answers, negative ones too, are kept.
   std::optional<ServiceNumberInfo> serviceNumber(std::string_view number);
   /// Reloads a tenant's groups and numbers after a change through the cloud API.
@@ -34,6 +37,7 @@ class TenantDirectory {
   struct Tenant {
     std::unordered_map<std::int64_t, SkillGroupInfo> groups;
     std::vector<CallerNumberInfo> callerNumbers;
+    std::optional<std::vector<StaffInfo>> staff;  // loaded on demand
   };
   Tenant& tenant(std::int64_t sdkAppId);
   void load(std::int64_t sdkAppId, Tenant& tenant);

@@ -2,6 +2,7 @@
 #include "core/ApiDispatcher.hpp"
 
 #include "core/ApiValidator.hpp"
+#include "core/DirectoryAnswer.hpp"
 
 #include <utility>
 
@@ -175,6 +176,15 @@ void ApiDispatcher::settle(PendingRequest& pending, protocol::Response& response
       }
       data = Json::object();
       data["sessions"] = std::move(rows);
+      break;
+    }
+    case Settle::Directory: {
+      auto directory = normaliseDirectory(response.data);
+      if (!directory) {
+        mQueue.reject(pending.handle, Error(Errc::Protocol, pending.method + ": malformed answer from the server"));
+        return;
+      }
+      data = std::move(*directory);
       break;
     }
     case Settle::ChatSend:

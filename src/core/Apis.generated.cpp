@@ -97,6 +97,8 @@ const ApiSpec kApis[kApiCount] = {
      std::nullopt},
     {"Agent.getHistory", &protocol::kAgentMethods[29], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::History,
      std::nullopt},
+    {"Agent.getDirectory", &protocol::kAgentMethods[30], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Directory,
+     std::nullopt},
 };
 
 }  // namespace tccc::core

@@ -32,6 +32,7 @@ enum class Settle : std::uint8_t {
   MediaWs,      // resolve {path, token} of media.ws: where the host opens the call's audio WebSocket
   Data,         // resolve the server's answer as it is (supervisor.watch: the snapshot)
   History,      // resolve {sessions}: agent.history's rows, each checked field by field (HistoryRows)
+  Directory,    // resolve {skillGroups, agents, truncated} of directory.list (DirectoryAnswer)
 };
 
 struct PendingRequest {

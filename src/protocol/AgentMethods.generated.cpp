@@ -111,6 +111,10 @@ constexpr FieldUse kAgentHistoryFields[] = {
     {&field::since, false, false},
     {&field::limit, false, false},
 };
+constexpr FieldUse kDirectoryListFields[] = {
+    {&field::query, false, false},
+    {&field::limit, false, false},
+};
 
 }  // namespace
 
@@ -175,6 +179,8 @@ const MethodSpec kAgentMethods[kAgentMethodCount] = {
      static_cast<std::uint8_t>(AgentMethod::SessionWrapUp), true, 3, FieldRule::None},
     {"agent.history", kAgentHistoryFields, {nullptr, nullptr}, nullptr,
      static_cast<std::uint8_t>(AgentMethod::AgentHistory), true, 2, FieldRule::None},
+    {"directory.list", kDirectoryListFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::DirectoryList), true, 2, FieldRule::None},
 };
 
 const MethodSpec* findAgentMethod(std::string_view name) {

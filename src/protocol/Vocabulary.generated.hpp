@@ -269,7 +269,7 @@ inline constexpr FieldSpec clientMsgId{"clientMsgId", nullptr, 64, 0, 0, FieldTy
 inline constexpr FieldSpec clientRequestId{"clientRequestId", nullptr, 64, 0, 0, FieldType::Id, 0, Errc::InvalidArgument};
 /// Only messages with a greater `seq`.
 inline constexpr FieldSpec afterSeq{"afterSeq", nullptr, kNoUpperBound, 0, 0, FieldType::Count, 0, Errc::InvalidArgument};
-/// At most this many messages (default 50), or history rows (default 100).
+/// At most this many messages (`chat.history`, default 50), history rows (`agent.history`, default 100) or entries of each list (`directory.list`, default 50).
 inline constexpr FieldSpec limit{"limit", nullptr, 100, 0, 1, FieldType::Count, 0, Errc::InvalidArgument};
 /// The wrap-up's code.
 inline constexpr FieldSpec disposition{"disposition", kDispositionNames, 0, 0, 0, FieldType::Enum, 8, Errc::InvalidArgument};
@@ -309,11 +309,13 @@ inline constexpr FieldSpec channelName{"channelName", nullptr, 128, 0, 0, FieldT
 inline constexpr FieldSpec clientData{"clientData", nullptr, 4096, 0, 0, FieldType::Text, 0, Errc::InvalidArgument};
 /// The secret `chat.start` returned, to resume the chat.
 inline constexpr FieldSpec visitorToken{"visitorToken", nullptr, 128, 0, 0, FieldType::Text, 0, Errc::InvalidArgument};
+/// Search text of `directory.list`: a case-insensitive substring of a name, user id, staff number or skill group id.
+inline constexpr FieldSpec query{"query", nullptr, 64, 0, 0, FieldType::Label, 0, Errc::InvalidArgument};
 }  // namespace field
 
 /// The methods of the agent socket, in table order.
-enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionPauseRecording, SessionResumeRecording, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate, MediaWs, SupervisorWatch, SupervisorUnwatch, SupervisorSetAgentStatus, SupervisorLogoutAgent, SessionWrapUp, AgentHistory };
-inline constexpr std::size_t kAgentMethodCount = 30;
+enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionPauseRecording, SessionResumeRecording, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate, MediaWs, SupervisorWatch, SupervisorUnwatch, SupervisorSetAgentStatus, SupervisorLogoutAgent, SessionWrapUp, AgentHistory, DirectoryList };
+inline constexpr std::size_t kAgentMethodCount = 31;
 extern const MethodSpec kAgentMethods[kAgentMethodCount];
 /// The method called `name`, or nullptr.
 const MethodSpec* findAgentMethod(std::string_view name);

@@ -328,7 +328,7 @@ export const tests = [
         await page.focus('[data-act=transfer]');
         await page.keyboard.press('Space');
         await page.waitForSelector('[data-field=transfer-form]', { state: 'visible' });
-        assertEqual(await page.evaluate(() => deepActive()), 'transfer-target', 'the transfer form takes focus');
+        assertEqual(await page.evaluate(() => deepActive()), 'transfer-search', 'the transfer form takes focus');
         await page.keyboard.press('Escape');
         await page.waitForSelector('[data-field=transfer-form]', { state: 'hidden' });
         assert(await page.locator('[data-field=status-select]').isVisible(), 'Escape closed only the sub-panel');

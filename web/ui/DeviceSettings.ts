@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // "Devices" section of the workbench: which microphone the SDK uses (tccc.Devices.setMicrophone,
 // applied to calls under way too), a live input level so the agent sees the microphone works before
-// the first call, and a test tone through the speakers. Collapsed by default: the level meter opens
+// the first call, which speaker calls, the ringtone and the test tone play on
+// (tccc.Devices.setSpeaker; remembered in this browser, or said to be impossible where the browser
+// cannot choose an output), and a test tone through it. Collapsed by default: the level meter opens
 // the microphone only while the section is open and the workbench shown, and releases it after.
 import { h, show } from './dom';
 import type { Ctx } from './elements';
+import { Ringtone } from './Ringtone';
 import { adoptStyles } from './sheets';
 import { CSS } from './styles';
 
@@ -16,6 +19,55 @@ select { width: 100%; box-sizing: border-box; }
 `;
 
 type AudioCtor = typeof AudioContext;
+type SinkContext = AudioContext & { setSinkId?: (id: string) => Promise<void> };
+
+/** Where the speaker choice is remembered in this browser (localStorage). */
+export const SPEAKER_KEY = 'tccc.ui.speaker';
+
+const TEXT = {
+  'zh-CN': {
+    speaker: '扬声器',
+    speakerDefault: '系统默认',
+    speakerNumbered: '扬声器 {n}',
+    speakerSwitched: '已切换扬声器，通话、铃声和测试音都从这里播放。',
+    speakerUnavailable: '无法使用该扬声器：{n}',
+    speakerUnsupported: '此浏览器不能选择扬声器，声音从系统默认设备播放。',
+    speakerNone: '未找到可选的扬声器，声音从系统默认设备播放。',
+  },
+  en: {
+    speaker: 'Speaker',
+    speakerDefault: 'System default',
+    speakerNumbered: 'Speaker {n}',
+    speakerSwitched: 'Speaker switched: calls, the ringtone and the test tone play here.',
+    speakerUnavailable: 'The speaker cannot be used: {n}',
+    speakerUnsupported: 'This browser cannot choose a speaker; sound plays on the system default.',
+    speakerNone: 'No speaker to choose from; sound plays on the system default.',
+  },
+};
+type TextKey = keyof (typeof TEXT)['en'];
+
+function remembered(): string {
+  try {
+    return localStorage.getItem(SPEAKER_KEY) ?? '';
+  } catch {
+    return ''; // storage blocked (private mode, sandboxed frame)
+  }
+}
+
+function remember(deviceId: string): void {
+  try {
+    if (deviceId) localStorage.setItem(SPEAKER_KEY, deviceId);
+    else localStorage.removeItem(SPEAKER_KEY);
+  } catch {
+    /* storage blocked: the choice lasts for this page */
+  }
+}
+
+/** Routes a WebAudio context to the chosen speaker where the browser can (AudioContext.setSinkId). */
+export async function routeToSpeaker(ctx: AudioContext, deviceId: string): Promise<void> {
+  const sink = ctx as SinkContext;
+  if (deviceId && typeof sink.setSinkId === 'function') await sink.setSinkId(deviceId).catch(() => undefined);
+}
 
 // The microphone picked here, kept across rebuilds of the UI (a language switch makes new elements).
 let chosenMicrophone = '';
@@ -43,6 +95,8 @@ export class DeviceSettings extends HTMLElement {
   private meter!: HTMLMeterElement;
   private message!: HTMLDivElement;
   private toneBtn!: HTMLButtonElement;
+  private speakerSelect!: HTMLSelectElement;
+  private speakerNote!: HTMLDivElement;
   /** The open level meter: its stream, audio graph and sampling timer. */
   private metering: { stream: MediaStream; audio: AudioContext; timer: ReturnType<typeof setInterval> } | undefined;
   private opening = false;
@@ -65,6 +119,13 @@ export class DeviceSettings extends HTMLElement {
       'aria-label': t('inputLevel'),
       'data-field': 'mic-level',
     });
+    this.speakerSelect = h('select', {
+      id: 'speaker',
+      'aria-label': this.text('speaker'),
+      'data-field': 'speaker-select',
+    });
+    this.speakerSelect.addEventListener('change', () => void this.useSpeaker(this.speakerSelect.value));
+    this.speakerNote = h('div', { class: 'muted', 'data-field': 'speaker-note' });
     this.toneBtn = h('button', { type: 'button', 'data-act': 'test-tone' }, t('testTone'));
     this.toneBtn.addEventListener('click', () => void this.playTone());
     this.message = h('div', { class: 'muted', role: 'status', 'data-field': 'device-message' });
@@ -76,12 +137,79 @@ export class DeviceSettings extends HTMLElement {
       this.micSelect,
       h('label', { for: 'level' }, t('inputLevel')),
       this.meter,
+      h('label', { for: 'speaker' }, this.text('speaker')),
+      this.speakerSelect,
+      this.speakerNote,
       h('div', { class: 'row' }, this.toneBtn),
       this.message,
     );
-    this.details.addEventListener('toggle', () => this.tick());
+    this.details.addEventListener('toggle', () => {
+      this.tick();
+      if (this.details.open) void this.listSpeakers();
+    });
     adoptStyles(this.shadowRoot!, CSS, PANE_CSS);
     this.shadowRoot!.append(this.details);
+    // The ringtone plays where calls do.
+    Ringtone.output = () => this.speaker();
+    this.restoreSpeaker();
+  }
+
+  private text(key: TextKey, n?: string | number): string {
+    const text = (this.ctx.host.config().lang === 'en' ? TEXT.en : TEXT['zh-CN'])[key];
+    return text.replace('{n}', String(n ?? ''));
+  }
+
+  private speaker(): string {
+    try {
+      return this.ctx.host.tccc.Devices.getSpeaker();
+    } catch {
+      return ''; // a destroyed SDK
+    }
+  }
+
+  /** The output remembered in this browser, chosen again once (quietly: a device gone means the default). */
+  private restoreSpeaker(): void {
+    const id = remembered();
+    const devices = this.ctx.host.tccc.Devices;
+    if (!id || id === devices.getSpeaker() || !devices.canChooseSpeaker()) return;
+    devices.setSpeaker({ deviceId: id }).catch(() => remember(''));
+  }
+
+  private async listSpeakers(): Promise<void> {
+    const { host } = this.ctx;
+    const devices = host.tccc.Devices;
+    if (!devices.canChooseSpeaker()) {
+      show(this.speakerSelect, false);
+      this.speakerNote.textContent = this.text('speakerUnsupported');
+      return;
+    }
+    let outputs: MediaDeviceInfo[];
+    try {
+      outputs = (await devices.getSpeakers()).filter((d) => d.deviceId && d.deviceId !== 'default');
+    } catch (err) {
+      show(this.speakerSelect, false);
+      this.speakerNote.textContent = this.text('speakerUnavailable', (err as { errorMsg?: string })?.errorMsg ?? '');
+      return;
+    }
+    const current = this.speaker();
+    this.speakerSelect.replaceChildren(
+      h('option', { value: '' }, this.text('speakerDefault')),
+      ...outputs.map((d, i) => h('option', { value: d.deviceId }, d.label || this.text('speakerNumbered', i + 1))),
+    );
+    this.speakerSelect.value = outputs.some((d) => d.deviceId === current) ? current : '';
+    show(this.speakerSelect, outputs.length > 0);
+    this.speakerNote.textContent = outputs.length ? '' : this.text('speakerNone');
+  }
+
+  private async useSpeaker(deviceId: string): Promise<void> {
+    try {
+      await this.ctx.host.tccc.Devices.setSpeaker({ deviceId });
+      remember(deviceId);
+      this.say(this.text('speakerSwitched'), 'info');
+    } catch (err) {
+      this.speakerSelect.value = this.speaker();
+      this.say(this.text('speakerUnavailable', (err as { errorMsg?: string })?.errorMsg ?? String(err)), 'error');
+    }
   }
 
   update(): void {
@@ -186,6 +314,7 @@ export class DeviceSettings extends HTMLElement {
     const Audio = audioContextClass();
     if (!Audio) return;
     const ctx = new Audio();
+    await routeToSpeaker(ctx, this.speaker());
     const osc = ctx.createOscillator();
     const gain = ctx.createGain();
     osc.frequency.value = 440;

@@ -9,6 +9,8 @@ export type RingOutcome = 'playing' | 'blocked-notified' | 'blocked-silent' | 'h
 type AudioCtor = typeof AudioContext;
 
 export class Ringtone {
+  /** The audio output to ring on ('' = the default); DeviceSettings points it at the SDK's speaker. */
+  static output: () => string = () => '';
   private ctx: AudioContext | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private notification: Notification | undefined;
@@ -52,6 +54,9 @@ export class Ringtone {
       return false;
     }
     this.ctx = ctx;
+    const output = Ringtone.output();
+    const sink = ctx as AudioContext & { setSinkId?: (id: string) => Promise<void> };
+    if (output && typeof sink.setSinkId === 'function') await sink.setSinkId(output).catch(() => undefined);
     if (ctx.state !== 'running') {
       // resume() stays pending (or rejects) while autoplay is blocked: do not wait for it forever.
       await Promise.race([ctx.resume().catch(() => undefined), new Promise((r) => setTimeout(r, 300))]);

@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-// The transfer form, shared by the call bar and the chat pane: to an agent (user ID) or a skill
-// group (numeric ID). The SDK has no API that lists agents or skill groups, so the target is typed:
-// the field has a visible label, an example, and is checked before anything is sent, so a typo says
+// The transfer form, shared by the call bar and the chat pane: a searchable directory of the
+// application's skill groups and agents with live availability (tccc.Agent.getDirectory, drawn by
+// DirectoryList), refreshed every few seconds while the form is open, so an agent picks a colleague
+// who is free now instead of remembering IDs. A pick fills the target fields below the list; they
+// stay editable as the fallback for a raw agent or skill group ID (a directory that failed to load,
+// a target the integrator knows better), and are checked before anything is sent, so a typo says
 // what is wrong here instead of coming back as a server error.
+import { DirectoryList, type DirectoryTarget } from './DirectoryList';
 import { h, show } from './dom';
 import type { Ctx } from './elements';
 import type { UiSession } from './Store';
 
+/** How often the open form asks the server again, so statuses stay live (ms). */
+export const DIRECTORY_REFRESH_MS = 4000;
+/** Typing pauses this long before the search goes out (ms). */
+const SEARCH_DEBOUNCE_MS = 250;
+
 export interface TransferForm {
   form: HTMLFormElement;
-  /** Shows the form (or hides it when it is open) and puts the cursor in the target field. */
+  /** Shows the form (or hides it when it is open) and puts the cursor in the search field. */
   toggle(): void;
   close(): void;
 }
@@ -23,6 +32,17 @@ export function transferProblem(kind: string, target: string): '' | 'transferEmp
 
 export function transferForm(ctx: Ctx, session: () => UiSession | undefined): TransferForm {
   const { t, store } = ctx;
+  const search = h('input', {
+    type: 'search',
+    id: 'transfer-search',
+    maxlength: 64,
+    autocomplete: 'off',
+    role: 'combobox',
+    'aria-expanded': 'true',
+    'aria-autocomplete': 'list',
+    'aria-controls': 'transfer-list',
+    'data-field': 'transfer-search',
+  });
   const kind = h(
     'select',
     { 'data-field': 'transfer-kind', id: 'transfer-kind' },
@@ -46,13 +66,34 @@ export function transferForm(ctx: Ctx, session: () => UiSession | undefined): Tr
     target.inputMode = agent ? 'email' : 'numeric';
     problem.textContent = '';
   };
-  kind.addEventListener('change', labelTarget);
+  const picked = (pick: DirectoryTarget | undefined) => {
+    if (!pick) {
+      target.value = '';
+      return;
+    }
+    kind.value = pick.kind;
+    labelTarget();
+    target.value = pick.id;
+  };
+  const list = new DirectoryList(ctx, search, picked);
+  const searchLabel = h('label', { for: 'transfer-search' }, list.text('search'));
+  search.placeholder = list.text('searchHint');
+  search.setAttribute('aria-label', list.text('searchLabel'));
+  kind.addEventListener('change', () => {
+    labelTarget();
+    list.clearPick();
+  });
+  target.addEventListener('input', () => list.clearPick());
   labelTarget();
   const cancel = h('button', { type: 'button' }, t('cancel'));
   const form = h(
     'form',
-    { hidden: true, novalidate: true, 'data-field': 'transfer-form' },
-    h('div', { class: 'row' }, h('label', { for: 'transfer-kind' }, t('transferTo')), kind),
+    { hidden: true, novalidate: true, class: 'transfer', 'data-field': 'transfer-form' },
+    h('div', { class: 'row' }, h('strong', {}, t('transferTo'))),
+    h('div', { class: 'row search' }, searchLabel, search),
+    list.el,
+    list.note,
+    h('div', { class: 'row' }, h('label', { for: 'transfer-kind' }, list.text('byId')), kind),
     h('div', { class: 'row' }, targetLabel, target),
     problem,
     h(
@@ -62,9 +103,54 @@ export function transferForm(ctx: Ctx, session: () => UiSession | undefined): Tr
       cancel,
     ),
   );
+
+  // --- the live directory ---------------------------------------------------------------------
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let debounce: ReturnType<typeof setTimeout> | undefined;
+  let generation = 0; // answers to an older query or an earlier opening are dropped
+  const refresh = async () => {
+    if (form.hidden || !form.isConnected) return stop();
+    const mine = ++generation;
+    const query = search.value.trim();
+    list.loading();
+    try {
+      const res = await store.tccc.Agent.getDirectory(query ? { query } : {});
+      if (mine !== generation || form.hidden) return;
+      list.render(res.data, session()?.type === 'im');
+    } catch (err) {
+      if (mine !== generation || form.hidden) return;
+      list.failed((err as { errorMsg?: string; message?: string }).errorMsg ?? String(err));
+    }
+  };
+  const stop = () => {
+    clearInterval(timer);
+    clearTimeout(debounce);
+    timer = debounce = undefined;
+    generation++;
+  };
+  const start = () => {
+    stop();
+    void refresh();
+    timer = setInterval(() => void refresh(), DIRECTORY_REFRESH_MS);
+  };
+  search.addEventListener('input', () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => void refresh(), SEARCH_DEBOUNCE_MS);
+  });
+  search.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (list.move(e.key === 'ArrowDown' ? 1 : -1)) e.preventDefault();
+    } else if (e.key === 'Enter' && !e.isComposing && list.hasActive()) {
+      // Enter on a highlighted option picks it; it never sends the transfer by itself.
+      e.preventDefault();
+      list.pick();
+    }
+  });
+
   const close = () => {
     show(form, false);
     problem.textContent = '';
+    stop();
   };
   cancel.addEventListener('click', close);
   form.addEventListener('submit', (e) => {
@@ -74,7 +160,7 @@ export function transferForm(ctx: Ctx, session: () => UiSession | undefined): Tr
     const wrong = transferProblem(kind.value, value);
     problem.textContent = wrong ? t(wrong) : '';
     if (wrong) {
-      target.focus();
+      (list.hasActive() || !search.value ? search : target).focus();
       return;
     }
     if (!s) return;
@@ -82,6 +168,8 @@ export function transferForm(ctx: Ctx, session: () => UiSession | undefined): Tr
       await store.transfer(s, kind.value === 'userId' ? { userId: value } : { skillGroupId: value });
       close();
       target.value = '';
+      search.value = '';
+      list.clearPick();
     });
   });
   return {
@@ -89,7 +177,9 @@ export function transferForm(ctx: Ctx, session: () => UiSession | undefined): Tr
     close,
     toggle() {
       show(form, form.hidden);
-      if (!form.hidden) target.focus();
+      if (form.hidden) return stop();
+      search.focus();
+      start();
     },
   };
 }

@@ -55,4 +55,18 @@ ul { list-style: none; margin: 0; padding: 0; } li { padding: 4px 0; border-bott
 .transcript li.partial { color: #646a73; font-style: italic; }
 .transcript .who { font-weight: 600; margin-right: 6px; color: #4e5969; }
 .transcript li[data-flow="OUT"] .who { color: #0052d9; }
+/* The transfer directory (TransferForm, DirectoryList). */
+.transfer .search input { flex: 1 1 160px; }
+.dir { max-height: 220px; overflow: auto; border: 1px solid #dee0e3; border-radius: 6px; margin: 4px 0; }
+.dir:empty { display: none; }
+.dir .heading { font-size: 12px; color: #4e5969; padding: 3px 6px; background: #f7f8fa; }
+.dir [role=option] { display: flex; align-items: center; gap: 4px; padding: 4px 6px; cursor: pointer;
+  border-top: 1px solid #f0f1f3; }
+.dir [role=option]:hover { background: #f2f3f5; }
+.dir [role=option].active { outline: 2px solid #0052d9; outline-offset: -2px; }
+.dir [role=option][aria-selected=true] { background: #e8f0ff; }
+.dir [role=option][aria-disabled=true] { cursor: not-allowed; color: #646a73; }
+.dir .name { flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
+.dir .sub { display: block; font-size: 12px; color: #646a73; }
+.dir .st { flex: 0 1 auto; font-size: 12px; text-align: right; }
 `;

@@ -49,6 +49,7 @@ export class TransportMediaAdapter implements MediaAdapter {
   private _calls = new Map<string, Call>();
   private _chunk: OpusChunk | undefined;
   private _micDeviceId: string | undefined;
+  private _speaker = '';
 
   constructor(options: TransportMediaOptions = {}) {
     this._options = options;
@@ -100,6 +101,13 @@ export class TransportMediaAdapter implements MediaAdapter {
     this._micDeviceId = deviceId;
     for (const call of this._calls.values())
       if (call.ws && !call.ws.closed) call.ws.setMicrophone(await this._openMic());
+  }
+
+  /** Plays calls on this output: the WebRTC legs' <audio> elements and the WebSocket legs' audio. */
+  async setSpeaker(deviceId: string): Promise<void> {
+    this._speaker = deviceId;
+    await this._webrtc.setSpeaker(deviceId);
+    for (const c of this._calls.values()) if (c.ws && !c.ws.closed) await c.ws.setSpeaker(deviceId);
   }
 
   handle(action: MediaAction, data: Record<string, unknown>): void {
@@ -234,6 +242,7 @@ export class TransportMediaAdapter implements MediaAdapter {
     call.ws = leg;
     leg.setMuted(call.muted);
     leg.setHeld(call.held);
+    if (this._speaker) void leg.setSpeaker(this._speaker).catch(() => undefined);
     leg.start().then(
       () => {
         if (this._calls.get(sessionId) !== call || call.ws !== leg) return leg.close();

@@ -48,6 +48,7 @@ export class WsAudioLeg implements MeterSource {
   private readonly _o: WsAudioLegOptions;
   private _ws: WebSocket | undefined;
   private _context: AudioContext | undefined;
+  private _speaker = ''; // the audio output ('' = the default)
   private _node: AudioWorkletNode | undefined;
   private _mic: MediaStream | undefined;
   private _micSource: MediaStreamAudioSourceNode | undefined;
@@ -111,6 +112,19 @@ export class WsAudioLeg implements MeterSource {
     this._applySending();
     // The agent does not hear a held customer (the server plays the music to the customer).
     this._node?.port.postMessage({ t: 'play', on: !held });
+  }
+
+  /** Plays on this output (tccc.Devices.setSpeaker), where the browser can (AudioContext.setSinkId). */
+  async setSpeaker(deviceId: string): Promise<void> {
+    this._speaker = deviceId;
+    await this._sink();
+  }
+
+  private async _sink(): Promise<void> {
+    const context = this._context as unknown as
+      { setSinkId?: (id: string) => Promise<void>; state: AudioContextState } | undefined;
+    if (context && typeof context.setSinkId === 'function' && context.state !== 'closed')
+      await context.setSinkId(this._speaker);
   }
 
   /** Reroutes another microphone into the worklet (tccc.Devices.setMicrophone). */
@@ -268,6 +282,7 @@ export class WsAudioLeg implements MeterSource {
     this._mic = mic;
     const context = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
     this._context = context;
+    if (this._speaker) await this._sink().catch(() => undefined);
     await this._o.chunk.install(context);
     if (this._closed) return void context.close().catch(() => {});
     const node = new AudioWorkletNode(context, WS_AUDIO_PROCESSOR, {

@@ -355,6 +355,8 @@ const PLAN = {
   'Supervisor.unwatch': {},
   'Supervisor.setAgentStatus': { base: () => ({ userId: NOBODY, status: 'rest' }) },
   'Supervisor.logoutAgent': { base: () => ({ userId: NOBODY }) },
+  // Any status; the boundaries of query and limit come from their fields.
+  'Agent.getDirectory': {},
   'Call.startInternalCall': {
     base: () => ({ calleeUserId: NOBODY }),
     extras: () => [
@@ -447,7 +449,10 @@ function FIELD_MAX(name) {
 }
 
 const PHASES = [
-  { name: 'agent status, no session', apis: ['Agent.setStatus', 'Agent.offline', 'Agent.online'] },
+  {
+    name: 'agent status, no session',
+    apis: ['Agent.setStatus', 'Agent.offline', 'Agent.online', 'Agent.getDirectory'],
+  },
   {
     name: 'supervisor APIs (refused for the role)',
     apis: ['Supervisor.watch', 'Supervisor.unwatch', 'Supervisor.setAgentStatus', 'Supervisor.logoutAgent'],

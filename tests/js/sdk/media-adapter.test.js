@@ -436,6 +436,39 @@ test('setMicrophone swaps the track mid-call without renegotiating; a refused de
   adapter.close();
 });
 
+test('setSpeaker moves the call under way to the output and the next call starts on it', async () => {
+  const sinks = [];
+  const withSink = () => {
+    const el = fakeAudio([]);
+    el.sinkId = '';
+    el.setSinkId = async (id) => {
+      sinks.push(id);
+      el.sinkId = id;
+    };
+    return el;
+  };
+  const made = [];
+  const { adapter } = setup({ options: { createAudioElement: () => made[made.push(withSink()) - 1] } });
+  adapter.handle('offer', { sessionId: 's-1', sdp: 'o' });
+  await settle();
+  const remote = new FakeStream([new FakeTrack()]);
+  FakePc.instances[0].ontrack({ streams: [remote], track: remote.tracks[0] });
+  await settle();
+  expect(made).toHaveLength(1);
+  expect(made[0].sinkId).toBe(''); // the default until a choice
+  await adapter.setSpeaker('usb-headset');
+  expect(made[0].sinkId).toBe('usb-headset');
+  await adapter.setSpeaker('usb-headset'); // already there: not set again
+  expect(sinks).toEqual(['usb-headset']);
+  adapter.handle('offer', { sessionId: 's-2', sdp: 'o' });
+  await settle();
+  FakePc.instances[1].ontrack({ streams: [remote], track: remote.tracks[0] });
+  await settle();
+  expect(made).toHaveLength(2);
+  expect(made[1].sinkId).toBe('usb-headset');
+  adapter.close();
+});
+
 test('a call that ends while the microphone prompt is up releases the microphone', async () => {
   let grant;
   const track = new FakeTrack();

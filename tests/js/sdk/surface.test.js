@@ -93,6 +93,56 @@ describe('Devices', () => {
     expect((await sdk.tccc.Devices.getSpeakers()).map((d) => d.deviceId)).toEqual(['spk-1']);
   });
 
+  test('setSpeaker() checks its argument, needs setSinkId, tries the output first and remembers it', async () => {
+    const saved2 = {
+      Audio: Object.getOwnPropertyDescriptor(globalThis, 'Audio'),
+      HTMLMediaElement: Object.getOwnPropertyDescriptor(globalThis, 'HTMLMediaElement'),
+    };
+    const sinks = [];
+    const media = { handle() {}, close() {}, setSpeaker: jest.fn(async () => {}) };
+    try {
+      sdk = startSdk(server, { media });
+      const { Devices } = sdk.tccc;
+      // No setSinkId (Safari): not supported, and nothing changes.
+      delete globalThis.HTMLMediaElement;
+      expect(Devices.canChooseSpeaker()).toBe(false);
+      const none = await Devices.setSpeaker({ deviceId: 'spk-1' }).catch((e) => e);
+      expect(none.code).toBe(ErrorCode.ERR_NOT_SUPPORTED);
+      class FakeMedia {
+        async setSinkId(id) {
+          if (id === 'gone') throw Object.assign(new Error('Requested device not found'), { name: 'NotFoundError' });
+          sinks.push(id);
+        }
+      }
+      globalThis.HTMLMediaElement = FakeMedia;
+      globalThis.Audio = FakeMedia;
+      expect(Devices.canChooseSpeaker()).toBe(true);
+      for (const bad of [undefined, {}, { deviceId: 7 }, { deviceId: 'x'.repeat(257) }]) {
+        const err = await Devices.setSpeaker(bad).catch((e) => e);
+        expect(err.code).toBe(ErrorCode.ERR_INVALID_ARGUMENT);
+      }
+      await expect(Devices.setSpeaker({ deviceId: 'spk-1' })).resolves.toEqual({
+        status: 'success',
+        data: { deviceId: 'spk-1' },
+      });
+      expect(Devices.getSpeaker()).toBe('spk-1');
+      expect(media.setSpeaker).toHaveBeenCalledWith('spk-1');
+      const gone = await Devices.setSpeaker({ deviceId: 'gone' }).catch((e) => e);
+      expect(gone.code).toBe(ErrorCode.ERR_SPEAKER_START_FAIL);
+      expect(gone.errorMsg).toMatch(/NotFoundError/);
+      expect(Devices.getSpeaker()).toBe('spk-1'); // the old output stays
+      expect(media.setSpeaker).toHaveBeenCalledTimes(1);
+      await Devices.setSpeaker({ deviceId: '' }); // back to the default
+      expect(Devices.getSpeaker()).toBe('');
+      expect(sinks).toEqual(['spk-1', '']);
+    } finally {
+      for (const [k, d] of Object.entries(saved2)) {
+        if (d) Object.defineProperty(globalThis, k, d);
+        else delete globalThis[k];
+      }
+    }
+  });
+
   test('without mediaDevices the lists reject ERR_NOT_SUPPORTED', async () => {
     sdk = startSdk(server);
     Object.defineProperty(globalThis, 'navigator', { configurable: true, writable: true, value: {} });
@@ -169,6 +219,7 @@ describe('UI and shape', () => {
       'unmuteVideo',
     ]);
     expect(Object.keys(tccc.Agent).sort()).toEqual([
+      'getDirectory',
       'getHistory',
       'getStatus',
       'offline',
@@ -178,10 +229,13 @@ describe('UI and shape', () => {
     ]);
     expect(Object.keys(tccc.Supervisor).sort()).toEqual(['logoutAgent', 'setAgentStatus', 'unwatch', 'watch']);
     expect(Object.keys(tccc.Devices).sort()).toEqual([
+      'canChooseSpeaker',
       'getMicrophones',
+      'getSpeaker',
       'getSpeakers',
       'isBrowserSupported',
       'setMicrophone',
+      'setSpeaker',
     ]);
     expect(Object.keys(tccc.UI).sort()).toEqual(
       ['configure', 'hide', 'hidefloatButton', 'hideWorkbench', 'show', 'showWorkbench', 'showfloatButton'].sort(),

@@ -281,6 +281,10 @@ std::vector<Row> rows() {
       {"Agent.setStatus", longReason.c_str(), E::InvalidArgument, "restReason is longer than 64"},
       {"Agent.setStatus", R"({"status":"rest","restReason":9})", E::InvalidArgument, "restReason must be a string"},
       {"Agent.setStatus", R"("free")", E::InvalidArgument, "options must be an object"},
+      {"Agent.getDirectory", R"({})", E::None, R"({})"},
+      {"Agent.getDirectory", R"({"query":"ann","limit":100})", E::None, R"({"query":"ann","limit":100})"},
+      {"Agent.getDirectory", R"({"limit":0})", E::InvalidArgument, "limit must be an integer from 1 to 100"},
+      {"Agent.getDirectory", R"({"query":7})", E::InvalidArgument, "query must be a string"},
       // --- unknown APIs ---
       {"Call.dial", R"({})", E::InvalidArgument, "unknown API 'Call.dial'"},
       {"call.accept", R"({"sessionId":"s-1"})", E::InvalidArgument, "unknown API"},
@@ -322,7 +326,7 @@ TEST(ApiOptions, TheTableCoversEveryApiWithAPassingAndAFailingCase) {
     EXPECT_TRUE(passing.count(std::string(spec->name))) << spec->name;
     EXPECT_TRUE(failing.count(std::string(spec->name))) << spec->name;
   }
-  EXPECT_EQ(all.size(), 35u);
+  EXPECT_EQ(all.size(), 38u);
 }
 
 }  // namespace

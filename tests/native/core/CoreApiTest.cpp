@@ -144,6 +144,12 @@ const Success kSuccesses[] = {
     {"Agent.getHistory", R"({"limit":5})", "", "free", "agent.history", R"({"limit":5})", false,
      R"({"sessions":[{"sessionId":"s-9","outcome":"missed","secret":1}],"extra":2})", "", "",
      R"({"sessions":[{"outcome":"missed","sessionId":"s-9"}]})"},
+    // The directory is rebuilt, not passed through: unknown fields and malformed entries are dropped.
+    {"Agent.getDirectory", R"({"query":"ann","limit":5})", "", "free", "directory.list", R"({"query":"ann","limit":5})",
+     false,
+     R"({"skillGroups":[{"skillGroupId":"1","name":"Sales","type":"tel","free":1,"online":2,"queued":-3,"x":1},{"name":"no id"}],"agents":[{"userId":"ann@x","name":"Ann","nick":"","staffNumber":"7","status":"rest","restReason":"lunch","takesCalls":"yes","skillGroupIds":["1",2],"token":"secret"},{"userId":"bob@x","status":"sleeping"}],"truncated":true})",
+     "", "",
+     R"({"skillGroups":[{"skillGroupId":"1","name":"Sales","type":"tel","free":1,"online":2,"queued":0}],"agents":[{"userId":"ann@x","name":"Ann","nick":"","staffNumber":"7","status":"rest","restReason":"lunch","takesCalls":false,"takesChats":false,"skillGroupIds":["1"]}],"truncated":true})"},
 };
 
 void PrintTo(const Success& r, std::ostream* os) { *os << r.api; }
@@ -453,6 +459,14 @@ TEST(CoreApi, OutboundAnswerWithoutSessionIdIsAProtocolError) {
   loginQuietly(host, "free", Json::array());
   auto handle = host.call("Call.startOutboundCall", Json{{"phoneNumber", "1"}});
   host.reply(host.expectRequest("call.startOutbound"), Json{{"calleePhoneNumber", "1"}});
+  host.expectReject(handle, Errc::Protocol);
+}
+
+TEST(CoreApi, DirectoryAnswerWithoutItsListsIsAProtocolError) {
+  FakeHost host;
+  loginQuietly(host, "free", Json::array());
+  auto handle = host.call("Agent.getDirectory", Json::object());
+  host.reply(host.expectRequest("directory.list"), Json{{"agents", Json::array()}, {"skillGroups", "1"}});
   host.expectReject(handle, Errc::Protocol);
 }
 

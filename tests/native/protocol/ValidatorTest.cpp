@@ -138,6 +138,9 @@ std::vector<Row> rows() {
        E::InvalidArgument, "candidate.sdpMLineIndex must be an integer 0-65535"},
       {A, "media.ws", R"({"sessionId":"s-1","transport":"udp"})", E::None, R"({"sessionId":"s-1"})"},
       {A, "media.ws", R"({"sessionId":7})", E::InvalidArgument, "sessionId must be a string"},
+      {A, "directory.list", R"({})", E::None, R"({})"},
+      {A, "directory.list", R"({"query":"ann","limit":10,"x":1})", E::None, R"({"query":"ann","limit":10})"},
+      {A, "directory.list", R"({"limit":101})", E::InvalidArgument, "limit must be an integer from 1 to 100"},
       // --- customer socket ---
       {C, "customer.dial", R"({"serviceNumber":"400 800 1000","caller":"+86 138-0013-8000"})", E::None,
        R"({"serviceNumber":"4008001000","caller":"+8613800138000"})"},
