@@ -357,6 +357,9 @@ const PLAN = {
   'Supervisor.logoutAgent': { base: () => ({ userId: NOBODY }) },
   // Any status; the boundaries of query and limit come from their fields.
   'Agent.getDirectory': {},
+  // No such session: the SDK passes the shape, the server answers ERR_SESSION_NOT_FOUND.
+  'Agent.wrapUp': { base: () => ({ sessionId: 's-none', disposition: 'resolved' }) },
+  'Agent.getHistory': {},
   'Call.startInternalCall': {
     base: () => ({ calleeUserId: NOBODY }),
     extras: () => [
@@ -451,7 +454,14 @@ function FIELD_MAX(name) {
 const PHASES = [
   {
     name: 'agent status, no session',
-    apis: ['Agent.setStatus', 'Agent.offline', 'Agent.online', 'Agent.getDirectory'],
+    apis: [
+      'Agent.setStatus',
+      'Agent.offline',
+      'Agent.online',
+      'Agent.getDirectory',
+      'Agent.wrapUp',
+      'Agent.getHistory',
+    ],
   },
   {
     name: 'supervisor APIs (refused for the role)',

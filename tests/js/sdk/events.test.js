@@ -28,6 +28,7 @@ const OUR_EVENTS = [
   'mediaStateChanged',
   'messageReceived',
   'mediaWarning',
+  'supervisorUpdate',
   'audioVolume',
   'networkQuality',
   'mediaTransportChanged',

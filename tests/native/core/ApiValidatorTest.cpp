@@ -285,6 +285,12 @@ std::vector<Row> rows() {
       {"Agent.getDirectory", R"({"query":"ann","limit":100})", E::None, R"({"query":"ann","limit":100})"},
       {"Agent.getDirectory", R"({"limit":0})", E::InvalidArgument, "limit must be an integer from 1 to 100"},
       {"Agent.getDirectory", R"({"query":7})", E::InvalidArgument, "query must be a string"},
+      {"Agent.wrapUp", R"({"sessionId":"s-1","disposition":"sale","notes":"called back","x":1})", E::None,
+       R"({"sessionId":"s-1","disposition":"sale","notes":"called back"})"},
+      {"Agent.wrapUp", R"({"sessionId":"s-1","disposition":"Sale"})", E::InvalidArgument, "disposition must be one of"},
+      {"Agent.wrapUp", R"({"disposition":"sale"})", E::InvalidArgument, "sessionId is required"},
+      {"Agent.getHistory", R"({"limit":5})", E::None, R"({"limit":5})"},
+      {"Agent.getHistory", R"({"limit":101})", E::InvalidArgument, "limit must be an integer from 1 to 100"},
       // --- unknown APIs ---
       {"Call.dial", R"({})", E::InvalidArgument, "unknown API 'Call.dial'"},
       {"call.accept", R"({"sessionId":"s-1"})", E::InvalidArgument, "unknown API"},
