@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, postJson, assert, assertEqual, waitFor } from './harness.mjs';
+import { startServer, launchBrowser, postJson, assert, assertEqual, waitFor, waitText } from './harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = join(root, 'test-results/supervisor');
@@ -32,22 +32,6 @@ export async function teardown({ server, demo, browser }) {
   await browser.close();
   await demo.close();
   await server.stop();
-}
-
-async function waitText(page, sel, re, ms = 10000) {
-  let last = null;
-  await waitFor(
-    async () => {
-      last = await page
-        .locator(sel)
-        .first()
-        .textContent()
-        .catch(() => null);
-      return last !== null && re.test(last);
-    },
-    `${sel} to match ${re} (last ${JSON.stringify(last)})`,
-    ms,
-  );
 }
 
 const row = (userId) => `[data-testid=sv-agents] tr[data-user="${userId}"]`;

@@ -6,15 +6,13 @@
 // the CDR again with them, and the History pane lists the call (outcome, disposition, notes) with a
 // call-back button that dials the caller. Screenshots (zh and en, default width and 360 px) go to
 // test-results/ui/ (git-ignored).
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, startCrm, cloudClient, assert, assertEqual, waitFor } from './harness.mjs';
+import { join } from 'node:path';
+import { crmSuite, openPage, cloudClient, assert, assertEqual, waitFor, waitText } from './harness.mjs';
 import { CRM_PAGE, acceptSimCall } from './media-kit.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const shots = join(root, 'test-results/ui');
+const suite = crmSuite(CRM_PAGE);
+const { shots } = suite;
 const CALLER = '13800138000'; // acceptSimCall's caller
 
 /** Receives the CDR pushes the server sends. */
@@ -42,33 +40,14 @@ function pushReceiver() {
 }
 
 export async function setup() {
-  mkdirSync(shots, { recursive: true });
   const push = await pushReceiver();
-  const server = await startServer({ args: ['--cdr-push-url', push.url] });
-  const crm = await startCrm(server, CRM_PAGE);
-  const browser = await launchBrowser();
-  return { push, server, crm, browser, ccc: cloudClient(server) };
+  const ctx = await suite.setup({ args: ['--cdr-push-url', push.url] });
+  return { ...ctx, push, ccc: cloudClient(ctx.server) };
 }
 
 export async function teardown(ctx) {
-  await ctx.browser.close();
-  await ctx.crm.close();
-  await ctx.server.stop();
+  await suite.teardown(ctx);
   ctx.push.server.close();
-}
-
-async function waitText(page, sel, re, ms = 10000) {
-  const t0 = Date.now();
-  for (;;) {
-    const t = await page
-      .locator(sel)
-      .first()
-      .textContent()
-      .catch(() => null);
-    if (t !== null && re.test(t)) return t;
-    if (Date.now() - t0 > ms) throw new Error(`${sel}: text ${JSON.stringify(t)} never matched ${re}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** No two visible boxes of `selectors` overlap, and none sticks out of the panel's width. */
@@ -104,10 +83,7 @@ export const tests = [
     name: 'wrap-up: disposition and notes reach DescribeTelCdr and the CDR push; history calls back',
     timeoutMs: 90000,
     async run(ctx) {
-      const page = await ctx.browser.context.newPage();
-      await page.setViewportSize({ width: 1280, height: 1000 });
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
+      const { page, errors } = await openPage(ctx.browser, { width: 1280, height: 1000 });
       try {
         await page.goto(ctx.crm.url);
         assertEqual(await page.evaluate((u) => loadSdk(u), ctx.server.agents[0]), 'loaded', 'SDK script');
