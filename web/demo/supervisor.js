@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// The supervisor page: logs in a staff member of role 3 through the demo backend's SdkURL (as an
-// agent logs in, with sdk-login.js), calls tccc.Supervisor.watch() for the snapshot and applies every
-// supervisorUpdate (only the agents, queues and figures that changed, at most four a second).
+// The supervisor page: logs in a staff member of role 3 (or 2, a quality inspector, who may only
+// watch) through the demo backend's SdkURL (as an agent logs in, with sdk-login.js), calls
+// tccc.Supervisor.watch() for the snapshot and applies every supervisorUpdate (only the agents,
+// queues and figures that changed, at most four a second). The snapshot's `canAct` says whether the
+// watcher may force a status or log an agent out; when not, the actions stay disabled and say why.
 // Built for a thousand agents: one row per agent, created once and updated in place; at most
 // MAX_ROWS rows are in the table (search and the status filter narrow it down); the durations tick
 // once a second for the rows on screen only. Everything that comes from the server is set as text.
@@ -51,6 +53,8 @@ var WORDS = {
     more: '仅显示前 {shown} 位（共 {total} 位符合条件），请用搜索缩小范围。',
     none: '没有符合条件的坐席。',
     done: '已完成：{name}',
+    readOnly: '只读：您的角色（质检员）只能查看；强制状态和强制签出仅限班长。',
+    watchOnly: '仅班长可操作，您的角色只能查看',
     onCall: '通话中',
     counts: '共 {total} 位 · 在线 {online} · 空闲 {free}',
     status: {
@@ -100,6 +104,9 @@ var WORDS = {
     more: 'Showing the first {shown} of {total} matching agents; search to narrow it down.',
     none: 'No agents match.',
     done: 'Done: {name}',
+    readOnly:
+      'Read-only: your role (quality inspector) may watch; only supervisors can force a status or log an agent out.',
+    watchOnly: 'Only supervisors can do this; your role may only watch',
     onCall: 'on a call',
     counts: '{total} in all · {online} online · {free} free',
     status: {
@@ -125,6 +132,9 @@ var shown = []; // the agents whose rows are in the table, in order
 var stateKey = 'loggedOut';
 var pending = null; // the action waiting for confirmation
 var me = ''; // the supervisor's own userId: it logs itself out with the SDK, not from the table
+// What the server says the watcher may do (the watch answer's canAct): never offer a lever the
+// server would refuse with ERR_SIP_FORBIDDEN. False until a watch answer says otherwise.
+var canAct = false;
 
 function fill(text, values) {
   return text.replace(/\{(\w+)\}/g, function (_, k) {
@@ -250,9 +260,18 @@ function updateRow(entry) {
   c.badge.setAttribute('data-status', a.status);
   c.time.textContent = duration(a.since);
   var offline = a.status === 'offline';
-  c.set.disabled = offline || a.status === 'busy';
+  c.set.disabled = !canAct || offline || a.status === 'busy';
   c.select.disabled = c.set.disabled;
-  c.out.disabled = offline || a.userId === me;
+  c.out.disabled = !canAct || offline || a.userId === me;
+  [c.select, c.set, c.out].forEach(function (el) {
+    if (canAct) {
+      el.removeAttribute('title');
+      el.removeAttribute('aria-describedby');
+    } else {
+      el.title = w.watchOnly;
+      el.setAttribute('aria-describedby', 'read-only');
+    }
+  });
 }
 
 function matches(a, query, status) {
@@ -415,6 +434,7 @@ setInterval(function () {
 // --- actions, confirmed --------------------------------------------------------------------------
 
 function ask(kind, agent, status) {
+  if (!canAct) return;
   pending = { kind: kind, userId: agent.userId, name: agent.name || agent.userId, status: status };
   $('confirm-text').textContent =
     kind === 'logout'
@@ -454,6 +474,8 @@ $('confirm-yes').addEventListener('click', function () {
 async function watch(tccc) {
   var res = await tccc.Supervisor.watch();
   var snap = res.data || res;
+  canAct = snap.canAct === true;
+  $('read-only').hidden = canAct;
   agents.clear();
   groups.clear();
   today = snap.today || null;
@@ -469,6 +491,8 @@ async function login() {
   showError('');
   setState('connecting');
   $('login').disabled = true;
+  // Another account may have used this page before: the rights come with this one's watch answer.
+  canAct = false;
   try {
     var userId = $('user').value.trim();
     me = userId;
