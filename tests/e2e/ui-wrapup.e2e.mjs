@@ -70,12 +70,48 @@ async function assertLayout(page, selectors, what) {
     }
 }
 
+/**
+ * Each of `selectors` (text, at the current width) sits on one line: a label such as "Follow-up"
+ * may move to the next line whole, never break inside or spread over two lines. The lines are the
+ * distinct tops of its text's boxes (a Range's client rects: one per line fragment).
+ */
+async function assertOneLine(page, selectors, what) {
+  for (const sel of selectors) {
+    const lines = await page
+      .locator(sel)
+      .first()
+      .evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+        const tops = rects.map((r) => r.top).sort((a, b) => a - b);
+        const half = Math.min(...rects.map((r) => r.height)) / 2;
+        return tops.filter((top, i) => i === 0 || top - tops[i - 1] > half).length;
+      });
+    assertEqual(lines, 1, `${what}: ${sel} on one line`);
+  }
+}
+
 const NOTES = '客户明天上午回电 <b>VIP</b>';
 const FORM_PARTS = [
   '[data-field=wrap-up-disposition]',
   '[data-field=wrap-up-notes]',
   '[data-act=wrap-up-save]',
   '[data-act=wrap-up-later]',
+];
+
+/** Words of the wrap-up form and of a history row that must not wrap. */
+const FORM_LABELS = [
+  'label[for=wrap-up-disposition]',
+  'label[for=wrap-up-notes]',
+  '[data-act=wrap-up-save]',
+  '[data-act=wrap-up-later]',
+];
+const ROW_LABELS = (row) => [
+  `${row} .dir`,
+  `${row} [data-field=history-outcome]`,
+  `${row} [data-field=history-disposition]`,
+  `${row} [data-act=call-back]`,
 ];
 
 export const tests = [
@@ -123,6 +159,7 @@ export const tests = [
         await page.locator('[data-field=wrap-up]').screenshot({ path: join(shots, '42-wrap-up-en.png') });
         await page.setViewportSize({ width: 360, height: 800 });
         await assertLayout(page, FORM_PARTS, 'en form at 360 px');
+        await assertOneLine(page, FORM_LABELS, 'en form at 360 px');
         await page.locator('[data-field=wrap-up]').screenshot({ path: join(shots, '43-wrap-up-en-360.png') });
 
         // Saved from the keyboard: Enter on the button.
@@ -174,6 +211,7 @@ export const tests = [
           [`${row} [data-field=history-peer]`, `${row} [data-act=call-back]`],
           'en row at 360 px',
         );
+        await assertOneLine(page, ROW_LABELS(row), 'en row at 360 px');
         await page.screenshot({ path: join(shots, '44-history-en-360.png') });
         await page.setViewportSize({ width: 1280, height: 1000 });
         await page.locator('[data-field=history]').screenshot({ path: join(shots, '45-history-en.png') });
@@ -185,6 +223,7 @@ export const tests = [
         await page.locator('[data-field=history]').screenshot({ path: join(shots, '46-history-zh.png') });
         await page.setViewportSize({ width: 360, height: 800 });
         await page.locator(row).scrollIntoViewIfNeeded();
+        await assertOneLine(page, ROW_LABELS(row), 'zh row at 360 px');
         await page.screenshot({ path: join(shots, '47-history-zh-360.png') });
 
         // Call back: the row's button dials the caller's number.
