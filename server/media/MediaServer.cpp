@@ -381,34 +381,36 @@ void MediaServer::hold(const std::string& sessionId, bool held) {
 }
 
 std::variant<std::shared_ptr<WebSocketLeg>, std::string> MediaServer::attachWebSocket(
-    const std::string& sessionId, std::shared_ptr<WsMediaOutlet> outlet, const std::string& participant) {
+    const std::string& sessionId, std::shared_ptr<WsMediaOutlet> outlet, const std::string& participant, Side side) {
   auto it = mCalls.find(sessionId);
   if (it == mCalls.end()) return std::string("the call has no server media");
   Call& c = it->second;
-  auto& record = c.legs[static_cast<std::size_t>(Side::Agent)];
-  if (record) markClosed(sessionId, Side::Agent);
+  auto& record = c.legs[static_cast<std::size_t>(side)];
+  if (record) markClosed(sessionId, side);
   dropRecord(record);
-  auto leg = std::make_shared<WebSocketLeg>(std::move(outlet), freshStats(sessionId, Side::Agent), c.simulated);
+  // Only the agent side of a simulated call is measured (the simulator's reports).
+  const bool measure = c.simulated && side == Side::Agent;
+  auto leg = std::make_shared<WebSocketLeg>(std::move(outlet), freshStats(sessionId, side), measure);
   record = LegRecord{nullptr, std::nullopt, {}, leg};
   {
     std::lock_guard lock(leg->stats()->mutex);
     leg->stats()->held = c.held;
   }
   // The bridge closes the leg it replaces (a WebRTC connection, an earlier socket) as it attaches.
-  boost::asio::post(mIo, [bridge = c.bridge, leg, participant] { bridge->attach(Side::Agent, leg, participant); });
+  boost::asio::post(mIo, [bridge = c.bridge, leg, participant, side] { bridge->attach(side, leg, participant); });
   return leg;
 }
 
-void MediaServer::webSocketClosed(const std::string& sessionId, const std::shared_ptr<WebSocketLeg>& leg) {
+void MediaServer::webSocketClosed(const std::string& sessionId, const std::shared_ptr<WebSocketLeg>& leg, Side side) {
   auto it = mCalls.find(sessionId);
   if (it != mCalls.end()) {
-    auto& record = it->second.legs[static_cast<std::size_t>(Side::Agent)];
+    auto& record = it->second.legs[static_cast<std::size_t>(side)];
     if (record && record->webSocket == leg) {
       dropRecord(record);
-      markClosed(sessionId, Side::Agent);
+      markClosed(sessionId, side);
     }
-    boost::asio::post(mIo, [bridge = it->second.bridge, leg] {
-      bridge->detachIf(Side::Agent, leg.get());
+    boost::asio::post(mIo, [bridge = it->second.bridge, leg, side] {
+      bridge->detachIf(side, leg.get());
       leg->close();  // replaced meanwhile: not the bridge's any more, closed all the same
     });
     return;

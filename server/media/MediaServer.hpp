@@ -91,14 +91,16 @@ class MediaServer {
   Opened openSimulated(const std::string& sessionId, const std::string& audioFile, bool held,
                        const std::string& participant);
   void hold(const std::string& sessionId, bool held);
-  /// The agent's SDK carries the call's audio over a WebSocket from now on (/ws/media): a leg on
-  /// `outlet` becomes the agent side's, and the leg it replaces (WebRTC, or an earlier socket)
-  /// closes. The leg, or why not (the call has no server media).
+  /// An agent's SDK carries the call's audio over a WebSocket from now on (/ws/media): a leg on
+  /// `outlet` becomes `side`'s (the agent side; or the far side, an internal call's callee), and
+  /// the leg it replaces (WebRTC, or an earlier socket) closes. The leg, or why not (the call has no
+  /// server media).
   std::variant<std::shared_ptr<WebSocketLeg>, std::string> attachWebSocket(const std::string& sessionId,
                                                                            std::shared_ptr<WsMediaOutlet> outlet,
-                                                                           const std::string& participant);
-  /// The agent's audio socket closed: its leg closes (the call goes on; the SDK may open another).
-  void webSocketClosed(const std::string& sessionId, const std::shared_ptr<WebSocketLeg>& leg);
+                                                                           const std::string& participant,
+                                                                           Side side = Side::Agent);
+  /// An agent's audio socket closed: its leg closes (the call goes on; the SDK may open another).
+  void webSocketClosed(const std::string& sessionId, const std::shared_ptr<WebSocketLeg>& leg, Side side = Side::Agent);
   /// Simulated loss of `fraction` (0..1) of the agent side's audio packets, each way, on whatever
   /// leg carries it (POST /sim/sessions/<id>/impair). False when the session has no server media.
   bool impair(const std::string& sessionId, double fraction);

@@ -422,8 +422,9 @@ Result CallControl::mediaWs(Agent& agent, const Json& data, std::int64_t nowMs) 
     return Error(Errc::InvalidState, "this call's media does not pass through the server");
   if (s->phase != SessionPhase::Connected || !s->agent)
     return Error(Errc::InvalidState, "media can only be exchanged during a connected call");
-  if (*s->agent != agent.idx)
-    return Error(Errc::InvalidState, "only the agent side of a call can carry its audio over a WebSocket");
+  const bool callee = s->type == SessionType::Internal && s->peer && *s->peer == agent.idx;
+  if (*s->agent != agent.idx && !callee)
+    return Error(Errc::InvalidState, "only an agent on a call can carry its audio over a WebSocket");
   return c.media.webSocketTicket(*s, agent, nowMs);
 }
 

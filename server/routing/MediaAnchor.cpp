@@ -138,10 +138,17 @@ std::variant<MediaWsClaim, Error> MediaAnchor::redeemWebSocket(std::string_view 
   // The call may have moved on since the ticket was issued: ended, transferred, held elsewhere.
   if (!s || s->phase != SessionPhase::Connected || !s->agent || s->sdkAppId != grant->sdkAppId)
     return Error(Errc::InvalidState, "the call is no longer connected");
+  // Either agent of an internal call may carry its audio here: the caller is the agent side, the
+  // callee the far side.
   const Agent& agent = c.agents.at(*s->agent);
-  if (agent.sdkAppId != grant->sdkAppId || agent.staff.userId != grant->userId)
-    return Error(Errc::InvalidState, "the agent is no longer on the call");
-  return MediaWsClaim{s->id, agent.staff.userId};
+  if (agent.sdkAppId == grant->sdkAppId && agent.staff.userId == grant->userId)
+    return MediaWsClaim{s->id, agent.staff.userId, static_cast<std::uint8_t>(Side::Agent)};
+  if (s->type == SessionType::Internal && s->peer) {
+    const Agent& callee = c.agents.at(*s->peer);
+    if (callee.sdkAppId == grant->sdkAppId && callee.staff.userId == grant->userId)
+      return MediaWsClaim{s->id, callee.staff.userId, static_cast<std::uint8_t>(Side::Far)};
+  }
+  return Error(Errc::InvalidState, "the agent is no longer on the call");
 }
 
 void MediaAnchor::fromServer(Session& s, Side side, std::string_view event, const std::string& sdp) {

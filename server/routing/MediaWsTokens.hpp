@@ -18,10 +18,12 @@
 
 namespace tccc::server::routing {
 
-/// A redeemed ticket whose call still stands: the agent side of `sessionId` is `participant`.
+/// A redeemed ticket whose call still stands: `participant` is on `sessionId`'s media side `side`
+/// (media::Side's values: 1 the agent's side; 0 the far side, the callee of an internal call).
 struct MediaWsClaim {
   std::string sessionId;
   std::string participant;  // the agent's user id
+  std::uint8_t side = 1;
 };
 
 class MediaWsTokens {

@@ -214,11 +214,12 @@ void SessionViews::refresh(Agent& agent, Session& session, std::int64_t nowMs) {
 
 void SessionViews::end(Session& session, Agent& agent, const EndSpec& spec, EndReason endReason, bool connected,
                        std::int64_t nowMs) {
+  // Who closed it, as this agent sees it: itself (seat), or — in an internal call the other agent
+  // hung up — its far end (client), the way a customer who hangs up is.
   const bool byThisAgent = spec.actor && *spec.actor == agent.idx;
-  Json extra = JsonObject()
-                   .add("endReason", toString(endReason))
-                   .add("closeBy", toString(byThisAgent ? CloseBy::Seat : spec.closeBy))
-                   .take();
+  const bool byTheOtherAgent = spec.actor && !byThisAgent;
+  const CloseBy closeBy = byThisAgent ? CloseBy::Seat : byTheOtherAgent ? CloseBy::Client : spec.closeBy;
+  Json extra = JsonObject().add("endReason", toString(endReason)).add("closeBy", toString(closeBy)).take();
   if (spec.mainReason && (session.type == SessionType::Phone || session.type == SessionType::Internal))
     extra["mainReason"] = toString(*spec.mainReason);
   if (Participant* leg = session.openLeg(agent.idx)) {

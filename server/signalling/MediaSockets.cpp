@@ -52,15 +52,16 @@ void MediaSockets::open(ConnectionId id, std::string_view query, const Redeem& r
     mSender.close(id, kCloseBadToken, error->message);
     return;
   }
-  const auto& [sessionId, participant] = std::get<routing::MediaWsClaim>(claim);
+  const auto& [sessionId, participant, sideValue] = std::get<routing::MediaWsClaim>(claim);
+  const auto side = static_cast<media::Side>(sideValue);
   auto outlet = std::make_shared<Outlet>(*this, id);
-  auto attached = mMedia.attachWebSocket(sessionId, outlet, participant);
+  auto attached = mMedia.attachWebSocket(sessionId, outlet, participant, side);
   if (auto* why = std::get_if<std::string>(&attached)) {
     mSender.close(id, kCloseBadToken, *why);
     return;
   }
-  mSockets[id] = Socket{sessionId, std::get<std::shared_ptr<media::WebSocketLeg>>(attached)};
-  spdlog::debug("ws {}: the agent side of {} carries its audio over this socket", id, sessionId);
+  mSockets[id] = Socket{sessionId, std::get<std::shared_ptr<media::WebSocketLeg>>(attached), side};
+  spdlog::debug("ws {}: {} of {} carries its audio over this socket", id, participant, sessionId);
 }
 
 void MediaSockets::post(const std::shared_ptr<media::WebSocketLeg>& leg, std::string bytes) {
@@ -97,7 +98,7 @@ void MediaSockets::onClose(ConnectionId id) {
   if (it == mSockets.end()) return;
   Socket socket = std::move(it->second);
   mSockets.erase(it);
-  mMedia.webSocketClosed(socket.sessionId, socket.leg);
+  mMedia.webSocketClosed(socket.sessionId, socket.leg, socket.side);
 }
 
 void MediaSockets::deliver(ConnectionId id, std::string frame, std::size_t audioBytes) {

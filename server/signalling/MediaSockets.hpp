@@ -56,6 +56,7 @@ class MediaSockets {
   struct Socket {
     std::string sessionId;
     std::shared_ptr<media::WebSocketLeg> leg;
+    media::Side side = media::Side::Agent;
   };
   /// On this thread: a frame the leg made for socket `id`.
   void deliver(ConnectionId id, std::string frame, std::size_t audioBytes);

@@ -180,6 +180,36 @@ TEST(MediaAnchor, AnInternalCallHasTheCallerOnTheAgentSideAndTheCalleeOnTheFarSi
   EXPECT_NE(RoutingHarness::errorCode(h.request(a3, "media.offer", {{"sessionId", sid}, {"sdp", "v=0"}})), 0);
 }
 
+TEST(MediaAnchor, EitherAgentOfAnInternalCallMayCarryItsAudioOverAWebSocket) {
+  RoutingHarness h(anchored());
+  ConnectionId a1 = h.login("a1@x.com");
+  ConnectionId a2 = h.login("a2@x.com");
+  ConnectionId a3 = h.login("a3@x.com");
+  Json res = h.request(a1, "call.startInternal", {{"calleeUserId", "a2@x.com"}, {"clientRequestId", "i1"}});
+  const std::string sid = res["data"]["sessionId"].get<std::string>();
+  EXPECT_NE(RoutingHarness::errorCode(h.request(a2, "media.ws", {{"sessionId", sid}})), 0)
+      << "no ticket while it rings";
+  ASSERT_TRUE(h.request(a2, "session.accept", {{"sessionId", sid}}).value("ok", false));
+  // The caller's ticket puts its socket on the agent side, the callee's on the far side.
+  const struct {
+    ConnectionId who;
+    const char* userId;
+    std::uint8_t side;
+  } rows[] = {{a1, "a1@x.com", 1}, {a2, "a2@x.com", 0}};
+  for (const auto& row : rows) {
+    Json ticket = h.request(row.who, "media.ws", {{"sessionId", sid}});
+    ASSERT_TRUE(ticket.value("ok", false)) << row.userId << " " << ticket.dump();
+    auto claim = h.engine->redeemMediaWs(ticket["data"]["token"].get<std::string>(), h.now);
+    ASSERT_TRUE(std::holds_alternative<routing::MediaWsClaim>(claim)) << row.userId;
+    const auto& c = std::get<routing::MediaWsClaim>(claim);
+    EXPECT_EQ(c.sessionId, sid);
+    EXPECT_EQ(c.participant, row.userId);
+    EXPECT_EQ(c.side, row.side) << row.userId;
+  }
+  EXPECT_EQ(RoutingHarness::errorCode(h.request(a3, "media.ws", {{"sessionId", sid}})), code(Errc::SessionNotFound))
+      << "a stranger gets no ticket";
+}
+
 TEST(MediaAnchor, TranscriptsReachTheAgentsWhileTheCallIsConnectedOnly) {
   RoutingHarness h(anchored());
   ConnectionId a1 = h.login("a1@x.com");

@@ -209,6 +209,7 @@ TEST(InternalCall, RingsTheColleagueAndConnectsBoth) {
   h.request(a2, "session.hangUp", {{"sessionId", sid}});
   EXPECT_EQ(h.session(a1, sid)["state"], "ended");
   EXPECT_EQ(h.session(a2, sid)["closeBy"], "seat");
+  EXPECT_EQ(h.session(a1, sid)["closeBy"], "client") << "to the caller, the callee who hung up is its far end";
   Json cdr = h.cdrFor(sid);
   EXPECT_EQ(cdr["CallType"], 6);
   EXPECT_EQ(cdr["Caller"], "a1@x.com");
