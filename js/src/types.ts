@@ -383,6 +383,12 @@ export interface SupervisorSnapshot {
   agents: SupervisedAgent[];
   skillGroups: SupervisedSkillGroup[];
   today: SupervisorToday;
+  /** How often updates come at most (ms). */
+  updateEveryMs: number;
+  /** The watcher's own staff role: 2 (quality inspector) or 3 (administrator). */
+  role: number;
+  /** Whether the watcher may use setAgentStatus and logoutAgent (role 3); a page hides them otherwise. */
+  canAct: boolean;
 }
 
 /** (ours) What changed since the last update: only the agents and groups that changed. */

@@ -31,17 +31,27 @@ bool LevelMeter::add(const std::uint8_t* opus, std::size_t size) {
     double v = pcm[static_cast<std::size_t>(i)] / 32768.0;
     sum += v * v;
   }
+  push(sum, static_cast<std::size_t>(n));
+  return true;
+}
+
+void LevelMeter::addSilence(std::size_t samples) {
+  // More than the window holds changes nothing more.
+  samples = std::min(samples, kFrames * kFrameSamples);
+  for (; samples > 0; samples -= std::min(samples, kFrameSamples)) push(0, std::min(samples, kFrameSamples));
+}
+
+void LevelMeter::push(double sum, std::size_t samples) {
   mSums.push_back(sum);
-  mCounts.push_back(static_cast<std::size_t>(n));
+  mCounts.push_back(samples);
   mSum += sum;
-  mSamples += static_cast<std::size_t>(n);
+  mSamples += samples;
   while (mSums.size() > kFrames) {
     mSum -= mSums.front();
     mSamples -= mCounts.front();
     mSums.pop_front();
     mCounts.pop_front();
   }
-  return true;
 }
 
 double LevelMeter::rms() const {

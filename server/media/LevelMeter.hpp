@@ -21,11 +21,16 @@ class LevelMeter {
 
   /// Decodes one Opus packet into the window; false when it does not decode (the level stays).
   bool add(const std::uint8_t* opus, std::size_t size);
+  /// `samples` (48 kHz) of silence: time in which the sender sent nothing (Opus DTX sends nothing
+  /// while it hears nothing but a comfort-noise update every 400 ms), so that the level falls.
+  void addSilence(std::size_t samples);
   /// RMS over the window.
   double rms() const;
 
  private:
   static constexpr std::size_t kFrames = 25;  // 500 ms of 20 ms frames
+  static constexpr std::size_t kFrameSamples = 960;
+  void push(double sum, std::size_t samples);
   OpusDecoder* mDecoder = nullptr;
   std::deque<double> mSums;  // sum of squares per frame
   std::deque<std::size_t> mCounts;

@@ -75,6 +75,10 @@ Result SupervisorDesk::watch(Agent& supervisor, std::int64_t nowMs) {
       .add("skillGroups", std::move(groups))
       .add("today", todayJson(w.sentToday))
       .add("updateEveryMs", kUpdateEveryMs)
+      // What the watcher itself may do, so a page shows only the levers that will work (a quality
+      // inspector watches; only a supervisor forces a status or logs an agent out).
+      .add("role", supervisor.staff.role)
+      .add("canAct", supervisor.staff.role >= kRoleSupervise)
       .take();
 }
 

@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, postJson, assert, assertEqual, customerSocket } from './harness.mjs';
+import { startServer, launchBrowser, postJson, assert, assertEqual, customerSocket, waitText } from './harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = join(root, 'test-results/demos');
@@ -42,20 +42,6 @@ export async function teardown({ server, demos, browser }) {
   await browser.close();
   for (const d of Object.values(demos)) await d.close();
   await server.stop();
-}
-
-async function waitText(page, sel, re, ms = 10000) {
-  const t0 = Date.now();
-  for (;;) {
-    const t = await page
-      .locator(sel)
-      .first()
-      .textContent()
-      .catch(() => null);
-    if (t !== null && re.test(t)) return t;
-    if (Date.now() - t0 > ms) throw new Error(`${sel}: text ${JSON.stringify(t)} never matched ${re}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Waits until the demo's event log has `event` for `sessionId` (or any, without one). */

@@ -4,7 +4,7 @@
 // hands its page only the SdkURL — the integration the TCCC docs prescribe.
 import { createRequire } from 'node:module';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,9 @@ const { startServer, cloudClient, BINARY } = require('../js/helpers/server.js');
 const { chromium } = require('playwright-core');
 
 export { startServer, cloudClient, BINARY as SERVER_BINARY };
+
+/** The repository's root: the built SDK (dist/), node_modules and test-results/ are below it. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -83,6 +86,40 @@ export async function startCrm(server, html, { headers = {}, files = {} } = {}) 
   };
 }
 
+/**
+ * What the built-in UI's tests share: the real server, a CRM page (`html`, see startCrm) and
+ * Chromium, with screenshots in test-results/<shotsDir>/ (`shots`). `setup(serverOptions)` starts
+ * the three (the options go to startServer) and resolves {server, crm, browser}; `teardown` stops
+ * them. A test file exports both, or wraps them when it needs more around the server.
+ */
+export function crmSuite(html, { shotsDir = 'ui' } = {}) {
+  const shots = join(ROOT, 'test-results', shotsDir);
+  return {
+    shots,
+    async setup(serverOptions) {
+      mkdirSync(shots, { recursive: true });
+      const server = await startServer(serverOptions);
+      const crm = await startCrm(server, html);
+      const browser = await launchBrowser();
+      return { server, crm, browser };
+    },
+    async teardown({ server, crm, browser }) {
+      await browser.close();
+      await crm.close();
+      await server.stop();
+    },
+  };
+}
+
+/** A new tab of `browser` (launchBrowser) at `viewport` ({width, height}), with the page's uncaught errors in `errors`. */
+export async function openPage(browser, viewport) {
+  const page = await browser.context.newPage();
+  await page.setViewportSize(viewport);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { page, errors };
+}
+
 export async function postJson(url, body) {
   const res = await fetch(url, {
     method: 'POST',
@@ -125,13 +162,12 @@ export async function customerSocket(server) {
  * SdkURL; resolves once ready, with `callIn`: a promise of its first callIn event.
  */
 export async function nodeAgent(server, userId) {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-  const { init } = require(join(root, 'dist/index.cjs'));
+  const { init } = require(join(ROOT, 'dist/index.cjs'));
   const login = await cloudClient(server).CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: userId });
   const tccc = init({
     sdkUrl: login.SdkURL,
     WebSocket: require('ws'),
-    wasmBinary: readFileSync(join(root, 'dist/tccc-core.wasm')),
+    wasmBinary: readFileSync(join(ROOT, 'dist/tccc-core.wasm')),
   });
   const callIn = new Promise((r) => tccc.on('callIn', r));
   await new Promise((r) => tccc.on('ready', r));
@@ -145,6 +181,21 @@ export async function waitFor(fn, what, ms = 10000) {
     const v = await fn();
     if (v) return v;
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Polls until the text of the first match of `sel` matches `re`, and returns that text. */
+export async function waitText(page, sel, re, ms = 10000) {
+  const t0 = Date.now();
+  for (;;) {
+    const t = await page
+      .locator(sel)
+      .first()
+      .textContent()
+      .catch(() => null);
+    if (t !== null && re.test(t)) return t;
+    if (Date.now() - t0 > ms) throw new Error(`${sel}: text ${JSON.stringify(t)} never matched ${re}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -2,12 +2,23 @@
 // The supervisor page (web/demo/supervisor.html) against the real tccc-server in Debian's Chromium:
 // the seeded supervisor (role 3) watches while an agent on the plain demo changes status and a
 // simulated caller queues; the supervisor forces the agent to rest and logs it out, and the agent's
-// page shows both. An agent (role 1) is refused. Screenshots, zh and en, at 1000 px and 360 px, go
-// to test-results/supervisor/ (git-ignored).
+// page shows both. An agent (role 1) is refused. A quality inspector (role 2, created with the
+// official cloud client) watches with every action disabled and told why, while role 3 keeps them.
+// Screenshots, zh and en, at 1000/1280 px and 360 px, go to test-results/supervisor/ (git-ignored).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, postJson, assert, assertEqual, waitFor } from './harness.mjs';
+import {
+  startServer,
+  launchBrowser,
+  cloudClient,
+  nodeAgent,
+  postJson,
+  assert,
+  assertEqual,
+  waitFor,
+  waitText,
+} from './harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = join(root, 'test-results/supervisor');
@@ -34,21 +45,11 @@ export async function teardown({ server, demo, browser }) {
   await server.stop();
 }
 
-async function waitText(page, sel, re, ms = 10000) {
-  let last = null;
-  await waitFor(
-    async () => {
-      last = await page
-        .locator(sel)
-        .first()
-        .textContent()
-        .catch(() => null);
-      return last !== null && re.test(last);
-    },
-    `${sel} to match ${re} (last ${JSON.stringify(last)})`,
-    ms,
-  );
-}
+const INSPECTOR = 'qa@tccc.local';
+
+/** The action controls in the agents table that a click would reach: enabled ones. */
+const enabledActions = (page) =>
+  page.locator('[data-testid=sv-agents] tbody').locator('button:enabled, select:enabled').count();
 
 const row = (userId) => `[data-testid=sv-agents] tr[data-user="${userId}"]`;
 const salesCard = '[data-testid=sv-groups] li[data-group="1"]';
@@ -171,6 +172,72 @@ export const tests = [
       await waitText(sv, '[data-testid=sv-error]', /supervisor\.watch: only supervisors and quality inspectors/);
       await waitText(sv, '[data-testid=sv-state]', /^Logged out$/);
       await sv.close();
+    },
+  },
+  {
+    name: 'supervisor page: a quality inspector (role 2) watches with every action disabled; role 3 keeps them',
+    timeoutMs: 60000,
+    async run(ctx) {
+      // The inspector, made the way an operator would: CreateStaff with the role field.
+      const ccc = cloudClient(ctx.server);
+      const made = await ccc.CreateStaff({
+        SdkAppId: ctx.server.sdkAppId,
+        Staffs: [{ Name: 'Quinn Qi', Mail: INSPECTOR, Role: 2 }],
+      });
+      assertEqual(made.ErrorStaffList || [], [], 'CreateStaff');
+      // An agent online, so its actions would be enabled for a supervisor.
+      const alice = await nodeAgent(ctx.server, 'agent1@tccc.local');
+      const errors = [];
+      const qa = await ctx.browser.context.newPage();
+      const sv = await ctx.browser.context.newPage();
+      try {
+        await qa.setViewportSize({ width: 1280, height: 900 });
+        qa.on('pageerror', (e) => errors.push(`inspector: ${e}`));
+        await qa.goto(`${ctx.demo.url}supervisor.html?lang=en`);
+        await qa.fill('[data-testid=sv-user]', INSPECTOR);
+        await qa.click('[data-testid=sv-login]');
+        await qa.waitForSelector('[data-testid=sv-state][data-state=watching]');
+        const alices = `${row('agent1@tccc.local')} [data-testid=sv-status]`;
+        await waitText(qa, alices, /^(Available|Not ready|On break|After-call work)$/);
+        assertEqual(await enabledActions(qa), 0, 'en: enabled actions for an inspector');
+        await waitText(qa, '[data-testid=sv-read-only]', /^Read-only: your role \(quality inspector\) may watch/);
+        const force = `${row('agent1@tccc.local')} [data-testid=sv-force]`;
+        assertEqual(
+          await qa.getAttribute(force, 'title'),
+          'Only supervisors can do this; your role may only watch',
+          'en tooltip',
+        );
+        await qa.screenshot({ path: join(shots, 'inspector-en.png'), fullPage: true });
+        await checkLayout(qa, 'inspector en 1280');
+        await qa.setViewportSize({ width: 360, height: 800 });
+        await qa.screenshot({ path: join(shots, 'inspector-en-360.png'), fullPage: true });
+        await checkLayout(qa, 'inspector en 360');
+        // Chinese: the note and the tooltips in the viewer's language, still nothing enabled.
+        await qa.click('[data-testid=sv-lang]');
+        await waitText(qa, '[data-testid=sv-read-only]', /^只读：您的角色（质检员）只能查看/);
+        assertEqual(await qa.getAttribute(force, 'title'), '仅班长可操作，您的角色只能查看', 'zh tooltip');
+        assertEqual(await enabledActions(qa), 0, 'zh: enabled actions for an inspector');
+        await qa.screenshot({ path: join(shots, 'inspector-zh-360.png'), fullPage: true });
+        await checkLayout(qa, 'inspector zh 360');
+        await qa.setViewportSize({ width: 1280, height: 900 });
+        await qa.screenshot({ path: join(shots, 'inspector-zh.png'), fullPage: true });
+        await checkLayout(qa, 'inspector zh 1280');
+
+        // The supervisor still has its levers, and no read-only note.
+        sv.on('pageerror', (e) => errors.push(`supervisor: ${e}`));
+        await sv.goto(`${ctx.demo.url}supervisor.html?autologin=1`);
+        await sv.waitForSelector('[data-testid=sv-state][data-state=watching]');
+        await waitText(sv, alices, /^(空闲|示忙|小休|话后整理)$/);
+        assert(await sv.isEnabled(force), 'the supervisor can force Alice');
+        assert(await sv.isEnabled(`${row('agent1@tccc.local')} [data-testid=sv-logout]`), 'and log her out');
+        assertEqual(await sv.getAttribute(force, 'title'), null, 'no tooltip for a supervisor');
+        assert(await sv.isHidden('[data-testid=sv-read-only]'), 'no read-only note for a supervisor');
+        assertEqual(errors, [], 'no page errors');
+      } finally {
+        await qa.close();
+        await sv.close();
+        alice.tccc.destroy();
+      }
     },
   },
 ];

@@ -4,13 +4,8 @@
 // tccc.Agent.getDirectory), refreshes while open, filters as the agent types, cannot pick a resting
 // colleague, picks one with the keyboard once it is free, and the confirmed transfer rings it; in
 // English at 360 px nothing overlaps or leaves the screen. Screenshots go to test-results/ui/.
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, startCrm, assert, assertEqual, nodeAgent, waitFor } from './harness.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const shots = join(root, 'test-results/ui');
+import { join } from 'node:path';
+import { ROOT, crmSuite, openPage, assert, assertEqual, nodeAgent, waitFor } from './harness.mjs';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>CRM</title>
 <body><h1>CRM</h1><script>
@@ -56,26 +51,12 @@ window.deepActive = () => {
 };
 </script></body>`;
 
-export async function setup() {
-  mkdirSync(shots, { recursive: true });
-  const server = await startServer();
-  const crm = await startCrm(server, PAGE);
-  const browser = await launchBrowser();
-  return { server, crm, browser };
-}
-
-export async function teardown({ server, crm, browser }) {
-  await browser.close();
-  await crm.close();
-  await server.stop();
-}
+const { shots, setup, teardown } = crmSuite(PAGE);
+export { setup, teardown };
 
 /** Alice's CRM page with the workbench open and an outbound call connected. */
 async function aliceOnACall(ctx, { width = 1100, configure } = {}) {
-  const page = await ctx.browser.context.newPage();
-  await page.setViewportSize({ width, height: 900 });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { page, errors } = await openPage(ctx.browser, { width, height: 900 });
   await page.goto(ctx.crm.url);
   assertEqual(await page.evaluate(([u, c]) => loadSdk(u, c), [ctx.server.agents[0], configure]), 'loaded', 'script');
   await page.evaluate(() => waitEvent('ready'));
@@ -114,7 +95,7 @@ const option = (page, re) =>
 
 /** axe-core's serious and critical findings inside the UI (the listbox, combobox and options). */
 async function seriousA11yFindings(page) {
-  await page.addScriptTag({ path: join(root, 'node_modules/axe-core/axe.min.js') });
+  await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
   const violations = await page.evaluate(async () => {
     const result = await window.axe.run({ include: [['tccc-ui']] }, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({

@@ -4,22 +4,18 @@
 // for a hidden tab, the notification switch that asks for permission only on a click, and the
 // workbench driven by keyboard alone (Tab/Enter/Space/Escape) through an outbound call transferred
 // to a skill group. Screenshots go to test-results/ui/ (git-ignored).
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
-  startServer,
+  crmSuite,
+  openPage,
   launchBrowser,
-  startCrm,
   postJson,
   assert,
   assertEqual,
   customerSocket,
   nodeAgent,
+  waitText,
 } from './harness.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const shots = join(root, 'test-results/ui');
 
 // The integrator page: the script-tag login (window.loadSdk) and the npm entry with a media adapter
 // of the page's own (window.loadNpm), plus an event log to wait on.
@@ -84,33 +80,8 @@ window.deepActive = () => {
 };
 </script></body>`;
 
-export async function setup() {
-  mkdirSync(shots, { recursive: true });
-  const server = await startServer();
-  const crm = await startCrm(server, PAGE);
-  const browser = await launchBrowser();
-  return { server, crm, browser };
-}
-
-export async function teardown({ server, crm, browser }) {
-  await browser.close();
-  await crm.close();
-  await server.stop();
-}
-
-async function waitText(page, sel, re, ms = 10000) {
-  const t0 = Date.now();
-  for (;;) {
-    const t = await page
-      .locator(sel)
-      .first()
-      .textContent()
-      .catch(() => null);
-    if (t !== null && re.test(t)) return t;
-    if (Date.now() - t0 > ms) throw new Error(`${sel}: text ${JSON.stringify(t)} never matched ${re}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const { shots, setup, teardown } = crmSuite(PAGE);
+export { setup, teardown };
 
 /** A customer leg on /ws/customer (the simulator's other end). */
 const customer = (ctx) => customerSocket(ctx.server);
@@ -125,10 +96,7 @@ export const tests = [
     name: 'video pane: a video session shows remote and local video from the adapter; camera off/on',
     timeoutMs: 45000,
     async run(ctx) {
-      const page = await ctx.browser.context.newPage();
-      await page.setViewportSize({ width: 1000, height: 1000 });
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
+      const { page, errors } = await openPage(ctx.browser, { width: 1000, height: 1000 });
       const c = await customer(ctx);
       try {
         await page.goto(ctx.crm.url);
@@ -291,10 +259,7 @@ export const tests = [
     async run(ctx) {
       // Carol (agent3) is the only agent of skill group 2 (售后 Support): she gets the transfer.
       const { tccc: carol, callIn: carolCallIn } = await nodeAgent(ctx.server, ctx.server.agents[2]);
-      const page = await ctx.browser.context.newPage();
-      await page.setViewportSize({ width: 1100, height: 900 });
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
+      const { page, errors } = await openPage(ctx.browser, { width: 1100, height: 900 });
       try {
         await page.goto(ctx.crm.url);
         await page.evaluate((u) => loadSdk(u), ctx.server.agents[0]);

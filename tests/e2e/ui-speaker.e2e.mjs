@@ -4,13 +4,8 @@
 // tccc.Devices.setSpeaker to the call's <audio> element (its sinkId), is remembered across a reload,
 // bad input and unknown outputs get catalogue errors, and a browser without setSinkId is told so.
 // Screenshots go to test-results/ui/.
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, startCrm, assert, assertEqual, waitFor } from './harness.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const shots = join(root, 'test-results/ui');
+import { join } from 'node:path';
+import { crmSuite, openPage, assert, assertEqual, waitFor } from './harness.mjs';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>CRM</title>
 <body><h1>CRM</h1><script>
@@ -39,19 +34,8 @@ window.waitEvent = (name, ms = 10000) => new Promise((resolve, reject) => {
 });
 </script></body>`;
 
-export async function setup() {
-  mkdirSync(shots, { recursive: true });
-  const server = await startServer();
-  const crm = await startCrm(server, PAGE);
-  const browser = await launchBrowser();
-  return { server, crm, browser };
-}
-
-export async function teardown({ server, crm, browser }) {
-  await browser.close();
-  await crm.close();
-  await server.stop();
-}
+const { shots, setup, teardown } = crmSuite(PAGE);
+export { setup, teardown };
 
 async function open(ctx, page, userId) {
   await page.goto(ctx.crm.url);
@@ -76,10 +60,7 @@ export const tests = [
     name: 'speaker: outputs listed, the choice reaches the call audio, survives a reload; bad outputs refused',
     timeoutMs: 60000,
     async run(ctx) {
-      const page = await ctx.browser.context.newPage();
-      await page.setViewportSize({ width: 1100, height: 900 });
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
+      const { page, errors } = await openPage(ctx.browser, { width: 1100, height: 900 });
       try {
         await open(ctx, page, ctx.server.agents[0]);
         assertEqual(await page.evaluate(() => tccc.Devices.canChooseSpeaker()), true, 'Chromium has setSinkId');

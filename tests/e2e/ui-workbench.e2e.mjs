@@ -4,22 +4,19 @@
 // the workbench as an agent would — status change, inbound answer with hold/keypad/hang-up and the
 // after-call-work countdown, an outbound dial, a transfer to a second agent — plus headless mode,
 // the XSS corpus and the English dictionary. Screenshots go to test-results/ui/ (git-ignored).
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
-  startServer,
+  ROOT,
+  crmSuite,
+  openPage,
   launchBrowser,
-  startCrm,
   postJson,
   assert,
   assertEqual,
   customerSocket,
   nodeAgent,
+  waitText,
 } from './harness.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const shots = join(root, 'test-results/ui');
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>CRM</title>
 <body><h1>CRM</h1><script>
@@ -65,27 +62,13 @@ window.waitSession = (name, sessionId, ms = 10000) => new Promise((resolve, reje
 });
 </script></body>`;
 
-export async function setup() {
-  mkdirSync(shots, { recursive: true });
-  const server = await startServer();
-  const crm = await startCrm(server, PAGE);
-  const browser = await launchBrowser();
-  return { server, crm, browser };
-}
-
-export async function teardown({ server, crm, browser }) {
-  await browser.close();
-  await crm.close();
-  await server.stop();
-}
+const { shots, setup, teardown } = crmSuite(PAGE);
+export { setup, teardown };
 
 /** A CRM page with the agent logged in and the UI loaded; `close()` logs out first (no grace period). */
 async function agentPage(ctx, userId, opts = {}) {
-  const page = await ctx.browser.context.newPage();
-  await page.setViewportSize({ width: 1100, height: 900 });
-  const errors = [];
+  const { page, errors } = await openPage(ctx.browser, { width: 1100, height: 900 });
   const uiRequests = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
   page.on('request', (r) => {
     if (/\/tccc-ui(\.[0-9a-f]{10})?\.js$/.test(new URL(r.url()).pathname)) uiRequests.push(r.url());
   });
@@ -135,20 +118,6 @@ const lineCount = (page, sel) =>
       return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
     });
 
-async function waitText(page, sel, re, ms = 10000) {
-  const t0 = Date.now();
-  for (;;) {
-    const t = await page
-      .locator(sel)
-      .first()
-      .textContent()
-      .catch(() => null);
-    if (t !== null && re.test(t)) return t;
-    if (Date.now() - t0 > ms) throw new Error(`${sel}: text ${JSON.stringify(t)} never matched ${re}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function simSession(ctx, sessionId) {
   return (await fetch(`${ctx.server.baseUrl}/sim/sessions/${sessionId}`)).json();
 }
@@ -182,7 +151,7 @@ async function tabTo(page, name) {
  * workbench's Shadow DOM is included), each as "rule: target … (summary)".
  */
 async function seriousA11yFindings(page) {
-  await page.addScriptTag({ path: join(root, 'node_modules/axe-core/axe.min.js') });
+  await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
   const violations = await page.evaluate(async () => {
     // Only the UI: the integrator's page around it (here a bare test page) is not ours to judge.
     const result = await window.axe.run({ include: [['tccc-ui']] }, { resultTypes: ['violations'] });

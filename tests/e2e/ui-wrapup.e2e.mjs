@@ -6,15 +6,13 @@
 // the CDR again with them, and the History pane lists the call (outcome, disposition, notes) with a
 // call-back button that dials the caller. Screenshots (zh and en, default width and 360 px) go to
 // test-results/ui/ (git-ignored).
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, startCrm, cloudClient, assert, assertEqual, waitFor } from './harness.mjs';
+import { join } from 'node:path';
+import { crmSuite, openPage, cloudClient, assert, assertEqual, waitFor, waitText } from './harness.mjs';
 import { CRM_PAGE, acceptSimCall } from './media-kit.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const shots = join(root, 'test-results/ui');
+const suite = crmSuite(CRM_PAGE);
+const { shots } = suite;
 const CALLER = '13800138000'; // acceptSimCall's caller
 
 /** Receives the CDR pushes the server sends. */
@@ -42,33 +40,14 @@ function pushReceiver() {
 }
 
 export async function setup() {
-  mkdirSync(shots, { recursive: true });
   const push = await pushReceiver();
-  const server = await startServer({ args: ['--cdr-push-url', push.url] });
-  const crm = await startCrm(server, CRM_PAGE);
-  const browser = await launchBrowser();
-  return { push, server, crm, browser, ccc: cloudClient(server) };
+  const ctx = await suite.setup({ args: ['--cdr-push-url', push.url] });
+  return { ...ctx, push, ccc: cloudClient(ctx.server) };
 }
 
 export async function teardown(ctx) {
-  await ctx.browser.close();
-  await ctx.crm.close();
-  await ctx.server.stop();
+  await suite.teardown(ctx);
   ctx.push.server.close();
-}
-
-async function waitText(page, sel, re, ms = 10000) {
-  const t0 = Date.now();
-  for (;;) {
-    const t = await page
-      .locator(sel)
-      .first()
-      .textContent()
-      .catch(() => null);
-    if (t !== null && re.test(t)) return t;
-    if (Date.now() - t0 > ms) throw new Error(`${sel}: text ${JSON.stringify(t)} never matched ${re}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** No two visible boxes of `selectors` overlap, and none sticks out of the panel's width. */
@@ -91,6 +70,28 @@ async function assertLayout(page, selectors, what) {
     }
 }
 
+/**
+ * Each of `selectors` (text, at the current width) sits on one line: a label such as "Follow-up"
+ * may move to the next line whole, never break inside or spread over two lines. The lines are the
+ * distinct tops of its text's boxes (a Range's client rects: one per line fragment).
+ */
+async function assertOneLine(page, selectors, what) {
+  for (const sel of selectors) {
+    const lines = await page
+      .locator(sel)
+      .first()
+      .evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+        const tops = rects.map((r) => r.top).sort((a, b) => a - b);
+        const half = Math.min(...rects.map((r) => r.height)) / 2;
+        return tops.filter((top, i) => i === 0 || top - tops[i - 1] > half).length;
+      });
+    assertEqual(lines, 1, `${what}: ${sel} on one line`);
+  }
+}
+
 const NOTES = '客户明天上午回电 <b>VIP</b>';
 const FORM_PARTS = [
   '[data-field=wrap-up-disposition]',
@@ -99,15 +100,26 @@ const FORM_PARTS = [
   '[data-act=wrap-up-later]',
 ];
 
+/** Words of the wrap-up form and of a history row that must not wrap. */
+const FORM_LABELS = [
+  'label[for=wrap-up-disposition]',
+  'label[for=wrap-up-notes]',
+  '[data-act=wrap-up-save]',
+  '[data-act=wrap-up-later]',
+];
+const ROW_LABELS = (row) => [
+  `${row} .dir`,
+  `${row} [data-field=history-outcome]`,
+  `${row} [data-field=history-disposition]`,
+  `${row} [data-act=call-back]`,
+];
+
 export const tests = [
   {
     name: 'wrap-up: disposition and notes reach DescribeTelCdr and the CDR push; history calls back',
     timeoutMs: 90000,
     async run(ctx) {
-      const page = await ctx.browser.context.newPage();
-      await page.setViewportSize({ width: 1280, height: 1000 });
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
+      const { page, errors } = await openPage(ctx.browser, { width: 1280, height: 1000 });
       try {
         await page.goto(ctx.crm.url);
         assertEqual(await page.evaluate((u) => loadSdk(u), ctx.server.agents[0]), 'loaded', 'SDK script');
@@ -147,6 +159,7 @@ export const tests = [
         await page.locator('[data-field=wrap-up]').screenshot({ path: join(shots, '42-wrap-up-en.png') });
         await page.setViewportSize({ width: 360, height: 800 });
         await assertLayout(page, FORM_PARTS, 'en form at 360 px');
+        await assertOneLine(page, FORM_LABELS, 'en form at 360 px');
         await page.locator('[data-field=wrap-up]').screenshot({ path: join(shots, '43-wrap-up-en-360.png') });
 
         // Saved from the keyboard: Enter on the button.
@@ -198,6 +211,7 @@ export const tests = [
           [`${row} [data-field=history-peer]`, `${row} [data-act=call-back]`],
           'en row at 360 px',
         );
+        await assertOneLine(page, ROW_LABELS(row), 'en row at 360 px');
         await page.screenshot({ path: join(shots, '44-history-en-360.png') });
         await page.setViewportSize({ width: 1280, height: 1000 });
         await page.locator('[data-field=history]').screenshot({ path: join(shots, '45-history-en.png') });
@@ -209,6 +223,7 @@ export const tests = [
         await page.locator('[data-field=history]').screenshot({ path: join(shots, '46-history-zh.png') });
         await page.setViewportSize({ width: 360, height: 800 });
         await page.locator(row).scrollIntoViewIfNeeded();
+        await assertOneLine(page, ROW_LABELS(row), 'zh row at 360 px');
         await page.screenshot({ path: join(shots, '47-history-zh-360.png') });
 
         // Call back: the row's button dials the caller's number.

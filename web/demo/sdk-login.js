@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Logging an agent in, the TCCC way: ask our backend for an SdkURL (it calls CreateSDKLoginToken
 // with the secret, server-side) and load that URL as a script; it installs window.tccc and logs in.
-// Shared by the Vue and React demos, as their backend routes are (server.mjs); the plain-HTML demo
-// keeps its own copy in demo.js so that it stays one classic script with no module loading.
+// Shared by the Vue and React demos, as their backend routes are (server.mjs), and by the supervisor
+// page (a module served from this directory); the plain-HTML demo keeps its own copy in demo.js so
+// that it stays one classic script with no module loading.
 
 /** Calls the demo backend; a failure becomes an Error with the backend's code and message. */
 export async function backend(path, body) {

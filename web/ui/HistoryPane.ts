@@ -19,6 +19,7 @@ li .line .text { flex: 1 1 auto; min-width: 0; }
 .dir[data-dir="out"] { color: #0052d9; }
 li[data-outcome="missed"] .outcome, li[data-outcome="abandoned"] .outcome { color: #c9353f; }
 .notes { font-size: 12px; color: #4e5969; }
+.part { white-space: nowrap; }
 `;
 
 /** Local midnight of today, Unix ms: "today" is the agent's day, not the server's. */
@@ -101,8 +102,13 @@ export class HistoryPane extends HTMLElement {
         r.outcome === 'answered' ? clock(r.duration * 1000) : null,
         r.disposition ? h('span', { 'data-field': 'history-disposition' }, dispositionLabel(t, r.disposition)) : null,
       ].filter((x): x is string | HTMLSpanElement => x !== null);
+      // Each part keeps its separator and never breaks inside ("Follow-up" has a hyphen, and
+      // `.text` lets words break anywhere): a narrow panel moves a whole "· label" to the next line.
       const metaLine = h('div', { class: 'muted', 'data-field': 'history-meta' });
-      meta.forEach((part, i) => metaLine.append(...(i ? [' · ', part] : [part])));
+      meta.forEach((part, i) => {
+        if (i) metaLine.append(' ');
+        metaLine.append(h('span', { class: 'part' }, ...(i ? ['· ', part] : [part])));
+      });
       let callBack: HTMLButtonElement | null = null;
       if (r.type === 'phone' && r.peer) {
         callBack = h(

@@ -127,6 +127,19 @@ function startLeg(overrides = {}) {
   return { leg, states, tickets, mic };
 }
 
+/** A host whose ticket arrives only when the test calls `release()`: the leg is caught half-started. */
+function slowTicket() {
+  let answer;
+  const host = {
+    mediaWs: () =>
+      new Promise((r) => {
+        answer = r;
+      }),
+    emit() {},
+  };
+  return { host, release: () => answer({ url: 'ws://127.0.0.1:9/ws/media', path: '/ws/media', token: 't' }) };
+}
+
 const settle = () => new Promise((r) => setTimeout(r, 0));
 const opus = (n) => new Uint8Array(n).fill(0x5a);
 
@@ -303,20 +316,12 @@ test('after close nothing more is sent, even if the worklet still posts', async 
 });
 
 test('a leg closed while its ticket is on the way never opens a socket', async () => {
-  let release;
-  const { leg, states } = startLeg({
-    host: {
-      mediaWs: () =>
-        new Promise((r) => {
-          release = () => r({ url: 'ws://127.0.0.1:9/ws/media', path: '/ws/media', token: 't' });
-        }),
-      emit() {},
-    },
-  });
+  const ticket = slowTicket();
+  const { leg, states } = startLeg({ host: ticket.host });
   const started = leg.start();
   await settle();
   leg.close();
-  release();
+  ticket.release();
   await started;
   await settle();
   expect(ScriptedSocket.all).toHaveLength(0);
@@ -325,21 +330,13 @@ test('a leg closed while its ticket is on the way never opens a socket', async (
 });
 
 test('audio ready before the socket: the leg says connected first, then playing', async () => {
-  let release;
-  const { leg, states } = startLeg({
-    host: {
-      mediaWs: () =>
-        new Promise((r) => {
-          release = () => r({ url: 'ws://127.0.0.1:9/ws/media', path: '/ws/media', token: 't' });
-        }),
-      emit() {},
-    },
-  });
+  const ticket = slowTicket();
+  const { leg, states } = startLeg({ host: ticket.host });
   const started = leg.start();
   await settle();
   expect(graph.contexts[0].state).toBe('running'); // the audio is up, the socket not yet
   expect(states).toEqual(['connecting']);
-  release();
+  ticket.release();
   await started;
   expect(states).toEqual(['connecting', 'connected', 'playing']);
   leg.close();

@@ -7,30 +7,19 @@ const { loadTs } = require('../helpers/tsModule');
 const { SessionEvents, endReasonOf } = loadTs('js/src/workstation/SessionEvents.ts');
 const { TCCCEndReason: R, TCCCSessionDirection: D } = loadTs('js/src/workstation/enums.ts');
 
+// The rows are shared with the native workstation's test (tests/native/workstation/SessionEventsTest.cpp).
+const END_REASONS = require('../../fixtures/workstation/end-reasons.json').rows;
+
 describe('endReasonOf', () => {
-  test.each([
-    // closeBy, mainReason, accepted, direction, expected
-    ['seat', undefined, true, D.CallOut, R.LocalBye],
-    ['seat', undefined, false, D.CallIn, R.LocalBye],
-    ['client', undefined, true, D.CallIn, R.RemoteBye],
-    ['client', undefined, true, D.CallOut, R.RemoteBye],
-    ['client', undefined, false, D.CallIn, R.RemoteCancel],
-    ['client', undefined, false, D.CallOut, R.Rejected],
-    ['admin', 'userReject', false, D.CallOut, R.Rejected],
-    ['admin', 'busy', false, D.CallOut, R.Rejected],
-    ['admin', 'notAnswer', false, D.CallOut, R.Timeout],
-    ['timer', 'notAnswer', false, D.CallOut, R.Timeout],
-    ['timer', undefined, false, D.CallIn, R.Timeout],
-    ['admin', 'error', true, D.CallIn, R.Error],
-    ['admin', undefined, true, D.CallIn, R.RemoteBye],
-    ['admin', undefined, false, D.CallIn, R.Error],
-    [undefined, undefined, false, D.CallOut, R.Error],
-  ])('closeBy %s, mainReason %s, accepted %s, direction %s -> %s', (closeBy, mainReason, accepted, dir, expected) => {
-    const [reason, message] = endReasonOf({ closeBy, mainReason }, accepted, dir);
-    expect(reason).toBe(expected);
-    expect(typeof message).toBe('string');
-    expect(message.length).toBeGreaterThan(0);
-  });
+  test.each(END_REASONS.map((r) => [r.closeBy, r.mainReason, r.accepted, r.direction, r.reason]))(
+    'closeBy %s, mainReason %s, accepted %s, direction %s -> %s',
+    (closeBy, mainReason, accepted, dir, expected) => {
+      const [reason, message] = endReasonOf({ closeBy, mainReason }, accepted, D[dir]);
+      expect(reason).toBe(R[expected]);
+      expect(typeof message).toBe('string');
+      expect(message.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('SessionEvents', () => {

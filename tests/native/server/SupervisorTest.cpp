@@ -82,6 +82,12 @@ TEST_F(Supervisor, OnlyTheRolesThatMayDoSo) {
       EXPECT_NE(res["error"]["message"].get<std::string>().find(tc.method), std::string::npos);
     }
     // Refused or not, the agent is where it was unless a supervisor of its tenant moved it.
+    // A watch answer says what its watcher may do, so a page offers only the levers that work.
+    if (std::string(tc.method) == "supervisor.watch" && tc.expected == Errc::None) {
+      const bool supervisor = std::string(tc.who) == "boss@x.com";
+      EXPECT_EQ(res["data"]["role"], supervisor ? 3 : 2);
+      EXPECT_EQ(res["data"]["canAct"], supervisor);
+    }
     const bool moved = tc.expected == Errc::None && std::string(tc.method) != "supervisor.watch";
     EXPECT_EQ(h.status("a1@x.com") == "free", !moved);
     (void)agent;
