@@ -10,6 +10,7 @@ DEBS=(
   nlohmann-json3-dev libboost-dev libboost-system-dev libssl-dev libsqlite3-dev
   libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libopus-dev libsrtp2-dev libjemalloc-dev
   libogg-dev libopusenc-dev libopusfile-dev
+  portaudio19-dev
   emscripten
   chromium espeak-ng sox brotli fonts-noto-cjk iproute2
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev

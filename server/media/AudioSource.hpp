@@ -5,11 +5,12 @@
 #ifndef TCCC_SERVER_MEDIA_AUDIOSOURCE_HPP
 #define TCCC_SERVER_MEDIA_AUDIOSOURCE_HPP
 
+#include "media/WavFile.hpp"
+
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <variant>
 #include <vector>
 
 namespace tccc::server::media {
@@ -17,16 +18,8 @@ namespace tccc::server::media {
 constexpr int kSampleRate = 48000;
 constexpr int kFrameSamples = 960;  // 20 ms at 48 kHz
 
-/// A WAV file decoded to 48 kHz mono 16-bit PCM.
-class WavFile {
- public:
-  static constexpr std::size_t kMaxBytes = 64u * 1024 * 1024;
-  /// Parses the bytes of a RIFF/WAVE file: PCM 8/16/24/32-bit or 32-bit float, 1-8 channels (mixed
-  /// down), 8-192 kHz (resampled). Returns the reason when it cannot.
-  static std::variant<std::vector<std::int16_t>, std::string> parse(const std::string& bytes);
-  /// Reads and parses a file (at most kMaxBytes).
-  static std::variant<std::vector<std::int16_t>, std::string> load(const std::string& path);
-};
+/// WAV files are read by the code the native SDK shares (src/media/WavFile).
+using tccc::media::WavFile;
 
 class AudioSource {
  public:

@@ -12,6 +12,8 @@ namespace tccc::server::media {
 
 namespace {
 
+using tccc::media::WsMediaFrame;  // shared with the native SDK (src/media)
+
 constexpr auto kReportInterval = std::chrono::seconds(1);
 
 std::uint32_t random32() {

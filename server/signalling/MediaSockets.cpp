@@ -72,16 +72,16 @@ void MediaSockets::post(const std::shared_ptr<media::WebSocketLeg>& leg, std::st
 void MediaSockets::onBinary(ConnectionId id, std::string_view bytes) {
   auto it = mSockets.find(id);
   if (it == mSockets.end()) return;
-  if (bytes.size() > media::WsMediaFrame::kMaxMessageBytes) {
+  if (bytes.size() > tccc::media::WsMediaFrame::kMaxMessageBytes) {
     // No frame is that large: the socket is broken or hostile. Its close closes the leg (onClose).
     mSender.close(id, kCloseTooBig, "media frame over 1,500 bytes");
     return;
   }
   // Pings are answered here, at once, so the round-trip time the SDK measures is the network's and
   // not the media thread's.
-  auto frame = media::WsMediaFrame::parse(bytes);
-  if (frame.kind == media::WsMediaFrame::Kind::Ping) {
-    mSender.sendBinary(id, media::WsMediaFrame::pong(frame.pingId));
+  auto frame = tccc::media::WsMediaFrame::parse(bytes);
+  if (frame.kind == tccc::media::WsMediaFrame::Kind::Ping) {
+    mSender.sendBinary(id, tccc::media::WsMediaFrame::pong(frame.pingId));
     return;
   }
   post(it->second.leg, std::string(bytes));

@@ -19,6 +19,8 @@
 namespace tccc::server::media {
 namespace {
 
+using tccc::media::WsMediaFrame;
+
 std::string bytes(std::initializer_list<int> b) {
   std::string s;
   for (int v : b) s.push_back(static_cast<char>(v));

@@ -2,14 +2,14 @@
 // Writes 16-bit PCM to a WAV file as it comes (a call recording), and fixes the RIFF sizes when it
 // is closed, so a recording cut short by a crash is still playable up to its last flushed block by
 // tools that ignore the sizes. Stops by itself at a size cap instead of filling the disk.
-#ifndef TCCC_SERVER_MEDIA_WAVWRITER_HPP
-#define TCCC_SERVER_MEDIA_WAVWRITER_HPP
+#ifndef TCCC_MEDIA_WAVWRITER_HPP
+#define TCCC_MEDIA_WAVWRITER_HPP
 
 #include <cstdint>
 #include <fstream>
 #include <string>
 
-namespace tccc::server::media {
+namespace tccc::media {
 
 class WavWriter {
  public:
@@ -38,6 +38,6 @@ class WavWriter {
   bool mClosed = false;
 };
 
-}  // namespace tccc::server::media
+}  // namespace tccc::media
 
 #endif

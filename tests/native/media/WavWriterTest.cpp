@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The recording writer: a valid WAV with the right sizes after close, readable by our own parser,
 // and a clear failure (not a crash) when the file cannot be created.
-#include "media/AudioSource.hpp"
+#include "media/WavFile.hpp"
 #include "media/WavWriter.hpp"
 
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-namespace tccc::server::media {
+namespace tccc::media {
 namespace {
 
 TEST(WavWriter, WritesAPlayableStereoFile) {
@@ -49,4 +49,4 @@ TEST(WavWriter, AnUnwritablePathIsReportedNotFatal) {
 }
 
 }  // namespace
-}  // namespace tccc::server::media
+}  // namespace tccc::media

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "media/WavWriter.hpp"
 
-namespace tccc::server::media {
+namespace tccc::media {
 
 namespace {
 void put16(std::ofstream& o, std::uint16_t v) {
@@ -64,4 +64,4 @@ void WavWriter::close() {
   mOut.close();
 }
 
-}  // namespace tccc::server::media
+}  // namespace tccc::media

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "media/WsMediaFrame.hpp"
 
-namespace tccc::server::media {
+namespace tccc::media {
 
 namespace {
 
@@ -40,6 +40,27 @@ std::string header(WsMediaFrame::Type type, std::uint16_t sequence, std::uint32_
   return out;
 }
 
+std::string idFrame(WsMediaFrame::Type type, std::uint32_t id) {
+  std::string out(1, static_cast<char>(type));
+  put32(out, id);
+  return out;
+}
+
+// Audio and telephone-event frames read the same in both directions.
+WsMediaFrame parseMedia(std::string_view b, bool audio) {
+  if (b.size() < WsMediaFrame::kHeaderBytes) return refused("frame shorter than its header");
+  const std::size_t payload = b.size() - WsMediaFrame::kHeaderBytes;
+  if (audio && payload == 0) return refused("audio frame without an Opus packet");
+  if (audio && payload > WsMediaFrame::kMaxOpusBytes) return refused("Opus packet over 1,275 bytes");
+  if (!audio && payload != WsMediaFrame::kEventBytes) return refused("telephone-event payload is not 4 bytes");
+  WsMediaFrame f;
+  f.kind = audio ? WsMediaFrame::Kind::Audio : WsMediaFrame::Kind::TelephoneEvent;
+  f.sequence = read16(b, 1);
+  f.timestamp = read32(b, 3);
+  f.payload = b.substr(WsMediaFrame::kHeaderBytes);
+  return f;
+}
+
 }  // namespace
 
 WsMediaFrame WsMediaFrame::parse(std::string_view b) {
@@ -47,20 +68,9 @@ WsMediaFrame WsMediaFrame::parse(std::string_view b) {
   if (b.size() > kMaxMessageBytes) return refused("message over 1,500 bytes");
   switch (static_cast<Type>(static_cast<std::uint8_t>(b[0]))) {
     case Type::Audio:
-    case Type::TelephoneEvent: {
-      const bool audio = static_cast<std::uint8_t>(b[0]) == static_cast<std::uint8_t>(Type::Audio);
-      if (b.size() < kHeaderBytes) return refused("frame shorter than its header");
-      const std::size_t payload = b.size() - kHeaderBytes;
-      if (audio && payload == 0) return refused("audio frame without an Opus packet");
-      if (audio && payload > kMaxOpusBytes) return refused("Opus packet over 1,275 bytes");
-      if (!audio && payload != kEventBytes) return refused("telephone-event payload is not 4 bytes");
-      WsMediaFrame f;
-      f.kind = audio ? Kind::Audio : Kind::TelephoneEvent;
-      f.sequence = read16(b, 1);
-      f.timestamp = read32(b, 3);
-      f.payload = b.substr(kHeaderBytes);
-      return f;
-    }
+      return parseMedia(b, true);
+    case Type::TelephoneEvent:
+      return parseMedia(b, false);
     case Type::Ping: {
       if (b.size() != kPingBytes) return refused("ping is not 5 bytes");
       WsMediaFrame f;
@@ -71,6 +81,37 @@ WsMediaFrame WsMediaFrame::parse(std::string_view b) {
     case Type::Pong:
     case Type::Report:
       return refused("a server-to-client frame type");
+  }
+  return refused("unknown frame type");
+}
+
+WsMediaFrame WsMediaFrame::parseFromServer(std::string_view b) {
+  if (b.empty()) return refused("empty message");
+  if (b.size() > kMaxMessageBytes) return refused("message over 1,500 bytes");
+  switch (static_cast<Type>(static_cast<std::uint8_t>(b[0]))) {
+    case Type::Audio:
+      return parseMedia(b, true);
+    case Type::TelephoneEvent:
+      return parseMedia(b, false);
+    case Type::Pong: {
+      if (b.size() != kPingBytes) return refused("pong is not 5 bytes");
+      WsMediaFrame f;
+      f.kind = Kind::Pong;
+      f.pingId = read32(b, 1);
+      return f;
+    }
+    case Type::Report: {
+      if (b.size() != kReportBytes) return refused("report is not 14 bytes");
+      WsMediaFrame f;
+      f.kind = Kind::Report;
+      f.fractionLost = static_cast<std::uint8_t>(b[1]);
+      f.cumulativeLost = read32(b, 2);
+      f.jitter = read32(b, 6);
+      f.packetsReceived = read32(b, 10);
+      return f;
+    }
+    case Type::Ping:
+      return refused("a client-to-server frame type");
   }
   return refused("unknown frame type");
 }
@@ -88,11 +129,9 @@ std::string WsMediaFrame::telephoneEvent(std::uint16_t sequence, std::uint32_t t
   return out;
 }
 
-std::string WsMediaFrame::pong(std::uint32_t id) {
-  std::string out(1, static_cast<char>(Type::Pong));
-  put32(out, id);
-  return out;
-}
+std::string WsMediaFrame::ping(std::uint32_t id) { return idFrame(Type::Ping, id); }
+
+std::string WsMediaFrame::pong(std::uint32_t id) { return idFrame(Type::Pong, id); }
 
 std::string WsMediaFrame::report(std::uint8_t fractionLost, std::uint32_t cumulativeLost, std::uint32_t jitter,
                                  std::uint32_t packetsReceived) {
@@ -104,4 +143,20 @@ std::string WsMediaFrame::report(std::uint8_t fractionLost, std::uint32_t cumula
   return out;
 }
 
-}  // namespace tccc::server::media
+void TelephoneEvent::write(std::uint8_t out[WsMediaFrame::kEventBytes]) const {
+  out[0] = event;
+  out[1] = static_cast<std::uint8_t>((end ? 0x80 : 0) | (volume & 0x3F));
+  out[2] = static_cast<std::uint8_t>(duration >> 8);
+  out[3] = static_cast<std::uint8_t>(duration & 0xFF);
+}
+
+TelephoneEvent TelephoneEvent::read(const std::uint8_t in[WsMediaFrame::kEventBytes]) {
+  TelephoneEvent e;
+  e.event = in[0];
+  e.end = (in[1] & 0x80) != 0;
+  e.volume = in[1] & 0x3F;
+  e.duration = static_cast<std::uint16_t>((in[2] << 8) | in[3]);
+  return e;
+}
+
+}  // namespace tccc::media
