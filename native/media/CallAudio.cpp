@@ -260,6 +260,7 @@ void CallAudio::sendAudio() {
   }
   for (auto s : mFrame) mCapturedSquares += (s / 32768.0) * (s / 32768.0);
   mCapturedSamples += mFrame.size();
+  if (mHeld) return;  // nothing encoded: the far end hears the server's music
   if (mMuted) {
     mFrame.fill(0);
   } else {
@@ -353,7 +354,7 @@ void CallAudio::playOne(double nowMs) {
     for (std::size_t i = 0; i < pcm.size(); ++i) {
       const double v = std::clamp(static_cast<double>(out[i]), -1.0, 1.0);
       mRemotePeak = std::max(mRemotePeak, std::abs(v));  // the far end's level, before the playout gain
-      pcm[i] = clip(v * 32768.0 * gain);
+      if (!mHeld) pcm[i] = clip(v * 32768.0 * gain);
     }
   }
   for (auto s : pcm) mPlayedSquares += (s / 32768.0) * (s / 32768.0);
@@ -364,7 +365,7 @@ void CallAudio::playOne(double nowMs) {
 // --- metering -------------------------------------------------------------------------------------
 
 void CallAudio::meter() {
-  const int local = mMuted ? 0 : volumeOf(mLocalPeak);
+  const int local = mMuted || mHeld ? 0 : volumeOf(mLocalPeak);
   const int remote = volumeOf(mRemotePeak);
   mLocalPeak = mRemotePeak = 0;
   mListener.onVolume(local, remote);

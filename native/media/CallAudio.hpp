@@ -115,6 +115,11 @@ class CallAudio {
   /// reads 0. Capture goes on.
   void setMuted(bool muted) { mMuted = muted; }
   bool muted() const { return mMuted; }
+  /// Held: nothing is sent (the timestamps run on, as in a DTX pause) and the far end is not played
+  /// (the server plays it music), as the browser's leg does on hold; the local volume reads 0. DTMF
+  /// and pings still go out, and the far end's level is still measured.
+  void setHeld(bool held) { mHeld = held; }
+  bool held() const { return mHeld; }
   /// Gains applied to what is sent and to what is played: 0-100, 100 = as is (clamped).
   void setCaptureVolume(int volume);
   void setPlayoutVolume(int volume);
@@ -163,6 +168,7 @@ class CallAudio {
   bool mStopped = false;
   bool mOpen = false;
   bool mMuted = false;
+  bool mHeld = false;
   int mCaptureVolume = 100;
   int mPlayoutVolume = 100;
 

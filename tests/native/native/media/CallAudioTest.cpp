@@ -208,6 +208,23 @@ TEST_F(CallAudioTest, CaptureAndPlayoutVolumesAreApplied) {
   EXPECT_NEAR(listener.volumes.back().first, 25, 3);  // what is sent: the tone at half its level
 }
 
+TEST_F(CallAudioTest, HeldSendsNothingAndPlaysNothing) {
+  CallAudio call(io, nullptr, server.endpoint(), *device, listener);
+  ASSERT_TRUE(call.start());
+  runFor(io, std::chrono::milliseconds(400));
+  call.setHeld(true);
+  runFor(io, std::chrono::milliseconds(100));  // what was on its way comes back and plays... silently
+  const auto sent = call.stats().framesSent;
+  const auto played = call.stats().playedRms;
+  runFor(io, std::chrono::milliseconds(500));
+  EXPECT_EQ(call.stats().framesSent, sent);
+  EXPECT_LT(call.stats().playedRms, played);  // only silence was added
+  EXPECT_EQ(listener.volumes.back().first, 0);
+  call.setHeld(false);
+  runFor(io, std::chrono::milliseconds(300));
+  EXPECT_GT(call.stats().framesSent, sent + 5);
+}
+
 TEST_F(CallAudioTest, DigitsBecomeTelephoneEventsInTheAudioNumbering) {
   CallAudio call(io, nullptr, server.endpoint(), *device, listener);
   ASSERT_TRUE(call.start());
