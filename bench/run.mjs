@@ -29,6 +29,9 @@ if (existsSync(asrBench)) benches.push([asrBench, ['--streams', '1,8']]);
 // Anchored calls per core (the media plane relaying recorded and unrecorded calls on one thread): about 40 s.
 const anchorBench = join(root, 'build/native/bench/tccc_anchor_bench');
 if (existsSync(anchorBench)) benches.push([anchorBench, ['--calls', '100,300', '--seconds', '5']]);
+// The native agent SDK: library size, one tccc-agent's RSS and CPU per call, instances per core: ~1 min.
+if (existsSync(join(root, 'build/native/bench/tccc_native_agents_bench')))
+  benches.push(['node', ['bench/native-agent.mjs', '--instances', '1,20', '--seconds', '8']]);
 let failed = 0;
 for (const [cmd, args] of benches) {
   console.log(`\n# ${cmd} ${args.join(' ')}`);

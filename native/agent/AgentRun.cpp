@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/AgentRun.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <future>
+#include <memory>
+#include <utility>
+
+namespace tccc::agent {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* endReasonName(TCCCEndReason reason) {
+  switch (reason) {
+    case TCCCEndReason::Error:
+      return "Error";
+    case TCCCEndReason::Timeout:
+      return "Timeout";
+    case TCCCEndReason::LocalBye:
+      return "LocalBye";
+    case TCCCEndReason::RemoteBye:
+      return "RemoteBye";
+    case TCCCEndReason::Rejected:
+      return "Rejected";
+    case TCCCEndReason::RemoteCancel:
+      return "RemoteCancel";
+  }
+  return "Unknown";
+}
+
+const char* serverTypeName(TCCCServerType type) { return type == TCCCServerType::Media ? "Media" : "Signalling"; }
+
+/// An ITXCallback / ITXValueCallback answered into a future (the run's thread waits on it).
+template <class T>
+class Answer final : public ITXValueCallback<T> {
+ public:
+  void OnSuccess(const T&) override { mResult.set_value({ERR_NONE, ""}); }
+  void OnError(TCCCErrCode code, const char* message) override { mResult.set_value({code, message ? message : ""}); }
+  std::pair<TCCCErrCode, std::string> wait() { return mResult.get_future().get(); }
+
+ private:
+  std::promise<std::pair<TCCCErrCode, std::string>> mResult;
+};
+
+class Reply final : public ITXCallback {
+ public:
+  explicit Reply(std::function<void(TCCCErrCode, const std::string&)> done) : mDone(std::move(done)) {}
+  void OnSuccess() override { finish(ERR_NONE, ""); }
+  void OnError(TCCCErrCode code, const char* message) override { finish(code, message ? message : ""); }
+
+ private:
+  void finish(TCCCErrCode code, const std::string& message) {
+    auto done = std::move(mDone);
+    delete this;  // answered exactly once
+    if (done) done(code, message);
+  }
+  std::function<void(TCCCErrCode, const std::string&)> mDone;
+};
+
+}  // namespace
+
+AgentRun::AgentRun(AgentOptions options) : mOptions(std::move(options)) {}
+
+void AgentRun::print(const std::string& event, const std::string& fields) {
+  std::lock_guard lock(mPrintMutex);
+  if (mOptions.json) {
+    auto line = nlohmann::json::parse("{" + fields + "}", nullptr, false);
+    if (line.is_discarded()) line = nlohmann::json::object();
+    line["event"] = event;
+    std::printf("%s\n", line.dump().c_str());
+  } else {
+    std::printf("%-22s %s\n", event.c_str(), fields.c_str());
+  }
+  std::fflush(stdout);
+}
+
+static std::string q(const std::string& text) { return nlohmann::json(text).dump(); }
+
+void AgentRun::finish(int code) {
+  std::lock_guard lock(mMutex);
+  if (!mExitCode) mExitCode = code;
+  mChanged.notify_all();
+}
+
+bool AgentRun::login() {
+  TCCCLoginParams params;
+  params.userId = mOptions.userId.c_str();
+  params.token = mOptions.token.c_str();
+  params.sdkAppId = mOptions.sdkAppId;
+  params.type = TCCCLoginType::Agent;
+  params.serverUrl = mOptions.server.c_str();
+  Answer<TCCCLoginInfo> answer;
+  mSdk->login(params, &answer);
+  auto [code, message] = answer.wait();
+  print("login", "\"code\":" + std::to_string(code) + (message.empty() ? "" : ",\"message\":" + q(message)));
+  return code == ERR_NONE;
+}
+
+void AgentRun::placeCall() {
+  TCCCStartCallParams params;
+  params.to = mOptions.callTo.c_str();
+  params.remark = mOptions.remark.c_str();
+  {
+    std::lock_guard lock(mMutex);
+    mInCall = true;
+    mWaitingSince = Clock::now();
+  }
+  mSdk->call(params, new Reply([this](TCCCErrCode code, const std::string& message) {
+               print("call",
+                     "\"code\":" + std::to_string(code) + (message.empty() ? "" : ",\"message\":" + q(message)));
+               if (code != ERR_NONE) finish(kExitCall);
+             }));
+}
+
+int AgentRun::run() {
+  mSdk = getTCCCShareInstance();
+  mSdk->setLogLevel(std::getenv("TCCC_AGENT_DEBUG") ? TCCCLogLevel::Verbose : TCCCLogLevel::Warn);
+  nlohmann::json files = {{"api", "setAudioFiles"},
+                          {"params", {{"capture", mOptions.playWav}, {"playout", mOptions.recordWav}, {"loop", true}}}};
+  if (mSdk->callExperimentalAPI(files.dump().c_str()) != ERR_NONE) {
+    destroyTCCCShareInstance();
+    return kExitUsage;
+  }
+  mSdk->addCallback(this);
+  if (!login()) {
+    mSdk->removeCallback(this);
+    destroyTCCCShareInstance();
+    return kExitLogin;
+  }
+  mWaitingSince = Clock::now();
+  if (!mOptions.callTo.empty()) placeCall();
+
+  std::unique_lock lock(mMutex);
+  while (!mExitCode) {
+    mChanged.wait_for(lock, std::chrono::milliseconds(50));
+    if (mInterrupted) mExitCode = kExitInterrupted;
+    if (mExitCode) break;
+    const auto now = Clock::now();
+    if (mConnectedAt && mOptions.hangupAfterSeconds > 0 && !mHungUp &&
+        now - *mConnectedAt >= std::chrono::duration<double>(mOptions.hangupAfterSeconds)) {
+      mHungUp = true;
+      lock.unlock();
+      print("hangup", "\"after\":" + std::to_string(mOptions.hangupAfterSeconds));
+      mSdk->terminate();
+      lock.lock();
+    }
+    // Nothing rang (answer) or connected (call) in time.
+    if (!mConnectedAt && now - mWaitingSince >= std::chrono::duration<double>(mOptions.waitSeconds)) {
+      lock.unlock();
+      print("timeout", "\"waited\":" + std::to_string(mOptions.waitSeconds));
+      lock.lock();
+      mExitCode = kExitCall;
+    }
+  }
+  const int code = *mExitCode;
+  lock.unlock();
+  mSdk->removeCallback(this);
+  std::promise<void> loggedOut;
+  struct Done final : ITXCallback {
+    std::promise<void>& p;
+    explicit Done(std::promise<void>& promise) : p(promise) {}
+    void OnSuccess() override { p.set_value(); }
+    void OnError(TCCCErrCode, const char*) override { p.set_value(); }
+  } done(loggedOut);
+  mSdk->logout(&done);
+  loggedOut.get_future().wait();
+  destroyTCCCShareInstance();
+  // What the run cost: for load tests and the benchmark (bench/native-agent.mjs).
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double cpuMs =
+      (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+  print("summary", "\"exitCode\":" + std::to_string(code) + ",\"calls\":" + std::to_string(mCallsDone) +
+                       ",\"cpuMs\":" + std::to_string(cpuMs) + ",\"maxRssKb\":" + std::to_string(usage.ru_maxrss));
+  return code;
+}
+
+// --- events --------------------------------------------------------------------------------------
+
+void AgentRun::onError(TCCCErrCode errCode, const char* errMsg, void*) {
+  print("onError", "\"code\":" + std::to_string(errCode) + ",\"message\":" + q(errMsg ? errMsg : ""));
+  if (errCode == ERR_SIP_FORBIDDEN || errCode == ERR_HTTP_REQUEST_FAILURE || errCode == ERR_HTTP_TOKEN_ERROR) {
+    finish(kExitLost);
+  } else if (errCode == ERR_MIC_START_FAIL || errCode == ERR_ANSWER_FAILURE) {
+    finish(kExitCall);
+  }
+}
+
+void AgentRun::onWarning(TCCCWarningCode warningCode, const char* warningMsg, void*) {
+  print("onWarning", "\"code\":" + std::to_string(static_cast<int>(warningCode)) +
+                         ",\"message\":" + q(warningMsg ? warningMsg : ""));
+}
+
+void AgentRun::onNewSession(TCCCSessionInfo info) {
+  const bool in = info.sessionDirection == TCCCSessionDirection::CallIn;
+  print("onNewSession", "\"sessionId\":" + q(info.sessionId) + ",\"direction\":" + q(in ? "CallIn" : "CallOut") +
+                            ",\"from\":" + q(info.fromUserId) + ",\"to\":" + q(info.toUserId) +
+                            ",\"remark\":" + q(info.remark));
+  if (in && mOptions.answer) {
+    mSdk->answer(new Reply([this](TCCCErrCode code, const std::string& message) {
+      print("answer", "\"code\":" + std::to_string(code) + (message.empty() ? "" : ",\"message\":" + q(message)));
+    }));
+  }
+  std::lock_guard lock(mMutex);
+  mInCall = true;
+}
+
+void AgentRun::onAccepted(const char* sessionId) {
+  print("onAccepted", "\"sessionId\":" + q(sessionId));
+  if (!mOptions.dtmf.empty()) {
+    mSdk->sendDTMF(mOptions.dtmf.c_str(), new Reply([this](TCCCErrCode code, const std::string& message) {
+                     print("dtmf",
+                           "\"code\":" + std::to_string(code) + (message.empty() ? "" : ",\"message\":" + q(message)));
+                   }));
+  }
+  std::lock_guard lock(mMutex);
+  mConnectedAt = Clock::now();
+  mHungUp = false;
+}
+
+void AgentRun::onEnded(TCCCEndReason reason, const char* reasonMessage, const char* sessionId) {
+  print("onEnded", "\"sessionId\":" + q(sessionId) + ",\"reason\":" + q(endReasonName(reason)) +
+                       ",\"message\":" + q(reasonMessage ? reasonMessage : ""));
+  bool again = false;
+  {
+    std::lock_guard lock(mMutex);
+    mInCall = false;
+    mConnectedAt.reset();
+    mWaitingSince = Clock::now();
+    ++mCallsDone;
+    if (mOptions.calls > 0 && mCallsDone >= mOptions.calls) {
+      if (!mExitCode) mExitCode = kExitDone;
+      mChanged.notify_all();
+      return;
+    }
+    again = !mOptions.callTo.empty();
+  }
+  if (again) placeCall();
+}
+
+void AgentRun::onAudioVolume(const TCCCVolumeInfo* volumes, std::uint32_t count) {
+  if (mOptions.quiet) return;
+  std::string fields = "\"volumes\":[";
+  for (std::uint32_t i = 0; i < count; ++i) {
+    fields += (i ? "," : "") + std::string("{\"userId\":") + q(volumes[i].userId) +
+              ",\"volume\":" + std::to_string(volumes[i].volume) + "}";
+  }
+  print("onAudioVolume", fields + "]");
+}
+
+void AgentRun::onNetworkQuality(const TCCCQualityInfo& localQuality) {
+  if (mOptions.quiet) return;
+  print("onNetworkQuality", "\"quality\":" + std::to_string(static_cast<int>(localQuality.quality)));
+}
+
+void AgentRun::onConnectionLost(TCCCServerType serverType) {
+  print("onConnectionLost", "\"serverType\":" + q(serverTypeName(serverType)));
+}
+
+void AgentRun::onTryToReconnect(TCCCServerType serverType) {
+  print("onTryToReconnect", "\"serverType\":" + q(serverTypeName(serverType)));
+}
+
+void AgentRun::onConnectionRecovery(TCCCServerType serverType) {
+  print("onConnectionRecovery", "\"serverType\":" + q(serverTypeName(serverType)));
+}
+
+}  // namespace tccc::agent
