@@ -117,7 +117,9 @@ struct StaffInfo {
   std::string phone;
   std::string staffNumber;
   std::vector<std::int64_t> skillGroupIds;
-  int role = 1;  // 1 agent, 2 quality inspector (may watch the supervisor view), 3 administrator (supervises)
+  // The cloud API's SeatUserInfo.Role: 1 administrator (supervises), 2 quality inspector (may watch the
+  // supervisor view), 3 agent; any other value (a custom role id elsewhere) is an agent here.
+  int role = 3;
 };
 
 struct SkillGroupInfo {

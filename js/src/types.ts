@@ -387,7 +387,7 @@ export interface SupervisorSnapshot {
   updateEveryMs: number;
   /** The watcher's own staff role: 2 (quality inspector) or 3 (administrator). */
   role: number;
-  /** Whether the watcher may use setAgentStatus and logoutAgent (role 3); a page hides them otherwise. */
+  /** Whether the watcher may use setAgentStatus and logoutAgent (role 1, administrator); a page hides them otherwise. */
   canAct: boolean;
 }
 
@@ -399,7 +399,7 @@ export interface SupervisorUpdate {
 }
 
 /**
- * (ours) The supervisor view, for staff with role 3 (administrator; role 2, quality inspector, may
+ * (ours) The supervisor view, for staff with role 1 (administrator; role 2, quality inspector, may
  * only watch). Others get `ERR_SIP_FORBIDDEN`.
  */
 export interface SupervisorApi {
@@ -679,7 +679,7 @@ export interface Tccc {
   readonly Chat: ChatApi;
   readonly Video: VideoApi;
   readonly Agent: AgentApi;
-  /** (ours) The supervisor view (role 3). */
+  /** (ours) The supervisor view (role 1 or 2). */
   readonly Supervisor: SupervisorApi;
   readonly Devices: DevicesApi;
   readonly UI: UiApi;

@@ -340,7 +340,8 @@ Json CloudApi::createStaff(const Call& call) {
     e.record.info.nick = p.optString("Nick", 64).value_or("");
     p.optString("UserId", 128);
     p.optString("ExtensionNumber", 32);
-    e.record.role = static_cast<int>(p.optInt("Role", 1, 3).value_or(1));
+    // SeatUserInfo.Role: 1 administrator, 2 quality inspector, 3 agent (the least, when not given).
+    e.record.role = static_cast<int>(p.optInt("Role", 1, 3).value_or(3));
     e.record.modifiedAt = call.now;
     e.groupNames = p.optStringArray("SkillGroupNameList", 100, 64).value_or(std::vector<std::string>{});
     entries.push_back(std::move(e));

@@ -18,17 +18,17 @@ namespace {
 constexpr std::int64_t kDayMs = 86400000;
 }  // namespace
 
-Error SupervisorDesk::mayAct(const Agent& supervisor, int role) const {
-  if (supervisor.staff.role >= role) return {};
-  return Error(Errc::SipForbidden, role == kRoleSupervise
-                                       ? "only a supervisor (staff role 3, administrator) may do this"
-                                       : "only supervisors and quality inspectors (staff role 2 or 3) may watch");
+Error SupervisorDesk::mayAct(const Agent& supervisor, bool acting) const {
+  const int role = supervisor.staff.role;
+  if (acting ? maySupervise(role) : mayWatch(role)) return {};
+  return Error(Errc::SipForbidden, acting ? "only an administrator (staff role 1) may do this"
+                                          : "only administrators and quality inspectors (staff role 1 or 2) may watch");
 }
 
 // --- watching -------------------------------------------------------------------------------------
 
 Result SupervisorDesk::watch(Agent& supervisor, std::int64_t nowMs) {
-  if (Error refused = mayAct(supervisor, kRoleWatch)) return refused;
+  if (Error refused = mayAct(supervisor, false)) return refused;
   const std::int64_t app = supervisor.sdkAppId;
   Watch& w = mWatches[app];
   if (std::find(w.watchers.begin(), w.watchers.end(), supervisor.idx) == w.watchers.end())
@@ -78,7 +78,7 @@ Result SupervisorDesk::watch(Agent& supervisor, std::int64_t nowMs) {
       // What the watcher itself may do, so a page shows only the levers that will work (a quality
       // inspector watches; only a supervisor forces a status or logs an agent out).
       .add("role", supervisor.staff.role)
-      .add("canAct", supervisor.staff.role >= kRoleSupervise)
+      .add("canAct", maySupervise(supervisor.staff.role))
       .take();
 }
 
@@ -195,7 +195,7 @@ void SupervisorDesk::send(const Watch& w, const Json& head, const std::vector<st
 // --- the levers -----------------------------------------------------------------------------------
 
 Result SupervisorDesk::setAgentStatus(Agent& supervisor, const Json& data, std::int64_t nowMs) {
-  if (Error refused = mayAct(supervisor, kRoleSupervise)) return refused;
+  if (Error refused = mayAct(supervisor, true)) return refused;
   Agent* target = c.agents.find(supervisor.sdkAppId, data["userId"].get<std::string>());
   if (!target || target->removed || target->status == AgentStatus::Offline)
     return Error(Errc::InvalidState, "the agent is offline");
@@ -221,7 +221,7 @@ Result SupervisorDesk::setAgentStatus(Agent& supervisor, const Json& data, std::
 }
 
 Result SupervisorDesk::logoutAgent(Agent& supervisor, const Json& data, std::int64_t nowMs) {
-  if (Error refused = mayAct(supervisor, kRoleSupervise)) return refused;
+  if (Error refused = mayAct(supervisor, true)) return refused;
   const std::string userId = data["userId"].get<std::string>();
   if (userId == supervisor.staff.userId)
     return Error(Errc::InvalidArgument, "userId is this supervisor: log out with auth.logout");

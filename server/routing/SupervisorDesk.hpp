@@ -30,9 +30,12 @@ class SupervisorDesk : public TimerOwner {
   static constexpr std::int64_t kUpdateEveryMs = 250;
   /// Agents go out in frames of at most this many bytes of JSON (frames are limited to 64 KiB).
   static constexpr std::size_t kChunkBytes = 48 * 1024;
-  /// Who may watch (role 2 quality inspector, 3 administrator) and who may act (3).
-  static constexpr int kRoleWatch = 2;
-  static constexpr int kRoleSupervise = 3;
+  /// Staff roles as the cloud API numbers them (SeatUserInfo.Role): an administrator watches and
+  /// acts, a quality inspector only watches, an agent (3) and custom roles neither.
+  static constexpr int kRoleAdministrator = 1;
+  static constexpr int kRoleInspector = 2;
+  static bool mayWatch(int role) { return role == kRoleAdministrator || role == kRoleInspector; }
+  static bool maySupervise(int role) { return role == kRoleAdministrator; }
   /// A call answered within this long of queueing counts toward the service level.
   static constexpr std::int64_t kServiceLevelMs = 20000;
 
@@ -79,7 +82,7 @@ class SupervisorDesk : public TimerOwner {
     Today sentToday;
   };
 
-  Error mayAct(const Agent& supervisor, int role) const;
+  Error mayAct(const Agent& supervisor, bool acting) const;
   void arm(std::int64_t sdkAppId, Watch& watch, std::int64_t nowMs);
   Json agentEntry(const Agent& agent) const;
   std::map<std::int64_t, GroupCard> groupCards(std::int64_t sdkAppId) const;

@@ -82,14 +82,14 @@ SeedResult DemoSeeder::ensureDemoTenant(SqliteStore& store, std::int64_t now) {
     const char* phone;
     const char* number;
     std::map<std::int64_t, int> groups;
-    int role = 1;
+    int role = 3;  // the cloud API's SeatUserInfo.Role: 3 agent
   };
   const Agent agents[] = {
       {"agent1@tccc.local", "Alice Zhang", "Alice", "13800000001", "1001", {{1, 1}, {2, 2}, {3, 1}}},
       {"agent2@tccc.local", "Bob Li", "Bob", "13800000002", "1002", {{1, 1}, {3, 1}}},
       {"agent3@tccc.local", "Carol Wang", "Carol", "13800000003", "1003", {{2, 1}}},
-      // The supervisor view's user (role 3, administrator): in no skill group, so never offered calls.
-      {"supervisor@tccc.local", "Sam Zhou", "Sam", "13800000009", "1009", {}, 3},
+      // The supervisor view's user (role 1, administrator): in no skill group, so never offered calls.
+      {"supervisor@tccc.local", "Sam Zhou", "Sam", "13800000009", "1009", {}, 1},
   };
   for (const auto& a : agents) {
     StaffRecord s;

@@ -35,7 +35,7 @@ struct CredentialRecord {
 struct StaffRecord {
   StaffInfo info;                                  // info.skillGroupIds is filled from skillGroupPriority on reads
   std::map<std::int64_t, int> skillGroupPriority;  // skill group id -> the agent's priority in it
-  int role = 1;                                    // 1 = agent (座席)
+  int role = 3;                                    // SeatUserInfo.Role: 3 = agent (普通座席)
   std::int64_t modifiedAt = 0;
 };
 

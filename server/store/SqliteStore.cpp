@@ -174,7 +174,18 @@ void SqliteStore::migrate() {
     mDb.exec("PRAGMA user_version=7");
     tx.commit();
   }
+  if (current < 8) {
+    SqliteDatabase::Transaction tx(mDb);
+    migrateStaffRolesV8();
+    mDb.exec("PRAGMA user_version=8");
+    tx.commit();
+  }
 }
+
+// Until v8 staff roles were numbered the other way round from the cloud API's SeatUserInfo.Role
+// (1 agent … 3 administrator), so an agent created through CreateStaff with Role 3 — an ordinary
+// agent there — could supervise. v8 numbers them as the cloud API does: 1 and 3 swap.
+void SqliteStore::migrateStaffRolesV8() { mDb.exec("UPDATE staff SET role = 4 - role WHERE role IN (1, 3)"); }
 
 // --- tenants ---------------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ class SqliteStore : public TenantRepository,
  public:
   // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences; 4: asr switches; 5: live_calls, server_liveness;
   // 6: live_chats; 7: wrap_ups
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
 
   /// Opens or creates the database and brings its schema up to date.
   explicit SqliteStore(const std::string& path);
@@ -160,6 +160,7 @@ class SqliteStore : public TenantRepository,
   /// Version 6 (SqliteLiveChatStore.cpp): the live-chat journal.
   void migrateLiveChatsV6();
   void migrateWrapUpsV7();
+  void migrateStaffRolesV8();
   void deleteLiveChat(std::int64_t sdkAppId, std::string_view sessionId);
   /// The IM CDR insert without a transaction of its own.
   void insertImCdr(const ImCdrRecord& cdr);

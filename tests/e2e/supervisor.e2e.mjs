@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The supervisor page (web/demo/supervisor.html) against the real tccc-server in Debian's Chromium:
-// the seeded supervisor (role 3) watches while an agent on the plain demo changes status and a
+// the seeded supervisor (role 1, administrator) watches while an agent on the plain demo changes status and a
 // simulated caller queues; the supervisor forces the agent to rest and logs it out, and the agent's
-// page shows both. An agent (role 1) is refused. A quality inspector (role 2, created with the
-// official cloud client) watches with every action disabled and told why, while role 3 keeps them.
+// page shows both. An agent (role 3) is refused. A quality inspector (role 2, created with the
+// official cloud client) watches with every action disabled and told why, while role 1 keeps them.
 // Screenshots, zh and en, at 1000/1280 px and 360 px, go to test-results/supervisor/ (git-ignored).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -163,19 +163,19 @@ export const tests = [
     },
   },
   {
-    name: 'supervisor page: an agent (role 1) is refused with a clear error',
+    name: 'supervisor page: an agent (role 3) is refused with a clear error',
     async run(ctx) {
       const sv = await ctx.browser.context.newPage();
       await sv.goto(`${ctx.demo.url}supervisor.html?lang=en`);
       await sv.fill('[data-testid=sv-user]', 'agent3@tccc.local');
       await sv.click('[data-testid=sv-login]');
-      await waitText(sv, '[data-testid=sv-error]', /supervisor\.watch: only supervisors and quality inspectors/);
+      await waitText(sv, '[data-testid=sv-error]', /supervisor\.watch: only administrators and quality inspectors/);
       await waitText(sv, '[data-testid=sv-state]', /^Logged out$/);
       await sv.close();
     },
   },
   {
-    name: 'supervisor page: a quality inspector (role 2) watches with every action disabled; role 3 keeps them',
+    name: 'supervisor page: a quality inspector (role 2) watches with every action disabled; role 1 keeps them',
     timeoutMs: 60000,
     async run(ctx) {
       // The inspector, made the way an operator would: CreateStaff with the role field.

@@ -128,7 +128,7 @@ export const tests = [
           [
             [ctx.server.agents[2], 'free'],
             [ctx.server.agents[1], 'rest'],
-            // The demo tenant's supervisor (role 3) is staff too, never logged in here: listed last.
+            // The demo tenant's supervisor (role 1, administrator) is staff too, never logged in here: listed last.
             ['supervisor@tccc.local', 'offline'],
           ],
           'agents, free first, without the caller',

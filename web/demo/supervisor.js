@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The supervisor page: logs in a staff member of role 3 (or 2, a quality inspector, who may only
+// The supervisor page: logs in a staff member of role 1, administrator (or 2, a quality inspector, who may only
 // watch) through the demo backend's SdkURL (as an agent logs in, with sdk-login.js), calls
 // tccc.Supervisor.watch() for the snapshot and applies every supervisorUpdate (only the agents,
 // queues and figures that changed, at most four a second). The snapshot's `canAct` says whether the

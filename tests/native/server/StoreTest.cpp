@@ -202,9 +202,10 @@ TEST(StoreTest, DirectoryExposesTenantConfiguration) {
   StoreDirectory directory(store, store, store, store, store);
   EXPECT_EQ(directory.sdkAppIds(), std::vector<std::int64_t>{seed.tenant.sdkAppId});
   EXPECT_EQ(directory.listStaff(seed.tenant.sdkAppId).size(), 4u);
-  // The supervisor view's user: role 3 (administrator), and the directory says so.
-  EXPECT_EQ(directory.findStaff(seed.tenant.sdkAppId, "supervisor@tccc.local")->role, 3);
-  EXPECT_EQ(directory.findStaff(seed.tenant.sdkAppId, "agent1@tccc.local")->role, 1);
+  // Roles as the cloud API numbers them: the supervisor view's user is an administrator (1), the
+  // agents are agents (3).
+  EXPECT_EQ(directory.findStaff(seed.tenant.sdkAppId, "supervisor@tccc.local")->role, 1);
+  EXPECT_EQ(directory.findStaff(seed.tenant.sdkAppId, "agent1@tccc.local")->role, 3);
   EXPECT_EQ(directory.listSkillGroups(seed.tenant.sdkAppId).size(), 3u);
   EXPECT_EQ(directory.listSkillGroups(seed.tenant.sdkAppId)[2].maxConcurrency, 5);
   EXPECT_TRUE(directory.findStaff(seed.tenant.sdkAppId, "agent2@tccc.local"));
@@ -325,6 +326,21 @@ TEST(StoreTest, PushQueueLifecycle) {
   std::int64_t id2 = store.storeCdr(r, job);
   store.completePush(id2);
   EXPECT_FALSE(store.nextPendingPush());
+}
+
+TEST(StoreTest, ADataDirectoryFromBeforeV8GetsItsRolesRenumbered) {
+  TempDir dir;
+  std::int64_t app = 0;
+  {
+    SqliteStore store(dir.file("tccc.db"));
+    app = DemoSeeder::ensureDemoTenant(store, 1000).tenant.sdkAppId;
+    // As a v7 server stored them: 1 agent, 2 quality inspector, 3 administrator.
+    store.database().exec("UPDATE staff SET role = 4 - role WHERE role IN (1, 3); PRAGMA user_version=7");
+  }
+  SqliteStore store(dir.file("tccc.db"));
+  StoreDirectory directory(store, store, store, store, store);
+  EXPECT_EQ(directory.findStaff(app, "supervisor@tccc.local")->role, 1);
+  EXPECT_EQ(directory.findStaff(app, "agent1@tccc.local")->role, 3);
 }
 
 TEST(StoreTest, RefusesNewerSchema) {

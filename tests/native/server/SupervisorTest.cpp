@@ -10,16 +10,17 @@ namespace {
 
 using routing::SupervisorDesk;
 
-/// The routing bench plus a supervisor (role 3), a quality inspector (role 2) and another tenant's supervisor.
+/// The routing bench plus a supervisor (role 1, administrator), a quality inspector (role 2) and another
+/// tenant's supervisor; everybody else is an agent (role 3), as the cloud API numbers them.
 class SupervisorBench : public RoutingHarness {
  public:
   SupervisorBench() {
     dir.addStaff(kApp, "boss@x.com", {});
-    dir.staff[{kApp, "boss@x.com"}].role = 3;
+    dir.staff[{kApp, "boss@x.com"}].role = 1;
     dir.addStaff(kApp, "qa@x.com", {});
     dir.staff[{kApp, "qa@x.com"}].role = 2;
     dir.addStaff(kOtherApp, "otherboss@y.com", {});
-    dir.staff[{kOtherApp, "otherboss@y.com"}].role = 3;
+    dir.staff[{kOtherApp, "otherboss@y.com"}].role = 1;
   }
 
   /// Every supervisor.update the connection got, in order.
@@ -85,7 +86,7 @@ TEST_F(Supervisor, OnlyTheRolesThatMayDoSo) {
     // A watch answer says what its watcher may do, so a page offers only the levers that work.
     if (std::string(tc.method) == "supervisor.watch" && tc.expected == Errc::None) {
       const bool supervisor = std::string(tc.who) == "boss@x.com";
-      EXPECT_EQ(res["data"]["role"], supervisor ? 3 : 2);
+      EXPECT_EQ(res["data"]["role"], supervisor ? 1 : 2);
       EXPECT_EQ(res["data"]["canAct"], supervisor);
     }
     const bool moved = tc.expected == Errc::None && std::string(tc.method) != "supervisor.watch";
