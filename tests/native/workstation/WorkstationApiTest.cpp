@@ -23,25 +23,12 @@ struct Answered {
   std::thread::id thread;
 };
 
-class Answer final : public ITXCallback {
+/// The answer to one call, waited for on the test's thread: `Base` is ITXCallback or an
+/// ITXValueCallback (its value is not needed here).
+template <class Base, class... Value>
+class AnswerOf final : public Base {
  public:
-  void OnSuccess() override { mDone.set_value({ERR_NONE, "", std::this_thread::get_id()}); }
-  void OnError(TCCCErrCode code, const char* message) override {
-    mDone.set_value({code, message ? message : "", std::this_thread::get_id()});
-  }
-  Answered get() {
-    auto f = mDone.get_future();
-    if (f.wait_for(std::chrono::seconds(15)) != std::future_status::ready) return {999, "no answer", {}};
-    return f.get();
-  }
-
- private:
-  std::promise<Answered> mDone;
-};
-
-class LoginAnswer final : public ITXValueCallback<TCCCLoginInfo> {
- public:
-  void OnSuccess(const TCCCLoginInfo&) override { mDone.set_value({ERR_NONE, "", std::this_thread::get_id()}); }
+  void OnSuccess(const Value&...) override { mDone.set_value({ERR_NONE, "", std::this_thread::get_id()}); }
   void OnError(TCCCErrCode code, const char* message) override {
     mDone.set_value({code, message ? message : "", std::this_thread::get_id()});
   }
@@ -54,6 +41,8 @@ class LoginAnswer final : public ITXValueCallback<TCCCLoginInfo> {
  private:
   std::promise<Answered> mDone;
 };
+using Answer = AnswerOf<ITXCallback>;
+using LoginAnswer = AnswerOf<ITXValueCallback<TCCCLoginInfo>, TCCCLoginInfo>;
 
 class Errors final : public ITCCCCallback {
  public:
