@@ -199,8 +199,9 @@ class ITCCCWorkstation {
   /// Whether the SDK's log lines go to stderr (default true).
   virtual void setConsoleEnabled(bool enabled) = 0;
   /// Settings outside the seed's API, as JSON {"api": …, "params": {…}} (docs/native-sdk.md):
-  /// `setServerUrl` {serverUrl}, `setAudioFiles` {capture, playout, loop} (WAV files instead of the
-  /// sound card: bots and tests), `setSoundCard` {} (back to the default devices). Returns the code.
+  /// `setServerUrl` {serverUrl}, `setCaFile` {caFile} (a PEM CA or certificate trusted for wss://
+  /// besides the system's), `setAudioFiles` {capture, playout, loop} (WAV files instead of the sound
+  /// card: bots and tests), `setSoundCard` {} (back to the default devices). Returns the code.
   virtual TCCCErrCode callExperimentalAPI(const char* jsonStr) = 0;
 
  protected:

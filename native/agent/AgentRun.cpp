@@ -128,6 +128,14 @@ int AgentRun::run() {
     destroyTCCCShareInstance();
     return kExitUsage;
   }
+  if (!mOptions.caFile.empty()) {
+    nlohmann::json ca = {{"api", "setCaFile"}, {"params", {{"caFile", mOptions.caFile}}}};
+    if (mSdk->callExperimentalAPI(ca.dump().c_str()) != ERR_NONE) {
+      std::fprintf(stderr, "tccc-agent: cannot read --ca-file %s\n", mOptions.caFile.c_str());
+      destroyTCCCShareInstance();
+      return kExitUsage;
+    }
+  }
   mSdk->addCallback(this);
   if (!login()) {
     mSdk->removeCallback(this);

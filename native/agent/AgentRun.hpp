@@ -29,6 +29,7 @@ struct AgentOptions {
   std::uint64_t sdkAppId = 0;
   std::string userId;
   std::string token;
+  std::string caFile;
   bool answer = false;
   std::string callTo;
   std::string remark;

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   app.add_option("--app", o.sdkAppId, "SdkAppId (the tenant)")->required();
   app.add_option("--user", o.userId, "the agent's user id")->required();
   app.add_option("--token", o.token, "the Token of CreateSDKLoginToken (or set TCCC_TOKEN)")->envname("TCCC_TOKEN");
+  app.add_option("--ca-file", o.caFile, "a PEM CA or certificate to trust for https/wss besides the system's");
   app.add_flag("--answer", o.answer, "answer calls that ring here");
   app.add_option("--call", o.callTo, "place a call to this number (or agent id)");
   app.add_option("--remark", o.remark, "shown instead of the number (with --call)");

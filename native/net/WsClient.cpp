@@ -2,6 +2,7 @@
 #include "net/WsClient.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -98,8 +99,10 @@ class WsClientImpl final : public WsClient {
     if (endpoint.tls) {
       if (!mTlsContext) return post(1006, "wss:// needs a TLS context");
       mTls.emplace(mIo, *mTlsContext);
-      // SNI, so that a server behind a name-based proxy answers with the right certificate.
+      // SNI, so that a server behind a name-based proxy answers with the right certificate, and the
+      // certificate must name the host (or its IP address) we asked for, not just chain to a root.
       SSL_set_tlsext_host_name(mTls->next_layer().native_handle(), endpoint.host.c_str());
+      mTls->next_layer().set_verify_callback(asio::ssl::host_name_verification(endpoint.host));
     } else {
       mPlain.emplace(mIo);
     }

@@ -483,6 +483,17 @@ TCCCErrCode Workstation::callExperimentalAPI(const char* jsonStr) {
     mDevices.setFiles(files);
     return ERR_NONE;
   }
+  if (api == "setCaFile") {
+    // A self-hosted server's own CA (or self-signed certificate), trusted besides the system's.
+    const std::string file = strOf(params, "caFile");
+    boost::system::error_code ec;
+    if (!file.empty()) mThread.run([&] { mTls.load_verify_file(file, ec); });
+    if (file.empty() || ec) {
+      return fail(ERR_INVALID_ARGUMENT,
+                  "setCaFile: params.caFile must be a readable PEM file" + (ec ? ": " + ec.message() : std::string()));
+    }
+    return ERR_NONE;
+  }
   if (api == "setSoundCard") {
     mDevices.setFiles(std::nullopt);
     return ERR_NONE;

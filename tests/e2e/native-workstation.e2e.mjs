@@ -9,7 +9,7 @@
 // - tccc-agent, the command-line agent: answering a customer in Chromium (caller.html) and a browser
 //   agent's internal call, with energy measured both ways (the browser's received stream, the WAV
 //   tccc-agent recorded).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
@@ -144,8 +144,8 @@ function startDriver(ctx) {
 }
 
 /** tccc-agent with `args`; `wait()` resolves {code, events} once it exits. */
-function runAgent(ctx, args) {
-  const child = spawn(AGENT, ['--json', '--server', ctx.server.baseUrl, '--app', String(ctx.server.sdkAppId), ...args]);
+function runAgent(ctx, args, server = ctx.server, url = server.baseUrl) {
+  const child = spawn(AGENT, ['--json', '--server', url, '--app', String(server.sdkAppId), ...args]);
   const events = [];
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -388,6 +388,66 @@ export const tests = [
       } finally {
         agent.kill();
         await page.close();
+      }
+    },
+  },
+  {
+    name: 'native: over wss:// tccc-agent trusts a self-hosted CA and checks the name; an unknown certificate fails',
+    timeoutMs: 60000,
+    async run(ctx) {
+      // A self-signed certificate for the server's address, and one for another name.
+      const cert = (name, san) => {
+        const [crt, key] = [join(ctx.dir, `${name}.crt`), join(ctx.dir, `${name}.key`)];
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'rsa:2048',
+            '-nodes',
+            '-keyout',
+            key,
+            '-out',
+            crt,
+            '-days',
+            '1',
+            '-subj',
+            `/CN=${name}`,
+            '-addext',
+            `subjectAltName=${san}`,
+          ],
+          { stdio: 'ignore' },
+        );
+        return { crt, key };
+      };
+      const right = cert('loopback', 'IP:127.0.0.1');
+      const wrong = cert('elsewhere', 'DNS:elsewhere.invalid');
+      const servers = [];
+      try {
+        for (const c of [right, wrong])
+          servers.push(await startServer({ args: ['--tls-cert', c.crt, '--tls-key', c.key] }));
+        const [good, misnamed] = servers;
+        const https = (server) => server.baseUrl.replace('http:', 'https:');
+        const agentOn = async (server, extra) => {
+          const userId = server.agents[0];
+          const t = (await cloudClient(server).CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: userId }))
+            .Token;
+          return runAgent(ctx, ['--user', userId, '--token', t, ...extra], server, https(server)).wait();
+        };
+        const call = ['--call', '10000000001', '--hangup-after', '2', '--quiet'];
+        const trusted = await agentOn(good, ['--ca-file', right.crt, ...call]);
+        assertEqual(trusted.code, 0, 'a call over wss:// with the CA given');
+        assert(
+          trusted.events.some((e) => e.event === 'onAccepted'),
+          'the call connected over wss://',
+        );
+        const unknown = await agentOn(good, call);
+        assertEqual(unknown.code, 3, 'a certificate nobody vouches for: no login');
+        const misnamedRun = await agentOn(misnamed, ['--ca-file', wrong.crt, ...call]);
+        assertEqual(misnamedRun.code, 3, 'a trusted certificate for another name: no login');
+      } finally {
+        for (const s of servers) await s.stop();
       }
     },
   },
