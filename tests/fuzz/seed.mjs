@@ -231,6 +231,13 @@ put('rtp', Buffer.from('a26f1234000003e8deadbeef0000000100000002aabb0002', 'hex'
 put('rtp', Buffer.from('81ce0002000000010000000281cd000300000001000000020005000f', 'hex')); // PLI + NACK
 put('rtp', Buffer.from('80c80006000000010000000000000000000000000000000000000000', 'hex')); // SR
 
+// --- /ws/media: one message of each kind, both directions (docs/protocol.md) --------------------
+put('wsmedia', Buffer.from('01000100000000f8fffe', 'hex')); // audio: seq 1, ts 0, a 3-byte Opus packet
+put('wsmedia', Buffer.from('0500020000f0000a0a0320', 'hex')); // telephone-event: '*' (10), volume 10, 800 units
+put('wsmedia', Buffer.from('0200000007', 'hex')); // ping 7
+put('wsmedia', Buffer.from('0300000007', 'hex')); // pong 7
+put('wsmedia', Buffer.from('04190000000c000003c0000001f4', 'hex')); // report: 10 % lost, 12 in all, jitter 960, 500 received
+
 // --- DTLS: a ClientHello (OpenSSL 3, DTLS 1.2, use_srtp), in the server role -------------------
 const clientHello = Buffer.from(
   '16feff000000000000000000c9010000bd00000000000000bdfefd0838133535a9cf1fb0945c70822c9ca7f7489bb9de7544c9905ecd9db2' +
