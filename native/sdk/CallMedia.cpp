@@ -28,7 +28,7 @@ std::string replaceAll(std::string text, const std::string& from, const std::str
 }  // namespace
 
 CallMedia::CallMedia(asio::io_context& io, asio::ssl::context* tls, CoreHost& host, std::string sessionId,
-                     const DeviceSettings& devices, Events& events)
+                     DeviceSettings& devices, Events& events)
     : mIo(io),
       mTls(tls),
       mHost(host),
@@ -138,9 +138,8 @@ void CallMedia::sendDigits(const std::string& digits) {
 
 void CallMedia::applyVolumes() {
   if (!mAudio) return;
-  auto& devices = const_cast<DeviceSettings&>(mDevices);  // the getters are not const in the seed's interface
-  mAudio->setCaptureVolume(devices.getAudioCaptureVolume());
-  mAudio->setPlayoutVolume(devices.getAudioPlayoutVolume());
+  mAudio->setCaptureVolume(mDevices.getAudioCaptureVolume());
+  mAudio->setPlayoutVolume(mDevices.getAudioPlayoutVolume());
 }
 
 void CallMedia::onOpen() {

@@ -35,7 +35,7 @@ class CallMedia : private CallAudio::Listener {
   };
 
   CallMedia(boost::asio::io_context& io, boost::asio::ssl::context* tls, CoreHost& host, std::string sessionId,
-            const DeviceSettings& devices, Events& events);
+            DeviceSettings& devices, Events& events);
   ~CallMedia() override;
   CallMedia(const CallMedia&) = delete;
   CallMedia& operator=(const CallMedia&) = delete;
@@ -68,7 +68,7 @@ class CallMedia : private CallAudio::Listener {
   boost::asio::ssl::context* mTls;
   CoreHost& mHost;
   std::string mSessionId;
-  const DeviceSettings& mDevices;
+  DeviceSettings& mDevices;
   Events& mEvents;
   boost::asio::steady_timer mRetry;
   std::unique_ptr<AudioDevice> mDevice;

@@ -9,6 +9,20 @@ namespace tccc::native {
 
 namespace asio = boost::asio;
 
+namespace {
+/// Settles the API call a Resolve or Reject command names, if it is still in `pending`.
+void settleFrom(std::map<std::uint32_t, CoreHost::Settle>& pending, const core::Command& command) {
+  auto it = pending.find(command.handle);
+  if (it == pending.end()) return;
+  CoreHost::Settle settle = std::move(it->second);
+  pending.erase(it);
+  if (command.kind == core::CommandKind::Resolve)
+    settle(command.data, Error());
+  else
+    settle(CoreHost::Json::object(), command.error);
+}
+}  // namespace
+
 CoreHost::CoreHost(asio::io_context& io, asio::ssl::context* tls, Listener& listener)
     : mIo(io), mTls(tls), mListener(listener), mTimer(io) {}
 
@@ -52,19 +66,10 @@ void CoreHost::stop() {
   mPending.clear();
   mCore.reset();
   mTimer.cancel();
-  if (mSocket) mSocket->close(1000);
-  mSocket.reset();
-  ++mSocketGeneration;
+  dropSocket(1000);
   for (auto& command : commands) {
-    if (command.kind != core::CommandKind::Reject && command.kind != core::CommandKind::Resolve) continue;
-    auto it = pending.find(command.handle);
-    if (it == pending.end()) continue;
-    Settle settle = std::move(it->second);
-    pending.erase(it);
-    if (command.kind == core::CommandKind::Resolve)
-      settle(command.data, Error());
-    else
-      settle(Json::object(), command.error);
+    if (command.kind == core::CommandKind::Reject || command.kind == core::CommandKind::Resolve)
+      settleFrom(pending, command);
   }
   for (auto& [handle, settle] : pending) settle(Json::object(), Error(Errc::Destroyed));
 }
@@ -98,32 +103,26 @@ void CoreHost::carryOut(core::Command& command) {
       if (mSocket) mSocket->send(std::move(command.text), false);
       return;
     case core::CommandKind::Close:
-      if (mSocket) mSocket->close(command.code ? command.code : 1000);
-      mSocket.reset();
-      ++mSocketGeneration;
-      return;
+      return dropSocket(command.code ? command.code : 1000);
     case core::CommandKind::Emit:
       return mListener.onSdkEvent(command.name, command.data);
     case core::CommandKind::Resolve:
-    case core::CommandKind::Reject: {
-      auto it = mPending.find(command.handle);
-      if (it == mPending.end()) return;
-      Settle settle = std::move(it->second);
-      mPending.erase(it);
-      if (command.kind == core::CommandKind::Resolve)
-        settle(command.data, Error());
-      else
-        settle(Json::object(), command.error);
-      return;
-    }
+    case core::CommandKind::Reject:
+      return settleFrom(mPending, command);
     case core::CommandKind::Media:
       return mListener.onMediaAction(command.name, command.data);
   }
 }
 
+void CoreHost::dropSocket(int code) {
+  if (mSocket) mSocket->close(code);
+  mSocket.reset();
+  ++mSocketGeneration;  // a late handler of that socket is ignored
+}
+
 void CoreHost::connect() {
-  if (mSocket) mSocket->close(1000);
-  const std::uint64_t generation = ++mSocketGeneration;
+  dropSocket(1000);
+  const std::uint64_t generation = mSocketGeneration;
   std::weak_ptr<bool> alive = mAlive;
   auto current = [this, alive, generation] {
     auto a = alive.lock();

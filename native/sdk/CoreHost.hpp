@@ -61,6 +61,8 @@ class CoreHost {
   void pump();
   void carryOut(core::Command& command);
   void connect();
+  /// Closes the socket (if any) with `code`; nothing of it reaches the core afterwards.
+  void dropSocket(int code);
   void arm();
 
   boost::asio::io_context& mIo;

@@ -61,6 +61,15 @@ WsMediaFrame parseMedia(std::string_view b, bool audio) {
   return f;
 }
 
+/// A ping (client) or pong (server): the type byte and the id it carries.
+WsMediaFrame parseProbe(std::string_view b, WsMediaFrame::Kind kind, const char* wrongSize) {
+  if (b.size() != WsMediaFrame::kPingBytes) return refused(wrongSize);
+  WsMediaFrame f;
+  f.kind = kind;
+  f.pingId = read32(b, 1);
+  return f;
+}
+
 }  // namespace
 
 WsMediaFrame WsMediaFrame::parse(std::string_view b) {
@@ -71,13 +80,8 @@ WsMediaFrame WsMediaFrame::parse(std::string_view b) {
       return parseMedia(b, true);
     case Type::TelephoneEvent:
       return parseMedia(b, false);
-    case Type::Ping: {
-      if (b.size() != kPingBytes) return refused("ping is not 5 bytes");
-      WsMediaFrame f;
-      f.kind = Kind::Ping;
-      f.pingId = read32(b, 1);
-      return f;
-    }
+    case Type::Ping:
+      return parseProbe(b, Kind::Ping, "ping is not 5 bytes");
     case Type::Pong:
     case Type::Report:
       return refused("a server-to-client frame type");
@@ -93,13 +97,8 @@ WsMediaFrame WsMediaFrame::parseFromServer(std::string_view b) {
       return parseMedia(b, true);
     case Type::TelephoneEvent:
       return parseMedia(b, false);
-    case Type::Pong: {
-      if (b.size() != kPingBytes) return refused("pong is not 5 bytes");
-      WsMediaFrame f;
-      f.kind = Kind::Pong;
-      f.pingId = read32(b, 1);
-      return f;
-    }
+    case Type::Pong:
+      return parseProbe(b, Kind::Pong, "pong is not 5 bytes");
     case Type::Report: {
       if (b.size() != kReportBytes) return refused("report is not 14 bytes");
       WsMediaFrame f;
