@@ -35,6 +35,14 @@ bool LevelMeter::add(const std::uint8_t* opus, std::size_t size) {
   return true;
 }
 
+bool LevelMeter::addPacket(std::uint32_t timestamp, const std::uint8_t* opus, std::size_t size) {
+  const std::uint32_t gap = timestamp - mLastTimestamp;
+  if (mHaveTimestamp && gap > kFrameSamples && gap < kMaxSilenceTicks) addSilence(gap - kFrameSamples);
+  mHaveTimestamp = true;
+  mLastTimestamp = timestamp;
+  return add(opus, size);
+}
+
 void LevelMeter::addSilence(std::size_t samples) {
   // More than the window holds changes nothing more.
   samples = std::min(samples, kFrames * kFrameSamples);

@@ -351,7 +351,7 @@ void MediaLeg::onSrtp(const std::uint8_t* data, std::size_t size, bool rtcp) {
       mStats->bytesIn += header->payloadSize;
     }
     if (header->payloadSize == 0) return;
-    if (mMeter && !mHeld) measure(payload, header->payloadSize);  // a held browser plays music
+    if (mMeter && !mHeld) measure(header->timestamp, payload, header->payloadSize);  // a held browser plays music
     if (mSink) mSink->onAudio(*this, *header, payload, header->payloadSize);
   } else if (isDtmf(header->payloadType)) {
     if (mSink && header->payloadSize >= 4) mSink->onAudio(*this, *header, payload, header->payloadSize);
@@ -388,8 +388,9 @@ void MediaLeg::onRtcp(const std::uint8_t* data, std::size_t size) {
   if (fb.keyFrameRequested && mSink) mSink->onKeyFrameRequest(*this);
 }
 
-void MediaLeg::measure(const std::uint8_t* payload, std::size_t size) {
-  if (!mMeter->add(payload, size)) return;
+void MediaLeg::measure(std::uint32_t timestamp, const std::uint8_t* payload, std::size_t size) {
+  // A sender with DTX (the native SDK) sends nothing while it hears nothing: its gaps are silence.
+  if (!mMeter->addPacket(timestamp, payload, size)) return;
   const double rms = mMeter->rms();
   std::lock_guard lock(mStats->mutex);
   mStats->rmsIn = rms;

@@ -102,7 +102,7 @@ class MediaLeg final : public BridgeLeg, public std::enable_shared_from_this<Med
   void onDtls(const std::uint8_t* data, std::size_t size);
   void onSrtp(const std::uint8_t* data, std::size_t size, bool rtcp);
   void onRtcp(const std::uint8_t* data, std::size_t size);
-  void measure(const std::uint8_t* payload, std::size_t size);
+  void measure(std::uint32_t timestamp, const std::uint8_t* payload, std::size_t size);
   void flushDtls();
   void sendTo(const Udp::endpoint& to, const std::uint8_t* data, std::size_t size);
   void sendRtp(RtpHeader& header, const std::uint8_t* payload, std::size_t size, bool video);

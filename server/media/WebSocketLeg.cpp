@@ -94,14 +94,7 @@ void WebSocketLeg::onMessage(std::string_view bytes, std::chrono::steady_clock::
   const auto* payload = reinterpret_cast<const std::uint8_t*>(frame.payload.data());
   if (audio) {
     double rms = -1;
-    if (mMeter && !mHeld) {
-      // A timestamp that jumped past the frames in between is DTX: the sender heard nothing.
-      const std::uint32_t gap = frame.timestamp - mLastAudioTimestamp;
-      if (mHaveAudio && gap > kFrameTicks && gap < kMaxSilenceTicks) mMeter->addSilence(gap - kFrameTicks);
-      if (mMeter->add(payload, frame.payload.size())) rms = mMeter->rms();
-    }
-    mHaveAudio = true;
-    mLastAudioTimestamp = frame.timestamp;
+    if (mMeter && !mHeld && mMeter->addPacket(frame.timestamp, payload, frame.payload.size())) rms = mMeter->rms();
     std::lock_guard lock(mStats->mutex);
     ++mStats->packetsIn;
     mStats->bytesIn += frame.payload.size();

@@ -85,11 +85,6 @@ class WebSocketLeg final : public BridgeLeg, public std::enable_shared_from_this
   std::chrono::steady_clock::time_point mEpoch;  // arrival times count from here (48 kHz units)
   std::uint32_t mLastEventTimestamp = 0;
   bool mHaveEvent = false;
-  // The level meter's clock: the last audio frame's timestamp (48 kHz), to count DTX gaps as silence.
-  static constexpr std::uint32_t kFrameTicks = 960;          // 20 ms
-  static constexpr std::uint32_t kMaxSilenceTicks = 480000;  // 10 s: longer is a new stream, not a pause
-  std::uint32_t mLastAudioTimestamp = 0;
-  bool mHaveAudio = false;
   bool mHeld = false;
   bool mStarted = false;
   bool mClosed = false;

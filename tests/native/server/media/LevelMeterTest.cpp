@@ -42,5 +42,41 @@ TEST(LevelMeter, FollowsAToneAndFallsToSilenceInADtxGap) {
   opus_encoder_destroy(enc);
 }
 
+// What every leg feeds it: packets with their timestamps. A jump past the frames in between is a
+// DTX pause (silence); a jump of 10 s or more is a new stream, not a pause; timestamps wrap.
+TEST(LevelMeter, CountsTimestampGapsBetweenPacketsAsSilence) {
+  struct Case {
+    const char* name;
+    std::uint32_t firstTimestamp;
+    std::uint32_t gapTicks;  // from the last tone frame to the next packet
+    bool expectQuieter;
+  };
+  const std::vector<Case> cases = {
+      {"back to back", 1000, 960, false},
+      {"a 400 ms DTX pause", 1000, 960 * 21, true},
+      {"across the 32-bit wrap", 0xFFFFFFFFu - 960 * 30, 960 * 21, true},
+      {"a 20 s jump: a new stream", 1000, 48000 * 20, false},
+  };
+  for (const Case& c : cases) {
+    int err = 0;
+    OpusEncoder* enc = opus_encoder_create(48000, 1, OPUS_APPLICATION_VOIP, &err);
+    ASSERT_EQ(err, OPUS_OK);
+    LevelMeter meter;
+    std::uint32_t ts = c.firstTimestamp;
+    for (int i = 0; i < 25; ++i, ts += 960) {
+      const auto packet = toneFrame(enc, i);
+      ASSERT_TRUE(meter.addPacket(ts, packet.data(), packet.size())) << c.name;
+    }
+    const double loud = meter.rms();
+    const auto next = toneFrame(enc, 25);
+    ASSERT_TRUE(meter.addPacket(ts - 960 + c.gapTicks, next.data(), next.size())) << c.name;
+    if (c.expectQuieter)
+      EXPECT_LT(meter.rms(), loud * 0.8) << c.name;
+    else
+      EXPECT_GT(meter.rms(), loud * 0.9) << c.name;
+    opus_encoder_destroy(enc);
+  }
+}
+
 }  // namespace
 }  // namespace tccc::server::media
