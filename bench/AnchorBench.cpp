@@ -26,18 +26,18 @@
 // here (it would only slow the teardown down); per-participant files are written as in production.
 #include "calltap/CallTap.hpp"
 #include "config/FileDescriptorLimit.hpp"
-#include "media/DtlsIdentity.hpp"
-#include "media/DtlsTransport.hpp"
 #include "media/MediaServer.hpp"
-#include "media/RtpHeader.hpp"
-#include "media/SrtpSession.hpp"
-#include "media/StunMessage.hpp"
 #include "push/CdrWriter.hpp"
 #include "recording/CallRecorder.hpp"
 #include "recording/RecordUrlSigner.hpp"
 #include "recording/RecordingCatalog.hpp"
 #include "recording/RecordingDiskWriter.hpp"
 #include "recording/StereoExport.hpp"
+#include "rtc/DtlsIdentity.hpp"
+#include "rtc/DtlsTransport.hpp"
+#include "rtc/RtpHeader.hpp"
+#include "rtc/SrtpSession.hpp"
+#include "rtc/StunMessage.hpp"
 #include "store/SqliteStore.hpp"
 
 #include <opus/opus.h>
@@ -79,6 +79,7 @@
 
 using namespace tccc::server;
 using namespace tccc::server::media;
+using namespace tccc::rtc;
 using boost::asio::ip::udp;
 using Bytes = std::vector<std::uint8_t>;
 namespace fs = std::filesystem;
@@ -924,7 +925,7 @@ StepResult Variant::measure(std::size_t calls, long rssBase, CallRecorder* recor
   return r;
 }
 
-/// What SRTP alone costs here (protect + unprotect of a 100-byte Opus packet with media/SrtpSession),
+/// What SRTP alone costs here (protect + unprotect of a 100-byte Opus packet with src/rtc/SrtpSession),
 /// with one session pair and round-robin over 100 and 1,000 pairs (one pair per leg, as on the media
 /// thread): every forwarded packet pays one unprotect and one protect.
 void srtpCost() {

@@ -8,7 +8,7 @@
 #ifndef TCCC_SERVER_MEDIA_BRIDGELEG_HPP
 #define TCCC_SERVER_MEDIA_BRIDGELEG_HPP
 
-#include "media/RtpHeader.hpp"
+#include "media/RtcPieces.hpp"
 
 #include <chrono>
 #include <cstdint>

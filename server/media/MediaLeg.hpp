@@ -13,14 +13,10 @@
 #define TCCC_SERVER_MEDIA_MEDIALEG_HPP
 
 #include "media/BridgeLeg.hpp"
-#include "media/DtlsTransport.hpp"
 #include "media/LevelMeter.hpp"
 #include "media/LossInjector.hpp"
 #include "media/OutboundRtpStream.hpp"
-#include "media/RtpHeader.hpp"
-#include "media/Sdp.hpp"
-#include "media/SrtpSession.hpp"
-#include "media/StunMessage.hpp"
+#include "media/RtcPieces.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>

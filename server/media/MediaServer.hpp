@@ -13,9 +13,9 @@
 #define TCCC_SERVER_MEDIA_MEDIASERVER_HPP
 
 #include "media/AudioFileResolver.hpp"
-#include "media/DtlsIdentity.hpp"
 #include "media/MediaBridge.hpp"
 #include "media/MediaLeg.hpp"
+#include "media/RtcPieces.hpp"
 #include "media/WebSocketLeg.hpp"
 #include "protocol/Protocol.hpp"
 

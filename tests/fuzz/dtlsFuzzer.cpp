@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// DTLS records reaching a media leg (server/media/DtlsTransport over OpenSSL's memory BIOs): a
+// DTLS records reaching a media leg (src/rtc/DtlsTransport over OpenSSL's memory BIOs): a
 // sequence of datagrams, each fed to onData() as MediaLeg does, in the server role (a browser
 // connecting) or the client role (we connect after an answer with a=setup:passive). The handshake
 // cannot complete against random bytes; what is checked is every record and fragment parse on the
 // way in, our error handling, and that the transport's state stays consistent.
-#include "media/DtlsIdentity.hpp"
-#include "media/DtlsTransport.hpp"
+#include "rtc/DtlsIdentity.hpp"
+#include "rtc/DtlsTransport.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -14,7 +14,7 @@
 #include <cstdlib>
 #include <vector>
 
-using namespace tccc::server::media;
+using namespace tccc::rtc;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static DtlsIdentity identity;  // key generation is slow: once per process, like the server

@@ -3,8 +3,8 @@
 // padding), the RTCP feedback reader (PLI, FIR, NACK in a compound packet), and SRTP/SRTCP
 // unprotect, which reads the same headers from encrypted packets before authenticating them.
 #include "media/RtcpFeedback.hpp"
-#include "media/RtpHeader.hpp"
-#include "media/SrtpSession.hpp"
+#include "rtc/RtpHeader.hpp"
+#include "rtc/SrtpSession.hpp"
 
 #include <array>
 #include <cstddef>
@@ -13,7 +13,8 @@
 #include <memory>
 #include <vector>
 
-using namespace tccc::server::media;
+using namespace tccc::rtc;
+using tccc::server::media::RtcpFeedback;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   (void)classifyPacket(data, size);

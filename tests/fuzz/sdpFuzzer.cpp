@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// A session description from a browser (server/media/Sdp): parsed as an answer to our offer and as
+// A session description from a browser (src/rtc/Sdp): parsed as an answer to our offer and as
 // an offer (what media.answer and a customer's media offer carry), and, when usable, answered the
 // way MediaLeg answers it. SDP comes from the other party's page, so it is untrusted text.
-#include "media/Sdp.hpp"
+#include "rtc/Sdp.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-using namespace tccc::server::media;
+using namespace tccc::rtc;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string sdp(reinterpret_cast<const char*>(data), size);

@@ -196,7 +196,7 @@ put('websocket', Buffer.concat([wsFrame(1, '{"v":1,"ty', false), wsFrame(0, 'pe"
 put('websocket', Buffer.concat([wsFrame(2, [0x80, 0x6f, 0, 1]), wsFrame(8, [0x03, 0xe8, 0x62, 0x79, 0x65])]));
 
 // --- STUN: the RFC 5769 vectors, read from the C++ test -----------------------------------------
-const stunTest = readFileSync(join(root, 'tests/native/server/media/StunMessageTest.cpp'), 'utf8');
+const stunTest = readFileSync(join(root, 'tests/native/rtc/StunMessageTest.cpp'), 'utf8');
 for (const m of stunTest.matchAll(/const Bytes k\w+ = \{([^}]*)\}/g)) {
   put(
     'stun',
@@ -210,7 +210,7 @@ for (const m of stunTest.matchAll(/const Bytes k\w+ = \{([^}]*)\}/g)) {
 }
 
 // --- SDP: a browser's answer and offer ------------------------------------------------------------
-const sdpTest = readFileSync(join(root, 'tests/native/server/media/SdpTest.cpp'), 'utf8');
+const sdpTest = readFileSync(join(root, 'tests/native/rtc/SdpTest.cpp'), 'utf8');
 for (const m of sdpTest.matchAll(/const (?:std::string|char\*) k\w+ =\s*((?:\s*"(?:[^"\\]|\\.)*"\s*)+);/g)) {
   const text = [...m[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((s) => JSON.parse(`"${s[1]}"`)).join('');
   put('sdp', text);

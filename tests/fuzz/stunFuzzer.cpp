@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-// A datagram on a media leg's port that looks like STUN (server/media/StunMessage): the
+// A datagram on a media leg's port that looks like STUN (src/rtc/StunMessage): the
 // demultiplexer's check, decode (lengths, attributes, FINGERPRINT), the attribute readers and
 // MESSAGE-INTEGRITY, as MediaLeg runs them on every connectivity check. Whatever decodes must
 // also survive being answered (bindingSuccess / bindingError with its transaction id).
-#include "media/RtpHeader.hpp"
-#include "media/StunMessage.hpp"
+#include "rtc/RtpHeader.hpp"
+#include "rtc/StunMessage.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
-using tccc::server::media::StunAddress;
-using tccc::server::media::StunMessage;
+using tccc::rtc::StunAddress;
+using tccc::rtc::StunMessage;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  (void)tccc::server::media::classifyPacket(data, size);
+  (void)tccc::rtc::classifyPacket(data, size);
   const bool looks = StunMessage::looksLikeStun(data, size);
   std::string why;
   auto message = StunMessage::decode(data, size, &why);

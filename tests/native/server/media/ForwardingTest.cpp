@@ -3,8 +3,8 @@
 // (hold music, a second agent), the RTCP feedback a forwarder acts on, and the SDP of a video leg in
 // both directions.
 #include "media/OutboundRtpStream.hpp"
+#include "media/RtcPieces.hpp"
 #include "media/RtcpFeedback.hpp"
-#include "media/Sdp.hpp"
 
 #include <gtest/gtest.h>
 

@@ -4,11 +4,11 @@
 // check, DTLS-SRTP connects, the server's voice arrives and decodes to audible audio, what the
 // browser says is counted and measured, a storm of junk datagrams changes nothing, and close()
 // leaves no socket or timer behind.
-#include "media/DtlsTransport.hpp"
 #include "media/MediaServer.hpp"
-#include "media/RtpHeader.hpp"
-#include "media/SrtpSession.hpp"
-#include "media/StunMessage.hpp"
+#include "rtc/DtlsTransport.hpp"
+#include "rtc/RtpHeader.hpp"
+#include "rtc/SrtpSession.hpp"
+#include "rtc/StunMessage.hpp"
 
 #include <gtest/gtest.h>
 #include <opus/opus.h>

@@ -5,14 +5,17 @@
 // rtcp-mux) carrying Opus audio and, for video calls, VP8 video with NACK and PLI feedback. From the
 // browser's side the server needs only the ICE credentials, the certificate fingerprint and DTLS
 // role, the payload types it chose and the directions.
-#ifndef TCCC_SERVER_MEDIA_SDP_HPP
-#define TCCC_SERVER_MEDIA_SDP_HPP
+// The native SDK's UDP audio (native/media/RtcAudioTransport) is the other side of the same
+// negotiation: it builds its descriptions here too (a full ICE agent, audio only) and reads the
+// server's candidate from the server's description.
+#ifndef TCCC_RTC_SDP_HPP
+#define TCCC_RTC_SDP_HPP
 
 #include <cstdint>
 #include <string>
 #include <variant>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 /// Our side of a negotiation: an offer, or an answer to a browser's offer.
 struct LocalDescription {
@@ -26,7 +29,9 @@ struct LocalDescription {
   std::uint32_t ssrc = 0;       // our audio stream
   std::uint32_t videoSsrc = 0;  // our video stream (video legs)
   std::string cname = "tccc-server";
-  std::string setup = "actpass";  // an answer says active or passive
+  std::string sessionName = "tccc server media";  // s=
+  bool iceLite = true;                            // the server; the native SDK is a full (controlling) agent
+  std::string setup = "actpass";                  // an answer says active or passive
   // What is negotiated. In an offer: our payload types and mids; in an answer: the offer's.
   int opusPayloadType = 111;
   int dtmfPayloadType = 126;  // RFC 4733 telephone-event/48000; < 0: none (the offer had none)
@@ -56,6 +61,10 @@ struct RemoteDescription {
   int vp8PayloadType = -1;             // -1: the video section offers no VP8
   std::string videoMid;
   std::string videoDirection = "sendrecv";
+  /// The first UDP candidate of component 1 (RTP, rtcp-muxed), if any: where an ICE-lite peer
+  /// (the server) can be reached. Empty / 0 when the description has none.
+  std::string candidateHost;
+  std::uint16_t candidatePort = 0;
 };
 
 class Sdp {
@@ -79,6 +88,6 @@ class Sdp {
   static std::variant<RemoteDescription, std::string> parse(const std::string& sdp, bool offer);
 };
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc
 
 #endif

@@ -3,8 +3,8 @@
 // MESSAGE-INTEGRITY (HMAC-SHA1 keyed with our ice-pwd) and FINGERPRINT, and encode the Binding
 // success response with XOR-MAPPED-ADDRESS. Pure functions over bytes: datagrams come from the
 // network, so every length is checked and malformed input is rejected, never trusted.
-#ifndef TCCC_SERVER_MEDIA_STUNMESSAGE_HPP
-#define TCCC_SERVER_MEDIA_STUNMESSAGE_HPP
+#ifndef TCCC_RTC_STUNMESSAGE_HPP
+#define TCCC_RTC_STUNMESSAGE_HPP
 
 #include <array>
 #include <cstdint>
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 /// A transport address (IPv4 or IPv6) in network byte order.
 struct StunAddress {
@@ -101,6 +101,6 @@ class StunMessage {
   };
 };
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc
 
 #endif

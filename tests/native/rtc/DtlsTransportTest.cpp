@@ -2,9 +2,9 @@
 // DTLS-SRTP between two DtlsTransports in memory (one per identity, as a browser and the server):
 // the handshake completes in either role, both derive mirrored SRTP keys, SRTP protects and
 // unprotects across them, a wrong fingerprint is refused, and junk never crashes the transport.
-#include "media/DtlsTransport.hpp"
-#include "media/RtpHeader.hpp"
-#include "media/SrtpSession.hpp"
+#include "rtc/DtlsTransport.hpp"
+#include "rtc/RtpHeader.hpp"
+#include "rtc/SrtpSession.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <regex>
 #include <thread>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 namespace {
 
 /// Moves datagrams between the two until neither has anything to send (at most `rounds`).
@@ -148,4 +148,4 @@ TEST(DtlsTransport, ALostFlightIsRetransmittedOnTheTimer) {
 }
 
 }  // namespace
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc

@@ -4,7 +4,7 @@
 // across a sequence-number wrap with two SSRCs, CSRCs and header extensions, loss and reordering;
 // SRTCP), replays, tampering and truncation are refused, and the RFC 3711 B.2/B.3 vectors hold.
 // The last test prints what protect + unprotect costs with each, for 1 and 1,000 sessions.
-#include "media/SrtpSession.hpp"
+#include "rtc/SrtpSession.hpp"
 
 #include <gtest/gtest.h>
 #include <srtp2/srtp.h>
@@ -18,7 +18,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -346,4 +346,4 @@ TEST(SrtpBench, ProtectPlusUnprotectAgainstLibsrtp) {
 }
 
 }  // namespace
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc

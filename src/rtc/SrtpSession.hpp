@@ -4,8 +4,8 @@
 // Any number of SSRCs share a session (audio, video, RTX), each with its own rollover counter,
 // SRTCP index and replay window. The cipher and HMAC states are built once per session: nothing is
 // allocated per packet (except when a new SSRC appears).
-#ifndef TCCC_SERVER_MEDIA_SRTPSESSION_HPP
-#define TCCC_SERVER_MEDIA_SRTPSESSION_HPP
+#ifndef TCCC_RTC_SRTPSESSION_HPP
+#define TCCC_RTC_SRTPSESSION_HPP
 
 #include <array>
 #include <cstddef>
@@ -16,7 +16,7 @@
 
 typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 class SrtpSession {
  public:
@@ -83,6 +83,6 @@ std::vector<std::uint8_t> deriveKey(const std::uint8_t masterKey[16], const std:
 std::vector<std::uint8_t> aesCmKeystream(const std::uint8_t key[16], const std::uint8_t iv[16], std::size_t size);
 }  // namespace srtp_detail
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc
 
 #endif

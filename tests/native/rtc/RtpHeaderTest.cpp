@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // RTP header read/write (CSRCs, extension, padding, malformed packets) and the RFC 7983 demultiplexer.
-#include "media/RtpHeader.hpp"
+#include "rtc/RtpHeader.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -108,4 +108,4 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The SDP of the server leg: the offer a browser needs, the browser's answer (and re-offer for an
 // ICE restart), and answers that cannot be used, each refused with its reason.
-#include "media/Sdp.hpp"
+#include "rtc/Sdp.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <variant>
+#include <vector>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 namespace {
 
 LocalDescription sampleOffer() {
@@ -40,6 +41,50 @@ TEST(Sdp, OfferCarriesWhatABrowserNeeds) {
   std::string sdp6 = Sdp::build(v6);
   EXPECT_NE(sdp6.find("c=IN IP6 ::1\r\n"), std::string::npos);
   EXPECT_NE(sdp6.find(" ::1 40002 typ host"), std::string::npos);
+}
+
+// The native SDK's side of the same negotiation (native/media/RtcAudioTransport): a full ICE
+// agent, so no a=ice-lite, and the server's one candidate read from the server's description.
+TEST(Sdp, TheNativeSdksDescriptionIsAFullAgent) {
+  LocalDescription d = sampleOffer();
+  d.iceLite = false;
+  d.sessionName = "tccc native sdk";
+  const std::string sdp = Sdp::build(d);
+  EXPECT_EQ(sdp.find("a=ice-lite"), std::string::npos);
+  EXPECT_NE(sdp.find("s=tccc native sdk\r\n"), std::string::npos);
+}
+
+TEST(Sdp, ReadsTheFirstUdpCandidateOfComponentOne) {
+  const std::string server = Sdp::build(sampleOffer());
+  struct Case {
+    const char* name;
+    std::string from, to;  // replaced in the server's offer
+    std::string host;
+    int port;
+  };
+  const std::vector<Case> cases = {
+      {"the server's own", "", "", "127.0.0.1", 40002},
+      {"IPv6", "127.0.0.1 40002 typ", "::1 40002 typ", "::1", 40002},
+      {"upper-case UDP", " udp ", " UDP ", "127.0.0.1", 40002},
+      {"TCP only", " udp ", " tcp ", "", 0},
+      {"component 2 (RTCP) only", "candidate:1 1 ", "candidate:1 2 ", "", 0},
+      {"port 0", " 40002 typ", " 0 typ", "", 0},
+      {"port 70000", " 40002 typ", " 70000 typ", "", 0},
+      {"port with junk", " 40002 typ", " 40002x typ", "", 0},
+      {"no port", " 40002 typ host", "", "", 0},
+  };
+  for (const Case& c : cases) {
+    std::string sdp = server;
+    if (!c.from.empty() || !c.to.empty()) {
+      const auto at = sdp.find(c.from);
+      ASSERT_NE(at, std::string::npos) << c.name;
+      sdp.replace(at, c.from.size(), c.to);
+    }
+    auto r = Sdp::parseOffer(sdp);
+    ASSERT_TRUE(std::holds_alternative<RemoteDescription>(r)) << c.name << ": " << std::get<std::string>(r);
+    EXPECT_EQ(std::get<RemoteDescription>(r).candidateHost, c.host) << c.name;
+    EXPECT_EQ(std::get<RemoteDescription>(r).candidatePort, c.port) << c.name;
+  }
 }
 
 // Trimmed from what Chromium answers to our offer.
@@ -137,4 +182,4 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/DtlsIdentity.hpp"
+#include "rtc/DtlsIdentity.hpp"
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -9,7 +9,7 @@
 
 #include <stdexcept>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 namespace {
 
@@ -83,4 +83,4 @@ std::string DtlsIdentity::fingerprintOf(X509* cert, const std::string& algorithm
   return out;
 }
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc

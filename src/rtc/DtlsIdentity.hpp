@@ -2,8 +2,8 @@
 // The server's DTLS identity: an ECDSA P-256 key and a self-signed certificate generated at start
 // (WebRTC authenticates certificates by the fingerprint in the SDP, not by a CA), its sha-256
 // fingerprint for a=fingerprint, and the one SSL_CTX every media leg's DTLS session is made from.
-#ifndef TCCC_SERVER_MEDIA_DTLSIDENTITY_HPP
-#define TCCC_SERVER_MEDIA_DTLSIDENTITY_HPP
+#ifndef TCCC_RTC_DTLSIDENTITY_HPP
+#define TCCC_RTC_DTLSIDENTITY_HPP
 
 #include <string>
 
@@ -11,7 +11,7 @@ typedef struct ssl_ctx_st SSL_CTX;
 typedef struct x509_st X509;
 typedef struct evp_pkey_st EVP_PKEY;
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 class DtlsIdentity {
  public:
@@ -35,6 +35,6 @@ class DtlsIdentity {
   std::string mFingerprint;
 };
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc
 
 #endif

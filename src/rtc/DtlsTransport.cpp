@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/DtlsTransport.hpp"
+#include "rtc/DtlsTransport.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 namespace {
 
@@ -181,4 +181,4 @@ std::vector<std::vector<std::uint8_t>> DtlsTransport::takeOutgoing() {
   return out;
 }
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc

@@ -2,15 +2,15 @@
 // The fixed RTP header (RFC 3550 5.1) plus the parts a receiver must skip to find the payload:
 // CSRCs, one header extension and padding. Read from untrusted datagrams, so every length is
 // checked; write produces the 12-byte header our own packets use.
-#ifndef TCCC_SERVER_MEDIA_RTPHEADER_HPP
-#define TCCC_SERVER_MEDIA_RTPHEADER_HPP
+#ifndef TCCC_RTC_RTPHEADER_HPP
+#define TCCC_RTC_RTPHEADER_HPP
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 struct RtpHeader {
   bool marker = false;
@@ -45,6 +45,6 @@ inline PacketKind classifyPacket(const std::uint8_t* data, std::size_t size) {
   return PacketKind::Unknown;  // 16-19 ZRTP, 64-79 TURN channels: not used here
 }
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc
 
 #endif

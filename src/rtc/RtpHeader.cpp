@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/RtpHeader.hpp"
+#include "rtc/RtpHeader.hpp"
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 std::optional<RtpHeader> RtpHeader::read(const std::uint8_t* data, std::size_t size) {
   if (!data || size < 12 || (data[0] >> 6) != 2) return std::nullopt;
@@ -44,4 +44,4 @@ void RtpHeader::write(std::vector<std::uint8_t>& out) const {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(ssrc >> shift));
 }
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/Sdp.hpp"
+#include "rtc/Sdp.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <sstream>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 namespace {
 
@@ -112,11 +113,11 @@ std::string Sdp::build(const LocalDescription& o) {
   std::ostringstream s;
   s << "v=0\r\n"
     << "o=- " << o.sessionVersion << " " << o.version << " IN " << ipv << " " << o.host << "\r\n"
-    << "s=tccc server media\r\n"
-    << "t=0 0\r\n"
-    // ICE-lite: the server only answers connectivity checks; the browser is the controlling agent.
-    << "a=ice-lite\r\n"
-    << "a=group:BUNDLE " << bundle << "\r\n"
+    << "s=" << o.sessionName << "\r\n"
+    << "t=0 0\r\n";
+  // ICE-lite: the server only answers connectivity checks; the browser is the controlling agent.
+  if (o.iceLite) s << "a=ice-lite\r\n";
+  s << "a=group:BUNDLE " << bundle << "\r\n"
     << "a=msid-semantic: WMS tccc\r\n";
   if (o.video && o.videoFirst) writeVideo(s, o, ipv, port);
   writeAudio(s, o, ipv, port);
@@ -219,6 +220,18 @@ std::variant<RemoteDescription, std::string> Sdp::parse(const std::string& sdp, 
       if (in == Section::Audio && codec.rfind("opus/48000", 0) == 0 && a.opusPayloadType < 0) a.opusPayloadType = pt;
       if (in == Section::Audio && codec == "telephone-event/48000" && a.dtmfPayloadType < 0) a.dtmfPayloadType = pt;
       if (in == Section::Video && codec == "vp8/90000" && a.vp8PayloadType < 0) a.vp8PayloadType = pt;
+    } else if (name == "candidate" && inMedia && a.candidateHost.empty()) {
+      // a=candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type>
+      std::istringstream c(attr);
+      std::string foundation, component, transport, priority, address, portText;
+      c >> foundation >> component >> transport >> priority >> address >> portText;
+      char* end = nullptr;
+      const unsigned long port = std::strtoul(portText.c_str(), &end, 10);
+      if (component == "1" && lower(transport) == "udp" && !address.empty() && address.size() <= 64 &&
+          !portText.empty() && end && *end == '\0' && port > 0 && port <= 65535) {
+        a.candidateHost = address;
+        a.candidatePort = static_cast<std::uint16_t>(port);
+      }
     } else if (inMedia && (name == "sendrecv" || name == "sendonly" || name == "recvonly" || name == "inactive")) {
       (in == Section::Audio ? a.direction : a.videoDirection) = name;
     }
@@ -244,4 +257,4 @@ std::variant<RemoteDescription, std::string> Sdp::parse(const std::string& sdp, 
   return a;
 }
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc

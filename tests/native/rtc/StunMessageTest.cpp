@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // STUN codec: the RFC 5769 test vectors (request with short-term integrity, IPv4 and IPv6
 // responses), our own Binding responses, and malformed datagrams that must be refused.
-#include "media/StunMessage.hpp"
+#include "rtc/StunMessage.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -203,4 +203,4 @@ TEST(StunMessage, EveryTruncationAndEveryByteFlipIsSafe) {
 }
 
 }  // namespace
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "media/StunMessage.hpp"
+#include "rtc/StunMessage.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -7,7 +7,7 @@
 
 #include <cstring>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 namespace {
 
@@ -221,4 +221,4 @@ std::vector<std::uint8_t> StunMessage::bindingError(const std::array<std::uint8_
   return Builder(kBindingError, transactionId).add(kAttrErrorCode, v).addFingerprint().take();
 }
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc

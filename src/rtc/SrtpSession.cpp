@@ -6,7 +6,7 @@
 // The low-level SHA1_* calls are deprecated in OpenSSL 3 but remain the way to copy a digest state
 // without an allocation (EVP_MD_CTX_copy_ex allocates in 3.0).
 #define OPENSSL_SUPPRESS_DEPRECATED
-#include "media/SrtpSession.hpp"
+#include "rtc/SrtpSession.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -16,7 +16,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 namespace {
 
@@ -277,4 +277,4 @@ bool SrtpSession::unprotectRtcp(std::vector<std::uint8_t>& packet) {
   return true;
 }
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc

@@ -4,10 +4,10 @@
 // runs over memory BIOs. The association counts as connected only once the handshake has finished
 // AND the peer's certificate matches the fingerprint from its SDP answer (which may arrive before
 // or after the handshake); then srtpKeys() gives the keying material for both directions.
-#ifndef TCCC_SERVER_MEDIA_DTLSTRANSPORT_HPP
-#define TCCC_SERVER_MEDIA_DTLSTRANSPORT_HPP
+#ifndef TCCC_RTC_DTLSTRANSPORT_HPP
+#define TCCC_RTC_DTLSTRANSPORT_HPP
 
-#include "media/DtlsIdentity.hpp"
+#include "rtc/DtlsIdentity.hpp"
 
 #include <array>
 #include <cstdint>
@@ -18,7 +18,7 @@
 typedef struct ssl_st SSL;
 typedef struct bio_st BIO;
 
-namespace tccc::server::media {
+namespace tccc::rtc {
 
 class DtlsTransport {
  public:
@@ -72,6 +72,6 @@ class DtlsTransport {
   std::vector<std::vector<std::uint8_t>> mOutgoing;
 };
 
-}  // namespace tccc::server::media
+}  // namespace tccc::rtc
 
 #endif
