@@ -92,7 +92,7 @@ int main() {
   std::getline(std::cin, text);
   const Json config = Json::parse(text, nullptr, false);
   if (!config.is_object() || !config.contains("agents")) {
-    std::fprintf(stderr, "expected one JSON line with server, sdkAppId, seconds, capture, agents\n");
+    std::fprintf(stderr, "expected one JSON line with server, sdkAppId, seconds, capture, transport, agents\n");
     return 1;
   }
   const int n = static_cast<int>(config["agents"].size());
@@ -100,6 +100,8 @@ int main() {
   const std::string server = config.value("server", "");
   const std::string files =
       Json{{"api", "setAudioFiles"}, {"params", {{"capture", config.value("capture", "")}, {"loop", true}}}}.dump();
+  const std::string transport =
+      Json{{"api", "setMediaTransport"}, {"params", {{"transport", config.value("transport", "auto")}}}}.dump();
 
   Counters counters;
   std::vector<std::unique_ptr<native::Workstation>> sdks;
@@ -110,6 +112,10 @@ int main() {
     auto agent = std::make_unique<Agent>(counters);
     sdk->setConsoleEnabled(false);
     sdk->callExperimentalAPI(files.c_str());
+    if (sdk->callExperimentalAPI(transport.c_str()) != ERR_NONE) {
+      std::fprintf(stderr, "bad transport %s\n", config.value("transport", "").c_str());
+      return 1;
+    }
     sdk->addCallback(agent.get());
     const auto& a = config["agents"][i];
     const std::string userId = a.value("userId", ""), token = a.value("token", "");

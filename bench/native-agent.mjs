@@ -3,15 +3,16 @@
 // The native agent SDK's costs (issue 17; loopback only; prints figures, asserts nothing, stops by
 // itself):
 //
-//   node bench/native-agent.mjs [--instances 1,20,50] [--seconds 10]
+//   node bench/native-agent.mjs [--instances 1,20,50] [--seconds 10] [--transports udp,websocket]
 //
 // Starts tccc-server (build/native) on a free port and prints, as `native-agent: …` lines:
 // - size: libtccc_workstation.a and tccc-agent (as built, and stripped);
 // - one tccc-agent: peak RSS of a logged-in instance that takes no call, and the whole process's CPU
 //   for one call of --seconds to the answering test number, playing speech and recording the far end
-//   (its own `summary` line: getrusage of the process, login and logout included);
+//   (its own `summary` line: getrusage of the process, login and logout included), once per transport;
 // - N instances in one process (build/native/bench/tccc_native_agents_bench): N agents made with
-//   the cloud API (CreateStaff), each in a call over its /ws/media socket; CPU per call-second
+//   the cloud API (CreateStaff), each in a call, over each transport in turn (UDP: ICE, DTLS-SRTP and
+//   RTP; websocket: /ws/media), so the two are compared in one run; CPU per call-second
 //   measured while all talk, the share of one core, calls one core would carry at that rate, and
 //   RSS per instance. The server runs on the same machine; its CPU is not counted here.
 import { execFileSync, spawn } from 'node:child_process';
@@ -34,6 +35,7 @@ function arg(name, fallback) {
 }
 const INSTANCES = arg('instances', '1,20,50').split(',').map(Number);
 const SECONDS = Number(arg('seconds', 10));
+const TRANSPORTS = arg('transports', 'udp,websocket').split(',');
 const log = (line) => console.log(`native-agent: ${line}`);
 const kb = (bytes) => `${Math.round(bytes / 1024)} KiB`;
 
@@ -100,26 +102,30 @@ try {
     log(
       `one logged-in tccc-agent, no call, 3 s: peak RSS ${idleSummary.maxRssKb} KiB, CPU ${idleSummary.cpuMs.toFixed(0)} ms`,
     );
-  const oneCall = await run(AGENT, [
-    ...base,
-    '--user',
-    server.agents[0],
-    '--token',
-    await token(server.agents[0]),
-    '--call',
-    '10000000001',
-    '--play',
-    speech,
-    '--record',
-    join(dir, 'heard.wav'),
-    '--hangup-after',
-    String(SECONDS),
-  ]);
-  const s = oneCall.find((l) => l.event === 'summary');
-  log(
-    `one tccc-agent call of ${SECONDS} s (process total, login to logout): CPU ${s.cpuMs.toFixed(0)} ms = ` +
-      `${(s.cpuMs / SECONDS).toFixed(2)} ms per call-second, peak RSS ${s.maxRssKb} KiB`,
-  );
+  for (const media of TRANSPORTS) {
+    const oneCall = await run(AGENT, [
+      ...base,
+      '--user',
+      server.agents[0],
+      '--token',
+      await token(server.agents[0]),
+      '--call',
+      '10000000001',
+      '--play',
+      speech,
+      '--record',
+      join(dir, 'heard.wav'),
+      '--hangup-after',
+      String(SECONDS),
+      '--media',
+      media,
+    ]);
+    const s = oneCall.find((l) => l.event === 'summary');
+    log(
+      `one tccc-agent call of ${SECONDS} s over ${media} (process total, login to logout): CPU ${s.cpuMs.toFixed(0)} ms = ` +
+        `${(s.cpuMs / SECONDS).toFixed(2)} ms per call-second, peak RSS ${s.maxRssKb} KiB`,
+    );
+  }
 
   // Agents for the many-instance runs, in the demo tenant's Sales group.
   const most = Math.max(...INSTANCES);
@@ -134,20 +140,23 @@ try {
   for (const n of INSTANCES) {
     const agents = [];
     for (const st of staff.slice(0, n)) agents.push({ userId: st.Mail, token: await token(st.Mail) });
-    const input = JSON.stringify({
-      server: server.baseUrl,
-      sdkAppId: server.sdkAppId,
-      seconds: SECONDS,
-      capture: speech,
-      agents,
-    });
-    const [r] = (await run(MANY, [], input + '\n')).filter((l) => l.bench);
-    log(
-      `${n} instance(s) in one process, all in calls: ${r.cpuMsPerCallSecond.toFixed(2)} ms CPU per call-second, ` +
-        `${(100 * r.coreShare).toFixed(1)} % of one core -> ~${Math.round(r.callsPerCore)} calls per core; ` +
-        `RSS ${r.rssKbPerLoggedInInstance} KiB per logged-in instance, ${r.rssKbPerTalkingInstance} KiB talking; ` +
-        `${r.volumeEventsPerCallSecond.toFixed(1)} onAudioVolume per call-second`,
-    );
+    for (const transport of TRANSPORTS) {
+      const input = JSON.stringify({
+        server: server.baseUrl,
+        sdkAppId: server.sdkAppId,
+        seconds: SECONDS,
+        capture: speech,
+        transport,
+        agents,
+      });
+      const [r] = (await run(MANY, [], input + '\n')).filter((l) => l.bench);
+      log(
+        `${n} instance(s) in one process, all in calls, ${transport}: ${r.cpuMsPerCallSecond.toFixed(2)} ms CPU per call-second, ` +
+          `${(100 * r.coreShare).toFixed(1)} % of one core -> ~${Math.round(r.callsPerCore)} calls per core; ` +
+          `RSS ${r.rssKbPerLoggedInInstance} KiB per logged-in instance, ${r.rssKbPerTalkingInstance} KiB talking; ` +
+          `${r.volumeEventsPerCallSecond.toFixed(1)} onAudioVolume per call-second`,
+      );
+    }
   }
 } finally {
   await server.stop();

@@ -59,9 +59,10 @@ enum class TCCCQuality { Unknown = 0, Excellent = 1, Good = 2, Poor = 3, Bad = 4
 
 /// tccc's warnings (the seed defines none); the same numbers as the uni-app API's.
 enum class TCCCWarningCode {
-  MicrophoneSilent = 1001,  ///< the capture device gives only silence although the call is unmuted
-  NoInboundAudio = 1002,    ///< no audio from the far end for seconds although the connection is up
-  AudioNotApplied = 1003,   ///< a device setting cannot be applied here
+  MicrophoneSilent = 1001,    ///< the capture device gives only silence although the call is unmuted
+  NoInboundAudio = 1002,      ///< no audio from the far end for seconds although the connection is up
+  AudioNotApplied = 1003,     ///< a device setting cannot be applied here
+  MediaOverWebSocket = 1004,  ///< UDP did not connect: the call's audio goes over the server's WebSocket
 };
 
 /// TRTC's log levels.

@@ -128,6 +128,11 @@ int AgentRun::run() {
     destroyTCCCShareInstance();
     return kExitUsage;
   }
+  nlohmann::json media = {{"api", "setMediaTransport"}, {"params", {{"transport", mOptions.media}}}};
+  if (mSdk->callExperimentalAPI(media.dump().c_str()) != ERR_NONE) {
+    destroyTCCCShareInstance();
+    return kExitUsage;
+  }
   if (!mOptions.caFile.empty()) {
     nlohmann::json ca = {{"api", "setCaFile"}, {"params", {{"caFile", mOptions.caFile}}}};
     if (mSdk->callExperimentalAPI(ca.dump().c_str()) != ERR_NONE) {

@@ -30,6 +30,7 @@ struct AgentOptions {
   std::string userId;
   std::string token;
   std::string caFile;
+  std::string media = "auto";  // auto | udp | websocket
   bool answer = false;
   std::string callTo;
   std::string remark;

@@ -32,8 +32,11 @@ int main(int argc, char** argv) {
   app.add_option("--user", o.userId, "the agent's user id")->required();
   app.add_option("--token", o.token, "the Token of CreateSDKLoginToken (or set TCCC_TOKEN)")->envname("TCCC_TOKEN");
   app.add_option("--ca-file", o.caFile, "a PEM CA or certificate to trust for https/wss besides the system's");
+  app.add_option("--media", o.media, "how the audio travels: auto (UDP, else the WebSocket), udp or websocket")
+      ->check(CLI::IsMember({"auto", "udp", "websocket"}))
+      ->capture_default_str();
   app.add_flag("--answer", o.answer, "answer calls that ring here");
-  app.add_option("--call", o.callTo, "place a call to this number (or agent id)");
+  app.add_option("--call", o.callTo, "place a call to this phone number");
   app.add_option("--remark", o.remark, "shown instead of the number (with --call)");
   app.add_option("--calls", o.calls, "how many calls to handle before exiting (default 1; 0 = until interrupted)");
   app.add_option("--play", o.playWav, "WAV played to the far end (looped); default: silence");

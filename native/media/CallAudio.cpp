@@ -3,6 +3,7 @@
 
 #include "media/DtmfEvents.hpp"
 #include "media/QualityScale.hpp"
+#include "media/WsAudioTransport.hpp"
 #include "media/WsMediaFrame.hpp"
 #include "opus/TcccOpus.h"
 
@@ -19,7 +20,7 @@ using tccc::media::WsMediaFrame;
 constexpr auto kTick = std::chrono::milliseconds(20);
 // A tick this late means the thread stalled: the missed ticks are skipped, not burst.
 constexpr auto kMaxLateness = std::chrono::milliseconds(100);
-constexpr double kBacklogFrames = 200.0 / 20.0;  // own audio the socket may hold: 200 ms
+constexpr double kBacklogFrames = 200.0 / 20.0;  // own audio the transport may hold: 200 ms
 constexpr int kToneMs = 100;
 constexpr int kToneGapTicks = 3;          // ~70 ms between tones: the next starts 4 ticks after an end
 constexpr std::uint8_t kToneVolume = 10;  // -10 dBm0, as the browser sends
@@ -64,6 +65,12 @@ CallAudio::CallAudio(boost::asio::io_context& io, boost::asio::ssl::context* tls
   mTsBase = static_cast<std::uint32_t>(random());
 }
 
+CallAudio::CallAudio(boost::asio::io_context& io, AudioTransport& transport, AudioDevice& device,
+                     CallAudioListener& listener, Options options)
+    : CallAudio(io, nullptr, WsEndpoint{}, device, listener, std::move(options)) {
+  mTransport = &transport;
+}
+
 CallAudio::~CallAudio() {
   stop();
   if (mEncoder) tccc_opus_encoder_destroy(mEncoder);
@@ -79,23 +86,11 @@ bool CallAudio::start(std::string* error) {
     return false;
   }
   mStarted = true;
-  std::weak_ptr<char> life = mLife;
-  // WsClient calls no handler after close() or its destruction; the weak_ptr also covers a
-  // handler already queued when this object goes away.
-  WsClient::Handlers handlers{
-      [this, life] {
-        if (!life.expired()) onSocketOpen();
-      },
-      [this, life](std::string_view data, bool binary) {
-        if (!life.expired()) onSocketMessage(data, binary);
-      },
-      [this, life](int code, const std::string& reason) {
-        if (!life.expired()) onSocketClosed(code, reason);
-      },
-  };
-  mWs = mOptions.makeSocket ? mOptions.makeSocket(mIo, mTls, std::move(handlers))
-                            : WsClient::create(mIo, mTls, std::move(handlers));
-  mWs->open(mEndpoint);
+  if (!mTransport) {
+    mOwnedTransport = std::make_unique<WsAudioTransport>(mIo, mTls, mEndpoint, mOptions.makeSocket);
+    mTransport = mOwnedTransport.get();
+  }
+  mTransport->setReceiver(this);  // an open transport starts the clock from here
   return true;
 }
 
@@ -103,10 +98,8 @@ void CallAudio::stop() {
   if (mStopped) return;
   mStopped = true;
   halt();
-  if (mWs) {
-    mWs->close(1000);
-    mWs.reset();
-  }
+  if (mTransport) mTransport->setReceiver(nullptr);
+  if (mOwnedTransport) mOwnedTransport->close();
 }
 
 void CallAudio::halt() {
@@ -148,57 +141,32 @@ CallAudioStats CallAudio::stats() const {
   return s;
 }
 
-// --- socket ---------------------------------------------------------------------------------------
+// --- the transport -------------------------------------------------------------------------------
 
-void CallAudio::onSocketOpen() {
-  if (mStopped) return;
+void CallAudio::onTransportOpen() {
+  if (mStopped || mOpen) return;
   mOpen = true;
   mStart = std::chrono::steady_clock::now();
   mTick = 0;
   mNextVolumeTick = ticksOf(mOptions.volumeInterval);
   mNextQualityTick = ticksOf(mOptions.qualityInterval);
-  mNextPingTick = 0;  // the first ping goes with the first tick
+  mNextPingTick = 0;  // the first probe goes with the first tick
   std::weak_ptr<char> life = mLife;
   mListener.onOpen();
   if (life.expired() || mStopped) return;
   scheduleTick();
 }
 
-void CallAudio::onSocketMessage(std::string_view data, bool binary) {
+void CallAudio::onAudioPacket(std::uint16_t sequence, std::uint32_t timestamp, const std::uint8_t* payload,
+                              std::size_t size) {
   if (mStopped) return;
-  if (!binary) {
-    ++mCounts.framesInvalid;
-    return;
-  }
-  const WsMediaFrame f = WsMediaFrame::parseFromServer(data);
-  switch (f.kind) {
-    case WsMediaFrame::Kind::Audio:
-      mJitter.push(f.sequence, f.timestamp, reinterpret_cast<const std::uint8_t*>(f.payload.data()), f.payload.size(),
-                   clockMs());
-      break;
-    case WsMediaFrame::Kind::Pong:
-      for (auto& [id, sentAt] : mPings) {
-        if (id != 0 && id == f.pingId) {
-          mRttMs = clockMs() - sentAt;
-          id = 0;
-        }
-      }
-      break;
-    case WsMediaFrame::Kind::Report:
-      mRemoteFractionLost = f.fractionLost / 256.0;
-      break;
-    case WsMediaFrame::Kind::TelephoneEvent:
-      break;  // the far end's DTMF: the digits come through signalling too
-    default:
-      ++mCounts.framesInvalid;
-  }
+  mJitter.push(sequence, timestamp, payload, size, clockMs());
 }
 
-void CallAudio::onSocketClosed(int code, const std::string& reason) {
+void CallAudio::onTransportClosed(int code, const std::string& reason) {
   if (mStopped) return;
   halt();
-  mWs.reset();
-  mStopped = true;  // a closed leg is over: the owner asks for a new token and a new CallAudio
+  mStopped = true;  // a closed leg is over: the owner makes a new transport and a new CallAudio
   mListener.onClosed(code, reason);
 }
 
@@ -230,7 +198,7 @@ void CallAudio::tick() {
   playOne(clockMs());
   if (mTick >= mNextPingTick) {
     mNextPingTick = mTick + ticksOf(mOptions.pingInterval);
-    ping(clockMs());
+    mTransport->probe();
   }
   std::weak_ptr<char> life = mLife;
   if (mTick >= mNextVolumeTick) {
@@ -248,9 +216,7 @@ void CallAudio::tick() {
 
 // --- sending --------------------------------------------------------------------------------------
 
-bool CallAudio::backedUp() const {
-  return mWs && static_cast<double>(mWs->bufferedBytes()) > kBacklogFrames * mFrameBytes;
-}
+bool CallAudio::backedUp() const { return mTransport->backedUp(kBacklogFrames * mFrameBytes); }
 
 void CallAudio::sendAudio() {
   if (!mDevice.capture(mFrame.data())) mFrame.fill(0);
@@ -274,16 +240,17 @@ void CallAudio::sendAudio() {
   // browser does: the far end then measures silence rather than a stalled stream.
   if (n <= 2 && !mMuted) {
     ++mCounts.framesSilent;
+    mTalkspurt = true;
     return;
   }
   const std::uint32_t ts = mTsBase + static_cast<std::uint32_t>(mTick * kAudioFrameSamples);
-  std::string frame = WsMediaFrame::audio(mSeq, ts, tccc_opus_encoder_output(mEncoder), static_cast<std::size_t>(n));
-  mFrameBytes += (static_cast<double>(frame.size()) - mFrameBytes) / 16;
+  mFrameBytes += (static_cast<double>(WsMediaFrame::kHeaderBytes + static_cast<std::size_t>(n)) - mFrameBytes) / 16;
   if (backedUp()) {
     ++mCounts.framesDropped;  // late audio is worth nothing; a queue without bound only adds delay
     return;
   }
-  mWs->send(std::move(frame), true);
+  mTransport->sendAudio(mSeq, ts, tccc_opus_encoder_output(mEncoder), static_cast<std::size_t>(n), mTalkspurt);
+  mTalkspurt = false;
   ++mSeq;
   ++mCounts.framesSent;
 }
@@ -309,7 +276,8 @@ void CallAudio::sendEvents() {
     if (backedUp()) {
       ++mCounts.framesDropped;
     } else {
-      mWs->send(WsMediaFrame::telephoneEvent(mSeq, mToneTs, payload), true);
+      // RFC 4733 2.5.1.1: the marker bit on the first packet of an event.
+      mTransport->sendEvent(mSeq, mToneTs, payload, mToneStep == 0);
       ++mSeq;
       ++mCounts.eventsSent;
     }
@@ -320,13 +288,6 @@ void CallAudio::sendEvents() {
     mToneStep = -1;
     mGapTicks = kToneGapTicks;
   }
-}
-
-void CallAudio::ping(double nowMs) {
-  if (!mWs) return;
-  if (++mPingId == 0) mPingId = 1;                     // 0 marks a free slot
-  mPings[mPingId % mPings.size()] = {mPingId, nowMs};  // the oldest unanswered ping gives way
-  mWs->send(WsMediaFrame::ping(mPingId), true);
 }
 
 // --- receiving ------------------------------------------------------------------------------------

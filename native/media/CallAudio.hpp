@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-// One call's audio for the native SDK, over the server's /ws/media socket (docs/protocol.md "Media
-// over the WebSocket"; docs/native-media.md): the native counterpart of js/src/media/WsAudioLeg.ts
-// and its AudioWorklet, frame for frame.
+// One call's audio for the native SDK (docs/native-media.md): the native counterpart of
+// js/src/media/WsAudioLeg.ts and its AudioWorklet, frame for frame, on either transport
+// (AudioTransport.hpp): the server's /ws/media socket, or RTP over DTLS-SRTP after ICE.
 //
-//   device.capture -> capture gain -> (mute: silence) -> Opus (FEC, DTX) -> audio frame -> socket
-//   socket -> WsMediaFrame::parseFromServer -> JitterBuffer -> decode / FEC / PLC -> playout gain -> device.playout
+//   device.capture -> capture gain -> (mute: silence) -> Opus (FEC, DTX) -> transport
+//   transport -> JitterBuffer -> decode / FEC / PLC -> playout gain -> device.playout
 //
 // One 20 ms clock drives both directions: tick n is due at start + n·20 ms, so the clock never
 // drifts however late a tick runs (a thread that stalled for over 100 ms skips the missed ticks
 // instead of bursting them). Everything runs on the io_context's thread, the SDK's own: no locks.
-// Own frames are dropped, not queued, while the socket holds over 200 ms of them. A ping every
-// second measures the round trip; the server's report says what it lost of ours; with the jitter
+// Own frames are dropped, not queued, while the transport holds over 200 ms of them. The transport
+// measures the round trip (a ping or a consent check a second) and passes on the server's report
+// of what it lost of ours; with the jitter
 // buffer's figures they grade the call on the TCCC quality scale (src/media/QualityScale) every
 // 2 s, as the browser does. No listener call happens after stop() or the destructor.
 #ifndef TCCC_NATIVE_MEDIA_CALLAUDIO_HPP
 #define TCCC_NATIVE_MEDIA_CALLAUDIO_HPP
 
 #include "media/AudioDevice.hpp"
+#include "media/AudioTransport.hpp"
 #include "media/JitterBuffer.hpp"
 #include "net/WsClient.hpp"
 
@@ -60,7 +62,7 @@ struct CallAudioStats {
   int quality = 0;               // the last graded quality (0 = not yet)
 };
 
-class CallAudio {
+class CallAudio : private AudioTransport::Receiver {
  public:
   /// What a call's audio tells its owner; called on the io_context's thread. After onClosed the
   /// CallAudio is spent (the owner makes a new one with a new token). The CallAudio may be stopped
@@ -68,15 +70,15 @@ class CallAudio {
   class Listener {
    public:
     virtual ~Listener() = default;
-    /// The socket is open and audio flows.
+    /// The transport is open and audio flows.
     virtual void onOpen() {}
     /// The agent's and the far end's volume, 0-100 (the TCCC scale), about every 300 ms. The agent's
     /// is 0 while muted, as in the browser.
     virtual void onVolume(int localVolume, int remoteVolume) {}
     /// The call's network quality, 1 (excellent) … 6 (down), every 2 s (src/media/QualityScale).
     virtual void onQuality(int quality) {}
-    /// The socket closed or could not open (code 1006 then), or the server ended the leg (4401: the
-    /// token was refused). Not called after stop().
+    /// The transport closed or could not open (code 1006 then), or the server ended the leg (4401:
+    /// the token was refused). Not called after stop().
     virtual void onClosed(int code, const std::string& reason) {}
   };
 
@@ -88,7 +90,7 @@ class CallAudio {
     std::chrono::milliseconds qualityInterval{2000};
     std::chrono::milliseconds pingInterval{1000};
     JitterBuffer::Options jitter{};
-    /// Makes the socket (default WsClient::create); tests pass a fake to script the network.
+    /// Makes the /ws/media socket (default WsClient::create); tests pass a fake to script the network.
     std::function<std::shared_ptr<WsClient>(boost::asio::io_context&, boost::asio::ssl::context*, WsClient::Handlers)>
         makeSocket;
   };
@@ -100,14 +102,19 @@ class CallAudio {
   CallAudio(boost::asio::io_context& io, boost::asio::ssl::context* tls, WsEndpoint endpoint, AudioDevice& device,
             Listener& listener)
       : CallAudio(io, tls, std::move(endpoint), device, listener, Options{}) {}
-  ~CallAudio();
+  /// On a transport its owner made and keeps (it must outlive the CallAudio): the RTC one, which
+  /// connects while the call rings. The clock starts when it is open (at once if it already is).
+  CallAudio(boost::asio::io_context& io, AudioTransport& transport, AudioDevice& device, Listener& listener,
+            Options options);
+  ~CallAudio() override;
   CallAudio(const CallAudio&) = delete;
   CallAudio& operator=(const CallAudio&) = delete;
 
-  /// Opens the socket; the clock starts when it is open (listener.onOpen). False, with `error`, when
-  /// the codec cannot be created (nothing was opened then).
+  /// Opens the socket (or joins the given transport); the clock starts when it is open
+  /// (listener.onOpen). False, with `error`, when the codec cannot be created (nothing was opened).
   bool start(std::string* error = nullptr);
-  /// Closes the socket and stops the clock; no listener call afterwards. Idempotent.
+  /// Closes the socket (leaves a given transport to its owner) and stops the clock; no listener
+  /// call afterwards. Idempotent.
   void stop();
 
   /// Muted: the far end hears silence (encoded silence is still sent, every frame, as the browser
@@ -133,17 +140,23 @@ class CallAudio {
 
   bool open() const { return mOpen; }
   CallAudioStats stats() const;
+  /// "websocket" or "udp" ("" before start).
+  const char* transportName() const { return mTransport ? mTransport->name() : ""; }
 
  private:
-  void onSocketOpen();
-  void onSocketMessage(std::string_view data, bool binary);
-  void onSocketClosed(int code, const std::string& reason);
+  // AudioTransport::Receiver
+  void onTransportOpen() override;
+  void onAudioPacket(std::uint16_t sequence, std::uint32_t timestamp, const std::uint8_t* payload,
+                     std::size_t size) override;
+  void onRoundTrip(double ms) override { mRttMs = ms; }
+  void onRemoteLoss(double fraction) override { mRemoteFractionLost = fraction; }
+  void onInvalidPacket() override { ++mCounts.framesInvalid; }
+  void onTransportClosed(int code, const std::string& reason) override;
   void scheduleTick();
   void tick();
   void sendAudio();
   void sendEvents();
   void playOne(double nowMs);
-  void ping(double nowMs);
   void meter();
   void grade();
   bool backedUp() const;
@@ -157,7 +170,8 @@ class CallAudio {
   Listener& mListener;
   Options mOptions;
 
-  std::shared_ptr<WsClient> mWs;
+  std::unique_ptr<AudioTransport> mOwnedTransport;  // the /ws/media socket this CallAudio opened
+  AudioTransport* mTransport = nullptr;             // the one in use: owned or given
   boost::asio::steady_timer mTimer;
   std::shared_ptr<char> mLife = std::make_shared<char>();  // handlers hold a weak_ptr to it
   TcccOpusEncoder* mEncoder = nullptr;
@@ -180,6 +194,7 @@ class CallAudio {
   std::uint16_t mSeq;
   std::uint32_t mTsBase;
   double mFrameBytes = 80;  // an audio frame's size, smoothed: the 200 ms backlog in bytes
+  bool mTalkspurt = true;   // the next audio packet starts a talkspurt (RTP marker bit)
   std::array<std::int16_t, kAudioFrameSamples> mFrame{};
 
   // DTMF: queued codes, and the tone on the wire.
@@ -196,8 +211,6 @@ class CallAudio {
   std::uint64_t mNextVolumeTick = 0, mNextQualityTick = 0, mNextPingTick = 0;
 
   // Network figures.
-  std::array<std::pair<std::uint32_t, double>, 8> mPings{};  // id, sent at (ms); id 0 = free
-  std::uint32_t mPingId = 0;
   std::optional<double> mRttMs;
   std::optional<double> mRemoteFractionLost;         // 0..1
   std::uint64_t mGradeReceived = 0, mGradeLost = 0;  // at the last grading

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// One call's audio in the native SDK: asks the server for the call's media ticket (`Media.ws`),
-// opens the call's /ws/media socket with a CallAudio on the chosen device, and keeps it up — a
-// ticket refused because the call is not connected yet is asked for again, a socket lost while the
-// call lives is reopened with a fresh ticket. The native SDK always carries audio this way: there is
-// no browser and no ICE to try first (docs/native-sdk.md).
+// One call's audio in the native SDK (docs/native-sdk.md, "Media"), on one of two transports:
+//   - udp: answers the server's offer (or offers, as the caller of an internal call) through the
+//     core's media signalling, and connects ICE, DTLS and SRTP to the server's media leg
+//     (RtcAudioTransport) — while the call still rings, as a browser does;
+//   - websocket: asks the server for the call's media ticket (`Media.ws`) and opens the call's
+//     /ws/media socket. A ticket refused because the call is not connected yet is asked for again,
+//     a socket lost while the call lives is reopened with a fresh ticket.
+// Auto (the default) takes udp and falls back to the WebSocket when it has not connected within
+// kFallbackDelay of the audio being wanted, or when it is lost; it says so with onMediaWarning.
 #ifndef TCCC_NATIVE_SDK_CALLMEDIA_HPP
 #define TCCC_NATIVE_SDK_CALLMEDIA_HPP
 
 #include "media/AudioDevice.hpp"
 #include "media/CallAudio.hpp"
+#include "media/RtcAudioTransport.hpp"
 #include "sdk/CoreHost.hpp"
 #include "sdk/DeviceSettings.hpp"
 
@@ -40,9 +45,16 @@ class CallMedia : private CallAudio::Listener {
   CallMedia(const CallMedia&) = delete;
   CallMedia& operator=(const CallMedia&) = delete;
 
-  /// Asks for the ticket and opens the socket (again, after a loss); nothing while it runs.
-  void start();
-  /// Closes the socket and stops asking; no event after.
+  /// The server offered its media leg (`ringing`: the call still rings here, the audio is not
+  /// wanted yet). The udp transport answers it and connects; the WebSocket waits for the call.
+  void offered(const std::string& sdp, bool ringing);
+  /// The server's answer to our offer (internal calls).
+  void answered(const std::string& sdp);
+  /// The call's audio is wanted (accepted, connected): it starts on the transport that is up or
+  /// coming, or asks for the socket (again, after a loss). `weOffer`: this side offers (the
+  /// caller of an internal call). Nothing while it runs.
+  void start(bool weOffer = false);
+  /// Closes everything and stops asking; no event after.
   void stop();
   void setMuted(bool muted);
   void setHeld(bool held);
@@ -51,11 +63,28 @@ class CallMedia : private CallAudio::Listener {
   void applyVolumes();
   bool running() const { return mAudio != nullptr; }
 
+  /// Auto: how long UDP may take to connect once the audio is wanted.
+  static constexpr std::chrono::milliseconds kFallbackDelay{4000};
+
  private:
+  bool onWebSocket() const { return mChoice == MediaTransportChoice::WebSocket || mFellBack; }
+  // udp
+  void makeTransport();
+  void offer();
+  void openOnRtc();
+  void armFallback();
+  void rtcFailed(const std::string& why);
+  void fallBack(const std::string& why);
+  void retireRtc();
+  void signal(const char* api, const std::string& sdp);
   void askTicket();
   void onTicket(const protocol::Json& data, const Error& error);
   void retryLater(std::chrono::milliseconds delay);
   std::unique_ptr<AudioDevice> openDevice(std::string* error);
+  /// Opens the call's device once; false (told with onMediaFailed) when it cannot.
+  bool deviceReady();
+  /// Makes `audio` the call's audio with the current volumes and mute, and starts it.
+  void run(std::unique_ptr<CallAudio> audio);
   void applyMute();
 
   // CallAudio::Listener
@@ -70,9 +99,15 @@ class CallMedia : private CallAudio::Listener {
   std::string mSessionId;
   DeviceSettings& mDevices;
   Events& mEvents;
+  MediaTransportChoice mChoice;
   boost::asio::steady_timer mRetry;
+  boost::asio::steady_timer mFallback;
   std::unique_ptr<AudioDevice> mDevice;
+  std::unique_ptr<RtcAudioTransport> mRtc;  // destroyed after mAudio, which rides on it
   std::unique_ptr<CallAudio> mAudio;
+  bool mWanted = false;    // the call's audio is wanted (not just a ringing leg connecting)
+  bool mFellBack = false;  // auto: UDP did not do, the WebSocket carries this call
+  bool mFallbackArmed = false;
   bool mAsking = false;
   bool mMuted = false;
   bool mHeld = false;

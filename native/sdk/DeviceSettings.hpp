@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// getDeviceManager(): the audio settings of the native SDK, read and written from any thread, and
-// where a call's audio comes from and goes to — the sound card (PortAudio) or WAV files (bots,
-// tests: callExperimentalAPI setAudioFiles). Calls read them when they start and when told that
-// they changed (`onChange`, called on the setter's thread: the workstation posts it to its own).
+// getDeviceManager(): the audio settings of the native SDK, read and written from any thread: where
+// a call's audio comes from and goes to — the sound card (PortAudio) or WAV files (bots, tests:
+// callExperimentalAPI setAudioFiles) — and how it travels (setMediaTransport). Calls read them
+// when they start and when told that they changed (`onChange`, called on the setter's thread: the workstation posts it
+// to its own).
 #ifndef TCCC_NATIVE_SDK_DEVICESETTINGS_HPP
 #define TCCC_NATIVE_SDK_DEVICESETTINGS_HPP
 
@@ -15,6 +16,11 @@
 #include <string>
 
 namespace tccc::native {
+
+/// How a call's audio reaches the server (docs/native-sdk.md, "Media"): RTP over DTLS-SRTP after
+/// ICE, as a browser does, with the /ws/media WebSocket when UDP does not get through (Auto); or
+/// one of the two only.
+enum class MediaTransportChoice { Auto, Udp, WebSocket };
 
 struct AudioFiles {
   std::string capture;  // WAV played to the far end ("" = silence)
@@ -48,6 +54,9 @@ class DeviceSettings final : public ITXDeviceManager {
     return mFiles;
   }
 
+  void setMediaTransport(MediaTransportChoice choice) { mTransport = choice; }
+  MediaTransportChoice mediaTransport() const { return mTransport; }
+
   std::function<void()> onChange;
 
  private:
@@ -61,6 +70,7 @@ class DeviceSettings final : public ITXDeviceManager {
   std::atomic<int> mCapture{100};
   std::atomic<int> mPlayout{100};
   std::atomic<TCCCAudioRoute> mRoute{TCCCAudioRoute::TCCCAudioRouteSpeakerphone};
+  std::atomic<MediaTransportChoice> mTransport{MediaTransportChoice::Auto};
   mutable std::mutex mMutex;
   std::optional<AudioFiles> mFiles;
 };

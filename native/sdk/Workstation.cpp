@@ -381,29 +381,36 @@ void Workstation::emitSession(const std::vector<WorkstationEvent>& events) {
 void Workstation::onMediaAction(const std::string& action, const Json& data) {
   const std::string sessionId = strOf(data, "sessionId");
   if (sessionId.empty()) return;
-  // The server's WebRTC offer while the call still rings has no use here: the WebSocket is asked for
-  // once the call is connected (an offer after that, a start or the accept's prepare).
-  if (action == "offer" || action == "start" || action == "prepare") {
-    if (action == "offer" && data.is_object() && data.value("ringing", false)) return;
-    return startMedia(sessionId);
+  // The server's offer comes while the call still rings here (`ringing`: answered at once, the
+  // audio starts with the accept's prepare) or once it is connected; `start` tells the caller of
+  // an internal call to offer.
+  if (action == "offer") {
+    const bool ringing = data.is_object() && data.value("ringing", false);
+    if (CallMedia* media = mediaOf(sessionId)) media->offered(strOf(data, "sdp"), ringing);
+    return;
+  }
+  if (action == "start" || action == "prepare") {
+    if (CallMedia* media = mediaOf(sessionId)) media->start(action == "start");
+    return;
   }
   if (action == "end") return stopMedia(sessionId);
   const auto it = mMedia.find(sessionId);
   if (it == mMedia.end()) return;
+  if (action == "answer") return it->second->answered(strOf(data, "sdp"));
   if (action == "mute" || action == "unmute") return it->second->setMuted(action == "mute");
   if (action == "hold" || action == "unHold") return it->second->setHeld(action == "hold");
   if (action == "sendDigits") return it->second->sendDigits(strOf(data, "digits"));
-  // answer, candidate: WebRTC signalling, not used by the WebSocket transport.
+  // candidate: the server is ICE-lite, its one candidate is in its description.
 }
 
-void Workstation::startMedia(const std::string& sessionId) {
-  if (!mHost) return;
+CallMedia* Workstation::mediaOf(const std::string& sessionId) {
+  if (!mHost) return nullptr;
   auto& media = mMedia[sessionId];
   if (!media) {
     media = std::make_unique<CallMedia>(mThread.io(), &mTls, *mHost, sessionId, mDevices,
                                         static_cast<CallMedia::Events&>(*this));
   }
-  media->start();
+  return media.get();
 }
 
 void Workstation::stopMedia(const std::string& sessionId) {
@@ -492,6 +499,16 @@ TCCCErrCode Workstation::callExperimentalAPI(const char* jsonStr) {
       return fail(ERR_INVALID_ARGUMENT,
                   "setCaFile: params.caFile must be a readable PEM file" + (ec ? ": " + ec.message() : std::string()));
     }
+    return ERR_NONE;
+  }
+  if (api == "setMediaTransport") {
+    const std::string t = strOf(params, "transport");
+    if (t != "auto" && t != "udp" && t != "websocket") {
+      return fail(ERR_INVALID_ARGUMENT, "setMediaTransport: params.transport must be auto, udp or websocket");
+    }
+    mDevices.setMediaTransport(t == "udp"         ? MediaTransportChoice::Udp
+                               : t == "websocket" ? MediaTransportChoice::WebSocket
+                                                  : MediaTransportChoice::Auto);
     return ERR_NONE;
   }
   if (api == "setSoundCard") {

@@ -75,7 +75,8 @@ class Workstation final : public ITCCCWorkstation, private CoreHost::Listener, p
   void invokeAndAnswer(const char* api, const Json& args, ITXCallback* callback, const char* method);
   std::pair<TCCCErrCode, std::string> loginStatus() const;
   void teardown(LoginState state);
-  void startMedia(const std::string& sessionId);
+  /// The session's CallMedia, made on first use (nullptr before login).
+  CallMedia* mediaOf(const std::string& sessionId);
   void stopMedia(const std::string& sessionId);
   /// Stops a call's audio now and deletes it once the current handler has returned.
   void retire(std::unique_ptr<CallMedia> media);

@@ -26,6 +26,7 @@ import {
   waitFor,
 } from './harness.mjs';
 import { CRM_PAGE, LOOPBACK_ONLY, PROBES, RMS_AUDIBLE, RMS_SILENT, makeAudio } from './media-kit.mjs';
+import { startNoUdp } from './no-udp.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 // As built by scripts/build.sh; overridable like TCCC_SERVER_BIN.
@@ -57,6 +58,9 @@ export async function teardown(ctx) {
 const token = async (ctx, userId) =>
   (await ctx.ccc.CreateSDKLoginToken({ SdkAppId: ctx.server.sdkAppId, SeatUserId: userId })).Token;
 const simSession = async (ctx, sessionId) => (await fetch(`${ctx.server.baseUrl}/sim/sessions/${sessionId}`)).json();
+/** How the server's agent leg of `sessionId` carries its audio: "webrtc" (UDP) or "websocket". */
+const agentTransport = async (ctx, sessionId) => (await simSession(ctx, sessionId)).media?.transport;
+const MEDIA_OVER_WEBSOCKET = 1004; // TCCCWarningCode::MediaOverWebSocket
 
 /** The RMS (full scale 1.0) of a 16-bit PCM WAV's samples, skipping its first `skipSeconds`. */
 function wavRms(path, skipSeconds = 0) {
@@ -143,9 +147,13 @@ function startDriver(ctx) {
   };
 }
 
-/** tccc-agent with `args`; `wait()` resolves {code, events} once it exits. */
-function runAgent(ctx, args, server = ctx.server, url = server.baseUrl) {
-  const child = spawn(AGENT, ['--json', '--server', url, '--app', String(server.sdkAppId), ...args]);
+/**
+ * tccc-agent with `args`; `wait()` resolves {code, events} once it exits. `namespace`: run it in
+ * that network namespace (no-udp.mjs), where the server's port is bridged in over TCP only.
+ */
+function runAgent(ctx, args, server = ctx.server, url = server.baseUrl, namespace = undefined) {
+  const argv = ['--json', '--server', url, '--app', String(server.sdkAppId), ...args];
+  const child = namespace ? spawn('ip', ['netns', 'exec', namespace, AGENT, ...argv]) : spawn(AGENT, argv);
   const events = [];
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -179,7 +187,7 @@ export const tests = [
       assertEqual([info.sessionDirection, info.toUserId], [1, '10000000001'], 'onNewSession CallOut to the number');
       const accepted = await d.event('onAccepted');
       assertEqual(accepted.sessionId, info.sessionId, 'onAccepted names the session');
-      // The server hears what the SDK plays from the WAV, through the call's /ws/media socket.
+      // The server hears what the SDK plays from the WAV: by default over UDP (ICE, DTLS-SRTP).
       await waitFor(
         async () => {
           const s = await simSession(ctx, info.sessionId);
@@ -188,6 +196,7 @@ export const tests = [
         'the server hears the native agent',
         15000,
       );
+      assertEqual(await agentTransport(ctx, info.sessionId), 'webrtc', 'by default the audio goes over UDP');
       await d.event('onNetworkQuality', () => true, 8000);
       const volumes = d.events('onAudioVolume');
       assert(volumes.length >= 3, `onAudioVolume several times (${volumes.length})`);
@@ -216,6 +225,7 @@ export const tests = [
       const ended = await d.event('onEnded');
       assertEqual([ended.reason, ended.sessionId], [2, info.sessionId], 'onEnded(LocalBye, …, sessionId)');
       assertEqual(d.events('onError'), [], 'no onError during the call');
+      assertEqual(d.events('onWarning'), [], 'no warning (no fallback to the WebSocket)');
       assertEqual(await d.quit(), 0, 'the driver exits cleanly');
       // What the SDK played out (the server's built-in voice) was recorded.
       const heard = wavRms(recorded.replace('{sessionId}', info.sessionId), 0.5);
@@ -224,12 +234,15 @@ export const tests = [
     },
   },
   {
-    name: 'native: /sim/inbound -> CallIn, answer, capture volume 0 vs 100 at the far end, the caller hangs up -> RemoteBye',
+    name: 'native: /sim/inbound -> CallIn, answer, capture volume 0 vs 100 at the far end (WebSocket chosen), the caller hangs up -> RemoteBye',
     timeoutMs: 60000,
     async run(ctx) {
       const d = startDriver(ctx);
       const files = JSON.stringify({ api: 'setAudioFiles', params: { capture: ctx.audio.speech } });
       assertEqual((await d.step('experimental', { json: files })).code, 0, 'setAudioFiles');
+      const transport = (t) => JSON.stringify({ api: 'setMediaTransport', params: { transport: t } });
+      assertEqual((await d.step('experimental', { json: transport('carrier-pigeon') })).code, -11001, 'a bad one');
+      assertEqual((await d.step('experimental', { json: transport('websocket') })).code, 0, 'setMediaTransport');
       assertEqual((await d.login(ctx.server.agents[0])).code, 0, 'login');
       assertEqual((await d.step('answer')).code, -11003, 'nothing to answer yet');
       const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
@@ -252,6 +265,7 @@ export const tests = [
         'the server hears the agent at volume 100',
         10000,
       );
+      assertEqual(await agentTransport(ctx, sessionId), 'websocket', 'the transport the application chose');
       assertEqual((await d.step('setCaptureVolume', { volume: 0 })).code, 0, 'capture volume 0');
       await waitFor(async () => (await simSession(ctx, sessionId)).media.rmsIn < RMS_SILENT, 'volume 0: silence', 5000);
       assertEqual((await d.step('setCaptureVolume', { volume: 100 })).code, 0, 'capture volume 100');
@@ -310,6 +324,8 @@ export const tests = [
         '6',
         '--wait',
         '30',
+        '--media',
+        'udp',
       ]);
       await agent.until('login');
       const page = await ctx.browser.context.newPage();
@@ -322,6 +338,7 @@ export const tests = [
         await waitFor(async () => (await page.evaluate(() => window.__inboundBytes())) > 4000, 'customer inbound RTP');
         const customerHears = await page.evaluate(() => window.__energy(window.tcccCaller.remoteStream, 1500));
         assert(customerHears > RMS_AUDIBLE, `the customer hears tccc-agent's WAV (rms ${customerHears})`);
+        assertEqual(await agentTransport(ctx, accepted.sessionId), 'webrtc', '--media udp: RTP over DTLS-SRTP');
         const { code, events } = await agent.wait();
         assertEqual(code, 0, `tccc-agent exit code (stderr: ${agent.stderr().slice(-300)})`);
         const ended = events.find((e) => e.event === 'onEnded');
@@ -385,9 +402,64 @@ export const tests = [
         assertEqual(events.find((e) => e.event === 'onEnded').reason, 'RemoteBye', 'the browser agent hung up');
         const heard = wavRms(heardWav.replace('{sessionId}', sid), 0.5);
         assert(heard.rms > RMS_AUDIBLE, `tccc-agent heard the browser agent (rms ${heard.rms})`);
+        assertEqual(
+          events.filter((e) => e.event === 'onWarning'),
+          [],
+          'no fallback: the callee answered the server over UDP',
+        );
       } finally {
         agent.kill();
         await page.close();
+      }
+    },
+  },
+  {
+    name: 'native: where UDP is blocked, auto moves the audio to the WebSocket and says so; udp alone fails with a code',
+    timeoutMs: 90000,
+    async run(ctx) {
+      // tccc-agent in a network namespace of its own that reaches the server's port over TCP only.
+      const port = Number(new URL(ctx.server.baseUrl).port);
+      const ns = await startNoUdp([port]);
+      try {
+        const userId = ctx.server.agents[0];
+        const heardWav = join(ctx.dir, 'noudp-heard-{sessionId}.wav');
+        const inside = (args) =>
+          runAgent(
+            ctx,
+            ['--user', userId, '--call', '10000000001', '--play', ctx.audio.speech, ...args],
+            ctx.server,
+            `http://127.0.0.1:${port}`,
+            ns.name,
+          );
+        const withToken = async (args) => {
+          const t = await token(ctx, userId);
+          return inside(args.concat(['--token', t]));
+        };
+        const auto = await withToken(['--record', heardWav, '--hangup-after', '9']);
+        const accepted = await auto.until('onAccepted');
+        const warning = await auto.until('onWarning', 15000);
+        assertEqual(warning.code, MEDIA_OVER_WEBSOCKET, `onWarning(MediaOverWebSocket): ${warning.message}`);
+        await waitFor(
+          async () => (await simSession(ctx, accepted.sessionId)).media?.rmsIn > RMS_AUDIBLE,
+          'the server hears the agent over the WebSocket',
+          10000,
+        );
+        assertEqual(await agentTransport(ctx, accepted.sessionId), 'websocket', 'the leg is the WebSocket one');
+        const done = await auto.wait();
+        assertEqual(done.code, 0, `tccc-agent exit code (stderr: ${auto.stderr().slice(-300)})`);
+        // The recording starts when audio first flows: over the WebSocket, once UDP was given up.
+        const heard = wavRms(heardWav.replace('{sessionId}', accepted.sessionId), 0.5);
+        assert(heard.seconds > 3, `tccc-agent recorded the far end for ${heard.seconds} s`);
+        assert(heard.rms > RMS_AUDIBLE, `tccc-agent heard the far end after the fallback (rms ${heard.rms})`);
+        // Told to use UDP only, it cannot: the call reports why, and tccc-agent exits 4.
+        await sleep(1500); // the agent's after-call work
+        const udp = await withToken(['--media', 'udp', '--hangup-after', '20', '--quiet']);
+        const failed = await udp.until('onError', 25000);
+        assertEqual(failed.code, 20002, `onError(ERR_ANSWER_FAILURE): ${failed.message}`);
+        assert(/UDP/.test(failed.message), `the message says why: ${failed.message}`);
+        assertEqual((await udp.wait()).code, 4, 'tccc-agent exits 4 (the call failed)');
+      } finally {
+        await ns.close();
       }
     },
   },
