@@ -270,13 +270,16 @@ export const tests = [
         100,
         'getAudioCaptureVolume',
       );
-      // Playout: the stream the call's <audio> element plays, before and after the gain.
+      // Playout: the stream the call's <audio> element plays, before and after the gain. The gain
+      // applies at once, but what the page measures passes a second audio graph, which may still
+      // hold audio from before the change on a busy machine: the measuring starts after a pause.
       const played = async (volume) => {
         await page.evaluate(
           (v) => TCCCWorkstation.sharedInstance().getDeviceManager().setAudioPlayoutVolume(v),
           volume,
         );
-        return page.evaluate(() => window.__energy(playedAudio().srcObject, 2500));
+        await sleep(700);
+        return page.evaluate(() => window.__energy(playedAudio().srcObject, 2000));
       };
       const heardLoud = await played(100);
       const heardMuted = await played(0);
