@@ -68,20 +68,30 @@ class Reply final : public ITXCallback {
 
 AgentRun::AgentRun(AgentOptions options) : mOptions(std::move(options)) {}
 
-void AgentRun::print(const std::string& event, const std::string& fields) {
+void AgentRun::print(const std::string& event, const nlohmann::ordered_json& fields) {
+  // Strings from the server may hold anything: replaced, never a throw, if they are not UTF-8.
+  constexpr auto kLenient = nlohmann::ordered_json::error_handler_t::replace;
   std::lock_guard lock(mPrintMutex);
   if (mOptions.json) {
-    auto line = nlohmann::json::parse("{" + fields + "}", nullptr, false);
-    if (line.is_discarded()) line = nlohmann::json::object();
-    line["event"] = event;
-    std::printf("%s\n", line.dump().c_str());
+    nlohmann::ordered_json line = {{"event", event}};
+    line.update(fields);
+    std::printf("%s\n", line.dump(-1, ' ', false, kLenient).c_str());
   } else {
-    std::printf("%-22s %s\n", event.c_str(), fields.c_str());
+    const std::string text = fields.empty() ? "{}" : fields.dump(-1, ' ', false, kLenient);
+    std::printf("%-22s %s\n", event.c_str(), text.substr(1, text.size() - 2).c_str());
   }
   std::fflush(stdout);
 }
 
-static std::string q(const std::string& text) { return nlohmann::json(text).dump(); }
+namespace {
+/// The fields of an API call's answer: its code, and the message when there is one.
+nlohmann::ordered_json answerFields(TCCCErrCode code, const std::string& message) {
+  nlohmann::ordered_json fields = {{"code", code}};
+  if (!message.empty()) fields["message"] = message;
+  return fields;
+}
+std::string text(const char* s) { return s ? s : ""; }
+}  // namespace
 
 void AgentRun::finish(int code) {
   std::lock_guard lock(mMutex);
@@ -99,7 +109,7 @@ bool AgentRun::login() {
   Answer<TCCCLoginInfo> answer;
   mSdk->login(params, &answer);
   auto [code, message] = answer.wait();
-  print("login", "\"code\":" + std::to_string(code) + (message.empty() ? "" : ",\"message\":" + q(message)));
+  print("login", answerFields(code, message));
   return code == ERR_NONE;
 }
 
@@ -113,8 +123,7 @@ void AgentRun::placeCall() {
     mWaitingSince = Clock::now();
   }
   mSdk->call(params, new Reply([this](TCCCErrCode code, const std::string& message) {
-               print("call",
-                     "\"code\":" + std::to_string(code) + (message.empty() ? "" : ",\"message\":" + q(message)));
+               print("call", answerFields(code, message));
                if (code != ERR_NONE) finish(kExitCall);
              }));
 }
@@ -160,14 +169,14 @@ int AgentRun::run() {
         now - *mConnectedAt >= std::chrono::duration<double>(mOptions.hangupAfterSeconds)) {
       mHungUp = true;
       lock.unlock();
-      print("hangup", "\"after\":" + std::to_string(mOptions.hangupAfterSeconds));
+      print("hangup", {{"after", mOptions.hangupAfterSeconds}});
       mSdk->terminate();
       lock.lock();
     }
     // Nothing rang (answer) or connected (call) in time.
     if (!mConnectedAt && now - mWaitingSince >= std::chrono::duration<double>(mOptions.waitSeconds)) {
       lock.unlock();
-      print("timeout", "\"waited\":" + std::to_string(mOptions.waitSeconds));
+      print("timeout", {{"waited", mOptions.waitSeconds}});
       lock.lock();
       mExitCode = kExitCall;
     }
@@ -190,15 +199,14 @@ int AgentRun::run() {
   getrusage(RUSAGE_SELF, &usage);
   const double cpuMs =
       (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
-  print("summary", "\"exitCode\":" + std::to_string(code) + ",\"calls\":" + std::to_string(mCallsDone) +
-                       ",\"cpuMs\":" + std::to_string(cpuMs) + ",\"maxRssKb\":" + std::to_string(usage.ru_maxrss));
+  print("summary", {{"exitCode", code}, {"calls", mCallsDone}, {"cpuMs", cpuMs}, {"maxRssKb", usage.ru_maxrss}});
   return code;
 }
 
 // --- events --------------------------------------------------------------------------------------
 
 void AgentRun::onError(TCCCErrCode errCode, const char* errMsg, void*) {
-  print("onError", "\"code\":" + std::to_string(errCode) + ",\"message\":" + q(errMsg ? errMsg : ""));
+  print("onError", {{"code", errCode}, {"message", text(errMsg)}});
   if (errCode == ERR_SIP_FORBIDDEN || errCode == ERR_HTTP_REQUEST_FAILURE || errCode == ERR_HTTP_TOKEN_ERROR) {
     finish(kExitLost);
   } else if (errCode == ERR_MIC_START_FAIL || errCode == ERR_ANSWER_FAILURE) {
@@ -207,30 +215,29 @@ void AgentRun::onError(TCCCErrCode errCode, const char* errMsg, void*) {
 }
 
 void AgentRun::onWarning(TCCCWarningCode warningCode, const char* warningMsg, void*) {
-  print("onWarning", "\"code\":" + std::to_string(static_cast<int>(warningCode)) +
-                         ",\"message\":" + q(warningMsg ? warningMsg : ""));
+  print("onWarning", {{"code", static_cast<int>(warningCode)}, {"message", text(warningMsg)}});
 }
 
 void AgentRun::onNewSession(TCCCSessionInfo info) {
   const bool in = info.sessionDirection == TCCCSessionDirection::CallIn;
-  print("onNewSession", "\"sessionId\":" + q(info.sessionId) + ",\"direction\":" + q(in ? "CallIn" : "CallOut") +
-                            ",\"from\":" + q(info.fromUserId) + ",\"to\":" + q(info.toUserId) +
-                            ",\"remark\":" + q(info.remark));
+  print("onNewSession", {{"sessionId", text(info.sessionId)},
+                         {"direction", in ? "CallIn" : "CallOut"},
+                         {"from", text(info.fromUserId)},
+                         {"to", text(info.toUserId)},
+                         {"remark", text(info.remark)}});
   if (in && mOptions.answer) {
-    mSdk->answer(new Reply([this](TCCCErrCode code, const std::string& message) {
-      print("answer", "\"code\":" + std::to_string(code) + (message.empty() ? "" : ",\"message\":" + q(message)));
-    }));
+    mSdk->answer(new Reply(
+        [this](TCCCErrCode code, const std::string& message) { print("answer", answerFields(code, message)); }));
   }
   std::lock_guard lock(mMutex);
   mInCall = true;
 }
 
 void AgentRun::onAccepted(const char* sessionId) {
-  print("onAccepted", "\"sessionId\":" + q(sessionId));
+  print("onAccepted", {{"sessionId", text(sessionId)}});
   if (!mOptions.dtmf.empty()) {
     mSdk->sendDTMF(mOptions.dtmf.c_str(), new Reply([this](TCCCErrCode code, const std::string& message) {
-                     print("dtmf",
-                           "\"code\":" + std::to_string(code) + (message.empty() ? "" : ",\"message\":" + q(message)));
+                     print("dtmf", answerFields(code, message));
                    }));
   }
   std::lock_guard lock(mMutex);
@@ -239,8 +246,8 @@ void AgentRun::onAccepted(const char* sessionId) {
 }
 
 void AgentRun::onEnded(TCCCEndReason reason, const char* reasonMessage, const char* sessionId) {
-  print("onEnded", "\"sessionId\":" + q(sessionId) + ",\"reason\":" + q(endReasonName(reason)) +
-                       ",\"message\":" + q(reasonMessage ? reasonMessage : ""));
+  print("onEnded",
+        {{"sessionId", text(sessionId)}, {"reason", endReasonName(reason)}, {"message", text(reasonMessage)}});
   bool again = false;
   {
     std::lock_guard lock(mMutex);
@@ -260,29 +267,27 @@ void AgentRun::onEnded(TCCCEndReason reason, const char* reasonMessage, const ch
 
 void AgentRun::onAudioVolume(const TCCCVolumeInfo* volumes, std::uint32_t count) {
   if (mOptions.quiet) return;
-  std::string fields = "\"volumes\":[";
-  for (std::uint32_t i = 0; i < count; ++i) {
-    fields += (i ? "," : "") + std::string("{\"userId\":") + q(volumes[i].userId) +
-              ",\"volume\":" + std::to_string(volumes[i].volume) + "}";
-  }
-  print("onAudioVolume", fields + "]");
+  auto list = nlohmann::ordered_json::array();
+  for (std::uint32_t i = 0; i < count; ++i)
+    list.push_back({{"userId", text(volumes[i].userId)}, {"volume", volumes[i].volume}});
+  print("onAudioVolume", {{"volumes", std::move(list)}});
 }
 
 void AgentRun::onNetworkQuality(const TCCCQualityInfo& localQuality) {
   if (mOptions.quiet) return;
-  print("onNetworkQuality", "\"quality\":" + std::to_string(static_cast<int>(localQuality.quality)));
+  print("onNetworkQuality", {{"quality", static_cast<int>(localQuality.quality)}});
 }
 
 void AgentRun::onConnectionLost(TCCCServerType serverType) {
-  print("onConnectionLost", "\"serverType\":" + q(serverTypeName(serverType)));
+  print("onConnectionLost", {{"serverType", serverTypeName(serverType)}});
 }
 
 void AgentRun::onTryToReconnect(TCCCServerType serverType) {
-  print("onTryToReconnect", "\"serverType\":" + q(serverTypeName(serverType)));
+  print("onTryToReconnect", {{"serverType", serverTypeName(serverType)}});
 }
 
 void AgentRun::onConnectionRecovery(TCCCServerType serverType) {
-  print("onConnectionRecovery", "\"serverType\":" + q(serverTypeName(serverType)));
+  print("onConnectionRecovery", {{"serverType", serverTypeName(serverType)}});
 }
 
 }  // namespace tccc::agent

@@ -7,6 +7,8 @@
 
 #include "tccc/ITCCCWorkstation.h"
 
+#include <nlohmann/json.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -65,7 +67,8 @@ class AgentRun final : public ITCCCCallback {
   void onTryToReconnect(TCCCServerType serverType) override;
   void onConnectionRecovery(TCCCServerType serverType) override;
 
-  void print(const std::string& event, const std::string& fields);
+  /// One event line: `{"event": …, fields…}` with --json, else the name and the fields.
+  void print(const std::string& event, const nlohmann::ordered_json& fields);
   void finish(int code);
   void placeCall();
   bool login();
