@@ -34,7 +34,7 @@ export default tseslint.config(
   {
     // Browser tests: the functions they hand to page.evaluate() run in the page, where the SDK and
     // the test page's helpers (tccc, waitEvent, …) are globals.
-    files: ['tests/e2e/**/*.mjs', 'bench/media.mjs'],
+    files: ['tests/e2e/**/*.mjs', 'bench/media.mjs', 'bench/browser-call.mjs'],
     rules: { 'no-undef': 'off' },
   },
   {

@@ -18,6 +18,8 @@ const benches = [
   ['node', ['bench/opus.mjs']],
   // The WebSocket audio path per 20 ms frame (encode, jitter buffer, decode) and its latency: ~20 s.
   ['node', ['bench/ws-audio.mjs']],
+  // A whole call in Chromium on each transport: CPU and mouth-to-ear latency (issue 16's goals).
+  ['node', ['bench/browser-call.mjs']],
 ];
 // A quick load run (a minute on a 2-core machine); `node bench/load.mjs` alone runs the full default
 // (10,000 agents, 1,000 calls/s) and takes --baseline-bin to compare two server builds.
