@@ -33,6 +33,7 @@ export const TARGETS = [
   'sdp',
   'rtp',
   'dtls',
+  'rtcclient',
   'wsmedia',
   'chat',
   'config',

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "media/RtcAudioTransport.hpp"
 
+#include "rtc/RtcpReport.hpp"
 #include "rtc/RtpHeader.hpp"
 
 #include <openssl/rand.h>
@@ -35,33 +36,6 @@ T randomOf() {
     value = static_cast<T>((static_cast<std::uint64_t>(random()) << 32) | random());
   }
   return value;
-}
-
-std::uint32_t readU32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
-
-/// The fraction the server lost of `ssrc`'s packets, from the report blocks of a compound RTCP
-/// packet (SR 200, RR 201; RFC 3550 6.4). Malformed parts end the reading.
-std::optional<double> fractionLostOf(const std::uint8_t* data, std::size_t size, std::uint32_t ssrc) {
-  std::optional<double> found;
-  std::size_t at = 0;
-  while (at + 8 <= size) {
-    const std::uint8_t* p = data + at;
-    if ((p[0] >> 6) != 2) break;
-    const std::size_t length = (static_cast<std::size_t>((p[2] << 8) | p[3]) + 1) * 4;
-    if (at + length > size) break;
-    const unsigned count = p[0] & 0x1f;
-    const std::size_t blocks = p[1] == 200 ? 28 : p[1] == 201 ? 8 : 0;
-    if (blocks) {
-      for (unsigned i = 0; i < count && blocks + (i + 1) * 24 <= length; ++i) {
-        const std::uint8_t* b = p + blocks + i * 24;
-        if (readU32(b) == ssrc) found = b[4] / 256.0;
-      }
-    }
-    at += length;
-  }
-  return found;
 }
 
 }  // namespace
@@ -336,7 +310,7 @@ void RtcAudioTransport::onSrtp(const std::uint8_t* data, std::size_t size, bool 
     return;
   }
   if (rtcp) {
-    if (auto lost = fractionLostOf(packet.data(), packet.size(), mSsrc); lost && mReceiver)
+    if (auto lost = rtc::fractionLostOf(packet.data(), packet.size(), mSsrc); lost && mReceiver)
       mReceiver->onRemoteLoss(*lost);
     return;
   }

@@ -198,15 +198,14 @@ put('websocket', Buffer.concat([wsFrame(2, [0x80, 0x6f, 0, 1]), wsFrame(8, [0x03
 // --- STUN: the RFC 5769 vectors, read from the C++ test -----------------------------------------
 const stunTest = readFileSync(join(root, 'tests/native/rtc/StunMessageTest.cpp'), 'utf8');
 for (const m of stunTest.matchAll(/const Bytes k\w+ = \{([^}]*)\}/g)) {
-  put(
-    'stun',
-    Buffer.from(
-      m[1]
-        .split(',')
-        .map((x) => parseInt(x.trim(), 16))
-        .filter((x) => !Number.isNaN(x)),
-    ),
+  const vector = Buffer.from(
+    m[1]
+      .split(',')
+      .map((x) => parseInt(x.trim(), 16))
+      .filter((x) => !Number.isNaN(x)),
   );
+  put('stun', vector);
+  put('rtcclient', vector); // what the native SDK's ICE checks may be answered with
 }
 
 // --- SDP: a browser's answer and offer ------------------------------------------------------------
@@ -230,6 +229,11 @@ put('rtp', Buffer.from('906f1234000003e8deadbeefbede0001102200000102', 'hex')); 
 put('rtp', Buffer.from('a26f1234000003e8deadbeef0000000100000002aabb0002', 'hex')); // CSRCs + padding
 put('rtp', Buffer.from('81ce0002000000010000000281cd000300000001000000020005000f', 'hex')); // PLI + NACK
 put('rtp', Buffer.from('80c80006000000010000000000000000000000000000000000000000', 'hex')); // SR
+
+// --- RTCP reports to the native SDK: an RR and an SR with a block about its stream (0x11223344) ---
+const block = '1122334440' + '00'.repeat(19);
+put('rtcclient', Buffer.from('81c90007aaaaaaaa' + block, 'hex')); // RR: 25 % lost
+put('rtcclient', Buffer.from('81c8000caaaaaaaa' + '00'.repeat(20) + block, 'hex')); // SR with the same block
 
 // --- /ws/media: one message of each kind, both directions (docs/protocol.md) --------------------
 put('wsmedia', Buffer.from('01000100000000f8fffe', 'hex')); // audio: seq 1, ts 0, a 3-byte Opus packet
