@@ -53,8 +53,6 @@ class AudioTransport {
   virtual void sendEvent(std::uint16_t sequence, std::uint32_t timestamp, const std::uint8_t* payload, bool marker) = 0;
   /// Called about once a second: a chance to measure the round trip.
   virtual void probe() = 0;
-  /// "websocket" or "udp", for logs and stats.
-  virtual const char* name() const = 0;
 };
 
 }  // namespace tccc::native

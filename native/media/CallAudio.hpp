@@ -140,8 +140,6 @@ class CallAudio : private AudioTransport::Receiver {
 
   bool open() const { return mOpen; }
   CallAudioStats stats() const;
-  /// "websocket" or "udp" ("" before start).
-  const char* transportName() const { return mTransport ? mTransport->name() : ""; }
 
  private:
   // AudioTransport::Receiver

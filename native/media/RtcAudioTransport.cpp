@@ -303,7 +303,8 @@ void RtcAudioTransport::onSrtp(const std::uint8_t* data, std::size_t size, bool 
     ++mProgress.packetsRefused;
     return;
   }
-  std::vector<std::uint8_t> packet(data, data + size);
+  std::vector<std::uint8_t>& packet = mReceived;  // reused: no allocation per packet
+  packet.assign(data, data + size);
   if (!(rtcp ? mRecv->unprotectRtcp(packet) : mRecv->unprotectRtp(packet))) {
     ++mProgress.packetsRefused;
     if (mReceiver) mReceiver->onInvalidPacket();

@@ -74,7 +74,6 @@ class RtcAudioTransport : public AudioTransport {
                  bool marker) override;
   void sendEvent(std::uint16_t sequence, std::uint32_t timestamp, const std::uint8_t* payload, bool marker) override;
   void probe() override {}  // consent checks run on their own clock
-  const char* name() const override { return "udp"; }
 
   const Progress& progress() const { return mProgress; }
 
@@ -121,7 +120,8 @@ class RtcAudioTransport : public AudioTransport {
   bool mClosed = false;
   double mStartedMs = 0;
   Progress mProgress;
-  std::vector<std::uint8_t> mPacket;  // reused for every RTP packet we send
+  std::vector<std::uint8_t> mPacket;    // reused for every RTP packet we send
+  std::vector<std::uint8_t> mReceived;  // reused for every SRTP packet we unprotect
 };
 
 }  // namespace tccc::native

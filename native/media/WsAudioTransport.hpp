@@ -38,7 +38,6 @@ class WsAudioTransport : public AudioTransport {
                  bool marker) override;
   void sendEvent(std::uint16_t sequence, std::uint32_t timestamp, const std::uint8_t* payload, bool marker) override;
   void probe() override;
-  const char* name() const override { return "websocket"; }
 
  private:
   void onOpen();

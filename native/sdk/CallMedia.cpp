@@ -274,7 +274,7 @@ void CallMedia::applyVolumes() {
 }
 
 void CallMedia::onOpen() {
-  if (mAudio && std::string(mAudio->transportName()) == "udp" && mRtc) {
+  if (mRtc && !onWebSocket()) {
     const auto& p = mRtc->progress();
     mEvents.onMediaLog(mSessionId, "audio over udp to " + p.remote + ": ICE " +
                                        std::to_string(static_cast<int>(p.iceMs.value_or(0))) + " ms, DTLS " +
