@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "media/RtcAudioTransport.hpp"
 
+#include "random/SecureRandom.hpp"
 #include "rtc/RtcpReport.hpp"
 #include "rtc/RtpHeader.hpp"
 
-#include <openssl/rand.h>
 #include <boost/asio/ip/address.hpp>
 
 #include <cstring>
-#include <random>
 #include <utility>
 
 namespace tccc::native {
@@ -17,27 +16,6 @@ namespace {
 
 using Udp = boost::asio::ip::udp;
 
-std::string iceChars(std::size_t n) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::string bytes(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) != 1) {
-    std::random_device random;
-    for (auto& b : bytes) b = static_cast<char>(random());
-  }
-  for (auto& c : bytes) c = kAlphabet[static_cast<unsigned char>(c) % 62];
-  return bytes;
-}
-
-template <typename T>
-T randomOf() {
-  T value{};
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(&value), sizeof value) != 1) {
-    std::random_device random;
-    value = static_cast<T>((static_cast<std::uint64_t>(random()) << 32) | random());
-  }
-  return value;
-}
-
 }  // namespace
 
 RtcAudioTransport::RtcAudioTransport(boost::asio::io_context& io, Options options)
@@ -45,9 +23,9 @@ RtcAudioTransport::RtcAudioTransport(boost::asio::io_context& io, Options option
       mOptions(options),
       mSocket(io),
       mTimer(io),
-      mUfrag(iceChars(8)),
-      mPwd(iceChars(24)),
-      mSsrc(randomOf<std::uint32_t>()) {}
+      mUfrag(SecureRandom::alphanumeric(8)),
+      mPwd(SecureRandom::alphanumeric(24)),
+      mSsrc(SecureRandom::uint32()) {}
 
 RtcAudioTransport::~RtcAudioTransport() { close(); }
 
@@ -70,7 +48,7 @@ bool RtcAudioTransport::openSocket(bool ipv6, std::string* error) {
 
 rtc::LocalDescription RtcAudioTransport::localDescription() const {
   rtc::LocalDescription d;
-  d.sessionVersion = randomOf<std::uint32_t>() >> 1;
+  d.sessionVersion = SecureRandom::uint32() >> 1;
   d.iceLite = false;  // we are a full, controlling agent
   d.sessionName = "tccc native sdk";
   d.cname = "tccc-native";
@@ -161,7 +139,7 @@ bool RtcAudioTransport::useRemote(const rtc::RemoteDescription& remote, std::str
   mRemote = remote;
   mProgress.remote = remote.candidateHost + ":" + std::to_string(remote.candidatePort);
   mIce = std::make_unique<rtc::IceClient>(rtc::IceClient::Credentials{mUfrag, mPwd, remote.iceUfrag, remote.icePwd},
-                                          randomOf<std::uint64_t>());
+                                          SecureRandom::uint64());
   mDtls = std::make_unique<rtc::DtlsTransport>(mIdentity);
   mDtls->setRemoteFingerprint(remote.fingerprintAlgorithm, remote.fingerprint);
   mStartedMs = nowMs();

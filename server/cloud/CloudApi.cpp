@@ -3,7 +3,7 @@
 
 #include "cloud/Tc3Signer.hpp"
 #include "http/QueryString.hpp"
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 #include "store/SqliteDatabase.hpp"
 
 #include <spdlog/spdlog.h>

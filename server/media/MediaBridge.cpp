@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "media/MediaBridge.hpp"
 
-#include <openssl/rand.h>
+#include "random/SecureRandom.hpp"
+
 #include <opus/opus.h>
 
 namespace tccc::server::media {
@@ -10,12 +11,6 @@ namespace {
 
 constexpr std::uint64_t kGenerated = 1ull << 63;  // source ids of generated audio
 constexpr std::uint64_t kHoldMusicId = kGenerated | 1, kCallerVoiceId = kGenerated | 2;
-
-std::uint32_t random32() {
-  std::uint32_t v = 0;
-  RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v);
-  return v;
-}
 
 Side other(Side side) { return side == Side::Far ? Side::Agent : Side::Far; }
 
@@ -49,8 +44,8 @@ std::unique_ptr<MediaBridge::Generator> MediaBridge::makeGenerator(std::unique_p
   opus_encoder_ctl(g->encoder, OPUS_SET_BITRATE(32000));
   opus_encoder_ctl(g->encoder, OPUS_SET_COMPLEXITY(5));  // half the CPU of 10, inaudible on speech
   g->source = std::move(source);
-  g->sequence = static_cast<std::uint16_t>(random32());
-  g->timestamp = random32();
+  g->sequence = static_cast<std::uint16_t>(SecureRandom::uint32());
+  g->timestamp = SecureRandom::uint32();
   return g;
 }
 

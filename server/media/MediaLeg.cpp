@@ -3,9 +3,8 @@
 
 #include "media/AudioSource.hpp"
 #include "media/RtcpFeedback.hpp"
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 
-#include <openssl/rand.h>
 #include <opus/opus.h>
 #include <spdlog/spdlog.h>
 
@@ -24,12 +23,6 @@ constexpr std::size_t kMaxValidated = 8;
 
 // ICE ufrag/pwd (RFC 8445 ice-chars): alphanumerics are a valid subset.
 std::string randomIceString(std::size_t n) { return SecureRandom::alphanumeric(n); }
-
-std::uint32_t random32() {
-  std::uint32_t v = 0;
-  RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v);
-  return v;
-}
 
 StunAddress toStun(const boost::asio::ip::udp::endpoint& e) {
   StunAddress a;
@@ -58,8 +51,10 @@ MediaLeg::MediaLeg(boost::asio::io_context& /*io*/, const DtlsIdentity& identity
       mHost(std::move(host)),
       mStats(std::move(stats)),
       mDtls(identity),
-      mAudioOut(random32() | 1, kSampleRate, static_cast<std::uint16_t>(random32()), random32()),
-      mVideoOut(random32() | 1, 90000, static_cast<std::uint16_t>(random32()), random32()) {
+      mAudioOut(SecureRandom::uint32() | 1, kSampleRate, static_cast<std::uint16_t>(SecureRandom::uint32()),
+                SecureRandom::uint32()),
+      mVideoOut(SecureRandom::uint32() | 1, 90000, static_cast<std::uint16_t>(SecureRandom::uint32()),
+                SecureRandom::uint32()) {
   boost::system::error_code ec;
   mPort = mSocket.local_endpoint(ec).port();
   mSocket.non_blocking(true, ec);  // a full send buffer drops a packet instead of stalling the server

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "media/MediaServer.hpp"
 
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
@@ -30,11 +29,8 @@ MediaServer::MediaServer(boost::asio::io_context& io, Options options)
       mAlive(std::make_shared<bool>(true)) {
   if (mOptions.portMin == 0 || mOptions.portMax < mOptions.portMin)
     throw std::runtime_error("media ports: give a range min-max with 0 < min <= max");
-  RAND_bytes(reinterpret_cast<unsigned char*>(&mSdpSessionId), sizeof mSdpSessionId);
-  mSdpSessionId &= 0x3FFFFFFFFFFFFFFFull;  // o= session ids must fit a signed 64-bit integer
-  std::uint32_t r = 0;
-  RAND_bytes(reinterpret_cast<unsigned char*>(&r), sizeof r);
-  mNextPort = r % (static_cast<std::uint32_t>(mOptions.portMax - mOptions.portMin) + 1);
+  mSdpSessionId = SecureRandom::uint64() & 0x3FFFFFFFFFFFFFFFull;  // o= session ids must fit a signed 64-bit integer
+  mNextPort = SecureRandom::uint32() % (static_cast<std::uint32_t>(mOptions.portMax - mOptions.portMin) + 1);
   // A leg that asks before the render is done waits for it (the shared voice is a thread-safe
   // function-local static), which only a call in the first few hundred milliseconds can.
   mVoiceWarmUp = std::thread([] { AudioSource::syntheticVoice(0); });

@@ -3,8 +3,7 @@
 
 #include "media/AudioSource.hpp"
 #include "media/WsMediaFrame.hpp"
-
-#include <openssl/rand.h>
+#include "random/SecureRandom.hpp"
 
 #include <algorithm>
 
@@ -16,12 +15,6 @@ using tccc::media::WsMediaFrame;  // shared with the native SDK (src/media)
 
 constexpr auto kReportInterval = std::chrono::seconds(1);
 
-std::uint32_t random32() {
-  std::uint32_t v = 0;
-  RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v);
-  return v;
-}
-
 std::int64_t wallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -32,8 +25,9 @@ std::int64_t wallMs() {
 WebSocketLeg::WebSocketLeg(std::shared_ptr<WsMediaOutlet> outlet, std::shared_ptr<MediaStats> stats, bool measureLevel)
     : mOutlet(std::move(outlet)),
       mStats(std::move(stats)),
-      mSsrc(random32() | 1),
-      mAudioOut(random32() | 1, kSampleRate, static_cast<std::uint16_t>(random32()), random32()),
+      mSsrc(SecureRandom::uint32() | 1),
+      mAudioOut(SecureRandom::uint32() | 1, kSampleRate, static_cast<std::uint16_t>(SecureRandom::uint32()),
+                SecureRandom::uint32()),
       mEpoch(std::chrono::steady_clock::now()) {
   if (measureLevel) mMeter = std::make_unique<LevelMeter>();
   std::lock_guard lock(mStats->mutex);

@@ -2,7 +2,7 @@
 #include "push/AfterCallRecords.hpp"
 
 #include "push/CdrPusher.hpp"
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 #include "store/SqliteStore.hpp"
 
 #include <spdlog/spdlog.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "push/DurableCdrSink.hpp"
 
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 
 #include <spdlog/spdlog.h>
 

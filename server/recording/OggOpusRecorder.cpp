@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "recording/OggOpusRecorder.hpp"
 
+#include "random/SecureRandom.hpp"
 #include "recording/OpusSilence.hpp"
-#include "store/SecureRandom.hpp"
 
 #include <ogg/ogg.h>
 #include <opus/opus.h>

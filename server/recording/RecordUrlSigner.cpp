@@ -2,7 +2,7 @@
 #include "recording/RecordUrlSigner.hpp"
 
 #include "cloud/Tc3Signer.hpp"
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

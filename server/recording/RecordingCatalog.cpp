@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "recording/RecordingCatalog.hpp"
 
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 #include "store/SqliteStore.hpp"
 
 #include <spdlog/spdlog.h>

@@ -14,7 +14,7 @@
 #include "routing/SessionViews.hpp"
 #include "routing/TenantDirectory.hpp"
 
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 
 #include <unordered_map>
 

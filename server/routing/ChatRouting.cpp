@@ -13,7 +13,7 @@
 #include "routing/TimerQueue.hpp"
 
 #include "chat/MemoryChatRepository.hpp"
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 
 #include "protocol/Validator.hpp"
 

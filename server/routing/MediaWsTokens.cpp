@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "routing/MediaWsTokens.hpp"
 
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/DemoSeeder.hpp"
 
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

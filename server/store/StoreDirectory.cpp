@@ -2,7 +2,7 @@
 #include "store/StoreDirectory.hpp"
 
 #include "cloud/Tc3Signer.hpp"
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 
 namespace tccc::server {
 

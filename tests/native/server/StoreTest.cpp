@@ -2,8 +2,8 @@
 // SqliteStore round trips, first-start seeding, login tokens and CDR durability across a reopen.
 #include "StoreTestSupport.hpp"
 #include "push/DurableCdrSink.hpp"
+#include "random/SecureRandom.hpp"
 #include "store/DemoSeeder.hpp"
-#include "store/SecureRandom.hpp"
 #include "store/SqliteStore.hpp"
 #include "store/StoreDirectory.hpp"
 
@@ -17,6 +17,7 @@
 
 using namespace tccc::server;
 using tccc::Errc;
+using tccc::SecureRandom;
 using tccc::server::test::TempDir;
 
 TEST(StoreTest, FirstStartSeedsDemoTenantAndLaterStartsReuseIt) {
@@ -404,6 +405,25 @@ TEST(StoreTest, PreparedStatementsAreCompiledOnceAndReused) {
   SqliteDatabase::Statement check(store.database(), "SELECT group_concat(ifnull(v, '-'), '') FROM t ORDER BY k");
   ASSERT_TRUE(check.step());
   EXPECT_EQ(check.text(0), "ac-");
+}
+
+TEST(StoreTest, RandomIntegersFillEveryBit) {
+  // Over 64 draws each bit is set at least once and clear at least once (a miss is 2^-63 likely):
+  // a generator that filled only part of the integer fails here.
+  std::uint64_t any64 = 0, all64 = ~0ull;
+  std::uint32_t any32 = 0, all32 = ~0u;
+  for (int i = 0; i < 64; ++i) {
+    const std::uint64_t v = SecureRandom::uint64();
+    any64 |= v;
+    all64 &= v;
+    const std::uint32_t w = SecureRandom::uint32();
+    any32 |= w;
+    all32 &= w;
+  }
+  EXPECT_EQ(any64, ~0ull);
+  EXPECT_EQ(all64, 0u);
+  EXPECT_EQ(any32, ~0u);
+  EXPECT_EQ(all32, 0u);
 }
 
 TEST(StoreTest, AlphanumericStringsUseTheWholeAlphabetEvenly) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "store/SecureRandom.hpp"
+#include "random/SecureRandom.hpp"
 
 #include <openssl/rand.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace tccc::server {
+namespace tccc {
 
 namespace {
 void fill(unsigned char* out, std::size_t n) {
@@ -70,9 +70,21 @@ std::string SecureRandom::uuid() {
   return out;
 }
 
+std::uint32_t SecureRandom::uint32() {
+  std::uint32_t v = 0;
+  fill(reinterpret_cast<unsigned char*>(&v), sizeof v);
+  return v;
+}
+
+std::uint64_t SecureRandom::uint64() {
+  std::uint64_t v = 0;
+  fill(reinterpret_cast<unsigned char*>(&v), sizeof v);
+  return v;
+}
+
 std::int64_t SecureRandom::between(std::int64_t low, std::int64_t high) {
   if (high <= low) return low;
   return low + static_cast<std::int64_t>(uniform(static_cast<std::uint64_t>(high - low) + 1));
 }
 
-}  // namespace tccc::server
+}  // namespace tccc
