@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: Apache-2.0
 // clang-tidy (Debian's clang-tidy 14, .clang-tidy) over our C++: every translation unit of
-// build/native/compile_commands.json under server/, src/ and bench/ (tests/ too with --tests),
+// build/tidy/compile_commands.json under server/, src/ and bench/ (tests/ too with --tests),
 // or only the files or folders named. `npm run tidy`; not in the lint suite, because a whole run
 // takes far longer than its other checkers (tens of minutes on 2 cores: the analyzer re-parses
 // Boost.Beast in every server file).
@@ -22,16 +22,30 @@ const jobs = jobsAt >= 0 ? Number(args[jobsAt + 1]) : os.cpus().length;
 const wanted = args
   .filter((a, i) => !a.startsWith('--') && !(jobsAt >= 0 && i === jobsAt + 1))
   .map((a) => path.resolve(a));
-const build = path.join(root, 'build/native');
+// A configure-only directory of its own: build/native compiles files in unity batches, and
+// clang-tidy needs one compile command per source file.
+const build = path.join(root, 'build/tidy');
 const db = path.join(build, 'compile_commands.json');
 
 if (spawnSync('clang-tidy', ['--version']).error) {
   console.error('tidy: clang-tidy is not installed (Debian: apt-get install clang-tidy; scripts/setup.sh does)');
   process.exit(2);
 }
-if (!fs.existsSync(db)) {
-  // The build directory remembers the option once set: later builds keep the file up to date.
-  const r = spawnSync('cmake', ['-S', root, '-B', build, '-DCMAKE_EXPORT_COMPILE_COMMANDS=ON'], { stdio: 'inherit' });
+{
+  // Configuring is enough (nothing is compiled) and refreshes the file list every run.
+  const r = spawnSync(
+    'cmake',
+    [
+      '-S',
+      root,
+      '-B',
+      build,
+      '-DCMAKE_BUILD_TYPE=Release',
+      '-DCMAKE_EXPORT_COMPILE_COMMANDS=ON',
+      '-DTCCC_UNITY_BUILD=OFF',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   if (r.status !== 0 || !fs.existsSync(db)) {
     console.error(`tidy: no ${path.relative(root, db)}`);
     process.exit(2);

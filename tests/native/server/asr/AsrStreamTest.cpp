@@ -71,8 +71,6 @@ class ScriptedEngine : public AsrEngine {
   Script& mScript;
 };
 
-constexpr std::int64_t kStart = 1'700'000'000'000;
-
 class AsrStreamTest : public ::testing::Test {
  protected:
   AsrStreamOptions options() {

@@ -26,6 +26,8 @@ namespace tccc::server::asr::test {
 
 constexpr int kRate48 = 48000;
 constexpr int kPacketSamples = 960;  // 20 ms
+/// The wall clock (ms) a test stream starts at: result times are checked against it.
+constexpr std::int64_t kStart = 1'700'000'000'000;
 
 /// 48 kHz mono PCM built piece by piece; remembers where each loud piece was placed.
 struct AudioScript {

@@ -25,8 +25,6 @@ public <sentence> = <request> | <thanks>;
 <thanks> = thank you goodbye;
 )";
 
-constexpr std::int64_t kStart = 1'700'000'000'000;
-
 class PocketSphinxStreamTest : public ::testing::Test {
  protected:
   void SetUp() override {
