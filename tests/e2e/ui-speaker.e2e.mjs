@@ -3,9 +3,10 @@
 // tccc-server: the workbench's 设备与测试 section lists the outputs, a choice goes through
 // tccc.Devices.setSpeaker to the call's <audio> element (its sinkId), is remembered across a reload,
 // bad input and unknown outputs get catalogue errors, and a browser without setSinkId is told so.
+// The ringtone choice in the same section: previewed, remembered, and what rings an incoming call.
 // Screenshots go to test-results/ui/.
 import { join } from 'node:path';
-import { crmSuite, openPage, assert, assertEqual, waitFor } from './harness.mjs';
+import { crmSuite, openPage, assert, assertEqual, postJson, waitFor } from './harness.mjs';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>CRM</title>
 <body><h1>CRM</h1><script>
@@ -162,6 +163,73 @@ export const tests = [
           'the unsupported note',
         );
         assertEqual(await page.locator('[data-field=speaker-select]').isVisible(), false, 'no select to use');
+      } finally {
+        await page.evaluate(() => window.tccc && tccc.destroy()).catch(() => {});
+        await page.close();
+      }
+    },
+  },
+  {
+    name: 'ringtone: choices listed, the chosen one previews, is remembered and rings an incoming call',
+    timeoutMs: 60000,
+    async run(ctx) {
+      const page = await ctx.browser.context.newPage();
+      await page.setViewportSize({ width: 1100, height: 900 });
+      // Every oscillator the page starts, to read which tones played.
+      await page.addInitScript(() => {
+        window.__osc = [];
+        const create = BaseAudioContext.prototype.createOscillator;
+        BaseAudioContext.prototype.createOscillator = function () {
+          const osc = create.call(this);
+          window.__osc.push(osc);
+          return osc;
+        };
+      });
+      const tones = () => page.evaluate(() => [...new Set(window.__osc.map((o) => o.frequency.value))].sort());
+      try {
+        await open(ctx, page, ctx.server.agents[1]);
+        await page.click('[data-field=device-settings] summary');
+        const select = '[data-field=ringtone-select]';
+        assertEqual(
+          await page.locator(`${select} option`).allTextContents(),
+          ['经典双响', '长响', '双音提示'],
+          'ringtones by name, in Chinese',
+        );
+        assertEqual(await page.inputValue(select), 'classic', 'the classic ring until one is chosen');
+        await page.selectOption(select, 'chime');
+        await waitFor(
+          async () => /已选择铃声/.test(await page.locator('[data-field=device-message]').textContent()),
+          'the chosen message',
+        );
+        assertEqual(await page.evaluate(() => localStorage.getItem('tccc.ui.ringtone')), 'chime', 'remembered');
+        await page.click('[data-act=preview-ringtone]');
+        await waitFor(async () => (await tones()).length === 2, 'the preview plays');
+        assertEqual(await tones(), [660, 880], 'the preview plays the chime');
+        await page.locator('[data-field=device-settings]').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(shots, '48-ringtone-zh.png') });
+
+        // After a reload the choice is shown again, and an incoming call rings with it.
+        await page.evaluate(() => tccc.destroy());
+        await open(ctx, page, ctx.server.agents[1]);
+        await page.click('[data-field=device-settings] summary'); // also the gesture audio needs
+        assertEqual(await page.inputValue(select), 'chime', 'shown after a reload');
+        await page.evaluate(() => (window.__osc.length = 0));
+        const call = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
+          caller: '13800138009',
+          serviceNumber: '4008002000',
+        });
+        assertEqual(call.status, 200, 'sim inbound');
+        await page.waitForSelector('[data-act=answer]', { state: 'visible', timeout: 15000 });
+        await waitFor(async () => (await tones()).length === 2, 'the ring');
+        assertEqual(await tones(), [660, 880], 'the incoming call rings with the chime');
+
+        // Back to the classic ring: forgotten, and garbage in storage means the classic ring.
+        await page.selectOption(select, 'classic');
+        assertEqual(await page.evaluate(() => localStorage.getItem('tccc.ui.ringtone')), null, 'default forgotten');
+        await page.evaluate(() => localStorage.setItem('tccc.ui.ringtone', '<img src=x>'));
+        await page.evaluate(() => tccc.destroy());
+        await open(ctx, page, ctx.server.agents[1]);
+        assertEqual(await page.inputValue(select), 'classic', 'an unknown stored value is ignored');
       } finally {
         await page.evaluate(() => window.tccc && tccc.destroy()).catch(() => {});
         await page.close();

@@ -3,11 +3,12 @@
 // applied to calls under way too), a live input level so the agent sees the microphone works before
 // the first call, which speaker calls, the ringtone and the test tone play on
 // (tccc.Devices.setSpeaker; remembered in this browser, or said to be impossible where the browser
-// cannot choose an output), and a test tone through it. Collapsed by default: the level meter opens
+// cannot choose an output), a test tone through it, and which ringtone announces an incoming call
+// (remembered in this browser, with a preview). Collapsed by default: the level meter opens
 // the microphone only while the section is open and the workbench shown, and releases it after.
 import { h, show } from './dom';
 import type { Ctx } from './elements';
-import { Ringtone } from './Ringtone';
+import { Ringtone, RINGTONE_IDS, chosenRingtone, playRingCycle, rememberRingtone, type RingtoneId } from './Ringtone';
 import { adoptStyles } from './sheets';
 import { CSS } from './styles';
 
@@ -33,6 +34,12 @@ const TEXT = {
     speakerUnavailable: '无法使用该扬声器：{n}',
     speakerUnsupported: '此浏览器不能选择扬声器，声音从系统默认设备播放。',
     speakerNone: '未找到可选的扬声器，声音从系统默认设备播放。',
+    ringtone: '来电铃声',
+    ringtone_classic: '经典双响',
+    ringtone_long: '长响',
+    ringtone_chime: '双音提示',
+    ringtonePreview: '试听铃声',
+    ringtoneChosen: '已选择铃声，下次来电时播放。',
   },
   en: {
     speaker: 'Speaker',
@@ -42,6 +49,12 @@ const TEXT = {
     speakerUnavailable: 'The speaker cannot be used: {n}',
     speakerUnsupported: 'This browser cannot choose a speaker; sound plays on the system default.',
     speakerNone: 'No speaker to choose from; sound plays on the system default.',
+    ringtone: 'Ringtone',
+    ringtone_classic: 'Classic double ring',
+    ringtone_long: 'Long ring',
+    ringtone_chime: 'Chime',
+    ringtonePreview: 'Play the ringtone',
+    ringtoneChosen: 'Ringtone chosen: it plays for the next incoming call.',
   },
 };
 type TextKey = keyof (typeof TEXT)['en'];
@@ -97,6 +110,8 @@ export class DeviceSettings extends HTMLElement {
   private toneBtn!: HTMLButtonElement;
   private speakerSelect!: HTMLSelectElement;
   private speakerNote!: HTMLDivElement;
+  private ringtoneSelect!: HTMLSelectElement;
+  private previewBtn!: HTMLButtonElement;
   /** The open level meter: its stream, audio graph and sampling timer. */
   private metering: { stream: MediaStream; audio: AudioContext; timer: ReturnType<typeof setInterval> } | undefined;
   private opening = false;
@@ -126,6 +141,18 @@ export class DeviceSettings extends HTMLElement {
     });
     this.speakerSelect.addEventListener('change', () => void this.useSpeaker(this.speakerSelect.value));
     this.speakerNote = h('div', { class: 'muted', 'data-field': 'speaker-note' });
+    this.ringtoneSelect = h(
+      'select',
+      { id: 'ringtone', 'aria-label': this.text('ringtone'), 'data-field': 'ringtone-select' },
+      ...RINGTONE_IDS.map((id) => h('option', { value: id }, this.text(`ringtone_${id}` as const))),
+    );
+    this.ringtoneSelect.value = chosenRingtone();
+    this.ringtoneSelect.addEventListener('change', () => {
+      rememberRingtone(this.ringtoneSelect.value as RingtoneId);
+      this.say(this.text('ringtoneChosen'), 'info');
+    });
+    this.previewBtn = h('button', { type: 'button', 'data-act': 'preview-ringtone' }, this.text('ringtonePreview'));
+    this.previewBtn.addEventListener('click', () => void this.previewRingtone());
     this.toneBtn = h('button', { type: 'button', 'data-act': 'test-tone' }, t('testTone'));
     this.toneBtn.addEventListener('click', () => void this.playTone());
     this.message = h('div', { class: 'muted', role: 'status', 'data-field': 'device-message' });
@@ -140,7 +167,9 @@ export class DeviceSettings extends HTMLElement {
       h('label', { for: 'speaker' }, this.text('speaker')),
       this.speakerSelect,
       this.speakerNote,
-      h('div', { class: 'row' }, this.toneBtn),
+      h('label', { for: 'ringtone' }, this.text('ringtone')),
+      this.ringtoneSelect,
+      h('div', { class: 'row' }, this.toneBtn, this.previewBtn),
       this.message,
     );
     this.details.addEventListener('toggle', () => {
@@ -307,6 +336,19 @@ export class DeviceSettings extends HTMLElement {
   private say(text: string, kind: 'error' | 'info' | ''): void {
     this.message.textContent = text;
     this.message.dataset.kind = kind;
+  }
+
+  /** One cycle of the chosen ringtone on the chosen speaker (a click allows audio to start). */
+  private async previewRingtone(): Promise<void> {
+    const Audio = audioContextClass();
+    if (!Audio) return;
+    const ctx = new Audio();
+    await routeToSpeaker(ctx, this.speaker());
+    this.previewBtn.disabled = true;
+    const end = playRingCycle(ctx, this.ringtoneSelect.value as RingtoneId);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, end - ctx.currentTime) * 1000 + 50));
+    await ctx.close().catch(() => undefined);
+    this.previewBtn.disabled = false;
   }
 
   /** One second of a 440 Hz tone, faded in and out, so the agent can check the speakers. */

@@ -8,6 +8,86 @@ export type RingOutcome = 'playing' | 'blocked-notified' | 'blocked-silent' | 'h
 
 type AudioCtor = typeof AudioContext;
 
+/** One tone of a ring: these frequencies together, from `at` to `until` seconds into the cycle. */
+interface RingNote {
+  at: number;
+  until: number;
+  hz: readonly number[];
+}
+
+/**
+ * The ringtones an agent can choose from (DeviceSettings): each a cycle of notes repeated every
+ * `everyMs`. Different rings let agents sitting side by side tell their own phone from a neighbour's.
+ */
+export const RINGTONES = {
+  // The double ring the workbench always had (440 + 480 Hz, as a North American phone).
+  classic: {
+    everyMs: 3000,
+    notes: [
+      { at: 0, until: 0.4, hz: [440, 480] },
+      { at: 0.6, until: 1, hz: [440, 480] },
+    ],
+  },
+  // One long ring, 450 Hz for 1 s every 5 s: the ringing tone of phones in mainland China.
+  long: { everyMs: 5000, notes: [{ at: 0, until: 1, hz: [450] }] },
+  // A falling two-note chime, softer on the ear over a long shift.
+  chime: {
+    everyMs: 2500,
+    notes: [
+      { at: 0, until: 0.35, hz: [880] },
+      { at: 0.4, until: 0.9, hz: [660] },
+    ],
+  },
+} as const satisfies Record<string, { everyMs: number; notes: readonly RingNote[] }>;
+export type RingtoneId = keyof typeof RINGTONES;
+export const RINGTONE_IDS = Object.keys(RINGTONES) as RingtoneId[];
+
+/** Where the ringtone choice is remembered in this browser (localStorage). */
+export const RINGTONE_KEY = 'tccc.ui.ringtone';
+
+/** The ringtone chosen in this browser ('classic' when none was, or storage is blocked). */
+export function chosenRingtone(): RingtoneId {
+  try {
+    const id = localStorage.getItem(RINGTONE_KEY);
+    return id && (RINGTONE_IDS as string[]).includes(id) ? (id as RingtoneId) : 'classic';
+  } catch {
+    return 'classic';
+  }
+}
+
+export function rememberRingtone(id: RingtoneId): void {
+  try {
+    if (id === 'classic') localStorage.removeItem(RINGTONE_KEY);
+    else localStorage.setItem(RINGTONE_KEY, id);
+  } catch {
+    /* storage blocked: the choice lasts for this page */
+  }
+}
+
+/** Schedules one cycle of `id` on `ctx`, starting now; returns when it ends (context seconds). */
+export function playRingCycle(ctx: AudioContext, id: RingtoneId): number {
+  const t0 = ctx.currentTime;
+  let end = t0;
+  for (const note of RINGTONES[id].notes) {
+    const gain = ctx.createGain();
+    gain.connect(ctx.destination);
+    // Short ramps: a tone switched on or off in one sample clicks.
+    gain.gain.setValueAtTime(0.0001, t0 + note.at);
+    gain.gain.linearRampToValueAtTime(0.15, t0 + note.at + 0.01);
+    gain.gain.setValueAtTime(0.15, t0 + note.until - 0.01);
+    gain.gain.linearRampToValueAtTime(0.0001, t0 + note.until);
+    for (const f of note.hz) {
+      const osc = ctx.createOscillator();
+      osc.frequency.value = f;
+      osc.connect(gain);
+      osc.start(t0 + note.at);
+      osc.stop(t0 + note.until);
+    }
+    end = Math.max(end, t0 + note.until);
+  }
+  return end;
+}
+
 export class Ringtone {
   /** The audio output to ring on ('' = the default); DeviceSettings points it at the SDK's speaker. */
   static output: () => string = () => '';
@@ -61,30 +141,13 @@ export class Ringtone {
       // resume() stays pending (or rejects) while autoplay is blocked: do not wait for it forever.
       await Promise.race([ctx.resume().catch(() => undefined), new Promise((r) => setTimeout(r, 300))]);
     }
+    const id = chosenRingtone();
     const burst = () => {
-      if (this.ctx !== ctx) return;
-      const t0 = ctx.currentTime;
-      const gain = ctx.createGain();
-      gain.connect(ctx.destination);
-      gain.gain.setValueAtTime(0.0001, t0);
-      for (const [on, off] of [
-        [0, 0.4],
-        [0.6, 1.0],
-      ]) {
-        gain.gain.setValueAtTime(0.15, t0 + on);
-        gain.gain.setValueAtTime(0.0001, t0 + off);
-      }
-      for (const f of [440, 480]) {
-        const osc = ctx.createOscillator();
-        osc.frequency.value = f;
-        osc.connect(gain);
-        osc.start(t0);
-        osc.stop(t0 + 1.0);
-      }
+      if (this.ctx === ctx) playRingCycle(ctx, id);
     };
     const ring = () => {
       burst();
-      this.timer = setInterval(burst, 3000);
+      this.timer = setInterval(burst, RINGTONES[id].everyMs);
     };
     if (this.ctx !== ctx) return false;
     if (ctx.state !== 'running') {
