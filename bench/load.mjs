@@ -8,8 +8,8 @@
 //
 // For each server binary (--bin, and --baseline-bin when given: "after" and "before") and each
 // server-media setting (--server-media both: the simulator's server-side media leg on, then off), it
-// starts the binary on a free 127.0.0.1 port with --max-connections and --api-rate-limit raised,
-// creates N agents with the cloud API (CreateStaff, TC3-signed) and a login token for each
+// starts the binary on a free 127.0.0.1 port with --max-connections, --api-rate-limit and
+// --tenant-rate-limit raised, creates N agents with the cloud API (CreateStaff, TC3-signed) and a login token for each
 // (CreateSDKLoginToken; both once per binary, the data directory is reused by its later runs), logs
 // them all in over /ws/agent, printing the server's RSS every 1,000 agents, measures the server's idle
 // CPU for 2 s, then places simulated inbound calls (POST /sim/inbound) at the given rate. Every agent
@@ -169,6 +169,8 @@ async function startServer(bin, dataDir, serverMedia) {
         : []),
       '--api-rate-limit',
       '1000000',
+      // Every simulated agent is in the demo app: its shared budget would cap the run.
+      ...(knowsFlag(bin, '--tenant-rate-limit') ? ['--tenant-rate-limit', '1000000'] : []),
       '--server-media',
       String(serverMedia),
       ...SERVER_ARGS,

@@ -89,6 +89,8 @@ const server = await startServer({
     String(AGENTS + 1000),
     '--api-rate-limit',
     '1000000',
+    '--tenant-rate-limit',
+    '1000000',
     '--server-media',
     'false',
   ],

@@ -226,6 +226,8 @@ int run(const ServerConfig& config) {
 #if TCCC_HAS_CONTACT_CENTER
   ContactCenter::Options ccOptions;
   ccOptions.heartbeatMs = config.heartbeatMs;
+  ccOptions.tenantRatePerSec = config.tenantRateLimit;
+  ccOptions.tenantRateBurst = 2.0 * config.tenantRateLimit;
   ccOptions.iceServers = config.iceServers;
   ccOptions.serverMedia = config.serverMedia;
   ccOptions.anchorMedia = config.mediaMode == "anchored";

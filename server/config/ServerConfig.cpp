@@ -90,6 +90,8 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
       integer(key, value, apiRateLimit);
     else if (key == "connection-rate-limit")
       integer(key, value, connectionRateLimit);
+    else if (key == "tenant-rate-limit")
+      integer(key, value, tenantRateLimit);
     else if (key == "log-level")
       str(key, value, logLevel);
     else if (key == "media-host")
@@ -255,6 +257,8 @@ void ServerConfig::validate() const {
   if (apiRateLimit < 1 || apiRateLimit > 1000000) throw ConfigError("--api-rate-limit must be between 1 and 1000000");
   if (connectionRateLimit < 1 || connectionRateLimit > 1000000)
     throw ConfigError("--connection-rate-limit must be between 1 and 1000000");
+  if (tenantRateLimit < 1 || tenantRateLimit > 1000000)
+    throw ConfigError("--tenant-rate-limit must be between 1 and 1000000");
   if (tlsCert.empty() != tlsKey.empty()) throw ConfigError("--tls-cert and --tls-key go together");
   parsePortRange(mediaPorts);
   if (mediaMode != "anchored" && mediaMode != "p2p")
@@ -410,6 +414,12 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                                                     "HTTP requests/s on one connection (burst twice that)")
                                          ->envname("TCCC_CONNECTION_RATE_LIMIT")
                                          ->capture_default_str();
+  options["tenant-rate-limit"] =
+      app.add_option("--tenant-rate-limit", out.tenantRateLimit,
+                     "Signalling requests/s from all agent sockets of one app together (burst twice that): "
+                     "one tenant cannot crowd out the others")
+          ->envname("TCCC_TENANT_RATE_LIMIT")
+          ->capture_default_str();
   options["log-level"] =
       app.add_option("--log-level", out.logLevel, "trace, debug, info, warn, error or off (logs go to stderr)")
           ->envname("TCCC_LOG_LEVEL")

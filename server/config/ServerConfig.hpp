@@ -48,6 +48,7 @@ struct ServerConfig {
   int maxConnectionsPerAddress = 2000;  // of those, from one remote address (a NAT'd site shares one)
   int apiRateLimit = 20;                // cloud API requests/s per SecretId and action (burst 2x), as the cloud
   int connectionRateLimit = 20;         // HTTP requests/s per connection (burst 2x)
+  int tenantRateLimit = 5000;           // signalling requests/s from all agent sockets of one app (burst 2x)
   std::string logLevel = "info";
   bool printCredentials = false;
   /// --create-tenant NAME: adds a tenant (app) with its own API key, prints it, and exits.

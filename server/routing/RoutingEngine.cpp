@@ -288,6 +288,12 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
 
 bool RoutingEngine::isAgentLoggedIn(ConnectionId conn) const { return p->agents.onConnection(conn) != nullptr; }
 
+std::optional<std::int64_t> RoutingEngine::agentApp(ConnectionId conn) const {
+  const Agent* agent = p->agents.onConnection(conn);
+  if (!agent) return std::nullopt;
+  return agent->sdkAppId;
+}
+
 void RoutingEngine::agentDisconnected(ConnectionId conn, std::int64_t nowMs, bool loggedOut) {
   ChatDispatch dispatch(*p, nowMs);
   Agent* agent = p->agents.onConnection(conn);

@@ -50,6 +50,8 @@ class RoutingEngine {
   /// Handles one decoded request; the response (and any events it causes) come out as commands.
   void onAgentRequest(ConnectionId conn, const protocol::Request& request, std::int64_t nowMs);
   bool isAgentLoggedIn(ConnectionId conn) const;
+  /// The app (SdkAppId) of the agent logged in on `conn`; nothing before login.
+  std::optional<std::int64_t> agentApp(ConnectionId conn) const;
   /// The agent's socket is gone: its calls and status wait out the grace period for a reconnect, or,
   /// with `loggedOut` (the client closed with the goodbye code), end now as after auth.logout.
   void agentDisconnected(ConnectionId conn, std::int64_t nowMs, bool loggedOut = false);

@@ -163,6 +163,17 @@ void ContactCenter::onOpen(ConnectionId id, const WsOpenInfo& info) {
   agentRequest(id, protocol::Request{kHandshakeLoginId, "auth.login", std::move(std::get<Json>(login))}, c.openedMs);
 }
 
+bool ContactCenter::tenantMayRequest(ConnectionId id, std::int64_t now) {
+  if (mOptions.tenantRatePerSec <= 0) return true;
+  // Before login a socket has no app: its own limit and the failed-login limit bound it.
+  const std::optional<std::int64_t> app = mEngine.agentApp(id);
+  if (!app) return true;
+  auto it = mTenantRequests.find(*app);
+  if (it == mTenantRequests.end())
+    it = mTenantRequests.emplace(*app, TokenBucket(mOptions.tenantRatePerSec, mOptions.tenantRateBurst, now)).first;
+  return it->second.takeAtMs(now);
+}
+
 void ContactCenter::sendError(ConnectionId id, std::int64_t requestId, const Error& error) {
   protocol::Response r;
   r.id = requestId;
@@ -202,6 +213,10 @@ void ContactCenter::onText(ConnectionId id, std::string_view text) {
   }
   if (!c.requests.takeAtMs(now)) {
     sendError(id, req->id, Error(Errc::RateLimited, "too many requests on this connection: slow down"));
+    return;
+  }
+  if (c.agent && !tenantMayRequest(id, now)) {
+    sendError(id, req->id, Error(Errc::RateLimited, "too many requests from this app's agents: slow down"));
     return;
   }
   if (c.agent) {

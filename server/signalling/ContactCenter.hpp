@@ -37,6 +37,10 @@ class ContactCenter : public WsHandler, public LiveOps {
     Json iceServers = Json::array();  // STUN/TURN for the login response; none needed on one host
     double ratePerSec = 20;           // requests per second per connection, sustained
     double rateBurst = 40;
+    // All agent sockets of one app (tenant) together, on top of each socket's own limit: a tenant
+    // with thousands of sockets cannot take the event loop from the others. 0: no such limit.
+    double tenantRatePerSec = 5000;
+    double tenantRateBurst = 10000;
     int maxFailedLogins = 3;  // then the socket is closed (4001): no token guessing on one socket
     bool enableSimulator = true;
     int cdrRetryMs = 5000;                   // a CDR the sink refused is offered again this often
@@ -110,6 +114,8 @@ class ContactCenter : public WsHandler, public LiveOps {
   };
 
   static std::int64_t nowMs();
+  /// Takes one request from the budget of the app the agent on `id` belongs to (true when it may go on).
+  bool tenantMayRequest(ConnectionId id, std::int64_t now);
   void flush();
   void schedule();
   void onTimer();
@@ -140,6 +146,7 @@ class ContactCenter : public WsHandler, public LiveOps {
   std::unique_ptr<media::MediaServer> mMedia;
   std::unique_ptr<MediaSockets> mMediaSockets;  // /ws/media: agents' audio over a WebSocket (with mMedia)
   std::unordered_map<ConnectionId, Conn> mConns;
+  std::unordered_map<std::int64_t, TokenBucket> mTenantRequests;  // by SdkAppId: tenantRatePerSec
   boost::asio::steady_timer mTimer;
   std::int64_t mArmedAt = 0;  // wall-clock ms the timer is armed for; 0 = not armed
   std::int64_t mNextHousekeepingMs = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // An operator adds a tenant with --create-tenant; each tenant's API key and agents reach only its
-// own app. Driven with the official cloud client against the real server.
+// own app, and one tenant's agents flooding signalling do not crowd out another's. Driven with the
+// official cloud client against the real server.
 'use strict';
 
 const fs = require('fs');
@@ -99,4 +100,77 @@ test("a tenant's login token logs its agent in to its own app only", async () =>
   expect(elsewhere.error.code).toBe(-10002);
   const home = await login({ sdkAppId: acme.sdkAppId, userId: 'agent@acme.example', token: await tokenFor() });
   expect(home.ok).toBe(true);
+});
+
+describe('one tenant flooding signalling', () => {
+  let floodDir;
+  let flood;
+  let other;
+  beforeAll(async () => {
+    floodDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tccc-tenant-flood-'));
+    const created = runTool(floodDir, '--create-tenant', 'Other');
+    expect(created.status).toBe(0);
+    other = credentialsOf(created.stdout);
+    // 2 requests/s for all of one app's agent sockets together (burst 4); each socket alone may do 20.
+    flood = await startServer({ dataDir: floodDir, args: ['--tenant-rate-limit', '2'] });
+  });
+  afterAll(async () => {
+    if (flood) await flood.stop();
+    if (floodDir) fs.rmSync(floodDir, { recursive: true, force: true });
+  });
+
+  /** A logged-in agent socket that collects every response by request id. */
+  async function agentSocket(api, sdkAppId, userId) {
+    const { Token } = await api.CreateSDKLoginToken({ SdkAppId: sdkAppId, SeatUserId: userId });
+    const ws = new WebSocket(`${flood.baseUrl.replace(/^http/, 'ws')}/ws/agent`);
+    const responses = new Map();
+    const waiters = new Map();
+    ws.on('message', (m) => {
+      const frame = JSON.parse(String(m));
+      if (frame.type !== 'res') return;
+      responses.set(frame.id, frame);
+      waiters.get(frame.id)?.(frame);
+    });
+    await new Promise((resolve, reject) => {
+      ws.on('open', resolve);
+      ws.on('error', reject);
+    });
+    const request = (id, method, data = {}) =>
+      new Promise((resolve) => {
+        waiters.set(id, resolve);
+        ws.send(JSON.stringify({ v: 1, type: 'req', id, method, data }));
+      });
+    const login = await request(1, 'auth.login', { sdkAppId, userId, token: Token });
+    expect(login.ok).toBe(true);
+    return { ws, request };
+  }
+
+  test("one app's agents share its budget; another app is served meanwhile", async () => {
+    const demoApi = cloudClient(flood);
+    const otherApi = cloudClient(flood, other);
+    await otherApi.CreateStaff({
+      SdkAppId: other.sdkAppId,
+      Staffs: [{ Name: 'Other Agent', Mail: 'agent@other.example', StaffNumber: '1' }],
+    });
+    const a = await agentSocket(demoApi, flood.sdkAppId, flood.agents[0]);
+    const b = await agentSocket(demoApi, flood.sdkAppId, flood.agents[1]);
+    const o = await agentSocket(otherApi, other.sdkAppId, 'agent@other.example');
+    try {
+      // Ten requests from the demo app's two sockets at once: five each, far below a socket's own limit.
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).request(100 + i, 'agent.online')),
+      );
+      const refused = answers.filter((r) => !r.ok);
+      expect(refused.length).toBeGreaterThanOrEqual(4);
+      expect(answers.length - refused.length).toBeGreaterThanOrEqual(2);
+      for (const r of refused) {
+        expect(r.error.code).toBe(-11011);
+        expect(r.error.message).toMatch(/this app's agents/);
+      }
+      const served = await o.request(200, 'agent.online');
+      expect(served.ok).toBe(true);
+    } finally {
+      for (const s of [a, b, o]) s.ws.close();
+    }
+  });
 });

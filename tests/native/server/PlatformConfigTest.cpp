@@ -111,16 +111,19 @@ TEST(PlatformConfigTest, CapacityAndRateLimitOptions) {
   EXPECT_EQ(defaults.maxConnections, 10000);
   EXPECT_EQ(defaults.apiRateLimit, 20);  // the cloud's per-action limit
   EXPECT_EQ(defaults.connectionRateLimit, 20);
+  EXPECT_EQ(defaults.tenantRateLimit, 5000);
 
   ServerConfig cli;
-  EXPECT_FALSE(
-      parse({"--max-connections", "30000", "--api-rate-limit", "100000", "--connection-rate-limit", "500"}, cli));
+  EXPECT_FALSE(parse({"--max-connections", "30000", "--api-rate-limit", "100000", "--connection-rate-limit", "500",
+                      "--tenant-rate-limit", "900"},
+                     cli));
   EXPECT_EQ(cli.maxConnections, 30000);
   EXPECT_EQ(cli.apiRateLimit, 100000);
   EXPECT_EQ(cli.connectionRateLimit, 500);
+  EXPECT_EQ(cli.tenantRateLimit, 900);
 
   TempDir dir;
-  std::ofstream(dir.file("c.json")) << R"({"max-connections": 1234, "api-rate-limit": 50})";
+  std::ofstream(dir.file("c.json")) << R"({"max-connections": 1234, "api-rate-limit": 50, "tenant-rate-limit": 30})";
   ::setenv("TCCC_API_RATE_LIMIT", "70", 1);
   ServerConfig mixed;
   auto rc = parse({"--config", dir.file("c.json")}, mixed);
@@ -128,13 +131,16 @@ TEST(PlatformConfigTest, CapacityAndRateLimitOptions) {
   EXPECT_FALSE(rc);
   EXPECT_EQ(mixed.maxConnections, 1234);  // from the file
   EXPECT_EQ(mixed.apiRateLimit, 70);      // the environment beats the file
+  EXPECT_EQ(mixed.tenantRateLimit, 30);
 
   for (std::vector<std::string> bad : {std::vector<std::string>{"--max-connections", "0"},
                                        {"--max-connections", "-5"},
                                        {"--max-connections", "2000000"},
                                        {"--api-rate-limit", "0"},
                                        {"--api-rate-limit", "fast"},
-                                       {"--connection-rate-limit", "0"}}) {
+                                       {"--connection-rate-limit", "0"},
+                                       {"--tenant-rate-limit", "0"},
+                                       {"--tenant-rate-limit", "1000001"}}) {
     ServerConfig c;
     EXPECT_EQ(parse(bad, c), 2) << bad[0] << " " << bad[1];
   }

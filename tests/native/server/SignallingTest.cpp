@@ -19,9 +19,9 @@ class SignallingTest : public ContactCenterTestBase {
   static std::string req(std::int64_t id, const std::string& method, const Json& data = Json::object()) {
     return Json{{"v", 1}, {"type", "req"}, {"id", id}, {"method", method}, {"data", data}}.dump();
   }
-  void login(ConnectionId id, const std::string& user) {
+  void login(ConnectionId id, const std::string& user, std::int64_t app = kApp) {
     std::size_t before = sender.sent[id].size();
-    text(id, req(1, "auth.login", {{"sdkAppId", kApp}, {"userId", user}, {"token", "good-" + user}}));
+    text(id, req(1, "auth.login", {{"sdkAppId", app}, {"userId", user}, {"token", "good-" + user}}));
     ASSERT_GT(sender.sent[id].size(), before);
     Json res = Json::parse(sender.sent[id][before]);
     ASSERT_EQ(res["ok"], true) << res.dump();
@@ -191,6 +191,35 @@ TEST_F(SignallingTest, RateLimitAnswersRateLimited) {
   text(1, req(4, "agent.online"));
   EXPECT_EQ(sender.last(1)["error"]["code"], static_cast<int>(Errc::RateLimited));
   EXPECT_EQ(sender.last(1)["id"], 4);
+}
+
+TEST_F(SignallingTest, OneAppsAgentsShareARateLimitThatLeavesOtherAppsAlone) {
+  ContactCenter::Options o;
+  o.tenantRatePerSec = 1;
+  o.tenantRateBurst = 4;  // the three logins below do not take from it (no app before login)
+  make(o);
+  open(1);
+  login(1, "a1@x.com");
+  open(2);
+  login(2, "a2@x.com");
+  open(3);
+  login(3, "o1@y.com", kOtherApp);
+  // Two sockets of one app, each far below its own limit (20/s, burst 40), share the app's four.
+  std::int64_t rid = 10;
+  int refused = 0;
+  for (int i = 0; i < 6; ++i) {
+    const ConnectionId id = 1 + i % 2;
+    text(id, req(++rid, "agent.online"));
+    Json res = sender.response(id, rid);
+    if (res["ok"] == true) continue;
+    ++refused;
+    EXPECT_EQ(res["error"]["code"], static_cast<int>(Errc::RateLimited)) << res.dump();
+    EXPECT_NE(res["error"]["message"].get<std::string>().find("this app"), std::string::npos) << res.dump();
+  }
+  EXPECT_EQ(refused, 2);
+  // Another app's agent is served meanwhile.
+  text(3, req(++rid, "agent.online"));
+  EXPECT_EQ(sender.response(3, rid)["ok"], true);
 }
 
 TEST_F(SignallingTest, SecondLoginKicksTheFirstSocket) {
