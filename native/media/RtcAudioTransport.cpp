@@ -7,6 +7,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -197,7 +198,10 @@ void RtcAudioTransport::onTimer() {
     flushDtls();
     if (mClosed) return;
   }
-  schedule(std::chrono::milliseconds(mOpen ? 250 : 20));
+  if (!mOpen) return schedule(std::chrono::milliseconds(20));  // checks every 50 ms, DTLS retransmissions
+  // Open: only the consent checks remain, one a second; wake for the next one, not four times as often.
+  const double due = mIce->nextPollAtMs().value_or(now + 1000) - now;
+  schedule(std::chrono::milliseconds(static_cast<long>(std::clamp(due, 20.0, 1000.0))));
 }
 
 // --- the network ----------------------------------------------------------------------------------

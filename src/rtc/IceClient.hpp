@@ -41,6 +41,8 @@ class IceClient {
 
   /// The request due at `nowMs`, if one is (at most one per call).
   std::optional<std::vector<std::uint8_t>> poll(double nowMs);
+  /// When poll() next has a request to send (nothing before the first poll): a host sleeps until then.
+  std::optional<double> nextPollAtMs() const { return mNextAtMs; }
   /// A STUN datagram from the peer. True when it answered one of our checks with success.
   bool onResponse(const std::uint8_t* data, std::size_t size, double nowMs);
 

@@ -59,7 +59,9 @@ TEST(IceClientTest, ChecksEvery50MsUntilOneSucceedsThenConsentEverySecond) {
     double at;
     bool expectRequest;
   };
+  EXPECT_FALSE(ice.nextPollAtMs()) << "nothing is due before the first poll";
   ASSERT_TRUE(ice.poll(0));
+  EXPECT_EQ(ice.nextPollAtMs(), 50);
   for (const Step& s : std::vector<Step>{{10, false}, {49, false}, {50, true}, {60, false}, {100, true}}) {
     EXPECT_EQ(ice.poll(s.at).has_value(), s.expectRequest) << "at " << s.at;
   }
@@ -70,9 +72,11 @@ TEST(IceClientTest, ChecksEvery50MsUntilOneSucceedsThenConsentEverySecond) {
                              successFor(*request, kCredentials.remotePwd).size(), 162));
   EXPECT_EQ(ice.state(), IceClient::State::Connected);
   EXPECT_EQ(ice.roundTripMs(), 12);
+  EXPECT_EQ(ice.nextPollAtMs(), 1162) << "a host may sleep until the first consent check";
   for (const Step& s : std::vector<Step>{{200, false}, {1100, false}, {1162, true}, {1500, false}, {2162, true}}) {
     EXPECT_EQ(ice.poll(s.at).has_value(), s.expectRequest) << "at " << s.at;
   }
+  EXPECT_EQ(ice.nextPollAtMs(), 3162);
 }
 
 TEST(IceClientTest, OnlyAnAuthenticAnswerToAnOutstandingCheckCounts) {
