@@ -247,6 +247,7 @@ int run(const ServerConfig& config) {
   ccOptions.media.audioDirs = {config.simAudioDir, config.dataDir};
   ccOptions.engine.ringTimeoutOverrideSec = config.ringTimeoutSec;
   ccOptions.engine.outboundNoAnswerSec = config.outboundNoAnswerSec;
+  ccOptions.engine.utcOffsetMinutes = ServerConfig::parseUtcOffset(config.utcOffset);  // validated at parse time
   ContactCenter contactCenter(io, http, directory, cdrSink, ccOptions);
   http.addWsHandler(contactCenter);
   cloud.setLiveOps(&contactCenter);

@@ -368,7 +368,7 @@ export interface SupervisedSkillGroup {
   agentsOnline: number;
 }
 
-/** (ours) Today's (UTC) inbound calls that queued, counted when they end. */
+/** (ours) Today's inbound calls that queued, counted when they end; the day starts at midnight of the server's `--utc-offset` (Beijing time by default). */
 export interface SupervisorToday {
   offered: number;
   answered: number;

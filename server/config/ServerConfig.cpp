@@ -129,6 +129,8 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
     } else if (key == "simulator") {
       if (!value.is_boolean()) throw ConfigError("config key \"simulator\" must be true or false");
       simulator = value.get<bool>();
+    } else if (key == "utc-offset") {
+      str(key, value, utcOffset);
     } else if (key == "media-mode") {
       str(key, value, mediaMode);
     } else if (key == "server-media") {
@@ -159,6 +161,18 @@ void ServerConfig::applyJson(const Json& json, const std::set<std::string>& alre
       throw ConfigError("unknown config key \"" + key + "\"");
     }
   }
+}
+
+int ServerConfig::parseUtcOffset(const std::string& text) {
+  auto digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || !digit(1) || !digit(2) || text[3] != ':' || !digit(4) ||
+      !digit(5))
+    throw ConfigError("--utc-offset must look like +08:00 or -05:30");
+  const int hours = (text[1] - '0') * 10 + (text[2] - '0');
+  const int minutes = (text[4] - '0') * 10 + (text[5] - '0');
+  if (hours > 14 || minutes > 59 || (hours == 14 && minutes > 0))
+    throw ConfigError("--utc-offset must be between -14:00 and +14:00");
+  return (text[0] == '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
 std::pair<int, int> ServerConfig::parsePortRange(const std::string& text) {
@@ -261,6 +275,7 @@ void ServerConfig::validate() const {
     throw ConfigError("--tenant-rate-limit must be between 1 and 1000000");
   if (tlsCert.empty() != tlsKey.empty()) throw ConfigError("--tls-cert and --tls-key go together");
   parsePortRange(mediaPorts);
+  parseUtcOffset(utcOffset);
   if (mediaMode != "anchored" && mediaMode != "p2p")
     throw ConfigError("--media-mode must be anchored or p2p, not " + mediaMode.substr(0, 32));
   {
@@ -440,6 +455,11 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
                                            "(the server's own media endpoint); false: those calls have no audio")
                                 ->envname("TCCC_SERVER_MEDIA")
                                 ->capture_default_str();
+  options["utc-offset"] = app.add_option("--utc-offset", out.utcOffset,
+                                         "Where the contact center's day starts, e.g. +08:00: the "
+                                         "supervisor's today figures start again at that midnight")
+                              ->envname("TCCC_UTC_OFFSET")
+                              ->capture_default_str();
   options["media-mode"] = app.add_option("--media-mode", out.mediaMode,
                                          "anchored: every call's media goes through the server (recording, "
                                          "speech recognition); p2p: browsers talk directly, the server relays "

@@ -62,6 +62,9 @@ struct ServerConfig {
   /// "anchored": every call's media terminates at the server (recording, speech recognition);
   /// "p2p": the browsers of a call talk directly, the server only relays their negotiation.
   std::string mediaMode = "anchored";
+  // Where the contact center's day starts, as an offset from UTC: the supervisor's "today" figures
+  // (service level, abandoned) start again at local midnight. Beijing time unless told otherwise.
+  std::string utcOffset = "+08:00";
   bool simulator = true;                   // the /sim/* HTTP routes (inbound calls from curl, session inspection)
   std::string mediaHost = "127.0.0.1";     // UDP address it binds and advertises (IP literal)
   std::string mediaPorts = "40000-40999";  // "min-max": one UDP port per open leg
@@ -110,6 +113,9 @@ struct ServerConfig {
   };
   /// Throws ConfigError naming `option` and saying what is wrong.
   static CaptureSwitch parseCaptureSwitch(const std::string& option, const std::string& text);
+
+  /// "+08:00", "-05:30", "+00:00" (UTC±hh:mm, hours up to 14) -> minutes east of UTC; throws ConfigError.
+  static int parseUtcOffset(const std::string& text);
 
   /// "40000-40999" (or one port "40000") -> {min, max}; throws ConfigError.
   static std::pair<int, int> parsePortRange(const std::string& text);

@@ -25,7 +25,8 @@ struct EngineOptions {
   // Every call's media terminates at the server (MediaAnchor); false: browsers negotiate with each
   // other through the engine's relay (the --media-mode p2p option, or no media plane at all).
   bool anchorMedia = true;
-  std::uint64_t seed = 0;  // session-id generator seed; 0 = random
+  std::uint64_t seed = 0;      // session-id generator seed; 0 = random
+  int utcOffsetMinutes = 480;  // where the day starts (the supervisor's today figures): Beijing time
   // Chat (im) sessions, docs/protocol.md "Chat".
   std::size_t chatMaxChars = 4000;           // characters (code points) per message
   double chatRatePerSec = 2;                 // messages per second per session and side, sustained

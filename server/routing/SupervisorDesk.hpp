@@ -59,7 +59,7 @@ class SupervisorDesk : public TimerOwner {
 
  private:
   struct Today {
-    std::int64_t day = -1;  // days since the epoch (UTC)
+    std::int64_t day = -1;  // days since the epoch in the contact center's time zone (utcOffsetMinutes)
     std::int64_t offered = 0, answered = 0, abandoned = 0, within = 0;
   };
   struct GroupCard {

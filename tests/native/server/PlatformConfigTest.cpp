@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 
 using namespace tccc::server;
 using tccc::server::test::TempDir;
@@ -147,6 +148,29 @@ TEST(PlatformConfigTest, CapacityAndRateLimitOptions) {
   std::ofstream(dir.file("bad.json")) << R"({"max-connections": "many"})";
   ServerConfig fromFile;
   EXPECT_EQ(parse({"--config", dir.file("bad.json")}, fromFile), 2);
+}
+
+TEST(PlatformConfigTest, UtcOffsetIsReadAsMinutesEastOfUtc) {
+  struct Case {
+    const char* text;
+    int minutes;  // INT32_MIN: refused
+  };
+  constexpr int kRefused = std::numeric_limits<int>::min();
+  for (const Case& c : {Case{"+08:00", 480}, Case{"-05:30", -330}, Case{"+00:00", 0}, Case{"+14:00", 840},
+                        Case{"-14:00", -840}, Case{"+05:45", 345}, Case{"+14:01", kRefused}, Case{"+15:00", kRefused},
+                        Case{"08:00", kRefused}, Case{"+8:00", kRefused}, Case{"+08:60", kRefused},
+                        Case{"+08:00 ", kRefused}, Case{"", kRefused}, Case{"+0a:00", kRefused}}) {
+    if (c.minutes == kRefused) {
+      EXPECT_THROW(ServerConfig::parseUtcOffset(c.text), ConfigError) << c.text;
+    } else {
+      EXPECT_EQ(ServerConfig::parseUtcOffset(c.text), c.minutes) << c.text;
+    }
+  }
+  ServerConfig defaults;
+  EXPECT_FALSE(parse({}, defaults));
+  EXPECT_EQ(defaults.utcOffset, "+08:00");
+  ServerConfig bad;
+  EXPECT_EQ(parse({"--utc-offset", "UTC+8"}, bad), 2);
 }
 
 TEST(PlatformConfigTest, FileDescriptorLimitCapsConnectionsBelowTheLimit) {

@@ -217,6 +217,37 @@ TEST_F(Supervisor, QueuesAndTodaysFiguresFollowTheCalls) {
   EXPECT_EQ(latest["queued"], 0);
 }
 
+TEST_F(Supervisor, TodayStartsAtTheContactCentersMidnightNotUtcs) {
+  // 2023-11-15 00:00 in Beijing (the default --utc-offset, +08:00) is 2023-11-14 16:00 UTC.
+  const std::int64_t beijingMidnight = 1699977600000;
+  now = beijingMidnight - 4000;
+  ConnectionId boss = login("boss@x.com");
+  ConnectionId a1 = login("a1@x.com");
+  ASSERT_TRUE(request(boss, "supervisor.watch")["ok"].get<bool>());
+  auto answerOneCall = [&] {
+    std::string call = simCall("4008002000");
+    ASSERT_TRUE(request(a1, "session.accept", {{"sessionId", call}})["ok"].get<bool>());
+    ASSERT_TRUE(request(a1, "session.hangUp", {{"sessionId", call}})["ok"].get<bool>());
+    ASSERT_TRUE(request(a1, "agent.setStatus", {{"status", "free"}})["ok"].get<bool>());  // out of ACW
+    advance(SupervisorDesk::kUpdateEveryMs);
+  };
+  auto latestToday = [&] {
+    Json today;
+    for (auto& u : updates(boss))
+      if (u.contains("today")) today = u["today"];
+    return today;
+  };
+  answerOneCall();
+  EXPECT_EQ(latestToday()["offered"], 1) << "before local midnight";
+  answerOneCall();
+  EXPECT_EQ(latestToday()["offered"], 2);
+  ASSERT_LT(now, beijingMidnight);
+  advance(beijingMidnight - now + 1000);  // 16:00:01 UTC: the same UTC day, a new local one
+  answerOneCall();
+  EXPECT_EQ(latestToday()["offered"], 1) << "after local midnight the count starts again";
+  EXPECT_EQ(latestToday()["serviceLevel"], 100.0);
+}
+
 // --- the levers -----------------------------------------------------------------------------------
 
 struct ForceCase {
