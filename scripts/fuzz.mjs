@@ -11,10 +11,10 @@
 //       inputs that each reach code no other reaches, keeping every regress-* input (found bugs);
 //   node scripts/fuzz.mjs --suite [--seconds N]              what `npm test` runs: every corpus file
 //       replayed (each crashing file is one failed test), then each target fuzzed briefly (default
-//       3 s); ends with "fuzz-result passed=N failed=N".
-import { spawnSync } from 'node:child_process';
+//       3 s), one target per core at a time; ends with "fuzz-result passed=N failed=N".
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -89,20 +89,24 @@ const seedCorpus = (t) => join(fuzzDir, 'corpus', t);
 const listFiles = (dir) => (existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : []);
 
 // libFuzzer with the project's settings: a hang is an input that takes over 10 s, a leak fails.
+// Asynchronous, so that the suite can keep every core busy with a target of its own.
 function libFuzzer(target, args) {
   const dict = join(fuzzDir, `${DICTS[target] || target}.dict`);
-  const r = spawnSync(
-    binary(target),
-    ['-timeout=10', '-rss_limit_mb=2048', '-print_funcs=0', ...(existsSync(dict) ? [`-dict=${dict}`] : []), ...args],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-      env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' },
-    },
-  );
-  if (r.error) throw r.error;
-  return { status: r.status, out: `${r.stdout || ''}${r.stderr || ''}` };
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      binary(target),
+      ['-timeout=10', '-rss_limit_mb=2048', '-print_funcs=0', ...(existsSync(dict) ? [`-dict=${dict}`] : []), ...args],
+      {
+        cwd: root,
+        env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' },
+      },
+    );
+    const chunks = [];
+    child.stdout.on('data', (d) => chunks.push(d));
+    child.stderr.on('data', (d) => chunks.push(d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, out: Buffer.concat(chunks).toString('utf8') }));
+  });
 }
 
 const reproducers = (out) => [...out.matchAll(/Test unit written to (\S+)/g)].map((m) => relative(root, m[1]));
@@ -115,11 +119,11 @@ const tail = (out) =>
     .join('\n');
 
 // Fuzzes one target for `seconds`; new inputs go to `work`, reproducers to build/fuzz/artifacts.
-function fuzz(target, seconds, work) {
+async function fuzz(target, seconds, work) {
   const artifacts = join(buildDir, 'artifacts', target);
   mkdirSync(artifacts, { recursive: true });
   mkdirSync(work, { recursive: true });
-  const r = libFuzzer(target, [
+  const r = await libFuzzer(target, [
     `-max_total_time=${seconds}`,
     '-print_final_stats=1',
     `-artifact_prefix=${artifacts}/`,
@@ -137,11 +141,11 @@ function fuzz(target, seconds, work) {
 }
 
 // Runs every corpus file of a target once; returns the files that crashed (each with its output).
-function replay(target) {
+async function replay(target) {
   let files = listFiles(seedCorpus(target));
   const crashed = [];
   while (files.length) {
-    const r = libFuzzer(target, files);
+    const r = await libFuzzer(target, files);
     if (r.status === 0) break;
     // libFuzzer names each file before running it: the last one named is the one that failed.
     const ran = [...r.out.matchAll(/^Running: (.+)$/gm)].map((m) => m[1]);
@@ -152,29 +156,40 @@ function replay(target) {
   return { total: listFiles(seedCorpus(target)).length, crashed };
 }
 
-function runSuite(opts) {
+// Replays and briefly fuzzes every target, as many at a time as there are cores (each libFuzzer
+// process is single-threaded); each target's lines are printed together when it is done.
+async function runSuite(opts) {
   const seconds = opts.seconds ?? 3;
   let passed = 0;
   let failed = 0;
   const scratch = mkdtempSync(join(tmpdir(), 'tccc-fuzz-'));
-  try {
-    for (const t of opts.targets) {
-      const started = Date.now();
-      const { total, crashed } = replay(t);
-      for (const c of crashed) console.log(`FAIL fuzz/${t}/replay ${c.file}\n${tail(c.out)}`);
-      if (!crashed.length) console.log(`ok   fuzz/${t}/replay (${total} inputs)`);
-      if (crashed.length) failed += crashed.length;
-      else passed++;
-      const f = fuzz(t, seconds, join(scratch, t));
-      const secs = ((Date.now() - started) / 1000).toFixed(1);
-      if (f.ok) {
-        passed++;
-        console.log(`ok   fuzz/${t}/run ${f.execs} execs, ${f.rate} exec/s (${secs}s)`);
-      } else {
-        failed++;
-        console.log(`FAIL fuzz/${t}/run reproducer: ${f.reproducers.join(' ') || '(none written)'}\n${tail(f.out)}`);
-      }
+  const one = async (t) => {
+    const lines = [];
+    const started = Date.now();
+    const { total, crashed } = await replay(t);
+    for (const c of crashed) lines.push(`FAIL fuzz/${t}/replay ${c.file}\n${tail(c.out)}`);
+    if (!crashed.length) lines.push(`ok   fuzz/${t}/replay (${total} inputs)`);
+    if (crashed.length) failed += crashed.length;
+    else passed++;
+    const f = await fuzz(t, seconds, join(scratch, t));
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    if (f.ok) {
+      passed++;
+      lines.push(`ok   fuzz/${t}/run ${f.execs} execs, ${f.rate} exec/s (${secs}s)`);
+    } else {
+      failed++;
+      lines.push(`FAIL fuzz/${t}/run reproducer: ${f.reproducers.join(' ') || '(none written)'}\n${tail(f.out)}`);
     }
+    console.log(lines.join('\n'));
+  };
+  try {
+    const queue = [...opts.targets];
+    const workers = Math.max(1, Math.min(availableParallelism(), queue.length));
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        while (queue.length) await one(queue.shift());
+      }),
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -182,11 +197,11 @@ function runSuite(opts) {
   return failed === 0;
 }
 
-function runFuzz(opts) {
+async function runFuzz(opts) {
   const seconds = opts.seconds ?? 60;
   let ok = true;
   for (const t of opts.targets) {
-    const f = fuzz(t, seconds, join(buildDir, 'corpus', t));
+    const f = await fuzz(t, seconds, join(buildDir, 'corpus', t));
     ok &&= f.ok;
     const status = f.ok ? 'ok' : `FAILED, reproducer: ${f.reproducers.join(' ') || '(none written)'}`;
     console.log(
@@ -197,22 +212,22 @@ function runFuzz(opts) {
   return ok;
 }
 
-function runMerge(opts) {
+async function runMerge(opts) {
   for (const t of opts.targets) {
     const before = listFiles(seedCorpus(t)).length;
-    const r = libFuzzer(t, ['-merge=1', seedCorpus(t), join(buildDir, 'corpus', t)]);
+    const r = await libFuzzer(t, ['-merge=1', seedCorpus(t), join(buildDir, 'corpus', t)]);
     if (r.status !== 0) throw new Error(`merge of ${t} failed:\n${tail(r.out)}`);
     console.log(`${t.padEnd(14)} ${listFiles(seedCorpus(t)).length - before} inputs added to tests/fuzz/corpus/${t}`);
   }
   return true;
 }
 
-function runMinimize(opts) {
+async function runMinimize(opts) {
   for (const t of opts.targets) {
     const before = listFiles(seedCorpus(t));
     const kept = mkdtempSync(join(tmpdir(), `tccc-fuzz-${t}-`));
     try {
-      const r = libFuzzer(t, ['-merge=1', kept, seedCorpus(t)]);
+      const r = await libFuzzer(t, ['-merge=1', kept, seedCorpus(t)]);
       if (r.status !== 0) throw new Error(`minimizing ${t} failed:\n${tail(r.out)}`);
       const wanted = new Set(readdirSync(kept));
       for (const f of before) {
@@ -230,11 +245,11 @@ function runMinimize(opts) {
 
 const opts = parseArgs(process.argv.slice(2));
 if (opts.build) build();
-const ok = opts.suite
+const ok = await (opts.suite
   ? runSuite(opts)
   : opts.merge
     ? runMerge(opts)
     : opts.minimize
       ? runMinimize(opts)
-      : runFuzz(opts);
+      : runFuzz(opts));
 process.exit(ok ? 0 : 1);
