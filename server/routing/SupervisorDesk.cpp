@@ -286,8 +286,7 @@ Json SupervisorDesk::cardJson(std::int64_t id, const GroupCard& card) {
 SupervisorDesk::Today& SupervisorDesk::today(std::int64_t sdkAppId, std::int64_t nowMs) {
   Today& t = mToday[sdkAppId];
   // Days of the contact center's calendar (--utc-offset), not of UTC: "today" starts at local midnight.
-  const std::int64_t local = nowMs + static_cast<std::int64_t>(c.options.utcOffsetMinutes) * 60000;
-  const std::int64_t day = local >= 0 ? local / kDayMs : -((-local + kDayMs - 1) / kDayMs);
+  const std::int64_t day = (nowMs + static_cast<std::int64_t>(c.options.utcOffsetMinutes) * 60000) / kDayMs;
   if (t.day != day) t = Today{day};
   return t;
 }

@@ -339,41 +339,43 @@ export class DeviceSettings extends HTMLElement {
   }
 
   /** One cycle of the chosen ringtone on the chosen speaker (a click allows audio to start). */
-  private async previewRingtone(): Promise<void> {
-    const Audio = audioContextClass();
-    if (!Audio) return;
-    const ctx = new Audio();
-    await routeToSpeaker(ctx, this.speaker());
-    this.previewBtn.disabled = true;
-    const end = playRingCycle(ctx, this.ringtoneSelect.value as RingtoneId);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, end - ctx.currentTime) * 1000 + 50));
-    await ctx.close().catch(() => undefined);
-    this.previewBtn.disabled = false;
+  private previewRingtone(): Promise<void> {
+    return this.playOnSpeaker(this.previewBtn, (ctx) => playRingCycle(ctx, this.ringtoneSelect.value as RingtoneId));
   }
 
   /** One second of a 440 Hz tone, faded in and out, so the agent can check the speakers. */
   private async playTone(): Promise<void> {
+    this.say(this.ctx.t('tonePlaying'), 'info');
+    await this.playOnSpeaker(this.toneBtn, (ctx) => {
+      const t0 = ctx.currentTime;
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.frequency.value = 440;
+      gain.gain.setValueAtTime(0, t0);
+      gain.gain.linearRampToValueAtTime(0.2, t0 + 0.05);
+      gain.gain.setValueAtTime(0.2, t0 + 0.95);
+      gain.gain.linearRampToValueAtTime(0, t0 + 1);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(t0);
+      osc.stop(t0 + 1);
+      return t0 + 1;
+    });
+    this.say('', '');
+  }
+
+  /**
+   * Plays what `schedule` puts on a fresh audio context routed to the chosen speaker, with `button`
+   * disabled until it ends (`schedule` returns that moment, in context seconds); then frees the context.
+   */
+  private async playOnSpeaker(button: HTMLButtonElement, schedule: (ctx: AudioContext) => number): Promise<void> {
     const Audio = audioContextClass();
     if (!Audio) return;
     const ctx = new Audio();
     await routeToSpeaker(ctx, this.speaker());
-    const osc = ctx.createOscillator();
-    const gain = ctx.createGain();
-    osc.frequency.value = 440;
-    gain.gain.setValueAtTime(0, ctx.currentTime);
-    gain.gain.linearRampToValueAtTime(0.2, ctx.currentTime + 0.05);
-    gain.gain.setValueAtTime(0.2, ctx.currentTime + 0.95);
-    gain.gain.linearRampToValueAtTime(0, ctx.currentTime + 1);
-    osc.connect(gain).connect(ctx.destination);
-    this.toneBtn.disabled = true;
-    this.say(this.ctx.t('tonePlaying'), 'info');
-    osc.start();
-    osc.stop(ctx.currentTime + 1);
-    await new Promise<void>((resolve) => {
-      osc.onended = () => resolve();
-    });
+    button.disabled = true;
+    const end = schedule(ctx);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, end - ctx.currentTime) * 1000 + 50));
     await ctx.close().catch(() => undefined);
-    this.toneBtn.disabled = false;
-    this.say('', '');
+    button.disabled = false;
   }
 }
