@@ -25,6 +25,7 @@
 #include "recording/RecordingRoute.hpp"
 #include "store/DemoSeeder.hpp"
 #include "store/SqliteStore.hpp"
+#include "store/StorageBreaker.hpp"
 #include "store/StoreDirectory.hpp"
 
 #if __has_include("signalling/ContactCenter.hpp")
@@ -43,6 +44,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -83,6 +85,10 @@ int run(const ServerConfig& config) {
   ::chmod(config.dataDir.c_str(), 0700);  // holds the API secret and call records
 
   const std::string databasePath = (fs::path(config.dataDir) / "tccc.db").string();
+  boost::asio::io_context io(1);
+  // Declared before everything that writes the database, so it outlives them all.
+  StorageBreaker storageBreaker(
+      io, [databasePath](std::int64_t now) { SqliteStore::proveWritable(databasePath, now); }, nowMs);
   SqliteStore store(databasePath);
   SeedResult seed = DemoSeeder::ensureDemoTenant(store, nowSec());
   const std::string credentialsPath = (fs::path(config.dataDir) / "credentials").string();
@@ -135,7 +141,8 @@ int run(const ServerConfig& config) {
         config.maxConnections, fds.soft, fds.hard, fds.connections,
         static_cast<std::uint64_t>(config.maxConnections) + FileDescriptorLimit::kReserve);
 
-  boost::asio::io_context io(1);
+  // The disk-fault breaker from now on: start-up and one-shot commands above fail loudly instead.
+  store.setStorageBreaker(&storageBreaker);
 
   HttpServerOptions httpOptions;
   httpOptions.host = config.host;
@@ -181,7 +188,9 @@ int run(const ServerConfig& config) {
     spdlog::warn("{} chat(s) were live when the server last stopped: IM CDRs made with EndStatus {}", n,
                  InterruptedChatRecovery::kEndStatus);
   // Declared after io and pusher: destroyed (drained) before them.
-  CdrWriter cdrSink(io, databasePath, &pusher, nowMs);
+  CdrWriterOptions cdrWriterOptions;
+  cdrWriterOptions.breaker = &storageBreaker;
+  CdrWriter cdrSink(io, databasePath, &pusher, nowMs, cdrWriterOptions);
 
   CloudApiOptions apiOptions;
   apiOptions.publicUrl = publicUrl;
@@ -263,7 +272,7 @@ int run(const ServerConfig& config) {
   // Group commit: a chat message is committed on the event loop but synced to disk by a helper
   // thread, for a whole burst at once; frames wait for it instead of the loop.
   if (store.enableChatGroupCommit())
-    contactCenter.setChatGroupCommit(&store);
+    contactCenter.setChatGroupCommit(&store, &storageBreaker);
   else
     spdlog::warn("chat messages are synced one by one on the event loop: {} has no WAL file to sync", config.dataDir);
 #else
@@ -295,7 +304,19 @@ int run(const ServerConfig& config) {
                  [&recordingRoute](const HttpRequest& request) { return recordingRoute.serve(request); });
   http.add("GET", "/healthz", [&](const HttpRequest&) {
     const auto rec = callRecorder.health();
-    Json health{{"status", "ok"},
+    const auto disk = storageBreaker.status();
+    // 503 while the database's disk fails: a load balancer sends new agents elsewhere, and calls
+    // already here go on (docs/reliability.md "Disk faults").
+    Json health{{"status", disk.open ? "degraded" : "ok"},
+                {"storage",
+                 {{"state", disk.open ? "failing" : "ok"},
+                  {"openSinceMs", disk.open ? disk.openSinceMs : 0},
+                  {"source", disk.source},
+                  {"lastError", disk.lastError},
+                  {"lastErrorAtMs", disk.lastErrorAtMs},
+                  {"failures", disk.trips},
+                  {"probesFailed", disk.probesFailed},
+                  {"lastRecoveredAtMs", disk.lastRecoveredAtMs}}},
                 {"webSockets", http.openWebSockets()},
                 {"pendingPushes", pusher.enabled() ? store.pendingPushCount() : 0},
                 {"unwrittenCdrs", cdrSink.stats().queued},
@@ -314,7 +335,7 @@ int run(const ServerConfig& config) {
     // Frames waiting for chat messages to reach the disk: stays near 0 unless the disk stalls.
     health["framesAwaitingDisk"] = contactCenter.framesAwaitingDisk();
 #endif
-    return jsonResponse(200, health);
+    return jsonResponse(disk.open ? 503 : 200, health);
   });
 
   std::string sdkDir = config.sdkDir;
@@ -412,6 +433,9 @@ int run(const ServerConfig& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A write beyond the file-size limit (ulimit -f) would kill the process; as EFBIG it is one more
+  // disk fault, which the storage breaker and the recorder handle.
+  std::signal(SIGXFSZ, SIG_IGN);
   auto logger = spdlog::stderr_color_mt("tccc");
   spdlog::set_default_logger(logger);
   ServerConfig config;

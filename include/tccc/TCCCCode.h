@@ -59,6 +59,7 @@ enum TCCCErrCode : int {
   ERR_DESTROYED = -11018,
   ERR_CHAT_MESSAGE_TOO_LONG = -11019,
   ERR_CHAT_FLOOD = -11020,
+  ERR_STORAGE_UNAVAILABLE = -11021,
 };
 /// The seed's samples spell it these ways too.
 using TCCCError = TCCCErrCode;

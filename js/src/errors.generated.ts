@@ -61,6 +61,7 @@ export const ErrorCode = {
   ERR_DESTROYED: -11018,
   ERR_CHAT_MESSAGE_TOO_LONG: -11019,
   ERR_CHAT_FLOOD: -11020,
+  ERR_STORAGE_UNAVAILABLE: -11021,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;
@@ -117,4 +118,5 @@ export const errorsByCode: ReadonlyMap<number, ErrorInfo> = new Map<number, Erro
   [-11018, { code: -11018, name: "ERR_DESTROYED", kind: "state", message: "The SDK instance has been destroyed." }],
   [-11019, { code: -11019, name: "ERR_CHAT_MESSAGE_TOO_LONG", kind: "argument", message: "The chat message is too long (at most 4,000 characters)." }],
   [-11020, { code: -11020, name: "ERR_CHAT_FLOOD", kind: "remote", message: "Too many chat messages in this session: wait a moment before sending more." }],
+  [-11021, { code: -11021, name: "ERR_STORAGE_UNAVAILABLE", kind: "remote", message: "The server cannot store data now: try again shortly." }],
 ]);

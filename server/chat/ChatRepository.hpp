@@ -50,6 +50,9 @@ class ChatGroupCommit {
   virtual ~ChatGroupCommit() = default;
   /// Appends committed so far, durable or not. Any thread.
   virtual std::uint64_t appendedCount() const = 0;
+  /// Reads and writes of chat messages so far (the event loop's thread): frames made by an input
+  /// that read or wrote messages may tell of an append not yet durable, so they wait for it.
+  virtual std::uint64_t accessCount() const = 0;
   /// Makes the appends counted when it starts durable; returns that count, or nullopt when the disk
   /// refused (the caller tries again). Runs on a helper thread, never on the event loop.
   virtual std::optional<std::uint64_t> syncAppended() = 0;
@@ -81,6 +84,9 @@ class ChatRepository {
   /// same non-empty clientMsgId, nothing is written and that earlier message is returned instead
   /// (idempotent retries). Throws StoreError (or another std::exception) when it cannot be stored.
   virtual ChatMessageRecord appendChatMessage(const ChatMessageRecord& message) = 0;
+  /// False while the disk is failing (the server's StorageBreaker is open): the caller refuses a
+  /// message at once (StorageUnavailable) instead of trying to store it.
+  virtual bool acceptingWrites() const { return true; }
   /// Messages of a session with seq > afterSeq, oldest first, at most `limit`.
   virtual std::vector<ChatMessageRecord> listChatMessages(std::int64_t sdkAppId, std::string_view sessionId,
                                                           std::int64_t afterSeq, std::int64_t limit) = 0;

@@ -25,6 +25,7 @@ CdrWriter::CdrWriter(boost::asio::io_context& io, const std::string& databasePat
   if (mOptions.maxBatch == 0) mOptions.maxBatch = 1;
   if (mOptions.shutdownAttempts < 1) mOptions.shutdownAttempts = 1;
   mShared->pusher = pusher;
+  if (mOptions.breaker) mStore->setStorageBreaker(mOptions.breaker);
   mThread = std::thread([this] { run(); });
 }
 
@@ -137,7 +138,7 @@ bool CdrWriter::runTask(std::unique_lock<std::mutex>& lock, int& failuresInARow)
     return true;
   }
   spdlog::error("CDR writer: a store task failed: {}", error);
-  ++failuresInARow;
+  if (!mOptions.breaker || !mOptions.breaker->isOpen() || mClosing) ++failuresInARow;
   if (failuresInARow >= (mClosing ? mOptions.shutdownAttempts : kMaxTaskAttempts)) {
     spdlog::error("CDR writer: giving up on a store task after {} attempts", failuresInARow);
     ++mStats.tasksFailed;

@@ -48,6 +48,7 @@
 namespace tccc::server {
 
 class SqliteStore;
+class StorageBreaker;
 
 struct CdrWriterOptions {
   std::size_t maxBatch = 256;  // CDRs per transaction at most
@@ -62,6 +63,9 @@ struct CdrWriterOptions {
   // While calls are journaled, the liveness mark is rewritten this often at least: a call the
   // server dies in ends, in its recovered CDR, at most this long before the server really died.
   std::chrono::milliseconds aliveEvery{2000};
+  // Disk faults of the writer's connection trip it (may be null). A store task failing while it is
+  // open is not given up: the disk, not the task, is at fault, and the task waits for its recovery.
+  StorageBreaker* breaker = nullptr;
 };
 
 class CdrWriter : public CdrSink {

@@ -24,6 +24,12 @@ namespace tccc::server::routing {
 
 namespace {
 
+Error storageUnavailable() {
+  return Error(Errc::StorageUnavailable,
+               "the server cannot store chat messages now (its disk is failing); nothing was sent: send it again "
+               "with the same clientMsgId in a moment");
+}
+
 constexpr std::int64_t kDefaultHistoryLimit = 50;
 constexpr std::string_view kImGroupType = "im";
 
@@ -217,6 +223,9 @@ Result ChatRouting::send(Session& chat, protocol::MessageFrom from, const std::s
       }
     }
   }
+  // A failing disk (StorageBreaker open): refused at once, not tried; nothing was sent, and the same
+  // clientMsgId is safe to use again once the disk is back.
+  if (!repository().acceptingWrites()) return storageUnavailable();
   if (st->lastSeq >= c.options.chatMaxMessages)
     return Error(Errc::ChatFlood,
                  "this chat has reached its limit of " + std::to_string(c.options.chatMaxMessages) + " messages");
@@ -238,6 +247,8 @@ Result ChatRouting::send(Session& chat, protocol::MessageFrom from, const std::s
     stored = repository().appendChatMessage(m);
   } catch (const std::exception&) {
     // Not stored means not sent: nothing was delivered, and a retry with the same clientMsgId is safe.
+    // A disk fault has tripped the breaker by now (SqliteStore): say so rather than "internal".
+    if (!repository().acceptingWrites()) return storageUnavailable();
     return Error(Errc::Internal, "the message could not be stored; send it again with the same clientMsgId");
   }
   if (stored.seq != m.seq) return Json{{"message", messageWire(stored, byVisitor)}};
@@ -454,7 +465,8 @@ void ChatRouting::withdraw(Session& chat, EndReason endReason, CloseBy closeBy, 
 }
 
 void ChatRouting::dispatch(std::int64_t nowMs) {
-  if (!mUnstoredImCdrs.empty()) {
+  // Kept in memory while the disk is failing; the first input after it recovers stores them.
+  if (!mUnstoredImCdrs.empty() && repository().acceptingWrites()) {
     std::vector<ImCdrRecord> pending;
     pending.swap(mUnstoredImCdrs);
     for (auto& record : pending) {

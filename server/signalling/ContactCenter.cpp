@@ -285,6 +285,7 @@ void ContactCenter::flush() {
   // is a Send): a second round carries those out, after this round's. They cannot go ahead of it:
   // every event carries the next sequence number, and an SDK takes a number it has passed for a
   // replay it has seen. The bound only guards against a future loop.
+  DurableSendQueue::InputFrames frames(mOut);  // they wait for the disk if chat messages were touched
   for (int round = 0; round < 8; ++round) {
     auto commands = mEngine.takeCommands();
     if (commands.empty()) break;

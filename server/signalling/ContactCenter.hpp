@@ -68,8 +68,9 @@ class ContactCenter : public WsHandler, public LiveOps {
   ContactCenter& operator=(const ContactCenter&) = delete;
 
   /// Chat appends of `commit` no longer wait for the disk: frames wait for them instead
-  /// (DurableSendQueue). Set it on the repository the engine stores chat messages in.
-  void setChatGroupCommit(ChatGroupCommit* commit) { mOut.attach(commit); }
+  /// (DurableSendQueue). Set it on the repository the engine stores chat messages in; a sync the
+  /// disk refuses trips `breaker` (may be null).
+  void setChatGroupCommit(ChatGroupCommit* commit, StorageBreaker* breaker = nullptr) { mOut.attach(commit, breaker); }
   /// Frames waiting for chat messages to reach the disk.
   std::size_t framesAwaitingDisk() const { return mOut.held(); }
 

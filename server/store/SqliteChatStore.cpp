@@ -105,6 +105,7 @@ std::optional<std::uint64_t> SqliteStore::syncAppended() {
 }
 
 ChatMessageRecord SqliteStore::appendChatMessage(const ChatMessageRecord& message) {
+  ++mChatAccesses;
   RelaxedSync relaxed(mDb, mWalFd >= 0);
   SqliteDatabase::Transaction tx(mDb);
   if (!message.clientMsgId.empty()) {
@@ -135,6 +136,7 @@ ChatMessageRecord SqliteStore::appendChatMessage(const ChatMessageRecord& messag
 
 std::vector<ChatMessageRecord> SqliteStore::listChatMessages(std::int64_t sdkAppId, std::string_view sessionId,
                                                              std::int64_t afterSeq, std::int64_t limit) {
+  ++mChatAccesses;
   SqliteDatabase::Statement st(mDb, std::string("SELECT ") + kMessageColumns +
                                         " FROM chat_messages WHERE sdk_app_id=? AND session_id=? AND seq>? "
                                         "ORDER BY seq LIMIT ?");
@@ -145,6 +147,7 @@ std::vector<ChatMessageRecord> SqliteStore::listChatMessages(std::int64_t sdkApp
 }
 
 std::int64_t SqliteStore::lastChatSeq(std::int64_t sdkAppId, std::string_view sessionId) {
+  ++mChatAccesses;
   SqliteDatabase::Statement st(mDb,
                                "SELECT COALESCE(MAX(seq), 0) FROM chat_messages WHERE sdk_app_id=? AND session_id=?");
   st.bind(1, sdkAppId).bind(2, sessionId);

@@ -51,7 +51,14 @@ void SqliteDatabase::release(sqlite3_stmt* stmt) {
 }
 
 void SqliteDatabase::fail(std::string_view what) const {
-  throw StoreError(std::string(what) + ": " + sqlite3_errmsg(mDb));
+  throwError(std::string(what) + ": " + sqlite3_errmsg(mDb), sqlite3_extended_errcode(mDb));
+}
+
+void SqliteDatabase::throwError(std::string message, int code) const {
+  const int primary = code & 0xff;
+  if (primary != SQLITE_IOERR && primary != SQLITE_FULL) throw StoreError(message);
+  if (mOnDiskFault) mOnDiskFault(message);
+  throw DiskError(message);
 }
 
 void SqliteDatabase::exec(std::string_view sql) {
@@ -60,7 +67,7 @@ void SqliteDatabase::exec(std::string_view sql) {
   if (sqlite3_exec(mDb, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
     sqlite3_free(error);
-    throw StoreError("sql failed: " + message);
+    throwError("sql failed: " + message, sqlite3_extended_errcode(mDb));
   }
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // A thin RAII layer over the SQLite C API: one connection, prepared statements, transactions.
-// Errors throw StoreError; the callers at the API boundary turn that into InternalError.
+// Errors throw StoreError (DiskError when the disk refused: an I/O error or a full disk); the callers
+// at the API boundary turn that into InternalError.
 // Prepared statements are kept per connection and reused by SQL text: compiling an INSERT costs
 // more than running it (the CDR writer spent a fifth of its time in sqlite3_prepare and the
 // BEGIN/COMMIT parser). A connection, and its statements, belong to one thread at a time.
@@ -8,6 +9,7 @@
 #define TCCC_SERVER_STORE_SQLITEDATABASE_HPP
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -22,6 +24,12 @@ namespace tccc::server {
 class StoreError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+/// A StoreError whose cause is the disk (SQLITE_IOERR_*, SQLITE_FULL), not the statement.
+class DiskError : public StoreError {
+ public:
+  using StoreError::StoreError;
 };
 
 class SqliteDatabase {
@@ -86,11 +94,16 @@ class SqliteDatabase {
   std::int64_t changes() const;
   std::int64_t lastInsertRowId() const;
   sqlite3* handle() const { return mDb; }
+  /// Called with the error's text, on this connection's thread, before a DiskError is thrown: the
+  /// server's StorageBreaker learns of a failing disk from every connection that meets it.
+  void onDiskFault(std::function<void(std::string_view error)> handler) { mOnDiskFault = std::move(handler); }
   /// Statements compiled so far (for tests: the cache makes repeated SQL compile once).
   std::uint64_t statementsPrepared() const { return mPrepared; }
 
  private:
+  /// Throws the connection's current error as a StoreError, or a DiskError when the disk caused it.
   [[noreturn]] void fail(std::string_view what) const;
+  [[noreturn]] void throwError(std::string message, int code) const;
   /// An idle cached statement for `sql`, or a newly prepared one.
   sqlite3_stmt* acquire(std::string_view sql);
   /// Resets the statement and keeps it for the next use of its SQL (or finalizes it).
@@ -99,6 +112,7 @@ class SqliteDatabase {
   sqlite3* mDb = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> mIdle;  // by SQL text
   std::uint64_t mPrepared = 0;
+  std::function<void(std::string_view)> mOnDiskFault;
 };
 
 }  // namespace tccc::server

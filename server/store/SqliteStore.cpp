@@ -180,6 +180,12 @@ void SqliteStore::migrate() {
     mDb.exec("PRAGMA user_version=8");
     tx.commit();
   }
+  if (current < 9) {
+    SqliteDatabase::Transaction tx(mDb);
+    migrateStorageProbeV9();
+    mDb.exec("PRAGMA user_version=9");
+    tx.commit();
+  }
 }
 
 // Until v8 staff roles were numbered the other way round from the cloud API's SeatUserInfo.Role

@@ -12,6 +12,7 @@
 #include "chat/ChatRepository.hpp"
 #include "store/Repositories.hpp"
 #include "store/SqliteDatabase.hpp"
+#include "store/StorageBreaker.hpp"
 
 #include <atomic>
 
@@ -33,8 +34,8 @@ class SqliteStore : public TenantRepository,
                     public LiveChatJournal {
  public:
   // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences; 4: asr switches; 5: live_calls, server_liveness;
-  // 6: live_chats; 7: wrap_ups
-  static constexpr int kSchemaVersion = 8;
+  // 6: live_chats; 7: wrap_ups; 8: staff roles renumbered; 9: storage_probe
+  static constexpr int kSchemaVersion = 9;
 
   /// Opens or creates the database and brings its schema up to date.
   explicit SqliteStore(const std::string& path);
@@ -43,6 +44,14 @@ class SqliteStore : public TenantRepository,
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   SqliteDatabase& database() { return mDb; }
+
+  // The disk-fault breaker (SqliteStorageProbe.cpp, store/StorageBreaker.hpp).
+  /// Disk faults this connection meets trip `breaker`; while it is open, acceptingWrites() is false.
+  /// Set before use, on the connection's thread; `breaker` outlives the store.
+  void setStorageBreaker(StorageBreaker* breaker);
+  /// The breaker's probe: a write committed with fsync on a connection of its own, then a full
+  /// checkpoint of the write-ahead log with fsync. Throws StoreError while the disk refuses.
+  static void proveWritable(const std::string& path, std::int64_t nowMs);
 
   // After-call work (SqliteAfterCallStore.cpp): wrap-ups, kept apart from the CDRs so that one may
   // come before its CDR is committed, and merged into every CDR read (Disposition, AgentNotes).
@@ -146,7 +155,9 @@ class SqliteStore : public TenantRepository,
   /// until syncAppended() covers them. False (and unchanged) for a database without a WAL file.
   bool enableChatGroupCommit();
   std::uint64_t appendedCount() const override { return mChatAppended.load(); }
+  std::uint64_t accessCount() const override { return mChatAccesses; }
   std::optional<std::uint64_t> syncAppended() override;
+  bool acceptingWrites() const override;
 
  private:
   static const char* chatSchemaV2();
@@ -161,6 +172,7 @@ class SqliteStore : public TenantRepository,
   void migrateLiveChatsV6();
   void migrateWrapUpsV7();
   void migrateStaffRolesV8();
+  void migrateStorageProbeV9();
   void deleteLiveChat(std::int64_t sdkAppId, std::string_view sessionId);
   /// The IM CDR insert without a transaction of its own.
   void insertImCdr(const ImCdrRecord& cdr);
@@ -176,6 +188,8 @@ class SqliteStore : public TenantRepository,
   std::string mPath;
   int mWalFd = -1;  // our own handle on <db>-wal, for fsync off the loop
   std::atomic<std::uint64_t> mChatAppended{0};
+  std::uint64_t mChatAccesses = 0;  // chat reads and writes; the event loop's only
+  StorageBreaker* mBreaker = nullptr;
 };
 
 }  // namespace tccc::server

@@ -59,6 +59,7 @@ enum class Errc : int {
   Destroyed = -11018,
   ChatMessageTooLong = -11019,
   ChatFlood = -11020,
+  StorageUnavailable = -11021,
 };
 
 /// Which of the three kinds of failure a code is (see catalogue.json).
@@ -122,9 +123,10 @@ inline constexpr ErrcInfo kErrcTable[] = {
     {Errc::Destroyed, "ERR_DESTROYED", ErrcKind::State, "The SDK instance has been destroyed."},
     {Errc::ChatMessageTooLong, "ERR_CHAT_MESSAGE_TOO_LONG", ErrcKind::Argument, "The chat message is too long (at most 4,000 characters)."},
     {Errc::ChatFlood, "ERR_CHAT_FLOOD", ErrcKind::Remote, "Too many chat messages in this session: wait a moment before sending more."},
+    {Errc::StorageUnavailable, "ERR_STORAGE_UNAVAILABLE", ErrcKind::Remote, "The server cannot store data now: try again shortly."},
 };
 
-inline constexpr std::size_t kErrcCount = 50;
+inline constexpr std::size_t kErrcCount = 51;
 
 }  // namespace tccc
 

@@ -57,6 +57,7 @@ export const TcccErrorCode = {
   ERR_DESTROYED: -11018,
   ERR_CHAT_MESSAGE_TOO_LONG: -11019,
   ERR_CHAT_FLOOD: -11020,
+  ERR_STORAGE_UNAVAILABLE: -11021,
 } as const;
 
 export type TcccErrorCodeName = keyof typeof TcccErrorCode;

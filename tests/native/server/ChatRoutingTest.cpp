@@ -146,6 +146,65 @@ TEST_F(ChatRoutingTest, ARetriedSendWithTheSameClientMsgIdIsStoredAndDeliveredOn
   EXPECT_EQ(repo.listChatMessages(kApp, sid, 0, 100).size(), 3u);
 }
 
+/// A repository on a disk that fails: acceptingWrites() says so (the StorageBreaker is open), or an
+/// append throws and trips it.
+class FailingDiskRepository : public MemoryChatRepository {
+ public:
+  bool breakerOpen = false;
+  bool faultTripsBreaker = false;  // the next append throws, and the breaker opens as it does
+  ChatMessageRecord appendChatMessage(const ChatMessageRecord& message) override {
+    if (faultTripsBreaker) {
+      faultTripsBreaker = false;
+      breakerOpen = true;
+      throw std::runtime_error("disk I/O error");
+    }
+    return MemoryChatRepository::appendChatMessage(message);
+  }
+  bool acceptingWrites() const override { return !breakerOpen; }
+};
+
+TEST_F(ChatRoutingTest, AFailingDiskRefusesMessagesAtOnceAndTheSameClientMsgIdWorksOnceItIsBack) {
+  FailingDiskRepository disk;
+  h.engine->setChatRepository(&disk);
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string sid = connected(a1, visitor);
+  const std::size_t deliveredBefore = messages(a1).size();
+
+  struct Case {
+    const char* name;
+    bool breakerOpen;
+    bool faultTripsBreaker;
+  };
+  for (const Case& c : {Case{"breaker already open: not even tried", true, false},
+                        Case{"the append meets the fault and trips the breaker", false, true}}) {
+    SCOPED_TRACE(c.name);
+    disk.breakerOpen = c.breakerOpen;
+    disk.faultTripsBreaker = c.faultTripsBreaker;
+    Json refused = say(visitor, "are you there?", "v-1");
+    EXPECT_FALSE(refused.value("ok", true)) << refused.dump();
+    EXPECT_EQ(refused["error"]["code"], static_cast<int>(Errc::StorageUnavailable));
+    EXPECT_NE(refused["error"]["message"].get<std::string>().find("clientMsgId"), std::string::npos);
+    Json agentRefused = send(a1, sid, "one moment", "a-1");
+    EXPECT_EQ(agentRefused["error"]["code"], static_cast<int>(Errc::StorageUnavailable));
+    EXPECT_EQ(messages(a1).size(), deliveredBefore);  // nothing stored, nothing delivered
+    EXPECT_EQ(disk.lastChatSeq(kApp, sid), static_cast<std::int64_t>(deliveredBefore));
+  }
+
+  disk.breakerOpen = false;  // the probe proved the disk again
+  Json sent = say(visitor, "are you there?", "v-1");
+  ASSERT_TRUE(sent.value("ok", false)) << sent.dump();
+  EXPECT_EQ(messages(a1).size(), deliveredBefore + 1);
+  EXPECT_EQ(messages(a1).back()["text"], "are you there?");
+}
+
+TEST_F(ChatRoutingTest, AStoreFailureThatIsNotTheDiskIsAnInternalError) {
+  ConnectionId a1 = h.login("a1@x.com");
+  connected(a1, visitor);
+  repo.setFailing(true);  // throws, but the breaker stays closed: not a disk fault
+  Json refused = say(visitor, "hello", "v-2");
+  EXPECT_EQ(refused["error"]["code"], static_cast<int>(Errc::Internal)) << refused.dump();
+}
+
 struct BoundCase {
   const char* name;
   std::string text;

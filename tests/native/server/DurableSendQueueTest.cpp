@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// DurableSendQueue: frames go straight out until a chat append is pending; then everything queued
-// waits, in order, for a sync that covers it; appends made while a sync runs take one more sync; a
-// refused sync releases nothing and is retried.
+// DurableSendQueue: frames of inputs that read or wrote chat messages wait, in order, for a sync that
+// covers every append so far, and so do later frames of the same sockets; other frames go straight
+// out; appends made while a sync runs take one more sync; a refused sync releases nothing and is
+// retried, or with a storage breaker waits for it to close while sockets held too long are closed.
 #include "IoTestSupport.hpp"
 #include "signalling/DurableSendQueue.hpp"
 
@@ -37,9 +38,16 @@ class RecordingSender : public WsSender {
 class GatedCommit : public ChatGroupCommit {
  public:
   std::atomic<std::uint64_t> appended{0};
+  std::uint64_t accesses = 0;
   std::atomic<int> syncs{0};
 
+  /// A chat message committed, not yet synced, by the input being handled.
+  void append() {
+    ++appended;
+    ++accesses;
+  }
   std::uint64_t appendedCount() const override { return appended.load(); }
+  std::uint64_t accessCount() const override { return accesses; }
   std::optional<std::uint64_t> syncAppended() override {
     std::unique_lock<std::mutex> lock(mMutex);
     mCv.wait(lock, [&] { return !mResults.empty(); });
@@ -85,33 +93,47 @@ TEST(DurableSendQueue, WithoutPendingAppendsFramesGoStraightOut) {
   EXPECT_EQ(commit.syncs.load(), 0);
 }
 
-TEST_F(DurableSendQueueWithCommit, FramesAfterAnAppendWaitForItsSyncAndKeepTheirOrder) {
-  commit.appended = 1;         // a chat message was committed, not yet synced
-  out.sendText(1, "ack");      // its acknowledgement
-  out.sendText(2, "deliver");  // its delivery to the agent
-  commit.appended = 2;
-  out.sendText(3, "other");  // anything after it waits too, even without an append of its own
-  out.close(1, 1000, "");
-  EXPECT_TRUE(sender.log.empty());
-  EXPECT_EQ(out.held(), 4u);
-  // The first sync started when only append 1 existed: it releases the first two frames only.
+TEST_F(DurableSendQueueWithCommit, FramesOfAnAppendWaitForItsSyncAndKeepTheirOrderPerSocket) {
+  commit.append();  // the input touches chat messages, then its frames are flushed
+  {
+    DurableSendQueue::InputFrames input(out);  // a chat message from socket 1 to socket 2
+    out.sendText(1, "ack");
+    out.sendText(2, "deliver");
+  }
+  {
+    DurableSendQueue::InputFrames input(out);  // an input that touches no chat message
+    out.sendText(3, "other");                  // another socket: straight out
+    out.sendText(1, "event");                  // behind socket 1's held ack
+  }
+  ++commit.accesses;  // a history read, which may list the unsynced message
+  {
+    DurableSendQueue::InputFrames input(out);
+    out.sendText(4, "history");
+  }
+  commit.append();
+  {
+    DurableSendQueue::InputFrames input(out);  // a second message
+    out.sendText(2, "deliver2");
+  }
+  EXPECT_EQ(sender.log, (std::vector<std::string>{"3:other"}));
+  EXPECT_EQ(out.held(), 5u);
+  // The first sync started when only append 1 existed: it releases what waited for that one.
   commit.complete(1);
-  ASSERT_TRUE(runUntil(io, [&] { return sender.log.size() == 2; }));
-  EXPECT_EQ(sender.log, (std::vector<std::string>{"1:ack", "2:deliver"}));
-  // One more sync covers append 2 and everything behind it.
+  ASSERT_TRUE(runUntil(io, [&] { return sender.log.size() == 5; }));
+  EXPECT_EQ(sender.log, (std::vector<std::string>{"3:other", "1:ack", "2:deliver", "1:event", "4:history"}));
+  // One more sync covers append 2.
   commit.complete(2);
   ASSERT_TRUE(runUntil(io, [&] { return out.held() == 0; }));
-  EXPECT_EQ(sender.log, (std::vector<std::string>{"1:ack", "2:deliver", "3:other", "1:close:1000"}));
+  EXPECT_EQ(sender.log.back(), "2:deliver2");
   EXPECT_EQ(commit.syncs.load(), 2);
-  out.sendText(4, "later");  // all durable again: straight out
-  EXPECT_EQ(sender.log.back(), "4:later");
+  out.sendText(2, "later");  // all durable again: straight out
+  EXPECT_EQ(sender.log.back(), "2:later");
 }
 
 TEST_F(DurableSendQueueWithCommit, ABurstOfAppendsDuringOneSyncNeedsOnlyOneMore) {
-  commit.appended = 1;
-  out.sendText(1, "m1");
-  for (int i = 2; i <= 50; ++i) {  // 49 more messages while the first sync is in flight
-    commit.appended = static_cast<std::uint64_t>(i);
+  for (int i = 1; i <= 50; ++i) {  // 49 more messages while the first sync is in flight
+    commit.append();
+    DurableSendQueue::InputFrames input(out);
     out.sendText(1, "m" + std::to_string(i));
   }
   commit.complete(1);   // the sync that started with the first message
@@ -124,8 +146,11 @@ TEST_F(DurableSendQueueWithCommit, ABurstOfAppendsDuringOneSyncNeedsOnlyOneMore)
 }
 
 TEST_F(DurableSendQueueWithCommit, ARefusedSyncReleasesNothingAndIsRetried) {
-  commit.appended = 1;
-  out.sendText(1, "ack");
+  commit.append();
+  {
+    DurableSendQueue::InputFrames input(out);
+    out.sendText(1, "ack");
+  }
   commit.complete(std::nullopt);
   ASSERT_TRUE(runUntil(io, [&] { return commit.syncs.load() == 1; }));
   runUntil(
@@ -136,6 +161,70 @@ TEST_F(DurableSendQueueWithCommit, ARefusedSyncReleasesNothingAndIsRetried) {
   EXPECT_EQ(sender.log, (std::vector<std::string>{"1:ack"}));
 }
 
+/// With a storage breaker: a refused sync trips it, nothing is synced again until its probe has
+/// closed it, and sockets whose frames wait longer than the hold limit are closed meanwhile.
+class DurableSendQueueWithBreaker : public ::testing::Test {
+ protected:
+  std::int64_t nowMs() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  boost::asio::io_context io;
+  RecordingSender sender;
+  GatedCommit commit;
+  std::atomic<bool> diskBack{false};
+  StorageBreaker breaker{io,
+                         [this](std::int64_t) {
+                           if (!diskBack) throw std::runtime_error("disk I/O error");
+                         },
+                         [this] { return nowMs(); }, std::chrono::milliseconds(20)};
+};
+
+TEST_F(DurableSendQueueWithBreaker, AFailedSyncOpensTheBreakerAndOnlyItsSocketsWaitThenClose) {
+  DurableSendQueue out(io, sender, std::chrono::milliseconds(150));
+  out.attach(&commit, &breaker);
+  commit.append();
+  {
+    DurableSendQueue::InputFrames input(out);
+    out.sendText(1, "ack");
+    out.sendText(2, "deliver");
+  }
+  commit.complete(std::nullopt);  // the fsync fails
+  ASSERT_TRUE(runUntil(io, [&] { return breaker.isOpen(); }));
+  EXPECT_EQ(breaker.status().source, "chat sync");
+  {
+    DurableSendQueue::InputFrames input(out);  // the contact center goes on meanwhile
+    out.sendText(3, "call event");
+  }
+  EXPECT_EQ(sender.log, (std::vector<std::string>{"3:call event"}));
+  // Held past the limit while the disk still fails: those sockets are closed, their frames dropped.
+  ASSERT_TRUE(runUntil(io, [&] { return sender.log.size() == 3; }));
+  EXPECT_EQ(sender.log[1].substr(1), ":close:1013");
+  EXPECT_EQ(sender.log[2].substr(1), ":close:1013");
+  EXPECT_EQ(out.held(), 0u);
+  EXPECT_EQ(commit.syncs.load(), 1);  // not tried again while the breaker is open
+  out.sendText(1, "after");           // the socket's id no longer waits for anything
+  EXPECT_EQ(sender.log.back(), "1:after");
+}
+
+TEST_F(DurableSendQueueWithBreaker, OnceTheProbeClosesTheBreakerTheHeldFramesGoOut) {
+  DurableSendQueue out(io, sender, std::chrono::seconds(30));  // never closes a socket here
+  out.attach(&commit, &breaker);
+  commit.append();
+  {
+    DurableSendQueue::InputFrames input(out);
+    out.sendText(1, "ack");
+  }
+  commit.complete(std::nullopt);
+  ASSERT_TRUE(runUntil(io, [&] { return breaker.isOpen(); }));
+  diskBack = true;     // the next probe succeeds
+  commit.complete(1);  // and so does the sync that follows it
+  ASSERT_TRUE(runUntil(io, [&] { return out.held() == 0; }));
+  EXPECT_EQ(sender.log, (std::vector<std::string>{"1:ack"}));
+  EXPECT_FALSE(breaker.isOpen());
+  EXPECT_EQ(commit.syncs.load(), 2);
+}
+
 TEST(DurableSendQueue, DestroyedWhileASyncRunsIsSafe) {
   boost::asio::io_context io;
   RecordingSender sender;
@@ -143,7 +232,8 @@ TEST(DurableSendQueue, DestroyedWhileASyncRunsIsSafe) {
   {
     DurableSendQueue out(io, sender);
     out.attach(&commit);
-    commit.appended = 1;
+    commit.append();
+    DurableSendQueue::InputFrames input(out);
     out.sendText(1, "ack");
     commit.complete(1);  // lets the sync finish while the queue is being destroyed
   }

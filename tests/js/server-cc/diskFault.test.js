@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+// End to end against the real server binary (docs/reliability.md, "Disk faults"): the disk under
+// the running server starts refusing every write (its file-size limit is lowered to one byte with
+// prlimit, so each write fails with EFBIG as on a failing disk). Then a chat message is refused at
+// once with ERR_STORAGE_UNAVAILABLE instead of stalling, /healthz answers 503 and says why, and a
+// phone call is still routed, answered and ended. When the disk takes writes again the server
+// notices by itself: /healthz is back to 200, the message sent again with the same clientMsgId is
+// delivered once, and the CDR of the call made during the fault is stored (official cloud client).
+'use strict';
+
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const { startServer, cloudClient, Socket, httpJson } = require('./ccClient');
+
+jest.setTimeout(60000);
+
+const STORAGE_UNAVAILABLE = -11021;
+let server;
+
+afterAll(async () => {
+  if (server) await server.stop();
+});
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function loginAgent(srv, userId) {
+  const { Token } = await cloudClient(srv).CreateSDKLoginToken({ SdkAppId: srv.sdkAppId, SeatUserId: userId });
+  const agent = new Socket(`ws://${srv.host}:${srv.port}/ws/agent`);
+  await agent.open();
+  const res = await agent.request('auth.login', { sdkAppId: srv.sdkAppId, userId, token: Token });
+  expect(res.ok).toBe(true);
+  if (res.data.agent.status === 'offline') {
+    await agent.waitFor((f) => f.event === 'agent.status' && f.data.status === 'free', 'free after login');
+  }
+  return agent;
+}
+
+/** The process's soft file-size limit as prlimit takes it ("unlimited" or bytes). */
+function softFileSizeLimit(pid) {
+  const line = fs
+    .readFileSync(`/proc/${pid}/limits`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Max file size'));
+  return line.split(/\s{2,}/)[1];
+}
+
+function setSoftFileSizeLimit(pid, value) {
+  execFileSync('prlimit', ['--pid', String(pid), `--fsize=${value}:`]);
+}
+
+async function health(srv) {
+  return httpJson(srv, 'GET', '/healthz');
+}
+
+async function waitUntil(what, check, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+test('a disk that refuses writes: chat refused at once, calls go on, and everything recovers by itself', async () => {
+  server = await startServer({ args: ['--recordings', 'false'] });
+  const pid = server.process.pid;
+  const chatAgent = await loginAgent(server, 'agent1@tccc.local');
+  const callAgent = await loginAgent(server, 'agent2@tccc.local');
+  const visitor = new Socket(`ws://${server.host}:${server.port}/ws/customer`);
+  await visitor.open();
+  const started = await visitor.request('chat.start', { serviceNumber: '4008002000', nickname: 'Nina' });
+  expect(started.ok).toBe(true);
+  const chatId = started.data.sessionId;
+  await chatAgent.waitSession(chatId, 'ringing');
+  expect((await chatAgent.request('session.accept', { sessionId: chatId })).ok).toBe(true);
+  expect((await visitor.request('chat.send', { text: 'hello', clientMsgId: 'v-1' })).ok).toBe(true);
+  expect((await health(server)).body.storage.state).toBe('ok');
+
+  const limitBefore = softFileSizeLimit(pid);
+  let callId;
+  let callAgentId;
+  setSoftFileSizeLimit(pid, 1);
+  try {
+    // Refused at once, with a code a client can act on; nothing delivered.
+    const refused = await visitor.request('chat.send', { text: 'where is my parcel?', clientMsgId: 'v-2' });
+    expect(refused.ok).toBe(false);
+    expect(refused.error.code).toBe(STORAGE_UNAVAILABLE);
+    expect(refused.error.message).toMatch(/clientMsgId/);
+    const agentRefused = await chatAgent.request('chat.send', { sessionId: chatId, text: 'one moment' });
+    expect(agentRefused.error.code).toBe(STORAGE_UNAVAILABLE);
+
+    const failing = await health(server);
+    expect(failing.status).toBe(503);
+    expect(failing.body.status).toBe('degraded');
+    expect(failing.body.storage).toMatchObject({ state: 'failing', source: expect.any(String) });
+    expect(failing.body.storage.lastError).toMatch(/I\/O|disk|full/i);
+
+    // Calls need no synchronous write: routed, answered and ended while the disk fails.
+    const placed = await httpJson(server, 'POST', '/sim/inbound', {
+      caller: '13800138000',
+      serviceNumber: '4008002000',
+      holdSeconds: 1,
+    });
+    expect(placed.status).toBe(200);
+    callId = placed.body.sessionId;
+    const ringsAt = (agent) =>
+      agent.frames.some(
+        (f) => f.event === 'session.state' && f.data.session.sessionId === callId && f.data.session.state === 'ringing',
+      );
+    const answering = await waitUntil('the call ringing at an agent', () =>
+      [chatAgent, callAgent].find((a) => ringsAt(a)),
+    );
+    expect((await answering.request('session.accept', { sessionId: callId })).ok).toBe(true);
+    await answering.waitSession(callId, 'ended');
+    callAgentId = answering === chatAgent ? 'agent1@tccc.local' : 'agent2@tccc.local';
+    expect((await health(server)).body.unwrittenCdrs).toBeGreaterThanOrEqual(1);
+  } finally {
+    setSoftFileSizeLimit(pid, limitBefore);
+  }
+
+  // The probe (every second) finds the disk back.
+  const recovered = await waitUntil('/healthz 200', async () => {
+    const h = await health(server);
+    return h.status === 200 && h;
+  });
+  expect(recovered.body.storage).toMatchObject({ state: 'ok' });
+  expect(recovered.body.storage.lastRecoveredAtMs).toBeGreaterThan(0);
+
+  // The refused message, sent again with the same clientMsgId, is stored and delivered once.
+  const again = await visitor.request('chat.send', { text: 'where is my parcel?', clientMsgId: 'v-2' });
+  expect(again.ok).toBe(true);
+  await chatAgent.waitFor(
+    (f) => f.event === 'chat.message' && f.data.message.text === 'where is my parcel?',
+    'the message after recovery',
+  );
+  const deliveries = chatAgent.frames.filter(
+    (f) => f.event === 'chat.message' && f.data.message.text === 'where is my parcel?',
+  );
+  expect(deliveries).toHaveLength(1);
+
+  // The CDR of the call made during the fault was kept and is stored now.
+  const cdr = await waitUntil('the CDR of the call made during the fault', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const res = await cloudClient(server).DescribeTelCdr({
+      SdkAppId: server.sdkAppId,
+      StartTimeStamp: now - 600,
+      EndTimeStamp: now + 60,
+      SessionIds: [callId],
+      PageSize: 10,
+      PageNumber: 0,
+    });
+    return (res.TelCdrs || [])[0];
+  });
+  expect(cdr).toMatchObject({ SessionId: callId, SeatUser: expect.objectContaining({ UserId: callAgentId }) });
+
+  const { stderr } = server.output();
+  expect(stderr).toMatch(/storage failing/);
+  expect(stderr).toMatch(/storage recovered after \d+ ms/);
+  for (const s of [chatAgent, callAgent, visitor]) s.close();
+});
