@@ -31,6 +31,13 @@ Session* CustomerDesk::sessionOf(const CustomerLeg& leg) const {
   return leg.sessionId.empty() ? nullptr : c.sessions.find(leg.sessionId);
 }
 
+std::optional<std::int64_t> CustomerDesk::appOf(ConnectionId conn) const {
+  auto it = mLegs.find(conn);
+  const Session* s = it == mLegs.end() ? nullptr : sessionOf(*it->second);
+  if (!s) return std::nullopt;
+  return s->sdkAppId;
+}
+
 Session* CustomerDesk::liveSessionOf(const CustomerLeg& leg) const {
   Session* s = sessionOf(leg);
   return s && !s->ended() ? s : nullptr;

@@ -11,6 +11,7 @@
 #include "routing/TimerQueue.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -37,6 +38,8 @@ class CustomerDesk : public FarEnd, public TimerOwner {
   /// The session the leg is in, if it has not ended; any session it was last in.
   Session* liveSessionOf(const CustomerLeg& leg) const;
   Session* sessionOf(const CustomerLeg& leg) const;
+  /// The app (SdkAppId) of the session the socket is or was last in; nothing before it had one.
+  std::optional<std::int64_t> appOf(ConnectionId conn) const;
   /// The session's customer is on `leg` from now on (a previous socket of it lets go).
   void bind(Session& session, CustomerLeg& leg);
   /// The socket that holds the session's customer side, or 0.

@@ -294,6 +294,8 @@ std::optional<std::int64_t> RoutingEngine::agentApp(ConnectionId conn) const {
   return agent->sdkAppId;
 }
 
+std::optional<std::int64_t> RoutingEngine::customerApp(ConnectionId conn) const { return p->customers.appOf(conn); }
+
 void RoutingEngine::agentDisconnected(ConnectionId conn, std::int64_t nowMs, bool loggedOut) {
   ChatDispatch dispatch(*p, nowMs);
   Agent* agent = p->agents.onConnection(conn);

@@ -58,6 +58,8 @@ class RoutingEngine {
 
   // --- customer sockets (/ws/customer) ---
   void onCustomerRequest(ConnectionId conn, const protocol::Request& request, std::int64_t nowMs);
+  /// The app of the session the customer socket is or was last in; nothing before it had one.
+  std::optional<std::int64_t> customerApp(ConnectionId conn) const;
   void customerDisconnected(ConnectionId conn, std::int64_t nowMs);
 
   // --- simulator ---

@@ -163,14 +163,16 @@ void ContactCenter::onOpen(ConnectionId id, const WsOpenInfo& info) {
   agentRequest(id, protocol::Request{kHandshakeLoginId, "auth.login", std::move(std::get<Json>(login))}, c.openedMs);
 }
 
-bool ContactCenter::tenantMayRequest(ConnectionId id, std::int64_t now) {
+bool ContactCenter::tenantMayRequest(ConnectionId id, bool agent, std::int64_t now) {
   if (mOptions.tenantRatePerSec <= 0) return true;
-  // Before login a socket has no app: its own limit and the failed-login limit bound it.
-  const std::optional<std::int64_t> app = mEngine.agentApp(id);
+  // Before login (an agent) or before its first call or chat (a customer) a socket has no app: its
+  // own limit, the failed-login limit and the per-address connection cap bound it.
+  const std::optional<std::int64_t> app = agent ? mEngine.agentApp(id) : mEngine.customerApp(id);
   if (!app) return true;
-  auto it = mTenantRequests.find(*app);
+  const auto key = std::make_pair(*app, agent);
+  auto it = mTenantRequests.find(key);
   if (it == mTenantRequests.end())
-    it = mTenantRequests.emplace(*app, TokenBucket(mOptions.tenantRatePerSec, mOptions.tenantRateBurst, now)).first;
+    it = mTenantRequests.emplace(key, TokenBucket(mOptions.tenantRatePerSec, mOptions.tenantRateBurst, now)).first;
   return it->second.takeAtMs(now);
 }
 
@@ -215,8 +217,10 @@ void ContactCenter::onText(ConnectionId id, std::string_view text) {
     sendError(id, req->id, Error(Errc::RateLimited, "too many requests on this connection: slow down"));
     return;
   }
-  if (c.agent && !tenantMayRequest(id, now)) {
-    sendError(id, req->id, Error(Errc::RateLimited, "too many requests from this app's agents: slow down"));
+  if (!tenantMayRequest(id, c.agent, now)) {
+    sendError(id, req->id,
+              Error(Errc::RateLimited, c.agent ? "too many requests from this app's agents: slow down"
+                                               : "too many requests from this app's customers: slow down"));
     return;
   }
   if (c.agent) {

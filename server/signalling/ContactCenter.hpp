@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -116,7 +117,7 @@ class ContactCenter : public WsHandler, public LiveOps {
 
   static std::int64_t nowMs();
   /// Takes one request from the budget of the app the agent on `id` belongs to (true when it may go on).
-  bool tenantMayRequest(ConnectionId id, std::int64_t now);
+  bool tenantMayRequest(ConnectionId id, bool agent, std::int64_t now);
   void flush();
   void schedule();
   void onTimer();
@@ -147,7 +148,9 @@ class ContactCenter : public WsHandler, public LiveOps {
   std::unique_ptr<media::MediaServer> mMedia;
   std::unique_ptr<MediaSockets> mMediaSockets;  // /ws/media: agents' audio over a WebSocket (with mMedia)
   std::unordered_map<ConnectionId, Conn> mConns;
-  std::unordered_map<std::int64_t, TokenBucket> mTenantRequests;  // by SdkAppId: tenantRatePerSec
+  // tenantRatePerSec, by SdkAppId and side: a tenant's public chat visitors cannot use up what its
+  // agents may send.
+  std::map<std::pair<std::int64_t, bool>, TokenBucket> mTenantRequests;  // (SdkAppId, agent?)
   boost::asio::steady_timer mTimer;
   std::int64_t mArmedAt = 0;  // wall-clock ms the timer is armed for; 0 = not armed
   std::int64_t mNextHousekeepingMs = 0;

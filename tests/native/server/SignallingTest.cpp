@@ -222,6 +222,35 @@ TEST_F(SignallingTest, OneAppsAgentsShareARateLimitThatLeavesOtherAppsAlone) {
   EXPECT_EQ(sender.response(3, rid)["ok"], true);
 }
 
+TEST_F(SignallingTest, OneAppsCustomersShareARateLimitThatLeavesItsAgentsAlone) {
+  ContactCenter::Options o;
+  o.tenantRatePerSec = 1;
+  o.tenantRateBurst = 4;
+  make(o);
+  open(1);
+  login(1, "a1@x.com");
+  // Two callers of the app: each dial is free (no app before it), then their requests share four.
+  for (ConnectionId id : {50, 51}) {
+    open(id, "/ws/customer");
+    text(id, req(1, "customer.dial", {{"serviceNumber", "4008002000"}, {"caller", "1380000000" + std::to_string(id)}}));
+    ASSERT_EQ(sender.frames(id).at(0)["ok"], true) << sender.frames(id).at(0).dump();
+  }
+  std::int64_t rid = 10;
+  int refused = 0;
+  for (int i = 0; i < 6; ++i) {
+    const ConnectionId id = 50 + i % 2;
+    text(id, req(++rid, "customer.dtmf", {{"digits", "1"}}));
+    Json res = sender.response(id, rid);
+    if (res["ok"] == true || res["error"]["code"] != static_cast<int>(Errc::RateLimited)) continue;
+    ++refused;
+    EXPECT_NE(res["error"]["message"].get<std::string>().find("this app's customers"), std::string::npos);
+  }
+  EXPECT_EQ(refused, 2);
+  // The app's agents have a budget of their own.
+  text(1, req(++rid, "agent.online"));
+  EXPECT_EQ(sender.response(1, rid)["ok"], true);
+}
+
 TEST_F(SignallingTest, SecondLoginKicksTheFirstSocket) {
   make();
   open(1);
