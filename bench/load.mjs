@@ -53,6 +53,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { cpuSeconds, makeSimCaller, rssMb } from './server-process.mjs';
 
 const require = createRequire(import.meta.url);
 const WebSocket = require('ws');
@@ -79,25 +80,6 @@ const TOKEN_REUSE_MS = 20 * 60 * 1000; // login tokens live 30 min: fetch new on
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.log(...a);
-
-// utime + stime of every thread of the process, live or exited, in seconds (clock ticks of 1/100 s).
-function cpuSeconds(pid) {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-function rssMb(pid) {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
-  } catch {
-    return NaN;
-  }
-}
 
 const fmt = (v, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '?');
 
@@ -366,43 +348,6 @@ function connectAgent(server, run, userId, token) {
 }
 
 // --- calls -------------------------------------------------------------------------------------
-function makeCaller(server, sockets) {
-  // Several keep-alive connections used in turn keep each under the server's per-connection limit.
-  const agents = Array.from({ length: sockets }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
-  let turn = 0;
-  const post = (body) =>
-    new Promise((resolve) => {
-      const req = http.request(
-        {
-          host: server.host,
-          port: server.port,
-          method: 'POST',
-          path: '/sim/inbound',
-          agent: agents[turn++ % agents.length],
-          headers: { 'content-type': 'application/json' },
-        },
-        (res) => {
-          let data = '';
-          res.on('data', (c) => {
-            data += c;
-          });
-          res.on('end', () => {
-            try {
-              resolve({ status: res.statusCode, body: JSON.parse(data) });
-            } catch {
-              resolve({ status: res.statusCode, body: null });
-            }
-          });
-        },
-      );
-      req.on('error', () => resolve({ status: 0, body: null }));
-      req.end(JSON.stringify(body));
-    });
-  post.close = () => {
-    for (const a of agents) a.destroy();
-  };
-  return post;
-}
 
 function percentile(sorted, p) {
   if (!sorted.length) return NaN;
@@ -498,7 +443,7 @@ async function runOnce(target, serverMedia) {
     await sleep(IDLE_MS);
     result.idleCpu = ((cpuSeconds(pid) - idle0) / (IDLE_MS / 1000)) * 100;
 
-    post = makeCaller(server, Math.max(4, Math.ceil(RATE / 10)));
+    post = makeSimCaller({ host: server.host, port: server.port, sockets: Math.max(4, Math.ceil(RATE / 10)) });
     const sentAt = new Map();
     let refused = 0;
     let placed = 0;

@@ -104,8 +104,12 @@ ChatRouting::ChatState* ChatRouting::state(const std::string& sessionId) const {
 // --- agents and capacity -------------------------------------------------------------------------
 
 bool ChatRouting::eligible(const Agent& agent, bool forNewOffer) const {
-  if (agent.removed || (agent.status != AgentStatus::Free && agent.status != AgentStatus::Busy)) return false;
-  return !forNewOffer || agent.conn != 0;
+  if (agent.removed) return false;
+  // After-call work brings no new chat, but a chat already ringing stays: an agent whose call ends
+  // while a chat rings may still take it (bench/soak.mjs caught accepts failing here).
+  const bool takes = agent.status == AgentStatus::Free || agent.status == AgentStatus::Busy ||
+                     (!forNewOffer && agent.status == AgentStatus::Arrange);
+  return takes && (!forNewOffer || agent.conn != 0);
 }
 
 int ChatRouting::load(const Agent& agent) const {
@@ -477,7 +481,8 @@ void ChatRouting::dispatch(std::int64_t nowMs) {
       }
     }
   }
-  // Offers at agents who can no longer take them (rest, notReady, offline, removed) move on.
+  // Offers at agents who can no longer take them (rest, notReady, offline, removed) move on; after-call
+  // work keeps them.
   if (!mOffers.empty()) {
     std::vector<SessionSerial> offers(mOffers.begin(), mOffers.end());
     for (auto serial : offers) {

@@ -428,6 +428,24 @@ TEST_F(ChatRoutingTest, AnAgentHoldsSeveralChatsUpToItsCapacityWhileTakingCalls)
   EXPECT_EQ(RoutingHarness::errorCode(h.request(a1, "agent.offline")), code(Errc::InvalidState));
 }
 
+TEST_F(ChatRoutingTest, AChatRingingWhenTheAgentsCallEndsStaysThroughAfterCallWork) {
+  ConnectionId a1 = h.login("a1@x.com");
+  std::string call = h.simCall("4008002000");
+  ASSERT_TRUE(h.request(a1, "session.accept", {{"sessionId", call}}).value("ok", false));
+  std::string chat = start(visitor)["data"]["sessionId"];
+  ASSERT_EQ(h.session(a1, chat)["state"], "ringing");  // busy on a call still takes chats
+  ASSERT_TRUE(h.request(a1, "session.hangUp", {{"sessionId", call}}).value("ok", false));
+  ASSERT_EQ(h.status("a1@x.com"), "arrange");
+  EXPECT_EQ(h.session(a1, chat)["state"], "ringing");  // not taken away mid-ring
+  ASSERT_TRUE(h.request(a1, "session.accept", {{"sessionId", chat}}).value("ok", false));
+  EXPECT_EQ(h.session(a1, chat)["state"], "talking");
+  // A new chat waits until the wrap-up is over.
+  std::string next = start(901)["data"]["sessionId"];
+  EXPECT_TRUE(h.session(a1, next).is_null());
+  ASSERT_TRUE(h.request(a1, "agent.setStatus", {{"status", "free"}}).value("ok", false));
+  EXPECT_EQ(h.session(a1, next)["state"], "ringing");
+}
+
 TEST_F(ChatRoutingTest, NoAgentOnlineEndsTheChatAndErrorsAreClear) {
   Json res = start(visitor);
   ASSERT_TRUE(res.value("ok", false));
