@@ -171,6 +171,17 @@ class Directory {
   /// ERR_HTTP_TOKEN_ERROR for an unknown, expired, reused or other agent's token.
   virtual Error verifyLoginToken(std::int64_t sdkAppId, std::string_view userId, std::string_view token,
                                  std::int64_t nowSec) = 0;
+  /// Resume tokens outlive a restart (docs/reliability.md, "Server crash: agents"): the engine keeps
+  /// an agent's current token here at each login and drops it when the agent logs out or is put out;
+  /// a resume with a token this process did not issue is checked against the kept one. A host
+  /// without storage keeps none.
+  virtual void keepResumeToken(std::int64_t /*sdkAppId*/, std::string_view /*userId*/, std::string_view /*token*/,
+                               std::int64_t /*nowMs*/) {}
+  virtual void dropResumeToken(std::int64_t /*sdkAppId*/, std::string_view /*userId*/) {}
+  virtual bool keptResumeToken(std::int64_t /*sdkAppId*/, std::string_view /*userId*/, std::string_view /*token*/,
+                               std::int64_t /*nowMs*/) {
+    return false;
+  }
 };
 
 /// Implemented by the platform: takes one finished session's CDR for durable storage and its push.

@@ -76,6 +76,13 @@ HttpResponse jsonResponse(int status, const Json& body) {
   return r;
 }
 
+/// Chats the last run died in that nobody can resume: their IM CDRs (docs/reliability.md).
+void closeInterruptedChats(SqliteStore& store, const std::vector<LiveChatRecord>& entries) {
+  if (auto n = InterruptedChatRecovery(store).run(entries, store.lastAliveAtMs().value_or(0)))
+    spdlog::warn("{} chat(s) were live when the server last stopped: IM CDRs made with EndStatus {}", n,
+                 InterruptedChatRecovery::kEndStatus);
+}
+
 int run(const ServerConfig& config) {
   // Everything this process creates (database, WAL, credentials) is for its own user only.
   ::umask(077);
@@ -164,6 +171,7 @@ int run(const ServerConfig& config) {
   while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
 
   StoreDirectory directory(store, store, store, store, store);
+  directory.setResumeTokens(&store);  // agents resume across a restart (docs/reliability.md)
   CdrPushOptions pushOptions;
   pushOptions.url = config.cdrPushUrl;
   pushOptions.retryBase = std::chrono::milliseconds(config.cdrPushRetryMs);
@@ -184,9 +192,6 @@ int run(const ServerConfig& config) {
   if (auto n = InterruptedCallRecovery(store, pusher.enabled()).run(nowMs()))
     spdlog::warn("{} call(s) were live when the server last stopped: CDRs made with EndStatusString \"{}\"", n,
                  InterruptedCallRecovery::kEndStatus);
-  if (auto n = InterruptedChatRecovery(store).run(store.lastAliveAtMs().value_or(0)))
-    spdlog::warn("{} chat(s) were live when the server last stopped: IM CDRs made with EndStatus {}", n,
-                 InterruptedChatRecovery::kEndStatus);
   // Declared after io and pusher: destroyed (drained) before them.
   CdrWriterOptions cdrWriterOptions;
   cdrWriterOptions.breaker = &storageBreaker;
@@ -275,8 +280,20 @@ int run(const ServerConfig& config) {
     contactCenter.setChatGroupCommit(&store, &storageBreaker);
   else
     spdlog::warn("chat messages are synced one by one on the event loop: {} has no WAL file to sync", config.dataDir);
+  // Chats the last run died in (SIGKILL, crash) go on, before any socket is served; those it
+  // cannot resume get their IM CDR.
+  {
+    auto journaled = store.listLiveChats();
+    const std::size_t count = journaled.size();
+    auto left = contactCenter.restoreChats(std::move(journaled));
+    if (count > left.size())
+      spdlog::warn("{} chat(s) were live when the server last stopped: resumed, waiting for their visitors",
+                   count - left.size());
+    closeInterruptedChats(store, left);
+  }
 #else
   spdlog::warn("built without the contact center: no agent WebSocket endpoints");
+  closeInterruptedChats(store, store.listLiveChats());
 #endif
 
   // --- routes ---

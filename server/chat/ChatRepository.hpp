@@ -58,12 +58,16 @@ class ChatGroupCommit {
   virtual std::optional<std::uint64_t> syncAppended() = 0;
 };
 
-/// A chat the live-chat journal holds: what its IM CDR was when last journaled.
+/// A chat the live-chat journal holds: what its IM CDR was when last journaled, and what the chat
+/// needs to go on after a restart (routing/ChatRouting::restore).
 struct LiveChatRecord {
   ImCdrRecord soFar;
   std::int64_t acceptedSec = 0;    // 0: no agent had accepted it
   std::int64_t journaledAtMs = 0;  // when the entry was written
   std::int64_t lastMessageMs = 0;  // the chat's newest stored message (0: none), when listed
+  // visitorToken, skillGroupId, agentUserId, serviceNumber, … (ChatRouting::journal); empty for
+  // entries an older server wrote, which cannot be resumed.
+  Json resume = Json::object();
 };
 
 /// What start-up recovery needs of the live-chat journal (SqliteStore implements it).

@@ -22,8 +22,9 @@ ImCdrRecord InterruptedChatRecovery::close(const LiveChatRecord& entry, std::int
   return cdr;
 }
 
-std::int64_t InterruptedChatRecovery::run(std::int64_t aliveAtMs) {
-  auto entries = mJournal.listLiveChats();
+std::int64_t InterruptedChatRecovery::run(std::int64_t aliveAtMs) { return run(mJournal.listLiveChats(), aliveAtMs); }
+
+std::int64_t InterruptedChatRecovery::run(const std::vector<LiveChatRecord>& entries, std::int64_t aliveAtMs) {
   if (entries.empty()) return 0;
   std::vector<ImCdrRecord> cdrs;
   cdrs.reserve(entries.size());

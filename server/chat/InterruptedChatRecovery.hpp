@@ -10,6 +10,7 @@
 #include "chat/ChatRepository.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace tccc::server {
 
@@ -23,6 +24,8 @@ class InterruptedChatRecovery {
   /// Recovers every entry, every tenant's, in one transaction. `aliveAtMs`: the server's last
   /// liveness mark (0: none). Returns how many IM CDRs it made.
   std::int64_t run(std::int64_t aliveAtMs);
+  /// The same for `entries` only: those the contact center could not resume.
+  std::int64_t run(const std::vector<LiveChatRecord>& entries, std::int64_t aliveAtMs);
 
   /// The IM CDR of a chat that was live when the server was last known alive at `aliveAtMs`.
   static ImCdrRecord close(const LiveChatRecord& entry, std::int64_t aliveAtMs);

@@ -46,8 +46,11 @@ Result AgentLifecycle::login(ConnectionId conn, const Json& data, std::int64_t n
   // cannot be used to list a tenant's agents (or to learn which apps exist).
   Agent* existing = c.agents.find(sdkAppId, userId);
   if (!resume.empty()) {
-    if (!existing || existing->resumeToken.empty() || existing->resumeToken != resume)
-      return Error(Errc::HttpTokenError, "the resume token is stale: log in with a new token");
+    const bool current = existing && !existing->resumeToken.empty() && existing->resumeToken == resume;
+    // One this process did not issue: kept from before a restart, if it is the agent's latest.
+    const bool kept = !current && (!existing || existing->resumeToken.empty()) &&
+                      c.directory.keptResumeToken(sdkAppId, userId, resume, nowMs);
+    if (!current && !kept) return Error(Errc::HttpTokenError, "the resume token is stale: log in with a new token");
   } else if (Error refused = c.directory.verifyLoginToken(sdkAppId, userId, token, nowMs / 1000)) {
     return refused;
   }
@@ -62,6 +65,7 @@ Result AgentLifecycle::login(ConnectionId conn, const Json& data, std::int64_t n
   c.agents.attach(agent, conn);
   ++agent.graceGen;  // cancels a pending grace expiry
   agent.resumeToken = newResumeToken();
+  c.directory.keepResumeToken(sdkAppId, userId, agent.resumeToken, nowMs);
   // The snapshot is taken after the login's own change (offline -> free) and carries that event's
   // seq, so a client is accurate the moment it is ready (getStatus() in a ready handler says
   // "free"); the event itself still goes out and the client drops it as already seen.
@@ -77,7 +81,7 @@ void AgentLifecycle::logout(Agent& agent, ConnectionId conn, std::int64_t nowMs)
   // An explicit goodbye (the SDK's destroy()): no grace period. The agent goes offline now, and the
   // grace expiry runs at once to move its ringing offer on and end calls it was still on.
   c.agents.detach(conn);
-  agent.resumeToken.clear();
+  dropResumeToken(agent);
   c.status.set(agent, AgentStatus::Offline, StatusReason::Logout, "", nowMs);
   ++agent.graceGen;
   c.timers.arm(nowMs, *this, agent.idx, agent.graceGen);
@@ -146,7 +150,7 @@ void AgentLifecycle::staffChanged(std::int64_t sdkAppId, std::int64_t nowMs) {
       }
       ++agent.graceGen;
       c.timers.arm(nowMs, *this, agent.idx, agent.graceGen);
-      agent.resumeToken.clear();
+      dropResumeToken(agent);
       agent.removed = true;
       continue;
     }
@@ -161,10 +165,24 @@ void AgentLifecycle::kick(Agent& agent, protocol::KickReason reason, std::int64_
     c.out.close(agent.conn, kCloseKicked, std::string(toString(reason)));
     c.agents.detach(agent.conn);
   }
-  agent.resumeToken.clear();
+  dropResumeToken(agent);
   c.status.set(agent, AgentStatus::Offline, StatusReason::Admin, "", nowMs);
   ++agent.graceGen;
   c.timers.arm(nowMs, *this, agent.idx, agent.graceGen);
+}
+
+void AgentLifecycle::dropResumeToken(Agent& agent) {
+  agent.resumeToken.clear();
+  c.directory.dropResumeToken(agent.sdkAppId, agent.staff.userId);
+}
+
+Agent& AgentLifecycle::holdForReturn(const StaffInfo& staff, std::int64_t nowMs) {
+  Agent& agent = ensure(staff);
+  if (!agent.conn) {
+    ++agent.graceGen;
+    c.timers.arm(nowMs + c.options.graceMs, *this, agent.idx, agent.graceGen);
+  }
+  return agent;
 }
 
 void AgentLifecycle::mediaConnection(Agent& agent, bool up) {

@@ -29,12 +29,18 @@ class AgentLifecycle : public TimerOwner {
   /// Logs the agent out from outside (a supervisor): `agent.kicked` with `reason`, its socket closed
   /// with the no-reconnect code, then as auth.logout (offline, its calls and offer ended).
   void kick(Agent& agent, protocol::KickReason reason, std::int64_t nowMs);
+  /// An agent the last run of the server had a chat with (ChatRouting::restore): known again,
+  /// offline, with the reconnect grace period to log in before its chats go back to their group,
+  /// as if its socket had dropped at `nowMs`.
+  Agent& holdForReturn(const StaffInfo& staff, std::int64_t nowMs);
 
   void onTimer(std::uint64_t agentIdx, std::uint64_t gen, std::int64_t nowMs) override;  // grace period over
 
  private:
   Agent& ensure(const StaffInfo& staff);
   void expire(Agent& agent, std::int64_t nowMs);
+  /// Logged out or put out: its resume token is void, here and in what a restart keeps.
+  void dropResumeToken(Agent& agent);
   void mediaConnection(Agent& agent, bool up);
 
   RoutingContext& c;

@@ -2,6 +2,7 @@
 #include "routing/ChatRouting.hpp"
 
 #include "routing/Acd.hpp"
+#include "routing/AgentLifecycle.hpp"
 #include "routing/AgentRegistry.hpp"
 #include "routing/CallControl.hpp"
 #include "routing/CallRouting.hpp"
@@ -85,6 +86,7 @@ struct ChatRouting::ChatState {
   std::int64_t visitorGoneAt = 0;  // the visitor's socket dropped: the chat ends then unless resumed
   TokenBucket flood[2];            // [0] visitor, [1] agent
   std::unordered_map<std::string, std::int64_t> clientIds;  // from + '\x1f' + clientMsgId -> seq
+  bool queueOnResume = false;  // restored after a restart while waiting: queued again when the visitor is back
 };
 
 ChatRouting::ChatRouting(RoutingContext& c) : c(c) {}
@@ -423,6 +425,7 @@ void ChatRouting::agentGone(Agent& agent, std::int64_t nowMs) {
       chat->waitStartMs = nowMs;
       chat->queueKey = {nowMs, chat->serial};
       enqueue(*chat, chat->skillGroupId, nowMs, false);
+      if (!chat->ended()) journal(*chat, nowMs);  // a restart now queues it instead of waiting for this agent
     }
   }
 }
@@ -627,11 +630,27 @@ void ChatRouting::end(Session& chat, const EndSpec& spec, std::int64_t nowMs) {
   c.sessions.retire(chat, nowMs + c.options.endedRetentionMs);
 }
 
-void ChatRouting::journal(const Session& chat, std::int64_t nowMs) {
+void ChatRouting::journal(const Session& chat, std::int64_t nowMs, std::int64_t skillGroupId) {
   LiveChatRecord entry;
   entry.soFar = c.cdrs.imCdr(chat);
   entry.acceptedSec = chat.acceptMs / 1000;
   entry.journaledAtMs = nowMs;
+  if (const ChatState* st = state(chat.id)) {
+    // What restore() needs. The token is a credential: the database is the server's own (0600).
+    entry.resume = Json{{"visitorToken", st->visitorToken},
+                        {"skillGroupId", skillGroupId ? skillGroupId : chat.skillGroupId},
+                        {"serviceNumber", chat.serviceNumber},
+                        {"customerUserId", chat.customerUserId},
+                        {"nickname", chat.nickname},
+                        {"avatar", chat.avatar},
+                        {"remark", chat.remark},
+                        {"peerSource", st->peerSource},
+                        {"channelName", st->channelName},
+                        {"clientData", st->clientData},
+                        {"startMs", chat.startMs},
+                        {"acceptMs", chat.acceptMs}};
+    if (chat.agent) entry.resume["agentUserId"] = c.agents.at(*chat.agent).staff.userId;
+  }
   try {
     repository().journalLiveChat(entry);
   } catch (const std::exception&) {
@@ -700,9 +719,64 @@ Result ChatRouting::start(CustomerLeg& leg, const Json& d, std::int64_t nowMs) {
               {"visitorToken", st->visitorToken},
               {"userId", visitor},
               {"skillGroupId", std::to_string(chosen)}};
-  journal(chat, nowMs);  // before enqueue: a chat it ends at once deletes its entry with its CDR
+  journal(chat, nowMs, chosen);  // before enqueue: a chat it ends at once deletes its entry with its CDR
   enqueue(chat, chosen, nowMs, true);
   return result;
+}
+
+bool ChatRouting::restore(const LiveChatRecord& entry, std::int64_t nowMs) {
+  const Json& r = entry.resume;
+  const std::string token = r.value("visitorToken", "");
+  const std::int64_t app = entry.soFar.sdkAppId;
+  const std::int64_t gid = r.value("skillGroupId", std::int64_t{0});
+  const SkillGroupInfo* group = c.tenants.group(app, gid);
+  if (token.empty() || !group || group->type != kImGroupType) return false;
+  std::int64_t lastSeq = 0;
+  try {
+    lastSeq = repository().lastChatSeq(app, entry.soFar.sessionId);
+  } catch (const std::exception&) {
+    return false;
+  }
+  Session* chat = c.sessions.recreate(entry.soFar.sessionId, app, SessionType::Im, Direction::In,
+                                      r.value("startMs", entry.soFar.startTimestamp * 1000));
+  if (!chat) return false;
+  chat->customerUserId = chat->caller = r.value("customerUserId", "");
+  chat->callee = chat->serviceNumber = r.value("serviceNumber", "");
+  chat->nickname = r.value("nickname", "");
+  chat->avatar = r.value("avatar", "");
+  chat->remark = r.value("remark", "");
+  chat->farEnd = &c.customers;
+  chat->skillGroupId = chat->queuedSkillGroupId = gid;
+  chat->skillGroupName = chat->queuedSkillGroupName = group->name;
+  chat->phase = SessionPhase::Queued;
+  auto st = std::make_shared<ChatState>();
+  st->visitorToken = token;
+  st->lastSeq = lastSeq;
+  st->peerSource = r.value("peerSource", "");
+  st->channelName = r.value("channelName", "");
+  st->clientData = r.value("clientData", "");
+  st->flood[0] = st->flood[1] = TokenBucket(c.options.chatRatePerSec, c.options.chatBurst, nowMs);
+  st->visitorGoneAt = nowMs + c.options.chatVisitorGraceMs;
+  mChats[chat->id] = st;
+
+  const std::string agentUserId = r.value("agentUserId", "");
+  std::optional<StaffInfo> staff = agentUserId.empty() ? std::nullopt : c.directory.findStaff(app, agentUserId);
+  if (!staff) {
+    st->queueOnResume = true;  // no agent is online this early: queued once the visitor is back
+    arm(*chat);
+    return true;
+  }
+  Agent& agent = c.lifecycle.holdForReturn(*staff, nowMs);
+  chat->acceptMs = r.value("acceptMs", nowMs);
+  chat->agent = agent.idx;
+  chat->phase = SessionPhase::Connected;
+  Participant& leg = chat->addLeg(agent.idx, chat->acceptMs);
+  leg.acceptMs = chat->acceptMs;
+  leg.skillGroupId = gid;
+  c.views.update(agent, *chat, SessionState::Talking, nowMs);
+  if (SessionView* v = agent.view(chat->id)) v->acceptMs = chat->acceptMs;
+  arm(*chat);
+  return true;
 }
 
 Result ChatRouting::resume(CustomerLeg& leg, const Json& d, std::int64_t nowMs) {
@@ -717,6 +791,10 @@ Result ChatRouting::resume(CustomerLeg& leg, const Json& d, std::int64_t nowMs) 
     return Error(Errc::InvalidState, "this connection is already in another chat or call");
   c.customers.bind(*chat, leg);  // the old socket may be half-dead: the newest one holds the chat
   st->visitorGoneAt = 0;
+  if (st->queueOnResume) {
+    st->queueOnResume = false;
+    enqueue(*chat, chat->skillGroupId, nowMs, true);  // may end it (nobody online): said below
+  }
   arm(*chat);
   Json page = Json::object();
   if (d.contains("afterSeq")) page["afterSeq"] = d["afterSeq"];

@@ -54,6 +54,14 @@ class ChatRouting {
   /// Whether the agent holds an accepted chat that has not ended.
   bool holdsChats(const Agent& agent) const;
 
+  /// A chat the last run of the server left live (its live-chat journal entry): it goes on under
+  /// its id, with its history and visitorToken. One an agent had accepted stays that agent's, who
+  /// has the reconnect grace period to log in again (then, as for any agent gone, it goes back to
+  /// its group); one still waiting is queued again once its visitor is back. Either way the visitor
+  /// has chatVisitorGraceMs to resume. False when the entry cannot be resumed (written by an older
+  /// server, its skill group gone, its id taken).
+  bool restore(const LiveChatRecord& entry, std::int64_t nowMs);
+
   // --- visitor side (/ws/customer) ---
   Result start(CustomerLeg& leg, const Json& data, std::int64_t nowMs);
   Result resume(CustomerLeg& leg, const Json& data, std::int64_t nowMs);
@@ -100,8 +108,9 @@ class ChatRouting {
   void systemMessage(Session& chat, protocol::ChatNotice notice, const std::string& agentName, std::int64_t nowMs);
   void deliver(Session& chat, const ChatMessageRecord& message);
   void storeImCdr(const Session& chat);
-  /// Writes the chat's entry in the live-chat journal (at its start and at each accept).
-  void journal(const Session& chat, std::int64_t nowMs);
+  /// Writes the chat's entry in the live-chat journal (at its start and at each accept); at the start
+  /// the chat is not in its group yet: `skillGroupId` says which.
+  void journal(const Session& chat, std::int64_t nowMs, std::int64_t skillGroupId = 0);
   bool eligible(const Agent& agent, bool forNewOffer) const;
   int load(const Agent& agent) const;
   int capacity(const Agent& agent) const;

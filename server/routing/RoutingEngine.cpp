@@ -307,6 +307,22 @@ void RoutingEngine::agentDisconnected(ConnectionId conn, std::int64_t nowMs, boo
     p->lifecycle.disconnected(*agent, conn, nowMs);
 }
 
+std::vector<LiveChatRecord> RoutingEngine::restoreChats(std::vector<LiveChatRecord> entries, std::int64_t nowMs) {
+  ChatDispatch dispatch(*p, nowMs);
+  std::vector<LiveChatRecord> left;
+  for (auto& entry : entries) {
+    bool restored = false;
+    try {
+      restored = p->chats.restore(entry, nowMs);
+    } catch (const std::exception&) {
+      // A journal entry that does not read as this server wrote it (a field of another type): the
+      // chat gets its recovered IM CDR instead of stopping the start-up.
+    }
+    if (!restored) left.push_back(std::move(entry));
+  }
+  return left;
+}
+
 // --- customer sockets -----------------------------------------------------------------------------
 
 void RoutingEngine::onCustomerRequest(ConnectionId conn, const protocol::Request& req, std::int64_t nowMs) {

@@ -56,6 +56,10 @@ class RoutingEngine {
   /// with `loggedOut` (the client closed with the goodbye code), end now as after auth.logout.
   void agentDisconnected(ConnectionId conn, std::int64_t nowMs, bool loggedOut = false);
 
+  /// At start-up, before any socket: the chats the last run left live (its live-chat journal) go on
+  /// (ChatRouting::restore). Returns the entries that could not, for InterruptedChatRecovery.
+  std::vector<LiveChatRecord> restoreChats(std::vector<LiveChatRecord> entries, std::int64_t nowMs);
+
   // --- customer sockets (/ws/customer) ---
   void onCustomerRequest(ConnectionId conn, const protocol::Request& request, std::int64_t nowMs);
   /// The app of the session the customer socket is or was last in; nothing before it had one.

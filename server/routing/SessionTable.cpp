@@ -15,19 +15,27 @@ std::string SessionTable::newId() {
 }
 
 Session& SessionTable::create(std::int64_t sdkAppId, SessionType type, Direction direction, std::int64_t nowMs) {
+  std::string id;
+  do {
+    id = newId();
+  } while (mSessions.count(id));
+  return *recreate(std::move(id), sdkAppId, type, direction, nowMs);
+}
+
+Session* SessionTable::recreate(std::string id, std::int64_t sdkAppId, SessionType type, Direction direction,
+                                std::int64_t startMs) {
+  if (id.empty() || mSessions.count(id)) return nullptr;
   auto s = std::make_unique<Session>();
   s->serial = mNextSerial++;
-  do {
-    s->id = newId();
-  } while (mSessions.count(s->id));
+  s->id = std::move(id);
   s->sdkAppId = sdkAppId;
   s->type = type;
   s->direction = direction;
-  s->startMs = nowMs;
+  s->startMs = startMs;
   Session& ref = *s;
   mBySerial[s->serial] = s.get();
   mSessions.emplace(s->id, std::move(s));
-  return ref;
+  return &ref;
 }
 
 Session* SessionTable::find(std::string_view sessionId) const {

@@ -23,6 +23,9 @@ class SessionTable {
       : mRng(rng), mForget(std::move(forget)) {}
 
   Session& create(std::int64_t sdkAppId, SessionType type, Direction direction, std::int64_t nowMs);
+  /// A session the last run of the server had, under its id (a chat resumed after a restart); null
+  /// when that id is taken.
+  Session* recreate(std::string id, std::int64_t sdkAppId, SessionType type, Direction direction, std::int64_t startMs);
   Session* find(std::string_view sessionId) const;
   Session* bySerial(SessionSerial serial) const;
 

@@ -163,6 +163,13 @@ void ContactCenter::onOpen(ConnectionId id, const WsOpenInfo& info) {
   agentRequest(id, protocol::Request{kHandshakeLoginId, "auth.login", std::move(std::get<Json>(login))}, c.openedMs);
 }
 
+std::vector<LiveChatRecord> ContactCenter::restoreChats(std::vector<LiveChatRecord> entries) {
+  auto left = mEngine.restoreChats(std::move(entries), nowMs());
+  flush();
+  schedule();  // their visitors' and agents' grace periods
+  return left;
+}
+
 bool ContactCenter::tenantMayRequest(ConnectionId id, bool agent, std::int64_t now) {
   if (mOptions.tenantRatePerSec <= 0) return true;
   // Before login (an agent) or before its first call or chat (a customer) a socket has no app: its

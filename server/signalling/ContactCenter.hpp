@@ -72,6 +72,9 @@ class ContactCenter : public WsHandler, public LiveOps {
   /// (DurableSendQueue). Set it on the repository the engine stores chat messages in; a sync the
   /// disk refuses trips `breaker` (may be null).
   void setChatGroupCommit(ChatGroupCommit* commit, StorageBreaker* breaker = nullptr) { mOut.attach(commit, breaker); }
+  /// At start-up: the chats the last run left live go on (RoutingEngine::restoreChats); returns the
+  /// journal entries that could not.
+  std::vector<LiveChatRecord> restoreChats(std::vector<LiveChatRecord> entries);
   /// Frames waiting for chat messages to reach the disk.
   std::size_t framesAwaitingDisk() const { return mOut.held(); }
 

@@ -209,6 +209,19 @@ class NumberRepository {
   virtual std::vector<CallerNumberInfo> listCallerNumbers(std::int64_t sdkAppId) = 0;
 };
 
+/// Each agent's current resume token, by hash, so that it outlives a restart (StoreDirectory).
+class ResumeTokenRepository {
+ public:
+  virtual ~ResumeTokenRepository() = default;
+  /// Replaces the agent's kept token.
+  virtual void saveResumeToken(std::int64_t sdkAppId, std::string_view userId, std::string_view tokenHash,
+                               std::int64_t issuedMs) = 0;
+  virtual void deleteResumeToken(std::int64_t sdkAppId, std::string_view userId) = 0;
+  /// (tokenHash, issuedMs) of the agent's kept token.
+  virtual std::optional<std::pair<std::string, std::int64_t>> findResumeToken(std::int64_t sdkAppId,
+                                                                              std::string_view userId) = 0;
+};
+
 class LoginTokenRepository {
  public:
   virtual ~LoginTokenRepository() = default;

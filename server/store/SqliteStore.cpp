@@ -186,6 +186,12 @@ void SqliteStore::migrate() {
     mDb.exec("PRAGMA user_version=9");
     tx.commit();
   }
+  if (current < 10) {
+    SqliteDatabase::Transaction tx(mDb);
+    migrateRestartResumeV10();
+    mDb.exec("PRAGMA user_version=10");
+    tx.commit();
+  }
 }
 
 // Until v8 staff roles were numbered the other way round from the cloud API's SeatUserInfo.Role

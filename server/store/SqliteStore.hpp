@@ -31,11 +31,13 @@ class SqliteStore : public TenantRepository,
                     public RecordingRepository,
                     public AsrRepository,
                     public LiveCallJournalRepository,
-                    public LiveChatJournal {
+                    public LiveChatJournal,
+                    public ResumeTokenRepository {
  public:
   // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences; 4: asr switches; 5: live_calls, server_liveness;
-  // 6: live_chats; 7: wrap_ups; 8: staff roles renumbered; 9: storage_probe
-  static constexpr int kSchemaVersion = 9;
+  // 6: live_chats; 7: wrap_ups; 8: staff roles renumbered; 9: storage_probe; 10: live_chats.resume and
+  // agent_resume_tokens
+  static constexpr int kSchemaVersion = 10;
 
   /// Opens or creates the database and brings its schema up to date.
   explicit SqliteStore(const std::string& path);
@@ -149,6 +151,13 @@ class SqliteStore : public TenantRepository,
   void addAsrSentence(const AsrSentence& sentence) override;
   std::vector<AsrSentence> listAsr(std::int64_t sdkAppId, std::string_view sessionId) override;
 
+  // ResumeTokenRepository (SqliteLiveChatStore.cpp): what a restart keeps of agents' sessions.
+  void saveResumeToken(std::int64_t sdkAppId, std::string_view userId, std::string_view tokenHash,
+                       std::int64_t issuedMs) override;
+  void deleteResumeToken(std::int64_t sdkAppId, std::string_view userId) override;
+  std::optional<std::pair<std::string, std::int64_t>> findResumeToken(std::int64_t sdkAppId,
+                                                                      std::string_view userId) override;
+
   // ChatGroupCommit (SqliteChatStore.cpp). Off until enableChatGroupCommit(): appends then fsync
   // themselves, as every other write of this store does.
   /// Chat appends stop waiting for the disk; the caller must then hold back what depends on them
@@ -173,6 +182,7 @@ class SqliteStore : public TenantRepository,
   void migrateWrapUpsV7();
   void migrateStaffRolesV8();
   void migrateStorageProbeV9();
+  void migrateRestartResumeV10();
   void deleteLiveChat(std::int64_t sdkAppId, std::string_view sessionId);
   /// The IM CDR insert without a transaction of its own.
   void insertImCdr(const ImCdrRecord& cdr);

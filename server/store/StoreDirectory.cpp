@@ -4,6 +4,8 @@
 #include "cloud/Tc3Signer.hpp"
 #include "random/SecureRandom.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace tccc::server {
 
 StoreDirectory::StoreDirectory(TenantRepository& tenants, StaffRepository& staff, SkillGroupRepository& groups,
@@ -85,6 +87,37 @@ Error StoreDirectory::verifyLoginToken(std::int64_t sdkAppId, std::string_view u
   if (record->onlyOnce && !mTokens.consumeLoginToken(record->tokenHash, nowSec))
     return Error(Errc::HttpTokenError, "the one-time login token has been used already");
   return Error();
+}
+
+void StoreDirectory::keepResumeToken(std::int64_t sdkAppId, std::string_view userId, std::string_view token,
+                                     std::int64_t nowMs) {
+  if (!mResumeTokens) return;
+  try {
+    mResumeTokens->saveResumeToken(sdkAppId, userId, hashToken(token), nowMs);
+  } catch (const std::exception& e) {
+    // The login goes on; only a resume across a restart is lost (the agent logs in again then).
+    spdlog::warn("the resume token of {} could not be kept: {}", userId, e.what());
+  }
+}
+
+void StoreDirectory::dropResumeToken(std::int64_t sdkAppId, std::string_view userId) {
+  if (!mResumeTokens) return;
+  try {
+    mResumeTokens->deleteResumeToken(sdkAppId, userId);
+  } catch (const std::exception& e) {
+    spdlog::warn("the resume token of {} could not be dropped: {}", userId, e.what());
+  }
+}
+
+bool StoreDirectory::keptResumeToken(std::int64_t sdkAppId, std::string_view userId, std::string_view token,
+                                     std::int64_t nowMs) {
+  if (!mResumeTokens || token.empty() || token.size() > 256) return false;
+  try {
+    auto kept = mResumeTokens->findResumeToken(sdkAppId, userId);
+    return kept && kept->first == hashToken(token) && nowMs - kept->second < kKeptResumeTokenTtlMs;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 SdkUrlCheck StoreDirectory::checkSdkUrlFetch(std::string_view token, std::int64_t nowSec) {

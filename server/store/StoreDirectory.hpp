@@ -44,12 +44,23 @@ class StoreDirectory : public Directory {
 
   static std::string hashToken(std::string_view token);
 
+  /// Where resume tokens are kept across restarts (null: nowhere, as before). Not owned.
+  void setResumeTokens(ResumeTokenRepository* tokens) { mResumeTokens = tokens; }
+  /// A kept token resumes a session this long after it was issued at most: a shift, not forever.
+  static constexpr std::int64_t kKeptResumeTokenTtlMs = 24LL * 3600 * 1000;
+  void keepResumeToken(std::int64_t sdkAppId, std::string_view userId, std::string_view token,
+                       std::int64_t nowMs) override;
+  void dropResumeToken(std::int64_t sdkAppId, std::string_view userId) override;
+  bool keptResumeToken(std::int64_t sdkAppId, std::string_view userId, std::string_view token,
+                       std::int64_t nowMs) override;
+
  private:
   TenantRepository& mTenants;
   StaffRepository& mStaff;
   SkillGroupRepository& mGroups;
   NumberRepository& mNumbers;
   LoginTokenRepository& mTokens;
+  ResumeTokenRepository* mResumeTokens = nullptr;
   std::int64_t mLastPurge = 0;
 };
 

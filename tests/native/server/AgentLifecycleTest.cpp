@@ -57,6 +57,38 @@ TEST(AgentLogin, OneUseTokenWorksOnceAndResumeNeedsNoToken) {
       << "the old resume token is stale";
 }
 
+// A restart (docs/reliability.md, "Server crash: agents"): the token kept at the agent's last login
+// resumes on the restarted server, which never issued it; a logout voids it everywhere.
+TEST(AgentLogin, AResumeTokenKeptAcrossARestartResumesOnlyTheLatestOne) {
+  RoutingHarness before;
+  ConnectionId conn = before.login("a1@x.com");
+  const std::string first = before.findResponse(conn, before.nextId - 1)["data"]["resumeToken"];
+  Json resumed = loginWith(before, 60, {{"userId", "a1@x.com"}, {"resumeToken", first}});
+  ASSERT_TRUE(resumed.value("ok", false)) << resumed.dump();
+  const std::string latest = resumed["data"]["resumeToken"];
+  ASSERT_EQ(before.dir.keptResumeTokens["a1@x.com"], latest);
+
+  RoutingHarness after;  // the restarted server, over what the first one kept
+  after.dir.keptResumeTokens = before.dir.keptResumeTokens;
+  EXPECT_EQ(RoutingHarness::errorCode(loginWith(after, 70, {{"userId", "a1@x.com"}, {"resumeToken", first}})),
+            code(Errc::HttpTokenError))
+      << "superseded before the restart";
+  EXPECT_EQ(RoutingHarness::errorCode(loginWith(after, 70, {{"userId", "a2@x.com"}, {"resumeToken", latest}})),
+            code(Errc::HttpTokenError))
+      << "another agent's";
+  Json again = loginWith(after, 71, {{"userId", "a1@x.com"}, {"resumeToken", latest}});
+  ASSERT_TRUE(again.value("ok", false)) << again.dump();
+  EXPECT_EQ(again["data"]["agent"]["status"], "free");
+  const std::string next = again["data"]["resumeToken"];
+  EXPECT_NE(next, latest);
+  EXPECT_EQ(after.dir.keptResumeTokens["a1@x.com"], next);
+  // The restarted server's own token is the current one from now on; the kept one is used up.
+  EXPECT_EQ(RoutingHarness::errorCode(loginWith(after, 72, {{"userId", "a1@x.com"}, {"resumeToken", latest}})),
+            code(Errc::HttpTokenError));
+  ASSERT_TRUE(after.request(71, "auth.logout").value("ok", false));
+  EXPECT_EQ(after.dir.keptResumeTokens.count("a1@x.com"), 0u);
+}
+
 TEST(AgentLogin, SecondLoginKicksTheFirstSocket) {
   RoutingHarness h;
   ConnectionId first = h.login("a1@x.com");

@@ -2,6 +2,7 @@
 // Chat (im) sessions in the routing engine: ACD over an im skill group, messages with seq and
 // idempotent sends, bounds, visitor resume, ring timeout, transfer with history, capacity, IM CDRs.
 #include "RoutingHarness.hpp"
+#include "chat/InterruptedChatRecovery.hpp"
 #include "chat/MemoryChatRepository.hpp"
 
 namespace tccc::server::testing {
@@ -15,16 +16,19 @@ class ChatRoutingTest : public ::testing::Test {
   MemoryChatRepository repo;
   ConnectionId visitor = 900;
 
-  void SetUp() override {
-    auto& g = h.dir.addGroup(kApp, kChatGroup, "Online");
+  void SetUp() override { configure(h); }
+
+  /// The online skill group and its two agents, over `repo`.
+  void configure(RoutingHarness& harness) {
+    auto& g = harness.dir.addGroup(kApp, kChatGroup, "Online");
     g.type = "im";
     g.ringTimeoutSec = 15;
     g.maxWaitSec = 60;
     g.maxQueueLength = 3;
     g.maxConcurrency = 2;
-    h.dir.staff[{kApp, "a1@x.com"}].skillGroupIds.push_back(kChatGroup);
-    h.dir.staff[{kApp, "a2@x.com"}].skillGroupIds.push_back(kChatGroup);
-    h.engine->setChatRepository(&repo);
+    harness.dir.staff[{kApp, "a1@x.com"}].skillGroupIds.push_back(kChatGroup);
+    harness.dir.staff[{kApp, "a2@x.com"}].skillGroupIds.push_back(kChatGroup);
+    harness.engine->setChatRepository(&repo);
   }
 
   Json start(ConnectionId conn, const std::string& nickname = "Ann", Json extra = Json::object()) {
@@ -485,6 +489,137 @@ TEST_F(ChatRoutingTest, TheSnapshotCarriesTheCurrentMessageCount) {
       EXPECT_EQ(s["lastMessageSeq"], 3);
     }
   EXPECT_TRUE(found);
+}
+
+// A restart (docs/reliability.md, "Server crash: live chats"): the server dies without ending its
+// chats; a second engine, the restarted server, resumes them from the journal in the same repository.
+class ChatRestartTest : public ChatRoutingTest {
+ protected:
+  RoutingHarness after;  // the restarted server
+  ConnectionId visitorAgain = 901;
+
+  /// Starts `after` from what the journal holds, 5 s after the crash; returns what it left.
+  std::vector<LiveChatRecord> restart() {
+    configure(after);
+    after.now = h.now + 5000;
+    std::vector<LiveChatRecord> entries;
+    for (const auto& [key, entry] : repo.liveChats()) entries.push_back(entry);
+    auto left = after.engine->restoreChats(entries, after.now);
+    after.pump();
+    return left;
+  }
+  std::string tokenOf(const Json& started) { return started["data"]["visitorToken"]; }
+  Json resumeAfter(const std::string& sid, const std::string& token) {
+    return after.customer(visitorAgain, "chat.resume", {{"sessionId", sid}, {"visitorToken", token}});
+  }
+  std::vector<Json> messagesAfter(ConnectionId conn) {
+    std::vector<Json> out;
+    for (auto& f : after.frames[conn])
+      if (f["type"] == "evt" && f["event"] == "chat.message") out.push_back(f["data"]["message"]);
+    return out;
+  }
+};
+
+TEST_F(ChatRestartTest, AChatResumesWithItsAgentAndHistory) {
+  ConnectionId a1 = h.login("a1@x.com");
+  Json started = start(visitor);
+  const std::string sid = started["data"]["sessionId"];
+  ASSERT_TRUE(h.request(a1, "session.accept", {{"sessionId", sid}}).value("ok", false));
+  ASSERT_TRUE(say(visitor, "where is my parcel?", "v-1").value("ok", false));
+  ASSERT_TRUE(send(a1, sid, "checking now").value("ok", false));
+
+  EXPECT_TRUE(restart().empty());
+  Json resumed = resumeAfter(sid, tokenOf(started));
+  ASSERT_TRUE(resumed.value("ok", false)) << resumed.dump();
+  EXPECT_EQ(resumed["data"]["state"], "connected");
+  EXPECT_EQ(resumed["data"]["agent"]["nick"], "nick-a1");
+  std::vector<std::string> texts;
+  for (const auto& m : resumed["data"]["messages"]) texts.push_back(m["text"]);
+  EXPECT_EQ(texts.size(), 3u);  // joined, the visitor's, the agent's
+  EXPECT_EQ(texts[1], "where is my parcel?");
+  EXPECT_EQ(texts[2], "checking now");
+
+  // The agent logs in again and finds the chat in its snapshot, as it was.
+  ConnectionId again = after.login("a1@x.com");
+  Json login = after.findResponse(again, after.nextId - 1);
+  bool talking = false;
+  for (const auto& s : login["data"]["sessions"])
+    talking = talking || (s["sessionId"] == sid && s["state"] == "talking" && s["type"] == "im");
+  EXPECT_TRUE(talking) << login.dump();
+  Json reply = after.request(again, "chat.send", {{"sessionId", sid}, {"text", "found it"}});
+  ASSERT_TRUE(reply.value("ok", false)) << reply.dump();
+  EXPECT_EQ(reply["data"]["message"]["seq"], 4);  // numbering goes on from the stored history
+  ASSERT_FALSE(messagesAfter(visitorAgain).empty());
+  EXPECT_EQ(messagesAfter(visitorAgain).back()["text"], "found it");
+  // A retry from before the crash is answered with the stored message, delivered no second time.
+  Json retry = after.customer(visitorAgain, "chat.send", {{"text", "where is my parcel?"}, {"clientMsgId", "v-1"}});
+  EXPECT_EQ(retry["data"]["message"]["seq"], 2);
+  EXPECT_EQ(messagesAfter(again).size(), 1u);  // only its own "found it"
+
+  ASSERT_TRUE(after.request(again, "session.hangUp", {{"sessionId", sid}}).value("ok", false));
+  auto [total, cdrs] = repo.queryImCdrs(kApp, 0, after.now, 0, 10);
+  ASSERT_EQ(total, 1);
+  EXPECT_EQ(cdrs[0].cdr["StaffId"], "a1@x.com");
+  EXPECT_NE(cdrs[0].cdr["EndStatus"], InterruptedChatRecovery::kEndStatus);  // ended by the agent, not lost
+  EXPECT_EQ(repo.liveChats().count({kApp, sid}), 0u);
+}
+
+TEST_F(ChatRestartTest, AnAgentWhoDoesNotComeBackHandsItToItsGroup) {
+  ConnectionId a1 = h.login("a1@x.com");
+  Json started = start(visitor);
+  const std::string sid = started["data"]["sessionId"];
+  ASSERT_TRUE(h.request(a1, "session.accept", {{"sessionId", sid}}).value("ok", false));
+  restart();
+  ConnectionId a2 = after.login("a2@x.com");
+  ASSERT_TRUE(resumeAfter(sid, tokenOf(started)).value("ok", false));
+  EXPECT_TRUE(after.session(a2, sid).is_null());  // still a1's during its grace period
+  after.advance(routing::RoutingEngine::Options{}.graceMs + 1);
+  EXPECT_EQ(after.session(a2, sid)["state"], "ringing");
+}
+
+TEST_F(ChatRestartTest, AChatStillWaitingIsQueuedAgainOnceItsVisitorIsBack) {
+  ConnectionId a1 = h.login("a1@x.com");
+  Json started = start(visitor);  // ringing at a1, never accepted
+  const std::string sid = started["data"]["sessionId"];
+  ASSERT_EQ(h.session(a1, sid)["state"], "ringing");
+  restart();
+  ConnectionId a2 = after.login("a2@x.com");
+  EXPECT_TRUE(after.session(a2, sid).is_null());  // not offered before its visitor is back
+  Json resumed = resumeAfter(sid, tokenOf(started));
+  ASSERT_TRUE(resumed.value("ok", false)) << resumed.dump();
+  EXPECT_EQ(after.session(a2, sid)["state"], "ringing");
+}
+
+TEST_F(ChatRestartTest, AVisitorWhoNeverComesBackEndsItWithAnImCdr) {
+  ConnectionId a1 = h.login("a1@x.com");
+  Json started = start(visitor);
+  const std::string sid = started["data"]["sessionId"];
+  ASSERT_TRUE(h.request(a1, "session.accept", {{"sessionId", sid}}).value("ok", false));
+  restart();
+  after.advance(routing::RoutingEngine::Options{}.chatVisitorGraceMs + 1);
+  auto [total, cdrs] = repo.queryImCdrs(kApp, 0, after.now, 0, 10);
+  ASSERT_EQ(total, 1);
+  EXPECT_EQ(cdrs[0].cdr["SessionId"], sid);
+  EXPECT_EQ(repo.liveChats().count({kApp, sid}), 0u);
+  EXPECT_EQ(resumeAfter(sid, tokenOf(started))["data"]["state"], "ended");
+}
+
+TEST_F(ChatRestartTest, EntriesThatCannotBeResumedAreLeftForRecovery) {
+  LiveChatRecord older;  // as a server before resume data wrote it
+  older.soFar.sdkAppId = kApp;
+  older.soFar.sessionId = "s-older";
+  LiveChatRecord goneGroup = older;
+  goneGroup.soFar.sessionId = "s-gone-group";
+  goneGroup.resume = Json{{"visitorToken", "r-1"}, {"skillGroupId", 999}};
+  LiveChatRecord garbled = older;  // a field of another type than this server writes
+  garbled.soFar.sessionId = "s-garbled";
+  garbled.resume = Json{{"visitorToken", "r-2"}, {"skillGroupId", "twenty"}};
+  configure(after);
+  auto left = after.engine->restoreChats({older, goneGroup, garbled}, after.now);
+  ASSERT_EQ(left.size(), 3u);
+  EXPECT_EQ(left[0].soFar.sessionId, "s-older");
+  EXPECT_EQ(left[1].soFar.sessionId, "s-gone-group");
+  EXPECT_EQ(left[2].soFar.sessionId, "s-garbled");
 }
 
 }  // namespace

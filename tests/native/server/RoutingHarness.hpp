@@ -74,6 +74,16 @@ class FakeDirectory : public Directory {
     if (t == "once-" + std::string(userId) && usedOnceTokens.insert(t).second) return Error();
     return Error(Errc::HttpTokenError, "bad token");
   }
+  // Resume tokens kept for a restart, plain (the store keeps hashes): userId -> token.
+  std::map<std::string, std::string> keptResumeTokens;
+  void keepResumeToken(std::int64_t, std::string_view userId, std::string_view token, std::int64_t) override {
+    keptResumeTokens[std::string(userId)] = std::string(token);
+  }
+  void dropResumeToken(std::int64_t, std::string_view userId) override { keptResumeTokens.erase(std::string(userId)); }
+  bool keptResumeToken(std::int64_t, std::string_view userId, std::string_view token, std::int64_t) override {
+    auto it = keptResumeTokens.find(std::string(userId));
+    return it != keptResumeTokens.end() && it->second == token;
+  }
 };
 
 /// The default tenant: Sales (1) and Support (2, higher priority), an IVR number and a plain one.
