@@ -184,6 +184,14 @@ class Directory {
   }
 };
 
+/// When an inbound call that queued was queued, answered (0: never) and ended, in Unix ms: what a
+/// supervisor's figures for the day count (routing/SupervisorDesk), read back from stored CDRs after
+/// a restart.
+struct QueuedCallTimes {
+  std::int64_t sdkAppId = 0;
+  std::int64_t queuedMs = 0, acceptMs = 0, endedMs = 0;
+};
+
 /// Implemented by the platform: takes one finished session's CDR for durable storage and its push.
 /// The server's sink (push/CdrWriter) queues it and group-commits it on a thread of its own moments
 /// later; the push is sent only after the commit. `cdr` has the push fields of tccc-facts.md §3.2

@@ -280,6 +280,9 @@ int run(const ServerConfig& config) {
     contactCenter.setChatGroupCommit(&store, &storageBreaker);
   else
     spdlog::warn("chat messages are synced one by one on the event loop: {} has no WAL file to sync", config.dataDir);
+  // Supervisors' figures for the day survive a restart: today's calls are counted again from their
+  // CDRs (two days back covers any time zone's midnight; the engine keeps only today's).
+  contactCenter.engine().countStoredCalls(store.queuedCallsSince(nowSec() - 2 * 86400), nowMs());
   // Chats the last run died in (SIGKILL, crash) go on, before any socket is served; those it
   // cannot resume get their IM CDR.
   {

@@ -307,6 +307,10 @@ void RoutingEngine::agentDisconnected(ConnectionId conn, std::int64_t nowMs, boo
     p->lifecycle.disconnected(*agent, conn, nowMs);
 }
 
+void RoutingEngine::countStoredCalls(const std::vector<QueuedCallTimes>& calls, std::int64_t nowMs) {
+  for (const auto& call : calls) p->supervisors.countStoredCall(call, nowMs);
+}
+
 std::vector<LiveChatRecord> RoutingEngine::restoreChats(std::vector<LiveChatRecord> entries, std::int64_t nowMs) {
   ChatDispatch dispatch(*p, nowMs);
   std::vector<LiveChatRecord> left;

@@ -56,6 +56,9 @@ class RoutingEngine {
   /// with `loggedOut` (the client closed with the goodbye code), end now as after auth.logout.
   void agentDisconnected(ConnectionId conn, std::int64_t nowMs, bool loggedOut = false);
 
+  /// At start-up: calls that ended earlier today, from their stored CDRs, so that supervisors' figures
+  /// for the day (offered, answered, abandoned, service level) survive a restart.
+  void countStoredCalls(const std::vector<QueuedCallTimes>& calls, std::int64_t nowMs);
   /// At start-up, before any socket: the chats the last run left live (its live-chat journal) go on
   /// (ChatRouting::restore). Returns the entries that could not, for InterruptedChatRecovery.
   std::vector<LiveChatRecord> restoreChats(std::vector<LiveChatRecord> entries, std::int64_t nowMs);

@@ -115,18 +115,26 @@ void SupervisorDesk::queueChanged(std::int64_t sdkAppId, std::int64_t nowMs) {
 void SupervisorDesk::sessionEnded(const Session& s, std::int64_t nowMs) {
   if (s.direction != Direction::In || s.isChat() || s.type == SessionType::Internal || s.queuedMs == 0) return;
   queueChanged(s.sdkAppId, nowMs);  // it may have left a queue
-  Today& t = today(s.sdkAppId, nowMs);
-  ++t.offered;
-  if (s.acceptMs > 0) {
-    ++t.answered;
-    if (s.acceptMs - s.queuedMs <= kServiceLevelMs) ++t.within;
-  } else {
-    ++t.abandoned;
-  }
+  count(today(s.sdkAppId, nowMs), s.queuedMs, s.acceptMs);
   auto it = mWatches.find(s.sdkAppId);
   if (it == mWatches.end()) return;
   it->second.dirtyToday = true;
   arm(s.sdkAppId, it->second, nowMs);
+}
+
+void SupervisorDesk::countStoredCall(const QueuedCallTimes& call, std::int64_t nowMs) {
+  if (call.queuedMs <= 0 || dayOf(call.endedMs) != dayOf(nowMs)) return;
+  count(today(call.sdkAppId, nowMs), call.queuedMs, call.acceptMs);
+}
+
+void SupervisorDesk::count(Today& t, std::int64_t queuedMs, std::int64_t acceptMs) {
+  ++t.offered;
+  if (acceptMs > 0) {
+    ++t.answered;
+    if (acceptMs - queuedMs <= kServiceLevelMs) ++t.within;
+  } else {
+    ++t.abandoned;
+  }
 }
 
 void SupervisorDesk::arm(std::int64_t sdkAppId, Watch& w, std::int64_t nowMs) {
@@ -285,10 +293,14 @@ Json SupervisorDesk::cardJson(std::int64_t id, const GroupCard& card) {
 
 SupervisorDesk::Today& SupervisorDesk::today(std::int64_t sdkAppId, std::int64_t nowMs) {
   Today& t = mToday[sdkAppId];
-  // Days of the contact center's calendar (--utc-offset), not of UTC: "today" starts at local midnight.
-  const std::int64_t day = (nowMs + static_cast<std::int64_t>(c.options.utcOffsetMinutes) * 60000) / kDayMs;
+  const std::int64_t day = dayOf(nowMs);
   if (t.day != day) t = Today{day};
   return t;
+}
+
+std::int64_t SupervisorDesk::dayOf(std::int64_t ms) const {
+  // Days of the contact center's calendar (--utc-offset), not of UTC: "today" starts at local midnight.
+  return (ms + static_cast<std::int64_t>(c.options.utcOffsetMinutes) * 60000) / kDayMs;
 }
 
 Json SupervisorDesk::todayJson(const Today& t) {

@@ -54,6 +54,8 @@ class SupervisorDesk : public TimerOwner {
   void queueChanged(std::int64_t sdkAppId, std::int64_t nowMs);
   /// A session ended: counted in today's figures when it was an inbound call that queued.
   void sessionEnded(const Session& session, std::int64_t nowMs);
+  /// A call that ended before this process started (its stored CDR): counted when it ended today.
+  void countStoredCall(const QueuedCallTimes& call, std::int64_t nowMs);
 
   void onTimer(std::uint64_t sdkAppId, std::uint64_t gen, std::int64_t nowMs) override;
 
@@ -88,6 +90,9 @@ class SupervisorDesk : public TimerOwner {
   std::map<std::int64_t, GroupCard> groupCards(std::int64_t sdkAppId) const;
   static Json cardJson(std::int64_t id, const GroupCard& card);
   Today& today(std::int64_t sdkAppId, std::int64_t nowMs);
+  /// Days since the epoch in the contact center's time zone.
+  std::int64_t dayOf(std::int64_t ms) const;
+  static void count(Today& t, std::int64_t queuedMs, std::int64_t acceptMs);
   static Json todayJson(const Today& t);
   /// Sends `head` (an object: groups, today) and `entries` from `from` (agent objects as JSON text)
   /// to the watchers, in as few frames under kChunkBytes as they fit in; nothing when both are empty.

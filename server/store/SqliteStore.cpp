@@ -680,6 +680,27 @@ std::optional<CdrRecord> SqliteStore::findCdr(std::int64_t sdkAppId, std::string
   return readCdr(st);
 }
 
+std::vector<QueuedCallTimes> SqliteStore::queuedCallsSince(std::int64_t sinceSec) {
+  // Four numbers of each CDR, read by SQLite's JSON functions: a busy day's CDRs are not parsed
+  // into trees at start-up. Direction 0 is inbound (tccc-facts.md §3.2); internal calls are 1.
+  SqliteDatabase::Statement st(mDb,
+                               "SELECT sdk_app_id, json_extract(body, '$.QueuedTimestamp'), "
+                               "json_extract(body, '$.AcceptTimestamp'), json_extract(body, '$.EndedTimestamp') "
+                               "FROM cdrs WHERE start_ts >= ? AND json_extract(body, '$.Direction') = 0 "
+                               "AND json_extract(body, '$.QueuedTimestamp') > 0");
+  st.bind(1, sinceSec);
+  std::vector<QueuedCallTimes> out;
+  while (st.step()) {
+    QueuedCallTimes call;
+    call.sdkAppId = st.int64(0);
+    call.queuedMs = st.int64(1) * 1000;
+    call.acceptMs = st.int64(2) * 1000;
+    call.endedMs = st.int64(3) * 1000;
+    out.push_back(call);
+  }
+  return out;
+}
+
 std::pair<std::int64_t, std::vector<CdrRecord>> SqliteStore::queryCdrs(const CdrQuery& query) {
   // Filters are built from placeholders only; the values are bound, never spliced in.
   std::string where = " WHERE sdk_app_id=? AND start_ts>=? AND start_ts<=?";

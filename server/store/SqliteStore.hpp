@@ -104,6 +104,9 @@ class SqliteStore : public TenantRepository,
   std::int64_t storeCdr(const CdrRecord& cdr, const std::optional<PushJob>& push) override;
   std::optional<CdrRecord> findCdr(std::int64_t sdkAppId, std::string_view sessionId) override;
   std::pair<std::int64_t, std::vector<CdrRecord>> queryCdrs(const CdrQuery& query) override;
+  /// Every tenant's inbound calls that queued and started at or after `sinceSec` (their CDRs' times,
+  /// in ms): what a restart counts again for supervisors' figures of the day.
+  std::vector<QueuedCallTimes> queuedCallsSince(std::int64_t sinceSec);
   /// The CDR writer's group commit (SqliteLiveCallStore.cpp), one transaction so one fsync covers
   /// it all, all or nothing: the journal rows written, every CDR with its push job (each deleting
   /// its journal row when endsLiveCall), the liveness mark.

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -342,6 +343,36 @@ TEST(StoreTest, ADataDirectoryFromBeforeV8GetsItsRolesRenumbered) {
   StoreDirectory directory(store, store, store, store, store);
   EXPECT_EQ(directory.findStaff(app, "supervisor@tccc.local")->role, 1);
   EXPECT_EQ(directory.findStaff(app, "agent1@tccc.local")->role, 3);
+}
+
+TEST(StoreTest, QueuedInboundCallsAreReadBackForTodaysFigures) {
+  TempDir dir;
+  SqliteStore store(dir.file("tccc.db"));
+  DurableCdrSink sink(store, nullptr, [] { return std::int64_t{1700000000000}; });
+  auto cdr = [](const char* id, int direction, std::int64_t start, std::int64_t queued, std::int64_t accept) {
+    return Json{{"SessionId", id},
+                {"Caller", "1"},
+                {"Callee", "2"},
+                {"Direction", direction},
+                {"StartTimestamp", start},
+                {"QueuedTimestamp", queued},
+                {"AcceptTimestamp", accept},
+                {"EndedTimestamp", start + 60}};
+  };
+  ASSERT_TRUE(sink.storeCdr(7, cdr("answered", 0, 1700000100, 1700000105, 1700000110)));
+  ASSERT_TRUE(sink.storeCdr(8, cdr("abandoned", 0, 1700000200, 1700000201, 0)));
+  ASSERT_TRUE(sink.storeCdr(7, cdr("ivr-only", 0, 1700000300, 0, 0)));           // never queued
+  ASSERT_TRUE(sink.storeCdr(7, cdr("outbound", 1, 1700000400, 0, 1700000401)));  // or internal
+  ASSERT_TRUE(sink.storeCdr(7, cdr("too-old", 0, 1699000000, 1699000001, 0)));
+  auto calls = store.queuedCallsSince(1700000000);
+  ASSERT_EQ(calls.size(), 2u);
+  std::sort(calls.begin(), calls.end(), [](const auto& a, const auto& b) { return a.queuedMs < b.queuedMs; });
+  EXPECT_EQ(calls[0].sdkAppId, 7);
+  EXPECT_EQ(calls[0].queuedMs, 1700000105000);
+  EXPECT_EQ(calls[0].acceptMs, 1700000110000);
+  EXPECT_EQ(calls[0].endedMs, 1700000160000);
+  EXPECT_EQ(calls[1].sdkAppId, 8);
+  EXPECT_EQ(calls[1].acceptMs, 0);
 }
 
 TEST(StoreTest, RefusesNewerSchema) {

@@ -248,6 +248,30 @@ TEST_F(Supervisor, TodayStartsAtTheContactCentersMidnightNotUtcs) {
   EXPECT_EQ(latestToday()["serviceLevel"], 100.0);
 }
 
+TEST_F(Supervisor, TodaysFiguresSurviveARestartFromTheStoredCdrs) {
+  // The restarted server counts the calls its CDRs say ended today (local), and nothing else.
+  const std::int64_t beijingMidnight = 1699977600000;
+  now = beijingMidnight + 3600000;  // 01:00 local
+  const std::int64_t q = beijingMidnight + 60000;
+  engine->countStoredCalls(
+      {
+          {kApp, q, q + 5000, q + 65000},                 // answered within 20 s
+          {kApp, q, q + 30000, q + 90000},                // answered after 30 s
+          {kApp, q, 0, q + 40000},                        // abandoned
+          {kApp, q - 7200000, q - 7100000, q - 7000000},  // ended yesterday, local time
+          {kApp, 0, q + 1000, q + 2000},                  // never queued
+          {kOtherApp, q, q + 1000, q + 2000},             // another tenant's
+      },
+      now);
+  ConnectionId boss = login("boss@x.com");
+  Json today = request(boss, "supervisor.watch")["data"]["today"];
+  EXPECT_EQ(today["offered"], 3);
+  EXPECT_EQ(today["answered"], 2);
+  EXPECT_EQ(today["abandoned"], 1);
+  EXPECT_EQ(today["answeredWithin20s"], 1);
+  EXPECT_EQ(today["serviceLevel"], 33.3);
+}
+
 // --- the levers -----------------------------------------------------------------------------------
 
 struct ForceCase {
