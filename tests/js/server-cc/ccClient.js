@@ -74,6 +74,23 @@ class Socket {
   }
 }
 
+/**
+ * Logs `userId` in on a raw agent socket with a fresh login token (CreateSDKLoginToken through the
+ * official client) and resolves once the agent is free. The socket keeps the login's `resumeToken`.
+ */
+async function loginAgent(server, userId) {
+  const { Token } = await cloudClient(server).CreateSDKLoginToken({ SdkAppId: server.sdkAppId, SeatUserId: userId });
+  const agent = new Socket(`ws://${server.host}:${server.port}/ws/agent`);
+  await agent.open();
+  const res = await agent.request('auth.login', { sdkAppId: server.sdkAppId, userId, token: Token });
+  if (!res.ok) throw new Error(`login of ${userId} failed: ${JSON.stringify(res.error)}`);
+  agent.resumeToken = res.data.resumeToken;
+  if (res.data.agent.status === 'offline') {
+    await agent.waitFor((f) => f.event === 'agent.status' && f.data.status === 'free', 'free after login');
+  }
+  return agent;
+}
+
 async function httpJson(server, method, urlPath, body) {
   const res = await fetch(`http://${server.host}:${server.port}${urlPath}`, {
     method,
@@ -83,4 +100,4 @@ async function httpJson(server, method, urlPath, body) {
   return { status: res.status, body: await res.json() };
 }
 
-module.exports = { startServer, cloudClient, Socket, httpJson };
+module.exports = { startServer, cloudClient, Socket, httpJson, loginAgent };

@@ -11,7 +11,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { startServer, cloudClient, Socket, httpJson } = require('./ccClient');
+const { startServer, cloudClient, Socket, httpJson, loginAgent } = require('./ccClient');
 
 jest.setTimeout(60000);
 
@@ -28,19 +28,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function loginAgent(srv, userId) {
-  const { Token } = await cloudClient(srv).CreateSDKLoginToken({ SdkAppId: srv.sdkAppId, SeatUserId: userId });
-  const agent = new Socket(`ws://${srv.host}:${srv.port}/ws/agent`);
-  await agent.open();
-  const res = await agent.request('auth.login', { sdkAppId: srv.sdkAppId, userId, token: Token });
-  expect(res.ok).toBe(true);
-  agent.resumeToken = res.data.resumeToken;
-  if (res.data.agent.status === 'offline') {
-    await agent.waitFor((f) => f.event === 'agent.status' && f.data.status === 'free', 'free after login');
-  }
-  return agent;
-}
 
 async function cdrsOf(srv, sessionId) {
   const now = Math.floor(Date.now() / 1000);

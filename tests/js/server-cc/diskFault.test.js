@@ -10,7 +10,7 @@
 
 const { execFileSync } = require('child_process');
 const fs = require('fs');
-const { startServer, cloudClient, Socket, httpJson } = require('./ccClient');
+const { startServer, cloudClient, Socket, httpJson, loginAgent } = require('./ccClient');
 
 jest.setTimeout(60000);
 
@@ -22,18 +22,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function loginAgent(srv, userId) {
-  const { Token } = await cloudClient(srv).CreateSDKLoginToken({ SdkAppId: srv.sdkAppId, SeatUserId: userId });
-  const agent = new Socket(`ws://${srv.host}:${srv.port}/ws/agent`);
-  await agent.open();
-  const res = await agent.request('auth.login', { sdkAppId: srv.sdkAppId, userId, token: Token });
-  expect(res.ok).toBe(true);
-  if (res.data.agent.status === 'offline') {
-    await agent.waitFor((f) => f.event === 'agent.status' && f.data.status === 'free', 'free after login');
-  }
-  return agent;
-}
 
 /** The process's soft file-size limit as prlimit takes it ("unlimited" or bytes). */
 function softFileSizeLimit(pid) {

@@ -8,7 +8,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { startServer, cloudClient, Socket, httpJson } = require('./ccClient');
+const { startServer, httpJson, loginAgent } = require('./ccClient');
 
 jest.setTimeout(60000);
 
@@ -24,17 +24,8 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function login(srv, userId) {
-  const { Token } = await cloudClient(srv).CreateSDKLoginToken({ SdkAppId: srv.sdkAppId, SeatUserId: userId });
-  const socket = new Socket(`ws://${srv.host}:${srv.port}/ws/agent`);
-  await socket.open();
-  const res = await socket.request('auth.login', { sdkAppId: srv.sdkAppId, userId, token: Token });
-  expect(res.ok).toBe(true);
-  return socket;
-}
-
 async function today(srv) {
-  const boss = await login(srv, 'supervisor@tccc.local');
+  const boss = await loginAgent(srv, 'supervisor@tccc.local');
   const watched = await boss.request('supervisor.watch');
   expect(watched.ok).toBe(true);
   boss.close();
@@ -46,7 +37,7 @@ test("a supervisor's figures for the day are the same after a restart", async ()
   expect((await today(server)).offered).toBe(0);
 
   // One call answered, then one nobody can take (the only agent has logged out): abandoned.
-  const agent = await login(server, 'agent2@tccc.local');
+  const agent = await loginAgent(server, 'agent2@tccc.local');
   const placed = await httpJson(server, 'POST', '/sim/inbound', {
     caller: '13800138000',
     serviceNumber: '4008002000',
