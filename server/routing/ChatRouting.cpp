@@ -700,28 +700,33 @@ Result ChatRouting::start(CustomerLeg& leg, const Json& d, std::int64_t nowMs) {
     std::snprintf(buf, sizeof buf, "visitor-%012llx", static_cast<unsigned long long>(c.rng() & 0xffffffffffffULL));
     visitor = buf;
   }
-  chat.customerUserId = visitor;
-  chat.caller = visitor;
+  chat.customerUserId = chat.caller = visitor;
   chat.callee = chat.serviceNumber = info->number;
-  chat.nickname = d["nickname"].get<std::string>();
-  chat.avatar = d.value("avatar", "");
-  chat.remark = d.value("remark", "");
-  chat.farEnd = &c.customers;
   c.customers.bind(chat, leg);
-  auto st = std::make_shared<ChatState>();
-  st->visitorToken = "r-" + SecureRandom::hex(32);  // a credential: from the OS generator
-  st->peerSource = d.value("peerSource", "");
-  st->channelName = d.value("channelName", "");
-  st->clientData = d.value("clientData", "");
-  st->flood[0] = st->flood[1] = TokenBucket(c.options.chatRatePerSec, c.options.chatBurst, nowMs);
-  mChats[chat.id] = st;
+  ChatState& st = adopt(chat, d, nowMs);
+  st.visitorToken = "r-" + SecureRandom::hex(32);  // a credential: from the OS generator
   Json result{{"sessionId", chat.id},
-              {"visitorToken", st->visitorToken},
+              {"visitorToken", st.visitorToken},
               {"userId", visitor},
               {"skillGroupId", std::to_string(chosen)}};
   journal(chat, nowMs, chosen);  // before enqueue: a chat it ends at once deletes its entry with its CDR
   enqueue(chat, chosen, nowMs, true);
   return result;
+}
+
+ChatRouting::ChatState& ChatRouting::adopt(Session& chat, const Json& visitor, std::int64_t nowMs) {
+  // chat.start's data and a journal entry name the visitor's fields alike.
+  chat.nickname = visitor.value("nickname", "");
+  chat.avatar = visitor.value("avatar", "");
+  chat.remark = visitor.value("remark", "");
+  chat.farEnd = &c.customers;
+  auto st = std::make_shared<ChatState>();
+  st->peerSource = visitor.value("peerSource", "");
+  st->channelName = visitor.value("channelName", "");
+  st->clientData = visitor.value("clientData", "");
+  st->flood[0] = st->flood[1] = TokenBucket(c.options.chatRatePerSec, c.options.chatBurst, nowMs);
+  mChats[chat.id] = st;
+  return *st;
 }
 
 bool ChatRouting::restore(const LiveChatRecord& entry, std::int64_t nowMs) {
@@ -742,22 +747,13 @@ bool ChatRouting::restore(const LiveChatRecord& entry, std::int64_t nowMs) {
   if (!chat) return false;
   chat->customerUserId = chat->caller = r.value("customerUserId", "");
   chat->callee = chat->serviceNumber = r.value("serviceNumber", "");
-  chat->nickname = r.value("nickname", "");
-  chat->avatar = r.value("avatar", "");
-  chat->remark = r.value("remark", "");
-  chat->farEnd = &c.customers;
   chat->skillGroupId = chat->queuedSkillGroupId = gid;
   chat->skillGroupName = chat->queuedSkillGroupName = group->name;
   chat->phase = SessionPhase::Queued;
-  auto st = std::make_shared<ChatState>();
+  ChatState* st = &adopt(*chat, r, nowMs);
   st->visitorToken = token;
   st->lastSeq = lastSeq;
-  st->peerSource = r.value("peerSource", "");
-  st->channelName = r.value("channelName", "");
-  st->clientData = r.value("clientData", "");
-  st->flood[0] = st->flood[1] = TokenBucket(c.options.chatRatePerSec, c.options.chatBurst, nowMs);
   st->visitorGoneAt = nowMs + c.options.chatVisitorGraceMs;
-  mChats[chat->id] = st;
 
   const std::string agentUserId = r.value("agentUserId", "");
   std::optional<StaffInfo> staff = agentUserId.empty() ? std::nullopt : c.directory.findStaff(app, agentUserId);

@@ -94,6 +94,9 @@ class ChatRouting {
  private:
   struct ChatState;
   ChatState* state(const std::string& sessionId) const;
+  /// The chat state of a new or restored chat, with the visitor's fields of `visitor` (chat.start's
+  /// data or a journal entry's resume fields) on the session too.
+  ChatState& adopt(Session& chat, const Json& visitor, std::int64_t nowMs);
   ChatRepository& repository();
   Result send(Session& chat, protocol::MessageFrom from, const std::string& senderId, const std::string& senderName,
               const Json& data, std::int64_t nowMs);

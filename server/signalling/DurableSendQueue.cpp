@@ -54,6 +54,7 @@ void DurableSendQueue::push(Frame frame) {
     return;
   }
   const bool needsSync = frame.needs > mDurable;
+  mWanted = std::max(mWanted, frame.needs);
   frame.heldSince = std::chrono::steady_clock::now();
   ++mHeldPerSocket[frame.id];
   mHeld.push_back(std::move(frame));  // behind the socket's earlier held frames: its order is kept
@@ -94,8 +95,7 @@ void DurableSendQueue::onSynced(std::optional<std::uint64_t> covered) {
   }
   mDurable = std::max(mDurable, *covered);
   release();
-  const bool stillWaiting = std::any_of(mHeld.begin(), mHeld.end(), [&](const Frame& f) { return f.needs > mDurable; });
-  if (stillWaiting) requestSync();  // appended while that sync ran: one more covers them all
+  if (mWanted > mDurable) requestSync();  // appended while that sync ran: one more covers them all
 }
 
 void DurableSendQueue::awaitRecovery() {

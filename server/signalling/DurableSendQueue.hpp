@@ -104,6 +104,7 @@ class DurableSendQueue {
   std::deque<Frame> mHeld;
   std::unordered_map<ConnectionId, std::size_t> mHeldPerSocket;
   std::uint64_t mDurable = 0;  // appends known to be on disk
+  std::uint64_t mWanted = 0;   // the most appends a held frame waits for
   bool mSyncing = false;
   boost::asio::steady_timer mRetry;
   boost::asio::thread_pool mSyncThread{1};  // fsync off the event loop

@@ -91,6 +91,20 @@ async function loginAgent(server, userId) {
   return agent;
 }
 
+/** The CDRs DescribeTelCdr (official client) finds for one session started in the last hour. */
+async function cdrsOf(server, sessionId) {
+  const now = Math.floor(Date.now() / 1000);
+  const res = await cloudClient(server).DescribeTelCdr({
+    SdkAppId: server.sdkAppId,
+    StartTimeStamp: now - 3600,
+    EndTimeStamp: now + 60,
+    SessionIds: [sessionId],
+    PageSize: 100,
+    PageNumber: 0,
+  });
+  return res.TelCdrs || [];
+}
+
 async function httpJson(server, method, urlPath, body) {
   const res = await fetch(`http://${server.host}:${server.port}${urlPath}`, {
     method,
@@ -100,4 +114,4 @@ async function httpJson(server, method, urlPath, body) {
   return { status: res.status, body: await res.json() };
 }
 
-module.exports = { startServer, cloudClient, Socket, httpJson, loginAgent };
+module.exports = { startServer, cloudClient, Socket, httpJson, loginAgent, cdrsOf };

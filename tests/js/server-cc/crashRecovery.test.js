@@ -11,7 +11,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { startServer, cloudClient, Socket, httpJson, loginAgent } = require('./ccClient');
+const { startServer, cloudClient, Socket, httpJson, loginAgent, cdrsOf } = require('./ccClient');
 
 jest.setTimeout(60000);
 
@@ -28,19 +28,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function cdrsOf(srv, sessionId) {
-  const now = Math.floor(Date.now() / 1000);
-  const res = await cloudClient(srv).DescribeTelCdr({
-    SdkAppId: srv.sdkAppId,
-    StartTimeStamp: now - 3600,
-    EndTimeStamp: now + 60,
-    SessionIds: [sessionId],
-    PageSize: 100,
-    PageNumber: 0,
-  });
-  return res.TelCdrs || [];
-}
 
 function killHard(srv) {
   return new Promise((resolve) => {

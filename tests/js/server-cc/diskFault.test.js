@@ -10,7 +10,7 @@
 
 const { execFileSync } = require('child_process');
 const fs = require('fs');
-const { startServer, cloudClient, Socket, httpJson, loginAgent } = require('./ccClient');
+const { startServer, Socket, httpJson, loginAgent, cdrsOf } = require('./ccClient');
 
 jest.setTimeout(60000);
 
@@ -128,18 +128,10 @@ test('a disk that refuses writes: chat refused at once, calls go on, and everyth
   expect(deliveries).toHaveLength(1);
 
   // The CDR of the call made during the fault was kept and is stored now.
-  const cdr = await waitUntil('the CDR of the call made during the fault', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const res = await cloudClient(server).DescribeTelCdr({
-      SdkAppId: server.sdkAppId,
-      StartTimeStamp: now - 600,
-      EndTimeStamp: now + 60,
-      SessionIds: [callId],
-      PageSize: 10,
-      PageNumber: 0,
-    });
-    return (res.TelCdrs || [])[0];
-  });
+  const cdr = await waitUntil(
+    'the CDR of the call made during the fault',
+    async () => (await cdrsOf(server, callId))[0],
+  );
   expect(cdr).toMatchObject({ SessionId: callId, SeatUser: expect.objectContaining({ UserId: callAgentId }) });
 
   const { stderr } = server.output();
