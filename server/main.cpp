@@ -202,6 +202,7 @@ int run(const ServerConfig& config) {
   apiOptions.actionRatePerSec = config.apiRateLimit;
   apiOptions.actionBurst = 2.0 * config.apiRateLimit;
   CloudApi cloud(store, store, store, store, store, directory, apiOptions, nowSec);
+  cloud.setStorageBreaker(&storageBreaker);
   cloud.setChatRepository(&store);
 
   // --- recordings: files written off the media thread, catalogued off the event loop ---

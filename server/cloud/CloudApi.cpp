@@ -130,25 +130,34 @@ CloudApi::CloudApi(TenantRepository& tenants, StaffRepository& staff, SkillGroup
       mOptions(std::move(options)),
       mClock(std::move(clockSec)) {
   while (!mOptions.publicUrl.empty() && mOptions.publicUrl.back() == '/') mOptions.publicUrl.pop_back();
+  // `writes`: the action stores something (a login token is stored too); HangUpCall changes only
+  // the live call.
   mActions = {
-      {"CreateSDKLoginToken", &CloudApi::createSdkLoginToken},
-      {"CreateStaff", &CloudApi::createStaff},
-      {"ModifyStaff", &CloudApi::modifyStaff},
-      {"DeleteStaff", &CloudApi::deleteStaff},
-      {"DescribeStaffInfoList", &CloudApi::describeStaffInfoList},
-      {"CreateCCCSkillGroup", &CloudApi::createSkillGroup},
-      {"DescribeSkillGroupInfoList", &CloudApi::describeSkillGroupInfoList},
-      {"BindStaffSkillGroupList", &CloudApi::bindStaffSkillGroupList},
-      {"UnbindStaffSkillGroupList", &CloudApi::unbindStaffSkillGroupList},
-      {"DescribeNumbers", &CloudApi::describeNumbers},
-      {"DescribeTelCdr", &CloudApi::describeTelCdr},
-      {"DescribeTelRecordAsr", &CloudApi::describeTelRecordAsr},
-      {"DescribeTelSession", &CloudApi::describeTelSession},
-      {"DescribeStaffStatusMetrics", &CloudApi::describeStaffStatusMetrics},
-      {"HangUpCall", &CloudApi::hangUpCall},
-      {"DescribeIMCdrs", &CloudApi::describeImCdrs},
-      {"DescribeChatMessages", &CloudApi::describeChatMessages},
+      {"CreateSDKLoginToken", {&CloudApi::createSdkLoginToken, true}},
+      {"CreateStaff", {&CloudApi::createStaff, true}},
+      {"ModifyStaff", {&CloudApi::modifyStaff, true}},
+      {"DeleteStaff", {&CloudApi::deleteStaff, true}},
+      {"DescribeStaffInfoList", {&CloudApi::describeStaffInfoList, false}},
+      {"CreateCCCSkillGroup", {&CloudApi::createSkillGroup, true}},
+      {"DescribeSkillGroupInfoList", {&CloudApi::describeSkillGroupInfoList, false}},
+      {"BindStaffSkillGroupList", {&CloudApi::bindStaffSkillGroupList, true}},
+      {"UnbindStaffSkillGroupList", {&CloudApi::unbindStaffSkillGroupList, true}},
+      {"DescribeNumbers", {&CloudApi::describeNumbers, false}},
+      {"DescribeTelCdr", {&CloudApi::describeTelCdr, false}},
+      {"DescribeTelRecordAsr", {&CloudApi::describeTelRecordAsr, false}},
+      {"DescribeTelSession", {&CloudApi::describeTelSession, false}},
+      {"DescribeStaffStatusMetrics", {&CloudApi::describeStaffStatusMetrics, false}},
+      {"HangUpCall", {&CloudApi::hangUpCall, false}},
+      {"DescribeIMCdrs", {&CloudApi::describeImCdrs, false}},
+      {"DescribeChatMessages", {&CloudApi::describeChatMessages, false}},
   };
+}
+
+// The cloud's code for a failed database access; the message says that retrying later is safe.
+CloudApiError CloudApi::storageUnavailable() {
+  return CloudApiError{"InternalError.DBError",
+                       "The server's storage is failing, so nothing was changed; retry once it has recovered "
+                       "(GET /healthz reports the storage state)."};
 }
 
 std::vector<std::string> CloudApi::actions() const {
@@ -244,9 +253,16 @@ Json CloudApi::dispatch(const HttpRequest& request, std::string& action, std::in
   if (body.is_discarded()) throw CloudApiError{"InvalidParameter", "The request body is not valid JSON."};
   if (!body.is_object()) throw CloudApiError{"InvalidParameter", "The request body must be a JSON object."};
 
+  if (it->second.writes && mBreaker && mBreaker->isOpen()) throw storageUnavailable();
+
   ParamReader params(body);
   Call call{sdkAppId, params, now};
-  return (this->*(it->second))(call);
+  try {
+    return (this->*(it->second.run))(call);
+  } catch (const DiskError&) {
+    // The disk refused the write (the breaker has opened): nothing was changed.
+    throw storageUnavailable();
+  }
 }
 
 void CloudApi::requireOwnApp(const Call& call, bool required) {

@@ -13,6 +13,7 @@
 #include "http/TokenBucket.hpp"
 #include "recording/RecordUrlSigner.hpp"
 #include "store/Repositories.hpp"
+#include "store/StorageBreaker.hpp"
 #include "store/StoreDirectory.hpp"
 
 #include <functional>
@@ -52,6 +53,9 @@ class CloudApi {
     mRecordSigner = signer;
   }
 
+  /// The database's breaker (null: none). While it is open, actions that write are refused before
+  /// they touch the failing disk (InternalError.DBError); reads go on.
+  void setStorageBreaker(const StorageBreaker* breaker) { mBreaker = breaker; }
   /// Handles one `POST /`. Never throws.
   HttpResponse handle(const HttpRequest& request);
 
@@ -68,8 +72,13 @@ class CloudApi {
     std::int64_t now = 0;
   };
   using Action = Json (CloudApi::*)(const Call&);
+  struct ActionEntry {
+    Action run;
+    bool writes;  // changes the database: refused while the storage breaker is open
+  };
 
   Json dispatch(const HttpRequest& request, std::string& action, std::int64_t& sdkAppId);
+  static CloudApiError storageUnavailable();
   void requireOwnApp(const Call& call, bool required = true);
   void notifyDirectoryChanged(std::int64_t sdkAppId);
 
@@ -110,7 +119,8 @@ class CloudApi {
   RecordingRepository* mRecordings = nullptr;
   AsrRepository* mAsr = nullptr;
   const RecordUrlSigner* mRecordSigner = nullptr;
-  std::map<std::string, Action> mActions;
+  const StorageBreaker* mBreaker = nullptr;
+  std::map<std::string, ActionEntry> mActions;
   std::map<std::pair<std::string, std::string>, TokenBucket> mLimits;  // (SecretId, action)
 };
 

@@ -6,11 +6,12 @@
 // phone call is still routed, answered and ended. When the disk takes writes again the server
 // notices by itself: /healthz is back to 200, the message sent again with the same clientMsgId is
 // delivered once, and the CDR of the call made during the fault is stored (official cloud client).
+// Cloud API writes meanwhile answer InternalError.DBError and reads go on.
 'use strict';
 
 const { execFileSync } = require('child_process');
 const fs = require('fs');
-const { startServer, Socket, httpJson, loginAgent, cdrsOf } = require('./ccClient');
+const { startServer, cloudClient, Socket, httpJson, loginAgent, cdrsOf } = require('./ccClient');
 
 jest.setTimeout(60000);
 
@@ -84,6 +85,18 @@ test('a disk that refuses writes: chat refused at once, calls go on, and everyth
     expect(failing.body.storage).toMatchObject({ state: 'failing', source: expect.any(String) });
     expect(failing.body.storage.lastError).toMatch(/I\/O|disk|full/i);
 
+    // Cloud API writes answer the cloud's database error (official client) and reads go on.
+    const staff = { Name: 'Dora', Mail: 'dora@tccc.local', StaffNumber: '2001' };
+    await expect(cloudClient(server).CreateStaff({ SdkAppId: server.sdkAppId, Staffs: [staff] })).rejects.toMatchObject(
+      { code: 'InternalError.DBError', message: expect.stringMatching(/nothing was changed/) },
+    );
+    const listed = await cloudClient(server).DescribeStaffInfoList({
+      SdkAppId: server.sdkAppId,
+      PageSize: 100,
+      PageNumber: 0,
+    });
+    expect(listed.StaffList.map((s) => s.Email)).not.toContain(staff.Mail);
+
     // Calls need no synchronous write: routed, answered and ended while the disk fails.
     const placed = await httpJson(server, 'POST', '/sim/inbound', {
       caller: '13800138000',
@@ -114,6 +127,12 @@ test('a disk that refuses writes: chat refused at once, calls go on, and everyth
   });
   expect(recovered.body.storage).toMatchObject({ state: 'ok' });
   expect(recovered.body.storage.lastRecoveredAtMs).toBeGreaterThan(0);
+
+  // The refused staff member can be created now.
+  await cloudClient(server).CreateStaff({
+    SdkAppId: server.sdkAppId,
+    Staffs: [{ Name: 'Dora', Mail: 'dora@tccc.local', StaffNumber: '2001' }],
+  });
 
   // The refused message, sent again with the same clientMsgId, is stored and delivered once.
   const again = await visitor.request('chat.send', { text: 'where is my parcel?', clientMsgId: 'v-2' });

@@ -2,14 +2,19 @@
 // The cloud API behind POST /: authentication, validation (table of bad inputs -> codes), tenant
 // isolation and each action's effect on the store, with a recording LiveOps in place of the
 // contact center.
+#include "IoTestSupport.hpp"
 #include "StoreTestSupport.hpp"
 #include "cloud/CloudApi.hpp"
 #include "cloud/Tc3Signer.hpp"
 #include "store/DemoSeeder.hpp"
 #include "store/SqliteStore.hpp"
+#include "store/StorageBreaker.hpp"
 #include "store/StoreDirectory.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
 
 using namespace tccc::server;
 using tccc::Errc;
@@ -529,4 +534,41 @@ TEST_F(CloudApiTest, PerKeyActionRateLimit) {
   EXPECT_EQ(codeFrom("DescribeNumbers", numbers), "RequestLimitExceeded");
   // Another action has its own budget; failed authentication does not spend any.
   EXPECT_EQ(codeFrom("DescribeStaffStatusMetrics", numbers), "OK");
+}
+
+// A write the failing disk refuses answers the cloud's database error and trips the breaker; while
+// it is open, writes are refused before they are tried (no further fault reaches the breaker) and
+// reads go on; once the probe has proved the disk, the same request succeeds, once.
+TEST_F(CloudApiTest, WhileTheDiskFailsWritesAnswerADatabaseErrorAndReadsGoOn) {
+  boost::asio::io_context io;
+  const std::string path = dir.file("tccc.db");
+  auto steadyMs = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  StorageBreaker breaker(
+      io, [&path](std::int64_t at) { SqliteStore::proveWritable(path, at); }, steadyMs, std::chrono::milliseconds(10));
+  store.setStorageBreaker(&breaker);
+  api.setStorageBreaker(&breaker);
+  const Json dora = {{"SdkAppId", app()}, {"Staffs", {{{"Name", "Dora"}, {"Mail", "dora@tccc.local"}}}}};
+  {
+    test::DiskRefusesWrites failing;
+    Json refused = call("CreateStaff", dora);
+    EXPECT_EQ(code(refused), "InternalError.DBError") << refused.dump();
+    EXPECT_NE(refused["Error"]["Message"].get<std::string>().find("nothing was changed"), std::string::npos);
+    ASSERT_TRUE(breaker.isOpen());
+    const auto tripsBefore = breaker.status().trips;
+    for (const char* action : {"CreateStaff", "CreateSDKLoginToken"}) {
+      Json body =
+          std::string(action) == "CreateStaff" ? dora : Json{{"SdkAppId", app()}, {"SeatUserId", "agent1@tccc.local"}};
+      EXPECT_EQ(code(call(action, body)), "InternalError.DBError") << action;
+    }
+    EXPECT_EQ(breaker.status().trips, tripsBefore);  // refused without touching the disk
+    Json staff = call("DescribeStaffInfoList", {{"SdkAppId", app()}, {"PageSize", 10}, {"PageNumber", 0}});
+    EXPECT_EQ(code(staff), "OK") << staff.dump();
+  }
+  ASSERT_TRUE(test::runUntil(io, [&] { return !breaker.isOpen(); }));
+  EXPECT_FALSE(store.findStaff(app(), "dora@tccc.local"));
+  EXPECT_EQ(code(call("CreateStaff", dora)), "OK");
+  EXPECT_TRUE(store.findStaff(app(), "dora@tccc.local"));
 }

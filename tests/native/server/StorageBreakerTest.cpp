@@ -11,15 +11,13 @@
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 
-#include <sys/resource.h>
-
 #include <atomic>
-#include <csignal>
 #include <stdexcept>
 
 namespace tccc::server {
 namespace {
 
+using test::DiskRefusesWrites;
 using test::runUntil;
 
 std::int64_t steadyMs() {
@@ -77,28 +75,6 @@ TEST_F(StorageBreakerTest, AFaultReportedWhileAProbeRunsIsProbedAgain) {
   ASSERT_TRUE(runUntil(io, [&] { return !breaker.isOpen(); }));
   EXPECT_EQ(probes.load(), 2);  // the first probe's success did not count
 }
-
-/// Every write of this process to a regular file fails with EFBIG while it lives.
-class DiskRefusesWrites {
- public:
-  DiskRefusesWrites() {
-    mOldSignal = std::signal(SIGXFSZ, SIG_IGN);
-    ::getrlimit(RLIMIT_FSIZE, &mOld);
-    rlimit tiny = mOld;
-    tiny.rlim_cur = 1;
-    ::setrlimit(RLIMIT_FSIZE, &tiny);
-  }
-  ~DiskRefusesWrites() {
-    ::setrlimit(RLIMIT_FSIZE, &mOld);
-    std::signal(SIGXFSZ, mOldSignal);
-  }
-  DiskRefusesWrites(const DiskRefusesWrites&) = delete;
-  DiskRefusesWrites& operator=(const DiskRefusesWrites&) = delete;
-
- private:
-  rlimit mOld{};
-  void (*mOldSignal)(int) = SIG_DFL;
-};
 
 ChatMessageRecord message(std::int64_t seq, const std::string& text) {
   ChatMessageRecord m;

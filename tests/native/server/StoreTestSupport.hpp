@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// Shared by the platform's server tests: a fresh temporary directory per test.
+// Shared by the platform's server tests: a fresh temporary directory per test, and a disk that
+// refuses writes.
 #ifndef TCCC_TESTS_SERVER_STORETESTSUPPORT_HPP
 #define TCCC_TESTS_SERVER_STORETESTSUPPORT_HPP
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -27,6 +31,29 @@ class TempDir {
 
  private:
   std::string mPath;
+};
+
+/// Every write of this process to a regular file fails with EFBIG while it lives (a file-size limit
+/// of one byte, SIGXFSZ ignored as the server does): a disk that refuses writes.
+class DiskRefusesWrites {
+ public:
+  DiskRefusesWrites() {
+    mOldSignal = std::signal(SIGXFSZ, SIG_IGN);
+    ::getrlimit(RLIMIT_FSIZE, &mOld);
+    rlimit tiny = mOld;
+    tiny.rlim_cur = 1;
+    ::setrlimit(RLIMIT_FSIZE, &tiny);
+  }
+  ~DiskRefusesWrites() {
+    ::setrlimit(RLIMIT_FSIZE, &mOld);
+    std::signal(SIGXFSZ, mOldSignal);
+  }
+  DiskRefusesWrites(const DiskRefusesWrites&) = delete;
+  DiskRefusesWrites& operator=(const DiskRefusesWrites&) = delete;
+
+ private:
+  rlimit mOld{};
+  void (*mOldSignal)(int) = SIG_DFL;
 };
 
 }  // namespace tccc::server::test
