@@ -15,6 +15,7 @@
 
 #include "chat/MemoryChatRepository.hpp"
 #include "random/SecureRandom.hpp"
+#include "random/TokenDigest.hpp"
 
 #include "protocol/Validator.hpp"
 
@@ -79,8 +80,8 @@ std::string messageId(const Session& chat, std::int64_t seq) {
 }  // namespace
 
 struct ChatRouting::ChatState {
-  std::string visitorToken;  // lets a new visitor socket resume the chat
-  std::int64_t lastSeq = 0;  // seq of the newest stored message
+  std::string visitorTokenDigest;  // TokenDigest of the token that lets a new visitor socket resume the chat
+  std::int64_t lastSeq = 0;        // seq of the newest stored message
   std::string peerSource, channelName, clientData;
   std::int64_t phaseDeadline = 0;  // queued: give up at; ringing: ring timeout at
   std::int64_t visitorGoneAt = 0;  // the visitor's socket dropped: the chat ends then unless resumed
@@ -636,8 +637,8 @@ void ChatRouting::journal(const Session& chat, std::int64_t nowMs, std::int64_t 
   entry.acceptedSec = chat.acceptMs / 1000;
   entry.journaledAtMs = nowMs;
   if (const ChatState* st = state(chat.id)) {
-    // What restore() needs. The token is a credential: the database is the server's own (0600).
-    entry.resume = Json{{"visitorToken", st->visitorToken},
+    // What restore() needs; the visitor's token only as its digest, like every token the server keeps.
+    entry.resume = Json{{"visitorTokenDigest", st->visitorTokenDigest},
                         {"skillGroupId", skillGroupId ? skillGroupId : chat.skillGroupId},
                         {"serviceNumber", chat.serviceNumber},
                         {"customerUserId", chat.customerUserId},
@@ -704,11 +705,10 @@ Result ChatRouting::start(CustomerLeg& leg, const Json& d, std::int64_t nowMs) {
   chat.callee = chat.serviceNumber = info->number;
   c.customers.bind(chat, leg);
   ChatState& st = adopt(chat, d, nowMs);
-  st.visitorToken = "r-" + SecureRandom::hex(32);  // a credential: from the OS generator
-  Json result{{"sessionId", chat.id},
-              {"visitorToken", st.visitorToken},
-              {"userId", visitor},
-              {"skillGroupId", std::to_string(chosen)}};
+  const std::string token = "r-" + SecureRandom::hex(32);  // a credential: from the OS generator
+  st.visitorTokenDigest = TokenDigest::of(token);
+  Json result{
+      {"sessionId", chat.id}, {"visitorToken", token}, {"userId", visitor}, {"skillGroupId", std::to_string(chosen)}};
   journal(chat, nowMs, chosen);  // before enqueue: a chat it ends at once deletes its entry with its CDR
   enqueue(chat, chosen, nowMs, true);
   return result;
@@ -731,11 +731,13 @@ ChatRouting::ChatState& ChatRouting::adopt(Session& chat, const Json& visitor, s
 
 bool ChatRouting::restore(const LiveChatRecord& entry, std::int64_t nowMs) {
   const Json& r = entry.resume;
-  const std::string token = r.value("visitorToken", "");
+  // Entries journaled before tokens were kept as digests hold the token itself.
+  const std::string plain = r.value("visitorToken", "");
+  const std::string digest = plain.empty() ? r.value("visitorTokenDigest", "") : TokenDigest::of(plain);
   const std::int64_t app = entry.soFar.sdkAppId;
   const std::int64_t gid = r.value("skillGroupId", std::int64_t{0});
   const SkillGroupInfo* group = c.tenants.group(app, gid);
-  if (token.empty() || !group || group->type != kImGroupType) return false;
+  if (digest.empty() || !group || group->type != kImGroupType) return false;
   std::int64_t lastSeq = 0;
   try {
     lastSeq = repository().lastChatSeq(app, entry.soFar.sessionId);
@@ -751,7 +753,7 @@ bool ChatRouting::restore(const LiveChatRecord& entry, std::int64_t nowMs) {
   chat->skillGroupName = chat->queuedSkillGroupName = group->name;
   chat->phase = SessionPhase::Queued;
   ChatState* st = &adopt(*chat, r, nowMs);
-  st->visitorToken = token;
+  st->visitorTokenDigest = digest;
   st->lastSeq = lastSeq;
   st->visitorGoneAt = nowMs + c.options.chatVisitorGraceMs;
 
@@ -781,7 +783,7 @@ Result ChatRouting::resume(CustomerLeg& leg, const Json& d, std::int64_t nowMs) 
   Session* chat = c.sessions.find(sid);
   ChatState* st = state(sid);
   // A wrong token and an unknown session look the same: session ids are not secrets, tokens are.
-  if (!chat || !chat->isChat() || !st || token.empty() || st->visitorToken != token)
+  if (!chat || !chat->isChat() || !st || token.empty() || !TokenDigest::matches(token, st->visitorTokenDigest))
     return Error(Errc::SessionNotFound, "no chat " + sid + " to resume (unknown, forgotten, or a wrong visitorToken)");
   if (Session* other = c.customers.sessionOf(leg); other && other != chat && !other->ended())
     return Error(Errc::InvalidState, "this connection is already in another chat or call");

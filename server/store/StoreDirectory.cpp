@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/StoreDirectory.hpp"
 
-#include "cloud/Tc3Signer.hpp"
 #include "random/SecureRandom.hpp"
+#include "random/TokenDigest.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -51,7 +51,7 @@ std::vector<CallerNumberInfo> StoreDirectory::listCallerNumbers(std::int64_t sdk
   return mNumbers.listCallerNumbers(sdkAppId);
 }
 
-std::string StoreDirectory::hashToken(std::string_view token) { return Tc3Signer::sha256Hex(token); }
+std::string StoreDirectory::hashToken(std::string_view token) { return TokenDigest::of(token); }
 
 IssuedLoginToken StoreDirectory::issueLoginToken(std::int64_t sdkAppId, std::string_view userId, bool onlyOnce,
                                                  std::int64_t nowSec, std::int64_t ttlSec) {

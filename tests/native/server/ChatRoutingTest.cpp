@@ -604,6 +604,41 @@ TEST_F(ChatRestartTest, AVisitorWhoNeverComesBackEndsItWithAnImCdr) {
   EXPECT_EQ(resumeAfter(sid, tokenOf(started))["data"]["state"], "ended");
 }
 
+// The journal is a copy of the database an operator may back up: it keeps the visitor's token only
+// as its digest, which resumes nothing by itself.
+TEST_F(ChatRestartTest, TheJournalKeepsOnlyTheDigestOfTheVisitorsToken) {
+  h.login("a1@x.com");  // a chat nobody could take would end at once
+  Json started = start(visitor);
+  const std::string sid = started["data"]["sessionId"];
+  const std::string token = tokenOf(started);
+  const Json& kept = repo.liveChats().at({kApp, sid}).resume;
+  EXPECT_FALSE(kept.contains("visitorToken")) << kept.dump();
+  EXPECT_EQ(kept.dump().find(token.substr(2)), std::string::npos);
+  const std::string digest = kept.value("visitorTokenDigest", "");
+  EXPECT_EQ(digest.size(), 64u);
+
+  EXPECT_TRUE(restart().empty());
+  EXPECT_EQ(RoutingHarness::errorCode(resumeAfter(sid, digest)), code(Errc::SessionNotFound));
+  Json resumed = resumeAfter(sid, token);
+  EXPECT_TRUE(resumed.value("ok", false)) << resumed.dump();
+}
+
+// An entry a server before that change journaled holds the token itself: it still resumes.
+TEST_F(ChatRestartTest, AnEntryJournaledWithThePlainTokenStillResumes) {
+  h.login("a1@x.com");  // a chat nobody could take would end at once
+  Json started = start(visitor);
+  const std::string sid = started["data"]["sessionId"];
+  LiveChatRecord older = repo.liveChats().at({kApp, sid});
+  older.resume.erase("visitorTokenDigest");
+  older.resume["visitorToken"] = tokenOf(started);
+  repo.journalLiveChat(older);
+
+  EXPECT_TRUE(restart().empty());
+  EXPECT_EQ(RoutingHarness::errorCode(resumeAfter(sid, "r-wrong")), code(Errc::SessionNotFound));
+  Json resumed = resumeAfter(sid, tokenOf(started));
+  EXPECT_TRUE(resumed.value("ok", false)) << resumed.dump();
+}
+
 TEST_F(ChatRestartTest, EntriesThatCannotBeResumedAreLeftForRecovery) {
   LiveChatRecord older;  // as a server before resume data wrote it
   older.soFar.sdkAppId = kApp;
