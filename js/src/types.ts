@@ -9,6 +9,7 @@ import type {
   CloseBy,
   Disposition,
   HistoryOutcome,
+  MonitorMode,
   ServerType,
   StatusRequest,
 } from './vocabulary.generated';
@@ -411,6 +412,26 @@ export interface SupervisorApi {
   setAgentStatus(options: { userId: string } & SetStatusOptions): ApiResult;
   /** Logs an agent out: its SDK raises `kickedOut` with reason `supervisorLogout`. */
   logoutAgent(options: { userId: string }): ApiResult;
+  /**
+   * Puts the supervisor on an agent's connected call, or changes how it is on it: `listen` (heard by
+   * nobody; role 1 or 2), `whisper` (the agent hears the supervisor, the customer does not) or
+   * `barge` (both do; whisper and barge need role 1). One supervisor per call. Resolves with a
+   * single-use ticket, valid 30 s: POST the supervisor's SDP offer to `path` (on the SDK's server)
+   * with `Authorization: Bearer <token>` and `Content-Type: application/sdp`; the answer is the
+   * server's SDP (docs/protocol.md, "Supervisor on a call"). Calling it again with another mode
+   * changes the mode on the connection already open, which then ignores the new ticket.
+   */
+  monitor(options: { sessionId: string; mode: MonitorMode }): ApiResult<MonitorTicket & Record<string, unknown>>;
+  /** Takes the supervisor off the call: its connection is closed by the server. */
+  stopMonitor(options: { sessionId: string }): ApiResult;
+}
+
+/** (ours) The answer of `Supervisor.monitor`. */
+export interface MonitorTicket {
+  /** Where to POST the SDP offer, on the SDK's server (`/media/monitor`). */
+  path: string;
+  token: string;
+  mode: MonitorMode;
 }
 
 export interface DevicesApi {

@@ -35,6 +35,8 @@ export type ChatNotice = 'joined' | 'transferred' | 'left' | 'ended';
 export type MediaKind = 'audio' | 'video';
 /** How an agent classes a finished session in its wrap-up (`session.wrapUp`); stored in the CDR as this code, worded by each reader. */
 export type Disposition = 'resolved' | 'followUp' | 'callBack' | 'noAnswer' | 'wrongNumber' | 'complaint' | 'sale' | 'other';
+/** How a supervisor is on an agent's call (`supervisor.monitor`): listening unheard, whispering to the agent, or talking to both. */
+export type MonitorMode = 'listen' | 'whisper' | 'barge';
 /** How a session of `agent.history` went for this agent. */
 export type HistoryOutcome = 'answered' | 'missed' | 'abandoned' | 'noAnswer' | 'failed';
 /** `startOutboundCall`'s `phoneEncodeType`: dial the real number even when number masking is on. */
@@ -54,7 +56,7 @@ export const API_METHODS = {
   Chat: ['accept', 'end', 'transfer', 'sendMessage', 'getMessages'],
   Video: ['accept', 'end', 'muteMic', 'unmuteMic', 'muteVideo', 'unmuteVideo', 'pauseRecording', 'resumeRecording', 'transfer'],
   Agent: ['online', 'offline', 'setStatus', 'wrapUp', 'getHistory', 'getDirectory'],
-  Supervisor: ['watch', 'unwatch', 'setAgentStatus', 'logoutAgent'],
+  Supervisor: ['watch', 'unwatch', 'setAgentStatus', 'logoutAgent', 'monitor', 'stopMonitor'],
 } as const;
 export type CallApiName = typeof API_METHODS.Call[number];
 export type ChatApiName = typeof API_METHODS.Chat[number];

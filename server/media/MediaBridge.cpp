@@ -11,6 +11,7 @@ namespace {
 
 constexpr std::uint64_t kGenerated = 1ull << 63;  // source ids of generated audio
 constexpr std::uint64_t kHoldMusicId = kGenerated | 1, kCallerVoiceId = kGenerated | 2;
+constexpr std::uint64_t kMixId = kGenerated | 3;  // what a supervisor on the call adds (MonitorMix)
 
 Side other(Side side) { return side == Side::Far ? Side::Agent : Side::Far; }
 
@@ -20,9 +21,11 @@ MediaBridge::Generator::~Generator() {
   if (encoder) opus_encoder_destroy(encoder);
 }
 
-bool MediaBridge::Generator::next(RtpHeader& header, std::array<unsigned char, 1500>& out, std::size_t& size) {
-  std::array<std::int16_t, kFrameSamples> pcm{};
+bool MediaBridge::Generator::next(RtpHeader& header, std::array<unsigned char, 1500>& out, std::size_t& size,
+                                  MonitorMix::Frame* heard) {
+  MonitorMix::Frame pcm{};
   source->next(pcm);
+  if (heard) *heard = pcm;
   opus_int32 n = opus_encode(encoder, pcm.data(), kFrameSamples, out.data(), static_cast<opus_int32>(out.size()));
   if (n <= 0) return false;
   size = static_cast<std::size_t>(n);
@@ -138,6 +141,49 @@ void MediaBridge::detach(Side side) {
   if (mTap) mTap->left(mSessionId, side);
 }
 
+void MediaBridge::attachMonitor(std::shared_ptr<BridgeLeg> leg, MonitorMode mode) {
+  if (mClosed) {
+    leg->close();
+    return;
+  }
+  if (mMonitor) mMonitor->close();
+  mMonitor = std::move(leg);
+  if (!mMix) mMix = std::make_unique<MonitorMix>();
+  mMonitorMode = mode;
+  mMonitor->start(this);
+}
+
+void MediaBridge::setMonitorMode(MonitorMode mode) { mMonitorMode = mode; }
+
+void MediaBridge::detachMonitor() {
+  if (!mMonitor) return;
+  mMonitor->close();
+  mMonitor.reset();
+  mMix.reset();
+}
+
+bool MediaBridge::mixesTo(Side side) const {
+  // While held the customer hears music and the agent is not talking to anyone: the supervisor
+  // still listens, and speaks to nobody.
+  if (!mMonitor || mHeld) return false;
+  return side == Side::Agent ? mMonitorMode != MonitorMode::Listen : mMonitorMode == MonitorMode::Barge;
+}
+
+void MediaBridge::sendMixes(std::int64_t us) {
+  using Party = MonitorMix::Party;
+  mMix->advance();
+  std::array<unsigned char, 1500> opus{};
+  std::size_t size = 0;
+  RtpHeader h;
+  if (mMix->encodeFor(Party::Supervisor, h, opus, size)) mMonitor->sendAudio(kMixId, h, opus.data(), size, us);
+  for (Side side : {Side::Agent, Side::Far}) {
+    BridgeLeg* to = leg(side);
+    if (!to || !mixesTo(side)) continue;
+    if (mMix->encodeFor(side == Side::Agent ? Party::Agent : Party::Far, h, opus, size))
+      to->sendAudio(kMixId, h, opus.data(), size, us);
+  }
+}
+
 void MediaBridge::setSimulatedCaller(std::unique_ptr<AudioSource> voice, const std::string& participant) {
   if (mClosed || !voice) return;
   const bool first = !mCallerVoice;
@@ -155,6 +201,7 @@ void MediaBridge::setHeld(bool held) {
 void MediaBridge::tick(std::chrono::steady_clock::time_point now, std::int64_t us) {
   if (mClosed) return;
   if (mRinging) mRinging->tick(now);
+  if (mMonitor) mMonitor->tick(now);
   for (std::size_t i = 0; i < mLegs.size(); ++i) {
     auto& l = mLegs[i];
     if (!l) continue;
@@ -169,11 +216,14 @@ void MediaBridge::tick(std::chrono::steady_clock::time_point now, std::int64_t u
   std::array<unsigned char, 1500> opus{};
   std::size_t size = 0;
   RtpHeader h;
-  if (mCallerVoice && mCallerVoice->next(h, opus, size)) {
+  MonitorMix::Frame voice{};
+  if (mCallerVoice && mCallerVoice->next(h, opus, size, mMix ? &voice : nullptr)) {
     if (mTap) mTap->audio(mSessionId, Side::Far, h, opus.data(), size);
-    if (!mHeld)
+    if (mMix) mMix->heard(MonitorMix::Party::Far, voice);
+    if (!mHeld && !mixesTo(Side::Agent))
       if (BridgeLeg* a = leg(Side::Agent)) a->sendAudio(mCallerVoice->id, h, opus.data(), size, us);
   }
+  if (mMonitor) sendMixes(us);
   // The agent's SDK sends its own music on hold (the integrator's, when it chose one), which is
   // forwarded; when it sends nothing — a dead browser, another kind of far end — the server's music
   // plays, in the same stream as the agent's voice before it. A customer whose agent has left (a
@@ -198,6 +248,7 @@ void MediaBridge::close() {
   if (mClosed) return;
   mClosed = true;
   unring();
+  detachMonitor();
   for (auto& l : mLegs) {
     if (l) l->close();
     l.reset();
@@ -209,25 +260,34 @@ void MediaBridge::close() {
 
 void MediaBridge::onAudio(BridgeLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {
   if (&from == mRinging.get()) return;  // an agent who has not accepted yet is heard by nobody
-  const Side side = sideOf(from);
   const bool dtmf = from.isDtmf(header.payloadType);
+  if (&from == mMonitor.get()) {
+    // Heard only through the mix, and only once the supervisor speaks (whisper, barge). The
+    // supervisor's own audio is not recorded: the recording is the call's two parties.
+    if (!dtmf && mMonitorMode != MonitorMode::Listen) mMix->heard(MonitorMix::Party::Supervisor, payload, size);
+    return;
+  }
+  const Side side = sideOf(from);
   if (mTap && !dtmf) mTap->audio(mSessionId, side, header, payload, size);
+  if (mMix && !dtmf)
+    mMix->heard(side == Side::Agent ? MonitorMix::Party::Agent : MonitorMix::Party::Far, payload, size);
   // While held the customer hears the agent's music on hold (its SDK sends it instead of the
   // microphone), and the customer's silenced stream still reaches the agent, whose SDK does not play
   // it: the streams stay alive, so neither side's one-way-audio watch fires.
   if (mHeld && side == Side::Agent) mLastAgentAudioUs = nowUs();
+  if (!dtmf && mixesTo(other(side))) return;  // the other side hears this in the supervisor's mix
   if (BridgeLeg* to = leg(other(side)))
     to->sendAudio(sourceId(side, header.ssrc), header, payload, size, nowUs(), dtmf);
 }
 
 void MediaBridge::onVideo(BridgeLeg& from, const RtpHeader& header, const std::uint8_t* payload, std::size_t size) {
-  if (mHeld || &from == mRinging.get()) return;
+  if (mHeld || &from == mRinging.get() || &from == mMonitor.get()) return;
   const Side side = sideOf(from);
   if (BridgeLeg* to = leg(other(side))) to->sendVideo(sourceId(side, header.ssrc), header, payload, size, nowUs());
 }
 
 void MediaBridge::onKeyFrameRequest(BridgeLeg& from) {
-  if (&from == mRinging.get()) return;
+  if (&from == mRinging.get() || &from == mMonitor.get()) return;
   if (BridgeLeg* sender = leg(other(sideOf(from)))) sender->requestKeyFrame();
 }
 

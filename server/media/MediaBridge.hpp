@@ -7,13 +7,15 @@
 // the video. While the call is held the customer hears music generated here and nothing crosses.
 // Taps (recording, speech recognition) see every party's audio. An agent the call rings at has a
 // leg of its own beside them that connects while it rings and carries nothing (ring/promote), so
-// that accepting costs no negotiation. Lives on the media thread.
+// that accepting costs no negotiation. A supervisor on the call has a leg of its own too, whose audio
+// is mixed (MonitorMix) rather than forwarded. Lives on the media thread.
 #ifndef TCCC_SERVER_MEDIA_MEDIABRIDGE_HPP
 #define TCCC_SERVER_MEDIA_MEDIABRIDGE_HPP
 
 #include "media/AudioSource.hpp"
 #include "media/BridgeLeg.hpp"
 #include "media/MediaLeg.hpp"
+#include "media/MonitorMix.hpp"
 
 #include <array>
 #include <chrono>
@@ -71,6 +73,12 @@ class MediaBridge final : public MediaLegSink {
   bool promote(const std::string& participant);
   /// The ringing agent did not accept: its leg is closed.
   void unring();
+  /// A supervisor joins the call on `leg` (the one before it is closed), in `mode`: it hears both
+  /// parties, and as the mode says the agent (whisper) or both (barge) hear it.
+  void attachMonitor(std::shared_ptr<BridgeLeg> leg, MonitorMode mode);
+  void setMonitorMode(MonitorMode mode);
+  /// The supervisor leaves: its leg closes and the parties' audio is forwarded again.
+  void detachMonitor();
   /// The far side is the server itself, saying `voice` (the simulated telephone network).
   void setSimulatedCaller(std::unique_ptr<AudioSource> voice, const std::string& participant);
   void setHeld(bool held);
@@ -96,8 +104,9 @@ class MediaBridge final : public MediaLegSink {
     std::uint16_t sequence = 0;
     std::uint32_t timestamp = 0;
     ~Generator();
-    /// Encodes the next 20 ms; false when the encoder failed.
-    bool next(RtpHeader& header, std::array<unsigned char, 1500>& out, std::size_t& size);
+    /// Encodes the next 20 ms (also left in `pcm` when given); false when the encoder failed.
+    bool next(RtpHeader& header, std::array<unsigned char, 1500>& out, std::size_t& size,
+              MonitorMix::Frame* pcm = nullptr);
   };
   static std::unique_ptr<Generator> makeGenerator(std::unique_ptr<AudioSource> source);
 
@@ -105,6 +114,10 @@ class MediaBridge final : public MediaLegSink {
   BridgeLeg* leg(Side side) const { return mLegs[index(side)].get(); }
   Side sideOf(const BridgeLeg& leg) const;
   std::uint64_t sourceId(Side side, std::uint32_t ssrc) const;
+  /// Whether `side` hears the supervisor's mix instead of the other side's packets now.
+  bool mixesTo(Side side) const;
+  /// Every 20 ms while a supervisor is on the call: each listener's mix, sent.
+  void sendMixes(std::int64_t nowUs);
   static std::int64_t nowUs();
 
   std::string mSessionId;
@@ -116,6 +129,9 @@ class MediaBridge final : public MediaLegSink {
   std::shared_ptr<BridgeLeg> mRinging;      // the ringing agent's leg (ring)
   std::unique_ptr<Generator> mCallerVoice;  // the simulated caller (far side)
   std::unique_ptr<Generator> mHoldMusic;    // made at the first hold
+  std::shared_ptr<BridgeLeg> mMonitor;      // the supervisor's leg (attachMonitor)
+  std::unique_ptr<MonitorMix> mMix;         // while a supervisor is on the call
+  MonitorMode mMonitorMode = MonitorMode::Listen;
   bool mHeld = false;
   bool mClosed = false;
   double mAgentLoss = 0;               // simulated loss on the agent side's leg

@@ -330,6 +330,40 @@ void MediaServer::closeRinging(const std::string& sessionId) {
   boost::asio::post(mIo, [bridge = it->second.bridge] { bridge->unring(); });
 }
 
+MediaServer::Opened MediaServer::monitor(const std::string& sessionId, const std::string& offerSdp, MonitorMode mode) {
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end()) return Opened{"", "the call's audio does not pass through the server"};
+  auto parsed = Sdp::parseOffer(offerSdp);
+  if (auto* why = std::get_if<std::string>(&parsed)) return Opened{"", *why};
+  Call& c = it->second;
+  auto stats = std::make_shared<MediaStats>();
+  auto made = makeLeg(stats);
+  if (auto* why = std::get_if<std::string>(&made)) return Opened{"", *why};
+  auto leg = std::get<std::shared_ptr<MediaLeg>>(made);
+  const RemoteDescription offer = std::get<RemoteDescription>(parsed);
+  std::string sdp = leg->answer(++mSdpSessionId, offer);
+  dropRecord(c.monitor);
+  c.monitor = LegRecord{leg, offer, leg->local(), nullptr};
+  c.monitorStats = std::move(stats);
+  ++mOpenLegs;
+  boost::asio::post(mIo, [bridge = c.bridge, leg, mode] { bridge->attachMonitor(leg, mode); });
+  return Opened{std::move(sdp), ""};
+}
+
+void MediaServer::setMonitorMode(const std::string& sessionId, MonitorMode mode) {
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end() || !it->second.monitor) return;
+  boost::asio::post(mIo, [bridge = it->second.bridge, mode] { bridge->setMonitorMode(mode); });
+}
+
+void MediaServer::closeMonitor(const std::string& sessionId) {
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end() || !it->second.monitor) return;
+  dropRecord(it->second.monitor);
+  it->second.monitorStats.reset();
+  boost::asio::post(mIo, [bridge = it->second.bridge] { bridge->detachMonitor(); });
+}
+
 std::unique_ptr<AudioSource> MediaServer::voiceFor(const std::string& sessionId, const std::string& audioFile) const {
   if (!audioFile.empty()) {
     auto path = mResolver.resolve(audioFile);
@@ -440,6 +474,7 @@ void MediaServer::close(const std::string& sessionId) {
       dropRecord(it->second.legs[i]);
     }
   if (it->second.ringing) --mOpenLegs;
+  dropRecord(it->second.monitor);
   boost::asio::post(mIo, [ticking = mTicking, bridge = it->second.bridge] {
     bridge->close();
     ticking->erase(bridge);
@@ -531,6 +566,8 @@ std::optional<protocol::Json> MediaServer::stats(const std::string& sessionId) c
   const auto& [far, agent] = it->second.sides;
   protocol::Json j = agent ? statsJson(*agent) : protocol::Json{{"state", "new"}, {"legs", 0}};
   if (far) j["far"] = statsJson(*far);
+  if (auto call = mCalls.find(sessionId); call != mCalls.end() && call->second.monitorStats)
+    j["monitor"] = statsJson(*call->second.monitorStats);
   return j;
 }
 

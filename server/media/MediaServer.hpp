@@ -85,6 +85,12 @@ class MediaServer {
   bool connectRinging(const std::string& sessionId, const std::string& participant);
   /// The ring ended without an accept: the leg closes.
   void closeRinging(const std::string& sessionId);
+  // A supervisor on the call (MediaBridge::attachMonitor): one at a time; a new leg replaces it.
+  /// The supervisor's browser offered: a new leg answers it and joins the call in `mode`.
+  Opened monitor(const std::string& sessionId, const std::string& offerSdp, MonitorMode mode);
+  void setMonitorMode(const std::string& sessionId, MonitorMode mode);
+  /// The supervisor left the call: its leg closes.
+  void closeMonitor(const std::string& sessionId);
   /// The simulated telephone network's call: the far side is the server saying `audioFile`
   /// ("" = the built-in voice, resolved through the allowed directories), and the agent side is
   /// offered a leg whose level is measured. Returns the offer for the agent.
@@ -110,7 +116,8 @@ class MediaServer {
   void close(const std::string& sessionId);
   void closeAll();
 
-  /// `media` of GET /sim/sessions/<id> (the agent side's leg; the far side's under "far");
+  /// `media` of GET /sim/sessions/<id> (the agent side's leg; the far side's under "far", a
+  /// supervisor's under "monitor" while it is on the call);
   /// nullopt when the session never had a server leg.
   std::optional<protocol::Json> stats(const std::string& sessionId) const;
   /// Checks an audioFile name for POST /sim/inbound: "" when it can be played, else why not.
@@ -140,6 +147,8 @@ class MediaServer {
     std::array<std::optional<LegRecord>, 2> legs;
     std::optional<LegRecord> ringing;          // the ringing agent's leg, outside the bridge's two sides
     std::shared_ptr<MediaStats> ringingStats;  // becomes the agent side's when it connects
+    std::optional<LegRecord> monitor;          // a supervisor's leg, outside the two sides too
+    std::shared_ptr<MediaStats> monitorStats;
     bool held = false;
     bool simulated = false;  // the far side is the server's simulated caller: the agent's level is measured
   };

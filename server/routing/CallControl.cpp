@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "routing/CallControl.hpp"
+#include "routing/CallMonitor.hpp"
 
 #include "routing/MediaAnchor.hpp"
 
@@ -601,6 +602,7 @@ void CallControl::end(Session& s, const EndSpec& spec, std::int64_t nowMs) {
   c.out.storeCdr(s.sdkAppId, c.cdrs.phoneCdr(s));
   c.sessions.retire(s, nowMs + c.options.endedRetentionMs);
   c.supervisors.sessionEnded(s, nowMs);
+  c.monitors.sessionEnded(s);
   for (auto idx : parties) c.status.callEnded(c.agents.at(idx), s, nowMs);
 }
 

@@ -6,6 +6,7 @@
 #define TCCC_SERVER_ROUTING_COMMAND_HPP
 
 #include "../Interfaces.hpp"
+#include "protocol/Vocabulary.generated.hpp"
 
 #include <cstdint>
 #include <string>
@@ -29,6 +30,8 @@ struct Command {
     MediaCloseLeg,        // `side`'s leg is gone (a transfer); the call's media stays
     MediaClose,           // the call is over
     MediaConnectRinging,  // the ringing agent accepted: its leg joins the call (else a MediaOffer's work)
+    MediaMonitorMode,     // the supervisor on the call is on it in `monitorMode` now
+    MediaMonitorClose,    // the supervisor left the call: its leg closes
   };
   Type type = Type::Send;
   ConnectionId connection = 0;  // Send, Close
@@ -45,6 +48,7 @@ struct Command {
   bool video = false;             // MediaOffer
   std::int64_t skillGroupId = 0;  // Media*: the call's skill group (whether it is recorded, transcribed)
   std::string participant;        // MediaOffer, MediaAnswerOffer, MediaOpenSimulated: who is on that leg
+  protocol::MonitorMode monitorMode = protocol::MonitorMode::Listen;  // MediaMonitorMode
 };
 
 }  // namespace tccc::server::routing

@@ -8,6 +8,8 @@
 #ifndef TCCC_SERVER_ROUTING_MEDIAWSTOKENS_HPP
 #define TCCC_SERVER_ROUTING_MEDIAWSTOKENS_HPP
 
+#include "protocol/Vocabulary.generated.hpp"
+
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -24,6 +26,12 @@ struct MediaWsClaim {
   std::string sessionId;
   std::string participant;  // the agent's user id
   std::uint8_t side = 1;
+};
+
+/// A redeemed supervisor's ticket (CallMonitor) whose supervisor is still on the call.
+struct MonitorClaim {
+  std::string sessionId;
+  protocol::MonitorMode mode = protocol::MonitorMode::Listen;
 };
 
 class MediaWsTokens {

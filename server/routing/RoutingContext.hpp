@@ -16,6 +16,7 @@ class AgentLifecycle;
 class AgentRegistry;
 class AgentStatusTracker;
 class CallControl;
+class CallMonitor;
 class CallRouting;
 class CdrBuilder;
 class ChatRouting;
@@ -55,6 +56,7 @@ struct RoutingContext {
   MediaAnchor& media;
   FarEnd& simulator;  // the simulated telephone network (server/sim)
   SupervisorDesk& supervisors;
+  CallMonitor& monitors;
 };
 
 }  // namespace tccc::server::routing

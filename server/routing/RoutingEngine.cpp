@@ -9,6 +9,7 @@
 #include "routing/AgentRegistry.hpp"
 #include "routing/AgentStatusTracker.hpp"
 #include "routing/CallControl.hpp"
+#include "routing/CallMonitor.hpp"
 #include "routing/CallRouting.hpp"
 #include "routing/CdrBuilder.hpp"
 #include "routing/ChatRouting.hpp"
@@ -48,8 +49,9 @@ struct RoutingEngine::Parts {
         tenants(directory),
         acd(tenants),
         sessions(rng, [this](const Session& s) { forget(s); }),
-        context{directory, options,   rng, out,         timers, agents, tenants,   acd,   sessions,  views,      cdrs,
-                status,    lifecycle, ivr, callRouting, calls,  chats,  customers, media, simulator, supervisors},
+        context{directory, options,   rng,   out,       timers,      agents,  tenants,     acd,
+                sessions,  views,     cdrs,  status,    lifecycle,   ivr,     callRouting, calls,
+                chats,     customers, media, simulator, supervisors, monitors},
         views(context),
         cdrs(context),
         status(context),
@@ -62,6 +64,7 @@ struct RoutingEngine::Parts {
         media(context),
         simulator(context, calls),
         supervisors(context),
+        monitors(context),
         afterCall(context),
         transferDirectory(agents, tenants, acd, calls, chats) {
     if (!options.iceServers.is_array()) options.iceServers = Json::array();
@@ -97,6 +100,7 @@ struct RoutingEngine::Parts {
   MediaAnchor media;
   sim::SimulatedNetwork simulator;
   SupervisorDesk supervisors;
+  CallMonitor monitors;
   AfterCallWork afterCall;
   TransferDirectory transferDirectory;
   std::int64_t nextSweepMs = 0;
@@ -178,7 +182,10 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
   if (id == AgentMethod::AuthLogin) {
     Result login = p->lifecycle.login(conn, data, nowMs);
     // A new login (a takeover or a resume) starts without the old socket's supervisor watch.
-    if (Agent* in = p->agents.onConnection(conn); in && std::holds_alternative<Json>(login)) p->supervisors.forget(*in);
+    if (Agent* in = p->agents.onConnection(conn); in && std::holds_alternative<Json>(login)) {
+      p->supervisors.forget(*in);
+      p->monitors.supervisorGone(*in);
+    }
     return login;
   }
   if (Error mistaken = targetsItself(id, data, agent->staff.userId)) return mistaken;
@@ -272,6 +279,12 @@ Result RoutingEngine::handleAgent(ConnectionId conn, const protocol::Request& re
     case AgentMethod::SupervisorLogoutAgent:
       result = p->supervisors.logoutAgent(*agent, data, nowMs);
       break;
+    case AgentMethod::SupervisorMonitor:
+      result = p->monitors.monitor(*agent, data, nowMs);
+      break;
+    case AgentMethod::SupervisorStopMonitor:
+      result = p->monitors.stop(*agent, data);
+      break;
     case AgentMethod::SessionWrapUp:
       result = p->afterCall.wrapUp(*agent, data, nowMs);
       break;
@@ -301,6 +314,7 @@ void RoutingEngine::agentDisconnected(ConnectionId conn, std::int64_t nowMs, boo
   Agent* agent = p->agents.onConnection(conn);
   if (!agent) return;
   p->supervisors.forget(*agent);
+  p->monitors.supervisorGone(*agent);  // nobody listens in, or speaks, without its socket
   if (loggedOut)
     p->lifecycle.logout(*agent, conn, nowMs);  // exactly as auth.logout: its calls end now, and their media with them
   else
@@ -395,6 +409,10 @@ void RoutingEngine::serverMedia(const std::string& sessionId, std::uint8_t side,
     p->media.fromServer(*s, static_cast<MediaAnchor::Side>(side), event, sdp);
   else
     p->simulator.mediaFromLeg(sessionId, event, sdp);
+}
+
+std::variant<MonitorClaim, Error> RoutingEngine::redeemMonitor(std::string_view token, std::int64_t nowMs) {
+  return p->monitors.redeem(token, nowMs);
 }
 
 std::variant<MediaWsClaim, Error> RoutingEngine::redeemMediaWs(std::string_view token, std::int64_t nowMs) {

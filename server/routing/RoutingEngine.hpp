@@ -83,6 +83,9 @@ class RoutingEngine {
   /// A /ws/media socket presents the token of a media.ws answer: the call it may carry the agent
   /// side's audio of, or why not (the token is used up either way).
   std::variant<MediaWsClaim, Error> redeemMediaWs(std::string_view token, std::int64_t nowMs);
+  /// POST /media/monitor presents the ticket of a supervisor.monitor answer: the call and the mode
+  /// the supervisor is on it in, or why not (the ticket is used up either way).
+  std::variant<MonitorClaim, Error> redeemMonitor(std::string_view token, std::int64_t nowMs);
   /// A live transcript result of the call (flow IN: the customer, OUT: the agent): a session.asr
   /// event to the agents on it while it is connected (held included); dropped once it has ended.
   void asrResult(const std::string& sessionId, std::string_view flow, const Json& result);

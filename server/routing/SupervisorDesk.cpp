@@ -18,7 +18,7 @@ namespace {
 constexpr std::int64_t kDayMs = 86400000;
 }  // namespace
 
-Error SupervisorDesk::mayAct(const Agent& supervisor, bool acting) const {
+Error SupervisorDesk::mayAct(const Agent& supervisor, bool acting) {
   const int role = supervisor.staff.role;
   if (acting ? maySupervise(role) : mayWatch(role)) return {};
   return Error(Errc::SipForbidden, acting ? "only an administrator (staff role 1) may do this"

@@ -36,6 +36,8 @@ class SupervisorDesk : public TimerOwner {
   static constexpr int kRoleInspector = 2;
   static bool mayWatch(int role) { return role == kRoleAdministrator || role == kRoleInspector; }
   static bool maySupervise(int role) { return role == kRoleAdministrator; }
+  /// Why `supervisor` may not watch (acting false) or act (acting true), or no error.
+  static Error mayAct(const Agent& supervisor, bool acting);
   /// A call answered within this long of queueing counts toward the service level.
   static constexpr std::int64_t kServiceLevelMs = 20000;
 
@@ -84,7 +86,6 @@ class SupervisorDesk : public TimerOwner {
     Today sentToday;
   };
 
-  Error mayAct(const Agent& supervisor, bool acting) const;
   void arm(std::int64_t sdkAppId, Watch& watch, std::int64_t nowMs);
   Json agentEntry(const Agent& agent) const;
   std::map<std::int64_t, GroupCard> groupCards(std::int64_t sdkAppId) const;

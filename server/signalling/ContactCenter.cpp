@@ -2,6 +2,7 @@
 #include "signalling/ContactCenter.hpp"
 
 #include "http/HttpServer.hpp"
+#include "routing/CallMonitor.hpp"
 #include "signalling/HandshakeLogin.hpp"
 #include "sim/SimHttpApi.hpp"
 
@@ -335,6 +336,8 @@ void ContactCenter::flush() {
         case routing::Command::Type::MediaCloseLeg:
         case routing::Command::Type::MediaClose:
         case routing::Command::Type::MediaConnectRinging:
+        case routing::Command::Type::MediaMonitorMode:
+        case routing::Command::Type::MediaMonitorClose:
           runMediaCommand(cmd);
           break;
       }
@@ -398,6 +401,12 @@ void ContactCenter::runMediaCommand(const routing::Command& cmd) {
       break;
     case Type::MediaClose:
       mMedia->close(cmd.sessionId);
+      break;
+    case Type::MediaMonitorMode:
+      mMedia->setMonitorMode(cmd.sessionId, cmd.monitorMode);
+      break;
+    case Type::MediaMonitorClose:
+      mMedia->closeMonitor(cmd.sessionId);
       break;
     default:
       break;
@@ -539,9 +548,53 @@ void ContactCenter::directoryChanged(std::int64_t sdkAppId) {
   schedule();
 }
 
+// --- A supervisor's leg --------------------------------------------------------------------------
+
+HttpResponse ContactCenter::monitorOffer(const HttpRequest& request) {
+  // The supervisor page comes from the integrator's origin. The ticket in the Authorization header
+  // is the credential (single use, 30 s, issued on the supervisor's own socket), never a cookie, so
+  // any origin may present it.
+  auto answer = [](int status, std::string body, std::string type = "application/json; charset=utf-8") {
+    HttpResponse r;
+    r.status = status;
+    r.contentType = std::move(type);
+    r.body = std::move(body);
+    r.headers["Access-Control-Allow-Origin"] = "*";
+    r.headers["Cache-Control"] = "no-store";
+    return r;
+  };
+  auto refuse = [&](int status, const std::string& why) { return answer(status, Json{{"error", why}}.dump()); };
+  if (request.method == "OPTIONS") {
+    HttpResponse r = answer(204, "");
+    r.headers["Access-Control-Allow-Methods"] = "POST";
+    r.headers["Access-Control-Allow-Headers"] = "authorization, content-type";
+    r.headers["Access-Control-Max-Age"] = "600";
+    return r;
+  }
+  if (!mMedia) return refuse(404, "this server carries no call audio (server media is off)");
+  auto type = request.headers.find("content-type");
+  if (type == request.headers.end() || type->second.rfind("application/sdp", 0) != 0)
+    return refuse(415, "the body must be an SDP offer (Content-Type: application/sdp)");
+  if (request.body.empty() || request.body.size() > protocol::field::sdp.max)
+    return refuse(413, "the SDP offer must be 1 to " + std::to_string(protocol::field::sdp.max) + " bytes");
+  auto auth = request.headers.find("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth == request.headers.end() || auth->second.rfind(kBearer, 0) != 0)
+    return refuse(401, "the ticket of supervisor.monitor is missing (Authorization: Bearer <token>)");
+  auto claim = mEngine.redeemMonitor(std::string_view(auth->second).substr(kBearer.size()), nowMs());
+  if (auto* why = std::get_if<Error>(&claim)) return refuse(403, why->message);
+  const auto& on = std::get<routing::MonitorClaim>(claim);
+  auto opened = mMedia->monitor(on.sessionId, request.body, on.mode);
+  if (!opened.error.empty()) return refuse(400, opened.error);
+  spdlog::info("media for {}: a supervisor joined ({})", on.sessionId, protocol::toString(on.mode));
+  return answer(201, std::move(opened.sdp), "application/sdp");
+}
+
 // --- Simulator routes --------------------------------------------------------------------------
 
 void ContactCenter::registerRoutes(HttpRouter& router) {
+  for (const char* method : {"POST", "OPTIONS"})
+    router.add(method, routing::CallMonitor::kPath, [this](const HttpRequest& r) { return monitorOffer(r); });
   if (!mOptions.enableSimulator) return;
   router.add("POST", "/sim/inbound", [this](const HttpRequest& r) { return simInbound(r); });
   router.add("GET", "/sim/sessions", [this](const HttpRequest& r) { return simSession(r); });

@@ -103,6 +103,11 @@ class ContactCenter : public WsHandler, public LiveOps {
   /// Stops the timer (for shutdown; the io_context can then run dry).
   void stop();
 
+  /// POST /media/monitor (and its CORS preflight): a supervisor's browser presents the ticket of a
+  /// supervisor.monitor answer as a bearer token and its SDP offer as the body; the answer is the
+  /// server's SDP (201), or a JSON {error} with 4xx.
+  HttpResponse monitorOffer(const HttpRequest& request);
+
   // Used by the simulator routes.
   HttpResponse simInbound(const HttpRequest& request);
   HttpResponse simSession(const HttpRequest& request);

@@ -93,11 +93,15 @@ const ApiSpec kApis[kApiCount] = {
      std::nullopt},
     {"Supervisor.logoutAgent", &protocol::kAgentMethods[27], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Empty,
      std::nullopt},
-    {"Agent.wrapUp", &protocol::kAgentMethods[28], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::SessionId,
+    {"Supervisor.monitor", &protocol::kAgentMethods[28], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Data,
      std::nullopt},
-    {"Agent.getHistory", &protocol::kAgentMethods[29], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::History,
+    {"Supervisor.stopMonitor", &protocol::kAgentMethods[29], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Empty,
      std::nullopt},
-    {"Agent.getDirectory", &protocol::kAgentMethods[30], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Directory,
+    {"Agent.wrapUp", &protocol::kAgentMethods[30], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::SessionId,
+     std::nullopt},
+    {"Agent.getHistory", &protocol::kAgentMethods[31], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::History,
+     std::nullopt},
+    {"Agent.getDirectory", &protocol::kAgentMethods[32], nullptr, nullptr, false, std::nullopt, SessionAction::None, Settle::Directory,
      std::nullopt},
 };
 

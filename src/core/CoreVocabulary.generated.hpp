@@ -26,7 +26,7 @@ inline constexpr int kPhaseCount = 6;
 constexpr std::string_view toString(Phase value) { return kPhaseNames[static_cast<int>(value)]; }
 
 /// How many public APIs there are (their table: Apis.generated.cpp, ApiValidator.hpp).
-inline constexpr std::size_t kApiCount = 38;
+inline constexpr std::size_t kApiCount = 40;
 
 /// How the core is set up; the shim hands it over as JSON (readCoreConfig).
 struct CoreConfig {

@@ -102,6 +102,13 @@ constexpr FieldUse kSupervisorSetAgentStatusFields[] = {
 constexpr FieldUse kSupervisorLogoutAgentFields[] = {
     {&field::userId, true, false},
 };
+constexpr FieldUse kSupervisorMonitorFields[] = {
+    {&field::sessionId, true, false},
+    {&field::mode, true, false},
+};
+constexpr FieldUse kSupervisorStopMonitorFields[] = {
+    {&field::sessionId, true, false},
+};
 constexpr FieldUse kSessionWrapUpFields[] = {
     {&field::sessionId, true, false},
     {&field::disposition, true, false},
@@ -175,6 +182,10 @@ const MethodSpec kAgentMethods[kAgentMethodCount] = {
      static_cast<std::uint8_t>(AgentMethod::SupervisorSetAgentStatus), true, 3, FieldRule::None},
     {"supervisor.logoutAgent", kSupervisorLogoutAgentFields, {nullptr, nullptr}, nullptr,
      static_cast<std::uint8_t>(AgentMethod::SupervisorLogoutAgent), true, 1, FieldRule::None},
+    {"supervisor.monitor", kSupervisorMonitorFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::SupervisorMonitor), true, 2, FieldRule::None},
+    {"supervisor.stopMonitor", kSupervisorStopMonitorFields, {nullptr, nullptr}, nullptr,
+     static_cast<std::uint8_t>(AgentMethod::SupervisorStopMonitor), true, 1, FieldRule::None},
     {"session.wrapUp", kSessionWrapUpFields, {nullptr, nullptr}, nullptr,
      static_cast<std::uint8_t>(AgentMethod::SessionWrapUp), true, 3, FieldRule::None},
     {"agent.history", kAgentHistoryFields, {nullptr, nullptr}, nullptr,

@@ -191,6 +191,16 @@ inline std::optional<Disposition> dispositionFromString(std::string_view text) {
   return detail::enumFromText<Disposition>(kDispositionNames, text, 0);
 }
 
+/// How a supervisor is on an agent's call (`supervisor.monitor`): listening unheard, whispering to the agent, or talking to both.
+enum class MonitorMode : std::uint8_t { Listen = 0, Whisper, Barge };
+inline constexpr std::string_view kMonitorModeNames[] = {"listen", "whisper", "barge"};
+inline constexpr int kMonitorModeCount = 3;
+constexpr std::string_view toString(MonitorMode value) { return kMonitorModeNames[static_cast<int>(value)]; }
+/// The value called `text` on the wire, if there is one.
+inline std::optional<MonitorMode> monitorModeFromString(std::string_view text) {
+  return detail::enumFromText<MonitorMode>(kMonitorModeNames, text, 0);
+}
+
 /// How a session of `agent.history` went for this agent.
 enum class HistoryOutcome : std::uint8_t { Answered = 0, Missed, Abandoned, NoAnswer, Failed };
 inline constexpr std::string_view kHistoryOutcomeNames[] = {"answered", "missed", "abandoned", "noAnswer", "failed"};
@@ -273,6 +283,8 @@ inline constexpr FieldSpec afterSeq{"afterSeq", nullptr, kNoUpperBound, 0, 0, Fi
 inline constexpr FieldSpec limit{"limit", nullptr, 100, 0, 1, FieldType::Count, 0, Errc::InvalidArgument};
 /// The wrap-up's code.
 inline constexpr FieldSpec disposition{"disposition", kDispositionNames, 0, 0, 0, FieldType::Enum, 8, Errc::InvalidArgument};
+/// How the supervisor is on the call; again with another mode to change it.
+inline constexpr FieldSpec mode{"mode", kMonitorModeNames, 0, 0, 0, FieldType::Enum, 3, Errc::InvalidArgument};
 /// The agent's notes on a finished session (may be empty).
 inline constexpr FieldSpec notes{"notes", nullptr, 1000, 0, 0, FieldType::Label, 0, Errc::InvalidArgument};
 /// Unix ms: only sessions that started at or after it (the page's local midnight); at most 48 hours back (default 24).
@@ -314,8 +326,8 @@ inline constexpr FieldSpec query{"query", nullptr, 64, 0, 0, FieldType::Label, 0
 }  // namespace field
 
 /// The methods of the agent socket, in table order.
-enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionPauseRecording, SessionResumeRecording, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate, MediaWs, SupervisorWatch, SupervisorUnwatch, SupervisorSetAgentStatus, SupervisorLogoutAgent, SessionWrapUp, AgentHistory, DirectoryList };
-inline constexpr std::size_t kAgentMethodCount = 31;
+enum class AgentMethod : std::uint8_t { AuthLogin = 0, AuthLogout, AgentSetStatus, AgentOnline, AgentOffline, CallStartOutbound, CallStartInternal, SessionAccept, SessionHangUp, SessionDelete, SessionTransfer, SessionHold, SessionUnHold, SessionPauseRecording, SessionResumeRecording, SessionMute, SessionUnmute, SessionSendDigits, ChatSend, ChatHistory, MediaOffer, MediaAnswer, MediaCandidate, MediaWs, SupervisorWatch, SupervisorUnwatch, SupervisorSetAgentStatus, SupervisorLogoutAgent, SupervisorMonitor, SupervisorStopMonitor, SessionWrapUp, AgentHistory, DirectoryList };
+inline constexpr std::size_t kAgentMethodCount = 33;
 extern const MethodSpec kAgentMethods[kAgentMethodCount];
 /// The method called `name`, or nullptr.
 const MethodSpec* findAgentMethod(std::string_view name);

@@ -355,6 +355,8 @@ const PLAN = {
   'Supervisor.unwatch': {},
   'Supervisor.setAgentStatus': { base: () => ({ userId: NOBODY, status: 'rest' }) },
   'Supervisor.logoutAgent': { base: () => ({ userId: NOBODY }) },
+  'Supervisor.monitor': { base: () => ({ sessionId: MADE_UP_SESSION, mode: 'listen' }) },
+  'Supervisor.stopMonitor': { base: () => ({ sessionId: MADE_UP_SESSION }) },
   // Any status; the boundaries of query and limit come from their fields.
   'Agent.getDirectory': {},
   // No such session: the SDK passes the shape, the server answers ERR_SESSION_NOT_FOUND.
@@ -465,7 +467,14 @@ const PHASES = [
   },
   {
     name: 'supervisor APIs (refused for the role)',
-    apis: ['Supervisor.watch', 'Supervisor.unwatch', 'Supervisor.setAgentStatus', 'Supervisor.logoutAgent'],
+    apis: [
+      'Supervisor.watch',
+      'Supervisor.unwatch',
+      'Supervisor.setAgentStatus',
+      'Supervisor.logoutAgent',
+      'Supervisor.monitor',
+      'Supervisor.stopMonitor',
+    ],
   },
   {
     name: 'dialling, agent free',

@@ -227,7 +227,14 @@ describe('UI and shape', () => {
       'setStatus',
       'wrapUp',
     ]);
-    expect(Object.keys(tccc.Supervisor).sort()).toEqual(['logoutAgent', 'setAgentStatus', 'unwatch', 'watch']);
+    expect(Object.keys(tccc.Supervisor).sort()).toEqual([
+      'logoutAgent',
+      'monitor',
+      'setAgentStatus',
+      'stopMonitor',
+      'unwatch',
+      'watch',
+    ]);
     expect(Object.keys(tccc.Devices).sort()).toEqual([
       'canChooseSpeaker',
       'getMicrophones',

@@ -266,6 +266,11 @@ std::vector<Row> rows() {
       {"Supervisor.setAgentStatus", R"({"status":"free"})", E::InvalidArgument, "userId is required"},
       {"Supervisor.logoutAgent", R"({"userId":"bob"})", E::None, R"({"userId":"bob"})"},
       {"Supervisor.logoutAgent", R"({})", E::InvalidArgument, "userId is required"},
+      {"Supervisor.monitor", R"({"sessionId":"s-1","mode":"whisper"})", E::None,
+       R"({"sessionId":"s-1","mode":"whisper"})"},
+      {"Supervisor.monitor", R"({"sessionId":"s-1"})", E::InvalidArgument, "mode is required"},
+      {"Supervisor.stopMonitor", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {"Supervisor.stopMonitor", R"({"sessionId":""})", E::InvalidArgument, "sessionId"},
       {"Agent.setStatus", R"({"status":"free"})", E::None, R"({"status":"free"})"},
       {"Agent.setStatus", R"({"status":"rest","restReason":"lunch"})", E::None,
        R"({"status":"rest","restReason":"lunch"})"},
@@ -332,7 +337,7 @@ TEST(ApiOptions, TheTableCoversEveryApiWithAPassingAndAFailingCase) {
     EXPECT_TRUE(passing.count(std::string(spec->name))) << spec->name;
     EXPECT_TRUE(failing.count(std::string(spec->name))) << spec->name;
   }
-  EXPECT_EQ(all.size(), 38u);
+  EXPECT_EQ(all.size(), 40u);
 }
 
 }  // namespace

@@ -135,6 +135,12 @@ const Success kSuccesses[] = {
      "supervisor.setAgentStatus", R"({"userId":"bob","status":"notReady"})", false, "{}", "", "", "{}"},
     {"Supervisor.logoutAgent", R"({"userId":"bob"})", "", "free", "supervisor.logoutAgent", R"({"userId":"bob"})",
      false, "{}", "", "", "{}"},
+    // monitor resolves with the server's ticket as it is; the call is another agent's.
+    {"Supervisor.monitor", R"({"sessionId":"s-9","mode":"listen"})", "", "free", "supervisor.monitor",
+     R"({"sessionId":"s-9","mode":"listen"})", false, R"({"path":"/media/monitor","token":"t","mode":"listen"})", "",
+     "", R"({"path":"/media/monitor","token":"t","mode":"listen"})"},
+    {"Supervisor.stopMonitor", R"({"sessionId":"s-9"})", "", "free", "supervisor.stopMonitor", R"({"sessionId":"s-9"})",
+     false, "{}", "", "", "{}"},
     {"Agent.offline", "{}", "", "free", "agent.offline", "{}", false, "{}", "", "", "{}"},
     {"Agent.setStatus", R"({"status":"rest","restReason":"lunch"})", "", "free", "agent.setStatus",
      R"({"status":"rest","restReason":"lunch"})", false, "{}", "", "", "{}"},

@@ -154,6 +154,12 @@ std::vector<Row> rows() {
       {A, "supervisor.setAgentStatus", R"({"userId":"a@x"})", E::InvalidArgument, "status is required"},
       {A, "supervisor.logoutAgent", R"({"userId":"a@x","z":1})", E::None, R"({"userId":"a@x"})"},
       {A, "supervisor.logoutAgent", R"({})", E::InvalidArgument, "userId is required"},
+      {A, "supervisor.monitor", R"({"sessionId":"s-1","mode":"barge","z":1})", E::None,
+       R"({"sessionId":"s-1","mode":"barge"})"},
+      {A, "supervisor.monitor", R"({"sessionId":"s-1","mode":"shout"})", E::InvalidArgument, "mode must be one of"},
+      {A, "supervisor.monitor", R"({"mode":"listen"})", E::InvalidArgument, "sessionId is required"},
+      {A, "supervisor.stopMonitor", R"({"sessionId":"s-1"})", E::None, R"({"sessionId":"s-1"})"},
+      {A, "supervisor.stopMonitor", R"({})", E::InvalidArgument, "sessionId is required"},
       // --- customer socket ---
       {C, "customer.dial", R"({"serviceNumber":"400 800 1000","caller":"+86 138-0013-8000"})", E::None,
        R"({"serviceNumber":"4008001000","caller":"+8613800138000"})"},

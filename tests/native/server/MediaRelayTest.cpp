@@ -18,7 +18,7 @@ struct Connected {
 };
 
 /// a1 answers a call dialled from a customer socket (plain number → Sales).
-Connected connectedCall(RoutingHarness& h, ConnectionId customer = 900) {
+Connected relayedCall(RoutingHarness& h, ConnectionId customer = 900) {
   Connected c;
   c.customer = customer;
   c.agent = h.login("a1@x.com");
@@ -44,7 +44,7 @@ TEST(MediaRelay, DialAnswerCarriesTheConfiguredIceServers) {
 
 TEST(MediaRelay, OfferAnswerAndCandidatesFlowBetweenTheLegs) {
   RoutingHarness h;
-  Connected c = connectedCall(h);
+  Connected c = relayedCall(h);
   Json r = h.customer(c.customer, "media.offer", {{"sessionId", c.sessionId}, {"sdp", "v=0 offer"}, {"secret", 1}});
   EXPECT_TRUE(r.value("ok", false)) << r.dump();
   auto offers = h.events(c.agent, "media.offer");
@@ -72,7 +72,7 @@ TEST(MediaRelay, OfferAnswerAndCandidatesFlowBetweenTheLegs) {
 
 TEST(MediaRelay, HeldCallsStillRelay) {
   RoutingHarness h;
-  Connected c = connectedCall(h);
+  Connected c = relayedCall(h);
   h.request(c.agent, "session.hold", {{"sessionId", c.sessionId}});
   Json r = h.request(c.agent, "media.offer", {{"sessionId", c.sessionId}, {"sdp", "v=0 restart"}});
   EXPECT_TRUE(r.value("ok", false)) << r.dump();
@@ -81,7 +81,7 @@ TEST(MediaRelay, HeldCallsStillRelay) {
 
 TEST(MediaRelay, OtherAgentsTenantsAndSessionsAreRefused) {
   RoutingHarness h;
-  Connected c = connectedCall(h);
+  Connected c = relayedCall(h);
   ConnectionId a2 = h.login("a2@x.com");
   ConnectionId other = h.login("o1@y.com", kOtherApp);
   Json sdp = {{"sessionId", c.sessionId}, {"sdp", "v=0"}};
@@ -135,7 +135,7 @@ TEST(MediaRelay, SimulatedCallersHaveNoMediaLegWithoutServerMedia) {
 
 TEST(MediaRelay, MalformedPayloadsAreInvalidArguments) {
   RoutingHarness h;
-  Connected c = connectedCall(h);
+  Connected c = relayedCall(h);
   const Json bad[] = {
       Json{{"sessionId", c.sessionId}},
       Json{{"sessionId", c.sessionId}, {"sdp", ""}},

@@ -181,6 +181,8 @@ class RoutingHarness {
         case routing::Command::Type::MediaRecording:
         case routing::Command::Type::MediaCloseLeg:
         case routing::Command::Type::MediaClose:
+        case routing::Command::Type::MediaMonitorMode:
+        case routing::Command::Type::MediaMonitorClose:
           media.push_back(c);
           break;  // the media plane
       }
