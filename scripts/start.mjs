@@ -89,7 +89,7 @@ async function startDemos(kv) {
       console.log(`${key}=${demo.url}   (${what})`);
       if (key === 'Demo')
         console.log(
-          `Supervisor=${demo.url}supervisor.html?autologin=1   (live agents and queues: supervisor@tccc.local)`,
+          `Supervisor=${demo.url}supervisor.html?autologin=1   (live agents and queues, listen in: supervisor@tccc.local)`,
         );
     } catch (err) {
       console.error(`start: the ${key} demo did not start: ${err.message || err}`);

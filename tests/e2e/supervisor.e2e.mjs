@@ -47,9 +47,12 @@ export async function teardown({ server, demo, browser }) {
 
 const INSPECTOR = 'qa@tccc.local';
 
-/** The action controls in the agents table that a click would reach: enabled ones. */
+/**
+ * The action controls in the agents table that a click would reach: enabled and shown. (Listening
+ * in, open to inspectors too, shows only beside an agent on a call: monitor.e2e.mjs.)
+ */
 const enabledActions = (page) =>
-  page.locator('[data-testid=sv-agents] tbody').locator('button:enabled, select:enabled').count();
+  page.locator('[data-testid=sv-agents] tbody').locator('button:enabled:visible, select:enabled:visible').count();
 
 const row = (userId) => `[data-testid=sv-agents] tr[data-user="${userId}"]`;
 const salesCard = '[data-testid=sv-groups] li[data-group="1"]';

@@ -16,9 +16,13 @@ export async function backend(path, body) {
   return json;
 }
 
+/** The origin of the SDK's server, once loadSdk() has loaded it (the supervisor's call audio goes there). */
+export let sdkOrigin = '';
+
 /** Loads the SDK for `userId`; resolves window.tccc once the script ran (`ready` follows). */
 export async function loadSdk(userId) {
   const { sdkUrl } = await backend('api/sdk-url', { userId });
+  sdkOrigin = new URL(sdkUrl, location.href).origin;
   // Switching agents: destroy() logs out and removes window.tccc, so the new script installs its own.
   if (window.tccc) window.tccc.destroy();
   await new Promise((resolve, reject) => {

@@ -7,7 +7,10 @@
 // Built for a thousand agents: one row per agent, created once and updated in place; at most
 // MAX_ROWS rows are in the table (search and the status filter narrow it down); the durations tick
 // once a second for the rows on screen only. Everything that comes from the server is set as text.
-import { loadSdk } from './sdk-login.js';
+// An agent on a call can be listened to (administrators and inspectors), whispered to or barged in
+// on (administrators): monitor-call.js opens the supervisor's own connection for the call's audio.
+import { CallMonitor } from './monitor-call.js';
+import { loadSdk, sdkOrigin } from './sdk-login.js';
 
 var MAX_ROWS = 200;
 var $ = function (id) {
@@ -56,6 +59,12 @@ var WORDS = {
     readOnly: '只读：您的角色（质检员）只能查看；强制状态和强制签出仅限班长。',
     watchOnly: '仅班长可操作，您的角色只能查看',
     onCall: '通话中',
+    monitor: '监听',
+    monitorStop: '结束监听',
+    monitorMode: '监听方式',
+    monitoring: '监听中',
+    monitorFailed: '监听失败：{name}：{why}',
+    modes: { listen: '仅监听', whisper: '耳语（仅坐席听到）', barge: '强插（双方听到）' },
     counts: '共 {total} 位 · 在线 {online} · 空闲 {free}',
     status: {
       offline: '离线',
@@ -108,6 +117,12 @@ var WORDS = {
       'Read-only: your role (quality inspector) may watch; only supervisors can force a status or log an agent out.',
     watchOnly: 'Only supervisors can do this; your role may only watch',
     onCall: 'on a call',
+    monitor: 'Listen in',
+    monitorStop: 'Stop listening',
+    monitorMode: 'How',
+    monitoring: 'monitoring',
+    monitorFailed: 'Could not listen in to {name}: {why}',
+    modes: { listen: 'Listen only', whisper: 'Whisper (agent only)', barge: 'Barge in (both)' },
     counts: '{total} in all · {online} online · {free} free',
     status: {
       offline: 'Offline',
@@ -135,6 +150,9 @@ var me = ''; // the supervisor's own userId: it logs itself out with the SDK, no
 // What the server says the watcher may do (the watch answer's canAct): never offer a lever the
 // server would refuse with ERR_SIP_FORBIDDEN. False until a watch answer says otherwise.
 var canAct = false;
+var MODES = ['listen', 'whisper', 'barge'];
+var monitor = null; // CallMonitor, once logged in
+var monitoredUser = ''; // the agent whose call the supervisor is on
 
 function fill(text, values) {
   return text.replace(/\{(\w+)\}/g, function (_, k) {
@@ -243,10 +261,48 @@ function buildRow(entry) {
   out.addEventListener('click', function () {
     ask('logout', entry.data);
   });
-  actions.append(select, set, out);
+  // Listening in: a button while the agent is on a call; once on it, the mode and a way out.
+  var listen = document.createElement('button');
+  listen.type = 'button';
+  listen.textContent = w.monitor;
+  listen.setAttribute('data-testid', 'sv-monitor');
+  listen.addEventListener('click', function () {
+    startMonitor(entry.data, 'listen');
+  });
+  var mode = document.createElement('select');
+  mode.setAttribute('aria-label', w.monitorMode + ' · ' + (a.name || a.userId));
+  mode.setAttribute('data-testid', 'sv-monitor-mode');
+  MODES.forEach(function (m) {
+    var o = document.createElement('option');
+    o.value = m;
+    o.textContent = w.modes[m];
+    mode.append(o);
+  });
+  mode.addEventListener('change', function () {
+    startMonitor(entry.data, mode.value);
+  });
+  var stop = document.createElement('button');
+  stop.type = 'button';
+  stop.textContent = w.monitorStop;
+  stop.setAttribute('data-testid', 'sv-monitor-stop');
+  stop.addEventListener('click', stopMonitor);
+  var monitorBox = document.createElement('span');
+  monitorBox.className = 'sv-monitor';
+  monitorBox.append(listen, mode, stop);
+  actions.append(select, set, out, monitorBox);
   tr.append(who, status, time, actions);
   entry.row = tr;
-  entry.cells = { name: name, badge: badge, time: time, select: select, set: set, out: out };
+  entry.cells = {
+    name: name,
+    badge: badge,
+    time: time,
+    select: select,
+    set: set,
+    out: out,
+    listen: listen,
+    mode: mode,
+    stop: stop,
+  };
   updateRow(entry);
   return tr;
 }
@@ -256,13 +312,22 @@ function updateRow(entry) {
   var a = entry.data;
   var c = entry.cells;
   c.name.textContent = a.name || a.userId;
-  c.badge.textContent = statusText(a);
   c.badge.setAttribute('data-status', a.status);
   c.time.textContent = duration(a.since);
   var offline = a.status === 'offline';
   c.set.disabled = !canAct || offline || a.status === 'busy';
   c.select.disabled = c.set.disabled;
   c.out.disabled = !canAct || offline || a.userId === me;
+  var onIt = monitoredUser === a.userId && monitor && monitor.sessionId;
+  c.listen.hidden = !a.sessionId || !!onIt;
+  c.mode.hidden = c.stop.hidden = !onIt;
+  if (onIt) c.mode.value = monitor.mode;
+  // Whispering and barging in speak to the call: administrators only (the server says so too).
+  Array.prototype.forEach.call(c.mode.options, function (o) {
+    o.disabled = o.value !== 'listen' && !canAct;
+  });
+  c.badge.textContent = statusText(a) + (onIt ? ' · ' + w.monitoring : '');
+  entry.row.classList.toggle('sv-monitored', !!onIt);
   [c.select, c.set, c.out].forEach(function (el) {
     if (canAct) {
       el.removeAttribute('title');
@@ -272,6 +337,39 @@ function updateRow(entry) {
       el.setAttribute('aria-describedby', 'read-only');
     }
   });
+}
+
+// --- listening in --------------------------------------------------------------------------------
+
+function refreshRow(userId) {
+  var entry = agents.get(userId);
+  if (entry) updateRow(entry);
+}
+
+function startMonitor(agent, mode) {
+  if (!monitor || !agent.sessionId) return;
+  var previous = monitoredUser;
+  monitoredUser = agent.userId;
+  monitor.start(agent.sessionId, mode).then(
+    function () {
+      showError('');
+      if (previous && previous !== agent.userId) refreshRow(previous);
+      refreshRow(agent.userId);
+    },
+    function (err) {
+      if (!monitor.sessionId) monitoredUser = '';
+      refreshRow(agent.userId);
+      if (previous && previous !== agent.userId) refreshRow(previous);
+      showError(fill(w.monitorFailed, { name: agent.name || agent.userId, why: err.errorMsg || err.message || err }));
+    },
+  );
+}
+
+function stopMonitor() {
+  var user = monitoredUser;
+  monitoredUser = '';
+  if (monitor) monitor.stop();
+  refreshRow(user);
 }
 
 function matches(a, query, status) {
@@ -331,6 +429,11 @@ function applyAgents(list) {
       continue;
     }
     var was = matches(entry.data, query, status);
+    // The agent is off the call the supervisor is on (it ended, or went to another agent): off too.
+    if (a.userId === monitoredUser && monitor && monitor.sessionId && a.sessionId !== monitor.sessionId) {
+      monitor.stop();
+      monitoredUser = '';
+    }
     entry.data = a;
     if (was !== matches(a, query, status)) reflow = true;
     else updateRow(entry);
@@ -498,6 +601,9 @@ async function login() {
     me = userId;
     var tccc = await loadSdk(userId);
     tccc.UI.hide(); // this page is the supervisor's view; no agent workbench on top of it
+    if (monitor) monitor.release();
+    monitoredUser = '';
+    monitor = new CallMonitor(tccc, sdkOrigin, $('monitor-audio'));
     tccc.on('supervisorUpdate', function (u) {
       var d = (u && u.data) || u || {};
       if (d.agents) applyAgents(d.agents);
@@ -508,6 +614,11 @@ async function login() {
       }
     });
     tccc.on('connectionLost', function () {
+      // The server takes a supervisor without its socket off every call.
+      if (monitor) monitor.release();
+      var was = monitoredUser;
+      monitoredUser = '';
+      refreshRow(was);
       setState('reconnecting');
     });
     // A new connection starts without the old one's watch: watch again.

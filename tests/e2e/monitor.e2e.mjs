@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+// A supervisor on an agent's call, through the supervisor page (web/demo/supervisor.html) against the
+// real tccc-server in two Chromiums: the simulated caller says a 440 Hz tone (--sim-audio-dir), the
+// agent's microphone a 1 kHz tone, the supervisor's a 2.5 kHz tone. The supervisor clicks "listen"
+// on the agent's row: it hears the caller and the agent, and the agent does not hear it (its
+// microphone is even left open, to show that the server keeps it out); "whisper": the agent hears
+// it beside the caller; "stop": its audio stops and the call goes on. Each party's hearing is read
+// from the spectrum of what its page plays. Screenshots, zh and en, go to test-results/monitor/.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startServer, launchBrowser, startCrm, assert, assertEqual, waitFor, ROOT } from './harness.mjs';
+import { CRM_PAGE, LOOPBACK_ONLY, PROBES } from './media-kit.mjs';
+
+const shots = join(ROOT, 'test-results/monitor');
+const CALLER_HZ = 440;
+const AGENT_HZ = 1000;
+const SUPERVISOR_HZ = 2500;
+
+/** A steady sine of `hz`, 48 kHz mono, `seconds` long. */
+function toneFile(path, hz, seconds) {
+  execFileSync('sox', [
+    '-n',
+    '-r',
+    '48000',
+    '-c',
+    '1',
+    '-b',
+    '16',
+    path,
+    'synth',
+    String(seconds),
+    'sine',
+    String(hz),
+    'vol',
+    '0.5',
+  ]);
+  return path;
+}
+
+// The loudest level (dB) the page's stream reaches at each frequency over `ms`, and at a quiet
+// frequency between them for comparison.
+const BANDS = `window.__bands = async (stream, ms, freqs) => {
+  window.__ac = window.__ac || new AudioContext();
+  const ac = window.__ac;
+  await ac.resume();
+  const src = ac.createMediaStreamSource(stream);
+  const an = ac.createAnalyser();
+  an.fftSize = 4096;
+  an.smoothingTimeConstant = 0;
+  src.connect(an);
+  const spec = new Float32Array(an.frequencyBinCount);
+  const best = freqs.map(() => -Infinity);
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 40));
+    an.getFloatFrequencyData(spec);
+    freqs.forEach((hz, i) => {
+      const bin = Math.round((hz * an.fftSize) / ac.sampleRate);
+      for (let b = bin - 2; b <= bin + 2; b++) best[i] = Math.max(best[i], spec[b]);
+    });
+  }
+  src.disconnect();
+  return best;
+};`;
+
+const FREQS = [CALLER_HZ, AGENT_HZ, SUPERVISOR_HZ, 1700];
+
+/** Which of the three tones `stream` (evaluated in `page`) carries: 25 dB over the quiet band. */
+async function hears(page, streamExpr, what) {
+  const levels = await page.evaluate(({ expr, freqs }) => window.__bands(eval(expr), 2500, freqs), {
+    expr: streamExpr,
+    freqs: FREQS,
+  });
+  const quiet = levels[3];
+  const heard = { caller: levels[0] > quiet + 25, agent: levels[1] > quiet + 25, supervisor: levels[2] > quiet + 25 };
+  console.log(`  ${what}: dB ${levels.map((l) => l.toFixed(0)).join(' / ')} (440 / 1000 / 2500 / quiet 1700)`);
+  return heard;
+}
+
+const agentEar = 'document.querySelector("audio[data-tccc-session]").srcObject';
+const supervisorEar = 'document.querySelector("[data-testid=sv-monitor-audio]").srcObject';
+
+export async function setup() {
+  mkdirSync(shots, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'tccc-monitor-'));
+  const audioDir = join(dir, 'caller-audio');
+  mkdirSync(audioDir);
+  toneFile(join(audioDir, 'caller.wav'), CALLER_HZ, 6);
+  const server = await startServer({ args: ['--sim-audio-dir', audioDir] });
+  const crm = await startCrm(server, CRM_PAGE);
+  const { startDemoServer } = await import(pathToFileURL(join(ROOT, 'web/demo/server.mjs')).href);
+  const demo = await startDemoServer({
+    apiUrl: server.apiUrl,
+    sdkAppId: server.sdkAppId,
+    secretId: server.secretId,
+    secretKey: server.secretKey,
+  });
+  const autoplay = '--autoplay-policy=no-user-gesture-required';
+  const agentBrowser = await launchBrowser([
+    `--use-file-for-fake-audio-capture=${toneFile(join(dir, 'agent.wav'), AGENT_HZ, 6)}`,
+    autoplay,
+  ]);
+  const supervisorBrowser = await launchBrowser([
+    `--use-file-for-fake-audio-capture=${toneFile(join(dir, 'supervisor.wav'), SUPERVISOR_HZ, 6)}`,
+    autoplay,
+  ]);
+  for (const b of [agentBrowser, supervisorBrowser]) await b.context.addInitScript(LOOPBACK_ONLY + PROBES + BANDS);
+  return { dir, server, crm, demo, agentBrowser, supervisorBrowser };
+}
+
+export async function teardown(ctx) {
+  await ctx.agentBrowser.close();
+  await ctx.supervisorBrowser.close();
+  await ctx.demo.close();
+  await ctx.crm.close();
+  await ctx.server.stop();
+  rmSync(ctx.dir, { recursive: true, force: true });
+}
+
+export const tests = [
+  {
+    name: 'monitor: the supervisor listens unheard, whispers to the agent, and stops',
+    timeoutMs: 120000,
+    async run({ server, crm, demo, agentBrowser, supervisorBrowser }) {
+      const agent = await agentBrowser.context.newPage();
+      const agentErrors = [];
+      agent.on('pageerror', (e) => agentErrors.push(String(e)));
+      await agent.goto(crm.url);
+      assertEqual(await agent.evaluate((u) => loadSdk(u), server.agents[0]), 'loaded', 'agent SDK');
+      await agent.evaluate(() => waitEvent('ready'));
+
+      const sv = await supervisorBrowser.context.newPage();
+      const svErrors = [];
+      sv.on('pageerror', (e) => svErrors.push(String(e)));
+      await sv.setViewportSize({ width: 1280, height: 900 });
+      await sv.goto(`${demo.url}supervisor.html?autologin=1`);
+      await sv.waitForSelector('[data-testid=sv-state][data-state=watching]', { timeout: 20000 });
+
+      // The sim call with the caller's tone, answered by the agent.
+      const sessionId = await acceptSimCallSaying(server.baseUrl, agent);
+      await agent.evaluate(() => waitEvent('userAccessed'));
+      const row = `[data-testid=sv-agents] tr[data-user="${server.agents[0]}"]`;
+      await sv.waitForSelector(`${row} [data-testid=sv-monitor]:not([hidden])`, { timeout: 10000 });
+
+      // Listen: the supervisor hears both parties; the agent hears the caller only.
+      await sv.click(`${row} [data-testid=sv-monitor]`);
+      await sv.waitForSelector(`${row} [data-testid=sv-monitor-stop]:not([hidden])`);
+      await waitFor(() => sv.evaluate((e) => !!eval(e), supervisorEar), 'the supervisor gets the call', 10000);
+      const listening = await hears(sv, supervisorEar, 'supervisor, listening');
+      assertEqual(listening, { caller: true, agent: true, supervisor: false }, 'the supervisor listening hears');
+      // The page mutes its microphone while it listens; open it here, to show that the server
+      // keeps a listening supervisor from the call all the same.
+      await sv.evaluate(() => {
+        for (const s of window.__pc().getSenders()) if (s.track) s.track.enabled = true;
+      });
+      const agentListened = await hears(agent, agentEar, 'agent, while the supervisor listens');
+      assertEqual(agentListened.supervisor, false, 'the agent does not hear a listening supervisor');
+      assert(agentListened.caller, 'the agent hears the caller');
+      await sv.screenshot({ path: join(shots, 'monitor-listen-zh.png') });
+
+      // Whisper: the agent hears the supervisor beside the caller.
+      await sv.selectOption(`${row} [data-testid=sv-monitor-mode]`, 'whisper');
+      await waitFor(
+        async () => (await hears(agent, agentEar, 'agent, whisper')).supervisor,
+        'the agent hears the whispering supervisor',
+        20000,
+      );
+      const agentWhispered = await hears(agent, agentEar, 'agent, whisper (again)');
+      assert(agentWhispered.caller, 'the agent still hears the caller during a whisper');
+      assertEqual(agentWhispered.agent, false, 'the agent does not hear itself');
+      await sv.click('[data-testid=sv-lang]');
+      await sv.screenshot({ path: join(shots, 'monitor-whisper-en.png') });
+      await sv.setViewportSize({ width: 360, height: 780 });
+      await sv.screenshot({ path: join(shots, 'monitor-whisper-360-en.png'), fullPage: true });
+      await sv.setViewportSize({ width: 1280, height: 900 });
+
+      // Stop: the supervisor's audio ends, the agent hears the caller alone, the call goes on.
+      await sv.click(`${row} [data-testid=sv-monitor-stop]`);
+      await sv.waitForSelector(`${row} [data-testid=sv-monitor]:not([hidden])`);
+      await waitFor(
+        async () => !(await hears(agent, agentEar, 'agent, after stop')).supervisor,
+        'the supervisor is gone from the agent',
+        15000,
+      );
+      assertEqual(await sv.evaluate((e) => eval(e), supervisorEar), null, 'the supervisor page stops playing');
+      assertEqual(
+        await agent.evaluate(() => document.querySelectorAll('audio[data-tccc-session]').length),
+        1,
+        'the call goes on',
+      );
+      assertEqual(agentErrors, [], 'agent page errors');
+      assertEqual(svErrors, [], 'supervisor page errors');
+      await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId);
+    },
+  },
+];
+
+/** acceptSimCall, with the caller saying caller.wav from --sim-audio-dir. */
+async function acceptSimCallSaying(baseUrl, page) {
+  const res = await fetch(`${baseUrl}/sim/inbound`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ caller: '13800138000', serviceNumber: '4008001000', ivrKeys: '1', audioFile: 'caller.wav' }),
+  });
+  const placed = await res.json();
+  assertEqual(res.status, 200, 'POST /sim/inbound');
+  const sessionId = placed.sessionId;
+  await page.evaluate((id) => waitEvent('callIn', (d) => d.sessionId === id, 15000), sessionId);
+  const accepted = await page.evaluate((id) => tccc.Call.accept({ sessionId: id }), sessionId);
+  assertEqual(accepted.status, 'success', 'accept');
+  return sessionId;
+}
