@@ -42,9 +42,36 @@ mkdirSync(dist, { recursive: true });
 // WebAssembly itself needs Chrome 57 / Edge 16 / Firefox 52 / Safari 11: target what can run it.
 const BROWSER_TARGETS = ['chrome64', 'edge80', 'firefox62', 'safari15'];
 
+// tccc.js in the headless payload (gzip -9 as bench/payload.mjs counts it; the whole payload's
+// history is in bindings/CMakeLists.txt), in the order applied:
+//   start                                          11,008 B
+//   + js/src/script-entry.ts an ES module           10,755 B  no lazy initialiser (__esm) and
+//     (export {})                                             "use strict" around each module
+//   + the glue bundled as an ES module              10,426 B  no __commonJS/__toESM helpers; the
+//     (glueAsModule below)                                    __TCCC_ASSETS__ define a plain variable
+// Measured, not kept: __TCCC_ASSETS__ defined as a JSON string and JSON.parse'd (-72 B on its own,
+// -9 B once the glue is a module: not worth a parse at start-up).
+// The Emscripten glue as an ES module: its CommonJS export (bindings/exports.extern-post.js) made
+// esbuild wrap it in __commonJS, import it through __toESM and, as esbuild injects an object-valued
+// define (__TCCC_ASSETS__) into every file, the glue too, make that define a lazy initialiser
+// (__esm) that every module of tccc.js called. The glue file itself stays CommonJS for Node, Jest
+// and bench/; the bundles get it with that one line as `export default`.
+const GLUE_EXPORT = "if (typeof module == 'object' && module.exports) module.exports = createTcccCore;";
+const glueAsModule = {
+  name: 'tccc-core-glue',
+  setup(build) {
+    build.onResolve({ filter: /^tccc-core-glue$/ }, () => ({ path: glue, namespace: 'tccc-core-glue' }));
+    build.onLoad({ filter: /.*/, namespace: 'tccc-core-glue' }, () => {
+      const text = readFileSync(glue, 'utf8');
+      if (!text.includes(GLUE_EXPORT)) throw new Error(`build-js: ${glue} does not end with the expected export`);
+      return { contents: text.replace(GLUE_EXPORT, 'export default createTcccCore;'), loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
-  alias: { 'tccc-core-glue': glue },
+  plugins: [glueAsModule],
   define: { __TCCC_VERSION__: JSON.stringify(version) },
   legalComments: 'none',
   logLevel: 'warning',
@@ -98,7 +125,7 @@ await Promise.all([
     format: 'esm',
     platform: 'browser',
     target: 'es2020',
-    plugins: [browserStandIns],
+    plugins: [glueAsModule, browserStandIns],
     define: { ...common.define, __TCCC_MODULE_URL__: 'import.meta.url', __TCCC_CJS__: 'false' },
   }),
   esbuild.build({

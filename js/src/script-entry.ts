@@ -88,3 +88,9 @@ function mediaOptions(data: DOMStringMap): LazyMediaOptions {
 }
 
 install();
+
+// An ES module, not a script: package.json says "type": "commonjs", so esbuild takes an entry with
+// no export for CommonJS and wraps every module it imports in a lazy initialiser (__esm), plus a
+// "use strict" each; as a module they are concatenated in import order, which runs the same code
+// in the same order (earlyWasmFetch.ts still first) in 0.3 KB less gzip.
+export {};
