@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/ApiDispatcher.hpp"
 
+#include "core/AnswerFields.hpp"
 #include "core/ApiValidator.hpp"
 #include "core/DirectoryAnswer.hpp"
 
@@ -27,13 +28,12 @@ bool historyRows(const Json& answer, Json& out) {
     Json clean = Json::object();
     auto sessionId = protocol::readString(row, "sessionId", SessionStore::kMaxSessionIdLength);
     if (!sessionId || sessionId->empty()) return false;
-    clean["sessionId"] = *sessionId;
-    static constexpr std::string_view kStrings[] = {"type", "direction", "peer", "outcome", "disposition", "notes"};
-    for (auto key : kStrings)
-      if (auto value = protocol::readString(row, key, 4096)) clean[std::string(key)] = *value;
-    static constexpr std::string_view kNumbers[] = {"startedAt", "duration"};
-    for (auto key : kNumbers)
-      if (auto value = protocol::readInt(row, key)) clean[std::string(key)] = *value;
+    clean["sessionId"] = std::move(*sessionId);
+    static constexpr PickField kFields[] = {{"type", 4096, Pick::Text},        {"direction", 4096, Pick::Text},
+                                            {"peer", 4096, Pick::Text},        {"outcome", 4096, Pick::Text},
+                                            {"disposition", 4096, Pick::Text}, {"notes", 4096, Pick::Text},
+                                            {"startedAt", 0, Pick::Int},       {"duration", 0, Pick::Int}};
+    pickFields(row, clean, kFields);
     out.push_back(std::move(clean));
   }
   return true;
@@ -120,14 +120,12 @@ void ApiDispatcher::settle(PendingRequest& pending, protocol::Response& response
       data["sessionId"] = *sessionId;
       if (pending.settle == Settle::Outbound) {
         // The CallResponse of the TCCC documentation, and nothing else from the server's object.
-        static constexpr std::string_view kRequired[] = {"calleePhoneNumber", "callerPhoneNumber", "serverType"};
-        static constexpr std::string_view kOptional[] = {"calleeLocation", "remark"};
-        for (auto key : kRequired) {
-          auto value = protocol::readString(response.data, key, 256);
-          data[std::string(key)] = value ? *value : std::string();
-        }
-        for (auto key : kOptional)
-          if (auto value = protocol::readString(response.data, key, 256)) data[std::string(key)] = *value;
+        static constexpr PickField kFields[] = {{"calleePhoneNumber", 256, Pick::TextOrEmpty},
+                                                {"callerPhoneNumber", 256, Pick::TextOrEmpty},
+                                                {"serverType", 256, Pick::TextOrEmpty},
+                                                {"calleeLocation", 256, Pick::Text},
+                                                {"remark", 256, Pick::Text}};
+        pickFields(response.data, data, kFields);
       }
       break;
     }

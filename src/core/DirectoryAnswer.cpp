@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/DirectoryAnswer.hpp"
 
+#include "core/AnswerFields.hpp"
+
 #include "protocol/Vocabulary.generated.hpp"
 
 #include <string>
@@ -13,27 +15,23 @@ namespace {
 
 constexpr std::size_t kMaxEntries = 100;  // the protocol's largest `limit`
 
-/// A string field cut to its bound ("" when absent, wrong type or too long: never the raw value).
-std::string text(const Json& object, std::string_view key, std::size_t max) {
-  return protocol::readString(object, key, max).value_or(std::string());
-}
+constexpr PickField kGroupFields[] = {{"name", 128, Pick::TextOrEmpty},
+                                      {"type", 16, Pick::TextOrEmpty},
+                                      {"free", 0, Pick::Count},
+                                      {"online", 0, Pick::Count},
+                                      {"queued", 0, Pick::Count}};
 
-std::int64_t count(const Json& object, std::string_view key) {
-  auto v = protocol::readInt(object, key);
-  return v && *v >= 0 ? *v : 0;
-}
+constexpr PickField kAgentFields[] = {{"name", 128, Pick::TextOrEmpty},       {"nick", 128, Pick::TextOrEmpty},
+                                      {"staffNumber", 64, Pick::TextOrEmpty}, {"restReason", 64, Pick::TextOrEmpty},
+                                      {"takesCalls", 0, Pick::Bool},          {"takesChats", 0, Pick::Bool}};
 
 std::optional<Json> group(const Json& g) {
   if (!g.is_object()) return std::nullopt;
   auto id = protocol::readString(g, "skillGroupId", 20);
   if (!id || id->empty()) return std::nullopt;
   Json out = Json::object();
-  out["skillGroupId"] = *id;
-  out["name"] = text(g, "name", 128);
-  out["type"] = text(g, "type", 16);
-  out["free"] = count(g, "free");
-  out["online"] = count(g, "online");
-  out["queued"] = count(g, "queued");
+  out["skillGroupId"] = std::move(*id);
+  pickFields(g, out, kGroupFields);
   return out;
 }
 
@@ -43,21 +41,18 @@ std::optional<Json> agent(const Json& a) {
   auto status = protocol::readString(a, "status", 16);
   if (!userId || userId->empty() || !status || !protocol::agentStatusFromString(*status)) return std::nullopt;
   Json out = Json::object();
-  out["userId"] = *userId;
-  out["name"] = text(a, "name", 128);
-  out["nick"] = text(a, "nick", 128);
-  out["staffNumber"] = text(a, "staffNumber", 64);
-  out["status"] = *status;
-  out["restReason"] = text(a, "restReason", 64);
-  out["takesCalls"] = protocol::readBool(a, "takesCalls").value_or(false);
-  out["takesChats"] = protocol::readBool(a, "takesChats").value_or(false);
+  out["userId"] = std::move(*userId);
+  out["status"] = std::move(*status);
+  pickFields(a, out, kAgentFields);
   Json groups = Json::array();
   auto ids = a.find("skillGroupIds");
   if (ids != a.end() && ids->is_array())
-    for (const auto& id : *ids)
-      if (id.is_string() && !id.get<std::string>().empty() && id.get<std::string>().size() <= 20 &&
-          groups.size() < kMaxEntries)
-        groups.push_back(id.get<std::string>());
+    for (const auto& id : *ids) {
+      if (groups.size() == kMaxEntries) break;
+      if (!id.is_string()) continue;
+      const auto& text = id.get_ref<const std::string&>();
+      if (!text.empty() && text.size() <= 20) groups.push_back(text);
+    }
   out["skillGroupIds"] = std::move(groups);
   return out;
 }
