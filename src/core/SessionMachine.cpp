@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <iterator>
 
 namespace tccc::core {
 namespace {
@@ -111,13 +112,27 @@ bool hasKind(const Json& value, FieldKind kind) {
   return false;
 }
 
-template <std::size_t N>
-void copyFields(const Json& wire, const Field (&fields)[N], Json& out) {
-  for (const auto& field : fields) {
-    auto it = wire.find(field.name);
-    if (it != wire.end() && hasKind(*it, field.kind)) out[std::string(field.name)] = *it;
+// One loop over a (pointer, count) table, not a template per table: payload() had each table's
+// instantiation inlined (the wasm's size, bindings/CMakeLists.txt).
+void copyFields(const Json& wire, const Field* fields, std::size_t count, Json& out) {
+  for (const Field* field = fields; field != fields + count; ++field) {
+    auto it = wire.find(field->name);
+    if (it != wire.end() && hasKind(*it, field->kind)) out[std::string(field->name)] = *it;
   }
 }
+
+struct FieldTable {
+  const Field* fields;
+  std::size_t count;
+};
+template <std::size_t N>
+constexpr FieldTable table(const Field (&fields)[N]) {
+  return {fields, N};
+}
+// The callIn fields of each SessionType, in its order.
+constexpr FieldTable kCallInFields[] = {table(kPhoneFields), table(kVoipFields), table(kVideoFields), table(kImFields),
+                                        table(kInternalFields)};
+static_assert(std::size(kCallInFields) == protocol::kSessionTypeCount, "a callIn table per SessionType");
 
 void copyString(const Json& from, std::string_view key, Json& out) {
   auto it = from.find(key);
@@ -220,23 +235,8 @@ SdkEvent SessionMachine::payload(SessionEventKind kind, SessionType type, const 
       out["type"] = std::string(toString(type));
       auto timeout = wire.find("timeout");
       out["timeout"] = (timeout != wire.end() && timeout->is_number()) ? *timeout : Json(0);
-      switch (type) {
-        case SessionType::Phone:
-          copyFields(wire, kPhoneFields, out);
-          break;
-        case SessionType::Voip:
-          copyFields(wire, kVoipFields, out);
-          break;
-        case SessionType::Video:
-          copyFields(wire, kVideoFields, out);
-          break;
-        case SessionType::Im:
-          copyFields(wire, kImFields, out);
-          break;
-        case SessionType::Internal:
-          copyFields(wire, kInternalFields, out);
-          break;
-      }
+      const FieldTable& fields = kCallInFields[static_cast<int>(type)];
+      copyFields(wire, fields.fields, fields.count, out);
       break;
     }
     case SessionEventKind::Transfer: {
