@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Answers the integrator gets rebuilt field by field from the server's (Agent.getDirectory,
-// Agent.getHistory, Call.startOutboundCall): which fields, of what kind and bound, is a table, and
-// one loop copies them. Code per field, a read and a write each, was 1.1 KB more of the wasm
-// (bindings/CMakeLists.txt).
+// Agent.getHistory, Call.startOutboundCall, chat messages): which fields, of what kind and bound,
+// is a table, and one loop copies them. Code per field, a read and a write each, was 1.1 KB more
+// of the wasm (bindings/CMakeLists.txt).
 #ifndef TCCC_CORE_ANSWER_FIELDS_HPP
 #define TCCC_CORE_ANSWER_FIELDS_HPP
 

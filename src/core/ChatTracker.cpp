@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/ChatTracker.hpp"
 
+#include "core/AnswerFields.hpp"
+
 #include "protocol/Vocabulary.generated.hpp"
 
 namespace tccc::core {
@@ -137,18 +139,16 @@ std::optional<Json> normaliseChatMessage(const Json& message) {
   auto time = protocol::readInt(message, "time");
   if (!seq || *seq < 1 || !id || id->empty() || !sessionId || !from || !text || !time) return std::nullopt;
   Json out = Json::object();
-  out["messageId"] = *id;
-  out["sessionId"] = *sessionId;
+  out["messageId"] = std::move(*id);
+  out["sessionId"] = std::move(*sessionId);
   out["seq"] = *seq;
-  out["from"] = *from;
-  auto senderId = protocol::readString(message, "senderId", 256);
-  out["senderId"] = senderId ? *senderId : std::string();
-  auto senderName = protocol::readString(message, "senderName", 256);
-  out["senderName"] = senderName ? *senderName : std::string();
+  out["from"] = std::move(*from);
+  static constexpr PickField kFields[] = {
+      {"senderId", 256, Pick::TextOrEmpty}, {"senderName", 256, Pick::TextOrEmpty}, {"clientMsgId", 64, Pick::Text}};
+  pickFields(message, out, kFields);
   auto type = protocol::readString(message, "type", 32);
-  out["type"] = type ? *type : std::string("text");
-  out["text"] = *text;
-  if (auto clientMsgId = protocol::readString(message, "clientMsgId", 64)) out["clientMsgId"] = *clientMsgId;
+  out["type"] = type ? std::move(*type) : std::string("text");
+  out["text"] = std::move(*text);
   // Only a known notice passes: the UI words it from its own table, so an unknown one would
   // show nothing; without it the message's text is shown as it is.
   if (auto notice = protocol::readString(message, "notice", 32); notice && protocol::chatNoticeFromString(*notice))
