@@ -16,6 +16,12 @@ namespace tccc::json {
 #else
 #define TCCC_JSON_COLD __attribute__((noinline, cold))
 #endif
+// Paths that are taken, but whose bulk is in the standard library's containers: built for size.
+#ifdef __clang__
+#define TCCC_JSON_SMALL __attribute__((noinline, minsize))
+#else
+#define TCCC_JSON_SMALL __attribute__((noinline))
+#endif
 
 // --- lifetime ------------------------------------------------------------------------------------
 
@@ -190,15 +196,32 @@ void Value::becomeObjectIfNull() {
 }
 
 Value& Value::operator[](std::string_view key) {
-  becomeObjectIfNull();
-  if (!is_object()) {
-    // nlohmann throws here; replacing a scalar by an object is the least surprising non-throwing
-    // behaviour and keeps the write.
-    *this = Value(value_t::object);
+  std::size_t i = 0;
+  if (is_object()) {
+    i = lowerBound(mU.o, key);
+    if (i < mU.o.size() && mU.o[i].first == key) return mU.o[i].second;
   }
-  std::size_t i = lowerBound(mU.o, key);
-  if (i == mU.o.size() || mU.o[i].first != key) mU.o.insert(mU.o.begin() + i, Member{std::string(key), Value()});
-  return mU.o[i].second;
+  return addMember(key, i);
+}
+
+// A key operator[] did not find, to insert at `i`. Not vector::insert, which -O3 inlined with its
+// reallocating variant into operator[] (1.8 KB, the JSON library's largest function after the
+// parser): an append, which shares the parser's growth path, then a shift by Member's move
+// assignment, the moves insert makes. Same speed (bench/core-wasm.mjs; bindings/CMakeLists.txt).
+TCCC_JSON_SMALL Value& Value::addMember(std::string_view key, std::size_t i) {
+  if (!is_object()) {
+    // null becomes an object, as in nlohmann. nlohmann throws for anything else; replacing a
+    // scalar by an object is the least surprising non-throwing behaviour and keeps the write.
+    *this = Value(value_t::object);
+    i = 0;
+  }
+  Object& o = mU.o;
+  // The key is copied before the vector moves: it may be a view of one of this object's keys.
+  Member added{std::string(key), Value()};
+  o.push_back(Member{});
+  for (std::size_t j = o.size() - 1; j > i; --j) o[j] = std::move(o[j - 1]);
+  o[i] = std::move(added);
+  return o[i].second;
 }
 
 const Value& Value::operator[](std::string_view key) const {

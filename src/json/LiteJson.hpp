@@ -280,6 +280,9 @@ class Value {
   static std::size_t lowerBound(const Object& o, std::string_view key) noexcept;
   void destroy() noexcept;
   void becomeObjectIfNull();
+  /// operator[]'s insertion of a key it did not find, at index `i` of an object (out of line and
+  /// small; see LiteJson.cpp).
+  Value& addMember(std::string_view key, std::size_t i);
 
   value_t mType;
   union Storage {

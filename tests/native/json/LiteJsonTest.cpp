@@ -434,6 +434,41 @@ TEST(LiteJsonApi, SelfReferentialAssignmentIsSafe) {
   EXPECT_EQ(moved.size(), 3u);
 }
 
+TEST(LiteJsonApi, InsertedKeysStaySortedLikeNlohmann) {
+  std::mt19937 random(7);
+  for (int round = 0; round < 200; ++round) {
+    Value lite = Value::object();
+    nlohmann::json reference = nlohmann::json::object();
+    for (int i = 0, n = static_cast<int>(random() % 40); i < n; ++i) {
+      // Short keys and keys beyond the small-string buffer, in any order, some repeated.
+      std::string key = "k" + std::to_string(random() % 50) + std::string(random() % 3 ? 0 : 30, 'x');
+      int value = static_cast<int>(random() % 1000);
+      lite[key] = value;
+      reference[key] = value;
+    }
+    EXPECT_EQ(lite.dump(), reference.dump());
+  }
+}
+
+TEST(LiteJsonApi, KeyViewingTheObjectsOwnKeyIsInsertedSafely) {
+  // operator[] moves the members to insert (and may reallocate them): a key that views one of
+  // them must be read before it does. Short keys: they live inside the member, not on the heap.
+  constexpr std::size_t kLongest = 12;
+  Value v;
+  v[std::string(kLongest, 'b')] = 0;
+  for (std::size_t i = 1; i < kLongest; ++i) {
+    std::string_view last;
+    for (auto it = v.begin(); it != v.end(); ++it) last = it.key();  // the largest key
+    v[last.substr(0, i)] = static_cast<int>(i);                      // sorts before it, so it moves
+  }
+  ASSERT_EQ(v.size(), kLongest);
+  std::size_t length = 0;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    EXPECT_EQ(it.key(), std::string(++length, 'b'));
+    EXPECT_EQ(it->get<std::size_t>(), length % kLongest);
+  }
+}
+
 // --- differential: random documents through both implementations ------------------------------
 
 TEST(LiteJsonDifferential, RandomDocumentsMatchNlohmann) {
