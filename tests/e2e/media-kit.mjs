@@ -77,7 +77,31 @@ window.__analyse = async (stream, ms, withPeaks) => {
   return { rms: max, peaks };
 };
 window.__energy = async (stream, ms) => (await window.__analyse(stream, ms, false)).rms;
-window.__peaks = async (stream, ms) => (await window.__analyse(stream, ms, true)).peaks;`;
+window.__peaks = async (stream, ms) => (await window.__analyse(stream, ms, true)).peaks;
+// The loudest level (dB) \`stream\` reaches at each of \`freqs\` (Hz, ±2 bins) over \`ms\`.
+window.__bands = async (stream, ms, freqs) => {
+  window.__ac = window.__ac || new AudioContext();
+  const ac = window.__ac;
+  await ac.resume();
+  const src = ac.createMediaStreamSource(stream);
+  const an = ac.createAnalyser();
+  an.fftSize = 4096;
+  an.smoothingTimeConstant = 0;
+  src.connect(an);
+  const spec = new Float32Array(an.frequencyBinCount);
+  const best = freqs.map(() => -Infinity);
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 40));
+    an.getFloatFrequencyData(spec);
+    freqs.forEach((hz, i) => {
+      const bin = Math.round((hz * an.fftSize) / ac.sampleRate);
+      for (let b = bin - 2; b <= bin + 2; b++) best[i] = Math.max(best[i], spec[b]);
+    });
+  }
+  src.disconnect();
+  return best;
+};`;
 
 export const CRM_PAGE = `<!doctype html><meta charset="utf-8"><title>CRM</title><body><script>
 window.__log = [];
@@ -126,6 +150,27 @@ window.remoteVideo = () => document.querySelector('video[data-tccc-session]');
 export const RMS_AUDIBLE = 0.01;
 export const RMS_SILENT = 0.002;
 
+/** A steady sine of `hz` at half scale, `seconds` long, 48 kHz 16-bit mono: returns `path`. */
+export function toneWav(path, hz, seconds = 4) {
+  execFileSync('sox', [
+    '-n',
+    '-r',
+    '48000',
+    '-c',
+    '1',
+    '-b',
+    '16',
+    path,
+    'synth',
+    String(seconds),
+    'sine',
+    String(hz),
+    'vol',
+    '0.5',
+  ]);
+  return path;
+}
+
 /** Fake capture files: speech for customers, a steady tone of `toneHz` for agents (48 kHz, 16-bit mono). */
 export function makeAudio(dir, toneHz = 440) {
   const speech = join(dir, 'speech.wav');
@@ -136,22 +181,7 @@ export function makeAudio(dir, toneHz = 440) {
     'Hello, this is the customer calling about my order. Can you hear me clearly? One two three four five.',
   ]);
   execFileSync('sox', [join(dir, 'speech-raw.wav'), '-r', '48000', '-c', '1', '-b', '16', speech]);
-  execFileSync('sox', [
-    '-n',
-    '-r',
-    '48000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    tone,
-    'synth',
-    '4',
-    'sine',
-    String(toneHz),
-    'vol',
-    '0.5',
-  ]);
+  toneWav(tone, toneHz);
   assert(statSync(speech).size > 48000, 'espeak-ng produced speech');
   return { speech, tone };
 }

@@ -6,66 +6,19 @@
 // microphone is even left open, to show that the server keeps it out); "whisper": the agent hears
 // it beside the caller; "stop": its audio stops and the call goes on. Each party's hearing is read
 // from the spectrum of what its page plays. Screenshots, zh and en, go to test-results/monitor/.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startServer, launchBrowser, startCrm, assert, assertEqual, waitFor, ROOT } from './harness.mjs';
-import { CRM_PAGE, LOOPBACK_ONLY, PROBES } from './media-kit.mjs';
+import { CRM_PAGE, LOOPBACK_ONLY, PROBES, toneWav } from './media-kit.mjs';
 
 const shots = join(ROOT, 'test-results/monitor');
 const CALLER_HZ = 440;
 const AGENT_HZ = 1000;
 const SUPERVISOR_HZ = 2500;
 
-/** A steady sine of `hz`, 48 kHz mono, `seconds` long. */
-function toneFile(path, hz, seconds) {
-  execFileSync('sox', [
-    '-n',
-    '-r',
-    '48000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    path,
-    'synth',
-    String(seconds),
-    'sine',
-    String(hz),
-    'vol',
-    '0.5',
-  ]);
-  return path;
-}
-
-// The loudest level (dB) the page's stream reaches at each frequency over `ms`, and at a quiet
-// frequency between them for comparison.
-const BANDS = `window.__bands = async (stream, ms, freqs) => {
-  window.__ac = window.__ac || new AudioContext();
-  const ac = window.__ac;
-  await ac.resume();
-  const src = ac.createMediaStreamSource(stream);
-  const an = ac.createAnalyser();
-  an.fftSize = 4096;
-  an.smoothingTimeConstant = 0;
-  src.connect(an);
-  const spec = new Float32Array(an.frequencyBinCount);
-  const best = freqs.map(() => -Infinity);
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 40));
-    an.getFloatFrequencyData(spec);
-    freqs.forEach((hz, i) => {
-      const bin = Math.round((hz * an.fftSize) / ac.sampleRate);
-      for (let b = bin - 2; b <= bin + 2; b++) best[i] = Math.max(best[i], spec[b]);
-    });
-  }
-  src.disconnect();
-  return best;
-};`;
-
+// The three tones, and a quiet frequency between them for comparison.
 const FREQS = [CALLER_HZ, AGENT_HZ, SUPERVISOR_HZ, 1700];
 
 /** Which of the three tones `stream` (evaluated in `page`) carries: 25 dB over the quiet band. */
@@ -88,7 +41,7 @@ export async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'tccc-monitor-'));
   const audioDir = join(dir, 'caller-audio');
   mkdirSync(audioDir);
-  toneFile(join(audioDir, 'caller.wav'), CALLER_HZ, 6);
+  toneWav(join(audioDir, 'caller.wav'), CALLER_HZ, 6);
   const server = await startServer({ args: ['--sim-audio-dir', audioDir] });
   const crm = await startCrm(server, CRM_PAGE);
   const { startDemoServer } = await import(pathToFileURL(join(ROOT, 'web/demo/server.mjs')).href);
@@ -100,14 +53,14 @@ export async function setup() {
   });
   const autoplay = '--autoplay-policy=no-user-gesture-required';
   const agentBrowser = await launchBrowser([
-    `--use-file-for-fake-audio-capture=${toneFile(join(dir, 'agent.wav'), AGENT_HZ, 6)}`,
+    `--use-file-for-fake-audio-capture=${toneWav(join(dir, 'agent.wav'), AGENT_HZ, 6)}`,
     autoplay,
   ]);
   const supervisorBrowser = await launchBrowser([
-    `--use-file-for-fake-audio-capture=${toneFile(join(dir, 'supervisor.wav'), SUPERVISOR_HZ, 6)}`,
+    `--use-file-for-fake-audio-capture=${toneWav(join(dir, 'supervisor.wav'), SUPERVISOR_HZ, 6)}`,
     autoplay,
   ]);
-  for (const b of [agentBrowser, supervisorBrowser]) await b.context.addInitScript(LOOPBACK_ONLY + PROBES + BANDS);
+  for (const b of [agentBrowser, supervisorBrowser]) await b.context.addInitScript(LOOPBACK_ONLY + PROBES);
   return { dir, server, crm, demo, agentBrowser, supervisorBrowser };
 }
 

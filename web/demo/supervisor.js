@@ -219,6 +219,15 @@ function applyLanguage() {
 
 // --- the agents table ----------------------------------------------------------------------------
 
+function button(text, testId, onClick) {
+  var b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  b.setAttribute('data-testid', testId);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 function buildRow(entry) {
   var a = entry.data;
   var tr = document.createElement('tr');
@@ -247,26 +256,14 @@ function buildRow(entry) {
     o.textContent = w.status[s];
     select.append(o);
   });
-  var set = document.createElement('button');
-  set.type = 'button';
-  set.textContent = w.apply;
-  set.setAttribute('data-testid', 'sv-force');
-  set.addEventListener('click', function () {
+  var set = button(w.apply, 'sv-force', function () {
     ask('status', entry.data, select.value);
   });
-  var out = document.createElement('button');
-  out.type = 'button';
-  out.textContent = w.logout;
-  out.setAttribute('data-testid', 'sv-logout');
-  out.addEventListener('click', function () {
+  var out = button(w.logout, 'sv-logout', function () {
     ask('logout', entry.data);
   });
   // Listening in: a button while the agent is on a call; once on it, the mode and a way out.
-  var listen = document.createElement('button');
-  listen.type = 'button';
-  listen.textContent = w.monitor;
-  listen.setAttribute('data-testid', 'sv-monitor');
-  listen.addEventListener('click', function () {
+  var listen = button(w.monitor, 'sv-monitor', function () {
     startMonitor(entry.data, 'listen');
   });
   var mode = document.createElement('select');
@@ -281,11 +278,7 @@ function buildRow(entry) {
   mode.addEventListener('change', function () {
     startMonitor(entry.data, mode.value);
   });
-  var stop = document.createElement('button');
-  stop.type = 'button';
-  stop.textContent = w.monitorStop;
-  stop.setAttribute('data-testid', 'sv-monitor-stop');
-  stop.addEventListener('click', stopMonitor);
+  var stop = button(w.monitorStop, 'sv-monitor-stop', stopMonitor);
   var monitorBox = document.createElement('span');
   monitorBox.className = 'sv-monitor';
   monitorBox.append(listen, mode, stop);
