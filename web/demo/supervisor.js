@@ -312,7 +312,8 @@ function updateRow(entry) {
   c.select.disabled = c.set.disabled;
   c.out.disabled = !canAct || offline || a.userId === me;
   var onIt = monitoredUser === a.userId && monitor && monitor.sessionId;
-  c.listen.hidden = !a.sessionId || !!onIt;
+  // Only a connected call can be listened to: a ringing one (the agent still free) cannot.
+  c.listen.hidden = !a.sessionId || a.status !== 'busy' || !!onIt;
   c.mode.hidden = c.stop.hidden = !onIt;
   if (onIt) c.mode.value = monitor.mode;
   // Whispering and barging in speak to the call: administrators only (the server says so too).
