@@ -5,7 +5,8 @@
 // on the agent's row: it hears the caller and the agent, and the agent does not hear it (its
 // microphone is even left open, to show that the server keeps it out); "whisper": the agent hears
 // it beside the caller; "stop": its audio stops and the call goes on. Each party's hearing is read
-// from the spectrum of what its page plays. Screenshots, zh and en, go to test-results/monitor/.
+// from the spectrum of what its page plays. axe-core finds nothing serious on the page while it is
+// on the call. Screenshots, zh and en, go to test-results/monitor/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,17 @@ async function hears(page, streamExpr, what) {
   const heard = { caller: levels[0] > quiet + 25, agent: levels[1] > quiet + 25, supervisor: levels[2] > quiet + 25 };
   console.log(`  ${what}: dB ${levels.map((l) => l.toFixed(0)).join(' / ')} (440 / 1000 / 2500 / quiet 1700)`);
   return heard;
+}
+
+/** axe-core's serious or critical findings on the whole supervisor page, as "rule: target". */
+async function seriousA11yFindings(page) {
+  await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
+  });
 }
 
 const agentEar = 'document.querySelector("audio[data-tccc-session]").srcObject';
@@ -113,6 +125,7 @@ export const tests = [
       assertEqual(agentListened.supervisor, false, 'the agent does not hear a listening supervisor');
       assert(agentListened.caller, 'the agent hears the caller');
       await sv.screenshot({ path: join(shots, 'monitor-listen-zh.png') });
+      assertEqual(await seriousA11yFindings(sv), [], 'axe-core on the supervisor page, on a call, zh');
 
       // Whisper: the agent hears the supervisor beside the caller.
       await sv.selectOption(`${row} [data-testid=sv-monitor-mode]`, 'whisper');
@@ -126,6 +139,7 @@ export const tests = [
       assertEqual(agentWhispered.agent, false, 'the agent does not hear itself');
       await sv.click('[data-testid=sv-lang]');
       await sv.screenshot({ path: join(shots, 'monitor-whisper-en.png') });
+      assertEqual(await seriousA11yFindings(sv), [], 'axe-core on the supervisor page, whispering, en');
       await sv.setViewportSize({ width: 360, height: 780 });
       await sv.screenshot({ path: join(shots, 'monitor-whisper-360-en.png'), fullPage: true });
       await sv.setViewportSize({ width: 1280, height: 900 });
