@@ -360,6 +360,14 @@ export const tests = [
       assertEqual(await a.page.evaluate(() => window.__xss), 0, 'no handler ran');
       assertEqual(await v.page.evaluate(() => window.__xss || 0), 0, 'nothing ran on the visitor page either');
 
+      // The visitor's own too-long message: refused, and told in words a visitor understands.
+      await visitorSays(v, 'y'.repeat(4001));
+      const visitorError = await waitFor(async () => {
+        const t = await v.page.locator('#error').textContent();
+        return /ERR_CHAT_MESSAGE_TOO_LONG/.test(t) && t;
+      }, 'too-long error on the visitor page');
+      assert(/The message is too long: split it up/.test(visitorError), `the visitor is told plainly: ${visitorError}`);
+
       // Sent from the pane: it arrives at the visitor.
       await pane.locator('[data-field=chat-input]').fill('Hello Eve');
       await pane.locator('[data-act=chat-send]').click();

@@ -43,6 +43,15 @@
     failed: ['请求失败：', 'Request failed: '],
     nicknameRequired: ['请填写昵称', 'Please enter a nickname'],
     gone: ['会话已不存在', 'This chat no longer exists'],
+    // What a visitor can do about the errors it may meet, in its language (the code follows).
+    'err.ERR_STORAGE_UNAVAILABLE': [
+      '系统暂时无法保存消息，请稍后重新发送',
+      'Messages cannot be saved right now: send it again in a moment',
+    ],
+    'err.ERR_CHAT_FLOOD': ['发送太频繁，请稍后再发', 'Too many messages: wait a moment'],
+    'err.ERR_CHAT_MESSAGE_TOO_LONG': ['消息太长，请分几条发送', 'The message is too long: split it up'],
+    'err.ERR_RATE_LIMITED': ['请求太频繁，请稍后再试', 'Too many requests: try again in a moment'],
+    'err.ERR_CONNECTION_LOST': ['连接已断开，正在重连', 'The connection was lost; reconnecting'],
   };
   function t(key) {
     var v = TEXT[key];
@@ -87,6 +96,7 @@
     $('error').textContent = text || '';
   }
   function errText(e) {
+    if (e && TEXT['err.' + e.name]) return t('err.' + e.name) + ' (' + e.name + ')';
     return (e && e.name ? e.name + ': ' : '') + (e && e.message ? e.message : String(e));
   }
 
