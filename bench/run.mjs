@@ -31,6 +31,9 @@ if (existsSync(asrBench)) benches.push([asrBench, ['--streams', '1,8']]);
 // Anchored calls per core (the media plane relaying recorded and unrecorded calls on one thread): about 40 s.
 const anchorBench = join(root, 'build/native/bench/tccc_anchor_bench');
 if (existsSync(anchorBench)) benches.push([anchorBench, ['--calls', '100,300', '--seconds', '5']]);
+// A supervisor on a call: the media thread's CPU per frame in each mode: about 2 s.
+const monitorBench = join(root, 'build/native/bench/tccc_monitor_bench');
+if (existsSync(monitorBench)) benches.push([monitorBench, []]);
 // The native agent SDK: library size, one tccc-agent's RSS and CPU per call, instances per core: ~1 min.
 if (existsSync(join(root, 'build/native/bench/tccc_native_agents_bench')))
   benches.push(['node', ['bench/native-agent.mjs', '--instances', '1,20', '--seconds', '8']]);
