@@ -590,7 +590,7 @@ HttpResponse ContactCenter::monitorOffer(const HttpRequest& request) {
   return answer(201, std::move(opened.sdp), "application/sdp");
 }
 
-// --- Simulator routes --------------------------------------------------------------------------
+// --- HTTP routes: the supervisor's leg, then the simulator's --------------------------------------
 
 void ContactCenter::registerRoutes(HttpRouter& router) {
   for (const char* method : {"POST", "OPTIONS"})

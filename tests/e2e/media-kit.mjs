@@ -45,7 +45,8 @@ window.__inbound = async (kind = 'audio') => {
   return out;
 };
 window.__inboundBytes = async () => (await window.__inbound('audio')).bytes;
-window.__analyse = async (stream, ms, withPeaks) => {
+// Reads \`stream\` through an analyser every 40 ms for \`ms\`: \`look(analyser, sampleRate)\` each time.
+window.__watch = async (stream, ms, look) => {
   window.__ac = window.__ac || new AudioContext();
   const ac = window.__ac;
   await ac.resume();
@@ -54,13 +55,19 @@ window.__analyse = async (stream, ms, withPeaks) => {
   an.fftSize = 4096;
   an.smoothingTimeConstant = 0;
   src.connect(an);
-  const buf = new Float32Array(an.fftSize);
-  const spec = new Float32Array(an.frequencyBinCount);
-  let max = 0;
-  const peaks = [];
   const end = Date.now() + ms;
   while (Date.now() < end) {
     await new Promise((r) => setTimeout(r, 40));
+    look(an, ac.sampleRate);
+  }
+  src.disconnect();
+};
+window.__analyse = async (stream, ms, withPeaks) => {
+  const buf = new Float32Array(4096);
+  const spec = new Float32Array(2048);
+  let max = 0;
+  const peaks = [];
+  await window.__watch(stream, ms, (an, rate) => {
     an.getFloatTimeDomainData(buf);
     let sum = 0;
     for (const v of buf) sum += v * v;
@@ -70,36 +77,24 @@ window.__analyse = async (stream, ms, withPeaks) => {
       an.getFloatFrequencyData(spec);
       let best = 0;
       for (let i = 1; i < spec.length; i++) if (spec[i] > spec[best]) best = i;
-      peaks.push(Math.round(best * ac.sampleRate / an.fftSize));
+      peaks.push(Math.round(best * rate / an.fftSize));
     }
-  }
-  src.disconnect();
+  });
   return { rms: max, peaks };
 };
 window.__energy = async (stream, ms) => (await window.__analyse(stream, ms, false)).rms;
 window.__peaks = async (stream, ms) => (await window.__analyse(stream, ms, true)).peaks;
 // The loudest level (dB) \`stream\` reaches at each of \`freqs\` (Hz, ±2 bins) over \`ms\`.
 window.__bands = async (stream, ms, freqs) => {
-  window.__ac = window.__ac || new AudioContext();
-  const ac = window.__ac;
-  await ac.resume();
-  const src = ac.createMediaStreamSource(stream);
-  const an = ac.createAnalyser();
-  an.fftSize = 4096;
-  an.smoothingTimeConstant = 0;
-  src.connect(an);
-  const spec = new Float32Array(an.frequencyBinCount);
+  const spec = new Float32Array(2048);
   const best = freqs.map(() => -Infinity);
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 40));
+  await window.__watch(stream, ms, (an, rate) => {
     an.getFloatFrequencyData(spec);
     freqs.forEach((hz, i) => {
-      const bin = Math.round((hz * an.fftSize) / ac.sampleRate);
+      const bin = Math.round((hz * an.fftSize) / rate);
       for (let b = bin - 2; b <= bin + 2; b++) best[i] = Math.max(best[i], spec[b]);
     });
-  }
-  src.disconnect();
+  });
   return best;
 };`;
 

@@ -228,6 +228,20 @@ function button(text, testId, onClick) {
   return b;
 }
 
+/** A <select> of `values`, each worded by `words[value]`. */
+function picker(label, testId, values, words) {
+  var select = document.createElement('select');
+  select.setAttribute('aria-label', label);
+  select.setAttribute('data-testid', testId);
+  values.forEach(function (v) {
+    var o = document.createElement('option');
+    o.value = v;
+    o.textContent = words[v];
+    select.append(o);
+  });
+  return select;
+}
+
 function buildRow(entry) {
   var a = entry.data;
   var tr = document.createElement('tr');
@@ -247,15 +261,7 @@ function buildRow(entry) {
   time.setAttribute('data-testid', 'sv-time');
   var actions = document.createElement('td');
   actions.className = 'sv-actions';
-  var select = document.createElement('select');
-  select.setAttribute('aria-label', w.force + ' · ' + (a.name || a.userId));
-  select.setAttribute('data-testid', 'sv-force-select');
-  FORCEABLE.forEach(function (s) {
-    var o = document.createElement('option');
-    o.value = s;
-    o.textContent = w.status[s];
-    select.append(o);
-  });
+  var select = picker(w.force + ' · ' + (a.name || a.userId), 'sv-force-select', FORCEABLE, w.status);
   var set = button(w.apply, 'sv-force', function () {
     ask('status', entry.data, select.value);
   });
@@ -266,15 +272,7 @@ function buildRow(entry) {
   var listen = button(w.monitor, 'sv-monitor', function () {
     startMonitor(entry.data, 'listen');
   });
-  var mode = document.createElement('select');
-  mode.setAttribute('aria-label', w.monitorMode + ' · ' + (a.name || a.userId));
-  mode.setAttribute('data-testid', 'sv-monitor-mode');
-  MODES.forEach(function (m) {
-    var o = document.createElement('option');
-    o.value = m;
-    o.textContent = w.modes[m];
-    mode.append(o);
-  });
+  var mode = picker(w.monitorMode + ' · ' + (a.name || a.userId), 'sv-monitor-mode', MODES, w.modes);
   mode.addEventListener('change', function () {
     startMonitor(entry.data, mode.value);
   });
