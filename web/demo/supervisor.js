@@ -118,7 +118,7 @@ var WORDS = {
     watchOnly: 'Only supervisors can do this; your role may only watch',
     onCall: 'on a call',
     monitor: 'Listen in',
-    monitorStop: 'Stop listening',
+    monitorStop: 'Stop monitoring',
     monitorMode: 'How',
     monitoring: 'monitoring',
     monitorFailed: 'Could not listen in to {name}: {why}',
