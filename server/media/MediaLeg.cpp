@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "media/MediaLeg.hpp"
+#include "media/WallClock.hpp"
 
 #include "media/AudioSource.hpp"
 #include "media/RtcpFeedback.hpp"
@@ -64,10 +65,7 @@ MediaLeg::MediaLeg(boost::asio::io_context& /*io*/, const DtlsIdentity& identity
 
 MediaLeg::~MediaLeg() = default;
 
-std::int64_t MediaLeg::wallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t MediaLeg::wallMs() { return wallClockMs(); }
 
 LocalDescription MediaLeg::describe(std::uint64_t sdpSessionId) const {
   LocalDescription d;

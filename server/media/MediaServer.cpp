@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "media/MediaServer.hpp"
+#include "media/WallClock.hpp"
 
 #include "random/SecureRandom.hpp"
 
@@ -13,12 +14,7 @@
 
 namespace tccc::server::media {
 
-namespace {
-std::int64_t wallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
+namespace {}  // namespace
 
 MediaServer::MediaServer(boost::asio::io_context& io, Options options)
     : mIo(io),
@@ -490,7 +486,7 @@ void MediaServer::closeAll() {
   for (auto& id : ids) close(id);
 }
 
-std::int64_t MediaServer::nowMs() const { return mOptions.clockMs ? mOptions.clockMs() : wallMs(); }
+std::int64_t MediaServer::nowMs() const { return mOptions.clockMs ? mOptions.clockMs() : wallClockMs(); }
 
 bool MediaServer::isCurrent(const ClosedStats& closed) const {
   auto it = mStats.find(closed.sessionId);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "media/WebSocketLeg.hpp"
+#include "media/WallClock.hpp"
 
 #include "media/AudioSource.hpp"
 #include "media/WsMediaFrame.hpp"
@@ -14,11 +15,6 @@ namespace {
 using tccc::media::WsMediaFrame;  // shared with the native SDK (src/media)
 
 constexpr auto kReportInterval = std::chrono::seconds(1);
-
-std::int64_t wallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -41,7 +37,7 @@ void WebSocketLeg::start(MediaLegSink* sink) {
   mNextReport = std::chrono::steady_clock::now() + kReportInterval;
   std::lock_guard lock(mStats->mutex);
   mStats->state = "connected";  // the socket is open: there is nothing left to negotiate
-  mStats->connectedAtMs = wallMs();
+  mStats->connectedAtMs = wallClockMs();
 }
 
 void WebSocketLeg::dropped() {
@@ -144,7 +140,7 @@ void WebSocketLeg::close() {
   mOutlet->close(kCloseLegEnded, "media leg closed");
   std::lock_guard lock(mStats->mutex);
   mStats->state = "closed";
-  mStats->closedAtMs = wallMs();
+  mStats->closedAtMs = wallClockMs();
 }
 
 }  // namespace tccc::server::media
