@@ -22,7 +22,9 @@ const serverArgs = process.argv.slice(2);
 const helpOnly = serverArgs.some((a) => a === '--help' || a === '-h' || a === '--version');
 // Commands that change the database or print something and exit: no demos, no SDK build needed.
 const oneShot = serverArgs.some((a) =>
-  ['--create-tenant', '--set-recording', '--set-asr', '--print-credentials'].includes(a.split('=')[0]),
+  ['--create-tenant', '--set-recording', '--set-asr', '--print-credentials', '--console-link'].includes(
+    a.split('=')[0],
+  ),
 );
 
 function buildStep(what, missing) {
@@ -113,6 +115,10 @@ server.stdout.on('data', (chunk) => {
   console.log(`Caller=${base}/sim/caller.html   (a customer's phone in the browser: dial 4008001000)`);
   console.log(`Customers=${base}/sim/   (caller, voice, video, callee and chat visitor pages)`);
   console.log(`Simulator=${base}/sim/test-numbers   (POST ${base}/sim/inbound places a call; see README)`);
+  if (kv.Console)
+    console.log(
+      `Console=${kv.Console}   (operator console, a one-time link: \`npm start -- --console-link\` prints another)`,
+    );
   const done = () => console.log('Press Ctrl+C to stop.');
   if (demosWanted && kv.SecretKey) startDemos(kv).then(done, done);
   else done();

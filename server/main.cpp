@@ -12,6 +12,8 @@
 #include "cloud/CloudApi.hpp"
 #include "config/FileDescriptorLimit.hpp"
 #include "config/ServerConfig.hpp"
+#include "console/ConsoleHttp.hpp"
+#include "console/ConsoleSessions.hpp"
 #include "http/HttpServer.hpp"
 #include "http/QueryString.hpp"
 #include "http/StaticFiles.hpp"
@@ -61,6 +63,13 @@ std::int64_t nowSec() {
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+/// The operator console's sign-in link: the token rides in the fragment, which browsers never send,
+/// so it stays out of access logs and Referer headers.
+std::string consoleLinkUrl(std::string base, const std::string& token) {
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/console/#link=" + token;
 }
 
 void printLine(const std::string& line) {
@@ -129,6 +138,20 @@ int run(const ServerConfig& config) {
           "the server stopped during the call; what was recorded is kept in the file named by path + \".part\""))
     spdlog::warn("{} recording(s) were cut short by the last stop; marked failed", n);
 
+  if (config.consoleLink) {
+    // The operator opens it in a browser on a machine that reaches the server: the URL the server
+    // would print for itself (--public-url, or its host and port).
+    const std::int64_t app = config.consoleApp ? config.consoleApp : seed.tenant.sdkAppId;
+    if (!store.findTenant(app)) throw std::runtime_error("--console-app " + std::to_string(app) + ": no such tenant");
+    const std::string base =
+        !config.publicUrl.empty()
+            ? config.publicUrl
+            : std::string(config.tlsCert.empty() ? "http" : "https") + "://" +
+                  (config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host) + ":" +
+                  std::to_string(config.port);
+    printLine("Console=" + consoleLinkUrl(base, ConsoleSessions::issueLink(store, app, nowSec())));
+    return 0;
+  }
   if (config.printCredentials) {
     printLine("SdkAppId=" + std::to_string(seed.tenant.sdkAppId));
     printLine("SecretId=" + seed.credential.secretId);
@@ -403,6 +426,11 @@ int run(const ServerConfig& config) {
     return webFiles.serve(request.path, request, "no-cache");
   });
 
+  // The operator console: its page is web/console/ (served above), its API these routes.
+  ConsoleSessions consoleSessions(store);
+  ConsoleHttp console(consoleSessions, cloud, store, nowMs, http.tlsEnabled());
+  console.registerRoutes(http);
+
 #if TCCC_HAS_CONTACT_CENTER
   contactCenter.registerRoutes(http);
 #endif
@@ -431,6 +459,14 @@ int run(const ServerConfig& config) {
   printLine("SecretKey=" + seed.credential.secretKey);
   printLine("Agents=" + agents);
   printLine("SDK=" + publicUrl + "/sdk/tccc.js");
+  if (webFiles.enabled()) {  // a fresh one-time link each start, for the first tenant
+    try {
+      printLine("Console=" +
+                consoleLinkUrl(publicUrl, ConsoleSessions::issueLink(store, seed.tenant.sdkAppId, nowSec())));
+    } catch (const std::exception& e) {
+      spdlog::warn("no console link this time ({}); `--console-link` prints one later", e.what());
+    }
+  }
   printLine("READY");
   spdlog::info("listening on {}://{}:{} (credentials in {})", scheme, hostForUrl, port, credentialsPath);
 

@@ -128,7 +128,8 @@ CloudApi::CloudApi(TenantRepository& tenants, StaffRepository& staff, SkillGroup
       mCdrs(cdrs),
       mDirectory(directory),
       mOptions(std::move(options)),
-      mClock(std::move(clockSec)) {
+      mClock(std::move(clockSec)),
+      mServiceNumbers(numbers, groups) {
   while (!mOptions.publicUrl.empty() && mOptions.publicUrl.back() == '/') mOptions.publicUrl.pop_back();
   // `writes`: the action stores something (a login token is stored too); HangUpCall changes only
   // the live call.
@@ -150,6 +151,10 @@ CloudApi::CloudApi(TenantRepository& tenants, StaffRepository& staff, SkillGroup
       {"HangUpCall", {&CloudApi::hangUpCall, false}},
       {"DescribeIMCdrs", {&CloudApi::describeImCdrs, false}},
       {"DescribeChatMessages", {&CloudApi::describeChatMessages, false}},
+      // tccc's own: the cloud leaves service numbers and IVR menus to its web console.
+      {"DescribeServiceNumbers", {&CloudApi::describeServiceNumbers, false}},
+      {"ModifyServiceNumber", {&CloudApi::modifyServiceNumber, true}},
+      {"DeleteServiceNumber", {&CloudApi::deleteServiceNumber, true}},
   };
 }
 
@@ -171,15 +176,37 @@ HttpResponse CloudApi::errorResponse(const std::string& code, const std::string&
 }
 
 HttpResponse CloudApi::handle(const HttpRequest& request) {
+  return answer(request.remote,
+                [&](std::string& action, std::int64_t& sdkAppId) { return dispatch(request, action, sdkAppId); });
+}
+
+HttpResponse CloudApi::handleForTenant(std::int64_t sdkAppId, const std::string& action, const std::string& body,
+                                       const std::string& caller) {
+  return answer(caller, [&](std::string& shownAction, std::int64_t& shownApp) {
+    shownApp = sdkAppId;
+    shownAction = action;
+    // A console session runs the tenant's own administration; it never mints agent logins.
+    if (action == "CreateSDKLoginToken")
+      throw CloudApiError{"UnauthorizedOperation", "CreateSDKLoginToken is for the tenant's backend, not the console."};
+    const ActionEntry& entry = admit(shownAction, "console:" + std::to_string(sdkAppId));
+    Json params = parseBody(body);
+    // The session names the tenant: an SdkAppId in the body may only repeat it.
+    if (!params.contains("SdkAppId")) params["SdkAppId"] = sdkAppId;
+    return perform(entry, sdkAppId, params);
+  });
+}
+
+HttpResponse CloudApi::answer(const std::string& caller,
+                              const std::function<Json(std::string& action, std::int64_t& sdkAppId)>& work) {
   std::string action;
   std::int64_t sdkAppId = 0;
   try {
-    Json response = dispatch(request, action, sdkAppId);
+    Json response = work(action, sdkAppId);
     response["RequestId"] = SecureRandom::uuid();
     spdlog::info("cloud api {} app={} ok", action.empty() ? "-" : action, sdkAppId);
     return envelope(std::move(response));
   } catch (const CloudApiError& e) {
-    spdlog::info("cloud api {} app={} from={} -> {}", action.empty() ? "-" : action, sdkAppId, request.remote, e.code);
+    spdlog::info("cloud api {} app={} from={} -> {}", action.empty() ? "-" : action, sdkAppId, caller, e.code);
     return errorResponse(e.code, e.message);
   } catch (const std::exception& e) {
     spdlog::error("cloud api {} app={} failed: {}", action, sdkAppId, e.what());
@@ -231,34 +258,43 @@ Json CloudApi::dispatch(const HttpRequest& request, std::string& action, std::in
   if (version != kVersion)
     throw CloudApiError{"NoSuchVersion", "The API version `" + version.substr(0, 32) + "` does not exist; use " +
                                              std::string(kVersion) + "."};
-  auto it = mActions.find(action);
-  if (it == mActions.end()) {
-    std::string shown = action.substr(0, 64);
-    action = "?";
-    throw CloudApiError{"InvalidAction", "The action `" + shown + "` does not exist or is not implemented here."};
-  }
-
-  auto bucket =
-      mLimits.try_emplace({credential->secretId, action}, mOptions.actionRatePerSec, mOptions.actionBurst).first;
-  if (!bucket->second.take())
-    throw CloudApiError{"RequestLimitExceeded", "Too many " + action + " requests for this SecretId; slow down."};
+  const ActionEntry& entry = admit(action, credential->secretId);
 
   std::string contentType = header(request, "content-type");
   std::string lowered = contentType;
   std::transform(lowered.begin(), lowered.end(), lowered.begin(), ::tolower);
   if (lowered.rfind("application/json", 0) != 0)
     throw CloudApiError{"UnsupportedOperation", "The Content-Type must be application/json."};
+  return perform(entry, sdkAppId, parseBody(request.body));
+}
 
-  Json body = request.body.empty() ? Json::object() : protocol::parseJson(request.body, kMaxBodyBytes, 64);
-  if (body.is_discarded()) throw CloudApiError{"InvalidParameter", "The request body is not valid JSON."};
-  if (!body.is_object()) throw CloudApiError{"InvalidParameter", "The request body must be a JSON object."};
+Json CloudApi::parseBody(const std::string& body) {
+  if (body.size() > kMaxBodyBytes) throw CloudApiError{"InvalidParameter", "The request body is larger than 1 MiB."};
+  Json params = body.empty() ? Json::object() : protocol::parseJson(body, kMaxBodyBytes, 64);
+  if (params.is_discarded()) throw CloudApiError{"InvalidParameter", "The request body is not valid JSON."};
+  if (!params.is_object()) throw CloudApiError{"InvalidParameter", "The request body must be a JSON object."};
+  return params;
+}
 
-  if (it->second.writes && mBreaker && mBreaker->isOpen()) throw storageUnavailable();
+const CloudApi::ActionEntry& CloudApi::admit(std::string& action, const std::string& rateKey) {
+  auto it = mActions.find(action);
+  if (it == mActions.end()) {
+    std::string shown = action.substr(0, 64);
+    action = "?";
+    throw CloudApiError{"InvalidAction", "The action `" + shown + "` does not exist or is not implemented here."};
+  }
+  auto bucket = mLimits.try_emplace({rateKey, action}, mOptions.actionRatePerSec, mOptions.actionBurst).first;
+  if (!bucket->second.take())
+    throw CloudApiError{"RequestLimitExceeded", "Too many " + action + " requests for this SecretId; slow down."};
+  return it->second;
+}
 
+Json CloudApi::perform(const ActionEntry& entry, std::int64_t sdkAppId, const Json& body) {
+  if (entry.writes && mBreaker && mBreaker->isOpen()) throw storageUnavailable();
   ParamReader params(body);
-  Call call{sdkAppId, params, now};
+  Call call{sdkAppId, params, mClock()};
   try {
-    return (this->*(it->second.run))(call);
+    return (this->*(entry.run))(call);
   } catch (const DiskError&) {
     // The disk refused the write (the breaker has opened): nothing was changed.
     throw storageUnavailable();
@@ -604,6 +640,25 @@ Json CloudApi::describeNumbers(const Call& call) {
   for (const auto& [number, groups] : numbers)
     rows.push_back({{"Number", number}, {"CallOutSkillGroupIds", groups}, {"State", 1}, {"CostType", 0}});
   return Json{{"TotalCount", rows.size()}, {"Numbers", page(rows, offset, limit)}};
+}
+
+Json CloudApi::describeServiceNumbers(const Call& call) {
+  requireOwnApp(call);
+  return mServiceNumbers.describe(call.sdkAppId);
+}
+
+Json CloudApi::modifyServiceNumber(const Call& call) {
+  requireOwnApp(call);
+  mServiceNumbers.modify(call.sdkAppId, call.params);
+  notifyDirectoryChanged(call.sdkAppId);  // the next call to the number hears the new menu
+  return Json::object();
+}
+
+Json CloudApi::deleteServiceNumber(const Call& call) {
+  requireOwnApp(call);
+  mServiceNumbers.remove(call.sdkAppId, call.params);
+  notifyDirectoryChanged(call.sdkAppId);
+  return Json::object();
 }
 
 // --- CDRs and sessions ---------------------------------------------------------------------------

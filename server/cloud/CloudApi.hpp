@@ -10,6 +10,7 @@
 #include "chat/ChatRepository.hpp"
 #include "cloud/CloudApiError.hpp"
 #include "cloud/ParamReader.hpp"
+#include "cloud/ServiceNumberActions.hpp"
 #include "http/TokenBucket.hpp"
 #include "recording/RecordUrlSigner.hpp"
 #include "store/Repositories.hpp"
@@ -59,6 +60,12 @@ class CloudApi {
   /// Handles one `POST /`. Never throws.
   HttpResponse handle(const HttpRequest& request);
 
+  /// One action for a tenant already authenticated some other way (the operator console's session,
+  /// server/console/): the same checks, limits and envelope as a signed request, minus the
+  /// signature, and never CreateSDKLoginToken. `caller` names the requester in the log.
+  HttpResponse handleForTenant(std::int64_t sdkAppId, const std::string& action, const std::string& body,
+                               const std::string& caller);
+
   /// An error envelope, e.g. for RequestLimitExceeded decided by the HTTP layer.
   static HttpResponse errorResponse(const std::string& code, const std::string& message);
 
@@ -77,7 +84,14 @@ class CloudApi {
     bool writes;  // changes the database: refused while the storage breaker is open
   };
 
+  /// The envelope around `work`, which names the action and tenant as soon as it knows them.
+  HttpResponse answer(const std::string& caller,
+                      const std::function<Json(std::string& action, std::int64_t& sdkAppId)>& work);
   Json dispatch(const HttpRequest& request, std::string& action, std::int64_t& sdkAppId);
+  /// The action's entry, once it exists and the rate limit (per key and action) lets it through.
+  const ActionEntry& admit(std::string& action, const std::string& rateKey);
+  static Json parseBody(const std::string& body);
+  Json perform(const ActionEntry& entry, std::int64_t sdkAppId, const Json& body);
   static CloudApiError storageUnavailable();
   void requireOwnApp(const Call& call, bool required = true);
   void notifyDirectoryChanged(std::int64_t sdkAppId);
@@ -101,6 +115,9 @@ class CloudApi {
   Json hangUpCall(const Call& call);
   Json describeImCdrs(const Call& call);
   Json describeChatMessages(const Call& call);
+  Json describeServiceNumbers(const Call& call);
+  Json modifyServiceNumber(const Call& call);
+  Json deleteServiceNumber(const Call& call);
 
   Json staffJson(const StaffRecord& staff, const std::map<std::int64_t, SkillGroupRecord>& groups) const;
   std::map<std::int64_t, SkillGroupRecord> groupsById(std::int64_t sdkAppId);
@@ -120,6 +137,7 @@ class CloudApi {
   AsrRepository* mAsr = nullptr;
   const RecordUrlSigner* mRecordSigner = nullptr;
   const StorageBreaker* mBreaker = nullptr;
+  ServiceNumberActions mServiceNumbers;
   std::map<std::string, ActionEntry> mActions;
   std::map<std::pair<std::string, std::string>, TokenBucket> mLimits;  // (SecretId, action)
 };

@@ -544,6 +544,14 @@ std::optional<int> ServerConfig::parse(int argc, const char* const* argv, Server
           if (c < 0x20 || c == 0x7f) return std::string("the tenant name must not contain control characters");
         return std::string();
       });
+  app.add_flag("--console-link", out.consoleLink,
+               "Print a one-time sign-in link of the operator console (/console/) and exit; it is valid for "
+               "24 hours, and the session it opens for 12")
+      ->envname("TCCC_CONSOLE_LINK");
+  app.add_option("--console-app", out.consoleApp,
+                 "The SdkAppId whose console --console-link opens (default: the first)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{9007199254740991}))
+      ->envname("TCCC_CONSOLE_APP");
   app.add_flag("--print-credentials", out.printCredentials,
                "Print SdkAppId, SecretId and SecretKey of the first tenant and exit (creates it if needed)")
       ->envname("TCCC_PRINT_CREDENTIALS");

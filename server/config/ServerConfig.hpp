@@ -51,6 +51,10 @@ struct ServerConfig {
   int tenantRateLimit = 5000;           // signalling requests/s from all agent sockets of one app (burst 2x)
   std::string logLevel = "info";
   bool printCredentials = false;
+  /// --console-link: prints a one-time sign-in link of the operator console and exits; for the
+  /// tenant --console-app names, or the first one.
+  bool consoleLink = false;
+  std::int64_t consoleApp = 0;
   /// --create-tenant NAME: adds a tenant (app) with its own API key, prints it, and exits.
   std::string createTenant;
   /// STUN/TURN servers handed to browsers (agent login snapshot, customer.dial answer) as

@@ -207,6 +207,8 @@ class NumberRepository {
   virtual std::vector<ServiceNumberInfo> listServiceNumbers(std::int64_t sdkAppId) = 0;
   virtual void upsertCallerNumber(const CallerNumberInfo& number) = 0;
   virtual std::vector<CallerNumberInfo> listCallerNumbers(std::int64_t sdkAppId) = 0;
+  /// Removes one of the tenant's service numbers; false if the tenant has no such number.
+  virtual bool deleteServiceNumber(std::int64_t sdkAppId, std::string_view number) = 0;
 };
 
 /// Each agent's current resume token, by hash, so that it outlives a restart (StoreDirectory).
@@ -233,6 +235,26 @@ class LoginTokenRepository {
   virtual bool markLoginTokenUrlFetched(std::string_view tokenHash, std::int64_t now) = 0;
   /// Forgets tokens that expired before `before`.
   virtual void purgeLoginTokens(std::int64_t before) = 0;
+};
+
+/// What became of a one-time sign-in link of the operator console (server/console/).
+struct ConsoleLinkUse {
+  enum class Outcome { SignedIn, Unknown, Expired, Used };
+  Outcome outcome = Outcome::Unknown;
+  std::int64_t sdkAppId = 0;  // the link's tenant, when SignedIn
+};
+
+/// The operator console's one-time sign-in links. Only their digests are kept (src/random/TokenDigest),
+/// and in the database, so that a one-shot `--console-link` process can hand one to a running server.
+class ConsoleLinkRepository {
+ public:
+  virtual ~ConsoleLinkRepository() = default;
+  virtual void insertConsoleLink(std::string_view tokenDigest, std::int64_t sdkAppId, std::int64_t createdAt,
+                                 std::int64_t expiresAt) = 0;
+  /// Uses a link up: a compare-and-set, so of two racing sign-ins with one link only one wins.
+  virtual ConsoleLinkUse useConsoleLink(std::string_view tokenDigest, std::int64_t now) = 0;
+  /// Forgets links that expired before `before`.
+  virtual void purgeConsoleLinks(std::int64_t before) = 0;
 };
 
 class CdrRepository {

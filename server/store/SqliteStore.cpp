@@ -192,6 +192,12 @@ void SqliteStore::migrate() {
     mDb.exec("PRAGMA user_version=10");
     tx.commit();
   }
+  if (current < 11) {
+    SqliteDatabase::Transaction tx(mDb);
+    migrateConsoleLinksV11();
+    mDb.exec("PRAGMA user_version=11");
+    tx.commit();
+  }
 }
 
 // Until v8 staff roles were numbered the other way round from the cloud API's SeatUserInfo.Role
@@ -545,6 +551,14 @@ std::vector<CallerNumberInfo> SqliteStore::listCallerNumbers(std::int64_t sdkApp
   std::vector<CallerNumberInfo> out;
   while (st.step()) out.push_back({st.int64(0), st.text(1), idsFromJson(st.text(2))});
   return out;
+}
+
+bool SqliteStore::deleteServiceNumber(std::int64_t sdkAppId, std::string_view number) {
+  SqliteDatabase::Statement(mDb, "DELETE FROM service_numbers WHERE sdk_app_id=? AND number=?")
+      .bind(1, sdkAppId)
+      .bind(2, number)
+      .run();
+  return mDb.changes() == 1;
 }
 
 // --- login tokens ------------------------------------------------------------------------------

@@ -32,12 +32,13 @@ class SqliteStore : public TenantRepository,
                     public AsrRepository,
                     public LiveCallJournalRepository,
                     public LiveChatJournal,
-                    public ResumeTokenRepository {
+                    public ResumeTokenRepository,
+                    public ConsoleLinkRepository {
  public:
   // 2: chat_messages, im_cdrs; 3: recordings, asr_sentences; 4: asr switches; 5: live_calls, server_liveness;
   // 6: live_chats; 7: wrap_ups; 8: staff roles renumbered; 9: storage_probe; 10: live_chats.resume and
-  // agent_resume_tokens
-  static constexpr int kSchemaVersion = 10;
+  // agent_resume_tokens; 11: console_links
+  static constexpr int kSchemaVersion = 11;
 
   /// Opens or creates the database and brings its schema up to date.
   explicit SqliteStore(const std::string& path);
@@ -92,6 +93,7 @@ class SqliteStore : public TenantRepository,
   std::vector<ServiceNumberInfo> listServiceNumbers(std::int64_t sdkAppId) override;
   void upsertCallerNumber(const CallerNumberInfo& number) override;
   std::vector<CallerNumberInfo> listCallerNumbers(std::int64_t sdkAppId) override;
+  bool deleteServiceNumber(std::int64_t sdkAppId, std::string_view number) override;
 
   // LoginTokenRepository
   void insertLoginToken(const LoginTokenRecord& token) override;
@@ -161,6 +163,12 @@ class SqliteStore : public TenantRepository,
   std::optional<std::pair<std::string, std::int64_t>> findResumeToken(std::int64_t sdkAppId,
                                                                       std::string_view userId) override;
 
+  // ConsoleLinkRepository (SqliteConsoleLinkStore.cpp)
+  void insertConsoleLink(std::string_view tokenDigest, std::int64_t sdkAppId, std::int64_t createdAt,
+                         std::int64_t expiresAt) override;
+  ConsoleLinkUse useConsoleLink(std::string_view tokenDigest, std::int64_t now) override;
+  void purgeConsoleLinks(std::int64_t before) override;
+
   // ChatGroupCommit (SqliteChatStore.cpp). Off until enableChatGroupCommit(): appends then fsync
   // themselves, as every other write of this store does.
   /// Chat appends stop waiting for the disk; the caller must then hold back what depends on them
@@ -186,6 +194,8 @@ class SqliteStore : public TenantRepository,
   void migrateStaffRolesV8();
   void migrateStorageProbeV9();
   void migrateRestartResumeV10();
+  /// Version 11 (SqliteConsoleLinkStore.cpp): the operator console's sign-in links.
+  void migrateConsoleLinksV11();
   void deleteLiveChat(std::int64_t sdkAppId, std::string_view sessionId);
   /// The IM CDR insert without a transaction of its own.
   void insertImCdr(const ImCdrRecord& cdr);

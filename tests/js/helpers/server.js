@@ -86,6 +86,8 @@ function startServer(options = {}) {
         agents: kv.Agents ? kv.Agents.split(',') : [],
         apiUrl: kv.API,
         sdkUrl: kv.SDK,
+        // The operator console's one-time sign-in link for the demo tenant (web/console/).
+        consoleUrl: kv.Console,
         baseUrl: `${api.protocol}//${api.host}`,
         dataDir,
         process: child,
