@@ -165,17 +165,25 @@ await browserScript('web/ui/index.ts', 'tccc-ui.js');
 // tccc.js refers to: the server sends those as immutable (server/main.cpp), so a returning agent's
 // browser takes the wasm and the chunks from its cache without even a revalidation round trip.
 // tccc.js itself keeps its name: integrators (and CreateSDKLoginToken's SdkURL) point at it.
+// Each also gets its Subresource Integrity, which tccc.js checks as it loads it (chunkIntegrity.ts).
+const integrity = {};
 const hashedCopy = (file) => {
   const bytes = readFileSync(join(dist, file));
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 10);
+  const digest = createHash('sha256').update(bytes).digest();
   const dot = file.indexOf('.');
-  const name = `${file.slice(0, dot)}.${hash}${file.slice(dot)}`;
+  const name = `${file.slice(0, dot)}.${digest.toString('hex').slice(0, 10)}${file.slice(dot)}`;
   writeFileSync(join(dist, name), bytes);
+  integrity[name] = `sha256-${digest.toString('base64')}`;
   return name;
 };
 const assets = { wasm: hashedCopy('tccc-core.wasm'), media: hashedCopy('tccc-media.js'), ui: hashedCopy('tccc-ui.js') };
+const scriptTagDefines = {
+  ...common.define,
+  __TCCC_ASSETS__: JSON.stringify(assets),
+  __TCCC_SRI__: JSON.stringify(integrity),
+};
 await browserScript('js/src/script-entry.ts', 'tccc.js', {
-  define: { ...common.define, __TCCC_ASSETS__: JSON.stringify(assets) },
+  define: scriptTagDefines,
   banner: EAGER_COMPILE,
   // Node-only code (reading the wasm from disk) is not reachable from the script entry.
   external: ['node:*'],
@@ -184,7 +192,7 @@ await browserScript('js/src/script-entry.ts', 'tccc.js', {
 // The uni-app TCCCWorkstation API for script tags: its own file, so tccc.js (the headless payload,
 // bench/payload.mjs) carries none of it. It bundles the media adapter rather than fetching it later.
 await browserScript('js/src/workstation-entry.ts', 'tccc-workstation.js', {
-  define: { ...common.define, __TCCC_ASSETS__: JSON.stringify(assets) },
+  define: scriptTagDefines,
   external: ['node:*'],
 });
 

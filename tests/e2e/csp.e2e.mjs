@@ -4,7 +4,10 @@
 // from files (`style-src 'self'`, which refuses <style> elements) — and with Subresource Integrity
 // on the SDK's script tag (docs/reliability.md, "Security"). The page logs every CSP violation.
 import { createHash } from 'node:crypto';
-import { startServer, launchBrowser, startCrm, postJson, assert, assertEqual } from './harness.mjs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, startServer, launchBrowser, startCrm, postJson, assert, assertEqual } from './harness.mjs';
 
 // The integrator's own script: a CSP without 'unsafe-inline' refuses inline <script> too.
 const CRM_JS = `
@@ -42,8 +45,8 @@ window.waitEvent = (name, ms = 15000) => new Promise((resolve, reject) => {
 const PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>CRM (strict CSP)</title>
 <body><h1>CRM</h1><script src="/crm.js"></script></body></html>`;
 
-export async function setup() {
-  const server = await startServer();
+/** The integrator's page for `server`, under the strict policy, and the SRI of the server's tccc.js. */
+async function strictPage(server) {
   const origin = new URL(server.apiUrl).origin;
   const ws = origin.replace(/^http/, 'ws');
   const csp = [
@@ -60,6 +63,12 @@ export async function setup() {
   });
   const script = Buffer.from(await (await fetch(`${origin}/sdk/tccc.js`)).arrayBuffer());
   const integrity = `sha384-${createHash('sha384').update(script).digest('base64')}`;
+  return { crm, integrity };
+}
+
+export async function setup() {
+  const server = await startServer();
+  const { crm, integrity } = await strictPage(server);
   const browser = await launchBrowser();
   return { server, crm, browser, integrity };
 }
@@ -101,6 +110,15 @@ export const tests = [
         await page.evaluate(() => waitEvent('userAccessed'));
         await page.waitForSelector('[data-act=hangUp]', { state: 'visible' });
         await page.screenshot({ path: 'test-results/ui/15-strict-csp-call.png' });
+        // tccc.js pinned its chunks in turn (chunkIntegrity.ts), and they matched.
+        const pinned = await page.evaluate(() =>
+          [...document.querySelectorAll('script[integrity]')].map((el) => el.src.replace(/.*\//, '')),
+        );
+        for (const chunk of ['tccc-ui', 'tccc-media'])
+          assert(
+            pinned.some((name) => new RegExp(`^${chunk}\\.[0-9a-f]{10}\\.js$`).test(name)),
+            `${chunk} loaded with its integrity (pinned: ${pinned.join(', ')})`,
+          );
         await page.click('[data-act=hangUp]');
         await page.evaluate(() => waitEvent('sessionEnded'));
         assertEqual(await page.evaluate(() => window.__violations), [], 'CSP violations');
@@ -175,6 +193,53 @@ export const tests = [
         assert(await page.evaluate(() => typeof window.tccc === 'undefined'), 'no tccc on the page');
       } finally {
         await page.close();
+      }
+    },
+  },
+  {
+    name: 'SRI reaches the chunks: an altered workbench chunk is refused and the SDK goes on without it',
+    timeoutMs: 45000,
+    async run(ctx) {
+      // The same build, served by a second server whose copy of the UI chunk was altered on its way.
+      const sdkDir = mkdtempSync(join(tmpdir(), 'tccc-sri-'));
+      cpSync(join(ROOT, 'dist'), sdkDir, { recursive: true });
+      const chunk = readdirSync(sdkDir).find((f) => /^tccc-ui\.[0-9a-f]{10}\.js$/.test(f));
+      writeFileSync(join(sdkDir, chunk), `${readFileSync(join(sdkDir, chunk), 'utf8')}\nwindow.__altered = true;\n`);
+      for (const compressed of ['.gz', '.br']) rmSync(join(sdkDir, chunk + compressed), { force: true });
+      const server = await startServer({ args: ['--sdk-dir', sdkDir] });
+      const { crm, integrity } = await strictPage(server);
+      const page = await ctx.browser.context.newPage();
+      const consoleErrors = [];
+      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+      try {
+        await page.goto(crm.url);
+        assertEqual(await page.evaluate(([u, i]) => loadSdk(u, i), [server.agents[0], integrity]), 'loaded', 'tccc.js');
+        await page.evaluate(() => waitEvent('ready'));
+        await page.evaluate(() => tccc.UI.showWorkbench());
+        const told = () => consoleErrors.some((t) => t.includes(chunk) && t.includes('could not be fetched'));
+        const t0 = Date.now();
+        while (!told() && Date.now() - t0 < 10000) await new Promise((r) => setTimeout(r, 100));
+        assert(told(), `the SDK says the chunk could not be used; console: ${consoleErrors.join(' | ')}`);
+        assert(
+          consoleErrors.some((t) => /integrity/i.test(t)),
+          `Chromium refused it for its integrity; console: ${consoleErrors.join(' | ')}`,
+        );
+        assertEqual(await page.evaluate(() => window.__altered === true), false, 'the altered code never ran');
+        assertEqual(await page.locator('[data-field=status-select]').count(), 0, 'no workbench');
+        // Headless, the SDK works on: the agent still changes status.
+        const rest = await page.evaluate(() =>
+          tccc.Agent.setStatus({ status: 'rest' }).then(
+            () => 'ok',
+            (e) => e.errorMsg,
+          ),
+        );
+        assertEqual(rest, 'ok', 'status change without the UI');
+      } finally {
+        await page.evaluate(() => window.tccc && window.tccc.destroy()).catch(() => {});
+        await page.close();
+        await crm.close();
+        await server.stop();
+        rmSync(sdkDir, { recursive: true, force: true });
       }
     },
   },

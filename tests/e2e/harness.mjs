@@ -82,7 +82,12 @@ export async function startCrm(server, html, { headers = {}, files = {} } = {}) 
   await new Promise((r) => app.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${app.address().port}/`,
-    close: () => new Promise((r) => app.close(r)),
+    // A browser that lives on keeps its connections open: close them, or close() waits for them.
+    close: () =>
+      new Promise((r) => {
+        app.close(r);
+        app.closeAllConnections();
+      }),
   };
 }
 

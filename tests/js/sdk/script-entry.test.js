@@ -78,6 +78,28 @@ test('a wasm the server does not have: every call rejects ERR_HTTP_REQUEST_FAILU
   pg.window.tccc.destroy();
 });
 
+test('a wasm altered on its way (a CDN, a proxy) is refused by its integrity, and the error says so', async () => {
+  // One byte changed in the custom-section padding would still compile: Subresource Integrity is
+  // what stops it, not the compiler.
+  server.tamper = (name, bytes) => {
+    if (!name.endsWith('.wasm')) return bytes;
+    const altered = Buffer.from(bytes);
+    altered[altered.length - 1] ^= 1;
+    return altered;
+  };
+  const pg = page.makePage(server.url);
+  page.loadScript(pg, `${server.url}/sdk/tccc.js#sdkAppId=${APP}&userId=${encodeURIComponent(USER)}&token=${TOKEN}`);
+  const r = await pg.window.tccc.Call.accept({ sessionId: 's' }).then(
+    () => null,
+    (e) => e,
+  );
+  expect(r).toMatchObject({ status: 'error', code: ErrorCode.ERR_HTTP_REQUEST_FAILURE });
+  expect(r.errorMsg).toMatch(/tccc-core\.[0-9a-f]{10}\.wasm does not match its integrity sha256-/);
+  expect(pg.WebAssembly.compile).not.toHaveBeenCalled(); // the altered bytes are never compiled
+  expect(server.logins).toHaveLength(0);
+  pg.window.tccc.destroy();
+});
+
 test('data-* attributes (dataset.sdkAppId, dataset.userid, dataset.token) work like the query', async () => {
   const pg = page.makePage(server.url);
   page.loadScript(pg, `${server.url}/sdk/tccc.js`, { sdkAppId: String(APP), userid: USER, token: TOKEN });

@@ -27,6 +27,7 @@ class FakeServer {
     this.handlers = {}; // method -> (data, frame, socket) => {ok:true,data} | {ok:false,error} | null
     this.pinging = false; // when true, ping the current socket every 250 ms (a live server pings)
     this.wasmType = 'application/wasm'; // Content-Type of the wasm; null answers 404 instead
+    this.tamper = null; // (file name, bytes) => the bytes served instead: a CDN that altered a file
     this._pingTimer = setInterval(() => {
       if (this.pinging && !this.silent) this.send({ v: 1, type: 'ping', t: Date.now() });
     }, 250);
@@ -62,7 +63,8 @@ class FakeServer {
     }
     this.fetched.push(m[1]);
     const type = wasm ? this.wasmType : 'text/javascript';
-    res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(file));
+    const bytes = fs.readFileSync(file);
+    res.writeHead(200, { 'content-type': type }).end(this.tamper ? this.tamper(m[1], bytes) : bytes);
   }
 
   get port() {
