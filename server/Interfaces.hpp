@@ -104,6 +104,8 @@ class HttpRouter {
   virtual ~HttpRouter() = default;
   /// Exact path match; method "*" matches any method.
   virtual void add(std::string method, std::string path, HttpRoute route) = 0;
+  /// Every path starting with `prefix` (longest prefix wins) after no exact route matched.
+  virtual void addPrefix(std::string method, std::string prefix, HttpRoute route) = 0;
 };
 
 // ---------------------------------------------------------------------------------------------

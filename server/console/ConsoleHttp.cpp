@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "console/ConsoleHttp.hpp"
 
-#include "http/HttpServer.hpp"
-
 #include <spdlog/spdlog.h>
 
 namespace tccc::server {
@@ -40,11 +38,11 @@ HttpResponse apiError(int status, const std::string& code, const std::string& me
 
 }  // namespace
 
-void ConsoleHttp::registerRoutes(HttpServer& http) {
-  http.add("POST", "/console/session", [this](const HttpRequest& r) { return signIn(r); });
-  http.add("GET", "/console/session", [this](const HttpRequest& r) { return whoIsSignedIn(r); });
-  http.add("POST", "/console/logout", [this](const HttpRequest& r) { return signOut(r); });
-  http.addPrefix("POST", std::string(kApiPrefix), [this](const HttpRequest& r) { return api(r); });
+void ConsoleHttp::registerRoutes(HttpRouter& router) {
+  router.add("POST", "/console/session", [this](const HttpRequest& r) { return signIn(r); });
+  router.add("GET", "/console/session", [this](const HttpRequest& r) { return whoIsSignedIn(r); });
+  router.add("POST", "/console/logout", [this](const HttpRequest& r) { return signOut(r); });
+  router.addPrefix("POST", std::string(kApiPrefix), [this](const HttpRequest& r) { return api(r); });
 }
 
 std::optional<HttpResponse> ConsoleHttp::refuseForeignPost(const HttpRequest& request) {

@@ -17,8 +17,6 @@
 
 namespace tccc::server {
 
-class HttpServer;
-
 class ConsoleHttp {
  public:
   static constexpr const char* kCookie = "tccc_console";
@@ -28,7 +26,7 @@ class ConsoleHttp {
               std::function<std::int64_t()> clockMs, bool secureCookie)
       : mSessions(sessions), mApi(api), mTenants(tenants), mClockMs(std::move(clockMs)), mSecure(secureCookie) {}
 
-  void registerRoutes(HttpServer& http);
+  void registerRoutes(HttpRouter& router);
 
   HttpResponse signIn(const HttpRequest& request);
   HttpResponse whoIsSignedIn(const HttpRequest& request);

@@ -93,7 +93,7 @@ class HttpServer : public WsSender, public HttpRouter {
   /// An exact path whose route answers through `respond`, possibly after returning.
   void addDeferred(std::string method, std::string path, HttpDeferredRoute route);
   /// Every path starting with `prefix` (longest prefix wins) after no exact route matched.
-  void addPrefix(std::string method, std::string prefix, HttpRoute route);
+  void addPrefix(std::string method, std::string prefix, HttpRoute route) override;
   /// The answer to a request over its connection's rate limit (default: 429).
   void setRateLimitedRoute(HttpRoute route) { mRateLimited = std::move(route); }
 

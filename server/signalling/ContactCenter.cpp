@@ -599,11 +599,8 @@ void ContactCenter::registerRoutes(HttpRouter& router) {
   router.add("POST", "/sim/inbound", [this](const HttpRequest& r) { return simInbound(r); });
   router.add("GET", "/sim/sessions", [this](const HttpRequest& r) { return simSession(r); });
   router.add("GET", "/sim/test-numbers", [](const HttpRequest&) { return sim::SimHttpApi::testNumbers(); });
-  // GET /sim/sessions/<id> needs a prefix route, which only the platform's HttpServer offers.
-  if (auto* server = dynamic_cast<HttpServer*>(&router)) {
-    server->addPrefix("GET", "/sim/sessions/", [this](const HttpRequest& r) { return simSession(r); });
-    server->addPrefix("POST", "/sim/sessions/", [this](const HttpRequest& r) { return simImpair(r); });
-  }
+  router.addPrefix("GET", "/sim/sessions/", [this](const HttpRequest& r) { return simSession(r); });
+  router.addPrefix("POST", "/sim/sessions/", [this](const HttpRequest& r) { return simImpair(r); });
 }
 
 HttpResponse ContactCenter::simInbound(const HttpRequest& request) {

@@ -4,8 +4,12 @@
 // so every action's parameter handling and its queries run on attacker-chosen values. The store is
 // a real SqliteStore in memory with the demo tenant, made afresh every few hundred inputs so that
 // what earlier inputs created (staff, skill groups) neither grows without bound nor hides bugs.
+// One input in four goes through the operator console instead (server/console): its sign-in body
+// and cookie header as the fuzzer writes them, or an action with a signed-in session's cookie.
 #include "cloud/CloudApi.hpp"
 #include "cloud/Tc3Signer.hpp"
+#include "console/ConsoleHttp.hpp"
+#include "console/ConsoleSessions.hpp"
 #include "store/DemoSeeder.hpp"
 #include "store/SqliteStore.hpp"
 #include "store/StoreDirectory.hpp"
@@ -32,8 +36,35 @@ struct World {
       store, store, store, store, store, directory, CloudApiOptions{"http://127.0.0.1:8080", 300, 1800, 0, 0}, [] {
         return kNow;
       }};
-  World() { api.setChatRepository(&store); }
+  ConsoleSessions sessions{store};
+  ConsoleHttp console{sessions, api, store, [] { return kNow * 1000; }, false};
+  std::string sessionCookie;
+  World() {
+    api.setChatRepository(&store);
+    auto signedIn = sessions.signIn(ConsoleSessions::issueLink(store, seed.tenant.sdkAppId, kNow), kNow * 1000);
+    sessionCookie = std::string(ConsoleHttp::kCookie) + "=" + signedIn.sessionToken;
+  }
 };
+
+HttpRequest consoleRequest(std::string path, std::string body, std::string cookie) {
+  HttpRequest request;
+  request.method = "POST";
+  request.path = std::move(path);
+  request.body = std::move(body);
+  request.headers["content-type"] = "application/json";
+  request.headers["host"] = "127.0.0.1:8080";
+  request.headers["origin"] = "http://127.0.0.1:8080";
+  request.headers["cookie"] = std::move(cookie);
+  return request;
+}
+
+// The console answers its own JSON errors or the cloud's envelope, never anything malformed.
+void checkConsoleAnswer(const HttpResponse& response) {
+  if (response.status == 204) return;
+  tccc::protocol::Json json = tccc::protocol::parseJson(response.body, 1 << 24, 64);
+  if (!json.is_object() || (!json.contains("Response") && !json.contains("error") && !json.contains("sdkAppId")))
+    std::abort();
+}
 
 // Replaces every "APP" with the demo tenant's SdkAppId, so that inputs can name the tenant the
 // credential belongs to and get past the ownership check.
@@ -51,9 +82,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static int uses = 0;
   if (!world || ++uses % 500 == 0) world = std::make_unique<World>();
   FuzzedDataProvider in(data, size);
+  const int path = in.ConsumeIntegralInRange<int>(0, 7);
   const auto actions = world->api.actions();
   const std::string action = actions[in.ConsumeIntegralInRange<std::size_t>(0, actions.size() - 1)];
+  if (path == 6) {  // the sign-in route and the cookie parser on arbitrary text
+    std::string cookie = in.ConsumeRandomLengthString(256);
+    checkConsoleAnswer(
+        world->console.signIn(consoleRequest("/console/session", in.ConsumeRemainingBytesAsString(), cookie)));
+    return 0;
+  }
   const std::string body = withTenant(in.ConsumeRemainingBytesAsString(), world->seed.tenant.sdkAppId);
+  if (path == 7) {  // an action for the signed-in console session
+    HttpResponse response = world->console.api(consoleRequest("/console/api/" + action, body, world->sessionCookie));
+    // The session lives as long as the world: only an oversized body is refused before the action.
+    if (response.status != 200 && !(response.status == 413 && body.size() > ConsoleHttp::kMaxBodyBytes)) std::abort();
+    checkConsoleAnswer(response);
+    return 0;
+  }
 
   HttpRequest request;
   request.method = "POST";
