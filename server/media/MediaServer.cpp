@@ -376,7 +376,7 @@ std::unique_ptr<AudioSource> MediaServer::voiceFor(const std::string& sessionId,
 }
 
 MediaServer::Opened MediaServer::openSimulated(const std::string& sessionId, const std::string& audioFile, bool held,
-                                               const std::string& participant) {
+                                               const std::string& agent, const std::string& farParty) {
   Call& c = call(sessionId);
   c.simulated = true;
   auto made = newLeg(sessionId, Side::Agent);
@@ -386,9 +386,9 @@ MediaServer::Opened MediaServer::openSimulated(const std::string& sessionId, con
   std::string sdp = leg->offer(++mSdpSessionId, false);
   const LocalDescription local = leg->local();
   auto voice = std::make_shared<std::unique_ptr<AudioSource>>(voiceFor(sessionId, audioFile));
-  boost::asio::post(
-      mIo, [bridge = c.bridge, voice, participant] { bridge->setSimulatedCaller(std::move(*voice), participant); });
-  install(sessionId, c, Side::Agent, leg, participant);
+  boost::asio::post(mIo,
+                    [bridge = c.bridge, voice, farParty] { bridge->setSimulatedCaller(std::move(*voice), farParty); });
+  install(sessionId, c, Side::Agent, leg, agent);
   c.legs[static_cast<std::size_t>(Side::Agent)]->local = local;
   hold(sessionId, held);
   return Opened{std::move(sdp), ""};

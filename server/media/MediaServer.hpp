@@ -93,9 +93,10 @@ class MediaServer {
   void closeMonitor(const std::string& sessionId);
   /// The simulated telephone network's call: the far side is the server saying `audioFile`
   /// ("" = the built-in voice, resolved through the allowed directories), and the agent side is
-  /// offered a leg whose level is measured. Returns the offer for the agent.
-  Opened openSimulated(const std::string& sessionId, const std::string& audioFile, bool held,
-                       const std::string& participant);
+  /// offered a leg whose level is measured. `agent` is who speaks on that leg (its recording and
+  /// transcript are the agent's), `farParty` the simulated phone's number. Returns the offer for the agent.
+  Opened openSimulated(const std::string& sessionId, const std::string& audioFile, bool held, const std::string& agent,
+                       const std::string& farParty);
   void hold(const std::string& sessionId, bool held);
   /// An agent's SDK carries the call's audio over a WebSocket from now on (/ws/media): a leg on
   /// `outlet` becomes `side`'s (the agent side; or the far side, an internal call's callee), and

@@ -48,6 +48,7 @@ struct Command {
   bool video = false;             // MediaOffer
   std::int64_t skillGroupId = 0;  // Media*: the call's skill group (whether it is recorded, transcribed)
   std::string participant;        // MediaOffer, MediaAnswerOffer, MediaOpenSimulated: who is on that leg
+  std::string farParticipant;     // MediaOpenSimulated: the simulated party at the far end (a phone number)
   protocol::MonitorMode monitorMode = protocol::MonitorMode::Listen;  // MediaMonitorMode
 };
 

@@ -374,7 +374,7 @@ void ContactCenter::runMediaCommand(const routing::Command& cmd) {
       break;
     }
     case Type::MediaOpenSimulated: {
-      auto opened = mMedia->openSimulated(cmd.sessionId, cmd.text, cmd.held, cmd.participant);
+      auto opened = mMedia->openSimulated(cmd.sessionId, cmd.text, cmd.held, cmd.participant, cmd.farParticipant);
       if (opened.error.empty()) mEngine.serverMedia(cmd.sessionId, cmd.side, "media.offer", opened.sdp);
       break;
     }

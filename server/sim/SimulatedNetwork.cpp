@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/SimulatedNetwork.hpp"
 
+#include "routing/AgentRegistry.hpp"
 #include "routing/CallRouting.hpp"
 #include "routing/Outbox.hpp"
 #include "routing/SessionTable.hpp"
@@ -136,7 +137,10 @@ void SimulatedNetwork::openMedia(Session& session) {
   cmd.side = 1;
   cmd.text = sim.audioFile;
   cmd.held = session.held;
-  cmd.participant = session.direction == protocol::Direction::Out ? session.callee : session.caller;
+  // The agent's leg carries the agent's voice (its recording, its transcript); the simulated phone
+  // at the far end is the caller (or, outbound, the callee).
+  cmd.participant = c.agents.at(*session.agent).staff.userId;
+  cmd.farParticipant = session.direction == protocol::Direction::Out ? session.callee : session.caller;
   c.out.media(std::move(cmd));
 }
 

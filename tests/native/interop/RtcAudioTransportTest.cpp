@@ -96,7 +96,7 @@ void talk(boost::asio::io_context& io, AudioTransport& transport, int frames) {
 TEST(RtcAudioTransportTest, AnswersTheServersOfferAndCarriesAudioBothWays) {
   boost::asio::io_context io;
   MediaServer server(io, serverOptions());
-  const auto opened = server.openSimulated("s-1", "", false, "caller");  // the server's voice talks
+  const auto opened = server.openSimulated("s-1", "", false, "agent", "caller");  // the server's voice talks
   ASSERT_EQ(opened.error, "");
 
   RtcAudioTransport transport(io);
@@ -135,7 +135,7 @@ TEST(RtcAudioTransportTest, AnswersTheServersOfferAndCarriesAudioBothWays) {
 TEST(RtcAudioTransportTest, OffersAndTakesTheServersAnswer) {
   boost::asio::io_context io;
   MediaServer server(io, serverOptions());
-  ASSERT_EQ(server.openSimulated("s-2", "", false, "caller").error, "");
+  ASSERT_EQ(server.openSimulated("s-2", "", false, "agent", "caller").error, "");
 
   RtcAudioTransport transport(io);
   std::string why;
@@ -164,7 +164,7 @@ TEST(RtcAudioTransportTest, OffersAndTakesTheServersAnswer) {
 TEST(RtcAudioTransportTest, RefusesDescriptionsItCannotUse) {
   boost::asio::io_context io;
   MediaServer server(io, serverOptions());
-  const auto opened = server.openSimulated("s-3", "", false, "caller");
+  const auto opened = server.openSimulated("s-3", "", false, "agent", "caller");
   ASSERT_EQ(opened.error, "");
   struct Case {
     const char* name;
@@ -194,7 +194,7 @@ TEST(RtcAudioTransportTest, RefusesDescriptionsItCannotUse) {
 TEST(RtcAudioTransportTest, GivesUpWhenNothingAnswersItsChecks) {
   boost::asio::io_context io;
   MediaServer server(io, serverOptions());
-  const auto opened = server.openSimulated("s-4", "", false, "caller");
+  const auto opened = server.openSimulated("s-4", "", false, "agent", "caller");
   ASSERT_EQ(opened.error, "");
   // The same offer, pointing at a port where nobody listens: what a network that drops UDP does.
   std::string nowhere = opened.sdp;

@@ -164,7 +164,7 @@ Bytes bindingRequest(const std::string& user, const std::string& pwd, bool nomin
 TEST_F(MediaServerTest, LoopbackCallCarriesAudioBothWaysAndSurvivesJunk) {
   boost::asio::io_context io;
   MediaServer server(io, options());
-  auto opened = server.openSimulated("s-1", "", false, "caller");
+  auto opened = server.openSimulated("s-1", "", false, "agent", "caller");
   ASSERT_EQ(opened.error, "");
   const std::string& offer = opened.sdp;
   std::string ufrag = sdpValue(offer, "a=ice-ufrag:(\\S+)");
@@ -321,7 +321,7 @@ TEST_F(MediaServerTest, LoopbackCallCarriesAudioBothWaysAndSurvivesJunk) {
 TEST_F(MediaServerTest, PassiveBrowserGetsAClientHelloAfterTheCheck) {
   boost::asio::io_context io;
   MediaServer server(io, options());
-  auto opened = server.openSimulated("s-2", "", true, "caller");
+  auto opened = server.openSimulated("s-2", "", true, "agent", "caller");
   ASSERT_EQ(opened.error, "");
   std::string ufrag = sdpValue(opened.sdp, "a=ice-ufrag:(\\S+)");
   std::string pwd = sdpValue(opened.sdp, "a=ice-pwd:(\\S+)");
@@ -352,13 +352,13 @@ TEST_F(MediaServerTest, UnusableAnswersAndAudioFilesAreReported) {
   boost::asio::io_context io;
   MediaServer server(io, options());
   EXPECT_EQ(server.remoteAnswer("nope", Side::Agent, "v=0"), std::string("the session has no server media leg"));
-  ASSERT_EQ(server.openSimulated("s-3", "", false, "caller").error, "");
+  ASSERT_EQ(server.openSimulated("s-3", "", false, "agent", "caller").error, "");
   auto why = server.remoteAnswer("s-3", Side::Agent, "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n");
   ASSERT_TRUE(why);
   EXPECT_EQ(server.stats("s-3")->at("state"), "failed");
   EXPECT_NE(server.stats("s-3")->at("error").get<std::string>().find("no audio"), std::string::npos);
   // Re-opening (a new agent) starts a fresh leg and counts it.
-  ASSERT_EQ(server.openSimulated("s-3", "", false, "caller").error, "");
+  ASSERT_EQ(server.openSimulated("s-3", "", false, "agent", "caller").error, "");
   EXPECT_EQ(server.stats("s-3")->at("legs"), 2);
   EXPECT_EQ(server.stats("s-3")->at("state"), "new");
   EXPECT_FALSE(server.checkAudioFile("/etc/passwd").empty());
@@ -374,7 +374,7 @@ TEST_F(MediaServerTest, AFullPortRangeIsAClearError) {
   udp::socket holder(io, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
   o.portMin = o.portMax = holder.local_endpoint().port();
   MediaServer server(io, o);
-  auto opened = server.openSimulated("s-4", "", false, "caller");
+  auto opened = server.openSimulated("s-4", "", false, "agent", "caller");
   EXPECT_TRUE(opened.sdp.empty());
   EXPECT_NE(opened.error.find("no free UDP port"), std::string::npos) << opened.error;
   EXPECT_EQ(server.stats("s-4")->at("state"), "failed");
@@ -401,10 +401,10 @@ TEST_F(MediaStatsMemoryTest, TheLongestClosedGoFirstAndOpenLegsStay) {
   o.maxStats = 4;
   o.maxLegs = 2;
   MediaServer server(io, o);
-  ASSERT_EQ(server.openSimulated("live-1", "", false, "caller").error, "");
-  ASSERT_EQ(server.openSimulated("live-2", "", false, "caller").error, "");
+  ASSERT_EQ(server.openSimulated("live-1", "", false, "agent", "caller").error, "");
+  ASSERT_EQ(server.openSimulated("live-2", "", false, "agent", "caller").error, "");
   for (int n = 0; n < 10; ++n)
-    EXPECT_FALSE(server.openSimulated(id(n), "", false, "caller").error.empty());  // no leg left
+    EXPECT_FALSE(server.openSimulated(id(n), "", false, "agent", "caller").error.empty());  // no leg left
   // Four remembered: the two open legs and the two sessions that failed last, not any two.
   EXPECT_EQ(server.rememberedStats(), 4u);
   EXPECT_TRUE(server.stats("live-1"));
@@ -414,15 +414,15 @@ TEST_F(MediaStatsMemoryTest, TheLongestClosedGoFirstAndOpenLegsStay) {
   for (int n = 0; n < 8; ++n) EXPECT_FALSE(server.stats(id(n))) << id(n);
   // Order is by closing time: live-1 opened first but closed last, so s-8 goes before it.
   server.close("live-1");
-  ASSERT_EQ(server.openSimulated("live-3", "", false, "caller").error, "");
+  ASSERT_EQ(server.openSimulated("live-3", "", false, "agent", "caller").error, "");
   EXPECT_EQ(server.rememberedStats(), 4u);
   EXPECT_FALSE(server.stats(id(8)));
   EXPECT_TRUE(server.stats(id(9)));
   EXPECT_EQ(server.stats("live-1")->at("state"), "closed");
   EXPECT_TRUE(server.stats("live-2"));
   EXPECT_TRUE(server.stats("live-3"));
-  server.openSimulated(id(10), "", false, "caller");  // s-9 goes
-  server.openSimulated(id(11), "", false, "caller");  // then live-1
+  server.openSimulated(id(10), "", false, "agent", "caller");  // s-9 goes
+  server.openSimulated(id(11), "", false, "agent", "caller");  // then live-1
   EXPECT_FALSE(server.stats(id(9)));
   EXPECT_FALSE(server.stats("live-1"));
   EXPECT_TRUE(server.stats(id(10)));
@@ -439,18 +439,18 @@ TEST_F(MediaStatsMemoryTest, ClosedStatsExpireAfterTheRetentionTime) {
   o.clockMs = [&] { return now; };
   MediaServer server(io, o);
   const std::int64_t minute = 60'000;
-  server.openSimulated("a", "", false, "caller");
+  server.openSimulated("a", "", false, "agent", "caller");
   now += 5 * minute;
-  server.openSimulated("b", "", false, "caller");
+  server.openSimulated("b", "", false, "agent", "caller");
   now += 5 * minute;  // "a" closed exactly 10 minutes ago: still there
-  server.openSimulated("c", "", false, "caller");
+  server.openSimulated("c", "", false, "agent", "caller");
   EXPECT_TRUE(server.stats("a"));
   now += 1;
-  server.openSimulated("d", "", false, "caller");
+  server.openSimulated("d", "", false, "agent", "caller");
   EXPECT_FALSE(server.stats("a"));
   EXPECT_TRUE(server.stats("b"));
   now += 5 * minute;
-  server.openSimulated("e", "", false, "caller");
+  server.openSimulated("e", "", false, "agent", "caller");
   EXPECT_FALSE(server.stats("b"));
   EXPECT_TRUE(server.stats("c"));
   EXPECT_EQ(server.rememberedStats(), 3u);  // c, d, e
@@ -462,11 +462,12 @@ TEST_F(MediaStatsMemoryTest, AReopenedSessionIsNotForgottenForItsEarlierClose) {
   o.maxStats = 1;
   o.maxLegs = 2;
   MediaServer server(io, o);
-  ASSERT_EQ(server.openSimulated("x", "", false, "caller").error, "");
-  server.close("x");                                                    // queued for eviction…
-  ASSERT_EQ(server.openSimulated("x", "", false, "caller").error, "");  // …and open again: that queue entry is stale
-  ASSERT_EQ(server.openSimulated("y", "", false, "caller").error, "");
-  for (int n = 0; n < 20; ++n) EXPECT_FALSE(server.openSimulated(id(n), "", false, "caller").error.empty());
+  ASSERT_EQ(server.openSimulated("x", "", false, "agent", "caller").error, "");
+  server.close("x");  // queued for eviction…
+  ASSERT_EQ(server.openSimulated("x", "", false, "agent", "caller").error,
+            "");  // …and open again: that queue entry is stale
+  ASSERT_EQ(server.openSimulated("y", "", false, "agent", "caller").error, "");
+  for (int n = 0; n < 20; ++n) EXPECT_FALSE(server.openSimulated(id(n), "", false, "agent", "caller").error.empty());
   // Open legs' stats stay, even beyond maxStats; of the closed ones only the latest.
   ASSERT_TRUE(server.stats("x"));
   EXPECT_EQ(server.stats("x")->at("legs"), 2);
@@ -488,8 +489,8 @@ TEST_F(MediaStatsMemoryTest, EvictionCostsAboutOneStepPerLeg) {
   MediaServer server(io, o);
   const int legs = 20000;
   for (int n = 0; n < legs; ++n) {
-    server.openSimulated(id(n), "", false, "caller");
-    if (n % 2 == 0) server.openSimulated("again", "", false, "caller");
+    server.openSimulated(id(n), "", false, "agent", "caller");
+    if (n % 2 == 0) server.openSimulated("again", "", false, "agent", "caller");
   }
   EXPECT_EQ(server.rememberedStats(), o.maxStats);
   EXPECT_TRUE(server.stats("again"));

@@ -33,6 +33,10 @@ TEST(ServerMedia, AcceptedSimCallOpensTheLegAndItsOfferReachesTheAgent) {
   EXPECT_EQ(h.media[0].type, Command::Type::MediaOpenSimulated);
   EXPECT_EQ(h.media[0].sessionId, sid);
   EXPECT_FALSE(h.media[0].held);
+  // The agent speaks on the leg (its recording and transcript are the agent's); the simulated
+  // phone is the caller.
+  EXPECT_EQ(h.media[0].participant, "a1@x.com");
+  EXPECT_EQ(h.media[0].farParticipant, "13800138000");
 
   h.engine->serverMedia(sid, 1, "media.offer", "v=0 server offer");
   h.pump();
@@ -122,7 +126,9 @@ TEST(ServerMedia, OutboundTestNumbersGetALegWhenTheyAnswer) {
   h.advance(1000);
   ASSERT_EQ(types(h), std::vector<Command::Type>{Command::Type::MediaOpenSimulated});
   EXPECT_EQ(h.media[0].sessionId, sid);
-  h.advance(5000);  // 10000000005 hangs up by itself
+  EXPECT_EQ(h.media[0].participant, "a1@x.com");
+  EXPECT_EQ(h.media[0].farParticipant, "10000000005");  // outbound: the callee is the far end
+  h.advance(5000);                                      // 10000000005 hangs up by itself
   EXPECT_EQ(types(h), (std::vector<Command::Type>{Command::Type::MediaOpenSimulated, Command::Type::MediaClose}));
 
   // Busy, rejecting and unanswered numbers never connect: no leg.
