@@ -423,7 +423,13 @@ int run(const ServerConfig& config) {
       r.body = "tccc server. Cloud API: POST / (TC3-HMAC-SHA256). SDK: /sdk/tccc.js. Health: /healthz\n";
       return r;
     }
-    return webFiles.serve(request.path, request, "no-cache");
+    HttpResponse r = webFiles.serve(request.path, request, "no-cache");
+    // The operator console acts with its operator's session: no other site may frame it (clickjacking).
+    if (request.path.rfind("/console/", 0) == 0) {
+      r.headers["Content-Security-Policy"] = "frame-ancestors 'none'";
+      r.headers["X-Frame-Options"] = "DENY";
+    }
+    return r;
   });
 
   // The operator console: its page is web/console/ (served above), its API these routes.
