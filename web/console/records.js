@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: Apache-2.0
+// The call records tab: the tenant's calls between two dates (DescribeTelCdr, newest first, a page
+// at a time) with the local time, direction, numbers, agent, skill group, talk time and how the call
+// ended; per call its recording in an <audio> player (the CDR's signed RecordURL, fetched by the
+// browser itself) and its transcript (DescribeTelRecordAsr) with who said what when.
+import { api } from './console-api.js';
+import { $, el, cell, button, showError, clearMessages } from './dom.js';
+import { t, errorText, onLanguage, dateTime, duration, clock, dateInput, has } from './i18n.js';
+import { loadStaff, staffByMail } from './directory.js';
+
+const PAGE_SIZE = 20;
+const COLUMNS = 9;
+
+let rows = [];
+let total = 0;
+let page = 0;
+let range = null; // {start, end} in Unix seconds, of the last search
+const audioOpen = new Set(); // session ids whose player is shown
+const transcripts = new Map(); // session id -> AsrDataList, or 'loading', or an ApiError
+
+function endText(cdr) {
+  const s = typeof cdr.EndStatusString === 'string' ? cdr.EndStatusString : '';
+  return s && has(`end.${s}`) ? t(`end.${s}`) : s || t('none');
+}
+
+function agentCell(cdr) {
+  const seat = cdr.SeatUser && typeof cdr.SeatUser === 'object' ? cdr.SeatUser : {};
+  const mail = typeof seat.Mail === 'string' ? seat.Mail : '';
+  const name = (typeof seat.Name === 'string' && seat.Name) || mail;
+  if (!name) return cell('records.col.agent', t('none'));
+  return cell(
+    'records.col.agent',
+    el('span', { className: 'cc-break' }, name),
+    mail && mail !== name ? el('small', { className: 'cc-sub cc-break' }, mail) : null,
+  );
+}
+
+function groupCell(cdr) {
+  const name = typeof cdr.QueuedSkillGroupName === 'string' ? cdr.QueuedSkillGroupName : '';
+  const keys = Array.isArray(cdr.IVRKeyPressed) ? cdr.IVRKeyPressed.filter((k) => typeof k === 'string') : [];
+  return cell(
+    'records.col.group',
+    el('span', { className: 'cc-break', 'data-testid': 'cc-rec-group' }, name || t('none')),
+    keys.length ? el('small', { className: 'cc-sub' }, t('records.ivr', { keys: keys.join(' ') })) : null,
+  );
+}
+
+function actionsCell(cdr) {
+  const id = cdr.SessionId;
+  const box = el('span', { className: 'cc-actions cc-wrap' });
+  if (typeof cdr.RecordURL === 'string' && cdr.RecordURL) {
+    const open = audioOpen.has(id);
+    box.append(
+      button(open ? t('records.hideAudio') : `▶ ${t('records.play')}`, {
+        'data-testid': 'cc-rec-play',
+        'aria-expanded': String(open),
+        onClick: () => toggleAudio(cdr),
+      }),
+    );
+  } else {
+    box.append(el('span', { className: 'cc-muted', 'data-testid': 'cc-rec-no-recording' }, t('records.noRecording')));
+  }
+  if (cdr.RecordURL || Number(cdr.AcceptTimestamp) > 0) {
+    const open = transcripts.has(id);
+    box.append(
+      button(open ? t('records.hideTranscript') : t('records.transcript'), {
+        'data-testid': 'cc-rec-transcript',
+        'aria-expanded': String(open),
+        onClick: () => toggleTranscript(cdr),
+      }),
+    );
+  }
+  return cell('records.col.actions', box);
+}
+
+/** Who said a sentence: the agent (a staff member's e-mail) or the customer (the call's outside number). */
+function speaker(user, cdr) {
+  const s = staffByMail(user);
+  if (s) return { side: 'agent', text: `${t('records.agent')} · ${s.Name || user}` };
+  const customer = Number(cdr.Direction) === 1 ? cdr.Callee : cdr.Caller;
+  if (user === customer) return { side: 'customer', text: `${t('records.customer')} · ${user}` };
+  return { side: 'other', text: user || t('none') };
+}
+
+function detailRow(cdr) {
+  const id = cdr.SessionId;
+  const parts = [];
+  if (audioOpen.has(id)) {
+    const audio = el('audio', {
+      controls: true,
+      preload: 'auto',
+      src: cdr.RecordURL,
+      'data-testid': 'cc-rec-audio',
+      'aria-label': t('records.audioLabel', { time: dateTime(cdr.Time || cdr.StartTimestamp) }),
+    });
+    parts.push(el('div', { className: 'cc-player' }, audio));
+  }
+  if (transcripts.has(id)) {
+    const data = transcripts.get(id);
+    const box = el(
+      'div',
+      { className: 'cc-transcript', 'data-testid': 'cc-rec-lines' },
+      el('h3', {}, t('records.transcriptTitle')),
+    );
+    if (data === 'loading') box.append(el('p', { className: 'cc-muted' }, t('loading')));
+    else if (data instanceof Error) box.append(el('p', { className: 'cc-error' }, errorText(data)));
+    else if (!data.length)
+      box.append(el('p', { className: 'cc-muted', 'data-testid': 'cc-rec-no-lines' }, t('records.transcriptEmpty')));
+    else {
+      const list = el('ol', {});
+      for (const line of data) {
+        const who = speaker(line.User, cdr);
+        list.append(
+          el(
+            'li',
+            { 'data-side': who.side, 'data-testid': 'cc-rec-line' },
+            el(
+              'span',
+              { className: 'cc-line-head' },
+              el('b', {}, who.text),
+              ' ',
+              el('time', {}, line.Start ? clock(line.Start) : ''),
+            ),
+            el('span', { className: 'cc-line-text' }, typeof line.Message === 'string' ? line.Message : ''),
+          ),
+        );
+      }
+      box.append(list);
+    }
+    parts.push(box);
+  }
+  if (!parts.length) return null;
+  return el('tr', { className: 'cc-detail', 'data-detail': id }, el('td', { colspan: String(COLUMNS) }, ...parts));
+}
+
+function row(cdr) {
+  const time = cdr.Time || cdr.StartTimestamp;
+  const dir = Number(cdr.Direction) === 1 ? 1 : 0;
+  return el(
+    'tr',
+    { 'data-session': cdr.SessionId },
+    cell('records.col.time', el('span', { className: 'cc-num' }, dateTime(time))),
+    cell('records.col.direction', el('span', { className: 'cc-chip', 'data-dir': dir }, t(`dir.${dir}`))),
+    cell(
+      'records.col.caller',
+      el('span', { className: 'cc-num cc-break', 'data-testid': 'cc-rec-caller' }, cdr.Caller || t('none')),
+    ),
+    cell('records.col.callee', el('span', { className: 'cc-num cc-break' }, cdr.Callee || t('none'))),
+    agentCell(cdr),
+    groupCell(cdr),
+    cell('records.col.duration', el('span', { className: 'cc-num' }, duration(cdr.Duration))),
+    cell(
+      'records.col.end',
+      el(
+        'span',
+        { className: 'cc-end', 'data-end': cdr.EndStatusString || '', 'data-testid': 'cc-rec-end' },
+        endText(cdr),
+      ),
+    ),
+    actionsCell(cdr),
+  );
+}
+
+export function render() {
+  const body = [];
+  for (const cdr of rows) {
+    body.push(row(cdr));
+    const detail = detailRow(cdr);
+    if (detail) body.push(detail);
+  }
+  $('record-rows').replaceChildren(...body);
+  $('records-empty').hidden = rows.length > 0 || !range;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  $('records-pager').hidden = total === 0;
+  $('records-page').textContent = t('records.page', { page: page + 1, pages, total });
+  $('records-prev').disabled = page <= 0;
+  $('records-next').disabled = page + 1 >= pages;
+}
+
+function rerender(id) {
+  // Only this call's rows change: keep the others (a playing recording keeps playing).
+  const old = $('record-rows').querySelector(`tr[data-session="${CSS.escape(id)}"]`);
+  const cdr = rows.find((r) => r.SessionId === id);
+  if (!old || !cdr) return render();
+  const oldDetail =
+    old.nextElementSibling && old.nextElementSibling.classList.contains('cc-detail') ? old.nextElementSibling : null;
+  const fresh = row(cdr);
+  const detail = detailRow(cdr);
+  // A player that stays keeps its element (and its position in the recording).
+  const keepAudio = oldDetail && audioOpen.has(id) ? oldDetail.querySelector('audio') : null;
+  if (detail && keepAudio) detail.querySelector('audio').replaceWith(keepAudio);
+  old.replaceWith(fresh);
+  if (oldDetail) oldDetail.remove();
+  if (detail) fresh.after(detail);
+}
+
+function toggleAudio(cdr) {
+  const id = cdr.SessionId;
+  if (audioOpen.has(id)) audioOpen.delete(id);
+  else audioOpen.add(id);
+  rerender(id);
+  const audio = $('record-rows').querySelector(`tr[data-detail="${CSS.escape(id)}"] audio`);
+  if (audio && audioOpen.has(id)) {
+    audio.focus();
+    // The click is the user's gesture: start at once. A refusal (autoplay rules) leaves the controls.
+    audio.play().catch(() => {});
+  }
+}
+
+async function toggleTranscript(cdr) {
+  const id = cdr.SessionId;
+  if (transcripts.has(id)) {
+    transcripts.delete(id);
+    rerender(id);
+    return;
+  }
+  transcripts.set(id, 'loading');
+  rerender(id);
+  try {
+    // Staff names for the speakers; the list is usually loaded already.
+    const [r] = await Promise.all([api('DescribeTelRecordAsr', { SessionId: id }), loadStaff().catch(() => [])]);
+    if (!transcripts.has(id)) return;
+    const list = Array.isArray(r.AsrDataList) ? r.AsrDataList.slice() : [];
+    list.sort((a, b) => Number(a.Start || 0) - Number(b.Start || 0));
+    transcripts.set(id, list);
+  } catch (e) {
+    if (!transcripts.has(id)) return;
+    transcripts.set(id, e);
+  }
+  rerender(id);
+}
+
+/** The search's bounds: from the start of the first day to the end of the last, local time. */
+function readRange() {
+  const from = $('records-from').value;
+  const to = $('records-to').value;
+  if (!from || !to) return { error: t('records.vDate'), field: !from ? $('records-from') : $('records-to') };
+  const [fy, fm, fd] = from.split('-').map(Number);
+  const [ty, tm, td] = to.split('-').map(Number);
+  const start = Math.floor(new Date(fy, fm - 1, fd).getTime() / 1000);
+  const end = Math.floor(new Date(ty, tm - 1, td + 1).getTime() / 1000) - 1;
+  if (end < start) return { error: t('records.vRange'), field: $('records-to') };
+  if (end - start >= 90 * 86400) return { error: t('records.vRange90'), field: $('records-from') };
+  return { start, end };
+}
+
+async function load() {
+  if (!range) return;
+  try {
+    const r = await api('DescribeTelCdr', {
+      StartTimeStamp: range.start,
+      EndTimeStamp: range.end,
+      PageSize: PAGE_SIZE,
+      PageNumber: page,
+    });
+    rows = Array.isArray(r.TelCdrs) ? r.TelCdrs : Array.isArray(r.TelCdrList) ? r.TelCdrList : [];
+    total = Number(r.TotalCount) || 0;
+    // Details of calls no longer on the page are dropped.
+    const here = new Set(rows.map((c) => c.SessionId));
+    for (const id of [...audioOpen]) if (!here.has(id)) audioOpen.delete(id);
+    for (const id of [...transcripts.keys()]) if (!here.has(id)) transcripts.delete(id);
+    render();
+  } catch (e) {
+    showError(t('loadFailed', { error: errorText(e) }));
+  }
+}
+
+async function search(event) {
+  if (event) event.preventDefault();
+  for (const f of [$('records-from'), $('records-to')]) f.removeAttribute('aria-invalid');
+  const r = readRange();
+  if (r.error) {
+    showError(r.error);
+    r.field.setAttribute('aria-invalid', 'true');
+    r.field.focus();
+    return;
+  }
+  clearMessages();
+  range = r;
+  page = 0;
+  await Promise.all([load(), loadStaff().catch(() => [])]);
+}
+
+/** Shown: the first time searches today; afterwards reloads the page it was on (new calls appear). */
+export async function show() {
+  if (!range) {
+    const today = dateInput(new Date());
+    if (!$('records-from').value) $('records-from').value = today;
+    if (!$('records-to').value) $('records-to').value = today;
+    await search();
+  } else {
+    await load();
+  }
+}
+
+/** Forgets the search (sign-out). */
+export function reset() {
+  rows = [];
+  total = 0;
+  page = 0;
+  range = null;
+  audioOpen.clear();
+  transcripts.clear();
+  $('records-from').value = '';
+  $('records-to').value = '';
+  render();
+}
+
+$('records-form').addEventListener('submit', search);
+$('records-prev').addEventListener('click', () => {
+  if (page > 0) {
+    page--;
+    load();
+  }
+});
+$('records-next').addEventListener('click', () => {
+  page++;
+  load();
+});
+onLanguage(render);
