@@ -8,6 +8,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nativeBench } from './nativeBench.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -155,13 +156,15 @@ core.delete();
 const baselines = [
   [
     'lite native (same code as the wasm)',
-    process.env.TCCC_NATIVE_BENCH || join(root, 'build/native/bench/tccc_core_lite_bench'),
+    process.env.TCCC_NATIVE_BENCH ||
+      nativeBench('tccc_core_lite_bench') ||
+      join(root, 'build/native/bench/tccc_core_lite_bench'),
   ],
-  ['nlohmann native', join(root, 'build/native/bench/tccc_core_bench')],
+  ['nlohmann native', nativeBench('tccc_core_bench') || join(root, 'build/native/bench/tccc_core_bench')],
 ];
 for (const [label, bin] of baselines) {
   if (!existsSync(bin)) {
-    console.log(`core ${label}: ${bin} missing — run npm run build`);
+    console.log(`core ${label}: ${bin} missing — configure build/native (npm run setup) first`);
     continue;
   }
   const out = execFileSync(bin, [String(calls)], { encoding: 'utf8' }).trim();

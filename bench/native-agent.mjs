@@ -21,13 +21,14 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nativeBench } from './nativeBench.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { startServer, cloudClient } = require(join(ROOT, 'tests/js/helpers/server.js'));
 const AGENT = join(ROOT, 'build/native/native/tccc-agent');
 const LIBRARY = join(ROOT, 'build/native/native/libtccc_workstation.a');
-const MANY = join(ROOT, 'build/native/bench/tccc_native_agents_bench');
+const MANY = nativeBench('tccc_native_agents_bench') ?? join(ROOT, 'build/native/bench/tccc_native_agents_bench');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);

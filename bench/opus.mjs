@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { nativeBench as nativeBenchBinary } from './nativeBench.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -28,7 +29,7 @@ const REPEAT = Number(process.env.TCCC_OPUS_REPEAT || 3);
 
 const chunkJs = join(root, 'dist/tccc-opus.js');
 const chunkWasm = join(root, 'dist/tccc-opus.wasm');
-const nativeBench = join(root, 'build/native/bench/tccc_opus_bench');
+const nativeBench = nativeBenchBinary('tccc_opus_bench') ?? join(root, 'build/native/bench/tccc_opus_bench');
 for (const f of [chunkJs, chunkWasm]) {
   if (!existsSync(f)) {
     console.error(`opus: ${relative(root, f)} is missing: run scripts/build.sh wasm && scripts/build.sh js`);
@@ -140,7 +141,7 @@ try {
     `opus: ${(audioMs / 1000).toFixed(1)} s of espeak-ng speech, ${frames} frames of 20 ms, ${BITRATE / 1000} kbit/s, FEC ${LOSS} %, DTX; best of ${REPEAT} (native: mean of ${REPEAT + 1})`,
   );
   if (!existsSync(nativeBench))
-    console.log('opus: native baseline missing (scripts/build.sh native builds tccc_opus_bench)');
+    console.log('opus: native baseline missing (cmake --build build/native --target tccc_opus_bench)');
   const complexities = process.env.TCCC_OPUS_COMPLEXITY
     ? process.env.TCCC_OPUS_COMPLEXITY.split(',').map(Number)
     : [...new Set([10, DEFAULT_OPUS_COMPLEXITY])];

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nativeBench } from './nativeBench.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benches = [
@@ -26,16 +27,16 @@ const benches = [
 if (existsSync(join(root, 'bench/load.mjs')))
   benches.push(['node', ['bench/load.mjs', '--agents', '1000', '--rate', '200', '--seconds', '5']]);
 // Real-time speech recognition (native, PocketSphinx on espeak-ng speech): about 30 s.
-const asrBench = join(root, 'build/native/bench/tccc_asr_bench');
-if (existsSync(asrBench)) benches.push([asrBench, ['--streams', '1,8']]);
+const asrBench = nativeBench('tccc_asr_bench');
+if (asrBench) benches.push([asrBench, ['--streams', '1,8']]);
 // Anchored calls per core (the media plane relaying recorded and unrecorded calls on one thread): about 40 s.
-const anchorBench = join(root, 'build/native/bench/tccc_anchor_bench');
-if (existsSync(anchorBench)) benches.push([anchorBench, ['--calls', '100,300', '--seconds', '5']]);
+const anchorBench = nativeBench('tccc_anchor_bench');
+if (anchorBench) benches.push([anchorBench, ['--calls', '100,300', '--seconds', '5']]);
 // A supervisor on a call: the media thread's CPU per frame in each mode: about 2 s.
-const monitorBench = join(root, 'build/native/bench/tccc_monitor_bench');
-if (existsSync(monitorBench)) benches.push([monitorBench, []]);
+const monitorBench = nativeBench('tccc_monitor_bench');
+if (monitorBench) benches.push([monitorBench, []]);
 // The native agent SDK: library size, one tccc-agent's RSS and CPU per call, instances per core: ~1 min.
-if (existsSync(join(root, 'build/native/bench/tccc_native_agents_bench')))
+if (nativeBench('tccc_native_agents_bench'))
   benches.push(['node', ['bench/native-agent.mjs', '--instances', '1,20', '--seconds', '8']]);
 let failed = 0;
 for (const [cmd, args] of benches) {

@@ -143,6 +143,20 @@ const consoleApi = (page, action, params = {}) =>
     [action, params],
   );
 
+/** The CDR of one session, as the official cloud client reads it (undefined until it is stored). */
+async function telCdr(ctx, sid) {
+  const now = Math.floor(Date.now() / 1000);
+  const r = await ctx.ccc.DescribeTelCdr({
+    SdkAppId: ctx.server.sdkAppId,
+    StartTimeStamp: now - 600,
+    EndTimeStamp: now + 60,
+    PageSize: 10,
+    PageNumber: 0,
+    SessionIds: [sid],
+  });
+  return r.TelCdrs.find((x) => x.SessionId === sid);
+}
+
 async function staffByMail(ctx, mail) {
   const r = await ctx.ccc.DescribeStaffInfoList({
     SdkAppId: ctx.server.sdkAppId,
@@ -455,22 +469,7 @@ export const tests = [
         );
         assert((await c.request('customer.dtmf', { digits: '3' })).ok, 'key 3');
         // Nobody is in the new group: the call ends there, and its CDR says where it went.
-        const cdr = await waitFor(
-          async () => {
-            const now = Math.floor(Date.now() / 1000);
-            const r = await ctx.ccc.DescribeTelCdr({
-              SdkAppId: ctx.server.sdkAppId,
-              StartTimeStamp: now - 600,
-              EndTimeStamp: now + 60,
-              PageSize: 10,
-              PageNumber: 0,
-              SessionIds: [sid],
-            });
-            return r.TelCdrs.find((x) => x.SessionId === sid);
-          },
-          'the CDR of the IVR call',
-          10000,
-        );
+        const cdr = await waitFor(() => telCdr(ctx, sid), 'the CDR of the IVR call', 10000);
         assertEqual(cdr.QueuedSkillGroupId, ctx.vipGroupId, 'key 3 led to the new skill group');
         assertEqual(cdr.IVRKeyPressedEx, [{ Key: '3', Label: 'VIP 专线' }], 'the key and its label in the CDR');
         ctx.ivrSession = sid;
@@ -563,16 +562,7 @@ export const tests = [
         await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sid);
         const cdr = await waitFor(
           async () => {
-            const now = Math.floor(Date.now() / 1000);
-            const r = await ctx.ccc.DescribeTelCdr({
-              SdkAppId: ctx.server.sdkAppId,
-              StartTimeStamp: now - 600,
-              EndTimeStamp: now + 60,
-              PageSize: 10,
-              PageNumber: 0,
-              SessionIds: [sid],
-            });
-            const c = r.TelCdrs.find((x) => x.SessionId === sid);
+            const c = await telCdr(ctx, sid);
             const mix = c && (c.Recordings || []).find((x) => x.Participant === 'mix' && x.State === 'complete');
             return mix ? c : null;
           },

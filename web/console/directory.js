@@ -3,6 +3,8 @@
 // status), loaded through the cloud API once and again after every change. Staff, groups, numbers
 // and records all read it; none keeps a copy of its own.
 import { api, allPages } from './console-api.js';
+import { showError } from './dom.js';
+import { errorText } from './i18n.js';
 
 let groupList = [];
 let staffList = [];
@@ -62,6 +64,14 @@ export function loadGroups(force = false) {
     );
   }
   return loadedGroups;
+}
+
+/** Opens a new-item form that offers the skill groups, once they are known (or says why not). */
+export function openWithGroups(openForm) {
+  loadGroups().then(
+    () => openForm(null),
+    (e) => showError(errorText(e)),
+  );
 }
 
 export function loadStaff(force = false) {

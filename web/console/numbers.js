@@ -19,7 +19,7 @@ import {
   confirmDelete,
 } from './dom.js';
 import { t, errorText, onLanguage } from './i18n.js';
-import { groupName, loadGroups, voiceGroups } from './directory.js';
+import { groupName, loadGroups, openWithGroups, voiceGroups } from './directory.js';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
 const MAX_PROMPT = 500;
@@ -285,12 +285,7 @@ async function remove(n) {
   }
 }
 
-$('number-add').addEventListener('click', () => {
-  loadGroups().then(
-    () => openForm(null),
-    (e) => showError(errorText(e)),
-  );
-});
+$('number-add').addEventListener('click', () => openWithGroups(openForm));
 $('ivr-add-option').addEventListener('click', addOption);
 $('number-form').addEventListener('submit', save);
 $('number-cancel').addEventListener('click', () => closeDialog($('number-dialog')));

@@ -17,7 +17,7 @@ import {
   confirmDelete,
 } from './dom.js';
 import { t, errorText, onLanguage } from './i18n.js';
-import { groups, loadGroups, loadStaff, staff, statusOf } from './directory.js';
+import { groups, loadGroups, openWithGroups, loadStaff, staff, statusOf } from './directory.js';
 
 const ROLES = [3, 2, 1];
 let editing = null; // the staff row being edited, null when adding
@@ -260,12 +260,7 @@ async function remove(s) {
   }
 }
 
-$('staff-add').addEventListener('click', () => {
-  loadGroups().then(
-    () => openForm(null),
-    (e) => showError(errorText(e)),
-  );
-});
+$('staff-add').addEventListener('click', () => openWithGroups(openForm));
 $('staff-form').addEventListener('submit', save);
 $('staff-cancel').addEventListener('click', () => closeDialog($('staff-dialog')));
 $('staff-search').addEventListener('input', render);
