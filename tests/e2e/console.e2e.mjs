@@ -13,7 +13,7 @@
 // screen and the API then answers 401; a link from `tccc-server --console-link`, pasted into the same
 // tab, signs in again; a session that ends under the page sends it back to the sign-in screen.
 import { createRequire } from 'node:module';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ import {
   ROOT,
   SERVER_BINARY,
 } from './harness.mjs';
-import { CRM_PAGE, LOOPBACK_ONLY, PROBES } from './media-kit.mjs';
+import { CRM_PAGE, LOOPBACK_ONLY, PROBES, speechWav } from './media-kit.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -45,15 +45,6 @@ const NEW_STAFF = 'agent9@tccc.local';
 const NEW_GROUP = 'VIP 热线';
 const IVR_NUMBER = '4008001000';
 
-/** espeak-ng speech as a 48 kHz mono WAV with silence around it (the fake microphone and the simulated caller loop it). */
-function speech(dir, name, text) {
-  const raw = join(dir, `${name}-raw.wav`);
-  const out = join(dir, `${name}.wav`);
-  execFileSync('espeak-ng', ['-s', '140', '-w', raw, text]);
-  execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', out, 'pad', '0.3', '1.2']);
-  return out;
-}
-
 // Every console page records what the browser refused under the page's Content-Security-Policy.
 const CSP_WATCH = `window.__csp = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));`;
@@ -61,8 +52,9 @@ document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.
 export async function setup() {
   mkdirSync(shots, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'tccc-console-'));
-  speech(dir, 'caller', CALLER_SAYS);
-  const agentVoice = speech(dir, 'agent', AGENT_SAYS);
+  const quick = { before: 0.3, after: 1.2 };
+  speechWav(dir, 'caller', CALLER_SAYS, quick);
+  const agentVoice = speechWav(dir, 'agent', AGENT_SAYS, quick);
   // The generic English model is poor on synthetic speech: the recogniser gets the two sentences.
   const grammar = join(dir, 'calls.jsgf');
   writeFileSync(grammar, `#JSGF V1.0;\ngrammar calls;\npublic <sentence> = ${AGENT_SAYS} | ${CALLER_SAYS};\n`);

@@ -166,6 +166,19 @@ export function toneWav(path, hz, seconds = 4) {
   return path;
 }
 
+/**
+ * espeak-ng saying `text`, as a fake microphone or a simulated caller plays it: a 48 kHz mono WAV
+ * with `before` and `after` seconds of silence around it (the player loops it).
+ */
+export function speechWav(dir, name, text, { before = 0.8, after = 1.5 } = {}) {
+  const raw = join(dir, `${name}-raw.wav`);
+  const out = join(dir, `${name}.wav`);
+  execFileSync('espeak-ng', ['-s', '140', '-w', raw, text]);
+  execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', out, 'pad', String(before), String(after)]);
+  assert(statSync(out).size > 96000, `espeak-ng made ${name}`);
+  return out;
+}
+
 /** Fake capture files: speech for customers, a steady tone of `toneHz` for agents (48 kHz, 16-bit mono). */
 export function makeAudio(dir, toneHz = 440) {
   const speech = join(dir, 'speech.wav');

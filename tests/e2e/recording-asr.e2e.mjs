@@ -10,29 +10,19 @@
 // DescribeTelRecordAsr answers through the official client. A skill group switched out of speech
 // recognition (--set-asr, on the running server) still records its calls but transcribes none. An
 // agent on the WebSocket transport is transcribed and recorded the same way, in one file.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, startCrm, cloudClient, assert, assertEqual, waitFor, SERVER_BINARY } from './harness.mjs';
-import { CRM_PAGE, mediaBrowsers } from './media-kit.mjs';
+import { CRM_PAGE, mediaBrowsers, speechWav as speechFile } from './media-kit.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const AGENT_SAYS = 'please hold while i check your account';
 const CALLER_SAYS = 'i want to pay my bill';
 const CALLER_NUMBER = '13800138000';
-
-/** espeak-ng speech as the fake microphone plays it: 48 kHz mono, silence around it (it loops). */
-function speechFile(dir, name, text) {
-  const raw = join(dir, `${name}-raw.wav`);
-  const out = join(dir, `${name}.wav`);
-  execFileSync('espeak-ng', ['-s', '140', '-w', raw, text]);
-  execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', out, 'pad', '0.8', '1.5']);
-  assert(statSync(out).size > 96000, `espeak-ng made ${name}`);
-  return out;
-}
 
 /** Receives the pushes (CDRs and recordings) the server sends. */
 function pushReceiver() {
