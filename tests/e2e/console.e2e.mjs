@@ -8,7 +8,9 @@
 // who dials in, hears the new menu and is routed by the new key; a menu with a key twice is refused
 // and nothing is saved. A call with a recording and speech recognition (espeak-ng sentences, a JSGF
 // grammar, as in recording-asr.e2e.mjs) shows in the call records, plays in the page's <audio> and
-// shows its transcript with who said what. Every tab is photographed in zh and en at 1280 and 360 px
+// shows its transcript with who said what. A chat between a visitor (the customer socket) and an
+// agent (the SDK) shows in the chat records with its messages in order, each on its side, markup as
+// text and a long word wrapped. Every tab is photographed in zh and en at 1280 and 360 px
 // (test-results/console/, git-ignored) and scanned with axe-core. Signing out returns to the sign-in
 // screen and the API then answers 401; a link from `tccc-server --console-link`, pasted into the same
 // tab, signs in again; a session that ends under the page sends it back to the sign-in screen.
@@ -24,6 +26,7 @@ import {
   postJson,
   assert,
   assertEqual,
+  checkPageLayout,
   waitFor,
   waitText,
   CHROMIUM_ARGS,
@@ -44,6 +47,13 @@ const SEEDED = ['agent1@tccc.local', 'agent2@tccc.local', 'agent3@tccc.local', '
 const NEW_STAFF = 'agent9@tccc.local';
 const NEW_GROUP = 'VIP 热线';
 const IVR_NUMBER = '4008001000';
+// A visitor's chat: a long word that must wrap, and markup that must stay text.
+const CHAT_NICK = 'Zoe 周';
+const CHAT_USER = 'visitor-zoe-42';
+const CHAT_HELLO = 'hello, my order 42 is late';
+const CHAT_LONG = 'Pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(5);
+const CHAT_XSS = '<img src=x onerror=alert(1)>';
+const CHAT_REPLY = 'Hi Zoe, let me check that for you';
 
 // Every console page records what the browser refused under the page's Content-Security-Policy.
 const CSP_WATCH = `window.__csp = [];
@@ -205,20 +215,7 @@ async function seriousA11yFindings(page) {
 }
 
 /** Nothing sticks out sideways: the page never scrolls horizontally (a table may, inside its box). */
-async function checkLayout(page, what) {
-  const bad = await page.evaluate(() => {
-    const out = [];
-    const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth > width + 1)
-      out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
-    for (const b of document.querySelectorAll('button, input, select')) {
-      const r = b.getBoundingClientRect();
-      if (r.width && (r.right > width + 1 || r.left < -1)) out.push(`${b.outerHTML.slice(0, 80)} is off the page`);
-    }
-    return out;
-  });
-  assertEqual(bad, [], `${what}: layout`);
-}
+const checkLayout = (page, what) => checkPageLayout(page, what);
 
 /**
  * The page's own words in one language: every text the console sets (data-i18n, the cards' column
@@ -629,6 +626,149 @@ export const tests = [
     },
   },
   {
+    name: 'console: a finished chat is listed in the chat records and its messages show in order, each on its side, as text',
+    timeoutMs: 40000,
+    async run(ctx) {
+      // A visitor writes in (4008002000 → the online group); Alice accepts, answers and ends the chat.
+      const agent = await ctx.agentContext.newPage();
+      agent.on('pageerror', (e) => ctx.errors.push(`agent: ${e}`));
+      const visitor = await customer(ctx.server);
+      try {
+        await agent.goto(ctx.crm.url);
+        assertEqual(await agent.evaluate(() => loadSdk('agent1@tccc.local')), 'loaded', 'the SDK');
+        await agent.evaluate(() => waitEvent('ready'));
+        await agent.evaluate(async () => {
+          if (tccc.Agent.getStatus() !== 'free') await tccc.Agent.setStatus({ status: 'free' });
+        });
+        const started = await visitor.request('chat.start', {
+          serviceNumber: '4008002000',
+          nickname: CHAT_NICK,
+          userId: CHAT_USER,
+        });
+        assert(started.ok, `chat.start: ${JSON.stringify(started)}`);
+        const sid = started.data.sessionId;
+        await agent.evaluate((id) => waitEvent('callIn', (d) => d.sessionId === id, 15000), sid);
+        const accepted = await agent.evaluate((id) => tccc.Chat.accept({ sessionId: id }), sid);
+        assertEqual(accepted.status, 'success', 'Alice accepts the chat');
+        await visitor.event('customer.state', (d) => d.sessionId === sid && d.state === 'connected');
+        for (const text of [CHAT_HELLO, CHAT_LONG, CHAT_XSS]) {
+          const sent = await visitor.request('chat.send', { text });
+          assert(sent.ok, `the visitor's chat.send: ${JSON.stringify(sent)}`);
+        }
+        await agent.evaluate(([id, text]) => tccc.Chat.sendMessage({ sessionId: id, text }), [sid, CHAT_REPLY]);
+        assertEqual((await agent.evaluate((id) => tccc.Chat.end({ sessionId: id }), sid)).status, 'success', 'end');
+        await visitor.event('customer.state', (d) => d.sessionId === sid && d.state === 'ended');
+        await waitFor(
+          async () => {
+            const now = Math.floor(Date.now() / 1000);
+            const r = await ctx.ccc.DescribeIMCdrs({
+              SdkAppId: ctx.server.sdkAppId,
+              StartTimestamp: now - 600,
+              EndTimestamp: now + 60,
+              Limit: 100,
+            });
+            return (r.IMCdrList || []).some((c) => c.SessionId === sid);
+          },
+          'the IM CDR',
+          10000,
+        );
+
+        const page = ctx.page;
+        const dialogs = [];
+        const onDialog = (d) => {
+          dialogs.push(d.message());
+          d.dismiss().catch(() => {});
+        };
+        page.on('dialog', onDialog);
+        await openTab(page, 'chats');
+        const row = `[data-testid=cc-chats] tr[data-session="${sid}"]`;
+        await page.waitForSelector(row); // the first visit searches today
+        // Days without chats, and a range that is none: said so.
+        const today = await page.inputValue('[data-testid=cc-chat-from]');
+        await page.fill('[data-testid=cc-chat-from]', '2020-01-01');
+        await page.fill('[data-testid=cc-chat-to]', '2020-01-02');
+        await page.click('[data-testid=cc-chat-search]');
+        await waitText(page, '[data-testid=cc-chat-status]', /^所选日期内没有在线会话。$/);
+        assertEqual(await page.locator('[data-testid=cc-chats] tr[data-session]').count(), 0, 'no rows');
+        await page.fill('[data-testid=cc-chat-to]', '2019-12-31');
+        await page.click('[data-testid=cc-chat-search]');
+        await waitText(page, '[data-testid=cc-error]', /^结束日期不能早于开始日期。$/);
+        assertEqual(await page.getAttribute('[data-testid=cc-chat-to]', 'aria-invalid'), 'true', 'the field is marked');
+        await page.fill('[data-testid=cc-chat-from]', today);
+        await page.fill('[data-testid=cc-chat-to]', today);
+        await page.click('[data-testid=cc-chat-search]');
+        await page.waitForSelector(row);
+        assert(await page.isHidden('[data-testid=cc-chat-status]'), 'no "no chats" next to a chat');
+        assertEqual(await page.textContent('[data-testid=cc-error]'), '', 'the error is gone');
+        await waitText(page, `${row} [data-testid=cc-chat-customer]`, /^Zoe 周$/);
+        await waitText(page, row, new RegExp(CHAT_USER));
+        await waitText(page, `${row} [data-testid=cc-chat-agent]`, /^Alice Zhang$/);
+        await waitText(page, `${row} [data-testid=cc-chat-group]`, /^在线客服 Online$/);
+        await waitText(page, `${row} [data-testid=cc-chat-end]`, /^坐席结束$/);
+
+        // Opened by keyboard: the button keeps the focus and says it is open.
+        const open = `${row} [data-testid=cc-chat-open]`;
+        await page.focus(open);
+        await page.keyboard.press('Enter');
+        const lines = `[data-testid=cc-chats] tr[data-detail="${sid}"] [data-testid=cc-chat-line]`;
+        await page.waitForSelector(lines);
+        assertEqual(await page.getAttribute(open, 'aria-expanded'), 'true', 'the button says it is open');
+        assertEqual(
+          await page.evaluate(() => document.activeElement.getAttribute('data-testid')),
+          'cc-chat-open',
+          'the focus stays on the button',
+        );
+        const shown = await page.$$eval(lines, (els) =>
+          els.map((e) => [e.getAttribute('data-side'), e.querySelector('.cc-line-text').textContent]),
+        );
+        assertEqual(
+          shown,
+          [
+            ['system', 'Alice 加入了会话'],
+            ['customer', CHAT_HELLO],
+            ['customer', CHAT_LONG],
+            ['customer', CHAT_XSS],
+            ['agent', CHAT_REPLY],
+            ['system', '会话已结束。'],
+          ],
+          'the messages in order, each on its side',
+        );
+        const heads = await page.locator(`${lines} .cc-line-head`).allTextContents();
+        assert(heads[1].startsWith('客户 · Zoe 周'), `the visitor's line says who: ${heads[1]}`);
+        assert(heads[4].startsWith('坐席 · Alice Zhang'), `Alice's line says who: ${heads[4]}`);
+        assertEqual(
+          await page.locator('[data-testid=cc-panel-chats] img, [data-testid=cc-panel-chats] [onerror]').count(),
+          0,
+          'no element was made from the markup',
+        );
+
+        // The long word wraps inside its bubble, also on a phone.
+        for (const width of [1280, 360]) {
+          await page.setViewportSize({ width, height: 900 });
+          const fit = await page.$$eval(lines, (els) => {
+            const li = els[2];
+            const r = li.getBoundingClientRect();
+            const box = li.closest('td').getBoundingClientRect();
+            return { over: li.scrollWidth - li.clientWidth, right: r.right, edge: box.right };
+          });
+          assert(
+            fit.over <= 1 && fit.right <= fit.edge + 1,
+            `${width} px: the long word wraps: ${JSON.stringify(fit)}`,
+          );
+        }
+        await page.setViewportSize({ width: 1280, height: 900 });
+        page.off('dialog', onDialog);
+        assertEqual(dialogs, [], 'no script ran (alert)');
+        ctx.chatSession = sid;
+        assertEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+        assertEqual(ctx.errors, [], 'page errors');
+      } finally {
+        visitor.close();
+        await agent.close();
+      }
+    },
+  },
+  {
     name: 'console: every tab in zh and en at 1280 and 360 px, axe-core finds nothing serious, the tabs work by keyboard',
     timeoutMs: 40000,
     async run(ctx) {
@@ -654,6 +794,7 @@ export const tests = [
         groups: '[data-testid=cc-groups] tr[data-group="1"]',
         numbers: numberCard(IVR_NUMBER),
         records: '[data-testid=cc-records] tr[data-session]',
+        chats: '[data-testid=cc-chats] tr[data-session]',
       };
       const found = [];
       for (const lang of ['zh', 'en']) {
@@ -666,6 +807,8 @@ export const tests = [
           await openTab(page, tab, ready[tab]);
           if (tab === 'records' && ctx.recordSession)
             await page.waitForSelector(`tr[data-detail="${ctx.recordSession}"] [data-testid=cc-rec-line]`);
+          if (tab === 'chats' && ctx.chatSession)
+            await page.waitForSelector(`tr[data-detail="${ctx.chatSession}"] [data-testid=cc-chat-line]`);
           await checkLanguage(page, lang);
           found.push(...(await seriousA11yFindings(page)).map((f) => `${lang} ${tab}: ${f}`));
           for (const width of [1280, 360]) {

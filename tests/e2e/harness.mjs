@@ -214,3 +214,32 @@ export function assertEqual(actual, expected, message) {
   const e = JSON.stringify(expected);
   if (a !== e) throw new Error(`${message}: expected ${e}, got ${a}`);
 }
+
+/**
+ * A server page's layout at its current width: the page never scrolls sideways (a table may, inside
+ * its own box); no control (`controls`) leaves the screen; no two boxes of `apart` overlap.
+ */
+export async function checkPageLayout(page, what, { controls = 'button, input, select', apart = '' } = {}) {
+  const bad = await page.evaluate(
+    ({ controls, apart }) => {
+      const out = [];
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth > width + 1)
+        out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+      for (const b of controls ? document.querySelectorAll(controls) : []) {
+        const r = b.getBoundingClientRect();
+        if (r.width && (r.right > width + 1 || r.left < -1)) out.push(`${b.outerHTML.slice(0, 80)} is off the page`);
+      }
+      const boxes = apart ? [...document.querySelectorAll(apart)].map((e) => e.getBoundingClientRect()) : [];
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i], boxes[j]];
+          if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+            out.push(`boxes ${i} and ${j} of ${apart} overlap`);
+        }
+      return out;
+    },
+    { controls, apart },
+  );
+  assertEqual(bad, [], `${what}: layout`);
+}

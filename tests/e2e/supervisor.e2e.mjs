@@ -16,6 +16,7 @@ import {
   postJson,
   assert,
   assertEqual,
+  checkPageLayout,
   waitFor,
   waitText,
 } from './harness.mjs';
@@ -57,25 +58,8 @@ const enabledActions = (page) =>
 const row = (userId) => `[data-testid=sv-agents] tr[data-user="${userId}"]`;
 const salesCard = '[data-testid=sv-groups] li[data-group="1"]';
 
-/** Nothing of the page sticks out sideways or overlaps at the current width. */
-async function checkLayout(page, what) {
-  const bad = await page.evaluate(() => {
-    const out = [];
-    const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth > width + 1)
-      out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
-    const figures = [...document.querySelectorAll('.sv-figure, .sv-group')].map((e) => e.getBoundingClientRect());
-    for (let i = 0; i < figures.length; i++)
-      for (let j = i + 1; j < figures.length; j++) {
-        const a = figures[i];
-        const b = figures[j];
-        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
-          out.push(`cards ${i} and ${j} overlap`);
-      }
-    return out;
-  });
-  assertEqual(bad, [], `${what}: layout`);
-}
+/** Nothing of the page sticks out sideways, and no two cards overlap, at the current width. */
+const checkLayout = (page, what) => checkPageLayout(page, what, { apart: '.sv-figure, .sv-group' });
 
 export const tests = [
   {

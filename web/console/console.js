@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The operator console's entry: signs in with the one-time link in the URL's fragment (which it
 // removes from the address bar and history before anything else), or finds the session the cookie
-// already holds; shows the header (app, session, language, sign-out) and the four tabs, and goes
+// already holds; shows the header (app, session, language, sign-out) and the five tabs, and goes
 // back to the sign-in screen whenever the server says the session is gone.
 import { ApiError, currentSession, onUnauthorized, signIn, signOut } from './console-api.js';
 import { $, clearMessages, closeDialog } from './dom.js';
@@ -11,6 +11,7 @@ import * as staffView from './staff.js';
 import * as groupsView from './groups.js';
 import * as numbersView from './numbers.js';
 import * as recordsView from './records.js';
+import * as chatsView from './chats.js';
 
 // The link is a credential: out of the address bar (and so out of history, bookmarks and any
 // later Referer) before the page does anything else with it.
@@ -22,7 +23,7 @@ function takeLink() {
 }
 const link = takeLink();
 
-const VIEWS = { staff: staffView, groups: groupsView, numbers: numbersView, records: recordsView };
+const VIEWS = { staff: staffView, groups: groupsView, numbers: numbersView, records: recordsView, chats: chatsView };
 const TAB_KEY = 'tccc-console-tab';
 let session = null;
 let signInState = { reason: 'needLink', error: null };

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Small DOM helpers the console's views share: elements built from text only (never HTML: all
 // that the server sends is treated as hostile), table cells that carry their column's name for the
-// narrow (card) layout, the page's message lines, modal dialogs and the delete confirmation.
-import { t } from './i18n.js';
+// narrow (card) layout, rows with a detail row under them, conversations (who said what when), the
+// page's message lines, modal dialogs and the delete confirmation.
+import { t, errorText } from './i18n.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -35,6 +36,61 @@ export function cell(labelKey, ...children) {
 
 export function button(text, props = {}) {
   return el('button', { type: 'button', className: 'cc-btn', ...props }, text);
+}
+
+/** A cell's value as a name with a smaller second line (an e-mail, a user id) when that says more; "—" for none. */
+export function nameLines(name, sub, props = {}) {
+  if (!name) return [el('span', props, t('none'))];
+  return [
+    el('span', { className: 'cc-break', ...props }, name),
+    sub && sub !== name ? el('small', { className: 'cc-sub cc-break' }, sub) : null,
+  ];
+}
+
+// --- rows with details ----------------------------------------------------------------------------
+
+/**
+ * Puts `fresh` (and its detail row `detail`, if any) where `old` and the detail row under it were.
+ * A control of the old row that had the focus hands it to its namesake (same data-testid).
+ */
+export function replaceRow(old, fresh, detail) {
+  const next = old.nextElementSibling;
+  const oldDetail = next && next.classList.contains('cc-detail') ? next : null;
+  const active = document.activeElement;
+  const focused = active && old.contains(active) ? active.getAttribute('data-testid') : null;
+  old.replaceWith(fresh);
+  if (oldDetail) oldDetail.remove();
+  if (detail) fresh.after(detail);
+  const again = focused && fresh.querySelector(`[data-testid="${CSS.escape(focused)}"]`);
+  if (again) again.focus();
+}
+
+/**
+ * What was said in a session, for its detail row: a heading, then "Loading…", the error, `texts.empty`,
+ * or one bubble per line ({side, who, time, text}; side customer, agent, system or other): the
+ * customer's on the left, the agent's on the right, notices in the middle. `texts`: `empty`, the
+ * note for no lines, and the test ids of the box (`box`), of each line (`line`) and of that note (`emptyId`).
+ */
+export function conversation(title, data, texts) {
+  const box = el('div', { className: 'cc-transcript', 'data-testid': texts.box }, el('h3', {}, title));
+  if (data === 'loading') box.append(el('p', { className: 'cc-muted', role: 'status' }, t('loading')));
+  else if (data instanceof Error) box.append(el('p', { className: 'cc-error' }, errorText(data)));
+  else if (!data.length) box.append(el('p', { className: 'cc-muted', 'data-testid': texts.emptyId }, texts.empty));
+  else {
+    const list = el('ol', {});
+    for (const line of data) {
+      list.append(
+        el(
+          'li',
+          { 'data-side': line.side, 'data-testid': texts.line },
+          el('span', { className: 'cc-line-head' }, el('b', {}, line.who), ' ', el('time', {}, line.time)),
+          el('span', { className: 'cc-line-text' }, line.text),
+        ),
+      );
+    }
+    box.append(list);
+  }
+  return box;
 }
 
 // --- the message lines under the tabs ---------------------------------------------------------

@@ -4,9 +4,10 @@
 // ended; per call its recording in an <audio> player (the CDR's signed RecordURL, fetched by the
 // browser itself) and its transcript (DescribeTelRecordAsr) with who said what when.
 import { api } from './console-api.js';
-import { $, el, cell, button, showError, clearMessages } from './dom.js';
-import { t, errorText, onLanguage, dateTime, duration, clock, dateInput, has } from './i18n.js';
+import { $, el, cell, button, nameLines, replaceRow, conversation, showError } from './dom.js';
+import { t, errorText, onLanguage, dateTime, duration, clock, has } from './i18n.js';
 import { loadStaff, staffByMail } from './directory.js';
+import { checkRange, fillToday, renderPager } from './range.js';
 
 const PAGE_SIZE = 20;
 const COLUMNS = 9;
@@ -27,12 +28,7 @@ function agentCell(cdr) {
   const seat = cdr.SeatUser && typeof cdr.SeatUser === 'object' ? cdr.SeatUser : {};
   const mail = typeof seat.Mail === 'string' ? seat.Mail : '';
   const name = (typeof seat.Name === 'string' && seat.Name) || mail;
-  if (!name) return cell('records.col.agent', t('none'));
-  return cell(
-    'records.col.agent',
-    el('span', { className: 'cc-break' }, name),
-    mail && mail !== name ? el('small', { className: 'cc-sub cc-break' }, mail) : null,
-  );
+  return cell('records.col.agent', ...nameLines(name, mail));
 }
 
 function groupCell(cdr) {
@@ -97,37 +93,25 @@ function detailRow(cdr) {
   }
   if (transcripts.has(id)) {
     const data = transcripts.get(id);
-    const box = el(
-      'div',
-      { className: 'cc-transcript', 'data-testid': 'cc-rec-lines' },
-      el('h3', {}, t('records.transcriptTitle')),
+    const lines = Array.isArray(data)
+      ? data.map((line) => {
+          const who = speaker(line.User, cdr);
+          return {
+            side: who.side,
+            who: who.text,
+            time: line.Start ? clock(line.Start) : '',
+            text: typeof line.Message === 'string' ? line.Message : '',
+          };
+        })
+      : data;
+    parts.push(
+      conversation(t('records.transcriptTitle'), lines, {
+        box: 'cc-rec-lines',
+        line: 'cc-rec-line',
+        emptyId: 'cc-rec-no-lines',
+        empty: t('records.transcriptEmpty'),
+      }),
     );
-    if (data === 'loading') box.append(el('p', { className: 'cc-muted' }, t('loading')));
-    else if (data instanceof Error) box.append(el('p', { className: 'cc-error' }, errorText(data)));
-    else if (!data.length)
-      box.append(el('p', { className: 'cc-muted', 'data-testid': 'cc-rec-no-lines' }, t('records.transcriptEmpty')));
-    else {
-      const list = el('ol', {});
-      for (const line of data) {
-        const who = speaker(line.User, cdr);
-        list.append(
-          el(
-            'li',
-            { 'data-side': who.side, 'data-testid': 'cc-rec-line' },
-            el(
-              'span',
-              { className: 'cc-line-head' },
-              el('b', {}, who.text),
-              ' ',
-              el('time', {}, line.Start ? clock(line.Start) : ''),
-            ),
-            el('span', { className: 'cc-line-text' }, typeof line.Message === 'string' ? line.Message : ''),
-          ),
-        );
-      }
-      box.append(list);
-    }
-    parts.push(box);
   }
   if (!parts.length) return null;
   return el('tr', { className: 'cc-detail', 'data-detail': id }, el('td', { colspan: String(COLUMNS) }, ...parts));
@@ -170,11 +154,10 @@ export function render() {
   }
   $('record-rows').replaceChildren(...body);
   $('records-empty').hidden = rows.length > 0 || !range;
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  $('records-pager').hidden = total === 0;
-  $('records-page').textContent = t('records.page', { page: page + 1, pages, total });
-  $('records-prev').disabled = page <= 0;
-  $('records-next').disabled = page + 1 >= pages;
+  renderPager(
+    { nav: $('records-pager'), text: $('records-page'), prev: $('records-prev'), next: $('records-next') },
+    { page, total, size: PAGE_SIZE, key: 'records.page' },
+  );
 }
 
 function rerender(id) {
@@ -184,14 +167,11 @@ function rerender(id) {
   if (!old || !cdr) return render();
   const oldDetail =
     old.nextElementSibling && old.nextElementSibling.classList.contains('cc-detail') ? old.nextElementSibling : null;
-  const fresh = row(cdr);
   const detail = detailRow(cdr);
   // A player that stays keeps its element (and its position in the recording).
   const keepAudio = oldDetail && audioOpen.has(id) ? oldDetail.querySelector('audio') : null;
   if (detail && keepAudio) detail.querySelector('audio').replaceWith(keepAudio);
-  old.replaceWith(fresh);
-  if (oldDetail) oldDetail.remove();
-  if (detail) fresh.after(detail);
+  replaceRow(old, row(cdr), detail);
 }
 
 function toggleAudio(cdr) {
@@ -230,20 +210,6 @@ async function toggleTranscript(cdr) {
   rerender(id);
 }
 
-/** The search's bounds: from the start of the first day to the end of the last, local time. */
-function readRange() {
-  const from = $('records-from').value;
-  const to = $('records-to').value;
-  if (!from || !to) return { error: t('records.vDate'), field: !from ? $('records-from') : $('records-to') };
-  const [fy, fm, fd] = from.split('-').map(Number);
-  const [ty, tm, td] = to.split('-').map(Number);
-  const start = Math.floor(new Date(fy, fm - 1, fd).getTime() / 1000);
-  const end = Math.floor(new Date(ty, tm - 1, td + 1).getTime() / 1000) - 1;
-  if (end < start) return { error: t('records.vRange'), field: $('records-to') };
-  if (end - start >= 90 * 86400) return { error: t('records.vRange90'), field: $('records-from') };
-  return { start, end };
-}
-
 async function load() {
   if (!range) return;
   try {
@@ -253,7 +219,7 @@ async function load() {
       PageSize: PAGE_SIZE,
       PageNumber: page,
     });
-    rows = Array.isArray(r.TelCdrs) ? r.TelCdrs : Array.isArray(r.TelCdrList) ? r.TelCdrList : [];
+    rows = Array.isArray(r.TelCdrs) ? r.TelCdrs : [];
     total = Number(r.TotalCount) || 0;
     // Details of calls no longer on the page are dropped.
     const here = new Set(rows.map((c) => c.SessionId));
@@ -267,15 +233,8 @@ async function load() {
 
 async function search(event) {
   if (event) event.preventDefault();
-  for (const f of [$('records-from'), $('records-to')]) f.removeAttribute('aria-invalid');
-  const r = readRange();
-  if (r.error) {
-    showError(r.error);
-    r.field.setAttribute('aria-invalid', 'true');
-    r.field.focus();
-    return;
-  }
-  clearMessages();
+  const r = checkRange($('records-from'), $('records-to'));
+  if (!r) return;
   range = r;
   page = 0;
   await Promise.all([load(), loadStaff().catch(() => [])]);
@@ -284,9 +243,7 @@ async function search(event) {
 /** Shown: the first time searches today; afterwards reloads the page it was on (new calls appear). */
 export async function show() {
   if (!range) {
-    const today = dateInput(new Date());
-    if (!$('records-from').value) $('records-from').value = today;
-    if (!$('records-to').value) $('records-to').value = today;
+    fillToday($('records-from'), $('records-to'));
     await search();
   } else {
     await load();
