@@ -11,6 +11,7 @@
 #include "errors/Errors.hpp"
 #include "protocol/Protocol.hpp"
 
+#include <cctype>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -77,6 +78,22 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string remote;
+
+  /// The value of header `lowerName`, empty when the request has none.
+  std::string header(const std::string& lowerName) const {
+    auto it = headers.find(lowerName);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  /// True when Content-Type names `mediaType` (lower case), whatever its case and parameters.
+  bool hasContentType(std::string_view mediaType) const {
+    std::string type = header("content-type");
+    if (type.size() < mediaType.size()) return false;
+    for (std::size_t i = 0; i < mediaType.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(type[i])) != mediaType[i]) return false;
+    if (type.size() == mediaType.size()) return true;
+    char next = type[mediaType.size()];
+    return next == ';' || next == ' ' || next == '\t';
+  }
 };
 
 /// Part of an open file to send as a response body (http/FileRangeBody.hpp).

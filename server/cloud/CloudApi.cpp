@@ -18,11 +18,6 @@ namespace {
 constexpr std::int64_t kMaxId = 9007199254740991;  // 2^53 − 1: what a JavaScript number holds exactly
 constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
 
-std::string header(const HttpRequest& request, const std::string& name) {
-  auto it = request.headers.find(name);
-  return it == request.headers.end() ? std::string() : it->second;
-}
-
 HttpResponse envelope(Json response) {
   HttpResponse out;
   out.status = 200;
@@ -224,14 +219,14 @@ Json CloudApi::dispatch(const HttpRequest& request, std::string& action, std::in
     throw CloudApiError{"InvalidParameter", "The request body is larger than 1 MiB."};
 
   // --- authentication (TC3-HMAC-SHA256) ---
-  std::string authorization = header(request, "authorization");
+  std::string authorization = request.header("authorization");
   if (authorization.empty())
     throw CloudApiError{"AuthFailure.InvalidAuthorization", "The Authorization header is missing."};
   auto auth = Tc3Signer::parseAuthorization(authorization);
   if (!auth)
     throw CloudApiError{"AuthFailure.InvalidAuthorization",
                         "The Authorization header is not a valid TC3-HMAC-SHA256 authorization."};
-  std::string timestampText = header(request, "x-tc-timestamp");
+  std::string timestampText = request.header("x-tc-timestamp");
   if (timestampText.empty())
     throw CloudApiError{"MissingParameter", "The request is missing the header `X-TC-Timestamp`."};
   if (timestampText.size() > 12 || !std::all_of(timestampText.begin(), timestampText.end(), ::isdigit))
@@ -251,19 +246,16 @@ Json CloudApi::dispatch(const HttpRequest& request, std::string& action, std::in
   sdkAppId = credential->sdkAppId;
 
   // --- action and version ---
-  action = header(request, "x-tc-action");
+  action = request.header("x-tc-action");
   if (action.empty()) throw CloudApiError{"MissingParameter", "The request is missing the header `X-TC-Action`."};
-  std::string version = header(request, "x-tc-version");
+  std::string version = request.header("x-tc-version");
   if (version.empty()) throw CloudApiError{"MissingParameter", "The request is missing the header `X-TC-Version`."};
   if (version != kVersion)
     throw CloudApiError{"NoSuchVersion", "The API version `" + version.substr(0, 32) + "` does not exist; use " +
                                              std::string(kVersion) + "."};
   const ActionEntry& entry = admit(action, credential->secretId);
 
-  std::string contentType = header(request, "content-type");
-  std::string lowered = contentType;
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), ::tolower);
-  if (lowered.rfind("application/json", 0) != 0)
+  if (!request.hasContentType("application/json"))
     throw CloudApiError{"UnsupportedOperation", "The Content-Type must be application/json."};
   return perform(entry, sdkAppId, parseBody(request.body));
 }

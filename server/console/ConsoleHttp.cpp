@@ -11,11 +11,6 @@ namespace {
 
 constexpr std::string_view kApiPrefix = "/console/api/";
 
-std::string header(const HttpRequest& request, const std::string& name) {
-  auto it = request.headers.find(name);
-  return it == request.headers.end() ? std::string() : it->second;
-}
-
 HttpResponse json(int status, const Json& body) {
   HttpResponse r;
   r.status = status;
@@ -47,23 +42,21 @@ void ConsoleHttp::registerRoutes(HttpRouter& router) {
 
 std::optional<HttpResponse> ConsoleHttp::refuseForeignPost(const HttpRequest& request) {
   // Same origin: the Origin's host (browsers send it on every POST) must be the one asked.
-  std::string origin = header(request, "origin");
+  std::string origin = request.header("origin");
   if (!origin.empty()) {
     auto scheme = origin.find("://");
     std::string host = scheme == std::string::npos ? std::string() : origin.substr(scheme + 3);
-    if (host != header(request, "host"))
+    if (host != request.header("host"))
       return error(403, "ConsoleForeignOrigin", "The console accepts requests from its own pages only.");
   }
-  std::string type = header(request, "content-type");
-  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (type.rfind("application/json", 0) != 0)
+  if (!request.hasContentType("application/json"))
     return error(415, "ConsoleNotJson", "The Content-Type must be application/json.");
   if (request.body.size() > kMaxBodyBytes) return error(413, "ConsoleBodyTooLarge", "The request body is too large.");
   return std::nullopt;
 }
 
 std::string ConsoleHttp::cookie(const HttpRequest& request) {
-  const std::string all = header(request, "cookie");
+  const std::string all = request.header("cookie");
   const std::string wanted = std::string(kCookie) + "=";
   std::size_t at = 0;
   while (at < all.size()) {

@@ -572,8 +572,7 @@ HttpResponse ContactCenter::monitorOffer(const HttpRequest& request) {
     return r;
   }
   if (!mMedia) return refuse(404, "this server carries no call audio (server media is off)");
-  auto type = request.headers.find("content-type");
-  if (type == request.headers.end() || type->second.rfind("application/sdp", 0) != 0)
+  if (!request.hasContentType("application/sdp"))
     return refuse(415, "the body must be an SDP offer (Content-Type: application/sdp)");
   if (request.body.empty() || request.body.size() > protocol::field::sdp.max)
     return refuse(413, "the SDP offer must be 1 to " + std::to_string(protocol::field::sdp.max) + " bytes");

@@ -857,3 +857,33 @@ TEST(HttpServerTest, OutOfFileDescriptorsPausesAcceptingInsteadOfSpinning) {
   ASSERT_FALSE(ec) << ec.message();
   EXPECT_EQ(res.body(), "hello late");
 }
+
+// One reading of Content-Type for every route that takes a typed body (cloud API, console, SDP).
+TEST(HttpRequestTest, ContentTypeIsMatchedWithoutCaseOrParameters) {
+  struct Row {
+    const char* header;  // nullptr: no Content-Type at all
+    bool json;
+  };
+  const Row rows[] = {
+      {"application/json", true},
+      {"Application/JSON", true},
+      {"application/json; charset=utf-8", true},
+      {"application/json ;charset=utf-8", true},
+      {"application/json\t; charset=utf-8", true},
+      {"application/jsonp", false},
+      {"application/json-patch+json", false},
+      {"application/jso", false},
+      {"text/plain", false},
+      {"", false},
+      {nullptr, false},
+  };
+  for (const Row& row : rows) {
+    HttpRequest request;
+    if (row.header) request.headers["content-type"] = row.header;
+    EXPECT_EQ(request.hasContentType("application/json"), row.json) << (row.header ? row.header : "(none)");
+  }
+  HttpRequest request;
+  request.headers["x-tc-action"] = "DescribeTelCdr";
+  EXPECT_EQ(request.header("x-tc-action"), "DescribeTelCdr");
+  EXPECT_EQ(request.header("x-tc-version"), "");
+}
