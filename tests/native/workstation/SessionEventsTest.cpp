@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <iterator>
 #include <map>
 
 namespace tccc::native {
@@ -24,7 +25,8 @@ const std::map<std::string, TCCCEndReason> kReasons = {
 
 Json endReasonRows() {
   std::ifstream in(std::string(TCCC_SOURCE_DIR) + "/tests/fixtures/workstation/end-reasons.json");
-  return Json::parse(in).at("rows");
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return Json::parse(text).at("rows");
 }
 
 TEST(WorkstationEndReason, EveryRowOfTheSharedTable) {
