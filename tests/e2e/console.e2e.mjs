@@ -214,6 +214,16 @@ async function seriousA11yFindings(page) {
   });
 }
 
+/** Alice on the integrator's page: the SDK loaded, logged in and free to take a call or a chat. */
+async function freeAgent(page, url) {
+  await page.goto(url);
+  assertEqual(await page.evaluate(() => loadSdk('agent1@tccc.local')), 'loaded', 'the SDK');
+  await page.evaluate(() => waitEvent('ready'));
+  await page.evaluate(async () => {
+    if (tccc.Agent.getStatus() !== 'free') await tccc.Agent.setStatus({ status: 'free' });
+  });
+}
+
 /** Nothing sticks out sideways: the page never scrolls horizontally (a table may, inside its box). */
 const checkLayout = (page, what) => checkPageLayout(page, what);
 
@@ -516,12 +526,7 @@ export const tests = [
       const agent = await ctx.agentContext.newPage();
       agent.on('pageerror', (e) => ctx.errors.push(`agent: ${e}`));
       try {
-        await agent.goto(ctx.crm.url);
-        assertEqual(await agent.evaluate(() => loadSdk('agent1@tccc.local')), 'loaded', 'the SDK');
-        await agent.evaluate(() => waitEvent('ready'));
-        await agent.evaluate(async () => {
-          if (tccc.Agent.getStatus() !== 'free') await tccc.Agent.setStatus({ status: 'free' });
-        });
+        await freeAgent(agent, ctx.crm.url);
         const placed = await postJson(`${ctx.server.baseUrl}/sim/inbound`, {
           caller: CALLER,
           serviceNumber: '4008002000',
@@ -634,12 +639,7 @@ export const tests = [
       agent.on('pageerror', (e) => ctx.errors.push(`agent: ${e}`));
       const visitor = await customer(ctx.server);
       try {
-        await agent.goto(ctx.crm.url);
-        assertEqual(await agent.evaluate(() => loadSdk('agent1@tccc.local')), 'loaded', 'the SDK');
-        await agent.evaluate(() => waitEvent('ready'));
-        await agent.evaluate(async () => {
-          if (tccc.Agent.getStatus() !== 'free') await tccc.Agent.setStatus({ status: 'free' });
-        });
+        await freeAgent(agent, ctx.crm.url);
         const started = await visitor.request('chat.start', {
           serviceNumber: '4008002000',
           nickname: CHAT_NICK,

@@ -8,7 +8,7 @@ import { api } from './console-api.js';
 import { $, el, cell, button, nameLines, replaceRow, conversation, showError } from './dom.js';
 import { t, errorText, onLanguage, dateTime, duration, clock, has } from './i18n.js';
 import { loadGroups, loadStaff, groupById, staffByMail } from './directory.js';
-import { checkRange, fillToday, renderPager } from './range.js';
+import { checkRange, fillToday, renderPager, bindPager } from './range.js';
 
 const PAGE_SIZE = 20; // DescribeIMCdrs: Limit 1–100
 const MESSAGE_PAGE = 100; // DescribeChatMessages: Limit 1–100
@@ -269,14 +269,11 @@ export function reset() {
 }
 
 $('chats-form').addEventListener('submit', search);
-$('chats-prev').addEventListener('click', () => {
-  if (page > 0) {
-    page--;
+bindPager($('chats-prev'), $('chats-next'), {
+  page: () => page,
+  go: (p) => {
+    page = p;
     load();
-  }
-});
-$('chats-next').addEventListener('click', () => {
-  page++;
-  load();
+  },
 });
 onLanguage(render);

@@ -38,6 +38,14 @@ export function fillToday(from, to) {
   if (!to.value) to.value = today;
 }
 
+/** Wires the pager's buttons: `go(page)` loads another page; `page()` is the one shown (0-based). */
+export function bindPager(prev, next, { page, go }) {
+  prev.addEventListener('click', () => {
+    if (page() > 0) go(page() - 1);
+  });
+  next.addEventListener('click', () => go(page() + 1));
+}
+
 /** The pager {nav, text, prev, next} for `total` rows, `size` a page, on page `page` (0-based); `key` words it. */
 export function renderPager(pager, { page, total, size, key }) {
   const pages = Math.max(1, Math.ceil(total / size));

@@ -7,7 +7,7 @@ import { api } from './console-api.js';
 import { $, el, cell, button, nameLines, replaceRow, conversation, showError } from './dom.js';
 import { t, errorText, onLanguage, dateTime, duration, clock, has } from './i18n.js';
 import { loadStaff, staffByMail } from './directory.js';
-import { checkRange, fillToday, renderPager } from './range.js';
+import { checkRange, fillToday, renderPager, bindPager } from './range.js';
 
 const PAGE_SIZE = 20;
 const COLUMNS = 9;
@@ -264,14 +264,11 @@ export function reset() {
 }
 
 $('records-form').addEventListener('submit', search);
-$('records-prev').addEventListener('click', () => {
-  if (page > 0) {
-    page--;
+bindPager($('records-prev'), $('records-next'), {
+  page: () => page,
+  go: (p) => {
+    page = p;
     load();
-  }
-});
-$('records-next').addEventListener('click', () => {
-  page++;
-  load();
+  },
 });
 onLanguage(render);
