@@ -668,10 +668,11 @@ export interface EventPayloads {
   /**
    * (ours) A call's audio changed transport: `websocket` when it goes over the WebSocket (the
    * `media.transport` option; `reason` `iceTimeout` when `auto` gave up waiting for WebRTC to
-   * connect, `configured` when `websocket` was asked for).
+   * connect, `iceLost` when `auto` moved a call whose WebRTC connection was lost mid-call and did not
+   * come back, `configured` when `websocket` was asked for).
    */
   mediaTransportChanged: {
-    data: { sessionId: string; transport: 'webrtc' | 'websocket'; reason: 'iceTimeout' | 'configured' };
+    data: { sessionId: string; transport: 'webrtc' | 'websocket'; reason: 'iceTimeout' | 'iceLost' | 'configured' };
   };
 }
 

@@ -81,6 +81,9 @@ class BridgeLeg {
   virtual void setHeld(bool held) = 0;
   /// Simulated loss of `fraction` of the audio packets, each way (tests of network quality).
   virtual void setLoss(double fraction) = 0;
+  /// Simulated network that stopped passing UDP: nothing in or out, ICE checks included (tests of
+  /// the SDK's fallback to the WebSocket). Only a UDP leg has anything to block.
+  virtual void setUdpBlocked(bool /*blocked*/) {}
   /// The media thread's 20 ms clock.
   virtual void tick(std::chrono::steady_clock::time_point now) = 0;
   /// Stops everything; idempotent.

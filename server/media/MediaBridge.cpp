@@ -86,6 +86,7 @@ void MediaBridge::attach(Side side, std::shared_ptr<BridgeLeg> leg, const std::s
   mWasConnected[index(side)] = false;
   slot->setHeld(mHeld);
   if (side == Side::Agent && mAgentLoss > 0) slot->setLoss(mAgentLoss);
+  if (side == Side::Agent && mAgentUdpBlocked) slot->setUdpBlocked(true);
   slot->start(this);
   if (sameParty) return;
   mParticipants[index(side)] = participant;
@@ -99,6 +100,11 @@ void MediaBridge::detachIf(Side side, const BridgeLeg* l) {
 void MediaBridge::setAgentLoss(double fraction) {
   mAgentLoss = fraction;
   if (BridgeLeg* a = leg(Side::Agent)) a->setLoss(fraction);
+}
+
+void MediaBridge::setAgentUdpBlocked(bool blocked) {
+  mAgentUdpBlocked = blocked;
+  if (BridgeLeg* a = leg(Side::Agent)) a->setUdpBlocked(blocked);
 }
 
 void MediaBridge::ring(std::shared_ptr<MediaLeg> leg) {
@@ -121,6 +127,7 @@ bool MediaBridge::promote(const std::string& participant) {
   mWasConnected[index(Side::Agent)] = false;  // connected already: the far side's video sends a key frame
   slot->setHeld(mHeld);
   if (mAgentLoss > 0) slot->setLoss(mAgentLoss);
+  if (mAgentUdpBlocked) slot->setUdpBlocked(true);
   mParticipants[index(Side::Agent)] = participant;
   if (mTap) mTap->joined(mSessionId, Side::Agent, participant);
   return true;

@@ -65,6 +65,8 @@ class MediaBridge final : public MediaLegSink {
   /// Simulated loss of `fraction` of the agent side's audio, each way, on its leg now and the legs
   /// that replace it (POST /sim/sessions/<id>/impair).
   void setAgentLoss(double fraction);
+  /// The agent side's UDP legs, now and later, neither receive nor send (BridgeLeg::setUdpBlocked).
+  void setAgentUdpBlocked(bool blocked);
   /// `leg` is the leg of the agent the call rings at (one at a time; a previous one is closed): it
   /// starts and connects, but nothing is forwarded to or from it until promote().
   void ring(std::shared_ptr<MediaLeg> leg);
@@ -135,6 +137,7 @@ class MediaBridge final : public MediaLegSink {
   bool mHeld = false;
   bool mClosed = false;
   double mAgentLoss = 0;               // simulated loss on the agent side's leg
+  bool mAgentUdpBlocked = false;       // simulated network without UDP on the agent side
   std::int64_t mLastAgentAudioUs = 0;  // while held: when the agent's music last arrived
 };
 

@@ -229,6 +229,7 @@ bool MediaLeg::validated(const Udp::endpoint& from) const {
 }
 
 void MediaLeg::onDatagram(std::size_t size) {
+  if (mUdpBlocked) return;  // as if the network had lost it, before anything could see it
   const std::uint8_t* data = mRx.data();
   const PacketKind kind = classifyPacket(data, size);
   if (kind == PacketKind::Stun) return onStun(data, size);
@@ -393,7 +394,7 @@ void MediaLeg::measure(std::uint32_t timestamp, const std::uint8_t* payload, std
 // --- sending ---------------------------------------------------------------------------------
 
 void MediaLeg::sendTo(const Udp::endpoint& to, const std::uint8_t* data, std::size_t size) {
-  if (mClosed) return;
+  if (mClosed || mUdpBlocked) return;
   boost::system::error_code ec;
   mSocket.send_to(boost::asio::buffer(data, size), to, 0, ec);  // would_block: the packet is lost, as on a wire
 }

@@ -76,6 +76,7 @@ class MediaLeg final : public BridgeLeg, public std::enable_shared_from_this<Med
   /// Held: remembered in the stats (the bridge decides what flows).
   void setHeld(bool held) override;
   void setLoss(double fraction) override;
+  void setUdpBlocked(bool blocked) override { mUdpBlocked = blocked; }
   /// The 20 ms clock: DTLS retransmissions and the connect / silence timeouts.
   void tick(std::chrono::steady_clock::time_point now) override;
   /// Stops everything and closes the socket; idempotent.
@@ -148,6 +149,7 @@ class MediaLeg final : public BridgeLeg, public std::enable_shared_from_this<Med
   bool mHeld = false;
   std::unique_ptr<LevelMeter> mMeter;
   LossInjector mLossIn, mLossOut;
+  bool mUdpBlocked = false;  // setUdpBlocked: every datagram in and out is lost
 
   std::array<std::uint8_t, 2048> mRx{};
   Udp::endpoint mRxFrom;

@@ -444,10 +444,13 @@ void MediaServer::webSocketClosed(const std::string& sessionId, const std::share
   boost::asio::post(mIo, [leg] { leg->close(); });
 }
 
-bool MediaServer::impair(const std::string& sessionId, double fraction) {
+bool MediaServer::impair(const std::string& sessionId, double fraction, bool udpBlocked) {
   auto it = mCalls.find(sessionId);
   if (it == mCalls.end()) return false;
-  boost::asio::post(mIo, [bridge = it->second.bridge, fraction] { bridge->setAgentLoss(fraction); });
+  boost::asio::post(mIo, [bridge = it->second.bridge, fraction, udpBlocked] {
+    bridge->setAgentLoss(fraction);
+    bridge->setAgentUdpBlocked(udpBlocked);
+  });
   return true;
 }
 

@@ -109,8 +109,9 @@ class MediaServer {
   /// An agent's audio socket closed: its leg closes (the call goes on; the SDK may open another).
   void webSocketClosed(const std::string& sessionId, const std::shared_ptr<WebSocketLeg>& leg, Side side = Side::Agent);
   /// Simulated loss of `fraction` (0..1) of the agent side's audio packets, each way, on whatever
-  /// leg carries it (POST /sim/sessions/<id>/impair). False when the session has no server media.
-  bool impair(const std::string& sessionId, double fraction);
+  /// leg carries it, and, with `udpBlocked`, a network that passes no UDP at all to the agent's
+  /// WebRTC leg (POST /sim/sessions/<id>/impair). False when the session has no server media.
+  bool impair(const std::string& sessionId, double fraction, bool udpBlocked = false);
   /// Closes `side`'s leg; the call's bridge stays for the next one (a transfer).
   void closeLeg(const std::string& sessionId, Side side);
   /// The call is over: its legs close and its taps hear the end.

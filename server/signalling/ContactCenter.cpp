@@ -613,7 +613,10 @@ HttpResponse ContactCenter::simInbound(const HttpRequest& request) {
 
 HttpResponse ContactCenter::simImpair(const HttpRequest& request) {
   sim::SimHttpApi::Impair apply;
-  if (mMedia) apply = [this](const std::string& id, double loss) { return mMedia && mMedia->impair(id, loss); };
+  if (mMedia)
+    apply = [this](const std::string& id, double loss, bool udpBlocked) {
+      return mMedia && mMedia->impair(id, loss, udpBlocked);
+    };
   return sim::SimHttpApi::impair(mEngine, request, apply);
 }
 

@@ -115,14 +115,20 @@ HttpResponse SimHttpApi::impair(const routing::RoutingEngine& engine, const Http
   Json body = protocol::parseJson(request.body);
   if (!body.is_object()) return error(Error(Errc::InvalidArgument, "the body must be a JSON object"));
   auto loss = body.find("loss");
-  if (loss == body.end() || !loss->is_number())
-    return error(Error(Errc::InvalidArgument, "loss is required: a number from 0 to 1"));
-  const double fraction = loss->get<double>();
+  auto blockUdp = body.find("blockUdp");
+  if (loss == body.end() && blockUdp == body.end())
+    return error(Error(Errc::InvalidArgument, "give loss (a number from 0 to 1), blockUdp (true or false) or both"));
+  if (loss != body.end() && !loss->is_number())
+    return error(Error(Errc::InvalidArgument, "loss must be a number from 0 to 1"));
+  if (blockUdp != body.end() && !blockUdp->is_boolean())
+    return error(Error(Errc::InvalidArgument, "blockUdp must be true or false"));
+  const double fraction = loss == body.end() ? 0.0 : loss->get<double>();
   if (!(fraction >= 0 && fraction <= 1)) return error(Error(Errc::InvalidArgument, "loss must be from 0 to 1"));
+  const bool udpBlocked = blockUdp != body.end() && blockUdp->get<bool>();
   if (!engine.simSession(id)) return error(Error(Errc::SessionNotFound, "no session " + id));
-  if (!apply || !apply(id, fraction))
+  if (!apply || !apply(id, fraction, udpBlocked))
     return error(Error(Errc::InvalidState, "session " + id + " has no media at the server"));
-  return json(200, Json{{"sessionId", id}, {"loss", fraction}});
+  return json(200, Json{{"sessionId", id}, {"loss", fraction}, {"blockUdp", udpBlocked}});
 }
 
 HttpResponse SimHttpApi::testNumbers() {

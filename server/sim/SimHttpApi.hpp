@@ -26,10 +26,13 @@ class SimHttpApi {
   /// GET /sim/sessions/<id> or GET /sim/sessions?sessionId=<id>
   static HttpResponse session(const routing::RoutingEngine& engine, const HttpRequest& request,
                               const MediaStats& media = {});
-  /// Applies a loss fraction to a session's agent-side media; false when it has none.
-  using Impair = std::function<bool(const std::string& sessionId, double loss)>;
-  /// POST /sim/sessions/<id>/impair {loss}: drop that fraction (0..1) of the agent side's audio
-  /// packets in both directions, whatever carries them (WebRTC or the audio WebSocket); 0 recovers.
+  /// Applies an impairment to a session's agent-side media; false when it has none.
+  using Impair = std::function<bool(const std::string& sessionId, double loss, bool udpBlocked)>;
+  /// POST /sim/sessions/<id>/impair {loss, blockUdp}: the agent side's network from now on. `loss`
+  /// drops that fraction (0..1) of its audio packets in both directions, whatever carries them
+  /// (WebRTC or the audio WebSocket); `blockUdp` makes its WebRTC leg lose every datagram, ICE
+  /// checks included, as a network that stopped passing UDP. What the body leaves out is 0 / false:
+  /// `{}` is refused, `{"loss": 0}` recovers.
   static HttpResponse impair(const routing::RoutingEngine& engine, const HttpRequest& request, const Impair& apply);
   /// GET /sim/test-numbers: the outbound numbers with fixed behaviour.
   static HttpResponse testNumbers();

@@ -5,7 +5,9 @@
 //   ways (the server hears the agent's fake microphone, a recorded voice, and the agent's worklet
 //   plays the server's voice: `audioVolume`), through mute (the server hears nothing), hold, DTMF and
 //   20 % injected loss (audio still flows, networkQuality worsens);
-// - outside it, `data-media-transport="websocket"` never makes a peer connection; a microphone switch
+// - outside it, a call connected over WebRTC whose UDP stops mid-call (the server's leg blocked with
+//   `impair {blockUdp}`) moves to the WebSocket (`reason: 'iceLost'`) and is heard both ways;
+// - `data-media-transport="websocket"` never makes a peer connection; a microphone switch
 //   keeps the audio flowing, and a transfer closes the leg without an error and the next agent gets
 //   a leg of its own.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,13 +35,14 @@ async function simSession(ctx, sessionId) {
 }
 const simMedia = async (ctx, sessionId) => (await simSession(ctx, sessionId)).media;
 
-async function impair(ctx, sessionId, loss) {
+/** POST /sim/sessions/<id>/impair: `loss` (0..1) of the agent side's audio; `blockUdp` cuts its UDP leg. */
+async function impair(ctx, sessionId, loss, { blockUdp = false } = {}) {
   const res = await fetch(`${ctx.server.baseUrl}/sim/sessions/${sessionId}/impair`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loss }),
+    body: JSON.stringify({ loss, blockUdp }),
   });
-  assertEqual(res.status, 200, `impair ${loss}: ${await res.text()}`);
+  assertEqual(res.status, 200, `impair ${loss} ${blockUdp}: ${await res.text()}`);
 }
 
 /** Logs `userId` in from `browser` with the script tag's `dataset`, rings a /sim/inbound call and accepts it. */
@@ -212,6 +215,63 @@ export const tests = [
         await page.close();
       } finally {
         await agent.close();
+      }
+    },
+  },
+  {
+    name: 'ws-audio: with auto, a call whose UDP stops mid-call moves to the WebSocket and is heard both ways',
+    timeoutMs: 90000,
+    async run(ctx) {
+      const browser = await launchBrowser([AUTOPLAY, `--use-file-for-fake-audio-capture=${ctx.audio.speech}`]);
+      try {
+        const { page, sessionId } = await acceptedCall(ctx, browser, ctx.server.agents[0], {
+          mediaFallbackAfterMs: '3000',
+        });
+        await waitFor(
+          async () => {
+            const m = await simMedia(ctx, sessionId);
+            return m && m.transport === 'webrtc' && m.state === 'connected' && m.packetsIn > 25;
+          },
+          'the call connected over WebRTC first',
+          15000,
+        );
+        const legs = (await simMedia(ctx, sessionId)).legs;
+        await page.evaluate(() => markLog());
+
+        // The network stops passing UDP: the server's WebRTC leg loses everything, ICE checks
+        // included. The browser sees its connection drop, restarts ICE in vain, and moves the call.
+        await impair(ctx, sessionId, 0, { blockUdp: true });
+        const changed = await page.evaluate(
+          (id) => waitEvent('mediaTransportChanged', (d) => d.sessionId === id, 45000),
+          sessionId,
+        );
+        assertEqual(changed, { sessionId, transport: 'websocket', reason: 'iceLost' }, 'mediaTransportChanged');
+        const lost = await page.evaluate((id) => mediaStates(id), sessionId);
+        assert(
+          lost.includes('disconnected') || lost.includes('failed'),
+          `the WebRTC connection was seen to drop: ${JSON.stringify(lost)}`,
+        );
+        let last;
+        await waitFor(
+          async () => {
+            const m = (last = await simMedia(ctx, sessionId));
+            return m.legs > legs && m.transport === 'websocket' && m.state === 'connected' && m.peakRmsIn > 0.01;
+          },
+          'the server hears the agent over the WebSocket',
+          15000,
+        ).catch((e) => {
+          throw new Error(`${e.message}: ${JSON.stringify(last)}`);
+        });
+        await packetsFlow(ctx, sessionId, 25, 'audio over the socket after the move');
+        const heard = await remoteVolume(page, sessionId, 2000);
+        assert(heard > 0, `the agent hears the far end after the move (audioVolume remote ${heard})`);
+        assertEqual((await simSession(ctx, sessionId)).agentUserId, ctx.server.agents[0], 'the same call, same agent');
+
+        await page.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId);
+        await page.evaluate((id) => waitEvent('sessionEnded', (d) => d.sessionId === id), sessionId);
+        await page.close();
+      } finally {
+        await browser.close();
       }
     },
   },

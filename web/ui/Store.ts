@@ -366,7 +366,10 @@ export class Store {
         const s = this.sessions.get(str(data.sessionId));
         const transport = data.transport === 'websocket' ? 'websocket' : 'webrtc';
         if (!s || s.transport === transport) return;
-        this.patch(s.sessionId, { transport, udpBlocked: data.reason === 'iceTimeout' });
+        this.patch(s.sessionId, {
+          transport,
+          udpBlocked: data.reason === 'iceTimeout' || data.reason === 'iceLost',
+        });
         return;
       }
       case 'mediaWarning': {

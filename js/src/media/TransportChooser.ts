@@ -6,6 +6,9 @@
 //   auto       WebRTC answers the offer; once the call is answered a timer runs, and when ICE has not
 //              connected by then the call asks for the WebSocket; when that opens, the WebRTC leg
 //              ends and the switch is announced. A refusal (media not anchored) keeps WebRTC.
+//              A connected call whose ICE is lost (the network stopped passing UDP mid-call) gets
+//              the same timer: ICE restarts meanwhile, and if it has not connected again by then
+//              the call moves to the WebSocket the same way.
 //   websocket  the WebRTC actions of a call are held back while the WebSocket is asked for (once the
 //              call is answered: the server gives no ticket for a ringing call); when it opens they
 //              are dropped, when it is refused (media not anchored) they go to WebRTC after all.
@@ -24,6 +27,8 @@ export type ChooserEvent =
   /** answer, candidate */
   | 'signal'
   | 'iceConnected'
+  /** the WebRTC leg of a connected call lost its connection (disconnected or failed) */
+  | 'iceLost'
   | 'timeout'
   | 'wsOpened'
   | 'wsRefused'
@@ -51,10 +56,21 @@ export type Effect =
   | 'closeWebSocket'
   | 'announce';
 
+/** Why a call moved to the WebSocket (mediaTransportChanged `reason`). */
+export type SwitchReason = 'iceTimeout' | 'iceLost' | 'configured';
+
 export class TransportChooser {
   phase: Phase = 'new';
+  /** Whether the call's WebRTC leg had connected before it was asked to leave it. */
+  private _wasConnected = false;
 
   constructor(readonly mode: TransportMode) {}
+
+  /** Why the call is on the WebSocket (once it is). */
+  get reason(): SwitchReason {
+    if (this.mode !== 'auto') return 'configured';
+    return this._wasConnected ? 'iceLost' : 'iceTimeout';
+  }
 
   step(event: ChooserEvent): Effect[] {
     if (this.mode === 'webrtc') return isAction(event) ? ['forward'] : [];
@@ -87,7 +103,12 @@ export class TransportChooser {
       case 'iceConnected':
         if (p !== 'trying' && p !== 'asking') return [];
         this.phase = 'webrtc';
+        this._wasConnected = true;
         return p === 'trying' ? ['cancelTimer'] : [];
+      case 'iceLost':
+        if (p !== 'webrtc' || !this._wasConnected) return [];
+        this.phase = 'trying';
+        return ['startTimer'];
       case 'timeout':
         if (p !== 'trying') return [];
         this.phase = 'asking';
@@ -104,7 +125,10 @@ export class TransportChooser {
         this.phase = 'trying';
         return ['startTimer'];
       case 'wsClosed':
-        if (p === 'websocket') this.phase = 'new';
+        if (p === 'websocket') {
+          this.phase = 'new';
+          this._wasConnected = false; // what comes next is negotiated as a new call's
+        }
         return [];
     }
   }
@@ -146,7 +170,7 @@ export class TransportChooser {
         if (p === 'websocket') this.phase = 'new';
         return [];
       default:
-        return []; // iceConnected: no WebRTC runs before the WebSocket is refused
+        return []; // iceConnected, iceLost: no WebRTC runs before the WebSocket is refused
     }
   }
 

@@ -89,8 +89,10 @@ export class TransportMediaAdapter implements MediaAdapter {
         const call = this._calls.get(sessionId);
         // The WebRTC leg of a call that moved to the WebSocket: its closing is no news to the page.
         if (call?.chooser.phase === 'websocket') return;
-        if (name === 'mediaStateChanged' && data.state === 'connected' && call)
-          this._step(sessionId, call, 'iceConnected');
+        if (name === 'mediaStateChanged' && call) {
+          if (data.state === 'connected') this._step(sessionId, call, 'iceConnected');
+          else if (data.state === 'disconnected' || data.state === 'failed') this._step(sessionId, call, 'iceLost');
+        }
         host.emit(name, data);
       },
     });
@@ -218,7 +220,7 @@ export class TransportMediaAdapter implements MediaAdapter {
         this._host?.emit('mediaTransportChanged', {
           sessionId,
           transport: 'websocket',
-          reason: this._mode === 'auto' ? 'iceTimeout' : 'configured',
+          reason: call.chooser.reason,
         });
         break;
     }

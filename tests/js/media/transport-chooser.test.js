@@ -77,6 +77,42 @@ test.each([
     'trying',
   ],
   [
+    'auto: ICE lost mid-call and not back in time: the WebSocket takes over',
+    'auto',
+    ['offer', 'iceConnected', 'iceLost', 'signal', 'timeout', 'wsOpened'],
+    [
+      'offer -> forward,startTimer',
+      'iceConnected -> cancelTimer',
+      'iceLost -> startTimer',
+      'signal -> forward',
+      'timeout -> askWebSocket',
+      'wsOpened -> endWebRtc,announce',
+    ],
+    'websocket',
+  ],
+  [
+    'auto: ICE lost mid-call and restarted in time: WebRTC stays',
+    'auto',
+    ['offer', 'iceConnected', 'iceLost', 'signal', 'iceConnected', 'timeout', 'iceLost'],
+    [
+      'offer -> forward,startTimer',
+      'iceConnected -> cancelTimer',
+      'iceLost -> startTimer',
+      'signal -> forward',
+      'iceConnected -> cancelTimer',
+      'timeout -> -',
+      'iceLost -> startTimer',
+    ],
+    'trying',
+  ],
+  [
+    "auto: a loss before ICE ever connected is the start timer's business",
+    'auto',
+    ['offer', 'iceLost', 'timeout'],
+    ['offer -> forward,startTimer', 'iceLost -> -', 'timeout -> askWebSocket'],
+    'asking',
+  ],
+  [
     'websocket: WebRTC never runs',
     'websocket',
     ['offer', 'signal', 'wsOpened', 'signal', 'timeout'],
@@ -144,4 +180,22 @@ test.each([
   ],
 ])('%s', (_name, mode, events, steps, phase) => {
   expect(story(mode, events)).toEqual({ steps, phase });
+});
+
+test.each([
+  // mode, events, the reason mediaTransportChanged gives
+  ['auto', ['offer', 'timeout', 'wsOpened'], 'iceTimeout'],
+  ['auto', ['offer', 'iceConnected', 'iceLost', 'timeout', 'wsOpened'], 'iceLost'],
+  // The WebSocket leg gave up and the next offer never connected: a new call's timeout again.
+  [
+    'auto',
+    ['offer', 'iceConnected', 'iceLost', 'timeout', 'wsOpened', 'wsClosed', 'offer', 'timeout', 'wsOpened'],
+    'iceTimeout',
+  ],
+  ['websocket', ['offer', 'wsOpened'], 'configured'],
+])('%s: %j is announced as %s', (mode, events, reason) => {
+  const c = new TransportChooser(mode);
+  for (const e of events) c.step(e);
+  expect(c.phase).toBe('websocket');
+  expect(c.reason).toBe(reason);
 });

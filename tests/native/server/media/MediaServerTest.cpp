@@ -318,6 +318,38 @@ TEST_F(MediaServerTest, LoopbackCallCarriesAudioBothWaysAndSurvivesJunk) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500)) << "a timer or socket leaked";
 }
 
+// POST /sim/sessions/<id>/impair {"blockUdp": true}: the agent's WebRTC leg loses everything, ICE
+// checks included, as a network that stopped passing UDP; lifted, the same leg answers again.
+TEST_F(MediaServerTest, ABlockedUdpLegAnswersNothingUntilItIsLifted) {
+  boost::asio::io_context io;
+  MediaServer server(io, options());
+  auto opened = server.openSimulated("s-1", "", false, "agent", "caller");
+  ASSERT_EQ(opened.error, "");
+  std::string ufrag = sdpValue(opened.sdp, "a=ice-ufrag:(\\S+)");
+  std::string pwd = sdpValue(opened.sdp, "a=ice-pwd:(\\S+)");
+  TestBrowser browser(io, static_cast<std::uint16_t>(std::stoi(sdpValue(opened.sdp, "m=audio (\\d+) "))));
+  browser.dtls.setRemoteFingerprint("sha-256", sdpValue(opened.sdp, "a=fingerprint:sha-256 (\\S+)"));
+  ASSERT_EQ(server.remoteAnswer("s-1", Side::Agent, answerFor(browser.identity)), std::nullopt);
+  browser.send(bindingRequest(ufrag + ":brws", pwd, true));
+  ASSERT_TRUE(browser.nextStun());
+  ASSERT_TRUE(browser.connectDtls()) << browser.dtls.error();
+  ASSERT_TRUE(browser.nextRtp()) << "the simulated caller's voice flows";
+
+  ASSERT_TRUE(server.impair("s-1", 0, true));
+  while (browser.receive(300)) {
+  }  // what was on its way before the block
+  browser.send(bindingRequest(ufrag + ":brws", pwd, true));
+  EXPECT_FALSE(browser.receive(1000)) << "no check answered, no audio sent";
+
+  ASSERT_TRUE(server.impair("s-1", 0, false));
+  browser.send(bindingRequest(ufrag + ":brws", pwd, true));
+  auto reply = browser.nextStun();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(StunMessage::decode(reply->data(), reply->size())->type, StunMessage::kBindingSuccess);
+  EXPECT_TRUE(browser.nextRtp()) << "the voice flows again";
+  EXPECT_FALSE(server.impair("s-unknown", 0, true));
+}
+
 TEST_F(MediaServerTest, PassiveBrowserGetsAClientHelloAfterTheCheck) {
   boost::asio::io_context io;
   MediaServer server(io, options());
