@@ -88,7 +88,14 @@ export const tests = [
 
       await agent.evaluate(() => markLog());
       await impair(ctx, sessionId, 0);
-      const recovered = await nextQuality(agent, sessionId, 'q.quality === 1 || q.quality === 2', 10000);
+      // The first interval after the lift may still hold some of the loss (graded Good at 2-3 %):
+      // recovered means a clean interval follows within a few.
+      const recovered = await nextQuality(
+        agent,
+        sessionId,
+        '(q.quality === 1 || q.quality === 2) && q.lossPercent < 1',
+        10000,
+      );
       assert(recovered.lossPercent < 1, `recovered: ${JSON.stringify(recovered)}`);
 
       await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId);
