@@ -88,7 +88,8 @@ std::optional<std::int64_t> readInt(const Json& object, std::string_view key, Er
   if (it->is_number_integer()) return it->get<std::int64_t>();
   if (it->is_number_float()) {
     double d = it->get<double>();
-    if (d == static_cast<double>(static_cast<std::int64_t>(d)) && d > -9.2e18 && d < 9.2e18)
+    // In range first: converting a double beyond int64 (or NaN) is undefined behaviour.
+    if (d > -9.2e18 && d < 9.2e18 && d == static_cast<double>(static_cast<std::int64_t>(d)))
       return static_cast<std::int64_t>(d);
   }
   if (allowString && it->is_string()) {

@@ -132,6 +132,14 @@ TEST(ProtocolReaders, ReportWrongTypesAndLengths) {
   EXPECT_FALSE(readBool(data, "s", &error));
   EXPECT_EQ(error.code, Errc::InvalidArgument);
   EXPECT_FALSE(readString(Json::array(), "s", 10));
+  // Doubles beyond int64 are refused, never converted (that would be undefined behaviour; the fuzz
+  // corpus keeps the input that found it: corpus/protocol_lite/regress-double-beyond-int64).
+  for (const char* text : {R"({"x":79900000000000000000})", R"({"x":-8e19})", R"({"x":1e300})", R"({"x":9.3e18})"}) {
+    error = {};
+    EXPECT_FALSE(readInt(parseJson(text), "x", &error)) << text;
+    EXPECT_EQ(error.code, Errc::InvalidArgument) << text;
+  }
+  EXPECT_EQ(readInt(parseJson(R"({"x":9.1e18})"), "x"), std::optional<std::int64_t>(9100000000000000000));
 }
 
 TEST(ProtocolParseJson, RefusesOversizeAndDeepInputWithoutParsing) {
