@@ -77,7 +77,9 @@ export const tests = [
         (id) => waitEvent('mediaStateChanged', (d) => d.sessionId === id && d.state === 'connected'),
         sessionId,
       );
-      const clean = await nextQuality(agent, sessionId, 'q.quality === 1 || q.quality === 2', 8000);
+      // A call's first intervals can grade worse on a busy machine (the suite runs two browser files
+      // at once): wait for a good one rather than taking the first.
+      const clean = await nextQuality(agent, sessionId, 'q.quality === 1 || q.quality === 2', 20000);
       assert(clean.lossPercent < 1, `clean to begin with: ${JSON.stringify(clean)}`);
 
       await agent.evaluate(() => markLog());
