@@ -6,9 +6,10 @@
 //
 //   node tests/e2e/run.mjs [name substring] [--jobs N]
 //
-// Files run two at a time by default (TCCC_E2E_JOBS or --jobs change it). These tests wait on real
-// time — audio played through real calls, timers of the server — and keep a 2-core machine about a
-// fifth busy, so a second file in parallel halves the suite's wall time. Each file has its own
+// Files run two at a time by default (TCCC_E2E_JOBS or --jobs change it). These tests mostly wait on
+// real time — audio played through real calls, timers of the server — so a second file in parallel
+// took the suite from ~10 to ~7 minutes alone on a 2-core machine (the CPU the browsers use is only
+// partly counted by `time`, so measure wall time, not CPU, before raising the default). Each file has its own
 // servers, browser, temporary directories and network namespaces, and its output is printed whole
 // when it ends, so two files never interleave their lines.
 import { spawn } from 'node:child_process';
