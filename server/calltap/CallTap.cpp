@@ -91,6 +91,28 @@ void CallTap::left(const std::string& sessionId, media::Side side) {
   if (auto stream = std::move(it->second.transcripts[index(side)])) closeStream(std::move(stream));
 }
 
+void CallTap::bargeAudio(const std::string& sessionId, const std::string& supervisor, const media::RtpHeader& header,
+                         const std::uint8_t* opus, std::size_t size) {
+  std::lock_guard lock(mMutex);
+  auto it = mCalls.find(sessionId);
+  if (it == mCalls.end()) return;
+  Call& call = it->second;
+  // Only a conversation being recorded (an agent is captured) records what was said into it.
+  const bool conversationRecorded = call.record && call.recordings[index(media::Side::Agent)];
+  if (!call.supervisorRecording && conversationRecorded) {
+    call.recorded = true;
+    call.supervisorRecording =
+        mRecorder->startParticipant(call.sdkAppId, sessionId, CallRecorder::Participant::Supervisor, supervisor);
+  }
+  if (call.supervisorRecording) mRecorder->packet(call.supervisorRecording, opus, size, header.timestamp);
+}
+
+void CallTap::supervisorLeft(const std::string& sessionId) {
+  std::lock_guard lock(mMutex);
+  // Its file stops growing and is finished with the call; a later leg of its starts another.
+  if (auto it = mCalls.find(sessionId); it != mCalls.end()) it->second.supervisorRecording = 0;
+}
+
 void CallTap::ended(const std::string& sessionId) {
   std::lock_guard lock(mMutex);
   auto it = mCalls.find(sessionId);

@@ -7,7 +7,9 @@
 //
 // Capture starts when an agent joins, not when the customer does: what a caller says to the IVR or
 // while queued is not recorded, and the settings that decide are those of the skill group the call
-// reached (a caller connects before it is known). A side that joins later starts at its join.
+// reached (a caller connects before it is known). A side that joins later starts at its join. A
+// supervisor who barges in is recorded in a file of its own from the first word it says barged in
+// (what it says listening or whispering never reaches the media tap); it is not transcribed.
 #ifndef TCCC_SERVER_CALLTAP_CALLTAP_HPP
 #define TCCC_SERVER_CALLTAP_CALLTAP_HPP
 
@@ -49,6 +51,9 @@ class CallTap final : public media::MediaTap {
              std::size_t size) override;
   void left(const std::string& sessionId, media::Side side) override;
   void ended(const std::string& sessionId) override;
+  void bargeAudio(const std::string& sessionId, const std::string& supervisor, const media::RtpHeader& header,
+                  const std::uint8_t* opus, std::size_t size) override;
+  void supervisorLeft(const std::string& sessionId) override;
 
  private:
   struct Call {
@@ -60,6 +65,7 @@ class CallTap final : public media::MediaTap {
     std::array<bool, 2> capturing{};          // that side's participant is being captured
     std::array<CallRecorder::Handle, 2> recordings{};
     std::array<std::shared_ptr<asr::AsrStream>, 2> transcripts;
+    CallRecorder::Handle supervisorRecording = 0;  // started at its first barged-in frame
   };
   /// Starts recording and transcribing `side`'s participant, as the call's settings say now.
   void startCapture(const std::string& sessionId, Call& call, media::Side side);

@@ -148,13 +148,17 @@ void MediaBridge::detach(Side side) {
   if (mTap) mTap->left(mSessionId, side);
 }
 
-void MediaBridge::attachMonitor(std::shared_ptr<BridgeLeg> leg, MonitorMode mode) {
+void MediaBridge::attachMonitor(std::shared_ptr<BridgeLeg> leg, MonitorMode mode, const std::string& supervisor) {
   if (mClosed) {
     leg->close();
     return;
   }
-  if (mMonitor) mMonitor->close();
+  if (mMonitor) {
+    mMonitor->close();
+    if (mTap) mTap->supervisorLeft(mSessionId);  // a new leg is a new RTP timeline: a file of its own
+  }
   mMonitor = std::move(leg);
+  mSupervisor = supervisor;
   if (!mMix) mMix = std::make_unique<MonitorMix>();
   mMonitorMode = mode;
   mMonitor->start(this);
@@ -167,6 +171,7 @@ void MediaBridge::detachMonitor() {
   mMonitor->close();
   mMonitor.reset();
   mMix.reset();
+  if (mTap) mTap->supervisorLeft(mSessionId);
 }
 
 bool MediaBridge::mixesTo(Side side) const {
@@ -269,9 +274,12 @@ void MediaBridge::onAudio(BridgeLeg& from, const RtpHeader& header, const std::u
   if (&from == mRinging.get()) return;  // an agent who has not accepted yet is heard by nobody
   const bool dtmf = from.isDtmf(header.payloadType);
   if (&from == mMonitor.get()) {
-    // Heard only through the mix, and only once the supervisor speaks (whisper, barge). The
-    // supervisor's own audio is not recorded: the recording is the call's two parties.
-    if (!dtmf && mMonitorMode != MonitorMode::Listen) mMix->heard(MonitorMix::Party::Supervisor, payload, size);
+    // Heard only through the mix, and only once the supervisor speaks (whisper, barge). What the
+    // customer hears from it (a barge, not while held) is part of the call's record; a whisper is
+    // between the supervisor and the agent.
+    if (dtmf || mMonitorMode == MonitorMode::Listen) return;
+    mMix->heard(MonitorMix::Party::Supervisor, payload, size);
+    if (mTap && mixesTo(Side::Far)) mTap->bargeAudio(mSessionId, mSupervisor, header, payload, size);
     return;
   }
   const Side side = sideOf(from);

@@ -5,7 +5,8 @@
 // packets are forwarded as they are (no transcoding), renumbered per outgoing stream so that a
 // transfer or hold music never shows the browser a jump; a key frame request goes to whoever sends
 // the video. While the call is held the customer hears music generated here and nothing crosses.
-// Taps (recording, speech recognition) see every party's audio. An agent the call rings at has a
+// Taps (recording, speech recognition) see every party's audio, and a supervisor's while it barges in.
+// An agent the call rings at has a
 // leg of its own beside them that connects while it rings and carries nothing (ring/promote), so
 // that accepting costs no negotiation. A supervisor on the call has a leg of its own too, whose audio
 // is mixed (MonitorMix) rather than forwarded. Lives on the media thread.
@@ -43,6 +44,13 @@ class MediaTap {
   virtual void left(const std::string& sessionId, Side side) = 0;
   /// The call's media is over.
   virtual void ended(const std::string& sessionId) = 0;
+  /// An Opus frame a supervisor said while barged in, which both parties heard: part of what the
+  /// call's record must hold. What it says while listening or whispering never reaches the customer
+  /// and is not passed on. `supervisor` names it; `header` is its leg's own RTP numbering.
+  virtual void bargeAudio(const std::string& sessionId, const std::string& supervisor, const RtpHeader& header,
+                          const std::uint8_t* opus, std::size_t size) = 0;
+  /// The supervisor's leg closed (it left, or a new leg of its replaced this one).
+  virtual void supervisorLeft(const std::string& sessionId) = 0;
 };
 
 class MediaBridge final : public MediaLegSink {
@@ -75,9 +83,10 @@ class MediaBridge final : public MediaLegSink {
   bool promote(const std::string& participant);
   /// The ringing agent did not accept: its leg is closed.
   void unring();
-  /// A supervisor joins the call on `leg` (the one before it is closed), in `mode`: it hears both
-  /// parties, and as the mode says the agent (whisper) or both (barge) hear it.
-  void attachMonitor(std::shared_ptr<BridgeLeg> leg, MonitorMode mode);
+  /// A supervisor (`supervisor`, its user id) joins the call on `leg` (the one before it is
+  /// closed), in `mode`: it hears both parties, and as the mode says the agent (whisper) or both
+  /// (barge) hear it.
+  void attachMonitor(std::shared_ptr<BridgeLeg> leg, MonitorMode mode, const std::string& supervisor);
   void setMonitorMode(MonitorMode mode);
   /// The supervisor leaves: its leg closes and the parties' audio is forwarded again.
   void detachMonitor();
@@ -132,6 +141,7 @@ class MediaBridge final : public MediaLegSink {
   std::unique_ptr<Generator> mCallerVoice;  // the simulated caller (far side)
   std::unique_ptr<Generator> mHoldMusic;    // made at the first hold
   std::shared_ptr<BridgeLeg> mMonitor;      // the supervisor's leg (attachMonitor)
+  std::string mSupervisor;                  // who is on it
   std::unique_ptr<MonitorMix> mMix;         // while a supervisor is on the call
   MonitorMode mMonitorMode = MonitorMode::Listen;
   bool mHeld = false;

@@ -326,7 +326,8 @@ void MediaServer::closeRinging(const std::string& sessionId) {
   boost::asio::post(mIo, [bridge = it->second.bridge] { bridge->unring(); });
 }
 
-MediaServer::Opened MediaServer::monitor(const std::string& sessionId, const std::string& offerSdp, MonitorMode mode) {
+MediaServer::Opened MediaServer::monitor(const std::string& sessionId, const std::string& offerSdp, MonitorMode mode,
+                                         const std::string& supervisor) {
   auto it = mCalls.find(sessionId);
   if (it == mCalls.end()) return Opened{"", "the call's audio does not pass through the server"};
   auto parsed = Sdp::parseOffer(offerSdp);
@@ -342,7 +343,7 @@ MediaServer::Opened MediaServer::monitor(const std::string& sessionId, const std
   c.monitor = LegRecord{leg, offer, leg->local(), nullptr};
   c.monitorStats = std::move(stats);
   ++mOpenLegs;
-  boost::asio::post(mIo, [bridge = c.bridge, leg, mode] { bridge->attachMonitor(leg, mode); });
+  boost::asio::post(mIo, [bridge = c.bridge, leg, mode, supervisor] { bridge->attachMonitor(leg, mode, supervisor); });
   return Opened{std::move(sdp), ""};
 }
 

@@ -87,7 +87,9 @@ class MediaServer {
   void closeRinging(const std::string& sessionId);
   // A supervisor on the call (MediaBridge::attachMonitor): one at a time; a new leg replaces it.
   /// The supervisor's browser offered: a new leg answers it and joins the call in `mode`.
-  Opened monitor(const std::string& sessionId, const std::string& offerSdp, MonitorMode mode);
+  /// `supervisor` (its user id) names what it says in a barge in the call's recording.
+  Opened monitor(const std::string& sessionId, const std::string& offerSdp, MonitorMode mode,
+                 const std::string& supervisor);
   void setMonitorMode(const std::string& sessionId, MonitorMode mode);
   /// The supervisor left the call: its leg closes.
   void closeMonitor(const std::string& sessionId);

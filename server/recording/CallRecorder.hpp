@@ -3,9 +3,10 @@
 //
 // One Ogg Opus file per participant (OggOpusRecorder: the received Opus packets as they are, no
 // re-encoding; silence where nothing was received or the recording was paused), then, when the
-// session ends, a stereo mix (customer left, agent right), the catalogue rows and one recording
-// push per participant (action=record). Files live under <dir>/<sdkAppId>/<YYYY-MM-DD>/<recordId>.ogg
-// and leave the server only through signed, expiring links (RecordingRoute).
+// session ends, a stereo mix (customer left; agent, and a supervisor who barged in, right), the
+// catalogue rows and one recording push per participant (action=record). Files live under
+// <dir>/<sdkAppId>/<YYYY-MM-DD>/<recordId>.ogg and leave the server only through signed, expiring
+// links (RecordingRoute).
 //
 // Threads:
 //  - startParticipant, packet, pause, resume and endSession are for the MEDIA THREAD (they are
@@ -46,7 +47,9 @@ class RecordingCatalog;
 
 class CallRecorder {
  public:
-  enum class Participant { Customer, Agent };
+  /// Who a file holds. A supervisor's file holds only what it said while barged in (both parties
+  /// heard it); the stereo mix sums it into the agent's channel.
+  enum class Participant { Customer, Agent, Supervisor };
   /// Identifies one participant's recording; 0 means "not recording" (packet() ignores it).
   using Handle = std::uint64_t;
 
@@ -98,7 +101,17 @@ class CallRecorder {
 
   Health health() const;
 
-  static const char* toString(Participant p) { return p == Participant::Customer ? "customer" : "agent"; }
+  static const char* toString(Participant p) {
+    switch (p) {
+      case Participant::Customer:
+        return "customer";
+      case Participant::Agent:
+        return "agent";
+      case Participant::Supervisor:
+        break;
+    }
+    return "supervisor";
+  }
 
  private:
   struct Track {

@@ -62,7 +62,7 @@ std::variant<MonitorClaim, Error> CallMonitor::redeem(std::string_view token, st
   // The supervisor may have left, or the call ended, since the ticket was issued.
   if (it == mOnCall.end() || it->second.userId != grant->userId || !s || s->ended() || s->sdkAppId != grant->sdkAppId)
     return Error(Errc::InvalidState, "the supervisor is no longer on the call");
-  return MonitorClaim{grant->sessionId, it->second.mode};
+  return MonitorClaim{grant->sessionId, it->second.mode, grant->userId};
 }
 
 void CallMonitor::leave(const std::string& sessionId) {

@@ -32,6 +32,7 @@ struct MediaWsClaim {
 struct MonitorClaim {
   std::string sessionId;
   protocol::MonitorMode mode = protocol::MonitorMode::Listen;
+  std::string supervisor;  // its user id
 };
 
 class MediaWsTokens {

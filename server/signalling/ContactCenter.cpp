@@ -583,7 +583,7 @@ HttpResponse ContactCenter::monitorOffer(const HttpRequest& request) {
   auto claim = mEngine.redeemMonitor(std::string_view(auth->second).substr(kBearer.size()), nowMs());
   if (auto* why = std::get_if<Error>(&claim)) return refuse(403, why->message);
   const auto& on = std::get<routing::MonitorClaim>(claim);
-  auto opened = mMedia->monitor(on.sessionId, request.body, on.mode);
+  auto opened = mMedia->monitor(on.sessionId, request.body, on.mode, on.supervisor);
   if (!opened.error.empty()) return refuse(400, opened.error);
   spdlog::info("media for {}: a supervisor joined ({})", on.sessionId, protocol::toString(on.mode));
   return answer(201, std::move(opened.sdp), "application/sdp");

@@ -96,8 +96,8 @@ struct RecordingRecord {
   std::string recordId;  // 32 hex digits (RecordUrlSigner::newRecordId)
   std::int64_t sdkAppId = 0;
   std::string sessionId;
-  std::string participant;          // customer | agent | mix
-  std::string endpointUser;         // the agent's user id, or the customer's number/id ("" for mix)
+  std::string participant;          // customer | agent | supervisor (what it said barged in) | mix
+  std::string endpointUser;         // the agent's or supervisor's user id, or the customer's number/id ("" for mix)
   std::string path;                 // the final file path (`<path>.part` while recording)
   std::int64_t startMs = 0;         // Unix ms of the file's offset 0
   std::int64_t endMs = 0;           // Unix ms of its end (0 while recording)

@@ -4,14 +4,18 @@
 // agent's microphone a 1 kHz tone, the supervisor's a 2.5 kHz tone. The supervisor clicks "listen"
 // on the agent's row: it hears the caller and the agent, and the agent does not hear it (its
 // microphone is even left open, to show that the server keeps it out); "whisper": the agent hears
-// it beside the caller; "stop": its audio stops and the call goes on. Each party's hearing is read
-// from the spectrum of what its page plays. axe-core finds nothing serious on the page while it is
-// on the call. Screenshots, zh and en, go to test-results/monitor/.
+// it beside the caller; "barge": the caller hears it too, which a page cannot hear (the caller is
+// the server's own voice), so the call's recording shows it: after the call DescribeTelCdr (the
+// official client) lists a supervisor's file holding the 2.5 kHz tone for as long as the barge
+// lasted, and the stereo mix carries it on the agent's channel for that long and no longer (the
+// whisper before it is not in the record); "stop": its audio stops and the call goes on. Each
+// party's hearing is read from the spectrum of what its page plays. axe-core finds nothing serious
+// on the page while it is on the call. Screenshots, zh and en, go to test-results/monitor/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, startCrm, assert, assertEqual, waitFor, ROOT } from './harness.mjs';
+import { startServer, launchBrowser, startCrm, cloudClient, assert, assertEqual, waitFor, ROOT } from './harness.mjs';
 import { CRM_PAGE, LOOPBACK_ONLY, PROBES, toneWav } from './media-kit.mjs';
 
 const shots = join(ROOT, 'test-results/monitor');
@@ -44,6 +48,40 @@ async function seriousA11yFindings(page) {
       .flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
   });
 }
+
+/**
+ * Downloads a recording in `page` (of the server's origin) and decodes it there (Ogg Opus): per
+ * channel and 250 ms window, whether `hz` stands 20 dB over the quiet band; and its length.
+ */
+const toneInRecording = (page, url, hz) =>
+  page.evaluate(
+    async ({ u, hz, quietHz }) => {
+      const res = await fetch(u);
+      if (res.status !== 200) return { status: res.status };
+      const buf = await new OfflineAudioContext(1, 48000, 48000).decodeAudioData(await res.arrayBuffer());
+      const goertzel = (d, from, n, f) => {
+        const w = (2 * Math.PI * f) / buf.sampleRate;
+        let s1 = 0;
+        let s2 = 0;
+        for (let i = from; i < from + n; i++) {
+          const s0 = d[i] + 2 * Math.cos(w) * s1 - s2;
+          s2 = s1;
+          s1 = s0;
+        }
+        return Math.sqrt(Math.max(s1 * s1 + s2 * s2 - 2 * Math.cos(w) * s1 * s2, 0)) / n;
+      };
+      const windows = [];
+      const n = Math.floor(buf.sampleRate / 4);
+      for (let ch = 0; ch < buf.numberOfChannels; ch++) {
+        const d = buf.getChannelData(ch);
+        const out = [];
+        for (let i = 0; i + n <= d.length; i += n) out.push(goertzel(d, i, n, hz) > 10 * goertzel(d, i, n, quietHz));
+        windows.push(out);
+      }
+      return { status: 200, seconds: buf.duration, windows };
+    },
+    { u: url, hz, quietHz: 1700 },
+  );
 
 const agentEar = 'document.querySelector("audio[data-tccc-session]").srcObject';
 const supervisorEar = 'document.querySelector("[data-testid=sv-monitor-audio]").srcObject';
@@ -87,7 +125,7 @@ export async function teardown(ctx) {
 
 export const tests = [
   {
-    name: 'monitor: the supervisor listens unheard, whispers to the agent, and stops',
+    name: 'monitor: the supervisor listens unheard, whispers to the agent, barges in on the record, and stops',
     timeoutMs: 120000,
     async run({ server, crm, demo, agentBrowser, supervisorBrowser }) {
       const agent = await agentBrowser.context.newPage();
@@ -144,9 +182,17 @@ export const tests = [
       await sv.screenshot({ path: join(shots, 'monitor-whisper-360-en.png'), fullPage: true });
       await sv.setViewportSize({ width: 1280, height: 900 });
 
+      // Barge in for 4 s: the caller hears the supervisor too (the record below shows it). By now
+      // the supervisor's browser has noise suppression wearing its steady tone down, so what the
+      // agent hears is left to MonitorTest, which measures each mode's mix exactly.
+      await sv.selectOption(`${row} [data-testid=sv-monitor-mode]`, 'barge');
+      const bargeFrom = Date.now();
+      await new Promise((r) => setTimeout(r, 4000));
+
       // Stop: the supervisor's audio ends, the agent hears the caller alone, the call goes on.
       await sv.click(`${row} [data-testid=sv-monitor-stop]`);
       await sv.waitForSelector(`${row} [data-testid=sv-monitor]:not([hidden])`);
+      const bargeSeconds = (Date.now() - bargeFrom) / 1000;
       await waitFor(
         async () => !(await hears(agent, agentEar, 'agent, after stop')).supervisor,
         'the supervisor is gone from the agent',
@@ -161,6 +207,48 @@ export const tests = [
       assertEqual(agentErrors, [], 'agent page errors');
       assertEqual(svErrors, [], 'supervisor page errors');
       await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), sessionId);
+
+      // The record: a supervisor's file with its barge, and the mix with it on the agent's side.
+      const ccc = cloudClient(server);
+      const now = Math.floor(Date.now() / 1000);
+      const cdr = await waitFor(
+        async () => {
+          const r = await ccc.DescribeTelCdr({
+            SdkAppId: server.sdkAppId,
+            StartTimeStamp: now - 600,
+            EndTimeStamp: now + 60,
+            Limit: 10,
+            Offset: 0,
+          });
+          const c = r.TelCdrs.find((x) => x.SessionId === sessionId);
+          const mixed = (c?.Recordings || []).some((f) => f.Participant === 'mix' && f.State === 'complete');
+          return mixed ? c : null;
+        },
+        'the call with its stereo mix',
+        20000,
+      );
+      const files = cdr.Recordings.filter((f) => f.Participant === 'supervisor');
+      assertEqual(files.length, 1, `one supervisor's file: ${JSON.stringify(cdr.Recordings)}`);
+      assertEqual(files[0].State, 'complete', "the supervisor's file is complete");
+      assert(files[0].EndpointUser && files[0].EndpointUser !== server.agents[0], 'it names the supervisor');
+      const onServer = await agentBrowser.context.newPage();
+      await onServer.goto(`${server.baseUrl}/healthz`);
+      const own = await toneInRecording(onServer, files[0].RecordURL, SUPERVISOR_HZ);
+      assertEqual(own.status, 200, "the supervisor's file downloads");
+      const voiced = own.windows[0].filter(Boolean).length;
+      console.log(
+        `  barge ${bargeSeconds.toFixed(1)} s; supervisor's file ${own.seconds.toFixed(1)} s, tone in ${voiced} windows`,
+      );
+      assert(voiced >= (bargeSeconds - 1.5) * 4, `the barge is in the supervisor's file (${voiced} windows)`);
+      assert(own.seconds < bargeSeconds + 1.5, `and only the barge (${own.seconds} s)`);
+      const mix = await toneInRecording(onServer, cdr.RecordURL, SUPERVISOR_HZ);
+      assertEqual(mix.status, 200, 'the mix downloads');
+      const [left, right] = mix.windows.map((w) => w.filter(Boolean).length);
+      console.log(`  mix: supervisor's tone in ${right} windows on the agent's side, ${left} on the caller's`);
+      assert(right >= (bargeSeconds - 1.5) * 4, `the mix has the barge on the agent's side (${right} windows)`);
+      assert(right <= (bargeSeconds + 1) * 4, `and not the whisper before it (${right} windows)`);
+      assertEqual(left, 0, "nothing of the supervisor on the caller's side");
+      await onServer.close();
     },
   },
 ];

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -179,6 +180,27 @@ class RecordingLeg final : public BridgeLeg {
   Encoder encoder;
 };
 
+/// What the call's record is told about the supervisor (the parties' audio is CallTap's business).
+class SupervisorTap final : public MediaTap {
+ public:
+  void joined(const std::string&, Side, const std::string&) override {}
+  void audio(const std::string&, Side, const RtpHeader&, const std::uint8_t*, std::size_t) override {}
+  void left(const std::string&, Side) override {}
+  void ended(const std::string&) override {}
+  void bargeAudio(const std::string&, const std::string& supervisor, const RtpHeader& header, const std::uint8_t* opus,
+                  std::size_t size) override {
+    speakers.insert(supervisor);
+    timestamps.push_back(header.timestamp);
+    ear.hear(opus, size);
+  }
+  void supervisorLeft(const std::string&) override { ++lefts; }
+
+  std::set<std::string> speakers;
+  std::vector<std::uint32_t> timestamps;
+  Ear ear;
+  int lefts = 0;
+};
+
 struct ModeCase {
   const char* name;
   MonitorMode mode;
@@ -190,13 +212,14 @@ class BridgeWithSupervisor : public ::testing::TestWithParam<ModeCase> {};
 // The far side says 440 Hz, the agent 1 kHz, the supervisor 2.5 kHz, for a second.
 TEST_P(BridgeWithSupervisor, EachPartyHearsWhatTheModeSays) {
   const ModeCase& c = GetParam();
-  MediaBridge bridge("s-1", nullptr);
+  SupervisorTap tap;
+  MediaBridge bridge("s-1", &tap);
   auto far = std::make_shared<RecordingLeg>();
   auto agent = std::make_shared<RecordingLeg>();
   auto supervisor = std::make_shared<RecordingLeg>();
   bridge.attach(Side::Far, far, "customer");
   bridge.attach(Side::Agent, agent, "agent1");
-  bridge.attachMonitor(supervisor, c.mode);
+  bridge.attachMonitor(supervisor, c.mode, "boss1");
   const auto start = std::chrono::steady_clock::now();
   for (std::uint16_t t = 0; t < 50; ++t) {
     const std::size_t at = std::size_t(t) * kFrameSamples;
@@ -218,9 +241,20 @@ TEST_P(BridgeWithSupervisor, EachPartyHearsWhatTheModeSays) {
   EXPECT_TRUE(heard(*far, 1000));
   EXPECT_EQ(heard(*far, 2500), c.farHearsSupervisor);
   EXPECT_FALSE(heard(*far, 440));
+  // The call's record holds what the customer heard the supervisor say: every frame of a barge, in
+  // the supervisor's own numbering and voice; nothing of a whisper or of listening.
+  if (c.farHearsSupervisor) {
+    EXPECT_EQ(tap.speakers, std::set<std::string>{"boss1"});
+    ASSERT_EQ(tap.timestamps.size(), 50u);
+    for (std::size_t i = 0; i < tap.timestamps.size(); ++i) EXPECT_EQ(tap.timestamps[i], i * kFrameSamples);
+    EXPECT_TRUE(strength(tap.ear.after(2 * kFrameSamples), 2500) > 0.1);
+  } else {
+    EXPECT_TRUE(tap.timestamps.empty());
+  }
 
   // The supervisor leaves: the parties' packets are forwarded again, untouched.
   bridge.detachMonitor();
+  EXPECT_EQ(tap.lefts, 1);
   EXPECT_TRUE(supervisor->closed);
   const std::size_t before = agent->sources.size();
   far->say(tone(440, 0), 60);
@@ -245,7 +279,7 @@ TEST(BridgeWithSupervisor, TheSimulatedCallersVoiceIsMixedAndAClosedCallClosesTh
     voice.insert(voice.end(), frame.begin(), frame.end());
   }
   bridge.setSimulatedCaller(AudioSource::loop(std::move(voice)), "caller");
-  bridge.attachMonitor(supervisor, MonitorMode::Whisper);
+  bridge.attachMonitor(supervisor, MonitorMode::Whisper, "boss1");
   const auto start = std::chrono::steady_clock::now();
   for (std::uint16_t t = 0; t < 50; ++t) {
     supervisor->say(tone(2500, std::size_t(t) * kFrameSamples), t);
@@ -260,4 +294,33 @@ TEST(BridgeWithSupervisor, TheSimulatedCallersVoiceIsMixedAndAClosedCallClosesTh
 }
 
 }  // namespace
+// A barge while the call is held reaches nobody (the customer hears music), so nothing of it is
+// recorded; a new leg of the supervisor's is a new timeline, told to the record as a leave first.
+TEST(BridgeWithSupervisor, ABargeWhileHeldIsNotRecordedAndANewLegEndsTheLastOnesFile) {
+  SupervisorTap tap;
+  MediaBridge bridge("s-3", &tap);
+  auto far = std::make_shared<RecordingLeg>();
+  auto agent = std::make_shared<RecordingLeg>();
+  bridge.attach(Side::Far, far, "customer");
+  bridge.attach(Side::Agent, agent, "agent1");
+  auto first = std::make_shared<RecordingLeg>();
+  bridge.attachMonitor(first, MonitorMode::Barge, "boss1");
+  bridge.setHeld(true);
+  for (std::uint16_t t = 0; t < 5; ++t) first->say(tone(2500, std::size_t(t) * kFrameSamples), t);
+  EXPECT_TRUE(tap.timestamps.empty());
+  bridge.setHeld(false);
+  for (std::uint16_t t = 5; t < 10; ++t) first->say(tone(2500, std::size_t(t) * kFrameSamples), t);
+  EXPECT_EQ(tap.timestamps.size(), 5u);
+
+  auto second = std::make_shared<RecordingLeg>();
+  bridge.attachMonitor(second, MonitorMode::Barge, "boss1");
+  EXPECT_TRUE(first->closed);
+  EXPECT_EQ(tap.lefts, 1);
+  bridge.setMonitorMode(MonitorMode::Whisper);
+  second->say(tone(2500, 0), 0);
+  EXPECT_EQ(tap.timestamps.size(), 5u);
+  bridge.close();
+  EXPECT_EQ(tap.lefts, 2);
+}
+
 }  // namespace tccc::server::media

@@ -251,6 +251,9 @@ class FakeTap final : public MediaTap {
   }
   void left(const std::string&, Side side) override { lefts.push_back(side); }
   void ended(const std::string&) override {}
+  void bargeAudio(const std::string&, const std::string&, const RtpHeader&, const std::uint8_t*, std::size_t) override {
+  }
+  void supervisorLeft(const std::string&) override {}
   std::vector<std::pair<Side, std::string>> joins;
   std::vector<Side> lefts;
   std::vector<RtpHeader> agentAudio;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Which participants of a call are recorded, driven through CallTap as the media plane drives it
 // (configure before each leg, joined/audio/left on the media thread, ended): nothing before an agent
-// joins, the caller from the agent's join on, a file per agent after a transfer, and the settings
-// of the leg being opened deciding (a skill group that opts out, a switch turned mid-call).
+// joins, the caller from the agent's join on, a file per agent after a transfer, a file per leg of a
+// supervisor who barges in, and the settings of the leg being opened deciding (a skill group that
+// opts out, a switch turned mid-call).
 #include "../PushReceiver.hpp"
 #include "RecordingPipeline.hpp"
 #include "calltap/CallTap.hpp"
@@ -25,7 +26,7 @@ using media::Side;
 
 /// One thing that happens to the call, in order.
 struct Step {
-  enum Kind { Configure, Join, Talk, Leave } kind;
+  enum Kind { Configure, Join, Talk, Leave, Barge, SupervisorLeaves } kind;
   Side side = Side::Far;
   std::string participant;  // Join
   bool record = true;       // Configure
@@ -35,6 +36,9 @@ Step configure(bool record) { return {Step::Configure, Side::Far, "", record}; }
 Step join(Side side, std::string who) { return {Step::Join, side, std::move(who), true}; }
 Step talk(Side side) { return {Step::Talk, side, "", true}; }
 Step leave(Side side) { return {Step::Leave, side, "", true}; }
+/// A supervisor says a second of its tone barged in.
+Step barge(std::string who) { return {Step::Barge, Side::Agent, std::move(who), true}; }
+Step supervisorLeaves() { return {Step::SupervisorLeaves, Side::Agent, "", true}; }
 
 struct Case {
   const char* name;
@@ -56,6 +60,8 @@ TEST_P(CallTapTest, RecordsWhoTalksOnceAnAgentIsThere) {
   CallTap tap(&p.recorder, nullptr, p.io.get_executor(), [](auto&&...) {});
   ToneEncoder tones[2] = {ToneEncoder(440), ToneEncoder(660)};
   std::uint32_t rtp[2] = {1000, 500000};
+  ToneEncoder supervisorTone(2500);
+  std::uint32_t supervisorRtp = 90000;
   for (const Step& s : c.steps) {
     const auto i = static_cast<std::size_t>(s.side);
     switch (s.kind) {
@@ -76,6 +82,17 @@ TEST_P(CallTapTest, RecordsWhoTalksOnceAnAgentIsThere) {
       case Step::Leave:
         tap.left("s1", s.side);
         break;
+      case Step::Barge:
+        for (int n = 0; n < 50; ++n, supervisorRtp += 960) {
+          auto packet = supervisorTone.next();
+          media::RtpHeader header;
+          header.timestamp = supervisorRtp;
+          tap.bargeAudio("s1", s.participant, header, packet.data(), packet.size());
+        }
+        break;
+      case Step::SupervisorLeaves:
+        tap.supervisorLeft("s1");
+        break;
     }
   }
   // Every file started is still open until the call ends: none more, none fewer.
@@ -84,7 +101,7 @@ TEST_P(CallTapTest, RecordsWhoTalksOnceAnAgentIsThere) {
   auto has = [&](const char* who) {
     return std::any_of(c.files.begin(), c.files.end(), [&](const auto& f) { return f.first.rfind(who, 0) == 0; });
   };
-  const bool mixed = has("customer:") && has("agent:");  // the stereo mix needs both sides
+  const bool mixed = has("customer:") && (has("agent:") || has("supervisor:"));  // the mix needs both sides
   auto rows = p.settled("s1", c.files.size() + (mixed ? 1 : 0));
   std::vector<std::pair<std::string, int>> got;
   for (const auto& r : rows) {
@@ -123,7 +140,22 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"switched_off_mid_call_spares_the_next_agent",
              {configure(true), join(kFar, "13800138000"), configure(true), join(kAgent, "a1"), talk(kFar), talk(kAgent),
               leave(kAgent), configure(false), join(kAgent, "a2"), talk(kAgent), talk(kFar)},
-             {{"customer:13800138000", 2}, {"agent:a1", 1}}}),
+             {{"customer:13800138000", 2}, {"agent:a1", 1}}},
+        Case{"a_barging_supervisor_gets_a_file_of_its_own",
+             {configure(true), join(kFar, "13800138000"), configure(true), join(kAgent, "a1"), talk(kFar), talk(kAgent),
+              barge("boss1"), talk(kAgent)},
+             {{"customer:13800138000", 1}, {"agent:a1", 2}, {"supervisor:boss1", 1}}},
+        Case{"a_supervisor_back_on_a_new_leg_gets_a_second_file",
+             {configure(true), join(kFar, "13800138000"), configure(true), join(kAgent, "a1"), talk(kAgent),
+              barge("boss1"), supervisorLeaves(), barge("boss1")},
+             {{"agent:a1", 1}, {"supervisor:boss1", 1}, {"supervisor:boss1", 1}, {"customer:13800138000", 0}}},
+        Case{"no_supervisor_file_where_the_call_is_not_recorded",
+             {configure(true), join(kFar, "13800138000"), configure(false), join(kAgent, "a1"), talk(kAgent),
+              barge("boss1")},
+             {}},
+        Case{"a_barge_before_any_agent_is_captured_is_not_recorded",
+             {configure(true), join(kFar, "13800138000"), barge("boss1")},
+             {}}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
