@@ -26,6 +26,7 @@
 #include "recording/RecordingCatalog.hpp"
 #include "recording/RecordingRoute.hpp"
 #include "store/DemoSeeder.hpp"
+#include "store/DiskWatch.hpp"
 #include "store/SqliteStore.hpp"
 #include "store/StorageBreaker.hpp"
 #include "store/StoreDirectory.hpp"
@@ -173,6 +174,8 @@ int run(const ServerConfig& config) {
 
   // The disk-fault breaker from now on: start-up and one-shot commands above fail loudly instead.
   store.setStorageBreaker(&storageBreaker);
+  // A disk that hangs rather than fails trips it too (within DiskWatch::kDefaultStallAfter).
+  DiskWatch diskWatch((fs::path(config.dataDir) / "disk-watch").string(), storageBreaker);
 
   HttpServerOptions httpOptions;
   httpOptions.host = config.host;

@@ -24,7 +24,7 @@ DurableSendQueue::InputFrames::InputFrames(DurableSendQueue& queue)
 DurableSendQueue::InputFrames::~InputFrames() { mQueue.mInputTellsOfChat = mOuterTellsOfChat; }
 
 DurableSendQueue::DurableSendQueue(boost::asio::io_context& io, WsSender& sender, std::chrono::milliseconds maxHold)
-    : mIo(io), mSender(sender), mMaxHold(maxHold), mRetry(io) {}
+    : mIo(io), mSender(sender), mMaxHold(maxHold), mRetry(io), mHoldWatch(io) {}
 
 DurableSendQueue::~DurableSendQueue() {
   *mAlive = false;
@@ -59,6 +59,21 @@ void DurableSendQueue::push(Frame frame) {
   ++mHeldPerSocket[frame.id];
   mHeld.push_back(std::move(frame));  // behind the socket's earlier held frames: its order is kept
   if (needsSync) requestSync();
+  if (mBreaker && !mWatchingHeld) watchHeld();
+}
+
+void DurableSendQueue::watchHeld() {
+  mWatchingHeld = true;
+  mHoldWatch.expires_after(kRetryAfterFailedSync);
+  mHoldWatch.async_wait([this, alive = std::weak_ptr<bool>(mAlive)](boost::system::error_code ec) {
+    if (ec || alive.expired()) return;
+    if (mBreaker->isOpen()) closeSocketsHeldTooLong();
+    if (mHeld.empty()) {
+      mWatchingHeld = false;
+      return;
+    }
+    watchHeld();
+  });
 }
 
 void DurableSendQueue::deliver(Frame& frame) {

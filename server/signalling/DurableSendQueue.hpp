@@ -8,8 +8,10 @@
 // socket's frames always leave in the order they were queued.
 //
 // When the disk refuses the fsync, the StorageBreaker opens and the sync is tried again only once it
-// has closed (its probe has made every earlier append durable). Meanwhile the rest of the contact
-// center carries on; a socket whose frames have waited longer than kMaxHold is closed with 1013
+// has closed (its probe has made every earlier append durable). A sync that hangs instead holds its
+// frames until the breaker opens for it (DiskWatch notices the disk not answering). Meanwhile the
+// rest of the contact center carries on; a socket whose frames have waited longer than kMaxHold
+// while the breaker is open is closed with 1013
 // (try again later) and its frames dropped: its client reconnects and resynchronises, and a message
 // whose acknowledgement it never got is sent again with the same clientMsgId.
 #ifndef TCCC_SERVER_SIGNALLING_DURABLESENDQUEUE_HPP
@@ -90,6 +92,9 @@ class DurableSendQueue {
   /// After a refused sync: waits for the breaker to close, closing sockets held too long meanwhile.
   void awaitRecovery();
   void closeSocketsHeldTooLong();
+  /// While frames are held: once the breaker is open (a sync still in flight, hanging on the disk),
+  /// sockets held too long are closed as after a refused sync.
+  void watchHeld();
   void deliver(Frame& frame);
   /// Sends every held frame that may go now, in order per socket.
   void release();
@@ -107,6 +112,8 @@ class DurableSendQueue {
   std::uint64_t mWanted = 0;   // the most appends a held frame waits for
   bool mSyncing = false;
   boost::asio::steady_timer mRetry;
+  boost::asio::steady_timer mHoldWatch;
+  bool mWatchingHeld = false;
   boost::asio::thread_pool mSyncThread{1};  // fsync off the event loop
   std::shared_ptr<bool> mAlive = std::make_shared<bool>(true);
 };

@@ -225,6 +225,28 @@ TEST_F(DurableSendQueueWithBreaker, OnceTheProbeClosesTheBreakerTheHeldFramesGoO
   EXPECT_EQ(commit.syncs.load(), 2);
 }
 
+// A disk that hangs: the sync neither succeeds nor fails. Its sockets wait (no breaker is open, and
+// a slow disk is not a failing one) until something else, DiskWatch, opens the breaker for the
+// stall; then they are closed once held too long, as after a refused sync.
+TEST_F(DurableSendQueueWithBreaker, AHangingSyncHoldsItsSocketsUntilTheBreakerOpensThenClosesThem) {
+  DurableSendQueue out(io, sender, std::chrono::milliseconds(100));
+  out.attach(&commit, &breaker);
+  commit.append();
+  {
+    DurableSendQueue::InputFrames input(out);
+    out.sendText(1, "ack");
+  }
+  io.run_for(std::chrono::milliseconds(300));
+  io.restart();
+  EXPECT_TRUE(sender.log.empty());
+  EXPECT_EQ(out.held(), 1u);
+  breaker.trip("disk watch", "a write has waited 5000 ms for the disk");
+  ASSERT_TRUE(runUntil(io, [&] { return !sender.log.empty(); }));
+  EXPECT_EQ(sender.log, (std::vector<std::string>{"1:close:1013"}));
+  EXPECT_EQ(out.held(), 0u);
+  commit.complete(1);  // the disk answers at last; the sync thread is free to stop
+}
+
 TEST(DurableSendQueue, DestroyedWhileASyncRunsIsSafe) {
   boost::asio::io_context io;
   RecordingSender sender;

@@ -2,17 +2,26 @@
 // StorageBreaker: a disk fault opens it, only a successful probe closes it, a fault during a probe
 // makes it probe again; and SqliteStore on a disk that refuses writes (a file-size limit of one
 // byte: every write fails with EFBIG, as on a failing disk) trips it, refuses chat messages while it
-// is open, and takes them again once the probe has proved the disk.
+// is open, and takes them again once the probe has proved the disk. DiskWatch trips it for a disk
+// that refuses its write (/dev/full) or stops answering (a FIFO nobody reads: open() waits), and
+// never for a disk that takes its writes.
 #include "IoTestSupport.hpp"
 #include "StoreTestSupport.hpp"
+#include "store/DiskWatch.hpp"
 #include "store/SqliteStore.hpp"
 #include "store/StorageBreaker.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <filesystem>
 #include <stdexcept>
+#include <thread>
 
 namespace tccc::server {
 namespace {
@@ -122,6 +131,56 @@ TEST(StorageBreakerWithSqlite, AStoreOnADiskThatRefusesWritesTripsItAndRecoversT
   ASSERT_TRUE(probe.step());
   EXPECT_EQ(probe.int64(0), 1);
 }
+
+struct WatchCase {
+  const char* name;
+  /// The file the watch writes, made in `dir`.
+  std::string (*path)(const std::string& dir);
+  bool trips;
+  const char* error;  // in the breaker's last error
+};
+
+class DiskWatchTest : public StorageBreakerTest, public ::testing::WithParamInterface<WatchCase> {};
+
+TEST_P(DiskWatchTest, TripsTheBreakerForADiskThatRefusesOrHangsAndNeverOtherwise) {
+  const WatchCase& c = GetParam();
+  char dirTemplate[] = "/tmp/tccc-diskwatch-XXXXXX";
+  ASSERT_NE(::mkdtemp(dirTemplate), nullptr);
+  const std::string dir = dirTemplate;
+  const std::string path = c.path(dir);
+  int reader = -1;  // opened on the FIFO once it has done its part: a waiting writer goes on
+  {
+    DiskWatch watch(path, breaker, std::chrono::milliseconds(10), std::chrono::milliseconds(100));
+    if (c.trips) {
+      ASSERT_TRUE(runUntil(
+          io, [&] { return breaker.isOpen(); }, std::chrono::seconds(5)));
+      EXPECT_EQ(breaker.status().source, "disk watch");
+      EXPECT_NE(breaker.status().lastError.find(c.error), std::string::npos) << breaker.status().lastError;
+      reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);
+    } else {
+      ASSERT_TRUE(runUntil(
+          io, [&] { return watch.completedWrites() >= 3; }, std::chrono::seconds(5)));
+      EXPECT_FALSE(breaker.isOpen());
+      EXPECT_EQ(std::filesystem::file_size(path), 8u);
+    }
+  }
+  if (reader >= 0) ::close(reader);
+  std::filesystem::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Disks, DiskWatchTest,
+    ::testing::Values(WatchCase{"writable", [](const std::string& dir) { return dir + "/disk-watch"; }, false, ""},
+                      WatchCase{"full", [](const std::string&) { return std::string("/dev/full"); }, true,
+                                "No space left"},
+                      WatchCase{"not_answering",
+                                [](const std::string& dir) {
+                                  const std::string fifo = dir + "/disk-watch";
+                                  ::mkfifo(fifo.c_str(), 0600);
+                                  return fifo;
+                                },
+                                true, "not answering"}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace tccc::server
