@@ -51,7 +51,8 @@ async function seriousA11yFindings(page) {
 
 /**
  * Downloads a recording in `page` (of the server's origin) and decodes it there (Ogg Opus): per
- * channel and 250 ms window, whether `hz` stands 20 dB over the quiet band; and its length.
+ * channel and 250 ms window, whether `hz` is audible and stands 20 dB over the quiet band; and its
+ * length.
  */
 const toneInRecording = (page, url, hz) =>
   page.evaluate(
@@ -75,7 +76,11 @@ const toneInRecording = (page, url, hz) =>
       for (let ch = 0; ch < buf.numberOfChannels; ch++) {
         const d = buf.getChannelData(ch);
         const out = [];
-        for (let i = 0; i + n <= d.length; i += n) out.push(goertzel(d, i, n, hz) > 10 * goertzel(d, i, n, quietHz));
+        for (let i = 0; i + n <= d.length; i += n) {
+          // Audible (over -44 dBFS: silence has no tone, however the bands compare) and 20 dB clear.
+          const level = goertzel(d, i, n, hz);
+          out.push(level > 0.003 && level > 10 * goertzel(d, i, n, quietHz));
+        }
         windows.push(out);
       }
       return { status: 200, seconds: buf.duration, windows };
