@@ -232,7 +232,10 @@ void CallControl::connect(Session& s, std::int64_t nowMs) {
   Agent& agent = c.agents.at(*s.agent);
   s.phase = SessionPhase::Connected;
   s.held = false;
-  if (!s.acceptMs) s.acceptMs = nowMs;
+  if (!s.acceptMs) {
+    s.acceptMs = nowMs;
+    c.supervisors.callAnswered(s, nowMs);
+  }
   if (SessionView* v = agent.view(s.id)) v->acceptMs = nowMs;
   ++s.timerGen;
   // First: the agent's media connection is the slow part of answering, and the server's offer goes

@@ -157,6 +157,7 @@ std::optional<EndSpec> CallRouting::admit(Session& session, std::int64_t skillGr
     if (!session.queuedSkillGroupId) {  // the CDR names the first group it queued for
       session.queuedSkillGroupId = skillGroupId;
       session.queuedSkillGroupName = info->name;
+      c.supervisors.callQueued(session, nowMs);
     }
   }
   if (book->online == 0) return refusedWith(EndStatus::NoSeatOnline);

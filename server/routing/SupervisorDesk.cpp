@@ -112,14 +112,42 @@ void SupervisorDesk::queueChanged(std::int64_t sdkAppId, std::int64_t nowMs) {
   arm(sdkAppId, it->second, nowMs);
 }
 
+namespace {
+/// The calls today's figures count: inbound phone and video calls from outside, once queued.
+bool countsToday(const Session& s) {
+  return s.direction == Direction::In && !s.isChat() && s.type != SessionType::Internal;
+}
+}  // namespace
+
+// Each figure moves when its event happens, not when the call ends: a supervisor sees a call
+// answered as the agent answers it, however long the conversation then lasts.
+void SupervisorDesk::callQueued(const Session& s, std::int64_t nowMs) {
+  if (!countsToday(s)) return;
+  ++today(s.sdkAppId, nowMs).offered;
+  todayChanged(s.sdkAppId, nowMs);
+}
+
+void SupervisorDesk::callAnswered(const Session& s, std::int64_t nowMs) {
+  if (!countsToday(s) || s.queuedMs == 0) return;
+  Today& t = today(s.sdkAppId, nowMs);
+  ++t.answered;
+  if (nowMs - s.queuedMs <= kServiceLevelMs) ++t.within;
+  todayChanged(s.sdkAppId, nowMs);
+}
+
 void SupervisorDesk::sessionEnded(const Session& s, std::int64_t nowMs) {
-  if (s.direction != Direction::In || s.isChat() || s.type == SessionType::Internal || s.queuedMs == 0) return;
+  if (!countsToday(s) || s.queuedMs == 0) return;
   queueChanged(s.sdkAppId, nowMs);  // it may have left a queue
-  count(today(s.sdkAppId, nowMs), s.queuedMs, s.acceptMs);
-  auto it = mWatches.find(s.sdkAppId);
+  if (s.acceptMs > 0) return;       // counted when answered
+  ++today(s.sdkAppId, nowMs).abandoned;
+  todayChanged(s.sdkAppId, nowMs);
+}
+
+void SupervisorDesk::todayChanged(std::int64_t sdkAppId, std::int64_t nowMs) {
+  auto it = mWatches.find(sdkAppId);
   if (it == mWatches.end()) return;
   it->second.dirtyToday = true;
-  arm(s.sdkAppId, it->second, nowMs);
+  arm(sdkAppId, it->second, nowMs);
 }
 
 void SupervisorDesk::countStoredCall(const QueuedCallTimes& call, std::int64_t nowMs) {
@@ -304,8 +332,10 @@ std::int64_t SupervisorDesk::dayOf(std::int64_t ms) const {
 }
 
 Json SupervisorDesk::todayJson(const Today& t) {
+  // Of the calls whose outcome is known: one still waiting may yet be answered in time.
   Json level = nullptr;
-  if (t.offered > 0) level = std::round(1000.0 * static_cast<double>(t.within) / static_cast<double>(t.offered)) / 10.0;
+  if (const std::int64_t settled = t.answered + t.abandoned; settled > 0)
+    level = std::round(1000.0 * static_cast<double>(t.within) / static_cast<double>(settled)) / 10.0;
   return JsonObject()
       .add("offered", t.offered)
       .add("answered", t.answered)

@@ -54,7 +54,12 @@ class SupervisorDesk : public TimerOwner {
   // What the other parts report (cheap when nobody watches the tenant).
   void agentChanged(const Agent& agent, std::int64_t nowMs);
   void queueChanged(std::int64_t sdkAppId, std::int64_t nowMs);
-  /// A session ended: counted in today's figures when it was an inbound call that queued.
+  /// An inbound call joined the queue of its first skill group: today's offered calls.
+  void callQueued(const Session& session, std::int64_t nowMs);
+  /// A queued inbound call was answered (its first answer): today's answered calls, and those
+  /// answered within kServiceLevelMs of queueing.
+  void callAnswered(const Session& session, std::int64_t nowMs);
+  /// A session ended: an inbound call that queued and was never answered is abandoned.
   void sessionEnded(const Session& session, std::int64_t nowMs);
   /// A call that ended before this process started (its stored CDR): counted when it ended today.
   void countStoredCall(const QueuedCallTimes& call, std::int64_t nowMs);
@@ -94,6 +99,8 @@ class SupervisorDesk : public TimerOwner {
   /// Days since the epoch in the contact center's time zone.
   std::int64_t dayOf(std::int64_t ms) const;
   static void count(Today& t, std::int64_t queuedMs, std::int64_t acceptMs);
+  /// Today's figures of the tenant moved: its watchers get them with the next update.
+  void todayChanged(std::int64_t sdkAppId, std::int64_t nowMs);
   static Json todayJson(const Today& t);
   /// Sends `head` (an object: groups, today) and `entries` from `from` (agent objects as JSON text)
   /// to the watchers, in as few frames under kChunkBytes as they fit in; nothing when both are empty.
