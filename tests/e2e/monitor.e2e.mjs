@@ -192,6 +192,10 @@ export const tests = [
       // agent hears is left to MonitorTest, which measures each mode's mix exactly.
       await sv.selectOption(`${row} [data-testid=sv-monitor-mode]`, 'barge');
       const bargeFrom = Date.now();
+      await waitFor(
+        async () => /barged in/.test(await sv.textContent(`${row} [data-testid=sv-status]`)),
+        "the agent's badge says the supervisor barged in",
+      );
       await new Promise((r) => setTimeout(r, 4000));
 
       // Stop: the supervisor's audio ends, the agent hears the caller alone, the call goes on.

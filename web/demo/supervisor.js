@@ -62,7 +62,7 @@ var WORDS = {
     monitor: '监听',
     monitorStop: '结束监听',
     monitorMode: '监听方式',
-    monitoring: '监听中',
+    monitoring: { listen: '监听中', whisper: '耳语中', barge: '强插中' },
     monitorFailed: '监听失败：{name}：{why}',
     modes: { listen: '仅监听', whisper: '耳语（仅坐席听到）', barge: '强插（双方听到）' },
     counts: '共 {total} 位 · 在线 {online} · 空闲 {free}',
@@ -120,7 +120,7 @@ var WORDS = {
     monitor: 'Listen in',
     monitorStop: 'Stop monitoring',
     monitorMode: 'How',
-    monitoring: 'monitoring',
+    monitoring: { listen: 'listening in', whisper: 'whispering', barge: 'barged in' },
     monitorFailed: 'Could not listen in to {name}: {why}',
     modes: { listen: 'Listen only', whisper: 'Whisper (agent only)', barge: 'Barge in (both)' },
     counts: '{total} in all · {online} online · {free} free',
@@ -318,7 +318,8 @@ function updateRow(entry) {
   Array.prototype.forEach.call(c.mode.options, function (o) {
     o.disabled = o.value !== 'listen' && !canAct;
   });
-  c.badge.textContent = statusText(a) + (onIt ? ' · ' + w.monitoring : '');
+  // The badge says how the supervisor is on the call: a barge is heard by the customer, and recorded.
+  c.badge.textContent = statusText(a) + (onIt ? ' · ' + (w.monitoring[monitor.mode] || w.monitoring.listen) : '');
   entry.row.classList.toggle('sv-monitored', !!onIt);
   [c.select, c.set, c.out].forEach(function (el) {
     if (canAct) {
