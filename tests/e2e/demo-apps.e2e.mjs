@@ -303,6 +303,32 @@ export const tests = [
     },
   },
   {
+    name: 'demos: Log in waits for the agent list, so an early click logs in nobody by mistake',
+    async run(ctx) {
+      for (const name of ['plain', 'vue', 'react']) {
+        const page = await ctx.browser.context.newPage();
+        let release;
+        const held = new Promise((resolve) => (release = resolve));
+        // The list is held back: the page is up, its backend has not answered yet.
+        await page.route('**/api/agents', async (route) => {
+          await held;
+          await route.continue();
+        });
+        try {
+          await page.goto(ctx.demos[name].url);
+          await page.waitForSelector('[data-testid=login]');
+          assertEqual(await page.isDisabled('[data-testid=login]'), true, `${name}: Log in before the list`);
+          release();
+          await page.waitForSelector('[data-testid=login]:not([disabled])', { timeout: 10000 });
+          assert(await page.inputValue('[data-testid=agent]'), `${name}: an agent is chosen once it may log in`);
+        } finally {
+          release();
+          await page.close();
+        }
+      }
+    },
+  },
+  {
     name: 'demo backend: bad input gets a clear error, unknown agent the cloud API code, no file outside the demo',
     async run(ctx) {
       const base = ctx.demos.vue.url;

@@ -258,6 +258,9 @@
         o.textContent = a.name ? a.userId + ' (' + a.name + ')' : a.userId;
         $('agent').append(o);
       });
+      // Enabled only now, as in the Vue and React demos: a click before the list came would
+      // log in nobody (the select is still empty).
+      $('login').disabled = res.agents.length === 0;
     })
     .catch(function (err) {
       showError(
