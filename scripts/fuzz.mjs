@@ -5,6 +5,8 @@
 //   node scripts/fuzz.mjs [--seconds N] [--target NAME]...   fuzzes each target for N seconds
 //       (default 60), keeping what it finds in build/fuzz/corpus/<target> and any crash, leak or
 //       timeout reproducer in build/fuzz/artifacts/<target>/; exits 1 if any target failed;
+//       --timeout S makes an input a hang after S seconds instead of 10: raise it for long runs
+//       at a low priority on a shared machine, where a starved process only looks hung;
 //   node scripts/fuzz.mjs --merge [--target NAME]...         adds to tests/fuzz/corpus/<target> the
 //       inputs of build/fuzz/corpus/<target> that reach new code (libFuzzer -merge=1);
 //   node scripts/fuzz.mjs --minimize [--target NAME]...      shrinks tests/fuzz/corpus/<target> to the
@@ -43,10 +45,19 @@ export const TARGETS = [
 const DICTS = { protocol_lite: 'protocol', chat: 'protocol', websocket: 'protocol' };
 
 function parseArgs(argv) {
-  const opts = { seconds: undefined, targets: [], merge: false, minimize: false, suite: false, build: true };
+  const opts = {
+    seconds: undefined,
+    timeout: 10,
+    targets: [],
+    merge: false,
+    minimize: false,
+    suite: false,
+    build: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--seconds') opts.seconds = Number(argv[++i]);
+    else if (a === '--timeout') opts.timeout = Number(argv[++i]);
     else if (a === '--target') opts.targets.push(...argv[++i].split(','));
     else if (a === '--merge') opts.merge = true;
     else if (a === '--minimize') opts.minimize = true;
@@ -57,6 +68,9 @@ function parseArgs(argv) {
   for (const t of opts.targets) if (!TARGETS.includes(t)) throw new Error(`unknown target ${t}: ${TARGETS.join(', ')}`);
   if (!opts.targets.length) opts.targets = TARGETS;
   if (opts.seconds !== undefined && !(opts.seconds > 0)) throw new Error('--seconds needs a positive number');
+  if (!(Number.isInteger(opts.timeout) && opts.timeout > 0))
+    throw new Error('--timeout needs a whole number of seconds');
+  hangAfterSeconds = opts.timeout;
   return opts;
 }
 
@@ -88,14 +102,21 @@ const binary = (t) => join(buildDir, 'tests/fuzz', `fuzz_${t}`);
 const seedCorpus = (t) => join(fuzzDir, 'corpus', t);
 const listFiles = (dir) => (existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : []);
 
-// libFuzzer with the project's settings: a hang is an input that takes over 10 s, a leak fails.
-// Asynchronous, so that the suite can keep every core busy with a target of its own.
+// libFuzzer with the project's settings: a hang is an input that takes over 10 s (--timeout), a
+// leak fails. Asynchronous, so that the suite can keep every core busy with a target of its own.
+let hangAfterSeconds = 10;
 function libFuzzer(target, args) {
   const dict = join(fuzzDir, `${DICTS[target] || target}.dict`);
   return new Promise((resolve, reject) => {
     const child = spawn(
       binary(target),
-      ['-timeout=10', '-rss_limit_mb=2048', '-print_funcs=0', ...(existsSync(dict) ? [`-dict=${dict}`] : []), ...args],
+      [
+        `-timeout=${hangAfterSeconds}`,
+        '-rss_limit_mb=2048',
+        '-print_funcs=0',
+        ...(existsSync(dict) ? [`-dict=${dict}`] : []),
+        ...args,
+      ],
       {
         cwd: root,
         env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'print_stacktrace=1' },
@@ -244,6 +265,7 @@ async function runMinimize(opts) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
+hangAfterSeconds = opts.timeout;
 if (opts.build) build();
 const ok = await (opts.suite
   ? runSuite(opts)
