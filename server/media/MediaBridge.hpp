@@ -5,11 +5,11 @@
 // packets are forwarded as they are (no transcoding), renumbered per outgoing stream so that a
 // transfer or hold music never shows the browser a jump; a key frame request goes to whoever sends
 // the video. While the call is held the customer hears music generated here and nothing crosses.
-// Taps (recording, speech recognition) see every party's audio, and a supervisor's while it barges in.
-// An agent the call rings at has a
-// leg of its own beside them that connects while it rings and carries nothing (ring/promote), so
-// that accepting costs no negotiation. A supervisor on the call has a leg of its own too, whose audio
-// is mixed (MonitorMix) rather than forwarded. Lives on the media thread.
+// Taps (recording, speech recognition) see every party's audio, and a supervisor's while it barges
+// in. An agent the call rings at has a leg of its own beside them that connects while it rings and
+// carries nothing (ring/promote), so that accepting costs no negotiation. A supervisor on the call
+// has a leg of its own too, whose audio is mixed (MonitorMix) rather than forwarded. Lives on the
+// media thread.
 #ifndef TCCC_SERVER_MEDIA_MEDIABRIDGE_HPP
 #define TCCC_SERVER_MEDIA_MEDIABRIDGE_HPP
 
