@@ -17,7 +17,10 @@
 //   not the audio devices, which are fake here;
 // - CPU: every process of the agent's browser (its /proc tree) over --seconds of talking, against
 //   the same browser logged in and idle for as long, as % of one core and ms per call-second; beside
-//   it the floor any WebRTC call costs this browser (a bare RTCPeerConnection pair in one page).
+//   it the floor any WebRTC call costs this browser (a bare RTCPeerConnection pair in one page), and
+//   the floor of the WebSocket transport's audio path with nothing of ours in it (the microphone
+//   through a pass-through AudioWorklet to the speakers: no codec, no network), so that what the
+//   SDK adds on each transport shows apart from what the browser's audio costs anyway.
 // Prints figures, never fails on one; stops by itself.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -212,6 +215,36 @@ try {
           `${(100 * (floorShare - idleShare)).toFixed(2)} % of one core above idle`,
       );
       await floor.close();
+
+      // The WebSocket transport's floor: capture, an AudioWorklet and playback, doing nothing else.
+      const audioFloor = await agentBrowser.context.newPage();
+      await audioFloor.goto(crm.url);
+      await audioFloor.evaluate(async () => {
+        const code =
+          'registerProcessor("pass", class extends AudioWorkletProcessor {' +
+          '  process(inputs, outputs) {' +
+          '    const i = inputs[0], o = outputs[0];' +
+          '    for (let c = 0; c < o.length; c++) if (i[c]) o[c].set(i[c]);' +
+          '    return true;' +
+          '  }' +
+          '});';
+        const ctx = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
+        await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+        const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+        const node = new AudioWorkletNode(ctx, 'pass');
+        ctx.createMediaStreamSource(mic).connect(node).connect(ctx.destination);
+        await ctx.resume();
+        window.__audioFloor = [ctx, mic, node];
+      });
+      await sleep(2000);
+      const w0 = treeCpuSeconds(agentBrowser.pid);
+      await sleep(SECONDS * 1000);
+      const audioShare = (treeCpuSeconds(agentBrowser.pid) - w0) / SECONDS;
+      log(
+        `floor, the microphone through a pass-through AudioWorklet to the speakers (no codec, no network): ` +
+          `${(100 * (audioShare - idleShare)).toFixed(2)} % of one core above idle`,
+      );
+      await audioFloor.close();
     }
     const customer = await customerBrowser.context.newPage();
     await customer.goto(`${server.baseUrl}/sim/caller.html`);
