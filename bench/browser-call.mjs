@@ -20,7 +20,8 @@
 //   it the floor any WebRTC call costs this browser (a bare RTCPeerConnection pair in one page), and
 //   the floor of the WebSocket transport's audio path with nothing of ours in it (the microphone
 //   through a pass-through AudioWorklet to the speakers: no codec, no network), so that what the
-//   SDK adds on each transport shows apart from what the browser's audio costs anyway.
+//   SDK adds on each transport shows apart from what the browser's audio costs anyway; and the
+//   call's busiest threads of that browser by name (audio, worklet, renderer, network service…).
 // Prints figures, never fails on one; stops by itself.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -69,6 +70,63 @@ function treeCpuSeconds(pid) {
     }
   }
   return total / TICKS;
+}
+
+/**
+ * CPU seconds per "process type/thread name" of `pid` and every process below it: where a call's CPU
+ * goes.
+ */
+function treeThreadCpu(pid) {
+  const parent = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const byThread = new Map();
+  for (const [p] of parent) {
+    let q = p;
+    while (q > 1 && q !== pid) q = parent.get(q) ?? 0;
+    if (q !== pid) continue;
+    let tasks;
+    let kind = 'browser'; // the process's --type (renderer, utility, …), so its threads tell apart
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+      const type = readFileSync(`/proc/${p}/cmdline`, 'utf8')
+        .split('\0')
+        .find((a) => a.startsWith('--type='));
+      if (type) kind = type.slice('--type='.length);
+    } catch {
+      continue;
+    }
+    for (const t of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${p}/task/${t}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const key = `${kind}/${comm}`;
+        byThread.set(key, (byThread.get(key) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS);
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  }
+  return byThread;
+}
+
+/** The threads that spent the most between two treeThreadCpu() readings, as "name 1.2 %" over `seconds`. */
+function busiestThreads(before, after, seconds, most = 6) {
+  return [...after]
+    .map(([name, cpu]) => [name, cpu - (before.get(name) ?? 0)])
+    .filter(([, cpu]) => cpu > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, most)
+    .map(([name, cpu]) => `${name} ${((100 * cpu) / seconds).toFixed(1)} %`)
+    .join(', ');
 }
 
 /** The browser's main process: the one started with this profile directory. */
@@ -286,12 +344,15 @@ try {
     );
 
     const c0 = treeCpuSeconds(agentBrowser.pid);
+    const t0 = treeThreadCpu(agentBrowser.pid);
     await sleep(SECONDS * 1000);
     const share = (treeCpuSeconds(agentBrowser.pid) - c0) / SECONDS;
+    const threads = busiestThreads(t0, treeThreadCpu(agentBrowser.pid), SECONDS);
     log(
       `${transport}: agent's browser in a call: ${(100 * share).toFixed(2)} % of one core, ` +
         `${(100 * (share - idleShare)).toFixed(2)} % above idle = ${(1000 * (share - idleShare)).toFixed(1)} ms CPU per call-second`,
     );
+    log(`${transport}: its busiest threads: ${threads}`);
     await agent.evaluate((id) => tccc.Call.hungUp({ sessionId: id }), ringing.sessionId);
     await agent.evaluate(() => waitEvent('sessionEnded', () => true, 10000));
     await customer.close();
