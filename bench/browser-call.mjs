@@ -96,8 +96,9 @@ function treeThreadCpu(pid) {
     let kind = 'browser'; // the process's --type (renderer, utility, …), so its threads tell apart
     try {
       tasks = readdirSync(`/proc/${p}/task`);
+      // Chromium rewrites its process title: the arguments may be one string joined by spaces.
       const type = readFileSync(`/proc/${p}/cmdline`, 'utf8')
-        .split('\0')
+        .split(/[\0 ]/)
         .find((a) => a.startsWith('--type='));
       if (type) kind = type.slice('--type='.length);
     } catch {
