@@ -11,9 +11,9 @@
 // has closed (its probe has made every earlier append durable). A sync that hangs instead holds its
 // frames until the breaker opens for it (DiskWatch notices the disk not answering). Meanwhile the
 // rest of the contact center carries on; a socket whose frames have waited longer than kMaxHold
-// while the breaker is open is closed with 1013
-// (try again later) and its frames dropped: its client reconnects and resynchronises, and a message
-// whose acknowledgement it never got is sent again with the same clientMsgId.
+// while the breaker is open is closed with 1013 (try again later) and its frames dropped: its client
+// reconnects and resynchronises, and a message whose acknowledgement it never got is sent again with
+// the same clientMsgId.
 #ifndef TCCC_SERVER_SIGNALLING_DURABLESENDQUEUE_HPP
 #define TCCC_SERVER_SIGNALLING_DURABLESENDQUEUE_HPP
 
