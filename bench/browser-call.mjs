@@ -45,31 +45,43 @@ const log = (line) => console.log(`browser-call: ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
 
-/** CPU seconds (user + system) of `pid` and every process below it. */
-function treeCpuSeconds(pid) {
-  const parent = new Map();
-  const ticks = new Map();
+/** The CPU ticks (user + system) in a /proc/…/stat line. */
+function statTicks(stat) {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Every process of the machine: pid -> {parent, ticks}. */
+function processes() {
+  const all = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(name), Number(fields[1]));
-      ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
+      all.set(Number(name), {
+        parent: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]),
+        ticks: statTicks(stat),
+      });
     } catch {
       /* gone meanwhile */
     }
   }
-  let total = 0;
-  for (const [p] of ticks) {
-    for (let q = p; q > 1; q = parent.get(q) ?? 0) {
-      if (q === pid) {
-        total += ticks.get(p);
-        break;
-      }
-    }
-  }
-  return total / TICKS;
+  return all;
+}
+
+/** The pids of `pid` and every process below it, with their ticks. */
+function processTree(pid) {
+  const all = processes();
+  const below = (p) => {
+    for (let q = p; q > 1; q = all.get(q)?.parent ?? 0) if (q === pid) return true;
+    return false;
+  };
+  return [...all].filter(([p]) => below(p));
+}
+
+/** CPU seconds (user + system) of `pid` and every process below it. */
+function treeCpuSeconds(pid) {
+  return processTree(pid).reduce((sum, [, p]) => sum + p.ticks, 0) / TICKS;
 }
 
 /**
@@ -77,21 +89,8 @@ function treeCpuSeconds(pid) {
  * goes.
  */
 function treeThreadCpu(pid) {
-  const parent = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* gone meanwhile */
-    }
-  }
   const byThread = new Map();
-  for (const [p] of parent) {
-    let q = p;
-    while (q > 1 && q !== pid) q = parent.get(q) ?? 0;
-    if (q !== pid) continue;
+  for (const [p] of processTree(pid)) {
     let tasks;
     let kind = 'browser'; // the process's --type (renderer, utility, …), so its threads tell apart
     try {
@@ -108,9 +107,8 @@ function treeThreadCpu(pid) {
       try {
         const stat = readFileSync(`/proc/${p}/task/${t}/stat`, 'utf8');
         const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         const key = `${kind}/${comm}`;
-        byThread.set(key, (byThread.get(key) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS);
+        byThread.set(key, (byThread.get(key) ?? 0) + statTicks(stat) / TICKS);
       } catch {
         /* gone meanwhile */
       }

@@ -169,6 +169,13 @@ class DurableSendQueueWithBreaker : public ::testing::Test {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
   }
+  /// A chat message appended by an input whose frames are `frames`: they wait for its sync.
+  void appendWithFrames(DurableSendQueue& out, std::initializer_list<std::pair<ConnectionId, const char*>> frames) {
+    commit.append();
+    DurableSendQueue::InputFrames input(out);
+    for (const auto& [id, text] : frames) out.sendText(id, text);
+  }
+
   boost::asio::io_context io;
   RecordingSender sender;
   GatedCommit commit;
@@ -183,12 +190,7 @@ class DurableSendQueueWithBreaker : public ::testing::Test {
 TEST_F(DurableSendQueueWithBreaker, AFailedSyncOpensTheBreakerAndOnlyItsSocketsWaitThenClose) {
   DurableSendQueue out(io, sender, std::chrono::milliseconds(150));
   out.attach(&commit, &breaker);
-  commit.append();
-  {
-    DurableSendQueue::InputFrames input(out);
-    out.sendText(1, "ack");
-    out.sendText(2, "deliver");
-  }
+  appendWithFrames(out, {{1, "ack"}, {2, "deliver"}});
   commit.complete(std::nullopt);  // the fsync fails
   ASSERT_TRUE(runUntil(io, [&] { return breaker.isOpen(); }));
   EXPECT_EQ(breaker.status().source, "chat sync");
@@ -210,11 +212,7 @@ TEST_F(DurableSendQueueWithBreaker, AFailedSyncOpensTheBreakerAndOnlyItsSocketsW
 TEST_F(DurableSendQueueWithBreaker, OnceTheProbeClosesTheBreakerTheHeldFramesGoOut) {
   DurableSendQueue out(io, sender, std::chrono::seconds(30));  // never closes a socket here
   out.attach(&commit, &breaker);
-  commit.append();
-  {
-    DurableSendQueue::InputFrames input(out);
-    out.sendText(1, "ack");
-  }
+  appendWithFrames(out, {{1, "ack"}});
   commit.complete(std::nullopt);
   ASSERT_TRUE(runUntil(io, [&] { return breaker.isOpen(); }));
   diskBack = true;     // the next probe succeeds
@@ -231,11 +229,7 @@ TEST_F(DurableSendQueueWithBreaker, OnceTheProbeClosesTheBreakerTheHeldFramesGoO
 TEST_F(DurableSendQueueWithBreaker, AHangingSyncHoldsItsSocketsUntilTheBreakerOpensThenClosesThem) {
   DurableSendQueue out(io, sender, std::chrono::milliseconds(100));
   out.attach(&commit, &breaker);
-  commit.append();
-  {
-    DurableSendQueue::InputFrames input(out);
-    out.sendText(1, "ack");
-  }
+  appendWithFrames(out, {{1, "ack"}});
   io.run_for(std::chrono::milliseconds(300));
   io.restart();
   EXPECT_TRUE(sender.log.empty());

@@ -142,6 +142,17 @@ class MediaServerTest : public ::testing::Test {
   }
 };
 
+/// What a browser reads from the server's offer: its ICE credentials, certificate and UDP port.
+struct OfferParts {
+  explicit OfferParts(const std::string& sdp)
+      : ufrag(sdpValue(sdp, "a=ice-ufrag:(\\S+)")),
+        pwd(sdpValue(sdp, "a=ice-pwd:(\\S+)")),
+        fingerprint(sdpValue(sdp, "a=fingerprint:sha-256 (\\S+)")),
+        port(std::stoi(sdpValue(sdp, "m=audio (\\d+) "))) {}
+  std::string ufrag, pwd, fingerprint;
+  int port;
+};
+
 std::string answerFor(const DtlsIdentity& id, const std::string& setup = "active") {
   return "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
          "c=IN IP4 0.0.0.0\r\na=ice-ufrag:brws\r\na=ice-pwd:browserpassword12345678\r\n"
@@ -166,11 +177,7 @@ TEST_F(MediaServerTest, LoopbackCallCarriesAudioBothWaysAndSurvivesJunk) {
   MediaServer server(io, options());
   auto opened = server.openSimulated("s-1", "", false, "agent", "caller");
   ASSERT_EQ(opened.error, "");
-  const std::string& offer = opened.sdp;
-  std::string ufrag = sdpValue(offer, "a=ice-ufrag:(\\S+)");
-  std::string pwd = sdpValue(offer, "a=ice-pwd:(\\S+)");
-  std::string fingerprint = sdpValue(offer, "a=fingerprint:sha-256 (\\S+)");
-  int port = std::stoi(sdpValue(offer, "m=audio (\\d+) "));
+  auto [ufrag, pwd, fingerprint, port] = OfferParts(opened.sdp);  // an ICE restart renews the first two
   ASSERT_GE(ufrag.size(), 4u);
   ASSERT_GE(pwd.size(), 22u);
   EXPECT_EQ(fingerprint, server.fingerprint());
@@ -325,10 +332,9 @@ TEST_F(MediaServerTest, ABlockedUdpLegAnswersNothingUntilItIsLifted) {
   MediaServer server(io, options());
   auto opened = server.openSimulated("s-1", "", false, "agent", "caller");
   ASSERT_EQ(opened.error, "");
-  std::string ufrag = sdpValue(opened.sdp, "a=ice-ufrag:(\\S+)");
-  std::string pwd = sdpValue(opened.sdp, "a=ice-pwd:(\\S+)");
-  TestBrowser browser(io, static_cast<std::uint16_t>(std::stoi(sdpValue(opened.sdp, "m=audio (\\d+) "))));
-  browser.dtls.setRemoteFingerprint("sha-256", sdpValue(opened.sdp, "a=fingerprint:sha-256 (\\S+)"));
+  const auto [ufrag, pwd, fingerprint, port] = OfferParts(opened.sdp);
+  TestBrowser browser(io, static_cast<std::uint16_t>(port));
+  browser.dtls.setRemoteFingerprint("sha-256", fingerprint);
   ASSERT_EQ(server.remoteAnswer("s-1", Side::Agent, answerFor(browser.identity)), std::nullopt);
   browser.send(bindingRequest(ufrag + ":brws", pwd, true));
   ASSERT_TRUE(browser.nextStun());
@@ -355,9 +361,8 @@ TEST_F(MediaServerTest, PassiveBrowserGetsAClientHelloAfterTheCheck) {
   MediaServer server(io, options());
   auto opened = server.openSimulated("s-2", "", true, "agent", "caller");
   ASSERT_EQ(opened.error, "");
-  std::string ufrag = sdpValue(opened.sdp, "a=ice-ufrag:(\\S+)");
-  std::string pwd = sdpValue(opened.sdp, "a=ice-pwd:(\\S+)");
-  TestBrowser browser(io, static_cast<std::uint16_t>(std::stoi(sdpValue(opened.sdp, "m=audio (\\d+) "))));
+  const auto [ufrag, pwd, fingerprint, port] = OfferParts(opened.sdp);
+  TestBrowser browser(io, static_cast<std::uint16_t>(port));
   browser.dtls.setRemoteFingerprint("sha-256", server.fingerprint());
   ASSERT_EQ(server.remoteAnswer("s-2", Side::Agent, answerFor(browser.identity, "passive")), std::nullopt);
   browser.dtls.start(DtlsTransport::Role::Server);
